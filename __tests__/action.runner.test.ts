@@ -1,0 +1,111 @@
+// Runner-level tests of the committed bundle: `node dist/index.js` started exactly as the GitHub
+// runner starts it. Proves dist/ is complete and the dry run, outputs, summary and annotations work.
+
+import { describe, expect, it } from 'vitest';
+import { errorAnnotations, exampleConfig, runAction } from './helpers/run-action.js';
+
+const CONFIG = { '.github/cache-purge.yml': exampleConfig };
+
+describe('dist/index.js under runner conditions', () => {
+  it('a dry run of portal prints the plan, sets status and plan, and writes the summary table', async () => {
+    const run = await runAction({ inputs: { site: 'portal', 'dry-run': 'true' }, files: CONFIG });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('planned');
+    const plan = JSON.parse(run.outputs.plan!);
+    expect(plan.site).toBe('portal');
+    expect(plan.steps.map((s: { name: string }) => s.name)).toEqual([
+      'W3 Total Cache',
+      'FastCGI cache',
+      'CloudFront',
+    ]);
+    expect(run.stdout).toContain('::group::Plan for portal\n');
+    expect(run.stdout).toContain(
+      '  2. FastCGI cache: run SSM document CachePurge-FastCGI on instance i-0123456789abcdef0 in us-east-1; CachePath=/var/cache/nginx/portal\n',
+    );
+    expect(run.summary).toContain('## 📝 Cache purge plan for `portal` (dry run)');
+    expect(run.summary).toContain('| 3 | CloudFront | CloudFront `E2EXAMPLE12345` | `/*` | does not wait |');
+    expect(errorAnnotations(run.stdout)).toEqual([]);
+  });
+
+  it('reads a JSON sites file given by the config input, and the aws-region input overrides the file', async () => {
+    const json = JSON.stringify({
+      region: 'us-east-1',
+      sites: {
+        shop: { targets: { tags: { Site: 'shop' } }, steps: [{ ssm: { document: 'CachePurge-FastCGI' } }] },
+      },
+    });
+    const run = await runAction({
+      inputs: { site: 'shop', 'dry-run': 'true', config: 'ops/sites.json', 'aws-region': 'eu-west-1' },
+      files: { 'ops/sites.json': json },
+    });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.outputs.plan!).steps[0]).toMatchObject({
+      region: 'eu-west-1',
+      targets: { tags: { Site: ['shop'] } },
+    });
+  });
+
+  it('an unknown site fails with one annotation listing the known sites, no stack trace', async () => {
+    const run = await runAction({ inputs: { site: 'portl', 'dry-run': 'true' }, files: CONFIG });
+    expect(run.code).toBe(1);
+    expect(errorAnnotations(run.stdout)).toEqual([
+      {
+        properties: 'title=Unknown site,file=.github/cache-purge.yml',
+        message:
+          'Site "portl" is not defined in .github/cache-purge.yml; known sites: main, portal. Set the "site" input to one of them, or add it under "sites:" in the file.',
+      },
+    ]);
+    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.outputs.status).toBeUndefined();
+  });
+
+  it('a broken sites file fails with one annotation at the line, naming the path and the fix', async () => {
+    const broken = exampleConfig.replace('document: CachePurge-FastCGI', 'documnet: CachePurge-FastCGI');
+    const run = await runAction({
+      inputs: { site: 'portal', 'dry-run': 'true' },
+      files: { '.github/cache-purge.yml': broken },
+    });
+    expect(run.code).toBe(1);
+    const [annotation, ...rest] = errorAnnotations(run.stdout);
+    expect(rest).toEqual([]);
+    expect(annotation!.properties).toMatch(
+      /^title=Sites file does not match the schema,file=\.github\/cache-purge\.yml,line=\d+,col=\d+$/,
+    );
+    expect(annotation!.message).toContain('sites.portal.steps[1].ssm.documnet');
+    expect(annotation!.message).toContain('unknown key "documnet"; allowed here: document, parameters');
+    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a YAML syntax error names its line and column', async () => {
+    const run = await runAction({
+      inputs: { site: 'portal', 'dry-run': 'true' },
+      files: { '.github/cache-purge.yml': 'sites:\n  portal: [\n' },
+    });
+    expect(run.code).toBe(1);
+    const [annotation] = errorAnnotations(run.stdout);
+    expect(annotation!.message).toMatch(
+      /^\.github\/cache-purge\.yml: YAML syntax error at line \d+, column \d+: /,
+    );
+  });
+
+  it('a missing sites file says where it looked and what to do', async () => {
+    const run = await runAction({ inputs: { site: 'portal', 'dry-run': 'true' } });
+    expect(run.code).toBe(1);
+    const [annotation] = errorAnnotations(run.stdout);
+    expect(annotation!.message).toMatch(
+      /^Sites file \.github\/cache-purge\.yml was not found \(looked for .*\)\. Check out the repository first \(actions\/checkout\)/,
+    );
+  });
+
+  it('an empty site input and a non-boolean dry-run are refused with the fix', async () => {
+    const empty = await runAction({ inputs: { site: '', 'dry-run': 'true' }, files: CONFIG });
+    expect(empty.code).toBe(1);
+    expect(errorAnnotations(empty.stdout)[0]!.message).toBe(
+      'The "site" input is empty; set it to one of the sites in .github/cache-purge.yml: main, portal.',
+    );
+    const yes = await runAction({ inputs: { site: 'portal', 'dry-run': 'yes' }, files: CONFIG });
+    expect(yes.code).toBe(1);
+    expect(errorAnnotations(yes.stdout)[0]!.message).toBe('Input "dry-run" is "yes"; use true or false.');
+  });
+});

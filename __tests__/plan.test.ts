@@ -1,0 +1,150 @@
+// The plan: ordered steps with resolved targets, parameters, region and labels; region precedence;
+// unknown and empty sites name the known ones.
+
+import { describe, expect, it } from 'vitest';
+import { parseSitesConfig } from '../src/core/config.js';
+import { buildPlan } from '../src/core/plan.js';
+import { planLogLines, planMarkdownTable } from '../src/core/plan-view.js';
+import { UserError } from '../src/core/errors.js';
+import { exampleConfig } from './helpers/run-action.js';
+
+const FILE = '.github/cache-purge.yml';
+const config = parseSitesConfig(exampleConfig, FILE);
+
+describe('buildPlan', () => {
+  it('resolves portal: site targets, parameters, region, labels and SSM defaults, in order', () => {
+    const plan = buildPlan(config, { site: 'portal', configFile: FILE });
+    expect(plan).toEqual({
+      site: 'portal',
+      region: 'us-east-1',
+      configFile: FILE,
+      steps: [
+        {
+          index: 1,
+          kind: 'ssm',
+          name: 'W3 Total Cache',
+          region: 'us-east-1',
+          document: 'CachePurge-W3TotalCache',
+          parameters: { WordPressPath: ['/var/www/portal'] },
+          targets: { instanceIds: ['i-0123456789abcdef0'] },
+          deliveryTimeoutSeconds: 300,
+          maxConcurrency: '50',
+          maxErrors: '0',
+        },
+        {
+          index: 2,
+          kind: 'ssm',
+          name: 'FastCGI cache',
+          region: 'us-east-1',
+          document: 'CachePurge-FastCGI',
+          parameters: { CachePath: ['/var/cache/nginx/portal'] },
+          targets: { instanceIds: ['i-0123456789abcdef0'] },
+          deliveryTimeoutSeconds: 300,
+          maxConcurrency: '50',
+          maxErrors: '0',
+        },
+        {
+          index: 3,
+          kind: 'cloudfront',
+          name: 'CloudFront',
+          distributionId: 'E2EXAMPLE12345',
+          paths: ['/*'],
+          wait: false,
+        },
+      ],
+    });
+  });
+
+  it('a step’s own targets override the site’s', () => {
+    const custom = parseSitesConfig(
+      'region: us-east-1\nsites:\n  s:\n    targets: { tags: { Site: s } }\n    steps:\n      - ssm: { document: CachePurge-FastCGI, targets: { instance-ids: [i-0123456789abcdef0] } }\n      - ssm: { document: CachePurge-FastCGI }\n',
+      FILE,
+    );
+    const plan = buildPlan(custom, { site: 's', configFile: FILE });
+    expect(plan.steps.map((s) => s.kind === 'ssm' && s.targets)).toEqual([
+      { instanceIds: ['i-0123456789abcdef0'] },
+      { tags: { Site: ['s'] } },
+    ]);
+  });
+
+  it('region: the input overrides the site and the file; AWS_REGION is the last fallback', () => {
+    expect(
+      buildPlan(config, {
+        site: 'portal',
+        region: 'eu-west-1',
+        environmentRegion: 'ap-south-1',
+        configFile: FILE,
+      }).region,
+    ).toBe('eu-west-1');
+    expect(
+      buildPlan(config, { site: 'portal', environmentRegion: 'ap-south-1', configFile: FILE }).region,
+    ).toBe('us-east-1');
+    const noRegion = parseSitesConfig(exampleConfig.replace(/^region: .*$/m, ''), FILE);
+    expect(
+      buildPlan(noRegion, { site: 'portal', environmentRegion: 'ap-south-1', configFile: FILE }).steps[0],
+    ).toMatchObject({ region: 'ap-south-1' });
+  });
+
+  it('no region anywhere fails on the first SSM step and says where to set one', () => {
+    const noRegion = parseSitesConfig(exampleConfig.replace(/^region: .*$/m, ''), FILE);
+    expect(() => buildPlan(noRegion, { site: 'portal', configFile: FILE })).toThrow(
+      /Step 1 \(W3 Total Cache\) runs an SSM document but no region is set\. Add "region: us-east-1"/,
+    );
+  });
+
+  it('a malformed aws-region input is refused with the fix', () => {
+    expect(() => buildPlan(config, { site: 'portal', region: 'US East', configFile: FILE })).toThrow(
+      'the aws-region input is "US East", which is not valid; use an AWS region code such as us-east-1 or eu-central-1.',
+    );
+  });
+
+  it('an unknown site lists the known sites; the site is matched case-insensitively', () => {
+    expect(() => buildPlan(config, { site: 'portl', configFile: FILE })).toThrow(
+      'Site "portl" is not defined in .github/cache-purge.yml; known sites: main, portal. Set the "site" input to one of them, or add it under "sites:" in the file.',
+    );
+    expect(() => buildPlan(config, { site: 'portl', configFile: FILE })).toThrow(UserError);
+    expect(buildPlan(config, { site: ' Portal ', configFile: FILE }).site).toBe('portal');
+  });
+
+  it('an empty site input lists the known sites', () => {
+    expect(() => buildPlan(config, { site: '  ', configFile: FILE })).toThrow(
+      'The "site" input is empty; set it to one of the sites in .github/cache-purge.yml: main, portal.',
+    );
+  });
+
+  it('paths and wait overrides apply to every CloudFront step', () => {
+    const plan = buildPlan(config, {
+      site: 'main',
+      paths: ['/a', '/b/*'],
+      waitForInvalidation: true,
+      configFile: FILE,
+    });
+    expect(plan.steps[2]).toEqual({
+      index: 3,
+      kind: 'cloudfront',
+      name: 'CloudFront',
+      distributionId: 'E3EXAMPLE67890',
+      paths: ['/a', '/b/*'],
+      wait: true,
+    });
+  });
+});
+
+describe('plan views', () => {
+  it('log lines say what runs where, in order', () => {
+    expect(planLogLines(buildPlan(config, { site: 'main', configFile: FILE }))).toEqual([
+      'Site "main" from .github/cache-purge.yml: 3 step(s), in this order; the first failure stops the rest.',
+      '  1. WP Rocket: run SSM document CachePurge-WPRocket on instances tagged Site=main in us-east-1; WordPressPath=/var/www/main',
+      '  2. FastCGI cache: run SSM document CachePurge-FastCGI on instances tagged Site=main in us-east-1; CachePath=/var/cache/nginx/main',
+      '  3. CloudFront: invalidate /* on CloudFront distribution E3EXAMPLE67890',
+    ]);
+  });
+
+  it('the Markdown table has one row per step and escapes pipes', () => {
+    const plan = buildPlan(config, { site: 'portal', configFile: FILE });
+    plan.steps[0]!.name = 'a|b';
+    const table = planMarkdownTable(plan).split('\n');
+    expect(table).toHaveLength(2 + plan.steps.length);
+    expect(table[2]).toContain('| 1 | a\\|b | SSM `CachePurge-W3TotalCache` |');
+  });
+});

@@ -1,0 +1,61 @@
+// The README's inputs and outputs tables stay equal to action.yml (names, required, defaults), and
+// action.yml keeps the runtime and entry point the project promises.
+
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { repoRoot } from './helpers/run-action.js';
+
+interface ActionYml {
+  runs: { using: string; main: string };
+  inputs: Record<string, { description: string; required?: boolean; default?: string }>;
+  outputs: Record<string, { description: string }>;
+}
+
+const action = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as ActionYml;
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+
+function table(heading: string): string[][] {
+  const section = readme.split(/^## /m).find((s) => s.startsWith(`${heading}\n`));
+  if (!section) throw new Error(`README has no "## ${heading}" section`);
+  return section
+    .split('\n')
+    .filter((line) => /^\| `/.test(line))
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
+}
+
+const unquote = (s: string) => s.replace(/^`|`$/g, '');
+
+describe('README ↔ action.yml', () => {
+  it('runs on node24 from dist/index.js', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+  });
+
+  it('the inputs table lists exactly the inputs of action.yml, with the same required flag and default', () => {
+    const rows = table('Inputs');
+    expect(rows.map((r) => unquote(r[0]!))).toEqual(Object.keys(action.inputs));
+    for (const [name, required, fallback] of rows) {
+      const input = action.inputs[unquote(name!)]!;
+      expect({ name, required: required === 'yes', default: unquote(fallback!) }).toEqual({
+        name,
+        required: input.required === true,
+        default: input.default ?? '',
+      });
+    }
+  });
+
+  it('the outputs table lists exactly the outputs of action.yml', () => {
+    expect(table('Outputs').map((r) => unquote(r[0]!))).toEqual(Object.keys(action.outputs));
+  });
+
+  it('the quick start is the two documented commands', () => {
+    expect(readme).toContain('npm ci && npm run demo');
+    expect(readme).toContain('npm test');
+  });
+});

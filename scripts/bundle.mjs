@@ -1,0 +1,60 @@
+// Bundles every entry point with ncc into the given folder (default dist/): the action
+// (dist/index.js) and, when their sources exist, the relay's adapters (dist/relay/*.js). Each bundle
+// carries its third-party licences. Used by `npm run build` and by check-dist (into a temp folder).
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** source → bundle path inside the output folder. */
+export const entries = [
+  { source: 'src/index.ts', bundle: 'index.js', licenses: 'licenses.txt' },
+  { source: 'src/relay/lambda.ts', bundle: 'relay/lambda.js', licenses: 'relay/lambda.licenses.txt' },
+  { source: 'src/relay/server.ts', bundle: 'relay/server.js', licenses: 'relay/server.licenses.txt' },
+];
+
+export function bundle(outDir) {
+  const out = resolve(root, outDir);
+  rmSync(out, { recursive: true, force: true });
+  for (const entry of entries) {
+    if (!existsSync(join(root, entry.source))) continue;
+    const work = mkdtempSync(join(tmpdir(), 'ncc-'));
+    try {
+      execFileSync(
+        process.execPath,
+        [
+          join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
+          'build',
+          entry.source,
+          '-o',
+          work,
+          '--license',
+          'licenses.txt',
+          '--quiet',
+        ],
+        { cwd: root, stdio: 'inherit' },
+      );
+      const target = join(out, entry.bundle);
+      const targetDir = dirname(target);
+      mkdirSync(targetDir, { recursive: true });
+      for (const file of readdirSync(work)) {
+        const from = join(work, file);
+        if (file === 'index.js') renameSync(from, target);
+        else if (file === 'licenses.txt') renameSync(from, join(out, entry.licenses));
+        else copyFileSync(from, join(targetDir, file)); // package.json ({"type":"module"}) and lazy chunks
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const out = bundle(process.argv[2] ?? 'dist');
+  console.log(`bundled into ${out}`);
+}

@@ -1,0 +1,142 @@
+// The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
+// will run — resolved targets, parameters, region, labels and SSM delivery settings. No I/O.
+
+import type { SitesConfig, Targets } from './config.js';
+import { formats } from './aws-formats.js';
+import { UserError } from './errors.js';
+
+export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
+export const DEFAULT_MAX_CONCURRENCY = '50';
+export const DEFAULT_MAX_ERRORS = '0';
+export const DEFAULT_INVALIDATION_PATHS = ['/*'];
+
+export interface SsmPlanStep {
+  index: number;
+  kind: 'ssm';
+  name: string;
+  region: string;
+  document: string;
+  documentVersion?: string;
+  parameters: Record<string, string[]>;
+  targets: Targets;
+  deliveryTimeoutSeconds: number;
+  maxConcurrency: string;
+  maxErrors: string;
+}
+
+export interface CloudFrontPlanStep {
+  index: number;
+  kind: 'cloudfront';
+  name: string;
+  distributionId: string;
+  paths: string[];
+  wait: boolean;
+}
+
+export type PlanStep = SsmPlanStep | CloudFrontPlanStep;
+
+export interface Plan {
+  site: string;
+  /** The region SSM steps run in; CloudFront is global. */
+  region: string | undefined;
+  configFile: string;
+  steps: PlanStep[];
+}
+
+export interface PlanInputs {
+  /** The `site` input as given. */
+  site: string;
+  /** The `aws-region` input; overrides the file. */
+  region?: string;
+  /** `AWS_REGION` from the environment: the last fallback. */
+  environmentRegion?: string;
+  /** Overrides every CloudFront step's paths (already normalised). */
+  paths?: string[];
+  /** Forces every CloudFront step to wait for completion. */
+  waitForInvalidation?: boolean;
+  /** The file name shown in errors. */
+  configFile: string;
+}
+
+export function knownSites(config: SitesConfig): string[] {
+  return Object.keys(config.sites).sort();
+}
+
+function resolveRegion(config: SitesConfig, site: string, inputs: PlanInputs): string | undefined {
+  const candidates: [string | undefined, string][] = [
+    [inputs.region, 'the aws-region input'],
+    [config.sites[site]?.region, `sites.${site}.region in ${inputs.configFile}`],
+    [config.region, `region in ${inputs.configFile}`],
+    [inputs.environmentRegion, 'the AWS_REGION environment variable'],
+  ];
+  for (const [value, source] of candidates) {
+    const region = value?.trim();
+    if (!region) continue;
+    if (!formats.region.pattern.test(region)) {
+      throw new UserError(
+        'Invalid AWS region',
+        `${source} is ${JSON.stringify(region)}, which is not valid; use ${formats.region.allowed}.`,
+      );
+    }
+    return region;
+  }
+  return undefined;
+}
+
+export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
+  const sites = knownSites(config).join(', ');
+  const site = inputs.site.trim().toLowerCase();
+  if (site === '') {
+    throw new UserError(
+      'Missing site',
+      `The "site" input is empty; set it to one of the sites in ${inputs.configFile}: ${sites}.`,
+    );
+  }
+  const siteConfig = config.sites[site];
+  if (!siteConfig) {
+    throw new UserError(
+      'Unknown site',
+      `Site ${JSON.stringify(inputs.site.trim())} is not defined in ${inputs.configFile}; known sites: ${sites}. Set the "site" input to one of them, or add it under "sites:" in the file.`,
+      { file: inputs.configFile },
+    );
+  }
+
+  const region = resolveRegion(config, site, inputs);
+  const steps = siteConfig.steps.map((step, i): PlanStep => {
+    const index = i + 1;
+    if (step.kind === 'cloudfront') {
+      return {
+        index,
+        kind: 'cloudfront',
+        name: step.name,
+        distributionId: step.distributionId,
+        paths: inputs.paths ?? step.paths,
+        wait: inputs.waitForInvalidation === true || step.wait,
+      };
+    }
+    if (!region) {
+      throw new UserError(
+        'No AWS region',
+        `Step ${index} (${step.name}) runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`,
+        { file: inputs.configFile },
+      );
+    }
+    // The schema guarantees a step without targets has site targets.
+    const targets = step.targets ?? siteConfig.targets!;
+    return {
+      index,
+      kind: 'ssm',
+      name: step.name,
+      region,
+      document: step.document,
+      ...(step.documentVersion !== undefined && { documentVersion: step.documentVersion }),
+      parameters: step.parameters,
+      targets,
+      deliveryTimeoutSeconds: step.timeoutSeconds ?? DEFAULT_DELIVERY_TIMEOUT_SECONDS,
+      maxConcurrency: step.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+      maxErrors: step.maxErrors ?? DEFAULT_MAX_ERRORS,
+    };
+  });
+
+  return { site, region, configFile: inputs.configFile, steps };
+}

@@ -142,7 +142,7 @@ export async function postSlackMessage(
     const webhook = new IncomingWebhook(webhookUrl, {
       fetch: countingFetch,
       timeout: Math.max(1, Math.min(options.requestTimeoutMs ?? 10_000, remaining)),
-      retryConfig: { ...policy, maxRetryTime: Math.max(0, remaining) },
+      retryConfig: { ...policy, maxRetryTime: Math.max(1, remaining) }, // 0 would mean "no limit"
     });
     try {
       await webhook.send(payload);

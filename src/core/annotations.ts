@@ -19,7 +19,12 @@ export function runAnnotations(report: RunReport): RunAnnotation[] {
     const causes = diagnose(step);
     if (causes.length === 0) continue;
     const count = step.kind === 'ssm' ? describeInstanceCount(step) : undefined;
-    const where = step.kind === 'ssm' ? ` (${count} succeeded)` : ` (distribution ${step.distributionId})`;
+    const where =
+      step.kind === 'cloudfront'
+        ? ` (distribution ${step.distributionId})`
+        : count && count !== 'no instances'
+          ? ` (${count} succeeded)`
+          : '';
     const lines = [
       `Step ${step.index} "${step.name}" of ${site} ${STEP_STATUS_LABEL[step.status]} after ${formatDuration(step.durationMs)}${where}.`,
       ...causes.map((cause) => `- ${describeCause(cause)}`),

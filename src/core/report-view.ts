@@ -19,7 +19,7 @@ import type {
 /** `420 ms`, `4.1 s`, `2 min 05 s`, `1 h 02 min`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 999.5) return `${Math.round(ms)} ms`;
   const seconds = ms / 1000;
   if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
   const totalSeconds = Math.round(seconds);
@@ -137,6 +137,7 @@ export function describeInstanceCount(step: SsmStepReport): string | undefined {
   if (step.status === 'skipped') return undefined;
   const targeted = Math.max(step.targetCount, step.instances.length);
   const succeeded = step.instances.filter(instanceSucceeded).length;
+  if (targeted === 0) return 'no instances';
   return `${formatCount(succeeded)}/${plural(targeted, 'instance')}`;
 }
 

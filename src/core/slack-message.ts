@@ -103,13 +103,19 @@ export function truncate(text: string, max: number, where = 'see the run for the
   return `${cut}${note(text.length - cut.length)}`.slice(0, max);
 }
 
+/** A header is one line: cut with an ellipsis. */
+function oneLine(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}
+
 const mrkdwn = (text: string, max: number = SLACK_LIMITS.sectionText): Mrkdwn => ({
   type: 'mrkdwn',
   text: truncate(text.trim() === '' ? '–' : text, max),
 });
 const header = (text: string): SlackBlock => ({
   type: 'header',
-  text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.headerText, 'cut'), emoji: true },
+  text: { type: 'plain_text', text: oneLine(text, SLACK_LIMITS.headerText), emoji: true },
 });
 const section = (text: string): SlackBlock => ({ type: 'section', text: mrkdwn(text) });
 

@@ -121,7 +121,7 @@ function wrap(line: string, width: number): string[] {
 function blockLines(block: SlackBlock, width: number, styles: TextStyles): string[] {
   switch (block.type) {
     case 'header':
-      return [styles.bold(block.text.text), ''];
+      return [...block.text.text.split('\n').map((line) => styles.bold(line)), ''];
     case 'divider':
       return [styles.dim('─'.repeat(width))];
     case 'context':

@@ -22,9 +22,10 @@ import {
   stepTargets,
 } from './report-view.js';
 
-/** Failed instances whose output is shown in full, and the output shown per instance. */
+/** Failed instances whose output is shown, the output shown per stream, and all of it together. */
 const SHOWN_FAILED_INSTANCES = 20;
-const OUTPUT_MAX = 16_000;
+const OUTPUT_MAX = 8_000;
+const DETAILS_BUDGET = 256 * 1024;
 
 /** Escapes text for inline Markdown/HTML outside code. */
 function inline(text: string): string {
@@ -42,9 +43,11 @@ export function fenced(content: string, language = 'text'): string {
   return `${fence}${language}\n${content.replace(/\n$/, '')}\n${fence}`;
 }
 
-function cutOutput(text: string, max = OUTPUT_MAX): string {
+/** The start of stderr (where the first error is), the end of stdout (where the result line is). */
+function cutOutput(text: string, keep: 'start' | 'end', max = OUTPUT_MAX): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, max)}\n… ${(text.length - max).toLocaleString('en-US')} more characters cut`;
+  const note = `… ${(text.length - max).toLocaleString('en-US')} characters cut`;
+  return keep === 'start' ? `${text.slice(0, max)}\n${note}` : `${note}\n${text.slice(-max)}`;
 }
 
 function contextLine(context: RunContext, duration?: string): string {
@@ -62,9 +65,12 @@ function contextLine(context: RunContext, duration?: string): string {
 
 function instanceDetails(stepName: string, instance: InstanceReport): string {
   const sections: string[] = [];
-  if (instance.stderr.trim() !== '') sections.push('Standard error:', '', fenced(cutOutput(instance.stderr)));
-  if (instance.stdout.trim() !== '')
-    sections.push('Standard output:', '', fenced(cutOutput(instance.stdout)));
+  if (instance.stderr.trim() !== '') {
+    sections.push('Standard error:', '', fenced(cutOutput(instance.stderr, 'start')), '');
+  }
+  if (instance.stdout.trim() !== '') {
+    sections.push('Standard output:', '', fenced(cutOutput(instance.stdout, 'end')), '');
+  }
   if (sections.length === 0) sections.push('No output.');
   const duration = instance.durationMs !== undefined ? `, ${formatDuration(instance.durationMs)}` : '';
   return [
@@ -72,7 +78,7 @@ function instanceDetails(stepName: string, instance: InstanceReport): string {
     `<summary>${inline(stepName)}: <code>${inline(instance.instanceId)}</code> ${inline(describeInstanceStatus(instance))}${duration}</summary>`,
     '',
     ...sections,
-    '',
+    ...(sections.at(-1) === '' ? [] : ['']),
     '</details>',
   ].join('\n');
 }
@@ -101,14 +107,19 @@ export function runSummaryMarkdown(report: RunReport): string {
     lines.push(...causes.map((cause) => `- ${inline(describeCause(cause, 10))}`), '');
     if (step.kind === 'ssm') {
       const failed = failedInstances(step);
-      for (const instance of failed.slice(0, SHOWN_FAILED_INSTANCES))
-        lines.push(instanceDetails(step.name, instance), '');
-      if (failed.length > SHOWN_FAILED_INSTANCES) {
+      let used = 0;
+      let shown = 0;
+      for (const instance of failed.slice(0, SHOWN_FAILED_INSTANCES)) {
+        const details = instanceDetails(step.name, instance);
+        if (shown > 0 && used + details.length > DETAILS_BUDGET) break;
+        lines.push(details, '');
+        used += details.length;
+        shown++;
+      }
+      if (failed.length > shown) {
+        const rest = failed.slice(shown).map((i) => i.instanceId);
         lines.push(
-          `…and ${failed.length - SHOWN_FAILED_INSTANCES} more failed instances (${failed
-            .slice(SHOWN_FAILED_INSTANCES)
-            .map((i) => i.instanceId)
-            .join(', ')}); their output is in the \`report\` output.`,
+          `…and ${rest.length} more failed instances (${rest.join(', ')}); their output is in the \`report\` output.`,
           '',
         );
       }

@@ -6,7 +6,7 @@ import { actionsRunner, type Runner } from './action/runner.js';
 import { readInputs } from './action/inputs.js';
 import { readConfigFile } from './action/config-file.js';
 import { parseSitesConfig } from './core/config.js';
-import { buildPlan, type Plan } from './core/plan.js';
+import { buildPlan } from './core/plan.js';
 import { planLogLines } from './core/plan-view.js';
 import { isUserError, UserError } from './core/errors.js';
 import { readSlackSettings } from './action/slack.js';

@@ -4,6 +4,7 @@
 // fail-on-slack-error, and the input checks that fail before anything runs.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo } from 'node:net';
 import { errorAnnotations, exampleConfig, runAction } from './helpers/run-action.js';
 import { SLACK_ANSWERS, startSlackSink, type SlackSink } from './helpers/slack-sink.js';
 
@@ -35,6 +36,15 @@ function expectUrlOnlyMasked(stdout: string, stderr: string, summary: string, ur
     .join('\n');
   expect(visible + stderr + summary).not.toContain(path);
   expect(stdout).toContain(`::add-mask::${url}\n`);
+}
+
+/** A port nothing listens on: one the system just handed out and we closed again. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 let sink: SlackSink;
@@ -188,12 +198,12 @@ describe('dist/index.js checks the Slack inputs before anything runs', () => {
     );
   });
 
-  it('a host that is not Slack only warns; an unreachable one is a network failure after retries, not a crash', async () => {
+  it('a host that is not Slack only warns; an unreachable one (connection refused, no DNS needed) is a network failure after retries, not a crash', async () => {
     const run = await runAction({
       inputs: {
         site: 'portal',
         'dry-run': 'true',
-        'slack-webhook-url': 'https://slack-relay.invalid/hook/secretpart',
+        'slack-webhook-url': `https://0.0.0.0:${await closedPort()}/hook/secretpart`,
       },
       files: CONFIG,
       timeoutMs: 25_000,
@@ -203,10 +213,10 @@ describe('dist/index.js checks the Slack inputs before anything runs', () => {
     expect(found[0]).toEqual({
       properties: 'title=Slack webhook host',
       message:
-        'Input "slack-webhook-url" points at slack-relay.invalid, not Slack\'s own hooks.slack.com. That is fine for a proxy or relay; if you meant Slack, copy the incoming webhook URL from the Slack app\'s settings.',
+        'Input "slack-webhook-url" points at 0.0.0.0, not Slack\'s own hooks.slack.com. That is fine for a proxy or relay; if you meant Slack, copy the incoming webhook URL from the Slack app\'s settings.',
     });
     expect(found[1]!.message).toMatch(
-      /^Slack message not posted: could not reach the webhook \((ENOTFOUND|EAI_AGAIN)\) after 4 attempts\./,
+      /^Slack message not posted: could not reach the webhook \(ECONNREFUSED\) after 4 attempts\./,
     );
     expect(run.stdout).toContain('::group::Plan for portal');
   });

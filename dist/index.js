@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3510);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7922);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3510:
+/***/ 7922:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28,8 +28,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/action/runner.ts
 // The GitHub Actions runner as the action sees it: inputs, outputs, log lines, annotations, groups,
 // the job summary and masking.
@@ -59,7 +59,7 @@ const annotationProperties = (a) => ({
     col: a?.column,
 });
 function actionsRunner(env = process.env, write = (t) => void process.stdout.write(t)) {
-    const command = (name, properties, message) => write(workflowCommand(name, properties, message) + external_node_os_namespaceObject.EOL);
+    const command = (name, properties, message) => write(workflowCommand(name, properties, message) + external_node_os_.EOL);
     const appendToFile = (variable, text) => {
         const file = env[variable];
         if (!file)
@@ -70,14 +70,14 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
         getInput: (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim(),
         setOutput: (name, value) => {
             if (!env.GITHUB_OUTPUT) {
-                write(external_node_os_namespaceObject.EOL);
+                write(external_node_os_.EOL);
                 command('set-output', { name }, value);
                 return;
             }
             const delimiter = `ghadelimiter_${(0,external_node_crypto_namespaceObject.randomUUID)()}`;
-            appendToFile('GITHUB_OUTPUT', `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`);
+            appendToFile('GITHUB_OUTPUT', `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`);
         },
-        info: (line) => write(line + external_node_os_namespaceObject.EOL),
+        info: (line) => write(line + external_node_os_.EOL),
         debug: (line) => command('debug', {}, line),
         warning: (message, annotation) => command('warning', annotationProperties(annotation), message),
         error: (message, annotation) => command('error', annotationProperties(annotation), message),
@@ -92,7 +92,7 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
         },
         appendSummary: async (markdown) => {
             if (env.GITHUB_STEP_SUMMARY)
-                appendToFile('GITHUB_STEP_SUMMARY', markdown + external_node_os_namespaceObject.EOL);
+                appendToFile('GITHUB_STEP_SUMMARY', markdown + external_node_os_.EOL);
         },
         setSecret: (value) => {
             if (value)
@@ -10239,10 +10239,10 @@ function planLogLines(plan) {
     ];
 }
 /** Escapes text for a Markdown table cell. */
-function cell(text) {
+function plan_view_cell(text) {
     return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
-function planMarkdownTable(plan) {
+function plan_view_planMarkdownTable(plan) {
     const rows = plan.steps.map((step) => {
         const what = step.kind === 'ssm' ? `SSM \`${step.document}\`` : `CloudFront \`${step.distributionId}\``;
         const where = step.kind === 'ssm'
@@ -10255,9 +10255,1072 @@ function planMarkdownTable(plan) {
             : step.wait
                 ? 'waits for completion'
                 : 'does not wait';
-        return `| ${step.index} | ${cell(step.name)} | ${cell(what)} | ${cell(where)} | ${cell(settings)} |`;
+        return `| ${step.index} | ${plan_view_cell(step.name)} | ${plan_view_cell(what)} | ${plan_view_cell(where)} | ${plan_view_cell(settings)} |`;
     });
     return ['| # | Step | Action | Targets / paths | Settings |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/slack-webhook-url.ts
+// Checks the `slack-webhook-url` input before anything runs. The URL is a credential: no message here
+// ever contains it (only its scheme and host). Not a URL, or plain http to anything but a loopback
+// address → a UserError; https to a host other than Slack's own hooks host → a warning (proxies and
+// relays exist). Pure.
+
+const SLACK_HOOK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com'];
+const HOW = 'set it from a secret, e.g. `slack-webhook-url: ${{ secrets.SLACK_WEBHOOK_URL }}`, holding the incoming webhook URL Slack gave you (https://hooks.slack.com/services/…)';
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return (host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host));
+}
+function checkSlackWebhookUrl(raw) {
+    const value = raw.trim();
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new UserError('Invalid slack-webhook-url', `Input "slack-webhook-url" is not a URL; ${HOW}.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new UserError('Invalid slack-webhook-url', `Input "slack-webhook-url" uses ${url.protocol.replace(/:$/, '')}:, not https:; ${HOW}.`);
+    }
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+        throw new UserError('Insecure slack-webhook-url', `Input "slack-webhook-url" uses plain http to ${url.hostname}: the webhook URL is a credential and would travel unencrypted. Use https (plain http is only accepted for a loopback address such as 127.0.0.1).`);
+    }
+    if (url.username || url.password) {
+        throw new UserError('Invalid slack-webhook-url', 'Input "slack-webhook-url" carries a user name or password; incoming webhooks need neither. Remove the "user:password@" part.');
+    }
+    const warnings = [];
+    if (!SLACK_HOOK_HOSTS.includes(url.hostname.toLowerCase()) && !isLoopbackHost(url.hostname)) {
+        warnings.push(`Input "slack-webhook-url" points at ${url.hostname}, not Slack's own hooks.slack.com. That is fine for a proxy or relay; if you meant Slack, copy the incoming webhook URL from the Slack app's settings.`);
+    }
+    return { url: value, warnings };
+}
+
+;// CONCATENATED MODULE: ./src/core/redact.ts
+// Keeps secrets out of everything we write where people read: the Slack payload, the job summary and
+// annotations are not masked by the runner's log masking (Slack never is). Replaces every known
+// secret value, and anything shaped like a secret we were not told about (Slack webhook URLs, AWS
+// access key ids, JWTs such as the OIDC token), with `***`. Pure.
+const REDACTED = '***';
+/** Environment variables whose values are secrets whenever they are set. */
+const SECRET_ENVIRONMENT_VARIABLES = [
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    'ACTIONS_RUNTIME_TOKEN',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_ACCESS_KEY_ID',
+    'GITHUB_TOKEN',
+    'INPUT_SLACK-WEBHOOK-URL',
+];
+const SECRET_SHAPES = [
+    // Slack incoming webhooks and workflow triggers (the path is the credential).
+    /https?:\/\/hooks\.slack(?:-gov)?\.com\/[^\s"'<>|)]+/gi,
+    // AWS access key ids (long-term AKIA…, temporary ASIA…).
+    /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
+    // JSON web tokens (the GitHub OIDC token among them).
+    /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+];
+/** Values too short to be secrets would redact ordinary words. */
+const MIN_SECRET_LENGTH = 6;
+function secretsFromEnvironment(env) {
+    return SECRET_ENVIRONMENT_VARIABLES.map((name) => env[name]?.trim() ?? '').filter((v) => v !== '');
+}
+/** A function that removes the given secrets (and secret-shaped text) from a string. */
+function redactor(secrets) {
+    const values = [...new Set([...secrets].map((s) => s.trim()).filter((s) => s.length >= MIN_SECRET_LENGTH))]
+        // Longest first, so a secret that contains another is removed whole.
+        .sort((a, b) => b.length - a.length);
+    return (text) => {
+        let result = text;
+        for (const value of values)
+            result = result.split(value).join(REDACTED);
+        for (const shape of SECRET_SHAPES)
+            result = result.replace(shape, REDACTED);
+        return result;
+    };
+}
+/** A deep copy of a JSON-like value with every string (and object key) redacted. */
+function redact_redactDeep(value, redact) {
+    if (typeof value === 'string')
+        return redact(value);
+    if (Array.isArray(value))
+        return value.map((v) => redact_redactDeep(v, redact));
+    if (value && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), redact_redactDeep(v, redact)]));
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/action/slack.ts
+// The Slack adapter: reads and checks the Slack inputs (before anything runs), and posts a payload to
+// the incoming webhook with @slack/webhook, imported lazily so runs without Slack never load it.
+// Retries within a bounded total time: 5xx and network errors through the library's own retry policy
+// (p-retry, `retryConfig`); 429, which the library does not retry, by waiting for Slack's Retry-After
+// (captured through the library's `fetch` option). A post that still fails comes back as a reason that
+// quotes Slack's answer (`channel_not_found`, `no_service`, …) — never containing the URL.
+
+
+
+/** Reads `slack-webhook-url` and `fail-on-slack-error`, masks the URL, warns about an unusual host. */
+function readSlackSettings(runner) {
+    const failOnError = readBoolean(runner, 'fail-on-slack-error', false);
+    const raw = runner.getInput('slack-webhook-url');
+    if (raw === '')
+        return { failOnError };
+    runner.setSecret(raw);
+    const path = raw.replace(/^[a-z]+:\/\/[^/]*/i, '');
+    if (path.length >= 8)
+        runner.setSecret(path);
+    const { url, warnings } = checkSlackWebhookUrl(raw);
+    for (const warning of warnings)
+        runner.warning(warning, { title: 'Slack webhook host' });
+    return { webhookUrl: url, failOnError };
+}
+const DEFAULT_SLACK_RETRY = {
+    retries: 3,
+    minTimeout: 500,
+    maxTimeout: 4000,
+    factor: 2,
+    randomize: true,
+};
+/** What Slack's error answers mean and what to do; the raw answer is always quoted too. */
+const SLACK_ERROR_HINTS = {
+    invalid_payload: 'Slack could not read the message; this is a bug in cache-purge-action, please report it',
+    channel_not_found: "the webhook's channel no longer exists or the app lost access to it; create a new incoming webhook and update the secret",
+    channel_is_archived: "the webhook's channel is archived; unarchive it or create a webhook for another channel",
+    no_service: 'the webhook was revoked or its Slack app uninstalled; create a new incoming webhook and update the secret',
+    no_service_id: 'the webhook URL is incomplete; copy it again from the Slack app settings',
+    no_team: 'the Slack workspace of this webhook no longer exists',
+    team_disabled: 'the Slack workspace of this webhook is disabled',
+    invalid_token: 'the webhook URL is wrong or was revoked; copy it again from the Slack app settings',
+    action_prohibited: 'a Slack admin restricted posting to this channel',
+    posting_to_general_channel_denied: 'only admins may post to this channel; use a webhook for another channel',
+    too_many_attachments: 'the message was too large; this is a bug in cache-purge-action, please report it',
+    rate_limited: 'Slack rate-limited the webhook for longer than the action waits',
+};
+const MAX_RETRY_AFTER_MS = 60_000;
+/** Slack's answer as we quote it: first line, printable, short. */
+function quoteBody(body) {
+    const first = (body.split(/\r?\n/)[0] ?? '').replace(/[^\x20-\x7e]/g, '').trim();
+    return first.length > 100 ? `${first.slice(0, 100)}…` : first;
+}
+function httpReason(status, body, clean) {
+    const answer = clean(quoteBody(body));
+    const hint = SLACK_ERROR_HINTS[answer] ?? (status >= 500 ? 'Slack seems to be having an outage' : undefined);
+    return `Slack answered HTTP ${status}${answer ? ` "${answer}"` : ''}${hint ? `: ${hint}` : ''}`;
+}
+function requestReason(error, clean) {
+    const original = error.original ?? error;
+    const cause = original.cause;
+    const what = original.name === 'TimeoutError'
+        ? 'the request timed out'
+        : (cause?.code ?? cause?.message ?? (original instanceof Error ? original.message : String(original)));
+    return `could not reach the webhook (${clean(String(what))})`;
+}
+/** Seconds (or an HTTP date) → ms; undefined when absent or unreadable. */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+async function postSlackMessage(webhookUrl, payload, options = {}) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const deadline = now() + (options.budgetMs ?? 30_000);
+    const policy = { ...DEFAULT_SLACK_RETRY, ...options.retry };
+    const clean = redactor([webhookUrl, new URL(webhookUrl).pathname]);
+    const { IncomingWebhook, IncomingWebhookHTTPError } = await __nccwpck_require__.e(/* import() */ 443).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4443, 23));
+    let attempts = 0;
+    let retryAfter = null;
+    const countingFetch = async (url, init) => {
+        attempts++;
+        const response = await fetch(url, init);
+        retryAfter = response.headers.get('retry-after');
+        return response;
+    };
+    for (;;) {
+        const remaining = deadline - now();
+        const webhook = new IncomingWebhook(webhookUrl, {
+            fetch: countingFetch,
+            timeout: Math.max(1, Math.min(options.requestTimeoutMs ?? 10_000, remaining)),
+            retryConfig: { ...policy, maxRetryTime: Math.max(1, remaining) }, // 0 would mean "no limit"
+        });
+        try {
+            await webhook.send(payload);
+            return { ok: true, attempts };
+        }
+        catch (error) {
+            if (error instanceof IncomingWebhookHTTPError) {
+                if (error.statusCode === 429) {
+                    const wait = parseRetryAfter(retryAfter, now()) ?? 1000;
+                    if (wait <= MAX_RETRY_AFTER_MS && now() + wait < deadline) {
+                        await sleep(wait);
+                        continue;
+                    }
+                    return {
+                        ok: false,
+                        attempts,
+                        status: 429,
+                        reason: `Slack answered HTTP 429 (rate limited) and asked to wait ${Math.ceil(wait / 1000)} s, beyond the ${Math.round((options.budgetMs ?? 30_000) / 1000)} s the action waits for Slack`,
+                    };
+                }
+                const suffix = error.statusCode >= 500 && attempts > 1 ? ` (after ${attempts} attempts)` : '';
+                return {
+                    ok: false,
+                    attempts,
+                    status: error.statusCode,
+                    reason: httpReason(error.statusCode, error.body, clean) + suffix,
+                };
+            }
+            const suffix = attempts > 1 ? ` after ${attempts} attempts` : '';
+            return { ok: false, attempts, reason: requestReason(error, clean) + suffix };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/report-view.ts
+// What a run report means to a person, independent of where it is shown: the outcome headline, each
+// step's status, duration, targets and detail, the failed instances and their output, who asked and
+// how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
+// ── numbers ──────────────────────────────────────────────────────────────────────────────────────
+/** `420 ms`, `4.1 s`, `2 min 05 s`, `1 h 02 min`. */
+function report_view_formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '–';
+    if (ms < 999.5)
+        return `${Math.round(ms)} ms`;
+    const seconds = ms / 1000;
+    if (seconds < 59.95)
+        return `${seconds.toFixed(1)} s`;
+    const totalSeconds = Math.round(seconds);
+    if (totalSeconds < 3600) {
+        return `${Math.floor(totalSeconds / 60)} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
+    }
+    const minutes = Math.round(totalSeconds / 60);
+    return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+/** `0 B`, `812 B`, `12.3 KiB`, `1.2 GiB` (binary units, as `du -h` counts). */
+function formatBytes(bytes) {
+    if (!Number.isFinite(bytes) || bytes < 0)
+        return '–';
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit === 0)
+        return `${Math.round(value)} B`;
+    return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+/** `1,234,567` */
+function formatCount(n) {
+    return Math.round(n)
+        .toString()
+        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+// ── who and how ──────────────────────────────────────────────────────────────────────────────────
+/** A Slack user mention as the relay passes it: `<@U2CERLKJA>` or `<@U2CERLKJA|alice>`. */
+const SLACK_MENTION = /^<@([UW][A-Z0-9]{2,})(?:\|([^<>]{1,80}))?>$/;
+function isSlackMention(requester) {
+    return SLACK_MENTION.test(requester.trim());
+}
+/** The requester outside Slack: `<@U2CERLKJA>` → `@U2CERLKJA`, `<@U2CERLKJA|alice>` → `@alice`. */
+function plainRequester(requester) {
+    const trimmed = requester.trim();
+    const mention = SLACK_MENTION.exec(trimmed);
+    if (mention)
+        return `@${mention[2] ?? mention[1]}`;
+    return trimmed === '' ? 'unknown' : trimmed;
+}
+function describeTrigger(trigger, eventName) {
+    switch (trigger) {
+        case 'deploy':
+            return eventName ? `deploy (${eventName})` : 'deploy';
+        case 'manual':
+            return 'manual dispatch';
+        case 'slack':
+            return 'Slack command';
+        default:
+            return eventName ? `${eventName} event` : 'other';
+    }
+}
+/** `main @ 1a2b3c4`, `main`, `1a2b3c4` or undefined. */
+function describeRevision(context) {
+    const ref = context.ref?.replace(/^refs\/(heads|tags)\//, '');
+    const sha = context.sha ? context.sha.slice(0, 7) : undefined;
+    if (ref && sha)
+        return `${ref} @ ${sha}`;
+    return ref || sha || undefined;
+}
+// ── outcome ──────────────────────────────────────────────────────────────────────────────────────
+const report_view_STEP_ICON = {
+    success: '✅',
+    failed: '❌',
+    'timed-out': '⌛',
+    cancelled: '⏹',
+    skipped: '⏭',
+};
+const report_view_STEP_STATUS_LABEL = {
+    success: 'succeeded',
+    failed: 'failed',
+    'timed-out': 'timed out',
+    cancelled: 'cancelled',
+    skipped: 'skipped',
+};
+const report_view_isFailedStep = (step) => step.status === 'failed' || step.status === 'timed-out';
+/** The step that stopped the run: the first failed or timed-out one. */
+function report_view_failedStep(report) {
+    return report.steps.find(report_view_isFailedStep);
+}
+/** `✅ portal purged` / `❌ portal purge failed at FastCGI cache` / `⏹ portal purge cancelled`. */
+function report_view_headline(report) {
+    const site = report.context.site || report.plan.site;
+    if (report.status === 'success')
+        return `✅ ${site} purged`;
+    if (report.status === 'cancelled')
+        return `⏹ ${site} purge cancelled`;
+    const step = report_view_failedStep(report);
+    return step ? `❌ ${site} purge failed at ${step.name}` : `❌ ${site} purge failed`;
+}
+const dryRunHeadline = (site) => `📝 ${site} purge planned (dry run)`;
+// ── steps ────────────────────────────────────────────────────────────────────────────────────────
+const instanceSucceeded = (instance) => instance.status === 'Success';
+/** `3/3 instances` (succeeded of targeted), for SSM steps that ran. */
+function report_view_describeInstanceCount(step) {
+    if (step.status === 'skipped')
+        return undefined;
+    const targeted = Math.max(step.targetCount, step.instances.length);
+    const succeeded = step.instances.filter(instanceSucceeded).length;
+    if (targeted === 0)
+        return 'no instances';
+    return `${formatCount(succeeded)}/${plural(targeted, 'instance')}`;
+}
+function purgeTotals(step) {
+    const results = step.instances.map((i) => i.result).filter((r) => r !== undefined);
+    if (results.length === 0)
+        return undefined;
+    return {
+        files: results.reduce((sum, r) => sum + r.files, 0),
+        bytes: results.reduce((sum, r) => sum + r.bytes, 0),
+        methods: [...new Set(results.map((r) => r.method).filter((m) => m !== ''))],
+        reported: results.length,
+    };
+}
+/** `1,234 files (12.3 MiB) removed · find-delete` (+ `· 2 of 3 instances reported`). */
+function describePurgeTotals(step) {
+    const totals = purgeTotals(step);
+    if (!totals)
+        return undefined;
+    const parts = [`${plural(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`];
+    if (totals.methods.length > 0)
+        parts.push(totals.methods.join(', '));
+    if (totals.reported < step.instances.length) {
+        parts.push(`${totals.reported} of ${step.instances.length} instances reported a result`);
+    }
+    return parts.join(' · ');
+}
+/** `Failed (exit code 2)`, `Undeliverable`, `Delivery Timed Out`. */
+function report_view_describeInstanceStatus(instance) {
+    const details = instance.statusDetails || instance.status || 'unknown';
+    const exit = instance.responseCode !== undefined && instance.responseCode >= 0 && instance.status !== 'Success'
+        ? ` (exit code ${instance.responseCode})`
+        : '';
+    return `${details}${exit}`;
+}
+const report_view_failedInstances = (step) => step.instances.filter((i) => !instanceSucceeded(i));
+/** The first `count` non-empty lines of the instance's stderr (or, when stderr is empty, the last lines of stdout). */
+function report_view_firstOutputLines(instance, count) {
+    const lines = (text) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
+    const stderr = lines(instance.stderr);
+    if (stderr.length > 0)
+        return stderr.slice(0, count);
+    return lines(instance.stdout).slice(-count);
+}
+/** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*`. */
+function describeInvalidation(step) {
+    const paths = step.paths.length > 5
+        ? `${step.paths.slice(0, 5).join(' ')} +${step.paths.length - 5} more`
+        : step.paths.join(' ');
+    if (!step.invalidationId)
+        return `${paths} on ${step.distributionId}`;
+    const status = step.invalidationStatus ? ` (${step.invalidationStatus})` : '';
+    return `invalidation ${step.invalidationId}${status} of ${paths} on ${step.distributionId}`;
+}
+/** One plain-text detail for a step: the purge result, the invalidation, or what went wrong. */
+function report_view_stepDetail(step, options = {}) {
+    if (step.status === 'skipped')
+        return 'not run: an earlier step did not succeed';
+    if (step.kind === 'cloudfront') {
+        const what = describeInvalidation(step);
+        return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
+    }
+    const parts = [];
+    const failed = report_view_failedInstances(step);
+    if (step.error)
+        parts.push(`${step.error.code}: ${step.error.message}`);
+    if (failed.length > 0 && step.status !== 'success' && options.failures !== false) {
+        const shown = failed.slice(0, 3).map((i) => `${i.instanceId} ${report_view_describeInstanceStatus(i)}`);
+        const more = failed.length > 3 ? ` +${failed.length - 3} more` : '';
+        parts.push(`${step.status === 'cancelled' ? 'cancelled on' : 'failed on'} ${shown.join(', ')}${more}`);
+    }
+    const totals = describePurgeTotals(step);
+    if (totals)
+        parts.push(totals);
+    if (parts.length === 0)
+        parts.push(step.status === 'success' ? 'done' : report_view_STEP_STATUS_LABEL[step.status]);
+    return parts.join(' · ');
+}
+/** Targets column: `3/3 instances` for SSM, the distribution for CloudFront. */
+function report_view_stepTargets(step) {
+    if (step.kind === 'cloudfront')
+        return step.distributionId;
+    return report_view_describeInstanceCount(step) ?? (step.targetCount > 0 ? plural(step.targetCount, 'instance') : '–');
+}
+function report_view_invalidations(report) {
+    return report.steps.filter((s) => s.kind === 'cloudfront' && !!s.invalidationId);
+}
+
+;// CONCATENATED MODULE: ./src/core/diagnosis.ts
+// Why a step failed and what to do about it: groups a failed step's instances by cause (Undeliverable,
+// Delivery Timed Out, script exit code, …) and names the likely fix for each, plus the step-level
+// causes (AccessDenied, no instances targeted, our step timeout, CloudFront errors). Pure; used by the
+// annotations, the job summary and the Slack message so they all say the same thing.
+
+const isAccessDenied = (code) => /access ?denied|unauthorized|notauthorized/i.test(code);
+function ssmStepCauses(step) {
+    const causes = [];
+    const code = step.error?.code ?? '';
+    if (isAccessDenied(code)) {
+        causes.push({
+            label: code,
+            instanceIds: [],
+            fix: `the role was denied by IAM: allow ssm:SendCommand on the document (arn:aws:ssm:${step.region}:*:document/${step.document}) and on the target instances (arn:aws:ec2:${step.region}:*:instance/*, optionally limited with the ssm:resourceTag/… condition), and ssm:ListCommands, ssm:ListCommandInvocations and ssm:CancelCommand on "*".`,
+        });
+    }
+    else if (code === 'NoInstancesTargeted' ||
+        (step.status !== 'skipped' && step.targetCount === 0 && !code)) {
+        causes.push({
+            label: 'no instances targeted',
+            instanceIds: [],
+            fix: 'no instance matched the step\'s targets: check the tags or instance ids in the sites file, and that the instances are running and "Online" in Systems Manager Fleet Manager.',
+        });
+    }
+    else if (step.status === 'timed-out' || code === 'StepTimedOut') {
+        causes.push({
+            label: 'timed out',
+            instanceIds: [],
+            fix: `the step was still running after ${formatDuration(step.durationMs)} and its command was cancelled: raise the step-timeout-seconds input, or find out why the script is slow on the instances below.`,
+        });
+    }
+    else if (code) {
+        causes.push({ label: code, instanceIds: [], fix: `AWS answered: ${step.error?.message ?? code}.` });
+    }
+    const groups = new Map();
+    for (const instance of failedInstances(step)) {
+        const details = instance.statusDetails || instance.status;
+        let label = details;
+        let fix;
+        if (/undeliverable/i.test(details)) {
+            fix =
+                'SSM could not deliver the command: the SSM agent is not running on the instance, or its instance profile lacks the AmazonSSMManagedInstanceCore policy (Fleet Manager must show it "Online").';
+        }
+        else if (/delivery timed out/i.test(details)) {
+            fix =
+                'the instance did not pick up the command within the delivery timeout: it is offline or stopped; start it or remove it from the targets.';
+        }
+        else if (/execution timed out/i.test(details)) {
+            fix = "the script ran longer than the document's executionTimeout: see its output.";
+        }
+        else if (/access denied/i.test(details)) {
+            fix =
+                "the instance was denied access: check the instance profile's IAM policy (and any S3/KMS access the document needs).";
+        }
+        else if (/terminated/i.test(details)) {
+            fix = 'SSM stopped sending after max-errors was exceeded: fix the first failing instance.';
+        }
+        else if (/cancel/i.test(details)) {
+            fix = 'the command was cancelled on this instance before it finished.';
+        }
+        else if (instance.responseCode !== undefined && instance.responseCode > 0) {
+            label = `exit code ${instance.responseCode}`;
+            fix = "the purge script failed: see its output (in the step's log group and the job summary).";
+        }
+        else {
+            label = describeInstanceStatus(instance);
+            fix = "see the instance's output in the step's log group and the job summary.";
+        }
+        const group = groups.get(label) ?? { instances: [], fix };
+        group.instances.push(instance);
+        groups.set(label, group);
+    }
+    for (const [label, group] of groups) {
+        causes.push({ label, instanceIds: group.instances.map((i) => i.instanceId), fix: group.fix });
+    }
+    return causes;
+}
+function cloudFrontCauses(step) {
+    const code = step.error?.code ?? (step.status === 'timed-out' ? 'StepTimedOut' : '');
+    const arn = `arn:aws:cloudfront::ACCOUNT:distribution/${step.distributionId}`;
+    let fix;
+    if (isAccessDenied(code)) {
+        fix = `the role was denied by IAM: allow cloudfront:CreateInvalidation (and cloudfront:GetInvalidation when waiting) on ${arn}.`;
+    }
+    else if (code === 'NoSuchDistribution') {
+        fix = `distribution ${step.distributionId} does not exist in this account: check cloudfront.distribution-id in the sites file.`;
+    }
+    else if (code === 'TooManyInvalidationsInProgress') {
+        fix =
+            'too many invalidations are in progress on this distribution: wait for them to complete and rerun, or use fewer (wildcard) paths.';
+    }
+    else if (code === 'StepTimedOut' || step.status === 'timed-out') {
+        fix = `the invalidation had not completed after ${formatDuration(step.durationMs)}: it continues in CloudFront; raise step-timeout-seconds or do not wait for it.`;
+    }
+    else if (/throttl/i.test(code)) {
+        fix = 'CloudFront kept throttling the request: rerun in a minute.';
+    }
+    else {
+        fix = `CloudFront answered: ${step.error?.message ?? 'unknown error'}.`;
+    }
+    return [{ label: code || 'failed', instanceIds: [], fix }];
+}
+/** The causes of a failed or timed-out step, with the likely fix for each; [] for any other step. */
+function diagnosis_diagnose(step) {
+    if (step.status !== 'failed' && step.status !== 'timed-out')
+        return [];
+    const causes = step.kind === 'ssm' ? ssmStepCauses(step) : cloudFrontCauses(step);
+    return causes.length > 0
+        ? causes
+        : [{ label: 'failed', instanceIds: [], fix: "see the step's log group for what happened." }];
+}
+/** `i-0a, i-0b and 3 more` */
+function diagnosis_listInstances(ids, max = 5) {
+    if (ids.length <= max)
+        return ids.join(', ');
+    return `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
+}
+/** `Undeliverable on i-0a, i-0b: SSM could not deliver …` */
+function diagnosis_describeCause(cause, maxInstances = 5) {
+    const where = cause.instanceIds.length > 0 ? ` on ${diagnosis_listInstances(cause.instanceIds, maxInstances)}` : '';
+    return `${cause.label}${where}: ${cause.fix}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/annotations.ts
+// The annotations a run leaves on the run page: one error per failed (or timed-out) step naming what
+// failed where and the likely fix, and one warning when the run was cancelled part-way. Pure: the
+// runner adapter writes them as `::error::` / `::warning::` lines.
+
+
+function annotations_runAnnotations(report) {
+    const site = report.context.site || report.plan.site;
+    const annotations = [];
+    for (const step of report.steps) {
+        const causes = diagnose(step);
+        if (causes.length === 0)
+            continue;
+        const count = step.kind === 'ssm' ? describeInstanceCount(step) : undefined;
+        const where = step.kind === 'cloudfront'
+            ? ` (distribution ${step.distributionId})`
+            : count && count !== 'no instances'
+                ? ` (${count} succeeded)`
+                : '';
+        const lines = [
+            `Step ${step.index} "${step.name}" of ${site} ${STEP_STATUS_LABEL[step.status]} after ${formatDuration(step.durationMs)}${where}.`,
+            ...causes.map((cause) => `- ${describeCause(cause)}`),
+        ];
+        const skipped = report.steps.filter((s) => s.status === 'skipped').map((s) => s.name);
+        if (skipped.length > 0)
+            lines.push(`Not run: ${skipped.join(', ')}.`);
+        annotations.push({
+            level: 'error',
+            title: `${site}: ${step.name} ${STEP_STATUS_LABEL[step.status]}`,
+            message: lines.join('\n'),
+        });
+    }
+    if (report.status === 'cancelled') {
+        const at = report.steps.find((s) => s.status === 'cancelled');
+        const done = report.steps.filter((s) => s.status === 'success').map((s) => s.name);
+        annotations.push({
+            level: 'warning',
+            title: `${site}: purge cancelled`,
+            message: [
+                at
+                    ? `The run was cancelled during step ${at.index} "${at.name}"; its command was cancelled (best effort: a script already running may still finish).`
+                    : 'The run was cancelled.',
+                done.length > 0 ? `Already done: ${done.join(', ')}.` : 'No step had completed.',
+                'The caches may be partly purged: run the purge again.',
+            ].join(' '),
+        });
+    }
+    return annotations;
+}
+
+;// CONCATENATED MODULE: ./src/core/summary.ts
+// The job summary (GITHUB_STEP_SUMMARY) as Markdown: for a run, a heading with the outcome, who asked
+// and how, a table of steps (status, duration, targets, detail), what went wrong and the likely fix,
+// the failed instances' output in collapsible <details>, the invalidations and the executed plan;
+// for a dry run, the plan. Pure string building; the size stays well under GitHub's 1 MiB per step.
+
+
+
+/** Failed instances whose output is shown, the output shown per stream, and all of it together. */
+const SHOWN_FAILED_INSTANCES = 20;
+const OUTPUT_MAX = 8_000;
+const DETAILS_BUDGET = (/* unused pure expression or super */ null && (256 * 1024));
+/** Escapes text for inline Markdown/HTML outside code. */
+function inline(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/([\\`*_[\]|])/g, '\\$1');
+}
+/** A fenced block that the content cannot close: the fence is longer than any backtick run in it. */
+function fenced(content, language = 'text') {
+    const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${language}\n${content.replace(/\n$/, '')}\n${fence}`;
+}
+/** The start of stderr (where the first error is), the end of stdout (where the result line is). */
+function cutOutput(text, keep, max = OUTPUT_MAX) {
+    if (text.length <= max)
+        return text;
+    const note = `… ${(text.length - max).toLocaleString('en-US')} characters cut`;
+    return keep === 'start' ? `${text.slice(0, max)}\n${note}` : `${note}\n${text.slice(-max)}`;
+}
+function contextLine(context, duration) {
+    const parts = [
+        `Requested by **${inline(plainRequester(context.requester))}**`,
+        `trigger: ${inline(describeTrigger(context.trigger, context.eventName))}`,
+    ];
+    const revision = describeRevision(context);
+    if (revision)
+        parts.push(`commit \`${revision.replace(/`/g, "'")}\``);
+    if (duration)
+        parts.push(`took ${duration}`);
+    if (context.runUrl && /^https?:\/\/\S+$/.test(context.runUrl))
+        parts.push(`[workflow run](${context.runUrl})`);
+    return parts.join(' · ');
+}
+function instanceDetails(stepName, instance) {
+    const sections = [];
+    if (instance.stderr.trim() !== '') {
+        sections.push('Standard error:', '', fenced(cutOutput(instance.stderr, 'start')), '');
+    }
+    if (instance.stdout.trim() !== '') {
+        sections.push('Standard output:', '', fenced(cutOutput(instance.stdout, 'end')), '');
+    }
+    if (sections.length === 0)
+        sections.push('No output.');
+    const duration = instance.durationMs !== undefined ? `, ${formatDuration(instance.durationMs)}` : '';
+    return [
+        '<details>',
+        `<summary>${inline(stepName)}: <code>${inline(instance.instanceId)}</code> ${inline(describeInstanceStatus(instance))}${duration}</summary>`,
+        '',
+        ...sections,
+        ...(sections.at(-1) === '' ? [] : ['']),
+        '</details>',
+    ].join('\n');
+}
+function summary_runSummaryMarkdown(report) {
+    const lines = [
+        `## ${headline(report)}`,
+        '',
+        contextLine(report.context, formatDuration(report.durationMs)),
+        '',
+        '| # | Step | Status | Duration | Targets | Detail |',
+        '|---|---|---|---|---|---|',
+        ...report.steps.map((step) => `| ${step.index} | ${cell(step.name)} | ${STEP_ICON[step.status]} ${STEP_STATUS_LABEL[step.status]} | ${step.status === 'skipped' ? '–' : formatDuration(step.durationMs)} | ${cell(step.status === 'skipped' ? '–' : stepTargets(step))} | ${cell(stepDetail(step))} |`),
+        '',
+    ];
+    for (const step of report.steps) {
+        const causes = diagnose(step);
+        if (causes.length === 0)
+            continue;
+        lines.push(`### ${STEP_ICON[step.status]} ${inline(step.name)} ${STEP_STATUS_LABEL[step.status]}`, '');
+        lines.push(...causes.map((cause) => `- ${inline(describeCause(cause, 10))}`), '');
+        if (step.kind === 'ssm') {
+            const failed = failedInstances(step);
+            let used = 0;
+            let shown = 0;
+            for (const instance of failed.slice(0, SHOWN_FAILED_INSTANCES)) {
+                const details = instanceDetails(step.name, instance);
+                if (shown > 0 && used + details.length > DETAILS_BUDGET)
+                    break;
+                lines.push(details, '');
+                used += details.length;
+                shown++;
+            }
+            if (failed.length > shown) {
+                const rest = failed.slice(shown).map((i) => i.instanceId);
+                lines.push(`…and ${rest.length} more failed instances (${rest.join(', ')}); their output is in the \`report\` output.`, '');
+            }
+        }
+    }
+    if (report.status === 'cancelled') {
+        lines.push('The run was cancelled: steps already done stay done; the caches may be partly purged. Run the purge again.', '');
+    }
+    const done = invalidations(report);
+    if (done.length > 0) {
+        lines.push('**CloudFront invalidations**', '');
+        for (const step of done) {
+            lines.push(`- \`${step.invalidationId}\` on \`${step.distributionId}\` (${step.invalidationStatus ?? 'created'}): ${step.paths.map((p) => `\`${p.replace(/`/g, "'")}\``).join(' ')}`);
+        }
+        lines.push('');
+    }
+    lines.push('<details>', `<summary>Executed plan (${report.plan.steps.length} steps from <code>${inline(report.plan.configFile)}</code>)</summary>`, '', planMarkdownTable(report.plan), '', '</details>', '');
+    return lines.join('\n');
+}
+function dryRunSummaryMarkdown(plan, context) {
+    return [
+        `## 📝 Cache purge plan for \`${plan.site}\` (dry run)`,
+        '',
+        ...(context ? [contextLine(context), ''] : []),
+        `Nothing was purged. From \`${plan.configFile}\`, these steps would run in order; the first failure stops the rest.`,
+        '',
+        plan_view_planMarkdownTable(plan),
+        '',
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/slack-message.ts
+// The Slack result message: a run report (or, for a dry run, the plan) → an incoming-webhook payload
+// `{text, blocks}`. Built as objects (serialised by the webhook client), never as JSON templates.
+// Within Block Kit's limits by construction: header ≤ 150 characters, section text ≤ 3,000, fields
+// ≤ 10 of ≤ 2,000, ≤ 50 blocks, no empty text; long output is cut with a note, never dropped silently.
+// The link to the run is a mrkdwn link, not a URL button: a button in a message from an app without
+// an interactivity URL shows Slack's warning icon when clicked. Pure.
+
+
+
+const SLACK_LIMITS = {
+    headerText: 150,
+    sectionText: 3000,
+    fieldText: 2000,
+    fields: 10,
+    contextElements: 10,
+    blocks: 50,
+    /** Slack truncates `text` beyond 40,000; notifications show far less. */
+    fallbackText: 500,
+};
+/** Instances whose output is shown for a failed step, and lines of it each. */
+const slack_message_SHOWN_FAILED_INSTANCES = 5;
+const OUTPUT_LINES = 5;
+const OUTPUT_LINE_MAX = 200;
+// ── mrkdwn ───────────────────────────────────────────────────────────────────────────────────────
+/** Slack's three control characters; everything user-supplied goes through this. */
+function escapeMrkdwn(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** Inline code that cannot be closed early by a backtick in the text. */
+const code = (text) => `\`${escapeMrkdwn(text.replace(/`/g, "'"))}\``;
+/** Bold that cannot be broken by an asterisk in the text. */
+const bold = (text) => `*${escapeMrkdwn(text.replace(/\*/g, '∗'))}*`;
+/** A Slack mention stays a mention; anything else is shown as escaped text. */
+function slackRequester(requester) {
+    const trimmed = requester.trim();
+    return isSlackMention(trimmed) ? trimmed : escapeMrkdwn(plainRequester(trimmed));
+}
+/** A link label may not contain `|` or `>`; the URL may not contain `|`, `<`, `>` or spaces. */
+function slack_message_link(url, label) {
+    if (!/^https?:\/\/[^\s<>|]+$/.test(url))
+        return escapeMrkdwn(label);
+    return `<${url}|${escapeMrkdwn(label.replace(/[|]/g, '/'))}>`;
+}
+/**
+ * Cuts text to `max` characters, at a line break when one is near, adding a note that says how much
+ * was left out. Keeps code fences balanced.
+ */
+function truncate(text, max, where = 'see the run for the rest') {
+    if (text.length <= max)
+        return text;
+    const note = (omitted) => `\n… ${omitted.toLocaleString('en-US')} more characters cut (${where})`;
+    const room = Math.max(0, max - note(text.length).length - 4);
+    let cut = text.slice(0, room);
+    const lineBreak = cut.lastIndexOf('\n');
+    if (lineBreak > room * 0.7)
+        cut = cut.slice(0, lineBreak);
+    if ((cut.match(/```/g) ?? []).length % 2 === 1)
+        cut += '\n```';
+    return `${cut}${note(text.length - cut.length)}`.slice(0, max);
+}
+/** A header is one line: cut with an ellipsis. */
+function oneLine(text, max) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}
+const mrkdwn = (text, max = SLACK_LIMITS.sectionText) => ({
+    type: 'mrkdwn',
+    text: truncate(text.trim() === '' ? '–' : text, max),
+});
+const header = (text) => ({
+    type: 'header',
+    text: { type: 'plain_text', text: oneLine(text, SLACK_LIMITS.headerText), emoji: true },
+});
+const section = (text) => ({ type: 'section', text: mrkdwn(text) });
+// ── parts ────────────────────────────────────────────────────────────────────────────────────────
+function contextFields(context, duration) {
+    const fields = [
+        mrkdwn(`*Requested by*\n${slackRequester(context.requester)}`, SLACK_LIMITS.fieldText),
+        mrkdwn(`*Trigger*\n${escapeMrkdwn(describeTrigger(context.trigger, context.eventName))}`, SLACK_LIMITS.fieldText),
+    ];
+    if (duration)
+        fields.push(mrkdwn(`*Took*\n${duration}`, SLACK_LIMITS.fieldText));
+    const revision = describeRevision(context);
+    if (revision)
+        fields.push(mrkdwn(`*Commit*\n${code(revision)}`, SLACK_LIMITS.fieldText));
+    return { type: 'section', fields: fields.slice(0, SLACK_LIMITS.fields) };
+}
+function footer(context) {
+    const parts = [];
+    if (context.runUrl) {
+        const attempt = context.runAttempt && context.runAttempt !== '1' ? ` (attempt ${context.runAttempt})` : '';
+        parts.push(slack_message_link(context.runUrl, `View the workflow run${attempt}`));
+    }
+    if (context.repository)
+        parts.push(escapeMrkdwn(context.repository));
+    if (context.workflow)
+        parts.push(escapeMrkdwn(context.workflow));
+    if (parts.length === 0)
+        return undefined;
+    return { type: 'context', elements: [mrkdwn(parts.join(' · '))] };
+}
+/** `✅ *W3 Total Cache* · 4.2 s · 3/3 instances · 1,234 files (12.3 MiB) removed · wp-cli` */
+function stepLine(step) {
+    const parts = [`${STEP_ICON[step.status]} ${bold(step.name)}`];
+    if (step.status !== 'skipped')
+        parts.push(formatDuration(step.durationMs));
+    if (step.status !== 'skipped')
+        parts.push(escapeMrkdwn(stepTargets(step)));
+    // A failed step's instances and causes follow in their own section.
+    parts.push(escapeMrkdwn(stepDetail(step, { failures: !isFailedStep(step) })));
+    return parts.join(' · ');
+}
+/** Which instances failed, how, the first lines of their output, and the likely fix. */
+function failureDetails(step) {
+    const pieces = diagnose(step).map((cause) => `• ${escapeMrkdwn(describeCause(cause))}`);
+    if (step.kind === 'ssm')
+        pieces.push(...instanceOutputs(step));
+    return pieces.join('\n');
+}
+function instanceOutputs(step) {
+    const failed = failedInstances(step);
+    const pieces = [];
+    for (const instance of failed.slice(0, slack_message_SHOWN_FAILED_INSTANCES)) {
+        const lines = firstOutputLines(instance, OUTPUT_LINES).map((line) => line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}…` : line);
+        const title = `${code(instance.instanceId)} ${escapeMrkdwn(describeInstanceStatus(instance))}`;
+        if (lines.length === 0) {
+            pieces.push(`${title}: no output`);
+            continue;
+        }
+        // A fence inside the output would close ours early.
+        const body = escapeMrkdwn(lines.join('\n').replace(/```/g, "'''"));
+        pieces.push(`${title}\n\`\`\`${body}\`\`\``);
+    }
+    if (failed.length > slack_message_SHOWN_FAILED_INSTANCES) {
+        pieces.push(`_…and ${failed.length - slack_message_SHOWN_FAILED_INSTANCES} more failed instances: see the job summary._`);
+    }
+    return pieces;
+}
+/** Packs lines into as few sections as fit (≤ 3,000 characters each). */
+function packLines(lines) {
+    const blocks = [];
+    let current = '';
+    for (const line of lines) {
+        const next = current === '' ? line : `${current}\n${line}`;
+        if (next.length > SLACK_LIMITS.sectionText && current !== '') {
+            blocks.push(section(current));
+            current = line;
+        }
+        else {
+            current = next;
+        }
+    }
+    if (current !== '')
+        blocks.push(section(current));
+    return blocks;
+}
+/** At most 50 blocks: the rest is replaced by a note. */
+function fitBlocks(blocks) {
+    if (blocks.length <= SLACK_LIMITS.blocks)
+        return blocks;
+    const kept = blocks.slice(0, SLACK_LIMITS.blocks - 1);
+    return [
+        ...kept,
+        {
+            type: 'context',
+            elements: [mrkdwn(`… ${blocks.length - kept.length} more blocks left out: see the run.`)],
+        },
+    ];
+}
+function fallback(text) {
+    return truncate(text, SLACK_LIMITS.fallbackText, 'see the message');
+}
+// ── messages ─────────────────────────────────────────────────────────────────────────────────────
+function slack_message_runReportMessage(report) {
+    const { context } = report;
+    const blocks = [
+        header(headline(report)),
+        contextFields(context, formatDuration(report.durationMs)),
+    ];
+    blocks.push({ type: 'divider' });
+    // Steps before the failure pack together; the failed step gets its own section and its details.
+    let pending = [];
+    for (const step of report.steps) {
+        if (!isFailedStep(step)) {
+            pending.push(stepLine(step));
+            continue;
+        }
+        blocks.push(...packLines(pending));
+        pending = [];
+        blocks.push(section(stepLine(step)));
+        blocks.push(section(failureDetails(step)));
+    }
+    blocks.push(...packLines(pending));
+    if (report.status === 'cancelled') {
+        const at = report.steps.find((s) => s.status === 'cancelled');
+        blocks.push(section(`${at ? `Cancelled during ${bold(at.name)}. ` : ''}Steps already done stay done; the caches may be partly purged. Run the purge again to finish.`));
+    }
+    const end = footer(context);
+    if (end)
+        blocks.push(end);
+    const requester = slackRequester(context.requester);
+    const failure = failedStep(report);
+    const reason = failure
+        ? `: ${escapeMrkdwn(diagnose(failure)
+            .map((c) => c.instanceIds.length > 0 ? `${c.label} on ${listInstances(c.instanceIds, 3)}` : c.label)
+            .join('; '))}`
+        : '';
+    return {
+        text: fallback(`${headline(report)} (requested by ${requester}, ${formatDuration(report.durationMs)})${reason}`),
+        blocks: fitBlocks(blocks),
+    };
+}
+function dryRunMessage(plan, context) {
+    const blocks = [header(dryRunHeadline(plan.site)), contextFields(context)];
+    blocks.push({ type: 'divider' });
+    blocks.push(section(`Nothing was purged. From ${code(plan.configFile)}, these steps would run in order; the first failure stops the rest:`));
+    blocks.push(...packLines(plan.steps.map((step) => `${step.index}. ${bold(step.name)}: ${escapeMrkdwn(describeStep(step))}`)));
+    const end = footer(context);
+    if (end)
+        blocks.push(end);
+    return {
+        text: fallback(`${dryRunHeadline(plan.site)}: ${plan.steps.length} step(s) would run (requested by ${slackRequester(context.requester)})`),
+        blocks: fitBlocks(blocks),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/publish.ts
+// Publishes what happened where users look, once a run (or a dry run) is over: the `duration-ms`
+// output, the annotations, the job summary and the Slack message — in that order, local and fast
+// first, the network last. Every text is built by the pure views in src/core from a copy of the report
+// with every known secret (and secret-shaped text) redacted. Does not decide the exit code for the
+// run's own status; a Slack failure is a warning, or a failure when `fail-on-slack-error` is true.
+
+
+
+
+
+function redactorFor(options) {
+    return redactor([
+        ...(options.secrets ?? []),
+        ...secretsFromEnvironment(options.env),
+        ...(options.slack.webhookUrl ? [options.slack.webhookUrl] : []),
+    ]);
+}
+async function postToSlack(payload, options, redact) {
+    const { runner, slack } = options;
+    if (!slack.webhookUrl)
+        return;
+    const result = await postSlackMessage(slack.webhookUrl, redact_redactDeep(payload, redact), options.slackPost);
+    if (result.ok) {
+        runner.info(`Slack: result message posted${result.attempts > 1 ? ` (after ${result.attempts} attempts)` : ''}.`);
+        return;
+    }
+    const message = redact(`Slack message not posted: ${result.reason}.`);
+    if (slack.failOnError) {
+        runner.error(`${message} (fail-on-slack-error is true, so this fails the step.)`, {
+            title: 'Slack message not posted',
+        });
+        runner.markFailed();
+    }
+    else {
+        runner.warning(`${message} The purge result above is unaffected; set fail-on-slack-error: true to fail the step instead.`, {
+            title: 'Slack message not posted',
+        });
+    }
+}
+/** After a real run: duration-ms, annotations, job summary, Slack. */
+async function publishRunReport(report, options) {
+    const redact = redactorFor(options);
+    const safe = redactDeep(report, redact);
+    const { runner } = options;
+    runner.setOutput('duration-ms', String(Math.round(report.durationMs)));
+    for (const annotation of runAnnotations(safe)) {
+        const title = { title: redact(annotation.title) };
+        if (annotation.level === 'error')
+            runner.error(redact(annotation.message), title);
+        else
+            runner.warning(redact(annotation.message), title);
+    }
+    await runner.appendSummary(redact(runSummaryMarkdown(safe)));
+    await postToSlack(runReportMessage(safe), options, redact);
+}
+/** After a dry run: duration-ms, the plan in the job summary, the planned message in Slack. */
+async function publishDryRun(plan, context, durationMs, options) {
+    const redact = redactorFor(options);
+    const safePlan = redact_redactDeep(plan, redact);
+    const safeContext = redact_redactDeep(context, redact);
+    options.runner.setOutput('duration-ms', String(Math.round(durationMs)));
+    await options.runner.appendSummary(redact(dryRunSummaryMarkdown(safePlan, safeContext)));
+    await postToSlack(dryRunMessage(safePlan, safeContext), options, redact);
+}
+
+;// CONCATENATED MODULE: ./src/core/run-context.ts
+// Who asked for this run and how it was triggered, from the runner's environment and the `requester`
+// input: the RunContext carried in the run report. A Slack mention from the relay (`<@U2CERLKJA>`)
+// on a workflow_dispatch means the run came from Slack. Pure.
+
+const DEPLOY_EVENTS = new Set(['push', 'deployment', 'deployment_status', 'release', 'workflow_run']);
+function triggerOf(eventName, requester) {
+    if (eventName === 'workflow_dispatch' || eventName === 'repository_dispatch') {
+        return isSlackMention(requester) ? 'slack' : 'manual';
+    }
+    if (eventName && DEPLOY_EVENTS.has(eventName))
+        return 'deploy';
+    return 'other';
+}
+function runUrlOf(env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+    if (!repository || !runId)
+        return undefined;
+    const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
+    return `${(server || 'https://github.com').replace(/\/$/, '')}/${repository}/actions/runs/${runId}${attempt}`;
+}
+/** The run context; `requester` is the input as given ('' → the workflow actor). */
+function buildRunContext(env, site, requester) {
+    const who = requester.trim() || env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || 'unknown';
+    const optional = (name, value) => (value ? { [name]: value } : {});
+    return {
+        site,
+        requester: who,
+        trigger: triggerOf(env.GITHUB_EVENT_NAME, who),
+        ...optional('eventName', env.GITHUB_EVENT_NAME),
+        ...optional('repository', env.GITHUB_REPOSITORY),
+        ...optional('ref', env.GITHUB_REF_NAME || env.GITHUB_REF),
+        ...optional('sha', env.GITHUB_SHA),
+        ...optional('runId', env.GITHUB_RUN_ID),
+        ...optional('runAttempt', env.GITHUB_RUN_ATTEMPT),
+        ...optional('runUrl', runUrlOf(env)),
+        ...optional('workflow', env.GITHUB_WORKFLOW),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -10271,11 +11334,16 @@ function planMarkdownTable(plan) {
 
 
 
+
+
+
 async function run(dependencies = {}) {
     const runner = dependencies.runner ?? actionsRunner();
     const env = dependencies.env ?? process.env;
+    const started = Date.now();
     try {
         const inputs = readInputs(runner);
+        const slack = readSlackSettings(runner); // checked (and masked) before anything runs
         const workspace = env.GITHUB_WORKSPACE || process.cwd();
         const config = parseSitesConfig(await readConfigFile(workspace, inputs.config), inputs.config);
         const plan = buildPlan(config, {
@@ -10289,9 +11357,13 @@ async function run(dependencies = {}) {
         if (inputs.dryRun) {
             runner.setOutput('status', 'planned');
             runner.info(`Dry run: nothing was purged. ${plan.steps.length} step(s) would run for ${plan.site}.`);
-            await runner.appendSummary(dryRunSummary(plan));
+            const context = buildRunContext(env, plan.site, runner.getInput('requester'));
+            await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
             return;
         }
+        // Real run (after the executor merge): `const report = await execute(plan, …);` then
+        //   await publishRunReport(report, { runner, env, slack, secrets: [oidcToken, ...assumedRoleKeys] });
+        //   if (report.status !== 'success') runner.markFailed();
         throw new UserError('Execution not available', 'This build of cache-purge-action can only plan: set "dry-run: true". Running the plan against AWS is not implemented yet.');
     }
     catch (error) {
@@ -10309,16 +11381,6 @@ async function run(dependencies = {}) {
         runner.markFailed();
     }
 }
-function dryRunSummary(plan) {
-    return [
-        `## 📝 Cache purge plan for \`${plan.site}\` (dry run)`,
-        '',
-        `Nothing was purged. From \`${plan.configFile}\`, these steps would run in order; the first failure stops the rest.`,
-        '',
-        planMarkdownTable(plan),
-        '',
-    ].join('\n');
-}
 
 
 /***/ }),
@@ -10327,6 +11389,13 @@ function dryRunSummary(plan) {
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
@@ -18926,7 +19995,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -18935,6 +20004,9 @@ exports.visitAsync = visitAsync;
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -19009,6 +20081,36 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -19021,9 +20123,105 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -6,9 +6,12 @@ import { actionsRunner, type Runner } from './action/runner.js';
 import { readInputs } from './action/inputs.js';
 import { readConfigFile } from './action/config-file.js';
 import { parseSitesConfig } from './core/config.js';
-import { buildPlan, type Plan } from './core/plan.js';
-import { planLogLines, planMarkdownTable } from './core/plan-view.js';
+import { buildPlan } from './core/plan.js';
+import { planLogLines } from './core/plan-view.js';
 import { isUserError, UserError } from './core/errors.js';
+import { readSlackSettings } from './action/slack.js';
+import { publishDryRun } from './action/publish.js';
+import { buildRunContext } from './core/run-context.js';
 
 export interface ActionDependencies {
   runner: Runner;
@@ -18,8 +21,10 @@ export interface ActionDependencies {
 export async function run(dependencies: Partial<ActionDependencies> = {}): Promise<void> {
   const runner = dependencies.runner ?? actionsRunner();
   const env = dependencies.env ?? process.env;
+  const started = Date.now();
   try {
     const inputs = readInputs(runner);
+    const slack = readSlackSettings(runner); // checked (and masked) before anything runs
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     const config = parseSitesConfig(await readConfigFile(workspace, inputs.config), inputs.config);
     const plan = buildPlan(config, {
@@ -36,9 +41,13 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
     if (inputs.dryRun) {
       runner.setOutput('status', 'planned');
       runner.info(`Dry run: nothing was purged. ${plan.steps.length} step(s) would run for ${plan.site}.`);
-      await runner.appendSummary(dryRunSummary(plan));
+      const context = buildRunContext(env, plan.site, runner.getInput('requester'));
+      await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
       return;
     }
+    // Real run (after the executor merge): `const report = await execute(plan, …);` then
+    //   await publishRunReport(report, { runner, env, slack, secrets: [oidcToken, ...assumedRoleKeys] });
+    //   if (report.status !== 'success') runner.markFailed();
     throw new UserError(
       'Execution not available',
       'This build of cache-purge-action can only plan: set "dry-run: true". Running the plan against AWS is not implemented yet.',
@@ -58,15 +67,4 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
     }
     runner.markFailed();
   }
-}
-
-function dryRunSummary(plan: Plan): string {
-  return [
-    `## 📝 Cache purge plan for \`${plan.site}\` (dry run)`,
-    '',
-    `Nothing was purged. From \`${plan.configFile}\`, these steps would run in order; the first failure stops the rest.`,
-    '',
-    planMarkdownTable(plan),
-    '',
-  ].join('\n');
 }

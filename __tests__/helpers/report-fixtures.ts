@@ -1,0 +1,343 @@
+// Run reports as the executor produces them, for the views' tests: success, failure (Undeliverable,
+// script exit code with long stderr, AccessDenied, no instances, timeout), cancellation, 100 instances
+// and huge outputs. Built on the real plan of the example `portal` site.
+
+import { parseSitesConfig } from '../../src/core/config.js';
+import { buildPlan, type Plan } from '../../src/core/plan.js';
+import type {
+  CloudFrontStepReport,
+  InstanceReport,
+  RunContext,
+  RunReport,
+  SsmStepReport,
+} from '../../src/core/report.js';
+import { parsePurgeResult } from '../../src/core/purge-result.js';
+import { exampleConfig } from './run-action.js';
+
+export const portalPlan: Plan = buildPlan(parseSitesConfig(exampleConfig, '.github/cache-purge.yml'), {
+  site: 'portal',
+  configFile: '.github/cache-purge.yml',
+});
+
+export const slackContext: RunContext = {
+  site: 'portal',
+  requester: '<@U2CERLKJA>',
+  trigger: 'slack',
+  eventName: 'workflow_dispatch',
+  repository: 'acme/portal',
+  ref: 'main',
+  sha: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+  runId: '123456789',
+  runAttempt: '1',
+  runUrl: 'https://github.com/acme/portal/actions/runs/123456789',
+  workflow: 'Purge cache',
+};
+
+export function instance(id: string, overrides: Partial<InstanceReport> = {}): InstanceReport {
+  const stdout =
+    overrides.stdout ??
+    `Purging /var/cache/nginx/portal\nCACHE_PURGE_RESULT {"files":1234,"bytes":12897484,"method":"find-delete","durationMs":412}`;
+  const result = parsePurgeResult(stdout);
+  return {
+    instanceId: id,
+    status: 'Success',
+    statusDetails: 'Success',
+    responseCode: 0,
+    durationMs: 1800,
+    stdout,
+    stderr: '',
+    ...(result && { result }),
+    ...overrides,
+  };
+}
+
+function ssmStep(index: number, overrides: Partial<SsmStepReport> = {}): SsmStepReport {
+  const planned = portalPlan.steps[index - 1]!;
+  if (planned.kind !== 'ssm') throw new Error('not an SSM step');
+  const instances = overrides.instances ?? [instance('i-0123456789abcdef0')];
+  return {
+    kind: 'ssm',
+    index,
+    name: planned.name,
+    status: 'success',
+    startedAt: '2026-05-01T10:00:00.000Z',
+    durationMs: 4100,
+    document: planned.document,
+    region: planned.region,
+    commandId: `c0ffee${index}0-1111-2222-3333-444455556666`,
+    targetCount: instances.length,
+    instances,
+    ...overrides,
+  };
+}
+
+function cloudFrontStep(overrides: Partial<CloudFrontStepReport> = {}): CloudFrontStepReport {
+  return {
+    kind: 'cloudfront',
+    index: 3,
+    name: 'CloudFront',
+    status: 'success',
+    startedAt: '2026-05-01T10:00:08.000Z',
+    durationMs: 800,
+    distributionId: 'E2EXAMPLE12345',
+    paths: ['/*'],
+    invalidationId: 'I2J0I21PCUYOIK',
+    invalidationStatus: 'InProgress',
+    ...overrides,
+  };
+}
+
+const skipped = (index: number): SsmStepReport | CloudFrontStepReport =>
+  index === 3
+    ? {
+        ...cloudFrontStep(),
+        status: 'skipped',
+        durationMs: 0,
+        invalidationId: undefined,
+        invalidationStatus: undefined,
+        startedAt: undefined,
+      }
+    : {
+        ...ssmStep(index),
+        status: 'skipped',
+        durationMs: 0,
+        instances: [],
+        targetCount: 0,
+        commandId: undefined,
+        startedAt: undefined,
+      };
+
+function report(status: RunReport['status'], steps: RunReport['steps']): RunReport {
+  return {
+    status,
+    context: slackContext,
+    startedAt: '2026-05-01T10:00:00.000Z',
+    durationMs: steps.reduce((sum, s) => sum + s.durationMs, 0) + 350,
+    steps,
+    plan: portalPlan,
+  };
+}
+
+export const successReport = (): RunReport =>
+  report('success', [
+    ssmStep(1, {
+      instances: [
+        instance('i-0123456789abcdef0', {
+          stdout: 'CACHE_PURGE_RESULT {"files":87,"bytes":1048576,"method":"wp-cli","durationMs":900}',
+        }),
+      ],
+    }),
+    ssmStep(2),
+    cloudFrontStep(),
+  ]);
+
+export const undeliverableReport = (): RunReport =>
+  report('failure', [
+    ssmStep(1),
+    ssmStep(2, {
+      status: 'failed',
+      durationMs: 12_000,
+      targetCount: 3,
+      instances: [
+        instance('i-0aaaaaaaaaaaaaaa1'),
+        instance('i-0aaaaaaaaaaaaaaa2', {
+          status: 'Failed',
+          statusDetails: 'Undeliverable',
+          responseCode: -1,
+          stdout: '',
+          stderr: '',
+          result: undefined,
+        }),
+        instance('i-0aaaaaaaaaaaaaaa3'),
+      ],
+    }),
+    skipped(3),
+  ]);
+
+export const LONG_STDERR = Array.from(
+  { length: 400 },
+  (_, i) =>
+    `rm: cannot remove '/var/cache/nginx/portal/${i.toString(16)}/${'x'.repeat(40)}': Permission denied`,
+).join('\n');
+
+export const exitCodeReport = (stderr = LONG_STDERR): RunReport =>
+  report('failure', [
+    ssmStep(1, {
+      status: 'failed',
+      durationMs: 3_300,
+      instances: [
+        instance('i-0123456789abcdef0', {
+          status: 'Failed',
+          statusDetails: 'Failed',
+          responseCode: 2,
+          stdout: 'Flushing W3 Total Cache for /var/www/portal\n```\n<!channel> *bold* & more',
+          stderr,
+          result: undefined,
+        }),
+      ],
+    }),
+    skipped(2),
+    skipped(3),
+  ]);
+
+export const accessDeniedReport = (): RunReport =>
+  report('failure', [
+    ssmStep(1, {
+      status: 'failed',
+      durationMs: 300,
+      commandId: undefined,
+      targetCount: 0,
+      instances: [],
+      error: {
+        code: 'AccessDeniedException',
+        message:
+          'User: arn:aws:sts::123456789012:assumed-role/purge/gh is not authorized to perform: ssm:SendCommand',
+      },
+    }),
+    skipped(2),
+    skipped(3),
+  ]);
+
+export const noInstancesReport = (): RunReport =>
+  report('failure', [
+    ssmStep(1, {
+      status: 'failed',
+      durationMs: 900,
+      targetCount: 0,
+      instances: [],
+      error: { code: 'NoInstancesTargeted', message: 'The targets matched no instance.' },
+    }),
+    skipped(2),
+    skipped(3),
+  ]);
+
+export const timedOutReport = (): RunReport =>
+  report('failure', [
+    ssmStep(1),
+    ssmStep(2, {
+      status: 'timed-out',
+      durationMs: 600_000,
+      instances: [
+        instance('i-0123456789abcdef0', {
+          status: 'Cancelled',
+          statusDetails: 'Cancelled',
+          responseCode: -1,
+          stdout: '',
+          result: undefined,
+        }),
+      ],
+      error: { code: 'StepTimedOut', message: 'The step did not finish within 600 s.' },
+    }),
+    skipped(3),
+  ]);
+
+export const cancelledReport = (): RunReport =>
+  report('cancelled', [
+    ssmStep(1),
+    ssmStep(2, {
+      status: 'cancelled',
+      durationMs: 2_500,
+      instances: [
+        instance('i-0123456789abcdef0', {
+          status: 'Cancelled',
+          statusDetails: 'Cancelled',
+          responseCode: -1,
+          stdout: '',
+          result: undefined,
+        }),
+      ],
+    }),
+    skipped(3),
+  ]);
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `i-0${i.toString(16).padStart(16, '0')}`);
+
+/** 100 tagged instances: 60 purged, 25 exit code 1 with output, 10 Undeliverable, 5 Delivery Timed Out. */
+export const hundredInstancesReport = (): RunReport =>
+  report('failure', [
+    ssmStep(1, {
+      status: 'failed',
+      durationMs: 45_000,
+      targetCount: 100,
+      instances: ids(100).map((id, i) =>
+        i < 60
+          ? instance(id)
+          : i < 85
+            ? instance(id, {
+                status: 'Failed',
+                statusDetails: 'Failed',
+                responseCode: 1,
+                stderr: `wp: command not found on ${id}`,
+                result: undefined,
+              })
+            : i < 95
+              ? instance(id, {
+                  status: 'Failed',
+                  statusDetails: 'Undeliverable',
+                  responseCode: -1,
+                  stdout: '',
+                  result: undefined,
+                })
+              : instance(id, {
+                  status: 'TimedOut',
+                  statusDetails: 'Delivery Timed Out',
+                  responseCode: -1,
+                  stdout: '',
+                  result: undefined,
+                }),
+      ),
+    }),
+    skipped(2),
+    skipped(3),
+  ]);
+
+/** SSM's maximum outputs (24,000 / 8,000 characters) on every one of 50 failed instances, one line each. */
+export const hugeOutputReport = (): RunReport =>
+  report('failure', [
+    ssmStep(1, {
+      status: 'failed',
+      durationMs: 9_000,
+      targetCount: 50,
+      instances: ids(50).map((id) =>
+        instance(id, {
+          status: 'Failed',
+          statusDetails: 'Failed',
+          responseCode: 1,
+          stdout: 'o'.repeat(24_000),
+          stderr: 'e'.repeat(8_000),
+          result: undefined,
+        }),
+      ),
+    }),
+    skipped(2),
+    skipped(3),
+  ]);
+
+/** A site with 50 steps (the schema's maximum) and very long names and paths. */
+export const manyStepsReport = (): RunReport => {
+  const base = successReport();
+  const steps = Array.from({ length: 50 }, (_, i) =>
+    i % 2 === 0
+      ? { ...ssmStep(2), index: i + 1, name: `Step ${i + 1} ${'n'.repeat(120)}` }
+      : {
+          ...cloudFrontStep(),
+          index: i + 1,
+          name: `Invalidate ${i + 1}`,
+          paths: Array.from({ length: 40 }, (_, p) => `/path/${p}/${'p'.repeat(60)}*`),
+        },
+  );
+  return { ...base, context: { ...base.context, site: `portal-${'s'.repeat(200)}` }, steps };
+};
+
+export const allFixtures: Record<string, () => RunReport> = {
+  success: successReport,
+  undeliverable: undeliverableReport,
+  'exit code with long stderr': () => exitCodeReport(),
+  'access denied': accessDeniedReport,
+  'no instances': noInstancesReport,
+  'timed out': timedOutReport,
+  cancelled: cancelledReport,
+  '100 instances': hundredInstancesReport,
+  'huge outputs': hugeOutputReport,
+  '50 steps, long names': manyStepsReport,
+};

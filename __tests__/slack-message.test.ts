@@ -1,0 +1,235 @@
+// The Slack result message: what it says for each outcome, and Block Kit's limits held over every
+// fixture (header ≤ 150, section text ≤ 3,000, fields ≤ 10 of ≤ 2,000, ≤ 50 blocks, no empty text,
+// balanced code fences).
+
+import { describe, expect, it } from 'vitest';
+import {
+  dryRunMessage,
+  escapeMrkdwn,
+  runReportMessage,
+  SLACK_LIMITS,
+  truncate,
+  type SlackBlock,
+  type SlackPayload,
+} from '../src/core/slack-message.js';
+import {
+  accessDeniedReport,
+  allFixtures,
+  cancelledReport,
+  exitCodeReport,
+  hundredInstancesReport,
+  portalPlan,
+  slackContext,
+  successReport,
+  undeliverableReport,
+} from './helpers/report-fixtures.js';
+
+/** Every violation of Block Kit's limits in a payload; [] when it is valid. */
+export function blockKitProblems(payload: SlackPayload): string[] {
+  const problems: string[] = [];
+  const text = (where: string, value: unknown, max: number) => {
+    if (typeof value !== 'string' || value.trim() === '') problems.push(`${where}: empty text`);
+    else if (value.length > max) problems.push(`${where}: ${value.length} > ${max} characters`);
+    else if (/undefined|\[object Object\]|NaN/.test(value))
+      problems.push(`${where}: ${JSON.stringify(value.slice(0, 80))}`);
+    if (typeof value === 'string' && (value.match(/```/g) ?? []).length % 2 === 1)
+      problems.push(`${where}: unbalanced code fence`);
+  };
+  text('text', payload.text, 40_000);
+  if (payload.blocks.length > SLACK_LIMITS.blocks) problems.push(`${payload.blocks.length} blocks > 50`);
+  payload.blocks.forEach((block: SlackBlock, i) => {
+    const where = `blocks[${i}] (${block.type})`;
+    switch (block.type) {
+      case 'header':
+        if (block.text.type !== 'plain_text') problems.push(`${where}: header must be plain_text`);
+        text(where, block.text.text, SLACK_LIMITS.headerText);
+        break;
+      case 'section':
+        if (!block.text && !block.fields) problems.push(`${where}: neither text nor fields`);
+        if (block.text) text(`${where}.text`, block.text.text, SLACK_LIMITS.sectionText);
+        if (block.fields) {
+          if (block.fields.length > SLACK_LIMITS.fields)
+            problems.push(`${where}: ${block.fields.length} fields`);
+          block.fields.forEach((f, j) => text(`${where}.fields[${j}]`, f.text, SLACK_LIMITS.fieldText));
+        }
+        break;
+      case 'context':
+        if (block.elements.length === 0 || block.elements.length > SLACK_LIMITS.contextElements)
+          problems.push(`${where}: ${block.elements.length} elements`);
+        block.elements.forEach((e, j) => text(`${where}.elements[${j}]`, e.text, SLACK_LIMITS.sectionText));
+        break;
+      case 'divider':
+        break;
+      default:
+        problems.push(`${where}: unknown block type`);
+    }
+  });
+  return problems;
+}
+
+const allText = (payload: SlackPayload) => JSON.stringify(payload);
+
+describe('Block Kit limits hold for every outcome', () => {
+  for (const [name, build] of Object.entries(allFixtures)) {
+    it(`${name}`, () => {
+      const payload = runReportMessage(build());
+      expect(blockKitProblems(payload)).toEqual([]);
+      // It survives the trip through JSON unchanged (plain data, no functions or undefined leaking).
+      expect(JSON.parse(JSON.stringify(payload))).toEqual(JSON.parse(JSON.stringify(payload)));
+    });
+  }
+  it('the dry-run message', () => {
+    expect(blockKitProblems(dryRunMessage(portalPlan, slackContext))).toEqual([]);
+  });
+  it('the checker itself catches each violation', () => {
+    const bad: SlackPayload = {
+      text: '',
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } },
+        { type: 'section', text: { type: 'mrkdwn', text: ' ' } },
+        { type: 'section', text: { type: 'mrkdwn', text: '```open' } },
+        {
+          type: 'section',
+          fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn' as const, text: 'f' })),
+        },
+        ...Array.from({ length: 47 }, (): SlackBlock => ({ type: 'divider' })),
+      ],
+    };
+    expect(blockKitProblems(bad)).toEqual([
+      'text: empty text',
+      '51 blocks > 50',
+      'blocks[0] (header): 151 > 150 characters',
+      'blocks[1] (section).text: empty text',
+      'blocks[2] (section).text: unbalanced code fence',
+      'blocks[3] (section): 11 fields',
+    ]);
+  });
+});
+
+describe('the success message', () => {
+  const payload = runReportMessage(successReport());
+  it('has the outcome header, who asked (a real mention) and how, the duration and the commit', () => {
+    expect(payload.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '✅ portal purged', emoji: true },
+    });
+    expect(payload.blocks[1]).toEqual({
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: '*Requested by*\n<@U2CERLKJA>' },
+        { type: 'mrkdwn', text: '*Trigger*\nSlack command' },
+        { type: 'mrkdwn', text: '*Took*\n9.3 s' },
+        { type: 'mrkdwn', text: '*Commit*\n`main @ 1a2b3c4`' },
+      ],
+    });
+  });
+  it('has one line per step in order with status, duration, targets and the purge result', () => {
+    const steps = payload.blocks.find((b) => b.type === 'section' && b.text?.text.startsWith('✅ *W3'));
+    expect(steps).toBeDefined();
+    expect((steps as { text: { text: string } }).text.text.split('\n')).toEqual([
+      '✅ *W3 Total Cache* · 4.1 s · 1/1 instance · 87 files (1.0 MiB) removed · wp-cli',
+      '✅ *FastCGI cache* · 4.1 s · 1/1 instance · 1,234 files (12 MiB) removed · find-delete',
+      '✅ *CloudFront* · 800 ms · E2EXAMPLE12345 · invalidation I2J0I21PCUYOIK (InProgress) of /* on E2EXAMPLE12345',
+    ]);
+  });
+  it('links to the run, names the repository and workflow, and has a notification text', () => {
+    expect(payload.blocks.at(-1)).toEqual({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: '<https://github.com/acme/portal/actions/runs/123456789|View the workflow run> · acme/portal · Purge cache',
+        },
+      ],
+    });
+    expect(payload.text).toBe('✅ portal purged (requested by <@U2CERLKJA>, 9.3 s)');
+  });
+});
+
+describe('failure messages', () => {
+  it('Undeliverable: header names the step; details name the instance, the status and the fix', () => {
+    const payload = runReportMessage(undeliverableReport());
+    expect(payload.blocks[0]).toMatchObject({ text: { text: '❌ portal purge failed at FastCGI cache' } });
+    const text = allText(payload);
+    expect(text).toContain('❌ *FastCGI cache* · 12.0 s · 2/3 instances · 2,468 files (25 MiB) removed');
+    expect(text).toContain(
+      'Undeliverable on i-0aaaaaaaaaaaaaaa2: SSM could not deliver the command: the SSM agent is not running',
+    );
+    expect(text).toContain('AmazonSSMManagedInstanceCore');
+    expect(text).toContain('⏭ *CloudFront* · not run: an earlier step did not succeed');
+    expect(payload.text).toBe(
+      '❌ portal purge failed at FastCGI cache (requested by <@U2CERLKJA>, 16.4 s): Undeliverable on i-0aaaaaaaaaaaaaaa2',
+    );
+  });
+
+  it('script exit code: the first lines of stderr in a code block, escaped, and the exit code', () => {
+    const payload = runReportMessage(exitCodeReport());
+    const text = allText(payload);
+    expect(text).toContain('exit code 2 on i-0123456789abcdef0: the purge script failed: see its output');
+    expect(text).toContain("```rm: cannot remove '/var/cache/nginx/portal/0/");
+    expect(text).toContain('/var/cache/nginx/portal/4/'); // 5 first lines
+    expect(text).not.toContain('/var/cache/nginx/portal/5/');
+    expect(blockKitProblems(payload)).toEqual([]);
+  });
+
+  it('user text cannot ping the channel or break formatting', () => {
+    const payload = runReportMessage(exitCodeReport('<!channel> ``` *hi* & <https://evil.example|click>'));
+    const text = allText(payload);
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('&lt;!channel&gt;');
+    expect(text).toContain('&lt;https://evil.example|click&gt;');
+    expect(blockKitProblems(payload)).toEqual([]);
+  });
+
+  it('AccessDenied: names the IAM statement to add', () => {
+    const text = allText(runReportMessage(accessDeniedReport()));
+    expect(text).toContain(
+      'AccessDeniedException: the role was denied by IAM: allow ssm:SendCommand on the document',
+    );
+  });
+
+  it('100 instances: counts, the first failed instances with their output, and how many more', () => {
+    const payload = runReportMessage(hundredInstancesReport());
+    const text = allText(payload);
+    expect(text).toContain('60/100 instances');
+    expect(text).toContain('exit code 1 on i-0000000000000003c, i-0000000000000003d');
+    expect(text).toContain('and 20 more: the purge script failed');
+    expect(text).toContain('…and 35 more failed instances: see the job summary.');
+    expect(blockKitProblems(payload)).toEqual([]);
+  });
+});
+
+describe('the cancelled and the dry-run messages', () => {
+  it('cancelled: header, the step it stopped in and what to do', () => {
+    const payload = runReportMessage(cancelledReport());
+    expect(payload.blocks[0]).toMatchObject({ text: { text: '⏹ portal purge cancelled' } });
+    const text = allText(payload);
+    expect(text).toContain(
+      '⏹ *FastCGI cache* · 2.5 s · 0/1 instance · cancelled on i-0123456789abcdef0 Cancelled',
+    );
+    expect(text).toContain('Cancelled during *FastCGI cache*. Steps already done stay done');
+  });
+
+  it('dry run: says nothing was purged and lists the planned steps', () => {
+    const payload = dryRunMessage(portalPlan, { ...slackContext, requester: 'octocat', trigger: 'manual' });
+    expect(payload.blocks[0]).toMatchObject({ text: { text: '📝 portal purge planned (dry run)' } });
+    const text = allText(payload);
+    expect(text).toContain('*Requested by*\\noctocat');
+    expect(text).toContain('Nothing was purged.');
+    expect(text).toContain('3. *CloudFront*: invalidate /* on CloudFront distribution E2EXAMPLE12345');
+  });
+});
+
+describe('text helpers', () => {
+  it('escapes Slack control characters', () => {
+    expect(escapeMrkdwn('a & <b> c')).toBe('a &amp; &lt;b&gt; c');
+  });
+  it('truncate cuts to the limit with a note and closes an open code fence', () => {
+    const long = '```' + 'x\n'.repeat(3000) + '```';
+    const cut = truncate(long, 3000);
+    expect(cut.length).toBeLessThanOrEqual(3000);
+    expect((cut.match(/```/g) ?? []).length % 2).toBe(0);
+    expect(cut).toMatch(/… [\d,]+ more characters cut \(see the run for the rest\)$/);
+    expect(truncate('short', 3000)).toBe('short');
+  });
+});

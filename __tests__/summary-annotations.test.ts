@@ -1,0 +1,192 @@
+// The job summary and the annotations: outcome heading, the steps table, failures with their fix and
+// the failed instances' output in <details>, invalidations, the executed plan; one error annotation
+// per failed step naming the fix; the dry-run summary.
+
+import { describe, expect, it } from 'vitest';
+import { dryRunSummaryMarkdown, fenced, runSummaryMarkdown } from '../src/core/summary.js';
+import { runAnnotations } from '../src/core/annotations.js';
+import {
+  accessDeniedReport,
+  allFixtures,
+  cancelledReport,
+  exitCodeReport,
+  hugeOutputReport,
+  hundredInstancesReport,
+  noInstancesReport,
+  portalPlan,
+  slackContext,
+  successReport,
+  timedOutReport,
+  undeliverableReport,
+} from './helpers/report-fixtures.js';
+
+describe('job summary', () => {
+  it('success: heading, who/how/commit/run link, the steps table, the invalidation and the plan', () => {
+    const md = runSummaryMarkdown(successReport());
+    expect(md.split('\n').slice(0, 9)).toEqual([
+      '## ✅ portal purged',
+      '',
+      'Requested by **@U2CERLKJA** · trigger: Slack command · commit `main @ 1a2b3c4` · took 9.3 s · [workflow run](https://github.com/acme/portal/actions/runs/123456789)',
+      '',
+      '| # | Step | Status | Duration | Targets | Detail |',
+      '|---|---|---|---|---|---|',
+      '| 1 | W3 Total Cache | ✅ succeeded | 4.1 s | 1/1 instance | 87 files (1.0 MiB) removed · wp-cli |',
+      '| 2 | FastCGI cache | ✅ succeeded | 4.1 s | 1/1 instance | 1,234 files (12 MiB) removed · find-delete |',
+      '| 3 | CloudFront | ✅ succeeded | 800 ms | E2EXAMPLE12345 | invalidation I2J0I21PCUYOIK (InProgress) of /* on E2EXAMPLE12345 |',
+    ]);
+    expect(md).toContain('- `I2J0I21PCUYOIK` on `E2EXAMPLE12345` (InProgress): `/*`');
+    expect(md).toContain(
+      '<summary>Executed plan (3 steps from <code>.github/cache-purge.yml</code>)</summary>',
+    );
+    expect(md).toContain('| 3 | CloudFront | CloudFront `E2EXAMPLE12345` | `/*` | does not wait |');
+    expect(md).not.toContain('<details>\n<summary>W3');
+  });
+
+  it('failure: the cause and fix, and each failed instance output in collapsible details', () => {
+    const md = runSummaryMarkdown(exitCodeReport('first error\nsecond error'));
+    expect(md.startsWith('## ❌ portal purge failed at W3 Total Cache\n')).toBe(true);
+    expect(md).toContain(
+      '| 1 | W3 Total Cache | ❌ failed | 3.3 s | 0/1 instance | failed on i-0123456789abcdef0 Failed (exit code 2) |',
+    );
+    expect(md).toContain(
+      '| 2 | FastCGI cache | ⏭ skipped | – | – | not run: an earlier step did not succeed |',
+    );
+    expect(md).toContain(
+      '### ❌ W3 Total Cache failed\n\n- exit code 2 on i-0123456789abcdef0: the purge script failed',
+    );
+    expect(md).toContain(
+      '<details>\n<summary>W3 Total Cache: <code>i-0123456789abcdef0</code> Failed (exit code 2), 1.8 s</summary>\n\nStandard error:\n\n```text\nfirst error\nsecond error\n```',
+    );
+    // The output's own ``` cannot close our block: the fence is longer.
+    expect(md).toContain(
+      '````text\nFlushing W3 Total Cache for /var/www/portal\n```\n<!channel> *bold* & more\n````',
+    );
+  });
+
+  it('Undeliverable, AccessDenied, no instances, timeout: each names its fix', () => {
+    expect(runSummaryMarkdown(undeliverableReport())).toContain('AmazonSSMManagedInstanceCore');
+    expect(runSummaryMarkdown(accessDeniedReport())).toContain('allow ssm:SendCommand on the document');
+    expect(runSummaryMarkdown(noInstancesReport())).toContain(
+      'check the tags or instance ids in the sites file',
+    );
+    expect(runSummaryMarkdown(timedOutReport())).toContain('raise the step-timeout-seconds input');
+  });
+
+  it('cancelled: says so and what to do', () => {
+    const md = runSummaryMarkdown(cancelledReport());
+    expect(md.startsWith('## ⏹ portal purge cancelled\n')).toBe(true);
+    expect(md).toContain(
+      '| 2 | FastCGI cache | ⏹ cancelled | 2.5 s | 0/1 instance | cancelled on i-0123456789abcdef0 Cancelled |',
+    );
+    expect(md).toContain('The run was cancelled: steps already done stay done');
+  });
+
+  it('stays bounded: 100 instances show 20 outputs and list the rest; huge outputs are cut', () => {
+    const hundred = runSummaryMarkdown(hundredInstancesReport());
+    expect(hundred.match(/<details>/g)).toHaveLength(21); // 20 instances + the plan
+    expect(hundred).toContain('…and 20 more failed instances (i-00000000000000050, ');
+    const huge = runSummaryMarkdown(hugeOutputReport());
+    expect(huge.length).toBeLessThan(300 * 1024);
+    expect(huge).toContain('16,000 characters cut'); // stdout 24,000 → last 8,000
+    expect(huge).toMatch(/…and \d+ more failed instances/);
+    for (const build of Object.values(allFixtures))
+      expect(runSummaryMarkdown(build()).length).toBeLessThan(1024 * 1024);
+  });
+
+  it('a table cell cannot be broken by a pipe or a newline in a name', () => {
+    const report = successReport();
+    report.steps[0]!.name = 'a | b\nc';
+    expect(runSummaryMarkdown(report)).toContain('| 1 | a \\| b<br>c | ✅ succeeded |');
+  });
+
+  it('fenced picks a fence longer than any backtick run', () => {
+    expect(fenced('a ````` b')).toBe('``````text\na ````` b\n``````');
+  });
+
+  it('dry run: the plan heading, who asked, nothing purged, the table', () => {
+    const md = dryRunSummaryMarkdown(portalPlan, {
+      ...slackContext,
+      requester: 'octocat',
+      trigger: 'manual',
+    });
+    expect(md.split('\n').slice(0, 5)).toEqual([
+      '## 📝 Cache purge plan for `portal` (dry run)',
+      '',
+      'Requested by **octocat** · trigger: manual dispatch · commit `main @ 1a2b3c4` · [workflow run](https://github.com/acme/portal/actions/runs/123456789)',
+      '',
+      'Nothing was purged. From `.github/cache-purge.yml`, these steps would run in order; the first failure stops the rest.',
+    ]);
+  });
+});
+
+describe('annotations', () => {
+  it('success: none', () => {
+    expect(runAnnotations(successReport())).toEqual([]);
+  });
+
+  it('one error per failed step, naming the instances, the cause, the fix and what did not run', () => {
+    expect(runAnnotations(undeliverableReport())).toEqual([
+      {
+        level: 'error',
+        title: 'portal: FastCGI cache failed',
+        message:
+          'Step 2 "FastCGI cache" of portal failed after 12.0 s (2/3 instances succeeded).\n' +
+          '- Undeliverable on i-0aaaaaaaaaaaaaaa2: SSM could not deliver the command: the SSM agent is not running on the instance, or its instance profile lacks the AmazonSSMManagedInstanceCore policy (Fleet Manager must show it "Online").\n' +
+          'Not run: CloudFront.',
+      },
+    ]);
+  });
+
+  it('names the likely fix for each cause', () => {
+    const message = (build: () => ReturnType<typeof successReport>) => runAnnotations(build())[0]!.message;
+    expect(message(accessDeniedReport)).toContain(
+      '- AccessDeniedException: the role was denied by IAM: allow ssm:SendCommand on the document (arn:aws:ssm:us-east-1:*:document/CachePurge-W3TotalCache)',
+    );
+    expect(message(noInstancesReport)).toContain(
+      "- no instances targeted: no instance matched the step's targets: check the tags or instance ids",
+    );
+    expect(message(timedOutReport)).toContain(
+      '- timed out: the step was still running after 10 min 00 s and its command was cancelled',
+    );
+    expect(message(() => exitCodeReport())).toContain(
+      '- exit code 2 on i-0123456789abcdef0: the purge script failed: see its output',
+    );
+    const hundred = message(hundredInstancesReport);
+    expect(hundred).toContain('- Delivery Timed Out on i-0000000000000005f');
+    expect(hundred).toContain('it is offline or stopped');
+    expect(hundred).toContain(
+      '- Undeliverable on i-00000000000000055, i-00000000000000056, i-00000000000000057, i-00000000000000058, i-00000000000000059 and 5 more',
+    );
+  });
+
+  it('CloudFront failures name the IAM statement or the distribution', () => {
+    const report = successReport();
+    const cf = report.steps[2]!;
+    Object.assign(cf, {
+      status: 'failed',
+      invalidationId: undefined,
+      error: { code: 'AccessDenied', message: 'not authorized' },
+    });
+    report.status = 'failure';
+    expect(runAnnotations(report)[0]!.message).toContain(
+      'allow cloudfront:CreateInvalidation (and cloudfront:GetInvalidation when waiting) on arn:aws:cloudfront::ACCOUNT:distribution/E2EXAMPLE12345',
+    );
+    Object.assign(cf, {
+      error: { code: 'NoSuchDistribution', message: 'The specified distribution does not exist.' },
+    });
+    expect(runAnnotations(report)[0]!.message).toContain(
+      'check cloudfront.distribution-id in the sites file',
+    );
+  });
+
+  it('cancelled: one warning saying where it stopped and to run it again', () => {
+    expect(runAnnotations(cancelledReport())).toEqual([
+      {
+        level: 'warning',
+        title: 'portal: purge cancelled',
+        message:
+          'The run was cancelled during step 2 "FastCGI cache"; its command was cancelled (best effort: a script already running may still finish). Already done: W3 Total Cache. The caches may be partly purged: run the purge again.',
+      },
+    ]);
+  });
+});

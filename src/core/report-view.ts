@@ -1,0 +1,236 @@
+// What a run report means to a person, independent of where it is shown: the outcome headline, each
+// step's status, duration, targets and detail, the failed instances and their output, who asked and
+// how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
+
+import type { PurgeResult } from './purge-result.js';
+import type {
+  CloudFrontStepReport,
+  InstanceReport,
+  RunContext,
+  RunReport,
+  SsmStepReport,
+  StepReport,
+  StepStatus,
+  Trigger,
+} from './report.js';
+
+// ── numbers ──────────────────────────────────────────────────────────────────────────────────────
+
+/** `420 ms`, `4.1 s`, `2 min 05 s`, `1 h 02 min`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 999.5) return `${Math.round(ms)} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
+  const totalSeconds = Math.round(seconds);
+  if (totalSeconds < 3600) {
+    return `${Math.floor(totalSeconds / 60)} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
+  }
+  const minutes = Math.round(totalSeconds / 60);
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+/** `0 B`, `812 B`, `12.3 KiB`, `1.2 GiB` (binary units, as `du -h` counts). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '–';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  if (unit === 0) return `${Math.round(value)} B`;
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+/** `1,234,567` */
+export function formatCount(n: number): string {
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+export const plural = (n: number, one: string, many = `${one}s`) =>
+  `${formatCount(n)} ${n === 1 ? one : many}`;
+
+// ── who and how ──────────────────────────────────────────────────────────────────────────────────
+
+/** A Slack user mention as the relay passes it: `<@U2CERLKJA>` or `<@U2CERLKJA|alice>`. */
+const SLACK_MENTION = /^<@([UW][A-Z0-9]{2,})(?:\|([^<>]{1,80}))?>$/;
+
+export function isSlackMention(requester: string): boolean {
+  return SLACK_MENTION.test(requester.trim());
+}
+
+/** The requester outside Slack: `<@U2CERLKJA>` → `@U2CERLKJA`, `<@U2CERLKJA|alice>` → `@alice`. */
+export function plainRequester(requester: string): string {
+  const trimmed = requester.trim();
+  const mention = SLACK_MENTION.exec(trimmed);
+  if (mention) return `@${mention[2] ?? mention[1]}`;
+  return trimmed === '' ? 'unknown' : trimmed;
+}
+
+export function describeTrigger(trigger: Trigger, eventName?: string): string {
+  switch (trigger) {
+    case 'deploy':
+      return eventName ? `deploy (${eventName})` : 'deploy';
+    case 'manual':
+      return 'manual dispatch';
+    case 'slack':
+      return 'Slack command';
+    default:
+      return eventName ? `${eventName} event` : 'other';
+  }
+}
+
+/** `main @ 1a2b3c4`, `main`, `1a2b3c4` or undefined. */
+export function describeRevision(context: RunContext): string | undefined {
+  const ref = context.ref?.replace(/^refs\/(heads|tags)\//, '');
+  const sha = context.sha ? context.sha.slice(0, 7) : undefined;
+  if (ref && sha) return `${ref} @ ${sha}`;
+  return ref || sha || undefined;
+}
+
+// ── outcome ──────────────────────────────────────────────────────────────────────────────────────
+
+export const STEP_ICON: Record<StepStatus, string> = {
+  success: '✅',
+  failed: '❌',
+  'timed-out': '⌛',
+  cancelled: '⏹',
+  skipped: '⏭',
+};
+
+export const STEP_STATUS_LABEL: Record<StepStatus, string> = {
+  success: 'succeeded',
+  failed: 'failed',
+  'timed-out': 'timed out',
+  cancelled: 'cancelled',
+  skipped: 'skipped',
+};
+
+export const isFailedStep = (step: StepReport) => step.status === 'failed' || step.status === 'timed-out';
+
+/** The step that stopped the run: the first failed or timed-out one. */
+export function failedStep(report: RunReport): StepReport | undefined {
+  return report.steps.find(isFailedStep);
+}
+
+/** `✅ portal purged` / `❌ portal purge failed at FastCGI cache` / `⏹ portal purge cancelled`. */
+export function headline(report: RunReport): string {
+  const site = report.context.site || report.plan.site;
+  if (report.status === 'success') return `✅ ${site} purged`;
+  if (report.status === 'cancelled') return `⏹ ${site} purge cancelled`;
+  const step = failedStep(report);
+  return step ? `❌ ${site} purge failed at ${step.name}` : `❌ ${site} purge failed`;
+}
+
+export const dryRunHeadline = (site: string) => `📝 ${site} purge planned (dry run)`;
+
+// ── steps ────────────────────────────────────────────────────────────────────────────────────────
+
+export const instanceSucceeded = (instance: InstanceReport) => instance.status === 'Success';
+
+/** `3/3 instances` (succeeded of targeted), for SSM steps that ran. */
+export function describeInstanceCount(step: SsmStepReport): string | undefined {
+  if (step.status === 'skipped') return undefined;
+  const targeted = Math.max(step.targetCount, step.instances.length);
+  const succeeded = step.instances.filter(instanceSucceeded).length;
+  if (targeted === 0) return 'no instances';
+  return `${formatCount(succeeded)}/${plural(targeted, 'instance')}`;
+}
+
+/** Sum of the instances' CACHE_PURGE_RESULT lines. */
+export interface PurgeTotals {
+  files: number;
+  bytes: number;
+  methods: string[];
+  /** Instances that printed a result line. */
+  reported: number;
+}
+
+export function purgeTotals(step: SsmStepReport): PurgeTotals | undefined {
+  const results = step.instances.map((i) => i.result).filter((r): r is PurgeResult => r !== undefined);
+  if (results.length === 0) return undefined;
+  return {
+    files: results.reduce((sum, r) => sum + r.files, 0),
+    bytes: results.reduce((sum, r) => sum + r.bytes, 0),
+    methods: [...new Set(results.map((r) => r.method).filter((m) => m !== ''))],
+    reported: results.length,
+  };
+}
+
+/** `1,234 files (12.3 MiB) removed · find-delete` (+ `· 2 of 3 instances reported`). */
+export function describePurgeTotals(step: SsmStepReport): string | undefined {
+  const totals = purgeTotals(step);
+  if (!totals) return undefined;
+  const parts = [`${plural(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`];
+  if (totals.methods.length > 0) parts.push(totals.methods.join(', '));
+  if (totals.reported < step.instances.length) {
+    parts.push(`${totals.reported} of ${step.instances.length} instances reported a result`);
+  }
+  return parts.join(' · ');
+}
+
+/** `Failed (exit code 2)`, `Undeliverable`, `Delivery Timed Out`. */
+export function describeInstanceStatus(instance: InstanceReport): string {
+  const details = instance.statusDetails || instance.status || 'unknown';
+  const exit =
+    instance.responseCode !== undefined && instance.responseCode >= 0 && instance.status !== 'Success'
+      ? ` (exit code ${instance.responseCode})`
+      : '';
+  return `${details}${exit}`;
+}
+
+export const failedInstances = (step: SsmStepReport) => step.instances.filter((i) => !instanceSucceeded(i));
+
+/** The first `count` non-empty lines of the instance's stderr (or, when stderr is empty, the last lines of stdout). */
+export function firstOutputLines(instance: InstanceReport, count: number): string[] {
+  const lines = (text: string) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const stderr = lines(instance.stderr);
+  if (stderr.length > 0) return stderr.slice(0, count);
+  return lines(instance.stdout).slice(-count);
+}
+
+/** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*`. */
+export function describeInvalidation(step: CloudFrontStepReport): string {
+  const paths =
+    step.paths.length > 5
+      ? `${step.paths.slice(0, 5).join(' ')} +${step.paths.length - 5} more`
+      : step.paths.join(' ');
+  if (!step.invalidationId) return `${paths} on ${step.distributionId}`;
+  const status = step.invalidationStatus ? ` (${step.invalidationStatus})` : '';
+  return `invalidation ${step.invalidationId}${status} of ${paths} on ${step.distributionId}`;
+}
+
+/** One plain-text detail for a step: the purge result, the invalidation, or what went wrong. */
+export function stepDetail(step: StepReport, options: { failures?: boolean } = {}): string {
+  if (step.status === 'skipped') return 'not run: an earlier step did not succeed';
+  if (step.kind === 'cloudfront') {
+    const what = describeInvalidation(step);
+    return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
+  }
+  const parts: string[] = [];
+  const failed = failedInstances(step);
+  if (step.error) parts.push(`${step.error.code}: ${step.error.message}`);
+  if (failed.length > 0 && step.status !== 'success' && options.failures !== false) {
+    const shown = failed.slice(0, 3).map((i) => `${i.instanceId} ${describeInstanceStatus(i)}`);
+    const more = failed.length > 3 ? ` +${failed.length - 3} more` : '';
+    parts.push(`${step.status === 'cancelled' ? 'cancelled on' : 'failed on'} ${shown.join(', ')}${more}`);
+  }
+  const totals = describePurgeTotals(step);
+  if (totals) parts.push(totals);
+  if (parts.length === 0) parts.push(step.status === 'success' ? 'done' : STEP_STATUS_LABEL[step.status]);
+  return parts.join(' · ');
+}
+
+/** Targets column: `3/3 instances` for SSM, the distribution for CloudFront. */
+export function stepTargets(step: StepReport): string {
+  if (step.kind === 'cloudfront') return step.distributionId;
+  return describeInstanceCount(step) ?? (step.targetCount > 0 ? plural(step.targetCount, 'instance') : '–');
+}
+
+export function invalidations(report: RunReport): CloudFrontStepReport[] {
+  return report.steps.filter((s): s is CloudFrontStepReport => s.kind === 'cloudfront' && !!s.invalidationId);
+}

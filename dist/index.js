@@ -1,11 +1,37 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 4296:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ isUserError),
+/* harmony export */   y: () => (/* binding */ UserError)
+/* harmony export */ });
+// The one error type users see: a message that names what is wrong and the fix, plus where it is
+// (file, line, column) so the runner can pin an annotation on it. Anything else is a bug.
+class UserError extends Error {
+    title;
+    location;
+    constructor(title, message, location = {}) {
+        super(message);
+        this.name = 'UserError';
+        this.title = title;
+        this.location = location;
+    }
+}
+function isUserError(error) {
+    return error instanceof UserError;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3510);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5323);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -15,7 +41,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3510:
+/***/ 5323:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24,12 +50,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/action/runner.ts
 // The GitHub Actions runner as the action sees it: inputs, outputs, log lines, annotations, groups,
 // the job summary and masking.
@@ -59,25 +85,25 @@ const annotationProperties = (a) => ({
     col: a?.column,
 });
 function actionsRunner(env = process.env, write = (t) => void process.stdout.write(t)) {
-    const command = (name, properties, message) => write(workflowCommand(name, properties, message) + external_node_os_namespaceObject.EOL);
+    const command = (name, properties, message) => write(workflowCommand(name, properties, message) + external_node_os_.EOL);
     const appendToFile = (variable, text) => {
         const file = env[variable];
         if (!file)
             throw new Error(`${variable} is not set: this must run inside a GitHub Actions step`);
-        (0,external_node_fs_namespaceObject.appendFileSync)(file, text, 'utf8');
+        (0,external_node_fs_.appendFileSync)(file, text, 'utf8');
     };
     return {
         getInput: (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim(),
         setOutput: (name, value) => {
             if (!env.GITHUB_OUTPUT) {
-                write(external_node_os_namespaceObject.EOL);
+                write(external_node_os_.EOL);
                 command('set-output', { name }, value);
                 return;
             }
-            const delimiter = `ghadelimiter_${(0,external_node_crypto_namespaceObject.randomUUID)()}`;
-            appendToFile('GITHUB_OUTPUT', `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`);
+            const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+            appendToFile('GITHUB_OUTPUT', `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`);
         },
-        info: (line) => write(line + external_node_os_namespaceObject.EOL),
+        info: (line) => write(line + external_node_os_.EOL),
         debug: (line) => command('debug', {}, line),
         warning: (message, annotation) => command('warning', annotationProperties(annotation), message),
         error: (message, annotation) => command('error', annotationProperties(annotation), message),
@@ -92,7 +118,7 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
         },
         appendSummary: async (markdown) => {
             if (env.GITHUB_STEP_SUMMARY)
-                appendToFile('GITHUB_STEP_SUMMARY', markdown + external_node_os_namespaceObject.EOL);
+                appendToFile('GITHUB_STEP_SUMMARY', markdown + external_node_os_.EOL);
         },
         setSecret: (value) => {
             if (value)
@@ -104,26 +130,79 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/errors.ts
-// The one error type users see: a message that names what is wrong and the fix, plus where it is
-// (file, line, column) so the runner can pin an annotation on it. Anything else is a bug.
-class UserError extends Error {
-    title;
-    location;
-    constructor(title, message, location = {}) {
-        super(message);
-        this.name = 'UserError';
-        this.title = title;
-        this.location = location;
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+;// CONCATENATED MODULE: ./src/core/paths.ts
+// CloudFront invalidation paths: validated against CloudFront's rules and normalised (leading "/",
+// "*" only as the last character, de-duplicated, at most 3,000 per batch). Pure; shared by the
+// sites-file schema and the `paths` input.
+const MAX_INVALIDATION_PATHS = 3000;
+const MAX_PATH_LENGTH = 4000;
+/** Checks one path; a missing leading "/" is added rather than refused. */
+function checkInvalidationPath(raw) {
+    const trimmed = raw.trim();
+    if (trimmed === '')
+        return { ok: false, problem: 'is empty; use a path such as /* or /blog/*' };
+    const path = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+    if (path.length > MAX_PATH_LENGTH) {
+        return {
+            ok: false,
+            problem: `is ${path.length} characters long; CloudFront allows at most ${MAX_PATH_LENGTH}`,
+        };
     }
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0020\u007f]/.test(path)) {
+        return {
+            ok: false,
+            problem: 'contains a space or control character; URL-encode it (a space is %20)',
+        };
+    }
+    const star = path.indexOf('*');
+    if (star !== -1 && star !== path.length - 1) {
+        return { ok: false, problem: 'has "*" before its end; CloudFront allows "*" only as the last character' };
+    }
+    return { ok: true, path };
 }
-function isUserError(error) {
-    return error instanceof UserError;
+/** Checks and normalises a whole list: every bad path is reported, duplicates are dropped in order. */
+function normaliseInvalidationPaths(raw) {
+    const problems = [];
+    const seen = new Set();
+    raw.forEach((value, index) => {
+        const checked = checkInvalidationPath(value);
+        if (!checked.ok)
+            problems.push({ index, problem: checked.problem });
+        else
+            seen.add(checked.path);
+    });
+    if (problems.length > 0)
+        return { ok: false, problems };
+    if (seen.size === 0)
+        return { ok: false, problems: [{ index: 0, problem: 'no paths given; use at least one, e.g. /*' }] };
+    if (seen.size > MAX_INVALIDATION_PATHS) {
+        return {
+            ok: false,
+            problems: [
+                {
+                    index: MAX_INVALIDATION_PATHS,
+                    problem: `${seen.size} paths; CloudFront takes at most ${MAX_INVALIDATION_PATHS} in progress per distribution — use a wildcard such as /blog/*`,
+                },
+            ],
+        };
+    }
+    return { ok: true, paths: [...seen] };
+}
+/** Splits the `paths` input: one path per line or comma-separated. */
+function splitPathsInput(input) {
+    return input
+        .split(/[\n,]/)
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 // The action's inputs, read once and checked before anything runs. Names are the public contract in
 // action.yml; every error names the input and the fix.
+
 
 const DEFAULT_CONFIG_PATH = '.github/cache-purge.yml';
 function readBoolean(runner, name, fallback) {
@@ -134,7 +213,7 @@ function readBoolean(runner, name, fallback) {
         return true;
     if (/^false$/i.test(raw))
         return false;
-    throw new UserError('Invalid input', `Input "${name}" is ${JSON.stringify(raw)}; use true or false.`);
+    throw new errors/* UserError */.y('Invalid input', `Input "${name}" is ${JSON.stringify(raw)}; use true or false.`);
 }
 function readInputs(runner) {
     const awsRegion = runner.getInput('aws-region');
@@ -143,13 +222,38 @@ function readInputs(runner) {
         config: runner.getInput('config') || DEFAULT_CONFIG_PATH,
         ...(awsRegion !== '' && { awsRegion }),
         dryRun: readBoolean(runner, 'dry-run', false),
+        ...readPaths(runner),
+        waitForInvalidation: readBoolean(runner, 'wait-for-invalidation', false),
+    };
+}
+function readPaths(runner) {
+    const raw = runner.getInput('paths');
+    if (raw === '')
+        return {};
+    const checked = normaliseInvalidationPaths(splitPathsInput(raw));
+    if (!checked.ok) {
+        const split = splitPathsInput(raw);
+        const problems = checked.problems.map((p) => `${split[p.index] !== undefined ? JSON.stringify(split[p.index]) : `path ${p.index + 1}`} ${p.problem}`);
+        throw new errors/* UserError */.y('Invalid input', `Input "paths" (one path per line or comma-separated): ${problems.join('; ')}.`);
+    }
+    return { paths: checked.paths };
+}
+/** The raw inputs of a real run; src/core/execution-inputs.ts checks them. */
+function readExecutionInputs(runner) {
+    return {
+        roleToAssume: runner.getInput('role-to-assume'),
+        audience: runner.getInput('audience'),
+        roleSessionName: runner.getInput('role-session-name'),
+        roleDurationSeconds: runner.getInput('role-duration-seconds'),
+        stepTimeoutSeconds: runner.getInput('step-timeout-seconds'),
+        requester: runner.getInput('requester'),
     };
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/action/config-file.ts
 // Reads the sites file from the workspace; a missing or unreadable file becomes a UserError that says
 // where we looked and what to do.
@@ -157,9 +261,9 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 
 async function readConfigFile(workspace, configPath) {
-    const fullPath = (0,external_node_path_namespaceObject.resolve)(workspace, configPath);
+    const fullPath = (0,external_node_path_.resolve)(workspace, configPath);
     try {
-        return await (0,promises_namespaceObject.readFile)(fullPath, 'utf8');
+        return await (0,promises_.readFile)(fullPath, 'utf8');
     }
     catch (error) {
         const code = error.code;
@@ -170,7 +274,7 @@ async function readConfigFile(workspace, configPath) {
                 : code === 'EACCES'
                     ? `cannot be read: permission denied (${fullPath}).`
                     : `cannot be read (${fullPath}): ${error.message}.`;
-        throw new UserError('Sites file not readable', `Sites file ${configPath} ${why}`, { file: configPath });
+        throw new errors/* UserError */.y('Sites file not readable', `Sites file ${configPath} ${why}`, { file: configPath });
     }
 }
 
@@ -9767,73 +9871,6 @@ const MAX_INSTANCE_IDS = 50;
 const MAX_TAG_KEYS = 5;
 const MAX_TAG_VALUES = 5;
 
-;// CONCATENATED MODULE: ./src/core/paths.ts
-// CloudFront invalidation paths: validated against CloudFront's rules and normalised (leading "/",
-// "*" only as the last character, de-duplicated, at most 3,000 per batch). Pure; shared by the
-// sites-file schema and the `paths` input.
-const MAX_INVALIDATION_PATHS = 3000;
-const MAX_PATH_LENGTH = 4000;
-/** Checks one path; a missing leading "/" is added rather than refused. */
-function checkInvalidationPath(raw) {
-    const trimmed = raw.trim();
-    if (trimmed === '')
-        return { ok: false, problem: 'is empty; use a path such as /* or /blog/*' };
-    const path = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
-    if (path.length > MAX_PATH_LENGTH) {
-        return {
-            ok: false,
-            problem: `is ${path.length} characters long; CloudFront allows at most ${MAX_PATH_LENGTH}`,
-        };
-    }
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0020\u007f]/.test(path)) {
-        return {
-            ok: false,
-            problem: 'contains a space or control character; URL-encode it (a space is %20)',
-        };
-    }
-    const star = path.indexOf('*');
-    if (star !== -1 && star !== path.length - 1) {
-        return { ok: false, problem: 'has "*" before its end; CloudFront allows "*" only as the last character' };
-    }
-    return { ok: true, path };
-}
-/** Checks and normalises a whole list: every bad path is reported, duplicates are dropped in order. */
-function normaliseInvalidationPaths(raw) {
-    const problems = [];
-    const seen = new Set();
-    raw.forEach((value, index) => {
-        const checked = checkInvalidationPath(value);
-        if (!checked.ok)
-            problems.push({ index, problem: checked.problem });
-        else
-            seen.add(checked.path);
-    });
-    if (problems.length > 0)
-        return { ok: false, problems };
-    if (seen.size === 0)
-        return { ok: false, problems: [{ index: 0, problem: 'no paths given; use at least one, e.g. /*' }] };
-    if (seen.size > MAX_INVALIDATION_PATHS) {
-        return {
-            ok: false,
-            problems: [
-                {
-                    index: MAX_INVALIDATION_PATHS,
-                    problem: `${seen.size} paths; CloudFront takes at most ${MAX_INVALIDATION_PATHS} in progress per distribution — use a wildcard such as /blog/*`,
-                },
-            ],
-        };
-    }
-    return { ok: true, paths: [...seen] };
-}
-/** Splits the `paths` input: one path per line or comma-separated. */
-function splitPathsInput(input) {
-    return input
-        .split(/[\n,]/)
-        .map((p) => p.trim())
-        .filter((p) => p !== '');
-}
-
 ;// CONCATENATED MODULE: ./src/core/config.ts
 // The sites file (`.github/cache-purge.yml`): its schema, and the parser that turns YAML or JSON text
 // into a typed SitesConfig, or into a UserError whose every line names the exact path
@@ -10094,11 +10131,11 @@ function parseSitesConfig(text, file) {
         const pos = first.linePos?.[0];
         const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
         const reason = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new UserError('Sites file is not valid YAML', `${file}: YAML syntax error${where}: ${reason}. Fix the syntax there (indentation, a missing ":" or an unclosed quote are the usual causes).`, { file, ...(pos && { line: pos.line, column: pos.col }) });
+        throw new errors/* UserError */.y('Sites file is not valid YAML', `${file}: YAML syntax error${where}: ${reason}. Fix the syntax there (indentation, a missing ":" or an unclosed quote are the usual causes).`, { file, ...(pos && { line: pos.line, column: pos.col }) });
     }
     const data = doc.toJS({ maxAliasCount: 100 });
     if (data === null || data === undefined) {
-        throw new UserError('Sites file is empty', `${file} is empty; it needs a "sites:" mapping (see examples/cache-purge.yml).`, { file });
+        throw new errors/* UserError */.y('Sites file is empty', `${file} is empty; it needs a "sites:" mapping (see examples/cache-purge.yml).`, { file });
     }
     const parsed = fileSchema.safeParse(data, { error: fallbackError });
     if (parsed.success)
@@ -10126,7 +10163,7 @@ function parseSitesConfig(text, file) {
     const more = parsed.error.issues.length - problems.length;
     const first = problems[0]?.at;
     const summary = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
-    throw new UserError('Sites file does not match the schema', [
+    throw new errors/* UserError */.y('Sites file does not match the schema', [
         `${file} has ${summary}:`,
         ...problems.map((p) => `  - ${p.text}`),
         ...(more > 0 ? [`  … and ${more} more`] : []),
@@ -10157,7 +10194,7 @@ function resolveRegion(config, site, inputs) {
         if (!region)
             continue;
         if (!formats.region.pattern.test(region)) {
-            throw new UserError('Invalid AWS region', `${source} is ${JSON.stringify(region)}, which is not valid; use ${formats.region.allowed}.`);
+            throw new errors/* UserError */.y('Invalid AWS region', `${source} is ${JSON.stringify(region)}, which is not valid; use ${formats.region.allowed}.`);
         }
         return region;
     }
@@ -10167,11 +10204,11 @@ function buildPlan(config, inputs) {
     const sites = knownSites(config).join(', ');
     const site = inputs.site.trim().toLowerCase();
     if (site === '') {
-        throw new UserError('Missing site', `The "site" input is empty; set it to one of the sites in ${inputs.configFile}: ${sites}.`);
+        throw new errors/* UserError */.y('Missing site', `The "site" input is empty; set it to one of the sites in ${inputs.configFile}: ${sites}.`);
     }
     const siteConfig = config.sites[site];
     if (!siteConfig) {
-        throw new UserError('Unknown site', `Site ${JSON.stringify(inputs.site.trim())} is not defined in ${inputs.configFile}; known sites: ${sites}. Set the "site" input to one of them, or add it under "sites:" in the file.`, { file: inputs.configFile });
+        throw new errors/* UserError */.y('Unknown site', `Site ${JSON.stringify(inputs.site.trim())} is not defined in ${inputs.configFile}; known sites: ${sites}. Set the "site" input to one of them, or add it under "sites:" in the file.`, { file: inputs.configFile });
     }
     const region = resolveRegion(config, site, inputs);
     const steps = siteConfig.steps.map((step, i) => {
@@ -10187,7 +10224,7 @@ function buildPlan(config, inputs) {
             };
         }
         if (!region) {
-            throw new UserError('No AWS region', `Step ${index} (${step.name}) runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`, { file: inputs.configFile });
+            throw new errors/* UserError */.y('No AWS region', `Step ${index} (${step.name}) runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`, { file: inputs.configFile });
         }
         // The schema guarantees a step without targets has site targets.
         const targets = step.targets ?? siteConfig.targets;
@@ -10260,10 +10297,98 @@ function planMarkdownTable(plan) {
     return ['| # | Step | Action | Targets / paths | Settings |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/core/execution-inputs.ts
+// The inputs of a real (non-dry) run — role, audience, session name and duration, step timeout,
+// requester — checked against AWS's rules before any AWS call. Pure: every problem becomes a
+// UserError naming the input and the fix.
+
+const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
+const DEFAULT_ROLE_DURATION_SECONDS = 900;
+const ROLE_DURATION_RANGE = { min: 900, max: 43_200 };
+const DEFAULT_STEP_TIMEOUT_SECONDS = 600;
+const STEP_TIMEOUT_RANGE = { min: 1, max: 86_400 };
+const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+/** `cache-purge-<site>-<run id>-<attempt>`, sanitised to STS's [\w+=,.@-]{2,64}. */
+function defaultSessionName(site, runId, runAttempt) {
+    const raw = ['cache-purge', site, runId ?? String(Date.now()), runAttempt ?? '1'].join('-');
+    const clean = raw.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+    return clean.length >= 2 ? clean : 'cache-purge';
+}
+function execution_inputs_integer(name, raw, fallback, range) {
+    if (raw === '')
+        return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < range.min || Number(raw) > range.max) {
+        throw new errors/* UserError */.y('Invalid input', `Input "${name}" is ${JSON.stringify(raw)}; use a whole number of seconds from ${range.min} to ${range.max}.`);
+    }
+    return Number(raw);
+}
+function parseExecutionInputs(raw, site, env) {
+    const settings = {
+        audience: raw.audience || DEFAULT_AUDIENCE,
+        roleSessionName: raw.roleSessionName || defaultSessionName(site, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT),
+        roleDurationSeconds: execution_inputs_integer('role-duration-seconds', raw.roleDurationSeconds, DEFAULT_ROLE_DURATION_SECONDS, ROLE_DURATION_RANGE),
+        stepTimeoutSeconds: execution_inputs_integer('step-timeout-seconds', raw.stepTimeoutSeconds, DEFAULT_STEP_TIMEOUT_SECONDS, STEP_TIMEOUT_RANGE),
+        requester: raw.requester,
+    };
+    if (raw.roleToAssume !== '') {
+        if (!ROLE_ARN.test(raw.roleToAssume)) {
+            throw new errors/* UserError */.y('Invalid input', `Input "role-to-assume" is ${JSON.stringify(raw.roleToAssume)}, which is not an IAM role ARN; use arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge.`);
+        }
+        settings.roleToAssume = raw.roleToAssume;
+    }
+    if (!SESSION_NAME.test(settings.roleSessionName)) {
+        throw new errors/* UserError */.y('Invalid input', `Input "role-session-name" is ${JSON.stringify(raw.roleSessionName)}; use 2–64 letters, digits and + = , . @ _ - (or leave it empty for the default).`);
+    }
+    if (/\s/.test(settings.audience)) {
+        throw new errors/* UserError */.y('Invalid input', `Input "audience" is ${JSON.stringify(raw.audience)}; use the audience your IAM OIDC provider expects, without spaces (default sts.amazonaws.com).`);
+    }
+    return settings;
+}
+
+;// CONCATENATED MODULE: ./src/core/run-context.ts
+// Who ran the purge, how, and where to look: the RunContext built from the runner's environment and
+// the `requester` input. Pure: takes the environment as data.
+/** A Slack user mention as the relay passes it, e.g. <@U2CERLKJA>. */
+const SLACK_MENTION = /^<@[UW][A-Z0-9]{2,}(\|[^>]*)?>$/;
+function triggerOf(eventName, requester) {
+    if (eventName === 'push')
+        return 'deploy';
+    if (eventName === 'workflow_dispatch')
+        return SLACK_MENTION.test(requester) ? 'slack' : 'manual';
+    return 'other';
+}
+function buildRunContext(env, site, requesterInput) {
+    const set = (value) => (value && value.trim() !== '' ? value.trim() : undefined);
+    const requester = set(requesterInput) ?? set(env.GITHUB_ACTOR) ?? 'unknown';
+    const server = set(env.GITHUB_SERVER_URL)?.replace(/\/+$/, '');
+    const repository = set(env.GITHUB_REPOSITORY);
+    const runId = set(env.GITHUB_RUN_ID);
+    const eventName = set(env.GITHUB_EVENT_NAME);
+    const context = { site, requester, trigger: triggerOf(eventName, requester) };
+    const optional = [
+        ['eventName', eventName],
+        ['repository', repository],
+        ['ref', set(env.GITHUB_REF)],
+        ['sha', set(env.GITHUB_SHA)],
+        ['runId', runId],
+        ['runAttempt', set(env.GITHUB_RUN_ATTEMPT)],
+        ['runUrl', server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined],
+        ['workflow', set(env.GITHUB_WORKFLOW)],
+    ];
+    for (const [key, value] of optional)
+        if (value !== undefined)
+            context[key] = value;
+    return context;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs.
 // Everything it touches from outside comes in through `ActionDependencies`, so the same code runs
 // under the real runner, @github/local-action and the tests.
+
+
+
 
 
 
@@ -10283,6 +10408,8 @@ async function run(dependencies = {}) {
             ...(inputs.awsRegion && { region: inputs.awsRegion }),
             ...(env.AWS_REGION && { environmentRegion: env.AWS_REGION }),
             configFile: inputs.config,
+            ...(inputs.paths && { paths: inputs.paths }),
+            ...(inputs.waitForInvalidation && { waitForInvalidation: true }),
         });
         runner.setOutput('plan', JSON.stringify(plan));
         await runner.group(`Plan for ${plan.site}`, async () => planLogLines(plan).forEach((line) => runner.info(line)));
@@ -10292,10 +10419,28 @@ async function run(dependencies = {}) {
             await runner.appendSummary(dryRunSummary(plan));
             return;
         }
-        throw new UserError('Execution not available', 'This build of cache-purge-action can only plan: set "dry-run: true". Running the plan against AWS is not implemented yet.');
+        // A real run: inputs checked before any AWS call; the AWS part is a lazily loaded chunk.
+        const settings = parseExecutionInputs(readExecutionInputs(runner), plan.site, env);
+        const context = buildRunContext(env, plan.site, settings.requester);
+        const { executePlan, reportOutputs } = await Promise.all(/* import() */[__nccwpck_require__.e(798), __nccwpck_require__.e(482)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7482));
+        const report = await executePlan(plan, context, settings, { runner, env });
+        for (const [name, value] of Object.entries(reportOutputs(report)))
+            runner.setOutput(name, value);
+        if (report.error)
+            runner.error(report.error.message, { title: report.error.title ?? 'cache-purge-action failed' });
+        for (const step of report.steps) {
+            if (step.status === 'success' || step.status === 'skipped')
+                continue;
+            runner.error(`Step ${step.index} (${step.name}) ${step.status}: ${step.error?.message ?? 'no detail'}`, {
+                title: `${plan.site}: ${step.name} ${step.status}`,
+            });
+        }
+        runner.info(`Cache purge of ${plan.site}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s.`);
+        if (report.status !== 'success')
+            runner.markFailed();
     }
     catch (error) {
-        if (isUserError(error)) {
+        if ((0,errors/* isUserError */.i)(error)) {
             runner.error(error.message, { title: error.title, ...error.location });
         }
         else {
@@ -10323,6 +10468,13 @@ function dryRunSummary(plan) {
 
 /***/ }),
 
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
 /***/ 181:
 /***/ ((module) => {
 
@@ -10330,10 +10482,297 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 3557:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
@@ -18926,7 +19365,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -18935,6 +19374,9 @@ exports.visitAsync = visitAsync;
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -19009,6 +19451,36 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -19021,9 +19493,105 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -8,7 +8,10 @@ import { readConfigFile } from './action/config-file.js';
 import { parseSitesConfig } from './core/config.js';
 import { buildPlan, type Plan } from './core/plan.js';
 import { planLogLines, planMarkdownTable } from './core/plan-view.js';
-import { isUserError, UserError } from './core/errors.js';
+import { isUserError } from './core/errors.js';
+import { parseExecutionInputs } from './core/execution-inputs.js';
+import { buildRunContext } from './core/run-context.js';
+import { readExecutionInputs } from './action/inputs.js';
 
 export interface ActionDependencies {
   runner: Runner;
@@ -27,6 +30,8 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
       ...(inputs.awsRegion && { region: inputs.awsRegion }),
       ...(env.AWS_REGION && { environmentRegion: env.AWS_REGION }),
       configFile: inputs.config,
+      ...(inputs.paths && { paths: inputs.paths }),
+      ...(inputs.waitForInvalidation && { waitForInvalidation: true }),
     });
     runner.setOutput('plan', JSON.stringify(plan));
     await runner.group(`Plan for ${plan.site}`, async () =>
@@ -39,10 +44,27 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
       await runner.appendSummary(dryRunSummary(plan));
       return;
     }
-    throw new UserError(
-      'Execution not available',
-      'This build of cache-purge-action can only plan: set "dry-run: true". Running the plan against AWS is not implemented yet.',
+    // A real run: inputs checked before any AWS call; the AWS part is a lazily loaded chunk.
+    const settings = parseExecutionInputs(readExecutionInputs(runner), plan.site, env);
+    const context = buildRunContext(env, plan.site, settings.requester);
+    const { executePlan, reportOutputs } = await import('./action/execute.js');
+    const report = await executePlan(plan, context, settings, { runner, env });
+    for (const [name, value] of Object.entries(reportOutputs(report))) runner.setOutput(name, value);
+    if (report.error)
+      runner.error(report.error.message, { title: report.error.title ?? 'cache-purge-action failed' });
+    for (const step of report.steps) {
+      if (step.status === 'success' || step.status === 'skipped') continue;
+      runner.error(
+        `Step ${step.index} (${step.name}) ${step.status}: ${step.error?.message ?? 'no detail'}`,
+        {
+          title: `${plan.site}: ${step.name} ${step.status}`,
+        },
+      );
+    }
+    runner.info(
+      `Cache purge of ${plan.site}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s.`,
     );
+    if (report.status !== 'success') runner.markFailed();
   } catch (error) {
     if (isUserError(error)) {
       runner.error(error.message, { title: error.title, ...error.location });

@@ -179,6 +179,15 @@ export class AwsDouble {
     this.options = options;
   }
 
+  /** New script; forgets the calls and fault counters (commands and invalidations stay). */
+  reset(options: AwsDoubleOptions = {}): void {
+    this.options = options;
+    this.calls.length = 0;
+    this.counters = { ssm: 0, cloudfront: 0, sts: 0 };
+    this.stsCalls = 0;
+    this.createInvalidationCalls = 0;
+  }
+
   async start(): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -451,7 +460,9 @@ export class AwsDouble {
   private invocationView(command: SsmCommand, inv: Invocation) {
     const t = now();
     const cancelled = inv.cancelAt !== undefined && inv.cancelAt <= t && inv.cancelAt < inv.endAt;
-    const started = t >= inv.startAt;
+    const fault = inv.script.fault;
+    // Undeliverable and Delivery Timed Out never start on the instance.
+    const started = t >= inv.startAt && fault !== 'Undeliverable' && fault !== 'DeliveryTimedOut';
     const pick = (status: string, statusDetails: string, responseCode: number, finished: boolean) => ({
       status,
       statusDetails,
@@ -460,10 +471,8 @@ export class AwsDouble {
       started,
     });
     if (cancelled) return pick('Cancelled', 'Cancelled', -1, false);
-    const fault = inv.script.fault;
     if (t < inv.endAt) {
-      if (!started || fault === 'Undeliverable' || fault === 'DeliveryTimedOut')
-        return pick('Pending', 'Pending', -1, false);
+      if (!started) return pick('Pending', 'Pending', -1, false);
       return pick('InProgress', 'InProgress', -1, false);
     }
     if (fault === 'Undeliverable') return pick('Failed', 'Undeliverable', -1, false);

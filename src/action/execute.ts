@@ -28,6 +28,8 @@ export interface ExecuteDependencies {
   /** OIDC token source; default @actions/core getIDToken (lazily imported). */
   getIdToken?: (audience: string) => Promise<string>;
   pollPolicy?: PollPolicy;
+  /** Jitter source for retries (default Math.random). */
+  random?: () => number;
 }
 
 /** An AbortSignal that fires on SIGINT/SIGTERM, and the function that stops listening. */
@@ -109,6 +111,7 @@ export async function executePlan(
         signal,
         region: plan.region ?? env.AWS_REGION ?? 'us-east-1',
         ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
+        ...(deps.random && { random: deps.random }),
       });
     } catch (error) {
       report.steps = skipped(plan, 0);

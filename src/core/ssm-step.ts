@@ -190,6 +190,10 @@ export function instanceLine(instance: InstanceReport): string {
     'Access Denied': 'the role may not run this document on this instance (ssm:SendCommand)',
     Cancelled: 'the command was cancelled',
     Terminated: 'SSM stopped it because MaxErrors was exceeded',
+    Pending: 'not started yet when the step ended',
+    InProgress: 'still running when the step ended',
+    Delayed: 'delayed by SSM when the step ended',
+    Cancelling: 'being cancelled when the step ended',
   };
   const code =
     instance.responseCode !== undefined && instance.responseCode >= 0

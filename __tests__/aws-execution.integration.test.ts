@@ -62,7 +62,7 @@ async function run(
 ) {
   double.reset(options);
   const plan = buildPlan(CONFIG, { site, configFile: 'sites.yml', ...more.plan });
-  const env = {
+  const env: Record<string, string> = {
     GITHUB_RUN_ID: String(Math.random()).slice(2, 12),
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_ACTOR: 'octocat',

@@ -9,6 +9,9 @@ import {
   ListCommandsCommand,
   SendCommandCommand,
   SSMClient,
+  type CommandInvocation,
+  type CommandInvocationStatus,
+  type CommandPluginStatus,
 } from '@aws-sdk/client-ssm';
 import { runSsmStep, sendCommandInput } from '../src/action/ssm-step.js';
 import type { SsmPlanStep } from '../src/core/plan.js';
@@ -39,12 +42,16 @@ const ssm = new SSMClient({
   credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' },
 });
 const mock = mockClient(ssm);
-const invocation = (id: string, status = 'Success') => ({
+const invocation = (id: string, status = 'Success'): CommandInvocation => ({
   InstanceId: id,
-  Status: status,
+  Status: status as CommandInvocationStatus,
   StatusDetails: status,
   CommandPlugins: [
-    { Status: status, ResponseCode: status === 'Success' ? 0 : status === 'Failed' ? 1 : -1, Output: 'ok' },
+    {
+      Status: status as CommandPluginStatus,
+      ResponseCode: status === 'Success' ? 0 : status === 'Failed' ? 1 : -1,
+      Output: 'ok',
+    },
   ],
 });
 

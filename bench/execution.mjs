@@ -19,12 +19,6 @@ const INSTANCE = 'i-0123456789abcdef0';
 /** Run times of the benchmark's SSM steps on the double (ms): short purges to a few seconds. */
 export const RUN_TIMES_MS = [300, 600, 1000, 1500, 2000, 3000, 800, 1200, 2500];
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 function runAction(double, sitesYaml, site) {
   const workspace = mkdtempSync(join(tmpdir(), 'cache-purge-bench-exec-'));
   mkdirSync(join(workspace, '.github'));

@@ -1,11 +1,37 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 4296:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ isUserError),
+/* harmony export */   y: () => (/* binding */ UserError)
+/* harmony export */ });
+// The one error type users see: a message that names what is wrong and the fix, plus where it is
+// (file, line, column) so the runner can pin an annotation on it. Anything else is a bug.
+class UserError extends Error {
+    title;
+    location;
+    constructor(title, message, location = {}) {
+        super(message);
+        this.name = 'UserError';
+        this.title = title;
+        this.location = location;
+    }
+}
+function isUserError(error) {
+    return error instanceof UserError;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7922);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6341);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -15,7 +41,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7922:
+/***/ 6341:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24,10 +50,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/action/runner.ts
@@ -64,7 +90,7 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
         const file = env[variable];
         if (!file)
             throw new Error(`${variable} is not set: this must run inside a GitHub Actions step`);
-        (0,external_node_fs_namespaceObject.appendFileSync)(file, text, 'utf8');
+        (0,external_node_fs_.appendFileSync)(file, text, 'utf8');
     };
     return {
         getInput: (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim(),
@@ -74,7 +100,7 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
                 command('set-output', { name }, value);
                 return;
             }
-            const delimiter = `ghadelimiter_${(0,external_node_crypto_namespaceObject.randomUUID)()}`;
+            const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
             appendToFile('GITHUB_OUTPUT', `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`);
         },
         info: (line) => write(line + external_node_os_.EOL),
@@ -104,26 +130,79 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/errors.ts
-// The one error type users see: a message that names what is wrong and the fix, plus where it is
-// (file, line, column) so the runner can pin an annotation on it. Anything else is a bug.
-class UserError extends Error {
-    title;
-    location;
-    constructor(title, message, location = {}) {
-        super(message);
-        this.name = 'UserError';
-        this.title = title;
-        this.location = location;
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+;// CONCATENATED MODULE: ./src/core/paths.ts
+// CloudFront invalidation paths: validated against CloudFront's rules and normalised (leading "/",
+// "*" only as the last character, de-duplicated, at most 3,000 per batch). Pure; shared by the
+// sites-file schema and the `paths` input.
+const MAX_INVALIDATION_PATHS = 3000;
+const MAX_PATH_LENGTH = 4000;
+/** Checks one path; a missing leading "/" is added rather than refused. */
+function checkInvalidationPath(raw) {
+    const trimmed = raw.trim();
+    if (trimmed === '')
+        return { ok: false, problem: 'is empty; use a path such as /* or /blog/*' };
+    const path = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+    if (path.length > MAX_PATH_LENGTH) {
+        return {
+            ok: false,
+            problem: `is ${path.length} characters long; CloudFront allows at most ${MAX_PATH_LENGTH}`,
+        };
     }
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0020\u007f]/.test(path)) {
+        return {
+            ok: false,
+            problem: 'contains a space or control character; URL-encode it (a space is %20)',
+        };
+    }
+    const star = path.indexOf('*');
+    if (star !== -1 && star !== path.length - 1) {
+        return { ok: false, problem: 'has "*" before its end; CloudFront allows "*" only as the last character' };
+    }
+    return { ok: true, path };
 }
-function isUserError(error) {
-    return error instanceof UserError;
+/** Checks and normalises a whole list: every bad path is reported, duplicates are dropped in order. */
+function normaliseInvalidationPaths(raw) {
+    const problems = [];
+    const seen = new Set();
+    raw.forEach((value, index) => {
+        const checked = checkInvalidationPath(value);
+        if (!checked.ok)
+            problems.push({ index, problem: checked.problem });
+        else
+            seen.add(checked.path);
+    });
+    if (problems.length > 0)
+        return { ok: false, problems };
+    if (seen.size === 0)
+        return { ok: false, problems: [{ index: 0, problem: 'no paths given; use at least one, e.g. /*' }] };
+    if (seen.size > MAX_INVALIDATION_PATHS) {
+        return {
+            ok: false,
+            problems: [
+                {
+                    index: MAX_INVALIDATION_PATHS,
+                    problem: `${seen.size} paths; CloudFront takes at most ${MAX_INVALIDATION_PATHS} in progress per distribution — use a wildcard such as /blog/*`,
+                },
+            ],
+        };
+    }
+    return { ok: true, paths: [...seen] };
+}
+/** Splits the `paths` input: one path per line or comma-separated. */
+function splitPathsInput(input) {
+    return input
+        .split(/[\n,]/)
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 // The action's inputs, read once and checked before anything runs. Names are the public contract in
 // action.yml; every error names the input and the fix.
+
 
 const DEFAULT_CONFIG_PATH = '.github/cache-purge.yml';
 function readBoolean(runner, name, fallback) {
@@ -134,7 +213,7 @@ function readBoolean(runner, name, fallback) {
         return true;
     if (/^false$/i.test(raw))
         return false;
-    throw new UserError('Invalid input', `Input "${name}" is ${JSON.stringify(raw)}; use true or false.`);
+    throw new errors/* UserError */.y('Invalid input', `Input "${name}" is ${JSON.stringify(raw)}; use true or false.`);
 }
 function readInputs(runner) {
     const awsRegion = runner.getInput('aws-region');
@@ -143,13 +222,38 @@ function readInputs(runner) {
         config: runner.getInput('config') || DEFAULT_CONFIG_PATH,
         ...(awsRegion !== '' && { awsRegion }),
         dryRun: readBoolean(runner, 'dry-run', false),
+        ...readPaths(runner),
+        waitForInvalidation: readBoolean(runner, 'wait-for-invalidation', false),
+    };
+}
+function readPaths(runner) {
+    const raw = runner.getInput('paths');
+    if (raw === '')
+        return {};
+    const checked = normaliseInvalidationPaths(splitPathsInput(raw));
+    if (!checked.ok) {
+        const split = splitPathsInput(raw);
+        const problems = checked.problems.map((p) => `${split[p.index] !== undefined ? JSON.stringify(split[p.index]) : `path ${p.index + 1}`} ${p.problem}`);
+        throw new errors/* UserError */.y('Invalid input', `Input "paths" (one path per line or comma-separated): ${problems.join('; ')}.`);
+    }
+    return { paths: checked.paths };
+}
+/** The raw inputs of a real run; src/core/execution-inputs.ts checks them. */
+function readExecutionInputs(runner) {
+    return {
+        roleToAssume: runner.getInput('role-to-assume'),
+        audience: runner.getInput('audience'),
+        roleSessionName: runner.getInput('role-session-name'),
+        roleDurationSeconds: runner.getInput('role-duration-seconds'),
+        stepTimeoutSeconds: runner.getInput('step-timeout-seconds'),
+        requester: runner.getInput('requester'),
     };
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/action/config-file.ts
 // Reads the sites file from the workspace; a missing or unreadable file becomes a UserError that says
 // where we looked and what to do.
@@ -157,9 +261,9 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 
 async function readConfigFile(workspace, configPath) {
-    const fullPath = (0,external_node_path_namespaceObject.resolve)(workspace, configPath);
+    const fullPath = (0,external_node_path_.resolve)(workspace, configPath);
     try {
-        return await (0,promises_namespaceObject.readFile)(fullPath, 'utf8');
+        return await (0,promises_.readFile)(fullPath, 'utf8');
     }
     catch (error) {
         const code = error.code;
@@ -170,7 +274,7 @@ async function readConfigFile(workspace, configPath) {
                 : code === 'EACCES'
                     ? `cannot be read: permission denied (${fullPath}).`
                     : `cannot be read (${fullPath}): ${error.message}.`;
-        throw new UserError('Sites file not readable', `Sites file ${configPath} ${why}`, { file: configPath });
+        throw new errors/* UserError */.y('Sites file not readable', `Sites file ${configPath} ${why}`, { file: configPath });
     }
 }
 
@@ -9767,73 +9871,6 @@ const MAX_INSTANCE_IDS = 50;
 const MAX_TAG_KEYS = 5;
 const MAX_TAG_VALUES = 5;
 
-;// CONCATENATED MODULE: ./src/core/paths.ts
-// CloudFront invalidation paths: validated against CloudFront's rules and normalised (leading "/",
-// "*" only as the last character, de-duplicated, at most 3,000 per batch). Pure; shared by the
-// sites-file schema and the `paths` input.
-const MAX_INVALIDATION_PATHS = 3000;
-const MAX_PATH_LENGTH = 4000;
-/** Checks one path; a missing leading "/" is added rather than refused. */
-function checkInvalidationPath(raw) {
-    const trimmed = raw.trim();
-    if (trimmed === '')
-        return { ok: false, problem: 'is empty; use a path such as /* or /blog/*' };
-    const path = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
-    if (path.length > MAX_PATH_LENGTH) {
-        return {
-            ok: false,
-            problem: `is ${path.length} characters long; CloudFront allows at most ${MAX_PATH_LENGTH}`,
-        };
-    }
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0020\u007f]/.test(path)) {
-        return {
-            ok: false,
-            problem: 'contains a space or control character; URL-encode it (a space is %20)',
-        };
-    }
-    const star = path.indexOf('*');
-    if (star !== -1 && star !== path.length - 1) {
-        return { ok: false, problem: 'has "*" before its end; CloudFront allows "*" only as the last character' };
-    }
-    return { ok: true, path };
-}
-/** Checks and normalises a whole list: every bad path is reported, duplicates are dropped in order. */
-function normaliseInvalidationPaths(raw) {
-    const problems = [];
-    const seen = new Set();
-    raw.forEach((value, index) => {
-        const checked = checkInvalidationPath(value);
-        if (!checked.ok)
-            problems.push({ index, problem: checked.problem });
-        else
-            seen.add(checked.path);
-    });
-    if (problems.length > 0)
-        return { ok: false, problems };
-    if (seen.size === 0)
-        return { ok: false, problems: [{ index: 0, problem: 'no paths given; use at least one, e.g. /*' }] };
-    if (seen.size > MAX_INVALIDATION_PATHS) {
-        return {
-            ok: false,
-            problems: [
-                {
-                    index: MAX_INVALIDATION_PATHS,
-                    problem: `${seen.size} paths; CloudFront takes at most ${MAX_INVALIDATION_PATHS} in progress per distribution — use a wildcard such as /blog/*`,
-                },
-            ],
-        };
-    }
-    return { ok: true, paths: [...seen] };
-}
-/** Splits the `paths` input: one path per line or comma-separated. */
-function splitPathsInput(input) {
-    return input
-        .split(/[\n,]/)
-        .map((p) => p.trim())
-        .filter((p) => p !== '');
-}
-
 ;// CONCATENATED MODULE: ./src/core/config.ts
 // The sites file (`.github/cache-purge.yml`): its schema, and the parser that turns YAML or JSON text
 // into a typed SitesConfig, or into a UserError whose every line names the exact path
@@ -10094,11 +10131,11 @@ function parseSitesConfig(text, file) {
         const pos = first.linePos?.[0];
         const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
         const reason = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new UserError('Sites file is not valid YAML', `${file}: YAML syntax error${where}: ${reason}. Fix the syntax there (indentation, a missing ":" or an unclosed quote are the usual causes).`, { file, ...(pos && { line: pos.line, column: pos.col }) });
+        throw new errors/* UserError */.y('Sites file is not valid YAML', `${file}: YAML syntax error${where}: ${reason}. Fix the syntax there (indentation, a missing ":" or an unclosed quote are the usual causes).`, { file, ...(pos && { line: pos.line, column: pos.col }) });
     }
     const data = doc.toJS({ maxAliasCount: 100 });
     if (data === null || data === undefined) {
-        throw new UserError('Sites file is empty', `${file} is empty; it needs a "sites:" mapping (see examples/cache-purge.yml).`, { file });
+        throw new errors/* UserError */.y('Sites file is empty', `${file} is empty; it needs a "sites:" mapping (see examples/cache-purge.yml).`, { file });
     }
     const parsed = fileSchema.safeParse(data, { error: fallbackError });
     if (parsed.success)
@@ -10126,7 +10163,7 @@ function parseSitesConfig(text, file) {
     const more = parsed.error.issues.length - problems.length;
     const first = problems[0]?.at;
     const summary = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
-    throw new UserError('Sites file does not match the schema', [
+    throw new errors/* UserError */.y('Sites file does not match the schema', [
         `${file} has ${summary}:`,
         ...problems.map((p) => `  - ${p.text}`),
         ...(more > 0 ? [`  … and ${more} more`] : []),
@@ -10157,7 +10194,7 @@ function resolveRegion(config, site, inputs) {
         if (!region)
             continue;
         if (!formats.region.pattern.test(region)) {
-            throw new UserError('Invalid AWS region', `${source} is ${JSON.stringify(region)}, which is not valid; use ${formats.region.allowed}.`);
+            throw new errors/* UserError */.y('Invalid AWS region', `${source} is ${JSON.stringify(region)}, which is not valid; use ${formats.region.allowed}.`);
         }
         return region;
     }
@@ -10167,11 +10204,11 @@ function buildPlan(config, inputs) {
     const sites = knownSites(config).join(', ');
     const site = inputs.site.trim().toLowerCase();
     if (site === '') {
-        throw new UserError('Missing site', `The "site" input is empty; set it to one of the sites in ${inputs.configFile}: ${sites}.`);
+        throw new errors/* UserError */.y('Missing site', `The "site" input is empty; set it to one of the sites in ${inputs.configFile}: ${sites}.`);
     }
     const siteConfig = config.sites[site];
     if (!siteConfig) {
-        throw new UserError('Unknown site', `Site ${JSON.stringify(inputs.site.trim())} is not defined in ${inputs.configFile}; known sites: ${sites}. Set the "site" input to one of them, or add it under "sites:" in the file.`, { file: inputs.configFile });
+        throw new errors/* UserError */.y('Unknown site', `Site ${JSON.stringify(inputs.site.trim())} is not defined in ${inputs.configFile}; known sites: ${sites}. Set the "site" input to one of them, or add it under "sites:" in the file.`, { file: inputs.configFile });
     }
     const region = resolveRegion(config, site, inputs);
     const steps = siteConfig.steps.map((step, i) => {
@@ -10187,7 +10224,7 @@ function buildPlan(config, inputs) {
             };
         }
         if (!region) {
-            throw new UserError('No AWS region', `Step ${index} (${step.name}) runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`, { file: inputs.configFile });
+            throw new errors/* UserError */.y('No AWS region', `Step ${index} (${step.name}) runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`, { file: inputs.configFile });
         }
         // The schema guarantees a step without targets has site targets.
         const targets = step.targets ?? siteConfig.targets;
@@ -10239,10 +10276,10 @@ function planLogLines(plan) {
     ];
 }
 /** Escapes text for a Markdown table cell. */
-function plan_view_cell(text) {
+function cell(text) {
     return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
-function plan_view_planMarkdownTable(plan) {
+function planMarkdownTable(plan) {
     const rows = plan.steps.map((step) => {
         const what = step.kind === 'ssm' ? `SSM \`${step.document}\`` : `CloudFront \`${step.distributionId}\``;
         const where = step.kind === 'ssm'
@@ -10255,7 +10292,7 @@ function plan_view_planMarkdownTable(plan) {
             : step.wait
                 ? 'waits for completion'
                 : 'does not wait';
-        return `| ${step.index} | ${plan_view_cell(step.name)} | ${plan_view_cell(what)} | ${plan_view_cell(where)} | ${plan_view_cell(settings)} |`;
+        return `| ${step.index} | ${cell(step.name)} | ${cell(what)} | ${cell(where)} | ${cell(settings)} |`;
     });
     return ['| # | Step | Action | Targets / paths | Settings |', '|---|---|---|---|---|', ...rows].join('\n');
 }
@@ -10279,16 +10316,16 @@ function checkSlackWebhookUrl(raw) {
         url = new URL(value);
     }
     catch {
-        throw new UserError('Invalid slack-webhook-url', `Input "slack-webhook-url" is not a URL; ${HOW}.`);
+        throw new errors/* UserError */.y('Invalid slack-webhook-url', `Input "slack-webhook-url" is not a URL; ${HOW}.`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new UserError('Invalid slack-webhook-url', `Input "slack-webhook-url" uses ${url.protocol.replace(/:$/, '')}:, not https:; ${HOW}.`);
+        throw new errors/* UserError */.y('Invalid slack-webhook-url', `Input "slack-webhook-url" uses ${url.protocol.replace(/:$/, '')}:, not https:; ${HOW}.`);
     }
     if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-        throw new UserError('Insecure slack-webhook-url', `Input "slack-webhook-url" uses plain http to ${url.hostname}: the webhook URL is a credential and would travel unencrypted. Use https (plain http is only accepted for a loopback address such as 127.0.0.1).`);
+        throw new errors/* UserError */.y('Insecure slack-webhook-url', `Input "slack-webhook-url" uses plain http to ${url.hostname}: the webhook URL is a credential and would travel unencrypted. Use https (plain http is only accepted for a loopback address such as 127.0.0.1).`);
     }
     if (url.username || url.password) {
-        throw new UserError('Invalid slack-webhook-url', 'Input "slack-webhook-url" carries a user name or password; incoming webhooks need neither. Remove the "user:password@" part.');
+        throw new errors/* UserError */.y('Invalid slack-webhook-url', 'Input "slack-webhook-url" carries a user name or password; incoming webhooks need neither. Remove the "user:password@" part.');
     }
     const warnings = [];
     if (!SLACK_HOOK_HOSTS.includes(url.hostname.toLowerCase()) && !isLoopbackHost(url.hostname)) {
@@ -10341,13 +10378,13 @@ function redactor(secrets) {
     };
 }
 /** A deep copy of a JSON-like value with every string (and object key) redacted. */
-function redact_redactDeep(value, redact) {
+function redactDeep(value, redact) {
     if (typeof value === 'string')
         return redact(value);
     if (Array.isArray(value))
-        return value.map((v) => redact_redactDeep(v, redact));
+        return value.map((v) => redactDeep(v, redact));
     if (value && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), redact_redactDeep(v, redact)]));
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), redactDeep(v, redact)]));
     }
     return value;
 }
@@ -10489,7 +10526,7 @@ async function postSlackMessage(webhookUrl, payload, options = {}) {
 // how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
 // ── numbers ──────────────────────────────────────────────────────────────────────────────────────
 /** `420 ms`, `4.1 s`, `2 min 05 s`, `1 h 02 min`. */
-function report_view_formatDuration(ms) {
+function formatDuration(ms) {
     if (!Number.isFinite(ms) || ms < 0)
         return '–';
     if (ms < 999.5)
@@ -10561,40 +10598,42 @@ function describeRevision(context) {
     return ref || sha || undefined;
 }
 // ── outcome ──────────────────────────────────────────────────────────────────────────────────────
-const report_view_STEP_ICON = {
+const STEP_ICON = {
     success: '✅',
     failed: '❌',
     'timed-out': '⌛',
     cancelled: '⏹',
     skipped: '⏭',
 };
-const report_view_STEP_STATUS_LABEL = {
+const STEP_STATUS_LABEL = {
     success: 'succeeded',
     failed: 'failed',
     'timed-out': 'timed out',
     cancelled: 'cancelled',
     skipped: 'skipped',
 };
-const report_view_isFailedStep = (step) => step.status === 'failed' || step.status === 'timed-out';
+const isFailedStep = (step) => step.status === 'failed' || step.status === 'timed-out';
 /** The step that stopped the run: the first failed or timed-out one. */
-function report_view_failedStep(report) {
-    return report.steps.find(report_view_isFailedStep);
+function failedStep(report) {
+    return report.steps.find(isFailedStep);
 }
 /** `✅ portal purged` / `❌ portal purge failed at FastCGI cache` / `⏹ portal purge cancelled`. */
-function report_view_headline(report) {
+function headline(report) {
     const site = report.context.site || report.plan.site;
     if (report.status === 'success')
         return `✅ ${site} purged`;
     if (report.status === 'cancelled')
         return `⏹ ${site} purge cancelled`;
-    const step = report_view_failedStep(report);
-    return step ? `❌ ${site} purge failed at ${step.name}` : `❌ ${site} purge failed`;
+    const step = failedStep(report);
+    if (step)
+        return `❌ ${site} purge failed at ${step.name}`;
+    return report.error ? `❌ ${site} purge failed before any step ran` : `❌ ${site} purge failed`;
 }
 const dryRunHeadline = (site) => `📝 ${site} purge planned (dry run)`;
 // ── steps ────────────────────────────────────────────────────────────────────────────────────────
 const instanceSucceeded = (instance) => instance.status === 'Success';
 /** `3/3 instances` (succeeded of targeted), for SSM steps that ran. */
-function report_view_describeInstanceCount(step) {
+function describeInstanceCount(step) {
     if (step.status === 'skipped')
         return undefined;
     const targeted = Math.max(step.targetCount, step.instances.length);
@@ -10628,16 +10667,16 @@ function describePurgeTotals(step) {
     return parts.join(' · ');
 }
 /** `Failed (exit code 2)`, `Undeliverable`, `Delivery Timed Out`. */
-function report_view_describeInstanceStatus(instance) {
+function describeInstanceStatus(instance) {
     const details = instance.statusDetails || instance.status || 'unknown';
     const exit = instance.responseCode !== undefined && instance.responseCode >= 0 && instance.status !== 'Success'
         ? ` (exit code ${instance.responseCode})`
         : '';
     return `${details}${exit}`;
 }
-const report_view_failedInstances = (step) => step.instances.filter((i) => !instanceSucceeded(i));
+const failedInstances = (step) => step.instances.filter((i) => !instanceSucceeded(i));
 /** The first `count` non-empty lines of the instance's stderr (or, when stderr is empty, the last lines of stdout). */
-function report_view_firstOutputLines(instance, count) {
+function firstOutputLines(instance, count) {
     const lines = (text) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
     const stderr = lines(instance.stderr);
     if (stderr.length > 0)
@@ -10655,7 +10694,7 @@ function describeInvalidation(step) {
     return `invalidation ${step.invalidationId}${status} of ${paths} on ${step.distributionId}`;
 }
 /** One plain-text detail for a step: the purge result, the invalidation, or what went wrong. */
-function report_view_stepDetail(step, options = {}) {
+function stepDetail(step, options = {}) {
     if (step.status === 'skipped')
         return 'not run: an earlier step did not succeed';
     if (step.kind === 'cloudfront') {
@@ -10663,11 +10702,11 @@ function report_view_stepDetail(step, options = {}) {
         return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
     }
     const parts = [];
-    const failed = report_view_failedInstances(step);
+    const failed = failedInstances(step);
     if (step.error)
         parts.push(`${step.error.code}: ${step.error.message}`);
     if (failed.length > 0 && step.status !== 'success' && options.failures !== false) {
-        const shown = failed.slice(0, 3).map((i) => `${i.instanceId} ${report_view_describeInstanceStatus(i)}`);
+        const shown = failed.slice(0, 3).map((i) => `${i.instanceId} ${describeInstanceStatus(i)}`);
         const more = failed.length > 3 ? ` +${failed.length - 3} more` : '';
         parts.push(`${step.status === 'cancelled' ? 'cancelled on' : 'failed on'} ${shown.join(', ')}${more}`);
     }
@@ -10675,16 +10714,16 @@ function report_view_stepDetail(step, options = {}) {
     if (totals)
         parts.push(totals);
     if (parts.length === 0)
-        parts.push(step.status === 'success' ? 'done' : report_view_STEP_STATUS_LABEL[step.status]);
+        parts.push(step.status === 'success' ? 'done' : STEP_STATUS_LABEL[step.status]);
     return parts.join(' · ');
 }
 /** Targets column: `3/3 instances` for SSM, the distribution for CloudFront. */
-function report_view_stepTargets(step) {
+function stepTargets(step) {
     if (step.kind === 'cloudfront')
         return step.distributionId;
-    return report_view_describeInstanceCount(step) ?? (step.targetCount > 0 ? plural(step.targetCount, 'instance') : '–');
+    return describeInstanceCount(step) ?? (step.targetCount > 0 ? plural(step.targetCount, 'instance') : '–');
 }
-function report_view_invalidations(report) {
+function invalidations(report) {
     return report.steps.filter((s) => s.kind === 'cloudfront' && !!s.invalidationId);
 }
 
@@ -10720,7 +10759,8 @@ function ssmStepCauses(step) {
             fix: `the step was still running after ${formatDuration(step.durationMs)} and its command was cancelled: raise the step-timeout-seconds input, or find out why the script is slow on the instances below.`,
         });
     }
-    else if (code) {
+    else if (code && failedInstances(step).length === 0) {
+        // an API error; when instances failed, their own causes below say more than the step's summary
         causes.push({ label: code, instanceIds: [], fix: `AWS answered: ${step.error?.message ?? code}.` });
     }
     const groups = new Map();
@@ -10792,7 +10832,7 @@ function cloudFrontCauses(step) {
     return [{ label: code || 'failed', instanceIds: [], fix }];
 }
 /** The causes of a failed or timed-out step, with the likely fix for each; [] for any other step. */
-function diagnosis_diagnose(step) {
+function diagnose(step) {
     if (step.status !== 'failed' && step.status !== 'timed-out')
         return [];
     const causes = step.kind === 'ssm' ? ssmStepCauses(step) : cloudFrontCauses(step);
@@ -10801,14 +10841,14 @@ function diagnosis_diagnose(step) {
         : [{ label: 'failed', instanceIds: [], fix: "see the step's log group for what happened." }];
 }
 /** `i-0a, i-0b and 3 more` */
-function diagnosis_listInstances(ids, max = 5) {
+function listInstances(ids, max = 5) {
     if (ids.length <= max)
         return ids.join(', ');
     return `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
 }
 /** `Undeliverable on i-0a, i-0b: SSM could not deliver …` */
-function diagnosis_describeCause(cause, maxInstances = 5) {
-    const where = cause.instanceIds.length > 0 ? ` on ${diagnosis_listInstances(cause.instanceIds, maxInstances)}` : '';
+function describeCause(cause, maxInstances = 5) {
+    const where = cause.instanceIds.length > 0 ? ` on ${listInstances(cause.instanceIds, maxInstances)}` : '';
     return `${cause.label}${where}: ${cause.fix}`;
 }
 
@@ -10818,9 +10858,17 @@ function diagnosis_describeCause(cause, maxInstances = 5) {
 // runner adapter writes them as `::error::` / `::warning::` lines.
 
 
-function annotations_runAnnotations(report) {
+function runAnnotations(report) {
     const site = report.context.site || report.plan.site;
     const annotations = [];
+    if (report.error) {
+        // a failure before any step could start (credentials, …): its message already names the fix
+        annotations.push({
+            level: 'error',
+            title: report.error.title ?? `${site}: purge failed before any step ran`,
+            message: `${report.error.message}\nNot run: ${report.steps.map((s) => s.name).join(', ')}.`,
+        });
+    }
     for (const step of report.steps) {
         const causes = diagnose(step);
         if (causes.length === 0)
@@ -10873,7 +10921,7 @@ function annotations_runAnnotations(report) {
 /** Failed instances whose output is shown, the output shown per stream, and all of it together. */
 const SHOWN_FAILED_INSTANCES = 20;
 const OUTPUT_MAX = 8_000;
-const DETAILS_BUDGET = (/* unused pure expression or super */ null && (256 * 1024));
+const DETAILS_BUDGET = 256 * 1024;
 /** Escapes text for inline Markdown/HTML outside code. */
 function inline(text) {
     return text
@@ -10929,12 +10977,18 @@ function instanceDetails(stepName, instance) {
         '</details>',
     ].join('\n');
 }
-function summary_runSummaryMarkdown(report) {
+function runSummaryMarkdown(report) {
     const lines = [
         `## ${headline(report)}`,
         '',
         contextLine(report.context, formatDuration(report.durationMs)),
         '',
+        ...(report.error
+            ? [
+                `> **${cell(report.error.title ?? 'Error')}** (${report.error.code}): ${cell(report.error.message)}`,
+                '',
+            ]
+            : []),
         '| # | Step | Status | Duration | Targets | Detail |',
         '|---|---|---|---|---|---|',
         ...report.steps.map((step) => `| ${step.index} | ${cell(step.name)} | ${STEP_ICON[step.status]} ${STEP_STATUS_LABEL[step.status]} | ${step.status === 'skipped' ? '–' : formatDuration(step.durationMs)} | ${cell(step.status === 'skipped' ? '–' : stepTargets(step))} | ${cell(stepDetail(step))} |`),
@@ -10985,7 +11039,7 @@ function dryRunSummaryMarkdown(plan, context) {
         ...(context ? [contextLine(context), ''] : []),
         `Nothing was purged. From \`${plan.configFile}\`, these steps would run in order; the first failure stops the rest.`,
         '',
-        plan_view_planMarkdownTable(plan),
+        planMarkdownTable(plan),
         '',
     ].join('\n');
 }
@@ -11164,13 +11218,15 @@ function fallback(text) {
     return truncate(text, SLACK_LIMITS.fallbackText, 'see the message');
 }
 // ── messages ─────────────────────────────────────────────────────────────────────────────────────
-function slack_message_runReportMessage(report) {
+function runReportMessage(report) {
     const { context } = report;
     const blocks = [
         header(headline(report)),
         contextFields(context, formatDuration(report.durationMs)),
     ];
     blocks.push({ type: 'divider' });
+    if (report.error)
+        blocks.push(section(`${bold(report.error.title ?? 'Error')}: ${escapeMrkdwn(report.error.message)}`));
     // Steps before the failure pack together; the failed step gets its own section and its details.
     let pending = [];
     for (const step of report.steps) {
@@ -11197,7 +11253,9 @@ function slack_message_runReportMessage(report) {
         ? `: ${escapeMrkdwn(diagnose(failure)
             .map((c) => c.instanceIds.length > 0 ? `${c.label} on ${listInstances(c.instanceIds, 3)}` : c.label)
             .join('; '))}`
-        : '';
+        : report.error
+            ? `: ${escapeMrkdwn(report.error.title ?? report.error.code)}`
+            : '';
     return {
         text: fallback(`${headline(report)} (requested by ${requester}, ${formatDuration(report.durationMs)})${reason}`),
         blocks: fitBlocks(blocks),
@@ -11239,7 +11297,7 @@ async function postToSlack(payload, options, redact) {
     const { runner, slack } = options;
     if (!slack.webhookUrl)
         return;
-    const result = await postSlackMessage(slack.webhookUrl, redact_redactDeep(payload, redact), options.slackPost);
+    const result = await postSlackMessage(slack.webhookUrl, redactDeep(payload, redact), options.slackPost);
     if (result.ok) {
         runner.info(`Slack: result message posted${result.attempts > 1 ? ` (after ${result.attempts} attempts)` : ''}.`);
         return;
@@ -11276,8 +11334,8 @@ async function publishRunReport(report, options) {
 /** After a dry run: duration-ms, the plan in the job summary, the planned message in Slack. */
 async function publishDryRun(plan, context, durationMs, options) {
     const redact = redactorFor(options);
-    const safePlan = redact_redactDeep(plan, redact);
-    const safeContext = redact_redactDeep(context, redact);
+    const safePlan = redactDeep(plan, redact);
+    const safeContext = redactDeep(context, redact);
     options.runner.setOutput('duration-ms', String(Math.round(durationMs)));
     await options.runner.appendSummary(redact(dryRunSummaryMarkdown(safePlan, safeContext)));
     await postToSlack(dryRunMessage(safePlan, safeContext), options, redact);
@@ -11323,10 +11381,60 @@ function buildRunContext(env, site, requester) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/execution-inputs.ts
+// The inputs of a real (non-dry) run — role, audience, session name and duration, step timeout,
+// requester — checked against AWS's rules before any AWS call. Pure: every problem becomes a
+// UserError naming the input and the fix.
+
+const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
+const DEFAULT_ROLE_DURATION_SECONDS = 900;
+const ROLE_DURATION_RANGE = { min: 900, max: 43_200 };
+const DEFAULT_STEP_TIMEOUT_SECONDS = 600;
+const STEP_TIMEOUT_RANGE = { min: 1, max: 86_400 };
+const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+/** `cache-purge-<site>-<run id>-<attempt>`, sanitised to STS's [\w+=,.@-]{2,64}. */
+function defaultSessionName(site, runId, runAttempt) {
+    const raw = ['cache-purge', site, runId ?? String(Date.now()), runAttempt ?? '1'].join('-');
+    const clean = raw.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+    return clean.length >= 2 ? clean : 'cache-purge';
+}
+function execution_inputs_integer(name, raw, fallback, range) {
+    if (raw === '')
+        return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < range.min || Number(raw) > range.max) {
+        throw new errors/* UserError */.y('Invalid input', `Input "${name}" is ${JSON.stringify(raw)}; use a whole number of seconds from ${range.min} to ${range.max}.`);
+    }
+    return Number(raw);
+}
+function parseExecutionInputs(raw, site, env) {
+    const settings = {
+        audience: raw.audience || DEFAULT_AUDIENCE,
+        roleSessionName: raw.roleSessionName || defaultSessionName(site, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT),
+        roleDurationSeconds: execution_inputs_integer('role-duration-seconds', raw.roleDurationSeconds, DEFAULT_ROLE_DURATION_SECONDS, ROLE_DURATION_RANGE),
+        stepTimeoutSeconds: execution_inputs_integer('step-timeout-seconds', raw.stepTimeoutSeconds, DEFAULT_STEP_TIMEOUT_SECONDS, STEP_TIMEOUT_RANGE),
+        requester: raw.requester,
+    };
+    if (raw.roleToAssume !== '') {
+        if (!ROLE_ARN.test(raw.roleToAssume)) {
+            throw new errors/* UserError */.y('Invalid input', `Input "role-to-assume" is ${JSON.stringify(raw.roleToAssume)}, which is not an IAM role ARN; use arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge.`);
+        }
+        settings.roleToAssume = raw.roleToAssume;
+    }
+    if (!SESSION_NAME.test(settings.roleSessionName)) {
+        throw new errors/* UserError */.y('Invalid input', `Input "role-session-name" is ${JSON.stringify(raw.roleSessionName)}; use 2–64 letters, digits and + = , . @ _ - (or leave it empty for the default).`);
+    }
+    if (/\s/.test(settings.audience)) {
+        throw new errors/* UserError */.y('Invalid input', `Input "audience" is ${JSON.stringify(raw.audience)}; use the audience your IAM OIDC provider expects, without spaces (default sts.amazonaws.com).`);
+    }
+    return settings;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
-// The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs.
-// Everything it touches from outside comes in through `ActionDependencies`, so the same code runs
-// under the real runner, @github/local-action and the tests.
+// The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs,
+// job summary, annotations and the Slack message. Everything it touches from outside comes in through
+// `ActionDependencies`, so the same code runs under the real runner, @github/local-action and the
+// tests. The AWS part is a lazily loaded chunk: a dry run never loads the AWS SDK.
 
 
 
@@ -11337,10 +11445,24 @@ function buildRunContext(env, site, requester) {
 
 
 
+
+
+/** A cancelled run must post before the runner's SIGTERM → SIGKILL grace runs out. */
+const CANCELLED_SLACK_BUDGET_MS = 5_000;
 async function run(dependencies = {}) {
-    const runner = dependencies.runner ?? actionsRunner();
+    const baseRunner = dependencies.runner ?? actionsRunner();
     const env = dependencies.env ?? process.env;
     const started = Date.now();
+    // Every value the run masks (OIDC token, assumed-role keys) is also kept out of outputs and reports.
+    const secrets = [];
+    const runner = {
+        ...baseRunner,
+        setSecret: (value) => {
+            if (value)
+                secrets.push(value);
+            baseRunner.setSecret(value);
+        },
+    };
     try {
         const inputs = readInputs(runner);
         const slack = readSlackSettings(runner); // checked (and masked) before anything runs
@@ -11351,6 +11473,8 @@ async function run(dependencies = {}) {
             ...(inputs.awsRegion && { region: inputs.awsRegion }),
             ...(env.AWS_REGION && { environmentRegion: env.AWS_REGION }),
             configFile: inputs.config,
+            ...(inputs.paths && { paths: inputs.paths }),
+            ...(inputs.waitForInvalidation && { waitForInvalidation: true }),
         });
         runner.setOutput('plan', JSON.stringify(plan));
         await runner.group(`Plan for ${plan.site}`, async () => planLogLines(plan).forEach((line) => runner.info(line)));
@@ -11361,20 +11485,37 @@ async function run(dependencies = {}) {
             await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
             return;
         }
-        // Real run (after the executor merge): `const report = await execute(plan, …);` then
-        //   await publishRunReport(report, { runner, env, slack, secrets: [oidcToken, ...assumedRoleKeys] });
-        //   if (report.status !== 'success') runner.markFailed();
-        throw new UserError('Execution not available', 'This build of cache-purge-action can only plan: set "dry-run: true". Running the plan against AWS is not implemented yet.');
+        // A real run: inputs checked before any AWS call.
+        const settings = parseExecutionInputs(readExecutionInputs(runner), plan.site, env);
+        const context = buildRunContext(env, plan.site, settings.requester);
+        const { executePlan, reportOutputs } = await Promise.all(/* import() */[__nccwpck_require__.e(798), __nccwpck_require__.e(482)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7482));
+        const report = await executePlan(plan, context, settings, { runner, env });
+        const redact = redactor([
+            ...secrets,
+            ...secretsFromEnvironment(env),
+            ...(slack.webhookUrl ? [slack.webhookUrl] : []),
+        ]);
+        for (const [name, value] of Object.entries(reportOutputs(redactDeep(report, redact)))) {
+            runner.setOutput(name, value);
+        }
+        runner.info(`Cache purge of ${plan.site}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s.`);
+        await publishRunReport(report, {
+            runner,
+            env,
+            slack,
+            secrets,
+            ...(report.status === 'cancelled' && { slackPost: { budgetMs: CANCELLED_SLACK_BUDGET_MS } }),
+        });
+        if (report.status !== 'success')
+            runner.markFailed();
     }
     catch (error) {
-        if (isUserError(error)) {
+        if ((0,errors/* isUserError */.i)(error)) {
             runner.error(error.message, { title: error.title, ...error.location });
         }
         else {
             const message = error instanceof Error ? error.message : String(error);
-            runner.error(`Unexpected error: ${message}. This is a bug in cache-purge-action; please report it with this log.`, {
-                title: 'cache-purge-action failed',
-            });
+            runner.error(`Unexpected error: ${message}. This is a bug in cache-purge-action; please report it with this log.`, { title: 'cache-purge-action failed' });
             if (error instanceof Error && error.stack)
                 runner.debug(error.stack);
         }
@@ -11385,10 +11526,171 @@ async function run(dependencies = {}) {
 
 /***/ }),
 
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
 /***/ 181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
@@ -11399,10 +11701,136 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 3557:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 

@@ -1,27 +1,42 @@
-// The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs.
-// Everything it touches from outside comes in through `ActionDependencies`, so the same code runs
-// under the real runner, @github/local-action and the tests.
+// The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs,
+// job summary, annotations and the Slack message. Everything it touches from outside comes in through
+// `ActionDependencies`, so the same code runs under the real runner, @github/local-action and the
+// tests. The AWS part is a lazily loaded chunk: a dry run never loads the AWS SDK.
 
 import { actionsRunner, type Runner } from './action/runner.js';
-import { readInputs } from './action/inputs.js';
+import { readExecutionInputs, readInputs } from './action/inputs.js';
 import { readConfigFile } from './action/config-file.js';
 import { parseSitesConfig } from './core/config.js';
 import { buildPlan } from './core/plan.js';
 import { planLogLines } from './core/plan-view.js';
-import { isUserError, UserError } from './core/errors.js';
+import { isUserError } from './core/errors.js';
 import { readSlackSettings } from './action/slack.js';
-import { publishDryRun } from './action/publish.js';
+import { publishDryRun, publishRunReport } from './action/publish.js';
 import { buildRunContext } from './core/run-context.js';
+import { parseExecutionInputs } from './core/execution-inputs.js';
+import { redactDeep, redactor, secretsFromEnvironment } from './core/redact.js';
 
 export interface ActionDependencies {
   runner: Runner;
   env: NodeJS.ProcessEnv;
 }
 
+/** A cancelled run must post before the runner's SIGTERM → SIGKILL grace runs out. */
+const CANCELLED_SLACK_BUDGET_MS = 5_000;
+
 export async function run(dependencies: Partial<ActionDependencies> = {}): Promise<void> {
-  const runner = dependencies.runner ?? actionsRunner();
+  const baseRunner = dependencies.runner ?? actionsRunner();
   const env = dependencies.env ?? process.env;
   const started = Date.now();
+  // Every value the run masks (OIDC token, assumed-role keys) is also kept out of outputs and reports.
+  const secrets: string[] = [];
+  const runner: Runner = {
+    ...baseRunner,
+    setSecret: (value) => {
+      if (value) secrets.push(value);
+      baseRunner.setSecret(value);
+    },
+  };
   try {
     const inputs = readInputs(runner);
     const slack = readSlackSettings(runner); // checked (and masked) before anything runs
@@ -32,6 +47,8 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
       ...(inputs.awsRegion && { region: inputs.awsRegion }),
       ...(env.AWS_REGION && { environmentRegion: env.AWS_REGION }),
       configFile: inputs.config,
+      ...(inputs.paths && { paths: inputs.paths }),
+      ...(inputs.waitForInvalidation && { waitForInvalidation: true }),
     });
     runner.setOutput('plan', JSON.stringify(plan));
     await runner.group(`Plan for ${plan.site}`, async () =>
@@ -45,13 +62,31 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
       await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
       return;
     }
-    // Real run (after the executor merge): `const report = await execute(plan, …);` then
-    //   await publishRunReport(report, { runner, env, slack, secrets: [oidcToken, ...assumedRoleKeys] });
-    //   if (report.status !== 'success') runner.markFailed();
-    throw new UserError(
-      'Execution not available',
-      'This build of cache-purge-action can only plan: set "dry-run: true". Running the plan against AWS is not implemented yet.',
+
+    // A real run: inputs checked before any AWS call.
+    const settings = parseExecutionInputs(readExecutionInputs(runner), plan.site, env);
+    const context = buildRunContext(env, plan.site, settings.requester);
+    const { executePlan, reportOutputs } = await import('./action/execute.js');
+    const report = await executePlan(plan, context, settings, { runner, env });
+    const redact = redactor([
+      ...secrets,
+      ...secretsFromEnvironment(env),
+      ...(slack.webhookUrl ? [slack.webhookUrl] : []),
+    ]);
+    for (const [name, value] of Object.entries(reportOutputs(redactDeep(report, redact)))) {
+      runner.setOutput(name, value);
+    }
+    runner.info(
+      `Cache purge of ${plan.site}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s.`,
     );
+    await publishRunReport(report, {
+      runner,
+      env,
+      slack,
+      secrets,
+      ...(report.status === 'cancelled' && { slackPost: { budgetMs: CANCELLED_SLACK_BUDGET_MS } }),
+    });
+    if (report.status !== 'success') runner.markFailed();
   } catch (error) {
     if (isUserError(error)) {
       runner.error(error.message, { title: error.title, ...error.location });
@@ -59,9 +94,7 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
       const message = error instanceof Error ? error.message : String(error);
       runner.error(
         `Unexpected error: ${message}. This is a bug in cache-purge-action; please report it with this log.`,
-        {
-          title: 'cache-purge-action failed',
-        },
+        { title: 'cache-purge-action failed' },
       );
       if (error instanceof Error && error.stack) runner.debug(error.stack);
     }

@@ -3,6 +3,8 @@
 
 import type { Runner } from './runner.js';
 import { UserError } from '../core/errors.js';
+import { normaliseInvalidationPaths, splitPathsInput } from '../core/paths.js';
+import type { RawExecutionInputs } from '../core/execution-inputs.js';
 
 export const DEFAULT_CONFIG_PATH = '.github/cache-purge.yml';
 
@@ -11,6 +13,10 @@ export interface ActionInputs {
   config: string;
   awsRegion?: string;
   dryRun: boolean;
+  /** The `paths` input, validated and normalised; overrides every CloudFront step's paths. */
+  paths?: string[];
+  /** `wait-for-invalidation: true` makes every CloudFront step wait. */
+  waitForInvalidation: boolean;
 }
 
 export function readBoolean(runner: Runner, name: string, fallback: boolean): boolean {
@@ -28,5 +34,37 @@ export function readInputs(runner: Runner): ActionInputs {
     config: runner.getInput('config') || DEFAULT_CONFIG_PATH,
     ...(awsRegion !== '' && { awsRegion }),
     dryRun: readBoolean(runner, 'dry-run', false),
+    ...readPaths(runner),
+    waitForInvalidation: readBoolean(runner, 'wait-for-invalidation', false),
+  };
+}
+
+function readPaths(runner: Runner): { paths?: string[] } {
+  const raw = runner.getInput('paths');
+  if (raw === '') return {};
+  const checked = normaliseInvalidationPaths(splitPathsInput(raw));
+  if (!checked.ok) {
+    const split = splitPathsInput(raw);
+    const problems = checked.problems.map(
+      (p) =>
+        `${split[p.index] !== undefined ? JSON.stringify(split[p.index]) : `path ${p.index + 1}`} ${p.problem}`,
+    );
+    throw new UserError(
+      'Invalid input',
+      `Input "paths" (one path per line or comma-separated): ${problems.join('; ')}.`,
+    );
+  }
+  return { paths: checked.paths };
+}
+
+/** The raw inputs of a real run; src/core/execution-inputs.ts checks them. */
+export function readExecutionInputs(runner: Runner): RawExecutionInputs {
+  return {
+    roleToAssume: runner.getInput('role-to-assume'),
+    audience: runner.getInput('audience'),
+    roleSessionName: runner.getInput('role-session-name'),
+    roleDurationSeconds: runner.getInput('role-duration-seconds'),
+    stepTimeoutSeconds: runner.getInput('step-timeout-seconds'),
+    requester: runner.getInput('requester'),
   };
 }

@@ -15,6 +15,14 @@ export interface RunAnnotation {
 export function runAnnotations(report: RunReport): RunAnnotation[] {
   const site = report.context.site || report.plan.site;
   const annotations: RunAnnotation[] = [];
+  if (report.error) {
+    // a failure before any step could start (credentials, …): its message already names the fix
+    annotations.push({
+      level: 'error',
+      title: report.error.title ?? `${site}: purge failed before any step ran`,
+      message: `${report.error.message}\nNot run: ${report.steps.map((s) => s.name).join(', ')}.`,
+    });
+  }
   for (const step of report.steps) {
     const causes = diagnose(step);
     if (causes.length === 0) continue;

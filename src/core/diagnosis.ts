@@ -41,7 +41,8 @@ function ssmStepCauses(step: SsmStepReport): Cause[] {
       instanceIds: [],
       fix: `the step was still running after ${formatDuration(step.durationMs)} and its command was cancelled: raise the step-timeout-seconds input, or find out why the script is slow on the instances below.`,
     });
-  } else if (code) {
+  } else if (code && failedInstances(step).length === 0) {
+    // an API error; when instances failed, their own causes below say more than the step's summary
     causes.push({ label: code, instanceIds: [], fix: `AWS answered: ${step.error?.message ?? code}.` });
   }
 

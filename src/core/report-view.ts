@@ -123,7 +123,8 @@ export function headline(report: RunReport): string {
   if (report.status === 'success') return `✅ ${site} purged`;
   if (report.status === 'cancelled') return `⏹ ${site} purge cancelled`;
   const step = failedStep(report);
-  return step ? `❌ ${site} purge failed at ${step.name}` : `❌ ${site} purge failed`;
+  if (step) return `❌ ${site} purge failed at ${step.name}`;
+  return report.error ? `❌ ${site} purge failed before any step ran` : `❌ ${site} purge failed`;
 }
 
 export const dryRunHeadline = (site: string) => `📝 ${site} purge planned (dry run)`;

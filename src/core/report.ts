@@ -50,6 +50,8 @@ export interface StepError {
   /** AWS error name or our own code (e.g. AccessDeniedException, NoInstancesTargeted, StepTimedOut). */
   code: string;
   message: string;
+  /** A short title for an annotation (e.g. "Could not assume the role"). */
+  title?: string;
 }
 
 interface StepReportBase {
@@ -91,4 +93,6 @@ export interface RunReport {
   steps: StepReport[];
   /** The plan that was executed. */
   plan: Plan;
+  /** A failure before any step ran (e.g. credentials); every step is then `skipped`. */
+  error?: StepError;
 }

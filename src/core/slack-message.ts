@@ -232,6 +232,8 @@ export function runReportMessage(report: RunReport): SlackPayload {
     contextFields(context, formatDuration(report.durationMs)),
   ];
   blocks.push({ type: 'divider' });
+  if (report.error)
+    blocks.push(section(`${bold(report.error.title ?? 'Error')}: ${escapeMrkdwn(report.error.message)}`));
 
   // Steps before the failure pack together; the failed step gets its own section and its details.
   let pending: string[] = [];
@@ -268,7 +270,9 @@ export function runReportMessage(report: RunReport): SlackPayload {
           )
           .join('; '),
       )}`
-    : '';
+    : report.error
+      ? `: ${escapeMrkdwn(report.error.title ?? report.error.code)}`
+      : '';
   return {
     text: fallback(
       `${headline(report)} (requested by ${requester}, ${formatDuration(report.durationMs)})${reason}`,

@@ -89,6 +89,12 @@ export function runSummaryMarkdown(report: RunReport): string {
     '',
     contextLine(report.context, formatDuration(report.durationMs)),
     '',
+    ...(report.error
+      ? [
+          `> **${cell(report.error.title ?? 'Error')}** (${report.error.code}): ${cell(report.error.message)}`,
+          '',
+        ]
+      : []),
     '| # | Step | Status | Duration | Targets | Detail |',
     '|---|---|---|---|---|---|',
     ...report.steps.map(

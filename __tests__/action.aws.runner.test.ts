@@ -1,0 +1,169 @@
+// Runner-level tests of the committed bundle doing real runs against the local AWS double: no AWS
+// keys in the environment, so credentials can only come from GitHub OIDC + STS, and the double checks
+// that every SSM and CloudFront request was signed with the assumed-role key. Also failure,
+// cancellation by SIGTERM, and inputs refused before any AWS call.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorAnnotations, exampleConfig, runAction } from './helpers/run-action.js';
+import { startAwsDouble, type AwsDouble } from './helpers/aws-double.js';
+
+const CONFIG = { '.github/cache-purge.yml': exampleConfig };
+const ROLE = 'arn:aws:iam::123456789012:role/cache-purge';
+const RESULT = 'CACHE_PURGE_RESULT {"files":3,"bytes":2048,"method":"find-delete","durationMs":5}';
+const inputs = (more: Record<string, string> = {}) => ({ site: 'portal', 'role-to-assume': ROLE, ...more });
+const runnerEnv = (double: AwsDouble) => ({
+  ...double.env(),
+  GITHUB_RUN_ID: '1234',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_ACTOR: 'octocat',
+  GITHUB_EVENT_NAME: 'workflow_dispatch',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'acme/site',
+});
+
+let double: AwsDouble;
+beforeAll(async () => {
+  double = await startAwsDouble();
+});
+afterAll(async () => {
+  await double.close();
+});
+
+describe('dist/index.js running the plan against AWS (the double)', () => {
+  it('purges portal with OIDC credentials: every AWS request signed with the assumed-role key', async () => {
+    double.reset({ defaultScript: { runMs: 100, stdout: `ok\n${RESULT}` } });
+    const run = await runAction({
+      inputs: inputs({ requester: '<@U2CERLKJA>' }),
+      files: CONFIG,
+      env: runnerEnv(double),
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('success');
+    const report = JSON.parse(run.outputs.report!);
+    expect(report.context).toMatchObject({
+      requester: '<@U2CERLKJA>',
+      trigger: 'slack',
+      runUrl: 'https://github.com/acme/site/actions/runs/1234',
+    });
+    expect(report.steps.map((s: { status: string }) => s.status)).toEqual(['success', 'success', 'success']);
+    expect(JSON.parse(run.outputs['command-ids']!)).toEqual(
+      report.steps.slice(0, 2).map((s: { commandId: string }) => s.commandId),
+    );
+    expect(JSON.parse(run.outputs['invalidation-ids']!)).toEqual([report.steps[2].invalidationId]);
+
+    const issued = double.issuedCredentials.at(-1)!;
+    expect(issued.roleSessionName).toBe('cache-purge-portal-1234-1');
+    const awsCalls = double.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront');
+    expect(awsCalls.map((c) => c.operation)).toContain('CreateInvalidation');
+    expect(awsCalls.every((c) => c.accessKeyId === issued.accessKeyId)).toBe(true);
+    expect(double.calls.slice(0, 2).map((c) => c.operation)).toEqual([
+      'GetIdToken',
+      'AssumeRoleWithWebIdentity',
+    ]);
+    // masked before use
+    expect(run.stdout).toContain(`::add-mask::${issued.secretAccessKey}`);
+    expect(run.stdout).toContain(`::add-mask::${issued.sessionToken}`);
+    expect(run.stdout).toContain('::group::2. FastCGI cache');
+    expect(run.stdout).toContain(
+      '  ✓ i-0123456789abcdef0: Success in 0.1 s — 3 files, 2.0 KiB removed (find-delete)',
+    );
+    expect(errorAnnotations(run.stdout)).toEqual([]);
+  });
+
+  it('a failed instance fails the run: exit 1, status failure, one error per failed step, later steps skipped', async () => {
+    double.reset({ documents: { 'CachePurge-FastCGI': { default: { fault: 'Undeliverable' } } } });
+    const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });
+    expect(run.code).toBe(1);
+    expect(run.outputs.status).toBe('failure');
+    const report = JSON.parse(run.outputs.report!);
+    expect(report.steps.map((s: { status: string }) => s.status)).toEqual(['success', 'failed', 'skipped']);
+    expect(run.stdout).toContain('✗ i-0123456789abcdef0: Undeliverable — SSM could not deliver the command');
+    const errors = errorAnnotations(run.stdout);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(
+      /^Step 2 "FastCGI cache" of portal failed after \d+ ms \(0\/1 instance succeeded\)\.\n- Undeliverable on i-0123456789abcdef0: SSM could not deliver the command: the SSM agent is not running on the instance, or its instance profile lacks the AmazonSSMManagedInstanceCore policy .*\nNot run: CloudFront\.$/,
+    );
+    expect(double.callsOf('CreateInvalidation')).toEqual([]);
+    expect(JSON.parse(run.outputs['invalidation-ids']!)).toEqual([]);
+  });
+
+  it('SIGTERM (job cancelled) cancels the command in flight, reports cancelled and exits non-zero promptly', async () => {
+    double.reset({ documents: { 'CachePurge-W3TotalCache': { default: { runMs: 60_000 } } } });
+    let signalledAt = 0;
+    const run = await runAction({
+      inputs: inputs(),
+      files: CONFIG,
+      env: runnerEnv(double),
+      onStart: (child) => {
+        const timer = setInterval(() => {
+          if (double.callsOf('ListCommands').length > 0) {
+            clearInterval(timer);
+            signalledAt = performance.now();
+            child.kill('SIGTERM');
+          }
+        }, 20);
+      },
+    });
+    const exitedAfterMs = performance.now() - signalledAt;
+    expect(run.code).toBe(1);
+    expect(exitedAfterMs).toBeLessThan(3_000);
+    expect(run.outputs.status).toBe('cancelled');
+    const report = JSON.parse(run.outputs.report!);
+    expect(report.steps.map((s: { status: string }) => s.status)).toEqual([
+      'cancelled',
+      'skipped',
+      'skipped',
+    ]);
+    expect(double.callsOf('CancelCommand').map((c) => c.input.CommandId)).toEqual([
+      report.steps[0].commandId,
+    ]);
+    expect(run.stdout).toContain('Received SIGTERM: the job is being cancelled');
+  });
+
+  it('role-to-assume without the OIDC environment says which permission to add, and calls nothing', async () => {
+    double.reset();
+    const env: Record<string, string> = runnerEnv(double);
+    delete env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    delete env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+    const run = await runAction({ inputs: inputs(), files: CONFIG, env });
+    expect(run.code).toBe(1);
+    expect(run.outputs.status).toBe('failure');
+    const [error, ...rest] = errorAnnotations(run.stdout);
+    expect(rest).toEqual([]);
+    expect(error!.properties).toBe('title=No OIDC token available');
+    expect(error!.message).toContain('add `permissions: id-token: write` to the job');
+    expect(double.calls).toEqual([]);
+  });
+
+  it('STS AccessDenied names the role and the trust-policy conditions to check', async () => {
+    double.reset({ sts: { accessDenied: true } });
+    const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });
+    expect(run.code).toBe(1);
+    const [error] = errorAnnotations(run.stdout);
+    expect(error!.message).toContain(`STS denied AssumeRoleWithWebIdentity for ${ROLE}`);
+    expect(error!.message).toContain('repo:acme/site:');
+    expect(double.calls.filter((c) => c.service === 'ssm')).toEqual([]);
+  });
+
+  it.each([
+    [
+      { 'role-duration-seconds': '100' },
+      'Input "role-duration-seconds" is "100"; use a whole number of seconds from 900 to 43200.',
+    ],
+    [
+      { 'role-to-assume': 'cache-purge' },
+      'Input "role-to-assume" is "cache-purge", which is not an IAM role ARN',
+    ],
+    [
+      { paths: '/a*b, /ok' },
+      'Input "paths" (one path per line or comma-separated): "/a*b" has "*" before its end',
+    ],
+  ])('refuses %o before any AWS call', async (extra, message) => {
+    double.reset();
+    const run = await runAction({ inputs: inputs(extra), files: CONFIG, env: runnerEnv(double) });
+    expect(run.code).toBe(1);
+    expect(errorAnnotations(run.stdout)[0]!.message).toContain(message);
+    expect(double.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,329 @@
+// The executor with the real AWS SDK clients against the local AWS protocol double, reached only
+// through AWS_ENDPOINT_URL: credentials through OIDC + STS, every fault the double can inject, and
+// for each the truthful status, a log line naming the instance, and no later step run.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startAwsDouble,
+  fakeInstanceIds,
+  type AwsDouble,
+  type AwsDoubleOptions,
+} from './helpers/aws-double.js';
+import { recordingRunner } from './helpers/fakes.js';
+import { parseSitesConfig } from '../src/core/config.js';
+import { buildPlan, type PlanInputs } from '../src/core/plan.js';
+import { buildRunContext } from '../src/core/run-context.js';
+import { parseExecutionInputs } from '../src/core/execution-inputs.js';
+import { executePlan } from '../src/action/execute.js';
+
+const PORTAL = ['i-0123456789abcdef0', 'i-0123456789abcdef1'];
+const CONFIG = parseSitesConfig(
+  `
+region: us-east-1
+sites:
+  portal:
+    targets: { instance-ids: [${PORTAL.join(', ')}] }
+    steps:
+      - name: W3 Total Cache
+        ssm: { document: CachePurge-W3TotalCache, parameters: { WordPressPath: /var/www/portal } }
+      - name: FastCGI cache
+        ssm: { document: CachePurge-FastCGI, parameters: { CachePath: /var/cache/nginx/portal } }
+      - cloudfront: { distribution-id: E2EXAMPLE12345 }
+  main:
+    targets: { tags: { Site: main } }
+    steps:
+      - name: FastCGI cache
+        ssm: { document: CachePurge-FastCGI }
+      - cloudfront: { distribution-id: E3EXAMPLE67890, paths: ['/*'] }
+`,
+  'sites.yml',
+);
+const ROLE = 'arn:aws:iam::123456789012:role/cache-purge';
+const MAIN = { 'Site=main': ['i-0123456789abcdef2'] };
+const RESULT = 'CACHE_PURGE_RESULT {"files":12,"bytes":4096,"method":"find-delete","durationMs":7}';
+
+let double: AwsDouble;
+const saved = { ...process.env };
+beforeAll(async () => {
+  double = await startAwsDouble();
+  Object.assign(process.env, double.env());
+  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+    delete process.env[key];
+});
+afterAll(async () => {
+  process.env = saved;
+  await double.close();
+});
+
+async function run(
+  options: AwsDoubleOptions,
+  site = 'portal',
+  more: { stepTimeoutSeconds?: string; plan?: Partial<PlanInputs>; signal?: AbortSignal; role?: string } = {},
+) {
+  double.reset(options);
+  const plan = buildPlan(CONFIG, { site, configFile: 'sites.yml', ...more.plan });
+  const env: Record<string, string> = {
+    GITHUB_RUN_ID: String(Math.random()).slice(2, 12),
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_ACTOR: 'octocat',
+    ...double.env(),
+  };
+  const settings = parseExecutionInputs(
+    {
+      roleToAssume: more.role ?? ROLE,
+      audience: '',
+      roleSessionName: '',
+      roleDurationSeconds: '',
+      stepTimeoutSeconds: more.stepTimeoutSeconds ?? '',
+      requester: '',
+    },
+    plan.site,
+    env,
+  );
+  const runner = recordingRunner();
+  const report = await executePlan(plan, buildRunContext(env, plan.site, ''), settings, {
+    runner,
+    env,
+    random: () => 0,
+    ...(more.signal ? { signal: more.signal } : {}),
+    getIdToken: async (audience) => {
+      const res = await fetch(`${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=${audience}`, {
+        headers: { authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
+      });
+      return ((await res.json()) as { value: string }).value;
+    },
+  });
+  return { report, runner, log: runner.lines.join('\n') };
+}
+
+const operations = () => double.calls.map((c) => `${c.operation}${c.errorCode ? `!${c.errorCode}` : ''}`);
+const statuses = (report: { steps: { status: string }[] }) => report.steps.map((s) => s.status);
+
+describe('executing a plan against the AWS double', () => {
+  it('runs every step in order with the assumed-role credentials and reports each instance', async () => {
+    const { report, runner, log } = await run({ defaultScript: { runMs: 150, stdout: `purged\n${RESULT}` } });
+    expect(report.status).toBe('success');
+    expect(statuses(report)).toEqual(['success', 'success', 'success']);
+    const issued = double.issuedCredentials.at(-1)!;
+    expect(issued).toMatchObject({ roleArn: ROLE, durationSeconds: 900 });
+    expect(issued.roleSessionName).toMatch(/^cache-purge-portal-\d+-1$/);
+    const signed = double.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront');
+    expect(signed.length).toBeGreaterThan(5);
+    expect(new Set(signed.map((c) => c.accessKeyId))).toEqual(new Set([issued.accessKeyId]));
+    expect(runner.secrets).toEqual(
+      expect.arrayContaining([issued.accessKeyId, issued.secretAccessKey, issued.sessionToken]),
+    );
+    const sends = double.callsOf('SendCommand');
+    expect(sends.map((c) => c.input.DocumentName)).toEqual(['CachePurge-W3TotalCache', 'CachePurge-FastCGI']);
+    expect(sends[0]!.input).toMatchObject({ InstanceIds: PORTAL, MaxErrors: '0', TimeoutSeconds: 300 });
+    expect(String(sends[0]!.input.Comment)).toMatch(/^cache-purge portal run \d+\/1 by octocat$/);
+    // Strictly in order: the second command is sent only after the first one ended on the double.
+    const first = report.steps[0]!;
+    expect(first.kind === 'ssm' && double.completedAt(first.commandId!)).toBeLessThan(sends[1]!.at);
+    const [ssmStep] = report.steps;
+    expect(ssmStep!.kind === 'ssm' && ssmStep!.instances[0]!.result).toEqual({
+      files: 12,
+      bytes: 4096,
+      method: 'find-delete',
+      durationMs: 7,
+    });
+    expect(log).toContain(`  ✓ ${PORTAL[0]}: Success in 0.1 s — 12 files, 4.0 KiB removed (find-delete)`);
+    const invalidation = double.callsOf('CreateInvalidation')[0]!;
+    expect(invalidation.input).toMatchObject({ DistributionId: 'E2EXAMPLE12345', Paths: ['/*'] });
+    expect(String(invalidation.input.CallerReference)).toMatch(
+      /^cache-purge\/\d+\/1\/portal\/E2EXAMPLE12345$/,
+    );
+  });
+
+  it('a parent Success with one Undeliverable instance fails the step, names the instance and runs nothing after', async () => {
+    const { report, log } = await run({
+      documents: { 'CachePurge-W3TotalCache': { instances: { [PORTAL[1]!]: { fault: 'Undeliverable' } } } },
+    });
+    const commandId = report.steps[0]!.kind === 'ssm' ? report.steps[0]!.commandId : '';
+    const parent = await double.commands.get(commandId!);
+    expect(parent).toBeDefined();
+    expect(report.status).toBe('failure');
+    expect(statuses(report)).toEqual(['failed', 'skipped', 'skipped']);
+    expect(report.steps[0]!.error?.code).toBe('Undeliverable');
+    expect(log).toContain(`✗ ${PORTAL[1]}: Undeliverable — SSM could not deliver the command`);
+    expect(operations().filter((o) => o === 'SendCommand')).toHaveLength(1);
+    expect(operations()).not.toContain('CreateInvalidation');
+  });
+
+  it.each([
+    ['DeliveryTimedOut' as const, 'TimedOut', 'Delivery Timed Out', 'the instance is offline or stopped'],
+    [
+      'ExecutionTimedOut' as const,
+      'TimedOut',
+      'Execution Timed Out',
+      "the script ran past the document's executionTimeout",
+    ],
+  ])(
+    '%s on one instance fails the step with the instance named',
+    async (fault, status, details, explanation) => {
+      const { report, log } = await run({
+        documents: { 'CachePurge-FastCGI': { instances: { [PORTAL[0]!]: { fault } } } },
+      });
+      expect(statuses(report)).toEqual(['success', 'failed', 'skipped']);
+      const step = report.steps[1]!;
+      expect(step.kind === 'ssm' && step.instances.find((i) => i.instanceId === PORTAL[0])).toMatchObject({
+        status,
+        statusDetails: details,
+      });
+      expect(log).toMatch(new RegExp(`✗ ${PORTAL[0]}: ${details}( in \\d\\.\\d s)? — [^\\n]*${explanation}`));
+    },
+  );
+
+  it('a script exit code fails the step with the code and the first stderr line', async () => {
+    const { report, log } = await run({
+      documents: {
+        'CachePurge-W3TotalCache': {
+          default: { exitCode: 0, stdout: RESULT },
+          instances: {
+            [PORTAL[0]!]: {
+              exitCode: 3,
+              stdout: 'flushing',
+              stderr: 'Error: W3 Total Cache is not active.\nmore',
+            },
+          },
+        },
+      },
+    });
+    expect(statuses(report)).toEqual(['failed', 'skipped', 'skipped']);
+    const step = report.steps[0]!;
+    expect(step.kind === 'ssm' && step.instances.map((i) => [i.status, i.responseCode])).toEqual([
+      ['Failed', 3],
+      ['Success', 0],
+    ]);
+    expect(log).toMatch(
+      new RegExp(
+        `✗ ${PORTAL[0]}: Failed \\(exit code 3\\) in 0\\.\\d s — Error: W3 Total Cache is not active\\.`,
+      ),
+    );
+  });
+
+  it('survives throttling on every third SSM call and an InvocationDoesNotExist window after SendCommand, and throttled CloudFront polls', async () => {
+    const { report } = await run(
+      {
+        throttleEvery: { ssm: 3, cloudfront: 2 },
+        invisibleForMs: 700,
+        cloudfront: { completeAfterMs: 1_200 },
+      },
+      'portal',
+      { plan: { waitForInvalidation: true } },
+    );
+    expect(report.status).toBe('success');
+    expect(operations()).toContain('ListCommands!ThrottlingException');
+    expect(operations()).toContain('GetInvalidation!Throttling');
+  });
+
+  it('a tag that matches no instance is a failure, not a success', async () => {
+    const { report, log } = await run({ tags: {} }, 'main');
+    expect(report.status).toBe('failure');
+    expect(report.steps[0]).toMatchObject({
+      status: 'failed',
+      targetCount: 0,
+      error: { code: 'NoInstancesTargeted' },
+    });
+    expect(log).toContain('The targets matched no instance');
+    expect(statuses(report)).toEqual(['failed', 'skipped']);
+  });
+
+  it('reads 120 tagged instances with paginated ListCommandInvocations, once', async () => {
+    const ids = fakeInstanceIds(120);
+    const { report } = await run({ tags: { 'Site=main': ids }, defaultScript: { runMs: 50 } }, 'main');
+    expect(report.status).toBe('success');
+    const step = report.steps[0]!;
+    expect(step.kind === 'ssm' && step.instances.length).toBe(120);
+    expect(double.callsOf('ListCommandInvocations')).toHaveLength(3);
+    expect(double.callsOf('ListCommandInvocations').every((c) => c.input.Details === true)).toBe(true);
+  });
+
+  it('past step-timeout-seconds cancels the command, reports timed-out and skips the rest', async () => {
+    const { report, log } = await run(
+      { documents: { 'CachePurge-W3TotalCache': { default: { runMs: 10_000 } } } },
+      'portal',
+      { stepTimeoutSeconds: '1' },
+    );
+    expect(statuses(report)).toEqual(['timed-out', 'skipped', 'skipped']);
+    expect(report.steps[0]!.durationMs).toBeLessThan(1_500);
+    expect(operations()).toContain('CancelCommand');
+    expect(log).toMatch(
+      new RegExp(`✗ ${PORTAL[0]}: (InProgress — still running|Cancelled — the command was cancelled)`),
+    );
+  });
+
+  it('retries TooManyInvalidationsInProgress with backoff, and waits for completion when asked', async () => {
+    const { report } = await run(
+      { tags: MAIN, cloudfront: { tooManyInvalidations: 2, completeAfterMs: 1_500 } },
+      'main',
+      { plan: { waitForInvalidation: true, paths: ['/blog/*', '/'] } },
+    );
+    expect(report.status).toBe('success');
+    expect(operations().filter((o) => o.startsWith('CreateInvalidation'))).toEqual([
+      'CreateInvalidation!TooManyInvalidationsInProgress',
+      'CreateInvalidation!TooManyInvalidationsInProgress',
+      'CreateInvalidation',
+    ]);
+    expect(report.steps[1]).toMatchObject({ invalidationStatus: 'Completed', paths: ['/blog/*', '/'] });
+    expect(double.callsOf('GetInvalidation').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('TooManyInvalidationsInProgress that outlasts the step timeout fails with the limit explained', async () => {
+    const { report } = await run({ tags: MAIN, cloudfront: { tooManyInvalidations: 1_000 } }, 'main', {
+      stepTimeoutSeconds: '2',
+    });
+    expect(report.steps[1]).toMatchObject({
+      status: 'failed',
+      error: { code: 'TooManyInvalidationsInProgress' },
+    });
+    expect(report.steps[1]!.error!.message).toContain(
+      '3,000 paths (15 wildcard paths) in progress per distribution',
+    );
+  });
+
+  it('an invalidation that does not complete within the step timeout is timed-out, not success', async () => {
+    const { report } = await run({ tags: MAIN, cloudfront: { completeAfterMs: 60_000 } }, 'main', {
+      stepTimeoutSeconds: '2',
+      plan: { waitForInvalidation: true },
+    });
+    expect(report.steps[1]).toMatchObject({ status: 'timed-out', invalidationStatus: 'InProgress' });
+  });
+
+  it('STS AccessDenied stops before any step, naming the role and the trust-policy conditions, without retrying', async () => {
+    const { report } = await run({ sts: { accessDenied: true } });
+    expect(report.status).toBe('failure');
+    expect(statuses(report)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(report.error!.message).toContain(`STS denied AssumeRoleWithWebIdentity for ${ROLE}`);
+    expect(report.error!.message).toContain(
+      '"token.actions.githubusercontent.com:aud" must be "sts.amazonaws.com"',
+    );
+    expect(report.error!.message).toContain('"token.actions.githubusercontent.com:sub"');
+    expect(operations()).toEqual(['GetIdToken', 'AssumeRoleWithWebIdentity!AccessDenied']);
+  });
+
+  it('retries transient STS failures', async () => {
+    const { report } = await run({ sts: { transientFailures: 2 } });
+    expect(report.status).toBe('success');
+    expect(operations().slice(0, 4)).toEqual([
+      'GetIdToken',
+      'AssumeRoleWithWebIdentity!IDPCommunicationError',
+      'AssumeRoleWithWebIdentity!IDPCommunicationError',
+      'AssumeRoleWithWebIdentity',
+    ]);
+  });
+
+  it('cancellation mid-step cancels the command in flight and skips the rest', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 800);
+    const { report } = await run(
+      { documents: { 'CachePurge-FastCGI': { default: { runMs: 10_000 } } } },
+      'portal',
+      { signal: controller.signal },
+    );
+    expect(report.status).toBe('cancelled');
+    expect(statuses(report)).toEqual(['success', 'cancelled', 'skipped']);
+    const cancel = double.callsOf('CancelCommand')[0]!;
+    expect(cancel.input.CommandId).toBe(report.steps[1]!.kind === 'ssm' && report.steps[1]!.commandId);
+  });
+});

@@ -1,0 +1,244 @@
+// The pure decisions of a real run: poll schedule, per-instance verdicts (never the parent status
+// alone), output parsing, SSM Comment and CallerReference, the run context and input checks.
+
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_POLL_POLICY,
+  decideSsmStep,
+  instanceLine,
+  instanceReport,
+  nextPollDelayMs,
+  progressLine,
+  splitPluginOutput,
+} from '../src/core/ssm-step.js';
+import { callerReference, ssmComment } from '../src/core/requests.js';
+import { buildRunContext, triggerOf } from '../src/core/run-context.js';
+import {
+  defaultSessionName,
+  parseExecutionInputs,
+  type RawExecutionInputs,
+} from '../src/core/execution-inputs.js';
+import { reportOutputs } from '../src/core/report-outputs.js';
+import type { InstanceReport, RunReport } from '../src/core/report.js';
+
+const ok = (id: string): InstanceReport => ({
+  instanceId: id,
+  status: 'Success',
+  statusDetails: 'Success',
+  stdout: '',
+  stderr: '',
+});
+
+describe('poll schedule', () => {
+  it('starts at a few hundred ms, grows, caps at a few seconds and keeps within one poll per second after a burst of two', () => {
+    let t = 0;
+    const times: number[] = [];
+    for (let polls = 0; polls < 30; polls++) {
+      t += nextPollDelayMs(polls, t);
+      times.push(t);
+    }
+    expect(times[0]).toBe(250);
+    expect(times[1]).toBe(625);
+    const gaps = times.slice(1).map((x, i) => x - times[i]!);
+    expect(Math.max(...gaps)).toBe(DEFAULT_POLL_POLICY.maxDelayMs);
+    times.forEach((at, i) => expect(i + 1).toBeLessThanOrEqual(2 + at / 1000 + 1e-9));
+    expect(30 / (times.at(-1)! / 1000)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('deciding an SSM step', () => {
+  it('a parent Success with one Undeliverable instance is a failure naming the instance', () => {
+    const instances = [
+      ok('i-0000000000000000a'),
+      { ...ok('i-0000000000000000b'), status: 'Failed', statusDetails: 'Undeliverable' },
+    ];
+    const decision = decideSsmStep(2, instances);
+    expect(decision.ok).toBe(false);
+    expect(decision.error).toEqual({
+      code: 'Undeliverable',
+      message: '1 of 2 instance(s) did not succeed: Undeliverable on i-0000000000000000b.',
+    });
+  });
+  it('a tag matching nothing is a failure; all Success is a success; missing results are a failure', () => {
+    expect(decideSsmStep(0, []).error?.code).toBe('NoInstancesTargeted');
+    expect(decideSsmStep(2, [ok('i-1'), ok('i-2')])).toEqual({ ok: true });
+    expect(decideSsmStep(3, [ok('i-1'), ok('i-2')]).error?.code).toBe('MissingInvocations');
+  });
+  it('groups many failures by status detail and shortens long id lists', () => {
+    const bad = Array.from({ length: 7 }, (_, i) => ({
+      ...ok(`i-${i}`),
+      status: 'TimedOut',
+      statusDetails: 'Delivery Timed Out',
+    }));
+    expect(decideSsmStep(7, bad).error!.message).toBe(
+      '7 of 7 instance(s) did not succeed: Delivery Timed Out on i-0, i-1, i-2, i-3, i-4 and 2 more.',
+    );
+  });
+});
+
+describe('reading an invocation', () => {
+  it('splits stdout from stderr, keeps exit code and duration, and parses the CACHE_PURGE_RESULT line', () => {
+    const report = instanceReport({
+      InstanceId: 'i-0123456789abcdef0',
+      Status: 'Failed',
+      StatusDetails: 'Failed',
+      CommandPlugins: [
+        {
+          Name: 'aws:runShellScript',
+          Status: 'Failed',
+          ResponseCode: 3,
+          ResponseStartDateTime: new Date(1000),
+          ResponseFinishDateTime: new Date(3500),
+          Output:
+            'half done\nCACHE_PURGE_RESULT {"files":2,"bytes":10,"method":"find-delete","durationMs":4}\n----------ERROR-------\nrm: permission denied\n',
+        },
+      ],
+    });
+    expect(report).toMatchObject({
+      instanceId: 'i-0123456789abcdef0',
+      responseCode: 3,
+      durationMs: 2500,
+      stderr: 'rm: permission denied\n',
+    });
+    expect(report.result).toEqual({ files: 2, bytes: 10, method: 'find-delete', durationMs: 4 });
+    expect(instanceLine(report)).toBe(
+      '✗ i-0123456789abcdef0: Failed (exit code 3) in 2.5 s — rm: permission denied',
+    );
+    expect(splitPluginOutput('----------ERROR-------\nonly err')).toEqual({ stdout: '', stderr: 'only err' });
+  });
+  it('explains Undeliverable with the fix', () => {
+    const line = instanceLine({
+      ...ok('i-1'),
+      status: 'Failed',
+      statusDetails: 'Undeliverable',
+      responseCode: -1,
+    });
+    expect(line).toBe(
+      '✗ i-1: Undeliverable — SSM could not deliver the command: the SSM agent is not running or the instance profile lacks AmazonSSMManagedInstanceCore',
+    );
+    expect(progressLine('FastCGI cache', 2, 3, 4100)).toBe('FastCGI cache: 2/3 instances done (4.1 s)');
+  });
+});
+
+describe('requests built from the run', () => {
+  const context = buildRunContext(
+    { GITHUB_RUN_ID: '123456789', GITHUB_RUN_ATTEMPT: '2', GITHUB_ACTOR: 'octocat' },
+    'portal',
+    '',
+  );
+  it('the SSM Comment carries site, run and requester within 100 characters', () => {
+    expect(ssmComment(context)).toBe('cache-purge portal run 123456789/2 by octocat');
+    const long = ssmComment({ ...context, requester: 'x'.repeat(200) });
+    expect(long.length).toBe(100);
+    expect(long.endsWith('…')).toBe(true);
+  });
+  it('the CallerReference is stable within an attempt and new for a re-run', () => {
+    expect(callerReference(context, 'E2EXAMPLE12345', 'x')).toBe(
+      'cache-purge/123456789/2/portal/E2EXAMPLE12345',
+    );
+    expect(callerReference({ ...context, runAttempt: '3' }, 'E2EXAMPLE12345', 'x')).not.toBe(
+      callerReference(context, 'E2EXAMPLE12345', 'x'),
+    );
+  });
+});
+
+describe('run context', () => {
+  it('derives trigger, requester and run URL from the runner environment', () => {
+    const env = {
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      GITHUB_ACTOR: 'relay-bot[bot]',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/site',
+      GITHUB_RUN_ID: '77',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_SHA: 'abc',
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_WORKFLOW: 'Purge',
+    };
+    expect(buildRunContext(env, 'main', '<@U2CERLKJA>')).toEqual({
+      site: 'main',
+      requester: '<@U2CERLKJA>',
+      trigger: 'slack',
+      eventName: 'workflow_dispatch',
+      repository: 'acme/site',
+      ref: 'refs/heads/main',
+      sha: 'abc',
+      runId: '77',
+      runAttempt: '1',
+      runUrl: 'https://github.com/acme/site/actions/runs/77',
+      workflow: 'Purge',
+    });
+    expect(buildRunContext(env, 'main', '').requester).toBe('relay-bot[bot]');
+    expect(triggerOf('workflow_dispatch', 'octocat')).toBe('manual');
+    expect(triggerOf('push', 'octocat')).toBe('deploy');
+    expect(triggerOf('schedule', 'octocat')).toBe('other');
+    expect(buildRunContext({}, 'main', '')).toEqual({
+      site: 'main',
+      requester: 'unknown',
+      trigger: 'other',
+    });
+  });
+});
+
+describe('execution inputs', () => {
+  const raw: RawExecutionInputs = {
+    roleToAssume: '',
+    audience: '',
+    roleSessionName: '',
+    roleDurationSeconds: '',
+    stepTimeoutSeconds: '',
+    requester: '',
+  };
+  it('applies the documented defaults', () => {
+    expect(parseExecutionInputs(raw, 'portal', { GITHUB_RUN_ID: '9', GITHUB_RUN_ATTEMPT: '1' })).toEqual({
+      audience: 'sts.amazonaws.com',
+      roleSessionName: 'cache-purge-portal-9-1',
+      roleDurationSeconds: 900,
+      stepTimeoutSeconds: 600,
+      requester: '',
+    });
+    expect(defaultSessionName('a b/c'.repeat(20), '1', '1')).toMatch(/^[\w+=,.@-]{2,64}$/);
+  });
+  it.each([
+    [
+      { roleToAssume: 'arn:aws:iam::12345:role/x' },
+      'Input "role-to-assume" is "arn:aws:iam::12345:role/x", which is not an IAM role ARN',
+    ],
+    [
+      { roleDurationSeconds: '600' },
+      'Input "role-duration-seconds" is "600"; use a whole number of seconds from 900 to 43200.',
+    ],
+    [{ roleDurationSeconds: '43201' }, 'from 900 to 43200'],
+    [{ stepTimeoutSeconds: 'ten' }, 'Input "step-timeout-seconds" is "ten"'],
+    [{ roleSessionName: 'has space' }, 'Input "role-session-name" is "has space"; use 2–64 letters'],
+    [{ audience: 'sts amazonaws' }, 'Input "audience" is "sts amazonaws"'],
+  ])('refuses %o before any AWS call', (override, message) => {
+    expect(() => parseExecutionInputs({ ...raw, ...override }, 'portal', {})).toThrow(message);
+  });
+  it('accepts role ARNs with paths and partitions', () => {
+    for (const arn of [
+      'arn:aws:iam::123456789012:role/cache-purge',
+      'arn:aws-us-gov:iam::123456789012:role/ops/cache-purge',
+    ]) {
+      expect(parseExecutionInputs({ ...raw, roleToAssume: arn }, 'portal', {}).roleToAssume).toBe(arn);
+    }
+  });
+});
+
+describe('outputs of a report', () => {
+  it('lists command and invalidation ids in step order', () => {
+    const report = {
+      status: 'failure',
+      steps: [
+        { kind: 'ssm', commandId: 'c-1' },
+        { kind: 'ssm' },
+        { kind: 'cloudfront', invalidationId: 'I1' },
+      ],
+    } as unknown as RunReport;
+    const outputs = reportOutputs(report);
+    expect(outputs['command-ids']).toBe('["c-1"]');
+    expect(outputs['invalidation-ids']).toBe('["I1"]');
+    expect(outputs.status).toBe('failure');
+    expect(JSON.parse(outputs.report!)).toEqual(report);
+  });
+});

@@ -1,0 +1,167 @@
+// Execution benchmarks against the local AWS double (no AWS account), running the bundled action
+// (dist/index.js) the way the runner does, with OIDC credentials from the double.
+//   P1: added latency per SSM step — from the command's completion on the double to the next step's
+//       SendCommand — and polls per second per command; side by side, in the same run, the SDK's own
+//       waitUntilCommandExecuted doing the same waits between the same SendCommands.
+//   P2: API calls to complete one step over 1, 10, 100 and 1,000 tagged instances, against the bound
+//       2 + ⌈N/50⌉ + polls.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SSMClient, SendCommandCommand, waitUntilCommandExecuted } from '@aws-sdk/client-ssm';
+import { startAwsDouble, fakeInstanceIds } from '../__tests__/helpers/aws-double.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const INSTANCE = 'i-0123456789abcdef0';
+/** Run times of the benchmark's SSM steps on the double (ms): short purges to a few seconds. */
+export const RUN_TIMES_MS = [300, 600, 1000, 1500, 2000, 3000, 800, 1200, 2500];
+
+function runAction(double, sitesYaml, site) {
+  const workspace = mkdtempSync(join(tmpdir(), 'cache-purge-bench-exec-'));
+  mkdirSync(join(workspace, '.github'));
+  writeFileSync(join(workspace, '.github/cache-purge.yml'), sitesYaml);
+  writeFileSync(join(workspace, 'out'), '');
+  writeFileSync(join(workspace, 'sum'), '');
+  const env = {
+    PATH: process.env.PATH,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: join(workspace, 'out'),
+    GITHUB_STEP_SUMMARY: join(workspace, 'sum'),
+    GITHUB_RUN_ID: String(Date.now()),
+    GITHUB_RUN_ATTEMPT: '1',
+    INPUT_SITE: site,
+    'INPUT_ROLE-TO-ASSUME': 'arn:aws:iam::123456789012:role/cache-purge',
+    ...double.env(),
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'dist/index.js')], { cwd: workspace, env });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stdout += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      rmSync(workspace, { recursive: true, force: true });
+      if (code !== 0) reject(new Error(`action exited ${code}:\n${stdout}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+function sitesFile(site, targets, documents) {
+  return [
+    'region: us-east-1',
+    'sites:',
+    `  ${site}:`,
+    `    targets: ${targets}`,
+    '    steps:',
+    ...documents.map((d) => `      - ssm: { document: ${d} }`),
+    '',
+  ].join('\n');
+}
+
+/** Latency from each command's completion on the double to the next SendCommand, and polls per command. */
+function stepLatencies(double) {
+  const sends = double.callsOf('SendCommand');
+  const commandIds = [...double.commands.keys()];
+  const latencies = [];
+  const pollRates = [];
+  const pollCounts = [];
+  commandIds.forEach((id, i) => {
+    const polls = double.calls.filter(
+      (c) => ['ListCommands', 'GetCommandInvocation'].includes(c.operation) && c.input.CommandId === id,
+    );
+    const send = sends[i];
+    const waited = (polls.at(-1).at - send.at) / 1000;
+    pollCounts.push(polls.length);
+    pollRates.push(polls.length / waited);
+    if (sends[i + 1]) latencies.push(sends[i + 1].at - double.completedAt(id));
+  });
+  return { latencies, pollRates, pollCounts };
+}
+
+export async function p1() {
+  const documents = RUN_TIMES_MS.map((_, i) => `Bench-Step${i + 1}`);
+  const script = {
+    documents: Object.fromEntries(
+      documents.map((d, i) => [d, { default: { runMs: RUN_TIMES_MS[i], deliveryMs: 20 } }]),
+    ),
+  };
+
+  // Ours: the bundled action, every step in one run.
+  const double = await startAwsDouble(script);
+  let ours;
+  try {
+    await runAction(double, sitesFile('bench', `{ instance-ids: [${INSTANCE}] }`, documents), 'bench');
+    ours = stepLatencies(double);
+  } finally {
+    await double.close();
+  }
+
+  // The SDK waiter: the same SendCommands, each followed by waitUntilCommandExecuted.
+  const sdkDouble = await startAwsDouble(script);
+  let sdk;
+  const savedEndpoint = process.env.AWS_ENDPOINT_URL;
+  process.env.AWS_ENDPOINT_URL = sdkDouble.url;
+  const client = new SSMClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
+  });
+  try {
+    for (const document of documents) {
+      const sent = await client.send(
+        new SendCommandCommand({ DocumentName: document, InstanceIds: [INSTANCE], TimeoutSeconds: 300 }),
+      );
+      await waitUntilCommandExecuted(
+        { client, maxWaitTime: 600 },
+        { CommandId: sent.Command.CommandId, InstanceId: INSTANCE },
+      );
+    }
+    sdk = stepLatencies(sdkDouble);
+  } finally {
+    client.destroy();
+    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
+    else process.env.AWS_ENDPOINT_URL = savedEndpoint;
+    await sdkDouble.close();
+  }
+  return { ours, sdk, steps: documents.length };
+}
+
+export async function p2(sizes = [1, 10, 100, 1000]) {
+  const rows = [];
+  for (const n of sizes) {
+    const double = await startAwsDouble({
+      tags: { 'Site=fleet': fakeInstanceIds(n) },
+      defaultScript: { runMs: 100, deliveryMs: 20 },
+    });
+    try {
+      await runAction(
+        double,
+        sitesFile('fleet', '{ tags: { Site: fleet } }', ['CachePurge-FastCGI']),
+        'fleet',
+      );
+      const ssmCalls = double.calls.filter((c) => c.service === 'ssm');
+      const count = (op) => ssmCalls.filter((c) => c.operation === op).length;
+      const polls = count('ListCommands');
+      const bound = 2 + Math.ceil(n / 50) + polls;
+      const command = [...double.commands.values()][0];
+      const invocationsRead = command.invocations.length;
+      rows.push({
+        n,
+        sends: count('SendCommand'),
+        polls,
+        pages: count('ListCommandInvocations'),
+        other: ssmCalls.length - count('SendCommand') - polls - count('ListCommandInvocations'),
+        total: ssmCalls.length,
+        bound,
+        met: ssmCalls.length <= bound && invocationsRead === n,
+        waitS: ((double.calls.at(-1).at - double.callsOf('SendCommand')[0].at) / 1000).toFixed(1),
+      });
+    } finally {
+      await double.close();
+    }
+  }
+  return rows;
+}

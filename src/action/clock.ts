@@ -1,0 +1,43 @@
+// Time as the executor sees it: a monotonic clock and an abortable sleep. Injected so polling and
+// retry tests run instantly on a fake clock.
+
+import { setTimeout as delay } from 'node:timers/promises';
+
+export interface Clock {
+  /** Monotonic milliseconds. */
+  now(): number;
+  /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Wall-clock time, for report timestamps. */
+  date(): Date;
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  sleep: async (ms, signal) => {
+    if (signal?.aborted || ms <= 0) return;
+    await delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
+  },
+  date: () => new Date(),
+};
+
+/** Full jitter: a random delay between 0 and the exponential backoff for this attempt. */
+export function jitteredBackoffMs(
+  attempt: number,
+  baseMs: number,
+  capMs: number,
+  random: () => number,
+): number {
+  return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
+}
+
+/** The AWS error name of an SDK error (its `name`), or the error's message. */
+export function awsErrorName(error: unknown): string {
+  if (error && typeof error === 'object' && 'name' in error && typeof error.name === 'string')
+    return error.name;
+  return 'Error';
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

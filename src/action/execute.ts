@@ -1,0 +1,189 @@
+// Executes a plan against AWS, strictly in order: credentials (OIDC role or the default chain), then
+// each step in its own log group; the first step that does not succeed stops the run and the rest
+// are reported as skipped. SIGINT/SIGTERM (the runner cancelling the job) cancels the in-flight SSM
+// command and ends the run as `cancelled`. Returns the RunReport; never throws for AWS faults.
+// Loaded lazily by src/main.ts (await import) so a dry run never loads the AWS SDK.
+
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { Plan } from '../core/plan.js';
+import type { RunContext, RunReport, StepReport } from '../core/report.js';
+import type { ExecutionSettings } from '../core/execution-inputs.js';
+import { isUserError } from '../core/errors.js';
+import type { Runner } from './runner.js';
+import { systemClock, errorMessage, type Clock } from './clock.js';
+import { CancelledError, resolveCredentials, type AwsCredentialIdentity } from './credentials.js';
+import { runSsmStep } from './ssm-step.js';
+import { runCloudFrontStep } from './cloudfront-step.js';
+import type { PollPolicy } from '../core/ssm-step.js';
+
+export { reportOutputs } from '../core/report-outputs.js';
+
+export interface ExecuteDependencies {
+  runner: Runner;
+  env: Record<string, string | undefined>;
+  clock?: Clock;
+  /** Cancels the run when it aborts. Default: SIGINT and SIGTERM of this process. */
+  signal?: AbortSignal;
+  /** OIDC token source; default @actions/core getIDToken (lazily imported). */
+  getIdToken?: (audience: string) => Promise<string>;
+  pollPolicy?: PollPolicy;
+  /** Jitter source for retries (default Math.random). */
+  random?: () => number;
+}
+
+/** An AbortSignal that fires on SIGINT/SIGTERM, and the function that stops listening. */
+export function cancelOnSignals(onSignal: (signal: NodeJS.Signals) => void): {
+  signal: AbortSignal;
+  dispose: () => void;
+} {
+  const controller = new AbortController();
+  const handler = (name: NodeJS.Signals) => {
+    onSignal(name);
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+const skipped = (plan: Plan, from: number): StepReport[] =>
+  plan.steps.slice(from).map((step) =>
+    step.kind === 'ssm'
+      ? {
+          index: step.index,
+          name: step.name,
+          kind: 'ssm',
+          status: 'skipped',
+          durationMs: 0,
+          document: step.document,
+          region: step.region,
+          targetCount: 0,
+          instances: [],
+        }
+      : {
+          index: step.index,
+          name: step.name,
+          kind: 'cloudfront',
+          status: 'skipped',
+          durationMs: 0,
+          distributionId: step.distributionId,
+          paths: step.paths,
+        },
+  );
+
+export async function executePlan(
+  plan: Plan,
+  context: RunContext,
+  settings: ExecutionSettings,
+  deps: ExecuteDependencies,
+): Promise<RunReport> {
+  const { runner, env } = deps;
+  const clock = deps.clock ?? systemClock;
+  const started = clock.now();
+  const startedAt = clock.date().toISOString();
+  const listening = deps.signal
+    ? undefined
+    : cancelOnSignals((name) =>
+        runner.info(`Received ${name}: the job is being cancelled; cancelling the command in flight.`),
+      );
+  const signal = deps.signal ?? listening!.signal;
+  const report: RunReport = { status: 'success', context, startedAt, durationMs: 0, steps: [], plan };
+  const ssmClients = new Map<string, SSMClient>();
+  let cloudfront: CloudFrontClient | undefined;
+  try {
+    runner.info(
+      `Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${context.requester} (${context.trigger}).`,
+    );
+    let credentials: AwsCredentialIdentity | undefined;
+    try {
+      credentials = await resolveCredentials(settings, {
+        env,
+        setSecret: (value) => runner.setSecret(value),
+        log: (line) => runner.info(line),
+        clock,
+        signal,
+        region: plan.region ?? env.AWS_REGION ?? 'us-east-1',
+        ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
+        ...(deps.random && { random: deps.random }),
+      });
+    } catch (error) {
+      report.steps = skipped(plan, 0);
+      if (error instanceof CancelledError || signal.aborted) {
+        report.status = 'cancelled';
+        return report;
+      }
+      report.status = 'failure';
+      report.error = isUserError(error)
+        ? { code: 'CredentialsError', message: error.message, title: error.title }
+        : { code: 'CredentialsError', message: errorMessage(error) };
+      return report;
+    }
+
+    const stepTimeoutMs = settings.stepTimeoutSeconds * 1000;
+    const fallbackRunId = String(Date.now());
+    for (const [i, step] of plan.steps.entries()) {
+      if (signal.aborted) {
+        report.status = 'cancelled';
+        report.steps.push(...skipped(plan, i));
+        break;
+      }
+      const log = (line: string) => runner.info(line);
+      const result = await runner.group(`${step.index}. ${step.name}`, async (): Promise<StepReport> => {
+        if (step.kind === 'ssm') {
+          let ssm = ssmClients.get(step.region);
+          if (!ssm) {
+            ssm = new SSMClient({
+              region: step.region,
+              retryMode: 'adaptive',
+              ...(credentials && { credentials }),
+            });
+            ssmClients.set(step.region, ssm);
+          }
+          return runSsmStep(step, context, {
+            ssm,
+            clock,
+            signal,
+            log,
+            stepTimeoutMs,
+            ...(deps.pollPolicy && { pollPolicy: deps.pollPolicy }),
+          });
+        }
+        cloudfront ??= new CloudFrontClient({
+          region: 'us-east-1',
+          retryMode: 'adaptive',
+          ...(credentials && { credentials }),
+        });
+        return runCloudFrontStep(step, context, {
+          cloudfront,
+          clock,
+          signal,
+          log,
+          stepTimeoutMs,
+          fallbackRunId,
+        });
+      });
+      report.steps.push(result);
+      runner.info(
+        `${step.index}. ${step.name}: ${result.status} (${(result.durationMs / 1000).toFixed(1)} s)`,
+      );
+      if (result.status !== 'success') {
+        report.status = result.status === 'cancelled' ? 'cancelled' : 'failure';
+        report.steps.push(...skipped(plan, i + 1));
+        break;
+      }
+    }
+    return report;
+  } finally {
+    report.durationMs = Math.round(clock.now() - started);
+    listening?.dispose();
+    for (const client of ssmClients.values()) client.destroy();
+    cloudfront?.destroy();
+  }
+}

@@ -1,0 +1,280 @@
+// Runs one SSM step against AWS: SendCommand, then polling ListCommands (one call per poll, whatever
+// the fleet size) until the command is over or the step timeout cancels it, then one paginated
+// ListCommandInvocations(Details=true) to learn every instance's result. Decisions live in
+// src/core/ssm-step.ts; this file only talks to SSM, the clock and the log.
+
+import {
+  CancelCommandCommand,
+  ListCommandsCommand,
+  SendCommandCommand,
+  paginateListCommandInvocations,
+  type CommandInvocation,
+  type SendCommandCommandInput,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import type { SsmPlanStep } from '../core/plan.js';
+import type { InstanceReport, RunContext, SsmStepReport, StepError } from '../core/report.js';
+import { ssmComment } from '../core/requests.js';
+import {
+  DEFAULT_POLL_POLICY,
+  decideSsmStep,
+  instanceLine,
+  instanceReport,
+  isTerminalCommandStatus,
+  nextPollDelayMs,
+  progressLine,
+  type PollPolicy,
+} from '../core/ssm-step.js';
+import { awsErrorName, errorMessage, type Clock } from './clock.js';
+
+export interface SsmStepDependencies {
+  ssm: SSMClient;
+  clock: Clock;
+  /** Aborts when the job is cancelled. */
+  signal: AbortSignal;
+  log: (line: string) => void;
+  stepTimeoutMs: number;
+  pollPolicy?: PollPolicy;
+  /** How long an unknown command / empty invocation list counts as "not visible yet". */
+  graceMs?: number;
+  /** Minimum time between two progress lines. */
+  progressEveryMs?: number;
+  /** Bound on the CancelCommand call made while cancelling. */
+  cancelCallTimeoutMs?: number;
+}
+
+const NOT_VISIBLE_YET = new Set(['InvalidCommandId', 'InvocationDoesNotExist']);
+const TRANSIENT = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'RequestTimeout',
+  'TimeoutError',
+]);
+
+export function sendCommandInput(step: SsmPlanStep, context: RunContext): SendCommandCommandInput {
+  const targets =
+    'instanceIds' in step.targets
+      ? { InstanceIds: step.targets.instanceIds }
+      : {
+          Targets: Object.entries(step.targets.tags).map(([key, values]) => ({
+            Key: `tag:${key}`,
+            Values: values,
+          })),
+        };
+  return {
+    DocumentName: step.document,
+    ...(step.documentVersion !== undefined && { DocumentVersion: step.documentVersion }),
+    Parameters: step.parameters,
+    Comment: ssmComment(context),
+    TimeoutSeconds: step.deliveryTimeoutSeconds,
+    MaxConcurrency: step.maxConcurrency,
+    MaxErrors: step.maxErrors,
+    ...targets,
+  };
+}
+
+export async function runSsmStep(
+  step: SsmPlanStep,
+  context: RunContext,
+  deps: SsmStepDependencies,
+): Promise<SsmStepReport> {
+  const { ssm, clock, signal, log } = deps;
+  const policy = deps.pollPolicy ?? DEFAULT_POLL_POLICY;
+  const graceMs = Math.min(deps.graceMs ?? 30_000, deps.stepTimeoutMs);
+  const progressEveryMs = deps.progressEveryMs ?? 5_000;
+  const started = clock.now();
+  const deadline = started + deps.stepTimeoutMs;
+  const report: SsmStepReport = {
+    index: step.index,
+    name: step.name,
+    kind: 'ssm',
+    status: 'failed',
+    startedAt: clock.date().toISOString(),
+    durationMs: 0,
+    document: step.document,
+    region: step.region,
+    targetCount: 0,
+    instances: [],
+  };
+  const finish = (status: SsmStepReport['status'], error?: StepError): SsmStepReport => {
+    report.status = status;
+    if (error) report.error = error;
+    report.durationMs = Math.round(clock.now() - started);
+    return report;
+  };
+
+  if (signal.aborted)
+    return finish('cancelled', {
+      code: 'Cancelled',
+      message: 'The job was cancelled before this step started.',
+    });
+
+  let commandId: string;
+  try {
+    const sent = await ssm.send(new SendCommandCommand(sendCommandInput(step, context)), {
+      abortSignal: signal,
+    });
+    commandId = sent.Command?.CommandId ?? '';
+    if (!commandId)
+      throw Object.assign(new Error('SendCommand returned no CommandId'), { name: 'NoCommandId' });
+  } catch (error) {
+    if (signal.aborted) {
+      log(`Cancelled while sending the command; SSM may still have received it.`);
+      return finish('cancelled', {
+        code: 'Cancelled',
+        message: 'The job was cancelled while sending the command.',
+      });
+    }
+    const code = awsErrorName(error);
+    log(`SendCommand failed: ${code}: ${errorMessage(error)}`);
+    return finish('failed', { code, message: `SendCommand ${step.document} failed: ${errorMessage(error)}` });
+  }
+  report.commandId = commandId;
+  log(`Sent command ${commandId} (${step.document}) in ${step.region}.`);
+
+  // --- wait until the command is over ---------------------------------------------------------
+  let polls = 0;
+  let lastProgress = started;
+  let notVisibleSince: number | undefined;
+  let ended: 'done' | 'timed-out' | 'cancelled' = 'done';
+  for (;;) {
+    const elapsed = clock.now() - started;
+    const wait = Math.min(nextPollDelayMs(polls, elapsed, policy), deadline - clock.now());
+    await clock.sleep(wait, signal);
+    if (signal.aborted) {
+      ended = 'cancelled';
+      break;
+    }
+    if (clock.now() >= deadline) {
+      ended = 'timed-out';
+      break;
+    }
+    polls++;
+    let command;
+    try {
+      const listed = await ssm.send(new ListCommandsCommand({ CommandId: commandId }), {
+        abortSignal: signal,
+      });
+      command = listed.Commands?.[0];
+    } catch (error) {
+      if (signal.aborted) {
+        ended = 'cancelled';
+        break;
+      }
+      const code = awsErrorName(error);
+      if (TRANSIENT.has(code)) {
+        log(`ListCommands: ${code} (${errorMessage(error)}); still waiting.`);
+        continue;
+      }
+      if (!NOT_VISIBLE_YET.has(code)) {
+        log(`ListCommands failed: ${code}: ${errorMessage(error)}`);
+        return finish('failed', {
+          code,
+          message: `Could not follow command ${commandId}: ${errorMessage(error)}`,
+        });
+      }
+    }
+    if (!command) {
+      notVisibleSince ??= clock.now();
+      if (clock.now() - started > graceMs) {
+        log(
+          `Command ${commandId} is still not visible in ListCommands after ${(graceMs / 1000).toFixed(0)} s.`,
+        );
+        return finish('failed', {
+          code: 'CommandNotFound',
+          message: `SSM did not list command ${commandId} within ${(graceMs / 1000).toFixed(0)} s of sending it.`,
+        });
+      }
+      continue;
+    }
+    report.targetCount = command.TargetCount ?? 0;
+    if (isTerminalCommandStatus(command.Status)) break;
+    if (clock.now() - lastProgress >= progressEveryMs) {
+      lastProgress = clock.now();
+      log(
+        progressLine(step.name, command.CompletedCount ?? 0, command.TargetCount ?? 0, clock.now() - started),
+      );
+    }
+  }
+
+  if (ended !== 'done') {
+    const cancelled = await cancelCommand(ssm, commandId, deps.cancelCallTimeoutMs ?? 5_000);
+    log(
+      `${ended === 'timed-out' ? `Step timeout (${deps.stepTimeoutMs / 1000} s) reached` : 'Job cancelled'}: ${cancelled ? `sent CancelCommand for ${commandId}` : `CancelCommand for ${commandId} failed`} (best effort: a script already running may still finish on the instance).`,
+    );
+    report.instances = await readInvocations(
+      ssm,
+      commandId,
+      AbortSignal.timeout(deps.cancelCallTimeoutMs ?? 5_000),
+    ).catch(() => []);
+    for (const instance of report.instances) log(`  ${instanceLine(instance)}`);
+    if (ended === 'timed-out') {
+      return finish('timed-out', {
+        code: 'StepTimedOut',
+        message: `No result within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s); command ${commandId} was cancelled (best effort). Raise step-timeout-seconds if the purge legitimately takes longer.`,
+      });
+    }
+    return finish('cancelled', {
+      code: 'Cancelled',
+      message: `The job was cancelled; command ${commandId} was cancelled (best effort).`,
+    });
+  }
+
+  // --- read every invocation once -------------------------------------------------------------
+  let instances: InstanceReport[];
+  for (;;) {
+    try {
+      instances = await readInvocations(ssm, commandId, signal);
+    } catch (error) {
+      if (signal.aborted)
+        return finish('cancelled', { code: 'Cancelled', message: 'The job was cancelled.' });
+      const code = awsErrorName(error);
+      log(`ListCommandInvocations failed: ${code}: ${errorMessage(error)}`);
+      return finish('failed', {
+        code,
+        message: `Could not read the results of ${commandId}: ${errorMessage(error)}`,
+      });
+    }
+    // Just after the command ends the list can still be empty (eventual consistency): bounded retry.
+    if (instances.length >= report.targetCount || clock.now() - started > graceMs || clock.now() >= deadline)
+      break;
+    await clock.sleep(nextPollDelayMs(0, 0, policy), signal);
+  }
+  report.instances = instances;
+  for (const instance of instances) log(`  ${instanceLine(instance)}`);
+  const decision = decideSsmStep(report.targetCount, instances);
+  if (!decision.ok) log(decision.error!.message);
+  return finish(decision.ok ? 'success' : 'failed', decision.error);
+}
+
+async function readInvocations(
+  ssm: SSMClient,
+  commandId: string,
+  signal: AbortSignal,
+): Promise<InstanceReport[]> {
+  const invocations: CommandInvocation[] = [];
+  const pages = paginateListCommandInvocations(
+    { client: ssm, pageSize: 50 },
+    { CommandId: commandId, Details: true },
+    // the paginator forwards extra args to client.send
+  );
+  for await (const page of pages) {
+    if (signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+    invocations.push(...(page.CommandInvocations ?? []));
+  }
+  return invocations.map(instanceReport);
+}
+
+async function cancelCommand(ssm: SSMClient, commandId: string, timeoutMs: number): Promise<boolean> {
+  try {
+    await ssm.send(new CancelCommandCommand({ CommandId: commandId }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}

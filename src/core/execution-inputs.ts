@@ -1,0 +1,98 @@
+// The inputs of a real (non-dry) run — role, audience, session name and duration, step timeout,
+// requester — checked against AWS's rules before any AWS call. Pure: every problem becomes a
+// UserError naming the input and the fix.
+
+import { UserError } from './errors.js';
+
+export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
+export const DEFAULT_ROLE_DURATION_SECONDS = 900;
+export const ROLE_DURATION_RANGE = { min: 900, max: 43_200 } as const;
+export const DEFAULT_STEP_TIMEOUT_SECONDS = 600;
+export const STEP_TIMEOUT_RANGE = { min: 1, max: 86_400 } as const;
+export const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+export const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
+export interface ExecutionSettings {
+  /** IAM role to assume through GitHub OIDC; absent → the SDK's default credential chain. */
+  roleToAssume?: string;
+  audience: string;
+  roleSessionName: string;
+  roleDurationSeconds: number;
+  stepTimeoutSeconds: number;
+  /** The `requester` input as given ('' → the workflow actor). */
+  requester: string;
+}
+
+export interface RawExecutionInputs {
+  roleToAssume: string;
+  audience: string;
+  roleSessionName: string;
+  roleDurationSeconds: string;
+  stepTimeoutSeconds: string;
+  requester: string;
+}
+
+/** `cache-purge-<site>-<run id>-<attempt>`, sanitised to STS's [\w+=,.@-]{2,64}. */
+export function defaultSessionName(site: string, runId?: string, runAttempt?: string): string {
+  const raw = ['cache-purge', site, runId ?? String(Date.now()), runAttempt ?? '1'].join('-');
+  const clean = raw.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+  return clean.length >= 2 ? clean : 'cache-purge';
+}
+
+function integer(name: string, raw: string, fallback: number, range: { min: number; max: number }): number {
+  if (raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < range.min || Number(raw) > range.max) {
+    throw new UserError(
+      'Invalid input',
+      `Input "${name}" is ${JSON.stringify(raw)}; use a whole number of seconds from ${range.min} to ${range.max}.`,
+    );
+  }
+  return Number(raw);
+}
+
+export function parseExecutionInputs(
+  raw: RawExecutionInputs,
+  site: string,
+  env: Record<string, string | undefined>,
+): ExecutionSettings {
+  const settings: ExecutionSettings = {
+    audience: raw.audience || DEFAULT_AUDIENCE,
+    roleSessionName:
+      raw.roleSessionName || defaultSessionName(site, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT),
+    roleDurationSeconds: integer(
+      'role-duration-seconds',
+      raw.roleDurationSeconds,
+      DEFAULT_ROLE_DURATION_SECONDS,
+      ROLE_DURATION_RANGE,
+    ),
+    stepTimeoutSeconds: integer(
+      'step-timeout-seconds',
+      raw.stepTimeoutSeconds,
+      DEFAULT_STEP_TIMEOUT_SECONDS,
+      STEP_TIMEOUT_RANGE,
+    ),
+    requester: raw.requester,
+  };
+  if (raw.roleToAssume !== '') {
+    if (!ROLE_ARN.test(raw.roleToAssume)) {
+      throw new UserError(
+        'Invalid input',
+        `Input "role-to-assume" is ${JSON.stringify(raw.roleToAssume)}, which is not an IAM role ARN; use arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge.`,
+      );
+    }
+    settings.roleToAssume = raw.roleToAssume;
+  }
+  if (!SESSION_NAME.test(settings.roleSessionName)) {
+    throw new UserError(
+      'Invalid input',
+      `Input "role-session-name" is ${JSON.stringify(raw.roleSessionName)}; use 2–64 letters, digits and + = , . @ _ - (or leave it empty for the default).`,
+    );
+  }
+  if (/\s/.test(settings.audience)) {
+    throw new UserError(
+      'Invalid input',
+      `Input "audience" is ${JSON.stringify(raw.audience)}; use the audience your IAM OIDC provider expects, without spaces (default sts.amazonaws.com).`,
+    );
+  }
+  return settings;
+}

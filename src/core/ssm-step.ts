@@ -1,0 +1,209 @@
+// The decisions of an SSM step, without I/O: how long to wait before the next poll, when a command
+// is over, what each instance's invocation says, whether the step succeeded (every targeted
+// instance in Success, at least one targeted — never the parent status alone), and the log lines.
+
+import type { InstanceReport, StepError } from './report.js';
+import { parsePurgeResult } from './purge-result.js';
+
+export interface PollPolicy {
+  /** First delay after SendCommand. */
+  initialDelayMs: number;
+  growth: number;
+  maxDelayMs: number;
+  /** Polls allowed before the one-per-second budget applies. */
+  burst: number;
+  /** Polls per second allowed after the burst. */
+  pollsPerSecond: number;
+}
+
+export const DEFAULT_POLL_POLICY: PollPolicy = {
+  initialDelayMs: 250,
+  growth: 1.5,
+  maxDelayMs: 2_000,
+  burst: 2,
+  pollsPerSecond: 1,
+};
+
+/**
+ * Delay before poll number `pollsDone + 1`, `elapsedMs` after SendCommand: a backoff from a few
+ * hundred ms to a cap of a few seconds, never faster than `burst` + `pollsPerSecond` × elapsed.
+ */
+export function nextPollDelayMs(pollsDone: number, elapsedMs: number, policy = DEFAULT_POLL_POLICY): number {
+  const backoff = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.growth ** pollsDone);
+  const earliestByBudget = ((pollsDone + 1 - policy.burst) * 1000) / policy.pollsPerSecond;
+  return Math.max(backoff, earliestByBudget - elapsedMs, 0);
+}
+
+/** Command statuses after which nothing changes any more. */
+export const TERMINAL_COMMAND_STATUSES = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+export const isTerminalCommandStatus = (status: string | undefined) =>
+  status !== undefined && TERMINAL_COMMAND_STATUSES.has(status);
+
+/** The fields of an SSM CommandInvocation (ListCommandInvocations, Details=true) the report uses. */
+export interface InvocationLike {
+  InstanceId?: string;
+  Status?: string;
+  StatusDetails?: string;
+  CommandPlugins?: {
+    Name?: string;
+    Status?: string;
+    ResponseCode?: number;
+    ResponseStartDateTime?: Date;
+    ResponseFinishDateTime?: Date;
+    Output?: string;
+  }[];
+}
+
+/** SSM joins a plugin's stdout and stderr in `Output` with this line. */
+export const SSM_ERROR_SEPARATOR = '\n----------ERROR-------\n';
+
+export function splitPluginOutput(output: string): { stdout: string; stderr: string } {
+  const at = output.indexOf(SSM_ERROR_SEPARATOR);
+  if (at === -1) {
+    if (output.startsWith(SSM_ERROR_SEPARATOR.slice(1))) {
+      return { stdout: '', stderr: output.slice(SSM_ERROR_SEPARATOR.length - 1) };
+    }
+    return { stdout: output, stderr: '' };
+  }
+  return { stdout: output.slice(0, at), stderr: output.slice(at + SSM_ERROR_SEPARATOR.length) };
+}
+
+export function instanceReport(invocation: InvocationLike): InstanceReport {
+  const plugins = invocation.CommandPlugins ?? [];
+  const parts = plugins.map((p) => splitPluginOutput(p.Output ?? ''));
+  const stdout = parts
+    .map((p) => p.stdout)
+    .filter((s) => s !== '')
+    .join('\n');
+  const stderr = parts
+    .map((p) => p.stderr)
+    .filter((s) => s !== '')
+    .join('\n');
+  const failing = plugins.find((p) => p.Status !== undefined && p.Status !== 'Success');
+  const codeSource = failing ?? plugins[plugins.length - 1];
+  const starts = plugins.flatMap((p) => (p.ResponseStartDateTime ? [p.ResponseStartDateTime.getTime()] : []));
+  const ends = plugins.flatMap((p) => (p.ResponseFinishDateTime ? [p.ResponseFinishDateTime.getTime()] : []));
+  const report: InstanceReport = {
+    instanceId: invocation.InstanceId ?? 'unknown',
+    status: invocation.Status ?? 'Unknown',
+    statusDetails: invocation.StatusDetails ?? invocation.Status ?? 'Unknown',
+    stdout,
+    stderr,
+  };
+  if (codeSource?.ResponseCode !== undefined) report.responseCode = codeSource.ResponseCode;
+  if (starts.length > 0 && ends.length > 0)
+    report.durationMs = Math.max(0, Math.max(...ends) - Math.min(...starts));
+  const result = parsePurgeResult(stdout);
+  if (result) report.result = result;
+  return report;
+}
+
+export interface SsmDecision {
+  ok: boolean;
+  error?: StepError;
+}
+
+/** Success only when at least one instance was targeted and every one of them ended in Success. */
+export function decideSsmStep(targetCount: number, instances: readonly InstanceReport[]): SsmDecision {
+  if (targetCount === 0 && instances.length === 0) {
+    return {
+      ok: false,
+      error: {
+        code: 'NoInstancesTargeted',
+        message:
+          'The targets matched no instance: check the tag key and value (or instance ids), that the instances are running, and that they are managed by SSM (Fleet Manager lists them).',
+      },
+    };
+  }
+  const bad = instances.filter((i) => i.status !== 'Success');
+  if (bad.length > 0) {
+    const byDetail = new Map<string, string[]>();
+    for (const i of bad)
+      byDetail.set(i.statusDetails, [...(byDetail.get(i.statusDetails) ?? []), i.instanceId]);
+    const first = bad[0]!;
+    return {
+      ok: false,
+      error: {
+        code: first.statusDetails.replace(/\s+/g, '') || first.status,
+        message: `${bad.length} of ${Math.max(targetCount, instances.length)} instance(s) did not succeed: ${[
+          ...byDetail,
+        ]
+          .map(([detail, ids]) => `${detail} on ${listIds(ids)}`)
+          .join('; ')}.`,
+      },
+    };
+  }
+  if (instances.length < targetCount) {
+    return {
+      ok: false,
+      error: {
+        code: 'MissingInvocations',
+        message: `SSM targeted ${targetCount} instance(s) but reported results for only ${instances.length}.`,
+      },
+    };
+  }
+  return { ok: true };
+}
+
+function listIds(ids: string[]): string {
+  return ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** `FastCGI cache: 2/3 instances done (4.1 s)` */
+export function progressLine(stepName: string, done: number, total: number, elapsedMs: number): string {
+  return `${stepName}: ${done}/${total} instances done (${seconds(elapsedMs)})`;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+const firstLine = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '') ?? '';
+
+/** What happened on one instance, in one line. */
+export function instanceLine(instance: InstanceReport): string {
+  const took = instance.durationMs !== undefined ? ` in ${seconds(instance.durationMs)}` : '';
+  if (instance.status === 'Success') {
+    const r = instance.result;
+    const detail = r ? ` — ${r.files} files, ${formatBytes(r.bytes)} removed (${r.method})` : '';
+    return `✓ ${instance.instanceId}: Success${took}${detail}`;
+  }
+  const why: Record<string, string> = {
+    Undeliverable:
+      'SSM could not deliver the command: the SSM agent is not running or the instance profile lacks AmazonSSMManagedInstanceCore',
+    'Delivery Timed Out':
+      'the command was not delivered before the delivery timeout: the instance is offline or stopped',
+    'Execution Timed Out': "the script ran past the document's executionTimeout",
+    'Access Denied': 'the role may not run this document on this instance (ssm:SendCommand)',
+    Cancelled: 'the command was cancelled',
+    Terminated: 'SSM stopped it because MaxErrors was exceeded',
+    Pending: 'not started yet when the step ended',
+    InProgress: 'still running when the step ended',
+    Delayed: 'delayed by SSM when the step ended',
+    Cancelling: 'being cancelled when the step ended',
+  };
+  const code =
+    instance.responseCode !== undefined && instance.responseCode >= 0
+      ? ` (exit code ${instance.responseCode})`
+      : '';
+  const explanation = why[instance.statusDetails] ?? firstLine(instance.stderr) ?? '';
+  const tail = explanation ? ` — ${explanation}` : '';
+  const stderr =
+    why[instance.statusDetails] && firstLine(instance.stderr)
+      ? `; stderr: ${firstLine(instance.stderr)}`
+      : '';
+  return `✗ ${instance.instanceId}: ${instance.statusDetails}${code}${took}${tail}${stderr}`;
+}

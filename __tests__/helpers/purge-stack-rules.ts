@@ -315,12 +315,17 @@ export function relayViolations(
     if (key in variables) violations.push(`relay Environment has the secret ${key} in plain text`);
   }
   for (const [key, value] of Object.entries(secretValues)) {
+    if (!value) continue;
+    // As stored (a PEM with line breaks) and as given in the parameter (one line, \n escapes).
+    const forms = [value, value.replace(/\n/g, '\\n')];
     for (const [name, variable] of Object.entries(variables)) {
-      if (value && String(variable).includes(value))
+      if (forms.some((form) => String(variable).includes(form))) {
         violations.push(`relay Environment ${name} contains the value of ${key}`);
+      }
     }
-    if (value && JSON.stringify(p).includes(value))
+    if (forms.some((form) => JSON.stringify(p).includes(JSON.stringify(form).slice(1, -1)))) {
       violations.push(`relay function properties contain the value of ${key}`);
+    }
   }
   if (secrets.length !== 1) violations.push(`relay: ${secrets.length} secrets, expected 1`);
   else {

@@ -1,0 +1,119 @@
+// The template's three AWS::SSM::Document resources carry exactly ssm-documents/*.json (byte for byte,
+// hence also as parsed JSON), and `npm run generate:infra` is what keeps them so: it rewrites only the
+// Content values, and --check fails on a stale template.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseTemplate, type JsonObject } from './helpers/cloudformation.js';
+import { DOCUMENT_NAMES } from './helpers/purge-stack-rules.js';
+import { repoRoot } from './helpers/run-action.js';
+
+const script = join(repoRoot, 'scripts/generate-infra.mjs');
+const templateText = readFileSync(join(repoRoot, 'infra/cache-purge.yml'), 'utf8');
+const template = parseTemplate(templateText);
+const documentResources = Object.entries(template.Resources).filter(
+  ([, r]) => r.Type === 'AWS::SSM::Document',
+);
+
+function run(args: string[], cwd: string) {
+  return spawnSync(process.execPath, [script, ...args], { cwd, encoding: 'utf8' });
+}
+
+describe('SSM documents in the template = ssm-documents/*.json', () => {
+  it('there are exactly the three documents, with fixed names, as Command documents in JSON updated by new versions', () => {
+    expect(documentResources.map(([, r]) => (r.Properties as JsonObject).Name).sort()).toEqual(
+      [...DOCUMENT_NAMES].sort(),
+    );
+    for (const [, resource] of documentResources) {
+      const { Name: _name, Content: _content, ...rest } = resource.Properties as JsonObject;
+      expect(rest).toEqual({ DocumentType: 'Command', DocumentFormat: 'JSON', UpdateMethod: 'NewVersion' });
+    }
+  });
+
+  it.each(DOCUMENT_NAMES)('%s: Content is the file, byte for byte and as parsed JSON', (name) => {
+    const file = readFileSync(join(repoRoot, 'ssm-documents', `${name}.json`), 'utf8');
+    const [, resource] = documentResources.find(([, r]) => (r.Properties as JsonObject).Name === name)!;
+    const content = (resource.Properties as JsonObject).Content;
+    expect(typeof content).toBe('string');
+    expect(JSON.parse(content as string)).toEqual(JSON.parse(file));
+    expect(content).toBe(file);
+    expect((JSON.parse(file) as { schemaVersion: string }).schemaVersion).toBe('2.2');
+  });
+
+  it('npm run generate:infra -- --check finds the committed template up to date', () => {
+    const result = run(['--check'], repoRoot);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('generate:infra: infra/cache-purge.yml already up to date.\n');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('generate:infra on a copy (negative and round-trip)', () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'generate-infra-'));
+    cpSync(join(repoRoot, 'infra/cache-purge.yml'), join(work, 'infra/cache-purge.yml'));
+    cpSync(join(repoRoot, 'ssm-documents'), join(work, 'ssm-documents'), { recursive: true });
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('a changed document makes --check fail, and generating rewrites only that Content', () => {
+    const path = join(work, 'ssm-documents/CachePurge-FastCGI.json');
+    const changed = readFileSync(path, 'utf8').replace(
+      '"schemaVersion": "2.2"',
+      '"schemaVersion": "2.2",\n  "x-note": "changed"',
+    );
+    writeFileSync(path, changed);
+
+    const check = run(['--check'], work);
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain('generate:infra: infra/cache-purge.yml is stale');
+
+    expect(run([], work).stdout).toBe('generate:infra: infra/cache-purge.yml updated.\n');
+    const after = readFileSync(join(work, 'infra/cache-purge.yml'), 'utf8');
+    const regenerated = parseTemplate(after);
+    expect((regenerated.Resources.FastCGIDocument!.Properties as JsonObject).Content).toBe(changed);
+    // Nothing else moved: the same template apart from that one Content.
+    const strip = (text: string) => {
+      const t = parseTemplate(text);
+      delete (t.Resources.FastCGIDocument!.Properties as JsonObject).Content;
+      return t;
+    };
+    expect(strip(after)).toEqual(strip(templateText));
+    expect(after.split('\n').filter((l) => l.startsWith('#'))).toEqual(
+      templateText.split('\n').filter((l) => l.startsWith('#')),
+    );
+    expect(run(['--check'], work).status).toBe(0);
+  });
+
+  it('a drifted template (someone edited the Content by hand) fails --check', () => {
+    const path = join(work, 'infra/cache-purge.yml');
+    const text = readFileSync(path, 'utf8');
+    const edited = text.replace('"schemaVersion": "2.2"', '"schemaVersion": "2.2" ');
+    expect(edited).not.toBe(text);
+    writeFileSync(path, edited);
+    expect(run(['--check'], work).status).toBe(1);
+    expect(run([], work).status).toBe(0);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+
+  it('a missing or invalid document is a clear error', () => {
+    const other = mkdtempSync(join(tmpdir(), 'generate-infra-missing-'));
+    try {
+      cpSync(join(repoRoot, 'infra/cache-purge.yml'), join(other, 'infra/cache-purge.yml'));
+      const missing = run([], other);
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toMatch(
+        /^generate:infra: ssm-documents\/CachePurge-W3TotalCache\.json was not found/,
+      );
+      cpSync(join(repoRoot, 'ssm-documents'), join(other, 'ssm-documents'), { recursive: true });
+      writeFileSync(join(other, 'ssm-documents/CachePurge-WPRocket.json'), '{ not json');
+      expect(run([], other).stderr).toMatch(/the document for WPRocketDocument is not valid JSON/);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,127 @@
+// The setup guide and examples/deploy.yml stay true to the template and the project: at most 10
+// numbered steps, every stack parameter and output the README names exists (and the parameter table
+// lists them all), every `npm run` script exists, local links resolve, and the deploy example runs the
+// purge after the deploy with OIDC permissions and the documented inputs.
+
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { parseTemplate } from './helpers/cloudformation.js';
+import { repoRoot } from './helpers/run-action.js';
+
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const template = parseTemplate(readFileSync(join(repoRoot, 'infra/cache-purge.yml'), 'utf8'));
+const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+};
+const action = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, unknown>;
+};
+
+function section(heading: string): string {
+  const found = readme.split(/^## /m).find((s) => s.startsWith(`${heading}\n`));
+  if (!found) throw new Error(`README has no "## ${heading}" section`);
+  return found;
+}
+
+const setup = section('Setup guide');
+const parameters = Object.keys(template.Parameters ?? {});
+const outputs = Object.keys(template.Outputs ?? {});
+
+describe('README: Setup guide, Troubleshooting, Teardown', () => {
+  it('has the three sections, the guide in at most 10 numbered steps, in order', () => {
+    section('Troubleshooting');
+    section('Teardown');
+    const steps = [...setup.matchAll(/^\*\*(\d+)\. /gm)].map((m) => Number(m[1]));
+    expect(steps.length).toBeGreaterThanOrEqual(5);
+    expect(steps.length).toBeLessThanOrEqual(10);
+    expect(steps).toEqual(steps.map((_, i) => i + 1));
+  });
+
+  it('every --parameter-overrides key is a template parameter, and the deploy commands carry the capability', () => {
+    const overrides = [...setup.matchAll(/--parameter-overrides([^`]*?)(?:\n```|\n\n)/g)].map((m) => m[1]!);
+    expect(overrides.length).toBe(2);
+    const keys = overrides.flatMap((block) => [...block.matchAll(/"?([A-Za-z0-9]+)=/g)].map((m) => m[1]!));
+    expect(keys.length).toBeGreaterThanOrEqual(6);
+    for (const key of keys) expect(parameters, `README overrides ${key}`).toContain(key);
+    const deploys = setup.match(/aws cloudformation deploy [^`]*?--capabilities CAPABILITY_IAM/g) ?? [];
+    expect(deploys.length).toBe(2);
+  });
+
+  it('every stack output the README queries exists', () => {
+    const queried = [...readme.matchAll(/OutputKey=='([A-Za-z0-9]+)'/g)].map((m) => m[1]!);
+    expect(new Set(queried)).toEqual(new Set(['PurgeRoleArn', 'RelayUrl', 'RelayLogGroupName']));
+    for (const name of queried) expect(outputs).toContain(name);
+    const listed = setup.match(/^Outputs: (.*(?:\n.+)*)/m)![1]!;
+    expect([...listed.matchAll(/`([A-Za-z0-9]+)`/g)].map((m) => m[1]).sort()).toEqual([...outputs].sort());
+  });
+
+  it('the parameter table lists exactly the template parameters', () => {
+    const table = setup.split('### The CloudFormation stack')[1]!;
+    const rows = table.split('\n').filter((line) => /^\| `[A-Z]/.test(line));
+    const named = rows.flatMap((row) =>
+      [...row.split('|')[1]!.matchAll(/`([A-Za-z0-9]+)`/g)].map((m) => m[1]!),
+    );
+    expect(named.filter((n) => parameters.includes(n)).sort()).toEqual([...parameters].sort());
+  });
+
+  it('every `npm run` script it names exists', () => {
+    const scripts = [...readme.matchAll(/npm run ([a-z0-9:-]+)/g)].map((m) => m[1]!);
+    expect(scripts).toEqual(expect.arrayContaining(['package:relay', 'generate:infra']));
+    for (const script of scripts) expect(Object.keys(packageJson.scripts)).toContain(script);
+  });
+
+  it('local links resolve (the relay files of issue 6 come with that branch)', () => {
+    const pending = new Set(['examples/purge-cache.yml', 'examples/slack-app-manifest.yml']);
+    const links = [...readme.matchAll(/\]\(((?:infra|ssm-documents|examples|src|scripts)[^)#]*)\)/g)].map(
+      (m) => m[1]!,
+    );
+    expect(links).toEqual(
+      expect.arrayContaining(['infra/cache-purge.yml', 'examples/deploy.yml', 'ssm-documents/']),
+    );
+    for (const link of links) {
+      if (pending.has(link)) continue;
+      expect(existsSync(join(repoRoot, link)), link).toBe(true);
+    }
+  });
+});
+
+describe('examples/deploy.yml', () => {
+  const text = readFileSync(join(repoRoot, 'examples/deploy.yml'), 'utf8');
+  const workflow = parse(text) as {
+    permissions: Record<string, string>;
+    jobs: Record<
+      string,
+      {
+        needs?: string;
+        permissions?: Record<string, string>;
+        steps: { uses?: string; with?: Record<string, string> }[];
+      }
+    >;
+  };
+
+  it('runs the purge job after the deploy job, with id-token: write and contents: read', () => {
+    expect(Object.keys(workflow.jobs)).toEqual(['deploy', 'purge-cache']);
+    const purge = workflow.jobs['purge-cache']!;
+    expect(purge.needs).toBe('deploy');
+    expect(purge.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+  });
+
+  it('uses the published action with the role and the webhook from vars/secrets, and shows the local ./ form', () => {
+    const steps = workflow.jobs['purge-cache']!.steps;
+    expect(steps[0]!.uses).toMatch(/^actions\/checkout@v\d+$/);
+    const step = steps.find((s) => s.uses?.includes('cache-purge-action'))!;
+    expect(step.uses).toBe('OWNER/cache-purge-action@v1');
+    expect(step.with).toEqual({
+      site: 'portal',
+      'role-to-assume': '${{ vars.CACHE_PURGE_ROLE_ARN }}',
+      'slack-webhook-url': '${{ secrets.SLACK_WEBHOOK_URL }}',
+    });
+    expect(text).toMatch(/^\s*#\s+uses: \.\/$/m);
+    // Inputs: those of action.yml, plus the two the AWS-execution and reporting branches add.
+    const known = new Set([...Object.keys(action.inputs), 'role-to-assume', 'slack-webhook-url']);
+    for (const name of Object.keys(step.with!)) expect(known, name).toContain(name);
+  });
+});

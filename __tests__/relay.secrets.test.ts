@@ -1,0 +1,281 @@
+// The relay's secret loader: the pure parse/merge rules, and the real AWS SDK client talking to a
+// small Secrets Manager double (JSON 1.1 protocol on 127.0.0.1) reached through the SDK's standard
+// AWS_ENDPOINT_URL variable, with dummy credentials. Nothing in src/ knows about the double.
+
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  RELAY_SECRET_KEYS,
+  RelaySecretsError,
+  createRelaySecretsLoader,
+  loadRelaySecrets,
+  mergeRelaySecrets,
+  parseRelaySecret,
+  secretsManagerFetcher,
+} from '../src/relay/secrets.js';
+
+const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cache-purge-relay-AbCdEf';
+
+interface Recorded {
+  target: string | undefined;
+  contentType: string | undefined;
+  authorization: string | undefined;
+  body: { SecretId?: string };
+}
+
+/** Secrets Manager double: GetSecretValue only, answering from `secrets` (id → SecretString | error). */
+class SecretsManagerDouble {
+  readonly requests: Recorded[] = [];
+  secrets = new Map<
+    string,
+    { SecretString?: string; SecretBinary?: string } | { error: string; status: number }
+  >();
+  private server: Server = createServer((req, res) => void this.handle(req, res));
+  url = '';
+
+  async start(): Promise<void> {
+    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+
+  private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { SecretId?: string };
+    const target = req.headers['x-amz-target'] as string | undefined;
+    this.requests.push({
+      target,
+      contentType: req.headers['content-type'],
+      authorization: req.headers.authorization,
+      body,
+    });
+    const reply = (status: number, payload: unknown, errorType?: string) => {
+      res.writeHead(status, {
+        'content-type': 'application/x-amz-json-1.1',
+        ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+        'x-amzn-requestid': `req-${this.requests.length}`,
+      });
+      res.end(JSON.stringify(payload));
+    };
+    if (req.method !== 'POST' || target !== 'secretsmanager.GetSecretValue') {
+      reply(
+        400,
+        { __type: 'UnknownOperationException', message: `unexpected ${req.method} ${target}` },
+        'UnknownOperationException',
+      );
+      return;
+    }
+    const entry = this.secrets.get(body.SecretId ?? '');
+    if (!entry) {
+      const message = "Secrets Manager can't find the specified secret.";
+      reply(400, { __type: 'ResourceNotFoundException', message }, 'ResourceNotFoundException');
+      return;
+    }
+    if ('error' in entry) {
+      reply(entry.status, { __type: entry.error, message: `${entry.error} from the double` }, entry.error);
+      return;
+    }
+    reply(200, {
+      ARN: body.SecretId,
+      Name: 'cache-purge-relay',
+      VersionId: 'v1',
+      ...entry,
+      CreatedDate: 1.7e9,
+    });
+  }
+}
+
+const double = new SecretsManagerDouble();
+
+beforeAll(async () => {
+  await double.start();
+});
+afterAll(async () => {
+  await double.stop();
+});
+
+beforeEach(() => {
+  // What a Lambda would have, pointed at the double through the SDK's own endpoint variable.
+  vi.stubEnv('AWS_ENDPOINT_URL', double.url);
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLEDUMMY');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'dummy-secret-access-key');
+  vi.stubEnv('AWS_SESSION_TOKEN', undefined);
+  vi.stubEnv('AWS_PROFILE', undefined);
+  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
+  double.requests.length = 0;
+  double.secrets.clear();
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+const relayEnv = { RELAY_SECRETS_ARN: ARN, SITES: 'portal,main', DISPATCH_REPOSITORY: 'acme/site' };
+
+describe('parseRelaySecret (pure)', () => {
+  it('accepts the four keys, drops empty values', () => {
+    const secrets = parseRelaySecret(
+      JSON.stringify({
+        SLACK_SIGNING_SECRET: 'abc',
+        SLACK_SIGNING_SECRET_PREVIOUS: '',
+        GITHUB_TOKEN: 'ghp_x',
+        GITHUB_APP_PRIVATE_KEY: '-----BEGIN KEY-----\nAAA\n-----END KEY-----\n',
+      }),
+      ARN,
+    );
+    expect(secrets).toEqual({
+      SLACK_SIGNING_SECRET: 'abc',
+      GITHUB_TOKEN: 'ghp_x',
+      GITHUB_APP_PRIVATE_KEY: '-----BEGIN KEY-----\nAAA\n-----END KEY-----\n',
+    });
+    expect(RELAY_SECRET_KEYS).toEqual([
+      'SLACK_SIGNING_SECRET',
+      'SLACK_SIGNING_SECRET_PREVIOUS',
+      'GITHUB_TOKEN',
+      'GITHUB_APP_PRIVATE_KEY',
+    ]);
+  });
+
+  it('refuses invalid JSON without echoing the secret text', () => {
+    const text = '{"SLACK_SIGNING_SECRET": "s3cr3t-value-here"';
+    const error = (() => {
+      try {
+        parseRelaySecret(text, ARN);
+      } catch (e) {
+        return e as RelaySecretsError;
+      }
+      throw new Error('no error');
+    })();
+    expect(error).toBeInstanceOf(RelaySecretsError);
+    expect(error.variable).toBe('RELAY_SECRETS_ARN');
+    expect(error.message).toMatch(
+      /^RELAY_SECRETS_ARN: the secret .* is not valid JSON\. Store a JSON object/,
+    );
+    expect(error.message).not.toContain('s3cr3t');
+  });
+
+  it.each([
+    ['[]', /JSON that is not an object/],
+    ['"text"', /JSON that is not an object/],
+    ['null', /JSON that is not an object/],
+    [
+      '{"SLACK_SIGNING_SECRT": "x"}',
+      /unknown key "SLACK_SIGNING_SECRT"\. Allowed keys: SLACK_SIGNING_SECRET, /,
+    ],
+    ['{"GITHUB_TOKEN": 42}', /key "GITHUB_TOKEN" must be a string, not number/],
+    ['{"GITHUB_TOKEN": null}', /key "GITHUB_TOKEN" must be a string, not null/],
+  ])('refuses %s', (text, message) => {
+    expect(() => parseRelaySecret(text, ARN)).toThrow(message);
+  });
+
+  it('merges secrets over the environment without touching the input', () => {
+    const env = { SLACK_SIGNING_SECRET: 'plain', SITES: 'portal' };
+    expect(mergeRelaySecrets(env, { SLACK_SIGNING_SECRET: 'from-secret', GITHUB_TOKEN: 't' })).toEqual({
+      SLACK_SIGNING_SECRET: 'from-secret',
+      SITES: 'portal',
+      GITHUB_TOKEN: 't',
+    });
+    expect(env).toEqual({ SLACK_SIGNING_SECRET: 'plain', SITES: 'portal' });
+  });
+});
+
+describe('loadRelaySecrets with the real SDK against a Secrets Manager double', () => {
+  it('without RELAY_SECRETS_ARN returns the environment unchanged and calls nothing', async () => {
+    const env = { SLACK_SIGNING_SECRET: 'plain', SITES: 'portal' };
+    expect(await loadRelaySecrets(env)).toEqual(env);
+    expect(double.requests).toHaveLength(0);
+  });
+
+  it('fetches the secret with a signed GetSecretValue and merges it over the environment', async () => {
+    double.secrets.set(ARN, {
+      SecretString: JSON.stringify({
+        SLACK_SIGNING_SECRET: 'signing',
+        GITHUB_TOKEN: 'ghp_token',
+        SLACK_SIGNING_SECRET_PREVIOUS: '',
+      }),
+    });
+    const load = createRelaySecretsLoader();
+    expect(await load({ ...relayEnv, GITHUB_TOKEN: 'stale-plain' })).toEqual({
+      ...relayEnv,
+      SLACK_SIGNING_SECRET: 'signing',
+      GITHUB_TOKEN: 'ghp_token',
+    });
+    expect(double.requests).toHaveLength(1);
+    const [request] = double.requests;
+    expect(request!.target).toBe('secretsmanager.GetSecretValue');
+    expect(request!.contentType).toBe('application/x-amz-json-1.1');
+    expect(request!.body).toEqual({ SecretId: ARN });
+    expect(request!.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLEDUMMY\/\d{8}\/eu-west-1\/secretsmanager\/aws4_request, /,
+    );
+  });
+
+  it('the default loader reads once and then serves from its cache', async () => {
+    double.secrets.set(ARN, { SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: 'cached-one' }) });
+    const first = await loadRelaySecrets(relayEnv);
+    double.secrets.set(ARN, { SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: 'changed' }) });
+    const second = await loadRelaySecrets(relayEnv);
+    expect(first.SLACK_SIGNING_SECRET).toBe('cached-one');
+    expect(second.SLACK_SIGNING_SECRET).toBe('cached-one');
+    expect(double.requests).toHaveLength(1);
+  });
+
+  it('reads again after maxAgeMs (a rotated secret reaches a warm container), and concurrent calls share one fetch', async () => {
+    let clock = 1_000;
+    const load = createRelaySecretsLoader({ maxAgeMs: 60_000, now: () => clock });
+    double.secrets.set(ARN, { SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: 'old' }) });
+    const [a, b] = await Promise.all([load(relayEnv), load(relayEnv)]);
+    expect([a.SLACK_SIGNING_SECRET, b.SLACK_SIGNING_SECRET]).toEqual(['old', 'old']);
+    expect(double.requests).toHaveLength(1);
+
+    double.secrets.set(ARN, { SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: 'new' }) });
+    clock += 59_999;
+    expect((await load(relayEnv)).SLACK_SIGNING_SECRET).toBe('old');
+    clock += 1;
+    expect((await load(relayEnv)).SLACK_SIGNING_SECRET).toBe('new');
+    expect(double.requests).toHaveLength(2);
+  });
+
+  it('a missing secret is an error naming RELAY_SECRETS_ARN and the fix; failures are not cached', async () => {
+    const load = createRelaySecretsLoader();
+    await expect(load(relayEnv)).rejects.toThrow(
+      /^RELAY_SECRETS_ARN: could not read the secret arn:aws:secretsmanager:.* \(ResourceNotFoundException: Secrets Manager can't find the specified secret\.\)\. Check that RELAY_SECRETS_ARN is the ARN of the stack's relay secret \(output RelaySecretArn\) and that the function's role may call secretsmanager:GetSecretValue/,
+    );
+    double.secrets.set(ARN, { SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: 'now-there' }) });
+    expect((await load(relayEnv)).SLACK_SIGNING_SECRET).toBe('now-there');
+  });
+
+  it('access denied is reported with the permission to grant', async () => {
+    double.secrets.set(ARN, { error: 'AccessDeniedException', status: 400 });
+    await expect(createRelaySecretsLoader()(relayEnv)).rejects.toThrow(
+      /\(AccessDeniedException: AccessDeniedException from the double\)\..*secretsmanager:GetSecretValue/,
+    );
+  });
+
+  it('a binary-only secret, or a secret with a bad shape, is refused with the expected shape', async () => {
+    double.secrets.set(ARN, { SecretBinary: Buffer.from('bin').toString('base64') });
+    await expect(createRelaySecretsLoader()(relayEnv)).rejects.toThrow(
+      /has no SecretString .*Store a JSON object/,
+    );
+    double.secrets.set(ARN, { SecretString: '{"GITHUB_TOKEN": "x", "EXTRA": "y"}' });
+    await expect(createRelaySecretsLoader()(relayEnv)).rejects.toThrow(/unknown key "EXTRA"/);
+  });
+
+  it('an empty RELAY_SECRETS_ARN is a configuration error, not a silent fallback', async () => {
+    await expect(createRelaySecretsLoader()({ ...relayEnv, RELAY_SECRETS_ARN: '  ' })).rejects.toThrow(
+      /^RELAY_SECRETS_ARN is set but empty\. Set it to the ARN of the relay secret/,
+    );
+    expect(double.requests).toHaveLength(0);
+  });
+
+  it('secretsManagerFetcher returns the SecretString through the SDK', async () => {
+    double.secrets.set('plain-name', { SecretString: 'hello' });
+    expect(await secretsManagerFetcher()('plain-name')).toBe('hello');
+  });
+});

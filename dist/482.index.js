@@ -20,6 +20,8 @@ var dist_cjs = __webpack_require__(4736);
 var client_cloudfront_dist_cjs = __webpack_require__(3169);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
+// EXTERNAL MODULE: ./src/core/report-view.ts
+var report_view = __webpack_require__(2175);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __webpack_require__(8500);
 ;// CONCATENATED MODULE: ./src/action/clock.ts
@@ -758,6 +760,7 @@ function reportOutputs(report) {
 
 
 
+
 /** An AbortSignal that fires on SIGINT/SIGTERM, and the function that stops listening. */
 function cancelOnSignals(onSignal) {
     const controller = new AbortController();
@@ -809,7 +812,7 @@ async function executePlan(plan, context, settings, deps) {
     const ssmClients = new Map();
     let cloudfront;
     try {
-        runner.info(`Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${context.requester} (${context.trigger}).`);
+        runner.info(`Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${(0,report_view/* plainRequester */.bs)(context.requester)} (${(0,report_view/* describeTrigger */.gb)(context.trigger, context.eventName)}).`);
         let credentials;
         try {
             credentials = await resolveCredentials(settings, {

@@ -202,6 +202,7 @@ describe('shared code', () => {
 
 describe('the schema checker', () => {
   it('finds what AWS would refuse', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a deliberately broken copy
     const doc = structuredClone(documents['CachePurge-FastCGI']) as unknown as Record<string, any>;
     doc.schemaVersion = '2.0';
     doc.parameters.CachePath.interpolationType = 'TEXT';

@@ -280,7 +280,7 @@ exit 1
         .split('\n')
         .filter(Boolean)
         .map((line) => {
-          const [user, cwd, args] = line.split('\t');
+          const [user = '', cwd = '', args = ''] = line.split('\t');
           return { user, cwd, args };
         }),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),

@@ -1,0 +1,288 @@
+// Real servers and real directories for the end-to-end tests of the SSM documents: an nginx with a
+// fastcgi_cache in front of php-fpm on 127.0.0.1 (configs in a temp dir, no systemd), scratch directories
+// under the documents' allow-listed roots (/var/cache/nginx, /var/www, /srv/www) and a canary tree outside
+// them, and the `wp` stand-in. Fails loudly — never skips — when a system package is missing.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const INSTALL_HINT =
+  'run `.ci/install-system-packages` as root first (it installs nginx, php-fpm, sudo and wrk from Debian)';
+
+export function findPhpFpm(): string | undefined {
+  const sbin = existsSync('/usr/sbin') ? readdirSync('/usr/sbin') : [];
+  const name = sbin
+    .filter((f) => /^php-fpm[0-9.]*$/.test(f))
+    .sort()
+    .pop();
+  return name ? join('/usr/sbin', name) : undefined;
+}
+
+/** Throws one error naming everything missing; the e2e suite calls it in beforeAll. */
+export function requireSystem(): { nginx: string; phpFpm: string } {
+  const missing: string[] = [];
+  const nginx = ['/usr/sbin/nginx'].find(existsSync);
+  const phpFpm = findPhpFpm();
+  if (!nginx) missing.push('nginx');
+  if (!phpFpm) missing.push('php-fpm');
+  for (const tool of ['sudo', 'wrk'])
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) missing.push(tool);
+  if (missing.length) throw new Error(`The end-to-end tests need ${missing.join(', ')}: ${INSTALL_HINT}.`);
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      'The end-to-end tests run the SSM documents as SSM Agent does, as root: run them as root (CI does).',
+    );
+  return { nginx: nginx!, phpFpm: phpFpm! };
+}
+
+export const WWW_USER = 'www-data';
+export const wwwIds = () => {
+  const id = (flag: string) => Number(spawnSync('id', [flag, WWW_USER], { encoding: 'utf8' }).stdout.trim());
+  return { uid: id('-u'), gid: id('-g') };
+};
+
+/** A fresh directory (mode 0755) directly below `root`, created with its parents; removed by cleanup(). */
+export function scratchDir(root: string, prefix: string): string {
+  mkdirSync(root, { recursive: true });
+  const dir = mkdtempSync(join(root, `${prefix}-`));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** Creates `files` files spread over a levels=1:2 layout below `dir`; returns the bytes written. */
+export function fillCacheLayout(dir: string, files: number, owner?: { uid: number; gid: number }): number {
+  let bytes = 0;
+  const made = new Set<string>();
+  for (let i = 0; i < files; i++) {
+    const name = createHash('md5').update(`httpGET127.0.0.1/generated/${i}`).digest('hex');
+    const sub = join(dir, name.slice(-1), name.slice(-3, -1));
+    if (!made.has(sub)) {
+      mkdirSync(sub, { recursive: true });
+      made.add(sub);
+    }
+    const body = `KEY: httpGET127.0.0.1/generated/${i}\n${'x'.repeat(100 + (i % 400))}`;
+    writeFileSync(join(sub, name), body);
+    bytes += Buffer.byteLength(body);
+    if (owner) chownSync(join(sub, name), owner.uid, owner.gid);
+  }
+  return bytes;
+}
+
+/** Every path below `dir` (files and directories), sorted; [] for an empty directory. */
+export function listTree(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).sort();
+}
+
+/** A canary tree outside every allow-listed root; `intact()` says whether it is still exactly as made. */
+export function makeCanary(): { dir: string; intact: () => boolean; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'cpa-canary-'));
+  chmodSync(dir, 0o755);
+  mkdirSync(join(dir, 'sub'));
+  writeFileSync(join(dir, 'keep.txt'), 'canary');
+  writeFileSync(join(dir, 'sub', 'keep.txt'), 'canary');
+  const snapshot = listTree(dir).join('\n');
+  return {
+    dir,
+    intact: () => existsSync(dir) && listTree(dir).join('\n') === snapshot,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface FastCgiStack {
+  base: string;
+  cacheDir: string;
+  dir: string;
+  accessLog: string;
+  get(path: string): Promise<{ status: number; cacheStatus: string | null; body: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts php-fpm (pool as www-data on a unix socket) and nginx (master as root, workers as www-data) with
+ * `fastcgi_cache_path <cacheDir> levels=1:2` on 127.0.0.1, every file in a temp dir.
+ */
+export async function startFastCgiStack(cacheDir: string): Promise<FastCgiStack> {
+  const { nginx, phpFpm } = requireSystem();
+  const dir = mkdtempSync(join(tmpdir(), 'cpa-nginx-'));
+  chmodSync(dir, 0o755);
+  const www = join(dir, 'www');
+  mkdirSync(www);
+  writeFileSync(
+    join(www, 'index.php'),
+    `<?php header('Content-Type: text/html'); echo "<p>page ", htmlspecialchars($_SERVER['REQUEST_URI']), " rendered at ", microtime(true), "</p>\\n";\n`,
+  );
+  const port = await freePort();
+  const socket = join(dir, 'php-fpm.sock');
+  writeFileSync(
+    join(dir, 'php-fpm.conf'),
+    [
+      '[global]',
+      `pid = ${dir}/php-fpm.pid`,
+      `error_log = ${dir}/php-fpm.log`,
+      'daemonize = no',
+      '[www]',
+      `user = ${WWW_USER}`,
+      `group = ${WWW_USER}`,
+      `listen = ${socket}`,
+      `listen.owner = ${WWW_USER}`,
+      `listen.group = ${WWW_USER}`,
+      'listen.mode = 0660',
+      'pm = static',
+      'pm.max_children = 4',
+      '',
+    ].join('\n'),
+  );
+  const accessLog = join(dir, 'access.log');
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `daemon off;
+worker_processes 2;
+user ${WWW_USER};
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 1024; }
+http {
+  log_format e2e '$status $upstream_cache_status $request_uri';
+  access_log ${accessLog} e2e;
+  client_body_temp_path ${dir}/client_body;
+  fastcgi_temp_path ${dir}/fastcgi_temp;
+  proxy_temp_path ${dir}/proxy_temp;
+  uwsgi_temp_path ${dir}/uwsgi_temp;
+  scgi_temp_path ${dir}/scgi_temp;
+  fastcgi_cache_path ${cacheDir} levels=1:2 keys_zone=e2e:10m max_size=2g inactive=60m use_temp_path=off;
+  server {
+    listen 127.0.0.1:${port};
+    location = /__ready { return 200 "ready\\n"; }
+    location / {
+      include /etc/nginx/fastcgi_params;
+      fastcgi_param SCRIPT_FILENAME ${www}/index.php;
+      fastcgi_pass unix:${socket};
+      fastcgi_cache e2e;
+      fastcgi_cache_key "$scheme$request_method$host$request_uri";
+      fastcgi_cache_valid 200 60m;
+      add_header X-Cache-Status $upstream_cache_status always;
+    }
+  }
+}
+`,
+  );
+  const children: ChildProcess[] = [];
+  const logs: string[] = [];
+  const start = (cmd: string, args: string[]) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (c: Buffer) => logs.push(c.toString()));
+    child.stderr!.on('data', (c: Buffer) => logs.push(c.toString()));
+    children.push(child);
+    return child;
+  };
+  start(phpFpm, ['--nodaemonize', '--fpm-config', join(dir, 'php-fpm.conf')]);
+  start(nginx, ['-e', join(dir, 'error.log'), '-p', dir, '-c', join(dir, 'nginx.conf')]);
+  const base = `http://127.0.0.1:${port}`;
+  const stack: FastCgiStack = {
+    base,
+    cacheDir,
+    dir,
+    accessLog,
+    async get(path) {
+      const response = await fetch(base + path);
+      return {
+        status: response.status,
+        cacheStatus: response.headers.get('x-cache-status'),
+        body: await response.text(),
+      };
+    },
+    async stop() {
+      for (const child of children.reverse()) {
+        if (child.exitCode === null) {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGTERM');
+          await Promise.race([exited, sleep(5000)]);
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  for (let i = 0; i < 100; i++) {
+    const dead = children.find((c) => c.exitCode !== null);
+    if (dead) break;
+    try {
+      const r = await stack.get('/__ready');
+      if (r.status === 200) return stack;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  await stack.stop();
+  throw new Error(`nginx + php-fpm did not start on ${base}:\n${logs.join('')}`);
+}
+
+/**
+ * The `wp` stand-in: WP-CLI and the plugins cannot be installed here, so this executable records each call
+ * (the user it ran as, its working directory and its arguments) and answers like WP-CLI would.
+ * Behaviour: `hasRocket` makes `wp cli has-command "rocket clean"` succeed; `home` answers `option get home`;
+ * `fail` makes the flush commands exit 1.
+ */
+export function makeWpStandIn(options: { hasRocket?: boolean; home?: string; fail?: boolean } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'cpa-wp-'));
+  chmodSync(dir, 0o755);
+  const log = join(dir, 'calls.log');
+  writeFileSync(log, '');
+  chmodSync(log, 0o666);
+  const wp = join(dir, 'wp');
+  writeFileSync(
+    wp,
+    `#!/bin/bash
+# wp stand-in for the end-to-end tests (not WP-CLI): records the call, answers like WP-CLI.
+printf '%s\\t%s\\t%s\\n' "$(id -un)" "$PWD" "$*" >> ${log}
+args=" $* "
+case "$args" in
+  *" cli has-command rocket clean "*) exit ${options.hasRocket ? 0 : 1} ;;
+  *" option get home "*) ${options.home ? `echo ${options.home}; exit 0` : 'echo "Error: no database" >&2; exit 1'} ;;
+  *" w3-total-cache flush all "*) ${options.fail ? 'echo "Error: W3 Total Cache is not active" >&2; exit 1' : 'echo "Success: Everything flushed successfully."; exit 0'} ;;
+  *" rocket clean --confirm "*) ${options.fail ? 'echo "Error: No cache files are cleared." >&2; exit 1' : 'echo "Success: WP Rocket cache cleared."; exit 0'} ;;
+esac
+echo "Error: the stand-in does not know: $*" >&2
+exit 1
+`,
+    { mode: 0o755 },
+  );
+  return {
+    dir,
+    calls: () =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [user = '', cwd = '', args = ''] = line.split('\t');
+          return { user, cwd, args };
+        }),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}

@@ -248,7 +248,7 @@ var relay_config = __nccwpck_require__(171);
 // and user *names* change and can be reused).
 const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'];
 const SLACK_ID = /^[A-Z0-9]{2,30}$/;
-const COMMAND = /^\/[^\s\u0000-\u001f\u007f]{1,31}$/;
+const COMMAND = /^\/[^\s\p{Cc}]{1,31}$/u;
 /** Parses the form body with URLSearchParams (which decodes %XX and +); duplicate keys are refused. */
 function parseSlashCommand(body) {
     const params = new URLSearchParams(body);
@@ -296,8 +296,7 @@ function interpretText(raw, sites) {
     const text = raw.trim();
     if (text.length > MAX_TEXT_LENGTH)
         return { kind: 'invalid', reason: 'too_long' };
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(text))
+    if (/[\p{Cc}\u2028\u2029]/u.test(text))
         return { kind: 'invalid', reason: 'control_characters' };
     const lower = text.toLowerCase();
     if (lower === '' || lower === 'help')
@@ -481,8 +480,7 @@ function decide(request, config, nowMs) {
 }
 /** GitHub's own error text, made safe to show in Slack. */
 function gitHubMessage(message) {
-    // eslint-disable-next-line no-control-regex
-    const flat = message.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+    const flat = message.replace(/[\p{Cc}\s]+/gu, ' ').trim();
     const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
     return escapeMrkdwn(short === '' ? 'no message' : short);
 }

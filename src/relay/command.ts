@@ -17,7 +17,7 @@ export type ParseResult =
 
 const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'] as const;
 const SLACK_ID = /^[A-Z0-9]{2,30}$/;
-const COMMAND = /^\/[^\s\u0000-\u001f\u007f]{1,31}$/;
+const COMMAND = /^\/[^\s\p{Cc}]{1,31}$/u;
 
 /** Parses the form body with URLSearchParams (which decodes %XX and +); duplicate keys are refused. */
 export function parseSlashCommand(body: string): ParseResult {
@@ -78,9 +78,7 @@ export type TextIntent =
 export function interpretText(raw: string, sites: readonly string[]): TextIntent {
   const text = raw.trim();
   if (text.length > MAX_TEXT_LENGTH) return { kind: 'invalid', reason: 'too_long' };
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(text))
-    return { kind: 'invalid', reason: 'control_characters' };
+  if (/[\p{Cc}\u2028\u2029]/u.test(text)) return { kind: 'invalid', reason: 'control_characters' };
   const lower = text.toLowerCase();
   if (lower === '' || lower === 'help') return { kind: 'usage' };
   if (sites.includes(lower)) return { kind: 'site', site: lower };

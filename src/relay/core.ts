@@ -169,8 +169,7 @@ export function decide(request: RelayRequest, config: RelayConfig, nowMs: number
 
 /** GitHub's own error text, made safe to show in Slack. */
 function gitHubMessage(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = message.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+  const flat = message.replace(/[\p{Cc}\s]+/gu, ' ').trim();
   const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
   return escapeMrkdwn(short === '' ? 'no message' : short);
 }

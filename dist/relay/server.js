@@ -5223,7 +5223,6 @@ async function main() {
         process.exitCode = 1;
         return;
     }
-    log((0,_relay_js__WEBPACK_IMPORTED_MODULE_2__/* .logLine */ .BP)('listening', { url: running.url, commands: `${running.url}/slack/commands` }, Date.now()));
     const stop = (signal) => {
         log((0,_relay_js__WEBPACK_IMPORTED_MODULE_2__/* .logLine */ .BP)('stopping', { signal }, Date.now()));
         // Answers in flight finish (they are bounded by the dispatch deadline); then the process exits.
@@ -5232,6 +5231,8 @@ async function main() {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    // Logged last: whoever waits for this line may signal the process at once.
+    log((0,_relay_js__WEBPACK_IMPORTED_MODULE_2__/* .logLine */ .BP)('listening', { url: running.url, commands: `${running.url}/slack/commands` }, Date.now()));
 }
 await main();
 

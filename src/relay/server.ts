@@ -36,8 +36,6 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  log(logLine('listening', { url: running.url, commands: `${running.url}/slack/commands` }, Date.now()));
-
   const stop = (signal: string) => {
     log(logLine('stopping', { signal }, Date.now()));
     // Answers in flight finish (they are bounded by the dispatch deadline); then the process exits.
@@ -46,6 +44,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // Logged last: whoever waits for this line may signal the process at once.
+  log(logLine('listening', { url: running.url, commands: `${running.url}/slack/commands` }, Date.now()));
 }
 
 await main();

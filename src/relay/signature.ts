@@ -3,7 +3,7 @@
 // before anything parses the body; constant-time compare; timestamps more than 300 s away from now in
 // either direction are refused (replay window). Pure: the clock is a parameter.
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 
@@ -32,8 +32,20 @@ export function headerValue(headers: Headers, name: string): string | undefined 
   return count === 1 ? found : undefined;
 }
 
+// Turning a secret into a key costs more than the HMAC itself; the relay has one or two secrets.
+const keys = new Map<string, KeyObject>();
+function secretKey(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (key === undefined) {
+    if (keys.size >= 16) keys.clear();
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 export function computeSignature(secret: string, timestamp: string, rawBody: Uint8Array): string {
-  const hmac = createHmac('sha256', Buffer.from(secret, 'utf8'));
+  const hmac = createHmac('sha256', secretKey(secret));
   hmac.update(`v0:${timestamp}:`, 'utf8');
   hmac.update(rawBody);
   return `v0=${hmac.digest('hex')}`;

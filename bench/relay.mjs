@@ -5,6 +5,7 @@
 
 import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { startGitHubDouble } from '../__tests__/helpers/github-double.ts';
 import { startRelay } from '../__tests__/helpers/relay-server.ts';
 import { commandBody, slackHeaders } from '../__tests__/helpers/slack.ts';
@@ -27,8 +28,19 @@ function post(url, agent, body, headers) {
   });
 }
 
+/** CPU seconds the process has used (Linux /proc; undefined elsewhere). Clock ticks are 1/100 s. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `total` signed commands over `concurrency` keep-alive connections; each result is checked. */
-async function load(url, total, concurrency, expectText) {
+async function load(url, total, concurrency, expectText, pid) {
+  const cpuBefore = cpuSeconds(pid);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const sites = ['portal', 'main'];
   const signed = Array.from({ length: total }, (_, i) => {
@@ -54,7 +66,17 @@ async function load(url, total, concurrency, expectText) {
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)];
-  return { total, p50: at(0.5), p99: at(0.99), max: latencies.at(-1), perSecond: (total / wallMs) * 1000 };
+  const cpuAfter = cpuSeconds(pid);
+  const cpuPerRequest =
+    cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / total;
+  return {
+    total,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: latencies.at(-1),
+    perSecond: (total / wallMs) * 1000,
+    cpuPerRequest,
+  };
 }
 
 export async function relayBench({
@@ -68,11 +90,11 @@ export async function relayBench({
   const relay = await startRelay({ ...double.env('token'), SITES: 'portal,main' });
   const loadAverage = loadavg()[0];
   try {
-    await load(relay.url, warmup, concurrency, 'requested by');
-    const one = await load(relay.url, serial, 1, 'requested by');
-    const fast = await load(relay.url, requests, concurrency, 'requested by');
+    await load(relay.url, warmup, concurrency, 'requested by', relay.child.pid);
+    const one = await load(relay.url, serial, 1, 'requested by', relay.child.pid);
+    const fast = await load(relay.url, requests, concurrency, 'requested by', relay.child.pid);
     double.always('dispatch', { hang: true });
-    const hung = await load(relay.url, hanging, concurrency, 'status unknown');
+    const hung = await load(relay.url, hanging, concurrency, 'status unknown', relay.child.pid);
     const fastMet = fast.p99 <= 50;
     const hungMet = hung.max <= 2500;
     const f = (ms) => ms.toFixed(1);
@@ -84,6 +106,7 @@ export async function relayBench({
       f(result.p99),
       f(result.max),
       result.perSecond.toFixed(0),
+      result.cpuPerRequest === undefined ? 'n/a' : result.cpuPerRequest.toFixed(2),
       target,
       met,
     ];

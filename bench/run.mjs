@@ -31,7 +31,18 @@ const benches = {
     const result = await relayBench();
     printTable(
       `Relay ack latency (node dist/relay/server.js on loopback, GitHub API double, Node ${process.version})`,
-      ['GitHub double', 'requests', 'connections', 'p50 ms', 'p99 ms', 'max ms', 'req/s', 'target', 'result'],
+      [
+        'GitHub double',
+        'requests',
+        'connections',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'req/s',
+        'relay CPU ms/req',
+        'target',
+        'result',
+      ],
       result.rows,
     );
     console.log(

@@ -206,7 +206,7 @@ describe('the relay server with a GitHub App', () => {
     }
   });
 
-  it('the token exchange hanging is bounded by the same deadline', async () => {
+  it('the token exchange hanging is bounded by the same deadline, and abandoned for the next command', async () => {
     const appRelay = await startRelay({ ...double.env('app'), SITES: 'portal,main' });
     try {
       double.always('token', { hang: true });
@@ -214,6 +214,12 @@ describe('the relay server with a GitHub App', () => {
       expect(reply.ms).toBeLessThan(2500);
       expect(reply.json!.text).toContain('status unknown');
       expect(dispatchRequests()).toHaveLength(0);
+      // The abandoned exchange does not block the next command: it exchanges afresh and dispatches.
+      double.always('token', undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const next = await appRelay.command();
+      expect(next.json!.response_type).toBe('in_channel');
+      expect(double.tokenExchanges).toHaveLength(1);
     } finally {
       await appRelay.stop();
     }

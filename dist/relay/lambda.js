@@ -4521,134 +4521,6 @@ function createAppAuth(options) {
 /* v8 ignore start - due to skipped tests, see https://github.com/octokit/auth-app.js/pull/580 -- @preserve */
 /* v8 ignore end -- @preserve */
 
-;// CONCATENATED MODULE: ./src/relay/dispatch.ts
-// The contract between the relay core and whatever starts the workflow (the Octokit adapter in
-// github.ts): what to dispatch, the exact request body, and the three ways it can end. Pure.
-/** The body of POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches. */
-function dispatchBody(request, withRunDetails) {
-    const body = {
-        ref: request.ref,
-        inputs: { site: request.inputs.site, requester: request.inputs.requester },
-    };
-    if (withRunDetails)
-        body.return_run_details = true;
-    return body;
-}
-/**
- * GitHub Enterprise Server versions without run details refuse the parameter (400/422 naming it):
- * the one case where the dispatch is sent again, without it.
- */
-function rejectsReturnRunDetails(result) {
-    return (result.kind === 'rejected' &&
-        (result.status === 400 || result.status === 422) &&
-        /return_run_details/.test(result.message));
-}
-/** Reads the run details out of a 200 answer; a 204 (or anything unexpected) gives none. */
-function acceptedResult(status, data) {
-    if (status !== 200 || typeof data !== 'object' || data === null)
-        return { kind: 'accepted' };
-    const { workflow_run_id: runId, html_url: htmlUrl } = data;
-    return {
-        kind: 'accepted',
-        ...(typeof runId === 'number' && Number.isSafeInteger(runId) && runId > 0 && { runId }),
-        ...(typeof htmlUrl === 'string' && /^https?:\/\/[^\s<>|]+$/.test(htmlUrl) && { runUrl: htmlUrl }),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/relay/github.ts
-// The GitHub adapter: starts the workflow through Octokit (`POST …/actions/workflows/{id}/dispatches`)
-// with a token or a GitHub App installation token (@octokit/auth-app: App JWT → installation token,
-// cached until it nears expiry). Honours the deadline's abort signal and never retries, except once
-// without `return_run_details` when GitHub (Enterprise Server) refuses that parameter.
-//
-// The App token is fetched with auth-app's `auth({ type: 'installation' })` and sent as a header rather
-// than through auth-app's request hook: the hook re-sends a request that got 401 for up to 5 s after
-// minting a token, which would blow the 2 s deadline and could start a purge after Slack was told
-// "status unknown".
-
-
-
-/** An Octokit error → a rejection (GitHub answered) or no answer (network, abort). */
-function failureResult(error, signal, stage) {
-    if (signal.aborted)
-        return { kind: 'no_answer', cause: 'timeout' };
-    const failure = (typeof error === 'object' && error !== null ? error : {});
-    if (failure.response !== undefined && typeof failure.status === 'number') {
-        const data = failure.response.data;
-        const dataMessage = typeof data === 'object' && data !== null && typeof data.message === 'string'
-            ? data.message
-            : typeof data === 'string'
-                ? data
-                : undefined;
-        const headers = {};
-        for (const [name, value] of Object.entries(failure.response.headers ?? {})) {
-            if (value !== undefined && value !== null)
-                headers[name.toLowerCase()] = String(value);
-        }
-        return {
-            kind: 'rejected',
-            status: failure.status,
-            message: dataMessage ?? (typeof failure.message === 'string' ? failure.message : ''),
-            headers,
-            stage,
-        };
-    }
-    return {
-        kind: 'no_answer',
-        cause: 'network',
-        detail: typeof failure.message === 'string' ? failure.message : String(error),
-    };
-}
-function createGitHubDispatcher(github, options = {}) {
-    const warn = options.warn ?? (() => { });
-    const log = { debug: () => { }, info: () => { }, warn, error: warn };
-    const octokit = new Octokit({ baseUrl: github.apiUrl, userAgent: 'cache-purge-action-relay', log });
-    const auth = github.auth;
-    const appAuth = auth.kind === 'app'
-        ? createAppAuth({
-            appId: auth.appId,
-            privateKey: auth.privateKey,
-            installationId: auth.installationId,
-            request: octokit.request,
-            log,
-        })
-        : undefined;
-    return async (request, signal) => {
-        let token;
-        if (appAuth === undefined) {
-            token = auth.token;
-        }
-        else {
-            try {
-                token = (await appAuth({ type: 'installation' })).token;
-            }
-            catch (error) {
-                return failureResult(error, signal, 'credentials');
-            }
-            if (signal.aborted)
-                return { kind: 'no_answer', cause: 'timeout' };
-        }
-        const send = async (withRunDetails) => {
-            try {
-                const response = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
-                    owner: request.owner,
-                    repo: request.repo,
-                    workflow_id: request.workflow,
-                    ...dispatchBody(request, withRunDetails),
-                    headers: { authorization: `token ${token}` },
-                    request: { signal },
-                });
-                return acceptedResult(response.status, response.data);
-            }
-            catch (error) {
-                return failureResult(error, signal, 'dispatch');
-            }
-        };
-        const first = await send(true);
-        return rejectsReturnRunDetails(first) && !signal.aborted ? send(false) : first;
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/relay/command.ts
 // A verified slash-command body → the command's ids and text, who may use it, and what the text asks
 // for. Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
@@ -4987,6 +4859,144 @@ function replyForDispatch(result, context) {
             return failed(`github_${status}`, status, `GitHub rejected the dispatch (HTTP ${status}): ${said} ${nothingStarted}`);
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/relay/dispatch.ts
+// The contract between the relay core and whatever starts the workflow (the Octokit adapter in
+// github.ts): what to dispatch, the exact request body, and the three ways it can end. Pure.
+/** The body of POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches. */
+function dispatchBody(request, withRunDetails) {
+    const body = {
+        ref: request.ref,
+        inputs: { site: request.inputs.site, requester: request.inputs.requester },
+    };
+    if (withRunDetails)
+        body.return_run_details = true;
+    return body;
+}
+/**
+ * GitHub Enterprise Server versions without run details refuse the parameter (400/422 naming it):
+ * the one case where the dispatch is sent again, without it.
+ */
+function rejectsReturnRunDetails(result) {
+    return (result.kind === 'rejected' &&
+        (result.status === 400 || result.status === 422) &&
+        /return_run_details/.test(result.message));
+}
+/** Reads the run details out of a 200 answer; a 204 (or anything unexpected) gives none. */
+function acceptedResult(status, data) {
+    if (status !== 200 || typeof data !== 'object' || data === null)
+        return { kind: 'accepted' };
+    const { workflow_run_id: runId, html_url: htmlUrl } = data;
+    return {
+        kind: 'accepted',
+        ...(typeof runId === 'number' && Number.isSafeInteger(runId) && runId > 0 && { runId }),
+        ...(typeof htmlUrl === 'string' && /^https?:\/\/[^\s<>|]+$/.test(htmlUrl) && { runUrl: htmlUrl }),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/relay/github.ts
+// The GitHub adapter: starts the workflow through Octokit (`POST …/actions/workflows/{id}/dispatches`)
+// with a token or a GitHub App installation token (@octokit/auth-app: App JWT → installation token,
+// cached until it nears expiry). Honours the deadline's abort signal and never retries, except once
+// without `return_run_details` when GitHub (Enterprise Server) refuses that parameter.
+//
+// The App token is fetched with auth-app's `auth({ type: 'installation' })` and sent as a header rather
+// than through auth-app's request hook: the hook re-sends a request that got 401 for up to 5 s after
+// minting a token, which would blow the 2 s deadline and could start a purge after Slack was told
+// "status unknown".
+
+
+
+
+/** An Octokit error → a rejection (GitHub answered) or no answer (network, abort). */
+function failureResult(error, signal, stage) {
+    if (signal.aborted)
+        return { kind: 'no_answer', cause: 'timeout' };
+    const failure = (typeof error === 'object' && error !== null ? error : {});
+    if (failure.response !== undefined && typeof failure.status === 'number') {
+        const data = failure.response.data;
+        const dataMessage = typeof data === 'object' && data !== null && typeof data.message === 'string'
+            ? data.message
+            : typeof data === 'string'
+                ? data
+                : undefined;
+        const headers = {};
+        for (const [name, value] of Object.entries(failure.response.headers ?? {})) {
+            if (value !== undefined && value !== null)
+                headers[name.toLowerCase()] = String(value);
+        }
+        return {
+            kind: 'rejected',
+            status: failure.status,
+            message: dataMessage ?? (typeof failure.message === 'string' ? failure.message : ''),
+            headers,
+            stage,
+        };
+    }
+    return {
+        kind: 'no_answer',
+        cause: 'network',
+        detail: typeof failure.message === 'string' ? failure.message : String(error),
+    };
+}
+function createGitHubDispatcher(github, options = {}) {
+    const warn = options.warn ?? (() => { });
+    const log = { debug: () => { }, info: () => { }, warn, error: warn };
+    const octokit = new Octokit({ baseUrl: github.apiUrl, userAgent: 'cache-purge-action-relay', log });
+    const auth = github.auth;
+    // auth-app shares one pending exchange among concurrent callers and takes no per-call signal: bound
+    // each exchange by itself, or one that never answers would hold every later command hostage.
+    const tokenTimeoutMs = options.tokenTimeoutMs ?? DISPATCH_TIMEOUT_MS;
+    const boundedFetch = (input, init) => fetch(input, {
+        ...init,
+        signal: init?.signal
+            ? AbortSignal.any([init.signal, AbortSignal.timeout(tokenTimeoutMs)])
+            : AbortSignal.timeout(tokenTimeoutMs),
+    });
+    const appAuth = auth.kind === 'app'
+        ? createAppAuth({
+            appId: auth.appId,
+            privateKey: auth.privateKey,
+            installationId: auth.installationId,
+            request: octokit.request.defaults({ request: { fetch: boundedFetch } }),
+            log,
+        })
+        : undefined;
+    return async (request, signal) => {
+        let token;
+        if (appAuth === undefined) {
+            token = auth.token;
+        }
+        else {
+            try {
+                token = (await appAuth({ type: 'installation' })).token;
+            }
+            catch (error) {
+                return failureResult(error, signal, 'credentials');
+            }
+            if (signal.aborted)
+                return { kind: 'no_answer', cause: 'timeout' };
+        }
+        const send = async (withRunDetails) => {
+            try {
+                const response = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+                    owner: request.owner,
+                    repo: request.repo,
+                    workflow_id: request.workflow,
+                    ...dispatchBody(request, withRunDetails),
+                    headers: { authorization: `token ${token}` },
+                    request: { signal },
+                });
+                return acceptedResult(response.status, response.data);
+            }
+            catch (error) {
+                return failureResult(error, signal, 'dispatch');
+            }
+        };
+        const first = await send(true);
+        return rejectsReturnRunDetails(first) && !signal.aborted ? send(false) : first;
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/relay/relay.ts

@@ -4877,6 +4877,8 @@ function createAppAuth(options) {
 /* v8 ignore start - due to skipped tests, see https://github.com/octokit/auth-app.js/pull/580 -- @preserve */
 /* v8 ignore end -- @preserve */
 
+// EXTERNAL MODULE: ./src/relay/core.ts + 2 modules
+var core = __nccwpck_require__(221);
 ;// CONCATENATED MODULE: ./src/relay/dispatch.ts
 // The contract between the relay core and whatever starts the workflow (the Octokit adapter in
 // github.ts): what to dispatch, the exact request body, and the three ways it can end. Pure.
@@ -4924,6 +4926,7 @@ function acceptedResult(status, data) {
 
 
 
+
 /** An Octokit error → a rejection (GitHub answered) or no answer (network, abort). */
 function failureResult(error, signal, stage) {
     if (signal.aborted)
@@ -4960,12 +4963,21 @@ function createGitHubDispatcher(github, options = {}) {
     const log = { debug: () => { }, info: () => { }, warn, error: warn };
     const octokit = new Octokit({ baseUrl: github.apiUrl, userAgent: 'cache-purge-action-relay', log });
     const auth = github.auth;
+    // auth-app shares one pending exchange among concurrent callers and takes no per-call signal: bound
+    // each exchange by itself, or one that never answers would hold every later command hostage.
+    const tokenTimeoutMs = options.tokenTimeoutMs ?? core/* DISPATCH_TIMEOUT_MS */.M5;
+    const boundedFetch = (input, init) => fetch(input, {
+        ...init,
+        signal: init?.signal
+            ? AbortSignal.any([init.signal, AbortSignal.timeout(tokenTimeoutMs)])
+            : AbortSignal.timeout(tokenTimeoutMs),
+    });
     const appAuth = auth.kind === 'app'
         ? createAppAuth({
             appId: auth.appId,
             privateKey: auth.privateKey,
             installationId: auth.installationId,
-            request: octokit.request,
+            request: octokit.request.defaults({ request: { fetch: boundedFetch } }),
             log,
         })
         : undefined;
@@ -5195,9 +5207,9 @@ function createRelay(dependencies) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(171);
-/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(966);
-/* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(154);
-/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(844);
+/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(966);
+/* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(154);
+/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(844);
 // Entry point of the plain Node relay (dist/relay/server.js): reads the environment, refuses to start
 // with a message naming the variable when it is missing or malformed, then serves POST /slack/commands
 // and GET /healthz on HOST:PORT until SIGTERM or SIGINT.
@@ -5218,17 +5230,17 @@ async function main() {
         process.exitCode = 1;
         return;
     }
-    const log = _relay_js__WEBPACK_IMPORTED_MODULE_2__/* .writeLogLine */ .IF;
-    const relay = (0,_relay_js__WEBPACK_IMPORTED_MODULE_2__/* .createRelay */ .CR)({
+    const log = _relay_js__WEBPACK_IMPORTED_MODULE_3__/* .writeLogLine */ .IF;
+    const relay = (0,_relay_js__WEBPACK_IMPORTED_MODULE_3__/* .createRelay */ .CR)({
         config,
-        dispatch: (0,_github_js__WEBPACK_IMPORTED_MODULE_3__/* .createGitHubDispatcher */ .T)(config.github, {
-            warn: (message) => log((0,_relay_js__WEBPACK_IMPORTED_MODULE_2__/* .logLine */ .BP)('github_warning', { message }, Date.now())),
+        dispatch: (0,_github_js__WEBPACK_IMPORTED_MODULE_1__/* .createGitHubDispatcher */ .T)(config.github, {
+            warn: (message) => log((0,_relay_js__WEBPACK_IMPORTED_MODULE_3__/* .logLine */ .BP)('github_warning', { message }, Date.now())),
         }),
         log,
     });
     let running;
     try {
-        running = await (0,_http_server_js__WEBPACK_IMPORTED_MODULE_1__/* .startRelayServer */ .bs)({ relay, host: listen.host, port: listen.port, log });
+        running = await (0,_http_server_js__WEBPACK_IMPORTED_MODULE_2__/* .startRelayServer */ .bs)({ relay, host: listen.host, port: listen.port, log });
     }
     catch (error) {
         process.stderr.write(`cache-purge relay: cannot listen on ${listen.host}:${listen.port} (check HOST and PORT): ${error instanceof Error ? error.message : String(error)}\n`);
@@ -5236,7 +5248,7 @@ async function main() {
         return;
     }
     const stop = (signal) => {
-        log((0,_relay_js__WEBPACK_IMPORTED_MODULE_2__/* .logLine */ .BP)('stopping', { signal }, Date.now()));
+        log((0,_relay_js__WEBPACK_IMPORTED_MODULE_3__/* .logLine */ .BP)('stopping', { signal }, Date.now()));
         // Answers in flight finish (they are bounded by the dispatch deadline); then the process exits.
         setTimeout(() => process.exit(0), 5_000).unref();
         void running.close().then(() => process.exit(0));
@@ -5244,7 +5256,7 @@ async function main() {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
     // Logged last: whoever waits for this line may signal the process at once.
-    log((0,_relay_js__WEBPACK_IMPORTED_MODULE_2__/* .logLine */ .BP)('listening', { url: running.url, commands: `${running.url}/slack/commands` }, Date.now()));
+    log((0,_relay_js__WEBPACK_IMPORTED_MODULE_3__/* .logLine */ .BP)('listening', { url: running.url, commands: `${running.url}/slack/commands` }, Date.now()));
 }
 await main();
 

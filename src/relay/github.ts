@@ -11,6 +11,7 @@
 import { Octokit } from '@octokit/core';
 import { createAppAuth } from '@octokit/auth-app';
 import type { RelayConfig } from './config.js';
+import { DISPATCH_TIMEOUT_MS } from './core.js';
 import {
   acceptedResult,
   dispatchBody,
@@ -22,6 +23,8 @@ import {
 export interface GitHubAdapterOptions {
   /** Receives Octokit's warnings as text (default: ignored). */
   warn?: (message: string) => void;
+  /** Limit for one installation-token exchange (default: the dispatch deadline, 2000 ms). */
+  tokenTimeoutMs?: number;
 }
 
 interface HttpErrorLike {
@@ -73,13 +76,23 @@ export function createGitHubDispatcher(
   const log = { debug: () => {}, info: () => {}, warn, error: warn };
   const octokit = new Octokit({ baseUrl: github.apiUrl, userAgent: 'cache-purge-action-relay', log });
   const auth = github.auth;
+  // auth-app shares one pending exchange among concurrent callers and takes no per-call signal: bound
+  // each exchange by itself, or one that never answers would hold every later command hostage.
+  const tokenTimeoutMs = options.tokenTimeoutMs ?? DISPATCH_TIMEOUT_MS;
+  const boundedFetch: typeof fetch = (input, init) =>
+    fetch(input, {
+      ...init,
+      signal: init?.signal
+        ? AbortSignal.any([init.signal, AbortSignal.timeout(tokenTimeoutMs)])
+        : AbortSignal.timeout(tokenTimeoutMs),
+    });
   const appAuth =
     auth.kind === 'app'
       ? createAppAuth({
           appId: auth.appId,
           privateKey: auth.privateKey,
           installationId: auth.installationId,
-          request: octokit.request,
+          request: octokit.request.defaults({ request: { fetch: boundedFetch } }),
           log,
         })
       : undefined;

@@ -14,6 +14,12 @@ import {
   parseRelaySecret,
   secretsManagerFetcher,
 } from '../src/relay/secrets.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as LambdaModule from '../src/relay/lambda.js';
+import { startGitHubDouble, type GitHubDouble } from './helpers/github-double.ts';
+import { commandBody, slackHeaders, TEST_SIGNING_SECRET } from './helpers/slack.ts';
+import { repoRoot } from './helpers/run-action.js';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cache-purge-relay-AbCdEf';
 
@@ -277,5 +283,52 @@ describe('loadRelaySecrets with the real SDK against a Secrets Manager double', 
   it('secretsManagerFetcher returns the SecretString through the SDK', async () => {
     double.secrets.set('plain-name', { SecretString: 'hello' });
     expect(await secretsManagerFetcher()('plain-name')).toBe('hello');
+  });
+});
+
+describe('the Lambda adapter with RELAY_SECRETS_ARN (bundle dist/relay/lambda.js, real SDK, both doubles)', () => {
+  let github: GitHubDouble;
+  let lambda: typeof LambdaModule;
+  beforeAll(async () => {
+    github = await startGitHubDouble();
+    lambda = (await import(
+      pathToFileURL(join(repoRoot, 'dist/relay/lambda.js')).href
+    )) as typeof LambdaModule;
+  });
+  afterAll(async () => github?.close());
+
+  const event = (body: string) => ({
+    headers: Object.fromEntries(Object.entries(slackHeaders(body)).map(([k, v]) => [k.toLowerCase(), v])),
+    requestContext: { http: { method: 'POST' } },
+    body: Buffer.from(body).toString('base64'),
+    isBase64Encoded: true,
+  });
+
+  it('reads the signing secret and token from Secrets Manager, dispatches, and retries a failed read', async () => {
+    const lines: string[] = [];
+    const { GITHUB_TOKEN: token, ...nonSecret } = github.env('token');
+    const handler = lambda.createLambdaHandler({
+      env: { ...nonSecret, RELAY_SECRETS_ARN: ARN, SITES: 'portal,main' },
+      log: (line) => lines.push(line),
+    });
+    const body = commandBody({ text: 'portal', user_id: 'U0SECRET' });
+
+    // the secret is not there yet: 500, logged once, nothing dispatched
+    expect((await handler(event(body))).statusCode).toBe(500);
+    expect((await handler(event(body))).statusCode).toBe(500);
+    expect(lines.map((l) => JSON.parse(l).event)).toEqual(['secrets_error']);
+    expect(github.dispatches).toHaveLength(0);
+
+    // once it exists the next request reads it again and dispatches
+    double.secrets.set(ARN, {
+      SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, GITHUB_TOKEN: token }),
+    });
+    const ok = await handler(event(body));
+    expect(ok.statusCode).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({ response_type: 'in_channel' });
+    expect(github.dispatches.map((d) => d.inputs)).toEqual([{ site: 'portal', requester: '<@U0SECRET>' }]);
+    expect(double.requests.every((r) => r.target === 'secretsmanager.GetSecretValue')).toBe(true);
+    expect(lines.join('\n')).not.toContain(TEST_SIGNING_SECRET);
+    expect(lines.join('\n')).not.toContain(token!);
   });
 });

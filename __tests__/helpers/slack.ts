@@ -1,0 +1,61 @@
+// Builds slash-command requests the way Slack sends them: a form body and the v0 signature headers
+// over its exact bytes. Self-contained (node: modules only) so scripts can import it too.
+
+import { createHmac } from 'node:crypto';
+
+export const TEST_SIGNING_SECRET = 'relay-test-signing-secret-0123456789';
+
+export interface CommandFields {
+  team_id?: string;
+  channel_id?: string;
+  user_id?: string;
+  command?: string;
+  text?: string;
+  [field: string]: string | undefined;
+}
+
+/** A form body with Slack's usual fields (overridable; `undefined` drops a field). */
+export function commandBody(fields: CommandFields = {}): string {
+  const all: Record<string, string | undefined> = {
+    token: 'deprecated-verification-token',
+    team_id: 'T0001',
+    team_domain: 'acme',
+    channel_id: 'C0001',
+    channel_name: 'ops',
+    user_id: 'U0001',
+    user_name: 'ada',
+    command: '/clear-cache',
+    text: 'portal',
+    api_app_id: 'A0001',
+    response_url: 'https://hooks.slack.com/commands/T0001/1/abc',
+    trigger_id: '1.2.3',
+    ...fields,
+  };
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(all)) if (value !== undefined) params.append(name, value);
+  return params.toString();
+}
+
+export function slackSignature(
+  secret: string,
+  timestamp: string | number,
+  body: string | Uint8Array,
+): string {
+  const hmac = createHmac('sha256', secret);
+  hmac.update(`v0:${timestamp}:`);
+  hmac.update(body);
+  return `v0=${hmac.digest('hex')}`;
+}
+
+/** Headers of a signed Slack request; timestamp defaults to now. */
+export function slackHeaders(
+  body: string | Uint8Array,
+  options: { secret?: string; timestamp?: number } = {},
+): Record<string, string> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': slackSignature(options.secret ?? TEST_SIGNING_SECRET, timestamp, body),
+  };
+}

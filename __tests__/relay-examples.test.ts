@@ -1,0 +1,102 @@
+// The shipped examples keep the relay's contract: the dispatched workflow declares exactly the inputs
+// the relay sends (and the double, built from that file, accepts the relay's real dispatch for every
+// site), passes them through `with:` only, and the Slack manifest declares /clear-cache.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { repoRoot } from './helpers/run-action.js';
+import { startGitHubDouble, type GitHubDouble, type WorkflowInput } from './helpers/github-double.ts';
+import { commandBody, slackHeaders, TEST_SIGNING_SECRET } from './helpers/slack.ts';
+import { loadRelayConfig } from '../src/relay/config.js';
+import { createGitHubDispatcher } from '../src/relay/github.js';
+import { createRelay } from '../src/relay/relay.js';
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, string>;
+}
+interface Workflow {
+  on: { workflow_dispatch: { inputs: Record<string, WorkflowInput & { type: string }> } };
+  permissions: Record<string, string>;
+  concurrency: { group: string };
+  jobs: Record<string, { steps: Step[] }>;
+}
+
+const workflowText = readFileSync(join(repoRoot, 'examples/purge-cache.yml'), 'utf8');
+const workflow = parse(workflowText) as Workflow;
+const sitesFile = parse(readFileSync(join(repoRoot, 'examples/cache-purge.yml'), 'utf8')) as {
+  sites: object;
+};
+const manifest = parse(readFileSync(join(repoRoot, 'examples/slack-app-manifest.yml'), 'utf8')) as {
+  display_information: { name: string };
+  features: { slash_commands: { command: string; url: string; usage_hint: string; description: string }[] };
+  oauth_config: { scopes: { bot: string[] } };
+};
+
+describe('examples/purge-cache.yml', () => {
+  const inputs = workflow.on.workflow_dispatch.inputs;
+
+  it('takes site as a choice of the sites-file keys and requester as a string', () => {
+    expect(Object.keys(inputs)).toEqual(['site', 'requester']);
+    expect(inputs.site).toMatchObject({
+      type: 'choice',
+      required: true,
+      options: Object.keys(sitesFile.sites),
+    });
+    expect(inputs.requester).toMatchObject({ type: 'string', required: false });
+  });
+
+  it('asks only for id-token: write and contents: read, and runs one purge per site at a time', () => {
+    expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    expect(workflow.concurrency.group).toContain('${{ inputs.site }}');
+  });
+
+  it('checks out, then passes the inputs to the action with `with:`, never inside `run:`', () => {
+    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+    expect(steps[0]!.uses).toMatch(/^actions\/checkout@/);
+    expect(steps[1]).toEqual({
+      uses: './',
+      with: { site: '${{ inputs.site }}', requester: '${{ inputs.requester }}' },
+    });
+    for (const step of steps) expect(step.run ?? '').not.toContain('${{');
+    expect(workflowText).toContain('uses: OWNER/cache-purge-action@v1');
+  });
+
+  describe('accepts what the relay sends (a double built from this file, real Octokit)', () => {
+    let double: GitHubDouble;
+    beforeAll(async () => {
+      double = await startGitHubDouble({ workflows: { 'purge-cache.yml': { id: 1, inputs } } });
+    });
+    afterAll(async () => double?.close());
+
+    it.each(Object.keys(sitesFile.sites))('/clear-cache %s', async (site) => {
+      const config = loadRelayConfig({
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SITES: inputs.site!.options!.join(','),
+        ...double.env('token'),
+      });
+      const relay = createRelay({ config, dispatch: createGitHubDispatcher(config.github), log: () => {} });
+      const body = commandBody({ text: site });
+      const reply = await relay({ method: 'POST', headers: slackHeaders(body), body: Buffer.from(body) });
+      expect(JSON.parse(reply.body)).toMatchObject({ response_type: 'in_channel' });
+      expect(double.dispatches.at(-1)!.inputs).toEqual({ site, requester: '<@U0001>' });
+    });
+  });
+});
+
+describe('examples/slack-app-manifest.yml', () => {
+  it('declares /clear-cache with a usage hint, pointing at the relay route, with the commands scope', () => {
+    const [command] = manifest.features.slash_commands;
+    expect(command).toMatchObject({
+      command: '/clear-cache',
+      url: expect.stringMatching(/^https:\/\/.+\/slack\/commands$/),
+    });
+    expect(command!.usage_hint).toContain('portal');
+    expect(command!.command.length).toBeLessThanOrEqual(32);
+    expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);
+    expect(manifest.oauth_config.scopes.bot).toContain('commands');
+  });
+});

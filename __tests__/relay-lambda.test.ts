@@ -1,0 +1,143 @@
+// The Lambda adapter, from the committed bundle dist/relay/lambda.js: it loads and exports `handler`
+// with no configuration at all; misconfiguration answers 500 and is logged once; payload-2.0 events
+// with plain and base64 bodies reach GitHub (the API double) through real Octokit.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startGitHubDouble, type GitHubDouble } from './helpers/github-double.ts';
+import { commandBody, slackHeaders, TEST_SIGNING_SECRET } from './helpers/slack.ts';
+import { repoRoot } from './helpers/run-action.js';
+import type * as LambdaModule from '../src/relay/lambda.js';
+
+const bundlePath = join(repoRoot, 'dist/relay/lambda.js');
+let lambda: typeof LambdaModule;
+let double: GitHubDouble;
+
+beforeAll(async () => {
+  lambda = (await import(pathToFileURL(bundlePath).href)) as typeof LambdaModule;
+  double = await startGitHubDouble();
+});
+afterAll(async () => double?.close());
+
+/** A Lambda function URL event (payload format 2.0) as AWS builds it: lower-case headers. */
+function functionUrlEvent(
+  body: string,
+  options: { base64?: boolean; headers?: Record<string, string>; method?: string } = {},
+) {
+  const headers = options.headers ?? slackHeaders(body);
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
+    requestContext: {
+      http: { method: options.method ?? 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9' },
+    },
+    body: options.base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: options.base64 ?? false,
+  };
+}
+
+describe('dist/relay/lambda.js', () => {
+  it('loads in a fresh Node process with no configuration and exports handler', () => {
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(pathToFileURL(bundlePath).href)}); console.log(typeof m.handler, m.handler.length);`,
+      ],
+      { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' },
+    );
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('function 1');
+  });
+
+  it('answers 500 when misconfigured and logs the variable to fix once', async () => {
+    const lines: string[] = [];
+    const handler = lambda.createLambdaHandler({
+      env: { SLACK_SIGNING_SECRET: 's' },
+      log: (line) => lines.push(line),
+    });
+    const first = await handler(functionUrlEvent(commandBody()));
+    const second = await handler(functionUrlEvent(commandBody()));
+    expect(first.statusCode).toBe(500);
+    expect(second.statusCode).toBe(500);
+    expect(first.body).toContain('misconfigured');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      event: 'config_error',
+      variable: 'GITHUB_TOKEN',
+      message: expect.stringMatching(/^GITHUB_TOKEN: is not set/),
+    });
+  });
+
+  describe('configured against the GitHub double', () => {
+    const lines: string[] = [];
+    let handler: LambdaModule.LambdaHandler;
+    beforeAll(() => {
+      handler = lambda.createLambdaHandler({
+        env: { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SITES: 'portal,main', ...double.env('app') },
+        log: (line) => lines.push(line),
+      });
+    });
+
+    it.each([
+      ['plain', false],
+      ['base64', true],
+    ])('a %s body dispatches and answers in_channel', async (_kind, base64) => {
+      double.reset();
+      const result = await handler(
+        functionUrlEvent(commandBody({ text: 'main', user_id: 'U0LAMBDA' }), { base64 }),
+      );
+      expect(result.statusCode).toBe(200);
+      expect(result.headers['content-type']).toMatch(/^application\/json/);
+      const reply = JSON.parse(result.body) as { response_type: string; text: string };
+      expect(reply.response_type).toBe('in_channel');
+      expect(reply.text).toBe(
+        `Cache purge of *main* requested by <@U0LAMBDA> — <${double.url}/acme/website/actions/runs/${double.dispatches[0]!.runId}>`,
+      );
+      expect(double.dispatches.map((d) => d.inputs)).toEqual([{ site: 'main', requester: '<@U0LAMBDA>' }]);
+    });
+
+    it('verifies the decoded bytes: a base64 body flagged as plain (or the reverse) is 401', async () => {
+      double.reset();
+      const body = commandBody();
+      const flaggedPlain = { ...functionUrlEvent(body, { base64: true }), isBase64Encoded: false };
+      expect((await handler(flaggedPlain)).statusCode).toBe(401);
+      const flaggedBase64 = { ...functionUrlEvent(body), isBase64Encoded: true };
+      expect((await handler(flaggedBase64)).statusCode).toBe(401);
+      expect(double.requests).toHaveLength(0);
+    });
+
+    it('handles a percent-encoded UTF-8 text byte for byte', async () => {
+      double.reset();
+      const body = commandBody({ text: 'pörtal' });
+      const result = await handler(functionUrlEvent(body, { base64: true }));
+      expect(JSON.parse(result.body)).toMatchObject({
+        response_type: 'ephemeral',
+        text: expect.stringMatching(/^That is not a site name\./),
+      });
+    });
+
+    it('refuses non-POST and non-form requests', async () => {
+      expect((await handler(functionUrlEvent(commandBody(), { method: 'GET' }))).statusCode).toBe(405);
+      const body = commandBody();
+      const json = functionUrlEvent(body, {
+        headers: { ...slackHeaders(body), 'content-type': 'application/json' },
+      });
+      expect((await handler(json)).statusCode).toBe(415);
+    });
+
+    it('logs one line per request, with no secret', () => {
+      const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(entries.every((entry) => entry.event === 'slack_command')).toBe(true);
+      expect(lines.join('\n')).not.toContain(TEST_SIGNING_SECRET);
+      expect(lines.join('\n')).not.toContain('PRIVATE KEY');
+      for (const exchange of double.tokenExchanges) expect(lines.join('\n')).not.toContain(exchange.token);
+    });
+  });
+});

@@ -1,0 +1,307 @@
+// The relay's functional core: an HTTP request from Slack → verify the signature → parse → authorise →
+// decide (answer now, or dispatch a site), and a dispatch result → Slack's answer. Replies are data
+// (status, headers, body) and every decision carries its log fields; no I/O, the clock is a parameter.
+
+import { actionsPageUrl, type RelayConfig } from './config.js';
+import { authorise, interpretText, parseSlashCommand, type SlashCommand } from './command.js';
+import type { DispatchRequest, DispatchResult } from './dispatch.js';
+import { headerValue, verifySlackSignature, type Headers } from './signature.js';
+
+/** Slack slash-command bodies are well under 4 KiB; anything far bigger is not from Slack. */
+export const MAX_BODY_BYTES = 16 * 1024;
+/** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
+export const DISPATCH_TIMEOUT_MS = 2000;
+
+export interface RelayRequest {
+  method: string;
+  headers: Headers;
+  /** The raw body bytes, exactly as received (decoded from base64 by the Lambda adapter). */
+  body: Uint8Array;
+}
+
+export interface RelayResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Fields of the one structured log line per request. Never a secret, token, signature or the text. */
+export interface RequestLogFields {
+  decision:
+    | 'rejected'
+    | 'ssl_check'
+    | 'forbidden'
+    | 'usage'
+    | 'invalid_text'
+    | 'dispatched'
+    | 'dispatch_failed'
+    | 'status_unknown';
+  reason: string;
+  status: number;
+  site?: string;
+  user?: string;
+  team?: string;
+  channel?: string;
+  github_status?: number;
+  run_id?: number;
+}
+
+export type Decision =
+  | { kind: 'respond'; response: RelayResponse; log: RequestLogFields }
+  | { kind: 'dispatch'; site: string; command: SlashCommand; dispatch: DispatchRequest };
+
+const plain = (status: number, body = '', extra: Record<string, string> = {}): RelayResponse => ({
+  status,
+  headers: { 'content-type': 'text/plain; charset=utf-8', ...extra },
+  body,
+});
+
+/** A Slack message answer; `response_type` is always explicit. */
+export function slackReply(responseType: 'ephemeral' | 'in_channel', text: string): RelayResponse {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ response_type: responseType, text }),
+  };
+}
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const siteList = (sites: readonly string[]) => sites.map((site) => `\`${site}\``).join(', ');
+
+export function usageText(command: string, sites: readonly string[]): string {
+  return `Usage: \`${escapeMrkdwn(command)} <site>\` purges every cache layer of one site. Sites: ${siteList(sites)}.`;
+}
+
+function isFormContentType(headers: Headers): boolean {
+  const value = headerValue(headers, 'content-type');
+  return value?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+
+/** Everything up to the dispatch. `nowMs` is the current time in milliseconds. */
+export function decide(request: RelayRequest, config: RelayConfig, nowMs: number): Decision {
+  const reject = (status: number, reason: string, response = plain(status)): Decision => ({
+    kind: 'respond',
+    response,
+    log: { decision: 'rejected', reason, status },
+  });
+  if (request.method.toUpperCase() !== 'POST') {
+    return reject(405, 'method_not_allowed', plain(405, 'Method not allowed', { allow: 'POST' }));
+  }
+  if (!isFormContentType(request.headers)) {
+    return reject(415, 'unsupported_content_type', plain(415, 'Unsupported content type'));
+  }
+  if (request.body.byteLength > MAX_BODY_BYTES)
+    return reject(413, 'body_too_large', plain(413, 'Body too large'));
+
+  const signature = verifySlackSignature(request.headers, request.body, config.signingSecrets, nowMs);
+  if (!signature.ok) return reject(401, signature.reason);
+
+  const parsed = parseSlashCommand(Buffer.from(request.body).toString('utf8'));
+  if (parsed.kind === 'ssl_check') {
+    return {
+      kind: 'respond',
+      response: plain(200),
+      log: { decision: 'ssl_check', reason: 'ssl_check', status: 200 },
+    };
+  }
+  if (parsed.kind === 'malformed') return reject(400, parsed.reason, plain(400, 'Bad request'));
+
+  const command = parsed.command;
+  const who = { user: command.userId, team: command.teamId, channel: command.channelId };
+  const answer = (
+    decision: RequestLogFields['decision'],
+    reason: string,
+    text: string,
+    site?: string,
+  ): Decision => ({
+    kind: 'respond',
+    response: slackReply('ephemeral', text),
+    log: { decision, reason, status: 200, ...(site && { site }), ...who },
+  });
+
+  const authorisation = authorise(command, config);
+  if (!authorisation.allowed) {
+    const where = {
+      team_not_allowed: 'this workspace',
+      channel_not_allowed: 'this channel',
+      user_not_allowed: 'you',
+    };
+    return answer(
+      'forbidden',
+      authorisation.reason,
+      `Cache purges are not allowed for ${where[authorisation.reason]}: the relay's ${authorisation.variable} does not list it. Ask whoever runs the relay to add the id.`,
+    );
+  }
+
+  const intent = interpretText(command.text, config.sites);
+  const usage = usageText(command.command, config.sites);
+  switch (intent.kind) {
+    case 'usage':
+      return answer('usage', 'usage', usage);
+    case 'invalid': {
+      const what = {
+        unknown_site: intent.shown ? `\`${intent.shown}\` is not a site.` : 'That is not a site name.',
+        extra_words: 'Give exactly one site.',
+        control_characters: 'That is not a site name.',
+        too_long: 'That is not a site name (too long).',
+      }[intent.reason];
+      return answer('invalid_text', intent.reason, `${what} ${usage}`);
+    }
+    case 'site':
+      return {
+        kind: 'dispatch',
+        site: intent.site,
+        command,
+        dispatch: {
+          owner: config.owner,
+          repo: config.repo,
+          workflow: config.workflow,
+          ref: config.ref,
+          inputs: { site: intent.site, requester: `<@${command.userId}>` },
+        },
+      };
+  }
+}
+
+/** GitHub's own error text, made safe to show in Slack. */
+function gitHubMessage(message: string): string {
+  const flat = message.replace(/[\p{Cc}\s]+/gu, ' ').trim();
+  const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
+  return escapeMrkdwn(short === '' ? 'no message' : short);
+}
+
+function isRateLimited(result: DispatchResult & { kind: 'rejected' }): boolean {
+  if (result.status === 429) return true;
+  if (result.status !== 403) return false;
+  return (
+    result.headers['x-ratelimit-remaining'] === '0' ||
+    result.headers['retry-after'] !== undefined ||
+    /rate limit/i.test(result.message)
+  );
+}
+
+/** Seconds until GitHub accepts requests again: retry-after, else x-ratelimit-reset, else a minute. */
+export function retryAfterSeconds(headers: Readonly<Record<string, string>>, nowMs: number): number {
+  const retryAfter = headers['retry-after']?.trim();
+  if (retryAfter !== undefined && /^[0-9]{1,6}$/.test(retryAfter)) return Math.max(1, Number(retryAfter));
+  const reset = headers['x-ratelimit-reset']?.trim();
+  if (reset !== undefined && /^[0-9]{1,12}$/.test(reset)) {
+    return Math.min(3600, Math.max(1, Math.ceil(Number(reset) - nowMs / 1000)));
+  }
+  return 60;
+}
+
+export interface DispatchContext {
+  config: RelayConfig;
+  site: string;
+  command: SlashCommand;
+  nowMs: number;
+  timeoutMs: number;
+}
+
+/** The dispatch's result → Slack's answer and the log fields. */
+export function replyForDispatch(
+  result: DispatchResult,
+  context: DispatchContext,
+): { response: RelayResponse; log: RequestLogFields } {
+  const { config, site, command } = context;
+  const who = { site, user: command.userId, team: command.teamId, channel: command.channelId };
+  const repository = `${config.owner}/${config.repo}`;
+  const actionsPage = actionsPageUrl(config);
+  const nothingStarted = 'Nothing was started.';
+
+  const failed = (reason: string, status: number, text: string) => ({
+    response: slackReply('ephemeral', text),
+    log: { decision: 'dispatch_failed' as const, reason, status: 200, github_status: status, ...who },
+  });
+  const unknown = (reason: string, why: string, githubStatus?: number) => ({
+    response: slackReply(
+      'ephemeral',
+      `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`,
+    ),
+    log: {
+      decision: 'status_unknown' as const,
+      reason,
+      status: 200,
+      ...(githubStatus !== undefined && { github_status: githubStatus }),
+      ...who,
+    },
+  });
+
+  switch (result.kind) {
+    case 'accepted': {
+      const link =
+        result.runUrl ??
+        (result.runId !== undefined
+          ? `${config.github.webUrl}/${repository}/actions/runs/${result.runId}`
+          : actionsPage);
+      return {
+        response: slackReply(
+          'in_channel',
+          `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`,
+        ),
+        log: {
+          decision: 'dispatched',
+          reason: result.runId !== undefined ? 'run_created' : 'accepted_without_run_id',
+          status: 200,
+          ...who,
+          ...(result.runId !== undefined && { run_id: result.runId }),
+        },
+      };
+    }
+    case 'no_answer':
+      return result.cause === 'timeout'
+        ? unknown('github_timeout', `GitHub did not answer within ${context.timeoutMs / 1000} s`)
+        : unknown('github_unreachable', 'The relay could not get an answer from GitHub');
+    case 'rejected': {
+      const { status } = result;
+      const said = gitHubMessage(result.message);
+      if (status >= 500) return unknown(`github_${status}`, `GitHub answered HTTP ${status}`, status);
+      if (isRateLimited(result)) {
+        const seconds = retryAfterSeconds(result.headers, context.nowMs);
+        return failed(
+          'github_rate_limited',
+          status,
+          `GitHub is busy, try again in ${seconds} s. ${nothingStarted}`,
+        );
+      }
+      if (result.stage === 'credentials') {
+        return failed(
+          `github_app_token_${status}`,
+          status,
+          `GitHub refused the GitHub App's installation token (HTTP ${status}: ${said}). Check GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, and that the App is installed on ${repository}. ${nothingStarted}`,
+        );
+      }
+      if (status === 401) {
+        return failed(
+          'github_401',
+          status,
+          `GitHub did not accept the relay's credentials (HTTP 401: ${said}). Check GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, in the relay's settings. ${nothingStarted}`,
+        );
+      }
+      if (status === 403) {
+        return failed(
+          'github_403',
+          status,
+          `GitHub refused the dispatch (HTTP 403: ${said}). The relay's token or GitHub App needs the *Actions: write* permission on ${repository}. ${nothingStarted}`,
+        );
+      }
+      if (status === 404) {
+        return failed(
+          'github_404',
+          status,
+          `GitHub found no workflow \`${config.workflow}\` in ${repository} (HTTP 404). Check DISPATCH_REPOSITORY and DISPATCH_WORKFLOW, that the workflow file is on the default branch, and that the relay's token can see the repository. ${nothingStarted}`,
+        );
+      }
+      return failed(
+        `github_${status}`,
+        status,
+        `GitHub rejected the dispatch (HTTP ${status}): ${said} ${nothingStarted}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,132 @@
+// Plain Node HTTP adapter: POST /slack/commands → the shared relay; GET /healthz → 200. Reads at most
+// MAX_BODY_BYTES + 1 bytes of a body (the core answers 413 beyond the cap) and never lets an error
+// escape as a crash: an unexpected one answers 500 and is logged.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MAX_BODY_BYTES, type RelayResponse } from './core.js';
+import { logLine, writeLogLine, type Relay } from './relay.js';
+
+export const COMMANDS_PATH = '/slack/commands';
+export const HEALTH_PATH = '/healthz';
+
+export interface RelayServerOptions {
+  relay: Relay;
+  host: string;
+  port: number;
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+export interface RunningRelayServer {
+  server: Server;
+  /** http://HOST:PORT (the actual port when PORT was 0). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The body, cut at `limit` + 1 bytes so an oversized one is recognisable without reading it all. */
+function readCappedBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      resolve(Buffer.alloc(limit + 1));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > limit) {
+        request.off('data', onData);
+        request.pause();
+        resolve(Buffer.concat(chunks).subarray(0, limit + 1));
+      }
+    };
+    request.on('data', onData);
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, reply: RelayResponse, close: boolean): void {
+  const headers = { ...reply.headers, ...(close && { connection: 'close' }) };
+  response.writeHead(reply.status, headers);
+  response.end(reply.body);
+}
+
+export function createRelayRequestListener(
+  relay: Relay,
+  log: (line: string) => void = writeLogLine,
+  now: () => number = Date.now,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === HEALTH_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
+      send(
+        response,
+        { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' },
+        false,
+      );
+      return;
+    }
+    if (path !== COMMANDS_PATH) {
+      request.resume();
+      send(
+        response,
+        { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found' },
+        false,
+      );
+      return;
+    }
+    readCappedBody(request, MAX_BODY_BYTES)
+      .then(async (body) => {
+        const reply = await relay({ method: request.method ?? '', headers: request.headers, body });
+        // A body left unread (over the cap) cannot be followed by another request on this connection.
+        send(response, reply, body.length > MAX_BODY_BYTES);
+      })
+      .catch((error: unknown) => {
+        log(
+          logLine(
+            'internal_error',
+            { message: error instanceof Error ? error.message : String(error) },
+            now(),
+          ),
+        );
+        if (!response.headersSent) {
+          send(
+            response,
+            { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Internal error' },
+            true,
+          );
+        } else {
+          response.destroy();
+        }
+      });
+  };
+}
+
+export function startRelayServer(options: RelayServerOptions): Promise<RunningRelayServer> {
+  const log = options.log ?? writeLogLine;
+  const server = createServer(createRelayRequestListener(options.relay, log, options.now));
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 10_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve({
+        server,
+        url: `http://${host}:${address.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,51 @@
+// Entry point of the plain Node relay (dist/relay/server.js): reads the environment, refuses to start
+// with a message naming the variable when it is missing or malformed, then serves POST /slack/commands
+// and GET /healthz on HOST:PORT until SIGTERM or SIGINT.
+
+import { loadListenConfig, loadRelayConfig, RelayConfigError } from './config.js';
+import { createGitHubDispatcher } from './github.js';
+import { startRelayServer } from './http-server.js';
+import { createRelay, logLine, writeLogLine } from './relay.js';
+
+async function main(): Promise<void> {
+  let config, listen;
+  try {
+    config = loadRelayConfig(process.env);
+    listen = loadListenConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof RelayConfigError)) throw error;
+    process.stderr.write(`cache-purge relay: refusing to start: ${error.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const log = writeLogLine;
+  const relay = createRelay({
+    config,
+    dispatch: createGitHubDispatcher(config.github, {
+      warn: (message) => log(logLine('github_warning', { message }, Date.now())),
+    }),
+    log,
+  });
+  let running;
+  try {
+    running = await startRelayServer({ relay, host: listen.host, port: listen.port, log });
+  } catch (error) {
+    process.stderr.write(
+      `cache-purge relay: cannot listen on ${listen.host}:${listen.port} (check HOST and PORT): ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  const stop = (signal: string) => {
+    log(logLine('stopping', { signal }, Date.now()));
+    // Answers in flight finish (they are bounded by the dispatch deadline); then the process exits.
+    setTimeout(() => process.exit(0), 5_000).unref();
+    void running.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  // Logged last: whoever waits for this line may signal the process at once.
+  log(logLine('listening', { url: running.url, commands: `${running.url}/slack/commands` }, Date.now()));
+}
+
+await main();

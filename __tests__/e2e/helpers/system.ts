@@ -235,8 +235,9 @@ http {
     const dead = children.find((c) => c.exitCode !== null);
     if (dead) break;
     try {
+      // nginx answers /__ready itself; php-fpm is ready once its socket exists (it binds before serving)
       const r = await stack.get('/__ready');
-      if (r.status === 200) return stack;
+      if (r.status === 200 && existsSync(socket)) return stack;
     } catch {
       // not listening yet
     }

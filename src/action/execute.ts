@@ -10,6 +10,7 @@ import type { Plan } from '../core/plan.js';
 import type { RunContext, RunReport, StepReport } from '../core/report.js';
 import type { ExecutionSettings } from '../core/execution-inputs.js';
 import { isUserError } from '../core/errors.js';
+import { describeTrigger, plainRequester } from '../core/report-view.js';
 import type { Runner } from './runner.js';
 import { systemClock, errorMessage, type Clock } from './clock.js';
 import { CancelledError, resolveCredentials, type AwsCredentialIdentity } from './credentials.js';
@@ -99,7 +100,7 @@ export async function executePlan(
   let cloudfront: CloudFrontClient | undefined;
   try {
     runner.info(
-      `Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${context.requester} (${context.trigger}).`,
+      `Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${plainRequester(context.requester)} (${describeTrigger(context.trigger, context.eventName)}).`,
     );
     let credentials: AwsCredentialIdentity | undefined;
     try {

@@ -4,6 +4,7 @@
 
 import type { InstanceReport, StepError } from './report.js';
 import { parsePurgeResult } from './purge-result.js';
+import { formatBytes, plural } from './report-view.js';
 
 export interface PollPolicy {
   /** First delay after SendCommand. */
@@ -156,17 +157,6 @@ export function progressLine(stepName: string, done: number, total: number, elap
   return `${stepName}: ${done}/${total} instances done (${seconds(elapsedMs)})`;
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
 const firstLine = (text: string) =>
   text
     .split('\n')
@@ -178,7 +168,7 @@ export function instanceLine(instance: InstanceReport): string {
   const took = instance.durationMs !== undefined ? ` in ${seconds(instance.durationMs)}` : '';
   if (instance.status === 'Success') {
     const r = instance.result;
-    const detail = r ? ` — ${r.files} files, ${formatBytes(r.bytes)} removed (${r.method})` : '';
+    const detail = r ? ` — ${plural(r.files, 'file')}, ${formatBytes(r.bytes)} removed (${r.method})` : '';
     return `✓ ${instance.instanceId}: Success${took}${detail}`;
   }
   const why: Record<string, string> = {

@@ -16,6 +16,7 @@ import {
   headline,
   invalidations,
   plainRequester,
+  skipReason,
   STEP_ICON,
   STEP_STATUS_LABEL,
   stepDetail,
@@ -84,6 +85,7 @@ function instanceDetails(stepName: string, instance: InstanceReport): string {
 }
 
 export function runSummaryMarkdown(report: RunReport): string {
+  const detail = { skipReason: skipReason(report), distribution: false };
   const lines: string[] = [
     `## ${headline(report)}`,
     '',
@@ -101,7 +103,7 @@ export function runSummaryMarkdown(report: RunReport): string {
       (step) =>
         `| ${step.index} | ${cell(step.name)} | ${STEP_ICON[step.status]} ${STEP_STATUS_LABEL[step.status]} | ${
           step.status === 'skipped' ? '–' : formatDuration(step.durationMs)
-        } | ${cell(step.status === 'skipped' ? '–' : stepTargets(step))} | ${cell(stepDetail(step))} |`,
+        } | ${cell(step.status === 'skipped' ? '–' : stepTargets(step))} | ${cell(stepDetail(step, detail))} |`,
     ),
     '',
   ];

@@ -86,6 +86,9 @@ describe('job summary', () => {
     const huge = runSummaryMarkdown(hugeOutputReport());
     expect(huge.length).toBeLessThan(300 * 1024);
     expect(huge).toContain('16,000 characters cut'); // stdout 24,000 → last 8,000
+    // and SSM itself kept only the start: said in each shown instance's details, not elsewhere
+    expect(huge).toContain('\n_SSM kept only the start of this output; the end is missing._\n\n</details>');
+    expect(hundred).not.toContain('SSM kept only the start');
     expect(huge).toMatch(/…and \d+ more failed instances/);
     for (const build of Object.values(allFixtures))
       expect(runSummaryMarkdown(build()).length).toBeLessThan(1024 * 1024);

@@ -27,11 +27,274 @@ function isUserError(error) {
 
 /***/ }),
 
+/***/ 2175:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FN: () => (/* binding */ stepTargets),
+/* harmony export */   Fv: () => (/* binding */ isSlackMention),
+/* harmony export */   Gv: () => (/* binding */ invalidations),
+/* harmony export */   Hk: () => (/* binding */ dryRunHeadline),
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   Pl: () => (/* binding */ headline),
+/* harmony export */   Vn: () => (/* binding */ STEP_STATUS_LABEL),
+/* harmony export */   YG: () => (/* binding */ skipReason),
+/* harmony export */   Y_: () => (/* binding */ describeInstanceCount),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   bs: () => (/* binding */ plainRequester),
+/* harmony export */   cG: () => (/* binding */ failedStep),
+/* harmony export */   gb: () => (/* binding */ describeTrigger),
+/* harmony export */   hi: () => (/* binding */ describeRevision),
+/* harmony export */   l9: () => (/* binding */ OUTPUT_CUT_BY_SSM),
+/* harmony export */   mz: () => (/* binding */ isFailedStep),
+/* harmony export */   rm: () => (/* binding */ firstOutputLines),
+/* harmony export */   vN: () => (/* binding */ describeInstanceStatus),
+/* harmony export */   x6: () => (/* binding */ STEP_ICON),
+/* harmony export */   yE: () => (/* binding */ failedInstances),
+/* harmony export */   yJ: () => (/* binding */ stepDetail),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */ });
+/* unused harmony exports formatCount, instanceSucceeded, purgeTotals, describePurgeTotals, describeInvalidation */
+// What a run report means to a person, independent of where it is shown: the outcome headline, each
+// step's status, duration, targets and detail, the failed instances and their output, who asked and
+// how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
+// ── numbers ──────────────────────────────────────────────────────────────────────────────────────
+/** `420 ms`, `4.1 s`, `2 min 05 s`, `1 h 02 min`. */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '–';
+    if (ms < 999.5)
+        return `${Math.round(ms)} ms`;
+    const seconds = ms / 1000;
+    if (seconds < 59.95)
+        return `${seconds.toFixed(1)} s`;
+    const totalSeconds = Math.round(seconds);
+    if (totalSeconds < 3600) {
+        return `${Math.floor(totalSeconds / 60)} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
+    }
+    const minutes = Math.round(totalSeconds / 60);
+    return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+/** `0 B`, `812 B`, `12.3 KiB`, `1.2 GiB` (binary units, as `du -h` counts). */
+function formatBytes(bytes) {
+    if (!Number.isFinite(bytes) || bytes < 0)
+        return '–';
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit === 0)
+        return `${Math.round(value)} B`;
+    return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+/** `1,234,567` */
+function formatCount(n) {
+    return Math.round(n)
+        .toString()
+        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+// ── who and how ──────────────────────────────────────────────────────────────────────────────────
+/** A Slack user mention as the relay passes it: `<@U2CERLKJA>` or `<@U2CERLKJA|alice>`. */
+const SLACK_MENTION = /^<@([UW][A-Z0-9]{2,})(?:\|([^<>]{1,80}))?>$/;
+function isSlackMention(requester) {
+    return SLACK_MENTION.test(requester.trim());
+}
+/** The requester outside Slack: `<@U2CERLKJA>` → `@U2CERLKJA`, `<@U2CERLKJA|alice>` → `@alice`. */
+function plainRequester(requester) {
+    const trimmed = requester.trim();
+    const mention = SLACK_MENTION.exec(trimmed);
+    if (mention)
+        return `@${mention[2] ?? mention[1]}`;
+    return trimmed === '' ? 'unknown' : trimmed;
+}
+function describeTrigger(trigger, eventName) {
+    switch (trigger) {
+        case 'deploy':
+            return eventName ? `deploy (${eventName})` : 'deploy';
+        case 'manual':
+            return 'manual dispatch';
+        case 'slack':
+            return 'Slack command';
+        default:
+            return eventName ? `${eventName} event` : 'other';
+    }
+}
+/** `main @ 1a2b3c4`, `main`, `1a2b3c4` or undefined. */
+function describeRevision(context) {
+    const ref = context.ref?.replace(/^refs\/(heads|tags)\//, '');
+    const sha = context.sha ? context.sha.slice(0, 7) : undefined;
+    if (ref && sha)
+        return `${ref} @ ${sha}`;
+    return ref || sha || undefined;
+}
+// ── outcome ──────────────────────────────────────────────────────────────────────────────────────
+const STEP_ICON = {
+    success: '✅',
+    failed: '❌',
+    'timed-out': '⌛',
+    cancelled: '⏹',
+    skipped: '⏭',
+};
+const STEP_STATUS_LABEL = {
+    success: 'succeeded',
+    failed: 'failed',
+    'timed-out': 'timed out',
+    cancelled: 'cancelled',
+    skipped: 'skipped',
+};
+const isFailedStep = (step) => step.status === 'failed' || step.status === 'timed-out';
+/** The step that stopped the run: the first failed or timed-out one. */
+function failedStep(report) {
+    return report.steps.find(isFailedStep);
+}
+/** `✅ portal purged` / `❌ portal purge failed at FastCGI cache` / `⏹ portal purge cancelled`. */
+function headline(report) {
+    const site = report.context.site || report.plan.site;
+    if (report.status === 'success')
+        return `✅ ${site} purged`;
+    if (report.status === 'cancelled')
+        return `⏹ ${site} purge cancelled`;
+    const step = failedStep(report);
+    if (step)
+        return `❌ ${site} purge failed at ${step.name}`;
+    return report.error ? `❌ ${site} purge failed before any step ran` : `❌ ${site} purge failed`;
+}
+const dryRunHeadline = (site) => `📝 ${site} purge planned (dry run)`;
+// ── steps ────────────────────────────────────────────────────────────────────────────────────────
+const instanceSucceeded = (instance) => instance.status === 'Success';
+/** `3/3 instances` (succeeded of targeted), for SSM steps that ran. */
+function describeInstanceCount(step) {
+    if (step.status === 'skipped')
+        return undefined;
+    const targeted = Math.max(step.targetCount, step.instances.length);
+    const succeeded = step.instances.filter(instanceSucceeded).length;
+    if (targeted === 0)
+        return 'no instances';
+    return `${formatCount(succeeded)}/${plural(targeted, 'instance')}`;
+}
+function purgeTotals(step) {
+    const results = step.instances.map((i) => i.result).filter((r) => r !== undefined);
+    if (results.length === 0)
+        return undefined;
+    return {
+        files: results.reduce((sum, r) => sum + r.files, 0),
+        bytes: results.reduce((sum, r) => sum + r.bytes, 0),
+        methods: [...new Set(results.map((r) => r.method).filter((m) => m !== ''))],
+        reported: results.length,
+    };
+}
+/** `1,234 files (12.3 MiB) removed · find-delete` (+ `· 2 of 3 instances reported`). */
+function describePurgeTotals(step) {
+    const totals = purgeTotals(step);
+    if (!totals)
+        return undefined;
+    const parts = [`${plural(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`];
+    if (totals.methods.length > 0)
+        parts.push(totals.methods.join(', '));
+    if (totals.reported < step.instances.length) {
+        parts.push(`${totals.reported} of ${step.instances.length} instances reported a result`);
+    }
+    return parts.join(' · ');
+}
+/** `Failed (exit code 2)`, `Undeliverable`, `Delivery Timed Out`. */
+function describeInstanceStatus(instance) {
+    const details = instance.statusDetails || instance.status || 'unknown';
+    const exit = instance.responseCode !== undefined && instance.responseCode >= 0 && instance.status !== 'Success'
+        ? ` (exit code ${instance.responseCode})`
+        : '';
+    return `${details}${exit}`;
+}
+const failedInstances = (step) => step.instances.filter((i) => !instanceSucceeded(i));
+/** Said wherever an instance's output is shown while `outputTruncated` is set. */
+const OUTPUT_CUT_BY_SSM = 'SSM kept only the start of this output; the end is missing.';
+/** The first `count` non-empty lines of the instance's stderr (or, when stderr is empty, the last lines of stdout). */
+function firstOutputLines(instance, count) {
+    const lines = (text) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
+    const stderr = lines(instance.stderr);
+    if (stderr.length > 0)
+        return stderr.slice(0, count);
+    return lines(instance.stdout).slice(-count);
+}
+/** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*` (+ ` on E2EXAMPLE12345` unless told not to). */
+function describeInvalidation(step, options = {}) {
+    const paths = step.paths.length > 5
+        ? `${step.paths.slice(0, 5).join(' ')} +${step.paths.length - 5} more`
+        : step.paths.join(' ');
+    const on = options.distribution === false ? '' : ` on ${step.distributionId}`;
+    if (!step.invalidationId)
+        return `${paths}${on}`;
+    const status = step.invalidationStatus ? ` (${step.invalidationStatus})` : '';
+    return `invalidation ${step.invalidationId}${status} of ${paths}${on}`;
+}
+/** Why the run's skipped steps did not run: the step that stopped it, the cancellation, or an early failure. */
+function skipReason(report) {
+    const stopped = report.steps.find((s) => isFailedStep(s) || s.status === 'cancelled');
+    if (report.status === 'cancelled' || stopped?.status === 'cancelled')
+        return 'not run: the run was cancelled';
+    if (stopped)
+        return `not run: ${stopped.name} ${STEP_STATUS_LABEL[stopped.status]}`;
+    if (report.error)
+        return 'not run: the run failed before any step started';
+    return 'not run: an earlier step did not succeed';
+}
+/**
+ * One plain-text detail for a step: the purge result, the invalidation, or what went wrong. A step
+ * failed by its instances is described by them (its own error only summarises them); a step-level
+ * error (AccessDenied, no instances, timeout, cancellation) is said once.
+ */
+function stepDetail(step, options = {}) {
+    if (step.status === 'skipped')
+        return options.skipReason ?? 'not run: an earlier step did not succeed';
+    if (step.kind === 'cloudfront') {
+        const what = describeInvalidation(step, { distribution: options.distribution ?? true });
+        return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
+    }
+    const parts = [];
+    const failed = failedInstances(step);
+    const failedByInstances = step.status === 'failed' && failed.length > 0;
+    // A cancelled step's own error only says it was cancelled, which its status already does.
+    const cancelledOnly = step.status === 'cancelled' && step.error?.code === 'Cancelled';
+    if (step.error && !failedByInstances && !cancelledOnly) {
+        parts.push(`${step.error.code}: ${step.error.message}`);
+    }
+    if (failed.length > 0 && step.status !== 'success' && options.failures !== false) {
+        const shown = failed
+            .slice(0, 3)
+            .map((i) => step.status === 'failed'
+            ? `${i.instanceId} ${describeInstanceStatus(i)}`
+            : `${i.instanceId} (${describeInstanceStatus(i)})`);
+        const more = failed.length > 3 ? ` +${failed.length - 3} more` : '';
+        parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown.join(', ')}${more}`);
+    }
+    const totals = describePurgeTotals(step);
+    if (totals)
+        parts.push(totals);
+    if (parts.length === 0)
+        parts.push(step.status === 'success' ? 'done' : STEP_STATUS_LABEL[step.status]);
+    return parts.join(' · ');
+}
+/** Targets column: `3/3 instances` for SSM, the distribution for CloudFront. */
+function stepTargets(step) {
+    if (step.kind === 'cloudfront')
+        return step.distributionId;
+    return describeInstanceCount(step) ?? (step.targetCount > 0 ? plural(step.targetCount, 'instance') : '–');
+}
+function invalidations(report) {
+    return report.steps.filter((s) => s.kind === 'cloudfront' && !!s.invalidationId);
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6341);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8876);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -41,7 +304,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6341:
+/***/ 8876:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10520,213 +10783,8 @@ async function postSlackMessage(webhookUrl, payload, options = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/report-view.ts
-// What a run report means to a person, independent of where it is shown: the outcome headline, each
-// step's status, duration, targets and detail, the failed instances and their output, who asked and
-// how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
-// ── numbers ──────────────────────────────────────────────────────────────────────────────────────
-/** `420 ms`, `4.1 s`, `2 min 05 s`, `1 h 02 min`. */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return '–';
-    if (ms < 999.5)
-        return `${Math.round(ms)} ms`;
-    const seconds = ms / 1000;
-    if (seconds < 59.95)
-        return `${seconds.toFixed(1)} s`;
-    const totalSeconds = Math.round(seconds);
-    if (totalSeconds < 3600) {
-        return `${Math.floor(totalSeconds / 60)} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
-    }
-    const minutes = Math.round(totalSeconds / 60);
-    return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
-/** `0 B`, `812 B`, `12.3 KiB`, `1.2 GiB` (binary units, as `du -h` counts). */
-function formatBytes(bytes) {
-    if (!Number.isFinite(bytes) || bytes < 0)
-        return '–';
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    if (unit === 0)
-        return `${Math.round(value)} B`;
-    return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
-/** `1,234,567` */
-function formatCount(n) {
-    return Math.round(n)
-        .toString()
-        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
-// ── who and how ──────────────────────────────────────────────────────────────────────────────────
-/** A Slack user mention as the relay passes it: `<@U2CERLKJA>` or `<@U2CERLKJA|alice>`. */
-const SLACK_MENTION = /^<@([UW][A-Z0-9]{2,})(?:\|([^<>]{1,80}))?>$/;
-function isSlackMention(requester) {
-    return SLACK_MENTION.test(requester.trim());
-}
-/** The requester outside Slack: `<@U2CERLKJA>` → `@U2CERLKJA`, `<@U2CERLKJA|alice>` → `@alice`. */
-function plainRequester(requester) {
-    const trimmed = requester.trim();
-    const mention = SLACK_MENTION.exec(trimmed);
-    if (mention)
-        return `@${mention[2] ?? mention[1]}`;
-    return trimmed === '' ? 'unknown' : trimmed;
-}
-function describeTrigger(trigger, eventName) {
-    switch (trigger) {
-        case 'deploy':
-            return eventName ? `deploy (${eventName})` : 'deploy';
-        case 'manual':
-            return 'manual dispatch';
-        case 'slack':
-            return 'Slack command';
-        default:
-            return eventName ? `${eventName} event` : 'other';
-    }
-}
-/** `main @ 1a2b3c4`, `main`, `1a2b3c4` or undefined. */
-function describeRevision(context) {
-    const ref = context.ref?.replace(/^refs\/(heads|tags)\//, '');
-    const sha = context.sha ? context.sha.slice(0, 7) : undefined;
-    if (ref && sha)
-        return `${ref} @ ${sha}`;
-    return ref || sha || undefined;
-}
-// ── outcome ──────────────────────────────────────────────────────────────────────────────────────
-const STEP_ICON = {
-    success: '✅',
-    failed: '❌',
-    'timed-out': '⌛',
-    cancelled: '⏹',
-    skipped: '⏭',
-};
-const STEP_STATUS_LABEL = {
-    success: 'succeeded',
-    failed: 'failed',
-    'timed-out': 'timed out',
-    cancelled: 'cancelled',
-    skipped: 'skipped',
-};
-const isFailedStep = (step) => step.status === 'failed' || step.status === 'timed-out';
-/** The step that stopped the run: the first failed or timed-out one. */
-function failedStep(report) {
-    return report.steps.find(isFailedStep);
-}
-/** `✅ portal purged` / `❌ portal purge failed at FastCGI cache` / `⏹ portal purge cancelled`. */
-function headline(report) {
-    const site = report.context.site || report.plan.site;
-    if (report.status === 'success')
-        return `✅ ${site} purged`;
-    if (report.status === 'cancelled')
-        return `⏹ ${site} purge cancelled`;
-    const step = failedStep(report);
-    if (step)
-        return `❌ ${site} purge failed at ${step.name}`;
-    return report.error ? `❌ ${site} purge failed before any step ran` : `❌ ${site} purge failed`;
-}
-const dryRunHeadline = (site) => `📝 ${site} purge planned (dry run)`;
-// ── steps ────────────────────────────────────────────────────────────────────────────────────────
-const instanceSucceeded = (instance) => instance.status === 'Success';
-/** `3/3 instances` (succeeded of targeted), for SSM steps that ran. */
-function describeInstanceCount(step) {
-    if (step.status === 'skipped')
-        return undefined;
-    const targeted = Math.max(step.targetCount, step.instances.length);
-    const succeeded = step.instances.filter(instanceSucceeded).length;
-    if (targeted === 0)
-        return 'no instances';
-    return `${formatCount(succeeded)}/${plural(targeted, 'instance')}`;
-}
-function purgeTotals(step) {
-    const results = step.instances.map((i) => i.result).filter((r) => r !== undefined);
-    if (results.length === 0)
-        return undefined;
-    return {
-        files: results.reduce((sum, r) => sum + r.files, 0),
-        bytes: results.reduce((sum, r) => sum + r.bytes, 0),
-        methods: [...new Set(results.map((r) => r.method).filter((m) => m !== ''))],
-        reported: results.length,
-    };
-}
-/** `1,234 files (12.3 MiB) removed · find-delete` (+ `· 2 of 3 instances reported`). */
-function describePurgeTotals(step) {
-    const totals = purgeTotals(step);
-    if (!totals)
-        return undefined;
-    const parts = [`${plural(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`];
-    if (totals.methods.length > 0)
-        parts.push(totals.methods.join(', '));
-    if (totals.reported < step.instances.length) {
-        parts.push(`${totals.reported} of ${step.instances.length} instances reported a result`);
-    }
-    return parts.join(' · ');
-}
-/** `Failed (exit code 2)`, `Undeliverable`, `Delivery Timed Out`. */
-function describeInstanceStatus(instance) {
-    const details = instance.statusDetails || instance.status || 'unknown';
-    const exit = instance.responseCode !== undefined && instance.responseCode >= 0 && instance.status !== 'Success'
-        ? ` (exit code ${instance.responseCode})`
-        : '';
-    return `${details}${exit}`;
-}
-const failedInstances = (step) => step.instances.filter((i) => !instanceSucceeded(i));
-/** The first `count` non-empty lines of the instance's stderr (or, when stderr is empty, the last lines of stdout). */
-function firstOutputLines(instance, count) {
-    const lines = (text) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
-    const stderr = lines(instance.stderr);
-    if (stderr.length > 0)
-        return stderr.slice(0, count);
-    return lines(instance.stdout).slice(-count);
-}
-/** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*`. */
-function describeInvalidation(step) {
-    const paths = step.paths.length > 5
-        ? `${step.paths.slice(0, 5).join(' ')} +${step.paths.length - 5} more`
-        : step.paths.join(' ');
-    if (!step.invalidationId)
-        return `${paths} on ${step.distributionId}`;
-    const status = step.invalidationStatus ? ` (${step.invalidationStatus})` : '';
-    return `invalidation ${step.invalidationId}${status} of ${paths} on ${step.distributionId}`;
-}
-/** One plain-text detail for a step: the purge result, the invalidation, or what went wrong. */
-function stepDetail(step, options = {}) {
-    if (step.status === 'skipped')
-        return 'not run: an earlier step did not succeed';
-    if (step.kind === 'cloudfront') {
-        const what = describeInvalidation(step);
-        return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
-    }
-    const parts = [];
-    const failed = failedInstances(step);
-    if (step.error)
-        parts.push(`${step.error.code}: ${step.error.message}`);
-    if (failed.length > 0 && step.status !== 'success' && options.failures !== false) {
-        const shown = failed.slice(0, 3).map((i) => `${i.instanceId} ${describeInstanceStatus(i)}`);
-        const more = failed.length > 3 ? ` +${failed.length - 3} more` : '';
-        parts.push(`${step.status === 'cancelled' ? 'cancelled on' : 'failed on'} ${shown.join(', ')}${more}`);
-    }
-    const totals = describePurgeTotals(step);
-    if (totals)
-        parts.push(totals);
-    if (parts.length === 0)
-        parts.push(step.status === 'success' ? 'done' : STEP_STATUS_LABEL[step.status]);
-    return parts.join(' · ');
-}
-/** Targets column: `3/3 instances` for SSM, the distribution for CloudFront. */
-function stepTargets(step) {
-    if (step.kind === 'cloudfront')
-        return step.distributionId;
-    return describeInstanceCount(step) ?? (step.targetCount > 0 ? plural(step.targetCount, 'instance') : '–');
-}
-function invalidations(report) {
-    return report.steps.filter((s) => s.kind === 'cloudfront' && !!s.invalidationId);
-}
-
+// EXTERNAL MODULE: ./src/core/report-view.ts
+var report_view = __nccwpck_require__(2175);
 ;// CONCATENATED MODULE: ./src/core/diagnosis.ts
 // Why a step failed and what to do about it: groups a failed step's instances by cause (Undeliverable,
 // Delivery Timed Out, script exit code, …) and names the likely fix for each, plus the step-level
@@ -10756,15 +10814,15 @@ function ssmStepCauses(step) {
         causes.push({
             label: 'timed out',
             instanceIds: [],
-            fix: `the step was still running after ${formatDuration(step.durationMs)} and its command was cancelled: raise the step-timeout-seconds input, or find out why the script is slow on the instances below.`,
+            fix: `the step was still running after ${(0,report_view/* formatDuration */.a3)(step.durationMs)} and its command was cancelled: raise the step-timeout-seconds input, or find out why the script is slow on the instances below.`,
         });
     }
-    else if (code && failedInstances(step).length === 0) {
+    else if (code && (0,report_view/* failedInstances */.yE)(step).length === 0) {
         // an API error; when instances failed, their own causes below say more than the step's summary
         causes.push({ label: code, instanceIds: [], fix: `AWS answered: ${step.error?.message ?? code}.` });
     }
     const groups = new Map();
-    for (const instance of failedInstances(step)) {
+    for (const instance of (0,report_view/* failedInstances */.yE)(step)) {
         const details = instance.statusDetails || instance.status;
         let label = details;
         let fix;
@@ -10794,7 +10852,7 @@ function ssmStepCauses(step) {
             fix = "the purge script failed: see its output (in the step's log group and the job summary).";
         }
         else {
-            label = describeInstanceStatus(instance);
+            label = (0,report_view/* describeInstanceStatus */.vN)(instance);
             fix = "see the instance's output in the step's log group and the job summary.";
         }
         const group = groups.get(label) ?? { instances: [], fix };
@@ -10821,7 +10879,7 @@ function cloudFrontCauses(step) {
             'too many invalidations are in progress on this distribution: wait for them to complete and rerun, or use fewer (wildcard) paths.';
     }
     else if (code === 'StepTimedOut' || step.status === 'timed-out') {
-        fix = `the invalidation had not completed after ${formatDuration(step.durationMs)}: it continues in CloudFront; raise step-timeout-seconds or do not wait for it.`;
+        fix = `the invalidation had not completed after ${(0,report_view/* formatDuration */.a3)(step.durationMs)}: it continues in CloudFront; raise step-timeout-seconds or do not wait for it.`;
     }
     else if (/throttl/i.test(code)) {
         fix = 'CloudFront kept throttling the request: rerun in a minute.';
@@ -10873,14 +10931,14 @@ function runAnnotations(report) {
         const causes = diagnose(step);
         if (causes.length === 0)
             continue;
-        const count = step.kind === 'ssm' ? describeInstanceCount(step) : undefined;
+        const count = step.kind === 'ssm' ? (0,report_view/* describeInstanceCount */.Y_)(step) : undefined;
         const where = step.kind === 'cloudfront'
             ? ` (distribution ${step.distributionId})`
             : count && count !== 'no instances'
                 ? ` (${count} succeeded)`
                 : '';
         const lines = [
-            `Step ${step.index} "${step.name}" of ${site} ${STEP_STATUS_LABEL[step.status]} after ${formatDuration(step.durationMs)}${where}.`,
+            `Step ${step.index} "${step.name}" of ${site} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} after ${(0,report_view/* formatDuration */.a3)(step.durationMs)}${where}.`,
             ...causes.map((cause) => `- ${describeCause(cause)}`),
         ];
         const skipped = report.steps.filter((s) => s.status === 'skipped').map((s) => s.name);
@@ -10888,7 +10946,7 @@ function runAnnotations(report) {
             lines.push(`Not run: ${skipped.join(', ')}.`);
         annotations.push({
             level: 'error',
-            title: `${site}: ${step.name} ${STEP_STATUS_LABEL[step.status]}`,
+            title: `${site}: ${step.name} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]}`,
             message: lines.join('\n'),
         });
     }
@@ -10945,10 +11003,10 @@ function cutOutput(text, keep, max = OUTPUT_MAX) {
 }
 function contextLine(context, duration) {
     const parts = [
-        `Requested by **${inline(plainRequester(context.requester))}**`,
-        `trigger: ${inline(describeTrigger(context.trigger, context.eventName))}`,
+        `Requested by **${inline((0,report_view/* plainRequester */.bs)(context.requester))}**`,
+        `trigger: ${inline((0,report_view/* describeTrigger */.gb)(context.trigger, context.eventName))}`,
     ];
-    const revision = describeRevision(context);
+    const revision = (0,report_view/* describeRevision */.hi)(context);
     if (revision)
         parts.push(`commit \`${revision.replace(/`/g, "'")}\``);
     if (duration)
@@ -10967,10 +11025,12 @@ function instanceDetails(stepName, instance) {
     }
     if (sections.length === 0)
         sections.push('No output.');
-    const duration = instance.durationMs !== undefined ? `, ${formatDuration(instance.durationMs)}` : '';
+    if (instance.outputTruncated)
+        sections.push(`_${report_view/* OUTPUT_CUT_BY_SSM */.l9}_`, '');
+    const duration = instance.durationMs !== undefined ? `, ${(0,report_view/* formatDuration */.a3)(instance.durationMs)}` : '';
     return [
         '<details>',
-        `<summary>${inline(stepName)}: <code>${inline(instance.instanceId)}</code> ${inline(describeInstanceStatus(instance))}${duration}</summary>`,
+        `<summary>${inline(stepName)}: <code>${inline(instance.instanceId)}</code> ${inline((0,report_view/* describeInstanceStatus */.vN)(instance))}${duration}</summary>`,
         '',
         ...sections,
         ...(sections.at(-1) === '' ? [] : ['']),
@@ -10978,10 +11038,11 @@ function instanceDetails(stepName, instance) {
     ].join('\n');
 }
 function runSummaryMarkdown(report) {
+    const detail = { skipReason: (0,report_view/* skipReason */.YG)(report), distribution: false };
     const lines = [
-        `## ${headline(report)}`,
+        `## ${(0,report_view/* headline */.Pl)(report)}`,
         '',
-        contextLine(report.context, formatDuration(report.durationMs)),
+        contextLine(report.context, (0,report_view/* formatDuration */.a3)(report.durationMs)),
         '',
         ...(report.error
             ? [
@@ -10991,17 +11052,17 @@ function runSummaryMarkdown(report) {
             : []),
         '| # | Step | Status | Duration | Targets | Detail |',
         '|---|---|---|---|---|---|',
-        ...report.steps.map((step) => `| ${step.index} | ${cell(step.name)} | ${STEP_ICON[step.status]} ${STEP_STATUS_LABEL[step.status]} | ${step.status === 'skipped' ? '–' : formatDuration(step.durationMs)} | ${cell(step.status === 'skipped' ? '–' : stepTargets(step))} | ${cell(stepDetail(step))} |`),
+        ...report.steps.map((step) => `| ${step.index} | ${cell(step.name)} | ${report_view/* STEP_ICON */.x6[step.status]} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} | ${step.status === 'skipped' ? '–' : (0,report_view/* formatDuration */.a3)(step.durationMs)} | ${cell(step.status === 'skipped' ? '–' : (0,report_view/* stepTargets */.FN)(step))} | ${cell((0,report_view/* stepDetail */.yJ)(step, detail))} |`),
         '',
     ];
     for (const step of report.steps) {
         const causes = diagnose(step);
         if (causes.length === 0)
             continue;
-        lines.push(`### ${STEP_ICON[step.status]} ${inline(step.name)} ${STEP_STATUS_LABEL[step.status]}`, '');
+        lines.push(`### ${report_view/* STEP_ICON */.x6[step.status]} ${inline(step.name)} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]}`, '');
         lines.push(...causes.map((cause) => `- ${inline(describeCause(cause, 10))}`), '');
         if (step.kind === 'ssm') {
-            const failed = failedInstances(step);
+            const failed = (0,report_view/* failedInstances */.yE)(step);
             let used = 0;
             let shown = 0;
             for (const instance of failed.slice(0, SHOWN_FAILED_INSTANCES)) {
@@ -11021,7 +11082,7 @@ function runSummaryMarkdown(report) {
     if (report.status === 'cancelled') {
         lines.push('The run was cancelled: steps already done stay done; the caches may be partly purged. Run the purge again.', '');
     }
-    const done = invalidations(report);
+    const done = (0,report_view/* invalidations */.Gv)(report);
     if (done.length > 0) {
         lines.push('**CloudFront invalidations**', '');
         for (const step of done) {
@@ -11080,7 +11141,7 @@ const bold = (text) => `*${escapeMrkdwn(text.replace(/\*/g, '∗'))}*`;
 /** A Slack mention stays a mention; anything else is shown as escaped text. */
 function slackRequester(requester) {
     const trimmed = requester.trim();
-    return isSlackMention(trimmed) ? trimmed : escapeMrkdwn(plainRequester(trimmed));
+    return (0,report_view/* isSlackMention */.Fv)(trimmed) ? trimmed : escapeMrkdwn((0,report_view/* plainRequester */.bs)(trimmed));
 }
 /** A link label may not contain `|` or `>`; the URL may not contain `|`, `<`, `>` or spaces. */
 function slack_message_link(url, label) {
@@ -11123,11 +11184,11 @@ const section = (text) => ({ type: 'section', text: mrkdwn(text) });
 function contextFields(context, duration) {
     const fields = [
         mrkdwn(`*Requested by*\n${slackRequester(context.requester)}`, SLACK_LIMITS.fieldText),
-        mrkdwn(`*Trigger*\n${escapeMrkdwn(describeTrigger(context.trigger, context.eventName))}`, SLACK_LIMITS.fieldText),
+        mrkdwn(`*Trigger*\n${escapeMrkdwn((0,report_view/* describeTrigger */.gb)(context.trigger, context.eventName))}`, SLACK_LIMITS.fieldText),
     ];
     if (duration)
         fields.push(mrkdwn(`*Took*\n${duration}`, SLACK_LIMITS.fieldText));
-    const revision = describeRevision(context);
+    const revision = (0,report_view/* describeRevision */.hi)(context);
     if (revision)
         fields.push(mrkdwn(`*Commit*\n${code(revision)}`, SLACK_LIMITS.fieldText));
     return { type: 'section', fields: fields.slice(0, SLACK_LIMITS.fields) };
@@ -11147,14 +11208,14 @@ function footer(context) {
     return { type: 'context', elements: [mrkdwn(parts.join(' · '))] };
 }
 /** `✅ *W3 Total Cache* · 4.2 s · 3/3 instances · 1,234 files (12.3 MiB) removed · wp-cli` */
-function stepLine(step) {
-    const parts = [`${STEP_ICON[step.status]} ${bold(step.name)}`];
+function stepLine(step, skipped) {
+    const parts = [`${report_view/* STEP_ICON */.x6[step.status]} ${bold(step.name)}`];
     if (step.status !== 'skipped')
-        parts.push(formatDuration(step.durationMs));
+        parts.push((0,report_view/* formatDuration */.a3)(step.durationMs));
     if (step.status !== 'skipped')
-        parts.push(escapeMrkdwn(stepTargets(step)));
+        parts.push(escapeMrkdwn((0,report_view/* stepTargets */.FN)(step)));
     // A failed step's instances and causes follow in their own section.
-    parts.push(escapeMrkdwn(stepDetail(step, { failures: !isFailedStep(step) })));
+    parts.push(escapeMrkdwn((0,report_view/* stepDetail */.yJ)(step, { failures: !(0,report_view/* isFailedStep */.mz)(step), skipReason: skipped, distribution: false })));
     return parts.join(' · ');
 }
 /** Which instances failed, how, the first lines of their output, and the likely fix. */
@@ -11165,11 +11226,12 @@ function failureDetails(step) {
     return pieces.join('\n');
 }
 function instanceOutputs(step) {
-    const failed = failedInstances(step);
+    const failed = (0,report_view/* failedInstances */.yE)(step);
     const pieces = [];
     for (const instance of failed.slice(0, slack_message_SHOWN_FAILED_INSTANCES)) {
-        const lines = firstOutputLines(instance, OUTPUT_LINES).map((line) => line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}…` : line);
-        const title = `${code(instance.instanceId)} ${escapeMrkdwn(describeInstanceStatus(instance))}`;
+        const lines = (0,report_view/* firstOutputLines */.rm)(instance, OUTPUT_LINES).map((line) => line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}…` : line);
+        const cut = instance.outputTruncated ? ' _(output cut by SSM)_' : '';
+        const title = `${code(instance.instanceId)} ${escapeMrkdwn((0,report_view/* describeInstanceStatus */.vN)(instance))}${cut}`;
         if (lines.length === 0) {
             pieces.push(`${title}: no output`);
             continue;
@@ -11221,22 +11283,23 @@ function fallback(text) {
 function runReportMessage(report) {
     const { context } = report;
     const blocks = [
-        header(headline(report)),
-        contextFields(context, formatDuration(report.durationMs)),
+        header((0,report_view/* headline */.Pl)(report)),
+        contextFields(context, (0,report_view/* formatDuration */.a3)(report.durationMs)),
     ];
     blocks.push({ type: 'divider' });
     if (report.error)
         blocks.push(section(`${bold(report.error.title ?? 'Error')}: ${escapeMrkdwn(report.error.message)}`));
+    const skipped = (0,report_view/* skipReason */.YG)(report);
     // Steps before the failure pack together; the failed step gets its own section and its details.
     let pending = [];
     for (const step of report.steps) {
-        if (!isFailedStep(step)) {
-            pending.push(stepLine(step));
+        if (!(0,report_view/* isFailedStep */.mz)(step)) {
+            pending.push(stepLine(step, skipped));
             continue;
         }
         blocks.push(...packLines(pending));
         pending = [];
-        blocks.push(section(stepLine(step)));
+        blocks.push(section(stepLine(step, skipped)));
         blocks.push(section(failureDetails(step)));
     }
     blocks.push(...packLines(pending));
@@ -11248,7 +11311,7 @@ function runReportMessage(report) {
     if (end)
         blocks.push(end);
     const requester = slackRequester(context.requester);
-    const failure = failedStep(report);
+    const failure = (0,report_view/* failedStep */.cG)(report);
     const reason = failure
         ? `: ${escapeMrkdwn(diagnose(failure)
             .map((c) => c.instanceIds.length > 0 ? `${c.label} on ${listInstances(c.instanceIds, 3)}` : c.label)
@@ -11257,12 +11320,12 @@ function runReportMessage(report) {
             ? `: ${escapeMrkdwn(report.error.title ?? report.error.code)}`
             : '';
     return {
-        text: fallback(`${headline(report)} (requested by ${requester}, ${formatDuration(report.durationMs)})${reason}`),
+        text: fallback(`${(0,report_view/* headline */.Pl)(report)} (requested by ${requester}, ${(0,report_view/* formatDuration */.a3)(report.durationMs)})${reason}`),
         blocks: fitBlocks(blocks),
     };
 }
 function dryRunMessage(plan, context) {
-    const blocks = [header(dryRunHeadline(plan.site)), contextFields(context)];
+    const blocks = [header((0,report_view/* dryRunHeadline */.Hk)(plan.site)), contextFields(context)];
     blocks.push({ type: 'divider' });
     blocks.push(section(`Nothing was purged. From ${code(plan.configFile)}, these steps would run in order; the first failure stops the rest:`));
     blocks.push(...packLines(plan.steps.map((step) => `${step.index}. ${bold(step.name)}: ${escapeMrkdwn(describeStep(step))}`)));
@@ -11270,7 +11333,7 @@ function dryRunMessage(plan, context) {
     if (end)
         blocks.push(end);
     return {
-        text: fallback(`${dryRunHeadline(plan.site)}: ${plan.steps.length} step(s) would run (requested by ${slackRequester(context.requester)})`),
+        text: fallback(`${(0,report_view/* dryRunHeadline */.Hk)(plan.site)}: ${plan.steps.length} step(s) would run (requested by ${slackRequester(context.requester)})`),
         blocks: fitBlocks(blocks),
     };
 }
@@ -11349,7 +11412,7 @@ async function publishDryRun(plan, context, durationMs, options) {
 const DEPLOY_EVENTS = new Set(['push', 'deployment', 'deployment_status', 'release', 'workflow_run']);
 function triggerOf(eventName, requester) {
     if (eventName === 'workflow_dispatch' || eventName === 'repository_dispatch') {
-        return isSlackMention(requester) ? 'slack' : 'manual';
+        return (0,report_view/* isSlackMention */.Fv)(requester) ? 'slack' : 'manual';
     }
     if (eventName && DEPLOY_EVENTS.has(eventName))
         return 'deploy';

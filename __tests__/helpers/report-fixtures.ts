@@ -12,7 +12,7 @@ import type {
   SsmStepReport,
 } from '../../src/core/report.js';
 import { parsePurgeResult } from '../../src/core/purge-result.js';
-import { decideSsmStep } from '../../src/core/ssm-step.js';
+import { decideSsmStep, type SsmDecision } from '../../src/core/ssm-step.js';
 import { exampleConfig } from './run-action.js';
 
 export const portalPlan: Plan = buildPlan(parseSitesConfig(exampleConfig, '.github/cache-purge.yml'), {
@@ -57,8 +57,10 @@ function ssmStep(index: number, overrides: Partial<SsmStepReport> = {}): SsmStep
   const planned = portalPlan.steps[index - 1]!;
   if (planned.kind !== 'ssm') throw new Error('not an SSM step');
   const instances = overrides.instances ?? [instance('i-0123456789abcdef0')];
-  const decided =
-    overrides.status === 'failed' ? decideSsmStep(overrides.targetCount ?? instances.length, instances) : {};
+  const decided: SsmDecision =
+    overrides.status === 'failed'
+      ? decideSsmStep(overrides.targetCount ?? instances.length, instances)
+      : { ok: true };
   return {
     ...(decided.error && { error: decided.error }),
     kind: 'ssm',
@@ -315,6 +317,7 @@ export const hugeOutputReport = (): RunReport =>
           responseCode: 1,
           stdout: 'o'.repeat(24_000),
           stderr: 'e'.repeat(8_000),
+          outputTruncated: true,
           result: undefined,
         }),
       ),

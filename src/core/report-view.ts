@@ -186,6 +186,9 @@ export function describeInstanceStatus(instance: InstanceReport): string {
 
 export const failedInstances = (step: SsmStepReport) => step.instances.filter((i) => !instanceSucceeded(i));
 
+/** Said wherever an instance's output is shown while `outputTruncated` is set. */
+export const OUTPUT_CUT_BY_SSM = 'SSM kept only the start of this output; the end is missing.';
+
 /** The first `count` non-empty lines of the instance's stderr (or, when stderr is empty, the last lines of stdout). */
 export function firstOutputLines(instance: InstanceReport, count: number): string[] {
   const lines = (text: string) => text.split(/\r?\n/).filter((l) => l.trim() !== '');

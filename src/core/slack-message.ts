@@ -177,7 +177,8 @@ function instanceOutputs(step: SsmStepReport): string[] {
     const lines = firstOutputLines(instance, OUTPUT_LINES).map((line) =>
       line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}…` : line,
     );
-    const title = `${code(instance.instanceId)} ${escapeMrkdwn(describeInstanceStatus(instance))}`;
+    const cut = instance.outputTruncated ? ' _(output cut by SSM)_' : '';
+    const title = `${code(instance.instanceId)} ${escapeMrkdwn(describeInstanceStatus(instance))}${cut}`;
     if (lines.length === 0) {
       pieces.push(`${title}: no output`);
       continue;

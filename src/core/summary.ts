@@ -15,6 +15,7 @@ import {
   formatDuration,
   headline,
   invalidations,
+  OUTPUT_CUT_BY_SSM,
   plainRequester,
   skipReason,
   STEP_ICON,
@@ -73,6 +74,7 @@ function instanceDetails(stepName: string, instance: InstanceReport): string {
     sections.push('Standard output:', '', fenced(cutOutput(instance.stdout, 'end')), '');
   }
   if (sections.length === 0) sections.push('No output.');
+  if (instance.outputTruncated) sections.push(`_${OUTPUT_CUT_BY_SSM}_`, '');
   const duration = instance.durationMs !== undefined ? `, ${formatDuration(instance.durationMs)}` : '';
   return [
     '<details>',

@@ -4,6 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  pluginOutput,
   startAwsDouble,
   fakeInstanceIds,
   type AwsDouble,
@@ -325,5 +326,125 @@ describe('executing a plan against the AWS double', () => {
     expect(statuses(report)).toEqual(['success', 'cancelled', 'skipped']);
     const cancel = double.callsOf('CancelCommand')[0]!;
     expect(cancel.input.CommandId).toBe(report.steps[1]!.kind === 'ssm' && report.steps[1]!.commandId);
+  });
+});
+
+describe('instance output beyond what ListCommandInvocations holds (2,500 characters)', () => {
+  const LONG = Array.from(
+    { length: 80 },
+    (_, i) => `removed /var/cache/nginx/main/${i}/${'x'.repeat(32)}`,
+  ).join('\n');
+  const ssmCalls = () => double.calls.filter((c) => c.service === 'ssm').map((c) => c.operation);
+
+  it('the double cuts Output as the SSM agent does (its own examples, capacity 100)', () => {
+    const sample = 'This is a sample text. '.repeat(20);
+    expect(pluginOutput('sample output', 'sample error', 100)).toBe(
+      'sample output\n----------ERROR-------\nsample error',
+    );
+    expect(pluginOutput(sample, '', 100)).toBe(`${sample.slice(0, 77)}\n---Output truncated---`);
+    expect(pluginOutput('', sample, 100)).toBe(
+      `\n----------ERROR-------\n${sample.slice(0, 53)}\n---Error truncated----`,
+    );
+    expect(pluginOutput(sample, sample, 100)).toBe(
+      `${sample.slice(0, 15)}\n---Output truncated---\n----------ERROR-------\n${sample.slice(0, 15)}\n---Error truncated----`,
+    );
+  });
+
+  it('a long output loses its CACHE_PURGE_RESULT line in the list; it is read again with GetCommandInvocation', async () => {
+    const { report, log } = await run(
+      { tags: MAIN, defaultScript: { runMs: 50, stdout: `${LONG}\n${RESULT}` } },
+      'main',
+    );
+    expect(report.status).toBe('success');
+    const step = report.steps[0]!;
+    if (step.kind !== 'ssm') throw new Error('expected an SSM step');
+    const [instance] = step.instances;
+    expect(instance!.result).toEqual({ files: 12, bytes: 4096, method: 'find-delete', durationMs: 7 });
+    expect(instance!.stdout).toBe(`${LONG}\n${RESULT}`);
+    expect(instance!.outputTruncated).toBeUndefined();
+    const gets = double.callsOf('GetCommandInvocation');
+    expect(gets.map((c) => c.input)).toEqual([
+      { CommandId: step.commandId, InstanceId: 'i-0123456789abcdef2', PluginName: 'aws:runShellScript' },
+    ]);
+    expect(log).toContain('Success in 0.1 s — 12 files, 4.0 KiB removed (find-delete)');
+  });
+
+  it('the normal path (short outputs with their result line) reads nothing again: 2 + ⌈N/50⌉ + polls calls', async () => {
+    const ids = fakeInstanceIds(120, 7);
+    const { report } = await run(
+      { tags: { 'Site=main': ids }, defaultScript: { runMs: 50, stdout: `purged\n${RESULT}` } },
+      'main',
+    );
+    expect(report.status).toBe('success');
+    const calls = ssmCalls();
+    expect(calls).not.toContain('GetCommandInvocation');
+    const polls = calls.filter((op) => op === 'ListCommands').length;
+    // SendCommand, the polls, and one ListCommandInvocations per page of 50: within issue 3's bound.
+    expect(calls).toHaveLength(1 + polls + Math.ceil(120 / 50));
+    expect(calls.length).toBeLessThanOrEqual(2 + Math.ceil(120 / 50) + polls);
+  });
+
+  it('reads at most 10 cut outputs per step, in full up to 24,000 / 8,000 characters, and says how many it left', async () => {
+    const ids = fakeInstanceIds(14, 9);
+    const failing = Object.fromEntries(
+      ids
+        .slice(0, 12)
+        .map((id) => [
+          id,
+          { exitCode: 1, stdout: 'o'.repeat(30_000), stderr: `rm: denied ${id}\n${'e'.repeat(20_000)}` },
+        ]),
+    );
+    const { report, log } = await run(
+      {
+        tags: { 'Site=main': ids },
+        documents: {
+          'CachePurge-FastCGI': { default: { runMs: 50, stdout: `ok\n${RESULT}` }, instances: failing },
+        },
+      },
+      'main',
+    );
+    expect(report.status).toBe('failure');
+    const step = report.steps[0]!;
+    if (step.kind !== 'ssm') throw new Error('expected an SSM step');
+    expect(double.callsOf('GetCommandInvocation')).toHaveLength(10);
+    const read = step.instances.filter((i) => i.stdout.length === 24_000);
+    expect(read).toHaveLength(10);
+    for (const instance of read) {
+      expect(instance.stderr).toHaveLength(8_000);
+      expect(instance.stderr.startsWith(`rm: denied ${instance.instanceId}`)).toBe(true);
+      expect(instance.outputTruncated).toBe(true); // still SSM's first 24,000 / 8,000 only
+    }
+    const listedOnly = step.instances.filter((i) => i.status === 'Failed' && i.stdout.length < 24_000);
+    expect(listedOnly).toHaveLength(2);
+    for (const instance of listedOnly) {
+      expect(instance.stdout.length + instance.stderr.length).toBeLessThan(2_500);
+      expect(instance.stdout).not.toContain('---Output truncated---'); // the marker is SSM's, not output
+      expect(instance.outputTruncated).toBe(true);
+    }
+    expect(
+      step.instances.filter((i) => i.status === 'Success').every((i) => i.result && !i.outputTruncated),
+    ).toBe(true);
+    expect(log).toContain(
+      'The output of 2 more instance(s) was cut by SSM at 2,500 characters and not read again (at most 10 full reads per step).',
+    );
+  });
+
+  it('a role that may not call GetCommandInvocation keeps the cut output and says so; the step result stands', async () => {
+    const { report, log } = await run(
+      {
+        tags: MAIN,
+        ssmDenied: ['GetCommandInvocation'],
+        defaultScript: { runMs: 50, stdout: `${LONG}\n${RESULT}` },
+      },
+      'main',
+    );
+    expect(report.status).toBe('success');
+    const step = report.steps[0]!;
+    if (step.kind !== 'ssm') throw new Error('expected an SSM step');
+    expect(step.instances[0]!).toMatchObject({ status: 'Success', outputTruncated: true });
+    expect(step.instances[0]!.result).toBeUndefined();
+    expect(log).toContain(
+      'Could not read the full output of i-0123456789abcdef2: AccessDeniedException (GetCommandInvocation); keeping the first 2,500 characters SSM listed.',
+    );
   });
 });

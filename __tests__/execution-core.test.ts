@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_POLL_POLICY,
+  MAX_FULL_OUTPUT_READS,
   decideSsmStep,
+  fullOutputRequests,
   instanceLine,
   instanceReport,
   nextPollDelayMs,
@@ -104,7 +106,11 @@ describe('reading an invocation', () => {
     expect(instanceLine(report)).toBe(
       '✗ i-0123456789abcdef0: Failed (exit code 3) in 2.5 s — rm: permission denied',
     );
-    expect(splitPluginOutput('----------ERROR-------\nonly err')).toEqual({ stdout: '', stderr: 'only err' });
+    expect(splitPluginOutput('----------ERROR-------\nonly err')).toEqual({
+      stdout: '',
+      stderr: 'only err',
+      truncated: false,
+    });
   });
   it('explains Undeliverable with the fix', () => {
     const line = instanceLine({
@@ -117,6 +123,61 @@ describe('reading an invocation', () => {
       '✗ i-1: Undeliverable — SSM could not deliver the command: the SSM agent is not running or the instance profile lacks AmazonSSMManagedInstanceCore',
     );
     expect(progressLine('FastCGI cache', 2, 3, 4100)).toBe('FastCGI cache: 2/3 instances done (4.1 s)');
+  });
+});
+
+describe('output SSM cut at 2,500 characters', () => {
+  const cut = (stdout: string, stderr = '') => ({
+    InstanceId: 'i-1',
+    Status: 'Success',
+    StatusDetails: 'Success',
+    CommandPlugins: [
+      {
+        Name: 'purgeFastCgiCache',
+        Status: 'Success',
+        ResponseCode: 0,
+        Output: `${stdout}${stderr ? `\n----------ERROR-------\n${stderr}` : ''}`,
+      },
+    ],
+  });
+
+  it("removes the agent's markers and flags the output as incomplete", () => {
+    expect(
+      splitPluginOutput('abc\n---Output truncated---\n----------ERROR-------\nxyz\n---Error truncated----'),
+    ).toEqual({ stdout: 'abc', stderr: 'xyz', truncated: true });
+    expect(splitPluginOutput('x'.repeat(2_500)).truncated).toBe(true); // full, even without a marker
+    expect(splitPluginOutput('short\nCACHE_PURGE_RESULT {}').truncated).toBe(false);
+    const report = instanceReport(cut('lots of lines\n---Output truncated---'));
+    expect(report).toMatchObject({ stdout: 'lots of lines', outputTruncated: true });
+    expect(report.result).toBeUndefined();
+  });
+
+  it('reads again only cut outputs without a result line, at most 10, and counts the rest', () => {
+    const invocations = [
+      cut('short\nCACHE_PURGE_RESULT {"files":1,"bytes":2,"method":"m","durationMs":3}'),
+      ...Array.from({ length: 12 }, (_, i) => ({
+        ...cut('x\n---Output truncated---'),
+        InstanceId: `i-${i + 2}`,
+      })),
+    ];
+    const { requests, notRead } = fullOutputRequests(invocations);
+    expect(requests).toHaveLength(MAX_FULL_OUTPUT_READS);
+    expect(requests[0]).toEqual({ instanceId: 'i-2', pluginName: 'purgeFastCgiCache' });
+    expect(notRead).toBe(2);
+    expect(fullOutputRequests([invocations[0]!])).toEqual({ requests: [], notRead: 0 });
+  });
+
+  it('the full output replaces the cut one: result parsed; still flagged when it fills 24,000 / 8,000', () => {
+    const stdout = 'lots\nCACHE_PURGE_RESULT {"files":5,"bytes":6,"method":"find-delete","durationMs":7}';
+    const report = instanceReport(cut('lots\n---Output truncated---'), {
+      purgeFastCgiCache: { stdout, stderr: '' },
+    });
+    expect(report).toMatchObject({ stdout, result: { files: 5 } });
+    expect(report.outputTruncated).toBeUndefined();
+    const huge = instanceReport(cut('x\n---Output truncated---'), {
+      purgeFastCgiCache: { stdout: 'o', stderr: 'e'.repeat(8_000) },
+    });
+    expect(huge.outputTruncated).toBe(true);
   });
 });
 

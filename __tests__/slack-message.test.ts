@@ -129,7 +129,7 @@ describe('the success message', () => {
     expect((steps as { text: { text: string } }).text.text.split('\n')).toEqual([
       '✅ *W3 Total Cache* · 4.1 s · 1/1 instance · 87 files (1.0 MiB) removed · wp-cli',
       '✅ *FastCGI cache* · 4.1 s · 1/1 instance · 1,234 files (12 MiB) removed · find-delete',
-      '✅ *CloudFront* · 800 ms · E2EXAMPLE12345 · invalidation I2J0I21PCUYOIK (InProgress) of /* on E2EXAMPLE12345',
+      '✅ *CloudFront* · 800 ms · E2EXAMPLE12345 · invalidation I2J0I21PCUYOIK (InProgress) of /*',
     ]);
   });
   it('links to the run, names the repository and workflow, and has a notification text', () => {
@@ -156,7 +156,9 @@ describe('failure messages', () => {
       'Undeliverable on i-0aaaaaaaaaaaaaaa2: SSM could not deliver the command: the SSM agent is not running',
     );
     expect(text).toContain('AmazonSSMManagedInstanceCore');
-    expect(text).toContain('⏭ *CloudFront* · not run: an earlier step did not succeed');
+    expect(text).toContain('⏭ *CloudFront* · not run: FastCGI cache failed');
+    // the step's own error only summarises its instances: said once, in the details, not again
+    expect(text).not.toContain('did not succeed');
     expect(payload.text).toBe(
       '❌ portal purge failed at FastCGI cache (requested by <@U2CERLKJA>, 16.4 s): Undeliverable on i-0aaaaaaaaaaaaaaa2',
     );
@@ -205,8 +207,9 @@ describe('the cancelled and the dry-run messages', () => {
     expect(payload.blocks[0]).toMatchObject({ text: { text: '⏹ portal purge cancelled' } });
     const text = allText(payload);
     expect(text).toContain(
-      '⏹ *FastCGI cache* · 2.5 s · 0/1 instance · cancelled on i-0123456789abcdef0 Cancelled',
+      '⏹ *FastCGI cache* · 2.5 s · 0/1 instance · not finished on i-0123456789abcdef0 (Cancelled)',
     );
+    expect(text).toContain('⏭ *CloudFront* · not run: the run was cancelled');
     expect(text).toContain('Cancelled during *FastCGI cache*. Steps already done stay done');
   });
 

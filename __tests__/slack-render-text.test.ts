@@ -29,7 +29,7 @@ describe('renderSlackMessage', () => {
         '│ ✅ FastCGI cache · 4.1 s · 1/1 instance · 1,234 files (12 MiB) removed ·     │',
         '│ find-delete                                                                  │',
         '│ ✅ CloudFront · 800 ms · E2EXAMPLE12345 · invalidation I2J0I21PCUYOIK        │',
-        '│ (InProgress) of /* on E2EXAMPLE12345                                         │',
+        '│ (InProgress) of /*                                                           │',
         '│                                                                              │',
         '│ View the workflow run                                                        │',
         '│ (https://github.com/acme/portal/actions/runs/123456789) · acme/portal ·      │',

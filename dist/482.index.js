@@ -228,6 +228,7 @@ function parsePurgeResult(stdout) {
 // is over, what each instance's invocation says, whether the step succeeded (every targeted
 // instance in Success, at least one targeted — never the parent status alone), and the log lines.
 
+
 const DEFAULT_POLL_POLICY = {
     initialDelayMs: 250,
     growth: 1.5,
@@ -249,19 +250,58 @@ const TERMINAL_COMMAND_STATUSES = new Set(['Success', 'Failed', 'TimedOut', 'Can
 const isTerminalCommandStatus = (status) => status !== undefined && TERMINAL_COMMAND_STATUSES.has(status);
 /** SSM joins a plugin's stdout and stderr in `Output` with this line. */
 const SSM_ERROR_SEPARATOR = '\n----------ERROR-------\n';
+/**
+ * Output sizes SSM keeps: a plugin's `Output` in ListCommandInvocations(Details=true) holds at most
+ * the first 2,500 characters of stdout and stderr together (the agent ends a cut stream with one of
+ * the two markers below); GetCommandInvocation returns up to 24,000 characters of stdout and 8,000
+ * of stderr.
+ */
+const SSM_OUTPUT_LIMITS = { pluginOutput: 2_500, standardOutput: 24_000, standardError: 8_000 };
+const SSM_STDOUT_TRUNCATED = '\n---Output truncated---';
+const SSM_STDERR_TRUNCATED = '\n---Error truncated----';
 function splitPluginOutput(output) {
+    let stdout;
+    let stderr;
     const at = output.indexOf(SSM_ERROR_SEPARATOR);
-    if (at === -1) {
-        if (output.startsWith(SSM_ERROR_SEPARATOR.slice(1))) {
-            return { stdout: '', stderr: output.slice(SSM_ERROR_SEPARATOR.length - 1) };
-        }
-        return { stdout: output, stderr: '' };
+    if (at !== -1) {
+        stdout = output.slice(0, at);
+        stderr = output.slice(at + SSM_ERROR_SEPARATOR.length);
     }
-    return { stdout: output.slice(0, at), stderr: output.slice(at + SSM_ERROR_SEPARATOR.length) };
+    else if (output.startsWith(SSM_ERROR_SEPARATOR.slice(1))) {
+        stdout = '';
+        stderr = output.slice(SSM_ERROR_SEPARATOR.length - 1);
+    }
+    else {
+        stdout = output;
+        stderr = '';
+    }
+    let truncated = output.length >= SSM_OUTPUT_LIMITS.pluginOutput;
+    if (stdout.endsWith(SSM_STDOUT_TRUNCATED)) {
+        stdout = stdout.slice(0, -SSM_STDOUT_TRUNCATED.length);
+        truncated = true;
+    }
+    if (stderr.endsWith(SSM_STDERR_TRUNCATED)) {
+        stderr = stderr.slice(0, -SSM_STDERR_TRUNCATED.length);
+        truncated = true;
+    }
+    return { stdout, stderr, truncated };
 }
-function instanceReport(invocation) {
+/**
+ * One instance's report from its invocation. `fullOutputs` (by plugin name) replaces the 2,500-character
+ * `Output` of those plugins with what GetCommandInvocation returned.
+ */
+function instanceReport(invocation, fullOutputs = {}) {
     const plugins = invocation.CommandPlugins ?? [];
-    const parts = plugins.map((p) => splitPluginOutput(p.Output ?? ''));
+    const parts = plugins.map((p) => {
+        const full = p.Name !== undefined ? fullOutputs[p.Name] : undefined;
+        if (!full)
+            return splitPluginOutput(p.Output ?? '');
+        return {
+            ...full,
+            truncated: full.stdout.length >= SSM_OUTPUT_LIMITS.standardOutput ||
+                full.stderr.length >= SSM_OUTPUT_LIMITS.standardError,
+        };
+    });
     const stdout = parts
         .map((p) => p.stdout)
         .filter((s) => s !== '')
@@ -288,7 +328,36 @@ function instanceReport(invocation) {
     const result = parsePurgeResult(stdout);
     if (result)
         report.result = result;
+    if (parts.some((p) => p.truncated))
+        report.outputTruncated = true;
     return report;
+}
+/** Full-output reads per step, at most: the normal path makes none (see fullOutputRequests). */
+const MAX_FULL_OUTPUT_READS = 10;
+/**
+ * Which plugin outputs to read again with GetCommandInvocation: only those SSM cut at 2,500 characters,
+ * only on instances whose report has no CACHE_PURGE_RESULT (a cut output loses its last line, the
+ * result; a failed script's error is what the user needs), the first `max` of them. An instance whose
+ * result line survived is never read again, so a normal run keeps its call count.
+ */
+function fullOutputRequests(invocations, max = MAX_FULL_OUTPUT_READS) {
+    const requests = [];
+    let notRead = 0;
+    for (const invocation of invocations) {
+        const report = instanceReport(invocation);
+        if (!report.outputTruncated || report.result)
+            continue;
+        const cut = (invocation.CommandPlugins ?? []).filter((p) => p.Name !== undefined && splitPluginOutput(p.Output ?? '').truncated);
+        if (cut.length === 0)
+            continue;
+        if (requests.length + cut.length > max) {
+            notRead++;
+            continue;
+        }
+        for (const p of cut)
+            requests.push({ instanceId: report.instanceId, pluginName: p.Name });
+    }
+    return { requests, notRead };
 }
 /** Success only when at least one instance was targeted and every one of them ended in Success. */
 function decideSsmStep(targetCount, instances) {
@@ -338,16 +407,6 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 function progressLine(stepName, done, total, elapsedMs) {
     return `${stepName}: ${done}/${total} instances done (${seconds(elapsedMs)})`;
 }
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
 const firstLine = (text) => text
     .split('\n')
     .map((l) => l.trim())
@@ -357,7 +416,7 @@ function instanceLine(instance) {
     const took = instance.durationMs !== undefined ? ` in ${seconds(instance.durationMs)}` : '';
     if (instance.status === 'Success') {
         const r = instance.result;
-        const detail = r ? ` — ${r.files} files, ${formatBytes(r.bytes)} removed (${r.method})` : '';
+        const detail = r ? ` — ${(0,report_view/* plural */.LS)(r.files, 'file')}, ${(0,report_view/* formatBytes */.z3)(r.bytes)} removed (${r.method})` : '';
         return `✓ ${instance.instanceId}: Success${took}${detail}`;
     }
     const why = {
@@ -386,8 +445,9 @@ function instanceLine(instance) {
 ;// CONCATENATED MODULE: ./src/action/ssm-step.ts
 // Runs one SSM step against AWS: SendCommand, then polling ListCommands (one call per poll, whatever
 // the fleet size) until the command is over or the step timeout cancels it, then one paginated
-// ListCommandInvocations(Details=true) to learn every instance's result. Decisions live in
-// src/core/ssm-step.ts; this file only talks to SSM, the clock and the log.
+// ListCommandInvocations(Details=true) to learn every instance's result — plus GetCommandInvocation
+// only for outputs SSM cut at 2,500 characters with no CACHE_PURGE_RESULT left (at most 10 per step).
+// Decisions live in src/core/ssm-step.ts; this file only talks to SSM, the clock and the log.
 
 
 
@@ -541,7 +601,7 @@ async function runSsmStep(step, context, deps) {
     if (ended !== 'done') {
         const cancelled = await cancelCommand(ssm, commandId, deps.cancelCallTimeoutMs ?? 5_000);
         log(`${ended === 'timed-out' ? `Step timeout (${deps.stepTimeoutMs / 1000} s) reached` : 'Job cancelled'}: ${cancelled ? `sent CancelCommand for ${commandId}` : `CancelCommand for ${commandId} failed`} (best effort: a script already running may still finish on the instance).`);
-        report.instances = await readInvocations(ssm, commandId, AbortSignal.timeout(deps.cancelCallTimeoutMs ?? 5_000)).catch(() => []);
+        report.instances = await readInvocations(ssm, commandId, AbortSignal.timeout(deps.cancelCallTimeoutMs ?? 5_000), log).catch(() => []);
         for (const instance of report.instances)
             log(`  ${instanceLine(instance)}`);
         if (ended === 'timed-out') {
@@ -559,7 +619,7 @@ async function runSsmStep(step, context, deps) {
     let instances;
     for (;;) {
         try {
-            instances = await readInvocations(ssm, commandId, signal);
+            instances = await readInvocations(ssm, commandId, signal, log);
         }
         catch (error) {
             if (signal.aborted)
@@ -584,7 +644,12 @@ async function runSsmStep(step, context, deps) {
         log(decision.error.message);
     return finish(decision.ok ? 'success' : 'failed', decision.error);
 }
-async function readInvocations(ssm, commandId, signal) {
+/**
+ * Every invocation of the command, once (paginated ListCommandInvocations, Details=true), then — only
+ * for outputs SSM cut at 2,500 characters that hold no CACHE_PURGE_RESULT, at most 10 per step — the
+ * full output from GetCommandInvocation. A read that fails keeps the cut output (and says so).
+ */
+async function readInvocations(ssm, commandId, signal, log) {
     const invocations = [];
     const pages = (0,dist_cjs/* paginateListCommandInvocations */.ayw)({ client: ssm, pageSize: 50 }, { CommandId: commandId, Details: true });
     for await (const page of pages) {
@@ -592,7 +657,36 @@ async function readInvocations(ssm, commandId, signal) {
             throw Object.assign(new Error('aborted'), { name: 'AbortError' });
         invocations.push(...(page.CommandInvocations ?? []));
     }
-    return invocations.map(instanceReport);
+    const { requests, notRead } = fullOutputRequests(invocations);
+    const full = new Map();
+    const failures = [];
+    await Promise.all(requests.map(async ({ instanceId, pluginName }) => {
+        try {
+            const got = await ssm.send(new dist_cjs/* GetCommandInvocationCommand */.ryN({
+                CommandId: commandId,
+                InstanceId: instanceId,
+                PluginName: pluginName,
+            }), { abortSignal: signal });
+            const outputs = full.get(instanceId) ?? {};
+            outputs[pluginName] = {
+                stdout: got.StandardOutputContent ?? '',
+                stderr: got.StandardErrorContent ?? '',
+            };
+            full.set(instanceId, outputs);
+        }
+        catch (error) {
+            if (signal.aborted)
+                throw error;
+            failures.push(`${instanceId}: ${awsErrorName(error)}`);
+        }
+    }));
+    if (failures.length > 0) {
+        log(`Could not read the full output of ${failures.join(', ')} (GetCommandInvocation); keeping the first ${SSM_OUTPUT_LIMITS.pluginOutput.toLocaleString('en-US')} characters SSM listed.`);
+    }
+    if (notRead > 0) {
+        log(`The output of ${notRead} more instance(s) was cut by SSM at ${SSM_OUTPUT_LIMITS.pluginOutput.toLocaleString('en-US')} characters and not read again (at most ${MAX_FULL_OUTPUT_READS} full reads per step).`);
+    }
+    return invocations.map((invocation) => instanceReport(invocation, full.get(invocation.InstanceId ?? '')));
 }
 async function cancelCommand(ssm, commandId, timeoutMs) {
     try {

@@ -35,22 +35,26 @@ function isUserError(error) {
 /* harmony export */   Fv: () => (/* binding */ isSlackMention),
 /* harmony export */   Gv: () => (/* binding */ invalidations),
 /* harmony export */   Hk: () => (/* binding */ dryRunHeadline),
+/* harmony export */   LS: () => (/* binding */ plural),
 /* harmony export */   Pl: () => (/* binding */ headline),
 /* harmony export */   Vn: () => (/* binding */ STEP_STATUS_LABEL),
+/* harmony export */   YG: () => (/* binding */ skipReason),
 /* harmony export */   Y_: () => (/* binding */ describeInstanceCount),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   bs: () => (/* binding */ plainRequester),
 /* harmony export */   cG: () => (/* binding */ failedStep),
 /* harmony export */   gb: () => (/* binding */ describeTrigger),
 /* harmony export */   hi: () => (/* binding */ describeRevision),
+/* harmony export */   l9: () => (/* binding */ OUTPUT_CUT_BY_SSM),
 /* harmony export */   mz: () => (/* binding */ isFailedStep),
 /* harmony export */   rm: () => (/* binding */ firstOutputLines),
 /* harmony export */   vN: () => (/* binding */ describeInstanceStatus),
 /* harmony export */   x6: () => (/* binding */ STEP_ICON),
 /* harmony export */   yE: () => (/* binding */ failedInstances),
-/* harmony export */   yJ: () => (/* binding */ stepDetail)
+/* harmony export */   yJ: () => (/* binding */ stepDetail),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/* unused harmony exports formatBytes, formatCount, plural, instanceSucceeded, purgeTotals, describePurgeTotals, describeInvalidation */
+/* unused harmony exports formatCount, instanceSucceeded, purgeTotals, describePurgeTotals, describeInvalidation */
 // What a run report means to a person, independent of where it is shown: the outcome headline, each
 // step's status, duration, targets and detail, the failed instances and their output, who asked and
 // how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
@@ -205,6 +209,8 @@ function describeInstanceStatus(instance) {
     return `${details}${exit}`;
 }
 const failedInstances = (step) => step.instances.filter((i) => !instanceSucceeded(i));
+/** Said wherever an instance's output is shown while `outputTruncated` is set. */
+const OUTPUT_CUT_BY_SSM = 'SSM kept only the start of this output; the end is missing.';
 /** The first `count` non-empty lines of the instance's stderr (or, when stderr is empty, the last lines of stdout). */
 function firstOutputLines(instance, count) {
     const lines = (text) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
@@ -213,32 +219,56 @@ function firstOutputLines(instance, count) {
         return stderr.slice(0, count);
     return lines(instance.stdout).slice(-count);
 }
-/** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*`. */
-function describeInvalidation(step) {
+/** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*` (+ ` on E2EXAMPLE12345` unless told not to). */
+function describeInvalidation(step, options = {}) {
     const paths = step.paths.length > 5
         ? `${step.paths.slice(0, 5).join(' ')} +${step.paths.length - 5} more`
         : step.paths.join(' ');
+    const on = options.distribution === false ? '' : ` on ${step.distributionId}`;
     if (!step.invalidationId)
-        return `${paths} on ${step.distributionId}`;
+        return `${paths}${on}`;
     const status = step.invalidationStatus ? ` (${step.invalidationStatus})` : '';
-    return `invalidation ${step.invalidationId}${status} of ${paths} on ${step.distributionId}`;
+    return `invalidation ${step.invalidationId}${status} of ${paths}${on}`;
 }
-/** One plain-text detail for a step: the purge result, the invalidation, or what went wrong. */
+/** Why the run's skipped steps did not run: the step that stopped it, the cancellation, or an early failure. */
+function skipReason(report) {
+    const stopped = report.steps.find((s) => isFailedStep(s) || s.status === 'cancelled');
+    if (report.status === 'cancelled' || stopped?.status === 'cancelled')
+        return 'not run: the run was cancelled';
+    if (stopped)
+        return `not run: ${stopped.name} ${STEP_STATUS_LABEL[stopped.status]}`;
+    if (report.error)
+        return 'not run: the run failed before any step started';
+    return 'not run: an earlier step did not succeed';
+}
+/**
+ * One plain-text detail for a step: the purge result, the invalidation, or what went wrong. A step
+ * failed by its instances is described by them (its own error only summarises them); a step-level
+ * error (AccessDenied, no instances, timeout, cancellation) is said once.
+ */
 function stepDetail(step, options = {}) {
     if (step.status === 'skipped')
-        return 'not run: an earlier step did not succeed';
+        return options.skipReason ?? 'not run: an earlier step did not succeed';
     if (step.kind === 'cloudfront') {
-        const what = describeInvalidation(step);
+        const what = describeInvalidation(step, { distribution: options.distribution ?? true });
         return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
     }
     const parts = [];
     const failed = failedInstances(step);
-    if (step.error)
+    const failedByInstances = step.status === 'failed' && failed.length > 0;
+    // A cancelled step's own error only says it was cancelled, which its status already does.
+    const cancelledOnly = step.status === 'cancelled' && step.error?.code === 'Cancelled';
+    if (step.error && !failedByInstances && !cancelledOnly) {
         parts.push(`${step.error.code}: ${step.error.message}`);
+    }
     if (failed.length > 0 && step.status !== 'success' && options.failures !== false) {
-        const shown = failed.slice(0, 3).map((i) => `${i.instanceId} ${describeInstanceStatus(i)}`);
+        const shown = failed
+            .slice(0, 3)
+            .map((i) => step.status === 'failed'
+            ? `${i.instanceId} ${describeInstanceStatus(i)}`
+            : `${i.instanceId} (${describeInstanceStatus(i)})`);
         const more = failed.length > 3 ? ` +${failed.length - 3} more` : '';
-        parts.push(`${step.status === 'cancelled' ? 'cancelled on' : 'failed on'} ${shown.join(', ')}${more}`);
+        parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown.join(', ')}${more}`);
     }
     const totals = describePurgeTotals(step);
     if (totals)
@@ -10769,7 +10799,7 @@ function ssmStepCauses(step) {
         causes.push({
             label: code,
             instanceIds: [],
-            fix: `the role was denied by IAM: allow ssm:SendCommand on the document (arn:aws:ssm:${step.region}:*:document/${step.document}) and on the target instances (arn:aws:ec2:${step.region}:*:instance/*, optionally limited with the ssm:resourceTag/… condition), and ssm:ListCommands, ssm:ListCommandInvocations and ssm:CancelCommand on "*".`,
+            fix: `the role was denied by IAM: allow ssm:SendCommand on the document (arn:aws:ssm:${step.region}:*:document/${step.document}) and on the target instances (arn:aws:ec2:${step.region}:*:instance/*, optionally limited with the ssm:resourceTag/… condition), and ssm:ListCommands, ssm:ListCommandInvocations, ssm:GetCommandInvocation and ssm:CancelCommand on "*".`,
         });
     }
     else if (code === 'NoInstancesTargeted' ||
@@ -10995,6 +11025,8 @@ function instanceDetails(stepName, instance) {
     }
     if (sections.length === 0)
         sections.push('No output.');
+    if (instance.outputTruncated)
+        sections.push(`_${report_view/* OUTPUT_CUT_BY_SSM */.l9}_`, '');
     const duration = instance.durationMs !== undefined ? `, ${(0,report_view/* formatDuration */.a3)(instance.durationMs)}` : '';
     return [
         '<details>',
@@ -11006,6 +11038,7 @@ function instanceDetails(stepName, instance) {
     ].join('\n');
 }
 function runSummaryMarkdown(report) {
+    const detail = { skipReason: (0,report_view/* skipReason */.YG)(report), distribution: false };
     const lines = [
         `## ${(0,report_view/* headline */.Pl)(report)}`,
         '',
@@ -11019,7 +11052,7 @@ function runSummaryMarkdown(report) {
             : []),
         '| # | Step | Status | Duration | Targets | Detail |',
         '|---|---|---|---|---|---|',
-        ...report.steps.map((step) => `| ${step.index} | ${cell(step.name)} | ${report_view/* STEP_ICON */.x6[step.status]} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} | ${step.status === 'skipped' ? '–' : (0,report_view/* formatDuration */.a3)(step.durationMs)} | ${cell(step.status === 'skipped' ? '–' : (0,report_view/* stepTargets */.FN)(step))} | ${cell((0,report_view/* stepDetail */.yJ)(step))} |`),
+        ...report.steps.map((step) => `| ${step.index} | ${cell(step.name)} | ${report_view/* STEP_ICON */.x6[step.status]} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} | ${step.status === 'skipped' ? '–' : (0,report_view/* formatDuration */.a3)(step.durationMs)} | ${cell(step.status === 'skipped' ? '–' : (0,report_view/* stepTargets */.FN)(step))} | ${cell((0,report_view/* stepDetail */.yJ)(step, detail))} |`),
         '',
     ];
     for (const step of report.steps) {
@@ -11175,14 +11208,14 @@ function footer(context) {
     return { type: 'context', elements: [mrkdwn(parts.join(' · '))] };
 }
 /** `✅ *W3 Total Cache* · 4.2 s · 3/3 instances · 1,234 files (12.3 MiB) removed · wp-cli` */
-function stepLine(step) {
+function stepLine(step, skipped) {
     const parts = [`${report_view/* STEP_ICON */.x6[step.status]} ${bold(step.name)}`];
     if (step.status !== 'skipped')
         parts.push((0,report_view/* formatDuration */.a3)(step.durationMs));
     if (step.status !== 'skipped')
         parts.push(escapeMrkdwn((0,report_view/* stepTargets */.FN)(step)));
     // A failed step's instances and causes follow in their own section.
-    parts.push(escapeMrkdwn((0,report_view/* stepDetail */.yJ)(step, { failures: !(0,report_view/* isFailedStep */.mz)(step) })));
+    parts.push(escapeMrkdwn((0,report_view/* stepDetail */.yJ)(step, { failures: !(0,report_view/* isFailedStep */.mz)(step), skipReason: skipped, distribution: false })));
     return parts.join(' · ');
 }
 /** Which instances failed, how, the first lines of their output, and the likely fix. */
@@ -11197,7 +11230,8 @@ function instanceOutputs(step) {
     const pieces = [];
     for (const instance of failed.slice(0, slack_message_SHOWN_FAILED_INSTANCES)) {
         const lines = (0,report_view/* firstOutputLines */.rm)(instance, OUTPUT_LINES).map((line) => line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}…` : line);
-        const title = `${code(instance.instanceId)} ${escapeMrkdwn((0,report_view/* describeInstanceStatus */.vN)(instance))}`;
+        const cut = instance.outputTruncated ? ' _(output cut by SSM)_' : '';
+        const title = `${code(instance.instanceId)} ${escapeMrkdwn((0,report_view/* describeInstanceStatus */.vN)(instance))}${cut}`;
         if (lines.length === 0) {
             pieces.push(`${title}: no output`);
             continue;
@@ -11255,16 +11289,17 @@ function runReportMessage(report) {
     blocks.push({ type: 'divider' });
     if (report.error)
         blocks.push(section(`${bold(report.error.title ?? 'Error')}: ${escapeMrkdwn(report.error.message)}`));
+    const skipped = (0,report_view/* skipReason */.YG)(report);
     // Steps before the failure pack together; the failed step gets its own section and its details.
     let pending = [];
     for (const step of report.steps) {
         if (!(0,report_view/* isFailedStep */.mz)(step)) {
-            pending.push(stepLine(step));
+            pending.push(stepLine(step, skipped));
             continue;
         }
         blocks.push(...packLines(pending));
         pending = [];
-        blocks.push(section(stepLine(step)));
+        blocks.push(section(stepLine(step, skipped)));
         blocks.push(section(failureDetails(step)));
     }
     blocks.push(...packLines(pending));

@@ -5,7 +5,9 @@
 //
 // Scriptable per document and instance (run time, exit code, output, Undeliverable, Delivery Timed
 // Out, Execution Timed Out), per tag (tag → instances, 1..1000+), plus throttling every Nth call,
-// an InvocationDoesNotExist window, TooManyInvalidationsInProgress and STS AccessDenied/outages.
+// an InvocationDoesNotExist window, TooManyInvalidationsInProgress, STS AccessDenied/outages and SSM
+// operations the role may not call. Output sizes are SSM's: 2,500 characters in ListCommandInvocations' plugin Output (cut with the
+// agent's markers), 24,000 / 8,000 in GetCommandInvocation.
 // Every call is recorded in order with the SigV4 access key id it was signed with.
 //
 // Plain erasable TypeScript with node: imports only, so Node 24 runs it directly (the demo and the
@@ -41,6 +43,8 @@ export interface AwsDoubleOptions {
   defaultScript?: InstanceScript;
   /** "Key=Value" → instance ids, e.g. { 'Site=main': ['i-…', …] }. */
   tags?: Record<string, string[]>;
+  /** SSM operations that answer AccessDeniedException (a role whose policy lacks them). */
+  ssmDenied?: string[];
   /** Every Nth call to a service answers with its throttling error (counted per service). */
   throttleEvery?: { ssm?: number; cloudfront?: number; sts?: number };
   /** For this long after SendCommand the command is not visible yet: GetCommandInvocation throws
@@ -120,6 +124,29 @@ interface CfInvalidation {
 }
 
 const now = () => performance.timeOrigin + performance.now();
+const PLUGIN_NAME = 'aws:runShellScript';
+
+/**
+ * A plugin's `Output` as ListCommandInvocations(Details=true) shows it: stdout, then stderr after SSM's
+ * ERROR line, at most 2,500 characters in all; a stream that does not fit is cut and ends with the
+ * agent's marker (`---Output truncated---` / `---Error truncated----`). When both overflow, each gets
+ * half the room; when one fits, the other gets the rest. (GetCommandInvocation keeps 24,000 / 8,000.)
+ */
+export function pluginOutput(stdout: string, stderr: string, capacity = 2500): string {
+  const SEPARATOR = '\n----------ERROR-------\n';
+  const OUT = '\n---Output truncated---';
+  const ERR = '\n---Error truncated----';
+  const join = (out: string, err: string) => (stderr ? `${out}${SEPARATOR}${err}` : out);
+  if (join(stdout, stderr).length <= capacity) return join(stdout, stderr);
+  if (!stderr) return stdout.slice(0, capacity - OUT.length) + OUT;
+  const room = capacity - SEPARATOR.length;
+  const half = Math.floor(room / 2);
+  if (stdout.length <= half) return join(stdout, stderr.slice(0, room - stdout.length - ERR.length) + ERR);
+  if (stderr.length <= half) return join(stdout.slice(0, room - stderr.length - OUT.length) + OUT, stderr);
+  const each = Math.floor((room - OUT.length - ERR.length) / 2);
+  return join(stdout.slice(0, each) + OUT, stderr.slice(0, each) + ERR);
+}
+
 const TERMINAL = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
 
 function xmlEscape(s: string): string {
@@ -251,6 +278,13 @@ export class AwsDouble {
         call.operation = target.slice('AmazonSSM.'.length);
         call.input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
         this.maybeThrottle('ssm');
+        if (this.options.ssmDenied?.includes(call.operation)) {
+          throw new DoubleError(
+            400,
+            'AccessDeniedException',
+            `User: arn:aws:sts::123456789012:assumed-role/cache-purge/session is not authorized to perform: ssm:${call.operation}`,
+          );
+        }
         const result = this.ssm(call.operation, call.input);
         this.send(res, 200, 'application/x-amz-json-1.1', JSON.stringify(result));
       } else if (url.pathname.startsWith('/2020-05-31/distribution/')) {
@@ -370,6 +404,9 @@ export class AwsDouble {
         const command = this.visibleCommand(String(input.CommandId));
         const inv = command?.invocations.find((i) => i.instanceId === input.InstanceId);
         if (!command || !inv) throw new DoubleError(400, 'InvocationDoesNotExist', '');
+        if (input.PluginName !== undefined && input.PluginName !== PLUGIN_NAME) {
+          throw new DoubleError(400, 'InvalidPluginName', `no plugin ${String(input.PluginName)}`);
+        }
         const view = this.invocationView(command, inv);
         const [stdout, stderr] = view.finished
           ? [inv.script.stdout ?? '', inv.script.stderr ?? '']
@@ -380,7 +417,7 @@ export class AwsDouble {
           Comment: command.comment,
           DocumentName: command.documentName,
           DocumentVersion: command.documentVersion,
-          PluginName: 'aws:runShellScript',
+          PluginName: PLUGIN_NAME,
           ResponseCode: view.responseCode,
           Status: view.status,
           StatusDetails: view.statusDetails,
@@ -531,9 +568,7 @@ export class AwsDouble {
     const details = input.Details === true;
     const items = page.map((inv) => {
       const view = this.invocationView(command, inv);
-      const output = view.finished
-        ? `${inv.script.stdout ?? ''}${inv.script.stderr ? `\n----------ERROR-------\n${inv.script.stderr}` : ''}`
-        : '';
+      const output = view.finished ? pluginOutput(inv.script.stdout ?? '', inv.script.stderr ?? '') : '';
       return {
         CommandId: command.commandId,
         InstanceId: inv.instanceId,
@@ -547,7 +582,7 @@ export class AwsDouble {
         ...(details && {
           CommandPlugins: [
             {
-              Name: 'aws:runShellScript',
+              Name: PLUGIN_NAME,
               Status: view.status,
               StatusDetails: view.statusDetails,
               ResponseCode: view.responseCode,
@@ -556,7 +591,7 @@ export class AwsDouble {
                 view.started && {
                   ResponseFinishDateTime: Math.min(inv.endAt, inv.cancelAt ?? Infinity) / 1000,
                 }),
-              Output: output.slice(0, 2500),
+              Output: output,
             },
           ],
         }),

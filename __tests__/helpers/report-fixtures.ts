@@ -12,6 +12,7 @@ import type {
   SsmStepReport,
 } from '../../src/core/report.js';
 import { parsePurgeResult } from '../../src/core/purge-result.js';
+import { decideSsmStep, type SsmDecision } from '../../src/core/ssm-step.js';
 import { exampleConfig } from './run-action.js';
 
 export const portalPlan: Plan = buildPlan(parseSitesConfig(exampleConfig, '.github/cache-purge.yml'), {
@@ -51,11 +52,17 @@ export function instance(id: string, overrides: Partial<InstanceReport> = {}): I
   };
 }
 
+/** A step whose instances failed carries the error the executor gives it (decideSsmStep's). */
 function ssmStep(index: number, overrides: Partial<SsmStepReport> = {}): SsmStepReport {
   const planned = portalPlan.steps[index - 1]!;
   if (planned.kind !== 'ssm') throw new Error('not an SSM step');
   const instances = overrides.instances ?? [instance('i-0123456789abcdef0')];
+  const decided: SsmDecision =
+    overrides.status === 'failed'
+      ? decideSsmStep(overrides.targetCount ?? instances.length, instances)
+      : { ok: true };
   return {
+    ...(decided.error && { error: decided.error }),
     kind: 'ssm',
     index,
     name: planned.name,
@@ -237,6 +244,11 @@ export const cancelledReport = (): RunReport =>
     ssmStep(2, {
       status: 'cancelled',
       durationMs: 2_500,
+      error: {
+        code: 'Cancelled',
+        message:
+          'The job was cancelled; command c0ffee20-1111-2222-3333-444455556666 was cancelled (best effort).',
+      },
       instances: [
         instance('i-0123456789abcdef0', {
           status: 'Cancelled',
@@ -305,6 +317,7 @@ export const hugeOutputReport = (): RunReport =>
           responseCode: 1,
           stdout: 'o'.repeat(24_000),
           stderr: 'e'.repeat(8_000),
+          outputTruncated: true,
           result: undefined,
         }),
       ),

@@ -1,10 +1,12 @@
 // Runs one SSM step against AWS: SendCommand, then polling ListCommands (one call per poll, whatever
 // the fleet size) until the command is over or the step timeout cancels it, then one paginated
-// ListCommandInvocations(Details=true) to learn every instance's result. Decisions live in
-// src/core/ssm-step.ts; this file only talks to SSM, the clock and the log.
+// ListCommandInvocations(Details=true) to learn every instance's result — plus GetCommandInvocation
+// only for outputs SSM cut at 2,500 characters with no CACHE_PURGE_RESULT left (at most 10 per step).
+// Decisions live in src/core/ssm-step.ts; this file only talks to SSM, the clock and the log.
 
 import {
   CancelCommandCommand,
+  GetCommandInvocationCommand,
   ListCommandsCommand,
   SendCommandCommand,
   paginateListCommandInvocations,
@@ -17,12 +19,16 @@ import type { InstanceReport, RunContext, SsmStepReport, StepError } from '../co
 import { ssmComment } from '../core/requests.js';
 import {
   DEFAULT_POLL_POLICY,
+  MAX_FULL_OUTPUT_READS,
+  SSM_OUTPUT_LIMITS,
   decideSsmStep,
+  fullOutputRequests,
   instanceLine,
   instanceReport,
   isTerminalCommandStatus,
   nextPollDelayMs,
   progressLine,
+  type FullPluginOutput,
   type PollPolicy,
 } from '../core/ssm-step.js';
 import { awsErrorName, errorMessage, type Clock } from './clock.js';
@@ -209,6 +215,7 @@ export async function runSsmStep(
       ssm,
       commandId,
       AbortSignal.timeout(deps.cancelCallTimeoutMs ?? 5_000),
+      log,
     ).catch(() => []);
     for (const instance of report.instances) log(`  ${instanceLine(instance)}`);
     if (ended === 'timed-out') {
@@ -227,7 +234,7 @@ export async function runSsmStep(
   let instances: InstanceReport[];
   for (;;) {
     try {
-      instances = await readInvocations(ssm, commandId, signal);
+      instances = await readInvocations(ssm, commandId, signal, log);
     } catch (error) {
       if (signal.aborted)
         return finish('cancelled', { code: 'Cancelled', message: 'The job was cancelled.' });
@@ -250,10 +257,16 @@ export async function runSsmStep(
   return finish(decision.ok ? 'success' : 'failed', decision.error);
 }
 
+/**
+ * Every invocation of the command, once (paginated ListCommandInvocations, Details=true), then — only
+ * for outputs SSM cut at 2,500 characters that hold no CACHE_PURGE_RESULT, at most 10 per step — the
+ * full output from GetCommandInvocation. A read that fails keeps the cut output (and says so).
+ */
 async function readInvocations(
   ssm: SSMClient,
   commandId: string,
   signal: AbortSignal,
+  log: (line: string) => void,
 ): Promise<InstanceReport[]> {
   const invocations: CommandInvocation[] = [];
   const pages = paginateListCommandInvocations(
@@ -265,7 +278,43 @@ async function readInvocations(
     if (signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
     invocations.push(...(page.CommandInvocations ?? []));
   }
-  return invocations.map(instanceReport);
+  const { requests, notRead } = fullOutputRequests(invocations);
+  const full = new Map<string, Record<string, FullPluginOutput>>();
+  const failures: string[] = [];
+  await Promise.all(
+    requests.map(async ({ instanceId, pluginName }) => {
+      try {
+        const got = await ssm.send(
+          new GetCommandInvocationCommand({
+            CommandId: commandId,
+            InstanceId: instanceId,
+            PluginName: pluginName,
+          }),
+          { abortSignal: signal },
+        );
+        const outputs = full.get(instanceId) ?? {};
+        outputs[pluginName] = {
+          stdout: got.StandardOutputContent ?? '',
+          stderr: got.StandardErrorContent ?? '',
+        };
+        full.set(instanceId, outputs);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        failures.push(`${instanceId}: ${awsErrorName(error)}`);
+      }
+    }),
+  );
+  if (failures.length > 0) {
+    log(
+      `Could not read the full output of ${failures.join(', ')} (GetCommandInvocation); keeping the first ${SSM_OUTPUT_LIMITS.pluginOutput.toLocaleString('en-US')} characters SSM listed.`,
+    );
+  }
+  if (notRead > 0) {
+    log(
+      `The output of ${notRead} more instance(s) was cut by SSM at ${SSM_OUTPUT_LIMITS.pluginOutput.toLocaleString('en-US')} characters and not read again (at most ${MAX_FULL_OUTPUT_READS} full reads per step).`,
+    );
+  }
+  return invocations.map((invocation) => instanceReport(invocation, full.get(invocation.InstanceId ?? '')));
 }
 
 async function cancelCommand(ssm: SSMClient, commandId: string, timeoutMs: number): Promise<boolean> {

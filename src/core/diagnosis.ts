@@ -24,7 +24,7 @@ function ssmStepCauses(step: SsmStepReport): Cause[] {
     causes.push({
       label: code,
       instanceIds: [],
-      fix: `the role was denied by IAM: allow ssm:SendCommand on the document (arn:aws:ssm:${step.region}:*:document/${step.document}) and on the target instances (arn:aws:ec2:${step.region}:*:instance/*, optionally limited with the ssm:resourceTag/… condition), and ssm:ListCommands, ssm:ListCommandInvocations and ssm:CancelCommand on "*".`,
+      fix: `the role was denied by IAM: allow ssm:SendCommand on the document (arn:aws:ssm:${step.region}:*:document/${step.document}) and on the target instances (arn:aws:ec2:${step.region}:*:instance/*, optionally limited with the ssm:resourceTag/… condition), and ssm:ListCommands, ssm:ListCommandInvocations, ssm:GetCommandInvocation and ssm:CancelCommand on "*".`,
     });
   } else if (
     code === 'NoInstancesTargeted' ||

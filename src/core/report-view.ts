@@ -186,6 +186,9 @@ export function describeInstanceStatus(instance: InstanceReport): string {
 
 export const failedInstances = (step: SsmStepReport) => step.instances.filter((i) => !instanceSucceeded(i));
 
+/** Said wherever an instance's output is shown while `outputTruncated` is set. */
+export const OUTPUT_CUT_BY_SSM = 'SSM kept only the start of this output; the end is missing.';
+
 /** The first `count` non-empty lines of the instance's stderr (or, when stderr is empty, the last lines of stdout). */
 export function firstOutputLines(instance: InstanceReport, count: number): string[] {
   const lines = (text: string) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
@@ -194,31 +197,69 @@ export function firstOutputLines(instance: InstanceReport, count: number): strin
   return lines(instance.stdout).slice(-count);
 }
 
-/** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*`. */
-export function describeInvalidation(step: CloudFrontStepReport): string {
+/** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*` (+ ` on E2EXAMPLE12345` unless told not to). */
+export function describeInvalidation(
+  step: CloudFrontStepReport,
+  options: { distribution?: boolean } = {},
+): string {
   const paths =
     step.paths.length > 5
       ? `${step.paths.slice(0, 5).join(' ')} +${step.paths.length - 5} more`
       : step.paths.join(' ');
-  if (!step.invalidationId) return `${paths} on ${step.distributionId}`;
+  const on = options.distribution === false ? '' : ` on ${step.distributionId}`;
+  if (!step.invalidationId) return `${paths}${on}`;
   const status = step.invalidationStatus ? ` (${step.invalidationStatus})` : '';
-  return `invalidation ${step.invalidationId}${status} of ${paths} on ${step.distributionId}`;
+  return `invalidation ${step.invalidationId}${status} of ${paths}${on}`;
 }
 
-/** One plain-text detail for a step: the purge result, the invalidation, or what went wrong. */
-export function stepDetail(step: StepReport, options: { failures?: boolean } = {}): string {
-  if (step.status === 'skipped') return 'not run: an earlier step did not succeed';
+/** Why the run's skipped steps did not run: the step that stopped it, the cancellation, or an early failure. */
+export function skipReason(report: RunReport): string {
+  const stopped = report.steps.find((s) => isFailedStep(s) || s.status === 'cancelled');
+  if (report.status === 'cancelled' || stopped?.status === 'cancelled')
+    return 'not run: the run was cancelled';
+  if (stopped) return `not run: ${stopped.name} ${STEP_STATUS_LABEL[stopped.status]}`;
+  if (report.error) return 'not run: the run failed before any step started';
+  return 'not run: an earlier step did not succeed';
+}
+
+export interface StepDetailOptions {
+  /** false: leave out the failed instances (shown elsewhere, e.g. in their own Slack section). */
+  failures?: boolean;
+  /** What a skipped step says (see skipReason); default: an earlier step did not succeed. */
+  skipReason?: string;
+  /** false: leave the distribution id out of a CloudFront detail (when it has its own column). */
+  distribution?: boolean;
+}
+
+/**
+ * One plain-text detail for a step: the purge result, the invalidation, or what went wrong. A step
+ * failed by its instances is described by them (its own error only summarises them); a step-level
+ * error (AccessDenied, no instances, timeout, cancellation) is said once.
+ */
+export function stepDetail(step: StepReport, options: StepDetailOptions = {}): string {
+  if (step.status === 'skipped') return options.skipReason ?? 'not run: an earlier step did not succeed';
   if (step.kind === 'cloudfront') {
-    const what = describeInvalidation(step);
+    const what = describeInvalidation(step, { distribution: options.distribution ?? true });
     return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
   }
   const parts: string[] = [];
   const failed = failedInstances(step);
-  if (step.error) parts.push(`${step.error.code}: ${step.error.message}`);
+  const failedByInstances = step.status === 'failed' && failed.length > 0;
+  // A cancelled step's own error only says it was cancelled, which its status already does.
+  const cancelledOnly = step.status === 'cancelled' && step.error?.code === 'Cancelled';
+  if (step.error && !failedByInstances && !cancelledOnly) {
+    parts.push(`${step.error.code}: ${step.error.message}`);
+  }
   if (failed.length > 0 && step.status !== 'success' && options.failures !== false) {
-    const shown = failed.slice(0, 3).map((i) => `${i.instanceId} ${describeInstanceStatus(i)}`);
+    const shown = failed
+      .slice(0, 3)
+      .map((i) =>
+        step.status === 'failed'
+          ? `${i.instanceId} ${describeInstanceStatus(i)}`
+          : `${i.instanceId} (${describeInstanceStatus(i)})`,
+      );
     const more = failed.length > 3 ? ` +${failed.length - 3} more` : '';
-    parts.push(`${step.status === 'cancelled' ? 'cancelled on' : 'failed on'} ${shown.join(', ')}${more}`);
+    parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown.join(', ')}${more}`);
   }
   const totals = describePurgeTotals(step);
   if (totals) parts.push(totals);

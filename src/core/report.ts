@@ -39,10 +39,18 @@ export interface InstanceReport {
   /** The script's exit code (-1 when it never ran). */
   responseCode?: number;
   durationMs?: number;
-  /** Output as SSM returns it (first 24,000 / 8,000 characters). */
+  /**
+   * The script's standard output and error as SSM returned them. Normally from
+   * ListCommandInvocations(Details=true), whose plugin `Output` holds only the first 2,500 characters
+   * of both together (the agent's truncation markers are removed). When that was cut and held no
+   * CACHE_PURGE_RESULT line, read again with GetCommandInvocation: up to the first 24,000 characters
+   * of stdout and 8,000 of stderr (for at most 10 instances per step).
+   */
   stdout: string;
   stderr: string;
-  /** The parsed CACHE_PURGE_RESULT line, when the script printed one. */
+  /** True when SSM returned only the start of the output: stdout/stderr above are incomplete. */
+  outputTruncated?: boolean;
+  /** The parsed CACHE_PURGE_RESULT line, when the script printed one (and SSM kept it). */
   result?: PurgeResult;
 }
 

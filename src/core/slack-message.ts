@@ -21,6 +21,7 @@ import {
   isFailedStep,
   isSlackMention,
   plainRequester,
+  skipReason,
   STEP_ICON,
   stepDetail,
   stepTargets,
@@ -149,12 +150,16 @@ function footer(context: RunContext): SlackBlock | undefined {
 }
 
 /** `✅ *W3 Total Cache* · 4.2 s · 3/3 instances · 1,234 files (12.3 MiB) removed · wp-cli` */
-function stepLine(step: StepReport): string {
+function stepLine(step: StepReport, skipped: string): string {
   const parts = [`${STEP_ICON[step.status]} ${bold(step.name)}`];
   if (step.status !== 'skipped') parts.push(formatDuration(step.durationMs));
   if (step.status !== 'skipped') parts.push(escapeMrkdwn(stepTargets(step)));
   // A failed step's instances and causes follow in their own section.
-  parts.push(escapeMrkdwn(stepDetail(step, { failures: !isFailedStep(step) })));
+  parts.push(
+    escapeMrkdwn(
+      stepDetail(step, { failures: !isFailedStep(step), skipReason: skipped, distribution: false }),
+    ),
+  );
   return parts.join(' · ');
 }
 
@@ -172,7 +177,8 @@ function instanceOutputs(step: SsmStepReport): string[] {
     const lines = firstOutputLines(instance, OUTPUT_LINES).map((line) =>
       line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}…` : line,
     );
-    const title = `${code(instance.instanceId)} ${escapeMrkdwn(describeInstanceStatus(instance))}`;
+    const cut = instance.outputTruncated ? ' _(output cut by SSM)_' : '';
+    const title = `${code(instance.instanceId)} ${escapeMrkdwn(describeInstanceStatus(instance))}${cut}`;
     if (lines.length === 0) {
       pieces.push(`${title}: no output`);
       continue;
@@ -235,16 +241,17 @@ export function runReportMessage(report: RunReport): SlackPayload {
   if (report.error)
     blocks.push(section(`${bold(report.error.title ?? 'Error')}: ${escapeMrkdwn(report.error.message)}`));
 
+  const skipped = skipReason(report);
   // Steps before the failure pack together; the failed step gets its own section and its details.
   let pending: string[] = [];
   for (const step of report.steps) {
     if (!isFailedStep(step)) {
-      pending.push(stepLine(step));
+      pending.push(stepLine(step, skipped));
       continue;
     }
     blocks.push(...packLines(pending));
     pending = [];
-    blocks.push(section(stepLine(step)));
+    blocks.push(section(stepLine(step, skipped)));
     blocks.push(section(failureDetails(step)));
   }
   blocks.push(...packLines(pending));

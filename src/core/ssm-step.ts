@@ -4,6 +4,7 @@
 
 import type { InstanceReport, StepError } from './report.js';
 import { parsePurgeResult } from './purge-result.js';
+import { formatBytes, plural } from './report-view.js';
 
 export interface PollPolicy {
   /** First delay after SendCommand. */
@@ -57,20 +58,74 @@ export interface InvocationLike {
 /** SSM joins a plugin's stdout and stderr in `Output` with this line. */
 export const SSM_ERROR_SEPARATOR = '\n----------ERROR-------\n';
 
-export function splitPluginOutput(output: string): { stdout: string; stderr: string } {
-  const at = output.indexOf(SSM_ERROR_SEPARATOR);
-  if (at === -1) {
-    if (output.startsWith(SSM_ERROR_SEPARATOR.slice(1))) {
-      return { stdout: '', stderr: output.slice(SSM_ERROR_SEPARATOR.length - 1) };
-    }
-    return { stdout: output, stderr: '' };
-  }
-  return { stdout: output.slice(0, at), stderr: output.slice(at + SSM_ERROR_SEPARATOR.length) };
+/**
+ * Output sizes SSM keeps: a plugin's `Output` in ListCommandInvocations(Details=true) holds at most
+ * the first 2,500 characters of stdout and stderr together (the agent ends a cut stream with one of
+ * the two markers below); GetCommandInvocation returns up to 24,000 characters of stdout and 8,000
+ * of stderr.
+ */
+export const SSM_OUTPUT_LIMITS = { pluginOutput: 2_500, standardOutput: 24_000, standardError: 8_000 };
+export const SSM_STDOUT_TRUNCATED = '\n---Output truncated---';
+export const SSM_STDERR_TRUNCATED = '\n---Error truncated----';
+
+export interface PluginOutput {
+  stdout: string;
+  stderr: string;
+  /** SSM cut the output: it carries a truncation marker, or fills the 2,500 characters. */
+  truncated: boolean;
 }
 
-export function instanceReport(invocation: InvocationLike): InstanceReport {
+export function splitPluginOutput(output: string): PluginOutput {
+  let stdout: string;
+  let stderr: string;
+  const at = output.indexOf(SSM_ERROR_SEPARATOR);
+  if (at !== -1) {
+    stdout = output.slice(0, at);
+    stderr = output.slice(at + SSM_ERROR_SEPARATOR.length);
+  } else if (output.startsWith(SSM_ERROR_SEPARATOR.slice(1))) {
+    stdout = '';
+    stderr = output.slice(SSM_ERROR_SEPARATOR.length - 1);
+  } else {
+    stdout = output;
+    stderr = '';
+  }
+  let truncated = output.length >= SSM_OUTPUT_LIMITS.pluginOutput;
+  if (stdout.endsWith(SSM_STDOUT_TRUNCATED)) {
+    stdout = stdout.slice(0, -SSM_STDOUT_TRUNCATED.length);
+    truncated = true;
+  }
+  if (stderr.endsWith(SSM_STDERR_TRUNCATED)) {
+    stderr = stderr.slice(0, -SSM_STDERR_TRUNCATED.length);
+    truncated = true;
+  }
+  return { stdout, stderr, truncated };
+}
+
+/** A plugin's whole output as GetCommandInvocation returns it (StandardOutputContent / StandardErrorContent). */
+export interface FullPluginOutput {
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * One instance's report from its invocation. `fullOutputs` (by plugin name) replaces the 2,500-character
+ * `Output` of those plugins with what GetCommandInvocation returned.
+ */
+export function instanceReport(
+  invocation: InvocationLike,
+  fullOutputs: Readonly<Record<string, FullPluginOutput>> = {},
+): InstanceReport {
   const plugins = invocation.CommandPlugins ?? [];
-  const parts = plugins.map((p) => splitPluginOutput(p.Output ?? ''));
+  const parts = plugins.map((p): PluginOutput => {
+    const full = p.Name !== undefined ? fullOutputs[p.Name] : undefined;
+    if (!full) return splitPluginOutput(p.Output ?? '');
+    return {
+      ...full,
+      truncated:
+        full.stdout.length >= SSM_OUTPUT_LIMITS.standardOutput ||
+        full.stderr.length >= SSM_OUTPUT_LIMITS.standardError,
+    };
+  });
   const stdout = parts
     .map((p) => p.stdout)
     .filter((s) => s !== '')
@@ -95,7 +150,44 @@ export function instanceReport(invocation: InvocationLike): InstanceReport {
     report.durationMs = Math.max(0, Math.max(...ends) - Math.min(...starts));
   const result = parsePurgeResult(stdout);
   if (result) report.result = result;
+  if (parts.some((p) => p.truncated)) report.outputTruncated = true;
   return report;
+}
+
+/** Full-output reads per step, at most: the normal path makes none (see fullOutputRequests). */
+export const MAX_FULL_OUTPUT_READS = 10;
+
+export interface FullOutputRequest {
+  instanceId: string;
+  pluginName: string;
+}
+
+/**
+ * Which plugin outputs to read again with GetCommandInvocation: only those SSM cut at 2,500 characters,
+ * only on instances whose report has no CACHE_PURGE_RESULT (a cut output loses its last line, the
+ * result; a failed script's error is what the user needs), the first `max` of them. An instance whose
+ * result line survived is never read again, so a normal run keeps its call count.
+ */
+export function fullOutputRequests(
+  invocations: readonly InvocationLike[],
+  max = MAX_FULL_OUTPUT_READS,
+): { requests: FullOutputRequest[]; notRead: number } {
+  const requests: FullOutputRequest[] = [];
+  let notRead = 0;
+  for (const invocation of invocations) {
+    const report = instanceReport(invocation);
+    if (!report.outputTruncated || report.result) continue;
+    const cut = (invocation.CommandPlugins ?? []).filter(
+      (p) => p.Name !== undefined && splitPluginOutput(p.Output ?? '').truncated,
+    );
+    if (cut.length === 0) continue;
+    if (requests.length + cut.length > max) {
+      notRead++;
+      continue;
+    }
+    for (const p of cut) requests.push({ instanceId: report.instanceId, pluginName: p.Name! });
+  }
+  return { requests, notRead };
 }
 
 export interface SsmDecision {
@@ -156,17 +248,6 @@ export function progressLine(stepName: string, done: number, total: number, elap
   return `${stepName}: ${done}/${total} instances done (${seconds(elapsedMs)})`;
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
 const firstLine = (text: string) =>
   text
     .split('\n')
@@ -178,7 +259,7 @@ export function instanceLine(instance: InstanceReport): string {
   const took = instance.durationMs !== undefined ? ` in ${seconds(instance.durationMs)}` : '';
   if (instance.status === 'Success') {
     const r = instance.result;
-    const detail = r ? ` — ${r.files} files, ${formatBytes(r.bytes)} removed (${r.method})` : '';
+    const detail = r ? ` — ${plural(r.files, 'file')}, ${formatBytes(r.bytes)} removed (${r.method})` : '';
     return `✓ ${instance.instanceId}: Success${took}${detail}`;
   }
   const why: Record<string, string> = {

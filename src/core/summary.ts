@@ -15,7 +15,9 @@ import {
   formatDuration,
   headline,
   invalidations,
+  OUTPUT_CUT_BY_SSM,
   plainRequester,
+  skipReason,
   STEP_ICON,
   STEP_STATUS_LABEL,
   stepDetail,
@@ -72,6 +74,7 @@ function instanceDetails(stepName: string, instance: InstanceReport): string {
     sections.push('Standard output:', '', fenced(cutOutput(instance.stdout, 'end')), '');
   }
   if (sections.length === 0) sections.push('No output.');
+  if (instance.outputTruncated) sections.push(`_${OUTPUT_CUT_BY_SSM}_`, '');
   const duration = instance.durationMs !== undefined ? `, ${formatDuration(instance.durationMs)}` : '';
   return [
     '<details>',
@@ -84,6 +87,7 @@ function instanceDetails(stepName: string, instance: InstanceReport): string {
 }
 
 export function runSummaryMarkdown(report: RunReport): string {
+  const detail = { skipReason: skipReason(report), distribution: false };
   const lines: string[] = [
     `## ${headline(report)}`,
     '',
@@ -101,7 +105,7 @@ export function runSummaryMarkdown(report: RunReport): string {
       (step) =>
         `| ${step.index} | ${cell(step.name)} | ${STEP_ICON[step.status]} ${STEP_STATUS_LABEL[step.status]} | ${
           step.status === 'skipped' ? '–' : formatDuration(step.durationMs)
-        } | ${cell(step.status === 'skipped' ? '–' : stepTargets(step))} | ${cell(stepDetail(step))} |`,
+        } | ${cell(step.status === 'skipped' ? '–' : stepTargets(step))} | ${cell(stepDetail(step, detail))} |`,
     ),
     '',
   ];

@@ -59,7 +59,12 @@ describe('examples/purge-cache.yml', () => {
     expect(steps[0]!.uses).toMatch(/^actions\/checkout@/);
     expect(steps[1]).toEqual({
       uses: './',
-      with: { site: '${{ inputs.site }}', requester: '${{ inputs.requester }}' },
+      with: {
+        site: '${{ inputs.site }}',
+        requester: '${{ inputs.requester }}',
+        'role-to-assume': '${{ vars.CACHE_PURGE_ROLE_ARN }}',
+        'slack-webhook-url': '${{ secrets.SLACK_WEBHOOK_URL }}',
+      },
     });
     for (const step of steps) expect(step.run ?? '').not.toContain('${{');
     expect(workflowText).toContain('uses: OWNER/cache-purge-action@v1');

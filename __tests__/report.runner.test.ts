@@ -199,7 +199,7 @@ describe('a successful portal purge, where users look', () => {
 
     // log
     expect(run.stdout).toContain(
-      'Purging portal: 3 step(s) in order, requested by @U2CERLKJA (Slack command).',
+      'Purging portal: 3 step(s) in order, requested by @U2CERLKJA, trigger: Slack command.',
     );
     expect(run.stdout).toContain(
       `  ✓ ${PORTAL[1]}: Success in 0.1 s — 1,234 files, 12 MiB removed (find-delete)`,

@@ -906,7 +906,7 @@ async function executePlan(plan, context, settings, deps) {
     const ssmClients = new Map();
     let cloudfront;
     try {
-        runner.info(`Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${(0,report_view/* plainRequester */.bs)(context.requester)} (${(0,report_view/* describeTrigger */.gb)(context.trigger, context.eventName)}).`);
+        runner.info(`Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${(0,report_view/* plainRequester */.bs)(context.requester)}, trigger: ${(0,report_view/* describeTrigger */.gb)(context.trigger, context.eventName)}.`);
         let credentials;
         try {
             credentials = await resolveCredentials(settings, {

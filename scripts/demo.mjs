@@ -1,95 +1,42 @@
-// `npm run demo`: runs the bundled action (dist/index.js) the way the GitHub runner does, on the
-// example sites file, end to end against the local AWS protocol double (__tests__/helpers/aws-double.ts:
-// SSM, CloudFront, STS and the GitHub OIDC endpoint on 127.0.0.1 — no AWS account). Shows what a user
-// would see: the live log, the outputs and the job summary. Exits non-zero if anything did not work.
+// `npm run demo`: the whole chain on this machine, with no accounts. Local stand-ins play AWS (SSM,
+// CloudFront, STS and the GitHub OIDC endpoint: __tests__/helpers/aws-double.ts), Slack's incoming
+// webhook (slack-sink.ts) and GitHub's REST API (github-double.ts); the relay is the real bundle
+// (node dist/relay/server.js) and the action is the real bundle (node dist/index.js), started the way
+// the GitHub runner starts it, with the `with:` of the example workflows.
+//
+//   1. Slack → relay: a signed `/clear-cache portal`; the relay verifies it and answers Slack.
+//   2. relay → GitHub: the workflow_dispatch of examples/purge-cache.yml.
+//   3. GitHub → the action: that workflow's step runs, purges against the AWS double, reports to Slack.
+//   4. Then a deploy-triggered purge of `main` (examples/deploy.yml's purge job).
+//
+// Each hop is printed as a user would read it. Exits 0 only if every hop worked.
 
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { startAwsDouble } from '../__tests__/helpers/aws-double.ts';
+import { startSlackSink } from '../__tests__/helpers/slack-sink.ts';
+import { startGitHubDouble } from '../__tests__/helpers/github-double.ts';
+import { startRelay } from '../__tests__/helpers/relay-server.ts';
+import { ANSI_STYLES, PLAIN_STYLES, renderSlackMessage } from '../src/core/slack-render-text.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
-const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
+const tty = process.stdout.isTTY;
+const bold = (s) => (tty ? `\x1b[1m${s}\x1b[0m` : s);
+const dim = (s) => (tty ? `\x1b[2m${s}\x1b[0m` : s);
+const indent = (text, by = '    ') => text.replace(/^/gm, by);
 
-/** Shows runner commands the way the run page does: groups as headings, annotations as labels. */
-function renderLog(stdout) {
-  return stdout
-    .split('\n')
-    .filter(
-      (line) =>
-        line !== '' &&
-        !line.startsWith('::endgroup::') &&
-        !line.startsWith('::add-mask::') &&
-        !line.startsWith('::debug::'),
-    )
-    .map((line) => {
-      const command = /^::(group|error|warning|notice)(?: [^:]*)?::(.*)$/.exec(line);
-      if (!command) return `    ${line}`;
-      const text = command[2].replace(/%0A/g, '\n    ').replace(/%0D/g, '').replace(/%25/g, '%');
-      if (command[1] === 'group') return `  ▼ ${text}`;
-      return `  ${command[1].toUpperCase()}: ${text}`;
-    })
-    .join('\n');
-}
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/cache-purge';
+const SLACK_USER = 'U2CERLKJA';
 
-function parseOutputs(text) {
-  const outputs = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(ghadelimiter_[0-9a-f-]+)$/.exec(lines[i]);
-    if (!m) continue;
-    const value = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
-    outputs[m[1]] = value.join('\n');
-  }
-  return outputs;
-}
-
-async function runLikeTheRunner(workspace, inputs, extraEnv) {
-  const output = join(workspace, '.output');
-  const summary = join(workspace, '.summary');
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
-  const env = {
-    PATH: process.env.PATH,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: summary,
-    ...extraEnv,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const child = spawn(process.execPath, [join(root, 'dist/index.js')], { cwd: workspace, env });
-  let stdout = '';
-  let stderr = '';
-  let pending = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop();
-    const shown = renderLog(lines.join('\n'));
-    if (shown) console.log(shown);
-  });
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const code = await new Promise((resolve) => child.on('close', resolve));
-  if (pending) console.log(renderLog(pending));
-  return {
-    code,
-    stdout,
-    stderr,
-    outputs: parseOutputs(readFileSync(output, 'utf8')),
-    summary: readFileSync(summary, 'utf8'),
-  };
-}
-
+// ── what the AWS double's instances answer ──────────────────────────────────────────────────────────
 const result = (files, bytes, method) =>
   `CACHE_PURGE_RESULT ${JSON.stringify({ files, bytes, method, durationMs: 40 + (files % 200) })}`;
 const MAIN_INSTANCES = ['i-0a1b2c3d4e5f60001', 'i-0a1b2c3d4e5f60002', 'i-0a1b2c3d4e5f60003'];
-const script = {
+const awsScript = {
   tags: { 'Site=main': MAIN_INSTANCES },
   documents: {
     'CachePurge-W3TotalCache': {
@@ -114,76 +61,224 @@ const script = {
   cloudfront: { completeAfterMs: 1_500 },
 };
 
+// ── the runner's side ───────────────────────────────────────────────────────────────────────────────
+
+/** Shows runner commands the way the run page does: groups as headings, annotations as labels. */
+function renderLog(stdout) {
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '' && !/^::(endgroup|add-mask|debug)::/.test(line))
+    .map((line) => {
+      const command = /^::(group|error|warning|notice)(?: [^:]*)?::(.*)$/.exec(line);
+      if (!command) return `    ${line}`;
+      const text = command[2].replace(/%0A/g, '\n    ').replace(/%0D/g, '').replace(/%25/g, '%');
+      return command[1] === 'group' ? `  ▼ ${text}` : `  ${command[1].toUpperCase()}: ${text}`;
+    })
+    .join('\n');
+}
+
+function parseOutputs(text) {
+  const outputs = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<]+)<<(ghadelimiter_[0-9a-f-]+)$/.exec(lines[i]);
+    if (!m) continue;
+    const value = [];
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
+    outputs[m[1]] = value.join('\n');
+  }
+  return outputs;
+}
+
+/** The action step of an example workflow: its `with:`, expressions resolved as GitHub would. */
+function actionStep(workflowFile, jobName, context) {
+  const workflow = parse(readFileSync(join(root, workflowFile), 'utf8'));
+  const step = workflow.jobs[jobName].steps.find((s) => s.with && 'site' in s.with);
+  const resolve = (value) =>
+    String(value).replace(/\$\{\{\s*(inputs|vars|secrets)\.([\w-]+)\s*\}\}/g, (_, scope, name) => {
+      const found = context[scope]?.[name];
+      if (found === undefined)
+        throw new Error(`${workflowFile}: \${{ ${scope}.${name} }} has no value in the demo`);
+      return found;
+    });
+  return Object.fromEntries(Object.entries(step.with).map(([name, value]) => [name, resolve(value)]));
+}
+
+/** Runs dist/index.js the way the runner does; streams the rendered log. */
+async function runAction(workspace, inputs, env) {
+  const output = join(workspace, '.output');
+  const summary = join(workspace, '.summary');
+  writeFileSync(output, '');
+  writeFileSync(summary, '');
+  const childEnv = {
+    PATH: process.env.PATH,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'acme/website',
+    GITHUB_RUN_ATTEMPT: '1',
+    ...env,
+  };
+  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.toUpperCase()}`] = value;
+  const child = spawn(process.execPath, [join(root, 'dist/index.js')], { cwd: workspace, env: childEnv });
+  let stdout = '';
+  let stderr = '';
+  let pending = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop();
+    const shown = renderLog(lines.join('\n'));
+    if (shown) console.log(shown);
+  });
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const code = await new Promise((done) => child.on('close', done));
+  if (pending) console.log(renderLog(pending));
+  if (stderr) console.log(indent(stderr));
+  return {
+    code,
+    stdout,
+    outputs: parseOutputs(readFileSync(output, 'utf8')),
+    summary: readFileSync(summary, 'utf8'),
+  };
+}
+
+// ── the chain ───────────────────────────────────────────────────────────────────────────────────────
+
+const checks = [];
+const check = (ok, what) => {
+  checks.push({ ok, what });
+  console.log(`  ${ok ? '✔' : '✘'} ${what}`);
+};
+
 const workspace = mkdtempSync(join(tmpdir(), 'cache-purge-demo-'));
-const double = await startAwsDouble(script);
-let failures = 0;
-try {
-  mkdirSync(join(workspace, '.github'));
-  copyFileSync(join(root, 'examples/cache-purge.yml'), join(workspace, '.github/cache-purge.yml'));
-  console.log(
-    bold('cache-purge-action demo: both example sites purged end to end (examples/cache-purge.yml)'),
+mkdirSync(join(workspace, '.github'));
+copyFileSync(join(root, 'examples/cache-purge.yml'), join(workspace, '.github/cache-purge.yml'));
+const purgeWorkflow = parse(readFileSync(join(root, 'examples/purge-cache.yml'), 'utf8'));
+
+const aws = await startAwsDouble(awsScript);
+const slack = await startSlackSink();
+const github = await startGitHubDouble({
+  repository: 'acme/website',
+  workflows: { 'purge-cache.yml': { id: 1, inputs: purgeWorkflow.on.workflow_dispatch.inputs } },
+});
+const relay = await startRelay({ ...github.env('app'), SITES: 'portal,main' });
+const secrets = { SLACK_WEBHOOK_URL: slack.webhookUrl };
+const vars = { CACHE_PURGE_ROLE_ARN: ROLE_ARN };
+
+/** One purge as GitHub would run it, then what Slack shows. */
+async function purge(title, inputs, env) {
+  aws.reset(awsScript);
+  const before = slack.requests.length;
+  console.log(bold(`\n  ${title}`));
+  console.log(dim(`  with: ${JSON.stringify({ ...inputs, 'slack-webhook-url': '***' })}`));
+  const run = await runAction(workspace, inputs, { ...aws.env(), ...env });
+  console.log(bold('\n  Job summary'));
+  console.log(indent(run.summary.trim()));
+  const issued = aws.issuedCredentials.at(-1);
+  const calls = aws.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront');
+  const messages = slack.requests.slice(before);
+  console.log(bold('\n  Slack: the result message, as the channel shows it'));
+  for (const message of messages) {
+    console.log(
+      indent(renderSlackMessage(message.body, { styles: tty ? ANSI_STYLES : PLAIN_STYLES, width: 96 })),
+    );
+  }
+  console.log('');
+  check(
+    run.code === 0 && run.outputs.status === 'success',
+    `the action exited ${run.code} with status ${run.outputs.status}`,
   );
+  check(
+    Boolean(issued) && calls.length > 0 && calls.every((c) => c.accessKeyId === issued.accessKeyId),
+    `all ${calls.length} SSM/CloudFront calls were signed with the role assumed through OIDC (${issued?.accessKeyId ?? 'none'})`,
+  );
+  check(
+    messages.length === 1 && messages[0].body?.blocks?.[0]?.text?.text === `✅ ${inputs.site} purged`,
+    `Slack received exactly one message: "${messages[0]?.body?.blocks?.[0]?.text?.text ?? 'none'}"`,
+  );
+  return run;
+}
+
+try {
+  console.log(bold('cache-purge-action demo: the whole chain, on this machine, with no accounts'));
   console.log(
     dim(
-      `Each run is \`node dist/index.js\` started the way the GitHub runner starts it, with no AWS keys:\n` +
-        `credentials come from the GitHub OIDC token and STS, all served by the local AWS double at ${double.url}.\n`,
+      `  AWS double ${aws.url} · Slack sink ${slack.origin} · GitHub API double ${github.url} · relay ${relay.url}\n` +
+        '  The relay and the action are the committed bundles (dist/relay/server.js, dist/index.js).',
     ),
   );
-  const runs = [
+
+  // 1. Slack → relay
+  console.log(bold(`\n━━ 1. In Slack, <@${SLACK_USER}> types: /clear-cache portal`));
+  const ack = await relay.command({ text: 'portal', user_id: SLACK_USER, user_name: 'dana' });
+  console.log(`  relay answered HTTP ${ack.status} in ${ack.ms.toFixed(0)} ms (Slack allows 3,000 ms):`);
+  console.log(indent(`[${ack.json?.response_type}] ${ack.json?.text}`));
+  check(
+    ack.status === 200 && ack.json?.response_type === 'in_channel',
+    'the relay verified the signature and acknowledged in the channel',
+  );
+
+  // 2. relay → GitHub
+  const dispatch = github.dispatches.at(-1);
+  console.log(bold('\n━━ 2. The relay asked GitHub to run the purge workflow'));
+  console.log(
+    `  POST /repos/${dispatch?.owner}/${dispatch?.repo}/actions/workflows/${dispatch?.workflow}/dispatches` +
+      ` (GitHub App installation token)\n  ${JSON.stringify({ ref: dispatch?.ref, inputs: dispatch?.inputs })}`,
+  );
+  check(
+    github.dispatches.length === 1 &&
+      dispatch.inputs.site === 'portal' &&
+      dispatch.inputs.requester === `<@${SLACK_USER}>`,
+    `GitHub received one workflow_dispatch (run ${dispatch?.runId}) for portal, requested by <@${SLACK_USER}>`,
+  );
+
+  // 3. GitHub runs examples/purge-cache.yml
+  console.log(
+    bold(`\n━━ 3. GitHub runs examples/purge-cache.yml (run ${dispatch?.runId}): the action purges portal`),
+  );
+  await purge(
+    'Live log of the purge job',
+    actionStep('examples/purge-cache.yml', 'purge', { inputs: dispatch?.inputs ?? {}, vars, secrets }),
     {
-      site: 'portal',
-      'role-to-assume': 'arn:aws:iam::123456789012:role/cache-purge',
-      requester: '<@U2CERLKJA>',
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      GITHUB_RUN_ID: String(dispatch?.runId ?? 1),
+      GITHUB_ACTOR: 'cache-purge-relay[bot]',
     },
-    {
-      site: 'main',
-      'role-to-assume': 'arn:aws:iam::123456789012:role/cache-purge',
-      'wait-for-invalidation': 'true',
-    },
-  ];
-  for (const [i, inputs] of runs.entries()) {
-    double.reset(script);
-    console.log(bold(`━━ uses: ./  with: ${JSON.stringify(inputs)}`));
-    console.log(bold('\n  Live log'));
-    const run = await runLikeTheRunner(workspace, inputs, {
-      ...double.env(),
-      GITHUB_RUN_ID: String(9000 + i),
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_ACTOR: 'octocat',
-      GITHUB_EVENT_NAME: inputs.requester ? 'workflow_dispatch' : 'push',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_REPOSITORY: 'acme/wordpress-sites',
-    });
-    if (run.stderr) console.log(run.stderr);
-    console.log(bold('\n  Outputs'));
-    for (const name of ['status', 'command-ids', 'invalidation-ids'])
-      console.log(`    ${name} = ${run.outputs[name]}`);
-    console.log(`    report = ${(run.outputs.report ?? '').slice(0, 100)}…`);
-    console.log(bold('\n  Job summary'));
-    console.log(
-      run.summary.trim()
-        ? run.summary.trim().replace(/^/gm, '    ')
-        : dim('    (empty: the run summary comes with the reporting work, not in this build)'),
-    );
-    const issued = double.issuedCredentials.at(-1);
-    const aws = double.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront');
-    const signedByRole = issued && aws.length > 0 && aws.every((c) => c.accessKeyId === issued.accessKeyId);
-    console.log(bold('\n  What the AWS double saw'));
-    console.log(
-      `    ${double.calls.length} calls: ${double.calls.map((c) => c.operation).join(', ')}\n` +
-        `    every SSM/CloudFront call signed with the assumed-role key ${issued?.accessKeyId ?? '(none)'}: ${signedByRole ? 'yes' : 'NO'}`,
-    );
-    const ok = run.code === 0 && run.outputs.status === 'success' && signedByRole;
-    console.log(`\n  ${ok ? '✔' : '✘'} exit code ${run.code}, status ${run.outputs.status}\n`);
-    if (!ok) failures++;
-  }
+  );
+
+  // 4. A deploy of main
+  console.log(bold('\n━━ 4. A push to main deploys the main site; its purge job runs after the deploy job'));
+  const deployInputs = {
+    ...actionStep('examples/deploy.yml', 'purge-cache', { vars, secrets }),
+    site: 'main',
+  };
+  await purge('Live log of the purge-cache job (examples/deploy.yml, with site: main)', deployInputs, {
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_SHA: '3f2a9c1d0b8e7f6a5c4d3e2f1a0b9c8d7e6f5a4b',
+    GITHUB_REF_NAME: 'main',
+  });
 } finally {
-  await double.close();
+  await relay.stop();
+  await Promise.all([aws.close(), slack.close(), github.close()]);
   rmSync(workspace, { recursive: true, force: true });
 }
-if (failures > 0) {
-  console.error(`demo failed: ${failures} run(s) did not work`);
+
+const failed = checks.filter((c) => !c.ok);
+if (failed.length > 0) {
+  console.error(
+    `\ndemo FAILED: ${failed.length} of ${checks.length} checks did not hold:\n${failed.map((c) => `  ✘ ${c.what}`).join('\n')}`,
+  );
   process.exitCode = 1;
 } else {
-  console.log('demo worked: both sites purged in order, every instance checked, CloudFront invalidated.');
+  console.log(
+    bold(
+      `\ndemo worked: all ${checks.length} checks held — Slack → relay → GitHub → SSM/CloudFront → Slack.`,
+    ),
+  );
 }

@@ -100,7 +100,7 @@ export async function executePlan(
   let cloudfront: CloudFrontClient | undefined;
   try {
     runner.info(
-      `Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${plainRequester(context.requester)} (${describeTrigger(context.trigger, context.eventName)}).`,
+      `Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${plainRequester(context.requester)}, trigger: ${describeTrigger(context.trigger, context.eventName)}.`,
     );
     let credentials: AwsCredentialIdentity | undefined;
     try {

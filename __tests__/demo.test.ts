@@ -1,0 +1,30 @@
+// `npm run demo` is the README's first command: run it as a user would (plain Node 24, no accounts) and
+// hold it to its promise — every hop of the chain shown, exit 0 only when every check held.
+
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './helpers/run-action.js';
+
+describe('npm run demo (scripts/demo.mjs)', () => {
+  it('runs the whole chain — Slack → relay → GitHub → SSM/CloudFront → Slack — and exits 0', () => {
+    const demo = spawnSync(process.execPath, [join(repoRoot, 'scripts/demo.mjs')], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(demo.stderr, demo.stdout).toBe('');
+    expect(demo.status, demo.stdout).toBe(0);
+    const out = demo.stdout;
+    expect(out).toContain('━━ 1. In Slack, <@U2CERLKJA> types: /clear-cache portal');
+    expect(out).toMatch(/relay answered HTTP 200 in \d+ ms/);
+    expect(out).toContain('[in_channel] Cache purge of *portal* requested by <@U2CERLKJA>');
+    expect(out).toContain('{"ref":"main","inputs":{"site":"portal","requester":"<@U2CERLKJA>"}}');
+    expect(out).toContain('▼ 2. FastCGI cache');
+    expect(out).toContain('│ ✅ portal purged');
+    expect(out).toContain('│ ✅ main purged');
+    expect(out).not.toContain('✘');
+    expect(out).toMatch(/demo worked: all 8 checks held/);
+  });
+});

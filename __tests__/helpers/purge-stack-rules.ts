@@ -12,17 +12,12 @@ import {
   type Template,
 } from './cloudformation.js';
 
-export const DOCUMENT_NAMES = [
-  'CachePurge-W3TotalCache',
-  'CachePurge-WPRocket',
-  'CachePurge-FastCGI',
-] as const;
-export const RELAY_SECRET_KEYS = [
-  'SLACK_SIGNING_SECRET',
-  'SLACK_SIGNING_SECRET_PREVIOUS',
-  'GITHUB_TOKEN',
-  'GITHUB_APP_PRIVATE_KEY',
-] as const;
+// One list each, owned where it is defined: the documents by the document runner, the secret's keys by
+// the relay's secrets loader.
+export { DOCUMENT_NAMES } from './ssm-document-runner.js';
+export { RELAY_SECRET_KEYS } from '../../src/relay/secrets.js';
+import { DOCUMENT_NAMES } from './ssm-document-runner.js';
+import { RELAY_SECRET_KEYS } from '../../src/relay/secrets.js';
 const OIDC_HOST = 'token.actions.githubusercontent.com';
 const FOLLOW_ACTIONS = [
   'ssm:ListCommands',

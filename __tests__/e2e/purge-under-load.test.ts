@@ -65,14 +65,9 @@ describe('CachePurge-FastCGI under load', () => {
     const requests = Number(/(\d+) requests in/.exec(wrkOut)?.[1]);
     expect(requests, wrkOut).toBeGreaterThan(1_000);
     expect(wrkOut).not.toMatch(/Non-2xx or 3xx responses/);
-    // wrk may count a read error for a connection it was itself tearing down at the end of its run
-    // (seen 0–1 times in ~250k requests here); connect, write and timeout errors are failures.
-    const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(wrkOut);
-    if (socket) {
-      const [, connect, read, write, timeout] = socket.map(Number);
-      expect({ connect, write, timeout }, wrkOut).toEqual({ connect: 0, write: 0, timeout: 0 });
-      expect(read, wrkOut).toBeLessThanOrEqual(2);
-    }
+    // No socket errors either: a dropped connection is worse than a 5xx. (Deleting nginx's level
+    // directories mid-load used to cost a response now and then; the document keeps them.)
+    expect(wrkOut).not.toMatch(/Socket errors/);
 
     for (let i = 1; i <= URLS; i++) expect((await stack.get(`/p/${i}`)).status).toBe(200);
     const log = readFileSync(stack.accessLog, 'utf8').trim().split('\n');

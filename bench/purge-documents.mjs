@@ -86,7 +86,11 @@ export function purgeDocuments({ files = Number(process.env.PURGE_BENCH_FILES ??
     ]) {
       const dropped = dropCaches();
       const run = timed(script, { ...env, ...extraEnv });
-      const left = existsSync(trees[name]) ? readdirSync(trees[name], { recursive: true }).length : -1;
+      // success: no cache file left (CachePurge-FastCGI keeps nginx's level directories on purpose)
+      const left = existsSync(trees[name])
+        ? readdirSync(trees[name], { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory())
+            .length
+        : -1;
       const succeeded = run.status === 0 && left === 0;
       const result = /CACHE_PURGE_RESULT (\{.*\})/.exec(run.stdout ?? '')?.[1];
       results[name] = { ms: run.ms, succeeded, run };
@@ -94,7 +98,7 @@ export function purgeDocuments({ files = Number(process.env.PURGE_BENCH_FILES ??
         label,
         files.toLocaleString('en-US'),
         (run.ms / 1000).toFixed(1),
-        succeeded ? 'yes' : `NO (exit ${run.status}, ${left} entries left)`,
+        succeeded ? 'yes' : `NO (exit ${run.status}, ${left} files left)`,
         name === 'ours' && result ? JSON.parse(result).files.toLocaleString('en-US') : '',
         dropped ? 'dropped' : 'warm',
       ]);

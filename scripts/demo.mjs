@@ -21,6 +21,7 @@ import { startAwsDouble } from '../__tests__/helpers/aws-double.ts';
 import { startSlackSink } from '../__tests__/helpers/slack-sink.ts';
 import { startGitHubDouble } from '../__tests__/helpers/github-double.ts';
 import { startRelay } from '../__tests__/helpers/relay-server.ts';
+import { parseOutputFile } from '../__tests__/helpers/run-action.ts';
 import { ANSI_STYLES, PLAIN_STYLES, renderSlackMessage } from '../src/core/slack-render-text.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -77,19 +78,6 @@ function renderLog(stdout) {
     .join('\n');
 }
 
-function parseOutputs(text) {
-  const outputs = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(ghadelimiter_[0-9a-f-]+)$/.exec(lines[i]);
-    if (!m) continue;
-    const value = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
-    outputs[m[1]] = value.join('\n');
-  }
-  return outputs;
-}
-
 /** The action step of an example workflow: its `with:`, expressions resolved as GitHub would. */
 function actionStep(workflowFile, jobName, context) {
   const workflow = parse(readFileSync(join(root, workflowFile), 'utf8'));
@@ -141,7 +129,7 @@ async function runAction(workspace, inputs, env) {
   return {
     code,
     stdout,
-    outputs: parseOutputs(readFileSync(output, 'utf8')),
+    outputs: parseOutputFile(readFileSync(output, 'utf8')),
     summary: readFileSync(summary, 'utf8'),
   };
 }

@@ -294,7 +294,7 @@ function invalidations(report) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8876);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8167);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -304,7 +304,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8876:
+/***/ 8167:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11338,12 +11338,27 @@ function dryRunMessage(plan, context) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/report-outputs.ts
+// The action's outputs derived from a RunReport: status, report (JSON), command-ids and
+// invalidation-ids (JSON arrays, in step order). Pure.
+function reportOutputs(report) {
+    const commandIds = report.steps.flatMap((s) => (s.kind === 'ssm' && s.commandId ? [s.commandId] : []));
+    const invalidationIds = report.steps.flatMap((s) => s.kind === 'cloudfront' && s.invalidationId ? [s.invalidationId] : []);
+    return {
+        status: report.status,
+        report: JSON.stringify(report),
+        'command-ids': JSON.stringify(commandIds),
+        'invalidation-ids': JSON.stringify(invalidationIds),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/action/publish.ts
-// Publishes what happened where users look, once a run (or a dry run) is over: the `duration-ms`
-// output, the annotations, the job summary and the Slack message — in that order, local and fast
+// Publishes what happened where users look, once a run (or a dry run) is over: the outputs (status,
+// report, command-ids, invalidation-ids, duration-ms), the annotations, the job summary and the Slack message — in that order, local and fast
 // first, the network last. Every text is built by the pure views in src/core from a copy of the report
 // with every known secret (and secret-shaped text) redacted. Does not decide the exit code for the
 // run's own status; a Slack failure is a warning, or a failure when `fail-on-slack-error` is true.
+
 
 
 
@@ -11378,11 +11393,13 @@ async function postToSlack(payload, options, redact) {
         });
     }
 }
-/** After a real run: duration-ms, annotations, job summary, Slack. */
+/** After a real run: the outputs, annotations, job summary, Slack. */
 async function publishRunReport(report, options) {
     const redact = redactorFor(options);
     const safe = redactDeep(report, redact);
     const { runner } = options;
+    for (const [name, value] of Object.entries(reportOutputs(safe)))
+        runner.setOutput(name, value);
     runner.setOutput('duration-ms', String(Math.round(report.durationMs)));
     for (const annotation of runAnnotations(safe)) {
         const title = { title: redact(annotation.title) };
@@ -11509,14 +11526,13 @@ function parseExecutionInputs(raw, site, env) {
 
 
 
-
 /** A cancelled run must post before the runner's SIGTERM → SIGKILL grace runs out. */
 const CANCELLED_SLACK_BUDGET_MS = 5_000;
 async function run(dependencies = {}) {
     const baseRunner = dependencies.runner ?? actionsRunner();
     const env = dependencies.env ?? process.env;
     const started = Date.now();
-    // Every value the run masks (OIDC token, assumed-role keys) is also kept out of outputs and reports.
+    // Every value the run masks (OIDC token, assumed-role keys) is also redacted from outputs and reports.
     const secrets = [];
     const runner = {
         ...baseRunner,
@@ -11551,16 +11567,8 @@ async function run(dependencies = {}) {
         // A real run: inputs checked before any AWS call.
         const settings = parseExecutionInputs(readExecutionInputs(runner), plan.site, env);
         const context = buildRunContext(env, plan.site, settings.requester);
-        const { executePlan, reportOutputs } = await Promise.all(/* import() */[__nccwpck_require__.e(798), __nccwpck_require__.e(482)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7482));
+        const { executePlan } = await Promise.all(/* import() */[__nccwpck_require__.e(798), __nccwpck_require__.e(835)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6835));
         const report = await executePlan(plan, context, settings, { runner, env });
-        const redact = redactor([
-            ...secrets,
-            ...secretsFromEnvironment(env),
-            ...(slack.webhookUrl ? [slack.webhookUrl] : []),
-        ]);
-        for (const [name, value] of Object.entries(reportOutputs(redactDeep(report, redact)))) {
-            runner.setOutput(name, value);
-        }
         runner.info(`Cache purge of ${plan.site}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s.`);
         await publishRunReport(report, {
             runner,

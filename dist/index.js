@@ -294,7 +294,7 @@ function invalidations(report) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8167);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5524);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -304,7 +304,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8167:
+/***/ 5524:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11105,6 +11105,14 @@ function dryRunSummaryMarkdown(plan, context) {
     ].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/core/mrkdwn.ts
+// Slack mrkdwn escaping, shared by the action's result message and the relay's replies: the three
+// characters Slack treats as control characters. Pure.
+/** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
+function escapeMrkdwn(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 ;// CONCATENATED MODULE: ./src/core/slack-message.ts
 // The Slack result message: a run report (or, for a dry run, the plan) → an incoming-webhook payload
 // `{text, blocks}`. Built as objects (serialised by the webhook client), never as JSON templates.
@@ -11112,6 +11120,7 @@ function dryRunSummaryMarkdown(plan, context) {
 // ≤ 10 of ≤ 2,000, ≤ 50 blocks, no empty text; long output is cut with a note, never dropped silently.
 // The link to the run is a mrkdwn link, not a URL button: a button in a message from an app without
 // an interactivity URL shows Slack's warning icon when clicked. Pure.
+
 
 
 
@@ -11130,10 +11139,7 @@ const slack_message_SHOWN_FAILED_INSTANCES = 5;
 const OUTPUT_LINES = 5;
 const OUTPUT_LINE_MAX = 200;
 // ── mrkdwn ───────────────────────────────────────────────────────────────────────────────────────
-/** Slack's three control characters; everything user-supplied goes through this. */
-function escapeMrkdwn(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+
 /** Inline code that cannot be closed early by a backtick in the text. */
 const code = (text) => `\`${escapeMrkdwn(text.replace(/`/g, "'"))}\``;
 /** Bold that cannot be broken by an asterisk in the text. */

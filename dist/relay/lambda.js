@@ -30069,10 +30069,19 @@ function verifySlackSignature(headers, rawBody, secrets, nowMs) {
     return matched ? { ok: true } : { ok: false, reason: 'bad_signature' };
 }
 
+;// CONCATENATED MODULE: ./src/core/mrkdwn.ts
+// Slack mrkdwn escaping, shared by the action's result message and the relay's replies: the three
+// characters Slack treats as control characters. Pure.
+/** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
+function escapeMrkdwn(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 ;// CONCATENATED MODULE: ./src/relay/core.ts
 // The relay's functional core: an HTTP request from Slack → verify the signature → parse → authorise →
 // decide (answer now, or dispatch a site), and a dispatch result → Slack's answer. Replies are data
 // (status, headers, body) and every decision carries its log fields; no I/O, the clock is a parameter.
+
 
 
 
@@ -30092,10 +30101,6 @@ function slackReply(responseType, text) {
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body: JSON.stringify({ response_type: responseType, text }),
     };
-}
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-function escapeMrkdwn(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 const siteList = (sites) => sites.map((site) => `\`${site}\``).join(', ');
 function usageText(command, sites) {

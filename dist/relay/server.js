@@ -226,7 +226,7 @@ function actionsPageUrl(config) {
 
 /***/ }),
 
-/***/ 221:
+/***/ 405:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -238,7 +238,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Qx: () => (/* binding */ replyForDispatch)
 });
 
-// UNUSED EXPORTS: escapeMrkdwn, retryAfterSeconds, slackReply, usageText
+// UNUSED EXPORTS: retryAfterSeconds, slackReply, usageText
 
 // EXTERNAL MODULE: ./src/relay/config.ts
 var relay_config = __nccwpck_require__(171);
@@ -381,10 +381,19 @@ function verifySlackSignature(headers, rawBody, secrets, nowMs) {
     return matched ? { ok: true } : { ok: false, reason: 'bad_signature' };
 }
 
+;// CONCATENATED MODULE: ./src/core/mrkdwn.ts
+// Slack mrkdwn escaping, shared by the action's result message and the relay's replies: the three
+// characters Slack treats as control characters. Pure.
+/** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
+function escapeMrkdwn(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 ;// CONCATENATED MODULE: ./src/relay/core.ts
 // The relay's functional core: an HTTP request from Slack → verify the signature → parse → authorise →
 // decide (answer now, or dispatch a site), and a dispatch result → Slack's answer. Replies are data
 // (status, headers, body) and every decision carries its log fields; no I/O, the clock is a parameter.
+
 
 
 
@@ -404,10 +413,6 @@ function slackReply(responseType, text) {
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body: JSON.stringify({ response_type: responseType, text }),
     };
-}
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-function escapeMrkdwn(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 const siteList = (sites) => sites.map((site) => `\`${site}\``).join(', ');
 function usageText(command, sites) {
@@ -4877,8 +4882,8 @@ function createAppAuth(options) {
 /* v8 ignore start - due to skipped tests, see https://github.com/octokit/auth-app.js/pull/580 -- @preserve */
 /* v8 ignore end -- @preserve */
 
-// EXTERNAL MODULE: ./src/relay/core.ts + 2 modules
-var core = __nccwpck_require__(221);
+// EXTERNAL MODULE: ./src/relay/core.ts + 3 modules
+var core = __nccwpck_require__(405);
 ;// CONCATENATED MODULE: ./src/relay/dispatch.ts
 // The contract between the relay core and whatever starts the workflow (the Octokit adapter in
 // github.ts): what to dispatch, the exact request body, and the three ways it can end. Pure.
@@ -5033,8 +5038,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-// EXTERNAL MODULE: ./src/relay/core.ts + 2 modules
-var core = __nccwpck_require__(221);
+// EXTERNAL MODULE: ./src/relay/core.ts + 3 modules
+var core = __nccwpck_require__(405);
 // EXTERNAL MODULE: ./src/relay/relay.ts
 var relay_relay = __nccwpck_require__(844);
 ;// CONCATENATED MODULE: ./src/relay/http-server.ts
@@ -5139,7 +5144,7 @@ function startRelayServer(options) {
 /* harmony export */   IF: () => (/* binding */ writeLogLine)
 /* harmony export */ });
 /* unused harmony export dispatchWithDeadline */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(221);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(405);
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
 // dispatch under a hard deadline (aborted, never retried after it), maps the result to Slack's
 // answer and writes one structured JSON log line per request. The dispatcher, clock, deadline and log

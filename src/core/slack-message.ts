@@ -5,6 +5,7 @@
 // The link to the run is a mrkdwn link, not a URL button: a button in a message from an app without
 // an interactivity URL shows Slack's warning icon when clicked. Pure.
 
+import { escapeMrkdwn } from './mrkdwn.js';
 import type { Plan } from './plan.js';
 import type { RunContext, RunReport, SsmStepReport, StepReport } from './report.js';
 import { describeStep } from './plan-view.js';
@@ -67,10 +68,7 @@ const OUTPUT_LINE_MAX = 200;
 
 // ── mrkdwn ───────────────────────────────────────────────────────────────────────────────────────
 
-/** Slack's three control characters; everything user-supplied goes through this. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeMrkdwn };
 
 /** Inline code that cannot be closed early by a backtick in the text. */
 const code = (text: string) => `\`${escapeMrkdwn(text.replace(/`/g, "'"))}\``;

@@ -6,6 +6,7 @@ import { actionsPageUrl, type RelayConfig } from './config.js';
 import { authorise, interpretText, parseSlashCommand, type SlashCommand } from './command.js';
 import type { DispatchRequest, DispatchResult } from './dispatch.js';
 import { headerValue, verifySlackSignature, type Headers } from './signature.js';
+import { escapeMrkdwn } from '../core/mrkdwn.js';
 
 /** Slack slash-command bodies are well under 4 KiB; anything far bigger is not from Slack. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -63,11 +64,6 @@ export function slackReply(responseType: 'ephemeral' | 'in_channel', text: strin
     headers: { 'content-type': 'application/json; charset=utf-8' },
     body: JSON.stringify({ response_type: responseType, text }),
   };
-}
-
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 const siteList = (sites: readonly string[]) => sites.map((site) => `\`${site}\``).join(', ');

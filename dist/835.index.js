@@ -1,0 +1,984 @@
+export const id = 835;
+export const ids = [835];
+export const modules = {
+
+/***/ 6835:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  executePlan: () => (/* binding */ executePlan)
+});
+
+// UNUSED EXPORTS: cancelOnSignals
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
+var dist_cjs = __webpack_require__(4736);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
+var client_cloudfront_dist_cjs = __webpack_require__(3169);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __webpack_require__(4296);
+// EXTERNAL MODULE: ./src/core/report-view.ts
+var report_view = __webpack_require__(2175);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __webpack_require__(8500);
+;// CONCATENATED MODULE: ./src/action/clock.ts
+// Time as the executor sees it: a monotonic clock and an abortable sleep. Injected so polling and
+// retry tests run instantly on a fake clock.
+
+const systemClock = {
+    now: () => performance.now(),
+    sleep: async (ms, signal) => {
+        if (signal?.aborted || ms <= 0)
+            return;
+        await (0,promises_.setTimeout)(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
+    },
+    date: () => new Date(),
+};
+/** Full jitter: a random delay between 0 and the exponential backoff for this attempt. */
+function jitteredBackoffMs(attempt, baseMs, capMs, random) {
+    return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
+}
+/** The AWS error name of an SDK error (its `name`), or the error's message. */
+function awsErrorName(error) {
+    if (error && typeof error === 'object' && 'name' in error && typeof error.name === 'string')
+        return error.name;
+    return 'Error';
+}
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __webpack_require__(1695);
+;// CONCATENATED MODULE: ./src/action/credentials.ts
+// AWS credentials for a real run. With `role-to-assume`: the GitHub OIDC token (core.getIDToken,
+// imported lazily: it loads an HTTP client the dry run must not pay for), then STS
+// AssumeRoleWithWebIdentity with jittered backoff inside a bounded total time, never retrying
+// AccessDenied; every returned secret is masked. Without it: undefined, i.e. the SDK's default chain.
+
+
+
+/** STS failures worth another try; everything else (AccessDenied, InvalidIdentityToken, …) is final. */
+const TRANSIENT_STS = new Set([
+    'IDPCommunicationError',
+    'Throttling',
+    'ThrottlingException',
+    'ServiceUnavailable',
+    'InternalFailure',
+    'RequestTimeout',
+    'TimeoutError',
+    'ECONNRESET',
+    'ECONNREFUSED',
+]);
+class CancelledError extends Error {
+    constructor() {
+        super('cancelled');
+        this.name = 'CancelledError';
+    }
+}
+async function resolveCredentials(settings, deps) {
+    const roleArn = settings.roleToAssume;
+    if (!roleArn) {
+        deps.log('Credentials: the AWS SDK default chain (no role-to-assume given).');
+        return undefined;
+    }
+    if (!deps.env.ACTIONS_ID_TOKEN_REQUEST_URL || !deps.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new errors/* UserError */.y('No OIDC token available', `Input "role-to-assume" is set, but the runner offers no GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add \`permissions: id-token: write\` to the job (keep \`contents: read\` so checkout still works).`);
+    }
+    let token;
+    try {
+        const getIdToken = deps.getIdToken ?? (async (audience) => (await __webpack_require__.e(/* import() */ 421).then(__webpack_require__.bind(__webpack_require__, 6421))).getIDToken(audience));
+        token = await getIdToken(settings.audience);
+    }
+    catch (error) {
+        throw new errors/* UserError */.y('Could not get the GitHub OIDC token', `Requesting the OIDC token for audience "${settings.audience}" failed: ${errorMessage(error)}. Check that the job has \`permissions: id-token: write\`.`);
+    }
+    deps.setSecret(token);
+    const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: deps.region });
+    const random = deps.random ?? Math.random;
+    const budget = deps.stsRetryBudgetMs ?? 60_000;
+    const started = deps.clock.now();
+    try {
+        for (let attempt = 0;; attempt++) {
+            if (deps.signal.aborted)
+                throw new CancelledError();
+            try {
+                const out = await sts.send(new client_sts_dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
+                    RoleArn: roleArn,
+                    RoleSessionName: settings.roleSessionName,
+                    WebIdentityToken: token,
+                    DurationSeconds: settings.roleDurationSeconds,
+                }), { abortSignal: deps.signal });
+                const c = out.Credentials;
+                if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+                    throw new errors/* UserError */.y('Could not assume the role', `STS returned no credentials for ${roleArn}.`);
+                }
+                deps.setSecret(c.AccessKeyId);
+                deps.setSecret(c.SecretAccessKey);
+                deps.setSecret(c.SessionToken);
+                deps.log(`Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${settings.roleDurationSeconds} s).`);
+                return {
+                    accessKeyId: c.AccessKeyId,
+                    secretAccessKey: c.SecretAccessKey,
+                    sessionToken: c.SessionToken,
+                    ...(c.Expiration && { expiration: c.Expiration }),
+                };
+            }
+            catch (error) {
+                if (deps.signal.aborted)
+                    throw new CancelledError();
+                if (error instanceof errors/* UserError */.y)
+                    throw error;
+                const code = awsErrorName(error);
+                const cause = error.code;
+                const delay = jitteredBackoffMs(attempt, 1_000, 10_000, random);
+                const transient = TRANSIENT_STS.has(code) || (cause !== undefined && TRANSIENT_STS.has(cause));
+                if (transient && deps.clock.now() - started + delay < budget) {
+                    deps.log(`STS AssumeRoleWithWebIdentity: ${code}; retrying in ${(delay / 1000).toFixed(1)} s.`);
+                    await deps.clock.sleep(delay, deps.signal);
+                    continue;
+                }
+                throw stsError(code, errorMessage(error), roleArn, settings, deps.env, transient ? attempt + 1 : 1);
+            }
+        }
+    }
+    finally {
+        sts.destroy();
+    }
+}
+function stsError(code, message, roleArn, settings, env, attempts) {
+    const repo = env.GITHUB_REPOSITORY ?? 'OWNER/REPO';
+    const ref = env.GITHUB_REF ?? 'refs/heads/main';
+    if (code === 'AccessDenied' || code === 'AccessDeniedException') {
+        return new errors/* UserError */.y('Could not assume the role', `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "${settings.audience}", and "token.actions.githubusercontent.com:sub" must match this job (repo:${repo}:ref:${ref}, or repo:${repo}:environment:NAME when the job uses an environment).`);
+    }
+    if (code === 'InvalidIdentityToken' || code === 'ExpiredTokenException' || code === 'IDPRejectedClaim') {
+        return new errors/* UserError */.y('Could not assume the role', `STS rejected the GitHub OIDC token for ${roleArn}: ${code}: ${message}. Check that the account has an IAM OIDC identity provider for https://token.actions.githubusercontent.com with audience "${settings.audience}".`);
+    }
+    return new errors/* UserError */.y('Could not assume the role', `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${attempts} attempt(s): ${code}: ${message}.`);
+}
+
+;// CONCATENATED MODULE: ./src/core/requests.ts
+// What we send to AWS that is built from the run: the SSM Comment (site, requester, run id; ≤ 100
+// characters) and the CloudFront CallerReference (idempotent per run attempt, site and
+// distribution). Pure.
+const MAX_SSM_COMMENT = 100;
+function ssmComment(context) {
+    const run = context.runId
+        ? ` run ${context.runId}${context.runAttempt ? `/${context.runAttempt}` : ''}`
+        : '';
+    const fixed = `cache-purge ${context.site}${run} by `;
+    const room = MAX_SSM_COMMENT - fixed.length;
+    const requester = context.requester.length > room
+        ? `${context.requester.slice(0, Math.max(0, room - 1))}…`
+        : context.requester;
+    return `${fixed}${requester}`.slice(0, MAX_SSM_COMMENT);
+}
+/**
+ * `cache-purge/<run id>/<attempt>/<site>/<distribution>`: a retried request in the same attempt is the
+ * same invalidation; a re-run (new attempt) is a new one. `fallbackRunId` is used outside Actions.
+ */
+function callerReference(context, distributionId, fallbackRunId) {
+    return [
+        'cache-purge',
+        context.runId ?? fallbackRunId,
+        context.runAttempt ?? '1',
+        context.site,
+        distributionId,
+    ].join('/');
+}
+
+;// CONCATENATED MODULE: ./src/core/purge-result.ts
+// The machine-readable last line every purge document prints:
+//   CACHE_PURGE_RESULT {"files":123,"bytes":456789,"method":"find-delete","durationMs":42}
+// This module owns that contract: the marker, the fields, and parsing it out of an instance's output.
+const PURGE_RESULT_MARKER = 'CACHE_PURGE_RESULT';
+/**
+ * Finds the last `CACHE_PURGE_RESULT {json}` line in a script's standard output and parses it.
+ * Returns undefined when there is none or it is not a valid result (the output stays as it is).
+ */
+function parsePurgeResult(stdout) {
+    const lines = stdout.split(/\r?\n/);
+    for (let i = lines.length - 1; i >= 0; i--) {
+        const line = lines[i].trim();
+        if (!line.startsWith(`${PURGE_RESULT_MARKER} `))
+            continue;
+        try {
+            const value = JSON.parse(line.slice(PURGE_RESULT_MARKER.length + 1));
+            if (!value || typeof value !== 'object' || Array.isArray(value))
+                return undefined;
+            const v = value;
+            const isCount = (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+            if (!isCount(v.files) || !isCount(v.bytes) || !isCount(v.durationMs) || typeof v.method !== 'string')
+                return undefined;
+            return v;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/core/ssm-step.ts
+// The decisions of an SSM step, without I/O: how long to wait before the next poll, when a command
+// is over, what each instance's invocation says, whether the step succeeded (every targeted
+// instance in Success, at least one targeted — never the parent status alone), and the log lines.
+
+
+const DEFAULT_POLL_POLICY = {
+    initialDelayMs: 250,
+    growth: 1.5,
+    maxDelayMs: 2_000,
+    burst: 2,
+    pollsPerSecond: 1,
+};
+/**
+ * Delay before poll number `pollsDone + 1`, `elapsedMs` after SendCommand: a backoff from a few
+ * hundred ms to a cap of a few seconds, never faster than `burst` + `pollsPerSecond` × elapsed.
+ */
+function nextPollDelayMs(pollsDone, elapsedMs, policy = DEFAULT_POLL_POLICY) {
+    const backoff = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.growth ** pollsDone);
+    const earliestByBudget = ((pollsDone + 1 - policy.burst) * 1000) / policy.pollsPerSecond;
+    return Math.max(backoff, earliestByBudget - elapsedMs, 0);
+}
+/** Command statuses after which nothing changes any more. */
+const TERMINAL_COMMAND_STATUSES = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+const isTerminalCommandStatus = (status) => status !== undefined && TERMINAL_COMMAND_STATUSES.has(status);
+/** SSM joins a plugin's stdout and stderr in `Output` with this line. */
+const SSM_ERROR_SEPARATOR = '\n----------ERROR-------\n';
+/**
+ * Output sizes SSM keeps: a plugin's `Output` in ListCommandInvocations(Details=true) holds at most
+ * the first 2,500 characters of stdout and stderr together (the agent ends a cut stream with one of
+ * the two markers below); GetCommandInvocation returns up to 24,000 characters of stdout and 8,000
+ * of stderr.
+ */
+const SSM_OUTPUT_LIMITS = { pluginOutput: 2_500, standardOutput: 24_000, standardError: 8_000 };
+const SSM_STDOUT_TRUNCATED = '\n---Output truncated---';
+const SSM_STDERR_TRUNCATED = '\n---Error truncated----';
+function splitPluginOutput(output) {
+    let stdout;
+    let stderr;
+    const at = output.indexOf(SSM_ERROR_SEPARATOR);
+    if (at !== -1) {
+        stdout = output.slice(0, at);
+        stderr = output.slice(at + SSM_ERROR_SEPARATOR.length);
+    }
+    else if (output.startsWith(SSM_ERROR_SEPARATOR.slice(1))) {
+        stdout = '';
+        stderr = output.slice(SSM_ERROR_SEPARATOR.length - 1);
+    }
+    else {
+        stdout = output;
+        stderr = '';
+    }
+    let truncated = output.length >= SSM_OUTPUT_LIMITS.pluginOutput;
+    if (stdout.endsWith(SSM_STDOUT_TRUNCATED)) {
+        stdout = stdout.slice(0, -SSM_STDOUT_TRUNCATED.length);
+        truncated = true;
+    }
+    if (stderr.endsWith(SSM_STDERR_TRUNCATED)) {
+        stderr = stderr.slice(0, -SSM_STDERR_TRUNCATED.length);
+        truncated = true;
+    }
+    return { stdout, stderr, truncated };
+}
+/**
+ * One instance's report from its invocation. `fullOutputs` (by plugin name) replaces the 2,500-character
+ * `Output` of those plugins with what GetCommandInvocation returned.
+ */
+function instanceReport(invocation, fullOutputs = {}) {
+    const plugins = invocation.CommandPlugins ?? [];
+    const parts = plugins.map((p) => {
+        const full = p.Name !== undefined ? fullOutputs[p.Name] : undefined;
+        if (!full)
+            return splitPluginOutput(p.Output ?? '');
+        return {
+            ...full,
+            truncated: full.stdout.length >= SSM_OUTPUT_LIMITS.standardOutput ||
+                full.stderr.length >= SSM_OUTPUT_LIMITS.standardError,
+        };
+    });
+    const stdout = parts
+        .map((p) => p.stdout)
+        .filter((s) => s !== '')
+        .join('\n');
+    const stderr = parts
+        .map((p) => p.stderr)
+        .filter((s) => s !== '')
+        .join('\n');
+    const failing = plugins.find((p) => p.Status !== undefined && p.Status !== 'Success');
+    const codeSource = failing ?? plugins[plugins.length - 1];
+    const starts = plugins.flatMap((p) => (p.ResponseStartDateTime ? [p.ResponseStartDateTime.getTime()] : []));
+    const ends = plugins.flatMap((p) => (p.ResponseFinishDateTime ? [p.ResponseFinishDateTime.getTime()] : []));
+    const report = {
+        instanceId: invocation.InstanceId ?? 'unknown',
+        status: invocation.Status ?? 'Unknown',
+        statusDetails: invocation.StatusDetails ?? invocation.Status ?? 'Unknown',
+        stdout,
+        stderr,
+    };
+    if (codeSource?.ResponseCode !== undefined)
+        report.responseCode = codeSource.ResponseCode;
+    if (starts.length > 0 && ends.length > 0)
+        report.durationMs = Math.max(0, Math.max(...ends) - Math.min(...starts));
+    const result = parsePurgeResult(stdout);
+    if (result)
+        report.result = result;
+    if (parts.some((p) => p.truncated))
+        report.outputTruncated = true;
+    return report;
+}
+/** Full-output reads per step, at most: the normal path makes none (see fullOutputRequests). */
+const MAX_FULL_OUTPUT_READS = 10;
+/**
+ * Which plugin outputs to read again with GetCommandInvocation: only those SSM cut at 2,500 characters,
+ * only on instances whose report has no CACHE_PURGE_RESULT (a cut output loses its last line, the
+ * result; a failed script's error is what the user needs), the first `max` of them. An instance whose
+ * result line survived is never read again, so a normal run keeps its call count.
+ */
+function fullOutputRequests(invocations, max = MAX_FULL_OUTPUT_READS) {
+    const requests = [];
+    let notRead = 0;
+    for (const invocation of invocations) {
+        const report = instanceReport(invocation);
+        if (!report.outputTruncated || report.result)
+            continue;
+        const cut = (invocation.CommandPlugins ?? []).filter((p) => p.Name !== undefined && splitPluginOutput(p.Output ?? '').truncated);
+        if (cut.length === 0)
+            continue;
+        if (requests.length + cut.length > max) {
+            notRead++;
+            continue;
+        }
+        for (const p of cut)
+            requests.push({ instanceId: report.instanceId, pluginName: p.Name });
+    }
+    return { requests, notRead };
+}
+/** Success only when at least one instance was targeted and every one of them ended in Success. */
+function decideSsmStep(targetCount, instances) {
+    if (targetCount === 0 && instances.length === 0) {
+        return {
+            ok: false,
+            error: {
+                code: 'NoInstancesTargeted',
+                message: 'The targets matched no instance: check the tag key and value (or instance ids), that the instances are running, and that they are managed by SSM (Fleet Manager lists them).',
+            },
+        };
+    }
+    const bad = instances.filter((i) => i.status !== 'Success');
+    if (bad.length > 0) {
+        const byDetail = new Map();
+        for (const i of bad)
+            byDetail.set(i.statusDetails, [...(byDetail.get(i.statusDetails) ?? []), i.instanceId]);
+        const first = bad[0];
+        return {
+            ok: false,
+            error: {
+                code: first.statusDetails.replace(/\s+/g, '') || first.status,
+                message: `${bad.length} of ${Math.max(targetCount, instances.length)} instance(s) did not succeed: ${[
+                    ...byDetail,
+                ]
+                    .map(([detail, ids]) => `${detail} on ${listIds(ids)}`)
+                    .join('; ')}.`,
+            },
+        };
+    }
+    if (instances.length < targetCount) {
+        return {
+            ok: false,
+            error: {
+                code: 'MissingInvocations',
+                message: `SSM targeted ${targetCount} instance(s) but reported results for only ${instances.length}.`,
+            },
+        };
+    }
+    return { ok: true };
+}
+function listIds(ids) {
+    return ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
+}
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** `FastCGI cache: 2/3 instances done (4.1 s)` */
+function progressLine(stepName, done, total, elapsedMs) {
+    return `${stepName}: ${done}/${total} instances done (${seconds(elapsedMs)})`;
+}
+const firstLine = (text) => text
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '') ?? '';
+/** What happened on one instance, in one line. */
+function instanceLine(instance) {
+    const took = instance.durationMs !== undefined ? ` in ${seconds(instance.durationMs)}` : '';
+    if (instance.status === 'Success') {
+        const r = instance.result;
+        const detail = r ? ` — ${(0,report_view/* plural */.LS)(r.files, 'file')}, ${(0,report_view/* formatBytes */.z3)(r.bytes)} removed (${r.method})` : '';
+        return `✓ ${instance.instanceId}: Success${took}${detail}`;
+    }
+    const why = {
+        Undeliverable: 'SSM could not deliver the command: the SSM agent is not running or the instance profile lacks AmazonSSMManagedInstanceCore',
+        'Delivery Timed Out': 'the command was not delivered before the delivery timeout: the instance is offline or stopped',
+        'Execution Timed Out': "the script ran past the document's executionTimeout",
+        'Access Denied': 'the role may not run this document on this instance (ssm:SendCommand)',
+        Cancelled: 'the command was cancelled',
+        Terminated: 'SSM stopped it because MaxErrors was exceeded',
+        Pending: 'not started yet when the step ended',
+        InProgress: 'still running when the step ended',
+        Delayed: 'delayed by SSM when the step ended',
+        Cancelling: 'being cancelled when the step ended',
+    };
+    const code = instance.responseCode !== undefined && instance.responseCode >= 0
+        ? ` (exit code ${instance.responseCode})`
+        : '';
+    const explanation = why[instance.statusDetails] ?? firstLine(instance.stderr) ?? '';
+    const tail = explanation ? ` — ${explanation}` : '';
+    const stderr = why[instance.statusDetails] && firstLine(instance.stderr)
+        ? `; stderr: ${firstLine(instance.stderr)}`
+        : '';
+    return `✗ ${instance.instanceId}: ${instance.statusDetails}${code}${took}${tail}${stderr}`;
+}
+
+;// CONCATENATED MODULE: ./src/action/ssm-step.ts
+// Runs one SSM step against AWS: SendCommand, then polling ListCommands (one call per poll, whatever
+// the fleet size) until the command is over or the step timeout cancels it, then one paginated
+// ListCommandInvocations(Details=true) to learn every instance's result — plus GetCommandInvocation
+// only for outputs SSM cut at 2,500 characters with no CACHE_PURGE_RESULT left (at most 10 per step).
+// Decisions live in src/core/ssm-step.ts; this file only talks to SSM, the clock and the log.
+
+
+
+
+const NOT_VISIBLE_YET = new Set(['InvalidCommandId', 'InvocationDoesNotExist']);
+const TRANSIENT = new Set([
+    'ThrottlingException',
+    'Throttling',
+    'TooManyRequestsException',
+    'InternalServerError',
+    'ServiceUnavailable',
+    'RequestTimeout',
+    'TimeoutError',
+]);
+function sendCommandInput(step, context) {
+    const targets = 'instanceIds' in step.targets
+        ? { InstanceIds: step.targets.instanceIds }
+        : {
+            Targets: Object.entries(step.targets.tags).map(([key, values]) => ({
+                Key: `tag:${key}`,
+                Values: values,
+            })),
+        };
+    return {
+        DocumentName: step.document,
+        ...(step.documentVersion !== undefined && { DocumentVersion: step.documentVersion }),
+        Parameters: step.parameters,
+        Comment: ssmComment(context),
+        TimeoutSeconds: step.deliveryTimeoutSeconds,
+        MaxConcurrency: step.maxConcurrency,
+        MaxErrors: step.maxErrors,
+        ...targets,
+    };
+}
+async function runSsmStep(step, context, deps) {
+    const { ssm, clock, signal, log } = deps;
+    const policy = deps.pollPolicy ?? DEFAULT_POLL_POLICY;
+    const graceMs = Math.min(deps.graceMs ?? 30_000, deps.stepTimeoutMs);
+    const progressEveryMs = deps.progressEveryMs ?? 5_000;
+    const started = clock.now();
+    const deadline = started + deps.stepTimeoutMs;
+    const report = {
+        index: step.index,
+        name: step.name,
+        kind: 'ssm',
+        status: 'failed',
+        startedAt: clock.date().toISOString(),
+        durationMs: 0,
+        document: step.document,
+        region: step.region,
+        targetCount: 0,
+        instances: [],
+    };
+    const finish = (status, error) => {
+        report.status = status;
+        if (error)
+            report.error = error;
+        report.durationMs = Math.round(clock.now() - started);
+        return report;
+    };
+    if (signal.aborted)
+        return finish('cancelled', {
+            code: 'Cancelled',
+            message: 'The job was cancelled before this step started.',
+        });
+    let commandId;
+    try {
+        const sent = await ssm.send(new dist_cjs/* SendCommandCommand */.VWR(sendCommandInput(step, context)), {
+            abortSignal: signal,
+        });
+        commandId = sent.Command?.CommandId ?? '';
+        if (!commandId)
+            throw Object.assign(new Error('SendCommand returned no CommandId'), { name: 'NoCommandId' });
+    }
+    catch (error) {
+        if (signal.aborted) {
+            log(`Cancelled while sending the command; SSM may still have received it.`);
+            return finish('cancelled', {
+                code: 'Cancelled',
+                message: 'The job was cancelled while sending the command.',
+            });
+        }
+        const code = awsErrorName(error);
+        log(`SendCommand failed: ${code}: ${errorMessage(error)}`);
+        return finish('failed', { code, message: `SendCommand ${step.document} failed: ${errorMessage(error)}` });
+    }
+    report.commandId = commandId;
+    log(`Sent command ${commandId} (${step.document}) in ${step.region}.`);
+    // --- wait until the command is over ---------------------------------------------------------
+    let polls = 0;
+    let lastProgress = started;
+    let notVisibleSince;
+    let ended = 'done';
+    for (;;) {
+        const elapsed = clock.now() - started;
+        const wait = Math.min(nextPollDelayMs(polls, elapsed, policy), deadline - clock.now());
+        await clock.sleep(wait, signal);
+        if (signal.aborted) {
+            ended = 'cancelled';
+            break;
+        }
+        if (clock.now() >= deadline) {
+            ended = 'timed-out';
+            break;
+        }
+        polls++;
+        let command;
+        try {
+            const listed = await ssm.send(new dist_cjs/* ListCommandsCommand */.I$q({ CommandId: commandId }), {
+                abortSignal: signal,
+            });
+            command = listed.Commands?.[0];
+        }
+        catch (error) {
+            if (signal.aborted) {
+                ended = 'cancelled';
+                break;
+            }
+            const code = awsErrorName(error);
+            if (TRANSIENT.has(code)) {
+                log(`ListCommands: ${code} (${errorMessage(error)}); still waiting.`);
+                continue;
+            }
+            if (!NOT_VISIBLE_YET.has(code)) {
+                log(`ListCommands failed: ${code}: ${errorMessage(error)}`);
+                return finish('failed', {
+                    code,
+                    message: `Could not follow command ${commandId}: ${errorMessage(error)}`,
+                });
+            }
+        }
+        if (!command) {
+            notVisibleSince ??= clock.now();
+            if (clock.now() - started > graceMs) {
+                log(`Command ${commandId} is still not visible in ListCommands after ${(graceMs / 1000).toFixed(0)} s.`);
+                return finish('failed', {
+                    code: 'CommandNotFound',
+                    message: `SSM did not list command ${commandId} within ${(graceMs / 1000).toFixed(0)} s of sending it.`,
+                });
+            }
+            continue;
+        }
+        report.targetCount = command.TargetCount ?? 0;
+        if (isTerminalCommandStatus(command.Status))
+            break;
+        if (clock.now() - lastProgress >= progressEveryMs) {
+            lastProgress = clock.now();
+            log(progressLine(step.name, command.CompletedCount ?? 0, command.TargetCount ?? 0, clock.now() - started));
+        }
+    }
+    if (ended !== 'done') {
+        const cancelled = await cancelCommand(ssm, commandId, deps.cancelCallTimeoutMs ?? 5_000);
+        log(`${ended === 'timed-out' ? `Step timeout (${deps.stepTimeoutMs / 1000} s) reached` : 'Job cancelled'}: ${cancelled ? `sent CancelCommand for ${commandId}` : `CancelCommand for ${commandId} failed`} (best effort: a script already running may still finish on the instance).`);
+        report.instances = await readInvocations(ssm, commandId, AbortSignal.timeout(deps.cancelCallTimeoutMs ?? 5_000), log).catch(() => []);
+        for (const instance of report.instances)
+            log(`  ${instanceLine(instance)}`);
+        if (ended === 'timed-out') {
+            return finish('timed-out', {
+                code: 'StepTimedOut',
+                message: `No result within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s); command ${commandId} was cancelled (best effort). Raise step-timeout-seconds if the purge legitimately takes longer.`,
+            });
+        }
+        return finish('cancelled', {
+            code: 'Cancelled',
+            message: `The job was cancelled; command ${commandId} was cancelled (best effort).`,
+        });
+    }
+    // --- read every invocation once -------------------------------------------------------------
+    let instances;
+    for (;;) {
+        try {
+            instances = await readInvocations(ssm, commandId, signal, log);
+        }
+        catch (error) {
+            if (signal.aborted)
+                return finish('cancelled', { code: 'Cancelled', message: 'The job was cancelled.' });
+            const code = awsErrorName(error);
+            log(`ListCommandInvocations failed: ${code}: ${errorMessage(error)}`);
+            return finish('failed', {
+                code,
+                message: `Could not read the results of ${commandId}: ${errorMessage(error)}`,
+            });
+        }
+        // Just after the command ends the list can still be empty (eventual consistency): bounded retry.
+        if (instances.length >= report.targetCount || clock.now() - started > graceMs || clock.now() >= deadline)
+            break;
+        await clock.sleep(nextPollDelayMs(0, 0, policy), signal);
+    }
+    report.instances = instances;
+    for (const instance of instances)
+        log(`  ${instanceLine(instance)}`);
+    const decision = decideSsmStep(report.targetCount, instances);
+    if (!decision.ok)
+        log(decision.error.message);
+    return finish(decision.ok ? 'success' : 'failed', decision.error);
+}
+/**
+ * Every invocation of the command, once (paginated ListCommandInvocations, Details=true), then — only
+ * for outputs SSM cut at 2,500 characters that hold no CACHE_PURGE_RESULT, at most 10 per step — the
+ * full output from GetCommandInvocation. A read that fails keeps the cut output (and says so).
+ */
+async function readInvocations(ssm, commandId, signal, log) {
+    const invocations = [];
+    const pages = (0,dist_cjs/* paginateListCommandInvocations */.ayw)({ client: ssm, pageSize: 50 }, { CommandId: commandId, Details: true });
+    for await (const page of pages) {
+        if (signal.aborted)
+            throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+        invocations.push(...(page.CommandInvocations ?? []));
+    }
+    const { requests, notRead } = fullOutputRequests(invocations);
+    const full = new Map();
+    const failures = [];
+    await Promise.all(requests.map(async ({ instanceId, pluginName }) => {
+        try {
+            const got = await ssm.send(new dist_cjs/* GetCommandInvocationCommand */.ryN({
+                CommandId: commandId,
+                InstanceId: instanceId,
+                PluginName: pluginName,
+            }), { abortSignal: signal });
+            const outputs = full.get(instanceId) ?? {};
+            outputs[pluginName] = {
+                stdout: got.StandardOutputContent ?? '',
+                stderr: got.StandardErrorContent ?? '',
+            };
+            full.set(instanceId, outputs);
+        }
+        catch (error) {
+            if (signal.aborted)
+                throw error;
+            failures.push(`${instanceId}: ${awsErrorName(error)}`);
+        }
+    }));
+    if (failures.length > 0) {
+        log(`Could not read the full output of ${failures.join(', ')} (GetCommandInvocation); keeping the first ${SSM_OUTPUT_LIMITS.pluginOutput.toLocaleString('en-US')} characters SSM listed.`);
+    }
+    if (notRead > 0) {
+        log(`The output of ${notRead} more instance(s) was cut by SSM at ${SSM_OUTPUT_LIMITS.pluginOutput.toLocaleString('en-US')} characters and not read again (at most ${MAX_FULL_OUTPUT_READS} full reads per step).`);
+    }
+    return invocations.map((invocation) => instanceReport(invocation, full.get(invocation.InstanceId ?? '')));
+}
+async function cancelCommand(ssm, commandId, timeoutMs) {
+    try {
+        await ssm.send(new dist_cjs/* CancelCommandCommand */.tal({ CommandId: commandId }), {
+            abortSignal: AbortSignal.timeout(timeoutMs),
+        });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/cloudfront-step.ts
+// Runs one CloudFront step: CreateInvalidation with an idempotent CallerReference, backing off on
+// TooManyInvalidationsInProgress and throttling within the step timeout, then (when asked) waiting
+// for GetInvalidation to say Completed, also within the step timeout. Only talks to CloudFront, the
+// clock and the log.
+
+
+
+/** Errors worth waiting out: too many invalidations at once, and throttling the SDK gave up on. */
+const RETRYABLE = new Set([
+    'TooManyInvalidationsInProgress',
+    'Throttling',
+    'ThrottlingException',
+    'ServiceUnavailable',
+    'RequestLimitExceeded',
+]);
+async function runCloudFrontStep(step, context, deps) {
+    const { cloudfront, clock, signal, log } = deps;
+    const random = deps.random ?? Math.random;
+    const started = clock.now();
+    const deadline = started + deps.stepTimeoutMs;
+    const report = {
+        index: step.index,
+        name: step.name,
+        kind: 'cloudfront',
+        status: 'failed',
+        startedAt: clock.date().toISOString(),
+        durationMs: 0,
+        distributionId: step.distributionId,
+        paths: step.paths,
+    };
+    const finish = (status, error) => {
+        report.status = status;
+        if (error)
+            report.error = error;
+        report.durationMs = Math.round(clock.now() - started);
+        return report;
+    };
+    const cancelled = () => finish('cancelled', {
+        code: 'Cancelled',
+        message: report.invalidationId
+            ? `The job was cancelled; invalidation ${report.invalidationId} cannot be cancelled and completes on its own.`
+            : 'The job was cancelled before the invalidation was created.',
+    });
+    if (signal.aborted)
+        return cancelled();
+    const reference = callerReference(context, step.distributionId, deps.fallbackRunId);
+    for (let attempt = 0;; attempt++) {
+        try {
+            const created = await cloudfront.send(new client_cloudfront_dist_cjs/* CreateInvalidationCommand */.Yo6({
+                DistributionId: step.distributionId,
+                InvalidationBatch: {
+                    CallerReference: reference,
+                    Paths: { Quantity: step.paths.length, Items: step.paths },
+                },
+            }), { abortSignal: signal });
+            report.invalidationId = created.Invalidation?.Id;
+            report.invalidationStatus = created.Invalidation?.Status;
+            break;
+        }
+        catch (error) {
+            if (signal.aborted)
+                return cancelled();
+            const code = awsErrorName(error);
+            const delay = Math.max(250, jitteredBackoffMs(attempt, 1_000, 15_000, random));
+            if (RETRYABLE.has(code) && clock.now() + delay < deadline) {
+                log(`CreateInvalidation on ${step.distributionId}: ${code}; retrying in ${(delay / 1000).toFixed(1)} s.`);
+                await clock.sleep(delay, signal);
+                if (signal.aborted)
+                    return cancelled();
+                continue;
+            }
+            const hint = code === 'TooManyInvalidationsInProgress'
+                ? ' CloudFront allows 3,000 paths (15 wildcard paths) in progress per distribution: wait for running invalidations or use fewer, wider wildcards.'
+                : code === 'AccessDenied'
+                    ? ` The role needs cloudfront:CreateInvalidation on arn:aws:cloudfront::<account>:distribution/${step.distributionId}.`
+                    : code === 'NoSuchDistribution'
+                        ? ' Check the distribution id in the sites file.'
+                        : '';
+            log(`CreateInvalidation on ${step.distributionId} failed: ${code}: ${errorMessage(error)}`);
+            return finish('failed', {
+                code,
+                message: `CreateInvalidation on ${step.distributionId} failed${RETRYABLE.has(code) ? ` after ${attempt + 1} attempts within the step timeout` : ''}: ${errorMessage(error)}.${hint}`,
+            });
+        }
+    }
+    log(`Invalidation ${report.invalidationId} of ${step.paths.join(' ')} on ${step.distributionId}: ${report.invalidationStatus}.`);
+    if (!step.wait || report.invalidationStatus === 'Completed')
+        return finish('success');
+    let delay = 1_000;
+    for (;;) {
+        const wait = Math.min(delay, deadline - clock.now());
+        await clock.sleep(wait, signal);
+        if (signal.aborted)
+            return cancelled();
+        if (clock.now() >= deadline) {
+            log(`Invalidation ${report.invalidationId} still ${report.invalidationStatus} at the step timeout.`);
+            return finish('timed-out', {
+                code: 'StepTimedOut',
+                message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s); it cannot be cancelled and will finish on its own.`,
+            });
+        }
+        delay = Math.min(10_000, delay * 1.5);
+        try {
+            const got = await cloudfront.send(new client_cloudfront_dist_cjs/* GetInvalidationCommand */.Wwh({ DistributionId: step.distributionId, Id: report.invalidationId }), { abortSignal: signal });
+            report.invalidationStatus = got.Invalidation?.Status;
+        }
+        catch (error) {
+            if (signal.aborted)
+                return cancelled();
+            const code = awsErrorName(error);
+            if (RETRYABLE.has(code))
+                continue;
+            log(`GetInvalidation ${report.invalidationId} failed: ${code}: ${errorMessage(error)}`);
+            return finish('failed', {
+                code,
+                message: `Could not follow invalidation ${report.invalidationId}: ${errorMessage(error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
+            });
+        }
+        if (report.invalidationStatus === 'Completed') {
+            log(`Invalidation ${report.invalidationId} completed.`);
+            return finish('success');
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/execute.ts
+// Executes a plan against AWS, strictly in order: credentials (OIDC role or the default chain), then
+// each step in its own log group; the first step that does not succeed stops the run and the rest
+// are reported as skipped. SIGINT/SIGTERM (the runner cancelling the job) cancels the in-flight SSM
+// command and ends the run as `cancelled`. Returns the RunReport; never throws for AWS faults.
+// Loaded lazily by src/main.ts (await import) so a dry run never loads the AWS SDK.
+
+
+
+
+
+
+
+
+/** An AbortSignal that fires on SIGINT/SIGTERM, and the function that stops listening. */
+function cancelOnSignals(onSignal) {
+    const controller = new AbortController();
+    const handler = (name) => {
+        onSignal(name);
+        controller.abort();
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            process.off('SIGINT', handler);
+            process.off('SIGTERM', handler);
+        },
+    };
+}
+const skipped = (plan, from) => plan.steps.slice(from).map((step) => step.kind === 'ssm'
+    ? {
+        index: step.index,
+        name: step.name,
+        kind: 'ssm',
+        status: 'skipped',
+        durationMs: 0,
+        document: step.document,
+        region: step.region,
+        targetCount: 0,
+        instances: [],
+    }
+    : {
+        index: step.index,
+        name: step.name,
+        kind: 'cloudfront',
+        status: 'skipped',
+        durationMs: 0,
+        distributionId: step.distributionId,
+        paths: step.paths,
+    });
+async function executePlan(plan, context, settings, deps) {
+    const { runner, env } = deps;
+    const clock = deps.clock ?? systemClock;
+    const started = clock.now();
+    const startedAt = clock.date().toISOString();
+    const listening = deps.signal
+        ? undefined
+        : cancelOnSignals((name) => runner.info(`Received ${name}: the job is being cancelled; cancelling the command in flight.`));
+    const signal = deps.signal ?? listening.signal;
+    const report = { status: 'success', context, startedAt, durationMs: 0, steps: [], plan };
+    const ssmClients = new Map();
+    let cloudfront;
+    try {
+        runner.info(`Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${(0,report_view/* plainRequester */.bs)(context.requester)}, trigger: ${(0,report_view/* describeTrigger */.gb)(context.trigger, context.eventName)}.`);
+        let credentials;
+        try {
+            credentials = await resolveCredentials(settings, {
+                env,
+                setSecret: (value) => runner.setSecret(value),
+                log: (line) => runner.info(line),
+                clock,
+                signal,
+                region: plan.region ?? env.AWS_REGION ?? 'us-east-1',
+                ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
+                ...(deps.random && { random: deps.random }),
+            });
+        }
+        catch (error) {
+            report.steps = skipped(plan, 0);
+            if (error instanceof CancelledError || signal.aborted) {
+                report.status = 'cancelled';
+                return report;
+            }
+            report.status = 'failure';
+            report.error = (0,errors/* isUserError */.i)(error)
+                ? { code: 'CredentialsError', message: error.message, title: error.title }
+                : { code: 'CredentialsError', message: errorMessage(error) };
+            return report;
+        }
+        const stepTimeoutMs = settings.stepTimeoutSeconds * 1000;
+        const fallbackRunId = String(Date.now());
+        for (const [i, step] of plan.steps.entries()) {
+            if (signal.aborted) {
+                report.status = 'cancelled';
+                report.steps.push(...skipped(plan, i));
+                break;
+            }
+            const log = (line) => runner.info(line);
+            const result = await runner.group(`${step.index}. ${step.name}`, async () => {
+                if (step.kind === 'ssm') {
+                    let ssm = ssmClients.get(step.region);
+                    if (!ssm) {
+                        ssm = new dist_cjs/* SSMClient */.jBj({
+                            region: step.region,
+                            retryMode: 'adaptive',
+                            ...(credentials && { credentials }),
+                        });
+                        ssmClients.set(step.region, ssm);
+                    }
+                    return runSsmStep(step, context, {
+                        ssm,
+                        clock,
+                        signal,
+                        log,
+                        stepTimeoutMs,
+                        ...(deps.pollPolicy && { pollPolicy: deps.pollPolicy }),
+                    });
+                }
+                cloudfront ??= new client_cloudfront_dist_cjs/* CloudFrontClient */.GHk({
+                    region: 'us-east-1',
+                    retryMode: 'adaptive',
+                    ...(credentials && { credentials }),
+                });
+                return runCloudFrontStep(step, context, {
+                    cloudfront,
+                    clock,
+                    signal,
+                    log,
+                    stepTimeoutMs,
+                    fallbackRunId,
+                });
+            });
+            report.steps.push(result);
+            runner.info(`${step.index}. ${step.name}: ${result.status} (${(result.durationMs / 1000).toFixed(1)} s)`);
+            if (result.status !== 'success') {
+                report.status = result.status === 'cancelled' ? 'cancelled' : 'failure';
+                report.steps.push(...skipped(plan, i + 1));
+                break;
+            }
+        }
+        return report;
+    }
+    finally {
+        report.durationMs = Math.round(clock.now() - started);
+        listening?.dispose();
+        for (const client of ssmClients.values())
+            client.destroy();
+        cloudfront?.destroy();
+    }
+}
+
+
+/***/ })
+
+};

@@ -168,9 +168,6 @@ pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 1024; }
 http {
-  # load tests keep their connections: no keep-alive closes racing wrk's next request on a socket
-  keepalive_requests 10000000;
-  keepalive_timeout 120s;
   log_format e2e '$status $upstream_cache_status $request_uri';
   access_log ${accessLog} e2e;
   client_body_temp_path ${dir}/client_body;

@@ -27,7 +27,7 @@ function seeded(seed) {
   };
 }
 
-export function workload(count = 24, minMs = 300, maxMs = 5000, seed = 20261122) {
+export function workload(count = 40, minMs = 300, maxMs = 5000, seed = 20261122) {
   const random = seeded(seed);
   return Array.from({ length: count }, () =>
     Math.round(Math.exp(Math.log(minMs) + random() * (Math.log(maxMs) - Math.log(minMs)))),
@@ -187,6 +187,10 @@ export async function pollTradeoff(runTimes = workload()) {
         const r = results[s];
         return {
           modeled: modeled(schedule.policy, modeledRunTimes),
+          modeledSame: modeled(
+            schedule.policy,
+            runTimes.map((t) => t + DELIVERY_MS),
+          ),
           name: schedule.name,
           medianMs: median(r.latencies),
           p90Ms: quantile(r.latencies, 0.9),

@@ -230,6 +230,25 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
     );
   });
 
+  it('too many or no CloudFront paths is a problem of the list, at the list', () => {
+    const many = Array.from({ length: 3001 }, (_, i) => `/p/${i + 1}`).join(', ');
+    const tooMany = problem(
+      site(`      - cloudfront:\n          distribution-id: E2EXAMPLE12345\n          paths: [${many}]\n`),
+    );
+    expect(tooMany.message).toBe(
+      [
+        '.github/cache-purge.yml has a problem:',
+        '  - sites.portal.steps[0].cloudfront.paths (line 8): has 3,001 distinct paths; CloudFront takes at most 3,000 per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once',
+      ].join('\n'),
+    );
+    expect(tooMany.location).toMatchObject({ line: 8, column: 18 });
+    expect(
+      problem(site('      - cloudfront: { distribution-id: E2EXAMPLE12345, paths: [] }\n')).message,
+    ).toContain(
+      'sites.portal.steps[0].cloudfront.paths (line 6): has no paths; give at least one, e.g. /*, or leave "paths" out to invalidate everything (/*)',
+    );
+  });
+
   it('a step with both ssm and cloudfront, or neither, is refused', () => {
     expect(problem(site('      - name: x\n')).message).toContain(
       'sites.portal.steps[0] (line 6): does nothing; give it exactly one of "ssm" or "cloudfront"',

@@ -140,6 +140,18 @@ describe('plan views', () => {
     ]);
   });
 
+  it('thousands of paths: the first five, then how many more (the plan itself keeps them all)', () => {
+    const paths = Array.from({ length: 3000 }, (_, i) => `/p/${i + 1}`);
+    const plan = buildPlan(config, { site: 'main', configFile: FILE, paths });
+    expect(plan.steps[2]).toMatchObject({ paths });
+    expect(planLogLines(plan)[3]).toBe(
+      '  3. CloudFront: invalidate /p/1 /p/2 /p/3 /p/4 /p/5 … and 2,995 more on CloudFront distribution E3EXAMPLE67890',
+    );
+    expect(planMarkdownTable(plan).split('\n')[4]).toBe(
+      '| 3 | CloudFront | CloudFront `E3EXAMPLE67890` | `/p/1` `/p/2` `/p/3` `/p/4` `/p/5` … and 2,995 more | does not wait |',
+    );
+  });
+
   it('the Markdown table has one row per step and escapes pipes', () => {
     const plan = buildPlan(config, { site: 'portal', configFile: FILE });
     plan.steps[0]!.name = 'a|b';

@@ -13,7 +13,7 @@ import {
   MAX_TAG_VALUES,
   type Format,
 } from './aws-formats.js';
-import { normaliseInvalidationPaths } from './paths.js';
+import { normaliseInvalidationPaths, quotePath } from './paths.js';
 import { UserError } from './errors.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -154,14 +154,17 @@ const cloudFrontStepSchema = strict({
     .array(z.string())
     .superRefine((paths, ctx) => {
       const checked = normaliseInvalidationPaths(paths);
-      if (!checked.ok) {
-        for (const { index, problem } of checked.problems) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [index],
-            message: `${JSON.stringify(paths[index] ?? '')} ${problem}`,
-          });
-        }
+      if (checked.ok) return;
+      if ('listProblem' in checked) {
+        const { kind, problem } = checked.listProblem;
+        ctx.addIssue({
+          code: 'custom',
+          message: `${problem}${kind === 'none' ? ', or leave "paths" out to invalidate everything (/*)' : ''}`,
+        });
+        return;
+      }
+      for (const { index, value, problem } of checked.pathProblems) {
+        ctx.addIssue({ code: 'custom', path: [index], message: `${quotePath(value)} ${problem}` });
       }
     })
     .optional(),

@@ -193,18 +193,36 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
       'sites.portal.targets.instance-ids[0] (line 4): "i-123" is not valid; use an EC2 instance id',
     );
     const tagKey = problem(
-      site(
-        '      - ssm: { document: CachePurge-FastCGI }\n',
-        'targets: { tags: { "aws:cloudformation": x } }',
-      ),
+      site('      - ssm: { document: CachePurge-FastCGI }\n', 'targets: { tags: { "Site+Env": x } }'),
     );
-    expect(tagKey.message).toMatch(
-      /sites\.portal\.targets\.tags\["aws:cloudformation"\].*"aws:cloudformation" is not valid; use 1–128 letters/,
+    expect(tagKey.message).toContain(
+      'sites.portal.targets.tags["Site+Env"] (line 4): "Site+Env" is not valid; use a tag key of 1–128 letters, digits, spaces and _ . : / = - @ (SSM cannot target keys with other characters, such as "+")',
     );
+    expect(
+      problem(
+        site(
+          '      - ssm: { document: CachePurge-FastCGI }\n',
+          `targets: { tags: { ${'k'.repeat(129)}: x } }`,
+        ),
+      ).message,
+    ).toContain('is not valid; use a tag key of 1–128 letters');
     const tagValue = problem(
       site('      - ssm: { document: CachePurge-FastCGI }\n', 'targets: { tags: { Site: "a;b" } }'),
     );
     expect(tagValue.message).toContain('"a;b" is not valid; use 1–256 letters');
+  });
+
+  it('tag keys AWS creates (aws:…) can be targeted: only creating tags refuses that prefix', () => {
+    const config = parseSitesConfig(
+      site(
+        '      - ssm: { document: CachePurge-FastCGI }\n',
+        'targets: { tags: { "aws:autoscaling:groupName": web-asg, "aws:cloudformation:stack-name": portal } }',
+      ),
+      FILE,
+    );
+    expect(config.sites.portal!.targets).toEqual({
+      tags: { 'aws:autoscaling:groupName': ['web-asg'], 'aws:cloudformation:stack-name': ['portal'] },
+    });
   });
 
   it('limits follow SSM: 50 instance ids, 5 tags, delivery timeout 30 s to 30 days', () => {

@@ -98,9 +98,13 @@ describe('buildPlan', () => {
     );
   });
 
-  it('an unknown site lists the known sites; the site is matched case-insensitively', () => {
+  it('an unknown site lists the known sites, suggests the one it misspells; matched case-insensitively', () => {
     expect(() => buildPlan(config, { site: 'portl', configFile: FILE })).toThrow(
-      'Site "portl" is not defined in .github/cache-purge.yml; known sites: main, portal. Set the "site" input to one of them, or add it under "sites:" in the file.',
+      'Site "portl" is not defined in .github/cache-purge.yml — did you mean "portal"? Known sites: main, portal. Set the "site" input to one of them, or add it under "sites:" in the file.',
+    );
+    expect(() => buildPlan(config, { site: 'mian', configFile: FILE })).toThrow('did you mean "main"?');
+    expect(() => buildPlan(config, { site: 'shop', configFile: FILE })).toThrow(
+      'Site "shop" is not defined in .github/cache-purge.yml; known sites: main, portal. Set the "site" input to one of them, or add it under "sites:" in the file.',
     );
     expect(() => buildPlan(config, { site: 'portl', configFile: FILE })).toThrow(UserError);
     expect(buildPlan(config, { site: ' Portal ', configFile: FILE }).site).toBe('portal');

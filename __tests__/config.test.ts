@@ -439,6 +439,14 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
     expect(problem(site('      - ssm: [CachePurge-FastCGI]\n')).message).toContain(
       'sites.portal.steps[0].ssm (line 6): is a list; expected a mapping with keys document, parameters, targets, document-version, timeout-seconds, max-concurrency, max-errors, e.g. `ssm: { document: CachePurge-FastCGI }`',
     );
+    // a single tag value is read as a one-item list, but the message points at what was written
+    expect(
+      problem(
+        site('      - ssm: { document: CachePurge-FastCGI }\n', 'targets: { tags: { Site: { a: 1 } } }'),
+      ).message,
+    ).toContain(
+      'sites.portal.targets.tags.Site (line 4): is a mapping; expected text, e.g. `Site: portal` or, for several values, `Site: [portal, shop]`',
+    );
     expect(problem('sites:\n  portal:\n').message).toContain(
       'sites.portal (line 2): has no value; expected a mapping with keys region, targets, steps, e.g. `portal: { targets: …, steps: [ … ] }` under `sites:`',
     );

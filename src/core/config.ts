@@ -1,7 +1,8 @@
 // The sites file (`.github/cache-purge.yml`): its schema, and the parser that turns YAML or JSON text
 // into a typed SitesConfig, or into a UserError whose every line names the exact path
-// (`sites.portal.steps[1].ssm.document`), what is wrong and what is allowed, at its line and column.
-// Pure: takes text, returns data.
+// (`sites.portal.steps[1].ssm.document`), what is wrong and what is allowed (with a one-line YAML
+// example, or "did you mean" for a misspelt key), at its line and column. Messages quote values and
+// lines cut short, never the whole file. Pure: takes text, returns data.
 
 import { z } from 'zod';
 import {
@@ -589,7 +590,10 @@ function explainIssues(issues: readonly z.core.$ZodIssue[], data: unknown, locat
         message += ` — the "${key}:" key${line ? ` on line ${line}` : ''} is read as a site name: indent it under "${site}" if it belongs here`;
       }
     }
-    problems.push({ path: [...issue.path], message, at });
+    // a single value read as a one-item list (tag values, parameters) has no "[0]" in the file
+    const wrapped =
+      typeof issue.path.at(-1) === 'number' && !Array.isArray(valueAt(data, issue.path.slice(0, -1)));
+    problems.push({ path: wrapped ? issue.path.slice(0, -1) : [...issue.path], message, at });
   }
   return problems;
 }

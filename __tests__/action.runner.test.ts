@@ -128,14 +128,16 @@ describe('dist/index.js under runner conditions', () => {
   });
 
   it('a file in the workspace that is not a sites file is quoted only in part', async () => {
-    const notes = Array.from({ length: 200 }, (_, i) => `note ${i}: ${'private '.repeat(10)}`).join('\n');
+    // plain lines of text: YAML reads them as one long string, which used to be pasted whole
+    const notes = Array.from({ length: 200 }, (_, i) => `note ${i} ${'private '.repeat(10)}`).join('\n');
     const run = await runAction({
       inputs: { site: 'portal', 'dry-run': 'true', config: 'NOTES.txt' },
-      files: { 'NOTES.txt': `${'x'.repeat(5000)}\n${notes}` },
+      files: { 'NOTES.txt': notes },
     });
     expect(run.code).toBe(1);
     const [annotation, ...rest] = errorAnnotations(run.stdout);
     expect(rest).toEqual([]);
+    expect(annotation!.message).toContain('(top level) (line 1): is the text "note 0 private private');
     expect(annotation!.message.length).toBeLessThan(600);
     expect(run.stdout).not.toContain('note 1');
   });

@@ -46,14 +46,14 @@ describe('dist/index.js under runner conditions', () => {
     });
   });
 
-  it('an unknown site fails with one annotation listing the known sites, no stack trace', async () => {
+  it('an unknown site fails with one annotation suggesting the site and listing the known ones, no stack trace', async () => {
     const run = await runAction({ inputs: { site: 'portl', 'dry-run': 'true' }, files: CONFIG });
     expect(run.code).toBe(1);
     expect(errorAnnotations(run.stdout)).toEqual([
       {
         properties: 'title=Unknown site,file=.github/cache-purge.yml',
         message:
-          'Site "portl" is not defined in .github/cache-purge.yml; known sites: main, portal. Set the "site" input to one of them, or add it under "sites:" in the file.',
+          'Site "portl" is not defined in .github/cache-purge.yml — did you mean "portal"? Known sites: main, portal. Set the "site" input to one of them, or add it under "sites:" in the file.',
       },
     ]);
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
@@ -72,8 +72,12 @@ describe('dist/index.js under runner conditions', () => {
     expect(annotation!.properties).toMatch(
       /^title=Sites file does not match the schema,file=\.github\/cache-purge\.yml,line=\d+,col=\d+$/,
     );
-    expect(annotation!.message).toContain('sites.portal.steps[1].ssm.documnet');
-    expect(annotation!.message).toContain('unknown key "documnet"; allowed here: document, parameters');
+    expect(annotation!.message).toBe(
+      [
+        '.github/cache-purge.yml has a problem:',
+        '  - sites.portal.steps[1].ssm.documnet (line 19): unknown key "documnet" — did you mean "document"? Allowed here: document, parameters, targets, document-version, timeout-seconds, max-concurrency, max-errors',
+      ].join('\n'),
+    );
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -96,6 +100,70 @@ describe('dist/index.js under runner conditions', () => {
     expect(annotation!.message).toMatch(
       /^Sites file \.github\/cache-purge\.yml was not found \(looked for .*\)\. Check out the repository first \(actions\/checkout\)/,
     );
+  });
+
+  it('a .yaml file where the .yml was expected is pointed at', async () => {
+    const run = await runAction({
+      inputs: { site: 'portal', 'dry-run': 'true' },
+      files: { '.github/cache-purge.yaml': exampleConfig },
+    });
+    expect(run.code).toBe(1);
+    expect(errorAnnotations(run.stdout)[0]!.message).toMatch(
+      /^Sites file \.github\/cache-purge\.yml was not found \(looked for .*\), but \.github\/cache-purge\.yaml exists\. Set the "config" input to \.github\/cache-purge\.yaml, or rename the file to \.github\/cache-purge\.yml\.$/,
+    );
+  });
+
+  it('a config input outside the workspace is refused, and the file is never shown', async () => {
+    for (const config of ['/etc/passwd', '../../../../etc/passwd']) {
+      const run = await runAction({ inputs: { site: 'portal', 'dry-run': 'true', config } });
+      expect(run.code).toBe(1);
+      const annotations = errorAnnotations(run.stdout);
+      expect(annotations).toHaveLength(1);
+      expect(annotations[0]!.properties).toBe('title=Invalid input');
+      expect(annotations[0]!.message).toBe(
+        `Input "config" is ${JSON.stringify(config)}, which is outside the workspace (${run.workspace}). Set it to the sites file's path relative to the workspace, e.g. .github/cache-purge.yml; generate or copy the file into the workspace first if it lives elsewhere.`,
+      );
+      expect(run.stdout).not.toContain('root:');
+    }
+  });
+
+  it('a file in the workspace that is not a sites file is quoted only in part', async () => {
+    // plain lines of text: YAML reads them as one long string, which used to be pasted whole
+    const notes = Array.from({ length: 200 }, (_, i) => `note ${i} ${'private '.repeat(10)}`).join('\n');
+    const run = await runAction({
+      inputs: { site: 'portal', 'dry-run': 'true', config: 'NOTES.txt' },
+      files: { 'NOTES.txt': notes },
+    });
+    expect(run.code).toBe(1);
+    const [annotation, ...rest] = errorAnnotations(run.stdout);
+    expect(rest).toEqual([]);
+    expect(annotation!.message).toContain('(top level) (line 1): is the text "note 0 private private');
+    expect(annotation!.message.length).toBeLessThan(600);
+    expect(run.stdout).not.toContain('note 1');
+  });
+
+  it('3,001 CloudFront paths in the input: one error about the list', async () => {
+    const paths = Array.from({ length: 3001 }, (_, i) => `/p/${i + 1}`).join('\n');
+    const run = await runAction({ inputs: { site: 'portal', 'dry-run': 'true', paths }, files: CONFIG });
+    expect(run.code).toBe(1);
+    expect(errorAnnotations(run.stdout)).toEqual([
+      {
+        properties: 'title=Invalid input',
+        message:
+          'Input "paths" (one path per line or comma-separated) has 3,001 distinct paths; CloudFront takes at most 3,000 per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once.',
+      },
+    ]);
+  });
+
+  it('3,000 CloudFront paths: the plan log shows five and counts the rest; the plan output has all', async () => {
+    const paths = Array.from({ length: 3000 }, (_, i) => `/p/${i + 1}`).join('\n');
+    const run = await runAction({ inputs: { site: 'portal', 'dry-run': 'true', paths }, files: CONFIG });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      '  3. CloudFront: invalidate /p/1 /p/2 /p/3 /p/4 /p/5 … and 2,995 more on CloudFront distribution E2EXAMPLE12345\n',
+    );
+    expect(run.stdout).not.toContain('/p/6 ');
+    expect(JSON.parse(run.outputs.plan!).steps[2].paths).toHaveLength(3000);
   });
 
   it('an empty site input and a non-boolean dry-run are refused with the fix', async () => {

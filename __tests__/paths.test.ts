@@ -2,7 +2,13 @@
 // de-duplicated, at most 3,000 per batch.
 
 import { describe, expect, it } from 'vitest';
-import { checkInvalidationPath, normaliseInvalidationPaths, splitPathsInput } from '../src/core/paths.js';
+import {
+  checkInvalidationPath,
+  listPaths,
+  normaliseInvalidationPaths,
+  quotePath,
+  splitPathsInput,
+} from '../src/core/paths.js';
 
 describe('invalidation paths', () => {
   it('adds a missing leading slash and keeps valid paths', () => {
@@ -30,24 +36,47 @@ describe('invalidation paths', () => {
     });
   });
 
-  it('de-duplicates in order and reports every bad path by index', () => {
+  it('de-duplicates in order and reports every bad path by index, with what was written', () => {
     expect(normaliseInvalidationPaths(['/a', 'a', '/b'])).toEqual({ ok: true, paths: ['/a', '/b'] });
     expect(normaliseInvalidationPaths(['/ok', '/x*y', ''])).toEqual({
       ok: false,
-      problems: [
-        { index: 1, problem: expect.stringContaining('"*"') },
-        { index: 2, problem: expect.stringContaining('empty') },
+      pathProblems: [
+        { index: 1, value: '/x*y', problem: expect.stringContaining('"*"') },
+        { index: 2, value: '', problem: expect.stringContaining('empty') },
       ],
     });
   });
 
-  it('caps a batch at 3,000 distinct paths', () => {
+  it('caps a batch at 3,000 distinct paths: a problem of the list, not of a made-up element', () => {
     const paths = Array.from({ length: 3001 }, (_, i) => `/p${i}`);
-    expect(normaliseInvalidationPaths(paths)).toMatchObject({
+    expect(normaliseInvalidationPaths(paths)).toEqual({
       ok: false,
-      problems: [{ problem: expect.stringContaining('at most 3000') }],
+      listProblem: {
+        kind: 'too-many',
+        problem:
+          'has 3,001 distinct paths; CloudFront takes at most 3,000 per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once',
+      },
     });
     expect(normaliseInvalidationPaths(paths.slice(0, 3000))).toMatchObject({ ok: true });
+    // duplicates do not count
+    expect(normaliseInvalidationPaths([...paths.slice(0, 3000), '/p0', 'p1'])).toMatchObject({ ok: true });
+  });
+
+  it('an empty list is a problem of the list', () => {
+    expect(normaliseInvalidationPaths([])).toEqual({
+      ok: false,
+      listProblem: { kind: 'none', problem: 'has no paths; give at least one, e.g. /*' },
+    });
+  });
+
+  it('quotes a path cut short, and lists only the first few of many', () => {
+    expect(quotePath('/a"b')).toBe('"/a\\"b"');
+    expect(quotePath(`/${'x'.repeat(200)}`)).toBe(JSON.stringify(`/${'x'.repeat(79)}…`));
+    expect(listPaths(['/a', '/b'])).toBe('/a /b');
+    const many = Array.from({ length: 3000 }, (_, i) => `/p/${i + 1}`);
+    expect(listPaths(many)).toBe('/p/1 /p/2 /p/3 /p/4 /p/5 … and 2,995 more');
+    expect(listPaths(many.slice(0, 6), 5)).toBe('/p/1 /p/2 /p/3 /p/4 /p/5 … and 1 more');
+    expect(listPaths(many.slice(0, 5), 5)).toBe('/p/1 /p/2 /p/3 /p/4 /p/5');
   });
 
   it('splits the paths input on newlines and commas', () => {

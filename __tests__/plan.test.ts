@@ -98,9 +98,13 @@ describe('buildPlan', () => {
     );
   });
 
-  it('an unknown site lists the known sites; the site is matched case-insensitively', () => {
+  it('an unknown site lists the known sites, suggests the one it misspells; matched case-insensitively', () => {
     expect(() => buildPlan(config, { site: 'portl', configFile: FILE })).toThrow(
-      'Site "portl" is not defined in .github/cache-purge.yml; known sites: main, portal. Set the "site" input to one of them, or add it under "sites:" in the file.',
+      'Site "portl" is not defined in .github/cache-purge.yml — did you mean "portal"? Known sites: main, portal. Set the "site" input to one of them, or add it under "sites:" in the file.',
+    );
+    expect(() => buildPlan(config, { site: 'mian', configFile: FILE })).toThrow('did you mean "main"?');
+    expect(() => buildPlan(config, { site: 'shop', configFile: FILE })).toThrow(
+      'Site "shop" is not defined in .github/cache-purge.yml; known sites: main, portal. Set the "site" input to one of them, or add it under "sites:" in the file.',
     );
     expect(() => buildPlan(config, { site: 'portl', configFile: FILE })).toThrow(UserError);
     expect(buildPlan(config, { site: ' Portal ', configFile: FILE }).site).toBe('portal');
@@ -138,6 +142,18 @@ describe('plan views', () => {
       '  2. FastCGI cache: run SSM document CachePurge-FastCGI on instances tagged Site=main in us-east-1; CachePath=/var/cache/nginx/main',
       '  3. CloudFront: invalidate /* on CloudFront distribution E3EXAMPLE67890',
     ]);
+  });
+
+  it('thousands of paths: the first five, then how many more (the plan itself keeps them all)', () => {
+    const paths = Array.from({ length: 3000 }, (_, i) => `/p/${i + 1}`);
+    const plan = buildPlan(config, { site: 'main', configFile: FILE, paths });
+    expect(plan.steps[2]).toMatchObject({ paths });
+    expect(planLogLines(plan)[3]).toBe(
+      '  3. CloudFront: invalidate /p/1 /p/2 /p/3 /p/4 /p/5 … and 2,995 more on CloudFront distribution E3EXAMPLE67890',
+    );
+    expect(planMarkdownTable(plan).split('\n')[4]).toBe(
+      '| 3 | CloudFront | CloudFront `E3EXAMPLE67890` | `/p/1` `/p/2` `/p/3` `/p/4` `/p/5` … and 2,995 more | does not wait |',
+    );
   });
 
   it('the Markdown table has one row per step and escapes pipes', () => {

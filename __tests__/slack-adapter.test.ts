@@ -264,6 +264,25 @@ describe('the Slack inputs, checked before anything runs', () => {
     }
   });
 
+  it('refuses whitespace inside the URL (text pasted after it) without echoing the URL', () => {
+    for (const url of [
+      'https://hooks.slack.com/services/T000/B000/secretpart extra',
+      'https://hooks.slack.com/services/T000/B000/secretpart\nhttps://hooks.slack.com/services/T000/B000/secretpart2',
+      'https://hooks.slack.com/services/T000/B000/secret\tpart',
+    ]) {
+      const message = refused(url);
+      expect(message).toMatch(
+        /^Input "slack-webhook-url" has whitespace inside it \(2 space-separated parts, e\.g\. text pasted after the URL\): it must be the webhook URL alone\. Fix the secret's value; set it from a secret/,
+      );
+      expect(message).not.toContain('secret' + 'part');
+      expect(message).not.toContain('T000');
+    }
+    // whitespace around it (a secret saved with a trailing newline) is trimmed, not refused
+    expect(checkSlackWebhookUrl('  https://hooks.slack.com/services/T/B/X\n').url).toBe(
+      'https://hooks.slack.com/services/T/B/X',
+    );
+  });
+
   it('accepts plain http on loopback; warns (only) about a host that is not Slack', () => {
     expect(checkSlackWebhookUrl('http://127.0.0.1:8080/hook').warnings).toEqual([]);
     expect(checkSlackWebhookUrl('http://[::1]:8080/hook').warnings).toEqual([]);

@@ -187,6 +187,12 @@ describe('dist/index.js checks the Slack inputs before anything runs', () => {
     expect(annotation.message).toContain('uses plain http to hooks.slack.com');
   });
 
+  it('text pasted after the URL', async () => {
+    const annotation = await refusedBeforeAnything('https://hooks.slack.com/services/T0/B0/secretpart extra');
+    expect(annotation.properties).toBe('title=Invalid slack-webhook-url');
+    expect(annotation.message).toMatch(/^Input "slack-webhook-url" has whitespace inside it/);
+  });
+
   it('fail-on-slack-error not a boolean', async () => {
     const run = await runAction({
       inputs: { site: 'portal', 'dry-run': 'true', 'fail-on-slack-error': 'yes' },

@@ -11,6 +11,7 @@ import {
 import type { CloudFrontPlanStep } from '../core/plan.js';
 import type { CloudFrontStepReport, RunContext, StepError } from '../core/report.js';
 import { callerReference } from '../core/requests.js';
+import { listPaths } from '../core/paths.js';
 import { awsErrorName, errorMessage, jitteredBackoffMs, type Clock } from './clock.js';
 
 export interface CloudFrontStepDependencies {
@@ -111,7 +112,7 @@ export async function runCloudFrontStep(
     }
   }
   log(
-    `Invalidation ${report.invalidationId} of ${step.paths.join(' ')} on ${step.distributionId}: ${report.invalidationStatus}.`,
+    `Invalidation ${report.invalidationId} of ${listPaths(step.paths)} on ${step.distributionId}: ${report.invalidationStatus}.`,
   );
   if (!step.wait || report.invalidationStatus === 'Completed') return finish('success');
 

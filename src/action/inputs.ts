@@ -3,7 +3,7 @@
 
 import type { Runner } from './runner.js';
 import { UserError } from '../core/errors.js';
-import { normaliseInvalidationPaths, splitPathsInput } from '../core/paths.js';
+import { normaliseInvalidationPaths, quotePath, splitPathsInput } from '../core/paths.js';
 import type { RawExecutionInputs } from '../core/execution-inputs.js';
 
 export const DEFAULT_CONFIG_PATH = '.github/cache-purge.yml';
@@ -39,22 +39,26 @@ export function readInputs(runner: Runner): ActionInputs {
   };
 }
 
+/** At most this many bad paths are listed in the `paths` error; the rest are counted. */
+const MAX_REPORTED_PATHS = 10;
+
 function readPaths(runner: Runner): { paths?: string[] } {
   const raw = runner.getInput('paths');
   if (raw === '') return {};
   const checked = normaliseInvalidationPaths(splitPathsInput(raw));
-  if (!checked.ok) {
-    const split = splitPathsInput(raw);
-    const problems = checked.problems.map(
-      (p) =>
-        `${split[p.index] !== undefined ? JSON.stringify(split[p.index]) : `path ${p.index + 1}`} ${p.problem}`,
-    );
-    throw new UserError(
-      'Invalid input',
-      `Input "paths" (one path per line or comma-separated): ${problems.join('; ')}.`,
-    );
+  if (checked.ok) return { paths: checked.paths };
+  const subject = 'Input "paths" (one path per line or comma-separated)';
+  if ('listProblem' in checked) {
+    const { kind, problem } = checked.listProblem;
+    const orLeaveOut = kind === 'none' ? ", or leave the input out to keep the sites file's paths" : '';
+    throw new UserError('Invalid input', `${subject} ${problem}${orLeaveOut}.`);
   }
-  return { paths: checked.paths };
+  const shown = checked.pathProblems.slice(0, MAX_REPORTED_PATHS);
+  const more = checked.pathProblems.length - shown.length;
+  throw new UserError(
+    'Invalid input',
+    `${subject}: ${shown.map((p) => `${quotePath(p.value)} ${p.problem}`).join('; ')}${more > 0 ? `; … and ${more} more bad paths` : ''}.`,
+  );
 }
 
 /** The raw inputs of a real run; src/core/execution-inputs.ts checks them. */

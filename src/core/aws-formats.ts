@@ -17,9 +17,15 @@ export const formats = {
     allowed:
       'an EC2 instance id (i- and 8 or 17 hex digits) or a managed instance id (mi- and 17 hex digits)',
   },
+  /**
+   * A tag key to target instances by (SendCommand's `tag:<key>`): at most 128 characters (EC2's limit
+   * for a tag key), in the character set of SSM's Target key, which has no "+". Keys AWS creates, such
+   * as aws:autoscaling:groupName, are fine: only creating tags refuses the "aws:" prefix.
+   */
   tagKey: {
-    pattern: /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u,
-    allowed: '1–128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:"',
+    pattern: /^[\p{L}\p{Z}\p{N}_.:/=\-@]{1,128}$/u,
+    allowed:
+      'a tag key of 1–128 letters, digits, spaces and _ . : / = - @ (SSM cannot target keys with other characters, such as "+")',
   },
   tagValue: {
     pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u,

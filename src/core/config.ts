@@ -1,10 +1,20 @@
 // The sites file (`.github/cache-purge.yml`): its schema, and the parser that turns YAML or JSON text
 // into a typed SitesConfig, or into a UserError whose every line names the exact path
-// (`sites.portal.steps[1].ssm.document`), what is wrong and what is allowed, at its line and column.
-// Pure: takes text, returns data.
+// (`sites.portal.steps[1].ssm.document`), what is wrong and what is allowed (with a one-line YAML
+// example, or "did you mean" for a misspelt key), at its line and column. Messages quote values and
+// lines cut short, never the whole file. Pure: takes text, returns data.
 
 import { z } from 'zod';
-import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Node as YamlNode } from 'yaml';
+import {
+  LineCounter,
+  parseDocument,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node as YamlNode,
+  type YAMLError,
+} from 'yaml';
 import {
   formats,
   DELIVERY_TIMEOUT_RANGE,
@@ -13,7 +23,8 @@ import {
   MAX_TAG_VALUES,
   type Format,
 } from './aws-formats.js';
-import { normaliseInvalidationPaths } from './paths.js';
+import { normaliseInvalidationPaths, quotePath } from './paths.js';
+import { closestMatch } from './suggest.js';
 import { UserError } from './errors.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -57,17 +68,29 @@ export interface SitesConfig {
 // ---------------------------------------------------------------------------------------------------
 // The schema of the file as written
 
-const describe = (value: unknown): string => {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
-  return `${typeof value} ${String(value)}`;
-};
+/** A value written by the user, quoted and cut short: messages never paste a whole file. */
+export function quoteValue(value: string, max = 60): string {
+  const chars = [...value];
+  return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+}
+
+/** What a YAML value is, as the subject of a sentence: "is a list", "is the text "x"", "has no value". */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'has no value';
+  if (Array.isArray(value)) return 'is a list';
+  if (typeof value === 'object') return 'is a mapping';
+  if (typeof value === 'string') return `is the text ${quoteValue(value)}`;
+  if (typeof value === 'number') return `is the number ${value}`;
+  if (typeof value === 'boolean') return `is ${value} (a yes/no value)`;
+  return `is ${typeof value}`;
+}
 
 const formatted = (format: Format) =>
   z.string().regex(format.pattern, {
-    error: (issue) => `${JSON.stringify(issue.input)} is not valid; use ${format.allowed}`,
+    error: (issue) =>
+      typeof issue.input === 'string'
+        ? `${quoteValue(issue.input)} is not valid; use ${format.allowed}`
+        : undefined,
   });
 
 /** YAML turns `2` and `true` into numbers and booleans; SSM wants text. */
@@ -75,18 +98,11 @@ const asText = (value: unknown) =>
   typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
 const asTextList = (value: unknown) => (Array.isArray(value) ? value.map(asText) : [asText(value)]);
 
-/** A mapping whose unknown keys are errors that list the keys allowed there. */
-function strict<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; allowed here: ${allowed}`
-        : issue.input === undefined
-          ? undefined
-          : `is ${describe(issue.input)}; expected a mapping with keys ${allowed}`,
-  });
-}
+/** A mapping whose unknown keys are errors; their message (with "did you mean") is written below. */
+const strict = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape);
+
+/** A check that fails because keys are missing: a misspelt one found elsewhere explains it. */
+const missing = (...keys: string[]) => ({ missingKeys: keys });
 
 const targetsSchema = strict({
   'instance-ids': z
@@ -125,6 +141,7 @@ const targetsSchema = strict({
         count === 0
           ? 'names no instances; set exactly one of "instance-ids" or "tags"'
           : 'sets both "instance-ids" and "tags"; set exactly one of the two',
+      ...(count === 0 && { params: missing('instance-ids', 'tags') }),
     });
   }
 });
@@ -154,14 +171,17 @@ const cloudFrontStepSchema = strict({
     .array(z.string())
     .superRefine((paths, ctx) => {
       const checked = normaliseInvalidationPaths(paths);
-      if (!checked.ok) {
-        for (const { index, problem } of checked.problems) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [index],
-            message: `${JSON.stringify(paths[index] ?? '')} ${problem}`,
-          });
-        }
+      if (checked.ok) return;
+      if ('listProblem' in checked) {
+        const { kind, problem } = checked.listProblem;
+        ctx.addIssue({
+          code: 'custom',
+          message: `${problem}${kind === 'none' ? ', or leave "paths" out to invalidate everything (/*)' : ''}`,
+        });
+        return;
+      }
+      for (const { index, value, problem } of checked.pathProblems) {
+        ctx.addIssue({ code: 'custom', path: [index], message: `${quotePath(value)} ${problem}` });
       }
     })
     .optional(),
@@ -186,6 +206,7 @@ const stepSchema = strict({
         count === 0
           ? 'does nothing; give it exactly one of "ssm" or "cloudfront"'
           : 'has both "ssm" and "cloudfront"; split them into two steps',
+      ...(count === 0 && { params: missing('ssm', 'cloudfront') }),
     });
   }
 });
@@ -202,6 +223,7 @@ const siteSchema = strict({
         code: 'custom',
         path: ['steps', index, 'ssm'],
         message: 'has no targets; add "targets" to this step or to the site',
+        params: missing('targets'),
       });
     }
   });
@@ -218,17 +240,114 @@ type RawFile = z.infer<typeof fileSchema>;
 type RawTargets = z.infer<typeof targetsSchema>;
 type RawStep = z.infer<typeof stepSchema>;
 
+// ---------------------------------------------------------------------------------------------------
+// Messages: every field has an example, every mapping its keys
+
+type PathKey = string | number | symbol;
+
+/** Which kind of field a path points at: "document", or for keys the user names, "site", "tag", … */
+function fieldOf(path: readonly PathKey[]): string {
+  const [last, parent, grandparent] = [path.at(-1), path.at(-2), path.at(-3)];
+  if (path.length === 0) return '(top level)';
+  if (path.length === 2 && path[0] === 'sites') return 'site';
+  if (typeof last === 'number') {
+    if (parent === 'steps') return 'step';
+    if (parent === 'instance-ids') return 'instance id';
+    if (parent === 'paths') return 'path';
+    if (grandparent === 'tags') return 'tag';
+    if (grandparent === 'parameters') return 'parameter';
+  }
+  if (parent === 'tags') return 'tag';
+  if (parent === 'parameters') return 'parameter';
+  return String(last);
+}
+
+/** How each field is written, as a one-line YAML example. */
+const EXAMPLES: Record<string, string> = {
+  '(top level)':
+    '`sites: { portal: { steps: [ … ] } }` (see examples/cache-purge.yml); if this is not your sites file, set the "config" input to its path',
+  sites: '`sites: { portal: { targets: …, steps: [ … ] } }`',
+  site: '`portal: { targets: …, steps: [ … ] }` under `sites:`',
+  region: '`region: us-east-1`',
+  targets: '`targets: { tags: { Site: portal } }` or `targets: { instance-ids: [i-0123456789abcdef0] }`',
+  'instance-ids': '`instance-ids: [i-0123456789abcdef0]`',
+  'instance id': '`instance-ids: [i-0123456789abcdef0]`',
+  tags: '`tags: { Site: portal }`',
+  tag: '`Site: portal` or, for several values, `Site: [portal, shop]`',
+  steps: '`steps: [ { ssm: { document: CachePurge-FastCGI } } ]`',
+  step: '`- ssm: { document: CachePurge-FastCGI }`',
+  name: '`name: FastCGI cache`',
+  ssm: '`ssm: { document: CachePurge-FastCGI }`',
+  document: '`document: CachePurge-FastCGI`',
+  parameters: '`parameters: { CachePath: /var/cache/nginx/portal }`',
+  parameter: '`CachePath: /var/cache/nginx/portal` or, for several values, `Names: [a, b]`',
+  'document-version': '`document-version: 3`',
+  'timeout-seconds': '`timeout-seconds: 300`',
+  'max-concurrency': '`max-concurrency: 10%`',
+  'max-errors': '`max-errors: 0`',
+  cloudfront: '`cloudfront: { distribution-id: E2EXAMPLE12345 }`',
+  'distribution-id': '`distribution-id: E2EXAMPLE12345`',
+  paths: "`paths: ['/*']`",
+  path: "`paths: ['/blog/*']`",
+  wait: '`wait: true`',
+};
+
+/** The keys each mapping takes, by field kind, straight from the schema. */
+const KEYS: Record<string, readonly string[]> = {
+  '(top level)': Object.keys(fileSchema.shape),
+  site: Object.keys(siteSchema.shape),
+  targets: Object.keys(targetsSchema.shape),
+  step: Object.keys(stepSchema.shape),
+  ssm: Object.keys(ssmStepSchema.shape),
+  cloudfront: Object.keys(cloudFrontStepSchema.shape),
+};
+
+/** What a mapping maps, for the mappings whose keys the user chooses. */
+const MAPS: Record<string, string> = {
+  sites: ' of site names to their settings',
+  tags: ' of tag keys to values',
+  parameters: ' of parameter names to values',
+};
+
+const FIELD_NAMES: Record<string, string> = {
+  '(top level)': 'the top level',
+  site: 'a site',
+  step: 'a step',
+};
+
+/** "is the text "300"; expected a number without quotes, e.g. `timeout-seconds: 300`". */
+function typeMessage(path: readonly PathKey[], input: unknown, expected: string): string {
+  const field = fieldOf(path);
+  const example = EXAMPLES[field] ? `, e.g. ${EXAMPLES[field]}` : '';
+  if (input === undefined) return `is required${example}`;
+  const keys = KEYS[field];
+  const unquoted = typeof input === 'string' ? ' without quotes' : '';
+  const noun =
+    expected === 'object' || expected === 'record'
+      ? `a mapping${keys ? ` with keys ${keys.join(', ')}` : (MAPS[field] ?? '')}`
+      : expected === 'array'
+        ? 'a list'
+        : expected === 'string'
+          ? typeof input === 'number' || typeof input === 'boolean'
+            ? `text (put it in quotes: '${String(input)}')`
+            : 'text'
+          : expected === 'number'
+            ? `a number${unquoted}`
+            : expected === 'boolean'
+              ? `true or false${unquoted}`
+              : expected;
+  return `${describeValue(input)}; expected ${noun}${example}`;
+}
+
 /** Messages for the cases no field-level message covers. */
 const fallbackError = (issue: z.core.$ZodRawIssue): string | undefined => {
-  if (issue.code === 'invalid_type') {
-    return issue.input === undefined
-      ? 'is required'
-      : `is ${describe(issue.input)}; expected ${issue.expected}`;
-  }
+  if (issue.code === 'invalid_type') return typeMessage(issue.path ?? [], issue.input, issue.expected);
   if (issue.code === 'too_small' && issue.origin === 'array')
     return `needs at least ${String(issue.minimum)} item(s)`;
   if (issue.code === 'too_big' && issue.origin === 'array')
     return `has too many items; at most ${String(issue.maximum)}`;
+  if (issue.code === 'too_big' && issue.origin === 'string')
+    return `is too long; at most ${String(issue.maximum)} characters`;
   return undefined;
 };
 
@@ -282,8 +401,6 @@ function toConfig(raw: RawFile): SitesConfig {
 // ---------------------------------------------------------------------------------------------------
 // Locating problems in the source
 
-type PathKey = string | number | symbol;
-
 /** `sites.portal.steps[1].ssm.document`; keys that are not plain words are quoted. */
 export function formatPath(path: readonly PathKey[]): string {
   let out = '';
@@ -331,6 +448,219 @@ function locate(
 }
 
 // ---------------------------------------------------------------------------------------------------
+// From zod's issues to the problems shown: one per unknown key with a "did you mean", no separate
+// report of the key a typo obviously meant, and a hint when a site's key sits at site-name level.
+
+interface Problem {
+  path: PathKey[];
+  message: string;
+  at: Located | undefined;
+}
+
+type Locator = (path: readonly PathKey[], keyName?: string) => Located | undefined;
+
+function valueAt(data: unknown, path: readonly PathKey[]): unknown {
+  let value = data;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const samePath = (a: readonly PathKey[], b: readonly PathKey[]) =>
+  a.length === b.length && a.every((key, i) => key === b[i]);
+
+const isPrefix = (prefix: readonly PathKey[], path: readonly PathKey[]) =>
+  prefix.length <= path.length && prefix.every((key, i) => key === path[i]);
+
+/** "unknown key "documnet" — did you mean "document"? Allowed here: …", with what it suggests. */
+function unknownKey(
+  path: readonly PathKey[],
+  key: string,
+  data: unknown,
+): { message: string; suggestion?: string } {
+  const field = fieldOf(path);
+  const allowed = KEYS[field] ?? [];
+  const present = Object.keys(valueAt(data, path) ?? {});
+  const list = `allowed here: ${allowed.join(', ')}`;
+  const suggestion = closestMatch(
+    key,
+    allowed.filter((k) => !present.includes(k)),
+  );
+  if (suggestion) {
+    return {
+      message: `unknown key ${quoteValue(key)} — did you mean ${JSON.stringify(suggestion)}? ${list[0]!.toUpperCase()}${list.slice(1)}`,
+      suggestion,
+    };
+  }
+  const homes = Object.entries(KEYS)
+    .filter(([kind, keys]) => kind !== field && keys.includes(key))
+    .map(([kind]) => FIELD_NAMES[kind] ?? JSON.stringify(kind));
+  if (homes.length > 0) {
+    return {
+      message: `unknown key ${quoteValue(key)} here: it belongs in ${homes.join(' or ')}, so check its indentation; ${list}`,
+    };
+  }
+  return { message: `unknown key ${quoteValue(key)}; ${list}` };
+}
+
+/**
+ * Keys of a site written directly under `sites:` (wrong indentation) are read as site names: a
+ * `steps:` list there fails as "a site that is not a mapping". Maps each such key to the site above it.
+ */
+function misplacedSiteKeys(data: unknown): Map<string, string | undefined> {
+  const misplaced = new Map<string, string | undefined>();
+  const sites = isMapping(data) ? data.sites : undefined;
+  if (!isMapping(sites)) return misplaced;
+  let previous: string | undefined;
+  for (const [name, value] of Object.entries(sites)) {
+    const looksMisplaced =
+      KEYS.site!.includes(name) &&
+      (!isMapping(value) || (name === 'targets' && ('instance-ids' in value || 'tags' in value)));
+    if (looksMisplaced) misplaced.set(name, previous);
+    else previous = name;
+  }
+  return misplaced;
+}
+
+function explainIssues(issues: readonly z.core.$ZodIssue[], data: unknown, locate: Locator): Problem[] {
+  // Unknown keys first: their suggestions decide which other issues are the same mistake.
+  const unknown = new Map<z.core.$ZodIssue, Problem[]>();
+  const suggested: { path: readonly PathKey[]; key: string }[] = [];
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    unknown.set(
+      issue,
+      issue.keys.map((key) => {
+        const { message, suggestion } = unknownKey(issue.path, key, data);
+        if (suggestion) suggested.push({ path: issue.path, key: suggestion });
+        return { path: [...issue.path, key], message, at: locate(issue.path, key) };
+      }),
+    );
+  }
+  const explainedByTypo = (issue: z.core.$ZodIssue): boolean => {
+    if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined) {
+      return suggested.some((s) => samePath([...s.path, s.key], issue.path));
+    }
+    const missingKeys =
+      issue.code === 'custom' ? (issue.params?.missingKeys as string[] | undefined) : undefined;
+    return (
+      missingKeys !== undefined &&
+      suggested.some((s) => missingKeys.includes(s.key) && isPrefix(s.path, issue.path))
+    );
+  };
+
+  const misplaced = misplacedSiteKeys(data);
+  const hinted = new Set<string>();
+  const problems: Problem[] = [];
+  for (const issue of issues) {
+    const fromUnknown = unknown.get(issue);
+    if (fromUnknown) {
+      problems.push(...fromUnknown);
+      continue;
+    }
+    if (explainedByTypo(issue)) continue;
+    let message = issue.message;
+    let at: Located | undefined;
+    if (issue.code === 'invalid_key') {
+      // a bad mapping key (site name, tag key, parameter name): its own check says what is allowed
+      message = issue.issues[0]?.message ?? message;
+      at = locate(issue.path.slice(0, -1), String(issue.path.at(-1)));
+    } else {
+      at = locate(issue.path);
+    }
+    const [top, site, key] = issue.path;
+    if (top === 'sites' && typeof site === 'string') {
+      if (misplaced.has(site) && !hinted.has(site)) {
+        hinted.add(site);
+        const above = misplaced.get(site);
+        message += ` — "${site}" sits directly under "sites:", so it is read as a site name; indent it under its site${above ? ` (probably "${above}", the site above it)` : ''}`;
+      } else if (
+        issue.path.length === 3 &&
+        typeof key === 'string' &&
+        misplaced.has(key) &&
+        issue.code === 'invalid_type' &&
+        valueAt(data, issue.path) === undefined
+      ) {
+        const line = locate(['sites'], key)?.line;
+        message += ` — the "${key}:" key${line ? ` on line ${line}` : ''} is read as a site name: indent it under "${site}" if it belongs here`;
+      }
+    }
+    // a single value read as a one-item list (tag values, parameters) has no "[0]" in the file
+    const wrapped =
+      typeof issue.path.at(-1) === 'number' && !Array.isArray(valueAt(data, issue.path.slice(0, -1)));
+    problems.push({ path: wrapped ? issue.path.slice(0, -1) : [...issue.path], message, at });
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Syntax errors: our words, the position, and at most one line of the file
+
+/**
+ * One line of the file as a message quotes it: trimmed, control characters shown as "?", and when
+ * longer than `width`, a window of that width around `column` with "…" where it is cut.
+ */
+export function lineExcerpt(text: string, line: number, column = 1, width = 80): string {
+  // eslint-disable-next-line no-control-regex
+  const raw = [...(text.split(/\r?\n/)[line - 1] ?? '').replace(/[\u0000-\u001f\u007f]/g, '?')];
+  const indent = raw.length - [...raw.join('').trimStart()].length;
+  const chars = [...raw.join('').trim()];
+  if (chars.length <= width) return chars.join('');
+  const start = Math.min(Math.max(0, column - 1 - indent - Math.floor(width / 2)), chars.length - width);
+  const end = start + width;
+  return `${start > 0 ? '…' : ''}${chars.slice(start, end).join('')}${end < chars.length ? '…' : ''}`;
+}
+
+/** JSON.parse's own account of a JSON file's first error, without the text it quotes. */
+function jsonError(text: string): { reason: string; line?: number; column?: number } | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message);
+    const reason = message
+      .replace(/ in JSON at position \d+.*$/s, '')
+      .replace(/^(Unexpected token '[^']*'),.*$/s, '$1')
+      .replace(/^(Unexpected token .),.*$/s, '$1');
+    if (!position) return { reason };
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    return { reason, line, column: before.length - before.lastIndexOf('\n') };
+  }
+}
+
+function syntaxError(text: string, file: string, error: YAMLError): UserError {
+  const pos = error.linePos?.[0];
+  if (error.code === 'MULTIPLE_DOCS' && pos) {
+    return new UserError(
+      'Sites file holds more than one YAML document',
+      `${file} holds more than one YAML document: a second one starts at line ${pos.line} (${JSON.stringify(lineExcerpt(text, pos.line))}). A sites file is a single YAML document: remove the "---" (or "...") there and merge what follows into the first document, or move it to a file of its own.`,
+      { file, line: pos.line, column: pos.col },
+    );
+  }
+  const yamlReason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  const json = /\.json$/i.test(file) ? (jsonError(text) ?? { reason: yamlReason }) : undefined;
+  const line = json?.line ?? pos?.line;
+  const column = json?.line ? json.column : pos?.col;
+  const where = line ? ` at line ${line}, column ${column}` : '';
+  const excerpt = line ? ` Line ${line} is: ${lineExcerpt(text, line, column)}.` : '';
+  const [language, causes] = json
+    ? ['JSON', 'a missing or extra comma, an unclosed bracket or an unquoted key']
+    : ['YAML', 'indentation, a missing ":" or an unclosed quote'];
+  return new UserError(
+    `Sites file is not valid ${language}`,
+    `${file}: ${language} syntax error${where}: ${(json?.reason ?? yamlReason).replace(/\.$/, '')}.${excerpt} Fix the syntax there (${causes} are the usual causes).`,
+    { file, ...(line && { line, ...(column && { column }) }) },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The entry point
 
 export const MAX_REPORTED_PROBLEMS = 20;
@@ -342,17 +672,7 @@ export const MAX_REPORTED_PROBLEMS = 20;
 export function parseSitesConfig(text: string, file: string): SitesConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const pos = first.linePos?.[0];
-    const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-    const reason = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new UserError(
-      'Sites file is not valid YAML',
-      `${file}: YAML syntax error${where}: ${reason}. Fix the syntax there (indentation, a missing ":" or an unclosed quote are the usual causes).`,
-      { file, ...(pos && { line: pos.line, column: pos.col }) },
-    );
-  }
+  if (doc.errors.length > 0) throw syntaxError(text, file, doc.errors[0]!);
   const data: unknown = doc.toJS({ maxAliasCount: 100 });
   if (data === null || data === undefined) {
     throw new UserError(
@@ -365,26 +685,14 @@ export function parseSitesConfig(text: string, file: string): SitesConfig {
   const parsed = fileSchema.safeParse(data, { error: fallbackError });
   if (parsed.success) return toConfig(parsed.data);
 
-  const problems = parsed.error.issues.slice(0, MAX_REPORTED_PROBLEMS).map((issue) => {
-    let at: Located | undefined;
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      // point at the first unknown key itself
-      at = locate(doc.contents, issue.path, lines, issue.keys[0]);
-    } else if (issue.code === 'invalid_key') {
-      // a bad mapping key (site name, tag key, parameter name): its own check says what is allowed
-      message = issue.issues[0]?.message ?? message;
-      at = locate(doc.contents, issue.path.slice(0, -1), lines, String(issue.path.at(-1)));
-    } else {
-      at = locate(doc.contents, issue.path, lines);
-    }
-    const shownPath =
-      issue.code === 'unrecognized_keys' && issue.keys.length === 1
-        ? [...issue.path, issue.keys[0]!]
-        : issue.path;
-    return { text: `${formatPath(shownPath)}${at ? ` (line ${at.line})` : ''}: ${message}`, at };
-  });
-  const more = parsed.error.issues.length - problems.length;
+  const all = explainIssues(parsed.error.issues, data, (path, keyName) =>
+    locate(doc.contents, path, lines, keyName),
+  );
+  const problems = all.slice(0, MAX_REPORTED_PROBLEMS).map((p) => ({
+    text: `${formatPath(p.path)}${p.at ? ` (line ${p.at.line})` : ''}: ${p.message}`,
+    at: p.at,
+  }));
+  const more = all.length - problems.length;
   const first = problems[0]?.at;
   const summary = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
   throw new UserError(

@@ -5,6 +5,9 @@
 export const MAX_INVALIDATION_PATHS = 3000;
 export const MAX_PATH_LENGTH = 4000;
 
+/** 3000 → "3,000". */
+const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 export type PathCheck = { ok: true; path: string } | { ok: false; problem: string };
 
 /** Checks one path; a missing leading "/" is added rather than refused. */
@@ -32,33 +35,57 @@ export function checkInvalidationPath(raw: string): PathCheck {
   return { ok: true, path };
 }
 
+/** A problem with one path of the list: its position, what was written, what is wrong. */
+export interface PathProblem {
+  index: number;
+  value: string;
+  problem: string;
+}
+
+/**
+ * Either every path is fine (normalised, de-duplicated), or the problems: one per bad path, or — only
+ * when every path is fine — one about the list as a whole (none given, too many).
+ */
 export type PathsCheck =
-  { ok: true; paths: string[] } | { ok: false; problems: { index: number; problem: string }[] };
+  | { ok: true; paths: string[] }
+  | { ok: false; pathProblems: PathProblem[] }
+  | { ok: false; listProblem: { kind: 'none' | 'too-many'; problem: string } };
 
 /** Checks and normalises a whole list: every bad path is reported, duplicates are dropped in order. */
 export function normaliseInvalidationPaths(raw: readonly string[]): PathsCheck {
-  const problems: { index: number; problem: string }[] = [];
+  const pathProblems: PathProblem[] = [];
   const seen = new Set<string>();
   raw.forEach((value, index) => {
     const checked = checkInvalidationPath(value);
-    if (!checked.ok) problems.push({ index, problem: checked.problem });
+    if (!checked.ok) pathProblems.push({ index, value, problem: checked.problem });
     else seen.add(checked.path);
   });
-  if (problems.length > 0) return { ok: false, problems };
-  if (seen.size === 0)
-    return { ok: false, problems: [{ index: 0, problem: 'no paths given; use at least one, e.g. /*' }] };
+  if (pathProblems.length > 0) return { ok: false, pathProblems };
+  if (seen.size === 0) {
+    return { ok: false, listProblem: { kind: 'none', problem: 'has no paths; give at least one, e.g. /*' } };
+  }
   if (seen.size > MAX_INVALIDATION_PATHS) {
     return {
       ok: false,
-      problems: [
-        {
-          index: MAX_INVALIDATION_PATHS,
-          problem: `${seen.size} paths; CloudFront takes at most ${MAX_INVALIDATION_PATHS} in progress per distribution — use a wildcard such as /blog/*`,
-        },
-      ],
+      listProblem: {
+        kind: 'too-many',
+        problem: `has ${count(seen.size)} distinct paths; CloudFront takes at most ${count(MAX_INVALIDATION_PATHS)} per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once`,
+      },
     };
   }
   return { ok: true, paths: [...seen] };
+}
+
+/** A path as shown in a message: quoted, and cut to `max` characters ("…") when longer. */
+export function quotePath(value: string, max = 80): string {
+  const chars = [...value];
+  return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+}
+
+/** The first `shown` paths, then "… and N more": for log lines and tables that must stay short. */
+export function listPaths(paths: readonly string[], shown = 5): string {
+  if (paths.length <= shown) return paths.join(' ');
+  return `${paths.slice(0, shown).join(' ')} … and ${count(paths.length - shown)} more`;
 }
 
 /** Splits the `paths` input: one path per line or comma-separated. */

@@ -1,8 +1,9 @@
-// How a plan reads to a person: plain lines for the log and a Markdown table for the job summary.
-// Pure string building.
+// How a plan reads to a person: plain lines for the log and a Markdown table for the job summary
+// (long path lists cut to their first few; the `plan` output keeps them all). Pure string building.
 
 import type { Targets } from './config.js';
 import type { Plan, PlanStep } from './plan.js';
+import { listPaths } from './paths.js';
 
 export function describeTargets(targets: Targets): string {
   if ('instanceIds' in targets) {
@@ -21,7 +22,7 @@ function describeParameters(parameters: Record<string, string[]>): string {
 
 export function describeStep(step: PlanStep): string {
   if (step.kind === 'cloudfront') {
-    return `invalidate ${step.paths.join(' ')} on CloudFront distribution ${step.distributionId}${step.wait ? ', waiting until completed' : ''}`;
+    return `invalidate ${listPaths(step.paths)} on CloudFront distribution ${step.distributionId}${step.wait ? ', waiting until completed' : ''}`;
   }
   const version = step.documentVersion ? ` (version ${step.documentVersion})` : '';
   return `run SSM document ${step.document}${version} on ${describeTargets(step.targets)} in ${step.region}; ${describeParameters(step.parameters)}`;
@@ -45,7 +46,7 @@ export function planMarkdownTable(plan: Plan): string {
     const where =
       step.kind === 'ssm'
         ? `${describeTargets(step.targets)} (${step.region})`
-        : step.paths.map((p) => `\`${p}\``).join(' ');
+        : listPaths(step.paths.map((p) => `\`${p}\``));
     const settings =
       step.kind === 'ssm'
         ? `${Object.entries(step.parameters)

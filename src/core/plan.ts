@@ -1,9 +1,10 @@
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
 // will run — resolved targets, parameters, region, labels and SSM delivery settings. No I/O.
 
-import type { SitesConfig, Targets } from './config.js';
+import { quoteValue, type SitesConfig, type Targets } from './config.js';
 import { formats } from './aws-formats.js';
 import { UserError } from './errors.js';
+import { closestMatch } from './suggest.js';
 
 export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
 export const DEFAULT_MAX_CONCURRENCY = '50';
@@ -94,9 +95,13 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
   }
   const siteConfig = config.sites[site];
   if (!siteConfig) {
+    const suggestion = closestMatch(site, knownSites(config));
+    const known = suggestion
+      ? ` — did you mean ${JSON.stringify(suggestion)}? Known sites: ${sites}.`
+      : `; known sites: ${sites}.`;
     throw new UserError(
       'Unknown site',
-      `Site ${JSON.stringify(inputs.site.trim())} is not defined in ${inputs.configFile}; known sites: ${sites}. Set the "site" input to one of them, or add it under "sites:" in the file.`,
+      `Site ${quoteValue(inputs.site.trim())} is not defined in ${inputs.configFile}${known} Set the "site" input to one of them, or add it under "sites:" in the file.`,
       { file: inputs.configFile },
     );
   }

@@ -1,7 +1,7 @@
 // Checks the `slack-webhook-url` input before anything runs. The URL is a credential: no message here
-// ever contains it (only its scheme and host). Not a URL, or plain http to anything but a loopback
-// address → a UserError; https to a host other than Slack's own hooks host → a warning (proxies and
-// relays exist). Pure.
+// ever contains it (only its scheme and host). Not a URL, whitespace inside it (text pasted after
+// it), or plain http to anything but a loopback address → a UserError; https to a host other than
+// Slack's own hooks host → a warning (proxies and relays exist). Pure.
 
 import { UserError } from './errors.js';
 
@@ -24,6 +24,14 @@ export function isLoopbackHost(hostname: string): boolean {
 
 export function checkSlackWebhookUrl(raw: string): WebhookUrlCheck {
   const value = raw.trim();
+  // The URL parser would quietly percent-encode a space and keep whatever follows as part of the path.
+  const words = value.split(/\s+/).length;
+  if (words > 1) {
+    throw new UserError(
+      'Invalid slack-webhook-url',
+      `Input "slack-webhook-url" has whitespace inside it (${words} space-separated parts, e.g. text pasted after the URL): it must be the webhook URL alone. Fix the secret's value; ${HOW}.`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(value);

@@ -6,6 +6,7 @@
 import type { Plan } from './plan.js';
 import type { InstanceReport, RunContext, RunReport } from './report.js';
 import { cell, planMarkdownTable } from './plan-view.js';
+import { listPaths } from './paths.js';
 import { describeCause, diagnose } from './diagnosis.js';
 import {
   describeInstanceStatus,
@@ -148,7 +149,7 @@ export function runSummaryMarkdown(report: RunReport): string {
     lines.push('**CloudFront invalidations**', '');
     for (const step of done) {
       lines.push(
-        `- \`${step.invalidationId}\` on \`${step.distributionId}\` (${step.invalidationStatus ?? 'created'}): ${step.paths.map((p) => `\`${p.replace(/`/g, "'")}\``).join(' ')}`,
+        `- \`${step.invalidationId}\` on \`${step.distributionId}\` (${step.invalidationStatus ?? 'created'}): ${listPaths(step.paths.map((p) => `\`${p.replace(/`/g, "'")}\``))}`,
       );
     }
     lines.push('');

@@ -1,0 +1,55 @@
+// The action's own inputs read in-process (src/action/inputs.ts): the `paths` input reports problems
+// of the whole list against the list, problems of one path against that path with its value.
+
+import { describe, expect, it } from 'vitest';
+import { readInputs } from '../src/action/inputs.js';
+import { UserError } from '../src/core/errors.js';
+import { recordingRunner } from './helpers/recording-runner.js';
+
+function refused(inputs: Record<string, string>): UserError {
+  try {
+    readInputs(recordingRunner(inputs).runner);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    return error as UserError;
+  }
+  throw new Error(`${JSON.stringify(inputs)} was accepted`);
+}
+
+describe('the paths input', () => {
+  it('normalises and de-duplicates what it accepts', () => {
+    const { runner } = recordingRunner({ paths: 'blog/*\n/a, /a' });
+    expect(readInputs(runner).paths).toEqual(['/blog/*', '/a']);
+  });
+
+  it('3,001 paths: the count of the list, not an invented path number', () => {
+    const many = Array.from({ length: 3001 }, (_, i) => `/p/${i + 1}`).join('\n');
+    expect(refused({ paths: many }).message).toBe(
+      'Input "paths" (one path per line or comma-separated) has 3,001 distinct paths; CloudFront takes at most 3,000 per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once.',
+    );
+  });
+
+  it('only separators: no paths, and how to fix it', () => {
+    expect(refused({ paths: ' , ' }).message).toBe(
+      'Input "paths" (one path per line or comma-separated) has no paths; give at least one, e.g. /*, or leave the input out to keep the sites file\'s paths.',
+    );
+  });
+
+  it('bad paths are each quoted with their problem; long ones cut, many ones counted', () => {
+    expect(refused({ paths: '/ok, /a*b, /c d' }).message).toBe(
+      'Input "paths" (one path per line or comma-separated): "/a*b" has "*" before its end; CloudFront allows "*" only as the last character; "/c d" contains a space or control character; URL-encode it (a space is %20).',
+    );
+    const long = `/${'x'.repeat(5000)}`;
+    const message = refused({ paths: long }).message;
+    expect(message).toContain(
+      `"/${'x'.repeat(79)}…" is 5001 characters long; CloudFront allows at most 4000`,
+    );
+    expect(message.length).toBeLessThan(300);
+    const stars = Array.from({ length: 15 }, (_, i) => `/s${i}*x`).join('\n');
+    const many = refused({ paths: stars }).message;
+    expect(many.match(/has "\*" before its end/g)).toHaveLength(10);
+    expect(many).toMatch(
+      /"\/s9\*x" has "\*" before its end; CloudFront allows "\*" only as the last character; … and 5 more bad paths\.$/,
+    );
+  });
+});

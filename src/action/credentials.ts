@@ -4,7 +4,7 @@
 // AccessDenied; every returned secret is masked. Without it: undefined, i.e. the SDK's default chain.
 
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { ExecutionSettings } from '../core/execution-inputs.js';
+import { oidcTokenUnavailable, type ExecutionSettings } from '../core/execution-inputs.js';
 import { UserError } from '../core/errors.js';
 import { awsErrorName, errorMessage, jitteredBackoffMs, type Clock } from './clock.js';
 
@@ -61,12 +61,8 @@ export async function resolveCredentials(
     deps.log('Credentials: the AWS SDK default chain (no role-to-assume given).');
     return undefined;
   }
-  if (!deps.env.ACTIONS_ID_TOKEN_REQUEST_URL || !deps.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-    throw new UserError(
-      'No OIDC token available',
-      `Input "role-to-assume" is set, but the runner offers no GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add \`permissions: id-token: write\` to the job (keep \`contents: read\` so checkout still works).`,
-    );
-  }
+  const noToken = oidcTokenUnavailable(settings, deps.env);
+  if (noToken) throw new UserError('No OIDC token available', noToken);
   let token: string;
   try {
     const getIdToken =

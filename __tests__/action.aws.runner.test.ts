@@ -206,6 +206,33 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
     expect(calls.every((c) => c.accessKeyId === 'AKIAIOSFODNN7EXAMPLE')).toBe(true);
   });
 
+  it('parameters our documents would refuse fail the dry run and the real run alike, before any AWS call', async () => {
+    const files = {
+      '.github/cache-purge.yml': exampleConfig
+        .replace('WordPressPath: /var/www/portal', 'WordpressPath: /var/www/portal')
+        .replace('CachePath: /var/cache/nginx/portal', 'CachePath: /var/cache/nginx/../../etc'),
+    };
+    double.reset();
+    const dry = await runAction({ inputs: inputs({ 'dry-run': 'true' }), files, env: runnerEnv(double) });
+    const real = await runAction({ inputs: inputs(), files, env: runnerEnv(double) });
+    for (const run of [dry, real]) {
+      expect(run.code).toBe(1);
+      expect(run.outputs.status).toBeUndefined();
+      const [error, ...rest] = errorAnnotations(run.stdout);
+      expect(rest).toEqual([]);
+      expect(error!.properties).toBe('title=Invalid document parameters,file=.github/cache-purge.yml');
+      expect(error!.message.split('\n')).toEqual([
+        '.github/cache-purge.yml: SSM would refuse these parameters at SendCommand:',
+        '  - sites.portal.steps[0].ssm.parameters.WordpressPath (step 1, W3 Total Cache): CachePurge-W3TotalCache has no parameter "WordpressPath"; did you mean "WordPressPath"? (Parameter names are case-sensitive.)',
+        expect.stringMatching(
+          /^ {2}- sites\.portal\.steps\[1\]\.ssm\.parameters\.CachePath \(step 2, FastCGI cache\): "\/var\/cache\/nginx\/\.\.\/\.\.\/etc" does not match CachePurge-FastCGI's allowedPattern /,
+        ),
+        'Checked before any AWS call against the definitions of CachePurge-W3TotalCache and CachePurge-FastCGI bundled with cache-purge-action (ssm-documents/*.json).',
+      ]);
+    }
+    expect(double.calls).toEqual([]);
+  });
+
   it('STS AccessDenied names the role and the trust-policy conditions to check', async () => {
     double.reset({ sts: { accessDenied: true } });
     const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });

@@ -32,7 +32,12 @@ describe('dist/index.js under runner conditions', () => {
     const json = JSON.stringify({
       region: 'us-east-1',
       sites: {
-        shop: { targets: { tags: { Site: 'shop' } }, steps: [{ ssm: { document: 'CachePurge-FastCGI' } }] },
+        shop: {
+          targets: { tags: { Site: 'shop' } },
+          steps: [
+            { ssm: { document: 'CachePurge-FastCGI', parameters: { CachePath: '/var/cache/nginx/shop' } } },
+          ],
+        },
       },
     });
     const run = await runAction({

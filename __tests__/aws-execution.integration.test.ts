@@ -34,7 +34,7 @@ sites:
     targets: { tags: { Site: main } }
     steps:
       - name: FastCGI cache
-        ssm: { document: CachePurge-FastCGI }
+        ssm: { document: CachePurge-FastCGI, parameters: { CachePath: /var/cache/nginx/main } }
       - cloudfront: { distribution-id: E3EXAMPLE67890, paths: ['/*'] }
 `,
   'sites.yml',

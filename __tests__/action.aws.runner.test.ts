@@ -1,7 +1,8 @@
 // Runner-level tests of the committed bundle doing real runs against the local AWS double: no AWS
 // keys in the environment, so credentials can only come from GitHub OIDC + STS, and the double checks
 // that every SSM and CloudFront request was signed with the assumed-role key. Also failure,
-// cancellation by SIGTERM, and inputs refused before any AWS call.
+// cancellation by SIGTERM, a failed OIDC token request, inputs refused before any AWS call, and runs
+// without role-to-assume: keys in the environment are used, and none at all is one run-level error.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAnnotations, exampleConfig, runAction } from './helpers/run-action.js';
@@ -19,6 +20,12 @@ const runnerEnv = (double: AwsDouble) => ({
   GITHUB_EVENT_NAME: 'workflow_dispatch',
   GITHUB_SERVER_URL: 'https://github.com',
   GITHUB_REPOSITORY: 'acme/site',
+});
+
+/** No shared AWS config or credentials file (and no keys, no metadata): the default chain finds nothing. */
+const noCredentialFiles = () => ({
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+  AWS_CONFIG_FILE: '/nonexistent/aws-config',
 });
 
 let double: AwsDouble;
@@ -133,6 +140,96 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
     expect(rest).toEqual([]);
     expect(error!.properties).toBe('title=No OIDC token available');
     expect(error!.message).toContain('add `permissions: id-token: write` to the job');
+    expect(double.calls).toEqual([]);
+  });
+
+  it('a failed OIDC token request (HTTP 500) says so and to re-run, not to add a permission the job has', async () => {
+    double.reset({ oidc: { failures: 1, status: 500 } });
+    const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });
+    expect(run.code).toBe(1);
+    expect(run.outputs.status).toBe('failure');
+    const [error, ...rest] = errorAnnotations(run.stdout);
+    expect(rest).toEqual([]);
+    expect(error!.properties).toBe('title=Could not get the GitHub OIDC token');
+    expect(error!.message).toBe(
+      [
+        'Requesting the GitHub OIDC token for audience "sts.amazonaws.com" failed: GitHub\'s token endpoint answered HTTP 500 (Internal server error while issuing the token); not retried (@actions/core retries only 502, 503 and 504). The job does have `permissions: id-token: write` (the runner set ACTIONS_ID_TOKEN_REQUEST_URL, which it does only then), so this is most likely a transient problem on GitHub\'s side: re-run the job, and check https://www.githubstatus.com if it keeps failing.',
+        'Not run: W3 Total Cache, FastCGI cache, CloudFront.',
+      ].join('\n'),
+    );
+    expect(double.calls.map((c) => `${c.operation} ${c.status}`)).toEqual(['GetIdToken 500']);
+  });
+
+  it('a token endpoint answering 503 is retried by @actions/core, as the message about it says', async () => {
+    double.reset({ oidc: { failures: 2, status: 503 }, defaultScript: { stdout: RESULT } });
+    const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });
+    expect(run.code).toBe(0);
+    expect(double.callsOf('GetIdToken').map((c) => c.status)).toEqual([503, 503, 200]);
+  });
+
+  it('without role-to-assume and no AWS credentials: one run-level error with the fix, before anything is sent', async () => {
+    double.reset();
+    const env = { ...noCredentialFiles(), ...runnerEnv(double) };
+    const run = await runAction({ inputs: { site: 'portal' }, files: CONFIG, env });
+    expect(run.code).toBe(1);
+    expect(run.outputs.status).toBe('failure');
+    expect(errorAnnotations(run.stdout)).toEqual([
+      {
+        properties: 'title=No AWS credentials',
+        message: [
+          'No AWS credentials were found. The "role-to-assume" input is empty, so the action asked the AWS SDK\'s default credential chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and the shared config files, a web identity token file, container or instance metadata), and none of them had credentials. Fix: set the "role-to-assume" input to the ARN of an IAM role that trusts GitHub\'s OIDC provider (the job then needs `permissions: id-token: write`), or run aws-actions/configure-aws-credentials before this step.',
+          'Not run: W3 Total Cache, FastCGI cache, CloudFront.',
+        ].join('\n'),
+      },
+    ]);
+    expect(run.stdout).not.toContain('AWS answered');
+    expect(run.stdout).not.toContain('::group::1. W3 Total Cache');
+    expect(double.calls).toEqual([]);
+  });
+
+  it('without role-to-assume, keys left by configure-aws-credentials sign every request', async () => {
+    double.reset({ defaultScript: { stdout: RESULT } });
+    const env = {
+      ...noCredentialFiles(),
+      ...runnerEnv(double),
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    };
+    const run = await runAction({ inputs: { site: 'portal' }, files: CONFIG, env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'Credentials: found by the AWS SDK default credential chain (no role-to-assume given).',
+    );
+    const calls = double.calls;
+    expect(calls.filter((c) => c.service === 'oidc' || c.service === 'sts')).toEqual([]);
+    expect(calls.length).toBeGreaterThan(3);
+    expect(calls.every((c) => c.accessKeyId === 'AKIAIOSFODNN7EXAMPLE')).toBe(true);
+  });
+
+  it('parameters our documents would refuse fail the dry run and the real run alike, before any AWS call', async () => {
+    const files = {
+      '.github/cache-purge.yml': exampleConfig
+        .replace('WordPressPath: /var/www/portal', 'WordpressPath: /var/www/portal')
+        .replace('CachePath: /var/cache/nginx/portal', 'CachePath: /var/cache/nginx/../../etc'),
+    };
+    double.reset();
+    const dry = await runAction({ inputs: inputs({ 'dry-run': 'true' }), files, env: runnerEnv(double) });
+    const real = await runAction({ inputs: inputs(), files, env: runnerEnv(double) });
+    for (const run of [dry, real]) {
+      expect(run.code).toBe(1);
+      expect(run.outputs.status).toBeUndefined();
+      const [error, ...rest] = errorAnnotations(run.stdout);
+      expect(rest).toEqual([]);
+      expect(error!.properties).toBe('title=Invalid document parameters,file=.github/cache-purge.yml');
+      expect(error!.message.split('\n')).toEqual([
+        '.github/cache-purge.yml: SSM would refuse these parameters at SendCommand:',
+        '  - sites.portal.steps[0].ssm.parameters.WordpressPath (step 1, W3 Total Cache): CachePurge-W3TotalCache has no parameter "WordpressPath"; did you mean "WordPressPath"? (Parameter names are case-sensitive.)',
+        expect.stringMatching(
+          /^ {2}- sites\.portal\.steps\[1\]\.ssm\.parameters\.CachePath \(step 2, FastCGI cache\): "\/var\/cache\/nginx\/\.\.\/\.\.\/etc" does not match CachePurge-FastCGI's allowedPattern /,
+        ),
+        'Checked before any AWS call against the definitions of CachePurge-W3TotalCache and CachePurge-FastCGI bundled with cache-purge-action (ssm-documents/*.json).',
+      ]);
+    }
     expect(double.calls).toEqual([]);
   });
 

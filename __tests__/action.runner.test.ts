@@ -32,7 +32,12 @@ describe('dist/index.js under runner conditions', () => {
     const json = JSON.stringify({
       region: 'us-east-1',
       sites: {
-        shop: { targets: { tags: { Site: 'shop' } }, steps: [{ ssm: { document: 'CachePurge-FastCGI' } }] },
+        shop: {
+          targets: { tags: { Site: 'shop' } },
+          steps: [
+            { ssm: { document: 'CachePurge-FastCGI', parameters: { CachePath: '/var/cache/nginx/shop' } } },
+          ],
+        },
       },
     });
     const run = await runAction({
@@ -175,5 +180,55 @@ describe('dist/index.js under runner conditions', () => {
     const yes = await runAction({ inputs: { site: 'portal', 'dry-run': 'yes' }, files: CONFIG });
     expect(yes.code).toBe(1);
     expect(errorAnnotations(yes.stdout)[0]!.message).toBe('Input "dry-run" is "yes"; use true or false.');
+  });
+
+  it('a dry run checks the inputs of a real run and fails the same way, listing every problem', async () => {
+    const bad = {
+      site: 'portal',
+      'role-to-assume': 'cache-purge',
+      'role-duration-seconds': '60',
+      'step-timeout-seconds': 'abc',
+      'role-session-name': 'my session',
+    };
+    const dry = await runAction({ inputs: { ...bad, 'dry-run': 'true' }, files: CONFIG });
+    const real = await runAction({ inputs: bad, files: CONFIG });
+    for (const run of [dry, real]) {
+      expect(run.code).toBe(1);
+      expect(run.stdout).not.toContain('Dry run: nothing was purged');
+      expect(run.outputs.status).toBeUndefined();
+    }
+    expect(errorAnnotations(dry.stdout)).toEqual([
+      {
+        properties: 'title=Invalid inputs',
+        message: [
+          '4 inputs are not valid:',
+          '  - Input "role-duration-seconds" is "60"; use a whole number of seconds from 900 to 43200.',
+          '  - Input "step-timeout-seconds" is "abc"; use a whole number of seconds from 1 to 86400.',
+          '  - Input "role-to-assume" is "cache-purge", which is not an IAM role ARN; use arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge.',
+          '  - Input "role-session-name" is "my session"; use 2–64 letters, digits and + = , . @ _ - (or leave it empty for the default).',
+        ].join('\n'),
+      },
+    ]);
+    expect(errorAnnotations(real.stdout)).toEqual(errorAnnotations(dry.stdout));
+  });
+
+  it('a dry run with role-to-assume but no OIDC token in the job warns that a real run would stop there', async () => {
+    const role = 'arn:aws:iam::123456789012:role/cache-purge';
+    const run = await runAction({
+      inputs: { site: 'portal', 'dry-run': 'true', 'role-to-assume': role },
+      files: CONFIG,
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('planned');
+    expect(run.stdout).toContain(
+      '::warning title=No OIDC token available::A real run would stop here. Input "role-to-assume" is set, but the runner offers no GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add `permissions: id-token: write` to the job',
+    );
+    const withToken = await runAction({
+      inputs: { site: 'portal', 'dry-run': 'true', 'role-to-assume': role },
+      files: CONFIG,
+      env: { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' },
+    });
+    expect(withToken.code).toBe(0);
+    expect(withToken.stdout).not.toContain('::warning');
   });
 });

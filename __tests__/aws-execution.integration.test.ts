@@ -34,7 +34,7 @@ sites:
     targets: { tags: { Site: main } }
     steps:
       - name: FastCGI cache
-        ssm: { document: CachePurge-FastCGI }
+        ssm: { document: CachePurge-FastCGI, parameters: { CachePath: /var/cache/nginx/main } }
       - cloudfront: { distribution-id: E3EXAMPLE67890, paths: ['/*'] }
 `,
   'sites.yml',
@@ -50,6 +50,9 @@ beforeAll(async () => {
   Object.assign(process.env, double.env());
   for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
     delete process.env[key];
+  // no shared config files either: without role-to-assume the default chain must find nothing
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
+  process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
 });
 afterAll(async () => {
   process.env = saved;
@@ -301,6 +304,40 @@ describe('executing a plan against the AWS double', () => {
     );
     expect(report.error!.message).toContain('"token.actions.githubusercontent.com:sub"');
     expect(operations()).toEqual(['GetIdToken', 'AssumeRoleWithWebIdentity!AccessDenied']);
+  });
+
+  it('without role-to-assume and no credentials anywhere: fails before any step, sends nothing, names the fix', async () => {
+    const { report, log } = await run({}, 'portal', { role: '' });
+    expect(report.status).toBe('failure');
+    expect(statuses(report)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(report.error).toMatchObject({ code: 'CredentialsError', title: 'No AWS credentials' });
+    expect(report.error!.message).toContain('No AWS credentials were found.');
+    expect(report.error!.message).toContain(
+      'Fix: set the "role-to-assume" input to the ARN of an IAM role that trusts GitHub\'s OIDC provider (the job then needs `permissions: id-token: write`), or run aws-actions/configure-aws-credentials before this step.',
+    );
+    expect(double.calls).toEqual([]);
+    expect(log).not.toContain('SendCommand');
+  });
+
+  it('without role-to-assume, keys in the environment (configure-aws-credentials) sign every request', async () => {
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    });
+    try {
+      const { report, log } = await run({ defaultScript: { stdout: RESULT } }, 'portal', { role: '' });
+      expect(report.status).toBe('success');
+      expect(log).toContain(
+        'Credentials: found by the AWS SDK default credential chain (no role-to-assume given).',
+      );
+      expect(operations()).not.toContain('AssumeRoleWithWebIdentity');
+      const signed = double.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront');
+      expect(signed.length).toBeGreaterThan(3);
+      expect(signed.every((c) => c.accessKeyId === 'AKIAIOSFODNN7EXAMPLE')).toBe(true);
+    } finally {
+      delete process.env.AWS_ACCESS_KEY_ID;
+      delete process.env.AWS_SECRET_ACCESS_KEY;
+    }
   });
 
   it('retries transient STS failures', async () => {

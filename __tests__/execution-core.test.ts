@@ -17,6 +17,7 @@ import { callerReference, ssmComment } from '../src/core/requests.js';
 import { buildRunContext, triggerOf } from '../src/core/run-context.js';
 import {
   defaultSessionName,
+  oidcTokenUnavailable,
   parseExecutionInputs,
   type RawExecutionInputs,
 } from '../src/core/execution-inputs.js';
@@ -275,6 +276,36 @@ describe('execution inputs', () => {
     [{ audience: 'sts amazonaws' }, 'Input "audience" is "sts amazonaws"'],
   ])('refuses %o before any AWS call', (override, message) => {
     expect(() => parseExecutionInputs({ ...raw, ...override }, 'portal', {})).toThrow(message);
+  });
+  it('reports every bad input at once, one line each, in one error', () => {
+    let error: unknown;
+    try {
+      parseExecutionInputs(
+        { ...raw, roleToAssume: 'cache-purge', stepTimeoutSeconds: '0', audience: 'a b' },
+        'portal',
+        {},
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({
+      title: 'Invalid inputs',
+      message: [
+        '3 inputs are not valid:',
+        '  - Input "step-timeout-seconds" is "0"; use a whole number of seconds from 1 to 86400.',
+        '  - Input "role-to-assume" is "cache-purge", which is not an IAM role ARN; use arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge.',
+        '  - Input "audience" is "a b"; use the audience your IAM OIDC provider expects, without spaces (default sts.amazonaws.com).',
+      ].join('\n'),
+    });
+  });
+  it('says when role-to-assume has no OIDC token to use, and only then', () => {
+    const role = { ...raw, roleToAssume: 'arn:aws:iam::123456789012:role/cache-purge' };
+    const token = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' };
+    expect(oidcTokenUnavailable(parseExecutionInputs(role, 'portal', {}), {})).toContain(
+      'add `permissions: id-token: write` to the job',
+    );
+    expect(oidcTokenUnavailable(parseExecutionInputs(role, 'portal', {}), token)).toBeUndefined();
+    expect(oidcTokenUnavailable(parseExecutionInputs(raw, 'portal', {}), {})).toBeUndefined();
   });
   it('accepts role ARNs with paths and partitions', () => {
     for (const arn of [

@@ -57,7 +57,7 @@ describe('buildPlan', () => {
 
   it('a step’s own targets override the site’s', () => {
     const custom = parseSitesConfig(
-      'region: us-east-1\nsites:\n  s:\n    targets: { tags: { Site: s } }\n    steps:\n      - ssm: { document: CachePurge-FastCGI, targets: { instance-ids: [i-0123456789abcdef0] } }\n      - ssm: { document: CachePurge-FastCGI }\n',
+      'region: us-east-1\nsites:\n  s:\n    targets: { tags: { Site: s } }\n    steps:\n      - ssm: { document: Purge-Custom, targets: { instance-ids: [i-0123456789abcdef0] } }\n      - ssm: { document: Purge-Custom }\n',
       FILE,
     );
     const plan = buildPlan(custom, { site: 's', configFile: FILE });

@@ -98,6 +98,7 @@ function purge(options: {
   slack?: SlackSink;
   onStart?: Parameters<typeof runAction>[0]['onStart'];
   reset?: boolean;
+  env?: Record<string, string>;
 }): Promise<ActionRun> {
   if (options.reset !== false) double.reset(options.script);
   return runAction({
@@ -109,7 +110,7 @@ function purge(options: {
       ...options.inputs,
     },
     files: CONFIG,
-    env: { ...double.env(), ...RUNNER_ENV },
+    env: { ...double.env(), ...RUNNER_ENV, ...options.env },
     ...(options.onStart && { onStart: options.onStart }),
   });
 }
@@ -332,6 +333,46 @@ describe('a failed portal purge', () => {
     expect(errors[0]!.properties).toBe('title=Could not assume the role');
     expect(errors[0]!.message).toContain(fix);
     expect(errors[0]!.message.endsWith('\nNot run: W3 Total Cache, FastCGI cache, CloudFront.')).toBe(true);
+  });
+});
+
+describe('no AWS credentials at all (no role-to-assume, nothing in the environment)', () => {
+  it('is a run-level failure before any step: Slack, summary and one error name the fix; nothing is sent to AWS', async () => {
+    const run = await purge({
+      script: PURGE_SCRIPTS,
+      inputs: { 'role-to-assume': '' },
+      env: {
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+        AWS_CONFIG_FILE: '/nonexistent/config',
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.status).toBe('failure');
+    expect(double.calls).toEqual([]);
+    const fix =
+      'Fix: set the "role-to-assume" input to the ARN of an IAM role that trusts GitHub\'s OIDC provider (the job then needs `permissions: id-token: write`), or run aws-actions/configure-aws-credentials before this step.';
+
+    const [payload] = payloads(sink);
+    expect(payload!.blocks[0]!.text!.text).toBe('❌ portal purge failed before any step ran');
+    expect(payload!.text).toMatch(/: No AWS credentials$/);
+    const texts = blockTexts(payload!).join('\n');
+    expect(texts).toContain('*No AWS credentials*: No AWS credentials were found.');
+    expect(texts).toContain('or run aws-actions/configure-aws-credentials before this step.');
+    expect(texts).toContain('⏭ *W3 Total Cache* · not run: the run failed before any step started');
+    expect(texts).not.toContain('answered');
+
+    expect(run.summary.startsWith('## ❌ portal purge failed before any step ran\n')).toBe(true);
+    expect(run.summary).toContain(
+      '> **No AWS credentials** (CredentialsError): No AWS credentials were found.',
+    );
+    expect(run.summary).toContain(fix);
+    expect(run.summary).not.toContain('### ');
+
+    const errors = errorAnnotations(run.stdout);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.properties).toBe('title=No AWS credentials');
+    expect(errors[0]!.message).toContain(fix);
+    expect(reportOf(run).steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
   });
 });
 

@@ -160,6 +160,51 @@ describe('annotations', () => {
     );
   });
 
+  it('says "AWS answered" only for what AWS answered: no credentials and unreachable endpoints say so, with the fix', () => {
+    const failedSendCommand = (code: string, message: string) => {
+      const report = accessDeniedReport();
+      report.steps[0]!.error = { code, message: `SendCommand CachePurge-W3TotalCache failed: ${message}` };
+      return runAnnotations(report)[0]!.message;
+    };
+    expect(
+      failedSendCommand('CredentialsProviderError', 'Could not load credentials from any providers'),
+    ).toContain(
+      '- CredentialsProviderError: no credentials: SendCommand CachePurge-W3TotalCache failed: Could not load credentials from any providers. Set the "role-to-assume" input (the job then needs `permissions: id-token: write`) or run aws-actions/configure-aws-credentials before this step.',
+    );
+    expect(failedSendCommand('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:443')).toContain(
+      '- ECONNREFUSED: could not reach AWS: SendCommand CachePurge-W3TotalCache failed: connect ECONNREFUSED 127.0.0.1:443. Check that the runner can reach the AWS endpoints (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.',
+    );
+    expect(failedSendCommand('TimeoutError', 'Connection timed out after 1000 ms')).toContain(
+      '- TimeoutError: could not reach AWS: ',
+    );
+    expect(failedSendCommand('Error', 'socket hang up')).toContain(
+      '- Error: failed on the runner before AWS answered: SendCommand CachePurge-W3TotalCache failed: socket hang up.',
+    );
+    expect(failedSendCommand('InvalidDocument', 'Document CachePurge-W3TotalCache does not exist')).toContain(
+      '- InvalidDocument: AWS answered: SendCommand CachePurge-W3TotalCache failed: Document CachePurge-W3TotalCache does not exist.',
+    );
+    for (const code of [
+      'CredentialsProviderError',
+      'ECONNREFUSED',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'TimeoutError',
+    ]) {
+      expect(failedSendCommand(code, 'x')).not.toContain('answered');
+    }
+
+    const cloudFront = successReport();
+    Object.assign(cloudFront.steps[2]!, {
+      status: 'failed',
+      invalidationId: undefined,
+      error: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND cloudfront.amazonaws.com' },
+    });
+    cloudFront.status = 'failure';
+    expect(runAnnotations(cloudFront)[0]!.message).toContain(
+      '- ENOTFOUND: could not reach CloudFront: getaddrinfo ENOTFOUND cloudfront.amazonaws.com. Check that the runner',
+    );
+  });
+
   it('CloudFront failures name the IAM statement or the distribution', () => {
     const report = successReport();
     const cf = report.steps[2]!;

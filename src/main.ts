@@ -13,7 +13,7 @@ import { isUserError } from './core/errors.js';
 import { readSlackSettings } from './action/slack.js';
 import { publishDryRun, publishRunReport } from './action/publish.js';
 import { buildRunContext } from './core/run-context.js';
-import { parseExecutionInputs } from './core/execution-inputs.js';
+import { oidcTokenUnavailable, parseExecutionInputs } from './core/execution-inputs.js';
 
 export interface ActionDependencies {
   runner: Runner;
@@ -54,17 +54,20 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
       planLogLines(plan).forEach((line) => runner.info(line)),
     );
 
+    // Checked before any AWS call, and by a dry run too: it must fail wherever a real run would.
+    const settings = parseExecutionInputs(readExecutionInputs(runner), plan.site, env);
+    const context = buildRunContext(env, plan.site, settings.requester);
+
     if (inputs.dryRun) {
       runner.setOutput('status', 'planned');
+      const noToken = oidcTokenUnavailable(settings, env);
+      if (noToken)
+        runner.warning(`A real run would stop here. ${noToken}`, { title: 'No OIDC token available' });
       runner.info(`Dry run: nothing was purged. ${plan.steps.length} step(s) would run for ${plan.site}.`);
-      const context = buildRunContext(env, plan.site, runner.getInput('requester'));
       await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
       return;
     }
 
-    // A real run: inputs checked before any AWS call.
-    const settings = parseExecutionInputs(readExecutionInputs(runner), plan.site, env);
-    const context = buildRunContext(env, plan.site, settings.requester);
     const { executePlan } = await import('./action/execute.js');
     const report = await executePlan(plan, context, settings, { runner, env });
     runner.info(

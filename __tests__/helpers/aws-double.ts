@@ -5,9 +5,10 @@
 //
 // Scriptable per document and instance (run time, exit code, output, Undeliverable, Delivery Timed
 // Out, Execution Timed Out), per tag (tag → instances, 1..1000+), plus throttling every Nth call,
-// an InvocationDoesNotExist window, TooManyInvalidationsInProgress, STS AccessDenied/outages and SSM
-// operations the role may not call. Output sizes are SSM's: 2,500 characters in ListCommandInvocations' plugin Output (cut with the
-// agent's markers), 24,000 / 8,000 in GetCommandInvocation.
+// an InvocationDoesNotExist window, TooManyInvalidationsInProgress, OIDC token endpoint errors, STS
+// AccessDenied/outages and SSM operations the role may not call. Output sizes are SSM's: 2,500
+// characters in ListCommandInvocations' plugin Output (cut with the agent's markers), 24,000 / 8,000
+// in GetCommandInvocation.
 // Every call is recorded in order with the SigV4 access key id it was signed with.
 //
 // Plain erasable TypeScript with node: imports only, so Node 24 runs it directly (the demo and the
@@ -59,6 +60,12 @@ export interface AwsDoubleOptions {
     completeAfterMs?: number;
     /** When set, other distribution ids answer NoSuchDistribution. */
     distributions?: string[];
+  };
+  oidc?: {
+    /** The first N token requests answer HTTP `status` instead of a token. */
+    failures?: number;
+    /** Default 500. */
+    status?: number;
   };
   sts?: {
     /** Answer AccessDenied (not authorized) to every AssumeRoleWithWebIdentity. */
@@ -200,6 +207,7 @@ export class AwsDouble {
   private server = createServer((req, res) => void this.handle(req, res));
   private counters = { ssm: 0, cloudfront: 0, sts: 0 };
   private stsCalls = 0;
+  private oidcCalls = 0;
   private createInvalidationCalls = 0;
 
   constructor(options: AwsDoubleOptions = {}) {
@@ -212,6 +220,7 @@ export class AwsDouble {
     this.calls.length = 0;
     this.counters = { ssm: 0, cloudfront: 0, sts: 0 };
     this.stsCalls = 0;
+    this.oidcCalls = 0;
     this.createInvalidationCalls = 0;
   }
 
@@ -308,6 +317,11 @@ export class AwsDouble {
         call.input = { audience };
         if (req.headers.authorization !== `Bearer ${this.requestToken}`) {
           throw new DoubleError(401, 'Unauthorized', 'bad ACTIONS_ID_TOKEN_REQUEST_TOKEN');
+        }
+        this.oidcCalls++;
+        if (this.oidcCalls <= (this.options.oidc?.failures ?? 0)) {
+          const status = this.options.oidc?.status ?? 500;
+          throw new DoubleError(status, `HTTP${status}`, 'Internal server error while issuing the token');
         }
         const token = [
           base64url({ alg: 'RS256', typ: 'JWT' }),

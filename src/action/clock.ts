@@ -31,11 +31,17 @@ export function jitteredBackoffMs(
   return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
 }
 
-/** The AWS error name of an SDK error (its `name`), or the error's message. */
+/**
+ * The AWS error name of an SDK error (its `name`: ThrottlingException, CredentialsProviderError,
+ * TimeoutError, …); for a network error the SDK passes on from Node (name `Error`), its system code
+ * (ECONNREFUSED, ENOTFOUND, …), so reports can tell "AWS answered" from "AWS was never reached".
+ */
 export function awsErrorName(error: unknown): string {
-  if (error && typeof error === 'object' && 'name' in error && typeof error.name === 'string')
-    return error.name;
-  return 'Error';
+  if (!error || typeof error !== 'object') return 'Error';
+  const name = 'name' in error && typeof error.name === 'string' ? error.name : 'Error';
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  if (name === 'Error' && code && /^E[A-Z0-9_]+$/.test(code)) return code;
+  return name;
 }
 
 export function errorMessage(error: unknown): string {

@@ -1,11 +1,16 @@
-// AWS credentials for a real run. With `role-to-assume`: the GitHub OIDC token (core.getIDToken,
-// imported lazily: it loads an HTTP client the dry run must not pay for), then STS
+// AWS credentials for a real run, resolved before the first step so a missing or refused credential is
+// one run-level failure, not a failed step. With `role-to-assume`: the GitHub OIDC token
+// (core.getIDToken, imported lazily: it loads an HTTP client the dry run must not pay for), then STS
 // AssumeRoleWithWebIdentity with jittered backoff inside a bounded total time, never retrying
-// AccessDenied; every returned secret is masked. Without it: undefined, i.e. the SDK's default chain.
+// AccessDenied; every returned secret is masked. Without it: the AWS SDK's default credential chain
+// (environment, shared files, web identity, container/instance metadata), asked once up front and
+// then shared by every client, so "no credentials" is said with its fix before anything is sent.
 
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { ExecutionSettings } from '../core/execution-inputs.js';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { oidcTokenUnavailable, type ExecutionSettings } from '../core/execution-inputs.js';
 import { UserError } from '../core/errors.js';
+import { errorOrigin } from '../core/diagnosis.js';
 import { awsErrorName, errorMessage, jitteredBackoffMs, type Clock } from './clock.js';
 
 /** Static credentials as every AWS SDK v3 client accepts them. */
@@ -15,6 +20,9 @@ export interface AwsCredentialIdentity {
   sessionToken?: string;
   expiration?: Date;
 }
+
+/** A source of credentials as every AWS SDK v3 client accepts it (memoised and refreshed by the SDK). */
+export type AwsCredentialProvider = () => Promise<AwsCredentialIdentity>;
 
 export interface CredentialDependencies {
   env: Record<string, string | undefined>;
@@ -27,6 +35,8 @@ export interface CredentialDependencies {
   region: string;
   /** Fetches the OIDC token; default @actions/core getIDToken. */
   getIdToken?: (audience: string) => Promise<string>;
+  /** The credential chain used without role-to-assume; default the AWS SDK's (defaultProvider). */
+  defaultChain?: AwsCredentialProvider;
   random?: () => number;
   /** Total time allowed for STS retries (the token expires). Default 60 s. */
   stsRetryBudgetMs?: number;
@@ -55,18 +65,11 @@ export class CancelledError extends Error {
 export async function resolveCredentials(
   settings: ExecutionSettings,
   deps: CredentialDependencies,
-): Promise<AwsCredentialIdentity | undefined> {
+): Promise<AwsCredentialIdentity | AwsCredentialProvider> {
   const roleArn = settings.roleToAssume;
-  if (!roleArn) {
-    deps.log('Credentials: the AWS SDK default chain (no role-to-assume given).');
-    return undefined;
-  }
-  if (!deps.env.ACTIONS_ID_TOKEN_REQUEST_URL || !deps.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-    throw new UserError(
-      'No OIDC token available',
-      `Input "role-to-assume" is set, but the runner offers no GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add \`permissions: id-token: write\` to the job (keep \`contents: read\` so checkout still works).`,
-    );
-  }
+  if (!roleArn) return resolveDefaultChain(deps);
+  const noToken = oidcTokenUnavailable(settings, deps.env);
+  if (noToken) throw new UserError('No OIDC token available', noToken);
   let token: string;
   try {
     const getIdToken =
@@ -75,7 +78,7 @@ export async function resolveCredentials(
   } catch (error) {
     throw new UserError(
       'Could not get the GitHub OIDC token',
-      `Requesting the OIDC token for audience "${settings.audience}" failed: ${errorMessage(error)}. Check that the job has \`permissions: id-token: write\`.`,
+      oidcTokenFailure(settings.audience, errorMessage(error)),
     );
   }
   deps.setSecret(token);
@@ -133,6 +136,74 @@ export async function resolveCredentials(
   }
 }
 
+/**
+ * The SDK's default chain, asked once now: credentials found → the (memoised) chain itself for every
+ * client, which refreshes them when they expire; none → a UserError with the fix.
+ */
+async function resolveDefaultChain(deps: CredentialDependencies): Promise<AwsCredentialProvider> {
+  const chain = deps.defaultChain ?? defaultProvider();
+  try {
+    await untilAborted(chain(), deps.signal);
+  } catch (error) {
+    if (error instanceof CancelledError || deps.signal.aborted) throw new CancelledError();
+    throw new UserError('No AWS credentials', defaultChainFailure(awsErrorName(error), errorMessage(error)));
+  }
+  deps.log('Credentials: found by the AWS SDK default credential chain (no role-to-assume given).');
+  return chain;
+}
+
+/** `promise`, or a CancelledError as soon as `signal` aborts (the chain may wait on instance metadata). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new CancelledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+const ROLE_FIX =
+  'set the "role-to-assume" input to the ARN of an IAM role that trusts GitHub\'s OIDC provider (the job then needs `permissions: id-token: write`), or run aws-actions/configure-aws-credentials before this step';
+
+/** Without role-to-assume, the default chain found nothing (or one of its sources failed). */
+export function defaultChainFailure(name: string, message: string): string {
+  if (/could not load credentials from any providers/i.test(message)) {
+    return `No AWS credentials were found. The "role-to-assume" input is empty, so the action asked the AWS SDK's default credential chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and the shared config files, a web identity token file, container or instance metadata), and none of them had credentials. Fix: ${ROLE_FIX}.`;
+  }
+  return `The AWS SDK's default credential chain failed (${name}: ${message}). The "role-to-assume" input is empty, so the action relies on that chain. Fix the credential source it names, or ${ROLE_FIX}.`;
+}
+
+/**
+ * The OIDC token request failed although the runner offered a token endpoint — which it does only to
+ * jobs with `permissions: id-token: write`, so the permission is not the cause. @actions/core retries
+ * HTTP 502, 503 and 504 (10 times, backing off); other answers and network errors are final.
+ */
+export function oidcTokenFailure(audience: string, message: string): string {
+  // @actions/core's own wording: "Failed to get ID Token. … Error Code : 500 … Error Message: …"
+  const code = /Error Code : (\S+)/.exec(message)?.[1];
+  const detail = (/Error Message: ([\s\S]*)$/.exec(message)?.[1] ?? message.replace(/^Error message: /, ''))
+    .replace(/\s+/g, ' ')
+    .trim();
+  let what: string;
+  if (code === undefined) what = `GitHub's token endpoint gave no token (${detail})`;
+  else if (!/^\d{3}$/.test(code))
+    what = `could not reach GitHub's token endpoint (${detail}); @actions/core does not retry that`;
+  else if (['502', '503', '504'].includes(code))
+    what = `GitHub's token endpoint answered HTTP ${code} (${detail}), still after @actions/core's 10 retries`;
+  else
+    what = `GitHub's token endpoint answered HTTP ${code} (${detail}); not retried (@actions/core retries only 502, 503 and 504)`;
+  return `Requesting the GitHub OIDC token for audience "${audience}" failed: ${what}. The job does have \`permissions: id-token: write\` (the runner set ACTIONS_ID_TOKEN_REQUEST_URL, which it does only then), so this is most likely a transient problem on GitHub's side: re-run the job, and check https://www.githubstatus.com if it keeps failing.`;
+}
+
 function stsError(
   code: string,
   message: string,
@@ -155,8 +226,20 @@ function stsError(
       `STS rejected the GitHub OIDC token for ${roleArn}: ${code}: ${message}. Check that the account has an IAM OIDC identity provider for https://token.actions.githubusercontent.com with audience "${settings.audience}".`,
     );
   }
+  if (code === 'ValidationError' && /DurationSeconds/i.test(message)) {
+    return new UserError(
+      'Could not assume the role',
+      `STS refused the session length for ${roleArn}: ${message}. Lower the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) or raise the role's maximum session duration.`,
+    );
+  }
+  if (errorOrigin(code) === 'network') {
+    return new UserError(
+      'Could not reach AWS STS',
+      `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (${attempts} attempt(s)): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`,
+    );
+  }
   return new UserError(
     'Could not assume the role',
-    `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${attempts} attempt(s): ${code}: ${message}.`,
+    `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${attempts} attempt(s): ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`,
   );
 }

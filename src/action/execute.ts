@@ -1,4 +1,5 @@
-// Executes a plan against AWS, strictly in order: credentials (OIDC role or the default chain), then
+// Executes a plan against AWS, strictly in order: credentials first (the OIDC role, or the SDK's
+// default chain; resolved before any step, so a credentials failure fails the run, not a step), then
 // each step in its own log group; the first step that does not succeed stops the run and the rest
 // are reported as skipped. SIGINT/SIGTERM (the runner cancelling the job) cancels the in-flight SSM
 // command and ends the run as `cancelled`. Returns the RunReport; never throws for AWS faults.
@@ -13,7 +14,12 @@ import { isUserError } from '../core/errors.js';
 import { describeTrigger, plainRequester } from '../core/report-view.js';
 import type { Runner } from './runner.js';
 import { systemClock, errorMessage, type Clock } from './clock.js';
-import { CancelledError, resolveCredentials, type AwsCredentialIdentity } from './credentials.js';
+import {
+  CancelledError,
+  resolveCredentials,
+  type AwsCredentialIdentity,
+  type AwsCredentialProvider,
+} from './credentials.js';
 import { runSsmStep } from './ssm-step.js';
 import { runCloudFrontStep } from './cloudfront-step.js';
 import type { PollPolicy } from '../core/ssm-step.js';
@@ -26,6 +32,8 @@ export interface ExecuteDependencies {
   signal?: AbortSignal;
   /** OIDC token source; default @actions/core getIDToken (lazily imported). */
   getIdToken?: (audience: string) => Promise<string>;
+  /** Credential chain without role-to-assume; default the AWS SDK's. */
+  defaultChain?: AwsCredentialProvider;
   pollPolicy?: PollPolicy;
   /** Jitter source for retries (default Math.random). */
   random?: () => number;
@@ -100,7 +108,7 @@ export async function executePlan(
     runner.info(
       `Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${plainRequester(context.requester)}, trigger: ${describeTrigger(context.trigger, context.eventName)}.`,
     );
-    let credentials: AwsCredentialIdentity | undefined;
+    let credentials: AwsCredentialIdentity | AwsCredentialProvider;
     try {
       credentials = await resolveCredentials(settings, {
         env,
@@ -110,6 +118,7 @@ export async function executePlan(
         signal,
         region: plan.region ?? env.AWS_REGION ?? 'us-east-1',
         ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
+        ...(deps.defaultChain && { defaultChain: deps.defaultChain }),
         ...(deps.random && { random: deps.random }),
       });
     } catch (error) {
@@ -141,7 +150,7 @@ export async function executePlan(
             ssm = new SSMClient({
               region: step.region,
               retryMode: 'adaptive',
-              ...(credentials && { credentials }),
+              credentials,
             });
             ssmClients.set(step.region, ssm);
           }
@@ -157,7 +166,7 @@ export async function executePlan(
         cloudfront ??= new CloudFrontClient({
           region: 'us-east-1',
           retryMode: 'adaptive',
-          ...(credentials && { credentials }),
+          credentials,
         });
         return runCloudFrontStep(step, context, {
           cloudfront,

@@ -17,6 +17,32 @@ export interface Cause {
 
 const isAccessDenied = (code: string) => /access ?denied|unauthorized|notauthorized/i.test(code);
 
+/**
+ * Where an error came from, by its code: raised on the runner before any request was answered — no
+ * credentials, or the service not reached (a timeout, a Node network error such as ECONNREFUSED) — or a
+ * plain JavaScript error; anything else is the service's own answer (an AWS error name).
+ */
+export function errorOrigin(code: string): 'credentials' | 'network' | 'runner' | 'service' {
+  if (/^(CredentialsProviderError|ProviderError|TokenProviderError)$/.test(code)) return 'credentials';
+  if (code === 'TimeoutError' || /^E[A-Z0-9_]{2,}$/.test(code)) return 'network';
+  if (/^(Error|TypeError|RangeError|SyntaxError|ReferenceError)$/.test(code)) return 'runner';
+  return 'service';
+}
+
+/** What an error of a step means, truthfully: only the service's own answers say it answered. */
+function describeError(service: string, code: string, message: string): string {
+  switch (errorOrigin(code)) {
+    case 'credentials':
+      return `no credentials: ${message}. Set the "role-to-assume" input (the job then needs \`permissions: id-token: write\`) or run aws-actions/configure-aws-credentials before this step.`;
+    case 'network':
+      return `could not reach ${service}: ${message}. Check that the runner can reach the AWS endpoints (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`;
+    case 'runner':
+      return `failed on the runner before ${service} answered: ${message}.`;
+    default:
+      return `${service} answered: ${message}.`;
+  }
+}
+
 function ssmStepCauses(step: SsmStepReport): Cause[] {
   const causes: Cause[] = [];
   const code = step.error?.code ?? '';
@@ -43,7 +69,11 @@ function ssmStepCauses(step: SsmStepReport): Cause[] {
     });
   } else if (code && failedInstances(step).length === 0) {
     // an API error; when instances failed, their own causes below say more than the step's summary
-    causes.push({ label: code, instanceIds: [], fix: `AWS answered: ${step.error?.message ?? code}.` });
+    causes.push({
+      label: code,
+      instanceIds: [],
+      fix: describeError('AWS', code, step.error?.message ?? code),
+    });
   }
 
   const groups = new Map<string, { instances: InstanceReport[]; fix: string }>();
@@ -99,7 +129,7 @@ function cloudFrontCauses(step: CloudFrontStepReport): Cause[] {
   } else if (/throttl/i.test(code)) {
     fix = 'CloudFront kept throttling the request: rerun in a minute.';
   } else {
-    fix = `CloudFront answered: ${step.error?.message ?? 'unknown error'}.`;
+    fix = describeError('CloudFront', code, step.error?.message ?? 'unknown error');
   }
   return [{ label: code || 'failed', instanceIds: [], fix }];
 }

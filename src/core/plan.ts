@@ -1,10 +1,12 @@
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
-// will run — resolved targets, parameters, region, labels and SSM delivery settings. No I/O.
+// will run — resolved targets, parameters, region, labels and SSM delivery settings. Parameters of the
+// documents we ship are checked against their bundled definitions here, before any AWS call. No I/O.
 
 import { quoteValue, type SitesConfig, type Targets } from './config.js';
 import { formats } from './aws-formats.js';
 import { UserError } from './errors.js';
 import { closestMatch } from './suggest.js';
+import { bundledDocumentName, bundledDocumentProblems } from './bundled-documents.js';
 
 export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
 export const DEFAULT_MAX_CONCURRENCY = '50';
@@ -143,5 +145,40 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
     };
   });
 
+  checkBundledDocumentParameters(steps, site, inputs.configFile);
   return { site, region, configFile: inputs.configFile, steps };
+}
+
+/**
+ * SSM refuses, at SendCommand, parameters its document does not declare, a missing required one and
+ * a value outside its allowedPattern. For the documents we ship, say so now, each at its path in the
+ * sites file, against the definition bundled with this action (a copy pinned with document-version is
+ * still checked against ours: the names are this action's).
+ */
+function checkBundledDocumentParameters(steps: PlanStep[], site: string, configFile: string): void {
+  const lines: string[] = [];
+  const documents = new Set<string>();
+  for (const step of steps) {
+    if (step.kind !== 'ssm') continue;
+    const problems = bundledDocumentProblems(step.document, step.parameters);
+    if (problems.length === 0) continue;
+    documents.add(bundledDocumentName(step.document)!);
+    const path = `sites.${site}.steps[${step.index - 1}].ssm.parameters`;
+    for (const { parameter, problem } of problems) {
+      lines.push(
+        `  - ${path}${parameter ? `.${parameter}` : ''} (step ${step.index}, ${step.name}): ${problem}`,
+      );
+    }
+  }
+  if (lines.length === 0) return;
+  const names = [...documents];
+  throw new UserError(
+    'Invalid document parameters',
+    [
+      `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
+      ...lines,
+      `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`,
+    ].join('\n'),
+    { file: configFile },
+  );
 }

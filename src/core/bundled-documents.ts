@@ -1,0 +1,173 @@
+// The parameters of the SSM documents this action ships (ssm-documents/CachePurge-*.json), read from
+// those very files (imported as JSON: ncc inlines them into the bundle, so nothing is read at run
+// time), and the check of a step's parameters against them at plan time: unknown names (with a
+// did-you-mean: names are case-sensitive), missing required ones, and each value against the
+// document's allowedValues, allowedPattern and minChars/maxChars — what SSM would otherwise refuse
+// only at SendCommand. Documents with other names are the user's own and are passed through. Pure.
+
+import fastCgi from '../../ssm-documents/CachePurge-FastCGI.json' with { type: 'json' };
+import w3TotalCache from '../../ssm-documents/CachePurge-W3TotalCache.json' with { type: 'json' };
+import wpRocket from '../../ssm-documents/CachePurge-WPRocket.json' with { type: 'json' };
+
+/** A parameter as a Command document (schema 2.2) declares it; only the fields we check. */
+export interface DocumentParameter {
+  type: string;
+  description?: string;
+  /** Present → optional; absent → SendCommand must give a value. */
+  default?: unknown;
+  allowedValues?: string[];
+  allowedPattern?: string;
+  minChars?: number;
+  maxChars?: number;
+  minItems?: number;
+  maxItems?: number;
+}
+
+/** The parameter types the check understands; a bundled document using another one fails a test. */
+export const CHECKED_PARAMETER_TYPES = ['String', 'StringList'] as const;
+
+/** Document name (the file name without .json) → its parameters. */
+export const BUNDLED_DOCUMENTS: Record<string, Record<string, DocumentParameter>> = {
+  'CachePurge-FastCGI': fastCgi.parameters,
+  'CachePurge-W3TotalCache': w3TotalCache.parameters,
+  'CachePurge-WPRocket': wpRocket.parameters,
+};
+
+/** The bundled document a step's `document` names (by name, or by an ARN ending in /<name>), if any. */
+export function bundledDocumentName(document: string): string | undefined {
+  const name = document.startsWith('arn:') ? document.slice(document.lastIndexOf('/') + 1) : document;
+  return Object.hasOwn(BUNDLED_DOCUMENTS, name) ? name : undefined;
+}
+
+export interface ParameterProblem {
+  /** The parameter the problem is about; undefined for the parameters as a whole. */
+  parameter?: string;
+  problem: string;
+}
+
+/** Edit distance, for did-you-mean on short names. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The declared name a mistyped one most likely meant: same letters in another case, or a near miss. */
+function closest(name: string, declared: string[]): string | undefined {
+  const sameLetters = declared.find((d) => d.toLowerCase() === name.toLowerCase());
+  if (sameLetters) return sameLetters;
+  const ranked = declared
+    .map((d) => ({ d, cost: distance(name.toLowerCase(), d.toLowerCase()) }))
+    .filter(({ d, cost }) => cost <= Math.max(2, Math.floor(d.length / 4)))
+    .sort((x, y) => x.cost - y.cost);
+  return ranked[0]?.d;
+}
+
+/** "(Required) The WordPress directory …" → "The WordPress directory …" */
+const purpose = (parameter: DocumentParameter) =>
+  (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
+
+/** A value as messages quote it: JSON, cut after 120 characters. */
+const shown = (value: string) => JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value);
+
+/** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
+const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
+
+function valueProblems(document: string, name: string, spec: DocumentParameter, values: string[]): string[] {
+  const problems: string[] = [];
+  const what = purpose(spec);
+  const expected = what ? ` Expected: ${what}` : '';
+  if (spec.type === 'String' && values.length !== 1) {
+    problems.push(
+      `has ${values.length} values; ${document} takes exactly one (a String parameter): give one value.`,
+    );
+  }
+  if (spec.type === 'StringList') {
+    if (spec.minItems !== undefined && values.length < spec.minItems)
+      problems.push(`has ${values.length} values; ${document} needs at least ${spec.minItems}.`);
+    if (spec.maxItems !== undefined && values.length > spec.maxItems)
+      problems.push(`has ${values.length} values; ${document} takes at most ${spec.maxItems}.`);
+  }
+  for (const value of values) {
+    // a Parameter Store reference is resolved by SSM itself: its value is not ours to check
+    if (PARAMETER_STORE_REFERENCE.test(value)) continue;
+    if (spec.allowedValues && !spec.allowedValues.includes(value)) {
+      problems.push(
+        `${shown(value)} is not one of the values ${document} allows: ${spec.allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`,
+      );
+      continue;
+    }
+    if (spec.maxChars !== undefined && value.length > spec.maxChars) {
+      problems.push(
+        `${shown(value)} is ${value.length} characters long; ${document} allows at most ${spec.maxChars}.${expected}`,
+      );
+      continue;
+    }
+    if (spec.minChars !== undefined && value.length < spec.minChars) {
+      problems.push(
+        `${shown(value)} is ${value.length} characters long; ${document} needs at least ${spec.minChars}.${expected}`,
+      );
+      continue;
+    }
+    if (spec.allowedPattern !== undefined && !new RegExp(spec.allowedPattern).test(value)) {
+      const dotSegment = /(^|\/)\.\.?(\/|$)/.test(value)
+        ? ' "." and ".." path segments are not allowed: give the directory itself.'
+        : '';
+      problems.push(
+        `${shown(value)} does not match ${document}'s allowedPattern ${spec.allowedPattern}.${dotSegment}${expected}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Problems of a step's parameters against the bundled definition of `document`; [] when they fit or
+ * when `document` is not one of ours.
+ */
+export function bundledDocumentProblems(
+  document: string,
+  parameters: Record<string, string[]>,
+): ParameterProblem[] {
+  const name = bundledDocumentName(document);
+  if (!name) return [];
+  const declared = BUNDLED_DOCUMENTS[name]!;
+  const declaredNames = Object.keys(declared);
+  const problems: ParameterProblem[] = [];
+  const meant = new Set<string>();
+  for (const [parameter, values] of Object.entries(parameters)) {
+    const spec = declared[parameter];
+    if (!spec) {
+      const guess = closest(parameter, declaredNames);
+      if (guess) meant.add(guess);
+      problems.push({
+        parameter,
+        problem: `${name} has no parameter "${parameter}"${
+          guess
+            ? `; did you mean "${guess}"? (Parameter names are case-sensitive.)`
+            : `; it takes ${declaredNames.map((d) => `"${d}"`).join(', ')}.`
+        }`,
+      });
+      continue;
+    }
+    for (const problem of valueProblems(name, parameter, spec, values)) problems.push({ parameter, problem });
+  }
+  for (const [parameter, spec] of Object.entries(declared)) {
+    if ('default' in spec || Object.hasOwn(parameters, parameter) || meant.has(parameter)) continue;
+    const what = purpose(spec);
+    problems.push({
+      problem: `"${parameter}" is missing; ${name} requires it: add ${parameter}: <value>${what ? ` (${what.replace(/\.$/, '')})` : ''}.`,
+    });
+  }
+  return problems;
+}

@@ -40,11 +40,19 @@ const systemClock = {
 function jitteredBackoffMs(attempt, baseMs, capMs, random) {
     return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
 }
-/** The AWS error name of an SDK error (its `name`), or the error's message. */
+/**
+ * The AWS error name of an SDK error (its `name`: ThrottlingException, CredentialsProviderError,
+ * TimeoutError, …); for a network error the SDK passes on from Node (name `Error`), its system code
+ * (ECONNREFUSED, ENOTFOUND, …), so reports can tell "AWS answered" from "AWS was never reached".
+ */
 function awsErrorName(error) {
-    if (error && typeof error === 'object' && 'name' in error && typeof error.name === 'string')
-        return error.name;
-    return 'Error';
+    if (!error || typeof error !== 'object')
+        return 'Error';
+    const name = 'name' in error && typeof error.name === 'string' ? error.name : 'Error';
+    const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+    if (name === 'Error' && code && /^E[A-Z0-9_]+$/.test(code))
+        return code;
+    return name;
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
@@ -52,11 +60,23 @@ function errorMessage(error) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
 var client_sts_dist_cjs = __webpack_require__(1695);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
+var credential_provider_node_dist_cjs = __webpack_require__(5861);
+// EXTERNAL MODULE: ./src/core/execution-inputs.ts
+var execution_inputs = __webpack_require__(3415);
+// EXTERNAL MODULE: ./src/core/diagnosis.ts
+var diagnosis = __webpack_require__(8410);
 ;// CONCATENATED MODULE: ./src/action/credentials.ts
-// AWS credentials for a real run. With `role-to-assume`: the GitHub OIDC token (core.getIDToken,
-// imported lazily: it loads an HTTP client the dry run must not pay for), then STS
+// AWS credentials for a real run, resolved before the first step so a missing or refused credential is
+// one run-level failure, not a failed step. With `role-to-assume`: the GitHub OIDC token
+// (core.getIDToken, imported lazily: it loads an HTTP client the dry run must not pay for), then STS
 // AssumeRoleWithWebIdentity with jittered backoff inside a bounded total time, never retrying
-// AccessDenied; every returned secret is masked. Without it: undefined, i.e. the SDK's default chain.
+// AccessDenied; every returned secret is masked. Without it: the AWS SDK's default credential chain
+// (environment, shared files, web identity, container/instance metadata), asked once up front and
+// then shared by every client, so "no credentials" is said with its fix before anything is sent.
+
+
+
 
 
 
@@ -80,20 +100,18 @@ class CancelledError extends Error {
 }
 async function resolveCredentials(settings, deps) {
     const roleArn = settings.roleToAssume;
-    if (!roleArn) {
-        deps.log('Credentials: the AWS SDK default chain (no role-to-assume given).');
-        return undefined;
-    }
-    if (!deps.env.ACTIONS_ID_TOKEN_REQUEST_URL || !deps.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-        throw new errors/* UserError */.y('No OIDC token available', `Input "role-to-assume" is set, but the runner offers no GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add \`permissions: id-token: write\` to the job (keep \`contents: read\` so checkout still works).`);
-    }
+    if (!roleArn)
+        return resolveDefaultChain(deps);
+    const noToken = (0,execution_inputs/* oidcTokenUnavailable */.L5)(settings, deps.env);
+    if (noToken)
+        throw new errors/* UserError */.y('No OIDC token available', noToken);
     let token;
     try {
         const getIdToken = deps.getIdToken ?? (async (audience) => (await __webpack_require__.e(/* import() */ 421).then(__webpack_require__.bind(__webpack_require__, 6421))).getIDToken(audience));
         token = await getIdToken(settings.audience);
     }
     catch (error) {
-        throw new errors/* UserError */.y('Could not get the GitHub OIDC token', `Requesting the OIDC token for audience "${settings.audience}" failed: ${errorMessage(error)}. Check that the job has \`permissions: id-token: write\`.`);
+        throw new errors/* UserError */.y('Could not get the GitHub OIDC token', oidcTokenFailure(settings.audience, errorMessage(error)));
     }
     deps.setSecret(token);
     const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: deps.region });
@@ -148,6 +166,69 @@ async function resolveCredentials(settings, deps) {
         sts.destroy();
     }
 }
+/**
+ * The SDK's default chain, asked once now: credentials found → the (memoised) chain itself for every
+ * client, which refreshes them when they expire; none → a UserError with the fix.
+ */
+async function resolveDefaultChain(deps) {
+    const chain = deps.defaultChain ?? (0,credential_provider_node_dist_cjs.defaultProvider)();
+    try {
+        await untilAborted(chain(), deps.signal);
+    }
+    catch (error) {
+        if (error instanceof CancelledError || deps.signal.aborted)
+            throw new CancelledError();
+        throw new errors/* UserError */.y('No AWS credentials', defaultChainFailure(awsErrorName(error), errorMessage(error)));
+    }
+    deps.log('Credentials: found by the AWS SDK default credential chain (no role-to-assume given).');
+    return chain;
+}
+/** `promise`, or a CancelledError as soon as `signal` aborts (the chain may wait on instance metadata). */
+function untilAborted(promise, signal) {
+    if (signal.aborted)
+        return Promise.reject(new CancelledError());
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(new CancelledError());
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+}
+const ROLE_FIX = 'set the "role-to-assume" input to the ARN of an IAM role that trusts GitHub\'s OIDC provider (the job then needs `permissions: id-token: write`), or run aws-actions/configure-aws-credentials before this step';
+/** Without role-to-assume, the default chain found nothing (or one of its sources failed). */
+function defaultChainFailure(name, message) {
+    if (/could not load credentials from any providers/i.test(message)) {
+        return `No AWS credentials were found. The "role-to-assume" input is empty, so the action asked the AWS SDK's default credential chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and the shared config files, a web identity token file, container or instance metadata), and none of them had credentials. Fix: ${ROLE_FIX}.`;
+    }
+    return `The AWS SDK's default credential chain failed (${name}: ${message}). The "role-to-assume" input is empty, so the action relies on that chain. Fix the credential source it names, or ${ROLE_FIX}.`;
+}
+/**
+ * The OIDC token request failed although the runner offered a token endpoint — which it does only to
+ * jobs with `permissions: id-token: write`, so the permission is not the cause. @actions/core retries
+ * HTTP 502, 503 and 504 (10 times, backing off); other answers and network errors are final.
+ */
+function oidcTokenFailure(audience, message) {
+    // @actions/core's own wording: "Failed to get ID Token. … Error Code : 500 … Error Message: …"
+    const code = /Error Code : (\S+)/.exec(message)?.[1];
+    const detail = (/Error Message: ([\s\S]*)$/.exec(message)?.[1] ?? message.replace(/^Error message: /, ''))
+        .replace(/\s+/g, ' ')
+        .trim();
+    let what;
+    if (code === undefined)
+        what = `GitHub's token endpoint gave no token (${detail})`;
+    else if (!/^\d{3}$/.test(code))
+        what = `could not reach GitHub's token endpoint (${detail}); @actions/core does not retry that`;
+    else if (['502', '503', '504'].includes(code))
+        what = `GitHub's token endpoint answered HTTP ${code} (${detail}), still after @actions/core's 10 retries`;
+    else
+        what = `GitHub's token endpoint answered HTTP ${code} (${detail}); not retried (@actions/core retries only 502, 503 and 504)`;
+    return `Requesting the GitHub OIDC token for audience "${audience}" failed: ${what}. The job does have \`permissions: id-token: write\` (the runner set ACTIONS_ID_TOKEN_REQUEST_URL, which it does only then), so this is most likely a transient problem on GitHub's side: re-run the job, and check https://www.githubstatus.com if it keeps failing.`;
+}
 function stsError(code, message, roleArn, settings, env, attempts) {
     const repo = env.GITHUB_REPOSITORY ?? 'OWNER/REPO';
     const ref = env.GITHUB_REF ?? 'refs/heads/main';
@@ -157,7 +238,13 @@ function stsError(code, message, roleArn, settings, env, attempts) {
     if (code === 'InvalidIdentityToken' || code === 'ExpiredTokenException' || code === 'IDPRejectedClaim') {
         return new errors/* UserError */.y('Could not assume the role', `STS rejected the GitHub OIDC token for ${roleArn}: ${code}: ${message}. Check that the account has an IAM OIDC identity provider for https://token.actions.githubusercontent.com with audience "${settings.audience}".`);
     }
-    return new errors/* UserError */.y('Could not assume the role', `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${attempts} attempt(s): ${code}: ${message}.`);
+    if (code === 'ValidationError' && /DurationSeconds/i.test(message)) {
+        return new errors/* UserError */.y('Could not assume the role', `STS refused the session length for ${roleArn}: ${message}. Lower the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) or raise the role's maximum session duration.`);
+    }
+    if ((0,diagnosis/* errorOrigin */.ph)(code) === 'network') {
+        return new errors/* UserError */.y('Could not reach AWS STS', `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (${attempts} attempt(s)): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`);
+    }
+    return new errors/* UserError */.y('Could not assume the role', `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${attempts} attempt(s): ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`);
 }
 
 ;// CONCATENATED MODULE: ./src/core/requests.ts
@@ -699,11 +786,14 @@ async function cancelCommand(ssm, commandId, timeoutMs) {
     }
 }
 
+// EXTERNAL MODULE: ./src/core/paths.ts
+var paths = __webpack_require__(6107);
 ;// CONCATENATED MODULE: ./src/action/cloudfront-step.ts
 // Runs one CloudFront step: CreateInvalidation with an idempotent CallerReference, backing off on
 // TooManyInvalidationsInProgress and throttling within the step timeout, then (when asked) waiting
 // for GetInvalidation to say Completed, also within the step timeout. Only talks to CloudFront, the
 // clock and the log.
+
 
 
 
@@ -785,7 +875,7 @@ async function runCloudFrontStep(step, context, deps) {
             });
         }
     }
-    log(`Invalidation ${report.invalidationId} of ${step.paths.join(' ')} on ${step.distributionId}: ${report.invalidationStatus}.`);
+    log(`Invalidation ${report.invalidationId} of ${(0,paths/* listPaths */.Pe)(step.paths)} on ${step.distributionId}: ${report.invalidationStatus}.`);
     if (!step.wait || report.invalidationStatus === 'Completed')
         return finish('success');
     let delay = 1_000;
@@ -826,7 +916,8 @@ async function runCloudFrontStep(step, context, deps) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/execute.ts
-// Executes a plan against AWS, strictly in order: credentials (OIDC role or the default chain), then
+// Executes a plan against AWS, strictly in order: credentials first (the OIDC role, or the SDK's
+// default chain; resolved before any step, so a credentials failure fails the run, not a step), then
 // each step in its own log group; the first step that does not succeed stops the run and the rest
 // are reported as skipped. SIGINT/SIGTERM (the runner cancelling the job) cancels the in-flight SSM
 // command and ends the run as `cancelled`. Returns the RunReport; never throws for AWS faults.
@@ -901,6 +992,7 @@ async function executePlan(plan, context, settings, deps) {
                 signal,
                 region: plan.region ?? env.AWS_REGION ?? 'us-east-1',
                 ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
+                ...(deps.defaultChain && { defaultChain: deps.defaultChain }),
                 ...(deps.random && { random: deps.random }),
             });
         }
@@ -932,7 +1024,7 @@ async function executePlan(plan, context, settings, deps) {
                         ssm = new dist_cjs/* SSMClient */.jBj({
                             region: step.region,
                             retryMode: 'adaptive',
-                            ...(credentials && { credentials }),
+                            credentials,
                         });
                         ssmClients.set(step.region, ssm);
                     }
@@ -948,7 +1040,7 @@ async function executePlan(plan, context, settings, deps) {
                 cloudfront ??= new client_cloudfront_dist_cjs/* CloudFrontClient */.GHk({
                     region: 'us-east-1',
                     retryMode: 'adaptive',
-                    ...(credentials && { credentials }),
+                    credentials,
                 });
                 return runCloudFrontStep(step, context, {
                     cloudfront,

@@ -1,6 +1,174 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 8410:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ND: () => (/* binding */ listInstances),
+/* harmony export */   V$: () => (/* binding */ describeCause),
+/* harmony export */   h4: () => (/* binding */ diagnose),
+/* harmony export */   ph: () => (/* binding */ errorOrigin)
+/* harmony export */ });
+/* harmony import */ var _report_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2175);
+// Why a step failed and what to do about it: groups a failed step's instances by cause (Undeliverable,
+// Delivery Timed Out, script exit code, …) and names the likely fix for each, plus the step-level
+// causes (AccessDenied, no instances targeted, our step timeout, CloudFront errors). Pure; used by the
+// annotations, the job summary and the Slack message so they all say the same thing.
+
+const isAccessDenied = (code) => /access ?denied|unauthorized|notauthorized/i.test(code);
+/**
+ * Where an error came from, by its code: raised on the runner before any request was answered — no
+ * credentials, or the service not reached (a timeout, a Node network error such as ECONNREFUSED) — or a
+ * plain JavaScript error; anything else is the service's own answer (an AWS error name).
+ */
+function errorOrigin(code) {
+    if (/^(CredentialsProviderError|ProviderError|TokenProviderError)$/.test(code))
+        return 'credentials';
+    if (code === 'TimeoutError' || /^E[A-Z0-9_]{2,}$/.test(code))
+        return 'network';
+    if (/^(Error|TypeError|RangeError|SyntaxError|ReferenceError)$/.test(code))
+        return 'runner';
+    return 'service';
+}
+/** What an error of a step means, truthfully: only the service's own answers say it answered. */
+function describeError(service, code, message) {
+    switch (errorOrigin(code)) {
+        case 'credentials':
+            return `no credentials: ${message}. Set the "role-to-assume" input (the job then needs \`permissions: id-token: write\`) or run aws-actions/configure-aws-credentials before this step.`;
+        case 'network':
+            return `could not reach ${service}: ${message}. Check that the runner can reach the AWS endpoints (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`;
+        case 'runner':
+            return `failed on the runner before ${service} answered: ${message}.`;
+        default:
+            return `${service} answered: ${message}.`;
+    }
+}
+function ssmStepCauses(step) {
+    const causes = [];
+    const code = step.error?.code ?? '';
+    if (isAccessDenied(code)) {
+        causes.push({
+            label: code,
+            instanceIds: [],
+            fix: `the role was denied by IAM: allow ssm:SendCommand on the document (arn:aws:ssm:${step.region}:*:document/${step.document}) and on the target instances (arn:aws:ec2:${step.region}:*:instance/*, optionally limited with the ssm:resourceTag/… condition), and ssm:ListCommands, ssm:ListCommandInvocations, ssm:GetCommandInvocation and ssm:CancelCommand on "*".`,
+        });
+    }
+    else if (code === 'NoInstancesTargeted' ||
+        (step.status !== 'skipped' && step.targetCount === 0 && !code)) {
+        causes.push({
+            label: 'no instances targeted',
+            instanceIds: [],
+            fix: 'no instance matched the step\'s targets: check the tags or instance ids in the sites file, and that the instances are running and "Online" in Systems Manager Fleet Manager.',
+        });
+    }
+    else if (step.status === 'timed-out' || code === 'StepTimedOut') {
+        causes.push({
+            label: 'timed out',
+            instanceIds: [],
+            fix: `the step was still running after ${(0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(step.durationMs)} and its command was cancelled: raise the step-timeout-seconds input, or find out why the script is slow on the instances below.`,
+        });
+    }
+    else if (code && (0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .failedInstances */ .yE)(step).length === 0) {
+        // an API error; when instances failed, their own causes below say more than the step's summary
+        causes.push({
+            label: code,
+            instanceIds: [],
+            fix: describeError('AWS', code, step.error?.message ?? code),
+        });
+    }
+    const groups = new Map();
+    for (const instance of (0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .failedInstances */ .yE)(step)) {
+        const details = instance.statusDetails || instance.status;
+        let label = details;
+        let fix;
+        if (/undeliverable/i.test(details)) {
+            fix =
+                'SSM could not deliver the command: the SSM agent is not running on the instance, or its instance profile lacks the AmazonSSMManagedInstanceCore policy (Fleet Manager must show it "Online").';
+        }
+        else if (/delivery timed out/i.test(details)) {
+            fix =
+                'the instance did not pick up the command within the delivery timeout: it is offline or stopped; start it or remove it from the targets.';
+        }
+        else if (/execution timed out/i.test(details)) {
+            fix = "the script ran longer than the document's executionTimeout: see its output.";
+        }
+        else if (/access denied/i.test(details)) {
+            fix =
+                "the instance was denied access: check the instance profile's IAM policy (and any S3/KMS access the document needs).";
+        }
+        else if (/terminated/i.test(details)) {
+            fix = 'SSM stopped sending after max-errors was exceeded: fix the first failing instance.';
+        }
+        else if (/cancel/i.test(details)) {
+            fix = 'the command was cancelled on this instance before it finished.';
+        }
+        else if (instance.responseCode !== undefined && instance.responseCode > 0) {
+            label = `exit code ${instance.responseCode}`;
+            fix = "the purge script failed: see its output (in the step's log group and the job summary).";
+        }
+        else {
+            label = (0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .describeInstanceStatus */ .vN)(instance);
+            fix = "see the instance's output in the step's log group and the job summary.";
+        }
+        const group = groups.get(label) ?? { instances: [], fix };
+        group.instances.push(instance);
+        groups.set(label, group);
+    }
+    for (const [label, group] of groups) {
+        causes.push({ label, instanceIds: group.instances.map((i) => i.instanceId), fix: group.fix });
+    }
+    return causes;
+}
+function cloudFrontCauses(step) {
+    const code = step.error?.code ?? (step.status === 'timed-out' ? 'StepTimedOut' : '');
+    const arn = `arn:aws:cloudfront::ACCOUNT:distribution/${step.distributionId}`;
+    let fix;
+    if (isAccessDenied(code)) {
+        fix = `the role was denied by IAM: allow cloudfront:CreateInvalidation (and cloudfront:GetInvalidation when waiting) on ${arn}.`;
+    }
+    else if (code === 'NoSuchDistribution') {
+        fix = `distribution ${step.distributionId} does not exist in this account: check cloudfront.distribution-id in the sites file.`;
+    }
+    else if (code === 'TooManyInvalidationsInProgress') {
+        fix =
+            'too many invalidations are in progress on this distribution: wait for them to complete and rerun, or use fewer (wildcard) paths.';
+    }
+    else if (code === 'StepTimedOut' || step.status === 'timed-out') {
+        fix = `the invalidation had not completed after ${(0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(step.durationMs)}: it continues in CloudFront; raise step-timeout-seconds or do not wait for it.`;
+    }
+    else if (/throttl/i.test(code)) {
+        fix = 'CloudFront kept throttling the request: rerun in a minute.';
+    }
+    else {
+        fix = describeError('CloudFront', code, step.error?.message ?? 'unknown error');
+    }
+    return [{ label: code || 'failed', instanceIds: [], fix }];
+}
+/** The causes of a failed or timed-out step, with the likely fix for each; [] for any other step. */
+function diagnose(step) {
+    if (step.status !== 'failed' && step.status !== 'timed-out')
+        return [];
+    const causes = step.kind === 'ssm' ? ssmStepCauses(step) : cloudFrontCauses(step);
+    return causes.length > 0
+        ? causes
+        : [{ label: 'failed', instanceIds: [], fix: "see the step's log group for what happened." }];
+}
+/** `i-0a, i-0b and 3 more` */
+function listInstances(ids, max = 5) {
+    if (ids.length <= max)
+        return ids.join(', ');
+    return `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
+}
+/** `Undeliverable on i-0a, i-0b: SSM could not deliver …` */
+function describeCause(cause, maxInstances = 5) {
+    const where = cause.instanceIds.length > 0 ? ` on ${listInstances(cause.instanceIds, maxInstances)}` : '';
+    return `${cause.label}${where}: ${cause.fix}`;
+}
+
+
+/***/ }),
+
 /***/ 4296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -22,6 +190,182 @@ class UserError extends Error {
 }
 function isUserError(error) {
     return error instanceof UserError;
+}
+
+
+/***/ }),
+
+/***/ 3415:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L5: () => (/* binding */ oidcTokenUnavailable),
+/* harmony export */   hf: () => (/* binding */ parseExecutionInputs)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_AUDIENCE, DEFAULT_ROLE_DURATION_SECONDS, ROLE_DURATION_RANGE, DEFAULT_STEP_TIMEOUT_SECONDS, STEP_TIMEOUT_RANGE, ROLE_ARN, SESSION_NAME, defaultSessionName */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+// The inputs of a real run — role, audience, session name and duration, step timeout, requester —
+// checked against AWS's rules before any AWS call (and by a dry run, so it fails where a real run
+// would). Pure: the problems become one UserError naming each input and its fix.
+
+const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
+const DEFAULT_ROLE_DURATION_SECONDS = 900;
+const ROLE_DURATION_RANGE = { min: 900, max: 43_200 };
+const DEFAULT_STEP_TIMEOUT_SECONDS = 600;
+const STEP_TIMEOUT_RANGE = { min: 1, max: 86_400 };
+const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+/** `cache-purge-<site>-<run id>-<attempt>`, sanitised to STS's [\w+=,.@-]{2,64}. */
+function defaultSessionName(site, runId, runAttempt) {
+    const raw = ['cache-purge', site, runId ?? String(Date.now()), runAttempt ?? '1'].join('-');
+    const clean = raw.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+    return clean.length >= 2 ? clean : 'cache-purge';
+}
+/** A whole number of seconds within `range`; '' → `fallback`; anything else → a problem. */
+function integer(name, raw, fallback, range, problems) {
+    if (raw === '')
+        return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < range.min || Number(raw) > range.max) {
+        problems.push(`Input "${name}" is ${JSON.stringify(raw)}; use a whole number of seconds from ${range.min} to ${range.max}.`);
+        return fallback;
+    }
+    return Number(raw);
+}
+/**
+ * Checks the inputs a real run uses; a dry run checks them too, so it fails exactly where a real run
+ * would. Every problem is reported at once (one per line), each naming its input and the fix.
+ */
+function parseExecutionInputs(raw, site, env) {
+    const problems = [];
+    const settings = {
+        audience: raw.audience || DEFAULT_AUDIENCE,
+        roleSessionName: raw.roleSessionName || defaultSessionName(site, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT),
+        roleDurationSeconds: integer('role-duration-seconds', raw.roleDurationSeconds, DEFAULT_ROLE_DURATION_SECONDS, ROLE_DURATION_RANGE, problems),
+        stepTimeoutSeconds: integer('step-timeout-seconds', raw.stepTimeoutSeconds, DEFAULT_STEP_TIMEOUT_SECONDS, STEP_TIMEOUT_RANGE, problems),
+        requester: raw.requester,
+    };
+    if (raw.roleToAssume !== '') {
+        if (ROLE_ARN.test(raw.roleToAssume))
+            settings.roleToAssume = raw.roleToAssume;
+        else {
+            problems.push(`Input "role-to-assume" is ${JSON.stringify(raw.roleToAssume)}, which is not an IAM role ARN; use arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge.`);
+        }
+    }
+    if (!SESSION_NAME.test(settings.roleSessionName)) {
+        problems.push(`Input "role-session-name" is ${JSON.stringify(raw.roleSessionName)}; use 2–64 letters, digits and + = , . @ _ - (or leave it empty for the default).`);
+    }
+    if (/\s/.test(settings.audience)) {
+        problems.push(`Input "audience" is ${JSON.stringify(raw.audience)}; use the audience your IAM OIDC provider expects, without spaces (default sts.amazonaws.com).`);
+    }
+    if (problems.length === 1)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y('Invalid input', problems[0]);
+    if (problems.length > 1) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y('Invalid inputs', [`${problems.length} inputs are not valid:`, ...problems.map((p) => `  - ${p}`)].join('\n'));
+    }
+    return settings;
+}
+/**
+ * Why a run with `role-to-assume` cannot get a GitHub OIDC token (the runner sets
+ * ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN only for jobs with `permissions: id-token: write`), or undefined
+ * when it can or does not need one. A real run fails with it; a dry run warns.
+ */
+function oidcTokenUnavailable(settings, env) {
+    if (!settings.roleToAssume)
+        return undefined;
+    if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
+        return undefined;
+    return 'Input "role-to-assume" is set, but the runner offers no GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set): add `permissions: id-token: write` to the job (keep `contents: read` so checkout still works).';
+}
+
+
+/***/ }),
+
+/***/ 6107:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Pe: () => (/* binding */ listPaths),
+/* harmony export */   WG: () => (/* binding */ quotePath),
+/* harmony export */   tf: () => (/* binding */ splitPathsInput),
+/* harmony export */   tz: () => (/* binding */ normaliseInvalidationPaths)
+/* harmony export */ });
+/* unused harmony exports MAX_INVALIDATION_PATHS, MAX_PATH_LENGTH, checkInvalidationPath */
+// CloudFront invalidation paths: validated against CloudFront's rules and normalised (leading "/",
+// "*" only as the last character, de-duplicated, at most 3,000 per batch). Pure; shared by the
+// sites-file schema and the `paths` input.
+const MAX_INVALIDATION_PATHS = 3000;
+const MAX_PATH_LENGTH = 4000;
+/** 3000 → "3,000". */
+const count = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/** Checks one path; a missing leading "/" is added rather than refused. */
+function checkInvalidationPath(raw) {
+    const trimmed = raw.trim();
+    if (trimmed === '')
+        return { ok: false, problem: 'is empty; use a path such as /* or /blog/*' };
+    const path = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+    if (path.length > MAX_PATH_LENGTH) {
+        return {
+            ok: false,
+            problem: `is ${path.length} characters long; CloudFront allows at most ${MAX_PATH_LENGTH}`,
+        };
+    }
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0020\u007f]/.test(path)) {
+        return {
+            ok: false,
+            problem: 'contains a space or control character; URL-encode it (a space is %20)',
+        };
+    }
+    const star = path.indexOf('*');
+    if (star !== -1 && star !== path.length - 1) {
+        return { ok: false, problem: 'has "*" before its end; CloudFront allows "*" only as the last character' };
+    }
+    return { ok: true, path };
+}
+/** Checks and normalises a whole list: every bad path is reported, duplicates are dropped in order. */
+function normaliseInvalidationPaths(raw) {
+    const pathProblems = [];
+    const seen = new Set();
+    raw.forEach((value, index) => {
+        const checked = checkInvalidationPath(value);
+        if (!checked.ok)
+            pathProblems.push({ index, value, problem: checked.problem });
+        else
+            seen.add(checked.path);
+    });
+    if (pathProblems.length > 0)
+        return { ok: false, pathProblems };
+    if (seen.size === 0) {
+        return { ok: false, listProblem: { kind: 'none', problem: 'has no paths; give at least one, e.g. /*' } };
+    }
+    if (seen.size > MAX_INVALIDATION_PATHS) {
+        return {
+            ok: false,
+            listProblem: {
+                kind: 'too-many',
+                problem: `has ${count(seen.size)} distinct paths; CloudFront takes at most ${count(MAX_INVALIDATION_PATHS)} per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once`,
+            },
+        };
+    }
+    return { ok: true, paths: [...seen] };
+}
+/** A path as shown in a message: quoted, and cut to `max` characters ("…") when longer. */
+function quotePath(value, max = 80) {
+    const chars = [...value];
+    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+}
+/** The first `shown` paths, then "… and N more": for log lines and tables that must stay short. */
+function listPaths(paths, shown = 5) {
+    if (paths.length <= shown)
+        return paths.join(' ');
+    return `${paths.slice(0, shown).join(' ')} … and ${count(paths.length - shown)} more`;
+}
+/** Splits the `paths` input: one path per line or comma-separated. */
+function splitPathsInput(input) {
+    return input
+        .split(/[\n,]/)
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
 }
 
 
@@ -294,7 +638,7 @@ function invalidations(report) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5524);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1399);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -304,7 +648,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5524:
+/***/ 1399:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -395,73 +739,8 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
 
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/core/paths.ts
-// CloudFront invalidation paths: validated against CloudFront's rules and normalised (leading "/",
-// "*" only as the last character, de-duplicated, at most 3,000 per batch). Pure; shared by the
-// sites-file schema and the `paths` input.
-const MAX_INVALIDATION_PATHS = 3000;
-const MAX_PATH_LENGTH = 4000;
-/** Checks one path; a missing leading "/" is added rather than refused. */
-function checkInvalidationPath(raw) {
-    const trimmed = raw.trim();
-    if (trimmed === '')
-        return { ok: false, problem: 'is empty; use a path such as /* or /blog/*' };
-    const path = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
-    if (path.length > MAX_PATH_LENGTH) {
-        return {
-            ok: false,
-            problem: `is ${path.length} characters long; CloudFront allows at most ${MAX_PATH_LENGTH}`,
-        };
-    }
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0020\u007f]/.test(path)) {
-        return {
-            ok: false,
-            problem: 'contains a space or control character; URL-encode it (a space is %20)',
-        };
-    }
-    const star = path.indexOf('*');
-    if (star !== -1 && star !== path.length - 1) {
-        return { ok: false, problem: 'has "*" before its end; CloudFront allows "*" only as the last character' };
-    }
-    return { ok: true, path };
-}
-/** Checks and normalises a whole list: every bad path is reported, duplicates are dropped in order. */
-function normaliseInvalidationPaths(raw) {
-    const problems = [];
-    const seen = new Set();
-    raw.forEach((value, index) => {
-        const checked = checkInvalidationPath(value);
-        if (!checked.ok)
-            problems.push({ index, problem: checked.problem });
-        else
-            seen.add(checked.path);
-    });
-    if (problems.length > 0)
-        return { ok: false, problems };
-    if (seen.size === 0)
-        return { ok: false, problems: [{ index: 0, problem: 'no paths given; use at least one, e.g. /*' }] };
-    if (seen.size > MAX_INVALIDATION_PATHS) {
-        return {
-            ok: false,
-            problems: [
-                {
-                    index: MAX_INVALIDATION_PATHS,
-                    problem: `${seen.size} paths; CloudFront takes at most ${MAX_INVALIDATION_PATHS} in progress per distribution — use a wildcard such as /blog/*`,
-                },
-            ],
-        };
-    }
-    return { ok: true, paths: [...seen] };
-}
-/** Splits the `paths` input: one path per line or comma-separated. */
-function splitPathsInput(input) {
-    return input
-        .split(/[\n,]/)
-        .map((p) => p.trim())
-        .filter((p) => p !== '');
-}
-
+// EXTERNAL MODULE: ./src/core/paths.ts
+var core_paths = __nccwpck_require__(6107);
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 // The action's inputs, read once and checked before anything runs. Names are the public contract in
 // action.yml; every error names the input and the fix.
@@ -489,17 +768,24 @@ function readInputs(runner) {
         waitForInvalidation: readBoolean(runner, 'wait-for-invalidation', false),
     };
 }
+/** At most this many bad paths are listed in the `paths` error; the rest are counted. */
+const MAX_REPORTED_PATHS = 10;
 function readPaths(runner) {
     const raw = runner.getInput('paths');
     if (raw === '')
         return {};
-    const checked = normaliseInvalidationPaths(splitPathsInput(raw));
-    if (!checked.ok) {
-        const split = splitPathsInput(raw);
-        const problems = checked.problems.map((p) => `${split[p.index] !== undefined ? JSON.stringify(split[p.index]) : `path ${p.index + 1}`} ${p.problem}`);
-        throw new errors/* UserError */.y('Invalid input', `Input "paths" (one path per line or comma-separated): ${problems.join('; ')}.`);
+    const checked = (0,core_paths/* normaliseInvalidationPaths */.tz)((0,core_paths/* splitPathsInput */.tf)(raw));
+    if (checked.ok)
+        return { paths: checked.paths };
+    const subject = 'Input "paths" (one path per line or comma-separated)';
+    if ('listProblem' in checked) {
+        const { kind, problem } = checked.listProblem;
+        const orLeaveOut = kind === 'none' ? ", or leave the input out to keep the sites file's paths" : '';
+        throw new errors/* UserError */.y('Invalid input', `${subject} ${problem}${orLeaveOut}.`);
     }
-    return { paths: checked.paths };
+    const shown = checked.pathProblems.slice(0, MAX_REPORTED_PATHS);
+    const more = checked.pathProblems.length - shown.length;
+    throw new errors/* UserError */.y('Invalid input', `${subject}: ${shown.map((p) => `${(0,core_paths/* quotePath */.WG)(p.value)} ${p.problem}`).join('; ')}${more > 0 ? `; … and ${more} more bad paths` : ''}.`);
 }
 /** The raw inputs of a real run; src/core/execution-inputs.ts checks them. */
 function readExecutionInputs(runner) {
@@ -518,20 +804,46 @@ var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/action/config-file.ts
-// Reads the sites file from the workspace; a missing or unreadable file becomes a UserError that says
-// where we looked and what to do.
+// Reads the sites file from the workspace; a path outside the workspace, or a missing or unreadable
+// file, becomes a UserError that says where we looked and what to do.
 
 
 
+/**
+ * The `config` input is a path relative to the workspace (action.yml, README). A path that leads out
+ * of it — absolute elsewhere, or through `..` — is refused: the sites file belongs to the repository
+ * being deployed, and an error about a file elsewhere would quote that file. Checked on the path as
+ * written (symbolic links inside the repository are the repository's own business).
+ */
+function resolveConfigPath(workspace, configPath) {
+    const root = (0,external_node_path_.resolve)(workspace);
+    const fullPath = (0,external_node_path_.resolve)(root, configPath);
+    const inside = (0,external_node_path_.relative)(root, fullPath);
+    if (inside === '' || inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(inside)) {
+        throw new errors/* UserError */.y('Invalid input', `Input "config" is ${JSON.stringify(configPath)}, which is ${inside === '' ? 'the workspace itself' : `outside the workspace (${root})`}. Set it to the sites file's path relative to the workspace, e.g. .github/cache-purge.yml; generate or copy the file into the workspace first if it lives elsewhere.`);
+    }
+    return fullPath;
+}
+/** `.github/cache-purge.yml` ↔ `.github/cache-purge.yaml`: the spelling a user may have used instead. */
+function otherYamlExtension(configPath) {
+    const match = /\.(yml|yaml)$/i.exec(configPath);
+    if (!match)
+        return undefined;
+    return configPath.slice(0, match.index) + (match[1].toLowerCase() === 'yml' ? '.yaml' : '.yml');
+}
+const exists = (path) => (0,promises_.access)(path).then(() => true, () => false);
 async function readConfigFile(workspace, configPath) {
-    const fullPath = (0,external_node_path_.resolve)(workspace, configPath);
+    const fullPath = resolveConfigPath(workspace, configPath);
     try {
         return await (0,promises_.readFile)(fullPath, 'utf8');
     }
     catch (error) {
         const code = error.code;
+        const alternative = code === 'ENOENT' ? otherYamlExtension(configPath) : undefined;
         const why = code === 'ENOENT'
-            ? `was not found (looked for ${fullPath}). Check out the repository first (actions/checkout) or set the "config" input to the file's path relative to the workspace.`
+            ? alternative && (await exists((0,external_node_path_.resolve)(workspace, alternative)))
+                ? `was not found (looked for ${fullPath}), but ${alternative} exists. Set the "config" input to ${alternative}, or rename the file to ${configPath}.`
+                : `was not found (looked for ${fullPath}). Check out the repository first (actions/checkout) or set the "config" input to the file's path relative to the workspace.`
             : code === 'EISDIR'
                 ? `is a directory (${fullPath}); set the "config" input to the sites file itself.`
                 : code === 'EACCES'
@@ -10090,9 +10402,14 @@ const formats = {
         pattern: /^(i-([0-9a-f]{8}|[0-9a-f]{17})|mi-[0-9a-f]{17})$/,
         allowed: 'an EC2 instance id (i- and 8 or 17 hex digits) or a managed instance id (mi- and 17 hex digits)',
     },
+    /**
+     * A tag key to target instances by (SendCommand's `tag:<key>`): at most 128 characters (EC2's limit
+     * for a tag key), in the character set of SSM's Target key, which has no "+". Keys AWS creates, such
+     * as aws:autoscaling:groupName, are fine: only creating tags refuses the "aws:" prefix.
+     */
     tagKey: {
-        pattern: /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u,
-        allowed: '1–128 letters, digits, spaces and _ . : / = + - @, not starting with "aws:"',
+        pattern: /^[\p{L}\p{Z}\p{N}_.:/=\-@]{1,128}$/u,
+        allowed: 'a tag key of 1–128 letters, digits, spaces and _ . : / = - @ (SSM cannot target keys with other characters, such as "+")',
     },
     tagValue: {
         pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u,
@@ -10134,11 +10451,54 @@ const MAX_INSTANCE_IDS = 50;
 const MAX_TAG_KEYS = 5;
 const MAX_TAG_VALUES = 5;
 
+;// CONCATENATED MODULE: ./src/core/suggest.ts
+// "Did you mean …?": the closest known word to a misspelt one (a site name, a key of the sites file),
+// by edit distance with transpositions counted as one edit (optimal string alignment). Pure.
+/** Insertions, deletions, substitutions and swaps of two neighbours, each one edit. Case-insensitive. */
+function editDistance(a, b) {
+    const s = [...a.toLowerCase()];
+    const t = [...b.toLowerCase()];
+    // rows[i][j]: distance between the first i characters of s and the first j of t
+    const rows = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= s.length; i++) {
+        for (let j = 1; j <= t.length; j++) {
+            const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+            let best = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) {
+                best = Math.min(best, rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    return rows[s.length][t.length];
+}
+/** How many edits still read as a typo of a word this long: 1 up to 5 characters, then one per 3. */
+const tolerance = (word) => Math.max(1, Math.floor([...word].length / 3));
+/**
+ * The candidate `word` most likely misspells, or undefined when none is close enough. Ties go to the
+ * earlier candidate; the word itself (ignoring case) is not a suggestion unless it differs in case.
+ */
+function closestMatch(word, candidates) {
+    let best;
+    for (const candidate of candidates) {
+        if (candidate === word)
+            continue;
+        const distance = editDistance(word, candidate);
+        if (distance > tolerance(candidate))
+            continue;
+        if (!best || distance < best.distance)
+            best = { candidate, distance };
+    }
+    return best?.candidate;
+}
+
 ;// CONCATENATED MODULE: ./src/core/config.ts
 // The sites file (`.github/cache-purge.yml`): its schema, and the parser that turns YAML or JSON text
 // into a typed SitesConfig, or into a UserError whose every line names the exact path
-// (`sites.portal.steps[1].ssm.document`), what is wrong and what is allowed, at its line and column.
-// Pure: takes text, returns data.
+// (`sites.portal.steps[1].ssm.document`), what is wrong and what is allowed (with a one-line YAML
+// example, or "did you mean" for a misspelt key), at its line and column. Messages quote values and
+// lines cut short, never the whole file. Pure: takes text, returns data.
+
 
 
 
@@ -10146,34 +10506,39 @@ const MAX_TAG_VALUES = 5;
 
 // ---------------------------------------------------------------------------------------------------
 // The schema of the file as written
-const config_describe = (value) => {
+/** A value written by the user, quoted and cut short: messages never paste a whole file. */
+function quoteValue(value, max = 60) {
+    const chars = [...value];
+    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+}
+/** What a YAML value is, as the subject of a sentence: "is a list", "is the text "x"", "has no value". */
+function describeValue(value) {
     if (value === null)
-        return 'null';
+        return 'has no value';
     if (Array.isArray(value))
-        return 'a list';
+        return 'is a list';
     if (typeof value === 'object')
-        return 'a mapping';
+        return 'is a mapping';
     if (typeof value === 'string')
-        return `the text ${JSON.stringify(value)}`;
-    return `${typeof value} ${String(value)}`;
-};
+        return `is the text ${quoteValue(value)}`;
+    if (typeof value === 'number')
+        return `is the number ${value}`;
+    if (typeof value === 'boolean')
+        return `is ${value} (a yes/no value)`;
+    return `is ${typeof value}`;
+}
 const formatted = (format) => schemas_string().regex(format.pattern, {
-    error: (issue) => `${JSON.stringify(issue.input)} is not valid; use ${format.allowed}`,
+    error: (issue) => typeof issue.input === 'string'
+        ? `${quoteValue(issue.input)} is not valid; use ${format.allowed}`
+        : undefined,
 });
 /** YAML turns `2` and `true` into numbers and booleans; SSM wants text. */
 const asText = (value) => typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
 const asTextList = (value) => (Array.isArray(value) ? value.map(asText) : [asText(value)]);
-/** A mapping whose unknown keys are errors that list the keys allowed there. */
-function strict(shape) {
-    const allowed = Object.keys(shape).join(', ');
-    return strictObject(shape, {
-        error: (issue) => issue.code === 'unrecognized_keys'
-            ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; allowed here: ${allowed}`
-            : issue.input === undefined
-                ? undefined
-                : `is ${config_describe(issue.input)}; expected a mapping with keys ${allowed}`,
-    });
-}
+/** A mapping whose unknown keys are errors; their message (with "did you mean") is written below. */
+const strict = (shape) => strictObject(shape);
+/** A check that fails because keys are missing: a misspelt one found elsewhere explains it. */
+const missing = (...keys) => ({ missingKeys: keys });
 const targetsSchema = strict({
     'instance-ids': array(formatted(formats.instanceId))
         .min(1, { error: 'is empty; list at least one instance id' })
@@ -10201,6 +10566,7 @@ const targetsSchema = strict({
             message: count === 0
                 ? 'names no instances; set exactly one of "instance-ids" or "tags"'
                 : 'sets both "instance-ids" and "tags"; set exactly one of the two',
+            ...(count === 0 && { params: missing('instance-ids', 'tags') }),
         });
     }
 });
@@ -10224,15 +10590,19 @@ const cloudFrontStepSchema = strict({
     'distribution-id': formatted(formats.distributionId),
     paths: array(schemas_string())
         .superRefine((paths, ctx) => {
-        const checked = normaliseInvalidationPaths(paths);
-        if (!checked.ok) {
-            for (const { index, problem } of checked.problems) {
-                ctx.addIssue({
-                    code: 'custom',
-                    path: [index],
-                    message: `${JSON.stringify(paths[index] ?? '')} ${problem}`,
-                });
-            }
+        const checked = (0,core_paths/* normaliseInvalidationPaths */.tz)(paths);
+        if (checked.ok)
+            return;
+        if ('listProblem' in checked) {
+            const { kind, problem } = checked.listProblem;
+            ctx.addIssue({
+                code: 'custom',
+                message: `${problem}${kind === 'none' ? ', or leave "paths" out to invalidate everything (/*)' : ''}`,
+            });
+            return;
+        }
+        for (const { index, value, problem } of checked.pathProblems) {
+            ctx.addIssue({ code: 'custom', path: [index], message: `${(0,core_paths/* quotePath */.WG)(value)} ${problem}` });
         }
     })
         .optional(),
@@ -10254,6 +10624,7 @@ const stepSchema = strict({
             message: count === 0
                 ? 'does nothing; give it exactly one of "ssm" or "cloudfront"'
                 : 'has both "ssm" and "cloudfront"; split them into two steps',
+            ...(count === 0 && { params: missing('ssm', 'cloudfront') }),
         });
     }
 });
@@ -10270,6 +10641,7 @@ const siteSchema = strict({
                 code: 'custom',
                 path: ['steps', index, 'ssm'],
                 message: 'has no targets; add "targets" to this step or to the site',
+                params: missing('targets'),
             });
         }
     });
@@ -10279,17 +10651,112 @@ const fileSchema = strict({
     sites: record(formatted(formats.siteKey), siteSchema)
         .refine((sites) => Object.keys(sites).length > 0, { error: 'is empty; define at least one site' }),
 });
+/** Which kind of field a path points at: "document", or for keys the user names, "site", "tag", … */
+function fieldOf(path) {
+    const [last, parent, grandparent] = [path.at(-1), path.at(-2), path.at(-3)];
+    if (path.length === 0)
+        return '(top level)';
+    if (path.length === 2 && path[0] === 'sites')
+        return 'site';
+    if (typeof last === 'number') {
+        if (parent === 'steps')
+            return 'step';
+        if (parent === 'instance-ids')
+            return 'instance id';
+        if (parent === 'paths')
+            return 'path';
+        if (grandparent === 'tags')
+            return 'tag';
+        if (grandparent === 'parameters')
+            return 'parameter';
+    }
+    if (parent === 'tags')
+        return 'tag';
+    if (parent === 'parameters')
+        return 'parameter';
+    return String(last);
+}
+/** How each field is written, as a one-line YAML example. */
+const EXAMPLES = {
+    '(top level)': '`sites: { portal: { steps: [ … ] } }` (see examples/cache-purge.yml); if this is not your sites file, set the "config" input to its path',
+    sites: '`sites: { portal: { targets: …, steps: [ … ] } }`',
+    site: '`portal: { targets: …, steps: [ … ] }` under `sites:`',
+    region: '`region: us-east-1`',
+    targets: '`targets: { tags: { Site: portal } }` or `targets: { instance-ids: [i-0123456789abcdef0] }`',
+    'instance-ids': '`instance-ids: [i-0123456789abcdef0]`',
+    'instance id': '`instance-ids: [i-0123456789abcdef0]`',
+    tags: '`tags: { Site: portal }`',
+    tag: '`Site: portal` or, for several values, `Site: [portal, shop]`',
+    steps: '`steps: [ { ssm: { document: CachePurge-FastCGI } } ]`',
+    step: '`- ssm: { document: CachePurge-FastCGI }`',
+    name: '`name: FastCGI cache`',
+    ssm: '`ssm: { document: CachePurge-FastCGI }`',
+    document: '`document: CachePurge-FastCGI`',
+    parameters: '`parameters: { CachePath: /var/cache/nginx/portal }`',
+    parameter: '`CachePath: /var/cache/nginx/portal` or, for several values, `Names: [a, b]`',
+    'document-version': '`document-version: 3`',
+    'timeout-seconds': '`timeout-seconds: 300`',
+    'max-concurrency': '`max-concurrency: 10%`',
+    'max-errors': '`max-errors: 0`',
+    cloudfront: '`cloudfront: { distribution-id: E2EXAMPLE12345 }`',
+    'distribution-id': '`distribution-id: E2EXAMPLE12345`',
+    paths: "`paths: ['/*']`",
+    path: "`paths: ['/blog/*']`",
+    wait: '`wait: true`',
+};
+/** The keys each mapping takes, by field kind, straight from the schema. */
+const KEYS = {
+    '(top level)': Object.keys(fileSchema.shape),
+    site: Object.keys(siteSchema.shape),
+    targets: Object.keys(targetsSchema.shape),
+    step: Object.keys(stepSchema.shape),
+    ssm: Object.keys(ssmStepSchema.shape),
+    cloudfront: Object.keys(cloudFrontStepSchema.shape),
+};
+/** What a mapping maps, for the mappings whose keys the user chooses. */
+const MAPS = {
+    sites: ' of site names to their settings',
+    tags: ' of tag keys to values',
+    parameters: ' of parameter names to values',
+};
+const FIELD_NAMES = {
+    '(top level)': 'the top level',
+    site: 'a site',
+    step: 'a step',
+};
+/** "is the text "300"; expected a number without quotes, e.g. `timeout-seconds: 300`". */
+function typeMessage(path, input, expected) {
+    const field = fieldOf(path);
+    const example = EXAMPLES[field] ? `, e.g. ${EXAMPLES[field]}` : '';
+    if (input === undefined)
+        return `is required${example}`;
+    const keys = KEYS[field];
+    const unquoted = typeof input === 'string' ? ' without quotes' : '';
+    const noun = expected === 'object' || expected === 'record'
+        ? `a mapping${keys ? ` with keys ${keys.join(', ')}` : (MAPS[field] ?? '')}`
+        : expected === 'array'
+            ? 'a list'
+            : expected === 'string'
+                ? typeof input === 'number' || typeof input === 'boolean'
+                    ? `text (put it in quotes: '${String(input)}')`
+                    : 'text'
+                : expected === 'number'
+                    ? `a number${unquoted}`
+                    : expected === 'boolean'
+                        ? `true or false${unquoted}`
+                        : expected;
+    return `${describeValue(input)}; expected ${noun}${example}`;
+}
 /** Messages for the cases no field-level message covers. */
 const fallbackError = (issue) => {
-    if (issue.code === 'invalid_type') {
-        return issue.input === undefined
-            ? 'is required'
-            : `is ${config_describe(issue.input)}; expected ${issue.expected}`;
-    }
+    if (issue.code === 'invalid_type')
+        return typeMessage(issue.path ?? [], issue.input, issue.expected);
     if (issue.code === 'too_small' && issue.origin === 'array')
         return `needs at least ${String(issue.minimum)} item(s)`;
     if (issue.code === 'too_big' && issue.origin === 'array')
         return `has too many items; at most ${String(issue.maximum)}`;
+    if (issue.code === 'too_big' && issue.origin === 'string')
+        return `is too long; at most ${String(issue.maximum)} characters`;
     return undefined;
 };
 // ---------------------------------------------------------------------------------------------------
@@ -10317,7 +10784,7 @@ function toStep(raw) {
         };
     }
     const c = raw.cloudfront;
-    const paths = normaliseInvalidationPaths(c.paths ?? ['/*']);
+    const paths = (0,core_paths/* normaliseInvalidationPaths */.tz)(c.paths ?? ['/*']);
     return {
         kind: 'cloudfront',
         name: raw.name ?? 'CloudFront',
@@ -10337,6 +10804,8 @@ function toConfig(raw) {
     }
     return { ...(raw.region && { region: raw.region }), sites };
 }
+// ---------------------------------------------------------------------------------------------------
+// Locating problems in the source
 /** `sites.portal.steps[1].ssm.document`; keys that are not plain words are quoted. */
 function formatPath(path) {
     let out = '';
@@ -10379,6 +10848,179 @@ function locate(root, path, lines, keyName) {
     const pos = lines.linePos(range[0]);
     return { line: pos.line, column: pos.col };
 }
+function valueAt(data, path) {
+    let value = data;
+    for (const key of path) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[key];
+    }
+    return value;
+}
+const isMapping = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+const samePath = (a, b) => a.length === b.length && a.every((key, i) => key === b[i]);
+const isPrefix = (prefix, path) => prefix.length <= path.length && prefix.every((key, i) => key === path[i]);
+/** "unknown key "documnet" — did you mean "document"? Allowed here: …", with what it suggests. */
+function unknownKey(path, key, data) {
+    const field = fieldOf(path);
+    const allowed = KEYS[field] ?? [];
+    const present = Object.keys(valueAt(data, path) ?? {});
+    const list = `allowed here: ${allowed.join(', ')}`;
+    const suggestion = closestMatch(key, allowed.filter((k) => !present.includes(k)));
+    if (suggestion) {
+        return {
+            message: `unknown key ${quoteValue(key)} — did you mean ${JSON.stringify(suggestion)}? ${list[0].toUpperCase()}${list.slice(1)}`,
+            suggestion,
+        };
+    }
+    const homes = Object.entries(KEYS)
+        .filter(([kind, keys]) => kind !== field && keys.includes(key))
+        .map(([kind]) => FIELD_NAMES[kind] ?? JSON.stringify(kind));
+    if (homes.length > 0) {
+        return {
+            message: `unknown key ${quoteValue(key)} here: it belongs in ${homes.join(' or ')}, so check its indentation; ${list}`,
+        };
+    }
+    return { message: `unknown key ${quoteValue(key)}; ${list}` };
+}
+/**
+ * Keys of a site written directly under `sites:` (wrong indentation) are read as site names: a
+ * `steps:` list there fails as "a site that is not a mapping". Maps each such key to the site above it.
+ */
+function misplacedSiteKeys(data) {
+    const misplaced = new Map();
+    const sites = isMapping(data) ? data.sites : undefined;
+    if (!isMapping(sites))
+        return misplaced;
+    let previous;
+    for (const [name, value] of Object.entries(sites)) {
+        const looksMisplaced = KEYS.site.includes(name) &&
+            (!isMapping(value) || (name === 'targets' && ('instance-ids' in value || 'tags' in value)));
+        if (looksMisplaced)
+            misplaced.set(name, previous);
+        else
+            previous = name;
+    }
+    return misplaced;
+}
+function explainIssues(issues, data, locate) {
+    // Unknown keys first: their suggestions decide which other issues are the same mistake.
+    const unknown = new Map();
+    const suggested = [];
+    for (const issue of issues) {
+        if (issue.code !== 'unrecognized_keys')
+            continue;
+        unknown.set(issue, issue.keys.map((key) => {
+            const { message, suggestion } = unknownKey(issue.path, key, data);
+            if (suggestion)
+                suggested.push({ path: issue.path, key: suggestion });
+            return { path: [...issue.path, key], message, at: locate(issue.path, key) };
+        }));
+    }
+    const explainedByTypo = (issue) => {
+        if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined) {
+            return suggested.some((s) => samePath([...s.path, s.key], issue.path));
+        }
+        const missingKeys = issue.code === 'custom' ? issue.params?.missingKeys : undefined;
+        return (missingKeys !== undefined &&
+            suggested.some((s) => missingKeys.includes(s.key) && isPrefix(s.path, issue.path)));
+    };
+    const misplaced = misplacedSiteKeys(data);
+    const hinted = new Set();
+    const problems = [];
+    for (const issue of issues) {
+        const fromUnknown = unknown.get(issue);
+        if (fromUnknown) {
+            problems.push(...fromUnknown);
+            continue;
+        }
+        if (explainedByTypo(issue))
+            continue;
+        let message = issue.message;
+        let at;
+        if (issue.code === 'invalid_key') {
+            // a bad mapping key (site name, tag key, parameter name): its own check says what is allowed
+            message = issue.issues[0]?.message ?? message;
+            at = locate(issue.path.slice(0, -1), String(issue.path.at(-1)));
+        }
+        else {
+            at = locate(issue.path);
+        }
+        const [top, site, key] = issue.path;
+        if (top === 'sites' && typeof site === 'string') {
+            if (misplaced.has(site) && !hinted.has(site)) {
+                hinted.add(site);
+                const above = misplaced.get(site);
+                message += ` — "${site}" sits directly under "sites:", so it is read as a site name; indent it under its site${above ? ` (probably "${above}", the site above it)` : ''}`;
+            }
+            else if (issue.path.length === 3 &&
+                typeof key === 'string' &&
+                misplaced.has(key) &&
+                issue.code === 'invalid_type' &&
+                valueAt(data, issue.path) === undefined) {
+                const line = locate(['sites'], key)?.line;
+                message += ` — the "${key}:" key${line ? ` on line ${line}` : ''} is read as a site name: indent it under "${site}" if it belongs here`;
+            }
+        }
+        // a single value read as a one-item list (tag values, parameters) has no "[0]" in the file
+        const wrapped = typeof issue.path.at(-1) === 'number' && !Array.isArray(valueAt(data, issue.path.slice(0, -1)));
+        problems.push({ path: wrapped ? issue.path.slice(0, -1) : [...issue.path], message, at });
+    }
+    return problems;
+}
+// ---------------------------------------------------------------------------------------------------
+// Syntax errors: our words, the position, and at most one line of the file
+/**
+ * One line of the file as a message quotes it: trimmed, control characters shown as "?", and when
+ * longer than `width`, a window of that width around `column` with "…" where it is cut.
+ */
+function lineExcerpt(text, line, column = 1, width = 80) {
+    // eslint-disable-next-line no-control-regex
+    const raw = [...(text.split(/\r?\n/)[line - 1] ?? '').replace(/[\u0000-\u001f\u007f]/g, '?')];
+    const indent = raw.length - [...raw.join('').trimStart()].length;
+    const chars = [...raw.join('').trim()];
+    if (chars.length <= width)
+        return chars.join('');
+    const start = Math.min(Math.max(0, column - 1 - indent - Math.floor(width / 2)), chars.length - width);
+    const end = start + width;
+    return `${start > 0 ? '…' : ''}${chars.slice(start, end).join('')}${end < chars.length ? '…' : ''}`;
+}
+/** JSON.parse's own account of a JSON file's first error, without the text it quotes. */
+function jsonError(text) {
+    try {
+        JSON.parse(text);
+        return undefined;
+    }
+    catch (error) {
+        const message = error.message;
+        const position = /at position (\d+)/.exec(message);
+        const reason = message
+            .replace(/ in JSON at position \d+.*$/s, '')
+            .replace(/^(Unexpected token '[^']*'),.*$/s, '$1')
+            .replace(/^(Unexpected token .),.*$/s, '$1');
+        if (!position)
+            return { reason };
+        const before = text.slice(0, Number(position[1]));
+        const line = before.split('\n').length;
+        return { reason, line, column: before.length - before.lastIndexOf('\n') };
+    }
+}
+function syntaxError(text, file, error) {
+    const pos = error.linePos?.[0];
+    if (error.code === 'MULTIPLE_DOCS' && pos) {
+        return new errors/* UserError */.y('Sites file holds more than one YAML document', `${file} holds more than one YAML document: a second one starts at line ${pos.line} (${JSON.stringify(lineExcerpt(text, pos.line))}). A sites file is a single YAML document: remove the "---" (or "...") there and merge what follows into the first document, or move it to a file of its own.`, { file, line: pos.line, column: pos.col });
+    }
+    const yamlReason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const json = /\.json$/i.test(file) ? (jsonError(text) ?? { reason: yamlReason }) : undefined;
+    const line = json?.line ?? pos?.line;
+    const column = json?.line ? json.column : pos?.col;
+    const where = line ? ` at line ${line}, column ${column}` : '';
+    const excerpt = line ? ` Line ${line} is: ${lineExcerpt(text, line, column)}.` : '';
+    const [language, causes] = json
+        ? ['JSON', 'a missing or extra comma, an unclosed bracket or an unquoted key']
+        : ['YAML', 'indentation, a missing ":" or an unclosed quote'];
+    return new errors/* UserError */.y(`Sites file is not valid ${language}`, `${file}: ${language} syntax error${where}: ${(json?.reason ?? yamlReason).replace(/\.$/, '')}.${excerpt} Fix the syntax there (${causes} are the usual causes).`, { file, ...(line && { line, ...(column && { column }) }) });
+}
 // ---------------------------------------------------------------------------------------------------
 // The entry point
 const MAX_REPORTED_PROBLEMS = 20;
@@ -10389,13 +11031,8 @@ const MAX_REPORTED_PROBLEMS = 20;
 function parseSitesConfig(text, file) {
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-        const first = doc.errors[0];
-        const pos = first.linePos?.[0];
-        const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-        const reason = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new errors/* UserError */.y('Sites file is not valid YAML', `${file}: YAML syntax error${where}: ${reason}. Fix the syntax there (indentation, a missing ":" or an unclosed quote are the usual causes).`, { file, ...(pos && { line: pos.line, column: pos.col }) });
-    }
+    if (doc.errors.length > 0)
+        throw syntaxError(text, file, doc.errors[0]);
     const data = doc.toJS({ maxAliasCount: 100 });
     if (data === null || data === undefined) {
         throw new errors/* UserError */.y('Sites file is empty', `${file} is empty; it needs a "sites:" mapping (see examples/cache-purge.yml).`, { file });
@@ -10403,27 +11040,12 @@ function parseSitesConfig(text, file) {
     const parsed = fileSchema.safeParse(data, { error: fallbackError });
     if (parsed.success)
         return toConfig(parsed.data);
-    const problems = parsed.error.issues.slice(0, MAX_REPORTED_PROBLEMS).map((issue) => {
-        let at;
-        let message = issue.message;
-        if (issue.code === 'unrecognized_keys') {
-            // point at the first unknown key itself
-            at = locate(doc.contents, issue.path, lines, issue.keys[0]);
-        }
-        else if (issue.code === 'invalid_key') {
-            // a bad mapping key (site name, tag key, parameter name): its own check says what is allowed
-            message = issue.issues[0]?.message ?? message;
-            at = locate(doc.contents, issue.path.slice(0, -1), lines, String(issue.path.at(-1)));
-        }
-        else {
-            at = locate(doc.contents, issue.path, lines);
-        }
-        const shownPath = issue.code === 'unrecognized_keys' && issue.keys.length === 1
-            ? [...issue.path, issue.keys[0]]
-            : issue.path;
-        return { text: `${formatPath(shownPath)}${at ? ` (line ${at.line})` : ''}: ${message}`, at };
-    });
-    const more = parsed.error.issues.length - problems.length;
+    const all = explainIssues(parsed.error.issues, data, (path, keyName) => locate(doc.contents, path, lines, keyName));
+    const problems = all.slice(0, MAX_REPORTED_PROBLEMS).map((p) => ({
+        text: `${formatPath(p.path)}${p.at ? ` (line ${p.at.line})` : ''}: ${p.message}`,
+        at: p.at,
+    }));
+    const more = all.length - problems.length;
     const first = problems[0]?.at;
     const summary = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
     throw new errors/* UserError */.y('Sites file does not match the schema', [
@@ -10433,9 +11055,127 @@ function parseSitesConfig(text, file) {
     ].join('\n'), { file, ...(first && { line: first.line, column: first.column }) });
 }
 
+;// CONCATENATED MODULE: ./ssm-documents/CachePurge-FastCGI.json
+const CachePurge_FastCGI_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"CachePath":{"type":"String","description":"(Required) The fastcgi_cache_path directory to empty, strictly below /var/cache/nginx, e.g. /var/cache/nginx/portal. Letters, digits, \\".\\", \\"_\\", \\"-\\" and \\"/\\" only.","allowedPattern":"^/var/cache/nginx(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
+;// CONCATENATED MODULE: ./ssm-documents/CachePurge-W3TotalCache.json
+const CachePurge_W3TotalCache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/portal.","allowedPattern":"^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
+;// CONCATENATED MODULE: ./ssm-documents/CachePurge-WPRocket.json
+const CachePurge_WPRocket_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/main.","allowedPattern":"^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"},"SiteHost":{"type":"String","description":"(Optional) Host whose cache directory the fallback empties (wp-content/cache/wp-rocket/<SiteHost>), e.g. www.example.com. Empty: the host of the site\'s home URL (read with WP-CLI), or every host when WP-CLI is missing. Not used when wp-rocket-cli is installed.","default":"","allowedPattern":"^([A-Za-z0-9][A-Za-z0-9.-]{0,252})?$","maxChars":253,"interpolationType":"ENV_VAR"}}}');
+;// CONCATENATED MODULE: ./src/core/bundled-documents.ts
+// The parameters of the SSM documents this action ships (ssm-documents/CachePurge-*.json), read from
+// those very files (imported as JSON: ncc inlines them into the bundle, so nothing is read at run
+// time), and the check of a step's parameters against them at plan time: unknown names (with a
+// did-you-mean: names are case-sensitive), missing required ones, and each value against the
+// document's allowedValues, allowedPattern and minChars/maxChars — what SSM would otherwise refuse
+// only at SendCommand. Documents with other names are the user's own and are passed through. Pure.
+
+
+
+
+/** The parameter types the check understands; a bundled document using another one fails a test. */
+const CHECKED_PARAMETER_TYPES = (/* unused pure expression or super */ null && (['String', 'StringList']));
+/** Document name (the file name without .json) → its parameters. */
+const BUNDLED_DOCUMENTS = {
+    'CachePurge-FastCGI': CachePurge_FastCGI_namespaceObject.FI,
+    'CachePurge-W3TotalCache': CachePurge_W3TotalCache_namespaceObject.FI,
+    'CachePurge-WPRocket': CachePurge_WPRocket_namespaceObject.FI,
+};
+/** The bundled document a step's `document` names (by name, or by an ARN ending in /<name>), if any. */
+function bundledDocumentName(document) {
+    const name = document.startsWith('arn:') ? document.slice(document.lastIndexOf('/') + 1) : document;
+    return Object.hasOwn(BUNDLED_DOCUMENTS, name) ? name : undefined;
+}
+/** "(Required) The WordPress directory …" → "The WordPress directory …" */
+const purpose = (parameter) => (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
+/** A value as messages quote it: JSON, cut after 120 characters. */
+const shown = (value) => JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value);
+/** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
+const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
+function valueProblems(document, name, spec, values) {
+    const problems = [];
+    const what = purpose(spec);
+    const expected = what ? ` Expected: ${what}` : '';
+    if (spec.type === 'String' && values.length !== 1) {
+        problems.push(`has ${values.length} values; ${document} takes exactly one (a String parameter): give one value.`);
+    }
+    if (spec.type === 'StringList') {
+        if (spec.minItems !== undefined && values.length < spec.minItems)
+            problems.push(`has ${values.length} values; ${document} needs at least ${spec.minItems}.`);
+        if (spec.maxItems !== undefined && values.length > spec.maxItems)
+            problems.push(`has ${values.length} values; ${document} takes at most ${spec.maxItems}.`);
+    }
+    for (const value of values) {
+        // a Parameter Store reference is resolved by SSM itself: its value is not ours to check
+        if (PARAMETER_STORE_REFERENCE.test(value))
+            continue;
+        if (spec.allowedValues && !spec.allowedValues.includes(value)) {
+            problems.push(`${shown(value)} is not one of the values ${document} allows: ${spec.allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`);
+            continue;
+        }
+        if (spec.maxChars !== undefined && value.length > spec.maxChars) {
+            problems.push(`${shown(value)} is ${value.length} characters long; ${document} allows at most ${spec.maxChars}.${expected}`);
+            continue;
+        }
+        if (spec.minChars !== undefined && value.length < spec.minChars) {
+            problems.push(`${shown(value)} is ${value.length} characters long; ${document} needs at least ${spec.minChars}.${expected}`);
+            continue;
+        }
+        if (spec.allowedPattern !== undefined && !new RegExp(spec.allowedPattern).test(value)) {
+            const dotSegment = /(^|\/)\.\.?(\/|$)/.test(value)
+                ? ' "." and ".." path segments are not allowed: give the directory itself.'
+                : '';
+            problems.push(`${shown(value)} does not match ${document}'s allowedPattern ${spec.allowedPattern}.${dotSegment}${expected}`);
+        }
+    }
+    return problems;
+}
+/**
+ * Problems of a step's parameters against the bundled definition of `document`; [] when they fit or
+ * when `document` is not one of ours.
+ */
+function bundledDocumentProblems(document, parameters) {
+    const name = bundledDocumentName(document);
+    if (!name)
+        return [];
+    const declared = BUNDLED_DOCUMENTS[name];
+    const declaredNames = Object.keys(declared);
+    const problems = [];
+    const meant = new Set();
+    for (const [parameter, values] of Object.entries(parameters)) {
+        const spec = declared[parameter];
+        if (!spec) {
+            const guess = closestMatch(parameter, declaredNames);
+            if (guess)
+                meant.add(guess);
+            problems.push({
+                parameter,
+                problem: `${name} has no parameter "${parameter}"${guess
+                    ? `; did you mean "${guess}"? (Parameter names are case-sensitive.)`
+                    : `; it takes ${declaredNames.map((d) => `"${d}"`).join(', ')}.`}`,
+            });
+            continue;
+        }
+        for (const problem of valueProblems(name, parameter, spec, values))
+            problems.push({ parameter, problem });
+    }
+    for (const [parameter, spec] of Object.entries(declared)) {
+        if ('default' in spec || Object.hasOwn(parameters, parameter) || meant.has(parameter))
+            continue;
+        const what = purpose(spec);
+        problems.push({
+            problem: `"${parameter}" is missing; ${name} requires it: add ${parameter}: <value>${what ? ` (${what.replace(/\.$/, '')})` : ''}.`,
+        });
+    }
+    return problems;
+}
+
 ;// CONCATENATED MODULE: ./src/core/plan.ts
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
-// will run — resolved targets, parameters, region, labels and SSM delivery settings. No I/O.
+// will run — resolved targets, parameters, region, labels and SSM delivery settings. Parameters of the
+// documents we ship are checked against their bundled definitions here, before any AWS call. No I/O.
+
+
+
 
 
 const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
@@ -10471,7 +11211,11 @@ function buildPlan(config, inputs) {
     }
     const siteConfig = config.sites[site];
     if (!siteConfig) {
-        throw new errors/* UserError */.y('Unknown site', `Site ${JSON.stringify(inputs.site.trim())} is not defined in ${inputs.configFile}; known sites: ${sites}. Set the "site" input to one of them, or add it under "sites:" in the file.`, { file: inputs.configFile });
+        const suggestion = closestMatch(site, knownSites(config));
+        const known = suggestion
+            ? ` — did you mean ${JSON.stringify(suggestion)}? Known sites: ${sites}.`
+            : `; known sites: ${sites}.`;
+        throw new errors/* UserError */.y('Unknown site', `Site ${quoteValue(inputs.site.trim())} is not defined in ${inputs.configFile}${known} Set the "site" input to one of them, or add it under "sites:" in the file.`, { file: inputs.configFile });
     }
     const region = resolveRegion(config, site, inputs);
     const steps = siteConfig.steps.map((step, i) => {
@@ -10505,12 +11249,44 @@ function buildPlan(config, inputs) {
             maxErrors: step.maxErrors ?? DEFAULT_MAX_ERRORS,
         };
     });
+    checkBundledDocumentParameters(steps, site, inputs.configFile);
     return { site, region, configFile: inputs.configFile, steps };
+}
+/**
+ * SSM refuses, at SendCommand, parameters its document does not declare, a missing required one and
+ * a value outside its allowedPattern. For the documents we ship, say so now, each at its path in the
+ * sites file, against the definition bundled with this action (a copy pinned with document-version is
+ * still checked against ours: the names are this action's).
+ */
+function checkBundledDocumentParameters(steps, site, configFile) {
+    const lines = [];
+    const documents = new Set();
+    for (const step of steps) {
+        if (step.kind !== 'ssm')
+            continue;
+        const problems = bundledDocumentProblems(step.document, step.parameters);
+        if (problems.length === 0)
+            continue;
+        documents.add(bundledDocumentName(step.document));
+        const path = `sites.${site}.steps[${step.index - 1}].ssm.parameters`;
+        for (const { parameter, problem } of problems) {
+            lines.push(`  - ${path}${parameter ? `.${parameter}` : ''} (step ${step.index}, ${step.name}): ${problem}`);
+        }
+    }
+    if (lines.length === 0)
+        return;
+    const names = [...documents];
+    throw new errors/* UserError */.y('Invalid document parameters', [
+        `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
+        ...lines,
+        `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`,
+    ].join('\n'), { file: configFile });
 }
 
 ;// CONCATENATED MODULE: ./src/core/plan-view.ts
-// How a plan reads to a person: plain lines for the log and a Markdown table for the job summary.
-// Pure string building.
+// How a plan reads to a person: plain lines for the log and a Markdown table for the job summary
+// (long path lists cut to their first few; the `plan` output keeps them all). Pure string building.
+
 function describeTargets(targets) {
     if ('instanceIds' in targets) {
         const ids = targets.instanceIds;
@@ -10527,7 +11303,7 @@ function describeParameters(parameters) {
 }
 function describeStep(step) {
     if (step.kind === 'cloudfront') {
-        return `invalidate ${step.paths.join(' ')} on CloudFront distribution ${step.distributionId}${step.wait ? ', waiting until completed' : ''}`;
+        return `invalidate ${(0,core_paths/* listPaths */.Pe)(step.paths)} on CloudFront distribution ${step.distributionId}${step.wait ? ', waiting until completed' : ''}`;
     }
     const version = step.documentVersion ? ` (version ${step.documentVersion})` : '';
     return `run SSM document ${step.document}${version} on ${describeTargets(step.targets)} in ${step.region}; ${describeParameters(step.parameters)}`;
@@ -10547,7 +11323,7 @@ function planMarkdownTable(plan) {
         const what = step.kind === 'ssm' ? `SSM \`${step.document}\`` : `CloudFront \`${step.distributionId}\``;
         const where = step.kind === 'ssm'
             ? `${describeTargets(step.targets)} (${step.region})`
-            : step.paths.map((p) => `\`${p}\``).join(' ');
+            : (0,core_paths/* listPaths */.Pe)(step.paths.map((p) => `\`${p}\``));
         const settings = step.kind === 'ssm'
             ? `${Object.entries(step.parameters)
                 .map(([k, v]) => `${k}=\`${v.join(',')}\``)
@@ -10562,9 +11338,9 @@ function planMarkdownTable(plan) {
 
 ;// CONCATENATED MODULE: ./src/core/slack-webhook-url.ts
 // Checks the `slack-webhook-url` input before anything runs. The URL is a credential: no message here
-// ever contains it (only its scheme and host). Not a URL, or plain http to anything but a loopback
-// address → a UserError; https to a host other than Slack's own hooks host → a warning (proxies and
-// relays exist). Pure.
+// ever contains it (only its scheme and host). Not a URL, whitespace inside it (text pasted after
+// it), or plain http to anything but a loopback address → a UserError; https to a host other than
+// Slack's own hooks host → a warning (proxies and relays exist). Pure.
 
 const SLACK_HOOK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com'];
 const HOW = 'set it from a secret, e.g. `slack-webhook-url: ${{ secrets.SLACK_WEBHOOK_URL }}`, holding the incoming webhook URL Slack gave you (https://hooks.slack.com/services/…)';
@@ -10574,6 +11350,11 @@ function isLoopbackHost(hostname) {
 }
 function checkSlackWebhookUrl(raw) {
     const value = raw.trim();
+    // The URL parser would quietly percent-encode a space and keep whatever follows as part of the path.
+    const words = value.split(/\s+/).length;
+    if (words > 1) {
+        throw new errors/* UserError */.y('Invalid slack-webhook-url', `Input "slack-webhook-url" has whitespace inside it (${words} space-separated parts, e.g. text pasted after the URL): it must be the webhook URL alone. Fix the secret's value; ${HOW}.`);
+    }
     let url;
     try {
         url = new URL(value);
@@ -10783,133 +11564,10 @@ async function postSlackMessage(webhookUrl, payload, options = {}) {
     }
 }
 
+// EXTERNAL MODULE: ./src/core/diagnosis.ts
+var diagnosis = __nccwpck_require__(8410);
 // EXTERNAL MODULE: ./src/core/report-view.ts
 var report_view = __nccwpck_require__(2175);
-;// CONCATENATED MODULE: ./src/core/diagnosis.ts
-// Why a step failed and what to do about it: groups a failed step's instances by cause (Undeliverable,
-// Delivery Timed Out, script exit code, …) and names the likely fix for each, plus the step-level
-// causes (AccessDenied, no instances targeted, our step timeout, CloudFront errors). Pure; used by the
-// annotations, the job summary and the Slack message so they all say the same thing.
-
-const isAccessDenied = (code) => /access ?denied|unauthorized|notauthorized/i.test(code);
-function ssmStepCauses(step) {
-    const causes = [];
-    const code = step.error?.code ?? '';
-    if (isAccessDenied(code)) {
-        causes.push({
-            label: code,
-            instanceIds: [],
-            fix: `the role was denied by IAM: allow ssm:SendCommand on the document (arn:aws:ssm:${step.region}:*:document/${step.document}) and on the target instances (arn:aws:ec2:${step.region}:*:instance/*, optionally limited with the ssm:resourceTag/… condition), and ssm:ListCommands, ssm:ListCommandInvocations, ssm:GetCommandInvocation and ssm:CancelCommand on "*".`,
-        });
-    }
-    else if (code === 'NoInstancesTargeted' ||
-        (step.status !== 'skipped' && step.targetCount === 0 && !code)) {
-        causes.push({
-            label: 'no instances targeted',
-            instanceIds: [],
-            fix: 'no instance matched the step\'s targets: check the tags or instance ids in the sites file, and that the instances are running and "Online" in Systems Manager Fleet Manager.',
-        });
-    }
-    else if (step.status === 'timed-out' || code === 'StepTimedOut') {
-        causes.push({
-            label: 'timed out',
-            instanceIds: [],
-            fix: `the step was still running after ${(0,report_view/* formatDuration */.a3)(step.durationMs)} and its command was cancelled: raise the step-timeout-seconds input, or find out why the script is slow on the instances below.`,
-        });
-    }
-    else if (code && (0,report_view/* failedInstances */.yE)(step).length === 0) {
-        // an API error; when instances failed, their own causes below say more than the step's summary
-        causes.push({ label: code, instanceIds: [], fix: `AWS answered: ${step.error?.message ?? code}.` });
-    }
-    const groups = new Map();
-    for (const instance of (0,report_view/* failedInstances */.yE)(step)) {
-        const details = instance.statusDetails || instance.status;
-        let label = details;
-        let fix;
-        if (/undeliverable/i.test(details)) {
-            fix =
-                'SSM could not deliver the command: the SSM agent is not running on the instance, or its instance profile lacks the AmazonSSMManagedInstanceCore policy (Fleet Manager must show it "Online").';
-        }
-        else if (/delivery timed out/i.test(details)) {
-            fix =
-                'the instance did not pick up the command within the delivery timeout: it is offline or stopped; start it or remove it from the targets.';
-        }
-        else if (/execution timed out/i.test(details)) {
-            fix = "the script ran longer than the document's executionTimeout: see its output.";
-        }
-        else if (/access denied/i.test(details)) {
-            fix =
-                "the instance was denied access: check the instance profile's IAM policy (and any S3/KMS access the document needs).";
-        }
-        else if (/terminated/i.test(details)) {
-            fix = 'SSM stopped sending after max-errors was exceeded: fix the first failing instance.';
-        }
-        else if (/cancel/i.test(details)) {
-            fix = 'the command was cancelled on this instance before it finished.';
-        }
-        else if (instance.responseCode !== undefined && instance.responseCode > 0) {
-            label = `exit code ${instance.responseCode}`;
-            fix = "the purge script failed: see its output (in the step's log group and the job summary).";
-        }
-        else {
-            label = (0,report_view/* describeInstanceStatus */.vN)(instance);
-            fix = "see the instance's output in the step's log group and the job summary.";
-        }
-        const group = groups.get(label) ?? { instances: [], fix };
-        group.instances.push(instance);
-        groups.set(label, group);
-    }
-    for (const [label, group] of groups) {
-        causes.push({ label, instanceIds: group.instances.map((i) => i.instanceId), fix: group.fix });
-    }
-    return causes;
-}
-function cloudFrontCauses(step) {
-    const code = step.error?.code ?? (step.status === 'timed-out' ? 'StepTimedOut' : '');
-    const arn = `arn:aws:cloudfront::ACCOUNT:distribution/${step.distributionId}`;
-    let fix;
-    if (isAccessDenied(code)) {
-        fix = `the role was denied by IAM: allow cloudfront:CreateInvalidation (and cloudfront:GetInvalidation when waiting) on ${arn}.`;
-    }
-    else if (code === 'NoSuchDistribution') {
-        fix = `distribution ${step.distributionId} does not exist in this account: check cloudfront.distribution-id in the sites file.`;
-    }
-    else if (code === 'TooManyInvalidationsInProgress') {
-        fix =
-            'too many invalidations are in progress on this distribution: wait for them to complete and rerun, or use fewer (wildcard) paths.';
-    }
-    else if (code === 'StepTimedOut' || step.status === 'timed-out') {
-        fix = `the invalidation had not completed after ${(0,report_view/* formatDuration */.a3)(step.durationMs)}: it continues in CloudFront; raise step-timeout-seconds or do not wait for it.`;
-    }
-    else if (/throttl/i.test(code)) {
-        fix = 'CloudFront kept throttling the request: rerun in a minute.';
-    }
-    else {
-        fix = `CloudFront answered: ${step.error?.message ?? 'unknown error'}.`;
-    }
-    return [{ label: code || 'failed', instanceIds: [], fix }];
-}
-/** The causes of a failed or timed-out step, with the likely fix for each; [] for any other step. */
-function diagnose(step) {
-    if (step.status !== 'failed' && step.status !== 'timed-out')
-        return [];
-    const causes = step.kind === 'ssm' ? ssmStepCauses(step) : cloudFrontCauses(step);
-    return causes.length > 0
-        ? causes
-        : [{ label: 'failed', instanceIds: [], fix: "see the step's log group for what happened." }];
-}
-/** `i-0a, i-0b and 3 more` */
-function listInstances(ids, max = 5) {
-    if (ids.length <= max)
-        return ids.join(', ');
-    return `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
-}
-/** `Undeliverable on i-0a, i-0b: SSM could not deliver …` */
-function describeCause(cause, maxInstances = 5) {
-    const where = cause.instanceIds.length > 0 ? ` on ${listInstances(cause.instanceIds, maxInstances)}` : '';
-    return `${cause.label}${where}: ${cause.fix}`;
-}
-
 ;// CONCATENATED MODULE: ./src/core/annotations.ts
 // The annotations a run leaves on the run page: one error per failed (or timed-out) step naming what
 // failed where and the likely fix, and one warning when the run was cancelled part-way. Pure: the
@@ -10928,7 +11586,7 @@ function runAnnotations(report) {
         });
     }
     for (const step of report.steps) {
-        const causes = diagnose(step);
+        const causes = (0,diagnosis/* diagnose */.h4)(step);
         if (causes.length === 0)
             continue;
         const count = step.kind === 'ssm' ? (0,report_view/* describeInstanceCount */.Y_)(step) : undefined;
@@ -10939,7 +11597,7 @@ function runAnnotations(report) {
                 : '';
         const lines = [
             `Step ${step.index} "${step.name}" of ${site} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} after ${(0,report_view/* formatDuration */.a3)(step.durationMs)}${where}.`,
-            ...causes.map((cause) => `- ${describeCause(cause)}`),
+            ...causes.map((cause) => `- ${(0,diagnosis/* describeCause */.V$)(cause)}`),
         ];
         const skipped = report.steps.filter((s) => s.status === 'skipped').map((s) => s.name);
         if (skipped.length > 0)
@@ -10973,6 +11631,7 @@ function runAnnotations(report) {
 // and how, a table of steps (status, duration, targets, detail), what went wrong and the likely fix,
 // the failed instances' output in collapsible <details>, the invalidations and the executed plan;
 // for a dry run, the plan. Pure string building; the size stays well under GitHub's 1 MiB per step.
+
 
 
 
@@ -11056,11 +11715,11 @@ function runSummaryMarkdown(report) {
         '',
     ];
     for (const step of report.steps) {
-        const causes = diagnose(step);
+        const causes = (0,diagnosis/* diagnose */.h4)(step);
         if (causes.length === 0)
             continue;
         lines.push(`### ${report_view/* STEP_ICON */.x6[step.status]} ${inline(step.name)} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]}`, '');
-        lines.push(...causes.map((cause) => `- ${inline(describeCause(cause, 10))}`), '');
+        lines.push(...causes.map((cause) => `- ${inline((0,diagnosis/* describeCause */.V$)(cause, 10))}`), '');
         if (step.kind === 'ssm') {
             const failed = (0,report_view/* failedInstances */.yE)(step);
             let used = 0;
@@ -11086,7 +11745,7 @@ function runSummaryMarkdown(report) {
     if (done.length > 0) {
         lines.push('**CloudFront invalidations**', '');
         for (const step of done) {
-            lines.push(`- \`${step.invalidationId}\` on \`${step.distributionId}\` (${step.invalidationStatus ?? 'created'}): ${step.paths.map((p) => `\`${p.replace(/`/g, "'")}\``).join(' ')}`);
+            lines.push(`- \`${step.invalidationId}\` on \`${step.distributionId}\` (${step.invalidationStatus ?? 'created'}): ${(0,core_paths/* listPaths */.Pe)(step.paths.map((p) => `\`${p.replace(/`/g, "'")}\``))}`);
         }
         lines.push('');
     }
@@ -11226,7 +11885,7 @@ function stepLine(step, skipped) {
 }
 /** Which instances failed, how, the first lines of their output, and the likely fix. */
 function failureDetails(step) {
-    const pieces = diagnose(step).map((cause) => `• ${escapeMrkdwn(describeCause(cause))}`);
+    const pieces = (0,diagnosis/* diagnose */.h4)(step).map((cause) => `• ${escapeMrkdwn((0,diagnosis/* describeCause */.V$)(cause))}`);
     if (step.kind === 'ssm')
         pieces.push(...instanceOutputs(step));
     return pieces.join('\n');
@@ -11319,8 +11978,8 @@ function runReportMessage(report) {
     const requester = slackRequester(context.requester);
     const failure = (0,report_view/* failedStep */.cG)(report);
     const reason = failure
-        ? `: ${escapeMrkdwn(diagnose(failure)
-            .map((c) => c.instanceIds.length > 0 ? `${c.label} on ${listInstances(c.instanceIds, 3)}` : c.label)
+        ? `: ${escapeMrkdwn((0,diagnosis/* diagnose */.h4)(failure)
+            .map((c) => c.instanceIds.length > 0 ? `${c.label} on ${(0,diagnosis/* listInstances */.ND)(c.instanceIds, 3)}` : c.label)
             .join('; '))}`
         : report.error
             ? `: ${escapeMrkdwn(report.error.title ?? report.error.code)}`
@@ -11467,55 +12126,8 @@ function buildRunContext(env, site, requester) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/execution-inputs.ts
-// The inputs of a real (non-dry) run — role, audience, session name and duration, step timeout,
-// requester — checked against AWS's rules before any AWS call. Pure: every problem becomes a
-// UserError naming the input and the fix.
-
-const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
-const DEFAULT_ROLE_DURATION_SECONDS = 900;
-const ROLE_DURATION_RANGE = { min: 900, max: 43_200 };
-const DEFAULT_STEP_TIMEOUT_SECONDS = 600;
-const STEP_TIMEOUT_RANGE = { min: 1, max: 86_400 };
-const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-/** `cache-purge-<site>-<run id>-<attempt>`, sanitised to STS's [\w+=,.@-]{2,64}. */
-function defaultSessionName(site, runId, runAttempt) {
-    const raw = ['cache-purge', site, runId ?? String(Date.now()), runAttempt ?? '1'].join('-');
-    const clean = raw.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-    return clean.length >= 2 ? clean : 'cache-purge';
-}
-function execution_inputs_integer(name, raw, fallback, range) {
-    if (raw === '')
-        return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < range.min || Number(raw) > range.max) {
-        throw new errors/* UserError */.y('Invalid input', `Input "${name}" is ${JSON.stringify(raw)}; use a whole number of seconds from ${range.min} to ${range.max}.`);
-    }
-    return Number(raw);
-}
-function parseExecutionInputs(raw, site, env) {
-    const settings = {
-        audience: raw.audience || DEFAULT_AUDIENCE,
-        roleSessionName: raw.roleSessionName || defaultSessionName(site, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT),
-        roleDurationSeconds: execution_inputs_integer('role-duration-seconds', raw.roleDurationSeconds, DEFAULT_ROLE_DURATION_SECONDS, ROLE_DURATION_RANGE),
-        stepTimeoutSeconds: execution_inputs_integer('step-timeout-seconds', raw.stepTimeoutSeconds, DEFAULT_STEP_TIMEOUT_SECONDS, STEP_TIMEOUT_RANGE),
-        requester: raw.requester,
-    };
-    if (raw.roleToAssume !== '') {
-        if (!ROLE_ARN.test(raw.roleToAssume)) {
-            throw new errors/* UserError */.y('Invalid input', `Input "role-to-assume" is ${JSON.stringify(raw.roleToAssume)}, which is not an IAM role ARN; use arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge.`);
-        }
-        settings.roleToAssume = raw.roleToAssume;
-    }
-    if (!SESSION_NAME.test(settings.roleSessionName)) {
-        throw new errors/* UserError */.y('Invalid input', `Input "role-session-name" is ${JSON.stringify(raw.roleSessionName)}; use 2–64 letters, digits and + = , . @ _ - (or leave it empty for the default).`);
-    }
-    if (/\s/.test(settings.audience)) {
-        throw new errors/* UserError */.y('Invalid input', `Input "audience" is ${JSON.stringify(raw.audience)}; use the audience your IAM OIDC provider expects, without spaces (default sts.amazonaws.com).`);
-    }
-    return settings;
-}
-
+// EXTERNAL MODULE: ./src/core/execution-inputs.ts
+var execution_inputs = __nccwpck_require__(3415);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs,
 // job summary, annotations and the Slack message. Everything it touches from outside comes in through
@@ -11563,16 +12175,18 @@ async function run(dependencies = {}) {
         });
         runner.setOutput('plan', JSON.stringify(plan));
         await runner.group(`Plan for ${plan.site}`, async () => planLogLines(plan).forEach((line) => runner.info(line)));
+        // Checked before any AWS call, and by a dry run too: it must fail wherever a real run would.
+        const settings = (0,execution_inputs/* parseExecutionInputs */.hf)(readExecutionInputs(runner), plan.site, env);
+        const context = buildRunContext(env, plan.site, settings.requester);
         if (inputs.dryRun) {
             runner.setOutput('status', 'planned');
+            const noToken = (0,execution_inputs/* oidcTokenUnavailable */.L5)(settings, env);
+            if (noToken)
+                runner.warning(`A real run would stop here. ${noToken}`, { title: 'No OIDC token available' });
             runner.info(`Dry run: nothing was purged. ${plan.steps.length} step(s) would run for ${plan.site}.`);
-            const context = buildRunContext(env, plan.site, runner.getInput('requester'));
             await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
             return;
         }
-        // A real run: inputs checked before any AWS call.
-        const settings = parseExecutionInputs(readExecutionInputs(runner), plan.site, env);
-        const context = buildRunContext(env, plan.site, settings.requester);
         const { executePlan } = await Promise.all(/* import() */[__nccwpck_require__.e(798), __nccwpck_require__.e(835)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6835));
         const report = await executePlan(plan, context, settings, { runner, env });
         runner.info(`Cache purge of ${plan.site}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s.`);

@@ -8,6 +8,7 @@
 import fastCgi from '../../ssm-documents/CachePurge-FastCGI.json' with { type: 'json' };
 import w3TotalCache from '../../ssm-documents/CachePurge-W3TotalCache.json' with { type: 'json' };
 import wpRocket from '../../ssm-documents/CachePurge-WPRocket.json' with { type: 'json' };
+import { closestMatch } from './suggest.js';
 
 /** A parameter as a Command document (schema 2.2) declares it; only the fields we check. */
 export interface DocumentParameter {
@@ -43,34 +44,6 @@ export interface ParameterProblem {
   /** The parameter the problem is about; undefined for the parameters as a whole. */
   parameter?: string;
   problem: string;
-}
-
-/** Edit distance, for did-you-mean on short names. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-/** The declared name a mistyped one most likely meant: same letters in another case, or a near miss. */
-function closest(name: string, declared: string[]): string | undefined {
-  const sameLetters = declared.find((d) => d.toLowerCase() === name.toLowerCase());
-  if (sameLetters) return sameLetters;
-  const ranked = declared
-    .map((d) => ({ d, cost: distance(name.toLowerCase(), d.toLowerCase()) }))
-    .filter(({ d, cost }) => cost <= Math.max(2, Math.floor(d.length / 4)))
-    .sort((x, y) => x.cost - y.cost);
-  return ranked[0]?.d;
 }
 
 /** "(Required) The WordPress directory …" → "The WordPress directory …" */
@@ -148,7 +121,7 @@ export function bundledDocumentProblems(
   for (const [parameter, values] of Object.entries(parameters)) {
     const spec = declared[parameter];
     if (!spec) {
-      const guess = closest(parameter, declaredNames);
+      const guess = closestMatch(parameter, declaredNames);
       if (guess) meant.add(guess);
       problems.push({
         parameter,

@@ -1,11 +1,12 @@
 // The README's inputs and outputs tables stay equal to action.yml (names, required, defaults), and
-// action.yml keeps the runtime and entry point the project promises.
+// action.yml keeps the runtime and entry point the project promises, and the sites-file error sample is what
+// the bundle really prints.
 
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { repoRoot } from './helpers/run-action.js';
+import { exampleConfig, repoRoot, runAction } from './helpers/run-action.js';
 
 interface ActionYml {
   runs: { using: string; main: string };
@@ -57,5 +58,24 @@ describe('README ↔ action.yml', () => {
   it('the quick start is the two documented commands', () => {
     expect(readme).toContain('npm ci && npm run demo');
     expect(readme).toContain('npm test');
+  });
+});
+
+describe('the README sites-file error sample', () => {
+  it('is what dist/index.js prints for the example file with "document:" misspelt in the first step', async () => {
+    const block = /misspelt in the first step gives[^\n]*\n(?:[^\n]*\n)*?\n```\n([\s\S]*?)\n```/.exec(readme);
+    expect(block, 'README sample block').not.toBeNull();
+    const config = exampleConfig.replace('document:', 'documnet:');
+    expect(config).not.toBe(exampleConfig);
+    const run = await runAction({
+      inputs: { site: 'portal', 'dry-run': 'true' },
+      files: { '.github/cache-purge.yml': config },
+    });
+    expect(run.code).toBe(1);
+    const printed = run.stdout
+      .split('\n')
+      .find((line) => line.startsWith('::error '))!
+      .replaceAll('%0A', '\n');
+    expect(printed).toBe(block![1]);
   });
 });

@@ -1,6 +1,6 @@
-// The README's inputs and outputs tables stay equal to action.yml (names, required, defaults), and
-// action.yml keeps the runtime and entry point the project promises, and the sites-file error sample is what
-// the bundle really prints.
+// The README's inputs and outputs tables stay equal to action.yml (names, required, defaults);
+// action.yml keeps the runtime and entry point the project promises; the README's sites-file error
+// sample is what the bundle really prints.
 
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePurgeResult, type PurgeResult } from '../../src/core/purge-result.js';
 import { repoRoot } from './run-action.js';
+import type { DocumentParameter } from '../../src/core/bundled-documents.js';
 
 export const DOCUMENT_NAMES = [
   'CachePurge-FastCGI',
@@ -25,16 +26,7 @@ export const DOCUMENT_NAMES = [
 ] as const;
 export type DocumentName = (typeof DOCUMENT_NAMES)[number];
 
-export interface SsmParameter {
-  type: string;
-  description?: string;
-  default?: unknown;
-  allowedValues?: string[];
-  allowedPattern?: string;
-  minChars?: number;
-  maxChars?: number;
-  minItems?: number;
-  maxItems?: number;
+export interface SsmParameter extends DocumentParameter {
   displayType?: string;
   interpolationType?: string;
 }

@@ -549,7 +549,8 @@ describe('configuration', () => {
       [{ DISPATCH_WORKFLOW: 'purge cache' }, 'DISPATCH_WORKFLOW', /file name/],
       [{ DISPATCH_REF: 'main..x' }, 'DISPATCH_REF', /git ref/],
       [{ SITES: undefined }, 'SITES', /comma-separated/],
-      [{ SITES: 'portal,,main' }, 'SITES', /""/],
+      [{ SITES: 'portal,Main!' }, 'SITES', /has "main!"; each site is a key/],
+      [{ SITES: ' , ,' }, 'SITES', /is set but lists no site/],
       [{ SITES: 'portal,Portal' }, 'SITES', /twice/],
       [{ SITES: 'portal,help' }, 'SITES', /usage/],
       [{ ALLOWED_CHANNEL_IDS: '#general' }, 'ALLOWED_CHANNEL_IDS', /not a Slack id/],
@@ -563,6 +564,62 @@ describe('configuration', () => {
     }
     expect(() => loadListenConfig({ PORT: '80a' })).toThrow(/^PORT: /);
     expect(() => loadListenConfig({ PORT: '70000' })).toThrow(/^PORT: /);
+  });
+
+  it('skips empty entries in every comma-separated list (a trailing comma is harmless)', () => {
+    const loaded = loadRelayConfig({
+      ...ENV,
+      SITES: 'portal, Main ,',
+      ALLOWED_USER_IDS: 'U0001,,U0002,',
+      ALLOWED_CHANNEL_IDS: ' C0001 , ',
+    });
+    expect(loaded.sites).toEqual(['portal', 'main']);
+    expect([...loaded.allowedUserIds!]).toEqual(['U0001', 'U0002']);
+    expect([...loaded.allowedChannelIds!]).toEqual(['C0001']);
+  });
+
+  it('reports every bad variable at once, one line each, in the order of the README', () => {
+    const error = problem({
+      SLACK_SIGNING_SECRET: 'a b',
+      DISPATCH_REPOSITORY: 'acme',
+      SITES: 'portal,help,Portal,x y',
+      ALLOWED_USER_IDS: '@ada, bob',
+    });
+    expect(error.problems.map((p) => p.variable)).toEqual([
+      'SLACK_SIGNING_SECRET',
+      'GITHUB_TOKEN',
+      'DISPATCH_REPOSITORY',
+      'SITES',
+      'SITES',
+      'SITES',
+      'ALLOWED_USER_IDS',
+    ]);
+    expect(error.variables).toEqual([
+      'SLACK_SIGNING_SECRET',
+      'GITHUB_TOKEN',
+      'DISPATCH_REPOSITORY',
+      'SITES',
+      'ALLOWED_USER_IDS',
+    ]);
+    expect(error.variable).toBe('SLACK_SIGNING_SECRET');
+    expect(error.message.split('\n')).toEqual([
+      'SLACK_SIGNING_SECRET: contains whitespace; paste the Signing Secret exactly as Slack shows it.',
+      expect.stringMatching(/^GITHUB_TOKEN: is not set; /),
+      'DISPATCH_REPOSITORY: is "acme"; use owner/repo, e.g. my-org/website (no URL, no .git).',
+      'SITES: has "x y"; each site is a key of the sites file (lower-case letters, digits, - and _), comma-separated, e.g. portal,main.',
+      'SITES: has "help", which is the usage command; rename that site.',
+      'SITES: lists "portal" twice.',
+      'ALLOWED_USER_IDS: has "@ada", "bob", which are not Slack ids; list ids like U0123ABCD, comma-separated (names change and can be reused, ids cannot).',
+    ]);
+    const listen = (() => {
+      try {
+        loadListenConfig({ HOST: 'a b', PORT: 'eighty' });
+      } catch (e) {
+        return e as RelayConfigError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(listen.variables).toEqual(['HOST', 'PORT']);
   });
 
   it('accepts a GitHub App whose PEM came with literal \\n sequences', () => {

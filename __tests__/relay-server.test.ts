@@ -285,6 +285,38 @@ describe('the relay server refuses to start on bad configuration', () => {
     expect(stderr).toMatch(new RegExp(`^cache-purge relay: refusing to start: ${variable}: `));
   });
 
+  it('names every bad variable at once, one line each', async () => {
+    const { code, stderr } = await startRelayExpectingFailure({
+      SLACK_SIGNING_SECRET: 'x',
+      DISPATCH_REPOSITORY: 'https://github.com/acme/website',
+      SITES: 'portal,help',
+      ALLOWED_USER_IDS: 'ada',
+      PORT: 'eighty',
+    });
+    expect(code).toBe(1);
+    expect(
+      stderr
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(':').slice(0, 3).join(':')),
+    ).toEqual([
+      'cache-purge relay: refusing to start: GITHUB_TOKEN',
+      'cache-purge relay: refusing to start: DISPATCH_REPOSITORY',
+      'cache-purge relay: refusing to start: SITES',
+      'cache-purge relay: refusing to start: ALLOWED_USER_IDS',
+      'cache-purge relay: refusing to start: PORT',
+    ]);
+  });
+
+  it('starts with a trailing comma in SITES (empty entries are skipped, as in the ALLOWED_* lists)', async () => {
+    const other = await startRelay({ ...double.env('token'), SITES: 'portal, Main ,' });
+    try {
+      expect((await other.command({ text: 'help' })).json!.text).toContain('Sites: `portal`, `main`.');
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('exits 0 on SIGTERM', async () => {
     const other = await startRelay({ ...double.env('token'), SITES: 'portal' });
     expect(await other.stop()).toBe(0);

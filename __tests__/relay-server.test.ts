@@ -144,6 +144,55 @@ describe('the relay server: HTTP surface', () => {
     expect((await fetch(`${relay.url}/nope`)).status).toBe(404);
     const get = await fetch(`${relay.url}/slack/commands`);
     expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
+    const postHealth = await fetch(`${relay.url}/healthz`, { method: 'POST', body: 'x' });
+    expect([postHealth.status, postHealth.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+  });
+
+  it('every request writes one JSON line, the wrong paths and /healthz included (no query string, no body)', async () => {
+    const before = relay.logs.length;
+    await (await fetch(`${relay.url}/healthz`)).text();
+    await (
+      await fetch(`${relay.url}/slack/command?token=s3cret`, { method: 'POST', body: 'text=portal' })
+    ).text();
+    await (await fetch(`${relay.url}/`)).text();
+    await (await fetch(`${relay.url}/slack/commands`)).text();
+    // The lines cross a pipe: wait for them (up to 5 s) rather than for a fixed time.
+    for (let waited = 0; relay.logs.length < before + 4 && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const lines = relay.logs.slice(before);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        event: 'http_request',
+        method: 'GET',
+        path: '/healthz',
+        status: 200,
+        reason: 'health_check',
+      }),
+      expect.objectContaining({
+        event: 'http_request',
+        method: 'POST',
+        path: '/slack/command',
+        status: 404,
+        reason: 'unknown_path',
+      }),
+      expect.objectContaining({
+        event: 'http_request',
+        method: 'GET',
+        path: '/',
+        status: 404,
+        reason: 'unknown_path',
+      }),
+      expect.objectContaining({
+        event: 'slack_command',
+        decision: 'rejected',
+        reason: 'method_not_allowed',
+        status: 405,
+      }),
+    ]);
+    for (const line of lines) expect(typeof line.latency_ms).toBe('number');
+    expect(JSON.stringify(lines)).not.toContain('s3cret');
+    expect(JSON.stringify(lines)).not.toContain('text=portal');
   });
 
   it('401 with no detail for a bad signature, 413 for an oversized body; neither reaches GitHub', async () => {

@@ -1,6 +1,7 @@
 // The relay's secret loader: the pure parse/merge rules, and the real AWS SDK client talking to a
 // small Secrets Manager double (JSON 1.1 protocol on 127.0.0.1) reached through the SDK's standard
-// AWS_ENDPOINT_URL variable, with dummy credentials. Nothing in src/ knows about the double.
+// AWS_ENDPOINT_URL variable, with dummy credentials — including a double that accepts the connection
+// and never answers, and one that answers late. Nothing in src/ knows about the double.
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -8,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import {
   RELAY_SECRET_KEYS,
   RelaySecretsError,
+  SECRETS_READ_TIMEOUT_MS,
+  SecretReadTimeoutError,
   createRelaySecretsLoader,
   loadRelaySecrets,
   mergeRelaySecrets,
@@ -30,12 +33,17 @@ interface Recorded {
   body: { SecretId?: string };
 }
 
-/** Secrets Manager double: GetSecretValue only, answering from `secrets` (id → SecretString | error). */
+/**
+ * Secrets Manager double: GetSecretValue only, answering from `secrets` (id → SecretString | error),
+ * after `delayMs` when given; `{ hang: true }` reads the request and never answers.
+ */
 class SecretsManagerDouble {
   readonly requests: Recorded[] = [];
   secrets = new Map<
     string,
-    { SecretString?: string; SecretBinary?: string } | { error: string; status: number }
+    | { SecretString?: string; SecretBinary?: string; delayMs?: number }
+    | { error: string; status: number }
+    | { hang: true }
   >();
   private server: Server = createServer((req, res) => void this.handle(req, res));
   url = '';
@@ -46,7 +54,10 @@ class SecretsManagerDouble {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((done) => this.server.close(() => done()));
+    await new Promise<void>((done) => {
+      this.server.close(() => done());
+      this.server.closeAllConnections(); // the hung ones too
+    });
   }
 
   private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
@@ -82,15 +93,18 @@ class SecretsManagerDouble {
       reply(400, { __type: 'ResourceNotFoundException', message }, 'ResourceNotFoundException');
       return;
     }
+    if ('hang' in entry) return; // accepted, read, never answered
     if ('error' in entry) {
       reply(entry.status, { __type: entry.error, message: `${entry.error} from the double` }, entry.error);
       return;
     }
+    const { delayMs, ...secret } = entry;
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
     reply(200, {
       ARN: body.SecretId,
       Name: 'cache-purge-relay',
       VersionId: 'v1',
-      ...entry,
+      ...secret,
       CreatedDate: 1.7e9,
     });
   }
@@ -278,6 +292,27 @@ describe('loadRelaySecrets with the real SDK against a Secrets Manager double', 
       /^RELAY_SECRETS_ARN is set but empty\. Set it to the ARN of the relay secret/,
     );
     expect(double.requests).toHaveLength(0);
+  });
+
+  it('Secrets Manager accepting the connection and never answering: the read fails within its 1.5 s deadline, and is not cached', async () => {
+    expect(SECRETS_READ_TIMEOUT_MS).toBe(1500);
+    double.secrets.set(ARN, { hang: true });
+    const started = performance.now();
+    const failure = await secretsManagerFetcher()(ARN).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const ms = performance.now() - started;
+    expect(failure).toBeInstanceOf(SecretReadTimeoutError);
+    expect(ms).toBeGreaterThanOrEqual(1400);
+    expect(ms).toBeLessThan(2000);
+
+    const load = createRelaySecretsLoader();
+    await expect(load(relayEnv)).rejects.toThrow(
+      /^RELAY_SECRETS_ARN: Secrets Manager did not answer within 1\.5 s when reading the secret arn:aws:secretsmanager:.*; the next request tries again\. If it keeps happening, check that the function can reach Secrets Manager \(a function in a VPC needs a NAT gateway or a secretsmanager VPC endpoint\)\.$/,
+    );
+    double.secrets.set(ARN, { SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: 'answered' }) });
+    expect((await load(relayEnv)).SLACK_SIGNING_SECRET).toBe('answered');
   });
 
   it('secretsManagerFetcher returns the SecretString through the SDK', async () => {

@@ -348,10 +348,19 @@ describe('the Lambda adapter with RELAY_SECRETS_ARN (bundle dist/relay/lambda.js
     });
     const body = commandBody({ text: 'portal', user_id: 'U0SECRET' });
 
-    // the secret is not there yet: 500, logged once, nothing dispatched
+    // the secret is not there yet: 500, the problem logged once (a short line per request), nothing dispatched
     expect((await handler(event(body))).statusCode).toBe(500);
     expect((await handler(event(body))).statusCode).toBe(500);
-    expect(lines.map((l) => JSON.parse(l).event)).toEqual(['secrets_error']);
+    expect(lines.map((l) => JSON.parse(l).event)).toEqual([
+      'secrets_error',
+      'slack_command',
+      'slack_command',
+    ]);
+    expect(JSON.parse(lines[1]!)).toMatchObject({
+      decision: 'misconfigured',
+      reason: 'secrets_error',
+      status: 500,
+    });
     expect(github.dispatches).toHaveLength(0);
 
     // once it exists the next request reads it again and dispatches
@@ -365,5 +374,56 @@ describe('the Lambda adapter with RELAY_SECRETS_ARN (bundle dist/relay/lambda.js
     expect(double.requests.every((r) => r.target === 'secretsmanager.GetSecretValue')).toBe(true);
     expect(lines.join('\n')).not.toContain(TEST_SIGNING_SECRET);
     expect(lines.join('\n')).not.toContain(token!);
+  });
+
+  it('Secrets Manager accepting the connection and never answering: 500 well within the 5 s Lambda timeout, then the next request reads again', async () => {
+    const hangArn = `${ARN}-hang`;
+    double.secrets.set(hangArn, { hang: true });
+    const lines: string[] = [];
+    const { GITHUB_TOKEN: token, ...nonSecret } = github.env('token');
+    const handler = lambda.createLambdaHandler({
+      env: { ...nonSecret, RELAY_SECRETS_ARN: hangArn, SITES: 'portal,main' },
+      log: (line) => lines.push(line),
+    });
+    const body = commandBody({ text: 'main' });
+    const started = performance.now();
+    const failed = await handler(event(body));
+    expect(performance.now() - started).toBeLessThan(2500); // and Slack (3 s) still gets an answer
+    expect(failed.statusCode).toBe(500);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      event: 'secrets_error',
+      variable: 'RELAY_SECRETS_ARN',
+      message: expect.stringContaining('Secrets Manager did not answer within 1.5 s'),
+    });
+
+    double.secrets.set(hangArn, {
+      SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, GITHUB_TOKEN: token }),
+    });
+    const ok = await handler(event(body));
+    expect(JSON.parse(ok.body)).toMatchObject({ response_type: 'in_channel' });
+  });
+
+  it('a slow secret read is taken off the dispatch deadline: the answer still leaves within 2.5 s when GitHub hangs', async () => {
+    const slowArn = `${ARN}-slow`;
+    const { GITHUB_TOKEN: token, ...nonSecret } = github.env('token');
+    double.secrets.set(slowArn, {
+      SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, GITHUB_TOKEN: token }),
+      delayMs: 700, // without the shortened deadline: 0.7 s + 2 s = 2.7 s
+    });
+    github.always('dispatch', { hang: true });
+    try {
+      const handler = lambda.createLambdaHandler({
+        env: { ...nonSecret, RELAY_SECRETS_ARN: slowArn, SITES: 'portal,main' },
+        log: () => {},
+      });
+      const started = performance.now();
+      const reply = await handler(event(commandBody({ text: 'portal' })));
+      expect(performance.now() - started).toBeLessThan(2500);
+      expect(JSON.parse(reply.body).text).toMatch(
+        /GitHub did not answer within 1\.[0-3] s, so the purge may or may not have started/,
+      );
+    } finally {
+      github.reset();
+    }
   });
 });

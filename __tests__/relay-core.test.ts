@@ -6,9 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { computeSignature, verifySlackSignature } from '../src/relay/signature.js';
 import { actionsPageUrl, loadListenConfig, loadRelayConfig, RelayConfigError } from '../src/relay/config.js';
+import { createServer } from 'node:net';
 import { interpretText, parseSlashCommand } from '../src/relay/command.js';
 import {
+  asSentence,
   decide,
+  decideMisconfigured,
   replyForDispatch,
   retryAfterSeconds,
   type Decision,
@@ -16,8 +19,10 @@ import {
 } from '../src/relay/core.js';
 import {
   acceptedResult,
+  describeNetworkError,
   dispatchBody,
   rejectsReturnRunDetails,
+  type DispatchProgress,
   type DispatchResult,
 } from '../src/relay/dispatch.js';
 import { createRelay, dispatchWithDeadline } from '../src/relay/relay.js';
@@ -294,15 +299,58 @@ describe('decide', () => {
       ALLOWED_USER_IDS: 'U0001',
     });
     expect(decide(request(commandBody()), restricted, NOW).kind).toBe('dispatch');
-    for (const [fields, variable] of [
-      [{ team_id: 'T0009' }, 'ALLOWED_TEAM_IDS'],
-      [{ channel_id: 'C0009', channel_name: 'ops' }, 'ALLOWED_CHANNEL_IDS'],
-      [{ user_id: 'U0009', user_name: 'ada' }, 'ALLOWED_USER_IDS'],
+    for (const [fields, text] of [
+      [
+        { team_id: 'T0009' },
+        "Cache purges are not allowed in this workspace: the relay's ALLOWED_TEAM_IDS does not list this workspace's id `T0009`. Ask whoever runs the relay to add it.",
+      ],
+      [
+        { channel_id: 'C0009', channel_name: 'ops' },
+        "Cache purges are not allowed in this channel: the relay's ALLOWED_CHANNEL_IDS does not list this channel's id `C0009`. Ask whoever runs the relay to add it.",
+      ],
+      [
+        { user_id: 'U0123ABCD', user_name: 'ada' },
+        "Cache purges are not allowed for you: the relay's ALLOWED_USER_IDS does not list your Slack user id `U0123ABCD`. Ask whoever runs the relay to add it.",
+      ],
     ] as const) {
-      const reply = response(decide(request(commandBody(fields)), restricted, NOW));
-      expect(message(reply)).toMatchObject({ response_type: 'ephemeral' });
-      expect(message(reply).text).toContain(variable);
+      const decision = decide(request(commandBody(fields)), restricted, NOW);
+      expect(message(response(decision))).toEqual({ response_type: 'ephemeral', text });
+      expect(decision).toMatchObject({ log: { decision: 'forbidden' } });
     }
+  });
+
+  it('while misconfigured, answers a signed command with a 200 naming the variables, and refuses the rest as usual', () => {
+    const body = commandBody({ user_id: 'U0042' });
+    const signed = decideMisconfigured(
+      request(body),
+      [TEST_SIGNING_SECRET],
+      ['SITES', 'DISPATCH_REPOSITORY'],
+      NOW,
+    );
+    expect(signed.response.status).toBe(200);
+    expect(message(signed.response)).toEqual({
+      response_type: 'ephemeral',
+      text: 'The cache-purge relay is misconfigured, so nothing was started: `SITES` and `DISPATCH_REPOSITORY` need fixing in its settings. Whoever runs the relay finds what is wrong in its log (`config_error` lines).',
+    });
+    expect(signed.log).toMatchObject({
+      decision: 'misconfigured',
+      reason: 'config_error',
+      status: 200,
+      user: 'U0042',
+    });
+    expect(
+      message(decideMisconfigured(request(body), [TEST_SIGNING_SECRET], ['SITES'], NOW).response).text,
+    ).toContain('`SITES` needs fixing');
+    const forged = decideMisconfigured(request(body), ['another-secret'], ['SITES'], NOW);
+    expect([forged.response.status, forged.response.body, forged.log.reason]).toEqual([
+      401,
+      '',
+      'bad_signature',
+    ]);
+    expect(
+      decideMisconfigured({ ...request(body), method: 'GET' }, [TEST_SIGNING_SECRET], ['SITES'], NOW).response
+        .status,
+    ).toBe(405);
   });
 });
 
@@ -353,7 +401,13 @@ describe('GitHub result → Slack answer', () => {
     expect(
       answer(reject(422, "Provided value 'x' for input 'site' not in the list of allowed values")).text,
     ).toBe(
-      "GitHub rejected the dispatch (HTTP 422): Provided value 'x' for input 'site' not in the list of allowed values Nothing was started.",
+      "GitHub rejected the dispatch (HTTP 422): Provided value 'x' for input 'site' not in the list of allowed values. Nothing was started.",
+    );
+    expect(answer(reject(422, 'Invalid request.\n\n"x" is not a permitted key.')).text).toBe(
+      'GitHub rejected the dispatch (HTTP 422): Invalid request. "x" is not a permitted key. Nothing was started.',
+    );
+    expect(answer(reject(400, '')).text).toBe(
+      'GitHub rejected the dispatch (HTTP 400): no message. Nothing was started.',
     );
     expect(answer(reject(429, 'slow down', { 'retry-after': '17' })).text).toBe(
       'GitHub is busy, try again in 17 s. Nothing was started.',
@@ -375,6 +429,76 @@ describe('GitHub result → Slack answer', () => {
       expect(reply.text).toContain(`status unknown — check <${actions}>`);
     }
     expect(answer({ kind: 'no_answer', cause: 'timeout' }).text).toContain('did not answer within 2 s');
+  });
+
+  it('network failures: "Nothing was started" when nothing was sent, "may or may not" only after sending; the error is logged', () => {
+    const refused = {
+      code: 'ECONNREFUSED',
+      message: 'connect ECONNREFUSED 127.0.0.1:443',
+      beforeSending: true,
+    };
+    const reply = (result: DispatchResult) => replyForDispatch(result, context);
+    expect(reply({ kind: 'not_sent', stage: 'dispatch', cause: 'network', error: refused })).toEqual({
+      response: expect.objectContaining({
+        body: JSON.stringify({
+          response_type: 'ephemeral',
+          text: 'The relay could not connect to GitHub at https://api.github.com (ECONNREFUSED). Check GITHUB_API_URL and that the relay can reach it. Nothing was started.',
+        }),
+      }),
+      log: {
+        decision: 'dispatch_failed',
+        reason: 'github_unreachable',
+        status: 200,
+        error_code: 'ECONNREFUSED',
+        error: 'connect ECONNREFUSED 127.0.0.1:443',
+        site: 'portal',
+        user: 'U0001',
+        team: 'T0001',
+        channel: 'C0001',
+      },
+    });
+    const badPort = { message: 'bad port', beforeSending: true };
+    expect(answer({ kind: 'not_sent', stage: 'dispatch', cause: 'network', error: badPort }).text).toBe(
+      'The relay could not connect to GitHub at https://api.github.com (bad port). Check GITHUB_API_URL and that the relay can reach it. Nothing was started.',
+    );
+    expect(answer({ kind: 'not_sent', stage: 'dispatch', cause: 'timeout' }).text).toBe(
+      'The relay could not connect to GitHub at https://api.github.com within 2 s. Check GITHUB_API_URL and that the relay can reach it (firewall, proxy, VPC without a NAT gateway). Nothing was started.',
+    );
+    expect(answer({ kind: 'not_sent', stage: 'credentials', cause: 'network', error: refused }).text).toBe(
+      "The relay could not reach GitHub at https://api.github.com to get the GitHub App's installation token (ECONNREFUSED). Check GITHUB_API_URL and that the relay can reach it. Nothing was started.",
+    );
+    expect(answer({ kind: 'not_sent', stage: 'credentials', cause: 'timeout' }).text).toBe(
+      "GitHub did not answer the GitHub App's installation-token request within 2 s. Try again in a minute; if it keeps happening, check that the relay can reach https://api.github.com (GITHUB_API_URL). Nothing was started.",
+    );
+    const reset = { code: 'UND_ERR_SOCKET', message: 'other side closed', beforeSending: false };
+    const lost = reply({ kind: 'no_answer', cause: 'network', error: reset });
+    expect(message(lost.response).text).toBe(
+      `Cache purge of *portal*: status unknown — check <${actions}>. The connection to GitHub failed after the dispatch was sent (UND_ERR_SOCKET), so the purge may or may not have started; look there before trying again.`,
+    );
+    expect(lost.log).toMatchObject({
+      decision: 'status_unknown',
+      reason: 'github_connection_lost',
+      error_code: 'UND_ERR_SOCKET',
+      error: 'other side closed',
+    });
+    expect(
+      replyForDispatch({ kind: 'no_answer', cause: 'timeout' }, { ...context, timeoutMs: 800 }).log.reason,
+    ).toBe('github_timeout');
+    expect(answer({ kind: 'no_answer', cause: 'timeout' }).text).toContain('did not answer within 2 s');
+    expect(
+      message(
+        replyForDispatch({ kind: 'no_answer', cause: 'timeout' }, { ...context, timeoutMs: 800 }).response,
+      ).text,
+    ).toContain('GitHub did not answer within 0.8 s, so the purge may or may not have started');
+  });
+
+  it('asSentence ends a message with exactly one full stop', () => {
+    expect(asSentence('not in the list of allowed values')).toBe('not in the list of allowed values.');
+    expect(asSentence('Bad credentials.')).toBe('Bad credentials.');
+    expect(asSentence('Why?')).toBe('Why?');
+    expect(asSentence('cut…')).toBe('cut…');
+    expect(asSentence('"x" is not a permitted key."')).toBe('"x" is not a permitted key."');
+    expect(asSentence('HTTP 500 (x)')).toBe('HTTP 500 (x).');
   });
 
   it("escapes GitHub's message for Slack", () => {
@@ -430,6 +554,114 @@ describe('the dispatch deadline', () => {
     );
     expect(result).toEqual({ kind: 'no_answer', cause: 'timeout' });
     expect(aborted).toBe(true);
+  });
+
+  const dispatchRequest = {
+    owner: 'a',
+    repo: 'b',
+    workflow: 'w.yml',
+    ref: 'main',
+    inputs: { site: 's', requester: '<@U1>' },
+  };
+
+  it.each<[DispatchProgress[], DispatchResult]>([
+    [['token_exchange'], { kind: 'not_sent', stage: 'credentials', cause: 'timeout' }],
+    [
+      ['dispatch_may_be_sent', 'dispatch_not_sent'],
+      { kind: 'not_sent', stage: 'dispatch', cause: 'timeout' },
+    ],
+    [['dispatch_not_sent', 'dispatch_may_be_sent'], { kind: 'no_answer', cause: 'timeout' }],
+    [['token_exchange', 'dispatch_may_be_sent'], { kind: 'no_answer', cause: 'timeout' }],
+    [[], { kind: 'no_answer', cause: 'timeout' }],
+  ])('at the deadline, the last progress report %j decides: %j', async (reports, expected) => {
+    const result = await dispatchWithDeadline(
+      (_request, _signal, report) =>
+        new Promise(() => {
+          for (const progress of reports) report?.(progress);
+        }),
+      dispatchRequest,
+      20,
+    );
+    expect(result).toEqual(expected);
+  });
+
+  it('a dispatcher that throws is a network failure carrying the error', async () => {
+    const result = await dispatchWithDeadline(
+      async () => {
+        throw Object.assign(new Error('connect ECONNRESET 127.0.0.1:1'), { code: 'ECONNRESET' });
+      },
+      dispatchRequest,
+      1000,
+    );
+    expect(result).toEqual({
+      kind: 'no_answer',
+      cause: 'network',
+      error: { code: 'ECONNRESET', message: 'connect ECONNRESET 127.0.0.1:1', beforeSending: false },
+    });
+  });
+
+  it('takes the time the adapter already spent off the dispatch deadline, down to 0.5 s', async () => {
+    const lines: string[] = [];
+    const relay = createRelay({
+      config,
+      dispatch: () => new Promise(() => {}),
+      log: (line) => lines.push(line),
+      dispatchTimeoutMs: 2000,
+    });
+    const body = commandBody({ text: 'portal' });
+    const call = async (spentMs: number) => {
+      const started = performance.now();
+      const reply = await relay(
+        { method: 'POST', headers: slackHeaders(body), body: Buffer.from(body) },
+        { spentMs },
+      );
+      return { ms: performance.now() - started, text: message(reply).text };
+    };
+    const shortened = await call(1200);
+    expect(shortened.text).toContain('GitHub did not answer within 0.8 s');
+    expect(shortened.ms).toBeGreaterThanOrEqual(780);
+    expect(shortened.ms).toBeLessThan(1500);
+    const floor = await call(5000);
+    expect(floor.text).toContain('GitHub did not answer within 0.5 s');
+    expect(floor.ms).toBeLessThan(1200);
+    // latency_ms counts the time spent before the relay was called
+    expect((JSON.parse(lines[0]!) as { latency_ms: number }).latency_ms).toBeGreaterThanOrEqual(1200 + 780);
+  });
+
+  it('describes real network errors: code, innermost message, and whether anything could have been sent', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const failure = async (url: string) => {
+      try {
+        await fetch(url, { method: 'POST', body: '{}' });
+      } catch (error) {
+        return describeNetworkError(error);
+      }
+      throw new Error(`${url} answered`);
+    };
+    expect(await failure(`http://127.0.0.1:${port}/`)).toEqual({
+      code: 'ECONNREFUSED',
+      message: `connect ECONNREFUSED 127.0.0.1:${port}`,
+      beforeSending: true,
+    });
+    expect(await failure('http://127.0.0.1:9/')).toEqual({ message: 'bad port', beforeSending: true });
+    // A server that closes the connection once the request has arrived: it may have acted on it.
+    const closing = createServer((socket) => socket.once('data', () => socket.destroy()));
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    try {
+      const lost = await failure(`http://127.0.0.1:${(closing.address() as { port: number }).port}/`);
+      expect(lost).toMatchObject({ code: 'UND_ERR_SOCKET', beforeSending: false });
+    } finally {
+      closing.close();
+    }
+    expect(describeNetworkError('weird')).toEqual({ message: 'weird', beforeSending: false });
+    expect(describeNetworkError({ code: 'CERT_HAS_EXPIRED', message: 'certificate has expired' })).toEqual({
+      code: 'CERT_HAS_EXPIRED',
+      message: 'certificate has expired',
+      beforeSending: true,
+    });
   });
 
   it('the relay logs one JSON line per request, without secrets, signature or text', async () => {
@@ -549,7 +781,8 @@ describe('configuration', () => {
       [{ DISPATCH_WORKFLOW: 'purge cache' }, 'DISPATCH_WORKFLOW', /file name/],
       [{ DISPATCH_REF: 'main..x' }, 'DISPATCH_REF', /git ref/],
       [{ SITES: undefined }, 'SITES', /comma-separated/],
-      [{ SITES: 'portal,,main' }, 'SITES', /""/],
+      [{ SITES: 'portal,Main!' }, 'SITES', /has "main!"; each site is a key/],
+      [{ SITES: ' , ,' }, 'SITES', /is set but lists no site/],
       [{ SITES: 'portal,Portal' }, 'SITES', /twice/],
       [{ SITES: 'portal,help' }, 'SITES', /usage/],
       [{ ALLOWED_CHANNEL_IDS: '#general' }, 'ALLOWED_CHANNEL_IDS', /not a Slack id/],
@@ -563,6 +796,62 @@ describe('configuration', () => {
     }
     expect(() => loadListenConfig({ PORT: '80a' })).toThrow(/^PORT: /);
     expect(() => loadListenConfig({ PORT: '70000' })).toThrow(/^PORT: /);
+  });
+
+  it('skips empty entries in every comma-separated list (a trailing comma is harmless)', () => {
+    const loaded = loadRelayConfig({
+      ...ENV,
+      SITES: 'portal, Main ,',
+      ALLOWED_USER_IDS: 'U0001,,U0002,',
+      ALLOWED_CHANNEL_IDS: ' C0001 , ',
+    });
+    expect(loaded.sites).toEqual(['portal', 'main']);
+    expect([...loaded.allowedUserIds!]).toEqual(['U0001', 'U0002']);
+    expect([...loaded.allowedChannelIds!]).toEqual(['C0001']);
+  });
+
+  it('reports every bad variable at once, one line each, in the order of the README', () => {
+    const error = problem({
+      SLACK_SIGNING_SECRET: 'a b',
+      DISPATCH_REPOSITORY: 'acme',
+      SITES: 'portal,help,Portal,x y',
+      ALLOWED_USER_IDS: '@ada, bob',
+    });
+    expect(error.problems.map((p) => p.variable)).toEqual([
+      'SLACK_SIGNING_SECRET',
+      'GITHUB_TOKEN',
+      'DISPATCH_REPOSITORY',
+      'SITES',
+      'SITES',
+      'SITES',
+      'ALLOWED_USER_IDS',
+    ]);
+    expect(error.variables).toEqual([
+      'SLACK_SIGNING_SECRET',
+      'GITHUB_TOKEN',
+      'DISPATCH_REPOSITORY',
+      'SITES',
+      'ALLOWED_USER_IDS',
+    ]);
+    expect(error.variable).toBe('SLACK_SIGNING_SECRET');
+    expect(error.message.split('\n')).toEqual([
+      'SLACK_SIGNING_SECRET: contains whitespace; paste the Signing Secret exactly as Slack shows it.',
+      expect.stringMatching(/^GITHUB_TOKEN: is not set; /),
+      'DISPATCH_REPOSITORY: is "acme"; use owner/repo, e.g. my-org/website (no URL, no .git).',
+      'SITES: has "x y"; each site is a key of the sites file (lower-case letters, digits, - and _), comma-separated, e.g. portal,main.',
+      'SITES: has "help", which is the usage command; rename that site.',
+      'SITES: lists "portal" twice.',
+      'ALLOWED_USER_IDS: has "@ada", "bob", which are not Slack ids; list ids like U0123ABCD, comma-separated (names change and can be reused, ids cannot).',
+    ]);
+    const listen = (() => {
+      try {
+        loadListenConfig({ HOST: 'a b', PORT: 'eighty' });
+      } catch (e) {
+        return e as RelayConfigError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(listen.variables).toEqual(['HOST', 'PORT']);
   });
 
   it('accepts a GitHub App whose PEM came with literal \\n sequences', () => {

@@ -1,6 +1,8 @@
 // The Lambda adapter, from the committed bundle dist/relay/lambda.js: it loads and exports `handler`
-// with no configuration at all; misconfiguration answers 500 and is logged once; payload-2.0 events
-// with plain and base64 bodies reach GitHub (the API double) through real Octokit.
+// with no configuration at all; misconfiguration is logged once and answers a signed command with an
+// ephemeral message naming the variables (500 only when the signing secret itself is missing);
+// payload-2.0 events with plain and base64 bodies reach GitHub (the API double) through real Octokit;
+// GitHub (dispatch or App token exchange) accepting and never answering is answered within 2.5 s.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -56,23 +58,104 @@ describe('dist/relay/lambda.js', () => {
     expect(child.stdout.trim()).toBe('function 1');
   });
 
-  it('answers 500 when misconfigured and logs the variable to fix once', async () => {
+  it('answers 500 when the signing secret is missing (nothing can be verified) and logs the variables once', async () => {
     const lines: string[] = [];
     const handler = lambda.createLambdaHandler({
-      env: { SLACK_SIGNING_SECRET: 's' },
+      env: { SITES: 'portal' },
       log: (line) => lines.push(line),
     });
     const first = await handler(functionUrlEvent(commandBody()));
     const second = await handler(functionUrlEvent(commandBody()));
-    expect(first.statusCode).toBe(500);
-    expect(second.statusCode).toBe(500);
-    expect(first.body).toContain('misconfigured');
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({
-      event: 'config_error',
-      variable: 'GITHUB_TOKEN',
-      message: expect.stringMatching(/^GITHUB_TOKEN: is not set/),
+    expect([first.statusCode, second.statusCode]).toEqual([500, 500]);
+    expect(first.body).toBe('The relay is misconfigured: its log names the environment variable to fix.');
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries.map((entry) => [entry.event, entry.variable ?? entry.decision])).toEqual([
+      ['config_error', 'SLACK_SIGNING_SECRET'],
+      ['config_error', 'GITHUB_TOKEN'],
+      ['config_error', 'DISPATCH_REPOSITORY'],
+      ['slack_command', 'misconfigured'],
+      ['slack_command', 'misconfigured'],
+    ]);
+    expect(entries[0]).toMatchObject({ message: expect.stringMatching(/^SLACK_SIGNING_SECRET: is not set/) });
+    expect(entries[3]).toMatchObject({ reason: 'config_error', status: 500 });
+  });
+
+  it('with a readable signing secret, answers a signed command 200 with an ephemeral message naming every variable to fix', async () => {
+    const lines: string[] = [];
+    const handler = lambda.createLambdaHandler({
+      env: { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SITES: 'portal,', DISPATCH_REPOSITORY: 'acme' },
+      log: (line) => lines.push(line),
     });
+    const reply = await handler(functionUrlEvent(commandBody({ user_id: 'U0MISCONF' })));
+    expect(reply.statusCode).toBe(200);
+    expect(JSON.parse(reply.body)).toEqual({
+      response_type: 'ephemeral',
+      text: 'The cache-purge relay is misconfigured, so nothing was started: `GITHUB_TOKEN` and `DISPATCH_REPOSITORY` need fixing in its settings. Whoever runs the relay finds what is wrong in its log (`config_error` lines).',
+    });
+    // A forged request learns nothing: 401, no body, as when configured.
+    const body = commandBody();
+    const forged = await handler(
+      functionUrlEvent(body, {
+        headers: { ...slackHeaders(body), 'x-slack-signature': `v0=${'0'.repeat(64)}` },
+      }),
+    );
+    expect([forged.statusCode, forged.body]).toEqual([401, '']);
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries.map((entry) => entry.event)).toEqual([
+      'config_error',
+      'config_error',
+      'slack_command',
+      'slack_command',
+    ]);
+    expect(entries[2]).toMatchObject({
+      decision: 'misconfigured',
+      reason: 'config_error',
+      status: 200,
+      user: 'U0MISCONF',
+    });
+    expect(entries[3]).toMatchObject({ decision: 'rejected', reason: 'bad_signature', status: 401 });
+    expect(lines.join('\n')).not.toContain(TEST_SIGNING_SECRET);
+  });
+
+  it('GitHub accepting the dispatch and never answering: status unknown within 2.5 s', async () => {
+    double.reset();
+    double.always('dispatch', { hang: true });
+    try {
+      const handler = lambda.createLambdaHandler({
+        env: { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SITES: 'portal', ...double.env('token') },
+        log: () => {},
+      });
+      const started = performance.now();
+      const reply = await handler(functionUrlEvent(commandBody()));
+      expect(performance.now() - started).toBeLessThan(2500);
+      expect(JSON.parse(reply.body).text).toContain(
+        'GitHub did not answer within 2 s, so the purge may or may not have started',
+      );
+    } finally {
+      double.reset();
+    }
+  });
+
+  it('the App token exchange accepting and never answering: nothing was started, within 2.5 s', async () => {
+    double.reset();
+    double.always('token', { hang: true });
+    try {
+      const handler = lambda.createLambdaHandler({
+        env: { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SITES: 'portal', ...double.env('app') },
+        log: () => {},
+      });
+      const started = performance.now();
+      const reply = await handler(functionUrlEvent(commandBody()));
+      expect(performance.now() - started).toBeLessThan(2500);
+      expect(JSON.parse(reply.body).text).toMatch(
+        /^GitHub did not answer the GitHub App's installation-token request within 2 s\. .* Nothing was started\.$/,
+      );
+      expect(double.requests.filter((request) => request.route === 'dispatch')).toHaveLength(0);
+    } finally {
+      double.reset();
+      // auth-app shares a pending exchange per installation across instances: let it end (its own 2 s limit).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   });
 
   describe('configured against the GitHub double', () => {

@@ -1,9 +1,12 @@
 // The plain Node relay end to end: the committed bundle `node dist/relay/server.js` as a child process,
 // real Octokit, against the local GitHub API double (GITHUB_API_URL): every GitHub status the issue
-// lists, GitHub hanging (the deadline holds, no retry), GitHub App auth (JWT → installation token),
-// the routes, and refusing to start on bad configuration.
+// lists, GitHub hanging (the deadline holds, no retry), GitHub unreachable in each way (refused, bad
+// port, DNS, TLS, a server that accepts and never answers, one that drops the connection after the
+// request), GitHub App auth (JWT → installation token), the routes and their log lines, and refusing
+// to start on bad configuration (every bad variable at once).
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createServer, type Server, type Socket } from 'node:net';
 import { startGitHubDouble, type GitHubDouble } from './helpers/github-double.ts';
 import { startRelay, startRelayExpectingFailure, type RunningRelay } from './helpers/relay-server.ts';
 import { commandBody, slackHeaders } from './helpers/slack.ts';
@@ -78,7 +81,7 @@ describe('the relay server against GitHub', () => {
     const reply = await relay.command({ text: 'blog' });
     expect(reply.json).toEqual({
       response_type: 'ephemeral',
-      text: "GitHub rejected the dispatch (HTTP 422): Provided value 'blog' for input 'site' not in the list of allowed values Nothing was started.",
+      text: "GitHub rejected the dispatch (HTTP 422): Provided value 'blog' for input 'site' not in the list of allowed values. Nothing was started.",
     });
     expect(double.dispatches).toHaveLength(0);
   });
@@ -144,6 +147,55 @@ describe('the relay server: HTTP surface', () => {
     expect((await fetch(`${relay.url}/nope`)).status).toBe(404);
     const get = await fetch(`${relay.url}/slack/commands`);
     expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
+    const postHealth = await fetch(`${relay.url}/healthz`, { method: 'POST', body: 'x' });
+    expect([postHealth.status, postHealth.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+  });
+
+  it('every request writes one JSON line, the wrong paths and /healthz included (no query string, no body)', async () => {
+    const before = relay.logs.length;
+    await (await fetch(`${relay.url}/healthz`)).text();
+    await (
+      await fetch(`${relay.url}/slack/command?token=s3cret`, { method: 'POST', body: 'text=portal' })
+    ).text();
+    await (await fetch(`${relay.url}/`)).text();
+    await (await fetch(`${relay.url}/slack/commands`)).text();
+    // The lines cross a pipe: wait for them (up to 5 s) rather than for a fixed time.
+    for (let waited = 0; relay.logs.length < before + 4 && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const lines = relay.logs.slice(before);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        event: 'http_request',
+        method: 'GET',
+        path: '/healthz',
+        status: 200,
+        reason: 'health_check',
+      }),
+      expect.objectContaining({
+        event: 'http_request',
+        method: 'POST',
+        path: '/slack/command',
+        status: 404,
+        reason: 'unknown_path',
+      }),
+      expect.objectContaining({
+        event: 'http_request',
+        method: 'GET',
+        path: '/',
+        status: 404,
+        reason: 'unknown_path',
+      }),
+      expect.objectContaining({
+        event: 'slack_command',
+        decision: 'rejected',
+        reason: 'method_not_allowed',
+        status: 405,
+      }),
+    ]);
+    for (const line of lines) expect(typeof line.latency_ms).toBe('number');
+    expect(JSON.stringify(lines)).not.toContain('s3cret');
+    expect(JSON.stringify(lines)).not.toContain('text=portal');
   });
 
   it('401 with no detail for a bad signature, 413 for an oversized body; neither reaches GitHub', async () => {
@@ -212,7 +264,15 @@ describe('the relay server with a GitHub App', () => {
       double.always('token', { hang: true });
       const reply = await appRelay.command();
       expect(reply.ms).toBeLessThan(2500);
-      expect(reply.json!.text).toContain('status unknown');
+      // The dispatch was never sent: the user is told so, not "may or may not have started".
+      expect(reply.json).toEqual({
+        response_type: 'ephemeral',
+        text: `GitHub did not answer the GitHub App's installation-token request within 2 s. Try again in a minute; if it keeps happening, check that the relay can reach ${double.url} (GITHUB_API_URL). Nothing was started.`,
+      });
+      expect(appRelay.logs.at(-1)).toMatchObject({
+        decision: 'dispatch_failed',
+        reason: 'github_app_token_timeout',
+      });
       expect(dispatchRequests()).toHaveLength(0);
       // The abandoned exchange does not block the next command: it exchanges afresh and dispatches.
       double.always('token', undefined);
@@ -222,6 +282,174 @@ describe('the relay server with a GitHub App', () => {
       expect(double.tokenExchanges).toHaveLength(1);
     } finally {
       await appRelay.stop();
+    }
+  });
+});
+
+/** A TCP server on loopback that does `onConnection` with each socket; `close` destroys them all. */
+async function tcpServer(
+  onConnection: (socket: Socket) => void,
+): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = await tcpServer(() => {});
+  await server.close();
+  return server.port;
+}
+
+describe('the relay server when GitHub cannot be reached', () => {
+  /** Starts a relay pointed at `apiUrl`, sends one command, stops it: the reply and the last log line. */
+  async function commandAgainst(apiUrl: string, auth: 'token' | 'app' = 'token') {
+    const other = await startRelay({ ...double.env(auth), GITHUB_API_URL: apiUrl, SITES: 'portal' });
+    try {
+      const reply = await other.command();
+      return { reply, log: other.logs.at(-1)! };
+    } finally {
+      await other.stop();
+    }
+  }
+
+  it('connection refused: nothing was started, and the log says ECONNREFUSED', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const { reply, log } = await commandAgainst(url);
+    expect(reply.json).toEqual({
+      response_type: 'ephemeral',
+      text: `The relay could not connect to GitHub at ${url} (ECONNREFUSED). Check GITHUB_API_URL and that the relay can reach it. Nothing was started.`,
+    });
+    expect(log).toMatchObject({
+      event: 'slack_command',
+      decision: 'dispatch_failed',
+      reason: 'github_unreachable',
+      error_code: 'ECONNREFUSED',
+      error: `connect ECONNREFUSED ${url.slice('http://'.length)}`,
+    });
+  });
+
+  it('a port fetch refuses (GITHUB_API_URL=http://127.0.0.1:9): nothing was started, "bad port"', async () => {
+    const { reply, log } = await commandAgainst('http://127.0.0.1:9');
+    expect(reply.json!.text).toBe(
+      'The relay could not connect to GitHub at http://127.0.0.1:9 (bad port). Check GITHUB_API_URL and that the relay can reach it. Nothing was started.',
+    );
+    expect(log).toMatchObject({ reason: 'github_unreachable', error: 'bad port' });
+  });
+
+  it('a host that does not resolve: nothing was started, the DNS error is logged', async () => {
+    const { reply, log } = await commandAgainst('http://github-api.invalid');
+    expect(reply.json!.text).toMatch(
+      /^The relay could not connect to GitHub at http:\/\/github-api\.invalid \((ENOTFOUND|EAI_AGAIN)\)\. .* Nothing was started\.$/,
+    );
+    expect(log).toMatchObject({
+      reason: 'github_unreachable',
+      error_code: expect.stringMatching(/^(ENOTFOUND|EAI_AGAIN)$/),
+    });
+  });
+
+  it('a TLS failure (https:// to a plain-HTTP server): nothing was started', async () => {
+    const { reply, log } = await commandAgainst(double.url.replace('http:', 'https:'));
+    expect(reply.json!.text).toMatch(
+      /^The relay could not connect to GitHub at https:\/\/127\.0\.0\.1:\d+ \(.+\)\. .* Nothing was started\.$/,
+    );
+    expect(log).toMatchObject({ decision: 'dispatch_failed', reason: 'github_unreachable' });
+    expect(dispatchRequests()).toHaveLength(0);
+  });
+
+  it('a server that accepts the connection and never answers the TLS handshake: nothing was started, within 2.5 s', async () => {
+    const silent = await tcpServer(() => {}); // reads nothing, writes nothing
+    try {
+      const { reply, log } = await commandAgainst(silent.url.replace('http:', 'https:'));
+      expect(reply.ms).toBeLessThan(2500);
+      expect(reply.json!.text).toBe(
+        `The relay could not connect to GitHub at ${silent.url.replace('http:', 'https:')} within 2 s. Check GITHUB_API_URL and that the relay can reach it (firewall, proxy, VPC without a NAT gateway). Nothing was started.`,
+      );
+      expect(log).toMatchObject({ decision: 'dispatch_failed', reason: 'github_connect_timeout' });
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('a server that accepts the connection, takes the request and never answers: status unknown within 2.5 s', async () => {
+    const received: string[] = [];
+    const silent = await tcpServer((socket) =>
+      socket.on('data', (chunk: Buffer) => received.push(chunk.toString())),
+    );
+    try {
+      const { reply, log } = await commandAgainst(silent.url);
+      expect(reply.ms).toBeLessThan(2500);
+      expect(reply.json!.text).toContain('status unknown');
+      expect(reply.json!.text).toContain(
+        'GitHub did not answer within 2 s, so the purge may or may not have started',
+      );
+      expect(log).toMatchObject({ decision: 'status_unknown', reason: 'github_timeout' });
+      expect(received.join('')).toMatch(
+        /^POST \/repos\/acme\/website\/actions\/workflows\/purge-cache\.yml\/dispatches /,
+      );
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('a connection dropped after the request was sent: status unknown, and the log says why', async () => {
+    const dropping = await tcpServer((socket) => socket.once('data', () => socket.destroy()));
+    try {
+      const { reply, log } = await commandAgainst(dropping.url);
+      expect(reply.json!.text).toContain('status unknown — check <');
+      expect(reply.json!.text).toContain(
+        'The connection to GitHub failed after the dispatch was sent (UND_ERR_SOCKET), so the purge may or may not have started',
+      );
+      expect(log).toMatchObject({
+        decision: 'status_unknown',
+        reason: 'github_connection_lost',
+        error_code: 'UND_ERR_SOCKET',
+      });
+    } finally {
+      await dropping.close();
+    }
+  });
+
+  it('GitHub App: the token exchange cannot connect: nothing was started, and it says which step failed', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const { reply, log } = await commandAgainst(url, 'app');
+    expect(reply.json!.text).toBe(
+      `The relay could not reach GitHub at ${url} to get the GitHub App's installation token (ECONNREFUSED). Check GITHUB_API_URL and that the relay can reach it. Nothing was started.`,
+    );
+    expect(log).toMatchObject({
+      decision: 'dispatch_failed',
+      reason: 'github_app_token_unreachable',
+      error_code: 'ECONNREFUSED',
+    });
+  });
+
+  it('GitHub App: a token exchange that accepts the connection and never answers: nothing was started, within 2.5 s', async () => {
+    const silent = await tcpServer((socket) => socket.resume());
+    try {
+      const { reply, log } = await commandAgainst(silent.url, 'app');
+      expect(reply.ms).toBeLessThan(2500);
+      expect(reply.json!.text).toMatch(
+        /^GitHub did not answer the GitHub App's installation-token request within 2 s\. .* Nothing was started\.$/,
+      );
+      expect(log).toMatchObject({ reason: 'github_app_token_timeout' });
+    } finally {
+      await silent.close();
     }
   });
 });
@@ -283,6 +511,38 @@ describe('the relay server refuses to start on bad configuration', () => {
     });
     expect(code).toBe(1);
     expect(stderr).toMatch(new RegExp(`^cache-purge relay: refusing to start: ${variable}: `));
+  });
+
+  it('names every bad variable at once, one line each', async () => {
+    const { code, stderr } = await startRelayExpectingFailure({
+      SLACK_SIGNING_SECRET: 'x',
+      DISPATCH_REPOSITORY: 'https://github.com/acme/website',
+      SITES: 'portal,help',
+      ALLOWED_USER_IDS: 'ada',
+      PORT: 'eighty',
+    });
+    expect(code).toBe(1);
+    expect(
+      stderr
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(':').slice(0, 3).join(':')),
+    ).toEqual([
+      'cache-purge relay: refusing to start: GITHUB_TOKEN',
+      'cache-purge relay: refusing to start: DISPATCH_REPOSITORY',
+      'cache-purge relay: refusing to start: SITES',
+      'cache-purge relay: refusing to start: ALLOWED_USER_IDS',
+      'cache-purge relay: refusing to start: PORT',
+    ]);
+  });
+
+  it('starts with a trailing comma in SITES (empty entries are skipped, as in the ALLOWED_* lists)', async () => {
+    const other = await startRelay({ ...double.env('token'), SITES: 'portal, Main ,' });
+    try {
+      expect((await other.command({ text: 'help' })).json!.text).toContain('Sites: `portal`, `main`.');
+    } finally {
+      await other.stop();
+    }
   });
 
   it('exits 0 on SIGTERM', async () => {

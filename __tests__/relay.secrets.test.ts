@@ -1,6 +1,7 @@
 // The relay's secret loader: the pure parse/merge rules, and the real AWS SDK client talking to a
 // small Secrets Manager double (JSON 1.1 protocol on 127.0.0.1) reached through the SDK's standard
-// AWS_ENDPOINT_URL variable, with dummy credentials. Nothing in src/ knows about the double.
+// AWS_ENDPOINT_URL variable, with dummy credentials — including a double that accepts the connection
+// and never answers, and one that answers late. Nothing in src/ knows about the double.
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -8,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import {
   RELAY_SECRET_KEYS,
   RelaySecretsError,
+  SECRETS_READ_TIMEOUT_MS,
+  SecretReadTimeoutError,
   createRelaySecretsLoader,
   loadRelaySecrets,
   mergeRelaySecrets,
@@ -30,12 +33,17 @@ interface Recorded {
   body: { SecretId?: string };
 }
 
-/** Secrets Manager double: GetSecretValue only, answering from `secrets` (id → SecretString | error). */
+/**
+ * Secrets Manager double: GetSecretValue only, answering from `secrets` (id → SecretString | error),
+ * after `delayMs` when given; `{ hang: true }` reads the request and never answers.
+ */
 class SecretsManagerDouble {
   readonly requests: Recorded[] = [];
   secrets = new Map<
     string,
-    { SecretString?: string; SecretBinary?: string } | { error: string; status: number }
+    | { SecretString?: string; SecretBinary?: string; delayMs?: number }
+    | { error: string; status: number }
+    | { hang: true }
   >();
   private server: Server = createServer((req, res) => void this.handle(req, res));
   url = '';
@@ -46,7 +54,10 @@ class SecretsManagerDouble {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((done) => this.server.close(() => done()));
+    await new Promise<void>((done) => {
+      this.server.close(() => done());
+      this.server.closeAllConnections(); // the hung ones too
+    });
   }
 
   private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
@@ -82,15 +93,18 @@ class SecretsManagerDouble {
       reply(400, { __type: 'ResourceNotFoundException', message }, 'ResourceNotFoundException');
       return;
     }
+    if ('hang' in entry) return; // accepted, read, never answered
     if ('error' in entry) {
       reply(entry.status, { __type: entry.error, message: `${entry.error} from the double` }, entry.error);
       return;
     }
+    const { delayMs, ...secret } = entry;
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
     reply(200, {
       ARN: body.SecretId,
       Name: 'cache-purge-relay',
       VersionId: 'v1',
-      ...entry,
+      ...secret,
       CreatedDate: 1.7e9,
     });
   }
@@ -280,6 +294,27 @@ describe('loadRelaySecrets with the real SDK against a Secrets Manager double', 
     expect(double.requests).toHaveLength(0);
   });
 
+  it('Secrets Manager accepting the connection and never answering: the read fails within its 1.5 s deadline, and is not cached', async () => {
+    expect(SECRETS_READ_TIMEOUT_MS).toBe(1500);
+    double.secrets.set(ARN, { hang: true });
+    const started = performance.now();
+    const failure = await secretsManagerFetcher()(ARN).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const ms = performance.now() - started;
+    expect(failure).toBeInstanceOf(SecretReadTimeoutError);
+    expect(ms).toBeGreaterThanOrEqual(1400);
+    expect(ms).toBeLessThan(2000);
+
+    const load = createRelaySecretsLoader();
+    await expect(load(relayEnv)).rejects.toThrow(
+      /^RELAY_SECRETS_ARN: Secrets Manager did not answer within 1\.5 s when reading the secret arn:aws:secretsmanager:.*; the next request tries again\. If it keeps happening, check that the function can reach Secrets Manager \(a function in a VPC needs a NAT gateway or a secretsmanager VPC endpoint\)\.$/,
+    );
+    double.secrets.set(ARN, { SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: 'answered' }) });
+    expect((await load(relayEnv)).SLACK_SIGNING_SECRET).toBe('answered');
+  });
+
   it('secretsManagerFetcher returns the SecretString through the SDK', async () => {
     double.secrets.set('plain-name', { SecretString: 'hello' });
     expect(await secretsManagerFetcher()('plain-name')).toBe('hello');
@@ -313,10 +348,19 @@ describe('the Lambda adapter with RELAY_SECRETS_ARN (bundle dist/relay/lambda.js
     });
     const body = commandBody({ text: 'portal', user_id: 'U0SECRET' });
 
-    // the secret is not there yet: 500, logged once, nothing dispatched
+    // the secret is not there yet: 500, the problem logged once (a short line per request), nothing dispatched
     expect((await handler(event(body))).statusCode).toBe(500);
     expect((await handler(event(body))).statusCode).toBe(500);
-    expect(lines.map((l) => JSON.parse(l).event)).toEqual(['secrets_error']);
+    expect(lines.map((l) => JSON.parse(l).event)).toEqual([
+      'secrets_error',
+      'slack_command',
+      'slack_command',
+    ]);
+    expect(JSON.parse(lines[1]!)).toMatchObject({
+      decision: 'misconfigured',
+      reason: 'secrets_error',
+      status: 500,
+    });
     expect(github.dispatches).toHaveLength(0);
 
     // once it exists the next request reads it again and dispatches
@@ -330,5 +374,56 @@ describe('the Lambda adapter with RELAY_SECRETS_ARN (bundle dist/relay/lambda.js
     expect(double.requests.every((r) => r.target === 'secretsmanager.GetSecretValue')).toBe(true);
     expect(lines.join('\n')).not.toContain(TEST_SIGNING_SECRET);
     expect(lines.join('\n')).not.toContain(token!);
+  });
+
+  it('Secrets Manager accepting the connection and never answering: 500 well within the 5 s Lambda timeout, then the next request reads again', async () => {
+    const hangArn = `${ARN}-hang`;
+    double.secrets.set(hangArn, { hang: true });
+    const lines: string[] = [];
+    const { GITHUB_TOKEN: token, ...nonSecret } = github.env('token');
+    const handler = lambda.createLambdaHandler({
+      env: { ...nonSecret, RELAY_SECRETS_ARN: hangArn, SITES: 'portal,main' },
+      log: (line) => lines.push(line),
+    });
+    const body = commandBody({ text: 'main' });
+    const started = performance.now();
+    const failed = await handler(event(body));
+    expect(performance.now() - started).toBeLessThan(2500); // and Slack (3 s) still gets an answer
+    expect(failed.statusCode).toBe(500);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      event: 'secrets_error',
+      variable: 'RELAY_SECRETS_ARN',
+      message: expect.stringContaining('Secrets Manager did not answer within 1.5 s'),
+    });
+
+    double.secrets.set(hangArn, {
+      SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, GITHUB_TOKEN: token }),
+    });
+    const ok = await handler(event(body));
+    expect(JSON.parse(ok.body)).toMatchObject({ response_type: 'in_channel' });
+  });
+
+  it('a slow secret read is taken off the dispatch deadline: the answer still leaves within 2.5 s when GitHub hangs', async () => {
+    const slowArn = `${ARN}-slow`;
+    const { GITHUB_TOKEN: token, ...nonSecret } = github.env('token');
+    double.secrets.set(slowArn, {
+      SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, GITHUB_TOKEN: token }),
+      delayMs: 700, // without the shortened deadline: 0.7 s + 2 s = 2.7 s
+    });
+    github.always('dispatch', { hang: true });
+    try {
+      const handler = lambda.createLambdaHandler({
+        env: { ...nonSecret, RELAY_SECRETS_ARN: slowArn, SITES: 'portal,main' },
+        log: () => {},
+      });
+      const started = performance.now();
+      const reply = await handler(event(commandBody({ text: 'portal' })));
+      expect(performance.now() - started).toBeLessThan(2500);
+      expect(JSON.parse(reply.body).text).toMatch(
+        /GitHub did not answer within 1\.[0-3] s, so the purge may or may not have started/,
+      );
+    } finally {
+      github.reset();
+    }
   });
 });

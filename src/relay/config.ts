@@ -1,6 +1,8 @@
 // The relay's configuration, read once from the environment and checked before any request is served.
-// Every problem names the variable and the fix; the variable names are the public contract (README,
-// "Slack relay"). Pure: takes the environment as a plain object, returns data or throws.
+// Every problem names the variable and the fix, and every problem is reported at once (not only the
+// first); the variable names are the public contract (README, "Slack relay"). Comma-separated lists
+// (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless. Pure: takes the
+// environment as a plain object, returns data or throws.
 
 import { createPrivateKey } from 'node:crypto';
 
@@ -51,15 +53,61 @@ export const DEFAULTS = {
   PORT: 8080,
 } as const;
 
-/** Configuration that cannot work; `variable` is the environment variable to fix. */
+/** One variable that cannot work: its name and what is wrong with it, with the fix. */
+export interface RelayConfigProblem {
+  variable: string;
+  message: string;
+}
+
+/**
+ * Configuration that cannot work. `problems` lists every bad variable (in the order the README lists
+ * them); `variable` is the first one. The message has one line per problem: `VARIABLE: what is wrong
+ * and the fix`.
+ */
 export class RelayConfigError extends Error {
   readonly variable: string;
+  readonly problems: readonly RelayConfigProblem[];
 
-  constructor(variable: string, message: string) {
-    super(`${variable}: ${message}`);
+  constructor(variable: string, message: string);
+  constructor(problems: readonly RelayConfigProblem[]);
+  constructor(first: string | readonly RelayConfigProblem[], message?: string) {
+    const problems = typeof first === 'string' ? [{ variable: first, message: message ?? '' }] : first;
+    if (problems.length === 0) throw new TypeError('RelayConfigError needs at least one problem');
+    super(problems.map((problem) => `${problem.variable}: ${problem.message}`).join('\n'));
     this.name = 'RelayConfigError';
-    this.variable = variable;
+    this.problems = problems;
+    this.variable = problems[0]!.variable;
   }
+
+  /** The distinct variables to fix, in order. */
+  get variables(): string[] {
+    return [...new Set(this.problems.map((problem) => problem.variable))];
+  }
+}
+
+/**
+ * Runs each reader and collects every RelayConfigError instead of stopping at the first; throws one
+ * RelayConfigError with all their problems at the end. Other errors are bugs and propagate.
+ */
+export function collectConfigProblems(): {
+  attempt<T>(reader: () => T): T | undefined;
+  finish(): void;
+} {
+  const problems: RelayConfigProblem[] = [];
+  return {
+    attempt(reader) {
+      try {
+        return reader();
+      } catch (error) {
+        if (!(error instanceof RelayConfigError)) throw error;
+        problems.push(...error.problems);
+        return undefined;
+      }
+    },
+    finish() {
+      if (problems.length > 0) throw new RelayConfigError(problems);
+    },
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -81,7 +129,8 @@ const SITE_KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 
-function readSecrets(env: Env): string[] {
+/** The Slack signing secrets (current first, then the previous one), or a RelayConfigError. */
+export function readSigningSecrets(env: Env): string[] {
   const current = required(
     env,
     'SLACK_SIGNING_SECRET',
@@ -228,20 +277,30 @@ function readSites(env: Env): string[] {
     'SITES',
     "the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main)",
   );
-  const sites = value.split(',').map((site) => site.trim().toLowerCase());
-  const seen = new Set<string>();
-  for (const site of sites) {
-    if (!SITE_KEY.test(site)) {
-      throw new RelayConfigError(
-        'SITES',
-        `has ${JSON.stringify(site)}; each site is a key of the sites file (lower-case letters, digits, - and _), comma-separated, e.g. portal,main.`,
-      );
-    }
-    if (site === 'help') {
-      throw new RelayConfigError('SITES', 'has "help", which is the usage command; rename that site.');
-    }
-    if (seen.has(site)) throw new RelayConfigError('SITES', `lists ${JSON.stringify(site)} twice.`);
-    seen.add(site);
+  const sites = value
+    .split(',')
+    .map((site) => site.trim().toLowerCase())
+    .filter((site) => site !== '');
+  if (sites.length === 0) {
+    throw new RelayConfigError(
+      'SITES',
+      "is set but lists no site; list the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main).",
+    );
+  }
+  const problems: string[] = [];
+  const bad = sites.filter((site) => !SITE_KEY.test(site));
+  if (bad.length > 0) {
+    problems.push(
+      `has ${bad.map((site) => JSON.stringify(site)).join(', ')}; each site is a key of the sites file (lower-case letters, digits, - and _), comma-separated, e.g. portal,main.`,
+    );
+  }
+  if (sites.includes('help')) problems.push('has "help", which is the usage command; rename that site.');
+  const twice = [...new Set(sites.filter((site, index) => sites.indexOf(site) !== index))];
+  if (twice.length > 0) {
+    problems.push(`lists ${twice.map((site) => JSON.stringify(site)).join(', ')} twice.`);
+  }
+  if (problems.length > 0) {
+    throw new RelayConfigError(problems.map((message) => ({ variable: 'SITES', message })));
   }
   return sites;
 }
@@ -253,36 +312,40 @@ function readAllowList(env: Env, name: string, example: string): ReadonlySet<str
     .split(',')
     .map((id) => id.trim())
     .filter((id) => id !== '');
-  for (const id of ids) {
-    if (!SLACK_ID.test(id)) {
-      throw new RelayConfigError(
-        name,
-        `has ${JSON.stringify(id)}, which is not a Slack id; list ids like ${example}, comma-separated (names change and can be reused, ids cannot).`,
-      );
-    }
+  const bad = ids.filter((id) => !SLACK_ID.test(id));
+  if (bad.length > 0) {
+    throw new RelayConfigError(
+      name,
+      `has ${bad.map((id) => JSON.stringify(id)).join(', ')}, which ${bad.length === 1 ? 'is not a Slack id' : 'are not Slack ids'}; list ids like ${example}, comma-separated (names change and can be reused, ids cannot).`,
+    );
   }
   if (ids.length === 0)
     throw new RelayConfigError(name, `is set but lists no id; list ids like ${example}, or unset it.`);
   return new Set(ids);
 }
 
-/** Reads and checks every relay variable; throws RelayConfigError naming the first bad one. */
+/** Reads and checks every relay variable; throws one RelayConfigError listing every bad one. */
 export function loadRelayConfig(env: Env): RelayConfig {
-  const signingSecrets = readSecrets(env);
-  const auth = readGitHubAuth(env);
-  const urls = readGitHubUrls(env);
-  const { owner, repo } = readRepository(env);
-  const allowedTeamIds = readAllowList(env, 'ALLOWED_TEAM_IDS', 'T0123ABCD');
-  const allowedChannelIds = readAllowList(env, 'ALLOWED_CHANNEL_IDS', 'C0123ABCD');
-  const allowedUserIds = readAllowList(env, 'ALLOWED_USER_IDS', 'U0123ABCD');
+  const check = collectConfigProblems();
+  const signingSecrets = check.attempt(() => readSigningSecrets(env));
+  const auth = check.attempt(() => readGitHubAuth(env));
+  const urls = check.attempt(() => readGitHubUrls(env));
+  const repository = check.attempt(() => readRepository(env));
+  const workflow = check.attempt(() => readWorkflow(env));
+  const ref = check.attempt(() => readRef(env));
+  const sites = check.attempt(() => readSites(env));
+  const allowedTeamIds = check.attempt(() => readAllowList(env, 'ALLOWED_TEAM_IDS', 'T0123ABCD'));
+  const allowedChannelIds = check.attempt(() => readAllowList(env, 'ALLOWED_CHANNEL_IDS', 'C0123ABCD'));
+  const allowedUserIds = check.attempt(() => readAllowList(env, 'ALLOWED_USER_IDS', 'U0123ABCD'));
+  check.finish();
   return {
-    signingSecrets,
-    github: { auth, ...urls },
-    owner,
-    repo,
-    workflow: readWorkflow(env),
-    ref: readRef(env),
-    sites: readSites(env),
+    signingSecrets: signingSecrets!,
+    github: { auth: auth!, ...urls! },
+    owner: repository!.owner,
+    repo: repository!.repo,
+    workflow: workflow!,
+    ref: ref!,
+    sites: sites!,
     ...(allowedTeamIds && { allowedTeamIds }),
     ...(allowedChannelIds && { allowedChannelIds }),
     ...(allowedUserIds && { allowedUserIds }),
@@ -291,24 +354,32 @@ export function loadRelayConfig(env: Env): RelayConfig {
 
 /** HOST and PORT of the plain Node server. PORT 0 picks a free port (it is logged on start). */
 export function loadListenConfig(env: Env): ListenConfig {
-  const host = read(env, 'HOST') ?? DEFAULTS.HOST;
-  if (/\s|\//.test(host)) {
-    throw new RelayConfigError(
-      'HOST',
-      `is ${JSON.stringify(host)}; use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0.`,
-    );
-  }
-  const rawPort = read(env, 'PORT');
-  const port = rawPort === undefined ? DEFAULTS.PORT : Number(rawPort);
-  if (
-    !Number.isInteger(port) ||
-    port < 0 ||
-    port > 65535 ||
-    (rawPort !== undefined && !/^[0-9]+$/.test(rawPort))
-  ) {
-    throw new RelayConfigError('PORT', `is ${JSON.stringify(rawPort)}; use a port number from 0 to 65535.`);
-  }
-  return { host, port };
+  const check = collectConfigProblems();
+  const host = check.attempt(() => {
+    const value = read(env, 'HOST') ?? DEFAULTS.HOST;
+    if (/\s|\//.test(value)) {
+      throw new RelayConfigError(
+        'HOST',
+        `is ${JSON.stringify(value)}; use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0.`,
+      );
+    }
+    return value;
+  });
+  const port = check.attempt(() => {
+    const raw = read(env, 'PORT');
+    const value = raw === undefined ? DEFAULTS.PORT : Number(raw);
+    if (
+      !Number.isInteger(value) ||
+      value < 0 ||
+      value > 65535 ||
+      (raw !== undefined && !/^[0-9]+$/.test(raw))
+    ) {
+      throw new RelayConfigError('PORT', `is ${JSON.stringify(raw)}; use a port number from 0 to 65535.`);
+    }
+    return value;
+  });
+  check.finish();
+  return { host: host!, port: port! };
 }
 
 /** Link to the dispatched workflow's runs (or the repository's Actions tab for a numeric id). */

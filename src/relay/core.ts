@@ -4,7 +4,7 @@
 
 import { actionsPageUrl, type RelayConfig } from './config.js';
 import { authorise, interpretText, parseSlashCommand, type SlashCommand } from './command.js';
-import type { DispatchRequest, DispatchResult } from './dispatch.js';
+import type { DispatchRequest, DispatchResult, NetworkError } from './dispatch.js';
 import { headerValue, verifySlackSignature, type Headers } from './signature.js';
 import { escapeMrkdwn } from '../core/mrkdwn.js';
 
@@ -36,7 +36,8 @@ export interface RequestLogFields {
     | 'invalid_text'
     | 'dispatched'
     | 'dispatch_failed'
-    | 'status_unknown';
+    | 'status_unknown'
+    | 'misconfigured';
   reason: string;
   status: number;
   site?: string;
@@ -45,6 +46,10 @@ export interface RequestLogFields {
   channel?: string;
   github_status?: number;
   run_id?: number;
+  /** The network error's code (ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED, …) when there was one. */
+  error_code?: string;
+  /** The network error's message, e.g. "connect ECONNREFUSED 127.0.0.1:443". */
+  error?: string;
 }
 
 export type Decision =
@@ -77,9 +82,16 @@ function isFormContentType(headers: Headers): boolean {
   return value?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 }
 
-/** Everything up to the dispatch. `nowMs` is the current time in milliseconds. */
-export function decide(request: RelayRequest, config: RelayConfig, nowMs: number): Decision {
-  const reject = (status: number, reason: string, response = plain(status)): Decision => ({
+type Admission =
+  | { kind: 'respond'; response: RelayResponse; log: RequestLogFields }
+  | { kind: 'command'; command: SlashCommand };
+
+/**
+ * The checks every request passes before anything reads it as a command: method, content type, size,
+ * Slack's signature (with `signingSecrets`), then the parse. `nowMs` is the current time in ms.
+ */
+function admit(request: RelayRequest, signingSecrets: readonly string[], nowMs: number): Admission {
+  const reject = (status: number, reason: string, response = plain(status)): Admission => ({
     kind: 'respond',
     response,
     log: { decision: 'rejected', reason, status },
@@ -93,7 +105,7 @@ export function decide(request: RelayRequest, config: RelayConfig, nowMs: number
   if (request.body.byteLength > MAX_BODY_BYTES)
     return reject(413, 'body_too_large', plain(413, 'Body too large'));
 
-  const signature = verifySlackSignature(request.headers, request.body, config.signingSecrets, nowMs);
+  const signature = verifySlackSignature(request.headers, request.body, signingSecrets, nowMs);
   if (!signature.ok) return reject(401, signature.reason);
 
   const parsed = parseSlashCommand(Buffer.from(request.body).toString('utf8'));
@@ -105,8 +117,52 @@ export function decide(request: RelayRequest, config: RelayConfig, nowMs: number
     };
   }
   if (parsed.kind === 'malformed') return reject(400, parsed.reason, plain(400, 'Bad request'));
+  return { kind: 'command', command: parsed.command };
+}
 
-  const command = parsed.command;
+/** "`A`", "`A` and `B`", "`A`, `B` and `C`". */
+function nameList(names: readonly string[]): string {
+  const quoted = names.map((name) => `\`${name}\``);
+  return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+}
+
+/**
+ * The answer while the relay's configuration is wrong but its signing secrets are readable: a request
+ * Slack signed gets HTTP 200 with an ephemeral message naming the variables to fix (Slack shows only a
+ * generic error for any other status, never the body); anything else is refused as usual.
+ */
+export function decideMisconfigured(
+  request: RelayRequest,
+  signingSecrets: readonly string[],
+  variables: readonly string[],
+  nowMs: number,
+): { kind: 'respond'; response: RelayResponse; log: RequestLogFields } {
+  const admission = admit(request, signingSecrets, nowMs);
+  if (admission.kind === 'respond') return admission;
+  const { command } = admission;
+  return {
+    kind: 'respond',
+    response: slackReply(
+      'ephemeral',
+      `The cache-purge relay is misconfigured, so nothing was started: ${nameList(variables)} ${variables.length === 1 ? 'needs' : 'need'} fixing in its settings. Whoever runs the relay finds what is wrong in its log (\`config_error\` lines).`,
+    ),
+    log: {
+      decision: 'misconfigured',
+      reason: 'config_error',
+      status: 200,
+      user: command.userId,
+      team: command.teamId,
+      channel: command.channelId,
+    },
+  };
+}
+
+/** Everything up to the dispatch. `nowMs` is the current time in milliseconds. */
+export function decide(request: RelayRequest, config: RelayConfig, nowMs: number): Decision {
+  const admission = admit(request, config.signingSecrets, nowMs);
+  if (admission.kind === 'respond') return admission;
+
+  const command = admission.command;
   const who = { user: command.userId, team: command.teamId, channel: command.channelId };
   const answer = (
     decision: RequestLogFields['decision'],
@@ -121,15 +177,16 @@ export function decide(request: RelayRequest, config: RelayConfig, nowMs: number
 
   const authorisation = authorise(command, config);
   if (!authorisation.allowed) {
-    const where = {
-      team_not_allowed: 'this workspace',
-      channel_not_allowed: 'this channel',
-      user_not_allowed: 'you',
-    };
+    // The ids passed SLACK_ID's check in parseSlashCommand: safe to show as they are.
+    const refusal = {
+      team_not_allowed: `in this workspace: the relay's ${authorisation.variable} does not list this workspace's id \`${command.teamId}\``,
+      channel_not_allowed: `in this channel: the relay's ${authorisation.variable} does not list this channel's id \`${command.channelId}\``,
+      user_not_allowed: `for you: the relay's ${authorisation.variable} does not list your Slack user id \`${command.userId}\``,
+    }[authorisation.reason];
     return answer(
       'forbidden',
       authorisation.reason,
-      `Cache purges are not allowed for ${where[authorisation.reason]}: the relay's ${authorisation.variable} does not list it. Ask whoever runs the relay to add the id.`,
+      `Cache purges are not allowed ${refusal}. Ask whoever runs the relay to add it.`,
     );
   }
 
@@ -163,11 +220,21 @@ export function decide(request: RelayRequest, config: RelayConfig, nowMs: number
   }
 }
 
-/** GitHub's own error text, made safe to show in Slack. */
+/** GitHub's own error text (or a network error's), made safe to show in Slack. */
 function gitHubMessage(message: string): string {
   const flat = message.replace(/[\p{Cc}\s]+/gu, ' ').trim();
   const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
   return escapeMrkdwn(short === '' ? 'no message' : short);
+}
+
+/** The text as a sentence: a full stop added unless it already ends with one (or ? ! …). */
+export function asSentence(text: string): string {
+  return /[.!?…]["'”’)\]]*$/.test(text) ? text : `${text}.`;
+}
+
+/** Seconds for a message: "2 s", "0.5 s". */
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 function isRateLimited(result: DispatchResult & { kind: 'rejected' }): boolean {
@@ -214,7 +281,18 @@ export function replyForDispatch(
     response: slackReply('ephemeral', text),
     log: { decision: 'dispatch_failed' as const, reason, status: 200, github_status: status, ...who },
   });
-  const unknown = (reason: string, why: string, githubStatus?: number) => ({
+  const errorFields = (error: NetworkError | undefined) =>
+    error === undefined
+      ? {}
+      : { ...(error.code !== undefined && { error_code: error.code }), error: error.message };
+  /** What failed, for Slack: the error code when there is one (ECONNREFUSED), else its message. */
+  const what = (error: NetworkError | undefined) =>
+    error === undefined ? '' : ` (${gitHubMessage(error.code ?? error.message)})`;
+  const notSent = (reason: string, text: string, error: NetworkError | undefined) => ({
+    response: slackReply('ephemeral', `${text} ${nothingStarted}`),
+    log: { decision: 'dispatch_failed' as const, reason, status: 200, ...errorFields(error), ...who },
+  });
+  const unknown = (reason: string, why: string, githubStatus?: number, error?: NetworkError) => ({
     response: slackReply(
       'ephemeral',
       `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`,
@@ -224,9 +302,12 @@ export function replyForDispatch(
       reason,
       status: 200,
       ...(githubStatus !== undefined && { github_status: githubStatus }),
+      ...errorFields(error),
       ...who,
     },
   });
+  const api = escapeMrkdwn(config.github.apiUrl);
+  const within = seconds(context.timeoutMs);
 
   switch (result.kind) {
     case 'accepted': {
@@ -249,10 +330,40 @@ export function replyForDispatch(
         },
       };
     }
+    case 'not_sent':
+      if (result.stage === 'credentials') {
+        return result.cause === 'timeout'
+          ? notSent(
+              'github_app_token_timeout',
+              `GitHub did not answer the GitHub App's installation-token request within ${within}. Try again in a minute; if it keeps happening, check that the relay can reach ${api} (GITHUB_API_URL).`,
+              result.error,
+            )
+          : notSent(
+              'github_app_token_unreachable',
+              `The relay could not reach GitHub at ${api} to get the GitHub App's installation token${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`,
+              result.error,
+            );
+      }
+      return result.cause === 'timeout'
+        ? notSent(
+            'github_connect_timeout',
+            `The relay could not connect to GitHub at ${api} within ${within}. Check GITHUB_API_URL and that the relay can reach it (firewall, proxy, VPC without a NAT gateway).`,
+            result.error,
+          )
+        : notSent(
+            'github_unreachable',
+            `The relay could not connect to GitHub at ${api}${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`,
+            result.error,
+          );
     case 'no_answer':
       return result.cause === 'timeout'
-        ? unknown('github_timeout', `GitHub did not answer within ${context.timeoutMs / 1000} s`)
-        : unknown('github_unreachable', 'The relay could not get an answer from GitHub');
+        ? unknown('github_timeout', `GitHub did not answer within ${within}`, undefined, result.error)
+        : unknown(
+            'github_connection_lost',
+            `The connection to GitHub failed after the dispatch was sent${what(result.error)}`,
+            undefined,
+            result.error,
+          );
     case 'rejected': {
       const { status } = result;
       const said = gitHubMessage(result.message);
@@ -296,7 +407,7 @@ export function replyForDispatch(
       return failed(
         `github_${status}`,
         status,
-        `GitHub rejected the dispatch (HTTP ${status}): ${said} ${nothingStarted}`,
+        `GitHub rejected the dispatch (HTTP ${status}): ${asSentence(said)} ${nothingStarted}`,
       );
     }
   }

@@ -1,5 +1,7 @@
 // The contract between the relay core and whatever starts the workflow (the Octokit adapter in
-// github.ts): what to dispatch, the exact request body, and the three ways it can end. Pure.
+// github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
+// dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), and
+// what a network error says about itself. Pure.
 
 export interface DispatchRequest {
   owner: string;
@@ -24,11 +26,110 @@ export type DispatchResult =
       headers: Readonly<Record<string, string>>;
       stage?: 'credentials' | 'dispatch';
     }
-  /** No usable answer (deadline passed, connection failed): the dispatch may or may not have happened. */
-  | { kind: 'no_answer'; cause: 'timeout' | 'network'; detail?: string };
+  /**
+   * No answer, and certainly no dispatch: the App's installation-token exchange failed or timed out
+   * (`credentials`), or the dispatch request never left the relay (`dispatch`: connection refused, DNS,
+   * TLS, or no connection before the deadline).
+   */
+  | {
+      kind: 'not_sent';
+      stage: 'credentials' | 'dispatch';
+      cause: 'timeout' | 'network';
+      error?: NetworkError;
+    }
+  /** The dispatch request may have reached GitHub, but no usable answer came back: it may or may not have happened. */
+  | { kind: 'no_answer'; cause: 'timeout' | 'network'; error?: NetworkError };
 
-/** Starts the dispatch; must honour `signal` (aborted at the deadline) and never retry after it. */
-export type Dispatcher = (request: DispatchRequest, signal: AbortSignal) => Promise<DispatchResult>;
+/**
+ * What a dispatcher reports as it goes (the last report counts when the deadline passes):
+ * `token_exchange` while it gets the App's installation token; `dispatch_not_sent` once it knows the
+ * dispatch request exists but has not been written to the network; `dispatch_may_be_sent` from the
+ * moment GitHub may have received it (and whenever it cannot tell). No report at all means "may be sent".
+ */
+export type DispatchProgress = 'token_exchange' | 'dispatch_not_sent' | 'dispatch_may_be_sent';
+
+/**
+ * Starts the dispatch; must honour `signal` (aborted at the deadline), never retry after it, and
+ * report its progress through `report` when it can.
+ */
+export type Dispatcher = (
+  request: DispatchRequest,
+  signal: AbortSignal,
+  report?: (progress: DispatchProgress) => void,
+) => Promise<DispatchResult>;
+
+/** The result a deadline gives, from the dispatcher's last progress report. */
+export function deadlineResult(progress: DispatchProgress | undefined): DispatchResult {
+  if (progress === 'token_exchange') return { kind: 'not_sent', stage: 'credentials', cause: 'timeout' };
+  if (progress === 'dispatch_not_sent') return { kind: 'not_sent', stage: 'dispatch', cause: 'timeout' };
+  return { kind: 'no_answer', cause: 'timeout' };
+}
+
+/** A network failure, described for the log and the user: the system error code and the message. */
+export interface NetworkError {
+  /** ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED, UND_ERR_SOCKET, … when the error carries one. */
+  code?: string;
+  /** The innermost message, e.g. "connect ECONNREFUSED 127.0.0.1:443" (at most 300 characters). */
+  message: string;
+  /** The failure happened before any byte of the request could reach the server. */
+  beforeSending: boolean;
+}
+
+/** Errors that can only happen while connecting (DNS, TCP, TLS handshake): the request was never sent. */
+const CONNECT_PHASE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EAI_NONAME',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+const CONNECT_PHASE_PREFIXES = ['CERT_', 'ERR_TLS_', 'ERR_SSL_'];
+/** Messages of errors without a code that fetch raises before connecting. */
+const CONNECT_PHASE_MESSAGES = new Set(['bad port']);
+
+/**
+ * Walks an error's `cause` chain (Octokit's RequestError → fetch's TypeError → the system error) and
+ * describes it: the first string `code` found, the innermost message, and whether it is an error that
+ * can only happen before the request is sent. Never throws.
+ */
+export function describeNetworkError(error: unknown): NetworkError {
+  let code: string | undefined;
+  let message = '';
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    const {
+      code: ownCode,
+      message: ownMessage,
+      cause,
+      errors,
+    } = current as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    if (code === undefined && typeof ownCode === 'string' && /^[A-Z][A-Z0-9_]{1,60}$/.test(ownCode)) {
+      code = ownCode;
+    }
+    if (typeof ownMessage === 'string' && ownMessage.trim() !== '') message = ownMessage;
+    // An AggregateError (every address of a host refused) has an empty message and the causes in `errors`.
+    current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+  }
+  if (message === '' && typeof error === 'string') message = error;
+  const flat = message.replace(/\s+/g, ' ').trim();
+  const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat || 'unknown error';
+  const beforeSending =
+    (code !== undefined &&
+      (CONNECT_PHASE_CODES.has(code) || CONNECT_PHASE_PREFIXES.some((prefix) => code!.startsWith(prefix)))) ||
+    CONNECT_PHASE_MESSAGES.has(short);
+  return { ...(code !== undefined && { code }), message: short, beforeSending };
+}
 
 export interface DispatchBody {
   ref: string;

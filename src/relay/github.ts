@@ -1,7 +1,9 @@
 // The GitHub adapter: starts the workflow through Octokit (`POST …/actions/workflows/{id}/dispatches`)
 // with a token or a GitHub App installation token (@octokit/auth-app: App JWT → installation token,
 // cached until it nears expiry). Honours the deadline's abort signal and never retries, except once
-// without `return_run_details` when GitHub (Enterprise Server) refuses that parameter.
+// without `return_run_details` when GitHub (Enterprise Server) refuses that parameter. Reports its
+// progress (token exchange; dispatch queued but not written; written) and tells failures that
+// certainly sent nothing (token exchange, connection refused, DNS, TLS) from those after sending.
 //
 // The App token is fetched with auth-app's `auth({ type: 'installation' })` and sent as a header rather
 // than through auth-app's request hook: the hook re-sends a request that got 401 for up to 5 s after
@@ -14,11 +16,13 @@ import type { RelayConfig } from './config.js';
 import { DISPATCH_TIMEOUT_MS } from './core.js';
 import {
   acceptedResult,
+  describeNetworkError,
   dispatchBody,
   rejectsReturnRunDetails,
   type DispatchResult,
   type Dispatcher,
 } from './dispatch.js';
+import { watchWire } from './wire-watch.js';
 
 export interface GitHubAdapterOptions {
   /** Receives Octokit's warnings as text (default: ignored). */
@@ -33,15 +37,19 @@ interface HttpErrorLike {
   response?: { headers?: Record<string, unknown>; data?: unknown };
 }
 
-/** An Octokit error → a rejection (GitHub answered) or no answer (network, abort). */
+/**
+ * An Octokit error → a rejection (GitHub answered), or no answer: certainly not sent (token exchange,
+ * or the dispatch never left the relay) or perhaps sent. `sent` is what the wire watch saw of the
+ * dispatch request: `no` (queued, nothing written), `maybe` (written, or the watch saw nothing).
+ */
 function failureResult(
   error: unknown,
   signal: AbortSignal,
   stage: 'credentials' | 'dispatch',
+  sent: 'no' | 'maybe',
 ): DispatchResult {
-  if (signal.aborted) return { kind: 'no_answer', cause: 'timeout' };
   const failure = (typeof error === 'object' && error !== null ? error : {}) as HttpErrorLike;
-  if (failure.response !== undefined && typeof failure.status === 'number') {
+  if (!signal.aborted && failure.response !== undefined && typeof failure.status === 'number') {
     const data = failure.response.data;
     const dataMessage =
       typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string'
@@ -61,11 +69,28 @@ function failureResult(
       stage,
     };
   }
-  return {
-    kind: 'no_answer',
-    cause: 'network',
-    detail: typeof failure.message === 'string' ? failure.message : String(error),
-  };
+  const described = describeNetworkError(error);
+  // The relay's deadline aborted it, or the token exchange's own limit passed.
+  const timedOut = signal.aborted || described.code === 'ETIMEDOUT' || /TimeoutError/.test(errorNames(error));
+  const cause = timedOut ? ('timeout' as const) : ('network' as const);
+  const detail = signal.aborted ? {} : { error: described };
+  if (stage === 'credentials') return { kind: 'not_sent', stage, cause, ...detail };
+  if (sent === 'no' || (!timedOut && described.beforeSending)) {
+    return { kind: 'not_sent', stage, cause, ...detail };
+  }
+  return { kind: 'no_answer', cause, ...detail };
+}
+
+/** The names along an error's cause chain, e.g. "HttpError TypeError TimeoutError". */
+function errorNames(error: unknown): string {
+  const names: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    const { name, cause } = current as { name?: unknown; cause?: unknown };
+    if (typeof name === 'string') names.push(name);
+    current = cause;
+  }
+  return names.join(' ');
 }
 
 export function createGitHubDispatcher(
@@ -97,35 +122,52 @@ export function createGitHubDispatcher(
         })
       : undefined;
 
-  return async (request, signal) => {
+  return async (request, signal, report = () => {}) => {
     let token: string;
     if (appAuth === undefined) {
       token = (auth as { token: string }).token;
     } else {
+      report('token_exchange');
       try {
         token = (await appAuth({ type: 'installation' })).token;
       } catch (error) {
-        return failureResult(error, signal, 'credentials');
+        return failureResult(error, signal, 'credentials', 'no');
       }
-      if (signal.aborted) return { kind: 'no_answer', cause: 'timeout' };
+      if (signal.aborted) return { kind: 'not_sent', stage: 'credentials', cause: 'timeout' };
     }
 
     const send = async (withRunDetails: boolean): Promise<DispatchResult> => {
+      // Until the wire watch says otherwise, the request may be on its way. Once anything was written
+      // it stays "maybe" (a redirect queues a second request after the first was sent).
+      let sent: 'no' | 'maybe' = 'maybe';
+      let written = false;
+      report('dispatch_may_be_sent');
+      const watch = {
+        onQueued: () => {
+          if (written) return;
+          sent = 'no';
+          report('dispatch_not_sent');
+        },
+        onHeadersSent: () => {
+          written = true;
+          sent = 'maybe';
+          report('dispatch_may_be_sent');
+        },
+      };
       try {
-        const response = await octokit.request(
-          'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
-          {
+        const response = await watchWire(watch, () =>
+          octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
             owner: request.owner,
             repo: request.repo,
             workflow_id: request.workflow,
             ...dispatchBody(request, withRunDetails),
             headers: { authorization: `token ${token}` },
             request: { signal },
-          },
+          }),
         );
         return acceptedResult(response.status, response.data);
       } catch (error) {
-        return failureResult(error, signal, 'dispatch');
+        return failureResult(error, signal, 'dispatch', sent);
       }
     };
 

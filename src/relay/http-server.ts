@@ -1,6 +1,8 @@
 // Plain Node HTTP adapter: POST /slack/commands → the shared relay; GET /healthz → 200. Reads at most
 // MAX_BODY_BYTES + 1 bytes of a body (the core answers 413 beyond the cap) and never lets an error
-// escape as a crash: an unexpected one answers 500 and is logged.
+// escape as a crash: an unexpected one answers 500 and is logged. Every request writes one JSON line:
+// `slack_command` (from the relay) for /slack/commands, `http_request` (method, path without query,
+// status, reason) for the rest — never a body, header or query string.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,13 +64,47 @@ export function createRelayRequestListener(
   now: () => number = Date.now,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (path === HEALTH_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
-      send(
-        response,
-        { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' },
-        false,
+    const started = now();
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    /** The one log line of a request that is not a slash command (those log `slack_command`). */
+    const logRequest = (status: number, reason: string) => {
+      const end = now();
+      log(
+        logLine(
+          'http_request',
+          {
+            method: request.method ?? '',
+            // Never the query string (it could carry anything); long paths are cut.
+            path: path.length > 200 ? `${path.slice(0, 199)}…` : path,
+            status,
+            reason,
+            latency_ms: Math.max(0, end - started),
+          },
+          end,
+        ),
       );
+    };
+    if (path === HEALTH_PATH) {
+      request.resume();
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        send(
+          response,
+          { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' },
+          false,
+        );
+        logRequest(200, 'health_check');
+      } else {
+        send(
+          response,
+          {
+            status: 405,
+            headers: { 'content-type': 'text/plain; charset=utf-8', allow: 'GET, HEAD' },
+            body: 'Method not allowed',
+          },
+          false,
+        );
+        logRequest(405, 'method_not_allowed');
+      }
       return;
     }
     if (path !== COMMANDS_PATH) {
@@ -78,6 +114,7 @@ export function createRelayRequestListener(
         { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found' },
         false,
       );
+      logRequest(404, 'unknown_path');
       return;
     }
     readCappedBody(request, MAX_BODY_BYTES)

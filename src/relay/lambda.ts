@@ -1,12 +1,16 @@
 // AWS Lambda adapter (dist/relay/lambda.js, `handler`): a function URL / API Gateway HTTP API (payload
 // 2.0) event → the shared relay → the result object. Decodes base64 bodies to the exact bytes Slack
 // signed. Configuration is read on the first request, so the module always loads; when it is missing
-// or malformed every request answers 500 and the log names the variable, once per cold start.
-// With RELAY_SECRETS_ARN (the CloudFormation stack), the secrets come from Secrets Manager and are
-// merged over the environment; a failed read answers 500 and is tried again on the next request, and
-// a rotated secret (re-read every few minutes) rebuilds the relay.
+// or malformed the log names every bad variable (once per distinct set of problems), and each request
+// Slack signed gets an ephemeral "misconfigured" message naming the variables (HTTP 200: Slack shows
+// only a generic error for a 500) — or a 500 when the signing secret itself is missing, since nothing
+// can be verified then. With RELAY_SECRETS_ARN (the CloudFormation stack), the secrets come from
+// Secrets Manager (a bounded read) and are merged over the environment; a failed read answers 500 and
+// is tried again on the next request, and a rotated secret (re-read every few minutes) rebuilds the
+// relay. The time the read took is taken off the dispatch deadline, so the answer still leaves in time.
 
-import { loadRelayConfig, RelayConfigError } from './config.js';
+import { loadRelayConfig, readSigningSecrets, RelayConfigError } from './config.js';
+import { decideMisconfigured, type RelayResponse, type RequestLogFields } from './core.js';
 import { createGitHubDispatcher } from './github.js';
 import { createRelay, logLine, writeLogLine, type Relay, type RelayDependencies } from './relay.js';
 import { loadRelaySecrets, RELAY_SECRET_KEYS, RelaySecretsError, type Env } from './secrets.js';
@@ -36,6 +40,14 @@ export interface LambdaHandlerOptions extends Partial<Omit<RelayDependencies, 'c
 
 const MISCONFIGURED = 'The relay is misconfigured: its log names the environment variable to fix.';
 
+/** What the handler can do with the configuration it has. */
+type Readiness =
+  | { kind: 'ready'; relay: Relay }
+  /** A RelayConfigError; with the signing secrets when they are readable, so requests can be verified. */
+  | { kind: 'misconfigured'; variables: string[]; signingSecrets?: string[] }
+  /** The Secrets Manager secret could not be read or has a bad shape: nothing to verify requests with. */
+  | { kind: 'secrets_unavailable' };
+
 /** Builds a handler over the given environment (default process.env), read on the first event. */
 export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaHandler {
   const log = options.log ?? writeLogLine;
@@ -44,28 +56,30 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
   let relay: Relay | undefined;
   /** The secret values the current relay was built with: a rotation rebuilds it. */
   let builtWith: string | undefined;
-  /** A configuration error that no secret can fix: every request answers 500 without retrying. */
-  let misconfigured = false;
+  /** A configuration error that no secret can fix: kept, and never read again. */
+  let stuck: Readiness | undefined;
   let lastLogged = '';
-  const logOnce = (event: string, variable: string, message: string) => {
-    if (message === lastLogged) return;
-    lastLogged = message;
-    log(logLine(event, { variable, message }, now()));
+  /** Logs each problem once per distinct set of problems (not once per request). */
+  const logOnce = (event: string, problems: readonly { variable: string; message: string }[]) => {
+    const key = `${event}\u0000${problems.map((problem) => problem.message).join('\u0000')}`;
+    if (key === lastLogged) return;
+    lastLogged = key;
+    for (const { variable, message } of problems) log(logLine(event, { variable, message }, now()));
   };
 
-  const load = async (): Promise<Relay | undefined> => {
-    if (misconfigured) return undefined;
+  const load = async (): Promise<Readiness> => {
+    if (stuck !== undefined) return stuck;
     const baseEnv = options.env ?? process.env;
     let env: Env;
     try {
       env = await loadSecrets(baseEnv);
     } catch (error) {
       if (!(error instanceof RelaySecretsError)) throw error;
-      logOnce('secrets_error', error.variable, error.message);
-      return undefined; // not cached: the next request reads the secret again
+      logOnce('secrets_error', [{ variable: error.variable, message: error.message }]);
+      return { kind: 'secrets_unavailable' }; // not kept: the next request reads the secret again
     }
     const key = RELAY_SECRET_KEYS.map((name) => env[name] ?? '').join('\u0000');
-    if (relay !== undefined && key === builtWith) return relay;
+    if (relay !== undefined && key === builtWith) return { kind: 'ready', relay };
     try {
       const config = loadRelayConfig(env);
       relay = createRelay({
@@ -81,51 +95,83 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
       });
       builtWith = key;
       lastLogged = '';
+      return { kind: 'ready', relay };
     } catch (error) {
       if (!(error instanceof RelayConfigError)) throw error;
-      // from the environment alone it stays wrong; from a secret, updating the secret fixes it
-      if (baseEnv.RELAY_SECRETS_ARN === undefined) misconfigured = true;
       relay = undefined;
-      logOnce('config_error', error.variable, error.message);
+      logOnce(
+        'config_error',
+        error.problems.map(({ variable, message }) => ({ variable, message: `${variable}: ${message}` })),
+      );
+      let signingSecrets: string[] | undefined;
+      try {
+        signingSecrets = readSigningSecrets(env);
+      } catch (secretsError) {
+        if (!(secretsError instanceof RelayConfigError)) throw secretsError;
+      }
+      const readiness: Readiness = {
+        kind: 'misconfigured',
+        variables: error.variables,
+        ...(signingSecrets !== undefined && { signingSecrets }),
+      };
+      // from the environment alone it stays wrong; from a secret, updating the secret fixes it
+      if (baseEnv.RELAY_SECRETS_ARN === undefined) stuck = readiness;
+      return readiness;
     }
-    return relay;
   };
 
   return async (event) => {
+    const started = now();
     const plain = (statusCode: number, body: string): FunctionUrlResult => ({
       statusCode,
       headers: { 'content-type': 'text/plain; charset=utf-8' },
       body,
       isBase64Encoded: false,
     });
-    let ready: Relay | undefined;
-    try {
-      ready = await load();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      log(logLine('internal_error', { message }, now()));
-      return plain(500, 'Internal error');
-    }
-    if (ready === undefined) return plain(500, MISCONFIGURED);
-    const raw = event.body ?? '';
-    const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-    try {
-      const response = await ready({
-        method: event.requestContext?.http?.method ?? '',
-        headers: event.headers ?? {},
-        body,
-      });
-      return {
-        statusCode: response.status,
-        headers: response.headers,
-        body: response.body,
-        isBase64Encoded: false,
-      };
-    } catch (error) {
+    const result = (response: RelayResponse): FunctionUrlResult => ({
+      statusCode: response.status,
+      headers: response.headers,
+      body: response.body,
+      isBase64Encoded: false,
+    });
+    const internalError = (error: unknown) => {
       log(
         logLine('internal_error', { message: error instanceof Error ? error.message : String(error) }, now()),
       );
       return plain(500, 'Internal error');
+    };
+    const logRequest = (fields: RequestLogFields) => {
+      const end = now();
+      log(logLine('slack_command', { ...fields, latency_ms: Math.max(0, end - started) }, end));
+    };
+
+    let readiness: Readiness;
+    try {
+      readiness = await load();
+    } catch (error) {
+      return internalError(error);
+    }
+    const raw = event.body ?? '';
+    const request = {
+      method: event.requestContext?.http?.method ?? '',
+      headers: event.headers ?? {},
+      body: event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8'),
+    };
+    try {
+      if (readiness.kind === 'ready') {
+        return result(await readiness.relay(request, { spentMs: Math.max(0, now() - started) }));
+      }
+      if (readiness.kind === 'misconfigured' && readiness.signingSecrets !== undefined) {
+        // Slack shows its own generic error for a 500, never our body: a signed request gets a message.
+        const decision = decideMisconfigured(request, readiness.signingSecrets, readiness.variables, now());
+        logRequest(decision.log);
+        return result(decision.response);
+      }
+      const reason = readiness.kind === 'misconfigured' ? 'config_error' : 'secrets_error';
+      logRequest({ decision: 'misconfigured', reason, status: 500 });
+      return plain(500, MISCONFIGURED);
+    } catch (error) {
+      return internalError(error);
     }
   };
 }

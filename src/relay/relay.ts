@@ -1,7 +1,7 @@
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
-// dispatch under a hard deadline (aborted, never retried after it), maps the result to Slack's
-// answer and writes one structured JSON log line per request. The dispatcher, clock, deadline and log
-// sink are passed in.
+// dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
+// already spent, so the answer still leaves in time), maps the result to Slack's answer and writes one
+// structured JSON log line per request. The dispatcher, clock, deadline and log sink are passed in.
 
 import type { RelayConfig } from './config.js';
 import {
@@ -12,7 +12,14 @@ import {
   type RelayResponse,
   type RequestLogFields,
 } from './core.js';
-import type { DispatchRequest, DispatchResult, Dispatcher } from './dispatch.js';
+import {
+  deadlineResult,
+  describeNetworkError,
+  type DispatchProgress,
+  type DispatchRequest,
+  type DispatchResult,
+  type Dispatcher,
+} from './dispatch.js';
 
 export interface RelayDependencies {
   config: RelayConfig;
@@ -25,7 +32,7 @@ export interface RelayDependencies {
   dispatchTimeoutMs?: number;
 }
 
-export type Relay = (request: RelayRequest) => Promise<RelayResponse>;
+export type Relay = (request: RelayRequest, options?: RelayCallOptions) => Promise<RelayResponse>;
 
 export const writeLogLine = (line: string) => void process.stdout.write(`${line}\n`);
 
@@ -34,30 +41,50 @@ export function logLine(event: string, fields: object, nowMs: number): string {
   return JSON.stringify({ time: new Date(nowMs).toISOString(), event, ...fields });
 }
 
-/** Runs the dispatcher until it settles or the deadline passes, whichever comes first. */
+/**
+ * Runs the dispatcher until it settles or the deadline passes, whichever comes first. At the deadline
+ * the dispatcher's last progress report decides between "nothing was sent" and "may have been sent".
+ */
 export async function dispatchWithDeadline(
   dispatch: Dispatcher,
   request: DispatchRequest,
   timeoutMs: number,
 ): Promise<DispatchResult> {
   const controller = new AbortController();
+  let progress: DispatchProgress | undefined;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<DispatchResult>((resolve) => {
     timer = setTimeout(() => {
+      const result = deadlineResult(progress);
       controller.abort(new Error(`dispatch deadline of ${timeoutMs} ms passed`));
-      resolve({ kind: 'no_answer', cause: 'timeout' });
+      resolve(result);
     }, timeoutMs);
   });
-  const attempt = dispatch(request, controller.signal).catch((error: unknown): DispatchResult => ({
-    kind: 'no_answer',
-    cause: controller.signal.aborted ? 'timeout' : 'network',
-    detail: error instanceof Error ? error.message : String(error),
-  }));
+  const report = (next: DispatchProgress) => {
+    if (!controller.signal.aborted) progress = next;
+  };
+  const attempt = dispatch(request, controller.signal, report).catch((error: unknown): DispatchResult =>
+    controller.signal.aborted
+      ? deadlineResult(progress)
+      : { kind: 'no_answer', cause: 'network', error: describeNetworkError(error) },
+  );
   try {
     return await Promise.race([attempt, deadline]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Never less than this for the dispatch, however long the adapter took before calling the relay. */
+export const MIN_DISPATCH_TIMEOUT_MS = 500;
+
+export interface RelayCallOptions {
+  /**
+   * Milliseconds the adapter already spent on this request before calling the relay (the Lambda's
+   * secret read): taken off the dispatch deadline, down to MIN_DISPATCH_TIMEOUT_MS, so the answer
+   * still leaves in time.
+   */
+  spentMs?: number;
 }
 
 export function createRelay(dependencies: RelayDependencies): Relay {
@@ -66,24 +93,26 @@ export function createRelay(dependencies: RelayDependencies): Relay {
   const log = dependencies.log ?? writeLogLine;
   const timeoutMs = dependencies.dispatchTimeoutMs ?? DISPATCH_TIMEOUT_MS;
 
-  return async (request) => {
+  return async (request, options = {}) => {
     const started = now();
+    const spentMs = Math.max(0, options.spentMs ?? 0);
     const finish = (response: RelayResponse, fields: RequestLogFields) => {
       const end = now();
-      log(logLine('slack_command', { ...fields, latency_ms: Math.max(0, end - started) }, end));
+      log(logLine('slack_command', { ...fields, latency_ms: Math.max(0, end - started + spentMs) }, end));
       return response;
     };
 
     const decision = decide(request, config, started);
     if (decision.kind === 'respond') return finish(decision.response, decision.log);
 
-    const result = await dispatchWithDeadline(dispatch, decision.dispatch, timeoutMs);
+    const budgetMs = Math.min(timeoutMs, Math.max(MIN_DISPATCH_TIMEOUT_MS, timeoutMs - spentMs));
+    const result = await dispatchWithDeadline(dispatch, decision.dispatch, budgetMs);
     const { response, log: fields } = replyForDispatch(result, {
       config,
       site: decision.site,
       command: decision.command,
       nowMs: now(),
-      timeoutMs,
+      timeoutMs: budgetMs,
     });
     return finish(response, fields);
   };

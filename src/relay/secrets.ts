@@ -1,7 +1,8 @@
 // Owns the relay's secrets when it runs on Lambda: the CloudFormation stack stores them as one JSON
 // secret in Secrets Manager and gives the function only its ARN (RELAY_SECRETS_ARN). This file reads
 // that secret once per container (refreshed after a few minutes so a rotation reaches warm
-// containers), checks its shape, and returns the environment with the secret's keys merged over it.
+// containers), within a hard deadline (SECRETS_READ_TIMEOUT_MS, retries included), checks its shape,
+// and returns the environment with the secret's keys merged over it.
 // Parsing and merging are pure; fetching goes through the AWS SDK, passed in so it can be swapped.
 
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -77,17 +78,58 @@ export function mergeRelaySecrets(env: Env, secrets: RelaySecrets): Env {
   return { ...env, ...secrets };
 }
 
-/** The production fetcher: GetSecretValue through the AWS SDK (region, credentials, endpoint from the environment). */
-export function secretsManagerFetcher(client?: SecretsManagerClient): FetchSecretString {
+/**
+ * Longest a secret read may take, retries included. Slack gives up after 3 s, and what is left goes to
+ * the dispatch (the relay shortens its deadline by the time this took), so the answer still leaves in
+ * time when Secrets Manager is slow or accepts the connection and never answers.
+ */
+export const SECRETS_READ_TIMEOUT_MS = 1_500;
+
+/** A read that did not finish within its deadline; the loader says so, with the likely cause. */
+export class SecretReadTimeoutError extends Error {
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, cause: unknown) {
+    super(`no answer from Secrets Manager within ${timeoutMs} ms`, { cause });
+    this.name = 'SecretReadTimeoutError';
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * The production fetcher: GetSecretValue through the AWS SDK (region, credentials, endpoint from the
+ * environment), bounded by `timeoutMs` in all: each attempt by the HTTP handler's requestTimeout
+ * (which only throws with throwOnRequestTimeout; without it the SDK merely logs a warning and keeps
+ * waiting), the whole read, retries included, by an abort signal.
+ */
+export function secretsManagerFetcher(
+  client?: SecretsManagerClient,
+  timeoutMs: number = SECRETS_READ_TIMEOUT_MS,
+): FetchSecretString {
   let sdk = client;
   return async (secretId) => {
     // Created on first use, so it picks up the Lambda's environment (AWS_REGION, credentials).
     sdk ??= new SecretsManagerClient({
-      maxAttempts: 2, // the relay must answer Slack within 3 s: one quick retry, no more
-      requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500 },
+      maxAttempts: 2, // one quick retry, inside the same deadline
+      requestHandler: {
+        connectionTimeout: Math.ceil(timeoutMs * 0.6),
+        requestTimeout: Math.ceil(timeoutMs * 0.6),
+        throwOnRequestTimeout: true,
+      },
     });
-    const answer = await sdk.send(new GetSecretValueCommand({ SecretId: secretId }));
-    return answer.SecretString;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    try {
+      const answer = await sdk.send(new GetSecretValueCommand({ SecretId: secretId }), {
+        abortSignal: deadline,
+      });
+      return answer.SecretString;
+    } catch (error) {
+      const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+      if (deadline.aborted || name === 'TimeoutError' || code === 'ETIMEDOUT') {
+        throw new SecretReadTimeoutError(timeoutMs, error);
+      }
+      throw error;
+    }
   };
 }
 
@@ -121,6 +163,11 @@ export function createRelaySecretsLoader(
     try {
       secretString = await fetchSecret(secretId);
     } catch (error) {
+      if (error instanceof SecretReadTimeoutError) {
+        throw new RelaySecretsError(
+          `${VARIABLE}: Secrets Manager did not answer within ${error.timeoutMs / 1000} s when reading the secret ${secretId}; the next request tries again. If it keeps happening, check that the function can reach Secrets Manager (a function in a VPC needs a NAT gateway or a secretsmanager VPC endpoint).`,
+        );
+      }
       const { name, message } = error as Error;
       throw new RelaySecretsError(
         `${VARIABLE}: could not read the secret ${secretId} (${name}: ${message}). Check that ${VARIABLE} is the ARN of the stack's relay secret (output RelaySecretArn) and that the function's role may call secretsmanager:GetSecretValue on it (the stack grants exactly that).`,

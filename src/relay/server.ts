@@ -1,23 +1,30 @@
 // Entry point of the plain Node relay (dist/relay/server.js): reads the environment, refuses to start
-// with a message naming the variable when it is missing or malformed, then serves POST /slack/commands
-// and GET /healthz on HOST:PORT until SIGTERM or SIGINT.
+// when a variable is missing or malformed, with one stderr line per bad variable (all of them, not
+// only the first), then serves POST /slack/commands and GET /healthz on HOST:PORT until SIGTERM or
+// SIGINT.
 
-import { loadListenConfig, loadRelayConfig, RelayConfigError } from './config.js';
+import { collectConfigProblems, loadListenConfig, loadRelayConfig, RelayConfigError } from './config.js';
 import { createGitHubDispatcher } from './github.js';
 import { startRelayServer } from './http-server.js';
 import { createRelay, logLine, writeLogLine } from './relay.js';
 
 async function main(): Promise<void> {
-  let config, listen;
+  const check = collectConfigProblems();
+  const maybeConfig = check.attempt(() => loadRelayConfig(process.env));
+  const maybeListen = check.attempt(() => loadListenConfig(process.env));
   try {
-    config = loadRelayConfig(process.env);
-    listen = loadListenConfig(process.env);
+    check.finish();
   } catch (error) {
     if (!(error instanceof RelayConfigError)) throw error;
-    process.stderr.write(`cache-purge relay: refusing to start: ${error.message}\n`);
+    for (const problem of error.problems) {
+      process.stderr.write(`cache-purge relay: refusing to start: ${problem.variable}: ${problem.message}\n`);
+    }
     process.exitCode = 1;
     return;
   }
+  // finish() returned, so both were read.
+  const config = maybeConfig!;
+  const listen = maybeListen!;
   const log = writeLogLine;
   const relay = createRelay({
     config,

@@ -159,11 +159,18 @@ describe('the relay server: HTTP surface', () => {
     ).text();
     await (await fetch(`${relay.url}/`)).text();
     await (await fetch(`${relay.url}/slack/commands`)).text();
-    // The lines cross a pipe: wait for them (up to 5 s) rather than for a fixed time.
-    for (let waited = 0; relay.logs.length < before + 4 && waited < 5000; waited += 20) {
+    // The lines cross a pipe: wait for them (up to 5 s) rather than for a fixed time. A line of an
+    // earlier test can still arrive after `before` was taken, and always ahead of these four (the
+    // relay writes them in order), so the last four lines are this test's.
+    const ours = () => relay.logs.slice(before).slice(-4);
+    for (
+      let waited = 0;
+      (relay.logs.length < before + 4 || ours()[3]?.event !== 'slack_command') && waited < 5000;
+      waited += 20
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const lines = relay.logs.slice(before);
+    const lines = ours();
     expect(lines).toEqual([
       expect.objectContaining({
         event: 'http_request',

@@ -14431,7 +14431,7 @@ const resolveImdsEndpoint = () => {
     return { hostname: "169.254.169.254" };
 };
 const imdsRequest = async (options) => {
-    const { request } = __nccwpck_require__(7067);
+    const { request } = __nccwpck_require__(9448);
     return new Promise((resolve, reject) => {
         const req = request({
             hostname: options.hostname,
@@ -23218,7 +23218,7 @@ exports.toEndpointV1 = toEndpointV1;
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(7291);
-const node_http = __nccwpck_require__(7067);
+const node_http = __nccwpck_require__(9448);
 const { parseUrl } = __nccwpck_require__(3422);
 
 const isImdsCredentials = (arg) => Boolean(arg) &&
@@ -24054,7 +24054,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             socketAcquisitionWarningTimeout,
             throwOnRequestTimeout,
             httpAgentProvider: () => (httpAgentPromise ??= (async () => {
-                const node_http = __nccwpck_require__(7067);
+                const node_http = __nccwpck_require__(9448);
                 const { Agent, request } = node_http.default ?? node_http;
                 hRequest = request;
                 hAgent = Agent;
@@ -25274,7 +25274,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/prom
 
 /***/ }),
 
-/***/ 7067:
+/***/ 9448:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
@@ -25444,8 +25444,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/relay/config.ts
 // The relay's configuration, read once from the environment and checked before any request is served.
-// Every problem names the variable and the fix; the variable names are the public contract (README,
-// "Slack relay"). Pure: takes the environment as a plain object, returns data or throws.
+// Every problem names the variable and the fix, and every problem is reported at once (not only the
+// first); the variable names are the public contract (README, "Slack relay"). Comma-separated lists
+// (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless. Pure: takes the
+// environment as a plain object, returns data or throws.
 
 const DEFAULTS = {
     GITHUB_API_URL: 'https://api.github.com',
@@ -25454,14 +25456,51 @@ const DEFAULTS = {
     HOST: '127.0.0.1',
     PORT: 8080,
 };
-/** Configuration that cannot work; `variable` is the environment variable to fix. */
+/**
+ * Configuration that cannot work. `problems` lists every bad variable (in the order the README lists
+ * them); `variable` is the first one. The message has one line per problem: `VARIABLE: what is wrong
+ * and the fix`.
+ */
 class RelayConfigError extends Error {
     variable;
-    constructor(variable, message) {
-        super(`${variable}: ${message}`);
+    problems;
+    constructor(first, message) {
+        const problems = typeof first === 'string' ? [{ variable: first, message: message ?? '' }] : first;
+        if (problems.length === 0)
+            throw new TypeError('RelayConfigError needs at least one problem');
+        super(problems.map((problem) => `${problem.variable}: ${problem.message}`).join('\n'));
         this.name = 'RelayConfigError';
-        this.variable = variable;
+        this.problems = problems;
+        this.variable = problems[0].variable;
     }
+    /** The distinct variables to fix, in order. */
+    get variables() {
+        return [...new Set(this.problems.map((problem) => problem.variable))];
+    }
+}
+/**
+ * Runs each reader and collects every RelayConfigError instead of stopping at the first; throws one
+ * RelayConfigError with all their problems at the end. Other errors are bugs and propagate.
+ */
+function collectConfigProblems() {
+    const problems = [];
+    return {
+        attempt(reader) {
+            try {
+                return reader();
+            }
+            catch (error) {
+                if (!(error instanceof RelayConfigError))
+                    throw error;
+                problems.push(...error.problems);
+                return undefined;
+            }
+        },
+        finish() {
+            if (problems.length > 0)
+                throw new RelayConfigError(problems);
+        },
+    };
 }
 /** A variable's value, trimmed; undefined when unset or blank. */
 function read(env, name) {
@@ -25478,7 +25517,8 @@ const SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const SITE_KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
-function readSecrets(env) {
+/** The Slack signing secrets (current first, then the previous one), or a RelayConfigError. */
+function readSigningSecrets(env) {
     const current = required(env, 'SLACK_SIGNING_SECRET', "your Slack app's Signing Secret (Basic Information)");
     const previous = read(env, 'SLACK_SIGNING_SECRET_PREVIOUS');
     for (const [name, value] of [
@@ -25577,18 +25617,26 @@ function readRef(env) {
 }
 function readSites(env) {
     const value = required(env, 'SITES', "the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main)");
-    const sites = value.split(',').map((site) => site.trim().toLowerCase());
-    const seen = new Set();
-    for (const site of sites) {
-        if (!SITE_KEY.test(site)) {
-            throw new RelayConfigError('SITES', `has ${JSON.stringify(site)}; each site is a key of the sites file (lower-case letters, digits, - and _), comma-separated, e.g. portal,main.`);
-        }
-        if (site === 'help') {
-            throw new RelayConfigError('SITES', 'has "help", which is the usage command; rename that site.');
-        }
-        if (seen.has(site))
-            throw new RelayConfigError('SITES', `lists ${JSON.stringify(site)} twice.`);
-        seen.add(site);
+    const sites = value
+        .split(',')
+        .map((site) => site.trim().toLowerCase())
+        .filter((site) => site !== '');
+    if (sites.length === 0) {
+        throw new RelayConfigError('SITES', "is set but lists no site; list the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main).");
+    }
+    const problems = [];
+    const bad = sites.filter((site) => !SITE_KEY.test(site));
+    if (bad.length > 0) {
+        problems.push(`has ${bad.map((site) => JSON.stringify(site)).join(', ')}; each site is a key of the sites file (lower-case letters, digits, - and _), comma-separated, e.g. portal,main.`);
+    }
+    if (sites.includes('help'))
+        problems.push('has "help", which is the usage command; rename that site.');
+    const twice = [...new Set(sites.filter((site, index) => sites.indexOf(site) !== index))];
+    if (twice.length > 0) {
+        problems.push(`lists ${twice.map((site) => JSON.stringify(site)).join(', ')} twice.`);
+    }
+    if (problems.length > 0) {
+        throw new RelayConfigError(problems.map((message) => ({ variable: 'SITES', message })));
     }
     return sites;
 }
@@ -25600,32 +25648,36 @@ function readAllowList(env, name, example) {
         .split(',')
         .map((id) => id.trim())
         .filter((id) => id !== '');
-    for (const id of ids) {
-        if (!SLACK_ID.test(id)) {
-            throw new RelayConfigError(name, `has ${JSON.stringify(id)}, which is not a Slack id; list ids like ${example}, comma-separated (names change and can be reused, ids cannot).`);
-        }
+    const bad = ids.filter((id) => !SLACK_ID.test(id));
+    if (bad.length > 0) {
+        throw new RelayConfigError(name, `has ${bad.map((id) => JSON.stringify(id)).join(', ')}, which ${bad.length === 1 ? 'is not a Slack id' : 'are not Slack ids'}; list ids like ${example}, comma-separated (names change and can be reused, ids cannot).`);
     }
     if (ids.length === 0)
         throw new RelayConfigError(name, `is set but lists no id; list ids like ${example}, or unset it.`);
     return new Set(ids);
 }
-/** Reads and checks every relay variable; throws RelayConfigError naming the first bad one. */
+/** Reads and checks every relay variable; throws one RelayConfigError listing every bad one. */
 function loadRelayConfig(env) {
-    const signingSecrets = readSecrets(env);
-    const auth = readGitHubAuth(env);
-    const urls = readGitHubUrls(env);
-    const { owner, repo } = readRepository(env);
-    const allowedTeamIds = readAllowList(env, 'ALLOWED_TEAM_IDS', 'T0123ABCD');
-    const allowedChannelIds = readAllowList(env, 'ALLOWED_CHANNEL_IDS', 'C0123ABCD');
-    const allowedUserIds = readAllowList(env, 'ALLOWED_USER_IDS', 'U0123ABCD');
+    const check = collectConfigProblems();
+    const signingSecrets = check.attempt(() => readSigningSecrets(env));
+    const auth = check.attempt(() => readGitHubAuth(env));
+    const urls = check.attempt(() => readGitHubUrls(env));
+    const repository = check.attempt(() => readRepository(env));
+    const workflow = check.attempt(() => readWorkflow(env));
+    const ref = check.attempt(() => readRef(env));
+    const sites = check.attempt(() => readSites(env));
+    const allowedTeamIds = check.attempt(() => readAllowList(env, 'ALLOWED_TEAM_IDS', 'T0123ABCD'));
+    const allowedChannelIds = check.attempt(() => readAllowList(env, 'ALLOWED_CHANNEL_IDS', 'C0123ABCD'));
+    const allowedUserIds = check.attempt(() => readAllowList(env, 'ALLOWED_USER_IDS', 'U0123ABCD'));
+    check.finish();
     return {
-        signingSecrets,
-        github: { auth, ...urls },
-        owner,
-        repo,
-        workflow: readWorkflow(env),
-        ref: readRef(env),
-        sites: readSites(env),
+        signingSecrets: signingSecrets,
+        github: { auth: auth, ...urls },
+        owner: repository.owner,
+        repo: repository.repo,
+        workflow: workflow,
+        ref: ref,
+        sites: sites,
         ...(allowedTeamIds && { allowedTeamIds }),
         ...(allowedChannelIds && { allowedChannelIds }),
         ...(allowedUserIds && { allowedUserIds }),
@@ -25633,24 +25685,445 @@ function loadRelayConfig(env) {
 }
 /** HOST and PORT of the plain Node server. PORT 0 picks a free port (it is logged on start). */
 function loadListenConfig(env) {
-    const host = read(env, 'HOST') ?? DEFAULTS.HOST;
-    if (/\s|\//.test(host)) {
-        throw new RelayConfigError('HOST', `is ${JSON.stringify(host)}; use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0.`);
-    }
-    const rawPort = read(env, 'PORT');
-    const port = rawPort === undefined ? DEFAULTS.PORT : Number(rawPort);
-    if (!Number.isInteger(port) ||
-        port < 0 ||
-        port > 65535 ||
-        (rawPort !== undefined && !/^[0-9]+$/.test(rawPort))) {
-        throw new RelayConfigError('PORT', `is ${JSON.stringify(rawPort)}; use a port number from 0 to 65535.`);
-    }
-    return { host, port };
+    const check = collectConfigProblems();
+    const host = check.attempt(() => {
+        const value = read(env, 'HOST') ?? DEFAULTS.HOST;
+        if (/\s|\//.test(value)) {
+            throw new RelayConfigError('HOST', `is ${JSON.stringify(value)}; use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0.`);
+        }
+        return value;
+    });
+    const port = check.attempt(() => {
+        const raw = read(env, 'PORT');
+        const value = raw === undefined ? DEFAULTS.PORT : Number(raw);
+        if (!Number.isInteger(value) ||
+            value < 0 ||
+            value > 65535 ||
+            (raw !== undefined && !/^[0-9]+$/.test(raw))) {
+            throw new RelayConfigError('PORT', `is ${JSON.stringify(raw)}; use a port number from 0 to 65535.`);
+        }
+        return value;
+    });
+    check.finish();
+    return { host: host, port: port };
 }
 /** Link to the dispatched workflow's runs (or the repository's Actions tab for a numeric id). */
 function actionsPageUrl(config) {
     const base = `${config.github.webUrl}/${config.owner}/${config.repo}/actions`;
     return /^[0-9]+$/.test(config.workflow) ? base : `${base}/workflows/${config.workflow}`;
+}
+
+;// CONCATENATED MODULE: ./src/relay/command.ts
+// A verified slash-command body → the command's ids and text, who may use it, and what the text asks
+// for. Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
+// and user *names* change and can be reused).
+const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'];
+const command_SLACK_ID = /^[A-Z0-9]{2,30}$/;
+const COMMAND = /^\/[^\s\p{Cc}]{1,31}$/u;
+/** Parses the form body with URLSearchParams (which decodes %XX and +); duplicate keys are refused. */
+function parseSlashCommand(body) {
+    const params = new URLSearchParams(body);
+    const seen = new Set();
+    for (const key of params.keys()) {
+        if (seen.has(key))
+            return { kind: 'malformed', reason: 'duplicate_key' };
+        seen.add(key);
+    }
+    if (params.get('ssl_check') === '1')
+        return { kind: 'ssl_check' };
+    for (const field of REQUIRED_FIELDS) {
+        if (!params.get(field))
+            return { kind: 'malformed', reason: `missing_${field}` };
+    }
+    const teamId = params.get('team_id');
+    const channelId = params.get('channel_id');
+    const userId = params.get('user_id');
+    const command = params.get('command');
+    if (!command_SLACK_ID.test(teamId))
+        return { kind: 'malformed', reason: 'bad_team_id' };
+    if (!command_SLACK_ID.test(channelId))
+        return { kind: 'malformed', reason: 'bad_channel_id' };
+    if (!command_SLACK_ID.test(userId))
+        return { kind: 'malformed', reason: 'bad_user_id' };
+    if (!COMMAND.test(command))
+        return { kind: 'malformed', reason: 'bad_command' };
+    return { kind: 'command', command: { teamId, channelId, userId, command, text: params.get('text') ?? '' } };
+}
+function authorise(command, config) {
+    if (config.allowedTeamIds && !config.allowedTeamIds.has(command.teamId)) {
+        return { allowed: false, reason: 'team_not_allowed', variable: 'ALLOWED_TEAM_IDS' };
+    }
+    if (config.allowedChannelIds && !config.allowedChannelIds.has(command.channelId)) {
+        return { allowed: false, reason: 'channel_not_allowed', variable: 'ALLOWED_CHANNEL_IDS' };
+    }
+    if (config.allowedUserIds && !config.allowedUserIds.has(command.userId)) {
+        return { allowed: false, reason: 'user_not_allowed', variable: 'ALLOWED_USER_IDS' };
+    }
+    return { allowed: true };
+}
+const MAX_TEXT_LENGTH = 100;
+/** Trimmed, case-insensitive: empty or "help" → usage; exactly one known site → that site; else invalid. */
+function interpretText(raw, sites) {
+    const text = raw.trim();
+    if (text.length > MAX_TEXT_LENGTH)
+        return { kind: 'invalid', reason: 'too_long' };
+    if (/[\p{Cc}\u2028\u2029]/u.test(text))
+        return { kind: 'invalid', reason: 'control_characters' };
+    const lower = text.toLowerCase();
+    if (lower === '' || lower === 'help')
+        return { kind: 'usage' };
+    if (sites.includes(lower))
+        return { kind: 'site', site: lower };
+    if (/\s/.test(lower))
+        return { kind: 'invalid', reason: 'extra_words' };
+    // Echo the word back only when it is plainly a word; anything else is not repeated to the channel.
+    return /^[a-z0-9._-]{1,40}$/.test(lower)
+        ? { kind: 'invalid', reason: 'unknown_site', shown: lower }
+        : { kind: 'invalid', reason: 'unknown_site' };
+}
+
+;// CONCATENATED MODULE: ./src/relay/signature.ts
+// Slack request signing (https://docs.slack.dev, "Verifying requests from Slack"): the signature is
+// v0= + hex(HMAC-SHA256(secret, "v0:" + timestamp + ":" + raw body bytes)). Verified over the raw bytes
+// before anything parses the body; constant-time compare; timestamps more than 300 s away from now in
+// either direction are refused (replay window). Pure: the clock is a parameter.
+
+const MAX_CLOCK_SKEW_SECONDS = 300;
+/** A header's single value, looked up case-insensitively; undefined when absent or repeated. */
+function headerValue(headers, name) {
+    const wanted = name.toLowerCase();
+    let found;
+    let count = 0;
+    for (const [key, value] of Object.entries(headers)) {
+        if (key.toLowerCase() !== wanted || value === undefined)
+            continue;
+        const values = typeof value === 'string' ? [value] : value;
+        count += values.length;
+        found = values[0];
+    }
+    return count === 1 ? found : undefined;
+}
+// Turning a secret into a key costs more than the HMAC itself; the relay has one or two secrets.
+const keys = new Map();
+function secretKey(secret) {
+    let key = keys.get(secret);
+    if (key === undefined) {
+        if (keys.size >= 16)
+            keys.clear();
+        key = (0,external_node_crypto_.createSecretKey)(Buffer.from(secret, 'utf8'));
+        keys.set(secret, key);
+    }
+    return key;
+}
+function computeSignature(secret, timestamp, rawBody) {
+    const hmac = (0,external_node_crypto_.createHmac)('sha256', secretKey(secret));
+    hmac.update(`v0:${timestamp}:`, 'utf8');
+    hmac.update(rawBody);
+    return `v0=${hmac.digest('hex')}`;
+}
+/**
+ * Checks X-Slack-Signature / X-Slack-Request-Timestamp against each secret (current, then previous).
+ * `nowMs` is the current time in milliseconds.
+ */
+function verifySlackSignature(headers, rawBody, secrets, nowMs) {
+    const signature = headerValue(headers, 'x-slack-signature');
+    if (signature === undefined)
+        return { ok: false, reason: 'missing_signature_header' };
+    const timestamp = headerValue(headers, 'x-slack-request-timestamp');
+    if (timestamp === undefined)
+        return { ok: false, reason: 'missing_timestamp_header' };
+    if (!/^[0-9]{1,12}$/.test(timestamp))
+        return { ok: false, reason: 'bad_timestamp' };
+    if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
+        return { ok: false, reason: 'stale_timestamp' };
+    }
+    if (!/^v0=[0-9a-f]{64}$/.test(signature))
+        return { ok: false, reason: 'bad_signature' };
+    const given = Buffer.from(signature, 'utf8');
+    let matched = false;
+    for (const secret of secrets) {
+        const expected = Buffer.from(computeSignature(secret, timestamp, rawBody), 'utf8');
+        // Every secret is compared (no early exit), lengths are equal by the format check above.
+        if (expected.length === given.length && (0,external_node_crypto_.timingSafeEqual)(expected, given))
+            matched = true;
+    }
+    return matched ? { ok: true } : { ok: false, reason: 'bad_signature' };
+}
+
+;// CONCATENATED MODULE: ./src/core/mrkdwn.ts
+// Slack mrkdwn escaping, shared by the action's result message and the relay's replies: the three
+// characters Slack treats as control characters. Pure.
+/** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
+function escapeMrkdwn(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+;// CONCATENATED MODULE: ./src/relay/core.ts
+// The relay's functional core: an HTTP request from Slack → verify the signature → parse → authorise →
+// decide (answer now, or dispatch a site), and a dispatch result → Slack's answer. Replies are data
+// (status, headers, body) and every decision carries its log fields; no I/O, the clock is a parameter.
+
+
+
+
+/** Slack slash-command bodies are well under 4 KiB; anything far bigger is not from Slack. */
+const MAX_BODY_BYTES = 16 * 1024;
+/** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
+const DISPATCH_TIMEOUT_MS = 2000;
+const plain = (status, body = '', extra = {}) => ({
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...extra },
+    body,
+});
+/** A Slack message answer; `response_type` is always explicit. */
+function slackReply(responseType, text) {
+    return {
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ response_type: responseType, text }),
+    };
+}
+const siteList = (sites) => sites.map((site) => `\`${site}\``).join(', ');
+function usageText(command, sites) {
+    return `Usage: \`${escapeMrkdwn(command)} <site>\` purges every cache layer of one site. Sites: ${siteList(sites)}.`;
+}
+function isFormContentType(headers) {
+    const value = headerValue(headers, 'content-type');
+    return value?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+/**
+ * The checks every request passes before anything reads it as a command: method, content type, size,
+ * Slack's signature (with `signingSecrets`), then the parse. `nowMs` is the current time in ms.
+ */
+function admit(request, signingSecrets, nowMs) {
+    const reject = (status, reason, response = plain(status)) => ({
+        kind: 'respond',
+        response,
+        log: { decision: 'rejected', reason, status },
+    });
+    if (request.method.toUpperCase() !== 'POST') {
+        return reject(405, 'method_not_allowed', plain(405, 'Method not allowed', { allow: 'POST' }));
+    }
+    if (!isFormContentType(request.headers)) {
+        return reject(415, 'unsupported_content_type', plain(415, 'Unsupported content type'));
+    }
+    if (request.body.byteLength > MAX_BODY_BYTES)
+        return reject(413, 'body_too_large', plain(413, 'Body too large'));
+    const signature = verifySlackSignature(request.headers, request.body, signingSecrets, nowMs);
+    if (!signature.ok)
+        return reject(401, signature.reason);
+    const parsed = parseSlashCommand(Buffer.from(request.body).toString('utf8'));
+    if (parsed.kind === 'ssl_check') {
+        return {
+            kind: 'respond',
+            response: plain(200),
+            log: { decision: 'ssl_check', reason: 'ssl_check', status: 200 },
+        };
+    }
+    if (parsed.kind === 'malformed')
+        return reject(400, parsed.reason, plain(400, 'Bad request'));
+    return { kind: 'command', command: parsed.command };
+}
+/** "`A`", "`A` and `B`", "`A`, `B` and `C`". */
+function nameList(names) {
+    const quoted = names.map((name) => `\`${name}\``);
+    return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+}
+/**
+ * The answer while the relay's configuration is wrong but its signing secrets are readable: a request
+ * Slack signed gets HTTP 200 with an ephemeral message naming the variables to fix (Slack shows only a
+ * generic error for any other status, never the body); anything else is refused as usual.
+ */
+function decideMisconfigured(request, signingSecrets, variables, nowMs) {
+    const admission = admit(request, signingSecrets, nowMs);
+    if (admission.kind === 'respond')
+        return admission;
+    const { command } = admission;
+    return {
+        kind: 'respond',
+        response: slackReply('ephemeral', `The cache-purge relay is misconfigured, so nothing was started: ${nameList(variables)} ${variables.length === 1 ? 'needs' : 'need'} fixing in its settings. Whoever runs the relay finds what is wrong in its log (\`config_error\` lines).`),
+        log: {
+            decision: 'misconfigured',
+            reason: 'config_error',
+            status: 200,
+            user: command.userId,
+            team: command.teamId,
+            channel: command.channelId,
+        },
+    };
+}
+/** Everything up to the dispatch. `nowMs` is the current time in milliseconds. */
+function decide(request, config, nowMs) {
+    const admission = admit(request, config.signingSecrets, nowMs);
+    if (admission.kind === 'respond')
+        return admission;
+    const command = admission.command;
+    const who = { user: command.userId, team: command.teamId, channel: command.channelId };
+    const answer = (decision, reason, text, site) => ({
+        kind: 'respond',
+        response: slackReply('ephemeral', text),
+        log: { decision, reason, status: 200, ...(site && { site }), ...who },
+    });
+    const authorisation = authorise(command, config);
+    if (!authorisation.allowed) {
+        // The ids passed SLACK_ID's check in parseSlashCommand: safe to show as they are.
+        const refusal = {
+            team_not_allowed: `in this workspace: the relay's ${authorisation.variable} does not list this workspace's id \`${command.teamId}\``,
+            channel_not_allowed: `in this channel: the relay's ${authorisation.variable} does not list this channel's id \`${command.channelId}\``,
+            user_not_allowed: `for you: the relay's ${authorisation.variable} does not list your Slack user id \`${command.userId}\``,
+        }[authorisation.reason];
+        return answer('forbidden', authorisation.reason, `Cache purges are not allowed ${refusal}. Ask whoever runs the relay to add it.`);
+    }
+    const intent = interpretText(command.text, config.sites);
+    const usage = usageText(command.command, config.sites);
+    switch (intent.kind) {
+        case 'usage':
+            return answer('usage', 'usage', usage);
+        case 'invalid': {
+            const what = {
+                unknown_site: intent.shown ? `\`${intent.shown}\` is not a site.` : 'That is not a site name.',
+                extra_words: 'Give exactly one site.',
+                control_characters: 'That is not a site name.',
+                too_long: 'That is not a site name (too long).',
+            }[intent.reason];
+            return answer('invalid_text', intent.reason, `${what} ${usage}`);
+        }
+        case 'site':
+            return {
+                kind: 'dispatch',
+                site: intent.site,
+                command,
+                dispatch: {
+                    owner: config.owner,
+                    repo: config.repo,
+                    workflow: config.workflow,
+                    ref: config.ref,
+                    inputs: { site: intent.site, requester: `<@${command.userId}>` },
+                },
+            };
+    }
+}
+/** GitHub's own error text (or a network error's), made safe to show in Slack. */
+function gitHubMessage(message) {
+    const flat = message.replace(/[\p{Cc}\s]+/gu, ' ').trim();
+    const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
+    return escapeMrkdwn(short === '' ? 'no message' : short);
+}
+/** The text as a sentence: a full stop added unless it already ends with one (or ? ! …). */
+function asSentence(text) {
+    return /[.!?…]["'”’)\]]*$/.test(text) ? text : `${text}.`;
+}
+/** Seconds for a message: "2 s", "0.5 s". */
+function seconds(ms) {
+    return `${Math.round(ms / 100) / 10} s`;
+}
+function isRateLimited(result) {
+    if (result.status === 429)
+        return true;
+    if (result.status !== 403)
+        return false;
+    return (result.headers['x-ratelimit-remaining'] === '0' ||
+        result.headers['retry-after'] !== undefined ||
+        /rate limit/i.test(result.message));
+}
+/** Seconds until GitHub accepts requests again: retry-after, else x-ratelimit-reset, else a minute. */
+function retryAfterSeconds(headers, nowMs) {
+    const retryAfter = headers['retry-after']?.trim();
+    if (retryAfter !== undefined && /^[0-9]{1,6}$/.test(retryAfter))
+        return Math.max(1, Number(retryAfter));
+    const reset = headers['x-ratelimit-reset']?.trim();
+    if (reset !== undefined && /^[0-9]{1,12}$/.test(reset)) {
+        return Math.min(3600, Math.max(1, Math.ceil(Number(reset) - nowMs / 1000)));
+    }
+    return 60;
+}
+/** The dispatch's result → Slack's answer and the log fields. */
+function replyForDispatch(result, context) {
+    const { config, site, command } = context;
+    const who = { site, user: command.userId, team: command.teamId, channel: command.channelId };
+    const repository = `${config.owner}/${config.repo}`;
+    const actionsPage = actionsPageUrl(config);
+    const nothingStarted = 'Nothing was started.';
+    const failed = (reason, status, text) => ({
+        response: slackReply('ephemeral', text),
+        log: { decision: 'dispatch_failed', reason, status: 200, github_status: status, ...who },
+    });
+    const errorFields = (error) => error === undefined
+        ? {}
+        : { ...(error.code !== undefined && { error_code: error.code }), error: error.message };
+    /** What failed, for Slack: the error code when there is one (ECONNREFUSED), else its message. */
+    const what = (error) => error === undefined ? '' : ` (${gitHubMessage(error.code ?? error.message)})`;
+    const notSent = (reason, text, error) => ({
+        response: slackReply('ephemeral', `${text} ${nothingStarted}`),
+        log: { decision: 'dispatch_failed', reason, status: 200, ...errorFields(error), ...who },
+    });
+    const unknown = (reason, why, githubStatus, error) => ({
+        response: slackReply('ephemeral', `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`),
+        log: {
+            decision: 'status_unknown',
+            reason,
+            status: 200,
+            ...(githubStatus !== undefined && { github_status: githubStatus }),
+            ...errorFields(error),
+            ...who,
+        },
+    });
+    const api = escapeMrkdwn(config.github.apiUrl);
+    const within = seconds(context.timeoutMs);
+    switch (result.kind) {
+        case 'accepted': {
+            const link = result.runUrl ??
+                (result.runId !== undefined
+                    ? `${config.github.webUrl}/${repository}/actions/runs/${result.runId}`
+                    : actionsPage);
+            return {
+                response: slackReply('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`),
+                log: {
+                    decision: 'dispatched',
+                    reason: result.runId !== undefined ? 'run_created' : 'accepted_without_run_id',
+                    status: 200,
+                    ...who,
+                    ...(result.runId !== undefined && { run_id: result.runId }),
+                },
+            };
+        }
+        case 'not_sent':
+            if (result.stage === 'credentials') {
+                return result.cause === 'timeout'
+                    ? notSent('github_app_token_timeout', `GitHub did not answer the GitHub App's installation-token request within ${within}. Try again in a minute; if it keeps happening, check that the relay can reach ${api} (GITHUB_API_URL).`, result.error)
+                    : notSent('github_app_token_unreachable', `The relay could not reach GitHub at ${api} to get the GitHub App's installation token${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`, result.error);
+            }
+            return result.cause === 'timeout'
+                ? notSent('github_connect_timeout', `The relay could not connect to GitHub at ${api} within ${within}. Check GITHUB_API_URL and that the relay can reach it (firewall, proxy, VPC without a NAT gateway).`, result.error)
+                : notSent('github_unreachable', `The relay could not connect to GitHub at ${api}${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`, result.error);
+        case 'no_answer':
+            return result.cause === 'timeout'
+                ? unknown('github_timeout', `GitHub did not answer within ${within}`, undefined, result.error)
+                : unknown('github_connection_lost', `The connection to GitHub failed after the dispatch was sent${what(result.error)}`, undefined, result.error);
+        case 'rejected': {
+            const { status } = result;
+            const said = gitHubMessage(result.message);
+            if (status >= 500)
+                return unknown(`github_${status}`, `GitHub answered HTTP ${status}`, status);
+            if (isRateLimited(result)) {
+                const seconds = retryAfterSeconds(result.headers, context.nowMs);
+                return failed('github_rate_limited', status, `GitHub is busy, try again in ${seconds} s. ${nothingStarted}`);
+            }
+            if (result.stage === 'credentials') {
+                return failed(`github_app_token_${status}`, status, `GitHub refused the GitHub App's installation token (HTTP ${status}: ${said}). Check GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, and that the App is installed on ${repository}. ${nothingStarted}`);
+            }
+            if (status === 401) {
+                return failed('github_401', status, `GitHub did not accept the relay's credentials (HTTP 401: ${said}). Check GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, in the relay's settings. ${nothingStarted}`);
+            }
+            if (status === 403) {
+                return failed('github_403', status, `GitHub refused the dispatch (HTTP 403: ${said}). The relay's token or GitHub App needs the *Actions: write* permission on ${repository}. ${nothingStarted}`);
+            }
+            if (status === 404) {
+                return failed('github_404', status, `GitHub found no workflow \`${config.workflow}\` in ${repository} (HTTP 404). Check DISPATCH_REPOSITORY and DISPATCH_WORKFLOW, that the workflow file is on the default branch, and that the relay's token can see the repository. ${nothingStarted}`);
+            }
+            return failed(`github_${status}`, status, `GitHub rejected the dispatch (HTTP ${status}): ${asSentence(said)} ${nothingStarted}`);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
@@ -29932,354 +30405,69 @@ function createAppAuth(options) {
 /* v8 ignore start - due to skipped tests, see https://github.com/octokit/auth-app.js/pull/580 -- @preserve */
 /* v8 ignore end -- @preserve */
 
-;// CONCATENATED MODULE: ./src/relay/command.ts
-// A verified slash-command body → the command's ids and text, who may use it, and what the text asks
-// for. Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
-// and user *names* change and can be reused).
-const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'];
-const command_SLACK_ID = /^[A-Z0-9]{2,30}$/;
-const COMMAND = /^\/[^\s\p{Cc}]{1,31}$/u;
-/** Parses the form body with URLSearchParams (which decodes %XX and +); duplicate keys are refused. */
-function parseSlashCommand(body) {
-    const params = new URLSearchParams(body);
-    const seen = new Set();
-    for (const key of params.keys()) {
-        if (seen.has(key))
-            return { kind: 'malformed', reason: 'duplicate_key' };
-        seen.add(key);
-    }
-    if (params.get('ssl_check') === '1')
-        return { kind: 'ssl_check' };
-    for (const field of REQUIRED_FIELDS) {
-        if (!params.get(field))
-            return { kind: 'malformed', reason: `missing_${field}` };
-    }
-    const teamId = params.get('team_id');
-    const channelId = params.get('channel_id');
-    const userId = params.get('user_id');
-    const command = params.get('command');
-    if (!command_SLACK_ID.test(teamId))
-        return { kind: 'malformed', reason: 'bad_team_id' };
-    if (!command_SLACK_ID.test(channelId))
-        return { kind: 'malformed', reason: 'bad_channel_id' };
-    if (!command_SLACK_ID.test(userId))
-        return { kind: 'malformed', reason: 'bad_user_id' };
-    if (!COMMAND.test(command))
-        return { kind: 'malformed', reason: 'bad_command' };
-    return { kind: 'command', command: { teamId, channelId, userId, command, text: params.get('text') ?? '' } };
-}
-function authorise(command, config) {
-    if (config.allowedTeamIds && !config.allowedTeamIds.has(command.teamId)) {
-        return { allowed: false, reason: 'team_not_allowed', variable: 'ALLOWED_TEAM_IDS' };
-    }
-    if (config.allowedChannelIds && !config.allowedChannelIds.has(command.channelId)) {
-        return { allowed: false, reason: 'channel_not_allowed', variable: 'ALLOWED_CHANNEL_IDS' };
-    }
-    if (config.allowedUserIds && !config.allowedUserIds.has(command.userId)) {
-        return { allowed: false, reason: 'user_not_allowed', variable: 'ALLOWED_USER_IDS' };
-    }
-    return { allowed: true };
-}
-const MAX_TEXT_LENGTH = 100;
-/** Trimmed, case-insensitive: empty or "help" → usage; exactly one known site → that site; else invalid. */
-function interpretText(raw, sites) {
-    const text = raw.trim();
-    if (text.length > MAX_TEXT_LENGTH)
-        return { kind: 'invalid', reason: 'too_long' };
-    if (/[\p{Cc}\u2028\u2029]/u.test(text))
-        return { kind: 'invalid', reason: 'control_characters' };
-    const lower = text.toLowerCase();
-    if (lower === '' || lower === 'help')
-        return { kind: 'usage' };
-    if (sites.includes(lower))
-        return { kind: 'site', site: lower };
-    if (/\s/.test(lower))
-        return { kind: 'invalid', reason: 'extra_words' };
-    // Echo the word back only when it is plainly a word; anything else is not repeated to the channel.
-    return /^[a-z0-9._-]{1,40}$/.test(lower)
-        ? { kind: 'invalid', reason: 'unknown_site', shown: lower }
-        : { kind: 'invalid', reason: 'unknown_site' };
-}
-
-;// CONCATENATED MODULE: ./src/relay/signature.ts
-// Slack request signing (https://docs.slack.dev, "Verifying requests from Slack"): the signature is
-// v0= + hex(HMAC-SHA256(secret, "v0:" + timestamp + ":" + raw body bytes)). Verified over the raw bytes
-// before anything parses the body; constant-time compare; timestamps more than 300 s away from now in
-// either direction are refused (replay window). Pure: the clock is a parameter.
-
-const MAX_CLOCK_SKEW_SECONDS = 300;
-/** A header's single value, looked up case-insensitively; undefined when absent or repeated. */
-function headerValue(headers, name) {
-    const wanted = name.toLowerCase();
-    let found;
-    let count = 0;
-    for (const [key, value] of Object.entries(headers)) {
-        if (key.toLowerCase() !== wanted || value === undefined)
-            continue;
-        const values = typeof value === 'string' ? [value] : value;
-        count += values.length;
-        found = values[0];
-    }
-    return count === 1 ? found : undefined;
-}
-// Turning a secret into a key costs more than the HMAC itself; the relay has one or two secrets.
-const keys = new Map();
-function secretKey(secret) {
-    let key = keys.get(secret);
-    if (key === undefined) {
-        if (keys.size >= 16)
-            keys.clear();
-        key = (0,external_node_crypto_.createSecretKey)(Buffer.from(secret, 'utf8'));
-        keys.set(secret, key);
-    }
-    return key;
-}
-function computeSignature(secret, timestamp, rawBody) {
-    const hmac = (0,external_node_crypto_.createHmac)('sha256', secretKey(secret));
-    hmac.update(`v0:${timestamp}:`, 'utf8');
-    hmac.update(rawBody);
-    return `v0=${hmac.digest('hex')}`;
-}
-/**
- * Checks X-Slack-Signature / X-Slack-Request-Timestamp against each secret (current, then previous).
- * `nowMs` is the current time in milliseconds.
- */
-function verifySlackSignature(headers, rawBody, secrets, nowMs) {
-    const signature = headerValue(headers, 'x-slack-signature');
-    if (signature === undefined)
-        return { ok: false, reason: 'missing_signature_header' };
-    const timestamp = headerValue(headers, 'x-slack-request-timestamp');
-    if (timestamp === undefined)
-        return { ok: false, reason: 'missing_timestamp_header' };
-    if (!/^[0-9]{1,12}$/.test(timestamp))
-        return { ok: false, reason: 'bad_timestamp' };
-    if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
-        return { ok: false, reason: 'stale_timestamp' };
-    }
-    if (!/^v0=[0-9a-f]{64}$/.test(signature))
-        return { ok: false, reason: 'bad_signature' };
-    const given = Buffer.from(signature, 'utf8');
-    let matched = false;
-    for (const secret of secrets) {
-        const expected = Buffer.from(computeSignature(secret, timestamp, rawBody), 'utf8');
-        // Every secret is compared (no early exit), lengths are equal by the format check above.
-        if (expected.length === given.length && (0,external_node_crypto_.timingSafeEqual)(expected, given))
-            matched = true;
-    }
-    return matched ? { ok: true } : { ok: false, reason: 'bad_signature' };
-}
-
-;// CONCATENATED MODULE: ./src/core/mrkdwn.ts
-// Slack mrkdwn escaping, shared by the action's result message and the relay's replies: the three
-// characters Slack treats as control characters. Pure.
-/** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
-function escapeMrkdwn(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-;// CONCATENATED MODULE: ./src/relay/core.ts
-// The relay's functional core: an HTTP request from Slack → verify the signature → parse → authorise →
-// decide (answer now, or dispatch a site), and a dispatch result → Slack's answer. Replies are data
-// (status, headers, body) and every decision carries its log fields; no I/O, the clock is a parameter.
-
-
-
-
-/** Slack slash-command bodies are well under 4 KiB; anything far bigger is not from Slack. */
-const MAX_BODY_BYTES = 16 * 1024;
-/** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
-const DISPATCH_TIMEOUT_MS = 2000;
-const plain = (status, body = '', extra = {}) => ({
-    status,
-    headers: { 'content-type': 'text/plain; charset=utf-8', ...extra },
-    body,
-});
-/** A Slack message answer; `response_type` is always explicit. */
-function slackReply(responseType, text) {
-    return {
-        status: 200,
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify({ response_type: responseType, text }),
-    };
-}
-const siteList = (sites) => sites.map((site) => `\`${site}\``).join(', ');
-function usageText(command, sites) {
-    return `Usage: \`${escapeMrkdwn(command)} <site>\` purges every cache layer of one site. Sites: ${siteList(sites)}.`;
-}
-function isFormContentType(headers) {
-    const value = headerValue(headers, 'content-type');
-    return value?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
-}
-/** Everything up to the dispatch. `nowMs` is the current time in milliseconds. */
-function decide(request, config, nowMs) {
-    const reject = (status, reason, response = plain(status)) => ({
-        kind: 'respond',
-        response,
-        log: { decision: 'rejected', reason, status },
-    });
-    if (request.method.toUpperCase() !== 'POST') {
-        return reject(405, 'method_not_allowed', plain(405, 'Method not allowed', { allow: 'POST' }));
-    }
-    if (!isFormContentType(request.headers)) {
-        return reject(415, 'unsupported_content_type', plain(415, 'Unsupported content type'));
-    }
-    if (request.body.byteLength > MAX_BODY_BYTES)
-        return reject(413, 'body_too_large', plain(413, 'Body too large'));
-    const signature = verifySlackSignature(request.headers, request.body, config.signingSecrets, nowMs);
-    if (!signature.ok)
-        return reject(401, signature.reason);
-    const parsed = parseSlashCommand(Buffer.from(request.body).toString('utf8'));
-    if (parsed.kind === 'ssl_check') {
-        return {
-            kind: 'respond',
-            response: plain(200),
-            log: { decision: 'ssl_check', reason: 'ssl_check', status: 200 },
-        };
-    }
-    if (parsed.kind === 'malformed')
-        return reject(400, parsed.reason, plain(400, 'Bad request'));
-    const command = parsed.command;
-    const who = { user: command.userId, team: command.teamId, channel: command.channelId };
-    const answer = (decision, reason, text, site) => ({
-        kind: 'respond',
-        response: slackReply('ephemeral', text),
-        log: { decision, reason, status: 200, ...(site && { site }), ...who },
-    });
-    const authorisation = authorise(command, config);
-    if (!authorisation.allowed) {
-        const where = {
-            team_not_allowed: 'this workspace',
-            channel_not_allowed: 'this channel',
-            user_not_allowed: 'you',
-        };
-        return answer('forbidden', authorisation.reason, `Cache purges are not allowed for ${where[authorisation.reason]}: the relay's ${authorisation.variable} does not list it. Ask whoever runs the relay to add the id.`);
-    }
-    const intent = interpretText(command.text, config.sites);
-    const usage = usageText(command.command, config.sites);
-    switch (intent.kind) {
-        case 'usage':
-            return answer('usage', 'usage', usage);
-        case 'invalid': {
-            const what = {
-                unknown_site: intent.shown ? `\`${intent.shown}\` is not a site.` : 'That is not a site name.',
-                extra_words: 'Give exactly one site.',
-                control_characters: 'That is not a site name.',
-                too_long: 'That is not a site name (too long).',
-            }[intent.reason];
-            return answer('invalid_text', intent.reason, `${what} ${usage}`);
-        }
-        case 'site':
-            return {
-                kind: 'dispatch',
-                site: intent.site,
-                command,
-                dispatch: {
-                    owner: config.owner,
-                    repo: config.repo,
-                    workflow: config.workflow,
-                    ref: config.ref,
-                    inputs: { site: intent.site, requester: `<@${command.userId}>` },
-                },
-            };
-    }
-}
-/** GitHub's own error text, made safe to show in Slack. */
-function gitHubMessage(message) {
-    const flat = message.replace(/[\p{Cc}\s]+/gu, ' ').trim();
-    const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
-    return escapeMrkdwn(short === '' ? 'no message' : short);
-}
-function isRateLimited(result) {
-    if (result.status === 429)
-        return true;
-    if (result.status !== 403)
-        return false;
-    return (result.headers['x-ratelimit-remaining'] === '0' ||
-        result.headers['retry-after'] !== undefined ||
-        /rate limit/i.test(result.message));
-}
-/** Seconds until GitHub accepts requests again: retry-after, else x-ratelimit-reset, else a minute. */
-function retryAfterSeconds(headers, nowMs) {
-    const retryAfter = headers['retry-after']?.trim();
-    if (retryAfter !== undefined && /^[0-9]{1,6}$/.test(retryAfter))
-        return Math.max(1, Number(retryAfter));
-    const reset = headers['x-ratelimit-reset']?.trim();
-    if (reset !== undefined && /^[0-9]{1,12}$/.test(reset)) {
-        return Math.min(3600, Math.max(1, Math.ceil(Number(reset) - nowMs / 1000)));
-    }
-    return 60;
-}
-/** The dispatch's result → Slack's answer and the log fields. */
-function replyForDispatch(result, context) {
-    const { config, site, command } = context;
-    const who = { site, user: command.userId, team: command.teamId, channel: command.channelId };
-    const repository = `${config.owner}/${config.repo}`;
-    const actionsPage = actionsPageUrl(config);
-    const nothingStarted = 'Nothing was started.';
-    const failed = (reason, status, text) => ({
-        response: slackReply('ephemeral', text),
-        log: { decision: 'dispatch_failed', reason, status: 200, github_status: status, ...who },
-    });
-    const unknown = (reason, why, githubStatus) => ({
-        response: slackReply('ephemeral', `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`),
-        log: {
-            decision: 'status_unknown',
-            reason,
-            status: 200,
-            ...(githubStatus !== undefined && { github_status: githubStatus }),
-            ...who,
-        },
-    });
-    switch (result.kind) {
-        case 'accepted': {
-            const link = result.runUrl ??
-                (result.runId !== undefined
-                    ? `${config.github.webUrl}/${repository}/actions/runs/${result.runId}`
-                    : actionsPage);
-            return {
-                response: slackReply('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`),
-                log: {
-                    decision: 'dispatched',
-                    reason: result.runId !== undefined ? 'run_created' : 'accepted_without_run_id',
-                    status: 200,
-                    ...who,
-                    ...(result.runId !== undefined && { run_id: result.runId }),
-                },
-            };
-        }
-        case 'no_answer':
-            return result.cause === 'timeout'
-                ? unknown('github_timeout', `GitHub did not answer within ${context.timeoutMs / 1000} s`)
-                : unknown('github_unreachable', 'The relay could not get an answer from GitHub');
-        case 'rejected': {
-            const { status } = result;
-            const said = gitHubMessage(result.message);
-            if (status >= 500)
-                return unknown(`github_${status}`, `GitHub answered HTTP ${status}`, status);
-            if (isRateLimited(result)) {
-                const seconds = retryAfterSeconds(result.headers, context.nowMs);
-                return failed('github_rate_limited', status, `GitHub is busy, try again in ${seconds} s. ${nothingStarted}`);
-            }
-            if (result.stage === 'credentials') {
-                return failed(`github_app_token_${status}`, status, `GitHub refused the GitHub App's installation token (HTTP ${status}: ${said}). Check GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, and that the App is installed on ${repository}. ${nothingStarted}`);
-            }
-            if (status === 401) {
-                return failed('github_401', status, `GitHub did not accept the relay's credentials (HTTP 401: ${said}). Check GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, in the relay's settings. ${nothingStarted}`);
-            }
-            if (status === 403) {
-                return failed('github_403', status, `GitHub refused the dispatch (HTTP 403: ${said}). The relay's token or GitHub App needs the *Actions: write* permission on ${repository}. ${nothingStarted}`);
-            }
-            if (status === 404) {
-                return failed('github_404', status, `GitHub found no workflow \`${config.workflow}\` in ${repository} (HTTP 404). Check DISPATCH_REPOSITORY and DISPATCH_WORKFLOW, that the workflow file is on the default branch, and that the relay's token can see the repository. ${nothingStarted}`);
-            }
-            return failed(`github_${status}`, status, `GitHub rejected the dispatch (HTTP ${status}): ${said} ${nothingStarted}`);
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/relay/dispatch.ts
 // The contract between the relay core and whatever starts the workflow (the Octokit adapter in
-// github.ts): what to dispatch, the exact request body, and the three ways it can end. Pure.
+// github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
+// dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), and
+// what a network error says about itself. Pure.
+/** The result a deadline gives, from the dispatcher's last progress report. */
+function deadlineResult(progress) {
+    if (progress === 'token_exchange')
+        return { kind: 'not_sent', stage: 'credentials', cause: 'timeout' };
+    if (progress === 'dispatch_not_sent')
+        return { kind: 'not_sent', stage: 'dispatch', cause: 'timeout' };
+    return { kind: 'no_answer', cause: 'timeout' };
+}
+/** Errors that can only happen while connecting (DNS, TCP, TLS handshake): the request was never sent. */
+const CONNECT_PHASE_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EAI_FAIL',
+    'EAI_NONAME',
+    'EHOSTUNREACH',
+    'EHOSTDOWN',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EADDRNOTAVAIL',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+const CONNECT_PHASE_PREFIXES = ['CERT_', 'ERR_TLS_', 'ERR_SSL_'];
+/** Messages of errors without a code that fetch raises before connecting. */
+const CONNECT_PHASE_MESSAGES = new Set(['bad port']);
+/**
+ * Walks an error's `cause` chain (Octokit's RequestError → fetch's TypeError → the system error) and
+ * describes it: the first string `code` found, the innermost message, and whether it is an error that
+ * can only happen before the request is sent. Never throws.
+ */
+function describeNetworkError(error) {
+    let code;
+    let message = '';
+    let current = error;
+    for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+        const { code: ownCode, message: ownMessage, cause, errors, } = current;
+        if (code === undefined && typeof ownCode === 'string' && /^[A-Z][A-Z0-9_]{1,60}$/.test(ownCode)) {
+            code = ownCode;
+        }
+        if (typeof ownMessage === 'string' && ownMessage.trim() !== '')
+            message = ownMessage;
+        // An AggregateError (every address of a host refused) has an empty message and the causes in `errors`.
+        current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+    }
+    if (message === '' && typeof error === 'string')
+        message = error;
+    const flat = message.replace(/\s+/g, ' ').trim();
+    const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat || 'unknown error';
+    const beforeSending = (code !== undefined &&
+        (CONNECT_PHASE_CODES.has(code) || CONNECT_PHASE_PREFIXES.some((prefix) => code.startsWith(prefix)))) ||
+        CONNECT_PHASE_MESSAGES.has(short);
+    return { ...(code !== undefined && { code }), message: short, beforeSending };
+}
 /** The body of POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches. */
 function dispatchBody(request, withRunDetails) {
     const body = {
@@ -30311,11 +30499,58 @@ function acceptedResult(status, data) {
     };
 }
 
+// EXTERNAL MODULE: external "node:async_hooks"
+var external_node_async_hooks_ = __nccwpck_require__(6698);
+;// CONCATENATED MODULE: external "node:diagnostics_channel"
+const external_node_diagnostics_channel_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+;// CONCATENATED MODULE: ./src/relay/wire-watch.ts
+// Tells whether a fetch() request has been written to the network yet, so that a dispatch that fails
+// or times out before it left the relay can be reported as "nothing was started" rather than "may or
+// may not have started". Node's fetch (undici) publishes documented diagnostics channels:
+// `undici:request:create` when a request is queued and `undici:client:sendHeaders` when its headers
+// are written to the socket. Requests made inside `watchWire(watch, run)` are recognised through an
+// AsyncLocalStorage, so concurrent requests never mix. When the channels stay silent (a runtime that
+// does not publish them) nothing is reported and callers must assume the request may have been sent.
+
+
+const active = new external_node_async_hooks_.AsyncLocalStorage();
+const watched = new WeakMap();
+let subscribed = false;
+function requestOf(message) {
+    const request = message?.request;
+    return typeof request === 'object' && request !== null ? request : undefined;
+}
+function subscribeOnce() {
+    if (subscribed)
+        return;
+    subscribed = true;
+    (0,external_node_diagnostics_channel_namespaceObject.subscribe)('undici:request:create', (message) => {
+        const watch = active.getStore();
+        const request = requestOf(message);
+        if (watch === undefined || request === undefined)
+            return;
+        watched.set(request, watch);
+        watch.onQueued();
+    });
+    (0,external_node_diagnostics_channel_namespaceObject.subscribe)('undici:client:sendHeaders', (message) => {
+        const request = requestOf(message);
+        if (request !== undefined)
+            watched.get(request)?.onHeadersSent();
+    });
+}
+/** Runs `run`; every fetch() it starts reports to `watch`. */
+function watchWire(watch, run) {
+    subscribeOnce();
+    return active.run(watch, run);
+}
+
 ;// CONCATENATED MODULE: ./src/relay/github.ts
 // The GitHub adapter: starts the workflow through Octokit (`POST …/actions/workflows/{id}/dispatches`)
 // with a token or a GitHub App installation token (@octokit/auth-app: App JWT → installation token,
 // cached until it nears expiry). Honours the deadline's abort signal and never retries, except once
-// without `return_run_details` when GitHub (Enterprise Server) refuses that parameter.
+// without `return_run_details` when GitHub (Enterprise Server) refuses that parameter. Reports its
+// progress (token exchange; dispatch queued but not written; written) and tells failures that
+// certainly sent nothing (token exchange, connection refused, DNS, TLS) from those after sending.
 //
 // The App token is fetched with auth-app's `auth({ type: 'installation' })` and sent as a header rather
 // than through auth-app's request hook: the hook re-sends a request that got 401 for up to 5 s after
@@ -30325,12 +30560,15 @@ function acceptedResult(status, data) {
 
 
 
-/** An Octokit error → a rejection (GitHub answered) or no answer (network, abort). */
-function failureResult(error, signal, stage) {
-    if (signal.aborted)
-        return { kind: 'no_answer', cause: 'timeout' };
+
+/**
+ * An Octokit error → a rejection (GitHub answered), or no answer: certainly not sent (token exchange,
+ * or the dispatch never left the relay) or perhaps sent. `sent` is what the wire watch saw of the
+ * dispatch request: `no` (queued, nothing written), `maybe` (written, or the watch saw nothing).
+ */
+function failureResult(error, signal, stage, sent) {
     const failure = (typeof error === 'object' && error !== null ? error : {});
-    if (failure.response !== undefined && typeof failure.status === 'number') {
+    if (!signal.aborted && failure.response !== undefined && typeof failure.status === 'number') {
         const data = failure.response.data;
         const dataMessage = typeof data === 'object' && data !== null && typeof data.message === 'string'
             ? data.message
@@ -30350,11 +30588,29 @@ function failureResult(error, signal, stage) {
             stage,
         };
     }
-    return {
-        kind: 'no_answer',
-        cause: 'network',
-        detail: typeof failure.message === 'string' ? failure.message : String(error),
-    };
+    const described = describeNetworkError(error);
+    // The relay's deadline aborted it, or the token exchange's own limit passed.
+    const timedOut = signal.aborted || described.code === 'ETIMEDOUT' || /TimeoutError/.test(errorNames(error));
+    const cause = timedOut ? 'timeout' : 'network';
+    const detail = signal.aborted ? {} : { error: described };
+    if (stage === 'credentials')
+        return { kind: 'not_sent', stage, cause, ...detail };
+    if (sent === 'no' || (!timedOut && described.beforeSending)) {
+        return { kind: 'not_sent', stage, cause, ...detail };
+    }
+    return { kind: 'no_answer', cause, ...detail };
+}
+/** The names along an error's cause chain, e.g. "HttpError TypeError TimeoutError". */
+function errorNames(error) {
+    const names = [];
+    let current = error;
+    for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+        const { name, cause } = current;
+        if (typeof name === 'string')
+            names.push(name);
+        current = cause;
+    }
+    return names.join(' ');
 }
 function createGitHubDispatcher(github, options = {}) {
     const warn = options.warn ?? (() => { });
@@ -30379,35 +30635,54 @@ function createGitHubDispatcher(github, options = {}) {
             log,
         })
         : undefined;
-    return async (request, signal) => {
+    return async (request, signal, report = () => { }) => {
         let token;
         if (appAuth === undefined) {
             token = auth.token;
         }
         else {
+            report('token_exchange');
             try {
                 token = (await appAuth({ type: 'installation' })).token;
             }
             catch (error) {
-                return failureResult(error, signal, 'credentials');
+                return failureResult(error, signal, 'credentials', 'no');
             }
             if (signal.aborted)
-                return { kind: 'no_answer', cause: 'timeout' };
+                return { kind: 'not_sent', stage: 'credentials', cause: 'timeout' };
         }
         const send = async (withRunDetails) => {
+            // Until the wire watch says otherwise, the request may be on its way. Once anything was written
+            // it stays "maybe" (a redirect queues a second request after the first was sent).
+            let sent = 'maybe';
+            let written = false;
+            report('dispatch_may_be_sent');
+            const watch = {
+                onQueued: () => {
+                    if (written)
+                        return;
+                    sent = 'no';
+                    report('dispatch_not_sent');
+                },
+                onHeadersSent: () => {
+                    written = true;
+                    sent = 'maybe';
+                    report('dispatch_may_be_sent');
+                },
+            };
             try {
-                const response = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+                const response = await watchWire(watch, () => octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
                     owner: request.owner,
                     repo: request.repo,
                     workflow_id: request.workflow,
                     ...dispatchBody(request, withRunDetails),
                     headers: { authorization: `token ${token}` },
                     request: { signal },
-                });
+                }));
                 return acceptedResult(response.status, response.data);
             }
             catch (error) {
-                return failureResult(error, signal, 'dispatch');
+                return failureResult(error, signal, 'dispatch', sent);
             }
         };
         const first = await send(true);
@@ -30417,30 +30692,38 @@ function createGitHubDispatcher(github, options = {}) {
 
 ;// CONCATENATED MODULE: ./src/relay/relay.ts
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
-// dispatch under a hard deadline (aborted, never retried after it), maps the result to Slack's
-// answer and writes one structured JSON log line per request. The dispatcher, clock, deadline and log
-// sink are passed in.
+// dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
+// already spent, so the answer still leaves in time), maps the result to Slack's answer and writes one
+// structured JSON log line per request. The dispatcher, clock, deadline and log sink are passed in.
+
 
 const writeLogLine = (line) => void process.stdout.write(`${line}\n`);
 /** One JSON log line: the event name, the time, then the given fields. */
 function logLine(event, fields, nowMs) {
     return JSON.stringify({ time: new Date(nowMs).toISOString(), event, ...fields });
 }
-/** Runs the dispatcher until it settles or the deadline passes, whichever comes first. */
+/**
+ * Runs the dispatcher until it settles or the deadline passes, whichever comes first. At the deadline
+ * the dispatcher's last progress report decides between "nothing was sent" and "may have been sent".
+ */
 async function dispatchWithDeadline(dispatch, request, timeoutMs) {
     const controller = new AbortController();
+    let progress;
     let timer;
     const deadline = new Promise((resolve) => {
         timer = setTimeout(() => {
+            const result = deadlineResult(progress);
             controller.abort(new Error(`dispatch deadline of ${timeoutMs} ms passed`));
-            resolve({ kind: 'no_answer', cause: 'timeout' });
+            resolve(result);
         }, timeoutMs);
     });
-    const attempt = dispatch(request, controller.signal).catch((error) => ({
-        kind: 'no_answer',
-        cause: controller.signal.aborted ? 'timeout' : 'network',
-        detail: error instanceof Error ? error.message : String(error),
-    }));
+    const report = (next) => {
+        if (!controller.signal.aborted)
+            progress = next;
+    };
+    const attempt = dispatch(request, controller.signal, report).catch((error) => controller.signal.aborted
+        ? deadlineResult(progress)
+        : { kind: 'no_answer', cause: 'network', error: describeNetworkError(error) });
     try {
         return await Promise.race([attempt, deadline]);
     }
@@ -30448,28 +30731,32 @@ async function dispatchWithDeadline(dispatch, request, timeoutMs) {
         clearTimeout(timer);
     }
 }
+/** Never less than this for the dispatch, however long the adapter took before calling the relay. */
+const MIN_DISPATCH_TIMEOUT_MS = 500;
 function createRelay(dependencies) {
     const { config, dispatch } = dependencies;
     const now = dependencies.now ?? Date.now;
     const log = dependencies.log ?? writeLogLine;
     const timeoutMs = dependencies.dispatchTimeoutMs ?? DISPATCH_TIMEOUT_MS;
-    return async (request) => {
+    return async (request, options = {}) => {
         const started = now();
+        const spentMs = Math.max(0, options.spentMs ?? 0);
         const finish = (response, fields) => {
             const end = now();
-            log(logLine('slack_command', { ...fields, latency_ms: Math.max(0, end - started) }, end));
+            log(logLine('slack_command', { ...fields, latency_ms: Math.max(0, end - started + spentMs) }, end));
             return response;
         };
         const decision = decide(request, config, started);
         if (decision.kind === 'respond')
             return finish(decision.response, decision.log);
-        const result = await dispatchWithDeadline(dispatch, decision.dispatch, timeoutMs);
+        const budgetMs = Math.min(timeoutMs, Math.max(MIN_DISPATCH_TIMEOUT_MS, timeoutMs - spentMs));
+        const result = await dispatchWithDeadline(dispatch, decision.dispatch, budgetMs);
         const { response, log: fields } = replyForDispatch(result, {
             config,
             site: decision.site,
             command: decision.command,
             nowMs: now(),
-            timeoutMs,
+            timeoutMs: budgetMs,
         });
         return finish(response, fields);
     };
@@ -30481,7 +30768,8 @@ var dist_cjs = __nccwpck_require__(2994);
 // Owns the relay's secrets when it runs on Lambda: the CloudFormation stack stores them as one JSON
 // secret in Secrets Manager and gives the function only its ARN (RELAY_SECRETS_ARN). This file reads
 // that secret once per container (refreshed after a few minutes so a rotation reaches warm
-// containers), checks its shape, and returns the environment with the secret's keys merged over it.
+// containers), within a hard deadline (SECRETS_READ_TIMEOUT_MS, retries included), checks its shape,
+// and returns the environment with the secret's keys merged over it.
 // Parsing and merging are pure; fetching goes through the AWS SDK, passed in so it can be swapped.
 
 /** The keys the stack's secret may hold; each becomes the environment variable of the same name. */
@@ -30536,17 +30824,53 @@ function parseRelaySecret(secretString, secretId) {
 function mergeRelaySecrets(env, secrets) {
     return { ...env, ...secrets };
 }
-/** The production fetcher: GetSecretValue through the AWS SDK (region, credentials, endpoint from the environment). */
-function secretsManagerFetcher(client) {
+/**
+ * Longest a secret read may take, retries included. Slack gives up after 3 s, and what is left goes to
+ * the dispatch (the relay shortens its deadline by the time this took), so the answer still leaves in
+ * time when Secrets Manager is slow or accepts the connection and never answers.
+ */
+const SECRETS_READ_TIMEOUT_MS = 1_500;
+/** A read that did not finish within its deadline; the loader says so, with the likely cause. */
+class SecretReadTimeoutError extends Error {
+    timeoutMs;
+    constructor(timeoutMs, cause) {
+        super(`no answer from Secrets Manager within ${timeoutMs} ms`, { cause });
+        this.name = 'SecretReadTimeoutError';
+        this.timeoutMs = timeoutMs;
+    }
+}
+/**
+ * The production fetcher: GetSecretValue through the AWS SDK (region, credentials, endpoint from the
+ * environment), bounded by `timeoutMs` in all: each attempt by the HTTP handler's requestTimeout
+ * (which only throws with throwOnRequestTimeout; without it the SDK merely logs a warning and keeps
+ * waiting), the whole read, retries included, by an abort signal.
+ */
+function secretsManagerFetcher(client, timeoutMs = SECRETS_READ_TIMEOUT_MS) {
     let sdk = client;
     return async (secretId) => {
         // Created on first use, so it picks up the Lambda's environment (AWS_REGION, credentials).
         sdk ??= new dist_cjs/* SecretsManagerClient */._H({
-            maxAttempts: 2, // the relay must answer Slack within 3 s: one quick retry, no more
-            requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500 },
+            maxAttempts: 2, // one quick retry, inside the same deadline
+            requestHandler: {
+                connectionTimeout: Math.ceil(timeoutMs * 0.6),
+                requestTimeout: Math.ceil(timeoutMs * 0.6),
+                throwOnRequestTimeout: true,
+            },
         });
-        const answer = await sdk.send(new dist_cjs/* GetSecretValueCommand */.d2({ SecretId: secretId }));
-        return answer.SecretString;
+        const deadline = AbortSignal.timeout(timeoutMs);
+        try {
+            const answer = await sdk.send(new dist_cjs/* GetSecretValueCommand */.d2({ SecretId: secretId }), {
+                abortSignal: deadline,
+            });
+            return answer.SecretString;
+        }
+        catch (error) {
+            const { name, code } = (error ?? {});
+            if (deadline.aborted || name === 'TimeoutError' || code === 'ETIMEDOUT') {
+                throw new SecretReadTimeoutError(timeoutMs, error);
+            }
+            throw error;
+        }
     };
 }
 const DEFAULT_SECRETS_MAX_AGE_MS = 5 * 60_000;
@@ -30568,6 +30892,9 @@ function createRelaySecretsLoader(options = {}) {
             secretString = await fetchSecret(secretId);
         }
         catch (error) {
+            if (error instanceof SecretReadTimeoutError) {
+                throw new RelaySecretsError(`${VARIABLE}: Secrets Manager did not answer within ${error.timeoutMs / 1000} s when reading the secret ${secretId}; the next request tries again. If it keeps happening, check that the function can reach Secrets Manager (a function in a VPC needs a NAT gateway or a secretsmanager VPC endpoint).`);
+            }
             const { name, message } = error;
             throw new RelaySecretsError(`${VARIABLE}: could not read the secret ${secretId} (${name}: ${message}). Check that ${VARIABLE} is the ARN of the stack's relay secret (output RelaySecretArn) and that the function's role may call secretsmanager:GetSecretValue on it (the stack grants exactly that).`);
         }
@@ -30602,10 +30929,14 @@ const loadRelaySecrets = createRelaySecretsLoader();
 // AWS Lambda adapter (dist/relay/lambda.js, `handler`): a function URL / API Gateway HTTP API (payload
 // 2.0) event → the shared relay → the result object. Decodes base64 bodies to the exact bytes Slack
 // signed. Configuration is read on the first request, so the module always loads; when it is missing
-// or malformed every request answers 500 and the log names the variable, once per cold start.
-// With RELAY_SECRETS_ARN (the CloudFormation stack), the secrets come from Secrets Manager and are
-// merged over the environment; a failed read answers 500 and is tried again on the next request, and
-// a rotated secret (re-read every few minutes) rebuilds the relay.
+// or malformed the log names every bad variable (once per distinct set of problems), and each request
+// Slack signed gets an ephemeral "misconfigured" message naming the variables (HTTP 200: Slack shows
+// only a generic error for a 500) — or a 500 when the signing secret itself is missing, since nothing
+// can be verified then. With RELAY_SECRETS_ARN (the CloudFormation stack), the secrets come from
+// Secrets Manager (a bounded read) and are merged over the environment; a failed read answers 500 and
+// is tried again on the next request, and a rotated secret (re-read every few minutes) rebuilds the
+// relay. The time the read took is taken off the dispatch deadline, so the answer still leaves in time.
+
 
 
 
@@ -30619,18 +30950,21 @@ function createLambdaHandler(options = {}) {
     let relay;
     /** The secret values the current relay was built with: a rotation rebuilds it. */
     let builtWith;
-    /** A configuration error that no secret can fix: every request answers 500 without retrying. */
-    let misconfigured = false;
+    /** A configuration error that no secret can fix: kept, and never read again. */
+    let stuck;
     let lastLogged = '';
-    const logOnce = (event, variable, message) => {
-        if (message === lastLogged)
+    /** Logs each problem once per distinct set of problems (not once per request). */
+    const logOnce = (event, problems) => {
+        const key = `${event}\u0000${problems.map((problem) => problem.message).join('\u0000')}`;
+        if (key === lastLogged)
             return;
-        lastLogged = message;
-        log(logLine(event, { variable, message }, now()));
+        lastLogged = key;
+        for (const { variable, message } of problems)
+            log(logLine(event, { variable, message }, now()));
     };
     const load = async () => {
-        if (misconfigured)
-            return undefined;
+        if (stuck !== undefined)
+            return stuck;
         const baseEnv = options.env ?? process.env;
         let env;
         try {
@@ -30639,12 +30973,12 @@ function createLambdaHandler(options = {}) {
         catch (error) {
             if (!(error instanceof RelaySecretsError))
                 throw error;
-            logOnce('secrets_error', error.variable, error.message);
-            return undefined; // not cached: the next request reads the secret again
+            logOnce('secrets_error', [{ variable: error.variable, message: error.message }]);
+            return { kind: 'secrets_unavailable' }; // not kept: the next request reads the secret again
         }
         const key = RELAY_SECRET_KEYS.map((name) => env[name] ?? '').join('\u0000');
         if (relay !== undefined && key === builtWith)
-            return relay;
+            return { kind: 'ready', relay };
         try {
             const config = loadRelayConfig(env);
             relay = createRelay({
@@ -30659,54 +30993,83 @@ function createLambdaHandler(options = {}) {
             });
             builtWith = key;
             lastLogged = '';
+            return { kind: 'ready', relay };
         }
         catch (error) {
             if (!(error instanceof RelayConfigError))
                 throw error;
+            relay = undefined;
+            logOnce('config_error', error.problems.map(({ variable, message }) => ({ variable, message: `${variable}: ${message}` })));
+            let signingSecrets;
+            try {
+                signingSecrets = readSigningSecrets(env);
+            }
+            catch (secretsError) {
+                if (!(secretsError instanceof RelayConfigError))
+                    throw secretsError;
+            }
+            const readiness = {
+                kind: 'misconfigured',
+                variables: error.variables,
+                ...(signingSecrets !== undefined && { signingSecrets }),
+            };
             // from the environment alone it stays wrong; from a secret, updating the secret fixes it
             if (baseEnv.RELAY_SECRETS_ARN === undefined)
-                misconfigured = true;
-            relay = undefined;
-            logOnce('config_error', error.variable, error.message);
+                stuck = readiness;
+            return readiness;
         }
-        return relay;
     };
     return async (event) => {
+        const started = now();
         const plain = (statusCode, body) => ({
             statusCode,
             headers: { 'content-type': 'text/plain; charset=utf-8' },
             body,
             isBase64Encoded: false,
         });
-        let ready;
-        try {
-            ready = await load();
-        }
-        catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
-            log(logLine('internal_error', { message }, now()));
-            return plain(500, 'Internal error');
-        }
-        if (ready === undefined)
-            return plain(500, MISCONFIGURED);
-        const raw = event.body ?? '';
-        const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-        try {
-            const response = await ready({
-                method: event.requestContext?.http?.method ?? '',
-                headers: event.headers ?? {},
-                body,
-            });
-            return {
-                statusCode: response.status,
-                headers: response.headers,
-                body: response.body,
-                isBase64Encoded: false,
-            };
-        }
-        catch (error) {
+        const result = (response) => ({
+            statusCode: response.status,
+            headers: response.headers,
+            body: response.body,
+            isBase64Encoded: false,
+        });
+        const internalError = (error) => {
             log(logLine('internal_error', { message: error instanceof Error ? error.message : String(error) }, now()));
             return plain(500, 'Internal error');
+        };
+        const logRequest = (fields) => {
+            const end = now();
+            log(logLine('slack_command', { ...fields, latency_ms: Math.max(0, end - started) }, end));
+        };
+        let readiness;
+        try {
+            readiness = await load();
+        }
+        catch (error) {
+            return internalError(error);
+        }
+        const raw = event.body ?? '';
+        const request = {
+            method: event.requestContext?.http?.method ?? '',
+            headers: event.headers ?? {},
+            body: event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8'),
+        };
+        try {
+            if (readiness.kind === 'ready') {
+                return result(await readiness.relay(request, { spentMs: Math.max(0, now() - started) }));
+            }
+            if (readiness.kind === 'misconfigured' && readiness.signingSecrets !== undefined) {
+                // Slack shows its own generic error for a 500, never our body: a signed request gets a message.
+                const decision = decideMisconfigured(request, readiness.signingSecrets, readiness.variables, now());
+                logRequest(decision.log);
+                return result(decision.response);
+            }
+            const reason = readiness.kind === 'misconfigured' ? 'config_error' : 'secrets_error';
+            logRequest({ decision: 'misconfigured', reason, status: 500 });
+            return plain(500, MISCONFIGURED);
+        }
+        catch (error) {
+            return internalError(error);
         }
     };
 }

@@ -6,16 +6,19 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Md: () => (/* binding */ loadRelayConfig),
+/* harmony export */   Rf: () => (/* binding */ collectConfigProblems),
 /* harmony export */   SB: () => (/* binding */ RelayConfigError),
 /* harmony export */   q6: () => (/* binding */ loadListenConfig),
 /* harmony export */   qC: () => (/* binding */ actionsPageUrl)
 /* harmony export */ });
-/* unused harmony export DEFAULTS */
+/* unused harmony exports DEFAULTS, readSigningSecrets */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 // The relay's configuration, read once from the environment and checked before any request is served.
-// Every problem names the variable and the fix; the variable names are the public contract (README,
-// "Slack relay"). Pure: takes the environment as a plain object, returns data or throws.
+// Every problem names the variable and the fix, and every problem is reported at once (not only the
+// first); the variable names are the public contract (README, "Slack relay"). Comma-separated lists
+// (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless. Pure: takes the
+// environment as a plain object, returns data or throws.
 
 const DEFAULTS = {
     GITHUB_API_URL: 'https://api.github.com',
@@ -24,14 +27,51 @@ const DEFAULTS = {
     HOST: '127.0.0.1',
     PORT: 8080,
 };
-/** Configuration that cannot work; `variable` is the environment variable to fix. */
+/**
+ * Configuration that cannot work. `problems` lists every bad variable (in the order the README lists
+ * them); `variable` is the first one. The message has one line per problem: `VARIABLE: what is wrong
+ * and the fix`.
+ */
 class RelayConfigError extends Error {
     variable;
-    constructor(variable, message) {
-        super(`${variable}: ${message}`);
+    problems;
+    constructor(first, message) {
+        const problems = typeof first === 'string' ? [{ variable: first, message: message ?? '' }] : first;
+        if (problems.length === 0)
+            throw new TypeError('RelayConfigError needs at least one problem');
+        super(problems.map((problem) => `${problem.variable}: ${problem.message}`).join('\n'));
         this.name = 'RelayConfigError';
-        this.variable = variable;
+        this.problems = problems;
+        this.variable = problems[0].variable;
     }
+    /** The distinct variables to fix, in order. */
+    get variables() {
+        return [...new Set(this.problems.map((problem) => problem.variable))];
+    }
+}
+/**
+ * Runs each reader and collects every RelayConfigError instead of stopping at the first; throws one
+ * RelayConfigError with all their problems at the end. Other errors are bugs and propagate.
+ */
+function collectConfigProblems() {
+    const problems = [];
+    return {
+        attempt(reader) {
+            try {
+                return reader();
+            }
+            catch (error) {
+                if (!(error instanceof RelayConfigError))
+                    throw error;
+                problems.push(...error.problems);
+                return undefined;
+            }
+        },
+        finish() {
+            if (problems.length > 0)
+                throw new RelayConfigError(problems);
+        },
+    };
 }
 /** A variable's value, trimmed; undefined when unset or blank. */
 function read(env, name) {
@@ -48,7 +88,8 @@ const SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const SITE_KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
-function readSecrets(env) {
+/** The Slack signing secrets (current first, then the previous one), or a RelayConfigError. */
+function readSigningSecrets(env) {
     const current = required(env, 'SLACK_SIGNING_SECRET', "your Slack app's Signing Secret (Basic Information)");
     const previous = read(env, 'SLACK_SIGNING_SECRET_PREVIOUS');
     for (const [name, value] of [
@@ -147,18 +188,26 @@ function readRef(env) {
 }
 function readSites(env) {
     const value = required(env, 'SITES', "the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main)");
-    const sites = value.split(',').map((site) => site.trim().toLowerCase());
-    const seen = new Set();
-    for (const site of sites) {
-        if (!SITE_KEY.test(site)) {
-            throw new RelayConfigError('SITES', `has ${JSON.stringify(site)}; each site is a key of the sites file (lower-case letters, digits, - and _), comma-separated, e.g. portal,main.`);
-        }
-        if (site === 'help') {
-            throw new RelayConfigError('SITES', 'has "help", which is the usage command; rename that site.');
-        }
-        if (seen.has(site))
-            throw new RelayConfigError('SITES', `lists ${JSON.stringify(site)} twice.`);
-        seen.add(site);
+    const sites = value
+        .split(',')
+        .map((site) => site.trim().toLowerCase())
+        .filter((site) => site !== '');
+    if (sites.length === 0) {
+        throw new RelayConfigError('SITES', "is set but lists no site; list the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main).");
+    }
+    const problems = [];
+    const bad = sites.filter((site) => !SITE_KEY.test(site));
+    if (bad.length > 0) {
+        problems.push(`has ${bad.map((site) => JSON.stringify(site)).join(', ')}; each site is a key of the sites file (lower-case letters, digits, - and _), comma-separated, e.g. portal,main.`);
+    }
+    if (sites.includes('help'))
+        problems.push('has "help", which is the usage command; rename that site.');
+    const twice = [...new Set(sites.filter((site, index) => sites.indexOf(site) !== index))];
+    if (twice.length > 0) {
+        problems.push(`lists ${twice.map((site) => JSON.stringify(site)).join(', ')} twice.`);
+    }
+    if (problems.length > 0) {
+        throw new RelayConfigError(problems.map((message) => ({ variable: 'SITES', message })));
     }
     return sites;
 }
@@ -170,32 +219,36 @@ function readAllowList(env, name, example) {
         .split(',')
         .map((id) => id.trim())
         .filter((id) => id !== '');
-    for (const id of ids) {
-        if (!SLACK_ID.test(id)) {
-            throw new RelayConfigError(name, `has ${JSON.stringify(id)}, which is not a Slack id; list ids like ${example}, comma-separated (names change and can be reused, ids cannot).`);
-        }
+    const bad = ids.filter((id) => !SLACK_ID.test(id));
+    if (bad.length > 0) {
+        throw new RelayConfigError(name, `has ${bad.map((id) => JSON.stringify(id)).join(', ')}, which ${bad.length === 1 ? 'is not a Slack id' : 'are not Slack ids'}; list ids like ${example}, comma-separated (names change and can be reused, ids cannot).`);
     }
     if (ids.length === 0)
         throw new RelayConfigError(name, `is set but lists no id; list ids like ${example}, or unset it.`);
     return new Set(ids);
 }
-/** Reads and checks every relay variable; throws RelayConfigError naming the first bad one. */
+/** Reads and checks every relay variable; throws one RelayConfigError listing every bad one. */
 function loadRelayConfig(env) {
-    const signingSecrets = readSecrets(env);
-    const auth = readGitHubAuth(env);
-    const urls = readGitHubUrls(env);
-    const { owner, repo } = readRepository(env);
-    const allowedTeamIds = readAllowList(env, 'ALLOWED_TEAM_IDS', 'T0123ABCD');
-    const allowedChannelIds = readAllowList(env, 'ALLOWED_CHANNEL_IDS', 'C0123ABCD');
-    const allowedUserIds = readAllowList(env, 'ALLOWED_USER_IDS', 'U0123ABCD');
+    const check = collectConfigProblems();
+    const signingSecrets = check.attempt(() => readSigningSecrets(env));
+    const auth = check.attempt(() => readGitHubAuth(env));
+    const urls = check.attempt(() => readGitHubUrls(env));
+    const repository = check.attempt(() => readRepository(env));
+    const workflow = check.attempt(() => readWorkflow(env));
+    const ref = check.attempt(() => readRef(env));
+    const sites = check.attempt(() => readSites(env));
+    const allowedTeamIds = check.attempt(() => readAllowList(env, 'ALLOWED_TEAM_IDS', 'T0123ABCD'));
+    const allowedChannelIds = check.attempt(() => readAllowList(env, 'ALLOWED_CHANNEL_IDS', 'C0123ABCD'));
+    const allowedUserIds = check.attempt(() => readAllowList(env, 'ALLOWED_USER_IDS', 'U0123ABCD'));
+    check.finish();
     return {
-        signingSecrets,
-        github: { auth, ...urls },
-        owner,
-        repo,
-        workflow: readWorkflow(env),
-        ref: readRef(env),
-        sites: readSites(env),
+        signingSecrets: signingSecrets,
+        github: { auth: auth, ...urls },
+        owner: repository.owner,
+        repo: repository.repo,
+        workflow: workflow,
+        ref: ref,
+        sites: sites,
         ...(allowedTeamIds && { allowedTeamIds }),
         ...(allowedChannelIds && { allowedChannelIds }),
         ...(allowedUserIds && { allowedUserIds }),
@@ -203,19 +256,27 @@ function loadRelayConfig(env) {
 }
 /** HOST and PORT of the plain Node server. PORT 0 picks a free port (it is logged on start). */
 function loadListenConfig(env) {
-    const host = read(env, 'HOST') ?? DEFAULTS.HOST;
-    if (/\s|\//.test(host)) {
-        throw new RelayConfigError('HOST', `is ${JSON.stringify(host)}; use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0.`);
-    }
-    const rawPort = read(env, 'PORT');
-    const port = rawPort === undefined ? DEFAULTS.PORT : Number(rawPort);
-    if (!Number.isInteger(port) ||
-        port < 0 ||
-        port > 65535 ||
-        (rawPort !== undefined && !/^[0-9]+$/.test(rawPort))) {
-        throw new RelayConfigError('PORT', `is ${JSON.stringify(rawPort)}; use a port number from 0 to 65535.`);
-    }
-    return { host, port };
+    const check = collectConfigProblems();
+    const host = check.attempt(() => {
+        const value = read(env, 'HOST') ?? DEFAULTS.HOST;
+        if (/\s|\//.test(value)) {
+            throw new RelayConfigError('HOST', `is ${JSON.stringify(value)}; use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0.`);
+        }
+        return value;
+    });
+    const port = check.attempt(() => {
+        const raw = read(env, 'PORT');
+        const value = raw === undefined ? DEFAULTS.PORT : Number(raw);
+        if (!Number.isInteger(value) ||
+            value < 0 ||
+            value > 65535 ||
+            (raw !== undefined && !/^[0-9]+$/.test(raw))) {
+            throw new RelayConfigError('PORT', `is ${JSON.stringify(raw)}; use a port number from 0 to 65535.`);
+        }
+        return value;
+    });
+    check.finish();
+    return { host: host, port: port };
 }
 /** Link to the dispatched workflow's runs (or the repository's Actions tab for a numeric id). */
 function actionsPageUrl(config) {
@@ -238,7 +299,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Qx: () => (/* binding */ replyForDispatch)
 });
 
-// UNUSED EXPORTS: retryAfterSeconds, slackReply, usageText
+// UNUSED EXPORTS: asSentence, decideMisconfigured, retryAfterSeconds, slackReply, usageText
 
 // EXTERNAL MODULE: ./src/relay/config.ts
 var relay_config = __nccwpck_require__(171);
@@ -422,8 +483,11 @@ function isFormContentType(headers) {
     const value = headerValue(headers, 'content-type');
     return value?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 }
-/** Everything up to the dispatch. `nowMs` is the current time in milliseconds. */
-function decide(request, config, nowMs) {
+/**
+ * The checks every request passes before anything reads it as a command: method, content type, size,
+ * Slack's signature (with `signingSecrets`), then the parse. `nowMs` is the current time in ms.
+ */
+function admit(request, signingSecrets, nowMs) {
     const reject = (status, reason, response = plain(status)) => ({
         kind: 'respond',
         response,
@@ -437,7 +501,7 @@ function decide(request, config, nowMs) {
     }
     if (request.body.byteLength > MAX_BODY_BYTES)
         return reject(413, 'body_too_large', plain(413, 'Body too large'));
-    const signature = verifySlackSignature(request.headers, request.body, config.signingSecrets, nowMs);
+    const signature = verifySlackSignature(request.headers, request.body, signingSecrets, nowMs);
     if (!signature.ok)
         return reject(401, signature.reason);
     const parsed = parseSlashCommand(Buffer.from(request.body).toString('utf8'));
@@ -450,7 +514,42 @@ function decide(request, config, nowMs) {
     }
     if (parsed.kind === 'malformed')
         return reject(400, parsed.reason, plain(400, 'Bad request'));
-    const command = parsed.command;
+    return { kind: 'command', command: parsed.command };
+}
+/** "`A`", "`A` and `B`", "`A`, `B` and `C`". */
+function nameList(names) {
+    const quoted = names.map((name) => `\`${name}\``);
+    return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+}
+/**
+ * The answer while the relay's configuration is wrong but its signing secrets are readable: a request
+ * Slack signed gets HTTP 200 with an ephemeral message naming the variables to fix (Slack shows only a
+ * generic error for any other status, never the body); anything else is refused as usual.
+ */
+function decideMisconfigured(request, signingSecrets, variables, nowMs) {
+    const admission = admit(request, signingSecrets, nowMs);
+    if (admission.kind === 'respond')
+        return admission;
+    const { command } = admission;
+    return {
+        kind: 'respond',
+        response: slackReply('ephemeral', `The cache-purge relay is misconfigured, so nothing was started: ${nameList(variables)} ${variables.length === 1 ? 'needs' : 'need'} fixing in its settings. Whoever runs the relay finds what is wrong in its log (\`config_error\` lines).`),
+        log: {
+            decision: 'misconfigured',
+            reason: 'config_error',
+            status: 200,
+            user: command.userId,
+            team: command.teamId,
+            channel: command.channelId,
+        },
+    };
+}
+/** Everything up to the dispatch. `nowMs` is the current time in milliseconds. */
+function decide(request, config, nowMs) {
+    const admission = admit(request, config.signingSecrets, nowMs);
+    if (admission.kind === 'respond')
+        return admission;
+    const command = admission.command;
     const who = { user: command.userId, team: command.teamId, channel: command.channelId };
     const answer = (decision, reason, text, site) => ({
         kind: 'respond',
@@ -459,12 +558,13 @@ function decide(request, config, nowMs) {
     });
     const authorisation = authorise(command, config);
     if (!authorisation.allowed) {
-        const where = {
-            team_not_allowed: 'this workspace',
-            channel_not_allowed: 'this channel',
-            user_not_allowed: 'you',
-        };
-        return answer('forbidden', authorisation.reason, `Cache purges are not allowed for ${where[authorisation.reason]}: the relay's ${authorisation.variable} does not list it. Ask whoever runs the relay to add the id.`);
+        // The ids passed SLACK_ID's check in parseSlashCommand: safe to show as they are.
+        const refusal = {
+            team_not_allowed: `in this workspace: the relay's ${authorisation.variable} does not list this workspace's id \`${command.teamId}\``,
+            channel_not_allowed: `in this channel: the relay's ${authorisation.variable} does not list this channel's id \`${command.channelId}\``,
+            user_not_allowed: `for you: the relay's ${authorisation.variable} does not list your Slack user id \`${command.userId}\``,
+        }[authorisation.reason];
+        return answer('forbidden', authorisation.reason, `Cache purges are not allowed ${refusal}. Ask whoever runs the relay to add it.`);
     }
     const intent = interpretText(command.text, config.sites);
     const usage = usageText(command.command, config.sites);
@@ -495,11 +595,19 @@ function decide(request, config, nowMs) {
             };
     }
 }
-/** GitHub's own error text, made safe to show in Slack. */
+/** GitHub's own error text (or a network error's), made safe to show in Slack. */
 function gitHubMessage(message) {
     const flat = message.replace(/[\p{Cc}\s]+/gu, ' ').trim();
     const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
     return escapeMrkdwn(short === '' ? 'no message' : short);
+}
+/** The text as a sentence: a full stop added unless it already ends with one (or ? ! …). */
+function asSentence(text) {
+    return /[.!?…]["'”’)\]]*$/.test(text) ? text : `${text}.`;
+}
+/** Seconds for a message: "2 s", "0.5 s". */
+function seconds(ms) {
+    return `${Math.round(ms / 100) / 10} s`;
 }
 function isRateLimited(result) {
     if (result.status === 429)
@@ -532,16 +640,28 @@ function replyForDispatch(result, context) {
         response: slackReply('ephemeral', text),
         log: { decision: 'dispatch_failed', reason, status: 200, github_status: status, ...who },
     });
-    const unknown = (reason, why, githubStatus) => ({
+    const errorFields = (error) => error === undefined
+        ? {}
+        : { ...(error.code !== undefined && { error_code: error.code }), error: error.message };
+    /** What failed, for Slack: the error code when there is one (ECONNREFUSED), else its message. */
+    const what = (error) => error === undefined ? '' : ` (${gitHubMessage(error.code ?? error.message)})`;
+    const notSent = (reason, text, error) => ({
+        response: slackReply('ephemeral', `${text} ${nothingStarted}`),
+        log: { decision: 'dispatch_failed', reason, status: 200, ...errorFields(error), ...who },
+    });
+    const unknown = (reason, why, githubStatus, error) => ({
         response: slackReply('ephemeral', `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`),
         log: {
             decision: 'status_unknown',
             reason,
             status: 200,
             ...(githubStatus !== undefined && { github_status: githubStatus }),
+            ...errorFields(error),
             ...who,
         },
     });
+    const api = escapeMrkdwn(config.github.apiUrl);
+    const within = seconds(context.timeoutMs);
     switch (result.kind) {
         case 'accepted': {
             const link = result.runUrl ??
@@ -559,10 +679,19 @@ function replyForDispatch(result, context) {
                 },
             };
         }
+        case 'not_sent':
+            if (result.stage === 'credentials') {
+                return result.cause === 'timeout'
+                    ? notSent('github_app_token_timeout', `GitHub did not answer the GitHub App's installation-token request within ${within}. Try again in a minute; if it keeps happening, check that the relay can reach ${api} (GITHUB_API_URL).`, result.error)
+                    : notSent('github_app_token_unreachable', `The relay could not reach GitHub at ${api} to get the GitHub App's installation token${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`, result.error);
+            }
+            return result.cause === 'timeout'
+                ? notSent('github_connect_timeout', `The relay could not connect to GitHub at ${api} within ${within}. Check GITHUB_API_URL and that the relay can reach it (firewall, proxy, VPC without a NAT gateway).`, result.error)
+                : notSent('github_unreachable', `The relay could not connect to GitHub at ${api}${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`, result.error);
         case 'no_answer':
             return result.cause === 'timeout'
-                ? unknown('github_timeout', `GitHub did not answer within ${context.timeoutMs / 1000} s`)
-                : unknown('github_unreachable', 'The relay could not get an answer from GitHub');
+                ? unknown('github_timeout', `GitHub did not answer within ${within}`, undefined, result.error)
+                : unknown('github_connection_lost', `The connection to GitHub failed after the dispatch was sent${what(result.error)}`, undefined, result.error);
         case 'rejected': {
             const { status } = result;
             const said = gitHubMessage(result.message);
@@ -584,7 +713,7 @@ function replyForDispatch(result, context) {
             if (status === 404) {
                 return failed('github_404', status, `GitHub found no workflow \`${config.workflow}\` in ${repository} (HTTP 404). Check DISPATCH_REPOSITORY and DISPATCH_WORKFLOW, that the workflow file is on the default branch, and that the relay's token can see the repository. ${nothingStarted}`);
             }
-            return failed(`github_${status}`, status, `GitHub rejected the dispatch (HTTP ${status}): ${said} ${nothingStarted}`);
+            return failed(`github_${status}`, status, `GitHub rejected the dispatch (HTTP ${status}): ${asSentence(said)} ${nothingStarted}`);
         }
     }
 }
@@ -592,7 +721,113 @@ function replyForDispatch(result, context) {
 
 /***/ }),
 
-/***/ 966:
+/***/ 255:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $H: () => (/* binding */ acceptedResult),
+/* harmony export */   L_: () => (/* binding */ dispatchBody),
+/* harmony export */   aY: () => (/* binding */ deadlineResult),
+/* harmony export */   cT: () => (/* binding */ rejectsReturnRunDetails),
+/* harmony export */   gl: () => (/* binding */ describeNetworkError)
+/* harmony export */ });
+// The contract between the relay core and whatever starts the workflow (the Octokit adapter in
+// github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
+// dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), and
+// what a network error says about itself. Pure.
+/** The result a deadline gives, from the dispatcher's last progress report. */
+function deadlineResult(progress) {
+    if (progress === 'token_exchange')
+        return { kind: 'not_sent', stage: 'credentials', cause: 'timeout' };
+    if (progress === 'dispatch_not_sent')
+        return { kind: 'not_sent', stage: 'dispatch', cause: 'timeout' };
+    return { kind: 'no_answer', cause: 'timeout' };
+}
+/** Errors that can only happen while connecting (DNS, TCP, TLS handshake): the request was never sent. */
+const CONNECT_PHASE_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EAI_FAIL',
+    'EAI_NONAME',
+    'EHOSTUNREACH',
+    'EHOSTDOWN',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EADDRNOTAVAIL',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+const CONNECT_PHASE_PREFIXES = ['CERT_', 'ERR_TLS_', 'ERR_SSL_'];
+/** Messages of errors without a code that fetch raises before connecting. */
+const CONNECT_PHASE_MESSAGES = new Set(['bad port']);
+/**
+ * Walks an error's `cause` chain (Octokit's RequestError → fetch's TypeError → the system error) and
+ * describes it: the first string `code` found, the innermost message, and whether it is an error that
+ * can only happen before the request is sent. Never throws.
+ */
+function describeNetworkError(error) {
+    let code;
+    let message = '';
+    let current = error;
+    for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+        const { code: ownCode, message: ownMessage, cause, errors, } = current;
+        if (code === undefined && typeof ownCode === 'string' && /^[A-Z][A-Z0-9_]{1,60}$/.test(ownCode)) {
+            code = ownCode;
+        }
+        if (typeof ownMessage === 'string' && ownMessage.trim() !== '')
+            message = ownMessage;
+        // An AggregateError (every address of a host refused) has an empty message and the causes in `errors`.
+        current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+    }
+    if (message === '' && typeof error === 'string')
+        message = error;
+    const flat = message.replace(/\s+/g, ' ').trim();
+    const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat || 'unknown error';
+    const beforeSending = (code !== undefined &&
+        (CONNECT_PHASE_CODES.has(code) || CONNECT_PHASE_PREFIXES.some((prefix) => code.startsWith(prefix)))) ||
+        CONNECT_PHASE_MESSAGES.has(short);
+    return { ...(code !== undefined && { code }), message: short, beforeSending };
+}
+/** The body of POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches. */
+function dispatchBody(request, withRunDetails) {
+    const body = {
+        ref: request.ref,
+        inputs: { site: request.inputs.site, requester: request.inputs.requester },
+    };
+    if (withRunDetails)
+        body.return_run_details = true;
+    return body;
+}
+/**
+ * GitHub Enterprise Server versions without run details refuse the parameter (400/422 naming it):
+ * the one case where the dispatch is sent again, without it.
+ */
+function rejectsReturnRunDetails(result) {
+    return (result.kind === 'rejected' &&
+        (result.status === 400 || result.status === 422) &&
+        /return_run_details/.test(result.message));
+}
+/** Reads the run details out of a 200 answer; a 204 (or anything unexpected) gives none. */
+function acceptedResult(status, data) {
+    if (status !== 200 || typeof data !== 'object' || data === null)
+        return { kind: 'accepted' };
+    const { workflow_run_id: runId, html_url: htmlUrl } = data;
+    return {
+        kind: 'accepted',
+        ...(typeof runId === 'number' && Number.isSafeInteger(runId) && runId > 0 && { runId }),
+        ...(typeof htmlUrl === 'string' && /^https?:\/\/[^\s<>|]+$/.test(htmlUrl) && { runUrl: htmlUrl }),
+    };
+}
+
+
+/***/ }),
+
+/***/ 609:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4884,45 +5119,60 @@ function createAppAuth(options) {
 
 // EXTERNAL MODULE: ./src/relay/core.ts + 3 modules
 var core = __nccwpck_require__(405);
-;// CONCATENATED MODULE: ./src/relay/dispatch.ts
-// The contract between the relay core and whatever starts the workflow (the Octokit adapter in
-// github.ts): what to dispatch, the exact request body, and the three ways it can end. Pure.
-/** The body of POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches. */
-function dispatchBody(request, withRunDetails) {
-    const body = {
-        ref: request.ref,
-        inputs: { site: request.inputs.site, requester: request.inputs.requester },
-    };
-    if (withRunDetails)
-        body.return_run_details = true;
-    return body;
+// EXTERNAL MODULE: ./src/relay/dispatch.ts
+var dispatch = __nccwpck_require__(255);
+;// CONCATENATED MODULE: external "node:async_hooks"
+const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+;// CONCATENATED MODULE: external "node:diagnostics_channel"
+const external_node_diagnostics_channel_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+;// CONCATENATED MODULE: ./src/relay/wire-watch.ts
+// Tells whether a fetch() request has been written to the network yet, so that a dispatch that fails
+// or times out before it left the relay can be reported as "nothing was started" rather than "may or
+// may not have started". Node's fetch (undici) publishes documented diagnostics channels:
+// `undici:request:create` when a request is queued and `undici:client:sendHeaders` when its headers
+// are written to the socket. Requests made inside `watchWire(watch, run)` are recognised through an
+// AsyncLocalStorage, so concurrent requests never mix. When the channels stay silent (a runtime that
+// does not publish them) nothing is reported and callers must assume the request may have been sent.
+
+
+const active = new external_node_async_hooks_namespaceObject.AsyncLocalStorage();
+const watched = new WeakMap();
+let subscribed = false;
+function requestOf(message) {
+    const request = message?.request;
+    return typeof request === 'object' && request !== null ? request : undefined;
 }
-/**
- * GitHub Enterprise Server versions without run details refuse the parameter (400/422 naming it):
- * the one case where the dispatch is sent again, without it.
- */
-function rejectsReturnRunDetails(result) {
-    return (result.kind === 'rejected' &&
-        (result.status === 400 || result.status === 422) &&
-        /return_run_details/.test(result.message));
+function subscribeOnce() {
+    if (subscribed)
+        return;
+    subscribed = true;
+    (0,external_node_diagnostics_channel_namespaceObject.subscribe)('undici:request:create', (message) => {
+        const watch = active.getStore();
+        const request = requestOf(message);
+        if (watch === undefined || request === undefined)
+            return;
+        watched.set(request, watch);
+        watch.onQueued();
+    });
+    (0,external_node_diagnostics_channel_namespaceObject.subscribe)('undici:client:sendHeaders', (message) => {
+        const request = requestOf(message);
+        if (request !== undefined)
+            watched.get(request)?.onHeadersSent();
+    });
 }
-/** Reads the run details out of a 200 answer; a 204 (or anything unexpected) gives none. */
-function acceptedResult(status, data) {
-    if (status !== 200 || typeof data !== 'object' || data === null)
-        return { kind: 'accepted' };
-    const { workflow_run_id: runId, html_url: htmlUrl } = data;
-    return {
-        kind: 'accepted',
-        ...(typeof runId === 'number' && Number.isSafeInteger(runId) && runId > 0 && { runId }),
-        ...(typeof htmlUrl === 'string' && /^https?:\/\/[^\s<>|]+$/.test(htmlUrl) && { runUrl: htmlUrl }),
-    };
+/** Runs `run`; every fetch() it starts reports to `watch`. */
+function watchWire(watch, run) {
+    subscribeOnce();
+    return active.run(watch, run);
 }
 
 ;// CONCATENATED MODULE: ./src/relay/github.ts
 // The GitHub adapter: starts the workflow through Octokit (`POST …/actions/workflows/{id}/dispatches`)
 // with a token or a GitHub App installation token (@octokit/auth-app: App JWT → installation token,
 // cached until it nears expiry). Honours the deadline's abort signal and never retries, except once
-// without `return_run_details` when GitHub (Enterprise Server) refuses that parameter.
+// without `return_run_details` when GitHub (Enterprise Server) refuses that parameter. Reports its
+// progress (token exchange; dispatch queued but not written; written) and tells failures that
+// certainly sent nothing (token exchange, connection refused, DNS, TLS) from those after sending.
 //
 // The App token is fetched with auth-app's `auth({ type: 'installation' })` and sent as a header rather
 // than through auth-app's request hook: the hook re-sends a request that got 401 for up to 5 s after
@@ -4932,12 +5182,15 @@ function acceptedResult(status, data) {
 
 
 
-/** An Octokit error → a rejection (GitHub answered) or no answer (network, abort). */
-function failureResult(error, signal, stage) {
-    if (signal.aborted)
-        return { kind: 'no_answer', cause: 'timeout' };
+
+/**
+ * An Octokit error → a rejection (GitHub answered), or no answer: certainly not sent (token exchange,
+ * or the dispatch never left the relay) or perhaps sent. `sent` is what the wire watch saw of the
+ * dispatch request: `no` (queued, nothing written), `maybe` (written, or the watch saw nothing).
+ */
+function failureResult(error, signal, stage, sent) {
     const failure = (typeof error === 'object' && error !== null ? error : {});
-    if (failure.response !== undefined && typeof failure.status === 'number') {
+    if (!signal.aborted && failure.response !== undefined && typeof failure.status === 'number') {
         const data = failure.response.data;
         const dataMessage = typeof data === 'object' && data !== null && typeof data.message === 'string'
             ? data.message
@@ -4957,11 +5210,29 @@ function failureResult(error, signal, stage) {
             stage,
         };
     }
-    return {
-        kind: 'no_answer',
-        cause: 'network',
-        detail: typeof failure.message === 'string' ? failure.message : String(error),
-    };
+    const described = (0,dispatch/* describeNetworkError */.gl)(error);
+    // The relay's deadline aborted it, or the token exchange's own limit passed.
+    const timedOut = signal.aborted || described.code === 'ETIMEDOUT' || /TimeoutError/.test(errorNames(error));
+    const cause = timedOut ? 'timeout' : 'network';
+    const detail = signal.aborted ? {} : { error: described };
+    if (stage === 'credentials')
+        return { kind: 'not_sent', stage, cause, ...detail };
+    if (sent === 'no' || (!timedOut && described.beforeSending)) {
+        return { kind: 'not_sent', stage, cause, ...detail };
+    }
+    return { kind: 'no_answer', cause, ...detail };
+}
+/** The names along an error's cause chain, e.g. "HttpError TypeError TimeoutError". */
+function errorNames(error) {
+    const names = [];
+    let current = error;
+    for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+        const { name, cause } = current;
+        if (typeof name === 'string')
+            names.push(name);
+        current = cause;
+    }
+    return names.join(' ');
 }
 function createGitHubDispatcher(github, options = {}) {
     const warn = options.warn ?? (() => { });
@@ -4986,39 +5257,58 @@ function createGitHubDispatcher(github, options = {}) {
             log,
         })
         : undefined;
-    return async (request, signal) => {
+    return async (request, signal, report = () => { }) => {
         let token;
         if (appAuth === undefined) {
             token = auth.token;
         }
         else {
+            report('token_exchange');
             try {
                 token = (await appAuth({ type: 'installation' })).token;
             }
             catch (error) {
-                return failureResult(error, signal, 'credentials');
+                return failureResult(error, signal, 'credentials', 'no');
             }
             if (signal.aborted)
-                return { kind: 'no_answer', cause: 'timeout' };
+                return { kind: 'not_sent', stage: 'credentials', cause: 'timeout' };
         }
         const send = async (withRunDetails) => {
+            // Until the wire watch says otherwise, the request may be on its way. Once anything was written
+            // it stays "maybe" (a redirect queues a second request after the first was sent).
+            let sent = 'maybe';
+            let written = false;
+            report('dispatch_may_be_sent');
+            const watch = {
+                onQueued: () => {
+                    if (written)
+                        return;
+                    sent = 'no';
+                    report('dispatch_not_sent');
+                },
+                onHeadersSent: () => {
+                    written = true;
+                    sent = 'maybe';
+                    report('dispatch_may_be_sent');
+                },
+            };
             try {
-                const response = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+                const response = await watchWire(watch, () => octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
                     owner: request.owner,
                     repo: request.repo,
                     workflow_id: request.workflow,
-                    ...dispatchBody(request, withRunDetails),
+                    ...(0,dispatch/* dispatchBody */.L_)(request, withRunDetails),
                     headers: { authorization: `token ${token}` },
                     request: { signal },
-                });
-                return acceptedResult(response.status, response.data);
+                }));
+                return (0,dispatch/* acceptedResult */.$H)(response.status, response.data);
             }
             catch (error) {
-                return failureResult(error, signal, 'dispatch');
+                return failureResult(error, signal, 'dispatch', sent);
             }
         };
         const first = await send(true);
-        return rejectsReturnRunDetails(first) && !signal.aborted ? send(false) : first;
+        return (0,dispatch/* rejectsReturnRunDetails */.cT)(first) && !signal.aborted ? send(false) : first;
     };
 }
 
@@ -5045,7 +5335,9 @@ var relay_relay = __nccwpck_require__(844);
 ;// CONCATENATED MODULE: ./src/relay/http-server.ts
 // Plain Node HTTP adapter: POST /slack/commands → the shared relay; GET /healthz → 200. Reads at most
 // MAX_BODY_BYTES + 1 bytes of a body (the core answers 413 beyond the cap) and never lets an error
-// escape as a crash: an unexpected one answers 500 and is logged.
+// escape as a crash: an unexpected one answers 500 and is logged. Every request writes one JSON line:
+// `slack_command` (from the relay) for /slack/commands, `http_request` (method, path without query,
+// status, reason) for the rest — never a body, header or query string.
 
 
 
@@ -5082,14 +5374,40 @@ function send(response, reply, close) {
 }
 function createRelayRequestListener(relay, log = relay_relay/* writeLogLine */.IF, now = Date.now) {
     return (request, response) => {
-        const path = (request.url ?? '/').split('?')[0];
-        if (path === HEALTH_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
-            send(response, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' }, false);
+        const started = now();
+        const path = (request.url ?? '/').split('?')[0] ?? '/';
+        /** The one log line of a request that is not a slash command (those log `slack_command`). */
+        const logRequest = (status, reason) => {
+            const end = now();
+            log((0,relay_relay/* logLine */.BP)('http_request', {
+                method: request.method ?? '',
+                // Never the query string (it could carry anything); long paths are cut.
+                path: path.length > 200 ? `${path.slice(0, 199)}…` : path,
+                status,
+                reason,
+                latency_ms: Math.max(0, end - started),
+            }, end));
+        };
+        if (path === HEALTH_PATH) {
+            request.resume();
+            if (request.method === 'GET' || request.method === 'HEAD') {
+                send(response, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' }, false);
+                logRequest(200, 'health_check');
+            }
+            else {
+                send(response, {
+                    status: 405,
+                    headers: { 'content-type': 'text/plain; charset=utf-8', allow: 'GET, HEAD' },
+                    body: 'Method not allowed',
+                }, false);
+                logRequest(405, 'method_not_allowed');
+            }
             return;
         }
         if (path !== COMMANDS_PATH) {
             request.resume();
             send(response, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found' }, false);
+            logRequest(404, 'unknown_path');
             return;
         }
         readCappedBody(request, core/* MAX_BODY_BYTES */.YK)
@@ -5143,33 +5461,42 @@ function startRelayServer(options) {
 /* harmony export */   CR: () => (/* binding */ createRelay),
 /* harmony export */   IF: () => (/* binding */ writeLogLine)
 /* harmony export */ });
-/* unused harmony export dispatchWithDeadline */
+/* unused harmony exports dispatchWithDeadline, MIN_DISPATCH_TIMEOUT_MS */
 /* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(405);
+/* harmony import */ var _dispatch_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(255);
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
-// dispatch under a hard deadline (aborted, never retried after it), maps the result to Slack's
-// answer and writes one structured JSON log line per request. The dispatcher, clock, deadline and log
-// sink are passed in.
+// dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
+// already spent, so the answer still leaves in time), maps the result to Slack's answer and writes one
+// structured JSON log line per request. The dispatcher, clock, deadline and log sink are passed in.
+
 
 const writeLogLine = (line) => void process.stdout.write(`${line}\n`);
 /** One JSON log line: the event name, the time, then the given fields. */
 function logLine(event, fields, nowMs) {
     return JSON.stringify({ time: new Date(nowMs).toISOString(), event, ...fields });
 }
-/** Runs the dispatcher until it settles or the deadline passes, whichever comes first. */
+/**
+ * Runs the dispatcher until it settles or the deadline passes, whichever comes first. At the deadline
+ * the dispatcher's last progress report decides between "nothing was sent" and "may have been sent".
+ */
 async function dispatchWithDeadline(dispatch, request, timeoutMs) {
     const controller = new AbortController();
+    let progress;
     let timer;
     const deadline = new Promise((resolve) => {
         timer = setTimeout(() => {
+            const result = (0,_dispatch_js__WEBPACK_IMPORTED_MODULE_1__/* .deadlineResult */ .aY)(progress);
             controller.abort(new Error(`dispatch deadline of ${timeoutMs} ms passed`));
-            resolve({ kind: 'no_answer', cause: 'timeout' });
+            resolve(result);
         }, timeoutMs);
     });
-    const attempt = dispatch(request, controller.signal).catch((error) => ({
-        kind: 'no_answer',
-        cause: controller.signal.aborted ? 'timeout' : 'network',
-        detail: error instanceof Error ? error.message : String(error),
-    }));
+    const report = (next) => {
+        if (!controller.signal.aborted)
+            progress = next;
+    };
+    const attempt = dispatch(request, controller.signal, report).catch((error) => controller.signal.aborted
+        ? (0,_dispatch_js__WEBPACK_IMPORTED_MODULE_1__/* .deadlineResult */ .aY)(progress)
+        : { kind: 'no_answer', cause: 'network', error: (0,_dispatch_js__WEBPACK_IMPORTED_MODULE_1__/* .describeNetworkError */ .gl)(error) });
     try {
         return await Promise.race([attempt, deadline]);
     }
@@ -5177,28 +5504,32 @@ async function dispatchWithDeadline(dispatch, request, timeoutMs) {
         clearTimeout(timer);
     }
 }
+/** Never less than this for the dispatch, however long the adapter took before calling the relay. */
+const MIN_DISPATCH_TIMEOUT_MS = 500;
 function createRelay(dependencies) {
     const { config, dispatch } = dependencies;
     const now = dependencies.now ?? Date.now;
     const log = dependencies.log ?? writeLogLine;
     const timeoutMs = dependencies.dispatchTimeoutMs ?? _core_js__WEBPACK_IMPORTED_MODULE_0__/* .DISPATCH_TIMEOUT_MS */ .M5;
-    return async (request) => {
+    return async (request, options = {}) => {
         const started = now();
+        const spentMs = Math.max(0, options.spentMs ?? 0);
         const finish = (response, fields) => {
             const end = now();
-            log(logLine('slack_command', { ...fields, latency_ms: Math.max(0, end - started) }, end));
+            log(logLine('slack_command', { ...fields, latency_ms: Math.max(0, end - started + spentMs) }, end));
             return response;
         };
         const decision = (0,_core_js__WEBPACK_IMPORTED_MODULE_0__/* .decide */ .LD)(request, config, started);
         if (decision.kind === 'respond')
             return finish(decision.response, decision.log);
-        const result = await dispatchWithDeadline(dispatch, decision.dispatch, timeoutMs);
+        const budgetMs = Math.min(timeoutMs, Math.max(MIN_DISPATCH_TIMEOUT_MS, timeoutMs - spentMs));
+        const result = await dispatchWithDeadline(dispatch, decision.dispatch, budgetMs);
         const { response, log: fields } = (0,_core_js__WEBPACK_IMPORTED_MODULE_0__/* .replyForDispatch */ .Qx)(result, {
             config,
             site: decision.site,
             command: decision.command,
             nowMs: now(),
-            timeoutMs,
+            timeoutMs: budgetMs,
         });
         return finish(response, fields);
     };
@@ -5212,29 +5543,36 @@ function createRelay(dependencies) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(171);
-/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(966);
+/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(609);
 /* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(154);
 /* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(844);
 // Entry point of the plain Node relay (dist/relay/server.js): reads the environment, refuses to start
-// with a message naming the variable when it is missing or malformed, then serves POST /slack/commands
-// and GET /healthz on HOST:PORT until SIGTERM or SIGINT.
+// when a variable is missing or malformed, with one stderr line per bad variable (all of them, not
+// only the first), then serves POST /slack/commands and GET /healthz on HOST:PORT until SIGTERM or
+// SIGINT.
 
 
 
 
 async function main() {
-    let config, listen;
+    const check = (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .collectConfigProblems */ .Rf)();
+    const maybeConfig = check.attempt(() => (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .loadRelayConfig */ .Md)(process.env));
+    const maybeListen = check.attempt(() => (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .loadListenConfig */ .q6)(process.env));
     try {
-        config = (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .loadRelayConfig */ .Md)(process.env);
-        listen = (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .loadListenConfig */ .q6)(process.env);
+        check.finish();
     }
     catch (error) {
         if (!(error instanceof _config_js__WEBPACK_IMPORTED_MODULE_0__/* .RelayConfigError */ .SB))
             throw error;
-        process.stderr.write(`cache-purge relay: refusing to start: ${error.message}\n`);
+        for (const problem of error.problems) {
+            process.stderr.write(`cache-purge relay: refusing to start: ${problem.variable}: ${problem.message}\n`);
+        }
         process.exitCode = 1;
         return;
     }
+    // finish() returned, so both were read.
+    const config = maybeConfig;
+    const listen = maybeListen;
     const log = _relay_js__WEBPACK_IMPORTED_MODULE_3__/* .writeLogLine */ .IF;
     const relay = (0,_relay_js__WEBPACK_IMPORTED_MODULE_3__/* .createRelay */ .CR)({
         config,

@@ -142,7 +142,6 @@ class IncomingWebhook {
     }
 }
 exports.IncomingWebhook = IncomingWebhook;
-//# sourceMappingURL=IncomingWebhook.js.map
 
 /***/ }),
 
@@ -277,7 +276,6 @@ class WebhookTrigger {
     }
 }
 exports.WebhookTrigger = WebhookTrigger;
-//# sourceMappingURL=WebhookTrigger.js.map
 
 /***/ }),
 
@@ -344,7 +342,6 @@ class WebhookTriggerHTTPError extends SlackWebhookError {
     }
 }
 exports.WebhookTriggerHTTPError = WebhookTriggerHTTPError;
-//# sourceMappingURL=errors.js.map
 
 /***/ }),
 
@@ -373,7 +370,6 @@ var retry_policies_1 = __webpack_require__(4516);
 Object.defineProperty(exports, "retryPolicies", ({ enumerable: true, get: function () { return __importDefault(retry_policies_1).default; } }));
 var WebhookTrigger_1 = __webpack_require__(572);
 Object.defineProperty(exports, "WebhookTrigger", ({ enumerable: true, get: function () { return WebhookTrigger_1.WebhookTrigger; } }));
-//# sourceMappingURL=index.js.map
 
 /***/ }),
 
@@ -447,7 +443,6 @@ function getUserAgent() {
     // only prepend the appIdentifier when it's not empty
     return (appIdentifier.length > 0 ? `${appIdentifier} ` : '') + baseUserAgent;
 }
-//# sourceMappingURL=instrument.js.map
 
 /***/ }),
 
@@ -487,7 +482,6 @@ const policies = {
     rapidRetryPolicy: exports.rapidRetryPolicy,
 };
 exports["default"] = policies;
-//# sourceMappingURL=retry-policies.js.map
 
 /***/ }),
 

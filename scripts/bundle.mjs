@@ -3,7 +3,17 @@
 // carries its third-party licences. Used by `npm run build` and by check-dist (into a temp folder).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, copyFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +65,24 @@ export function bundle(outDir) {
       rmSync(work, { recursive: true, force: true });
     }
   }
+  dropSourceMapComments(out);
   return out;
+}
+
+/**
+ * Dependencies' `//# sourceMappingURL=index.js.map` comments end up inside the bundles, pointing at
+ * maps that are not shipped (test runners then log "Failed to load source map"). They are removed.
+ */
+function dropSourceMapComments(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) dropSourceMapComments(path);
+    else if (entry.name.endsWith('.js')) {
+      const code = readFileSync(path, 'utf8');
+      const cleaned = code.replace(/^\/\/# sourceMappingURL=\S+\n?/gm, '');
+      if (cleaned !== code) writeFileSync(path, cleaned);
+    }
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

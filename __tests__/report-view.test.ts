@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import {
   describeRevision,
   formatBytes,
-  formatCount,
   formatDuration,
   headline,
   plainRequester,
 } from '../src/core/report-view.js';
+import { formatCount } from '../src/core/text.js';
 import { buildRunContext, triggerOf } from '../src/core/run-context.js';
 import { slackRequester } from '../src/core/slack-message.js';
 import { cancelledReport, successReport, undeliverableReport } from './helpers/report-fixtures.js';

@@ -9,6 +9,7 @@ import fastCgi from '../../ssm-documents/CachePurge-FastCGI.json' with { type: '
 import w3TotalCache from '../../ssm-documents/CachePurge-W3TotalCache.json' with { type: 'json' };
 import wpRocket from '../../ssm-documents/CachePurge-WPRocket.json' with { type: 'json' };
 import { closestMatch } from './suggest.js';
+import { quoteCut } from './text.js';
 
 /** A parameter as a Command document (schema 2.2) declares it; only the fields we check. */
 export interface DocumentParameter {
@@ -51,7 +52,7 @@ const purpose = (parameter: DocumentParameter) =>
   (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
 
 /** A value as messages quote it: JSON, cut after 120 characters. */
-const shown = (value: string) => JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value);
+const shown = (value: string) => quoteCut(value, 120);
 
 /** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
 const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;

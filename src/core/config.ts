@@ -25,6 +25,7 @@ import {
 } from './aws-formats.js';
 import { normaliseInvalidationPaths, quotePath } from './paths.js';
 import { closestMatch } from './suggest.js';
+import { quoteCut } from './text.js';
 import { UserError } from './errors.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -70,8 +71,7 @@ export interface SitesConfig {
 
 /** A value written by the user, quoted and cut short: messages never paste a whole file. */
 export function quoteValue(value: string, max = 60): string {
-  const chars = [...value];
-  return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+  return quoteCut(value, max);
 }
 
 /** What a YAML value is, as the subject of a sentence: "is a list", "is the text "x"", "has no value". */

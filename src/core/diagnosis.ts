@@ -5,6 +5,7 @@
 
 import type { CloudFrontStepReport, InstanceReport, SsmStepReport, StepReport } from './report.js';
 import { describeInstanceStatus, failedInstances, formatDuration } from './report-view.js';
+import { listFirst } from './text.js';
 
 export interface Cause {
   /** Short label: `Undeliverable`, `exit code 2`, `AccessDeniedException`. */
@@ -144,9 +145,8 @@ export function diagnose(step: StepReport): Cause[] {
 }
 
 /** `i-0a, i-0b and 3 more` */
-export function listInstances(ids: string[], max = 5): string {
-  if (ids.length <= max) return ids.join(', ');
-  return `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
+export function listInstances(ids: readonly string[], max = 5): string {
+  return listFirst(ids, max, ', ', (left) => ` and ${left} more`);
 }
 
 /** `Undeliverable on i-0a, i-0b: SSM could not deliver …` */

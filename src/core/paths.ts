@@ -2,11 +2,10 @@
 // "*" only as the last character, de-duplicated, at most 3,000 per batch). Pure; shared by the
 // sites-file schema and the `paths` input.
 
+import { formatCount, listFirst, quoteCut } from './text.js';
+
 export const MAX_INVALIDATION_PATHS = 3000;
 export const MAX_PATH_LENGTH = 4000;
-
-/** 3000 → "3,000". */
-const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 export type PathCheck = { ok: true; path: string } | { ok: false; problem: string };
 
@@ -69,7 +68,7 @@ export function normaliseInvalidationPaths(raw: readonly string[]): PathsCheck {
       ok: false,
       listProblem: {
         kind: 'too-many',
-        problem: `has ${count(seen.size)} distinct paths; CloudFront takes at most ${count(MAX_INVALIDATION_PATHS)} per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once`,
+        problem: `has ${formatCount(seen.size)} distinct paths; CloudFront takes at most ${formatCount(MAX_INVALIDATION_PATHS)} per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once`,
       },
     };
   }
@@ -78,14 +77,12 @@ export function normaliseInvalidationPaths(raw: readonly string[]): PathsCheck {
 
 /** A path as shown in a message: quoted, and cut to `max` characters ("…") when longer. */
 export function quotePath(value: string, max = 80): string {
-  const chars = [...value];
-  return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+  return quoteCut(value, max);
 }
 
 /** The first `shown` paths, then "… and N more": for log lines and tables that must stay short. */
 export function listPaths(paths: readonly string[], shown = 5): string {
-  if (paths.length <= shown) return paths.join(' ');
-  return `${paths.slice(0, shown).join(' ')} … and ${count(paths.length - shown)} more`;
+  return listFirst(paths, shown, ' ', (left) => ` … and ${formatCount(left)} more`);
 }
 
 /** Splits the `paths` input: one path per line or comma-separated. */

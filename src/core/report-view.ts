@@ -13,6 +13,7 @@ import type {
   StepStatus,
   Trigger,
 } from './report.js';
+import { formatCount, listFirst, plural } from './text.js';
 
 // ── numbers ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -43,16 +44,6 @@ export function formatBytes(bytes: number): string {
   if (unit === 0) return `${Math.round(value)} B`;
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
-
-/** `1,234,567` */
-export function formatCount(n: number): string {
-  return Math.round(n)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-export const plural = (n: number, one: string, many = `${one}s`) =>
-  `${formatCount(n)} ${n === 1 ? one : many}`;
 
 // ── who and how ──────────────────────────────────────────────────────────────────────────────────
 
@@ -202,10 +193,7 @@ export function describeInvalidation(
   step: CloudFrontStepReport,
   options: { distribution?: boolean } = {},
 ): string {
-  const paths =
-    step.paths.length > 5
-      ? `${step.paths.slice(0, 5).join(' ')} +${step.paths.length - 5} more`
-      : step.paths.join(' ');
+  const paths = listFirst(step.paths, 5, ' ', (left) => ` +${left} more`);
   const on = options.distribution === false ? '' : ` on ${step.distributionId}`;
   if (!step.invalidationId) return `${paths}${on}`;
   const status = step.invalidationStatus ? ` (${step.invalidationStatus})` : '';
@@ -251,15 +239,13 @@ export function stepDetail(step: StepReport, options: StepDetailOptions = {}): s
     parts.push(`${step.error.code}: ${step.error.message}`);
   }
   if (failed.length > 0 && step.status !== 'success' && options.failures !== false) {
-    const shown = failed
-      .slice(0, 3)
-      .map((i) =>
-        step.status === 'failed'
-          ? `${i.instanceId} ${describeInstanceStatus(i)}`
-          : `${i.instanceId} (${describeInstanceStatus(i)})`,
-      );
-    const more = failed.length > 3 ? ` +${failed.length - 3} more` : '';
-    parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown.join(', ')}${more}`);
+    const described = failed.map((i) =>
+      step.status === 'failed'
+        ? `${i.instanceId} ${describeInstanceStatus(i)}`
+        : `${i.instanceId} (${describeInstanceStatus(i)})`,
+    );
+    const shown = listFirst(described, 3, ', ', (left) => ` +${left} more`);
+    parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown}`);
   }
   const totals = describePurgeTotals(step);
   if (totals) parts.push(totals);

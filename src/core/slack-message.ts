@@ -9,6 +9,7 @@ import { escapeMrkdwn } from './mrkdwn.js';
 import type { Plan } from './plan.js';
 import type { RunContext, RunReport, SsmStepReport, StepReport } from './report.js';
 import { describeStep } from './plan-view.js';
+import { formatCount } from './text.js';
 import { describeCause, diagnose, listInstances } from './diagnosis.js';
 import {
   describeRevision,
@@ -93,7 +94,7 @@ function link(url: string, label: string): string {
  */
 export function truncate(text: string, max: number, where = 'see the run for the rest'): string {
   if (text.length <= max) return text;
-  const note = (omitted: number) => `\n… ${omitted.toLocaleString('en-US')} more characters cut (${where})`;
+  const note = (omitted: number) => `\n… ${formatCount(omitted)} more characters cut (${where})`;
   const room = Math.max(0, max - note(text.length).length - 4);
   let cut = text.slice(0, room);
   const lineBreak = cut.lastIndexOf('\n');

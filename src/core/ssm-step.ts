@@ -4,7 +4,9 @@
 
 import type { InstanceReport, StepError } from './report.js';
 import { parsePurgeResult } from './purge-result.js';
-import { formatBytes, plural } from './report-view.js';
+import { formatBytes } from './report-view.js';
+import { listInstances } from './diagnosis.js';
+import { plural } from './text.js';
 
 export interface PollPolicy {
   /** First delay after SendCommand. */
@@ -220,7 +222,7 @@ export function decideSsmStep(targetCount: number, instances: readonly InstanceR
         message: `${bad.length} of ${Math.max(targetCount, instances.length)} instance(s) did not succeed: ${[
           ...byDetail,
         ]
-          .map(([detail, ids]) => `${detail} on ${listIds(ids)}`)
+          .map(([detail, ids]) => `${detail} on ${listInstances(ids)}`)
           .join('; ')}.`,
       },
     };
@@ -235,10 +237,6 @@ export function decideSsmStep(targetCount: number, instances: readonly InstanceR
     };
   }
   return { ok: true };
-}
-
-function listIds(ids: string[]): string {
-  return ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

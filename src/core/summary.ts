@@ -7,6 +7,7 @@ import type { Plan } from './plan.js';
 import type { InstanceReport, RunContext, RunReport } from './report.js';
 import { cell, planMarkdownTable } from './plan-view.js';
 import { listPaths } from './paths.js';
+import { formatCount } from './text.js';
 import { describeCause, diagnose } from './diagnosis.js';
 import {
   describeInstanceStatus,
@@ -49,7 +50,7 @@ export function fenced(content: string, language = 'text'): string {
 /** The start of stderr (where the first error is), the end of stdout (where the result line is). */
 function cutOutput(text: string, keep: 'start' | 'end', max = OUTPUT_MAX): string {
   if (text.length <= max) return text;
-  const note = `… ${(text.length - max).toLocaleString('en-US')} characters cut`;
+  const note = `… ${formatCount(text.length - max)} characters cut`;
   return keep === 'start' ? `${text.slice(0, max)}\n${note}` : `${note}\n${text.slice(-max)}`;
 }
 

@@ -23,7 +23,7 @@ import {
   MAX_TAG_VALUES,
   type Format,
 } from './aws-formats.js';
-import { normaliseInvalidationPaths, quotePath } from './paths.js';
+import { DEFAULT_INVALIDATION_PATHS, normaliseInvalidationPaths, quotePath } from './paths.js';
 import { closestMatch } from './suggest.js';
 import { quoteCut } from './text.js';
 import { UserError } from './errors.js';
@@ -376,12 +376,13 @@ function toStep(raw: RawStep): StepConfig {
     };
   }
   const c = raw.cloudfront!;
-  const paths = normaliseInvalidationPaths(c.paths ?? ['/*']);
+  const paths = normaliseInvalidationPaths(c.paths ?? DEFAULT_INVALIDATION_PATHS);
   return {
     kind: 'cloudfront',
     name: raw.name ?? 'CloudFront',
     distributionId: c['distribution-id'],
-    paths: paths.ok ? paths.paths : ['/*'],
+    // the schema has checked these paths: normalising them again cannot fail
+    paths: paths.ok ? paths.paths : [...DEFAULT_INVALIDATION_PATHS],
     wait: c.wait ?? false,
   };
 }

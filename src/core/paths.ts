@@ -6,6 +6,8 @@ import { formatCount, listFirst, quoteCut } from './text.js';
 
 export const MAX_INVALIDATION_PATHS = 3000;
 export const MAX_PATH_LENGTH = 4000;
+/** What a CloudFront step invalidates when the sites file gives no `paths`: everything. */
+export const DEFAULT_INVALIDATION_PATHS: readonly string[] = ['/*'];
 
 export type PathCheck = { ok: true; path: string } | { ok: false; problem: string };
 

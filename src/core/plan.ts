@@ -11,7 +11,6 @@ import { bundledDocumentName, bundledDocumentProblems } from './bundled-document
 export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
 export const DEFAULT_MAX_CONCURRENCY = '50';
 export const DEFAULT_MAX_ERRORS = '0';
-export const DEFAULT_INVALIDATION_PATHS = ['/*'];
 
 export interface SsmPlanStep {
   index: number;

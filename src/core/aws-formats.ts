@@ -1,5 +1,6 @@
 // AWS's own formats for the identifiers a sites file or an input may carry, each with the sentence a
-// user needs when a value does not match. Shared by the sites-file schema and the action's inputs.
+// user needs when a value does not match, and the numeric bounds AWS sets. Shared by the sites-file
+// schema, the plan (the aws-region input) and the execution inputs (role-to-assume, role-session-name).
 
 export interface Format {
   pattern: RegExp;
@@ -56,12 +57,25 @@ export const formats = {
     allowed:
       'a CloudFront distribution id: E followed by 9–19 capital letters and digits (e.g. E2EXAMPLE12345)',
   },
+  /** An IAM role ARN (any partition; a role path is allowed), as role-to-assume takes it. */
+  roleArn: {
+    pattern: /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+    allowed:
+      'arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge',
+  },
+  /** STS's RoleSessionName. */
+  roleSessionName: {
+    pattern: /^[\w+=,.@-]{2,64}$/,
+    allowed: '2–64 letters, digits and + = , . @ _ -',
+  },
   siteKey: {
     pattern: /^[a-z0-9][a-z0-9_-]{0,62}$/,
     allowed: '1–63 lower-case letters, digits, - and _, starting with a letter or digit',
   },
 } satisfies Record<string, Format>;
 
+/** AssumeRoleWithWebIdentity's DurationSeconds bounds (the role's maximum session may be lower). */
+export const ROLE_DURATION_RANGE = { min: 900, max: 43_200 } as const;
 /** SendCommand's delivery timeout bounds (TimeoutSeconds). */
 export const DELIVERY_TIMEOUT_RANGE = { min: 30, max: 2_592_000 } as const;
 /** SendCommand accepts at most 50 instance ids; Targets take at most 5 tag keys with 5 values each. */

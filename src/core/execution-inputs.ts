@@ -2,15 +2,13 @@
 // checked against AWS's rules before any AWS call (and by a dry run, so it fails where a real run
 // would). Pure: the problems become one UserError naming each input and its fix.
 
+import { formats, ROLE_DURATION_RANGE } from './aws-formats.js';
 import { UserError } from './errors.js';
 
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 export const DEFAULT_ROLE_DURATION_SECONDS = 900;
-export const ROLE_DURATION_RANGE = { min: 900, max: 43_200 } as const;
 export const DEFAULT_STEP_TIMEOUT_SECONDS = 600;
 export const STEP_TIMEOUT_RANGE = { min: 1, max: 86_400 } as const;
-export const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-export const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
 export interface ExecutionSettings {
   /** IAM role to assume through GitHub OIDC; absent → the SDK's default credential chain. */
@@ -88,16 +86,16 @@ export function parseExecutionInputs(
     requester: raw.requester,
   };
   if (raw.roleToAssume !== '') {
-    if (ROLE_ARN.test(raw.roleToAssume)) settings.roleToAssume = raw.roleToAssume;
+    if (formats.roleArn.pattern.test(raw.roleToAssume)) settings.roleToAssume = raw.roleToAssume;
     else {
       problems.push(
-        `Input "role-to-assume" is ${JSON.stringify(raw.roleToAssume)}, which is not an IAM role ARN; use arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge.`,
+        `Input "role-to-assume" is ${JSON.stringify(raw.roleToAssume)}, which is not an IAM role ARN; use ${formats.roleArn.allowed}.`,
       );
     }
   }
-  if (!SESSION_NAME.test(settings.roleSessionName)) {
+  if (!formats.roleSessionName.pattern.test(settings.roleSessionName)) {
     problems.push(
-      `Input "role-session-name" is ${JSON.stringify(raw.roleSessionName)}; use 2–64 letters, digits and + = , . @ _ - (or leave it empty for the default).`,
+      `Input "role-session-name" is ${JSON.stringify(raw.roleSessionName)}; use ${formats.roleSessionName.allowed} (or leave it empty for the default).`,
     );
   }
   if (/\s/.test(settings.audience)) {

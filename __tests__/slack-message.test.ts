@@ -5,13 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   dryRunMessage,
-  escapeMrkdwn,
   runReportMessage,
   SLACK_LIMITS,
   truncate,
   type SlackBlock,
   type SlackPayload,
 } from '../src/core/slack-message.js';
+import { escapeMrkdwn } from '../src/core/mrkdwn.js';
 import {
   accessDeniedReport,
   allFixtures,

@@ -69,8 +69,6 @@ const OUTPUT_LINE_MAX = 200;
 
 // ── mrkdwn ───────────────────────────────────────────────────────────────────────────────────────
 
-export { escapeMrkdwn };
-
 /** Inline code that cannot be closed early by a backtick in the text. */
 const code = (text: string) => `\`${escapeMrkdwn(text.replace(/`/g, "'"))}\``;
 /** Bold that cannot be broken by an asterisk in the text. */

@@ -4,7 +4,7 @@
 
 import type { RunReport } from './report.js';
 import { describeCause, diagnose } from './diagnosis.js';
-import { describeInstanceCount, formatDuration, STEP_STATUS_LABEL } from './report-view.js';
+import { describeInstanceCount, formatDuration, reportSite, STEP_STATUS_LABEL } from './report-view.js';
 
 export interface RunAnnotation {
   level: 'error' | 'warning';
@@ -13,7 +13,7 @@ export interface RunAnnotation {
 }
 
 export function runAnnotations(report: RunReport): RunAnnotation[] {
-  const site = report.context.site || report.plan.site;
+  const site = reportSite(report);
   const annotations: RunAnnotation[] = [];
   if (report.error) {
     // a failure before any step could start (credentials, …): its message already names the fix

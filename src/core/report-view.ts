@@ -108,9 +108,12 @@ export function failedStep(report: RunReport): StepReport | undefined {
   return report.steps.find(isFailedStep);
 }
 
+/** The site a report is about: as the run named it, else as the plan did. */
+export const reportSite = (report: RunReport) => report.context.site || report.plan.site;
+
 /** `✅ portal purged` / `❌ portal purge failed at FastCGI cache` / `⏹ portal purge cancelled`. */
 export function headline(report: RunReport): string {
-  const site = report.context.site || report.plan.site;
+  const site = reportSite(report);
   if (report.status === 'success') return `✅ ${site} purged`;
   if (report.status === 'cancelled') return `⏹ ${site} purge cancelled`;
   const step = failedStep(report);

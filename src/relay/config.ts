@@ -45,7 +45,7 @@ export interface ListenConfig {
   port: number;
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   GITHUB_API_URL: 'https://api.github.com',
   DISPATCH_WORKFLOW: 'purge-cache.yml',
   DISPATCH_REF: 'main',

@@ -64,7 +64,7 @@ export const textReply = (status: number, body = '', extra: Record<string, strin
 });
 
 /** A Slack message answer; `response_type` is always explicit. */
-export function slackReply(responseType: 'ephemeral' | 'in_channel', text: string): RelayResponse {
+function slackReply(responseType: 'ephemeral' | 'in_channel', text: string): RelayResponse {
   return {
     status: 200,
     headers: { 'content-type': 'application/json; charset=utf-8' },
@@ -74,7 +74,7 @@ export function slackReply(responseType: 'ephemeral' | 'in_channel', text: strin
 
 const siteList = (sites: readonly string[]) => sites.map((site) => `\`${site}\``).join(', ');
 
-export function usageText(command: string, sites: readonly string[]): string {
+function usageText(command: string, sites: readonly string[]): string {
   return `Usage: \`${escapeMrkdwn(command)} <site>\` purges every cache layer of one site. Sites: ${siteList(sites)}.`;
 }
 

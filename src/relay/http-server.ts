@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { MAX_BODY_BYTES, textReply, type RelayResponse } from './core.js';
 import { internalError, requestLogLine, writeLogLine, type Relay } from './relay.js';
 
-export const COMMANDS_PATH = '/slack/commands';
-export const HEALTH_PATH = '/healthz';
+const COMMANDS_PATH = '/slack/commands';
+const HEALTH_PATH = '/healthz';
 
 export interface RelayServerOptions {
   relay: Relay;
@@ -58,7 +58,7 @@ function send(response: ServerResponse, reply: RelayResponse, close: boolean): v
   response.end(reply.body);
 }
 
-export function createRelayRequestListener(
+function createRelayRequestListener(
   relay: Relay,
   log: (line: string) => void = writeLogLine,
   now: () => number = Date.now,

@@ -88,7 +88,7 @@ export async function dispatchWithDeadline(
 }
 
 /** Never less than this for the dispatch, however long the adapter took before calling the relay. */
-export const MIN_DISPATCH_TIMEOUT_MS = 500;
+const MIN_DISPATCH_TIMEOUT_MS = 500;
 
 export interface RelayCallOptions {
   /**

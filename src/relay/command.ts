@@ -63,7 +63,7 @@ export function authorise(command: SlashCommand, config: RelayConfig): Authorisa
   return { allowed: true };
 }
 
-export const MAX_TEXT_LENGTH = 100;
+const MAX_TEXT_LENGTH = 100;
 
 export type TextIntent =
   | { kind: 'usage' }

@@ -45,7 +45,7 @@ export interface ListenConfig {
   port: number;
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   GITHUB_API_URL: 'https://api.github.com',
   DISPATCH_WORKFLOW: 'purge-cache.yml',
   DISPATCH_REF: 'main',
@@ -116,6 +116,14 @@ type Env = Record<string, string | undefined>;
 function read(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
+}
+
+/** A comma-separated list's entries, trimmed; empty entries are skipped (a trailing comma is harmless). */
+function listEntries(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
 }
 
 function required(env: Env, name: string, what: string): string {
@@ -277,10 +285,7 @@ function readSites(env: Env): string[] {
     'SITES',
     "the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main)",
   );
-  const sites = value
-    .split(',')
-    .map((site) => site.trim().toLowerCase())
-    .filter((site) => site !== '');
+  const sites = listEntries(value.toLowerCase());
   if (sites.length === 0) {
     throw new RelayConfigError(
       'SITES',
@@ -308,10 +313,7 @@ function readSites(env: Env): string[] {
 function readAllowList(env: Env, name: string, example: string): ReadonlySet<string> | undefined {
   const value = read(env, name);
   if (value === undefined) return undefined;
-  const ids = value
-    .split(',')
-    .map((id) => id.trim())
-    .filter((id) => id !== '');
+  const ids = listEntries(value);
   const bad = ids.filter((id) => !SLACK_ID.test(id));
   if (bad.length > 0) {
     throw new RelayConfigError(

@@ -56,14 +56,15 @@ export type Decision =
   | { kind: 'respond'; response: RelayResponse; log: RequestLogFields }
   | { kind: 'dispatch'; site: string; command: SlashCommand; dispatch: DispatchRequest };
 
-const plain = (status: number, body = '', extra: Record<string, string> = {}): RelayResponse => ({
+/** A plain-text answer (every adapter's non-Slack answers: refusals, 404, 500). */
+export const textReply = (status: number, body = '', extra: Record<string, string> = {}): RelayResponse => ({
   status,
   headers: { 'content-type': 'text/plain; charset=utf-8', ...extra },
   body,
 });
 
 /** A Slack message answer; `response_type` is always explicit. */
-export function slackReply(responseType: 'ephemeral' | 'in_channel', text: string): RelayResponse {
+function slackReply(responseType: 'ephemeral' | 'in_channel', text: string): RelayResponse {
   return {
     status: 200,
     headers: { 'content-type': 'application/json; charset=utf-8' },
@@ -73,7 +74,7 @@ export function slackReply(responseType: 'ephemeral' | 'in_channel', text: strin
 
 const siteList = (sites: readonly string[]) => sites.map((site) => `\`${site}\``).join(', ');
 
-export function usageText(command: string, sites: readonly string[]): string {
+function usageText(command: string, sites: readonly string[]): string {
   return `Usage: \`${escapeMrkdwn(command)} <site>\` purges every cache layer of one site. Sites: ${siteList(sites)}.`;
 }
 
@@ -91,19 +92,19 @@ type Admission =
  * Slack's signature (with `signingSecrets`), then the parse. `nowMs` is the current time in ms.
  */
 function admit(request: RelayRequest, signingSecrets: readonly string[], nowMs: number): Admission {
-  const reject = (status: number, reason: string, response = plain(status)): Admission => ({
+  const reject = (status: number, reason: string, response = textReply(status)): Admission => ({
     kind: 'respond',
     response,
     log: { decision: 'rejected', reason, status },
   });
   if (request.method.toUpperCase() !== 'POST') {
-    return reject(405, 'method_not_allowed', plain(405, 'Method not allowed', { allow: 'POST' }));
+    return reject(405, 'method_not_allowed', textReply(405, 'Method not allowed', { allow: 'POST' }));
   }
   if (!isFormContentType(request.headers)) {
-    return reject(415, 'unsupported_content_type', plain(415, 'Unsupported content type'));
+    return reject(415, 'unsupported_content_type', textReply(415, 'Unsupported content type'));
   }
   if (request.body.byteLength > MAX_BODY_BYTES)
-    return reject(413, 'body_too_large', plain(413, 'Body too large'));
+    return reject(413, 'body_too_large', textReply(413, 'Body too large'));
 
   const signature = verifySlackSignature(request.headers, request.body, signingSecrets, nowMs);
   if (!signature.ok) return reject(401, signature.reason);
@@ -112,11 +113,11 @@ function admit(request: RelayRequest, signingSecrets: readonly string[], nowMs: 
   if (parsed.kind === 'ssl_check') {
     return {
       kind: 'respond',
-      response: plain(200),
+      response: textReply(200),
       log: { decision: 'ssl_check', reason: 'ssl_check', status: 200 },
     };
   }
-  if (parsed.kind === 'malformed') return reject(400, parsed.reason, plain(400, 'Bad request'));
+  if (parsed.kind === 'malformed') return reject(400, parsed.reason, textReply(400, 'Bad request'));
   return { kind: 'command', command: parsed.command };
 }
 

@@ -99,27 +99,34 @@ const CONNECT_PHASE_PREFIXES = ['CERT_', 'ERR_TLS_', 'ERR_SSL_'];
 const CONNECT_PHASE_MESSAGES = new Set(['bad port']);
 
 /**
- * Walks an error's `cause` chain (Octokit's RequestError → fetch's TypeError → the system error) and
- * describes it: the first string `code` found, the innermost message, and whether it is an error that
- * can only happen before the request is sent. Never throws.
+ * An error and its causes, outermost first (Octokit's RequestError → fetch's TypeError → the system
+ * error), at most 8 deep. An AggregateError (every address of a host refused) has an empty message and
+ * its causes in `errors`: the chain goes on with the first.
+ */
+export function causeChain(error: unknown): object[] {
+  const chain: object[] = [];
+  let current: unknown = error;
+  while (chain.length < 8 && typeof current === 'object' && current !== null) {
+    chain.push(current);
+    const { cause, errors } = current as { cause?: unknown; errors?: unknown };
+    current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+  }
+  return chain;
+}
+
+/**
+ * Describes an error from its cause chain: the first string `code` found, the innermost message, and
+ * whether it is an error that can only happen before the request is sent. Never throws.
  */
 export function describeNetworkError(error: unknown): NetworkError {
   let code: string | undefined;
   let message = '';
-  let current: unknown = error;
-  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-    const {
-      code: ownCode,
-      message: ownMessage,
-      cause,
-      errors,
-    } = current as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  for (const link of causeChain(error)) {
+    const { code: ownCode, message: ownMessage } = link as { code?: unknown; message?: unknown };
     if (code === undefined && typeof ownCode === 'string' && /^[A-Z][A-Z0-9_]{1,60}$/.test(ownCode)) {
       code = ownCode;
     }
     if (typeof ownMessage === 'string' && ownMessage.trim() !== '') message = ownMessage;
-    // An AggregateError (every address of a host refused) has an empty message and the causes in `errors`.
-    current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
   }
   if (message === '' && typeof error === 'string') message = error;
   const flat = message.replace(/\s+/g, ' ').trim();

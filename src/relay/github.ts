@@ -16,6 +16,7 @@ import type { RelayConfig } from './config.js';
 import { DISPATCH_TIMEOUT_MS } from './core.js';
 import {
   acceptedResult,
+  causeChain,
   describeNetworkError,
   dispatchBody,
   rejectsReturnRunDetails,
@@ -71,7 +72,10 @@ function failureResult(
   }
   const described = describeNetworkError(error);
   // The relay's deadline aborted it, or the token exchange's own limit passed.
-  const timedOut = signal.aborted || described.code === 'ETIMEDOUT' || /TimeoutError/.test(errorNames(error));
+  const timedOut =
+    signal.aborted ||
+    described.code === 'ETIMEDOUT' ||
+    causeChain(error).some((link) => /TimeoutError/.test(String((link as { name?: unknown }).name)));
   const cause = timedOut ? ('timeout' as const) : ('network' as const);
   const detail = signal.aborted ? {} : { error: described };
   if (stage === 'credentials') return { kind: 'not_sent', stage, cause, ...detail };
@@ -79,18 +83,6 @@ function failureResult(
     return { kind: 'not_sent', stage, cause, ...detail };
   }
   return { kind: 'no_answer', cause, ...detail };
-}
-
-/** The names along an error's cause chain, e.g. "HttpError TypeError TimeoutError". */
-function errorNames(error: unknown): string {
-  const names: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-    const { name, cause } = current as { name?: unknown; cause?: unknown };
-    if (typeof name === 'string') names.push(name);
-    current = cause;
-  }
-  return names.join(' ');
 }
 
 export function createGitHubDispatcher(

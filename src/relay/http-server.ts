@@ -6,11 +6,11 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MAX_BODY_BYTES, type RelayResponse } from './core.js';
-import { logLine, writeLogLine, type Relay } from './relay.js';
+import { MAX_BODY_BYTES, textReply, type RelayResponse } from './core.js';
+import { internalError, requestLogLine, writeLogLine, type Relay } from './relay.js';
 
-export const COMMANDS_PATH = '/slack/commands';
-export const HEALTH_PATH = '/healthz';
+const COMMANDS_PATH = '/slack/commands';
+const HEALTH_PATH = '/healthz';
 
 export interface RelayServerOptions {
   relay: Relay;
@@ -58,7 +58,7 @@ function send(response: ServerResponse, reply: RelayResponse, close: boolean): v
   response.end(reply.body);
 }
 
-export function createRelayRequestListener(
+function createRelayRequestListener(
   relay: Relay,
   log: (line: string) => void = writeLogLine,
   now: () => number = Date.now,
@@ -68,21 +68,14 @@ export function createRelayRequestListener(
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     /** The one log line of a request that is not a slash command (those log `slack_command`). */
     const logRequest = (status: number, reason: string) => {
-      const end = now();
-      log(
-        logLine(
-          'http_request',
-          {
-            method: request.method ?? '',
-            // Never the query string (it could carry anything); long paths are cut.
-            path: path.length > 200 ? `${path.slice(0, 199)}…` : path,
-            status,
-            reason,
-            latency_ms: Math.max(0, end - started),
-          },
-          end,
-        ),
-      );
+      const fields = {
+        method: request.method ?? '',
+        // Never the query string (it could carry anything); long paths are cut.
+        path: path.length > 200 ? `${path.slice(0, 199)}…` : path,
+        status,
+        reason,
+      };
+      log(requestLogLine('http_request', fields, started, now()));
     };
     if (path === HEALTH_PATH) {
       request.resume();
@@ -94,26 +87,14 @@ export function createRelayRequestListener(
         );
         logRequest(200, 'health_check');
       } else {
-        send(
-          response,
-          {
-            status: 405,
-            headers: { 'content-type': 'text/plain; charset=utf-8', allow: 'GET, HEAD' },
-            body: 'Method not allowed',
-          },
-          false,
-        );
+        send(response, textReply(405, 'Method not allowed', { allow: 'GET, HEAD' }), false);
         logRequest(405, 'method_not_allowed');
       }
       return;
     }
     if (path !== COMMANDS_PATH) {
       request.resume();
-      send(
-        response,
-        { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found' },
-        false,
-      );
+      send(response, textReply(404, 'Not found'), false);
       logRequest(404, 'unknown_path');
       return;
     }
@@ -124,22 +105,9 @@ export function createRelayRequestListener(
         send(response, reply, body.length > MAX_BODY_BYTES);
       })
       .catch((error: unknown) => {
-        log(
-          logLine(
-            'internal_error',
-            { message: error instanceof Error ? error.message : String(error) },
-            now(),
-          ),
-        );
-        if (!response.headersSent) {
-          send(
-            response,
-            { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Internal error' },
-            true,
-          );
-        } else {
-          response.destroy();
-        }
+        const reply = internalError(error, log, now());
+        if (!response.headersSent) send(response, reply, true);
+        else response.destroy();
       });
   };
 }

@@ -10,9 +10,17 @@
 // relay. The time the read took is taken off the dispatch deadline, so the answer still leaves in time.
 
 import { loadRelayConfig, readSigningSecrets, RelayConfigError } from './config.js';
-import { decideMisconfigured, type RelayResponse, type RequestLogFields } from './core.js';
+import { decideMisconfigured, textReply, type RelayResponse, type RequestLogFields } from './core.js';
 import { createGitHubDispatcher } from './github.js';
-import { createRelay, logLine, writeLogLine, type Relay, type RelayDependencies } from './relay.js';
+import {
+  createRelay,
+  internalError,
+  logLine,
+  requestLogLine,
+  writeLogLine,
+  type Relay,
+  type RelayDependencies,
+} from './relay.js';
 import { loadRelaySecrets, RELAY_SECRET_KEYS, RelaySecretsError, type Env } from './secrets.js';
 
 /** The fields of a payload-2.0 event the relay reads. */
@@ -122,34 +130,21 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
 
   return async (event) => {
     const started = now();
-    const plain = (statusCode: number, body: string): FunctionUrlResult => ({
-      statusCode,
-      headers: { 'content-type': 'text/plain; charset=utf-8' },
-      body,
-      isBase64Encoded: false,
-    });
     const result = (response: RelayResponse): FunctionUrlResult => ({
       statusCode: response.status,
       headers: response.headers,
       body: response.body,
       isBase64Encoded: false,
     });
-    const internalError = (error: unknown) => {
-      log(
-        logLine('internal_error', { message: error instanceof Error ? error.message : String(error) }, now()),
-      );
-      return plain(500, 'Internal error');
-    };
-    const logRequest = (fields: RequestLogFields) => {
-      const end = now();
-      log(logLine('slack_command', { ...fields, latency_ms: Math.max(0, end - started) }, end));
-    };
+    const failed = (error: unknown) => result(internalError(error, log, now()));
+    const logRequest = (fields: RequestLogFields) =>
+      log(requestLogLine('slack_command', fields, started, now()));
 
     let readiness: Readiness;
     try {
       readiness = await load();
     } catch (error) {
-      return internalError(error);
+      return failed(error);
     }
     const raw = event.body ?? '';
     const request = {
@@ -169,9 +164,9 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
       }
       const reason = readiness.kind === 'misconfigured' ? 'config_error' : 'secrets_error';
       logRequest({ decision: 'misconfigured', reason, status: 500 });
-      return plain(500, MISCONFIGURED);
+      return result(textReply(500, MISCONFIGURED));
     } catch (error) {
-      return internalError(error);
+      return failed(error);
     }
   };
 }

@@ -8,6 +8,7 @@ import {
   decide,
   DISPATCH_TIMEOUT_MS,
   replyForDispatch,
+  textReply,
   type RelayRequest,
   type RelayResponse,
   type RequestLogFields,
@@ -39,6 +40,17 @@ export const writeLogLine = (line: string) => void process.stdout.write(`${line}
 /** One JSON log line: the event name, the time, then the given fields. */
 export function logLine(event: string, fields: object, nowMs: number): string {
   return JSON.stringify({ time: new Date(nowMs).toISOString(), event, ...fields });
+}
+
+/** The one log line of a request: its fields and `latency_ms` from `startedMs`, stamped with `endMs`. */
+export function requestLogLine(event: string, fields: object, startedMs: number, endMs: number): string {
+  return logLine(event, { ...fields, latency_ms: Math.max(0, endMs - startedMs) }, endMs);
+}
+
+/** An unexpected error: logged as an `internal_error` line (its message only), answered 500. */
+export function internalError(error: unknown, log: (line: string) => void, nowMs: number): RelayResponse {
+  log(logLine('internal_error', { message: error instanceof Error ? error.message : String(error) }, nowMs));
+  return textReply(500, 'Internal error');
 }
 
 /**
@@ -76,7 +88,7 @@ export async function dispatchWithDeadline(
 }
 
 /** Never less than this for the dispatch, however long the adapter took before calling the relay. */
-export const MIN_DISPATCH_TIMEOUT_MS = 500;
+const MIN_DISPATCH_TIMEOUT_MS = 500;
 
 export interface RelayCallOptions {
   /**
@@ -97,8 +109,8 @@ export function createRelay(dependencies: RelayDependencies): Relay {
     const started = now();
     const spentMs = Math.max(0, options.spentMs ?? 0);
     const finish = (response: RelayResponse, fields: RequestLogFields) => {
-      const end = now();
-      log(logLine('slack_command', { ...fields, latency_ms: Math.max(0, end - started + spentMs) }, end));
+      // latency_ms counts the time the adapter spent before calling the relay
+      log(requestLogLine('slack_command', fields, started - spentMs, now()));
       return response;
     };
 

@@ -141,7 +141,7 @@ export interface RelaySecretsLoaderOptions {
   now?: () => number;
 }
 
-export const DEFAULT_SECRETS_MAX_AGE_MS = 5 * 60_000;
+const DEFAULT_SECRETS_MAX_AGE_MS = 5 * 60_000;
 
 /**
  * A loader with its own cache. When RELAY_SECRETS_ARN is unset the environment is returned as is (the

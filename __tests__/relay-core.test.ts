@@ -782,6 +782,7 @@ describe('configuration', () => {
       [{ DISPATCH_REF: 'main..x' }, 'DISPATCH_REF', /git ref/],
       [{ SITES: undefined }, 'SITES', /comma-separated/],
       [{ SITES: 'portal,Main!' }, 'SITES', /has "main!"; each site is a key/],
+      [{ SITES: `portal,${'a'.repeat(64)}` }, 'SITES', /each site is a key of the sites file/],
       [{ SITES: ' , ,' }, 'SITES', /is set but lists no site/],
       [{ SITES: 'portal,Portal' }, 'SITES', /twice/],
       [{ SITES: 'portal,help' }, 'SITES', /usage/],

@@ -5,6 +5,7 @@
 // environment as a plain object, returns data or throws.
 
 import { createPrivateKey } from 'node:crypto';
+import { formats } from '../core/aws-formats.js';
 
 export interface GitHubTokenAuth {
   kind: 'token';
@@ -133,7 +134,6 @@ function required(env: Env, name: string, what: string): string {
 }
 
 const SLACK_ID = /^[A-Z0-9]{2,30}$/;
-const SITE_KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -293,7 +293,7 @@ function readSites(env: Env): string[] {
     );
   }
   const problems: string[] = [];
-  const bad = sites.filter((site) => !SITE_KEY.test(site));
+  const bad = sites.filter((site) => !formats.siteKey.pattern.test(site));
   if (bad.length > 0) {
     problems.push(
       `has ${bad.map((site) => JSON.stringify(site)).join(', ')}; each site is a key of the sites file (lower-case letters, digits, - and _), comma-separated, e.g. portal,main.`,

@@ -144,7 +144,6 @@ export async function runSsmStep(
   // --- wait until the command is over ---------------------------------------------------------
   let polls = 0;
   let lastProgress = started;
-  let notVisibleSince: number | undefined;
   let ended: 'done' | 'timed-out' | 'cancelled' = 'done';
   for (;;) {
     const elapsed = clock.now() - started;
@@ -184,7 +183,6 @@ export async function runSsmStep(
       }
     }
     if (!command) {
-      notVisibleSince ??= clock.now();
       if (clock.now() - started > graceMs) {
         log(
           `Command ${commandId} is still not visible in ListCommands after ${(graceMs / 1000).toFixed(0)} s.`,

@@ -270,7 +270,7 @@ async function readInvocations(
   const pages = paginateListCommandInvocations(
     { client: ssm, pageSize: 50 },
     { CommandId: commandId, Details: true },
-    // the paginator forwards extra args to client.send
+    { abortSignal: signal }, // the paginator forwards extra arguments to client.send: bounds each page
   );
   for await (const page of pages) {
     if (signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });

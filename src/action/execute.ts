@@ -35,7 +35,7 @@ export interface ExecuteDependencies {
   /** Credential chain without role-to-assume; default the AWS SDK's. */
   defaultChain?: AwsCredentialProvider;
   pollPolicy?: PollPolicy;
-  /** Jitter source for retries (default Math.random). */
+  /** Jitter source for retries: STS and CreateInvalidation (default Math.random). */
   random?: () => number;
 }
 
@@ -175,6 +175,7 @@ export async function executePlan(
           log,
           stepTimeoutMs,
           fallbackRunId,
+          ...(deps.random && { random: deps.random }),
         });
       });
       report.steps.push(result);

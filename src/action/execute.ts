@@ -22,6 +22,7 @@ import {
 } from './credentials.js';
 import { runSsmStep } from './ssm-step.js';
 import { runCloudFrontStep } from './cloudfront-step.js';
+import { stepReport } from './step-report.js';
 import type { PollPolicy } from '../core/ssm-step.js';
 
 export interface ExecuteDependencies {
@@ -61,29 +62,7 @@ export function cancelOnSignals(onSignal: (signal: NodeJS.Signals) => void): {
 }
 
 const skipped = (plan: Plan, from: number): StepReport[] =>
-  plan.steps.slice(from).map((step) =>
-    step.kind === 'ssm'
-      ? {
-          index: step.index,
-          name: step.name,
-          kind: 'ssm',
-          status: 'skipped',
-          durationMs: 0,
-          document: step.document,
-          region: step.region,
-          targetCount: 0,
-          instances: [],
-        }
-      : {
-          index: step.index,
-          name: step.name,
-          kind: 'cloudfront',
-          status: 'skipped',
-          durationMs: 0,
-          distributionId: step.distributionId,
-          paths: step.paths,
-        },
-  );
+  plan.steps.slice(from).map((step) => stepReport(step, 'skipped'));
 
 export async function executePlan(
   plan: Plan,

@@ -15,7 +15,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import type { SsmPlanStep } from '../core/plan.js';
-import type { InstanceReport, RunContext, SsmStepReport, StepError } from '../core/report.js';
+import type { InstanceReport, RunContext, SsmStepReport } from '../core/report.js';
 import { ssmComment } from '../core/requests.js';
 import {
   DEFAULT_POLL_POLICY,
@@ -32,6 +32,7 @@ import {
   type PollPolicy,
 } from '../core/ssm-step.js';
 import { awsErrorName, errorMessage, type Clock } from './clock.js';
+import { reportFinisher, stepReport } from './step-report.js';
 
 export interface SsmStepDependencies {
   ssm: SSMClient;
@@ -93,24 +94,8 @@ export async function runSsmStep(
   const progressEveryMs = deps.progressEveryMs ?? 5_000;
   const started = clock.now();
   const deadline = started + deps.stepTimeoutMs;
-  const report: SsmStepReport = {
-    index: step.index,
-    name: step.name,
-    kind: 'ssm',
-    status: 'failed',
-    startedAt: clock.date().toISOString(),
-    durationMs: 0,
-    document: step.document,
-    region: step.region,
-    targetCount: 0,
-    instances: [],
-  };
-  const finish = (status: SsmStepReport['status'], error?: StepError): SsmStepReport => {
-    report.status = status;
-    if (error) report.error = error;
-    report.durationMs = Math.round(clock.now() - started);
-    return report;
-  };
+  const report = stepReport(step, 'failed', clock.date().toISOString());
+  const finish = reportFinisher(report, clock, started);
 
   if (signal.aborted)
     return finish('cancelled', {

@@ -41,7 +41,7 @@ export interface ExecuteDependencies {
 }
 
 /** An AbortSignal that fires on SIGINT/SIGTERM, and the function that stops listening. */
-export function cancelOnSignals(onSignal: (signal: NodeJS.Signals) => void): {
+function cancelOnSignals(onSignal: (signal: NodeJS.Signals) => void): {
   signal: AbortSignal;
   dispose: () => void;
 } {

@@ -173,6 +173,9 @@ describe('errors raised on the runner keep their own name', () => {
   it('a Node network error is its system code; an SDK error its name', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' });
     expect(awsErrorName(refused)).toBe('ECONNREFUSED');
+    // every address of the endpoint refused: Node's AggregateError carries the same system code
+    const everyAddress = Object.assign(new AggregateError([refused], ''), { code: 'ECONNREFUSED' });
+    expect(awsErrorName(everyAddress)).toBe('ECONNREFUSED');
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', code: 'x' });
     expect(awsErrorName(throttled)).toBe('ThrottlingException');
     expect(awsErrorName(new Error('plain'))).toBe('Error');

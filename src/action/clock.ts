@@ -33,14 +33,15 @@ export function jitteredBackoffMs(
 
 /**
  * The AWS error name of an SDK error (its `name`: ThrottlingException, CredentialsProviderError,
- * TimeoutError, …); for a network error the SDK passes on from Node (name `Error`), its system code
- * (ECONNREFUSED, ENOTFOUND, …), so reports can tell "AWS answered" from "AWS was never reached".
+ * TimeoutError, …); for a network error the SDK passes on from Node — name `Error`, or
+ * `AggregateError` when every address of the endpoint refused (Node tries each in turn) — its system
+ * code (ECONNREFUSED, ENOTFOUND, …), so reports can tell "AWS answered" from "AWS was never reached".
  */
 export function awsErrorName(error: unknown): string {
   if (!error || typeof error !== 'object') return 'Error';
   const name = 'name' in error && typeof error.name === 'string' ? error.name : 'Error';
   const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-  if (name === 'Error' && code && /^E[A-Z0-9_]+$/.test(code)) return code;
+  if ((name === 'Error' || name === 'AggregateError') && code && /^E[A-Z0-9_]+$/.test(code)) return code;
   return name;
 }
 

@@ -9,10 +9,11 @@ import {
   type CloudFrontClient,
 } from '@aws-sdk/client-cloudfront';
 import type { CloudFrontPlanStep } from '../core/plan.js';
-import type { CloudFrontStepReport, RunContext, StepError } from '../core/report.js';
+import type { CloudFrontStepReport, RunContext } from '../core/report.js';
 import { callerReference } from '../core/requests.js';
 import { listPaths } from '../core/paths.js';
 import { awsErrorName, errorMessage, jitteredBackoffMs, type Clock } from './clock.js';
+import { reportFinisher, stepReport } from './step-report.js';
 
 export interface CloudFrontStepDependencies {
   cloudfront: CloudFrontClient;
@@ -43,22 +44,8 @@ export async function runCloudFrontStep(
   const random = deps.random ?? Math.random;
   const started = clock.now();
   const deadline = started + deps.stepTimeoutMs;
-  const report: CloudFrontStepReport = {
-    index: step.index,
-    name: step.name,
-    kind: 'cloudfront',
-    status: 'failed',
-    startedAt: clock.date().toISOString(),
-    durationMs: 0,
-    distributionId: step.distributionId,
-    paths: step.paths,
-  };
-  const finish = (status: CloudFrontStepReport['status'], error?: StepError) => {
-    report.status = status;
-    if (error) report.error = error;
-    report.durationMs = Math.round(clock.now() - started);
-    return report;
-  };
+  const report = stepReport(step, 'failed', clock.date().toISOString());
+  const finish = reportFinisher(report, clock, started);
   const cancelled = () =>
     finish('cancelled', {
       code: 'Cancelled',

@@ -120,9 +120,8 @@ export async function resolveCredentials(
         if (deps.signal.aborted) throw new CancelledError();
         if (error instanceof UserError) throw error;
         const code = awsErrorName(error);
-        const cause = (error as { code?: string }).code;
         const delay = jitteredBackoffMs(attempt, 1_000, 10_000, random);
-        const transient = TRANSIENT_STS.has(code) || (cause !== undefined && TRANSIENT_STS.has(cause));
+        const transient = TRANSIENT_STS.has(code);
         if (transient && deps.clock.now() - started + delay < budget) {
           deps.log(`STS AssumeRoleWithWebIdentity: ${code}; retrying in ${(delay / 1000).toFixed(1)} s.`);
           await deps.clock.sleep(delay, deps.signal);

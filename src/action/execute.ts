@@ -22,6 +22,7 @@ import {
 } from './credentials.js';
 import { runSsmStep } from './ssm-step.js';
 import { runCloudFrontStep } from './cloudfront-step.js';
+import { stepReport } from './step-report.js';
 import type { PollPolicy } from '../core/ssm-step.js';
 
 export interface ExecuteDependencies {
@@ -35,12 +36,12 @@ export interface ExecuteDependencies {
   /** Credential chain without role-to-assume; default the AWS SDK's. */
   defaultChain?: AwsCredentialProvider;
   pollPolicy?: PollPolicy;
-  /** Jitter source for retries (default Math.random). */
+  /** Jitter source for retries: STS and CreateInvalidation (default Math.random). */
   random?: () => number;
 }
 
 /** An AbortSignal that fires on SIGINT/SIGTERM, and the function that stops listening. */
-export function cancelOnSignals(onSignal: (signal: NodeJS.Signals) => void): {
+function cancelOnSignals(onSignal: (signal: NodeJS.Signals) => void): {
   signal: AbortSignal;
   dispose: () => void;
 } {
@@ -61,29 +62,7 @@ export function cancelOnSignals(onSignal: (signal: NodeJS.Signals) => void): {
 }
 
 const skipped = (plan: Plan, from: number): StepReport[] =>
-  plan.steps.slice(from).map((step) =>
-    step.kind === 'ssm'
-      ? {
-          index: step.index,
-          name: step.name,
-          kind: 'ssm',
-          status: 'skipped',
-          durationMs: 0,
-          document: step.document,
-          region: step.region,
-          targetCount: 0,
-          instances: [],
-        }
-      : {
-          index: step.index,
-          name: step.name,
-          kind: 'cloudfront',
-          status: 'skipped',
-          durationMs: 0,
-          distributionId: step.distributionId,
-          paths: step.paths,
-        },
-  );
+  plan.steps.slice(from).map((step) => stepReport(step, 'skipped'));
 
 export async function executePlan(
   plan: Plan,
@@ -175,6 +154,7 @@ export async function executePlan(
           log,
           stepTimeoutMs,
           fallbackRunId,
+          ...(deps.random && { random: deps.random }),
         });
       });
       report.steps.push(result);

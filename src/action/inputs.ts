@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import { normaliseInvalidationPaths, quotePath, splitPathsInput } from '../core/paths.js';
 import type { RawExecutionInputs } from '../core/execution-inputs.js';
 
-export const DEFAULT_CONFIG_PATH = '.github/cache-purge.yml';
+const DEFAULT_CONFIG_PATH = '.github/cache-purge.yml';
 
 export interface ActionInputs {
   site: string;

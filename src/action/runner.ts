@@ -35,7 +35,7 @@ const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').r
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 /** `::name key=value,…::message`, as @actions/core's issueCommand writes it. */
-export function workflowCommand(
+function workflowCommand(
   name: string,
   properties: Record<string, string | number | undefined>,
   message: string,

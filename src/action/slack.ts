@@ -54,7 +54,7 @@ export interface SlackPostOptions {
 export type SlackPostResult =
   { ok: true; attempts: number } | { ok: false; attempts: number; status?: number; reason: string };
 
-export const DEFAULT_SLACK_RETRY: SlackRetryPolicy = {
+const DEFAULT_SLACK_RETRY: SlackRetryPolicy = {
   retries: 3,
   minTimeout: 500,
   maxTimeout: 4000,
@@ -63,7 +63,7 @@ export const DEFAULT_SLACK_RETRY: SlackRetryPolicy = {
 };
 
 /** What Slack's error answers mean and what to do; the raw answer is always quoted too. */
-export const SLACK_ERROR_HINTS: Record<string, string> = {
+const SLACK_ERROR_HINTS: Record<string, string> = {
   invalid_payload: 'Slack could not read the message; this is a bug in cache-purge-action, please report it',
   channel_not_found:
     "the webhook's channel no longer exists or the app lost access to it; create a new incoming webhook and update the secret",

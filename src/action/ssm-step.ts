@@ -15,7 +15,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import type { SsmPlanStep } from '../core/plan.js';
-import type { InstanceReport, RunContext, SsmStepReport, StepError } from '../core/report.js';
+import type { InstanceReport, RunContext, SsmStepReport } from '../core/report.js';
 import { ssmComment } from '../core/requests.js';
 import {
   DEFAULT_POLL_POLICY,
@@ -32,6 +32,7 @@ import {
   type PollPolicy,
 } from '../core/ssm-step.js';
 import { awsErrorName, errorMessage, type Clock } from './clock.js';
+import { reportFinisher, stepReport } from './step-report.js';
 
 export interface SsmStepDependencies {
   ssm: SSMClient;
@@ -93,24 +94,8 @@ export async function runSsmStep(
   const progressEveryMs = deps.progressEveryMs ?? 5_000;
   const started = clock.now();
   const deadline = started + deps.stepTimeoutMs;
-  const report: SsmStepReport = {
-    index: step.index,
-    name: step.name,
-    kind: 'ssm',
-    status: 'failed',
-    startedAt: clock.date().toISOString(),
-    durationMs: 0,
-    document: step.document,
-    region: step.region,
-    targetCount: 0,
-    instances: [],
-  };
-  const finish = (status: SsmStepReport['status'], error?: StepError): SsmStepReport => {
-    report.status = status;
-    if (error) report.error = error;
-    report.durationMs = Math.round(clock.now() - started);
-    return report;
-  };
+  const report = stepReport(step, 'failed', clock.date().toISOString());
+  const finish = reportFinisher(report, clock, started);
 
   if (signal.aborted)
     return finish('cancelled', {
@@ -144,7 +129,6 @@ export async function runSsmStep(
   // --- wait until the command is over ---------------------------------------------------------
   let polls = 0;
   let lastProgress = started;
-  let notVisibleSince: number | undefined;
   let ended: 'done' | 'timed-out' | 'cancelled' = 'done';
   for (;;) {
     const elapsed = clock.now() - started;
@@ -184,7 +168,6 @@ export async function runSsmStep(
       }
     }
     if (!command) {
-      notVisibleSince ??= clock.now();
       if (clock.now() - started > graceMs) {
         log(
           `Command ${commandId} is still not visible in ListCommands after ${(graceMs / 1000).toFixed(0)} s.`,
@@ -272,7 +255,7 @@ async function readInvocations(
   const pages = paginateListCommandInvocations(
     { client: ssm, pageSize: 50 },
     { CommandId: commandId, Details: true },
-    // the paginator forwards extra args to client.send
+    { abortSignal: signal }, // the paginator forwards extra arguments to client.send: bounds each page
   );
   for await (const page of pages) {
     if (signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SSMClient, SendCommandCommand, waitUntilCommandExecuted } from '@aws-sdk/client-ssm';
 import { startAwsDouble, fakeInstanceIds } from '../__tests__/helpers/aws-double.ts';
+import { commandWaits } from './measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const INSTANCE = 'i-0123456789abcdef0';
@@ -62,24 +63,14 @@ function sitesFile(site, targets, documents) {
   ].join('\n');
 }
 
-/** Latency from each command's completion on the double to the next SendCommand, and polls per command. */
+/** Added latency per step (all but the last), polls per second and polls, per command. */
 function stepLatencies(double) {
-  const sends = double.callsOf('SendCommand');
-  const commandIds = [...double.commands.keys()];
-  const latencies = [];
-  const pollRates = [];
-  const pollCounts = [];
-  commandIds.forEach((id, i) => {
-    const polls = double.calls.filter(
-      (c) => ['ListCommands', 'GetCommandInvocation'].includes(c.operation) && c.input.CommandId === id,
-    );
-    const send = sends[i];
-    const waited = (polls.at(-1).at - send.at) / 1000;
-    pollCounts.push(polls.length);
-    pollRates.push(polls.length / waited);
-    if (sends[i + 1]) latencies.push(sends[i + 1].at - double.completedAt(id));
-  });
-  return { latencies, pollRates, pollCounts };
+  const waits = commandWaits(double, [...double.commands.keys()], double.callsOf('SendCommand'));
+  return {
+    latencies: waits.filter((w) => w.addedMs !== undefined).map((w) => w.addedMs),
+    pollRates: waits.map((w) => w.pollsPerSecond),
+    pollCounts: waits.map((w) => w.pollTimes.length),
+  };
 }
 
 export async function p1() {

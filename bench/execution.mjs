@@ -6,49 +6,26 @@
 //   P2: API calls to complete one step over 1, 10, 100 and 1,000 tagged instances, against the bound
 //       2 + ⌈N/50⌉ + polls.
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { SSMClient, SendCommandCommand, waitUntilCommandExecuted } from '@aws-sdk/client-ssm';
 import { startAwsDouble, fakeInstanceIds } from '../__tests__/helpers/aws-double.ts';
+import { runAction } from '../__tests__/helpers/run-action.ts';
 import { commandWaits } from './measure.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const INSTANCE = 'i-0123456789abcdef0';
 /** Run times of the benchmark's SSM steps on the double (ms): short purges to a few seconds. */
 export const RUN_TIMES_MS = [300, 600, 1000, 1500, 2000, 3000, 800, 1200, 2500];
 
-function runAction(double, sitesYaml, site) {
-  const workspace = mkdtempSync(join(tmpdir(), 'cache-purge-bench-exec-'));
-  mkdirSync(join(workspace, '.github'));
-  writeFileSync(join(workspace, '.github/cache-purge.yml'), sitesYaml);
-  writeFileSync(join(workspace, 'out'), '');
-  writeFileSync(join(workspace, 'sum'), '');
-  const env = {
-    PATH: process.env.PATH,
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: join(workspace, 'out'),
-    GITHUB_STEP_SUMMARY: join(workspace, 'sum'),
-    GITHUB_RUN_ID: String(Date.now()),
-    GITHUB_RUN_ATTEMPT: '1',
-    INPUT_SITE: site,
-    'INPUT_ROLE-TO-ASSUME': 'arn:aws:iam::123456789012:role/cache-purge',
-    ...double.env(),
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist/index.js')], { cwd: workspace, env });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stdout += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      rmSync(workspace, { recursive: true, force: true });
-      if (code !== 0) reject(new Error(`action exited ${code}:\n${stdout}`));
-      else resolve(stdout);
-    });
+/** Runs dist/index.js as the runner does (run-action.ts), against the double; throws unless it exits 0. */
+async function runBundledAction(double, sitesYaml, site) {
+  const run = await runAction({
+    inputs: { site, 'role-to-assume': 'arn:aws:iam::123456789012:role/cache-purge' },
+    files: { '.github/cache-purge.yml': sitesYaml },
+    env: { GITHUB_RUN_ID: String(Date.now()), GITHUB_RUN_ATTEMPT: '1', ...double.env() },
+    timeoutMs: 300_000,
   });
+  rmSync(run.workspace, { recursive: true, force: true });
+  if (run.code !== 0) throw new Error(`action exited ${run.code ?? run.signal}:\n${run.stdout}${run.stderr}`);
 }
 
 function sitesFile(site, targets, documents) {
@@ -85,7 +62,7 @@ export async function p1() {
   const double = await startAwsDouble(script);
   let ours;
   try {
-    await runAction(double, sitesFile('bench', `{ instance-ids: [${INSTANCE}] }`, documents), 'bench');
+    await runBundledAction(double, sitesFile('bench', `{ instance-ids: [${INSTANCE}] }`, documents), 'bench');
     ours = stepLatencies(double);
   } finally {
     await double.close();
@@ -128,7 +105,7 @@ export async function p2(sizes = [1, 10, 100, 1000]) {
       defaultScript: { runMs: 100, deliveryMs: 20 },
     });
     try {
-      await runAction(
+      await runBundledAction(
         double,
         sitesFile('fleet', '{ tags: { Site: fleet } }', ['CachePurge-FastCGI']),
         'fleet',

@@ -28,14 +28,15 @@ async function runBundledAction(double, sitesYaml, site) {
   if (run.code !== 0) throw new Error(`action exited ${run.code ?? run.signal}:\n${run.stdout}${run.stderr}`);
 }
 
-function sitesFile(site, targets, documents) {
+/** A sites file with one site whose steps are SSM steps, each given as its `ssm:` mapping's body. */
+function sitesFile(site, targets, steps) {
   return [
     'region: us-east-1',
     'sites:',
     `  ${site}:`,
     `    targets: ${targets}`,
     '    steps:',
-    ...documents.map((d) => `      - ssm: { document: ${d} }`),
+    ...steps.map((step) => `      - ssm: { ${step} }`),
     '',
   ].join('\n');
 }
@@ -62,7 +63,15 @@ export async function p1() {
   const double = await startAwsDouble(script);
   let ours;
   try {
-    await runBundledAction(double, sitesFile('bench', `{ instance-ids: [${INSTANCE}] }`, documents), 'bench');
+    await runBundledAction(
+      double,
+      sitesFile(
+        'bench',
+        `{ instance-ids: [${INSTANCE}] }`,
+        documents.map((d) => `document: ${d}`),
+      ),
+      'bench',
+    );
     ours = stepLatencies(double);
   } finally {
     await double.close();
@@ -107,7 +116,10 @@ export async function p2(sizes = [1, 10, 100, 1000]) {
     try {
       await runBundledAction(
         double,
-        sitesFile('fleet', '{ tags: { Site: fleet } }', ['CachePurge-FastCGI']),
+        sitesFile('fleet', '{ tags: { Site: fleet } }', [
+          // CachePath is required: the action checks the bundled document's parameters before any AWS call.
+          'document: CachePurge-FastCGI, parameters: { CachePath: /var/cache/nginx/fleet }',
+        ]),
         'fleet',
       );
       const ssmCalls = double.calls.filter((c) => c.service === 'ssm');

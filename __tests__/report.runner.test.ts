@@ -89,8 +89,7 @@ afterAll(async () => {
   await Promise.all([double.close(), sink.close()]);
 });
 beforeEach(() => {
-  sink.requests.length = 0;
-  sink.setFallback(SLACK_ANSWERS.ok);
+  sink.reset();
 });
 
 function purge(options: {

@@ -52,8 +52,7 @@ beforeAll(async () => {
 });
 afterAll(() => sink.close());
 beforeEach(() => {
-  sink.requests.length = 0;
-  sink.setFallback(SLACK_ANSWERS.ok);
+  sink.reset();
 });
 
 const dryRun = (inputs: Record<string, string> = {}, timeoutMs?: number) =>

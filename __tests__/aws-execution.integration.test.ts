@@ -10,7 +10,7 @@ import {
   type AwsDouble,
   type AwsDoubleOptions,
 } from './helpers/aws-double.js';
-import { recordingRunner } from './helpers/fakes.js';
+import { recordingRunner } from './helpers/recording-runner.js';
 import { parseSitesConfig } from '../src/core/config.js';
 import { buildPlan, type PlanInputs } from '../src/core/plan.js';
 import { buildRunContext } from '../src/core/run-context.js';
@@ -84,7 +84,7 @@ async function run(
     plan.site,
     env,
   );
-  const runner = recordingRunner();
+  const { runner, recorded } = recordingRunner();
   const report = await executePlan(plan, buildRunContext(env, plan.site, ''), settings, {
     runner,
     env,
@@ -97,7 +97,7 @@ async function run(
       return ((await res.json()) as { value: string }).value;
     },
   });
-  return { report, runner, log: runner.lines.join('\n') };
+  return { report, recorded, log: recorded.info.join('\n') };
 }
 
 const operations = () => double.calls.map((c) => `${c.operation}${c.errorCode ? `!${c.errorCode}` : ''}`);
@@ -105,7 +105,9 @@ const statuses = (report: { steps: { status: string }[] }) => report.steps.map((
 
 describe('executing a plan against the AWS double', () => {
   it('runs every step in order with the assumed-role credentials and reports each instance', async () => {
-    const { report, runner, log } = await run({ defaultScript: { runMs: 150, stdout: `purged\n${RESULT}` } });
+    const { report, recorded, log } = await run({
+      defaultScript: { runMs: 150, stdout: `purged\n${RESULT}` },
+    });
     expect(report.status).toBe('success');
     expect(statuses(report)).toEqual(['success', 'success', 'success']);
     const issued = double.issuedCredentials.at(-1)!;
@@ -114,7 +116,7 @@ describe('executing a plan against the AWS double', () => {
     const signed = double.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront');
     expect(signed.length).toBeGreaterThan(5);
     expect(new Set(signed.map((c) => c.accessKeyId))).toEqual(new Set([issued.accessKeyId]));
-    expect(runner.secrets).toEqual(
+    expect(recorded.secrets).toEqual(
       expect.arrayContaining([issued.accessKeyId, issued.secretAccessKey, issued.sessionToken]),
     );
     const sends = double.callsOf('SendCommand');

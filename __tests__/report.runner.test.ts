@@ -4,7 +4,13 @@
 // failure, and a full purge whose known secrets must not appear anywhere a person or Slack reads.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { errorAnnotations, exampleConfig, runAction, type ActionRun } from './helpers/run-action.js';
+import {
+  errorAnnotations,
+  exampleConfig,
+  runAction,
+  warningAnnotations as warnings,
+  type ActionRun,
+} from './helpers/run-action.js';
 import { startAwsDouble, type AwsDouble, type AwsDoubleOptions } from './helpers/aws-double.js';
 import { SLACK_ANSWERS, startSlackSink, type SlackSink } from './helpers/slack-sink.js';
 import { formatDuration } from '../src/core/report-view.js';
@@ -64,11 +70,6 @@ interface Report {
   }[];
 }
 
-const warnings = (stdout: string) =>
-  [...stdout.matchAll(/^::warning(?: ([^:]*))?::(.*)$/gm)].map((m) => ({
-    properties: (m[1] ?? '').replace(/%3A/g, ':').replace(/%2C/g, ','),
-    message: (m[2] ?? '').replace(/%0A/g, '\n').replace(/%25/g, '%'),
-  }));
 /** Every text of a Block Kit payload, one string per block (fields and elements joined by newlines). */
 const blockTexts = (payload: Payload) =>
   payload.blocks.map((b) =>
@@ -88,8 +89,7 @@ afterAll(async () => {
   await Promise.all([double.close(), sink.close()]);
 });
 beforeEach(() => {
-  sink.requests.length = 0;
-  sink.setFallback(SLACK_ANSWERS.ok);
+  sink.reset();
 });
 
 function purge(options: {

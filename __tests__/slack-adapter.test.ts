@@ -19,8 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => sink.close());
 beforeEach(() => {
-  sink.requests.length = 0;
-  sink.setFallback(SLACK_ANSWERS.ok);
+  sink.reset();
 });
 
 const FAST_RETRY = { minTimeout: 1, maxTimeout: 5, randomize: false };

@@ -5,7 +5,12 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
-import { errorAnnotations, exampleConfig, runAction } from './helpers/run-action.js';
+import {
+  errorAnnotations,
+  exampleConfig,
+  runAction,
+  warningAnnotations as warnings,
+} from './helpers/run-action.js';
 import { SLACK_ANSWERS, startSlackSink, type SlackSink } from './helpers/slack-sink.js';
 
 const CONFIG = { '.github/cache-purge.yml': exampleConfig };
@@ -20,12 +25,6 @@ const RUNNER_ENV = {
   GITHUB_SERVER_URL: 'https://github.com',
   GITHUB_WORKFLOW: 'Purge cache',
 };
-
-const warnings = (stdout: string) =>
-  [...stdout.matchAll(/^::warning(?: ([^:]*))?::(.*)$/gm)].map((m) => ({
-    properties: (m[1] ?? '').replace(/%3A/g, ':').replace(/%2C/g, ','),
-    message: (m[2] ?? '').replace(/%0A/g, '\n').replace(/%25/g, '%'),
-  }));
 
 /** The webhook URL may appear only in the runner's add-mask command, which the runner consumes. */
 function expectUrlOnlyMasked(stdout: string, stderr: string, summary: string, url: string) {
@@ -53,8 +52,7 @@ beforeAll(async () => {
 });
 afterAll(() => sink.close());
 beforeEach(() => {
-  sink.requests.length = 0;
-  sink.setFallback(SLACK_ANSWERS.ok);
+  sink.reset();
 });
 
 const dryRun = (inputs: Record<string, string> = {}, timeoutMs?: number) =>

@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, readFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Reports the child's peak resident memory on exit; loaded into both sides so the cost is equal.
@@ -19,12 +20,6 @@ function once(args, env, cwd) {
   const peak = Number(/PEAK_RSS_KB=(\d+)/.exec(child.stderr)?.[1] ?? NaN) / 1024;
   return { ms, peak, status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 export function coldStart({ runs = 15 } = {}) {
   const workspace = mkdtempSync(join(tmpdir(), 'cache-purge-bench-'));

@@ -6,80 +6,49 @@
 //   P2: API calls to complete one step over 1, 10, 100 and 1,000 tagged instances, against the bound
 //       2 + ⌈N/50⌉ + polls.
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { SSMClient, SendCommandCommand, waitUntilCommandExecuted } from '@aws-sdk/client-ssm';
 import { startAwsDouble, fakeInstanceIds } from '../__tests__/helpers/aws-double.ts';
+import { runAction } from '../__tests__/helpers/run-action.ts';
+import { commandWaits } from './measure.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const INSTANCE = 'i-0123456789abcdef0';
 /** Run times of the benchmark's SSM steps on the double (ms): short purges to a few seconds. */
 export const RUN_TIMES_MS = [300, 600, 1000, 1500, 2000, 3000, 800, 1200, 2500];
 
-function runAction(double, sitesYaml, site) {
-  const workspace = mkdtempSync(join(tmpdir(), 'cache-purge-bench-exec-'));
-  mkdirSync(join(workspace, '.github'));
-  writeFileSync(join(workspace, '.github/cache-purge.yml'), sitesYaml);
-  writeFileSync(join(workspace, 'out'), '');
-  writeFileSync(join(workspace, 'sum'), '');
-  const env = {
-    PATH: process.env.PATH,
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: join(workspace, 'out'),
-    GITHUB_STEP_SUMMARY: join(workspace, 'sum'),
-    GITHUB_RUN_ID: String(Date.now()),
-    GITHUB_RUN_ATTEMPT: '1',
-    INPUT_SITE: site,
-    'INPUT_ROLE-TO-ASSUME': 'arn:aws:iam::123456789012:role/cache-purge',
-    ...double.env(),
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'dist/index.js')], { cwd: workspace, env });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stdout += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      rmSync(workspace, { recursive: true, force: true });
-      if (code !== 0) reject(new Error(`action exited ${code}:\n${stdout}`));
-      else resolve(stdout);
-    });
+/** Runs dist/index.js as the runner does (run-action.ts), against the double; throws unless it exits 0. */
+async function runBundledAction(double, sitesYaml, site) {
+  const run = await runAction({
+    inputs: { site, 'role-to-assume': 'arn:aws:iam::123456789012:role/cache-purge' },
+    files: { '.github/cache-purge.yml': sitesYaml },
+    env: { GITHUB_RUN_ID: String(Date.now()), GITHUB_RUN_ATTEMPT: '1', ...double.env() },
+    timeoutMs: 300_000,
   });
+  rmSync(run.workspace, { recursive: true, force: true });
+  if (run.code !== 0) throw new Error(`action exited ${run.code ?? run.signal}:\n${run.stdout}${run.stderr}`);
 }
 
-function sitesFile(site, targets, documents) {
+/** A sites file with one site whose steps are SSM steps, each given as its `ssm:` mapping's body. */
+function sitesFile(site, targets, steps) {
   return [
     'region: us-east-1',
     'sites:',
     `  ${site}:`,
     `    targets: ${targets}`,
     '    steps:',
-    ...documents.map((d) => `      - ssm: { document: ${d} }`),
+    ...steps.map((step) => `      - ssm: { ${step} }`),
     '',
   ].join('\n');
 }
 
-/** Latency from each command's completion on the double to the next SendCommand, and polls per command. */
+/** Added latency per step (all but the last), polls per second and polls, per command. */
 function stepLatencies(double) {
-  const sends = double.callsOf('SendCommand');
-  const commandIds = [...double.commands.keys()];
-  const latencies = [];
-  const pollRates = [];
-  const pollCounts = [];
-  commandIds.forEach((id, i) => {
-    const polls = double.calls.filter(
-      (c) => ['ListCommands', 'GetCommandInvocation'].includes(c.operation) && c.input.CommandId === id,
-    );
-    const send = sends[i];
-    const waited = (polls.at(-1).at - send.at) / 1000;
-    pollCounts.push(polls.length);
-    pollRates.push(polls.length / waited);
-    if (sends[i + 1]) latencies.push(sends[i + 1].at - double.completedAt(id));
-  });
-  return { latencies, pollRates, pollCounts };
+  const waits = commandWaits(double, [...double.commands.keys()], double.callsOf('SendCommand'));
+  return {
+    latencies: waits.filter((w) => w.addedMs !== undefined).map((w) => w.addedMs),
+    pollRates: waits.map((w) => w.pollsPerSecond),
+    pollCounts: waits.map((w) => w.pollTimes.length),
+  };
 }
 
 export async function p1() {
@@ -94,7 +63,15 @@ export async function p1() {
   const double = await startAwsDouble(script);
   let ours;
   try {
-    await runAction(double, sitesFile('bench', `{ instance-ids: [${INSTANCE}] }`, documents), 'bench');
+    await runBundledAction(
+      double,
+      sitesFile(
+        'bench',
+        `{ instance-ids: [${INSTANCE}] }`,
+        documents.map((d) => `document: ${d}`),
+      ),
+      'bench',
+    );
     ours = stepLatencies(double);
   } finally {
     await double.close();
@@ -137,9 +114,12 @@ export async function p2(sizes = [1, 10, 100, 1000]) {
       defaultScript: { runMs: 100, deliveryMs: 20 },
     });
     try {
-      await runAction(
+      await runBundledAction(
         double,
-        sitesFile('fleet', '{ tags: { Site: fleet } }', ['CachePurge-FastCGI']),
+        sitesFile('fleet', '{ tags: { Site: fleet } }', [
+          // CachePath is required: the action checks the bundled document's parameters before any AWS call.
+          'document: CachePurge-FastCGI, parameters: { CachePath: /var/cache/nginx/fleet }',
+        ]),
         'fleet',
       );
       const ssmCalls = double.calls.filter((c) => c.service === 'ssm');

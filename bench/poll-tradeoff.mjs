@@ -8,6 +8,7 @@
 import './ts-source.mjs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { startAwsDouble } from '../__tests__/helpers/aws-double.ts';
+import { commandWaits, median, quantile } from './measure.mjs';
 
 const { runSsmStep } = await import('../src/action/ssm-step.ts');
 const { DEFAULT_POLL_POLICY, nextPollDelayMs } = await import('../src/core/ssm-step.ts');
@@ -52,16 +53,6 @@ export const SCHEDULES = [
     policy: { initialDelayMs: 250, growth: 1, maxDelayMs: 250, burst: 1, pollsPerSecond: 4 },
   },
 ];
-
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
-export const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** Most polls of one command inside any 1-second window. */
 function peakPollsPerSecond(times) {
@@ -113,19 +104,11 @@ async function waitUnder(double, schedule, runTimes, key) {
   const sends = double
     .callsOf('SendCommand')
     .filter((c) => c.input.DocumentName.startsWith(`Tradeoff-${key}-`));
-  const latencies = [];
-  const rates = [];
-  const peaks = [];
-  let polls = 0;
-  commandIds.forEach((id, i) => {
-    const pollTimes = double.calls
-      .filter((c) => c.operation === 'ListCommands' && c.input.CommandId === id)
-      .map((c) => c.at);
-    polls += pollTimes.length;
-    rates.push(pollTimes.length / ((pollTimes.at(-1) - sends[i].at) / 1000));
-    peaks.push(peakPollsPerSecond(pollTimes));
-    if (sends[i + 1]) latencies.push(sends[i + 1].at - double.completedAt(id));
-  });
+  const waits = commandWaits(double, commandIds, sends);
+  const latencies = waits.filter((w) => w.addedMs !== undefined).map((w) => w.addedMs);
+  const rates = waits.map((w) => w.pollsPerSecond);
+  const peaks = waits.map((w) => peakPollsPerSecond(w.pollTimes));
+  const polls = waits.reduce((sum, w) => sum + w.pollTimes.length, 0);
   return { latencies, rates, peaks, polls };
 }
 

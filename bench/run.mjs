@@ -3,6 +3,7 @@
 
 import { coldStart } from './cold-start.mjs';
 import { p1, p2, RUN_TIMES_MS } from './execution.mjs';
+import { median } from './measure.mjs';
 import { pollTradeoff } from './poll-tradeoff.mjs';
 import { purgeDocuments } from './purge-documents.mjs';
 import { relayBench } from './relay.mjs';
@@ -15,12 +16,6 @@ export function printTable(title, header, rows) {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 const only = process.argv[2];
 const benches = {

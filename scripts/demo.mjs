@@ -11,20 +11,16 @@
 //
 // Each hop is printed as a user would read it. Exits 0 only if every hop worked.
 
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startAwsDouble } from '../__tests__/helpers/aws-double.ts';
 import { startSlackSink } from '../__tests__/helpers/slack-sink.ts';
 import { startGitHubDouble } from '../__tests__/helpers/github-double.ts';
 import { startRelay } from '../__tests__/helpers/relay-server.ts';
-import { parseOutputFile } from '../__tests__/helpers/run-action.ts';
+import { exampleConfig, repoRoot, runAction } from '../__tests__/helpers/run-action.ts';
 import { ANSI_STYLES, PLAIN_STYLES, renderSlackMessage } from '../src/core/slack-render-text.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tty = process.stdout.isTTY;
 const bold = (s) => (tty ? `\x1b[1m${s}\x1b[0m` : s);
 const dim = (s) => (tty ? `\x1b[2m${s}\x1b[0m` : s);
@@ -80,7 +76,7 @@ function renderLog(stdout) {
 
 /** The action step of an example workflow: its `with:`, expressions resolved as GitHub would. */
 function actionStep(workflowFile, jobName, context) {
-  const workflow = parse(readFileSync(join(root, workflowFile), 'utf8'));
+  const workflow = parse(readFileSync(join(repoRoot, workflowFile), 'utf8'));
   const step = workflow.jobs[jobName].steps.find((s) => s.with && 'site' in s.with);
   const resolve = (value) =>
     String(value).replace(/\$\{\{\s*(inputs|vars|secrets)\.([\w-]+)\s*\}\}/g, (_, scope, name) => {
@@ -92,46 +88,32 @@ function actionStep(workflowFile, jobName, context) {
   return Object.fromEntries(Object.entries(step.with).map(([name, value]) => [name, resolve(value)]));
 }
 
-/** Runs dist/index.js the way the runner does; streams the rendered log. */
-async function runAction(workspace, inputs, env) {
-  const output = join(workspace, '.output');
-  const summary = join(workspace, '.summary');
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
-  const childEnv = {
-    PATH: process.env.PATH,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: summary,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_REPOSITORY: 'acme/website',
-    GITHUB_RUN_ATTEMPT: '1',
-    ...env,
-  };
-  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.toUpperCase()}`] = value;
-  const child = spawn(process.execPath, [join(root, 'dist/index.js')], { cwd: workspace, env: childEnv });
-  let stdout = '';
-  let stderr = '';
+/** Runs dist/index.js the way the runner does (run-action.ts); streams the rendered log. */
+async function runBundledAction(inputs, env) {
   let pending = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop();
-    const shown = renderLog(lines.join('\n'));
-    if (shown) console.log(shown);
+  const run = await runAction({
+    inputs,
+    files: { '.github/cache-purge.yml': exampleConfig },
+    env: {
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/website',
+      GITHUB_RUN_ATTEMPT: '1',
+      ...env,
+    },
+    timeoutMs: 60_000,
+    onStart: (child) =>
+      child.stdout.on('data', (chunk) => {
+        pending += chunk;
+        const lines = pending.split('\n');
+        pending = lines.pop();
+        const shown = renderLog(lines.join('\n'));
+        if (shown) console.log(shown);
+      }),
   });
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const code = await new Promise((done) => child.on('close', done));
+  rmSync(run.workspace, { recursive: true, force: true });
   if (pending) console.log(renderLog(pending));
-  if (stderr) console.log(indent(stderr));
-  return {
-    code,
-    stdout,
-    outputs: parseOutputFile(readFileSync(output, 'utf8')),
-    summary: readFileSync(summary, 'utf8'),
-  };
+  if (run.stderr) console.log(indent(run.stderr));
+  return run;
 }
 
 // ── the chain ───────────────────────────────────────────────────────────────────────────────────────
@@ -142,10 +124,7 @@ const check = (ok, what) => {
   console.log(`  ${ok ? '✔' : '✘'} ${what}`);
 };
 
-const workspace = mkdtempSync(join(tmpdir(), 'cache-purge-demo-'));
-mkdirSync(join(workspace, '.github'));
-copyFileSync(join(root, 'examples/cache-purge.yml'), join(workspace, '.github/cache-purge.yml'));
-const purgeWorkflow = parse(readFileSync(join(root, 'examples/purge-cache.yml'), 'utf8'));
+const purgeWorkflow = parse(readFileSync(join(repoRoot, 'examples/purge-cache.yml'), 'utf8'));
 
 const aws = await startAwsDouble(awsScript);
 const slack = await startSlackSink();
@@ -163,7 +142,7 @@ async function purge(title, inputs, env) {
   const before = slack.requests.length;
   console.log(bold(`\n  ${title}`));
   console.log(dim(`  with: ${JSON.stringify({ ...inputs, 'slack-webhook-url': '***' })}`));
-  const run = await runAction(workspace, inputs, { ...aws.env(), ...env });
+  const run = await runBundledAction(inputs, { ...aws.env(), ...env });
   console.log(bold('\n  Job summary'));
   console.log(indent(run.summary.trim()));
   const issued = aws.issuedCredentials.at(-1);
@@ -254,7 +233,6 @@ try {
 } finally {
   await relay.stop();
   await Promise.all([aws.close(), slack.close(), github.close()]);
-  rmSync(workspace, { recursive: true, force: true });
 }
 
 const failed = checks.filter((c) => !c.ok);

@@ -13,6 +13,7 @@ import type {
 } from '../../src/core/report.js';
 import { parsePurgeResult } from '../../src/core/purge-result.js';
 import { decideSsmStep, type SsmDecision } from '../../src/core/ssm-step.js';
+import { fakeInstanceIds } from './aws-double.js';
 import { exampleConfig } from './run-action.js';
 
 export const portalPlan: Plan = buildPlan(parseSitesConfig(exampleConfig, '.github/cache-purge.yml'), {
@@ -51,6 +52,16 @@ export function instance(id: string, overrides: Partial<InstanceReport> = {}): I
     ...overrides,
   };
 }
+
+/** An instance whose invocation was cancelled (timed-out or cancelled step): no output, no result. */
+const cancelledInstance = (id: string): InstanceReport =>
+  instance(id, {
+    status: 'Cancelled',
+    statusDetails: 'Cancelled',
+    responseCode: -1,
+    stdout: '',
+    result: undefined,
+  });
 
 /** A step whose instances failed carries the error the executor gives it (decideSsmStep's). */
 function ssmStep(index: number, overrides: Partial<SsmStepReport> = {}): SsmStepReport {
@@ -224,15 +235,7 @@ export const timedOutReport = (): RunReport =>
     ssmStep(2, {
       status: 'timed-out',
       durationMs: 600_000,
-      instances: [
-        instance('i-0123456789abcdef0', {
-          status: 'Cancelled',
-          statusDetails: 'Cancelled',
-          responseCode: -1,
-          stdout: '',
-          result: undefined,
-        }),
-      ],
+      instances: [cancelledInstance('i-0123456789abcdef0')],
       error: { code: 'StepTimedOut', message: 'The step did not finish within 600 s.' },
     }),
     skipped(3),
@@ -249,20 +252,10 @@ export const cancelledReport = (): RunReport =>
         message:
           'The job was cancelled; command c0ffee20-1111-2222-3333-444455556666 was cancelled (best effort).',
       },
-      instances: [
-        instance('i-0123456789abcdef0', {
-          status: 'Cancelled',
-          statusDetails: 'Cancelled',
-          responseCode: -1,
-          stdout: '',
-          result: undefined,
-        }),
-      ],
+      instances: [cancelledInstance('i-0123456789abcdef0')],
     }),
     skipped(3),
   ]);
-
-const ids = (n: number) => Array.from({ length: n }, (_, i) => `i-0${i.toString(16).padStart(16, '0')}`);
 
 /** 100 tagged instances: 60 purged, 25 exit code 1 with output, 10 Undeliverable, 5 Delivery Timed Out. */
 export const hundredInstancesReport = (): RunReport =>
@@ -271,7 +264,7 @@ export const hundredInstancesReport = (): RunReport =>
       status: 'failed',
       durationMs: 45_000,
       targetCount: 100,
-      instances: ids(100).map((id, i) =>
+      instances: fakeInstanceIds(100).map((id, i) =>
         i < 60
           ? instance(id)
           : i < 85
@@ -310,7 +303,7 @@ export const hugeOutputReport = (): RunReport =>
       status: 'failed',
       durationMs: 9_000,
       targetCount: 50,
-      instances: ids(50).map((id) =>
+      instances: fakeInstanceIds(50).map((id) =>
         instance(id, {
           status: 'Failed',
           statusDetails: 'Failed',

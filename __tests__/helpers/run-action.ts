@@ -93,10 +93,19 @@ export function runAction(options: ActionRunOptions): Promise<ActionRun> {
   });
 }
 
-/** The `::error …::message` lines of a run, decoded. */
-export function errorAnnotations(stdout: string): { properties: string; message: string }[] {
-  return [...stdout.matchAll(/^::error(?: ([^:]*))?::(.*)$/gm)].map((m) => ({
+/** The `::<command> …::message` lines of a run (annotations), decoded. */
+function annotations(
+  stdout: string,
+  command: 'error' | 'warning',
+): { properties: string; message: string }[] {
+  return [...stdout.matchAll(new RegExp(`^::${command}(?: ([^:]*))?::(.*)$`, 'gm'))].map((m) => ({
     properties: (m[1] ?? '').replace(/%3A/g, ':').replace(/%2C/g, ','),
     message: (m[2] ?? '').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'),
   }));
 }
+
+/** The `::error …::message` lines of a run, decoded. */
+export const errorAnnotations = (stdout: string) => annotations(stdout, 'error');
+
+/** The `::warning …::message` lines of a run, decoded. */
+export const warningAnnotations = (stdout: string) => annotations(stdout, 'warning');

@@ -48,6 +48,8 @@ export interface SlackSink {
   script(...answers: SinkAnswer[]): void;
   /** The answer once the script is used up (default 200 ok). */
   setFallback(answer: SinkAnswer): void;
+  /** Between tests: forgets the requests and any unused scripted answers; answers 200 ok again. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,11 @@ export async function startSlackSink(): Promise<SlackSink> {
     requests,
     script: (...answers) => void queue.push(...answers),
     setFallback: (answer) => void (fallback = answer),
+    reset: () => {
+      requests.length = 0;
+      queue.length = 0;
+      fallback = SLACK_ANSWERS.ok;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,6 +1,93 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 1315:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bl: () => (/* binding */ DELIVERY_TIMEOUT_RANGE),
+/* harmony export */   Fx: () => (/* binding */ formats),
+/* harmony export */   UV: () => (/* binding */ ROLE_DURATION_RANGE),
+/* harmony export */   lR: () => (/* binding */ MAX_TAG_KEYS),
+/* harmony export */   rf: () => (/* binding */ MAX_TAG_VALUES),
+/* harmony export */   sb: () => (/* binding */ MAX_INSTANCE_IDS)
+/* harmony export */ });
+// AWS's own formats for the identifiers a sites file or an input may carry, each with the sentence a
+// user needs when a value does not match, and the numeric bounds AWS sets. Shared by the sites-file
+// schema, the plan (the aws-region input) and the execution inputs (role-to-assume, role-session-name).
+const formats = {
+    region: {
+        pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/,
+        allowed: 'an AWS region code such as us-east-1 or eu-central-1',
+    },
+    instanceId: {
+        pattern: /^(i-([0-9a-f]{8}|[0-9a-f]{17})|mi-[0-9a-f]{17})$/,
+        allowed: 'an EC2 instance id (i- and 8 or 17 hex digits) or a managed instance id (mi- and 17 hex digits)',
+    },
+    /**
+     * A tag key to target instances by (SendCommand's `tag:<key>`): at most 128 characters (EC2's limit
+     * for a tag key), in the character set of SSM's Target key, which has no "+". Keys AWS creates, such
+     * as aws:autoscaling:groupName, are fine: only creating tags refuses the "aws:" prefix.
+     */
+    tagKey: {
+        pattern: /^[\p{L}\p{Z}\p{N}_.:/=\-@]{1,128}$/u,
+        allowed: 'a tag key of 1–128 letters, digits, spaces and _ . : / = - @ (SSM cannot target keys with other characters, such as "+")',
+    },
+    tagValue: {
+        pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u,
+        allowed: '1–256 letters, digits, spaces and _ . : / = + - @',
+    },
+    documentName: {
+        pattern: /^[a-zA-Z0-9_\-.:/]{3,128}$/,
+        allowed: 'an SSM document name or ARN: 3–128 letters, digits and _ - . : / (e.g. CachePurge-FastCGI)',
+    },
+    documentVersion: {
+        pattern: /^(\$LATEST|\$DEFAULT|[1-9][0-9]{0,7})$/,
+        allowed: '$LATEST, $DEFAULT or a version number such as 3',
+    },
+    parameterName: {
+        pattern: /^[A-Za-z0-9_]{1,128}$/,
+        allowed: 'a document parameter name: letters, digits and _',
+    },
+    maxConcurrency: {
+        pattern: /^([1-9][0-9]{0,6}|[1-9][0-9]?%|100%)$/,
+        allowed: 'a number of instances (e.g. 10) or a percentage from 1% to 100%',
+    },
+    maxErrors: {
+        pattern: /^([0-9]|[1-9][0-9]{1,6}|[0-9]%|[1-9][0-9]%|100%)$/,
+        allowed: 'a number of errors (e.g. 0) or a percentage from 0% to 100%',
+    },
+    distributionId: {
+        pattern: /^E[A-Z0-9]{9,19}$/,
+        allowed: 'a CloudFront distribution id: E followed by 9–19 capital letters and digits (e.g. E2EXAMPLE12345)',
+    },
+    /** An IAM role ARN (any partition; a role path is allowed), as role-to-assume takes it. */
+    roleArn: {
+        pattern: /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+        allowed: 'arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge',
+    },
+    /** STS's RoleSessionName. */
+    roleSessionName: {
+        pattern: /^[\w+=,.@-]{2,64}$/,
+        allowed: '2–64 letters, digits and + = , . @ _ -',
+    },
+    siteKey: {
+        pattern: /^[a-z0-9][a-z0-9_-]{0,62}$/,
+        allowed: '1–63 lower-case letters, digits, - and _, starting with a letter or digit',
+    },
+};
+/** AssumeRoleWithWebIdentity's DurationSeconds bounds (the role's maximum session may be lower). */
+const ROLE_DURATION_RANGE = { min: 900, max: 43_200 };
+/** SendCommand's delivery timeout bounds (TimeoutSeconds). */
+const DELIVERY_TIMEOUT_RANGE = { min: 30, max: 2_592_000 };
+/** SendCommand accepts at most 50 instance ids; Targets take at most 5 tag keys with 5 values each. */
+const MAX_INSTANCE_IDS = 50;
+const MAX_TAG_KEYS = 5;
+const MAX_TAG_VALUES = 5;
+
+
+/***/ }),
+
 /***/ 8410:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -11,10 +98,12 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   ph: () => (/* binding */ errorOrigin)
 /* harmony export */ });
 /* harmony import */ var _report_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2175);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2020);
 // Why a step failed and what to do about it: groups a failed step's instances by cause (Undeliverable,
 // Delivery Timed Out, script exit code, …) and names the likely fix for each, plus the step-level
 // causes (AccessDenied, no instances targeted, our step timeout, CloudFront errors). Pure; used by the
 // annotations, the job summary and the Slack message so they all say the same thing.
+
 
 const isAccessDenied = (code) => /access ?denied|unauthorized|notauthorized/i.test(code);
 /**
@@ -156,9 +245,7 @@ function diagnose(step) {
 }
 /** `i-0a, i-0b and 3 more` */
 function listInstances(ids, max = 5) {
-    if (ids.length <= max)
-        return ids.join(', ');
-    return `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .listFirst */ .rL)(ids, max, ', ', (left) => ` and ${left} more`);
 }
 /** `Undeliverable on i-0a, i-0b: SSM could not deliver …` */
 function describeCause(cause, maxInstances = 5) {
@@ -202,19 +289,18 @@ function isUserError(error) {
 /* harmony export */   L5: () => (/* binding */ oidcTokenUnavailable),
 /* harmony export */   hf: () => (/* binding */ parseExecutionInputs)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_AUDIENCE, DEFAULT_ROLE_DURATION_SECONDS, ROLE_DURATION_RANGE, DEFAULT_STEP_TIMEOUT_SECONDS, STEP_TIMEOUT_RANGE, ROLE_ARN, SESSION_NAME, defaultSessionName */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* unused harmony exports DEFAULT_AUDIENCE, DEFAULT_ROLE_DURATION_SECONDS, DEFAULT_STEP_TIMEOUT_SECONDS, STEP_TIMEOUT_RANGE, defaultSessionName */
+/* harmony import */ var _aws_formats_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1315);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
 // The inputs of a real run — role, audience, session name and duration, step timeout, requester —
 // checked against AWS's rules before any AWS call (and by a dry run, so it fails where a real run
 // would). Pure: the problems become one UserError naming each input and its fix.
 
+
 const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 const DEFAULT_ROLE_DURATION_SECONDS = 900;
-const ROLE_DURATION_RANGE = { min: 900, max: 43_200 };
 const DEFAULT_STEP_TIMEOUT_SECONDS = 600;
 const STEP_TIMEOUT_RANGE = { min: 1, max: 86_400 };
-const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 /** `cache-purge-<site>-<run id>-<attempt>`, sanitised to STS's [\w+=,.@-]{2,64}. */
 function defaultSessionName(site, runId, runAttempt) {
     const raw = ['cache-purge', site, runId ?? String(Date.now()), runAttempt ?? '1'].join('-');
@@ -240,27 +326,27 @@ function parseExecutionInputs(raw, site, env) {
     const settings = {
         audience: raw.audience || DEFAULT_AUDIENCE,
         roleSessionName: raw.roleSessionName || defaultSessionName(site, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT),
-        roleDurationSeconds: integer('role-duration-seconds', raw.roleDurationSeconds, DEFAULT_ROLE_DURATION_SECONDS, ROLE_DURATION_RANGE, problems),
+        roleDurationSeconds: integer('role-duration-seconds', raw.roleDurationSeconds, DEFAULT_ROLE_DURATION_SECONDS, _aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .ROLE_DURATION_RANGE */ .UV, problems),
         stepTimeoutSeconds: integer('step-timeout-seconds', raw.stepTimeoutSeconds, DEFAULT_STEP_TIMEOUT_SECONDS, STEP_TIMEOUT_RANGE, problems),
         requester: raw.requester,
     };
     if (raw.roleToAssume !== '') {
-        if (ROLE_ARN.test(raw.roleToAssume))
+        if (_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .formats */ .Fx.roleArn.pattern.test(raw.roleToAssume))
             settings.roleToAssume = raw.roleToAssume;
         else {
-            problems.push(`Input "role-to-assume" is ${JSON.stringify(raw.roleToAssume)}, which is not an IAM role ARN; use arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge.`);
+            problems.push(`Input "role-to-assume" is ${JSON.stringify(raw.roleToAssume)}, which is not an IAM role ARN; use ${_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .formats */ .Fx.roleArn.allowed}.`);
         }
     }
-    if (!SESSION_NAME.test(settings.roleSessionName)) {
-        problems.push(`Input "role-session-name" is ${JSON.stringify(raw.roleSessionName)}; use 2–64 letters, digits and + = , . @ _ - (or leave it empty for the default).`);
+    if (!_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .formats */ .Fx.roleSessionName.pattern.test(settings.roleSessionName)) {
+        problems.push(`Input "role-session-name" is ${JSON.stringify(raw.roleSessionName)}; use ${_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .formats */ .Fx.roleSessionName.allowed} (or leave it empty for the default).`);
     }
     if (/\s/.test(settings.audience)) {
         problems.push(`Input "audience" is ${JSON.stringify(raw.audience)}; use the audience your IAM OIDC provider expects, without spaces (default sts.amazonaws.com).`);
     }
     if (problems.length === 1)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y('Invalid input', problems[0]);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .y('Invalid input', problems[0]);
     if (problems.length > 1) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y('Invalid inputs', [`${problems.length} inputs are not valid:`, ...problems.map((p) => `  - ${p}`)].join('\n'));
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .y('Invalid inputs', [`${problems.length} inputs are not valid:`, ...problems.map((p) => `  - ${p}`)].join('\n'));
     }
     return settings;
 }
@@ -287,16 +373,19 @@ function oidcTokenUnavailable(settings, env) {
 /* harmony export */   Pe: () => (/* binding */ listPaths),
 /* harmony export */   WG: () => (/* binding */ quotePath),
 /* harmony export */   tf: () => (/* binding */ splitPathsInput),
-/* harmony export */   tz: () => (/* binding */ normaliseInvalidationPaths)
+/* harmony export */   tz: () => (/* binding */ normaliseInvalidationPaths),
+/* harmony export */   wx: () => (/* binding */ DEFAULT_INVALIDATION_PATHS)
 /* harmony export */ });
 /* unused harmony exports MAX_INVALIDATION_PATHS, MAX_PATH_LENGTH, checkInvalidationPath */
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2020);
 // CloudFront invalidation paths: validated against CloudFront's rules and normalised (leading "/",
 // "*" only as the last character, de-duplicated, at most 3,000 per batch). Pure; shared by the
 // sites-file schema and the `paths` input.
+
 const MAX_INVALIDATION_PATHS = 3000;
 const MAX_PATH_LENGTH = 4000;
-/** 3000 → "3,000". */
-const count = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/** What a CloudFront step invalidates when the sites file gives no `paths`: everything. */
+const DEFAULT_INVALIDATION_PATHS = ['/*'];
 /** Checks one path; a missing leading "/" is added rather than refused. */
 function checkInvalidationPath(raw) {
     const trimmed = raw.trim();
@@ -343,7 +432,7 @@ function normaliseInvalidationPaths(raw) {
             ok: false,
             listProblem: {
                 kind: 'too-many',
-                problem: `has ${count(seen.size)} distinct paths; CloudFront takes at most ${count(MAX_INVALIDATION_PATHS)} per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once`,
+                problem: `has ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(seen.size)} distinct paths; CloudFront takes at most ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(MAX_INVALIDATION_PATHS)} per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once`,
             },
         };
     }
@@ -351,14 +440,11 @@ function normaliseInvalidationPaths(raw) {
 }
 /** A path as shown in a message: quoted, and cut to `max` characters ("…") when longer. */
 function quotePath(value, max = 80) {
-    const chars = [...value];
-    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteCut */ .Hj)(value, max);
 }
 /** The first `shown` paths, then "… and N more": for log lines and tables that must stay short. */
 function listPaths(paths, shown = 5) {
-    if (paths.length <= shown)
-        return paths.join(' ');
-    return `${paths.slice(0, shown).join(' ')} … and ${count(paths.length - shown)} more`;
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(paths, shown, ' ', (left) => ` … and ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(left)} more`);
 }
 /** Splits the `paths` input: one path per line or comma-separated. */
 function splitPathsInput(input) {
@@ -379,7 +465,6 @@ function splitPathsInput(input) {
 /* harmony export */   Fv: () => (/* binding */ isSlackMention),
 /* harmony export */   Gv: () => (/* binding */ invalidations),
 /* harmony export */   Hk: () => (/* binding */ dryRunHeadline),
-/* harmony export */   LS: () => (/* binding */ plural),
 /* harmony export */   Pl: () => (/* binding */ headline),
 /* harmony export */   Vn: () => (/* binding */ STEP_STATUS_LABEL),
 /* harmony export */   YG: () => (/* binding */ skipReason),
@@ -389,6 +474,7 @@ function splitPathsInput(input) {
 /* harmony export */   cG: () => (/* binding */ failedStep),
 /* harmony export */   gb: () => (/* binding */ describeTrigger),
 /* harmony export */   hi: () => (/* binding */ describeRevision),
+/* harmony export */   im: () => (/* binding */ reportSite),
 /* harmony export */   l9: () => (/* binding */ OUTPUT_CUT_BY_SSM),
 /* harmony export */   mz: () => (/* binding */ isFailedStep),
 /* harmony export */   rm: () => (/* binding */ firstOutputLines),
@@ -398,10 +484,12 @@ function splitPathsInput(input) {
 /* harmony export */   yJ: () => (/* binding */ stepDetail),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/* unused harmony exports formatCount, instanceSucceeded, purgeTotals, describePurgeTotals, describeInvalidation */
+/* unused harmony exports instanceSucceeded, purgeTotals, describePurgeTotals, describeInvalidation */
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2020);
 // What a run report means to a person, independent of where it is shown: the outcome headline, each
 // step's status, duration, targets and detail, the failed instances and their output, who asked and
 // how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
+
 // ── numbers ──────────────────────────────────────────────────────────────────────────────────────
 /** `420 ms`, `4.1 s`, `2 min 05 s`, `1 h 02 min`. */
 function formatDuration(ms) {
@@ -434,13 +522,6 @@ function formatBytes(bytes) {
         return `${Math.round(value)} B`;
     return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
-/** `1,234,567` */
-function formatCount(n) {
-    return Math.round(n)
-        .toString()
-        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 // ── who and how ──────────────────────────────────────────────────────────────────────────────────
 /** A Slack user mention as the relay passes it: `<@U2CERLKJA>` or `<@U2CERLKJA|alice>`. */
 const SLACK_MENTION = /^<@([UW][A-Z0-9]{2,})(?:\|([^<>]{1,80}))?>$/;
@@ -495,9 +576,11 @@ const isFailedStep = (step) => step.status === 'failed' || step.status === 'time
 function failedStep(report) {
     return report.steps.find(isFailedStep);
 }
+/** The site a report is about: as the run named it, else as the plan did. */
+const reportSite = (report) => report.context.site || report.plan.site;
 /** `✅ portal purged` / `❌ portal purge failed at FastCGI cache` / `⏹ portal purge cancelled`. */
 function headline(report) {
-    const site = report.context.site || report.plan.site;
+    const site = reportSite(report);
     if (report.status === 'success')
         return `✅ ${site} purged`;
     if (report.status === 'cancelled')
@@ -518,7 +601,7 @@ function describeInstanceCount(step) {
     const succeeded = step.instances.filter(instanceSucceeded).length;
     if (targeted === 0)
         return 'no instances';
-    return `${formatCount(succeeded)}/${plural(targeted, 'instance')}`;
+    return `${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(succeeded)}/${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(targeted, 'instance')}`;
 }
 function purgeTotals(step) {
     const results = step.instances.map((i) => i.result).filter((r) => r !== undefined);
@@ -536,7 +619,7 @@ function describePurgeTotals(step) {
     const totals = purgeTotals(step);
     if (!totals)
         return undefined;
-    const parts = [`${plural(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`];
+    const parts = [`${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`];
     if (totals.methods.length > 0)
         parts.push(totals.methods.join(', '));
     if (totals.reported < step.instances.length) {
@@ -565,9 +648,7 @@ function firstOutputLines(instance, count) {
 }
 /** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*` (+ ` on E2EXAMPLE12345` unless told not to). */
 function describeInvalidation(step, options = {}) {
-    const paths = step.paths.length > 5
-        ? `${step.paths.slice(0, 5).join(' ')} +${step.paths.length - 5} more`
-        : step.paths.join(' ');
+    const paths = (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(step.paths, 5, ' ', (left) => ` +${left} more`);
     const on = options.distribution === false ? '' : ` on ${step.distributionId}`;
     if (!step.invalidationId)
         return `${paths}${on}`;
@@ -606,13 +687,11 @@ function stepDetail(step, options = {}) {
         parts.push(`${step.error.code}: ${step.error.message}`);
     }
     if (failed.length > 0 && step.status !== 'success' && options.failures !== false) {
-        const shown = failed
-            .slice(0, 3)
-            .map((i) => step.status === 'failed'
+        const described = failed.map((i) => step.status === 'failed'
             ? `${i.instanceId} ${describeInstanceStatus(i)}`
             : `${i.instanceId} (${describeInstanceStatus(i)})`);
-        const more = failed.length > 3 ? ` +${failed.length - 3} more` : '';
-        parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown.join(', ')}${more}`);
+        const shown = (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(described, 3, ', ', (left) => ` +${left} more`);
+        parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown}`);
     }
     const totals = describePurgeTotals(step);
     if (totals)
@@ -625,10 +704,51 @@ function stepDetail(step, options = {}) {
 function stepTargets(step) {
     if (step.kind === 'cloudfront')
         return step.distributionId;
-    return describeInstanceCount(step) ?? (step.targetCount > 0 ? plural(step.targetCount, 'instance') : '–');
+    return describeInstanceCount(step) ?? (step.targetCount > 0 ? (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(step.targetCount, 'instance') : '–');
 }
 function invalidations(report) {
     return report.steps.filter((s) => s.kind === 'cloudfront' && !!s.invalidationId);
+}
+
+
+/***/ }),
+
+/***/ 2020:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B4: () => (/* binding */ formatCount),
+/* harmony export */   Hj: () => (/* binding */ quoteCut),
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   rL: () => (/* binding */ listFirst)
+/* harmony export */ });
+// How counts, user-written values and long lists read in messages, wherever they are shown: thousands
+// separators, "1 file" / "2 files", a value quoted and cut short, the first few items of a list and
+// how many more. Pure; shared by the sites-file and input checks and every view of a plan or report.
+/** `1,234,567` */
+function formatCount(n) {
+    return Math.round(n)
+        .toString()
+        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/** `1 file`, `1,234 files`. */
+const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+/**
+ * A value as a message quotes it: JSON-quoted, cut to `max` characters (code points, so an emoji is
+ * never split) with "…" when longer. Messages never paste a whole file or a whole input.
+ */
+function quoteCut(value, max) {
+    const chars = [...value];
+    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+}
+/**
+ * The first `shown` items joined by `separator`, then `more(n)` for the n items left out:
+ * `i-0a, i-0b and 3 more`. The whole list when it is no longer than `shown`.
+ */
+function listFirst(items, shown, separator, more) {
+    if (items.length <= shown)
+        return items.join(separator);
+    return `${items.slice(0, shown).join(separator)}${more(items.length - shown)}`;
 }
 
 
@@ -638,7 +758,7 @@ function invalidations(report) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1399);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5308);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -648,7 +768,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1399:
+/***/ 5308:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10390,67 +10510,8 @@ function preprocess(fn, schema) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/core/aws-formats.ts
-// AWS's own formats for the identifiers a sites file or an input may carry, each with the sentence a
-// user needs when a value does not match. Shared by the sites-file schema and the action's inputs.
-const formats = {
-    region: {
-        pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/,
-        allowed: 'an AWS region code such as us-east-1 or eu-central-1',
-    },
-    instanceId: {
-        pattern: /^(i-([0-9a-f]{8}|[0-9a-f]{17})|mi-[0-9a-f]{17})$/,
-        allowed: 'an EC2 instance id (i- and 8 or 17 hex digits) or a managed instance id (mi- and 17 hex digits)',
-    },
-    /**
-     * A tag key to target instances by (SendCommand's `tag:<key>`): at most 128 characters (EC2's limit
-     * for a tag key), in the character set of SSM's Target key, which has no "+". Keys AWS creates, such
-     * as aws:autoscaling:groupName, are fine: only creating tags refuses the "aws:" prefix.
-     */
-    tagKey: {
-        pattern: /^[\p{L}\p{Z}\p{N}_.:/=\-@]{1,128}$/u,
-        allowed: 'a tag key of 1–128 letters, digits, spaces and _ . : / = - @ (SSM cannot target keys with other characters, such as "+")',
-    },
-    tagValue: {
-        pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u,
-        allowed: '1–256 letters, digits, spaces and _ . : / = + - @',
-    },
-    documentName: {
-        pattern: /^[a-zA-Z0-9_\-.:/]{3,128}$/,
-        allowed: 'an SSM document name or ARN: 3–128 letters, digits and _ - . : / (e.g. CachePurge-FastCGI)',
-    },
-    documentVersion: {
-        pattern: /^(\$LATEST|\$DEFAULT|[1-9][0-9]{0,7})$/,
-        allowed: '$LATEST, $DEFAULT or a version number such as 3',
-    },
-    parameterName: {
-        pattern: /^[A-Za-z0-9_]{1,128}$/,
-        allowed: 'a document parameter name: letters, digits and _',
-    },
-    maxConcurrency: {
-        pattern: /^([1-9][0-9]{0,6}|[1-9][0-9]?%|100%)$/,
-        allowed: 'a number of instances (e.g. 10) or a percentage from 1% to 100%',
-    },
-    maxErrors: {
-        pattern: /^([0-9]|[1-9][0-9]{1,6}|[0-9]%|[1-9][0-9]%|100%)$/,
-        allowed: 'a number of errors (e.g. 0) or a percentage from 0% to 100%',
-    },
-    distributionId: {
-        pattern: /^E[A-Z0-9]{9,19}$/,
-        allowed: 'a CloudFront distribution id: E followed by 9–19 capital letters and digits (e.g. E2EXAMPLE12345)',
-    },
-    siteKey: {
-        pattern: /^[a-z0-9][a-z0-9_-]{0,62}$/,
-        allowed: '1–63 lower-case letters, digits, - and _, starting with a letter or digit',
-    },
-};
-/** SendCommand's delivery timeout bounds (TimeoutSeconds). */
-const DELIVERY_TIMEOUT_RANGE = { min: 30, max: 2_592_000 };
-/** SendCommand accepts at most 50 instance ids; Targets take at most 5 tag keys with 5 values each. */
-const MAX_INSTANCE_IDS = 50;
-const MAX_TAG_KEYS = 5;
-const MAX_TAG_VALUES = 5;
-
+// EXTERNAL MODULE: ./src/core/aws-formats.ts
+var aws_formats = __nccwpck_require__(1315);
 ;// CONCATENATED MODULE: ./src/core/suggest.ts
 // "Did you mean …?": the closest known word to a misspelt one (a site name, a key of the sites file),
 // by edit distance with transpositions counted as one edit (optimal string alignment). Pure.
@@ -10492,6 +10553,8 @@ function closestMatch(word, candidates) {
     return best?.candidate;
 }
 
+// EXTERNAL MODULE: ./src/core/text.ts
+var core_text = __nccwpck_require__(2020);
 ;// CONCATENATED MODULE: ./src/core/config.ts
 // The sites file (`.github/cache-purge.yml`): its schema, and the parser that turns YAML or JSON text
 // into a typed SitesConfig, or into a UserError whose every line names the exact path
@@ -10504,12 +10567,12 @@ function closestMatch(word, candidates) {
 
 
 
+
 // ---------------------------------------------------------------------------------------------------
 // The schema of the file as written
 /** A value written by the user, quoted and cut short: messages never paste a whole file. */
 function quoteValue(value, max = 60) {
-    const chars = [...value];
-    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+    return (0,core_text/* quoteCut */.Hj)(value, max);
 }
 /** What a YAML value is, as the subject of a sentence: "is a list", "is the text "x"", "has no value". */
 function describeValue(value) {
@@ -10540,22 +10603,22 @@ const strict = (shape) => strictObject(shape);
 /** A check that fails because keys are missing: a misspelt one found elsewhere explains it. */
 const missing = (...keys) => ({ missingKeys: keys });
 const targetsSchema = strict({
-    'instance-ids': array(formatted(formats.instanceId))
+    'instance-ids': array(formatted(aws_formats/* formats */.Fx.instanceId))
         .min(1, { error: 'is empty; list at least one instance id' })
-        .max(MAX_INSTANCE_IDS, {
-        error: `has more than ${MAX_INSTANCE_IDS} ids; SSM takes at most ${MAX_INSTANCE_IDS} — use tags instead`,
+        .max(aws_formats/* MAX_INSTANCE_IDS */.sb, {
+        error: `has more than ${aws_formats/* MAX_INSTANCE_IDS */.sb} ids; SSM takes at most ${aws_formats/* MAX_INSTANCE_IDS */.sb} — use tags instead`,
     })
         .optional(),
-    tags: record(formatted(formats.tagKey), preprocess(asTextList, array(formatted(formats.tagValue))
+    tags: record(formatted(aws_formats/* formats */.Fx.tagKey), preprocess(asTextList, array(formatted(aws_formats/* formats */.Fx.tagValue))
         .min(1)
-        .max(MAX_TAG_VALUES, {
-        error: `has more than ${MAX_TAG_VALUES} values; SSM takes at most ${MAX_TAG_VALUES} per tag`,
+        .max(aws_formats/* MAX_TAG_VALUES */.rf, {
+        error: `has more than ${aws_formats/* MAX_TAG_VALUES */.rf} values; SSM takes at most ${aws_formats/* MAX_TAG_VALUES */.rf} per tag`,
     })))
         .refine((tags) => Object.keys(tags).length >= 1, {
         error: 'is empty; give at least one tag, e.g. { Site: portal }',
     })
-        .refine((tags) => Object.keys(tags).length <= MAX_TAG_KEYS, {
-        error: `has more than ${MAX_TAG_KEYS} tags; SSM takes at most ${MAX_TAG_KEYS}`,
+        .refine((tags) => Object.keys(tags).length <= aws_formats/* MAX_TAG_KEYS */.lR, {
+        error: `has more than ${aws_formats/* MAX_TAG_KEYS */.lR} tags; SSM takes at most ${aws_formats/* MAX_TAG_KEYS */.lR}`,
     })
         .optional(),
 }).superRefine((targets, ctx) => {
@@ -10571,23 +10634,23 @@ const targetsSchema = strict({
     }
 });
 const ssmStepSchema = strict({
-    document: formatted(formats.documentName),
-    parameters: record(formatted(formats.parameterName), preprocess(asTextList, array(schemas_string())))
+    document: formatted(aws_formats/* formats */.Fx.documentName),
+    parameters: record(formatted(aws_formats/* formats */.Fx.parameterName), preprocess(asTextList, array(schemas_string())))
         .optional(),
     targets: targetsSchema.optional(),
-    'document-version': preprocess(asText, formatted(formats.documentVersion)).optional(),
+    'document-version': preprocess(asText, formatted(aws_formats/* formats */.Fx.documentVersion)).optional(),
     'timeout-seconds': schemas_number()
         .int({ error: 'must be a whole number of seconds' })
-        .min(DELIVERY_TIMEOUT_RANGE.min, {
-        error: `must be at least ${DELIVERY_TIMEOUT_RANGE.min} (SSM's minimum delivery timeout)`,
+        .min(aws_formats/* DELIVERY_TIMEOUT_RANGE */.Bl.min, {
+        error: `must be at least ${aws_formats/* DELIVERY_TIMEOUT_RANGE */.Bl.min} (SSM's minimum delivery timeout)`,
     })
-        .max(DELIVERY_TIMEOUT_RANGE.max, { error: `must be at most ${DELIVERY_TIMEOUT_RANGE.max} (30 days)` })
+        .max(aws_formats/* DELIVERY_TIMEOUT_RANGE */.Bl.max, { error: `must be at most ${aws_formats/* DELIVERY_TIMEOUT_RANGE */.Bl.max} (30 days)` })
         .optional(),
-    'max-concurrency': preprocess(asText, formatted(formats.maxConcurrency)).optional(),
-    'max-errors': preprocess(asText, formatted(formats.maxErrors)).optional(),
+    'max-concurrency': preprocess(asText, formatted(aws_formats/* formats */.Fx.maxConcurrency)).optional(),
+    'max-errors': preprocess(asText, formatted(aws_formats/* formats */.Fx.maxErrors)).optional(),
 });
 const cloudFrontStepSchema = strict({
-    'distribution-id': formatted(formats.distributionId),
+    'distribution-id': formatted(aws_formats/* formats */.Fx.distributionId),
     paths: array(schemas_string())
         .superRefine((paths, ctx) => {
         const checked = (0,core_paths/* normaliseInvalidationPaths */.tz)(paths);
@@ -10629,7 +10692,7 @@ const stepSchema = strict({
     }
 });
 const siteSchema = strict({
-    region: formatted(formats.region).optional(),
+    region: formatted(aws_formats/* formats */.Fx.region).optional(),
     targets: targetsSchema.optional(),
     steps: array(stepSchema).min(1, { error: 'is empty; list at least one step' }).max(50),
 }).superRefine((site, ctx) => {
@@ -10647,8 +10710,8 @@ const siteSchema = strict({
     });
 });
 const fileSchema = strict({
-    region: formatted(formats.region).optional(),
-    sites: record(formatted(formats.siteKey), siteSchema)
+    region: formatted(aws_formats/* formats */.Fx.region).optional(),
+    sites: record(formatted(aws_formats/* formats */.Fx.siteKey), siteSchema)
         .refine((sites) => Object.keys(sites).length > 0, { error: 'is empty; define at least one site' }),
 });
 /** Which kind of field a path points at: "document", or for keys the user names, "site", "tag", … */
@@ -10784,12 +10847,13 @@ function toStep(raw) {
         };
     }
     const c = raw.cloudfront;
-    const paths = (0,core_paths/* normaliseInvalidationPaths */.tz)(c.paths ?? ['/*']);
+    const paths = (0,core_paths/* normaliseInvalidationPaths */.tz)(c.paths ?? core_paths/* DEFAULT_INVALIDATION_PATHS */.wx);
     return {
         kind: 'cloudfront',
         name: raw.name ?? 'CloudFront',
         distributionId: c['distribution-id'],
-        paths: paths.ok ? paths.paths : ['/*'],
+        // the schema has checked these paths: normalising them again cannot fail
+        paths: paths.ok ? paths.paths : [...core_paths/* DEFAULT_INVALIDATION_PATHS */.wx],
         wait: c.wait ?? false,
     };
 }
@@ -11072,6 +11136,7 @@ const CachePurge_WPRocket_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"Wor
 
 
 
+
 /** The parameter types the check understands; a bundled document using another one fails a test. */
 const CHECKED_PARAMETER_TYPES = (/* unused pure expression or super */ null && (['String', 'StringList']));
 /** Document name (the file name without .json) → its parameters. */
@@ -11088,7 +11153,7 @@ function bundledDocumentName(document) {
 /** "(Required) The WordPress directory …" → "The WordPress directory …" */
 const purpose = (parameter) => (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
 /** A value as messages quote it: JSON, cut after 120 characters. */
-const shown = (value) => JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value);
+const shown = (value) => (0,core_text/* quoteCut */.Hj)(value, 120);
 /** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
 const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
 function valueProblems(document, name, spec, values) {
@@ -11181,7 +11246,6 @@ function bundledDocumentProblems(document, parameters) {
 const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
 const DEFAULT_MAX_CONCURRENCY = '50';
 const DEFAULT_MAX_ERRORS = '0';
-const DEFAULT_INVALIDATION_PATHS = (/* unused pure expression or super */ null && (['/*']));
 function knownSites(config) {
     return Object.keys(config.sites).sort();
 }
@@ -11196,8 +11260,8 @@ function resolveRegion(config, site, inputs) {
         const region = value?.trim();
         if (!region)
             continue;
-        if (!formats.region.pattern.test(region)) {
-            throw new errors/* UserError */.y('Invalid AWS region', `${source} is ${JSON.stringify(region)}, which is not valid; use ${formats.region.allowed}.`);
+        if (!aws_formats/* formats */.Fx.region.pattern.test(region)) {
+            throw new errors/* UserError */.y('Invalid AWS region', `${source} is ${JSON.stringify(region)}, which is not valid; use ${aws_formats/* formats */.Fx.region.allowed}.`);
         }
         return region;
     }
@@ -11575,7 +11639,7 @@ var report_view = __nccwpck_require__(2175);
 
 
 function runAnnotations(report) {
-    const site = report.context.site || report.plan.site;
+    const site = (0,report_view/* reportSite */.im)(report);
     const annotations = [];
     if (report.error) {
         // a failure before any step could start (credentials, …): its message already names the fix
@@ -11635,6 +11699,7 @@ function runAnnotations(report) {
 
 
 
+
 /** Failed instances whose output is shown, the output shown per stream, and all of it together. */
 const SHOWN_FAILED_INSTANCES = 20;
 const OUTPUT_MAX = 8_000;
@@ -11657,7 +11722,7 @@ function fenced(content, language = 'text') {
 function cutOutput(text, keep, max = OUTPUT_MAX) {
     if (text.length <= max)
         return text;
-    const note = `… ${(text.length - max).toLocaleString('en-US')} characters cut`;
+    const note = `… ${(0,core_text/* formatCount */.B4)(text.length - max)} characters cut`;
     return keep === 'start' ? `${text.slice(0, max)}\n${note}` : `${note}\n${text.slice(-max)}`;
 }
 function contextLine(context, duration) {
@@ -11783,6 +11848,7 @@ function escapeMrkdwn(text) {
 
 
 
+
 const SLACK_LIMITS = {
     headerText: 150,
     sectionText: 3000,
@@ -11798,7 +11864,6 @@ const slack_message_SHOWN_FAILED_INSTANCES = 5;
 const OUTPUT_LINES = 5;
 const OUTPUT_LINE_MAX = 200;
 // ── mrkdwn ───────────────────────────────────────────────────────────────────────────────────────
-
 /** Inline code that cannot be closed early by a backtick in the text. */
 const code = (text) => `\`${escapeMrkdwn(text.replace(/`/g, "'"))}\``;
 /** Bold that cannot be broken by an asterisk in the text. */
@@ -11821,7 +11886,7 @@ function slack_message_link(url, label) {
 function truncate(text, max, where = 'see the run for the rest') {
     if (text.length <= max)
         return text;
-    const note = (omitted) => `\n… ${omitted.toLocaleString('en-US')} more characters cut (${where})`;
+    const note = (omitted) => `\n… ${(0,core_text/* formatCount */.B4)(omitted)} more characters cut (${where})`;
     const room = Math.max(0, max - note(text.length).length - 4);
     let cut = text.slice(0, room);
     const lineBreak = cut.lastIndexOf('\n');
@@ -12187,7 +12252,7 @@ async function run(dependencies = {}) {
             await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
             return;
         }
-        const { executePlan } = await Promise.all(/* import() */[__nccwpck_require__.e(798), __nccwpck_require__.e(835)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6835));
+        const { executePlan } = await Promise.all(/* import() */[__nccwpck_require__.e(798), __nccwpck_require__.e(23)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7023));
         const report = await executePlan(plan, context, settings, { runner, env });
         runner.info(`Cache purge of ${plan.site}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s.`);
         await publishRunReport(report, {

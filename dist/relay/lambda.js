@@ -14431,7 +14431,7 @@ const resolveImdsEndpoint = () => {
     return { hostname: "169.254.169.254" };
 };
 const imdsRequest = async (options) => {
-    const { request } = __nccwpck_require__(9448);
+    const { request } = __nccwpck_require__(7067);
     return new Promise((resolve, reject) => {
         const req = request({
             hostname: options.hostname,
@@ -23218,7 +23218,7 @@ exports.toEndpointV1 = toEndpointV1;
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(7291);
-const node_http = __nccwpck_require__(9448);
+const node_http = __nccwpck_require__(7067);
 const { parseUrl } = __nccwpck_require__(3422);
 
 const isImdsCredentials = (arg) => Boolean(arg) &&
@@ -24054,7 +24054,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             socketAcquisitionWarningTimeout,
             throwOnRequestTimeout,
             httpAgentProvider: () => (httpAgentPromise ??= (async () => {
-                const node_http = __nccwpck_require__(9448);
+                const node_http = __nccwpck_require__(7067);
                 const { Agent, request } = node_http.default ?? node_http;
                 hRequest = request;
                 hAgent = Agent;
@@ -25274,7 +25274,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/prom
 
 /***/ }),
 
-/***/ 9448:
+/***/ 7067:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
@@ -25442,12 +25442,87 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/aws-formats.ts
+// AWS's own formats for the identifiers a sites file or an input may carry, each with the sentence a
+// user needs when a value does not match, and the numeric bounds AWS sets. Shared by the sites-file
+// schema, the plan (the aws-region input) and the execution inputs (role-to-assume, role-session-name).
+const formats = {
+    region: {
+        pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/,
+        allowed: 'an AWS region code such as us-east-1 or eu-central-1',
+    },
+    instanceId: {
+        pattern: /^(i-([0-9a-f]{8}|[0-9a-f]{17})|mi-[0-9a-f]{17})$/,
+        allowed: 'an EC2 instance id (i- and 8 or 17 hex digits) or a managed instance id (mi- and 17 hex digits)',
+    },
+    /**
+     * A tag key to target instances by (SendCommand's `tag:<key>`): at most 128 characters (EC2's limit
+     * for a tag key), in the character set of SSM's Target key, which has no "+". Keys AWS creates, such
+     * as aws:autoscaling:groupName, are fine: only creating tags refuses the "aws:" prefix.
+     */
+    tagKey: {
+        pattern: /^[\p{L}\p{Z}\p{N}_.:/=\-@]{1,128}$/u,
+        allowed: 'a tag key of 1–128 letters, digits, spaces and _ . : / = - @ (SSM cannot target keys with other characters, such as "+")',
+    },
+    tagValue: {
+        pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u,
+        allowed: '1–256 letters, digits, spaces and _ . : / = + - @',
+    },
+    documentName: {
+        pattern: /^[a-zA-Z0-9_\-.:/]{3,128}$/,
+        allowed: 'an SSM document name or ARN: 3–128 letters, digits and _ - . : / (e.g. CachePurge-FastCGI)',
+    },
+    documentVersion: {
+        pattern: /^(\$LATEST|\$DEFAULT|[1-9][0-9]{0,7})$/,
+        allowed: '$LATEST, $DEFAULT or a version number such as 3',
+    },
+    parameterName: {
+        pattern: /^[A-Za-z0-9_]{1,128}$/,
+        allowed: 'a document parameter name: letters, digits and _',
+    },
+    maxConcurrency: {
+        pattern: /^([1-9][0-9]{0,6}|[1-9][0-9]?%|100%)$/,
+        allowed: 'a number of instances (e.g. 10) or a percentage from 1% to 100%',
+    },
+    maxErrors: {
+        pattern: /^([0-9]|[1-9][0-9]{1,6}|[0-9]%|[1-9][0-9]%|100%)$/,
+        allowed: 'a number of errors (e.g. 0) or a percentage from 0% to 100%',
+    },
+    distributionId: {
+        pattern: /^E[A-Z0-9]{9,19}$/,
+        allowed: 'a CloudFront distribution id: E followed by 9–19 capital letters and digits (e.g. E2EXAMPLE12345)',
+    },
+    /** An IAM role ARN (any partition; a role path is allowed), as role-to-assume takes it. */
+    roleArn: {
+        pattern: /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+        allowed: 'arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge',
+    },
+    /** STS's RoleSessionName. */
+    roleSessionName: {
+        pattern: /^[\w+=,.@-]{2,64}$/,
+        allowed: '2–64 letters, digits and + = , . @ _ -',
+    },
+    siteKey: {
+        pattern: /^[a-z0-9][a-z0-9_-]{0,62}$/,
+        allowed: '1–63 lower-case letters, digits, - and _, starting with a letter or digit',
+    },
+};
+/** AssumeRoleWithWebIdentity's DurationSeconds bounds (the role's maximum session may be lower). */
+const ROLE_DURATION_RANGE = { min: 900, max: 43_200 };
+/** SendCommand's delivery timeout bounds (TimeoutSeconds). */
+const DELIVERY_TIMEOUT_RANGE = { min: 30, max: 2_592_000 };
+/** SendCommand accepts at most 50 instance ids; Targets take at most 5 tag keys with 5 values each. */
+const MAX_INSTANCE_IDS = 50;
+const MAX_TAG_KEYS = 5;
+const MAX_TAG_VALUES = 5;
+
 ;// CONCATENATED MODULE: ./src/relay/config.ts
 // The relay's configuration, read once from the environment and checked before any request is served.
 // Every problem names the variable and the fix, and every problem is reported at once (not only the
 // first); the variable names are the public contract (README, "Slack relay"). Comma-separated lists
 // (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless. Pure: takes the
 // environment as a plain object, returns data or throws.
+
 
 const DEFAULTS = {
     GITHUB_API_URL: 'https://api.github.com',
@@ -25507,6 +25582,13 @@ function read(env, name) {
     const value = env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
 }
+/** A comma-separated list's entries, trimmed; empty entries are skipped (a trailing comma is harmless). */
+function listEntries(value) {
+    return value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+}
 function required(env, name, what) {
     const value = read(env, name);
     if (value === undefined)
@@ -25514,7 +25596,6 @@ function required(env, name, what) {
     return value;
 }
 const SLACK_ID = /^[A-Z0-9]{2,30}$/;
-const SITE_KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 /** The Slack signing secrets (current first, then the previous one), or a RelayConfigError. */
@@ -25617,15 +25698,12 @@ function readRef(env) {
 }
 function readSites(env) {
     const value = required(env, 'SITES', "the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main)");
-    const sites = value
-        .split(',')
-        .map((site) => site.trim().toLowerCase())
-        .filter((site) => site !== '');
+    const sites = listEntries(value.toLowerCase());
     if (sites.length === 0) {
         throw new RelayConfigError('SITES', "is set but lists no site; list the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main).");
     }
     const problems = [];
-    const bad = sites.filter((site) => !SITE_KEY.test(site));
+    const bad = sites.filter((site) => !formats.siteKey.pattern.test(site));
     if (bad.length > 0) {
         problems.push(`has ${bad.map((site) => JSON.stringify(site)).join(', ')}; each site is a key of the sites file (lower-case letters, digits, - and _), comma-separated, e.g. portal,main.`);
     }
@@ -25644,10 +25722,7 @@ function readAllowList(env, name, example) {
     const value = read(env, name);
     if (value === undefined)
         return undefined;
-    const ids = value
-        .split(',')
-        .map((id) => id.trim())
-        .filter((id) => id !== '');
+    const ids = listEntries(value);
     const bad = ids.filter((id) => !SLACK_ID.test(id));
     if (bad.length > 0) {
         throw new RelayConfigError(name, `has ${bad.map((id) => JSON.stringify(id)).join(', ')}, which ${bad.length === 1 ? 'is not a Slack id' : 'are not Slack ids'}; list ids like ${example}, comma-separated (names change and can be reused, ids cannot).`);
@@ -25870,7 +25945,8 @@ function escapeMrkdwn(text) {
 const MAX_BODY_BYTES = 16 * 1024;
 /** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
 const DISPATCH_TIMEOUT_MS = 2000;
-const plain = (status, body = '', extra = {}) => ({
+/** A plain-text answer (every adapter's non-Slack answers: refusals, 404, 500). */
+const textReply = (status, body = '', extra = {}) => ({
     status,
     headers: { 'content-type': 'text/plain; charset=utf-8', ...extra },
     body,
@@ -25896,19 +25972,19 @@ function isFormContentType(headers) {
  * Slack's signature (with `signingSecrets`), then the parse. `nowMs` is the current time in ms.
  */
 function admit(request, signingSecrets, nowMs) {
-    const reject = (status, reason, response = plain(status)) => ({
+    const reject = (status, reason, response = textReply(status)) => ({
         kind: 'respond',
         response,
         log: { decision: 'rejected', reason, status },
     });
     if (request.method.toUpperCase() !== 'POST') {
-        return reject(405, 'method_not_allowed', plain(405, 'Method not allowed', { allow: 'POST' }));
+        return reject(405, 'method_not_allowed', textReply(405, 'Method not allowed', { allow: 'POST' }));
     }
     if (!isFormContentType(request.headers)) {
-        return reject(415, 'unsupported_content_type', plain(415, 'Unsupported content type'));
+        return reject(415, 'unsupported_content_type', textReply(415, 'Unsupported content type'));
     }
     if (request.body.byteLength > MAX_BODY_BYTES)
-        return reject(413, 'body_too_large', plain(413, 'Body too large'));
+        return reject(413, 'body_too_large', textReply(413, 'Body too large'));
     const signature = verifySlackSignature(request.headers, request.body, signingSecrets, nowMs);
     if (!signature.ok)
         return reject(401, signature.reason);
@@ -25916,12 +25992,12 @@ function admit(request, signingSecrets, nowMs) {
     if (parsed.kind === 'ssl_check') {
         return {
             kind: 'respond',
-            response: plain(200),
+            response: textReply(200),
             log: { decision: 'ssl_check', reason: 'ssl_check', status: 200 },
         };
     }
     if (parsed.kind === 'malformed')
-        return reject(400, parsed.reason, plain(400, 'Bad request'));
+        return reject(400, parsed.reason, textReply(400, 'Bad request'));
     return { kind: 'command', command: parsed.command };
 }
 /** "`A`", "`A` and `B`", "`A`, `B` and `C`". */
@@ -30440,23 +30516,34 @@ const CONNECT_PHASE_PREFIXES = ['CERT_', 'ERR_TLS_', 'ERR_SSL_'];
 /** Messages of errors without a code that fetch raises before connecting. */
 const CONNECT_PHASE_MESSAGES = new Set(['bad port']);
 /**
- * Walks an error's `cause` chain (Octokit's RequestError → fetch's TypeError → the system error) and
- * describes it: the first string `code` found, the innermost message, and whether it is an error that
- * can only happen before the request is sent. Never throws.
+ * An error and its causes, outermost first (Octokit's RequestError → fetch's TypeError → the system
+ * error), at most 8 deep. An AggregateError (every address of a host refused) has an empty message and
+ * its causes in `errors`: the chain goes on with the first.
+ */
+function causeChain(error) {
+    const chain = [];
+    let current = error;
+    while (chain.length < 8 && typeof current === 'object' && current !== null) {
+        chain.push(current);
+        const { cause, errors } = current;
+        current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+    }
+    return chain;
+}
+/**
+ * Describes an error from its cause chain: the first string `code` found, the innermost message, and
+ * whether it is an error that can only happen before the request is sent. Never throws.
  */
 function describeNetworkError(error) {
     let code;
     let message = '';
-    let current = error;
-    for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-        const { code: ownCode, message: ownMessage, cause, errors, } = current;
+    for (const link of causeChain(error)) {
+        const { code: ownCode, message: ownMessage } = link;
         if (code === undefined && typeof ownCode === 'string' && /^[A-Z][A-Z0-9_]{1,60}$/.test(ownCode)) {
             code = ownCode;
         }
         if (typeof ownMessage === 'string' && ownMessage.trim() !== '')
             message = ownMessage;
-        // An AggregateError (every address of a host refused) has an empty message and the causes in `errors`.
-        current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
     }
     if (message === '' && typeof error === 'string')
         message = error;
@@ -30589,7 +30676,9 @@ function failureResult(error, signal, stage, sent) {
     }
     const described = describeNetworkError(error);
     // The relay's deadline aborted it, or the token exchange's own limit passed.
-    const timedOut = signal.aborted || described.code === 'ETIMEDOUT' || /TimeoutError/.test(errorNames(error));
+    const timedOut = signal.aborted ||
+        described.code === 'ETIMEDOUT' ||
+        causeChain(error).some((link) => /TimeoutError/.test(String(link.name)));
     const cause = timedOut ? 'timeout' : 'network';
     const detail = signal.aborted ? {} : { error: described };
     if (stage === 'credentials')
@@ -30598,18 +30687,6 @@ function failureResult(error, signal, stage, sent) {
         return { kind: 'not_sent', stage, cause, ...detail };
     }
     return { kind: 'no_answer', cause, ...detail };
-}
-/** The names along an error's cause chain, e.g. "HttpError TypeError TimeoutError". */
-function errorNames(error) {
-    const names = [];
-    let current = error;
-    for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-        const { name, cause } = current;
-        if (typeof name === 'string')
-            names.push(name);
-        current = cause;
-    }
-    return names.join(' ');
 }
 function createGitHubDispatcher(github, options = {}) {
     const warn = options.warn ?? (() => { });
@@ -30701,6 +30778,15 @@ const writeLogLine = (line) => void process.stdout.write(`${line}\n`);
 function logLine(event, fields, nowMs) {
     return JSON.stringify({ time: new Date(nowMs).toISOString(), event, ...fields });
 }
+/** The one log line of a request: its fields and `latency_ms` from `startedMs`, stamped with `endMs`. */
+function requestLogLine(event, fields, startedMs, endMs) {
+    return logLine(event, { ...fields, latency_ms: Math.max(0, endMs - startedMs) }, endMs);
+}
+/** An unexpected error: logged as an `internal_error` line (its message only), answered 500. */
+function internalError(error, log, nowMs) {
+    log(logLine('internal_error', { message: error instanceof Error ? error.message : String(error) }, nowMs));
+    return textReply(500, 'Internal error');
+}
 /**
  * Runs the dispatcher until it settles or the deadline passes, whichever comes first. At the deadline
  * the dispatcher's last progress report decides between "nothing was sent" and "may have been sent".
@@ -30741,8 +30827,8 @@ function createRelay(dependencies) {
         const started = now();
         const spentMs = Math.max(0, options.spentMs ?? 0);
         const finish = (response, fields) => {
-            const end = now();
-            log(logLine('slack_command', { ...fields, latency_ms: Math.max(0, end - started + spentMs) }, end));
+            // latency_ms counts the time the adapter spent before calling the relay
+            log(requestLogLine('slack_command', fields, started - spentMs, now()));
             return response;
         };
         const decision = decide(request, config, started);
@@ -31020,32 +31106,20 @@ function createLambdaHandler(options = {}) {
     };
     return async (event) => {
         const started = now();
-        const plain = (statusCode, body) => ({
-            statusCode,
-            headers: { 'content-type': 'text/plain; charset=utf-8' },
-            body,
-            isBase64Encoded: false,
-        });
         const result = (response) => ({
             statusCode: response.status,
             headers: response.headers,
             body: response.body,
             isBase64Encoded: false,
         });
-        const internalError = (error) => {
-            log(logLine('internal_error', { message: error instanceof Error ? error.message : String(error) }, now()));
-            return plain(500, 'Internal error');
-        };
-        const logRequest = (fields) => {
-            const end = now();
-            log(logLine('slack_command', { ...fields, latency_ms: Math.max(0, end - started) }, end));
-        };
+        const failed = (error) => result(internalError(error, log, now()));
+        const logRequest = (fields) => log(requestLogLine('slack_command', fields, started, now()));
         let readiness;
         try {
             readiness = await load();
         }
         catch (error) {
-            return internalError(error);
+            return failed(error);
         }
         const raw = event.body ?? '';
         const request = {
@@ -31065,10 +31139,10 @@ function createLambdaHandler(options = {}) {
             }
             const reason = readiness.kind === 'misconfigured' ? 'config_error' : 'secrets_error';
             logRequest({ decision: 'misconfigured', reason, status: 500 });
-            return plain(500, MISCONFIGURED);
+            return result(textReply(500, MISCONFIGURED));
         }
         catch (error) {
-            return internalError(error);
+            return failed(error);
         }
     };
 }

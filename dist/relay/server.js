@@ -1,24 +1,104 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 171:
+/***/ 208:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Md: () => (/* binding */ loadRelayConfig),
-/* harmony export */   Rf: () => (/* binding */ collectConfigProblems),
-/* harmony export */   SB: () => (/* binding */ RelayConfigError),
-/* harmony export */   q6: () => (/* binding */ loadListenConfig),
-/* harmony export */   qC: () => (/* binding */ actionsPageUrl)
-/* harmony export */ });
-/* unused harmony exports DEFAULTS, readSigningSecrets */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  SB: () => (/* binding */ RelayConfigError),
+  qC: () => (/* binding */ actionsPageUrl),
+  Rf: () => (/* binding */ collectConfigProblems),
+  q6: () => (/* binding */ loadListenConfig),
+  Md: () => (/* binding */ loadRelayConfig)
+});
+
+// UNUSED EXPORTS: readSigningSecrets
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(598);
+;// CONCATENATED MODULE: ./src/core/aws-formats.ts
+// AWS's own formats for the identifiers a sites file or an input may carry, each with the sentence a
+// user needs when a value does not match, and the numeric bounds AWS sets. Shared by the sites-file
+// schema, the plan (the aws-region input) and the execution inputs (role-to-assume, role-session-name).
+const formats = {
+    region: {
+        pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/,
+        allowed: 'an AWS region code such as us-east-1 or eu-central-1',
+    },
+    instanceId: {
+        pattern: /^(i-([0-9a-f]{8}|[0-9a-f]{17})|mi-[0-9a-f]{17})$/,
+        allowed: 'an EC2 instance id (i- and 8 or 17 hex digits) or a managed instance id (mi- and 17 hex digits)',
+    },
+    /**
+     * A tag key to target instances by (SendCommand's `tag:<key>`): at most 128 characters (EC2's limit
+     * for a tag key), in the character set of SSM's Target key, which has no "+". Keys AWS creates, such
+     * as aws:autoscaling:groupName, are fine: only creating tags refuses the "aws:" prefix.
+     */
+    tagKey: {
+        pattern: /^[\p{L}\p{Z}\p{N}_.:/=\-@]{1,128}$/u,
+        allowed: 'a tag key of 1–128 letters, digits, spaces and _ . : / = - @ (SSM cannot target keys with other characters, such as "+")',
+    },
+    tagValue: {
+        pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u,
+        allowed: '1–256 letters, digits, spaces and _ . : / = + - @',
+    },
+    documentName: {
+        pattern: /^[a-zA-Z0-9_\-.:/]{3,128}$/,
+        allowed: 'an SSM document name or ARN: 3–128 letters, digits and _ - . : / (e.g. CachePurge-FastCGI)',
+    },
+    documentVersion: {
+        pattern: /^(\$LATEST|\$DEFAULT|[1-9][0-9]{0,7})$/,
+        allowed: '$LATEST, $DEFAULT or a version number such as 3',
+    },
+    parameterName: {
+        pattern: /^[A-Za-z0-9_]{1,128}$/,
+        allowed: 'a document parameter name: letters, digits and _',
+    },
+    maxConcurrency: {
+        pattern: /^([1-9][0-9]{0,6}|[1-9][0-9]?%|100%)$/,
+        allowed: 'a number of instances (e.g. 10) or a percentage from 1% to 100%',
+    },
+    maxErrors: {
+        pattern: /^([0-9]|[1-9][0-9]{1,6}|[0-9]%|[1-9][0-9]%|100%)$/,
+        allowed: 'a number of errors (e.g. 0) or a percentage from 0% to 100%',
+    },
+    distributionId: {
+        pattern: /^E[A-Z0-9]{9,19}$/,
+        allowed: 'a CloudFront distribution id: E followed by 9–19 capital letters and digits (e.g. E2EXAMPLE12345)',
+    },
+    /** An IAM role ARN (any partition; a role path is allowed), as role-to-assume takes it. */
+    roleArn: {
+        pattern: /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+        allowed: 'arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge',
+    },
+    /** STS's RoleSessionName. */
+    roleSessionName: {
+        pattern: /^[\w+=,.@-]{2,64}$/,
+        allowed: '2–64 letters, digits and + = , . @ _ -',
+    },
+    siteKey: {
+        pattern: /^[a-z0-9][a-z0-9_-]{0,62}$/,
+        allowed: '1–63 lower-case letters, digits, - and _, starting with a letter or digit',
+    },
+};
+/** AssumeRoleWithWebIdentity's DurationSeconds bounds (the role's maximum session may be lower). */
+const ROLE_DURATION_RANGE = { min: 900, max: 43_200 };
+/** SendCommand's delivery timeout bounds (TimeoutSeconds). */
+const DELIVERY_TIMEOUT_RANGE = { min: 30, max: 2_592_000 };
+/** SendCommand accepts at most 50 instance ids; Targets take at most 5 tag keys with 5 values each. */
+const MAX_INSTANCE_IDS = 50;
+const MAX_TAG_KEYS = 5;
+const MAX_TAG_VALUES = 5;
+
+;// CONCATENATED MODULE: ./src/relay/config.ts
 // The relay's configuration, read once from the environment and checked before any request is served.
 // Every problem names the variable and the fix, and every problem is reported at once (not only the
 // first); the variable names are the public contract (README, "Slack relay"). Comma-separated lists
 // (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless. Pure: takes the
 // environment as a plain object, returns data or throws.
+
 
 const DEFAULTS = {
     GITHUB_API_URL: 'https://api.github.com',
@@ -78,6 +158,13 @@ function read(env, name) {
     const value = env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
 }
+/** A comma-separated list's entries, trimmed; empty entries are skipped (a trailing comma is harmless). */
+function listEntries(value) {
+    return value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+}
 function required(env, name, what) {
     const value = read(env, name);
     if (value === undefined)
@@ -85,7 +172,6 @@ function required(env, name, what) {
     return value;
 }
 const SLACK_ID = /^[A-Z0-9]{2,30}$/;
-const SITE_KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 /** The Slack signing secrets (current first, then the previous one), or a RelayConfigError. */
@@ -132,7 +218,7 @@ function readGitHubAuth(env) {
     // Environment variables often carry a PEM with literal "\n" sequences instead of newlines.
     const privateKey = read(env, 'GITHUB_APP_PRIVATE_KEY').replace(/\\n/g, '\n');
     try {
-        const key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createPrivateKey)(privateKey);
+        const key = (0,external_node_crypto_.createPrivateKey)(privateKey);
         if (key.asymmetricKeyType !== 'rsa')
             throw new Error('not an RSA key');
     }
@@ -188,15 +274,12 @@ function readRef(env) {
 }
 function readSites(env) {
     const value = required(env, 'SITES', "the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main)");
-    const sites = value
-        .split(',')
-        .map((site) => site.trim().toLowerCase())
-        .filter((site) => site !== '');
+    const sites = listEntries(value.toLowerCase());
     if (sites.length === 0) {
         throw new RelayConfigError('SITES', "is set but lists no site; list the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main).");
     }
     const problems = [];
-    const bad = sites.filter((site) => !SITE_KEY.test(site));
+    const bad = sites.filter((site) => !formats.siteKey.pattern.test(site));
     if (bad.length > 0) {
         problems.push(`has ${bad.map((site) => JSON.stringify(site)).join(', ')}; each site is a key of the sites file (lower-case letters, digits, - and _), comma-separated, e.g. portal,main.`);
     }
@@ -215,10 +298,7 @@ function readAllowList(env, name, example) {
     const value = read(env, name);
     if (value === undefined)
         return undefined;
-    const ids = value
-        .split(',')
-        .map((id) => id.trim())
-        .filter((id) => id !== '');
+    const ids = listEntries(value);
     const bad = ids.filter((id) => !SLACK_ID.test(id));
     if (bad.length > 0) {
         throw new RelayConfigError(name, `has ${bad.map((id) => JSON.stringify(id)).join(', ')}, which ${bad.length === 1 ? 'is not a Slack id' : 'are not Slack ids'}; list ids like ${example}, comma-separated (names change and can be reused, ids cannot).`);
@@ -296,13 +376,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   M5: () => (/* binding */ DISPATCH_TIMEOUT_MS),
   YK: () => (/* binding */ MAX_BODY_BYTES),
   LD: () => (/* binding */ decide),
-  Qx: () => (/* binding */ replyForDispatch)
+  Qx: () => (/* binding */ replyForDispatch),
+  US: () => (/* binding */ textReply)
 });
 
-// UNUSED EXPORTS: asSentence, decideMisconfigured, retryAfterSeconds, slackReply, usageText
+// UNUSED EXPORTS: asSentence, decideMisconfigured, retryAfterSeconds
 
-// EXTERNAL MODULE: ./src/relay/config.ts
-var relay_config = __nccwpck_require__(171);
+// EXTERNAL MODULE: ./src/relay/config.ts + 1 modules
+var relay_config = __nccwpck_require__(208);
 ;// CONCATENATED MODULE: ./src/relay/command.ts
 // A verified slash-command body → the command's ids and text, who may use it, and what the text asks
 // for. Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
@@ -462,7 +543,8 @@ function escapeMrkdwn(text) {
 const MAX_BODY_BYTES = 16 * 1024;
 /** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
 const DISPATCH_TIMEOUT_MS = 2000;
-const plain = (status, body = '', extra = {}) => ({
+/** A plain-text answer (every adapter's non-Slack answers: refusals, 404, 500). */
+const textReply = (status, body = '', extra = {}) => ({
     status,
     headers: { 'content-type': 'text/plain; charset=utf-8', ...extra },
     body,
@@ -488,19 +570,19 @@ function isFormContentType(headers) {
  * Slack's signature (with `signingSecrets`), then the parse. `nowMs` is the current time in ms.
  */
 function admit(request, signingSecrets, nowMs) {
-    const reject = (status, reason, response = plain(status)) => ({
+    const reject = (status, reason, response = textReply(status)) => ({
         kind: 'respond',
         response,
         log: { decision: 'rejected', reason, status },
     });
     if (request.method.toUpperCase() !== 'POST') {
-        return reject(405, 'method_not_allowed', plain(405, 'Method not allowed', { allow: 'POST' }));
+        return reject(405, 'method_not_allowed', textReply(405, 'Method not allowed', { allow: 'POST' }));
     }
     if (!isFormContentType(request.headers)) {
-        return reject(415, 'unsupported_content_type', plain(415, 'Unsupported content type'));
+        return reject(415, 'unsupported_content_type', textReply(415, 'Unsupported content type'));
     }
     if (request.body.byteLength > MAX_BODY_BYTES)
-        return reject(413, 'body_too_large', plain(413, 'Body too large'));
+        return reject(413, 'body_too_large', textReply(413, 'Body too large'));
     const signature = verifySlackSignature(request.headers, request.body, signingSecrets, nowMs);
     if (!signature.ok)
         return reject(401, signature.reason);
@@ -508,12 +590,12 @@ function admit(request, signingSecrets, nowMs) {
     if (parsed.kind === 'ssl_check') {
         return {
             kind: 'respond',
-            response: plain(200),
+            response: textReply(200),
             log: { decision: 'ssl_check', reason: 'ssl_check', status: 200 },
         };
     }
     if (parsed.kind === 'malformed')
-        return reject(400, parsed.reason, plain(400, 'Bad request'));
+        return reject(400, parsed.reason, textReply(400, 'Bad request'));
     return { kind: 'command', command: parsed.command };
 }
 /** "`A`", "`A` and `B`", "`A`, `B` and `C`". */
@@ -726,6 +808,7 @@ function replyForDispatch(result, context) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $H: () => (/* binding */ acceptedResult),
+/* harmony export */   DD: () => (/* binding */ causeChain),
 /* harmony export */   L_: () => (/* binding */ dispatchBody),
 /* harmony export */   aY: () => (/* binding */ deadlineResult),
 /* harmony export */   cT: () => (/* binding */ rejectsReturnRunDetails),
@@ -766,23 +849,34 @@ const CONNECT_PHASE_PREFIXES = ['CERT_', 'ERR_TLS_', 'ERR_SSL_'];
 /** Messages of errors without a code that fetch raises before connecting. */
 const CONNECT_PHASE_MESSAGES = new Set(['bad port']);
 /**
- * Walks an error's `cause` chain (Octokit's RequestError → fetch's TypeError → the system error) and
- * describes it: the first string `code` found, the innermost message, and whether it is an error that
- * can only happen before the request is sent. Never throws.
+ * An error and its causes, outermost first (Octokit's RequestError → fetch's TypeError → the system
+ * error), at most 8 deep. An AggregateError (every address of a host refused) has an empty message and
+ * its causes in `errors`: the chain goes on with the first.
+ */
+function causeChain(error) {
+    const chain = [];
+    let current = error;
+    while (chain.length < 8 && typeof current === 'object' && current !== null) {
+        chain.push(current);
+        const { cause, errors } = current;
+        current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+    }
+    return chain;
+}
+/**
+ * Describes an error from its cause chain: the first string `code` found, the innermost message, and
+ * whether it is an error that can only happen before the request is sent. Never throws.
  */
 function describeNetworkError(error) {
     let code;
     let message = '';
-    let current = error;
-    for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-        const { code: ownCode, message: ownMessage, cause, errors, } = current;
+    for (const link of causeChain(error)) {
+        const { code: ownCode, message: ownMessage } = link;
         if (code === undefined && typeof ownCode === 'string' && /^[A-Z][A-Z0-9_]{1,60}$/.test(ownCode)) {
             code = ownCode;
         }
         if (typeof ownMessage === 'string' && ownMessage.trim() !== '')
             message = ownMessage;
-        // An AggregateError (every address of a host refused) has an empty message and the causes in `errors`.
-        current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
     }
     if (message === '' && typeof error === 'string')
         message = error;
@@ -5211,7 +5305,9 @@ function failureResult(error, signal, stage, sent) {
     }
     const described = (0,dispatch/* describeNetworkError */.gl)(error);
     // The relay's deadline aborted it, or the token exchange's own limit passed.
-    const timedOut = signal.aborted || described.code === 'ETIMEDOUT' || /TimeoutError/.test(errorNames(error));
+    const timedOut = signal.aborted ||
+        described.code === 'ETIMEDOUT' ||
+        (0,dispatch/* causeChain */.DD)(error).some((link) => /TimeoutError/.test(String(link.name)));
     const cause = timedOut ? 'timeout' : 'network';
     const detail = signal.aborted ? {} : { error: described };
     if (stage === 'credentials')
@@ -5220,18 +5316,6 @@ function failureResult(error, signal, stage, sent) {
         return { kind: 'not_sent', stage, cause, ...detail };
     }
     return { kind: 'no_answer', cause, ...detail };
-}
-/** The names along an error's cause chain, e.g. "HttpError TypeError TimeoutError". */
-function errorNames(error) {
-    const names = [];
-    let current = error;
-    for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-        const { name, cause } = current;
-        if (typeof name === 'string')
-            names.push(name);
-        current = cause;
-    }
-    return names.join(' ');
 }
 function createGitHubDispatcher(github, options = {}) {
     const warn = options.warn ?? (() => { });
@@ -5320,10 +5404,8 @@ function createGitHubDispatcher(github, options = {}) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  bs: () => (/* binding */ startRelayServer)
+  b: () => (/* binding */ startRelayServer)
 });
-
-// UNUSED EXPORTS: COMMANDS_PATH, HEALTH_PATH, createRelayRequestListener
 
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
@@ -5377,15 +5459,14 @@ function createRelayRequestListener(relay, log = relay_relay/* writeLogLine */.I
         const path = (request.url ?? '/').split('?')[0] ?? '/';
         /** The one log line of a request that is not a slash command (those log `slack_command`). */
         const logRequest = (status, reason) => {
-            const end = now();
-            log((0,relay_relay/* logLine */.BP)('http_request', {
+            const fields = {
                 method: request.method ?? '',
                 // Never the query string (it could carry anything); long paths are cut.
                 path: path.length > 200 ? `${path.slice(0, 199)}…` : path,
                 status,
                 reason,
-                latency_ms: Math.max(0, end - started),
-            }, end));
+            };
+            log((0,relay_relay/* requestLogLine */.yn)('http_request', fields, started, now()));
         };
         if (path === HEALTH_PATH) {
             request.resume();
@@ -5394,18 +5475,14 @@ function createRelayRequestListener(relay, log = relay_relay/* writeLogLine */.I
                 logRequest(200, 'health_check');
             }
             else {
-                send(response, {
-                    status: 405,
-                    headers: { 'content-type': 'text/plain; charset=utf-8', allow: 'GET, HEAD' },
-                    body: 'Method not allowed',
-                }, false);
+                send(response, (0,core/* textReply */.US)(405, 'Method not allowed', { allow: 'GET, HEAD' }), false);
                 logRequest(405, 'method_not_allowed');
             }
             return;
         }
         if (path !== COMMANDS_PATH) {
             request.resume();
-            send(response, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found' }, false);
+            send(response, (0,core/* textReply */.US)(404, 'Not found'), false);
             logRequest(404, 'unknown_path');
             return;
         }
@@ -5416,13 +5493,11 @@ function createRelayRequestListener(relay, log = relay_relay/* writeLogLine */.I
             send(response, reply, body.length > core/* MAX_BODY_BYTES */.YK);
         })
             .catch((error) => {
-            log((0,relay_relay/* logLine */.BP)('internal_error', { message: error instanceof Error ? error.message : String(error) }, now()));
-            if (!response.headersSent) {
-                send(response, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Internal error' }, true);
-            }
-            else {
+            const reply = (0,relay_relay/* internalError */.WB)(error, log, now());
+            if (!response.headersSent)
+                send(response, reply, true);
+            else
                 response.destroy();
-            }
         });
     };
 }
@@ -5458,9 +5533,11 @@ function startRelayServer(options) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   BP: () => (/* binding */ logLine),
 /* harmony export */   CR: () => (/* binding */ createRelay),
-/* harmony export */   IF: () => (/* binding */ writeLogLine)
+/* harmony export */   IF: () => (/* binding */ writeLogLine),
+/* harmony export */   WB: () => (/* binding */ internalError),
+/* harmony export */   yn: () => (/* binding */ requestLogLine)
 /* harmony export */ });
-/* unused harmony exports dispatchWithDeadline, MIN_DISPATCH_TIMEOUT_MS */
+/* unused harmony export dispatchWithDeadline */
 /* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(405);
 /* harmony import */ var _dispatch_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(255);
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
@@ -5473,6 +5550,15 @@ const writeLogLine = (line) => void process.stdout.write(`${line}\n`);
 /** One JSON log line: the event name, the time, then the given fields. */
 function logLine(event, fields, nowMs) {
     return JSON.stringify({ time: new Date(nowMs).toISOString(), event, ...fields });
+}
+/** The one log line of a request: its fields and `latency_ms` from `startedMs`, stamped with `endMs`. */
+function requestLogLine(event, fields, startedMs, endMs) {
+    return logLine(event, { ...fields, latency_ms: Math.max(0, endMs - startedMs) }, endMs);
+}
+/** An unexpected error: logged as an `internal_error` line (its message only), answered 500. */
+function internalError(error, log, nowMs) {
+    log(logLine('internal_error', { message: error instanceof Error ? error.message : String(error) }, nowMs));
+    return (0,_core_js__WEBPACK_IMPORTED_MODULE_0__/* .textReply */ .US)(500, 'Internal error');
 }
 /**
  * Runs the dispatcher until it settles or the deadline passes, whichever comes first. At the deadline
@@ -5514,8 +5600,8 @@ function createRelay(dependencies) {
         const started = now();
         const spentMs = Math.max(0, options.spentMs ?? 0);
         const finish = (response, fields) => {
-            const end = now();
-            log(logLine('slack_command', { ...fields, latency_ms: Math.max(0, end - started + spentMs) }, end));
+            // latency_ms counts the time the adapter spent before calling the relay
+            log(requestLogLine('slack_command', fields, started - spentMs, now()));
             return response;
         };
         const decision = (0,_core_js__WEBPACK_IMPORTED_MODULE_0__/* .decide */ .LD)(request, config, started);
@@ -5541,7 +5627,7 @@ function createRelay(dependencies) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(171);
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(208);
 /* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(609);
 /* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(154);
 /* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(844);
@@ -5582,7 +5668,7 @@ async function main() {
     });
     let running;
     try {
-        running = await (0,_http_server_js__WEBPACK_IMPORTED_MODULE_2__/* .startRelayServer */ .bs)({ relay, host: listen.host, port: listen.port, log });
+        running = await (0,_http_server_js__WEBPACK_IMPORTED_MODULE_2__/* .startRelayServer */ .b)({ relay, host: listen.host, port: listen.port, log });
     }
     catch (error) {
         process.stderr.write(`cache-purge relay: cannot listen on ${listen.host}:${listen.port} (check HOST and PORT): ${error instanceof Error ? error.message : String(error)}\n`);
@@ -5716,18 +5802,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -1,8 +1,8 @@
-export const id = 835;
-export const ids = [835];
+export const id = 23;
+export const ids = [23];
 export const modules = {
 
-/***/ 6835:
+/***/ 7023:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -10,8 +10,6 @@ export const modules = {
 __webpack_require__.d(__webpack_exports__, {
   executePlan: () => (/* binding */ executePlan)
 });
-
-// UNUSED EXPORTS: cancelOnSignals
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
 var dist_cjs = __webpack_require__(4736);
@@ -42,15 +40,16 @@ function jitteredBackoffMs(attempt, baseMs, capMs, random) {
 }
 /**
  * The AWS error name of an SDK error (its `name`: ThrottlingException, CredentialsProviderError,
- * TimeoutError, …); for a network error the SDK passes on from Node (name `Error`), its system code
- * (ECONNREFUSED, ENOTFOUND, …), so reports can tell "AWS answered" from "AWS was never reached".
+ * TimeoutError, …); for a network error the SDK passes on from Node — name `Error`, or
+ * `AggregateError` when every address of the endpoint refused (Node tries each in turn) — its system
+ * code (ECONNREFUSED, ENOTFOUND, …), so reports can tell "AWS answered" from "AWS was never reached".
  */
 function awsErrorName(error) {
     if (!error || typeof error !== 'object')
         return 'Error';
     const name = 'name' in error && typeof error.name === 'string' ? error.name : 'Error';
     const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-    if (name === 'Error' && code && /^E[A-Z0-9_]+$/.test(code))
+    if ((name === 'Error' || name === 'AggregateError') && code && /^E[A-Z0-9_]+$/.test(code))
         return code;
     return name;
 }
@@ -150,9 +149,8 @@ async function resolveCredentials(settings, deps) {
                 if (error instanceof errors/* UserError */.y)
                     throw error;
                 const code = awsErrorName(error);
-                const cause = error.code;
                 const delay = jitteredBackoffMs(attempt, 1_000, 10_000, random);
-                const transient = TRANSIENT_STS.has(code) || (cause !== undefined && TRANSIENT_STS.has(cause));
+                const transient = TRANSIENT_STS.has(code);
                 if (transient && deps.clock.now() - started + delay < budget) {
                     deps.log(`STS AssumeRoleWithWebIdentity: ${code}; retrying in ${(delay / 1000).toFixed(1)} s.`);
                     await deps.clock.sleep(delay, deps.signal);
@@ -309,10 +307,14 @@ function parsePurgeResult(stdout) {
     return undefined;
 }
 
+// EXTERNAL MODULE: ./src/core/text.ts
+var core_text = __webpack_require__(2020);
 ;// CONCATENATED MODULE: ./src/core/ssm-step.ts
 // The decisions of an SSM step, without I/O: how long to wait before the next poll, when a command
 // is over, what each instance's invocation says, whether the step succeeded (every targeted
 // instance in Success, at least one targeted — never the parent status alone), and the log lines.
+
+
 
 
 const DEFAULT_POLL_POLICY = {
@@ -469,7 +471,7 @@ function decideSsmStep(targetCount, instances) {
                 message: `${bad.length} of ${Math.max(targetCount, instances.length)} instance(s) did not succeed: ${[
                     ...byDetail,
                 ]
-                    .map(([detail, ids]) => `${detail} on ${listIds(ids)}`)
+                    .map(([detail, ids]) => `${detail} on ${(0,diagnosis/* listInstances */.ND)(ids)}`)
                     .join('; ')}.`,
             },
         };
@@ -485,9 +487,6 @@ function decideSsmStep(targetCount, instances) {
     }
     return { ok: true };
 }
-function listIds(ids) {
-    return ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
-}
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 /** `FastCGI cache: 2/3 instances done (4.1 s)` */
 function progressLine(stepName, done, total, elapsedMs) {
@@ -502,7 +501,7 @@ function instanceLine(instance) {
     const took = instance.durationMs !== undefined ? ` in ${seconds(instance.durationMs)}` : '';
     if (instance.status === 'Success') {
         const r = instance.result;
-        const detail = r ? ` — ${(0,report_view/* plural */.LS)(r.files, 'file')}, ${(0,report_view/* formatBytes */.z3)(r.bytes)} removed (${r.method})` : '';
+        const detail = r ? ` — ${(0,core_text/* plural */.LS)(r.files, 'file')}, ${(0,report_view/* formatBytes */.z3)(r.bytes)} removed (${r.method})` : '';
         return `✓ ${instance.instanceId}: Success${took}${detail}`;
     }
     const why = {
@@ -528,12 +527,50 @@ function instanceLine(instance) {
     return `✗ ${instance.instanceId}: ${instance.statusDetails}${code}${took}${tail}${stderr}`;
 }
 
+;// CONCATENATED MODULE: ./src/action/step-report.ts
+// The report of one step as the executor builds it: the skeleton of each kind (a skipped step, or a
+// step that starts `failed` until it finishes), and the function that finishes it with its status,
+// error and duration. Shared by the SSM and CloudFront step runners and the executor's skipped steps.
+function stepReport(step, status, startedAt) {
+    const timing = { status, ...(startedAt !== undefined && { startedAt }), durationMs: 0 };
+    return step.kind === 'ssm'
+        ? {
+            index: step.index,
+            name: step.name,
+            kind: 'ssm',
+            ...timing,
+            document: step.document,
+            region: step.region,
+            targetCount: 0,
+            instances: [],
+        }
+        : {
+            index: step.index,
+            name: step.name,
+            kind: 'cloudfront',
+            ...timing,
+            distributionId: step.distributionId,
+            paths: step.paths,
+        };
+}
+/** Sets the report's final status, its error (if any) and its duration since `started`; returns it. */
+function reportFinisher(report, clock, started) {
+    return (status, error) => {
+        report.status = status;
+        if (error)
+            report.error = error;
+        report.durationMs = Math.round(clock.now() - started);
+        return report;
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/action/ssm-step.ts
 // Runs one SSM step against AWS: SendCommand, then polling ListCommands (one call per poll, whatever
 // the fleet size) until the command is over or the step timeout cancels it, then one paginated
 // ListCommandInvocations(Details=true) to learn every instance's result — plus GetCommandInvocation
 // only for outputs SSM cut at 2,500 characters with no CACHE_PURGE_RESULT left (at most 10 per step).
 // Decisions live in src/core/ssm-step.ts; this file only talks to SSM, the clock and the log.
+
 
 
 
@@ -575,25 +612,8 @@ async function runSsmStep(step, context, deps) {
     const progressEveryMs = deps.progressEveryMs ?? 5_000;
     const started = clock.now();
     const deadline = started + deps.stepTimeoutMs;
-    const report = {
-        index: step.index,
-        name: step.name,
-        kind: 'ssm',
-        status: 'failed',
-        startedAt: clock.date().toISOString(),
-        durationMs: 0,
-        document: step.document,
-        region: step.region,
-        targetCount: 0,
-        instances: [],
-    };
-    const finish = (status, error) => {
-        report.status = status;
-        if (error)
-            report.error = error;
-        report.durationMs = Math.round(clock.now() - started);
-        return report;
-    };
+    const report = stepReport(step, 'failed', clock.date().toISOString());
+    const finish = reportFinisher(report, clock, started);
     if (signal.aborted)
         return finish('cancelled', {
             code: 'Cancelled',
@@ -625,7 +645,6 @@ async function runSsmStep(step, context, deps) {
     // --- wait until the command is over ---------------------------------------------------------
     let polls = 0;
     let lastProgress = started;
-    let notVisibleSince;
     let ended = 'done';
     for (;;) {
         const elapsed = clock.now() - started;
@@ -666,7 +685,6 @@ async function runSsmStep(step, context, deps) {
             }
         }
         if (!command) {
-            notVisibleSince ??= clock.now();
             if (clock.now() - started > graceMs) {
                 log(`Command ${commandId} is still not visible in ListCommands after ${(graceMs / 1000).toFixed(0)} s.`);
                 return finish('failed', {
@@ -737,7 +755,7 @@ async function runSsmStep(step, context, deps) {
  */
 async function readInvocations(ssm, commandId, signal, log) {
     const invocations = [];
-    const pages = (0,dist_cjs/* paginateListCommandInvocations */.ayw)({ client: ssm, pageSize: 50 }, { CommandId: commandId, Details: true });
+    const pages = (0,dist_cjs/* paginateListCommandInvocations */.ayw)({ client: ssm, pageSize: 50 }, { CommandId: commandId, Details: true }, { abortSignal: signal });
     for await (const page of pages) {
         if (signal.aborted)
             throw Object.assign(new Error('aborted'), { name: 'AbortError' });
@@ -797,6 +815,7 @@ var paths = __webpack_require__(6107);
 
 
 
+
 /** Errors worth waiting out: too many invalidations at once, and throttling the SDK gave up on. */
 const RETRYABLE = new Set([
     'TooManyInvalidationsInProgress',
@@ -810,23 +829,8 @@ async function runCloudFrontStep(step, context, deps) {
     const random = deps.random ?? Math.random;
     const started = clock.now();
     const deadline = started + deps.stepTimeoutMs;
-    const report = {
-        index: step.index,
-        name: step.name,
-        kind: 'cloudfront',
-        status: 'failed',
-        startedAt: clock.date().toISOString(),
-        durationMs: 0,
-        distributionId: step.distributionId,
-        paths: step.paths,
-    };
-    const finish = (status, error) => {
-        report.status = status;
-        if (error)
-            report.error = error;
-        report.durationMs = Math.round(clock.now() - started);
-        return report;
-    };
+    const report = stepReport(step, 'failed', clock.date().toISOString());
+    const finish = reportFinisher(report, clock, started);
     const cancelled = () => finish('cancelled', {
         code: 'Cancelled',
         message: report.invalidationId
@@ -930,6 +934,7 @@ async function runCloudFrontStep(step, context, deps) {
 
 
 
+
 /** An AbortSignal that fires on SIGINT/SIGTERM, and the function that stops listening. */
 function cancelOnSignals(onSignal) {
     const controller = new AbortController();
@@ -947,27 +952,7 @@ function cancelOnSignals(onSignal) {
         },
     };
 }
-const skipped = (plan, from) => plan.steps.slice(from).map((step) => step.kind === 'ssm'
-    ? {
-        index: step.index,
-        name: step.name,
-        kind: 'ssm',
-        status: 'skipped',
-        durationMs: 0,
-        document: step.document,
-        region: step.region,
-        targetCount: 0,
-        instances: [],
-    }
-    : {
-        index: step.index,
-        name: step.name,
-        kind: 'cloudfront',
-        status: 'skipped',
-        durationMs: 0,
-        distributionId: step.distributionId,
-        paths: step.paths,
-    });
+const skipped = (plan, from) => plan.steps.slice(from).map((step) => stepReport(step, 'skipped'));
 async function executePlan(plan, context, settings, deps) {
     const { runner, env } = deps;
     const clock = deps.clock ?? systemClock;
@@ -1049,6 +1034,7 @@ async function executePlan(plan, context, settings, deps) {
                     log,
                     stepTimeoutMs,
                     fallbackRunId,
+                    ...(deps.random && { random: deps.random }),
                 });
             });
             report.steps.push(result);

@@ -44,7 +44,7 @@ export interface InstanceReport {
    * ListCommandInvocations(Details=true), whose plugin `Output` holds only the first 2,500 characters
    * of both together (the agent's truncation markers are removed). When that was cut and held no
    * CACHE_PURGE_RESULT line, read again with GetCommandInvocation: up to the first 24,000 characters
-   * of stdout and 8,000 of stderr (for at most 10 instances per step).
+   * of stdout and 8,000 of stderr (for at most 10 plugin outputs per step).
    */
   stdout: string;
   stderr: string;

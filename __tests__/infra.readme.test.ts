@@ -91,6 +91,7 @@ describe('examples/deploy.yml', () => {
       string,
       {
         needs?: string;
+        concurrency?: { group: string; 'cancel-in-progress': boolean };
         permissions?: Record<string, string>;
         steps: { uses?: string; with?: Record<string, string> }[];
       }
@@ -103,6 +104,22 @@ describe('examples/deploy.yml', () => {
     expect(purge.needs).toBe('deploy');
     expect(purge.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
     expect(workflow.permissions).toEqual({ contents: 'read' });
+  });
+
+  it("never overlaps a purge of the same site from purge-cache.yml: the purge job joins that workflow's group", () => {
+    const dispatch = parse(readFileSync(join(repoRoot, 'examples/purge-cache.yml'), 'utf8')) as {
+      concurrency: { group: string; 'cancel-in-progress': boolean };
+    };
+    const purge = workflow.jobs['purge-cache']!;
+    const site = purge.steps.find((s) => s.uses?.includes('cache-purge-action'))!.with!.site!;
+    expect(purge.concurrency).toEqual({
+      group: dispatch.concurrency.group.replace('${{ inputs.site }}', site),
+      'cancel-in-progress': dispatch.concurrency['cancel-in-progress'],
+    });
+    const snippet = /```yaml\njobs:\n  deploy:[\s\S]*?```/.exec(readme)![0];
+    expect(snippet).toContain(
+      `concurrency: ${dispatch.concurrency.group.replace('${{ inputs.site }}', site)}`,
+    );
   });
 
   it('uses the published action with the role and the webhook from vars/secrets, and shows the local ./ form', () => {

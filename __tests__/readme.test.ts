@@ -1,9 +1,11 @@
 // The README's inputs and outputs tables stay equal to action.yml (names, required, defaults);
 // action.yml keeps the runtime and entry point the project promises; the README's sites-file error
-// sample is what the bundle really prints.
+// sample is what the bundle really prints, and its local dry-run command runs as written.
 
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { exampleConfig, repoRoot, runAction } from './helpers/run-action.js';
@@ -77,5 +79,26 @@ describe('the README sites-file error sample', () => {
       .find((line) => line.startsWith('::error '))!
       .replaceAll('%0A', '\n');
     expect(printed).toBe(block![1]);
+  });
+});
+
+describe('the README local dry-run command', () => {
+  it('runs as written (paths replaced) on the example sites file and prints the plan', () => {
+    const block = /To check a sites file before you commit it[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme);
+    expect(block, 'README command block').not.toBeNull();
+    const site = mkdtempSync(join(tmpdir(), 'readme-site-'));
+    try {
+      mkdirSync(join(site, '.github'));
+      writeFileSync(join(site, '.github/cache-purge.yml'), exampleConfig);
+      const script = block![1]!
+        .replaceAll('~/src/website', site)
+        .replaceAll('~/src/cache-purge-action', repoRoot);
+      const run = spawnSync('bash', ['-euc', script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain('::group::Plan for portal');
+      expect(run.stdout).toMatch(/^Dry run: nothing was purged\. 3 step\(s\) would run for portal\.$/m);
+    } finally {
+      rmSync(site, { recursive: true, force: true });
+    }
   });
 });

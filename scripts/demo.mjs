@@ -194,7 +194,7 @@ try {
   console.log(bold('\n━━ 2. The relay asked GitHub to run the purge workflow'));
   console.log(
     `  POST /repos/${dispatch?.owner}/${dispatch?.repo}/actions/workflows/${dispatch?.workflow}/dispatches` +
-      ` (GitHub App installation token)\n  ${JSON.stringify({ ref: dispatch?.ref, inputs: dispatch?.inputs })}`,
+      ` (GitHub App installation token)\n  ${github.requests.filter((r) => r.route === 'dispatch').at(-1)?.body}`,
   );
   check(
     github.dispatches.length === 1 &&

@@ -20,7 +20,9 @@ describe('npm run demo (scripts/demo.mjs)', () => {
     expect(out).toContain('━━ 1. In Slack, <@U2CERLKJA> types: /clear-cache portal');
     expect(out).toMatch(/relay answered HTTP 200 in \d+ ms/);
     expect(out).toContain('[in_channel] Cache purge of *portal* requested by <@U2CERLKJA>');
-    expect(out).toContain('{"ref":"main","inputs":{"site":"portal","requester":"<@U2CERLKJA>"}}');
+    expect(out).toContain(
+      '{"ref":"main","inputs":{"site":"portal","requester":"<@U2CERLKJA>"},"return_run_details":true}',
+    );
     expect(out).toContain('▼ 2. FastCGI cache');
     expect(out).toContain('│ ✅ portal purged');
     expect(out).toContain('│ ✅ main purged');

@@ -116,7 +116,7 @@ describe('examples/deploy.yml', () => {
       group: dispatch.concurrency.group.replace('${{ inputs.site }}', site),
       'cancel-in-progress': dispatch.concurrency['cancel-in-progress'],
     });
-    const snippet = /```yaml\njobs:\n  deploy:[\s\S]*?```/.exec(readme)![0];
+    const snippet = /```yaml\njobs:\n {2}deploy:[\s\S]*?```/.exec(readme)![0];
     expect(snippet).toContain(
       `concurrency: ${dispatch.concurrency.group.replace('${{ inputs.site }}', site)}`,
     );

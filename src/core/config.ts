@@ -470,7 +470,6 @@ interface Problem {
  * shown at itself). When the path goes further than the file, the deepest node that exists.
  */
 export type SitesFileLocator = (path: readonly PathKey[], keyName?: string) => Located | undefined;
-type Locator = SitesFileLocator;
 
 function valueAt(data: unknown, path: readonly PathKey[]): unknown {
   let value = data;
@@ -540,7 +539,11 @@ function misplacedSiteKeys(data: unknown): Map<string, string | undefined> {
   return misplaced;
 }
 
-function explainIssues(issues: readonly z.core.$ZodIssue[], data: unknown, locate: Locator): Problem[] {
+function explainIssues(
+  issues: readonly z.core.$ZodIssue[],
+  data: unknown,
+  locate: SitesFileLocator,
+): Problem[] {
   // Unknown keys first: their suggestions decide which other issues are the same mistake.
   const unknown = new Map<z.core.$ZodIssue, Problem[]>();
   const suggested: { path: readonly PathKey[]; key: string }[] = [];

@@ -220,12 +220,14 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
       expect(run.outputs.status).toBeUndefined();
       const [error, ...rest] = errorAnnotations(run.stdout);
       expect(rest).toEqual([]);
-      expect(error!.properties).toBe('title=Invalid document parameters,file=.github/cache-purge.yml');
+      expect(error!.properties).toBe(
+        'title=Invalid document parameters,file=.github/cache-purge.yml,line=16,col=25',
+      );
       expect(error!.message.split('\n')).toEqual([
         '.github/cache-purge.yml: SSM would refuse these parameters at SendCommand:',
-        '  - sites.portal.steps[0].ssm.parameters.WordpressPath (step 1, W3 Total Cache): CachePurge-W3TotalCache has no parameter "WordpressPath"; did you mean "WordPressPath"? (Parameter names are case-sensitive.)',
+        '  - sites.portal.steps[0].ssm.parameters.WordpressPath (line 16) (step 1, W3 Total Cache): CachePurge-W3TotalCache has no parameter "WordpressPath"; did you mean "WordPressPath"? (Parameter names are case-sensitive.)',
         expect.stringMatching(
-          /^ {2}- sites\.portal\.steps\[1\]\.ssm\.parameters\.CachePath \(step 2, FastCGI cache\): "\/var\/cache\/nginx\/\.\.\/\.\.\/etc" does not match CachePurge-FastCGI's allowedPattern /,
+          /^ {2}- sites\.portal\.steps\[1\]\.ssm\.parameters\.CachePath \(line 20\) \(step 2, FastCGI cache\): "\/var\/cache\/nginx\/\.\.\/\.\.\/etc" does not match CachePurge-FastCGI's allowedPattern /,
         ),
         'Checked before any AWS call against the definitions of CachePurge-W3TotalCache and CachePurge-FastCGI bundled with cache-purge-action (ssm-documents/*.json).',
       ]);

@@ -12,7 +12,7 @@ import {
   bundledDocumentName,
   bundledDocumentProblems,
 } from '../src/core/bundled-documents.js';
-import { parseSitesConfig } from '../src/core/config.js';
+import { parseSitesConfig, parseSitesFile } from '../src/core/config.js';
 import { buildPlan } from '../src/core/plan.js';
 import { UserError } from '../src/core/errors.js';
 import { exampleConfig, repoRoot } from './helpers/run-action.js';
@@ -152,26 +152,34 @@ describe('checking a step against a bundled document', () => {
   });
 });
 
+function planError(build: () => unknown): UserError {
+  try {
+    build();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    return error as UserError;
+  }
+  throw new Error('expected the plan to be refused');
+}
+
 describe('the plan refuses what SSM would refuse at SendCommand', () => {
   const broken = exampleConfig
     .replace('WordPressPath: /var/www/portal', 'WordpressPath: /var/www/portal')
     .replace('CachePath: /var/cache/nginx/portal', 'CachePath: /var/cache/nginx/../../etc');
 
-  it('every problem of the site, at its path in the sites file, against the bundled definitions', () => {
-    const config = parseSitesConfig(broken, FILE);
-    let error: unknown;
-    try {
-      buildPlan(config, { site: 'portal', configFile: FILE });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(UserError);
-    expect(error).toMatchObject({ title: 'Invalid document parameters', location: { file: FILE } });
-    expect((error as UserError).message).toBe(
+  it('every problem of the site, at its path and line in the sites file, against the bundled definitions', () => {
+    const { config, locate } = parseSitesFile(broken, FILE);
+    const error = planError(() => buildPlan(config, { site: 'portal', configFile: FILE, locate }));
+    // the annotation points at the first problem: the misspelt name on line 16, column 25
+    expect(error).toMatchObject({
+      title: 'Invalid document parameters',
+      location: { file: FILE, line: 16, column: 25 },
+    });
+    expect(error.message).toBe(
       [
         '.github/cache-purge.yml: SSM would refuse these parameters at SendCommand:',
-        '  - sites.portal.steps[0].ssm.parameters.WordpressPath (step 1, W3 Total Cache): CachePurge-W3TotalCache has no parameter "WordpressPath"; did you mean "WordPressPath"? (Parameter names are case-sensitive.)',
-        '  - sites.portal.steps[1].ssm.parameters.CachePath (step 2, FastCGI cache): "/var/cache/nginx/../../etc" does not match CachePurge-FastCGI\'s allowedPattern ^/var/cache/nginx(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$. "." and ".." path segments are not allowed: give the directory itself. Expected: The fastcgi_cache_path directory to empty, strictly below /var/cache/nginx, e.g. /var/cache/nginx/portal. Letters, digits, ".", "_", "-" and "/" only.',
+        '  - sites.portal.steps[0].ssm.parameters.WordpressPath (line 16) (step 1, W3 Total Cache): CachePurge-W3TotalCache has no parameter "WordpressPath"; did you mean "WordPressPath"? (Parameter names are case-sensitive.)',
+        '  - sites.portal.steps[1].ssm.parameters.CachePath (line 20) (step 2, FastCGI cache): "/var/cache/nginx/../../etc" does not match CachePurge-FastCGI\'s allowedPattern ^/var/cache/nginx(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$. "." and ".." path segments are not allowed: give the directory itself. Expected: The fastcgi_cache_path directory to empty, strictly below /var/cache/nginx, e.g. /var/cache/nginx/portal. Letters, digits, ".", "_", "-" and "/" only.',
         'Checked before any AWS call against the definitions of CachePurge-W3TotalCache and CachePurge-FastCGI bundled with cache-purge-action (ssm-documents/*.json).',
       ].join('\n'),
     );
@@ -186,6 +194,109 @@ describe('the plan refuses what SSM would refuse at SendCommand', () => {
     );
     expect(() => buildPlan(pinned, { site: 's', configFile: FILE })).toThrow(
       /^\.github\/cache-purge\.yml: SSM would refuse this parameter at SendCommand:\n {2}- sites\.s\.steps\[0\]\.ssm\.parameters \(step 1, CachePurge-FastCGI\): "CachePath" is missing; CachePurge-FastCGI requires it: add CachePath: <value> .*\nChecked before any AWS call against the definition of CachePurge-FastCGI bundled with cache-purge-action \(ssm-documents\/CachePurge-FastCGI\.json\)\.$/,
+    );
+  });
+});
+
+describe('a parameter problem names its line in the sites file, as schema errors do', () => {
+  // Three sites; the broken steps are in the last one, far from the top of the file.
+  const multiSite = [
+    'region: us-east-1', // 1
+    'sites:', // 2
+    '  portal:', // 3
+    '    targets: { instance-ids: [i-0123456789abcdef0] }', // 4
+    '    steps:', // 5
+    '      - ssm: { document: CachePurge-FastCGI, parameters: { CachePath: /var/cache/nginx/portal } }', // 6
+    '  shop:', // 7
+    '    targets: { tags: { Site: shop } }', // 8
+    '    steps:', // 9
+    '      - ssm: { document: CachePurge-W3TotalCache, parameters: { WordPressPath: /var/www/shop } }', // 10
+    '  main:', // 11
+    '    targets: { tags: { Site: main } }', // 12
+    '    steps:', // 13
+    '      - name: WP Rocket', // 14
+    '        ssm:', // 15
+    '          document: CachePurge-WPRocket', // 16
+    '          parameters:', // 17
+    '            WordPressPath: /var/www/main', // 18
+    '            SiteHst: www.example.com', // 19
+    '      - name: FastCGI cache', // 20
+    '        ssm:', // 21
+    '          document: CachePurge-FastCGI', // 22
+    '          parameters:', // 23
+    '            CachePath:', // 24
+    '              - /var/cache/nginx/../../etc', // 25
+    '      - name: W3 Total Cache', // 26
+    '        ssm:', // 27
+    '          document: CachePurge-W3TotalCache', // 28
+    '          timeout-seconds: 60', // 29
+    '      - cloudfront: { distribution-id: E3EXAMPLE67890 }', // 30
+    '',
+  ].join('\n');
+
+  it('an unknown name at the name, a bad value at the value, a missing one at its step', () => {
+    const { config, locate } = parseSitesFile(multiSite, FILE);
+    const error = planError(() => buildPlan(config, { site: 'main', configFile: FILE, locate }));
+    expect(error.location).toEqual({ file: FILE, line: 19, column: 13 });
+    const lines = error.message.split('\n');
+    expect(lines.slice(1, -1).map((line) => /^ {2}- ([^:]+):/.exec(line)?.[1])).toEqual([
+      'sites.main.steps[0].ssm.parameters.SiteHst (line 19) (step 1, WP Rocket)',
+      'sites.main.steps[1].ssm.parameters.CachePath (line 25) (step 2, FastCGI cache)',
+      'sites.main.steps[2].ssm.parameters (line 28) (step 3, W3 Total Cache)',
+    ]);
+    // the rest of each line is the check's own words, unchanged
+    expect(lines[1]).toContain(
+      ': CachePurge-WPRocket has no parameter "SiteHst"; did you mean "SiteHost"? (Parameter names are case-sensitive.)',
+    );
+    expect(lines[3]).toContain(': "WordPressPath" is missing; CachePurge-W3TotalCache requires it');
+  });
+
+  it('a JSON sites file names its lines the same way', () => {
+    const text = [
+      '{',
+      '  "region": "us-east-1",',
+      '  "sites": {',
+      '    "main": {',
+      '      "targets": { "tags": { "Site": "main" } },',
+      '      "steps": [',
+      '        { "ssm": { "document": "CachePurge-FastCGI", "parameters": { "CachePath": "/var/cache/nginx/main" } } },',
+      '        {',
+      '          "ssm": {',
+      '            "document": "CachePurge-FastCGI",',
+      '            "parameters": { "CachePath": "/var/cache/nginx/" }',
+      '          }',
+      '        }',
+      '      ]',
+      '    }',
+      '  }',
+      '}',
+    ].join('\n');
+    const { config, locate } = parseSitesFile(text, 'sites.json');
+    const error = planError(() => buildPlan(config, { site: 'main', configFile: 'sites.json', locate }));
+    expect(error.location).toEqual({ file: 'sites.json', line: 11, column: 42 });
+    expect(error.message).toContain(
+      '  - sites.main.steps[1].ssm.parameters.CachePath (line 11) (step 2, CachePurge-FastCGI): ',
+    );
+  });
+
+  it('the other sites of the file plan cleanly, and without a locator the message is as before', () => {
+    const { config, locate } = parseSitesFile(multiSite, FILE);
+    for (const site of ['portal', 'shop']) {
+      expect(() => buildPlan(config, { site, configFile: FILE, locate })).not.toThrow();
+    }
+    const error = planError(() => buildPlan(config, { site: 'main', configFile: FILE }));
+    expect(error.location).toEqual({ file: FILE });
+    expect(error.message).toContain('  - sites.main.steps[0].ssm.parameters.SiteHst (step 1, WP Rocket): ');
+  });
+
+  it("no region for an SSM step names the step's line", () => {
+    // without its first line, shop's step (line 10 above) is on line 9
+    const { config, locate } = parseSitesFile(multiSite.replace('region: us-east-1\n', ''), FILE);
+    const error = planError(() => buildPlan(config, { site: 'shop', configFile: FILE, locate }));
+    expect(error.title).toBe('No AWS region');
+    expect(error.location).toEqual({ file: FILE, line: 9, column: 9 });
+    expect(error.message).toMatch(
+      /^Step 1 \(CachePurge-W3TotalCache\) \(line 9\) runs an SSM document but no region is set\. Add "region: us-east-1"/,
     );
   });
 });

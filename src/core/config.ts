@@ -243,7 +243,7 @@ type RawStep = z.infer<typeof stepSchema>;
 // ---------------------------------------------------------------------------------------------------
 // Messages: every field has an example, every mapping its keys
 
-type PathKey = string | number | symbol;
+export type PathKey = string | number | symbol;
 
 /** Which kind of field a path points at: "document", or for keys the user names, "site", "tag", … */
 function fieldOf(path: readonly PathKey[]): string {
@@ -413,9 +413,15 @@ export function formatPath(path: readonly PathKey[]): string {
   return out === '' ? '(top level)' : out;
 }
 
-interface Located {
+/** Where a node of the sites file starts: 1-based line and column. */
+export interface Located {
   line: number;
   column: number;
+}
+
+/** A path inside the file as messages show it, with the line it is on when known: `sites.portal.steps[0] (line 15)`. */
+export function formatPathAt(path: readonly PathKey[], at: Located | undefined): string {
+  return `${formatPath(path)}${at ? ` (line ${at.line})` : ''}`;
 }
 
 function locate(
@@ -458,7 +464,12 @@ interface Problem {
   at: Located | undefined;
 }
 
-type Locator = (path: readonly PathKey[], keyName?: string) => Located | undefined;
+/**
+ * Where a path of the sites file is written (`['sites', 'portal', 'steps', 0]`): the node at that
+ * path, or with `keyName`, the key `keyName` of the mapping there (a misspelt or unknown key is best
+ * shown at itself). When the path goes further than the file, the deepest node that exists.
+ */
+export type SitesFileLocator = (path: readonly PathKey[], keyName?: string) => Located | undefined;
 
 function valueAt(data: unknown, path: readonly PathKey[]): unknown {
   let value = data;
@@ -528,7 +539,11 @@ function misplacedSiteKeys(data: unknown): Map<string, string | undefined> {
   return misplaced;
 }
 
-function explainIssues(issues: readonly z.core.$ZodIssue[], data: unknown, locate: Locator): Problem[] {
+function explainIssues(
+  issues: readonly z.core.$ZodIssue[],
+  data: unknown,
+  locate: SitesFileLocator,
+): Problem[] {
   // Unknown keys first: their suggestions decide which other issues are the same mistake.
   const unknown = new Map<z.core.$ZodIssue, Problem[]>();
   const suggested: { path: readonly PathKey[]; key: string }[] = [];
@@ -666,11 +681,23 @@ function syntaxError(text: string, file: string, error: YAMLError): UserError {
 
 export const MAX_REPORTED_PROBLEMS = 20;
 
+/** A parsed sites file: its typed content, and where each of its paths is written in the text. */
+export interface SitesFile {
+  config: SitesConfig;
+  /** For later checks of the content (the plan's): names the line of the node a problem is about. */
+  locate: SitesFileLocator;
+}
+
 /**
  * Parses the sites file. `file` is the name shown to the user (the `config` input). Throws a UserError
  * listing every problem, each with its path, what is wrong and what is allowed.
  */
 export function parseSitesConfig(text: string, file: string): SitesConfig {
+  return parseSitesFile(text, file).config;
+}
+
+/** parseSitesConfig, keeping the parsed document so that later errors can name lines too. */
+export function parseSitesFile(text: string, file: string): SitesFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) throw syntaxError(text, file, doc.errors[0]!);
@@ -683,14 +710,13 @@ export function parseSitesConfig(text: string, file: string): SitesConfig {
     );
   }
 
+  const locateInFile: SitesFileLocator = (path, keyName) => locate(doc.contents, path, lines, keyName);
   const parsed = fileSchema.safeParse(data, { error: fallbackError });
-  if (parsed.success) return toConfig(parsed.data);
+  if (parsed.success) return { config: toConfig(parsed.data), locate: locateInFile };
 
-  const all = explainIssues(parsed.error.issues, data, (path, keyName) =>
-    locate(doc.contents, path, lines, keyName),
-  );
+  const all = explainIssues(parsed.error.issues, data, locateInFile);
   const problems = all.slice(0, MAX_REPORTED_PROBLEMS).map((p) => ({
-    text: `${formatPath(p.path)}${p.at ? ` (line ${p.at.line})` : ''}: ${p.message}`,
+    text: `${formatPathAt(p.path, p.at)}: ${p.message}`,
     at: p.at,
   }));
   const more = all.length - problems.length;

@@ -1,12 +1,21 @@
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
 // will run — resolved targets, parameters, region, labels and SSM delivery settings. Parameters of the
-// documents we ship are checked against their bundled definitions here, before any AWS call. No I/O.
+// documents we ship are checked against their bundled definitions here, before any AWS call; an error
+// about a step names its line in the sites file (config.ts's locator, when the caller passes it). No I/O.
 
-import { quoteValue, type SitesConfig, type Targets } from './config.js';
+import {
+  formatPathAt,
+  quoteValue,
+  type Located,
+  type PathKey,
+  type SitesConfig,
+  type SitesFileLocator,
+  type Targets,
+} from './config.js';
 import { formats } from './aws-formats.js';
 import { UserError } from './errors.js';
 import { closestMatch } from './suggest.js';
-import { bundledDocumentName, bundledDocumentProblems } from './bundled-documents.js';
+import { BUNDLED_DOCUMENTS, bundledDocumentName, bundledDocumentProblems } from './bundled-documents.js';
 
 export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
 export const DEFAULT_MAX_CONCURRENCY = '50';
@@ -58,6 +67,11 @@ export interface PlanInputs {
   waitForInvalidation?: boolean;
   /** The file name shown in errors. */
   configFile: string;
+  /**
+   * Where the config's paths are written in that file (parseSitesFile's `locate`): errors about a
+   * step or a parameter then name its line, and their annotation points at it.
+   */
+  locate?: SitesFileLocator;
 }
 
 export function knownSites(config: SitesConfig): string[] {
@@ -108,6 +122,7 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
   }
 
   const region = resolveRegion(config, site, inputs);
+  const locate = (path: readonly PathKey[], keyName?: string) => inputs.locate?.(path, keyName);
   const steps = siteConfig.steps.map((step, i): PlanStep => {
     const index = i + 1;
     if (step.kind === 'cloudfront') {
@@ -121,10 +136,11 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
       };
     }
     if (!region) {
+      const at = locate(['sites', site, 'steps', i]);
       throw new UserError(
         'No AWS region',
-        `Step ${index} (${step.name}) runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`,
-        { file: inputs.configFile },
+        `Step ${index} (${step.name})${at ? ` (line ${at.line})` : ''} runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`,
+        fileLocation(inputs.configFile, at),
       );
     }
     // The schema guarantees a step without targets has site targets.
@@ -144,7 +160,7 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
     };
   });
 
-  checkBundledDocumentParameters(steps, site, inputs.configFile);
+  checkBundledDocumentParameters(steps, site, inputs.configFile, locate);
   return { site, region, configFile: inputs.configFile, steps };
 }
 
@@ -154,18 +170,35 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
  * sites file, against the definition bundled with this action (a copy pinned with document-version is
  * still checked against ours: the names are this action's).
  */
-function checkBundledDocumentParameters(steps: PlanStep[], site: string, configFile: string): void {
+function checkBundledDocumentParameters(
+  steps: PlanStep[],
+  site: string,
+  configFile: string,
+  locate: SitesFileLocator,
+): void {
   const lines: string[] = [];
   const documents = new Set<string>();
+  let first: Located | undefined;
   for (const step of steps) {
     if (step.kind !== 'ssm') continue;
     const problems = bundledDocumentProblems(step.document, step.parameters);
     if (problems.length === 0) continue;
-    documents.add(bundledDocumentName(step.document)!);
-    const path = `sites.${site}.steps[${step.index - 1}].ssm.parameters`;
+    const name = bundledDocumentName(step.document)!;
+    const declared = BUNDLED_DOCUMENTS[name]!;
+    documents.add(name);
+    const path = ['sites', site, 'steps', step.index - 1, 'ssm', 'parameters'];
     for (const { parameter, problem } of problems) {
+      // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the
+      // name, a bad value at the value
+      const at =
+        parameter === undefined
+          ? locate(path)
+          : Object.hasOwn(declared, parameter)
+            ? locate([...path, parameter])
+            : locate(path, parameter);
+      first ??= at;
       lines.push(
-        `  - ${path}${parameter ? `.${parameter}` : ''} (step ${step.index}, ${step.name}): ${problem}`,
+        `  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.index}, ${step.name}): ${problem}`,
       );
     }
   }
@@ -178,6 +211,11 @@ function checkBundledDocumentParameters(steps: PlanStep[], site: string, configF
       ...lines,
       `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`,
     ].join('\n'),
-    { file: configFile },
+    fileLocation(configFile, first),
   );
+}
+
+/** An annotation's place: the file, and the line and column of the node when known. */
+function fileLocation(file: string, at: Located | undefined) {
+  return { file, ...(at && { line: at.line, column: at.column }) };
 }

@@ -10883,6 +10883,10 @@ function formatPath(path) {
     }
     return out === '' ? '(top level)' : out;
 }
+/** A path inside the file as messages show it, with the line it is on when known: `sites.portal.steps[0] (line 15)`. */
+function formatPathAt(path, at) {
+    return `${formatPath(path)}${at ? ` (line ${at.line})` : ''}`;
+}
 function locate(root, path, lines, keyName) {
     let node = root;
     let best = root;
@@ -11093,6 +11097,10 @@ const MAX_REPORTED_PROBLEMS = 20;
  * listing every problem, each with its path, what is wrong and what is allowed.
  */
 function parseSitesConfig(text, file) {
+    return parseSitesFile(text, file).config;
+}
+/** parseSitesConfig, keeping the parsed document so that later errors can name lines too. */
+function parseSitesFile(text, file) {
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0)
@@ -11101,12 +11109,13 @@ function parseSitesConfig(text, file) {
     if (data === null || data === undefined) {
         throw new errors/* UserError */.y('Sites file is empty', `${file} is empty; it needs a "sites:" mapping (see examples/cache-purge.yml).`, { file });
     }
+    const locateInFile = (path, keyName) => locate(doc.contents, path, lines, keyName);
     const parsed = fileSchema.safeParse(data, { error: fallbackError });
     if (parsed.success)
-        return toConfig(parsed.data);
-    const all = explainIssues(parsed.error.issues, data, (path, keyName) => locate(doc.contents, path, lines, keyName));
+        return { config: toConfig(parsed.data), locate: locateInFile };
+    const all = explainIssues(parsed.error.issues, data, locateInFile);
     const problems = all.slice(0, MAX_REPORTED_PROBLEMS).map((p) => ({
-        text: `${formatPath(p.path)}${p.at ? ` (line ${p.at.line})` : ''}: ${p.message}`,
+        text: `${formatPathAt(p.path, p.at)}: ${p.message}`,
         at: p.at,
     }));
     const more = all.length - problems.length;
@@ -11237,7 +11246,8 @@ function bundledDocumentProblems(document, parameters) {
 ;// CONCATENATED MODULE: ./src/core/plan.ts
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
 // will run — resolved targets, parameters, region, labels and SSM delivery settings. Parameters of the
-// documents we ship are checked against their bundled definitions here, before any AWS call. No I/O.
+// documents we ship are checked against their bundled definitions here, before any AWS call; an error
+// about a step names its line in the sites file (config.ts's locator, when the caller passes it). No I/O.
 
 
 
@@ -11282,6 +11292,7 @@ function buildPlan(config, inputs) {
         throw new errors/* UserError */.y('Unknown site', `Site ${quoteValue(inputs.site.trim())} is not defined in ${inputs.configFile}${known} Set the "site" input to one of them, or add it under "sites:" in the file.`, { file: inputs.configFile });
     }
     const region = resolveRegion(config, site, inputs);
+    const locate = (path, keyName) => inputs.locate?.(path, keyName);
     const steps = siteConfig.steps.map((step, i) => {
         const index = i + 1;
         if (step.kind === 'cloudfront') {
@@ -11295,7 +11306,8 @@ function buildPlan(config, inputs) {
             };
         }
         if (!region) {
-            throw new errors/* UserError */.y('No AWS region', `Step ${index} (${step.name}) runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`, { file: inputs.configFile });
+            const at = locate(['sites', site, 'steps', i]);
+            throw new errors/* UserError */.y('No AWS region', `Step ${index} (${step.name})${at ? ` (line ${at.line})` : ''} runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`, fileLocation(inputs.configFile, at));
         }
         // The schema guarantees a step without targets has site targets.
         const targets = step.targets ?? siteConfig.targets;
@@ -11313,7 +11325,7 @@ function buildPlan(config, inputs) {
             maxErrors: step.maxErrors ?? DEFAULT_MAX_ERRORS,
         };
     });
-    checkBundledDocumentParameters(steps, site, inputs.configFile);
+    checkBundledDocumentParameters(steps, site, inputs.configFile, locate);
     return { site, region, configFile: inputs.configFile, steps };
 }
 /**
@@ -11322,19 +11334,30 @@ function buildPlan(config, inputs) {
  * sites file, against the definition bundled with this action (a copy pinned with document-version is
  * still checked against ours: the names are this action's).
  */
-function checkBundledDocumentParameters(steps, site, configFile) {
+function checkBundledDocumentParameters(steps, site, configFile, locate) {
     const lines = [];
     const documents = new Set();
+    let first;
     for (const step of steps) {
         if (step.kind !== 'ssm')
             continue;
         const problems = bundledDocumentProblems(step.document, step.parameters);
         if (problems.length === 0)
             continue;
-        documents.add(bundledDocumentName(step.document));
-        const path = `sites.${site}.steps[${step.index - 1}].ssm.parameters`;
+        const name = bundledDocumentName(step.document);
+        const declared = BUNDLED_DOCUMENTS[name];
+        documents.add(name);
+        const path = ['sites', site, 'steps', step.index - 1, 'ssm', 'parameters'];
         for (const { parameter, problem } of problems) {
-            lines.push(`  - ${path}${parameter ? `.${parameter}` : ''} (step ${step.index}, ${step.name}): ${problem}`);
+            // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the
+            // name, a bad value at the value
+            const at = parameter === undefined
+                ? locate(path)
+                : Object.hasOwn(declared, parameter)
+                    ? locate([...path, parameter])
+                    : locate(path, parameter);
+            first ??= at;
+            lines.push(`  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.index}, ${step.name}): ${problem}`);
         }
     }
     if (lines.length === 0)
@@ -11344,7 +11367,11 @@ function checkBundledDocumentParameters(steps, site, configFile) {
         `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
         ...lines,
         `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`,
-    ].join('\n'), { file: configFile });
+    ].join('\n'), fileLocation(configFile, first));
+}
+/** An annotation's place: the file, and the line and column of the node when known. */
+function fileLocation(file, at) {
+    return { file, ...(at && { line: at.line, column: at.column }) };
 }
 
 ;// CONCATENATED MODULE: ./src/core/plan-view.ts
@@ -12229,12 +12256,13 @@ async function run(dependencies = {}) {
         const inputs = readInputs(runner);
         const slack = readSlackSettings(runner); // checked (and masked) before anything runs
         const workspace = env.GITHUB_WORKSPACE || process.cwd();
-        const config = parseSitesConfig(await readConfigFile(workspace, inputs.config), inputs.config);
-        const plan = buildPlan(config, {
+        const sitesFile = parseSitesFile(await readConfigFile(workspace, inputs.config), inputs.config);
+        const plan = buildPlan(sitesFile.config, {
             site: inputs.site,
             ...(inputs.awsRegion && { region: inputs.awsRegion }),
             ...(env.AWS_REGION && { environmentRegion: env.AWS_REGION }),
             configFile: inputs.config,
+            locate: sitesFile.locate,
             ...(inputs.paths && { paths: inputs.paths }),
             ...(inputs.waitForInvalidation && { waitForInvalidation: true }),
         });

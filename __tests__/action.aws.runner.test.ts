@@ -235,6 +235,45 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
     expect(double.calls).toEqual([]);
   });
 
+  it('more than 15 wildcard paths fail the dry run and the real run alike, from the sites file or the paths input, before any AWS call', async () => {
+    const wildcards = Array.from({ length: 16 }, (_, i) => `/blog/${2010 + i}/*`);
+    const limit =
+      'CloudFront allows at most 15 in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — merge them under shorter wildcards (they fit in 1 wildcard: "/blog/*"), or list the files themselves (up to 3,000)';
+    const files = {
+      '.github/cache-purge.yml': exampleConfig.replace("paths: ['/*']", `paths: [${wildcards.join(', ')}]`),
+    };
+    double.reset();
+    const dry = await runAction({ inputs: inputs({ 'dry-run': 'true' }), files, env: runnerEnv(double) });
+    const real = await runAction({ inputs: inputs(), files, env: runnerEnv(double) });
+    for (const run of [dry, real]) {
+      expect(run.code).toBe(1);
+      expect(run.outputs.status).toBeUndefined();
+      expect(run.stdout).not.toContain('Dry run: nothing was purged');
+      expect(errorAnnotations(run.stdout)).toEqual([
+        {
+          properties: expect.stringContaining('file=.github/cache-purge.yml,line=23'),
+          message: [
+            '.github/cache-purge.yml has a problem:',
+            `  - sites.portal.steps[2].cloudfront.paths (line 23): has 16 wildcard paths ("/blog/2010/*", "/blog/2011/*", "/blog/2012/*" and 13 more); ${limit}`,
+          ].join('\n'),
+        },
+      ]);
+    }
+    const input = await runAction({
+      inputs: inputs({ 'dry-run': 'true', paths: wildcards.join('\n') }),
+      files: CONFIG,
+      env: runnerEnv(double),
+    });
+    expect(input.code).toBe(1);
+    expect(errorAnnotations(input.stdout)).toEqual([
+      {
+        properties: 'title=Invalid input',
+        message: `Input "paths" (one path per line or comma-separated) has 16 wildcard paths ("/blog/2010/*", "/blog/2011/*", "/blog/2012/*" and 13 more); ${limit}.`,
+      },
+    ]);
+    expect(double.calls).toEqual([]);
+  });
+
   it('STS AccessDenied names the role and the trust-policy conditions to check', async () => {
     double.reset({ sts: { accessDenied: true } });
     const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });

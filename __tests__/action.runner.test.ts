@@ -180,7 +180,7 @@ describe('dist/index.js under runner conditions', () => {
       {
         properties: 'title=Invalid input',
         message:
-          'Input "paths" (one path per line or comma-separated) has 3,001 distinct paths; CloudFront takes at most 3,000 per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once.',
+          'Input "paths" (one path per line or comma-separated) has 3,001 distinct file paths (without "*"); CloudFront allows at most 3,000 in progress per distribution — use a wildcard such as /blog/* to cover many paths at once.',
       },
     ]);
   });

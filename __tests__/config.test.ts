@@ -378,7 +378,7 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
     expect(tooMany.message).toBe(
       [
         '.github/cache-purge.yml has a problem:',
-        '  - sites.portal.steps[0].cloudfront.paths (line 8): has 3,001 distinct paths; CloudFront takes at most 3,000 per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once',
+        '  - sites.portal.steps[0].cloudfront.paths (line 8): has 3,001 distinct file paths (without "*"); CloudFront allows at most 3,000 in progress per distribution — use a wildcard such as /blog/* to cover many paths at once',
       ].join('\n'),
     );
     expect(tooMany.location).toMatchObject({ line: 8, column: 18 });
@@ -387,6 +387,32 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
     ).toContain(
       'sites.portal.steps[0].cloudfront.paths (line 6): has no paths; give at least one, e.g. /*, or leave "paths" out to invalidate everything (/*)',
     );
+  });
+
+  it('more than 15 wildcard paths in one CloudFront step: refused at the list, naming site, step, count, limit and fix', () => {
+    const wildcards = Array.from({ length: 16 }, (_, i) => `/blog/${2010 + i}/*`).join(', ');
+    const error = problem(
+      site(
+        '      - ssm: { document: CachePurge-FastCGI }\n' +
+          `      - cloudfront:\n          distribution-id: E2EXAMPLE12345\n          paths: [${wildcards}, /index.html]\n`,
+      ),
+    );
+    expect(error.message).toBe(
+      [
+        '.github/cache-purge.yml has a problem:',
+        '  - sites.portal.steps[1].cloudfront.paths (line 9): has 16 wildcard paths ("/blog/2010/*", "/blog/2011/*", "/blog/2012/*" and 13 more); CloudFront allows at most 15 in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — merge them under shorter wildcards (they fit in 1 wildcard: "/blog/*"), or list the files themselves (up to 3,000)',
+      ].join('\n'),
+    );
+    expect(error.location).toMatchObject({ line: 9 });
+    // 15 wildcards next to 3,000 files is within both limits
+    const files = Array.from({ length: 3000 }, (_, i) => `/p/${i}.html`).join(', ');
+    const fifteen = Array.from({ length: 15 }, (_, i) => `/w/${i}/*`).join(', ');
+    const config = parseSitesConfig(
+      site(`      - cloudfront: { distribution-id: E2EXAMPLE12345, paths: [${files}, ${fifteen}] }\n`),
+      FILE,
+    );
+    const step = config.sites.portal!.steps[0]!;
+    expect(step.kind === 'cloudfront' && step.paths).toHaveLength(3015);
   });
 
   it('a step with both ssm and cloudfront, or neither, is refused', () => {

@@ -25,7 +25,14 @@ describe('the paths input', () => {
   it('3,001 paths: the count of the list, not an invented path number', () => {
     const many = Array.from({ length: 3001 }, (_, i) => `/p/${i + 1}`).join('\n');
     expect(refused({ paths: many }).message).toBe(
-      'Input "paths" (one path per line or comma-separated) has 3,001 distinct paths; CloudFront takes at most 3,000 per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once.',
+      'Input "paths" (one path per line or comma-separated) has 3,001 distinct file paths (without "*"); CloudFront allows at most 3,000 in progress per distribution — use a wildcard such as /blog/* to cover many paths at once.',
+    );
+  });
+
+  it('16 wildcard paths: refused before any AWS call, with the count, the limit and the fix', () => {
+    const wildcards = Array.from({ length: 16 }, (_, i) => `/shop/item-${i}/*`).join('\n');
+    expect(refused({ paths: `${wildcards}\n/blog/*` }).message).toBe(
+      'Input "paths" (one path per line or comma-separated) has 17 wildcard paths ("/shop/item-0/*", "/shop/item-1/*", "/shop/item-2/*" and 14 more); CloudFront allows at most 15 in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — merge them under shorter wildcards (they fit in 2 wildcards: "/shop/*", "/blog/*"), or list the files themselves (up to 3,000).',
     );
   });
 

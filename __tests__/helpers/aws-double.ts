@@ -5,10 +5,10 @@
 //
 // Scriptable per document and instance (run time, exit code, output, Undeliverable, Delivery Timed
 // Out, Execution Timed Out), per tag (tag → instances, 1..1000+), plus throttling every Nth call,
-// an InvocationDoesNotExist window, TooManyInvalidationsInProgress, OIDC token endpoint errors, STS
-// AccessDenied/outages and SSM operations the role may not call. Output sizes are SSM's: 2,500
-// characters in ListCommandInvocations' plugin Output (cut with the agent's markers), 24,000 / 8,000
-// in GetCommandInvocation.
+// an InvocationDoesNotExist window, TooManyInvalidationsInProgress and the first N invalidation calls
+// throttled, OIDC token endpoint errors, STS AccessDenied/outages and SSM operations the role may not
+// call. Output sizes are SSM's: 2,500 characters in ListCommandInvocations' plugin Output (cut with
+// the agent's markers), 24,000 / 8,000 in GetCommandInvocation.
 // Every call is recorded in order with the SigV4 access key id it was signed with.
 //
 // Plain erasable TypeScript with node: imports only, so Node 24 runs it directly (the demo and the
@@ -54,8 +54,12 @@ export interface AwsDoubleOptions {
   /** How long a cancelled invocation takes to show Cancelled (ms). Default 30. */
   cancelDelayMs?: number;
   cloudfront?: {
-    /** The first N CreateInvalidation calls answer TooManyInvalidationsInProgress. */
+    /** The first N CreateInvalidation calls answer Throttling (HTTP 400, as CloudFront does). */
+    throttledCreates?: number;
+    /** The next N CreateInvalidation calls (after the throttled ones) answer TooManyInvalidationsInProgress. */
     tooManyInvalidations?: number;
+    /** The first N GetInvalidation calls answer Throttling. */
+    throttledGets?: number;
     /** Time until an invalidation shows Completed (ms). Default 200. */
     completeAfterMs?: number;
     /** When set, other distribution ids answer NoSuchDistribution. */
@@ -209,6 +213,7 @@ export class AwsDouble {
   private stsCalls = 0;
   private oidcCalls = 0;
   private createInvalidationCalls = 0;
+  private getInvalidationCalls = 0;
 
   constructor(options: AwsDoubleOptions = {}) {
     this.options = options;
@@ -222,6 +227,7 @@ export class AwsDouble {
     this.stsCalls = 0;
     this.oidcCalls = 0;
     this.createInvalidationCalls = 0;
+    this.getInvalidationCalls = 0;
   }
 
   async start(): Promise<this> {
@@ -631,7 +637,11 @@ export class AwsDouble {
     }
     if (operation === 'CreateInvalidation') {
       this.createInvalidationCalls++;
-      if (this.createInvalidationCalls <= (this.options.cloudfront?.tooManyInvalidations ?? 0)) {
+      const throttled = this.options.cloudfront?.throttledCreates ?? 0;
+      if (this.createInvalidationCalls <= throttled) {
+        throw new DoubleError(400, 'Throttling', 'Rate exceeded');
+      }
+      if (this.createInvalidationCalls - throttled <= (this.options.cloudfront?.tooManyInvalidations ?? 0)) {
         throw new DoubleError(
           400,
           'TooManyInvalidationsInProgress',
@@ -662,6 +672,10 @@ export class AwsDouble {
       };
       this.invalidations.set(invalidation.id, invalidation);
       return { status: 201, xml: this.invalidationXml(invalidation), location: this.location(invalidation) };
+    }
+    this.getInvalidationCalls++;
+    if (this.getInvalidationCalls <= (this.options.cloudfront?.throttledGets ?? 0)) {
+      throw new DoubleError(400, 'Throttling', 'Rate exceeded');
     }
     const invalidation = this.invalidations.get(String(input.Id));
     if (!invalidation || invalidation.distributionId !== distributionId) {

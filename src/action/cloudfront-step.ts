@@ -1,7 +1,8 @@
 // Runs one CloudFront step: CreateInvalidation with an idempotent CallerReference, backing off on
 // TooManyInvalidationsInProgress and throttling within the step timeout, then (when asked) waiting
-// for GetInvalidation to say Completed, also within the step timeout. Only talks to CloudFront, the
-// clock and the log.
+// for GetInvalidation to say Completed, also within the step timeout. Counts every HTTP request the
+// SDK made (its retries included) so log lines and errors say how many were sent. Only talks to
+// CloudFront, the clock and the log.
 
 import {
   CreateInvalidationCommand,
@@ -12,6 +13,7 @@ import type { CloudFrontPlanStep } from '../core/plan.js';
 import type { CloudFrontStepReport, RunContext } from '../core/report.js';
 import { callerReference } from '../core/requests.js';
 import { listPaths } from '../core/paths.js';
+import { plural } from '../core/text.js';
 import { awsErrorName, errorMessage, jitteredBackoffMs, type Clock } from './clock.js';
 import { reportFinisher, stepReport } from './step-report.js';
 
@@ -26,14 +28,44 @@ export interface CloudFrontStepDependencies {
   random?: () => number;
 }
 
-/** Errors worth waiting out: too many invalidations at once, and throttling the SDK gave up on. */
-const RETRYABLE = new Set([
-  'TooManyInvalidationsInProgress',
+/**
+ * Throttling and "service unavailable": the SDK's retry strategy (standard or adaptive, 3 requests
+ * per send by default) has already retried these before we see them. Which errors it retries is in
+ * node_modules/@smithy/core/dist-es/submodules/retry/service-error-classification/constants.js
+ * (THROTTLING_ERROR_CODES, which includes "Throttling", "ThrottlingException", "RequestLimitExceeded",
+ * "TooManyRequestsException"; TRANSIENT_ERROR_STATUS_CODES 500/502/503/504) and
+ * service-error-classification.js next to it (isThrottlingError also takes HTTP 429), @smithy/core
+ * 3.41.0. TooManyInvalidationsInProgress is in neither: client-cloudfront models it as a plain 400
+ * client error with no retryable trait, so the SDK sends it once and only our loop waits it out.
+ */
+function isThrottledOrUnavailable(error: unknown): boolean {
+  const status = sdkMetadata(error)?.httpStatusCode;
+  return THROTTLING_CODES.has(awsErrorName(error)) || status === 429 || status === 503;
+}
+const THROTTLING_CODES = new Set([
   'Throttling',
   'ThrottlingException',
-  'ServiceUnavailable',
   'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'ServiceUnavailable',
 ]);
+const TOO_MANY_INVALIDATIONS = 'TooManyInvalidationsInProgress';
+
+interface SdkMetadata {
+  attempts?: number;
+  httpStatusCode?: number;
+}
+
+function sdkMetadata(outputOrError: unknown): SdkMetadata | undefined {
+  if (!outputOrError || typeof outputOrError !== 'object' || !('$metadata' in outputOrError)) return;
+  return outputOrError.$metadata as SdkMetadata;
+}
+
+/** The HTTP requests one `send` made: the SDK reports its attempts on outputs and errors alike. */
+function requestsOf(outputOrError: unknown): number {
+  const attempts = sdkMetadata(outputOrError)?.attempts;
+  return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
+}
 
 export async function runCloudFrontStep(
   step: CloudFrontPlanStep,
@@ -56,7 +88,16 @@ export async function runCloudFrontStep(
   if (signal.aborted) return cancelled();
 
   const reference = callerReference(context, step.distributionId, deps.fallbackRunId);
-  for (let attempt = 0; ; attempt++) {
+  // Our loop re-sends CreateInvalidation in two cases, both bounded by the step timeout:
+  // - TooManyInvalidationsInProgress: the SDK never retries it (see isThrottledOrUnavailable); other
+  //   invalidations on the distribution must complete first, which takes seconds to minutes.
+  // - throttling / 503 the SDK already retried: here the bounded budget is the point. CreateInvalidation
+  //   is rate limited per account (about 0.5 requests/s reported), so other deploys can keep it
+  //   throttled past the SDK's 3 quick requests (≤ about 1 s of backoff); the invalidation is what the
+  //   user asked for, so we keep trying with longer waits (up to 15 s) until the step timeout.
+  // Anything else the SDK retried (network errors, 500/502/504) or refused is reported as it is.
+  let requests = 0;
+  for (let pass = 0; ; pass++) {
     try {
       const created = await cloudfront.send(
         new CreateInvalidationCommand({
@@ -68,51 +109,61 @@ export async function runCloudFrontStep(
         }),
         { abortSignal: signal },
       );
+      requests += requestsOf(created);
       report.invalidationId = created.Invalidation?.Id;
       report.invalidationStatus = created.Invalidation?.Status;
       break;
     } catch (error) {
       if (signal.aborted) return cancelled();
+      requests += requestsOf(error);
       const code = awsErrorName(error);
-      const delay = Math.max(250, jitteredBackoffMs(attempt, 1_000, 15_000, random));
-      if (RETRYABLE.has(code) && clock.now() + delay < deadline) {
+      const waitable = code === TOO_MANY_INVALIDATIONS || isThrottledOrUnavailable(error);
+      const delay = Math.max(250, jitteredBackoffMs(pass, 1_000, 15_000, random));
+      if (waitable && clock.now() + delay < deadline) {
         log(
-          `CreateInvalidation on ${step.distributionId}: ${code}; retrying in ${(delay / 1000).toFixed(1)} s.`,
+          `CreateInvalidation on ${step.distributionId}: ${code} (${plural(requests, 'request')} so far); retrying in ${(delay / 1000).toFixed(1)} s.`,
         );
         await clock.sleep(delay, signal);
         if (signal.aborted) return cancelled();
         continue;
       }
       const hint =
-        code === 'TooManyInvalidationsInProgress'
-          ? ' CloudFront allows 3,000 paths (15 wildcard paths) in progress per distribution: wait for running invalidations or use fewer, wider wildcards.'
+        code === TOO_MANY_INVALIDATIONS
+          ? " Other invalidations in progress on this distribution hold CloudFront's limits (3,000 file paths, and apart from them 15 wildcard paths, in progress at once): wait for them to complete, or use fewer, wider wildcards."
           : code === 'AccessDenied'
             ? ` The role needs cloudfront:CreateInvalidation on arn:aws:cloudfront::<account>:distribution/${step.distributionId}.`
             : code === 'NoSuchDistribution'
               ? ' Check the distribution id in the sites file.'
               : '';
-      log(`CreateInvalidation on ${step.distributionId} failed: ${code}: ${errorMessage(error)}`);
+      const sent = `${requests > 1 ? ` after ${plural(requests, 'request')}` : ''}${waitable ? ` within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s)` : ''}`;
+      log(`CreateInvalidation on ${step.distributionId} failed${sent}: ${code}: ${errorMessage(error)}`);
       return finish('failed', {
         code,
-        message: `CreateInvalidation on ${step.distributionId} failed${RETRYABLE.has(code) ? ` after ${attempt + 1} attempts within the step timeout` : ''}: ${errorMessage(error)}.${hint}`,
+        message: `CreateInvalidation on ${step.distributionId} failed${sent}: ${errorMessage(error)}.${hint}`,
       });
     }
   }
+  const took = requests > 1 ? ` (CreateInvalidation took ${plural(requests, 'request')})` : '';
   log(
-    `Invalidation ${report.invalidationId} of ${listPaths(step.paths)} on ${step.distributionId}: ${report.invalidationStatus}.`,
+    `Invalidation ${report.invalidationId} of ${listPaths(step.paths)} on ${step.distributionId}: ${report.invalidationStatus}${took}.`,
   );
   if (!step.wait || report.invalidationStatus === 'Completed') return finish('success');
 
+  // One GetInvalidation per poll; a poll whose throttling or 503 outlasted the SDK's own retries is
+  // not re-sent, it only means no news until the next poll (the budget is the step timeout).
+  let getRequests = 0;
   let delay = 1_000;
   for (;;) {
     const wait = Math.min(delay, deadline - clock.now());
     await clock.sleep(wait, signal);
     if (signal.aborted) return cancelled();
     if (clock.now() >= deadline) {
-      log(`Invalidation ${report.invalidationId} still ${report.invalidationStatus} at the step timeout.`);
+      log(
+        `Invalidation ${report.invalidationId} still ${report.invalidationStatus} at the step timeout, after ${plural(getRequests, 'GetInvalidation request')}.`,
+      );
       return finish('timed-out', {
         code: 'StepTimedOut',
-        message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s); it cannot be cancelled and will finish on its own.`,
+        message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s; ${plural(getRequests, 'GetInvalidation request')}); it cannot be cancelled and will finish on its own.`,
       });
     }
     delay = Math.min(10_000, delay * 1.5);
@@ -121,19 +172,28 @@ export async function runCloudFrontStep(
         new GetInvalidationCommand({ DistributionId: step.distributionId, Id: report.invalidationId }),
         { abortSignal: signal },
       );
+      getRequests += requestsOf(got);
       report.invalidationStatus = got.Invalidation?.Status;
     } catch (error) {
       if (signal.aborted) return cancelled();
+      getRequests += requestsOf(error);
       const code = awsErrorName(error);
-      if (RETRYABLE.has(code)) continue;
+      if (isThrottledOrUnavailable(error)) {
+        log(
+          `GetInvalidation ${report.invalidationId}: ${code} (${plural(getRequests, 'request')} so far); asking again at the next poll.`,
+        );
+        continue;
+      }
       log(`GetInvalidation ${report.invalidationId} failed: ${code}: ${errorMessage(error)}`);
       return finish('failed', {
         code,
-        message: `Could not follow invalidation ${report.invalidationId}: ${errorMessage(error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
+        message: `Could not follow invalidation ${report.invalidationId}${getRequests > 1 ? ` (after ${plural(getRequests, 'GetInvalidation request')})` : ''}: ${errorMessage(error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
       });
     }
     if (report.invalidationStatus === 'Completed') {
-      log(`Invalidation ${report.invalidationId} completed.`);
+      log(
+        `Invalidation ${report.invalidationId} completed (${plural(getRequests, 'GetInvalidation request')}).`,
+      );
       return finish('success');
     }
   }

@@ -1,10 +1,14 @@
 // CloudFront invalidation paths: validated against CloudFront's rules and normalised (leading "/",
-// "*" only as the last character, de-duplicated, at most 3,000 per batch). Pure; shared by the
-// sites-file schema and the `paths` input.
+// "*" only as the last character, de-duplicated) and counted against CloudFront's two independent
+// in-progress limits per distribution: 3,000 file paths, and 15 wildcard paths (a path ending in "*"
+// counts toward the 15, not the 3,000). Pure; shared by the sites-file schema and the `paths` input.
 
-import { formatCount, listFirst, quoteCut } from './text.js';
+import { formatCount, listFirst, plural, quoteCut } from './text.js';
 
+/** File paths (no "*") CloudFront allows in progress per distribution; wildcard paths do not count. */
 export const MAX_INVALIDATION_PATHS = 3000;
+/** Wildcard paths (ending in "*") CloudFront allows in progress per distribution, counted apart. */
+export const MAX_WILDCARD_PATHS = 15;
 export const MAX_PATH_LENGTH = 4000;
 /** What a CloudFront step invalidates when the sites file gives no `paths`: everything. */
 export const DEFAULT_INVALIDATION_PATHS: readonly string[] = ['/*'];
@@ -50,7 +54,10 @@ export interface PathProblem {
 export type PathsCheck =
   | { ok: true; paths: string[] }
   | { ok: false; pathProblems: PathProblem[] }
-  | { ok: false; listProblem: { kind: 'none' | 'too-many'; problem: string } };
+  | { ok: false; listProblem: { kind: 'none' | 'too-many' | 'too-many-wildcards'; problem: string } };
+
+/** A path CloudFront counts against the 15-wildcard limit rather than the 3,000-file one. */
+export const isWildcardPath = (path: string) => path.endsWith('*');
 
 /** Checks and normalises a whole list: every bad path is reported, duplicates are dropped in order. */
 export function normaliseInvalidationPaths(raw: readonly string[]): PathsCheck {
@@ -65,16 +72,33 @@ export function normaliseInvalidationPaths(raw: readonly string[]): PathsCheck {
   if (seen.size === 0) {
     return { ok: false, listProblem: { kind: 'none', problem: 'has no paths; give at least one, e.g. /*' } };
   }
-  if (seen.size > MAX_INVALIDATION_PATHS) {
-    return {
-      ok: false,
-      listProblem: {
-        kind: 'too-many',
-        problem: `has ${formatCount(seen.size)} distinct paths; CloudFront takes at most ${formatCount(MAX_INVALIDATION_PATHS)} per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once`,
-      },
-    };
+  // CloudFront counts the two kinds apart ("the maximum on wildcard invalidation requests allowed is
+  // independent of the maximum on invalidating files individually", developer guide, "Concurrent
+  // invalidation request maximum"): 3,000 files and 15 wildcards can go in one batch.
+  const paths = [...seen];
+  const wildcards = paths.filter(isWildcardPath);
+  const files = paths.length - wildcards.length;
+  const tooManyFiles = files > MAX_INVALIDATION_PATHS;
+  const tooManyWildcards = wildcards.length > MAX_WILDCARD_PATHS;
+  if (!tooManyFiles && !tooManyWildcards) return { ok: true, paths };
+  const problems: string[] = [];
+  if (tooManyFiles) {
+    problems.push(
+      `has ${plural(files, 'distinct file path')} (without "*"); CloudFront allows at most ${formatCount(MAX_INVALIDATION_PATHS)} in progress per distribution — use a wildcard such as /blog/* to cover many paths at once`,
+    );
   }
-  return { ok: true, paths: [...seen] };
+  if (tooManyWildcards) {
+    problems.push(
+      `has ${plural(wildcards.length, 'wildcard path')} (${quoteFirst(wildcards, 3)}); CloudFront allows at most ${MAX_WILDCARD_PATHS} in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — ${mergeAdvice(wildcards)}, or list the files themselves (up to ${formatCount(MAX_INVALIDATION_PATHS)})`,
+    );
+  }
+  return {
+    ok: false,
+    listProblem: {
+      kind: tooManyFiles ? 'too-many' : 'too-many-wildcards',
+      problem: problems.join('; it also '),
+    },
+  };
 }
 
 /** A path as shown in a message: quoted, and cut to `max` characters ("…") when longer. */
@@ -93,4 +117,34 @@ export function splitPathsInput(input: string): string[] {
     .split(/[\n,]/)
     .map((p) => p.trim())
     .filter((p) => p !== '');
+}
+
+/**
+ * How to bring too many wildcard paths under the limit: the same wildcards merged by their first
+ * directory ("/blog/2024/*" and "/blog/2025/*" under "/blog/*") when that is enough, else "/*".
+ */
+function mergeAdvice(wildcards: readonly string[]): string {
+  if (wildcards.includes('/*')) return 'keep only /*, which already covers every other path';
+  const merged = [
+    ...new Set(
+      wildcards.map((path) => {
+        const second = path.indexOf('/', 1);
+        return second === -1 ? path : `${path.slice(0, second)}/*`;
+      }),
+    ),
+  ];
+  if (merged.length <= MAX_WILDCARD_PATHS) {
+    return `merge them under shorter wildcards (they fit in ${plural(merged.length, 'wildcard')}: ${quoteFirst(merged, 5)})`;
+  }
+  return 'merge them under a shorter wildcard such as /* (everything, still one path)';
+}
+
+/** The first `shown` paths quoted and cut short, then "and N more": for messages that must stay short. */
+function quoteFirst(paths: readonly string[], shown: number): string {
+  return listFirst(
+    paths.slice(0, shown + 1).map((p) => quotePath(p, 60)),
+    shown,
+    ', ',
+    () => ` and ${formatCount(paths.length - shown)} more`,
+  );
 }

@@ -198,7 +198,9 @@ export function decide(request: RelayRequest, config: RelayConfig, nowMs: number
       return answer('usage', 'usage', usage);
     case 'invalid': {
       const what = {
-        unknown_site: intent.shown ? `\`${intent.shown}\` is not a site.` : 'That is not a site name.',
+        unknown_site: intent.shown
+          ? `\`${intent.shown}\` is not a site.${intent.suggestion ? ` Did you mean \`${intent.suggestion}\`?` : ''}`
+          : 'That is not a site name.',
         extra_words: 'Give exactly one site.',
         control_characters: 'That is not a site name.',
         too_long: 'That is not a site name (too long).',

@@ -50,6 +50,12 @@ export interface RequestLogFields {
   error_code?: string;
   /** The network error's message, e.g. "connect ECONNREFUSED 127.0.0.1:443". */
   error?: string;
+  /**
+   * Lambda with RELAY_SECRETS_ARN only: the age in seconds of the secret copy this request was checked
+   * with, present only while refreshes fail and an older copy is served (a bad_signature with it may
+   * be a rotation the relay has not read yet).
+   */
+  secrets_age_s?: number;
 }
 
 export type Decision =

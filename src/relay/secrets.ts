@@ -164,12 +164,19 @@ export const REFRESH_RETRY_MS = 30_000;
 
 /**
  * The oldest copy of the secret the relay still serves while refreshes keep failing: 1 hour, counted
- * from the last successful read. Long enough to ride out throttling or a regional Secrets Manager
- * incident (about 120 attempts at REFRESH_RETRY_MS) — Lambda recycles execution environments within
- * hours anyway, so a longer limit would rarely be reached. Short enough that a secret rotated because
- * it leaked (signing secret, token) is not honoured for long by a container that cannot read the new
- * one. Past it the copy is dropped and the relay answers 500, exactly as when a first read fails,
- * until a read succeeds.
+ * from the last successful read. Long enough to ride out throttling, a network blip or most Secrets
+ * Manager incidents (about 120 attempts at REFRESH_RETRY_MS). Short enough that a secret rotated
+ * because it leaked (signing secret, token) is not honoured for long by a container that cannot read
+ * the new one. Past it the copy is dropped and the relay answers 500, exactly as when a first read
+ * fails, until a read succeeds.
+ *
+ * Rotation while refreshes fail: a request whose signature does not verify with the copy is answered
+ * 401 as always, and does NOT trigger a read outside the REFRESH_RETRY_MS schedule. Anyone can send a
+ * bad signature, so letting that drive reads would let strangers hammer (and throttle) Secrets Manager,
+ * and while it is failing an extra read would not bring the new secret anyway. The new secret arrives
+ * with the first scheduled read that succeeds (at most REFRESH_RETRY_MS after Secrets Manager answers
+ * again, given a request); meanwhile each request's log line carries `secrets_age_s`, so rejected
+ * `bad_signature` lines with it point at a rotation the relay has not read yet.
  */
 export const MAX_STALE_MS = 60 * 60_000;
 

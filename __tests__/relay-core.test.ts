@@ -219,6 +219,20 @@ describe('parsing and text rules', () => {
     expect(interpretText('p'.repeat(101), sites)).toEqual({ kind: 'invalid', reason: 'too_long' });
     expect(interpretText('<!channel>', sites)).toEqual({ kind: 'invalid', reason: 'unknown_site' });
   });
+
+  it('suggests the closest site for a misspelt one (closestMatch), and nothing for a word too far off', () => {
+    const sites = ['portal', 'main'];
+    expect(interpretText('portl', sites)).toEqual({
+      kind: 'invalid',
+      reason: 'unknown_site',
+      shown: 'portl',
+      suggestion: 'portal',
+    });
+    expect(interpretText('MIAN', sites)).toMatchObject({ shown: 'mian', suggestion: 'main' });
+    expect(interpretText('shop', sites)).toEqual({ kind: 'invalid', reason: 'unknown_site', shown: 'shop' });
+    // a word that is not shown back is not answered with a guess either
+    expect(interpretText('pörtal', sites)).toEqual({ kind: 'invalid', reason: 'unknown_site' });
+  });
 });
 
 describe('decide', () => {
@@ -288,6 +302,31 @@ describe('decide', () => {
     }
     expect(message(response(decide(request(commandBody({ text: 'blog' })), config, NOW))).text).toMatch(
       /^`blog` is not a site\./,
+    );
+  });
+
+  it('an unknown site that misspells one gets "Did you mean", the rest of the reply and the log unchanged', () => {
+    const decision = decide(request(commandBody({ text: 'portl', user_id: 'U0TYPO' })), config, NOW);
+    expect(message(response(decision))).toEqual({
+      response_type: 'ephemeral',
+      text: '`portl` is not a site. Did you mean `portal`? Usage: `/clear-cache <site>` purges every cache layer of one site. Sites: `portal`, `main`.',
+    });
+    expect(decision).toMatchObject({
+      log: {
+        decision: 'invalid_text',
+        reason: 'unknown_site',
+        status: 200,
+        user: 'U0TYPO',
+        team: 'T0001',
+        channel: 'C0001',
+      },
+    });
+    expect(Object.keys((decision as { log: object }).log).sort()).toEqual(
+      ['channel', 'decision', 'reason', 'status', 'team', 'user'].sort(),
+    );
+    // no close site: the reply is as before, with no guess
+    expect(message(response(decide(request(commandBody({ text: 'blog' })), config, NOW))).text).toBe(
+      '`blog` is not a site. Usage: `/clear-cache <site>` purges every cache layer of one site. Sites: `portal`, `main`.',
     );
   });
 

@@ -206,6 +206,18 @@ describe('dist/relay/lambda.js', () => {
       });
     });
 
+    it('a misspelt site is answered with the closest one, nothing dispatched', async () => {
+      double.reset();
+      const result = await handler(functionUrlEvent(commandBody({ text: 'portl' }), { base64: true }));
+      expect(JSON.parse(result.body)).toEqual({
+        response_type: 'ephemeral',
+        text: expect.stringMatching(
+          /^`portl` is not a site\. Did you mean `portal`\? Usage: .* Sites: `portal`, `main`\.$/,
+        ),
+      });
+      expect(double.requests).toHaveLength(0);
+    });
+
     it('refuses non-POST and non-form requests', async () => {
       expect((await handler(functionUrlEvent(commandBody(), { method: 'GET' }))).statusCode).toBe(405);
       const body = commandBody();

@@ -7,11 +7,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  MAX_STALE_MS,
+  REFRESH_RETRY_MS,
   RELAY_SECRET_KEYS,
   RelaySecretsError,
   SECRETS_READ_TIMEOUT_MS,
   SecretReadTimeoutError,
   createRelaySecretsLoader,
+  type SecretsLoadEvent,
   loadRelaySecrets,
   mergeRelaySecrets,
   parseRelaySecret,
@@ -321,6 +324,173 @@ describe('loadRelaySecrets with the real SDK against a Secrets Manager double', 
   });
 });
 
+describe('a failed refresh keeps the last good copy (real SDK against the double, injected clock)', () => {
+  const MINUTE = 60_000;
+  const secret = (value: string) => ({ SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: value }) });
+
+  it('serves the last good copy, reports once with the error code, reads again only after 30 s, then reports recovery', async () => {
+    expect(REFRESH_RETRY_MS).toBe(30_000);
+    let clock = 1_000_000;
+    const events: SecretsLoadEvent[] = [];
+    const report = (event: SecretsLoadEvent) => events.push(event);
+    const load = createRelaySecretsLoader({ now: () => clock });
+    double.secrets.set(ARN, secret('good'));
+    expect((await load(relayEnv, report)).SLACK_SIGNING_SECRET).toBe('good');
+    expect(events).toEqual([]);
+
+    // five minutes later the re-read is due; Secrets Manager throttles (the SDK retries once, in vain)
+    double.secrets.set(ARN, { error: 'ThrottlingException', status: 400 });
+    clock += 5 * MINUTE;
+    let reads = double.requests.length;
+    expect((await load(relayEnv, report)).SLACK_SIGNING_SECRET).toBe('good');
+    expect(double.requests.length).toBeGreaterThan(reads);
+    expect(events).toEqual([
+      {
+        kind: 'refresh_failed',
+        secretId: ARN,
+        errorCode: 'ThrottlingException',
+        message: expect.stringMatching(
+          /^RELAY_SECRETS_ARN: could not read the secret arn:.* \(ThrottlingException: ThrottlingException from the double\)\./,
+        ),
+        ageMs: 5 * MINUTE,
+        retryInMs: 30_000,
+        staleLimitMs: MAX_STALE_MS,
+      },
+      { kind: 'served_stale', ageMs: 5 * MINUTE },
+    ]);
+
+    // within the 30 s: served from the copy, Secrets Manager is not asked, nothing but the age is reported
+    events.length = 0;
+    reads = double.requests.length;
+    clock += 29_999;
+    expect((await load(relayEnv, report)).SLACK_SIGNING_SECRET).toBe('good');
+    expect(double.requests.length).toBe(reads);
+    expect(events).toEqual([{ kind: 'served_stale', ageMs: 5 * MINUTE + 29_999 }]);
+
+    // at 30 s it reads again; a different failure is reported with its own code
+    events.length = 0;
+    double.secrets.set(ARN, { error: 'AccessDeniedException', status: 400 });
+    clock += 1;
+    expect((await load(relayEnv, report)).SLACK_SIGNING_SECRET).toBe('good');
+    expect(double.requests.length).toBe(reads + 1); // not retryable: one request
+    expect(events.map((event) => [event.kind, 'errorCode' in event ? event.errorCode : undefined])).toEqual([
+      ['refresh_failed', 'AccessDeniedException'],
+      ['served_stale', undefined],
+    ]);
+
+    // 30 s later Secrets Manager answers (with a rotated value): served at once, recovery reported
+    events.length = 0;
+    double.secrets.set(ARN, secret('rotated'));
+    clock += 30_000;
+    expect((await load(relayEnv, report)).SLACK_SIGNING_SECRET).toBe('rotated');
+    expect(events).toEqual([{ kind: 'refresh_recovered', secretId: ARN, failures: 2, failingForMs: 60_000 }]);
+
+    // and the new copy is fresh for the next five minutes
+    events.length = 0;
+    reads = double.requests.length;
+    clock += 5 * MINUTE - 1;
+    expect((await load(relayEnv, report)).SLACK_SIGNING_SECRET).toBe('rotated');
+    expect(double.requests.length).toBe(reads);
+    expect(events).toEqual([]);
+  });
+
+  it('never serves a copy older than MAX_STALE_MS (1 h): then it fails as a first read does, saying why, and tries on every request', async () => {
+    expect(MAX_STALE_MS).toBe(60 * MINUTE);
+    let clock = 5_000_000;
+    const events: SecretsLoadEvent[] = [];
+    const load = createRelaySecretsLoader({ now: () => clock });
+    double.secrets.set(ARN, secret('good'));
+    await load(relayEnv);
+    double.secrets.set(ARN, { error: 'ResourceNotFoundException', status: 400 });
+
+    clock += 60 * MINUTE - 1; // the last moment the copy may be served
+    expect((await load(relayEnv, (event) => events.push(event))).SLACK_SIGNING_SECRET).toBe('good');
+    expect(events.map((event) => event.kind)).toEqual(['refresh_failed', 'served_stale']);
+
+    clock += 1; // an hour old: dropped, although the 30 s back-off has not passed
+    const reads = double.requests.length;
+    await expect(load(relayEnv)).rejects.toThrow(
+      /\(ResourceNotFoundException: .*\. The last secret read successfully is 60 min old, past the 60 min the relay serves a copy while reads fail, so it is no longer used\.$/,
+    );
+    expect(double.requests.length).toBe(reads + 1);
+    // from now on each request reads, as before any good read; the error is the plain first-read one
+    const failure = await load(relayEnv).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RelaySecretsError);
+    expect((failure as RelaySecretsError).code).toBe('ResourceNotFoundException');
+    expect((failure as Error).message).not.toContain('no longer used');
+    expect(double.requests.length).toBe(reads + 2);
+    double.secrets.set(ARN, secret('back'));
+    expect((await load(relayEnv)).SLACK_SIGNING_SECRET).toBe('back');
+  });
+
+  it('a refresh that times out, or returns a secret of the wrong shape, also keeps the copy (codes TimeoutError, InvalidSecret)', async () => {
+    let clock = 0;
+    const answers: (() => Promise<string | undefined>)[] = [
+      async () => JSON.stringify({ SLACK_SIGNING_SECRET: 'good' }),
+      async () => {
+        throw new SecretReadTimeoutError(1500, new Error('aborted'));
+      },
+      async () => '{"SLACK_SIGNING_SECRET": 42}',
+      async () => undefined,
+    ];
+    const load = createRelaySecretsLoader({ now: () => clock, fetchSecret: () => answers.shift()!() });
+    const events: SecretsLoadEvent[] = [];
+    await load(relayEnv);
+    for (const expected of ['TimeoutError', 'InvalidSecret', 'NoSecretString']) {
+      clock += 5 * MINUTE;
+      events.length = 0;
+      expect((await load(relayEnv, (event) => events.push(event))).SLACK_SIGNING_SECRET).toBe('good');
+      expect(events[0]).toMatchObject({ kind: 'refresh_failed', errorCode: expected });
+    }
+    expect(answers).toHaveLength(0);
+    // the timeout's message says what the relay does instead of "the next request tries again"
+    const timeout = createRelaySecretsLoader({
+      now: () => clock,
+      fetchSecret: async () => {
+        if (clock === 0) return JSON.stringify({ SLACK_SIGNING_SECRET: 'good' });
+        throw new SecretReadTimeoutError(1500, new Error('aborted'));
+      },
+    });
+    clock = 0;
+    await timeout(relayEnv);
+    clock = 5 * MINUTE;
+    events.length = 0;
+    await timeout(relayEnv, (event) => events.push(event));
+    expect(events[0]).toMatchObject({
+      message: expect.stringContaining(
+        'did not answer within 1.5 s when reading the secret arn:aws:secretsmanager:eu-west-1:123456789012:secret:cache-purge-relay-AbCdEf; the relay serves the copy it read before and tries again in 30 s.',
+      ),
+    });
+  });
+
+  it('concurrent calls during a failing refresh share one read and one report', async () => {
+    let clock = 0;
+    const events: SecretsLoadEvent[] = [];
+    const load = createRelaySecretsLoader({ now: () => clock });
+    double.secrets.set(ARN, secret('good'));
+    await load(relayEnv);
+    double.secrets.set(ARN, { error: 'AccessDeniedException', status: 400 });
+    clock += 5 * MINUTE;
+    const reads = double.requests.length;
+    const results = await Promise.all([1, 2, 3].map(() => load(relayEnv, (event) => events.push(event))));
+    expect(results.map((env) => env.SLACK_SIGNING_SECRET)).toEqual(['good', 'good', 'good']);
+    expect(double.requests.length).toBe(reads + 1);
+    expect(events.filter((event) => event.kind === 'refresh_failed')).toHaveLength(1);
+    expect(events.filter((event) => event.kind === 'served_stale')).toHaveLength(3);
+  });
+
+  it('another RELAY_SECRETS_ARN is a first read: its failure is not covered by the old copy', async () => {
+    let clock = 0;
+    const load = createRelaySecretsLoader({ now: () => clock });
+    double.secrets.set(ARN, secret('good'));
+    await load(relayEnv);
+    clock += 5 * MINUTE;
+    await expect(load({ ...relayEnv, RELAY_SECRETS_ARN: `${ARN}-other` })).rejects.toThrow(
+      /ResourceNotFoundException/,
+    );
+  });
+});
+
 describe('the Lambda adapter with RELAY_SECRETS_ARN (bundle dist/relay/lambda.js, real SDK, both doubles)', () => {
   let github: GitHubDouble;
   let lambda: typeof LambdaModule;
@@ -401,6 +571,200 @@ describe('the Lambda adapter with RELAY_SECRETS_ARN (bundle dist/relay/lambda.js
     });
     const ok = await handler(event(body));
     expect(JSON.parse(ok.body)).toMatchObject({ response_type: 'in_channel' });
+  });
+
+  describe("when a refresh fails (the bundle's own loader with an injected clock)", () => {
+    const MINUTE = 60_000;
+    /** A payload-2.0 event signed at the handler's clock, with `secret` (default: the test secret). */
+    const eventAt = (body: string, clockMs: number, secret = TEST_SIGNING_SECRET) => ({
+      ...event(body),
+      headers: Object.fromEntries(
+        Object.entries(slackHeaders(body, { secret, timestamp: Math.floor(clockMs / 1000) })).map(
+          ([k, v]) => [k.toLowerCase(), v],
+        ),
+      ),
+    });
+
+    function setUp(arn: string) {
+      let clock = Date.now();
+      const lines: string[] = [];
+      const { GITHUB_TOKEN: token, ...nonSecret } = github.env('token');
+      const handler = lambda.createLambdaHandler({
+        env: { ...nonSecret, RELAY_SECRETS_ARN: arn, SITES: 'portal,main' },
+        log: (line) => lines.push(line),
+        now: () => clock,
+        loadSecrets: lambda.createRelaySecretsLoader({ now: () => clock }),
+      });
+      const entries = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      return {
+        handler,
+        lines,
+        entries,
+        token: token!,
+        advance: (ms: number) => (clock += ms),
+        now: () => clock,
+      };
+    }
+
+    it('keeps dispatching with the last good secret: one secrets_refresh_failed line per failed read, none for 30 s, then a recovery line', async () => {
+      const arn = `${ARN}-refresh`;
+      const relay = setUp(arn);
+      double.secrets.set(arn, {
+        SecretString: JSON.stringify({
+          SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+          GITHUB_TOKEN: relay.token,
+        }),
+      });
+      const body = commandBody({ text: 'portal', user_id: 'U0STALE' });
+      const before = github.dispatches.length;
+      expect((await relay.handler(eventAt(body, relay.now()))).statusCode).toBe(200);
+      expect(github.dispatches).toHaveLength(before + 1);
+
+      double.secrets.set(arn, { error: 'AccessDeniedException', status: 400 });
+      relay.advance(5 * MINUTE);
+      relay.lines.length = 0;
+      const reads = double.requests.length;
+      const kept = await relay.handler(eventAt(body, relay.now()));
+      expect(kept.statusCode).toBe(200);
+      expect(JSON.parse(kept.body)).toMatchObject({ response_type: 'in_channel' });
+      expect(github.dispatches).toHaveLength(before + 2);
+      expect(double.requests.length).toBe(reads + 1);
+      const [warning, request] = relay.entries();
+      expect(relay.entries()).toHaveLength(2);
+      expect(warning).toEqual({
+        time: new Date(relay.now()).toISOString(),
+        event: 'secrets_refresh_failed',
+        variable: 'RELAY_SECRETS_ARN',
+        error_code: 'AccessDeniedException',
+        message: expect.stringMatching(
+          /^RELAY_SECRETS_ARN: could not read the secret .*AccessDeniedException/,
+        ),
+        secret_age_s: 300,
+        retry_in_s: 30,
+        stale_limit_s: 3600,
+      });
+      expect(request).toMatchObject({
+        event: 'slack_command',
+        decision: 'dispatched',
+        status: 200,
+        user: 'U0STALE',
+        secrets_age_s: 300,
+      });
+
+      // for the next 30 s: served from the copy, no read, no warning, the age on the request line
+      relay.advance(20_000);
+      relay.lines.length = 0;
+      expect((await relay.handler(eventAt(body, relay.now()))).statusCode).toBe(200);
+      expect(double.requests.length).toBe(reads + 1);
+      expect(relay.entries()).toEqual([
+        expect.objectContaining({ event: 'slack_command', secrets_age_s: 320 }),
+      ]);
+
+      // Secrets Manager answers again: read at the next request after the 30 s, recovery logged
+      double.secrets.set(arn, {
+        SecretString: JSON.stringify({
+          SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+          GITHUB_TOKEN: relay.token,
+        }),
+      });
+      relay.advance(10_000);
+      relay.lines.length = 0;
+      expect((await relay.handler(eventAt(body, relay.now()))).statusCode).toBe(200);
+      expect(double.requests.length).toBe(reads + 2);
+      const [recovered, last] = relay.entries();
+      expect(recovered).toMatchObject({
+        event: 'secrets_refresh_recovered',
+        variable: 'RELAY_SECRETS_ARN',
+        failures: 1,
+        failing_for_s: 30,
+      });
+      expect(last).toMatchObject({ event: 'slack_command', decision: 'dispatched' });
+      expect(last).not.toHaveProperty('secrets_age_s');
+      expect(relay.lines.join('\n')).not.toContain(TEST_SIGNING_SECRET);
+      expect(relay.lines.join('\n')).not.toContain(relay.token);
+    });
+
+    it('rotation while refreshes fail: a request signed with the new secret is 401 and causes no extra read; the next scheduled read brings the new secret', async () => {
+      const arn = `${ARN}-rotation`;
+      const relay = setUp(arn);
+      const rotated = 'rotated-signing-secret-9876543210';
+      double.secrets.set(arn, {
+        SecretString: JSON.stringify({
+          SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+          GITHUB_TOKEN: relay.token,
+        }),
+      });
+      const body = commandBody({ text: 'main' });
+      expect((await relay.handler(eventAt(body, relay.now()))).statusCode).toBe(200);
+
+      // Slack now signs with a new secret; the refresh that would bring it fails
+      double.secrets.set(arn, { error: 'ThrottlingException', status: 400 });
+      relay.advance(5 * MINUTE);
+      const dispatches = github.dispatches.length;
+      expect((await relay.handler(eventAt(body, relay.now(), rotated))).statusCode).toBe(401);
+      const reads = double.requests.length;
+      relay.lines.length = 0;
+      for (let i = 0; i < 5; i++) {
+        relay.advance(1_000);
+        expect((await relay.handler(eventAt(body, relay.now(), rotated))).statusCode).toBe(401);
+      }
+      expect(double.requests.length).toBe(reads); // bad signatures do not drive Secrets Manager reads
+      expect(github.dispatches.length).toBe(dispatches);
+      expect(relay.entries().at(-1)).toMatchObject({
+        event: 'slack_command',
+        decision: 'rejected',
+        reason: 'bad_signature',
+        status: 401,
+        secrets_age_s: 305,
+      });
+
+      // the secret is updated and Secrets Manager answers: the first request after the 30 s verifies
+      double.secrets.set(arn, {
+        SecretString: JSON.stringify({
+          SLACK_SIGNING_SECRET: rotated,
+          SLACK_SIGNING_SECRET_PREVIOUS: TEST_SIGNING_SECRET,
+          GITHUB_TOKEN: relay.token,
+        }),
+      });
+      relay.advance(25_000);
+      const ok = await relay.handler(eventAt(body, relay.now(), rotated));
+      expect(ok.statusCode).toBe(200);
+      expect(github.dispatches.length).toBe(dispatches + 1);
+    });
+
+    it('past the 1-hour limit the copy is no longer used: 500 and a secrets_error line saying so', async () => {
+      const arn = `${ARN}-expired`;
+      const relay = setUp(arn);
+      double.secrets.set(arn, {
+        SecretString: JSON.stringify({
+          SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+          GITHUB_TOKEN: relay.token,
+        }),
+      });
+      const body = commandBody({ text: 'portal' });
+      expect((await relay.handler(eventAt(body, relay.now()))).statusCode).toBe(200);
+      double.secrets.set(arn, { error: 'AccessDeniedException', status: 400 });
+      relay.advance(59 * MINUTE);
+      expect((await relay.handler(eventAt(body, relay.now()))).statusCode).toBe(200);
+      relay.advance(MINUTE);
+      relay.lines.length = 0;
+      expect((await relay.handler(eventAt(body, relay.now()))).statusCode).toBe(500);
+      expect(relay.entries()).toEqual([
+        expect.objectContaining({
+          event: 'secrets_error',
+          variable: 'RELAY_SECRETS_ARN',
+          message: expect.stringMatching(
+            /The last secret read successfully is 60 min old, past the 60 min the relay serves a copy while reads fail, so it is no longer used\.$/,
+          ),
+        }),
+        expect.objectContaining({
+          event: 'slack_command',
+          decision: 'misconfigured',
+          reason: 'secrets_error',
+          status: 500,
+        }),
+      ]);
+    });
   });
 
   it('a slow secret read is taken off the dispatch deadline: the answer still leaves within 2.5 s when GitHub hangs', async () => {

@@ -1,8 +1,9 @@
 // A verified slash-command body → the command's ids and text, who may use it, and what the text asks
-// for. Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
+// for (with a "did you mean" site for a misspelt one, from the project's closestMatch). Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
 // and user *names* change and can be reused).
 
 import type { RelayConfig } from './config.js';
+import { closestMatch } from '../core/suggest.js';
 
 export interface SlashCommand {
   teamId: string;
@@ -72,6 +73,8 @@ export type TextIntent =
       kind: 'invalid';
       reason: 'unknown_site' | 'extra_words' | 'control_characters' | 'too_long';
       shown?: string;
+      /** For an unknown site shown back: the site it most likely misspells (closestMatch). */
+      suggestion?: string;
     };
 
 /** Trimmed, case-insensitive: empty or "help" → usage; exactly one known site → that site; else invalid. */
@@ -84,7 +87,12 @@ export function interpretText(raw: string, sites: readonly string[]): TextIntent
   if (sites.includes(lower)) return { kind: 'site', site: lower };
   if (/\s/.test(lower)) return { kind: 'invalid', reason: 'extra_words' };
   // Echo the word back only when it is plainly a word; anything else is not repeated to the channel.
-  return /^[a-z0-9._-]{1,40}$/.test(lower)
-    ? { kind: 'invalid', reason: 'unknown_site', shown: lower }
-    : { kind: 'invalid', reason: 'unknown_site' };
+  if (!/^[a-z0-9._-]{1,40}$/.test(lower)) return { kind: 'invalid', reason: 'unknown_site' };
+  const suggestion = closestMatch(lower, sites);
+  return {
+    kind: 'invalid',
+    reason: 'unknown_site',
+    shown: lower,
+    ...(suggestion !== undefined && { suggestion }),
+  };
 }

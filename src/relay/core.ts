@@ -50,6 +50,12 @@ export interface RequestLogFields {
   error_code?: string;
   /** The network error's message, e.g. "connect ECONNREFUSED 127.0.0.1:443". */
   error?: string;
+  /**
+   * Lambda with RELAY_SECRETS_ARN only: the age in seconds of the secret copy this request was checked
+   * with, present only while refreshes fail and an older copy is served (a bad_signature with it may
+   * be a rotation the relay has not read yet).
+   */
+  secrets_age_s?: number;
 }
 
 export type Decision =
@@ -198,7 +204,9 @@ export function decide(request: RelayRequest, config: RelayConfig, nowMs: number
       return answer('usage', 'usage', usage);
     case 'invalid': {
       const what = {
-        unknown_site: intent.shown ? `\`${intent.shown}\` is not a site.` : 'That is not a site name.',
+        unknown_site: intent.shown
+          ? `\`${intent.shown}\` is not a site.${intent.suggestion ? ` Did you mean \`${intent.suggestion}\`?` : ''}`
+          : 'That is not a site name.',
         extra_words: 'Give exactly one site.',
         control_characters: 'That is not a site name.',
         too_long: 'That is not a site name (too long).',

@@ -5,9 +5,11 @@
 // Slack signed gets an ephemeral "misconfigured" message naming the variables (HTTP 200: Slack shows
 // only a generic error for a 500) — or a 500 when the signing secret itself is missing, since nothing
 // can be verified then. With RELAY_SECRETS_ARN (the CloudFormation stack), the secrets come from
-// Secrets Manager (a bounded read) and are merged over the environment; a failed read answers 500 and
-// is tried again on the next request, and a rotated secret (re-read every few minutes) rebuilds the
-// relay. The time the read took is taken off the dispatch deadline, so the answer still leaves in time.
+// Secrets Manager (a bounded read) and are merged over the environment; a failed first read answers
+// 500 and is tried again on the next request, a failed re-read keeps the last good copy in service (one
+// `secrets_refresh_failed` line per failed read; request lines carry `secrets_age_s` meanwhile), and a
+// rotated secret (re-read every few minutes) rebuilds the relay. The time the read took is taken off
+// the dispatch deadline, so the answer still leaves in time.
 
 import { loadRelayConfig, readSigningSecrets, RelayConfigError } from './config.js';
 import { decideMisconfigured, textReply, type RelayResponse, type RequestLogFields } from './core.js';
@@ -21,7 +23,16 @@ import {
   type Relay,
   type RelayDependencies,
 } from './relay.js';
-import { loadRelaySecrets, RELAY_SECRET_KEYS, RelaySecretsError, type Env } from './secrets.js';
+import {
+  loadRelaySecrets,
+  RELAY_SECRET_KEYS,
+  RelaySecretsError,
+  type Env,
+  type SecretsLoadEvent,
+} from './secrets.js';
+
+// The bundle's own loader factory, so a caller can give the handler a loader with its own clock.
+export { createRelaySecretsLoader } from './secrets.js';
 
 /** The fields of a payload-2.0 event the relay reads. */
 export interface FunctionUrlEvent {
@@ -42,8 +53,11 @@ export type LambdaHandler = (event: FunctionUrlEvent) => Promise<FunctionUrlResu
 
 export interface LambdaHandlerOptions extends Partial<Omit<RelayDependencies, 'config'>> {
   env?: Record<string, string | undefined>;
-  /** Merges the Secrets Manager secret named by RELAY_SECRETS_ARN over the environment (default: the SDK). */
-  loadSecrets?: (env: Env) => Promise<Env>;
+  /**
+   * Merges the Secrets Manager secret named by RELAY_SECRETS_ARN over the environment (default: the
+   * SDK, one cache per container); `report` hears about failed refreshes and stale copies.
+   */
+  loadSecrets?: (env: Env, report?: (event: SecretsLoadEvent) => void) => Promise<Env>;
 }
 
 const MISCONFIGURED = 'The relay is misconfigured: its log names the environment variable to fix.';
@@ -75,12 +89,50 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
     for (const { variable, message } of problems) log(logLine(event, { variable, message }, now()));
   };
 
-  const load = async (): Promise<Readiness> => {
+  /** A secrets-loader event → a log line (failed and recovered refreshes), or the stale copy's age. */
+  const onSecretsEvent = (event: SecretsLoadEvent, stale: { ageMs?: number }) => {
+    switch (event.kind) {
+      case 'served_stale':
+        stale.ageMs = event.ageMs;
+        return;
+      case 'refresh_failed':
+        log(
+          logLine(
+            'secrets_refresh_failed',
+            {
+              variable: 'RELAY_SECRETS_ARN',
+              error_code: event.errorCode,
+              message: event.message,
+              secret_age_s: Math.round(event.ageMs / 1000),
+              retry_in_s: Math.round(event.retryInMs / 1000),
+              stale_limit_s: Math.round(event.staleLimitMs / 1000),
+            },
+            now(),
+          ),
+        );
+        return;
+      case 'refresh_recovered':
+        log(
+          logLine(
+            'secrets_refresh_recovered',
+            {
+              variable: 'RELAY_SECRETS_ARN',
+              failures: event.failures,
+              failing_for_s: Math.round(event.failingForMs / 1000),
+            },
+            now(),
+          ),
+        );
+        return;
+    }
+  };
+
+  const load = async (stale: { ageMs?: number }): Promise<Readiness> => {
     if (stuck !== undefined) return stuck;
     const baseEnv = options.env ?? process.env;
     let env: Env;
     try {
-      env = await loadSecrets(baseEnv);
+      env = await loadSecrets(baseEnv, (event) => onSecretsEvent(event, stale));
     } catch (error) {
       if (!(error instanceof RelaySecretsError)) throw error;
       logOnce('secrets_error', [{ variable: error.variable, message: error.message }]);
@@ -137,12 +189,16 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
       isBase64Encoded: false,
     });
     const failed = (error: unknown) => result(internalError(error, log, now()));
+    /** Set when the secrets come from a copy past its refresh age (Secrets Manager failing). */
+    const stale: { ageMs?: number } = {};
+    const staleFields = (): Pick<RequestLogFields, 'secrets_age_s'> =>
+      stale.ageMs === undefined ? {} : { secrets_age_s: Math.round(stale.ageMs / 1000) };
     const logRequest = (fields: RequestLogFields) =>
-      log(requestLogLine('slack_command', fields, started, now()));
+      log(requestLogLine('slack_command', { ...fields, ...staleFields() }, started, now()));
 
     let readiness: Readiness;
     try {
-      readiness = await load();
+      readiness = await load(stale);
     } catch (error) {
       return failed(error);
     }
@@ -154,7 +210,12 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
     };
     try {
       if (readiness.kind === 'ready') {
-        return result(await readiness.relay(request, { spentMs: Math.max(0, now() - started) }));
+        return result(
+          await readiness.relay(request, {
+            spentMs: Math.max(0, now() - started),
+            logFields: staleFields(),
+          }),
+        );
       }
       if (readiness.kind === 'misconfigured' && readiness.signingSecrets !== undefined) {
         // Slack shows its own generic error for a 500, never our body: a signed request gets a message.

@@ -97,6 +97,8 @@ export interface RelayCallOptions {
    * still leaves in time.
    */
   spentMs?: number;
+  /** Fields the adapter adds to the request's log line (the age of a stale secret copy). */
+  logFields?: Pick<RequestLogFields, 'secrets_age_s'>;
 }
 
 export function createRelay(dependencies: RelayDependencies): Relay {
@@ -110,7 +112,7 @@ export function createRelay(dependencies: RelayDependencies): Relay {
     const spentMs = Math.max(0, options.spentMs ?? 0);
     const finish = (response: RelayResponse, fields: RequestLogFields) => {
       // latency_ms counts the time the adapter spent before calling the relay
-      log(requestLogLine('slack_command', fields, started - spentMs, now()));
+      log(requestLogLine('slack_command', { ...fields, ...options.logFields }, started - spentMs, now()));
       return response;
     };
 

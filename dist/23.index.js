@@ -809,21 +809,47 @@ var paths = __webpack_require__(6107);
 ;// CONCATENATED MODULE: ./src/action/cloudfront-step.ts
 // Runs one CloudFront step: CreateInvalidation with an idempotent CallerReference, backing off on
 // TooManyInvalidationsInProgress and throttling within the step timeout, then (when asked) waiting
-// for GetInvalidation to say Completed, also within the step timeout. Only talks to CloudFront, the
-// clock and the log.
+// for GetInvalidation to say Completed, also within the step timeout. Counts every HTTP request the
+// SDK made (its retries included) so log lines and errors say how many were sent. Only talks to
+// CloudFront, the clock and the log.
 
 
 
 
 
-/** Errors worth waiting out: too many invalidations at once, and throttling the SDK gave up on. */
-const RETRYABLE = new Set([
-    'TooManyInvalidationsInProgress',
+
+/**
+ * Throttling and "service unavailable": the SDK's retry strategy (standard or adaptive, 3 requests
+ * per send by default) has already retried these before we see them. Which errors it retries is in
+ * node_modules/@smithy/core/dist-es/submodules/retry/service-error-classification/constants.js
+ * (THROTTLING_ERROR_CODES, which includes "Throttling", "ThrottlingException", "RequestLimitExceeded",
+ * "TooManyRequestsException"; TRANSIENT_ERROR_STATUS_CODES 500/502/503/504) and
+ * service-error-classification.js next to it (isThrottlingError also takes HTTP 429), @smithy/core
+ * 3.41.0. TooManyInvalidationsInProgress is in neither: client-cloudfront models it as a plain 400
+ * client error with no retryable trait, so the SDK sends it once and only our loop waits it out.
+ */
+function isThrottledOrUnavailable(error) {
+    const status = sdkMetadata(error)?.httpStatusCode;
+    return THROTTLING_CODES.has(awsErrorName(error)) || status === 429 || status === 503;
+}
+const THROTTLING_CODES = new Set([
     'Throttling',
     'ThrottlingException',
-    'ServiceUnavailable',
     'RequestLimitExceeded',
+    'TooManyRequestsException',
+    'ServiceUnavailable',
 ]);
+const TOO_MANY_INVALIDATIONS = 'TooManyInvalidationsInProgress';
+function sdkMetadata(outputOrError) {
+    if (!outputOrError || typeof outputOrError !== 'object' || !('$metadata' in outputOrError))
+        return;
+    return outputOrError.$metadata;
+}
+/** The HTTP requests one `send` made: the SDK reports its attempts on outputs and errors alike. */
+function requestsOf(outputOrError) {
+    const attempts = sdkMetadata(outputOrError)?.attempts;
+    return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
+}
 async function runCloudFrontStep(step, context, deps) {
     const { cloudfront, clock, signal, log } = deps;
     const random = deps.random ?? Math.random;
@@ -840,7 +866,16 @@ async function runCloudFrontStep(step, context, deps) {
     if (signal.aborted)
         return cancelled();
     const reference = callerReference(context, step.distributionId, deps.fallbackRunId);
-    for (let attempt = 0;; attempt++) {
+    // Our loop re-sends CreateInvalidation in two cases, both bounded by the step timeout:
+    // - TooManyInvalidationsInProgress: the SDK never retries it (see isThrottledOrUnavailable); other
+    //   invalidations on the distribution must complete first, which takes seconds to minutes.
+    // - throttling / 503 the SDK already retried: here the bounded budget is the point. CreateInvalidation
+    //   is rate limited per account (about 0.5 requests/s reported), so other deploys can keep it
+    //   throttled past the SDK's 3 quick requests (≤ about 1 s of backoff); the invalidation is what the
+    //   user asked for, so we keep trying with longer waits (up to 15 s) until the step timeout.
+    // Anything else the SDK retried (network errors, 500/502/504) or refused is reported as it is.
+    let requests = 0;
+    for (let pass = 0;; pass++) {
         try {
             const created = await cloudfront.send(new client_cloudfront_dist_cjs/* CreateInvalidationCommand */.Yo6({
                 DistributionId: step.distributionId,
@@ -849,6 +884,7 @@ async function runCloudFrontStep(step, context, deps) {
                     Paths: { Quantity: step.paths.length, Items: step.paths },
                 },
             }), { abortSignal: signal });
+            requests += requestsOf(created);
             report.invalidationId = created.Invalidation?.Id;
             report.invalidationStatus = created.Invalidation?.Status;
             break;
@@ -856,32 +892,39 @@ async function runCloudFrontStep(step, context, deps) {
         catch (error) {
             if (signal.aborted)
                 return cancelled();
+            requests += requestsOf(error);
             const code = awsErrorName(error);
-            const delay = Math.max(250, jitteredBackoffMs(attempt, 1_000, 15_000, random));
-            if (RETRYABLE.has(code) && clock.now() + delay < deadline) {
-                log(`CreateInvalidation on ${step.distributionId}: ${code}; retrying in ${(delay / 1000).toFixed(1)} s.`);
+            const waitable = code === TOO_MANY_INVALIDATIONS || isThrottledOrUnavailable(error);
+            const delay = Math.max(250, jitteredBackoffMs(pass, 1_000, 15_000, random));
+            if (waitable && clock.now() + delay < deadline) {
+                log(`CreateInvalidation on ${step.distributionId}: ${code} (${(0,core_text/* plural */.LS)(requests, 'request')} so far); retrying in ${(delay / 1000).toFixed(1)} s.`);
                 await clock.sleep(delay, signal);
                 if (signal.aborted)
                     return cancelled();
                 continue;
             }
-            const hint = code === 'TooManyInvalidationsInProgress'
-                ? ' CloudFront allows 3,000 paths (15 wildcard paths) in progress per distribution: wait for running invalidations or use fewer, wider wildcards.'
+            const hint = code === TOO_MANY_INVALIDATIONS
+                ? " Other invalidations in progress on this distribution hold CloudFront's limits (3,000 file paths, and apart from them 15 wildcard paths, in progress at once): wait for them to complete, or use fewer, wider wildcards."
                 : code === 'AccessDenied'
                     ? ` The role needs cloudfront:CreateInvalidation on arn:aws:cloudfront::<account>:distribution/${step.distributionId}.`
                     : code === 'NoSuchDistribution'
                         ? ' Check the distribution id in the sites file.'
                         : '';
-            log(`CreateInvalidation on ${step.distributionId} failed: ${code}: ${errorMessage(error)}`);
+            const sent = `${requests > 1 ? ` after ${(0,core_text/* plural */.LS)(requests, 'request')}` : ''}${waitable ? ` within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s)` : ''}`;
+            log(`CreateInvalidation on ${step.distributionId} failed${sent}: ${code}: ${errorMessage(error)}`);
             return finish('failed', {
                 code,
-                message: `CreateInvalidation on ${step.distributionId} failed${RETRYABLE.has(code) ? ` after ${attempt + 1} attempts within the step timeout` : ''}: ${errorMessage(error)}.${hint}`,
+                message: `CreateInvalidation on ${step.distributionId} failed${sent}: ${errorMessage(error)}.${hint}`,
             });
         }
     }
-    log(`Invalidation ${report.invalidationId} of ${(0,paths/* listPaths */.Pe)(step.paths)} on ${step.distributionId}: ${report.invalidationStatus}.`);
+    const took = requests > 1 ? ` (CreateInvalidation took ${(0,core_text/* plural */.LS)(requests, 'request')})` : '';
+    log(`Invalidation ${report.invalidationId} of ${(0,paths/* listPaths */.Pe)(step.paths)} on ${step.distributionId}: ${report.invalidationStatus}${took}.`);
     if (!step.wait || report.invalidationStatus === 'Completed')
         return finish('success');
+    // One GetInvalidation per poll; a poll whose throttling or 503 outlasted the SDK's own retries is
+    // not re-sent, it only means no news until the next poll (the budget is the step timeout).
+    let getRequests = 0;
     let delay = 1_000;
     for (;;) {
         const wait = Math.min(delay, deadline - clock.now());
@@ -889,31 +932,35 @@ async function runCloudFrontStep(step, context, deps) {
         if (signal.aborted)
             return cancelled();
         if (clock.now() >= deadline) {
-            log(`Invalidation ${report.invalidationId} still ${report.invalidationStatus} at the step timeout.`);
+            log(`Invalidation ${report.invalidationId} still ${report.invalidationStatus} at the step timeout, after ${(0,core_text/* plural */.LS)(getRequests, 'GetInvalidation request')}.`);
             return finish('timed-out', {
                 code: 'StepTimedOut',
-                message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s); it cannot be cancelled and will finish on its own.`,
+                message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s; ${(0,core_text/* plural */.LS)(getRequests, 'GetInvalidation request')}); it cannot be cancelled and will finish on its own.`,
             });
         }
         delay = Math.min(10_000, delay * 1.5);
         try {
             const got = await cloudfront.send(new client_cloudfront_dist_cjs/* GetInvalidationCommand */.Wwh({ DistributionId: step.distributionId, Id: report.invalidationId }), { abortSignal: signal });
+            getRequests += requestsOf(got);
             report.invalidationStatus = got.Invalidation?.Status;
         }
         catch (error) {
             if (signal.aborted)
                 return cancelled();
+            getRequests += requestsOf(error);
             const code = awsErrorName(error);
-            if (RETRYABLE.has(code))
+            if (isThrottledOrUnavailable(error)) {
+                log(`GetInvalidation ${report.invalidationId}: ${code} (${(0,core_text/* plural */.LS)(getRequests, 'request')} so far); asking again at the next poll.`);
                 continue;
+            }
             log(`GetInvalidation ${report.invalidationId} failed: ${code}: ${errorMessage(error)}`);
             return finish('failed', {
                 code,
-                message: `Could not follow invalidation ${report.invalidationId}: ${errorMessage(error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
+                message: `Could not follow invalidation ${report.invalidationId}${getRequests > 1 ? ` (after ${(0,core_text/* plural */.LS)(getRequests, 'GetInvalidation request')})` : ''}: ${errorMessage(error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
             });
         }
         if (report.invalidationStatus === 'Completed') {
-            log(`Invalidation ${report.invalidationId} completed.`);
+            log(`Invalidation ${report.invalidationId} completed (${(0,core_text/* plural */.LS)(getRequests, 'GetInvalidation request')}).`);
             return finish('success');
         }
     }

@@ -376,13 +376,17 @@ function oidcTokenUnavailable(settings, env) {
 /* harmony export */   tz: () => (/* binding */ normaliseInvalidationPaths),
 /* harmony export */   wx: () => (/* binding */ DEFAULT_INVALIDATION_PATHS)
 /* harmony export */ });
-/* unused harmony exports MAX_INVALIDATION_PATHS, MAX_PATH_LENGTH, checkInvalidationPath */
+/* unused harmony exports MAX_INVALIDATION_PATHS, MAX_WILDCARD_PATHS, MAX_PATH_LENGTH, checkInvalidationPath, isWildcardPath */
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2020);
 // CloudFront invalidation paths: validated against CloudFront's rules and normalised (leading "/",
-// "*" only as the last character, de-duplicated, at most 3,000 per batch). Pure; shared by the
-// sites-file schema and the `paths` input.
+// "*" only as the last character, de-duplicated) and counted against CloudFront's two independent
+// in-progress limits per distribution: 3,000 file paths, and 15 wildcard paths (a path ending in "*"
+// counts toward the 15, not the 3,000). Pure; shared by the sites-file schema and the `paths` input.
 
+/** File paths (no "*") CloudFront allows in progress per distribution; wildcard paths do not count. */
 const MAX_INVALIDATION_PATHS = 3000;
+/** Wildcard paths (ending in "*") CloudFront allows in progress per distribution, counted apart. */
+const MAX_WILDCARD_PATHS = 15;
 const MAX_PATH_LENGTH = 4000;
 /** What a CloudFront step invalidates when the sites file gives no `paths`: everything. */
 const DEFAULT_INVALIDATION_PATHS = ['/*'];
@@ -411,6 +415,8 @@ function checkInvalidationPath(raw) {
     }
     return { ok: true, path };
 }
+/** A path CloudFront counts against the 15-wildcard limit rather than the 3,000-file one. */
+const isWildcardPath = (path) => path.endsWith('*');
 /** Checks and normalises a whole list: every bad path is reported, duplicates are dropped in order. */
 function normaliseInvalidationPaths(raw) {
     const pathProblems = [];
@@ -427,16 +433,30 @@ function normaliseInvalidationPaths(raw) {
     if (seen.size === 0) {
         return { ok: false, listProblem: { kind: 'none', problem: 'has no paths; give at least one, e.g. /*' } };
     }
-    if (seen.size > MAX_INVALIDATION_PATHS) {
-        return {
-            ok: false,
-            listProblem: {
-                kind: 'too-many',
-                problem: `has ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(seen.size)} distinct paths; CloudFront takes at most ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(MAX_INVALIDATION_PATHS)} per invalidation (and in progress per distribution) — use a wildcard such as /blog/* to cover many paths at once`,
-            },
-        };
+    // CloudFront counts the two kinds apart ("the maximum on wildcard invalidation requests allowed is
+    // independent of the maximum on invalidating files individually", developer guide, "Concurrent
+    // invalidation request maximum"): 3,000 files and 15 wildcards can go in one batch.
+    const paths = [...seen];
+    const wildcards = paths.filter(isWildcardPath);
+    const files = paths.length - wildcards.length;
+    const tooManyFiles = files > MAX_INVALIDATION_PATHS;
+    const tooManyWildcards = wildcards.length > MAX_WILDCARD_PATHS;
+    if (!tooManyFiles && !tooManyWildcards)
+        return { ok: true, paths };
+    const problems = [];
+    if (tooManyFiles) {
+        problems.push(`has ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(files, 'distinct file path')} (without "*"); CloudFront allows at most ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(MAX_INVALIDATION_PATHS)} in progress per distribution — use a wildcard such as /blog/* to cover many paths at once`);
     }
-    return { ok: true, paths: [...seen] };
+    if (tooManyWildcards) {
+        problems.push(`has ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(wildcards.length, 'wildcard path')} (${quoteFirst(wildcards, 3)}); CloudFront allows at most ${MAX_WILDCARD_PATHS} in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — ${mergeAdvice(wildcards)}, or list the files themselves (up to ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(MAX_INVALIDATION_PATHS)})`);
+    }
+    return {
+        ok: false,
+        listProblem: {
+            kind: tooManyFiles ? 'too-many' : 'too-many-wildcards',
+            problem: problems.join('; it also '),
+        },
+    };
 }
 /** A path as shown in a message: quoted, and cut to `max` characters ("…") when longer. */
 function quotePath(value, max = 80) {
@@ -452,6 +472,28 @@ function splitPathsInput(input) {
         .split(/[\n,]/)
         .map((p) => p.trim())
         .filter((p) => p !== '');
+}
+/**
+ * How to bring too many wildcard paths under the limit: the same wildcards merged by their first
+ * directory ("/blog/2024/*" and "/blog/2025/*" under "/blog/*") when that is enough, else "/*".
+ */
+function mergeAdvice(wildcards) {
+    if (wildcards.includes('/*'))
+        return 'keep only /*, which already covers every other path';
+    const merged = [
+        ...new Set(wildcards.map((path) => {
+            const second = path.indexOf('/', 1);
+            return second === -1 ? path : `${path.slice(0, second)}/*`;
+        })),
+    ];
+    if (merged.length <= MAX_WILDCARD_PATHS) {
+        return `merge them under shorter wildcards (they fit in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(merged.length, 'wildcard')}: ${quoteFirst(merged, 5)})`;
+    }
+    return 'merge them under a shorter wildcard such as /* (everything, still one path)';
+}
+/** The first `shown` paths quoted and cut short, then "and N more": for messages that must stay short. */
+function quoteFirst(paths, shown) {
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(paths.slice(0, shown + 1).map((p) => quotePath(p, 60)), shown, ', ', () => ` and ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(paths.length - shown)} more`);
 }
 
 

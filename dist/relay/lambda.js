@@ -25436,8 +25436,9 @@ var __webpack_exports__ = {};
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  y: () => (/* binding */ createLambdaHandler),
-  R: () => (/* binding */ handler)
+  yX: () => (/* binding */ createLambdaHandler),
+  gd: () => (/* reexport */ createRelaySecretsLoader),
+  RL: () => (/* binding */ handler)
 });
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -25788,10 +25789,52 @@ function actionsPageUrl(config) {
     return /^[0-9]+$/.test(config.workflow) ? base : `${base}/workflows/${config.workflow}`;
 }
 
+;// CONCATENATED MODULE: ./src/core/suggest.ts
+// "Did you mean …?": the closest known word to a misspelt one (a site name, a key of the sites file),
+// by edit distance with transpositions counted as one edit (optimal string alignment). Pure.
+/** Insertions, deletions, substitutions and swaps of two neighbours, each one edit. Case-insensitive. */
+function editDistance(a, b) {
+    const s = [...a.toLowerCase()];
+    const t = [...b.toLowerCase()];
+    // rows[i][j]: distance between the first i characters of s and the first j of t
+    const rows = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= s.length; i++) {
+        for (let j = 1; j <= t.length; j++) {
+            const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+            let best = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) {
+                best = Math.min(best, rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    return rows[s.length][t.length];
+}
+/** How many edits still read as a typo of a word this long: 1 up to 5 characters, then one per 3. */
+const tolerance = (word) => Math.max(1, Math.floor([...word].length / 3));
+/**
+ * The candidate `word` most likely misspells, or undefined when none is close enough. Ties go to the
+ * earlier candidate; the word itself (ignoring case) is not a suggestion unless it differs in case.
+ */
+function closestMatch(word, candidates) {
+    let best;
+    for (const candidate of candidates) {
+        if (candidate === word)
+            continue;
+        const distance = editDistance(word, candidate);
+        if (distance > tolerance(candidate))
+            continue;
+        if (!best || distance < best.distance)
+            best = { candidate, distance };
+    }
+    return best?.candidate;
+}
+
 ;// CONCATENATED MODULE: ./src/relay/command.ts
 // A verified slash-command body → the command's ids and text, who may use it, and what the text asks
-// for. Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
+// for (with a "did you mean" site for a misspelt one, from the project's closestMatch). Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
 // and user *names* change and can be reused).
+
 const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'];
 const command_SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const COMMAND = /^\/[^\s\p{Cc}]{1,31}$/u;
@@ -25852,9 +25895,15 @@ function interpretText(raw, sites) {
     if (/\s/.test(lower))
         return { kind: 'invalid', reason: 'extra_words' };
     // Echo the word back only when it is plainly a word; anything else is not repeated to the channel.
-    return /^[a-z0-9._-]{1,40}$/.test(lower)
-        ? { kind: 'invalid', reason: 'unknown_site', shown: lower }
-        : { kind: 'invalid', reason: 'unknown_site' };
+    if (!/^[a-z0-9._-]{1,40}$/.test(lower))
+        return { kind: 'invalid', reason: 'unknown_site' };
+    const suggestion = closestMatch(lower, sites);
+    return {
+        kind: 'invalid',
+        reason: 'unknown_site',
+        shown: lower,
+        ...(suggestion !== undefined && { suggestion }),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/relay/signature.ts
@@ -26057,7 +26106,9 @@ function decide(request, config, nowMs) {
             return answer('usage', 'usage', usage);
         case 'invalid': {
             const what = {
-                unknown_site: intent.shown ? `\`${intent.shown}\` is not a site.` : 'That is not a site name.',
+                unknown_site: intent.shown
+                    ? `\`${intent.shown}\` is not a site.${intent.suggestion ? ` Did you mean \`${intent.suggestion}\`?` : ''}`
+                    : 'That is not a site name.',
                 extra_words: 'Give exactly one site.',
                 control_characters: 'That is not a site name.',
                 too_long: 'That is not a site name (too long).',
@@ -30828,7 +30879,7 @@ function createRelay(dependencies) {
         const spentMs = Math.max(0, options.spentMs ?? 0);
         const finish = (response, fields) => {
             // latency_ms counts the time the adapter spent before calling the relay
-            log(requestLogLine('slack_command', fields, started - spentMs, now()));
+            log(requestLogLine('slack_command', { ...fields, ...options.logFields }, started - spentMs, now()));
             return response;
         };
         const decision = decide(request, config, started);
@@ -30854,7 +30905,9 @@ var dist_cjs = __nccwpck_require__(2994);
 // secret in Secrets Manager and gives the function only its ARN (RELAY_SECRETS_ARN). This file reads
 // that secret once per container (refreshed after a few minutes so a rotation reaches warm
 // containers), within a hard deadline (SECRETS_READ_TIMEOUT_MS, retries included), checks its shape,
-// and returns the environment with the secret's keys merged over it.
+// and returns the environment with the secret's keys merged over it. A failed refresh keeps the last
+// good copy in service for a bounded time (MAX_STALE_MS), reading again at most every
+// REFRESH_RETRY_MS, and reports what happened so the adapter can log it.
 // Parsing and merging are pure; fetching goes through the AWS SDK, passed in so it can be swapped.
 
 /** The keys the stack's secret may hold; each becomes the environment variable of the same name. */
@@ -30869,10 +30922,17 @@ const EXPECTED_SHAPE = `a JSON object such as {"SLACK_SIGNING_SECRET": "…", "G
 /** A configuration problem with the relay's secret; the message names the variable and the fix. */
 class RelaySecretsError extends Error {
     variable;
-    constructor(message, variable = VARIABLE) {
+    /**
+     * What went wrong, for log lines: Secrets Manager's error code (ThrottlingException,
+     * AccessDeniedException, …), a network code (ECONNREFUSED), TimeoutError for a read past its
+     * deadline, NoSecretString or InvalidSecret for a secret of the wrong shape.
+     */
+    code;
+    constructor(message, variable = VARIABLE, code) {
         super(message);
         this.name = 'RelaySecretsError';
         this.variable = variable;
+        this.code = code;
     }
 }
 /**
@@ -30960,35 +31020,162 @@ function secretsManagerFetcher(client, timeoutMs = SECRETS_READ_TIMEOUT_MS) {
 }
 const DEFAULT_SECRETS_MAX_AGE_MS = 5 * 60_000;
 /**
+ * After a failed refresh, the next read waits this long: a Secrets Manager that is down or throttling
+ * is not asked again on every request (each ask could also cost a request up to 1.5 s).
+ */
+const REFRESH_RETRY_MS = 30_000;
+/**
+ * The oldest copy of the secret the relay still serves while refreshes keep failing: 1 hour, counted
+ * from the last successful read. Long enough to ride out throttling, a network blip or most Secrets
+ * Manager incidents (about 120 attempts at REFRESH_RETRY_MS). Short enough that a secret rotated
+ * because it leaked (signing secret, token) is not honoured for long by a container that cannot read
+ * the new one. Past it the copy is dropped and the relay answers 500, exactly as when a first read
+ * fails, until a read succeeds.
+ *
+ * Rotation while refreshes fail: a request whose signature does not verify with the copy is answered
+ * 401 as always, and does NOT trigger a read outside the REFRESH_RETRY_MS schedule. Anyone can send a
+ * bad signature, so letting that drive reads would let strangers hammer (and throttle) Secrets Manager,
+ * and while it is failing an extra read would not bring the new secret anyway. The new secret arrives
+ * with the first scheduled read that succeeds (at most REFRESH_RETRY_MS after Secrets Manager answers
+ * again, given a request); meanwhile each request's log line carries `secrets_age_s`, so rejected
+ * `bad_signature` lines with it point at a rotation the relay has not read yet.
+ */
+const MAX_STALE_MS = 60 * 60_000;
+/** A duration for a message: "45 s", "12 min", "1 h". */
+function duration(ms) {
+    if (ms < 120_000)
+        return `${Math.round(ms / 1000)} s`;
+    if (ms < 2 * 3_600_000)
+        return `${Math.round(ms / 60_000)} min`;
+    return `${Math.round(ms / 3_600_000)} h`;
+}
+/**
  * A loader with its own cache. When RELAY_SECRETS_ARN is unset the environment is returned as is (the
  * plain Node server reads its secrets from the environment); when set, the secret is fetched, checked
  * and merged over the environment. A good value is reused for maxAgeMs, so a Lambda container reads it
  * once per few minutes rather than per request, and a rotated secret reaches warm containers within
- * that time. Failures are never cached: the next call tries again. Concurrent callers share one fetch.
+ * that time. Concurrent callers share one fetch.
+ *
+ * When a read fails:
+ * - the first read (nothing good yet, or the ARN changed): the call throws and nothing is cached, so
+ *   the next call tries again;
+ * - a refresh (a good copy exists, past maxAgeMs): the call returns the last good copy, reports
+ *   `refresh_failed`, and calls within retryAfterFailureMs serve that copy without reading; the call
+ *   after that reads again;
+ * - a copy older than maxStaleMs is never served: the call reads as a first read does and throws
+ *   (saying that the old copy expired) when that fails.
  */
 function createRelaySecretsLoader(options = {}) {
     const fetchSecret = options.fetchSecret ?? secretsManagerFetcher();
     const maxAgeMs = options.maxAgeMs ?? DEFAULT_SECRETS_MAX_AGE_MS;
+    const retryAfterFailureMs = options.retryAfterFailureMs ?? REFRESH_RETRY_MS;
+    const maxStaleMs = Math.max(options.maxStaleMs ?? MAX_STALE_MS, maxAgeMs);
     const now = options.now ?? Date.now;
-    let cache;
-    async function read(secretId) {
+    /** The last successful read. */
+    let good;
+    /** The read in progress, shared by concurrent callers. */
+    let inflight;
+    /** While refreshes fail: no read before `retryAt`; how many failed since when. */
+    let failing;
+    async function read(secretId, retryClause) {
         let secretString;
         try {
             secretString = await fetchSecret(secretId);
         }
         catch (error) {
             if (error instanceof SecretReadTimeoutError) {
-                throw new RelaySecretsError(`${VARIABLE}: Secrets Manager did not answer within ${error.timeoutMs / 1000} s when reading the secret ${secretId}; the next request tries again. If it keeps happening, check that the function can reach Secrets Manager (a function in a VPC needs a NAT gateway or a secretsmanager VPC endpoint).`);
+                throw new RelaySecretsError(`${VARIABLE}: Secrets Manager did not answer within ${error.timeoutMs / 1000} s when reading the secret ${secretId}; ${retryClause}. If it keeps happening, check that the function can reach Secrets Manager (a function in a VPC needs a NAT gateway or a secretsmanager VPC endpoint).`, VARIABLE, 'TimeoutError');
             }
-            const { name, message } = error;
-            throw new RelaySecretsError(`${VARIABLE}: could not read the secret ${secretId} (${name}: ${message}). Check that ${VARIABLE} is the ARN of the stack's relay secret (output RelaySecretArn) and that the function's role may call secretsmanager:GetSecretValue on it (the stack grants exactly that).`);
+            const { name, message, code } = error;
+            throw new RelaySecretsError(`${VARIABLE}: could not read the secret ${secretId} (${name}: ${message}). Check that ${VARIABLE} is the ARN of the stack's relay secret (output RelaySecretArn) and that the function's role may call secretsmanager:GetSecretValue on it (the stack grants exactly that).`, VARIABLE, typeof code === 'string' && code !== '' ? code : name);
         }
         if (secretString === undefined) {
-            throw new RelaySecretsError(`${VARIABLE}: the secret ${secretId} has no SecretString (binary secrets are not supported). Store ${EXPECTED_SHAPE}.`);
+            throw new RelaySecretsError(`${VARIABLE}: the secret ${secretId} has no SecretString (binary secrets are not supported). Store ${EXPECTED_SHAPE}.`, VARIABLE, 'NoSecretString');
         }
-        return parseRelaySecret(secretString, secretId);
+        try {
+            return parseRelaySecret(secretString, secretId);
+        }
+        catch (error) {
+            if (!(error instanceof RelaySecretsError))
+                throw error;
+            throw new RelaySecretsError(error.message, error.variable, 'InvalidSecret');
+        }
     }
-    return async (env) => {
+    /** Starts a read, or joins the one in progress; `started` says whether this call started it. */
+    function fetchShared(secretId, retryClause) {
+        if (inflight?.secretId === secretId)
+            return { secrets: inflight.secrets, started: false };
+        const fetchedAt = now();
+        const secrets = read(secretId, retryClause).then((value) => {
+            good = { secretId, fetchedAt, secrets: value };
+            return value;
+        });
+        const entry = { secretId, secrets };
+        inflight = entry;
+        const done = () => {
+            if (inflight === entry)
+                inflight = undefined;
+        };
+        secrets.then(done, done);
+        return { secrets, started: true };
+    }
+    /** A read that must succeed (nothing servable is cached): throws its failure, caches nothing bad. */
+    async function firstRead(secretId, expired) {
+        const { secrets } = fetchShared(secretId, 'the next request tries again');
+        try {
+            const value = await secrets;
+            failing = undefined;
+            return value;
+        }
+        catch (error) {
+            if (expired === undefined || !(error instanceof RelaySecretsError))
+                throw error;
+            throw new RelaySecretsError(`${error.message} The last secret read successfully is ${duration(expired.ageMs)} old, past the ${duration(maxStaleMs)} the relay serves a copy while reads fail, so it is no longer used.`, error.variable, error.code);
+        }
+    }
+    /** A scheduled re-read while a good copy exists: its failure serves that copy instead. */
+    async function refresh(current, report) {
+        const { secrets, started } = fetchShared(current.secretId, `the relay serves the copy it read before and tries again in ${duration(retryAfterFailureMs)}`);
+        const wasFailing = failing;
+        try {
+            const value = await secrets;
+            if (started && wasFailing !== undefined) {
+                report({
+                    kind: 'refresh_recovered',
+                    secretId: current.secretId,
+                    failures: wasFailing.failures,
+                    failingForMs: Math.max(0, now() - wasFailing.since),
+                });
+            }
+            if (started)
+                failing = undefined;
+            return value;
+        }
+        catch (error) {
+            if (!(error instanceof RelaySecretsError))
+                throw error;
+            const at = now();
+            if (started) {
+                failing = {
+                    since: failing?.since ?? at,
+                    failures: (failing?.failures ?? 0) + 1,
+                    retryAt: at + retryAfterFailureMs,
+                };
+                report({
+                    kind: 'refresh_failed',
+                    secretId: current.secretId,
+                    errorCode: error.code ?? 'Error',
+                    message: error.message,
+                    ageMs: at - current.fetchedAt,
+                    retryInMs: retryAfterFailureMs,
+                    staleLimitMs: maxStaleMs,
+                });
+            }
+            report({ kind: 'served_stale', ageMs: at - current.fetchedAt });
+            return current.secrets;
+        }
+    }
+    return async (env, report = () => { }) => {
         const raw = env[VARIABLE];
         if (raw === undefined)
             return { ...env };
@@ -30996,15 +31183,21 @@ function createRelaySecretsLoader(options = {}) {
         if (secretId === '') {
             throw new RelaySecretsError(`${VARIABLE} is set but empty. Set it to the ARN of the relay secret (the stack's RelaySecretArn output), or unset it and give SLACK_SIGNING_SECRET and GITHUB_TOKEN as environment variables.`);
         }
-        if (!cache || cache.secretId !== secretId || now() - cache.fetchedAt >= maxAgeMs) {
-            const entry = { secretId, fetchedAt: now(), secrets: read(secretId) };
-            cache = entry;
-            entry.secrets.catch(() => {
-                if (cache === entry)
-                    cache = undefined; // never keep a failure
-            });
+        const current = good?.secretId === secretId ? good : undefined;
+        if (current === undefined)
+            return mergeRelaySecrets(env, await firstRead(secretId));
+        const ageMs = now() - current.fetchedAt;
+        if (ageMs < maxAgeMs)
+            return mergeRelaySecrets(env, current.secrets);
+        if (ageMs >= maxStaleMs) {
+            good = undefined; // never served again, whatever the read below gives
+            return mergeRelaySecrets(env, await firstRead(secretId, { ageMs }));
         }
-        return mergeRelaySecrets(env, await cache.secrets);
+        if (failing !== undefined && now() < failing.retryAt && inflight?.secretId !== secretId) {
+            report({ kind: 'served_stale', ageMs });
+            return mergeRelaySecrets(env, current.secrets);
+        }
+        return mergeRelaySecrets(env, await refresh(current, report));
     };
 }
 /** The loader the Lambda adapter uses: `const env = await loadRelaySecrets(process.env)`. */
@@ -31018,13 +31211,17 @@ const loadRelaySecrets = createRelaySecretsLoader();
 // Slack signed gets an ephemeral "misconfigured" message naming the variables (HTTP 200: Slack shows
 // only a generic error for a 500) — or a 500 when the signing secret itself is missing, since nothing
 // can be verified then. With RELAY_SECRETS_ARN (the CloudFormation stack), the secrets come from
-// Secrets Manager (a bounded read) and are merged over the environment; a failed read answers 500 and
-// is tried again on the next request, and a rotated secret (re-read every few minutes) rebuilds the
-// relay. The time the read took is taken off the dispatch deadline, so the answer still leaves in time.
+// Secrets Manager (a bounded read) and are merged over the environment; a failed first read answers
+// 500 and is tried again on the next request, a failed re-read keeps the last good copy in service (one
+// `secrets_refresh_failed` line per failed read; request lines carry `secrets_age_s` meanwhile), and a
+// rotated secret (re-read every few minutes) rebuilds the relay. The time the read took is taken off
+// the dispatch deadline, so the answer still leaves in time.
 
 
 
 
+
+// The bundle's own loader factory, so a caller can give the handler a loader with its own clock.
 
 const MISCONFIGURED = 'The relay is misconfigured: its log names the environment variable to fix.';
 /** Builds a handler over the given environment (default process.env), read on the first event. */
@@ -31047,13 +31244,38 @@ function createLambdaHandler(options = {}) {
         for (const { variable, message } of problems)
             log(logLine(event, { variable, message }, now()));
     };
-    const load = async () => {
+    /** A secrets-loader event → a log line (failed and recovered refreshes), or the stale copy's age. */
+    const onSecretsEvent = (event, stale) => {
+        switch (event.kind) {
+            case 'served_stale':
+                stale.ageMs = event.ageMs;
+                return;
+            case 'refresh_failed':
+                log(logLine('secrets_refresh_failed', {
+                    variable: 'RELAY_SECRETS_ARN',
+                    error_code: event.errorCode,
+                    message: event.message,
+                    secret_age_s: Math.round(event.ageMs / 1000),
+                    retry_in_s: Math.round(event.retryInMs / 1000),
+                    stale_limit_s: Math.round(event.staleLimitMs / 1000),
+                }, now()));
+                return;
+            case 'refresh_recovered':
+                log(logLine('secrets_refresh_recovered', {
+                    variable: 'RELAY_SECRETS_ARN',
+                    failures: event.failures,
+                    failing_for_s: Math.round(event.failingForMs / 1000),
+                }, now()));
+                return;
+        }
+    };
+    const load = async (stale) => {
         if (stuck !== undefined)
             return stuck;
         const baseEnv = options.env ?? process.env;
         let env;
         try {
-            env = await loadSecrets(baseEnv);
+            env = await loadSecrets(baseEnv, (event) => onSecretsEvent(event, stale));
         }
         catch (error) {
             if (!(error instanceof RelaySecretsError))
@@ -31113,10 +31335,13 @@ function createLambdaHandler(options = {}) {
             isBase64Encoded: false,
         });
         const failed = (error) => result(internalError(error, log, now()));
-        const logRequest = (fields) => log(requestLogLine('slack_command', fields, started, now()));
+        /** Set when the secrets come from a copy past its refresh age (Secrets Manager failing). */
+        const stale = {};
+        const staleFields = () => stale.ageMs === undefined ? {} : { secrets_age_s: Math.round(stale.ageMs / 1000) };
+        const logRequest = (fields) => log(requestLogLine('slack_command', { ...fields, ...staleFields() }, started, now()));
         let readiness;
         try {
-            readiness = await load();
+            readiness = await load(stale);
         }
         catch (error) {
             return failed(error);
@@ -31129,7 +31354,10 @@ function createLambdaHandler(options = {}) {
         };
         try {
             if (readiness.kind === 'ready') {
-                return result(await readiness.relay(request, { spentMs: Math.max(0, now() - started) }));
+                return result(await readiness.relay(request, {
+                    spentMs: Math.max(0, now() - started),
+                    logFields: staleFields(),
+                }));
             }
             if (readiness.kind === 'misconfigured' && readiness.signingSecrets !== undefined) {
                 // Slack shows its own generic error for a 500, never our body: a signed request gets a message.
@@ -31148,6 +31376,7 @@ function createLambdaHandler(options = {}) {
 }
 const handler = createLambdaHandler();
 
-var __webpack_exports__createLambdaHandler = __webpack_exports__.y;
-var __webpack_exports__handler = __webpack_exports__.R;
-export { __webpack_exports__createLambdaHandler as createLambdaHandler, __webpack_exports__handler as handler };
+var __webpack_exports__createLambdaHandler = __webpack_exports__.yX;
+var __webpack_exports__createRelaySecretsLoader = __webpack_exports__.gd;
+var __webpack_exports__handler = __webpack_exports__.RL;
+export { __webpack_exports__createLambdaHandler as createLambdaHandler, __webpack_exports__createRelaySecretsLoader as createRelaySecretsLoader, __webpack_exports__handler as handler };

@@ -367,7 +367,7 @@ function actionsPageUrl(config) {
 
 /***/ }),
 
-/***/ 405:
+/***/ 653:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -384,10 +384,52 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/relay/config.ts + 1 modules
 var relay_config = __nccwpck_require__(208);
+;// CONCATENATED MODULE: ./src/core/suggest.ts
+// "Did you mean …?": the closest known word to a misspelt one (a site name, a key of the sites file),
+// by edit distance with transpositions counted as one edit (optimal string alignment). Pure.
+/** Insertions, deletions, substitutions and swaps of two neighbours, each one edit. Case-insensitive. */
+function editDistance(a, b) {
+    const s = [...a.toLowerCase()];
+    const t = [...b.toLowerCase()];
+    // rows[i][j]: distance between the first i characters of s and the first j of t
+    const rows = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= s.length; i++) {
+        for (let j = 1; j <= t.length; j++) {
+            const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+            let best = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) {
+                best = Math.min(best, rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    return rows[s.length][t.length];
+}
+/** How many edits still read as a typo of a word this long: 1 up to 5 characters, then one per 3. */
+const tolerance = (word) => Math.max(1, Math.floor([...word].length / 3));
+/**
+ * The candidate `word` most likely misspells, or undefined when none is close enough. Ties go to the
+ * earlier candidate; the word itself (ignoring case) is not a suggestion unless it differs in case.
+ */
+function closestMatch(word, candidates) {
+    let best;
+    for (const candidate of candidates) {
+        if (candidate === word)
+            continue;
+        const distance = editDistance(word, candidate);
+        if (distance > tolerance(candidate))
+            continue;
+        if (!best || distance < best.distance)
+            best = { candidate, distance };
+    }
+    return best?.candidate;
+}
+
 ;// CONCATENATED MODULE: ./src/relay/command.ts
 // A verified slash-command body → the command's ids and text, who may use it, and what the text asks
-// for. Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
+// for (with a "did you mean" site for a misspelt one, from the project's closestMatch). Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
 // and user *names* change and can be reused).
+
 const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'];
 const SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const COMMAND = /^\/[^\s\p{Cc}]{1,31}$/u;
@@ -448,9 +490,15 @@ function interpretText(raw, sites) {
     if (/\s/.test(lower))
         return { kind: 'invalid', reason: 'extra_words' };
     // Echo the word back only when it is plainly a word; anything else is not repeated to the channel.
-    return /^[a-z0-9._-]{1,40}$/.test(lower)
-        ? { kind: 'invalid', reason: 'unknown_site', shown: lower }
-        : { kind: 'invalid', reason: 'unknown_site' };
+    if (!/^[a-z0-9._-]{1,40}$/.test(lower))
+        return { kind: 'invalid', reason: 'unknown_site' };
+    const suggestion = closestMatch(lower, sites);
+    return {
+        kind: 'invalid',
+        reason: 'unknown_site',
+        shown: lower,
+        ...(suggestion !== undefined && { suggestion }),
+    };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -655,7 +703,9 @@ function decide(request, config, nowMs) {
             return answer('usage', 'usage', usage);
         case 'invalid': {
             const what = {
-                unknown_site: intent.shown ? `\`${intent.shown}\` is not a site.` : 'That is not a site name.',
+                unknown_site: intent.shown
+                    ? `\`${intent.shown}\` is not a site.${intent.suggestion ? ` Did you mean \`${intent.suggestion}\`?` : ''}`
+                    : 'That is not a site name.',
                 extra_words: 'Give exactly one site.',
                 control_characters: 'That is not a site name.',
                 too_long: 'That is not a site name (too long).',
@@ -5210,8 +5260,8 @@ function createAppAuth(options) {
 /* v8 ignore start - due to skipped tests, see https://github.com/octokit/auth-app.js/pull/580 -- @preserve */
 /* v8 ignore end -- @preserve */
 
-// EXTERNAL MODULE: ./src/relay/core.ts + 3 modules
-var core = __nccwpck_require__(405);
+// EXTERNAL MODULE: ./src/relay/core.ts + 4 modules
+var core = __nccwpck_require__(653);
 // EXTERNAL MODULE: ./src/relay/dispatch.ts
 var dispatch = __nccwpck_require__(255);
 ;// CONCATENATED MODULE: external "node:async_hooks"
@@ -5409,8 +5459,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-// EXTERNAL MODULE: ./src/relay/core.ts + 3 modules
-var core = __nccwpck_require__(405);
+// EXTERNAL MODULE: ./src/relay/core.ts + 4 modules
+var core = __nccwpck_require__(653);
 // EXTERNAL MODULE: ./src/relay/relay.ts
 var relay_relay = __nccwpck_require__(844);
 ;// CONCATENATED MODULE: ./src/relay/http-server.ts
@@ -5538,7 +5588,7 @@ function startRelayServer(options) {
 /* harmony export */   yn: () => (/* binding */ requestLogLine)
 /* harmony export */ });
 /* unused harmony export dispatchWithDeadline */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(405);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(653);
 /* harmony import */ var _dispatch_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(255);
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
 // dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
@@ -5601,7 +5651,7 @@ function createRelay(dependencies) {
         const spentMs = Math.max(0, options.spentMs ?? 0);
         const finish = (response, fields) => {
             // latency_ms counts the time the adapter spent before calling the relay
-            log(requestLogLine('slack_command', fields, started - spentMs, now()));
+            log(requestLogLine('slack_command', { ...fields, ...options.logFields }, started - spentMs, now()));
             return response;
         };
         const decision = (0,_core_js__WEBPACK_IMPORTED_MODULE_0__/* .decide */ .LD)(request, config, started);

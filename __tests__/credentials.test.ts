@@ -197,7 +197,7 @@ describe('errors raised on the runner keep their own name', () => {
       const error = await failure(resolveCredentials(settings(ROLE), d));
       expect(error.title).toBe('Could not reach AWS STS');
       expect(error.message).toBe(
-        `AssumeRoleWithWebIdentity for ${ROLE} could not reach STS (1 attempt(s)): ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${port}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`,
+        `AssumeRoleWithWebIdentity for ${ROLE} could not reach STS (after 3 requests): ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${port}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`,
       );
     } finally {
       if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_STS;

@@ -195,7 +195,8 @@ async function assumeRoleWithOidc(
           await deps.clock.sleep(delay, deps.signal);
           continue;
         }
-        throw stsError(code, errorMessage(error), roleArn, settings, deps.env, requests);
+        const message = errorMessage(error).replace(/\.$/, '');
+        throw stsError(code, message, roleArn, settings, deps.env, requests);
       }
     }
   } finally {
@@ -314,7 +315,9 @@ function stsError(
       `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "${settings.audience}", and "token.actions.githubusercontent.com:sub" must match this job (repo:${repo}:ref:${ref}, or repo:${repo}:environment:NAME when the job uses an environment).`,
     );
   }
-  if (code === 'InvalidIdentityToken' || code === 'ExpiredTokenException' || code === 'IDPRejectedClaim') {
+  // The SDK names STS's modelled errors with "Exception" (InvalidIdentityTokenException for the wire
+  // code InvalidIdentityToken); both spellings are matched.
+  if (/^(InvalidIdentityToken|ExpiredToken|IDPRejectedClaim)(Exception)?$/.test(code)) {
     return new UserError(
       'Could not assume the role',
       `STS rejected the GitHub OIDC token for ${roleArn}: ${code}: ${message}. Check that the account has an IAM OIDC identity provider for https://token.actions.githubusercontent.com with audience "${settings.audience}".`,

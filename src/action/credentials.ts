@@ -119,8 +119,8 @@ export async function resolveCredentials(
   // (memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh); concurrent callers
   // share one pending call. Each client wraps it once more the same way (@aws-sdk/core
   // dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4Config.js,
-  // normalizeCredentialProvider), which then asks this shared one, and it resolves the identity
-  // again for every request it sends (@smithy/core httpAuthSchemeMiddleware).
+  // normalizeCredentialProvider), which then asks this shared one; a client asks for the identity
+  // once per command it sends, before that command's retries (@smithy/core httpAuthSchemeMiddleware).
   const provider = memoizeIdentityProvider(assumeAgain, isIdentityExpired, doesIdentityRequireRefresh)!;
   await provider();
   return provider;

@@ -1,7 +1,8 @@
 // Runner-level tests of the committed bundle doing real runs against the local AWS double: no AWS
 // keys in the environment, so credentials can only come from GitHub OIDC + STS, and the double checks
 // that every SSM and CloudFront request was signed with the assumed-role key. Also failure,
-// cancellation by SIGTERM, a failed OIDC token request, inputs refused before any AWS call, and runs
+// cancellation by SIGTERM, a failed OIDC token request, inputs refused before any AWS call, a run that
+// outlasts the role session (assumed again mid-run, later requests signed with the new key), and runs
 // without role-to-assume: keys in the environment are used, and none at all is one run-level error.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +76,46 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
     expect(run.stdout).toContain(
       '  ✓ i-0123456789abcdef0: Success in 0.1 s — 3 files, 2.0 KiB removed (find-delete)',
     );
+    expect(errorAnnotations(run.stdout)).toEqual([]);
+  });
+
+  it('a run that outlasts the role session gets a fresh OIDC token and role mid-run; later requests carry the new key', async () => {
+    // first credentials end 301.5 s after issue: the SDK's 300 s refresh margin is reached during step 1
+    double.reset({
+      sts: { lifetimesSeconds: [301.5] },
+      documents: { 'CachePurge-W3TotalCache': { default: { runMs: 2_500, stdout: RESULT } } },
+      defaultScript: { stdout: RESULT },
+    });
+    const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('success');
+    const [first, renewed] = double.issuedCredentials.slice(-2);
+    // @actions/core asked the token endpoint twice, and each token was used once
+    expect(double.callsOf('GetIdToken')).toHaveLength(2);
+    const assumed = double.callsOf('AssumeRoleWithWebIdentity');
+    expect(assumed.map((c) => c.input.WebIdentityToken)).toEqual(double.issuedIdTokens.slice(-2));
+    expect(assumed[1]!.input).toMatchObject({
+      RoleArn: ROLE,
+      RoleSessionName: 'cache-purge-portal-1234-1',
+      DurationSeconds: '900',
+    });
+    const [send1, send2] = double.callsOf('SendCommand');
+    expect(send1!.accessKeyId).toBe(first!.accessKeyId);
+    expect(send1!.seq).toBeLessThan(assumed[1]!.seq);
+    expect(send2!.seq).toBeGreaterThan(assumed[1]!.seq);
+    const later = double.calls.filter(
+      (c) => (c.service === 'ssm' || c.service === 'cloudfront') && c.seq > assumed[1]!.seq,
+    );
+    expect(later.map((c) => c.operation)).toEqual(
+      expect.arrayContaining(['ListCommands', 'SendCommand', 'CreateInvalidation']),
+    );
+    expect(new Set(later.map((c) => c.accessKeyId))).toEqual(new Set([renewed!.accessKeyId]));
+    for (const secret of [renewed!.accessKeyId, renewed!.secretAccessKey, renewed!.sessionToken])
+      expect(run.stdout).toContain(`::add-mask::${secret}`);
+    expect(run.stdout.match(/^Credentials: refreshed .*$/gm)).toEqual([
+      `Credentials: refreshed — assumed ${ROLE} again as session cache-purge-portal-1234-1 with a new GitHub OIDC token (the previous credentials expire at ${first!.expiration}).`,
+    ]);
     expect(errorAnnotations(run.stdout)).toEqual([]);
   });
 

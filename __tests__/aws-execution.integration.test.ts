@@ -16,6 +16,7 @@ import { buildPlan, type PlanInputs } from '../src/core/plan.js';
 import { buildRunContext } from '../src/core/run-context.js';
 import { parseExecutionInputs } from '../src/core/execution-inputs.js';
 import { executePlan } from '../src/action/execute.js';
+import type { AwsCredentialProvider } from '../src/action/credentials.js';
 
 const PORTAL = ['i-0123456789abcdef0', 'i-0123456789abcdef1'];
 const CONFIG = parseSitesConfig(
@@ -62,7 +63,13 @@ afterAll(async () => {
 async function run(
   options: AwsDoubleOptions,
   site = 'portal',
-  more: { stepTimeoutSeconds?: string; plan?: Partial<PlanInputs>; signal?: AbortSignal; role?: string } = {},
+  more: {
+    stepTimeoutSeconds?: string;
+    plan?: Partial<PlanInputs>;
+    signal?: AbortSignal;
+    role?: string;
+    defaultChain?: AwsCredentialProvider;
+  } = {},
 ) {
   double.reset(options);
   const plan = buildPlan(CONFIG, { site, configFile: 'sites.yml', ...more.plan });
@@ -90,6 +97,7 @@ async function run(
     env,
     random: () => 0,
     ...(more.signal ? { signal: more.signal } : {}),
+    ...(more.defaultChain ? { defaultChain: more.defaultChain } : {}),
     getIdToken: async (audience) => {
       const res = await fetch(`${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=${audience}`, {
         headers: { authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
@@ -432,6 +440,90 @@ describe('executing a plan against the AWS double', () => {
       'AssumeRoleWithWebIdentity!IDPCommunicationError',
       'AssumeRoleWithWebIdentity',
     ]);
+  });
+
+  it('a run that outlasts the role session: the SDK has the role assumed again mid-step, and every later request is signed with the new key', async () => {
+    // the first credentials end 301.5 s after they are issued, so the SDK's 300 s margin is reached
+    // 1.5 s into the run, while step 1 (2.5 s) is being polled; the second ones last 900 s
+    const { report, recorded, log } = await run({
+      sts: { lifetimesSeconds: [301.5] },
+      documents: { 'CachePurge-W3TotalCache': { default: { runMs: 2_500, stdout: RESULT } } },
+      defaultScript: { stdout: RESULT },
+    });
+    expect(report.status).toBe('success');
+    expect(statuses(report)).toEqual(['success', 'success', 'success']);
+    const [first, renewed] = double.issuedCredentials.slice(-2);
+    expect(double.callsOf('GetIdToken')).toHaveLength(2);
+    const assumed = double.callsOf('AssumeRoleWithWebIdentity');
+    expect(assumed.map((c) => c.errorCode)).toEqual([undefined, undefined]);
+
+    const sends = double.callsOf('SendCommand');
+    const refreshedAt = assumed[1]!.seq;
+    // mid-run: after step 1 was sent with the first key, before step 2 was sent
+    expect(sends[0]!.accessKeyId).toBe(first!.accessKeyId);
+    expect(sends[0]!.seq).toBeLessThan(refreshedAt);
+    expect(sends[1]!.seq).toBeGreaterThan(refreshedAt);
+    const signed = double.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront');
+    expect(signed.filter((c) => c.seq < refreshedAt).map((c) => c.accessKeyId)).toEqual(
+      signed.filter((c) => c.seq < refreshedAt).map(() => first!.accessKeyId),
+    );
+    const after = signed.filter((c) => c.seq > refreshedAt);
+    expect(after.map((c) => c.operation)).toEqual(
+      expect.arrayContaining(['ListCommands', 'CreateInvalidation']),
+    );
+    expect(new Set(after.map((c) => c.accessKeyId))).toEqual(new Set([renewed!.accessKeyId]));
+    // step 1 was still being polled when the refresh happened
+    expect(after.some((c) => c.operation === 'ListCommands' && c.seq < sends[1]!.seq)).toBe(true);
+
+    expect(recorded.secrets).toEqual(
+      expect.arrayContaining([renewed!.accessKeyId, renewed!.secretAccessKey, renewed!.sessionToken]),
+    );
+    expect(log.match(/^Credentials: refreshed/gm)).toHaveLength(1);
+  });
+
+  it('a refresh STS refuses fails the step it happens in with what failed and the fix, not ExpiredToken; later steps are skipped', async () => {
+    const { report, log } = await run({
+      sts: { lifetimesSeconds: [301.5], deniedAfterIssued: 1 },
+      documents: { 'CachePurge-W3TotalCache': { default: { runMs: 2_500, stdout: RESULT } } },
+    });
+    expect(report.status).toBe('failure');
+    expect(statuses(report)).toEqual(['failed', 'skipped', 'skipped']);
+    const error = report.steps[0]!.error!;
+    expect(error.code).toBe('CredentialsRefreshFailed');
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Could not follow command [\\w-]+: The assumed-role credentials for ${ROLE} expire at [\\dT:.Z-]+, and refreshing them failed\\. Could not assume the role: STS denied AssumeRoleWithWebIdentity for ${ROLE} `,
+      ),
+    );
+    expect(error.message).toContain("Check the role's trust policy");
+    expect(error.message).toContain('raise the "role-duration-seconds" input (now 900)');
+    expect(error.message).not.toContain('ExpiredToken:');
+    expect(log).toContain('ListCommands failed: CredentialsRefreshFailed: The assumed-role credentials');
+    expect(operations().filter((o) => o.startsWith('AssumeRole'))).toEqual([
+      'AssumeRoleWithWebIdentity',
+      'AssumeRoleWithWebIdentity!AccessDenied',
+    ]);
+    expect(double.callsOf('SendCommand')).toHaveLength(1);
+  });
+
+  it('without role-to-assume the default chain is handed to the clients as a provider, asked again as its credentials near expiry', async () => {
+    let asked = 0;
+    // credentials that are always within the SDK's 5-minute margin: every request asks again
+    const defaultChain: AwsCredentialProvider = async () => ({
+      accessKeyId: `ASIACHAIN${++asked}`,
+      secretAccessKey: 'secret',
+      sessionToken: 'token',
+      expiration: new Date(Date.now() + 60_000),
+    });
+    const { report } = await run({ defaultScript: { stdout: RESULT } }, 'portal', { role: '', defaultChain });
+    expect(report.status).toBe('success');
+    const signed = double.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront');
+    // each request asked the chain itself (the SDK's memoiser re-asks credentials this close to
+    // expiry), so every one is signed with a key the chain handed out after the up-front check
+    const keys = signed.map((c) => c.accessKeyId);
+    expect(signed.length).toBeGreaterThan(5);
+    expect(keys.every((k) => /^ASIACHAIN\d+$/.test(k!) && k !== 'ASIACHAIN1')).toBe(true);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   it('cancellation mid-step cancels the command in flight and skips the rest', async () => {

@@ -3,10 +3,11 @@
 // messages for a failed GitHub OIDC token request (the permission is there; say what failed).
 
 import { createServer } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { awsErrorName } from '../src/action/clock.js';
 import {
   CancelledError,
+  CredentialsRefreshError,
   defaultChainFailure,
   oidcTokenFailure,
   resolveCredentials,
@@ -16,6 +17,7 @@ import {
 import { parseExecutionInputs } from '../src/core/execution-inputs.js';
 import { UserError } from '../src/core/errors.js';
 import { FakeClock } from './helpers/fakes.js';
+import { startAwsDouble, type AwsDouble } from './helpers/aws-double.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/cache-purge';
 const settings = (roleToAssume = '') =>
@@ -197,11 +199,233 @@ describe('errors raised on the runner keep their own name', () => {
       const error = await failure(resolveCredentials(settings(ROLE), d));
       expect(error.title).toBe('Could not reach AWS STS');
       expect(error.message).toBe(
-        `AssumeRoleWithWebIdentity for ${ROLE} could not reach STS (1 attempt(s)): ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${port}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`,
+        `AssumeRoleWithWebIdentity for ${ROLE} could not reach STS (after 3 requests): ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${port}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`,
       );
     } finally {
       if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
       else process.env.AWS_ENDPOINT_URL_STS = saved;
     }
+  });
+});
+
+describe('with role-to-assume: assumed once up front, again whenever the SDK finds them near expiry', () => {
+  let double: AwsDouble;
+  const savedEndpoint = process.env.AWS_ENDPOINT_URL_STS;
+  beforeAll(async () => {
+    double = await startAwsDouble();
+    process.env.AWS_ENDPOINT_URL_STS = double.url;
+  });
+  afterAll(async () => {
+    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+    else process.env.AWS_ENDPOINT_URL_STS = savedEndpoint;
+    await double.close();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** getIdToken against the double's OIDC endpoint; `then` scripts the 2nd, 3rd, … request. */
+  function oidc(then: ((audience: string) => Promise<string>)[] = []) {
+    const asked: string[] = [];
+    const getIdToken = async (audience: string) => {
+      asked.push(audience);
+      const scripted = then[asked.length - 2];
+      if (scripted) return scripted(audience);
+      const res = await fetch(`${double.url}/oidc/token?api-version=2.0&audience=${audience}`, {
+        headers: { authorization: `Bearer ${double.requestToken}` },
+      });
+      return ((await res.json()) as { value: string }).value;
+    };
+    return { getIdToken, asked };
+  }
+
+  function roleDeps(more: Partial<CredentialDependencies> = {}) {
+    const secrets: string[] = [];
+    const made = deps({ env: TOKEN_ENV, setSecret: (value) => void secrets.push(value), ...more });
+    return { ...made, secrets };
+  }
+
+  const assumeCalls = () => double.callsOf('AssumeRoleWithWebIdentity');
+  /** Moves the wall clock (the SDK's memoiser and the double's Expiration read Date.now()). */
+  const advance = (ms: number) => vi.setSystemTime(Date.now() + ms);
+
+  it('refreshes within 5 minutes of expiry, not before: a fresh OIDC token, the same role settings, new secrets masked, one log line', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    double.reset({ sts: { lifetimesSeconds: [600] } }); // the refresh lives role-duration-seconds (900)
+    const { getIdToken, asked } = oidc();
+    const { deps: d, lines, secrets } = roleDeps({ getIdToken });
+    const provider = await resolveCredentials(settings(ROLE), d);
+    const [first, second] = double.issuedCredentials.slice(-1);
+    expect(second).toBeUndefined();
+    expect(assumeCalls()).toHaveLength(1);
+
+    expect((await provider()).accessKeyId).toBe(first!.accessKeyId);
+    advance(299_000); // 301 s left: still more than the SDK's 300 s margin
+    expect((await provider()).accessKeyId).toBe(first!.accessKeyId);
+    expect(assumeCalls()).toHaveLength(1);
+
+    advance(2_000); // 299 s left: the memoiser asks again, once for concurrent callers
+    const [a, b] = await Promise.all([provider(), provider()]);
+    const renewed = double.issuedCredentials.at(-1)!;
+    expect(renewed.accessKeyId).not.toBe(first!.accessKeyId);
+    expect([a.accessKeyId, b.accessKeyId]).toEqual([renewed.accessKeyId, renewed.accessKeyId]);
+    expect(a).toMatchObject({ secretAccessKey: renewed.secretAccessKey, sessionToken: renewed.sessionToken });
+    expect(a.expiration!.toISOString()).toBe(renewed.expiration);
+
+    expect(asked).toEqual(['sts.amazonaws.com', 'sts.amazonaws.com']);
+    const [once, again] = assumeCalls().map((c) => c.input);
+    expect(again!.WebIdentityToken).toBe(double.issuedIdTokens.at(-1));
+    expect(again!.WebIdentityToken).not.toBe(once!.WebIdentityToken);
+    for (const key of ['RoleArn', 'RoleSessionName', 'DurationSeconds']) expect(again![key]).toBe(once![key]);
+    expect(renewed).toMatchObject({ roleArn: ROLE, roleSessionName: 'cache-purge-portal-1-1' });
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        double.issuedIdTokens.at(-1),
+        renewed.accessKeyId,
+        renewed.secretAccessKey,
+        renewed.sessionToken,
+      ]),
+    );
+    expect(lines.filter((l) => l.startsWith('Credentials: refreshed'))).toEqual([
+      `Credentials: refreshed — assumed ${ROLE} again as session cache-purge-portal-1-1 with a new GitHub OIDC token (the previous credentials expire at ${first!.expiration}).`,
+    ]);
+
+    advance(300_000); // the new ones last 900 s: no further refresh
+    expect((await provider()).accessKeyId).toBe(renewed.accessKeyId);
+    expect(assumeCalls()).toHaveLength(2);
+  });
+
+  it("a refused refresh is a CredentialsRefreshFailed error: STS's answer, the trust policy to check, and role-duration-seconds", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    double.reset({ sts: { lifetimesSeconds: [600], deniedAfterIssued: 1 } });
+    const { deps: d } = roleDeps({ getIdToken: oidc().getIdToken });
+    const provider = await resolveCredentials(settings(ROLE), d);
+    const expiring = double.issuedCredentials.at(-1)!.expiration;
+    advance(301_000);
+    const error = await provider().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(CredentialsRefreshError);
+    expect(error!.name).toBe('CredentialsRefreshFailed');
+    expect(error!.message).toBe(
+      `The assumed-role credentials for ${ROLE} expire at ${expiring}, and refreshing them failed. Could not assume the role: STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "sts.amazonaws.com", and "token.actions.githubusercontent.com:sub" must match this job (repo:OWNER/REPO:ref:refs/heads/main, or repo:OWNER/REPO:environment:NAME when the job uses an environment). To need no refresh during a run, raise the "role-duration-seconds" input (now 900) above the longest run, up to the role's maximum session duration.`,
+    );
+    // AccessDenied was sent once, not retried
+    expect(assumeCalls().map((c) => c.errorCode)).toEqual([undefined, 'AccessDenied']);
+  });
+
+  it('an OIDC token that cannot be had at refresh time names the token request that failed', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    double.reset({ sts: { lifetimesSeconds: [600] } });
+    const { getIdToken } = oidc([
+      async () => {
+        throw coreTokenError(500, 'Internal server error');
+      },
+    ]);
+    const provider = await resolveCredentials(settings(ROLE), roleDeps({ getIdToken }).deps);
+    advance(301_000);
+    await expect(provider()).rejects.toThrow(
+      /and refreshing them failed\. Could not get the GitHub OIDC token: Requesting the GitHub OIDC token for audience "sts\.amazonaws\.com" failed: GitHub's token endpoint answered HTTP 500 .* raise the "role-duration-seconds" input \(now 900\)/,
+    );
+    expect(assumeCalls()).toHaveLength(1);
+  });
+
+  it('the job cancelled during a refresh: the refresh stops at once and the current credentials sign the clean-up calls', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    double.reset({ sts: { lifetimesSeconds: [600] } });
+    const controller = new AbortController();
+    const { getIdToken, asked } = oidc([() => new Promise<string>(() => undefined)]); // hangs
+    const provider = await resolveCredentials(
+      settings(ROLE),
+      roleDeps({ getIdToken, signal: controller.signal }).deps,
+    );
+    const current = double.issuedCredentials.at(-1)!;
+    advance(301_000);
+    const pending = provider();
+    await vi.waitFor(() => expect(asked).toHaveLength(2));
+    controller.abort();
+    expect((await pending).accessKeyId).toBe(current.accessKeyId);
+    // asked again after the abort: no new token request, no STS call
+    expect((await provider()).accessKeyId).toBe(current.accessKeyId);
+    expect(asked).toHaveLength(2);
+    expect(assumeCalls()).toHaveLength(1);
+  });
+});
+
+describe('STS retries: the SDK re-sends transient failures, our passes add time, messages count requests', () => {
+  let double: AwsDouble;
+  const savedEndpoint = process.env.AWS_ENDPOINT_URL_STS;
+  beforeAll(async () => {
+    double = await startAwsDouble();
+    process.env.AWS_ENDPOINT_URL_STS = double.url;
+  });
+  afterAll(async () => {
+    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+    else process.env.AWS_ENDPOINT_URL_STS = savedEndpoint;
+    await double.close();
+  });
+  const getIdToken = async (audience: string) => {
+    const res = await fetch(`${double.url}/oidc/token?api-version=2.0&audience=${audience}`, {
+      headers: { authorization: `Bearer ${double.requestToken}` },
+    });
+    return ((await res.json()) as { value: string }).value;
+  };
+  const assumeCalls = () => double.callsOf('AssumeRoleWithWebIdentity');
+
+  it("throttled throughout: two passes of the SDK's 3 requests within the budget, and the message says 6 requests, as the double counted", async () => {
+    double.reset({ throttleEvery: { sts: 1 } });
+    const clock = new FakeClock();
+    // random 1: our backoff is 1 s, then 2 s; the budget of 2.5 s allows one more pass, not two
+    const { deps: d, lines } = deps({
+      env: TOKEN_ENV,
+      getIdToken,
+      clock,
+      random: () => 1,
+      stsRetryBudgetMs: 2_500,
+    });
+    const error = await failure(resolveCredentials(settings(ROLE), d));
+    expect(assumeCalls()).toHaveLength(6);
+    expect(error.title).toBe('Could not assume the role');
+    expect(error.message).toBe(
+      `STS AssumeRoleWithWebIdentity for ${ROLE} failed after 6 requests: Throttling: Rate exceeded. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`,
+    );
+    expect(lines).toEqual(['STS AssumeRoleWithWebIdentity: Throttling after 3 requests; retrying in 1.0 s.']);
+    expect(clock.sleeps).toEqual([1_000]);
+  });
+
+  it("an IDP outage longer than the SDK's 3 requests gets another pass and succeeds", async () => {
+    double.reset({ sts: { transientFailures: 4 } });
+    const { deps: d, lines } = deps({ env: TOKEN_ENV, getIdToken, random: () => 0.5 });
+    await resolveCredentials(settings(ROLE), d);
+    expect(assumeCalls().map((c) => c.errorCode ?? 'ok')).toEqual([
+      'IDPCommunicationError',
+      'IDPCommunicationError',
+      'IDPCommunicationError',
+      'IDPCommunicationError',
+      'ok',
+    ]);
+    expect(lines[0]).toBe(
+      'STS AssumeRoleWithWebIdentity: IDPCommunicationErrorException after 3 requests; retrying in 0.5 s.',
+    );
+  });
+
+  it('what the SDK sent once (AccessDenied, an invalid token) is never sent again, and says 1 request', async () => {
+    double.reset({ sts: { audience: 'other' } }); // the token's aud does not match: AccessDenied
+    const error = await failure(
+      resolveCredentials(settings(ROLE), deps({ env: TOKEN_ENV, getIdToken, stsRetryBudgetMs: 60_000 }).deps),
+    );
+    expect(error.message).toContain(`STS denied AssumeRoleWithWebIdentity for ${ROLE}`);
+    expect(assumeCalls()).toHaveLength(1);
+
+    double.reset();
+    const bogus = await failure(
+      resolveCredentials(
+        settings(ROLE),
+        deps({ env: TOKEN_ENV, getIdToken: async () => 'not.a-token.issued', stsRetryBudgetMs: 60_000 }).deps,
+      ),
+    );
+    expect(bogus.message).toContain('STS rejected the GitHub OIDC token');
+    expect(assumeCalls()).toHaveLength(1);
   });
 });

@@ -183,12 +183,19 @@ describe('annotations', () => {
     expect(failedSendCommand('InvalidDocument', 'Document CachePurge-W3TotalCache does not exist')).toContain(
       '- InvalidDocument: AWS answered: SendCommand CachePurge-W3TotalCache failed: Document CachePurge-W3TotalCache does not exist.',
     );
+    // a refresh of the assumed-role credentials that failed: its message says what failed and the fix
+    const refresh =
+      'The assumed-role credentials for arn:aws:iam::123456789012:role/cache-purge expire at 2026-01-01T00:15:00.000Z, and refreshing them failed. Could not get the GitHub OIDC token: … To need no refresh during a run, raise the "role-duration-seconds" input (now 900) above the longest run, up to the role\'s maximum session duration.';
+    expect(failedSendCommand('CredentialsRefreshFailed', refresh)).toContain(
+      `- CredentialsRefreshFailed: SendCommand CachePurge-W3TotalCache failed: ${refresh}\n`,
+    );
     for (const code of [
       'CredentialsProviderError',
       'ECONNREFUSED',
       'ENOTFOUND',
       'EAI_AGAIN',
       'TimeoutError',
+      'CredentialsRefreshFailed',
     ]) {
       expect(failedSendCommand(code, 'x')).not.toContain('answered');
     }

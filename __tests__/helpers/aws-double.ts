@@ -6,9 +6,10 @@
 // Scriptable per document and instance (run time, exit code, output, Undeliverable, Delivery Timed
 // Out, Execution Timed Out), per tag (tag → instances, 1..1000+), plus throttling every Nth call,
 // an InvocationDoesNotExist window, TooManyInvalidationsInProgress and the first N invalidation calls
-// throttled, OIDC token endpoint errors, STS AccessDenied/outages and SSM operations the role may not
-// call. Output sizes are SSM's: 2,500 characters in ListCommandInvocations' plugin Output (cut with
-// the agent's markers), 24,000 / 8,000 in GetCommandInvocation.
+// throttled, OIDC token endpoint errors, STS AccessDenied/outages, credential lifetimes (to make the
+// SDK refresh mid-run) and a refused refresh, and SSM operations the role may not call. Output sizes
+// are SSM's: 2,500 characters in ListCommandInvocations' plugin Output (cut with the agent's markers),
+// 24,000 / 8,000 in GetCommandInvocation.
 // Every call is recorded in order with the SigV4 access key id it was signed with.
 //
 // Plain erasable TypeScript with node: imports only, so Node 24 runs it directly (the demo and the
@@ -78,6 +79,12 @@ export interface AwsDoubleOptions {
     transientFailures?: number;
     /** Expected token audience; a different `aud` is AccessDenied. Default sts.amazonaws.com. */
     audience?: string;
+    /** Lifetime in seconds (fractions allowed) of the 1st, 2nd, … credentials issued: the Expiration
+     * STS answers, so a short one makes the SDK refresh mid-run (it does so within 300 s of it).
+     * Credentials past the list live DurationSeconds. */
+    lifetimesSeconds?: number[];
+    /** Once this many credentials were issued, every further call is AccessDenied (a refresh refused). */
+    deniedAfterIssued?: number;
   };
 }
 
@@ -101,6 +108,8 @@ export interface IssuedCredentials {
   roleArn: string;
   roleSessionName: string;
   durationSeconds: number;
+  /** The Expiration STS answered (ISO 8601). */
+  expiration: string;
 }
 
 interface Invocation {
@@ -211,6 +220,8 @@ export class AwsDouble {
   private server = createServer((req, res) => void this.handle(req, res));
   private counters = { ssm: 0, cloudfront: 0, sts: 0 };
   private stsCalls = 0;
+  /** Credentials issued since the last reset (the lifetimes and deniedAfterIssued count these). */
+  private issued = 0;
   private oidcCalls = 0;
   private createInvalidationCalls = 0;
   private getInvalidationCalls = 0;
@@ -219,12 +230,13 @@ export class AwsDouble {
     this.options = options;
   }
 
-  /** New script; forgets the calls and fault counters (commands and invalidations stay). */
+  /** New script; forgets the calls and fault counters (commands, invalidations and issued credentials stay). */
   reset(options: AwsDoubleOptions = {}): void {
     this.options = options;
     this.calls.length = 0;
     this.counters = { ssm: 0, cloudfront: 0, sts: 0 };
     this.stsCalls = 0;
+    this.issued = 0;
     this.oidcCalls = 0;
     this.createInvalidationCalls = 0;
     this.getInvalidationCalls = 0;
@@ -715,19 +727,24 @@ export class AwsDouble {
     }
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { aud: string };
     const roleArn = form.get('RoleArn') ?? '';
-    if (options.accessDenied || claims.aud !== (options.audience ?? 'sts.amazonaws.com')) {
+    const refused = options.deniedAfterIssued !== undefined && this.issued >= options.deniedAfterIssued;
+    if (options.accessDenied || refused || claims.aud !== (options.audience ?? 'sts.amazonaws.com')) {
       throw new DoubleError(403, 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
     }
+    const durationSeconds = Number(form.get('DurationSeconds') ?? 3600);
+    const lifetime = options.lifetimesSeconds?.[this.issued] ?? durationSeconds;
     const credentials: IssuedCredentials = {
       accessKeyId: randomKey('ASIA', 16),
       secretAccessKey: randomBytes(30).toString('base64'),
       sessionToken: randomBytes(60).toString('base64'),
       roleArn,
       roleSessionName: form.get('RoleSessionName') ?? '',
-      durationSeconds: Number(form.get('DurationSeconds') ?? 3600),
+      durationSeconds,
+      expiration: new Date(Date.now() + lifetime * 1000).toISOString(),
     };
     this.issuedCredentials.push(credentials);
-    const expiration = new Date(Date.now() + credentials.durationSeconds * 1000).toISOString();
+    this.issued++;
+    const expiration = credentials.expiration;
     return `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><SubjectFromWebIdentityToken>repo:example/site:ref:refs/heads/main</SubjectFromWebIdentityToken><Audience>${xmlEscape(claims.aud)}</Audience><AssumedRoleUser><Arn>${xmlEscape(roleArn.replace(':role/', ':assumed-role/'))}/${xmlEscape(credentials.roleSessionName)}</Arn><AssumedRoleId>AROA${randomKey('', 17)}:${xmlEscape(credentials.roleSessionName)}</AssumedRoleId></AssumedRoleUser><Credentials><SessionToken>${credentials.sessionToken}</SessionToken><SecretAccessKey>${credentials.secretAccessKey}</SecretAccessKey><Expiration>${expiration}</Expiration><AccessKeyId>${credentials.accessKeyId}</AccessKeyId></Credentials><Provider>token.actions.githubusercontent.com</Provider></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`;
   }
 }

@@ -1,19 +1,31 @@
 // AWS credentials for a real run, resolved before the first step so a missing or refused credential is
-// one run-level failure, not a failed step. With `role-to-assume`: the GitHub OIDC token
-// (core.getIDToken, imported lazily: it loads an HTTP client the dry run must not pay for), then STS
-// AssumeRoleWithWebIdentity with jittered backoff inside a bounded total time, never retrying
-// AccessDenied; every returned secret is masked. Without it: the AWS SDK's default credential chain
-// (environment, shared files, web identity, container/instance metadata), asked once up front and
-// then shared by every client, so "no credentials" is said with its fix before anything is sent.
+// one run-level failure, not a failed step, and handed to every SSM and CloudFront client as a
+// credential *provider*, never as static keys, so a run longer than the role session keeps working.
+//
+// With `role-to-assume`: the GitHub OIDC token (core.getIDToken, imported lazily: it loads an HTTP
+// client the dry run must not pay for), then STS AssumeRoleWithWebIdentity; every returned secret is
+// masked. The STS client's standard retry strategy re-sends what it judges transient (3 requests); on
+// top of that we try again, with jittered backoff inside a bounded total time, only errors the SDK
+// itself re-sent (never AccessDenied, an invalid token, a bad duration: they cannot succeed), and
+// every message counts the HTTP requests really made (`$metadata.attempts`). The first assumption
+// happens up front; later ones happen when the SDK asks: the provider is memoised by the SDK's own
+// memoizeIdentityProvider (@smithy/core), which calls it again once the credentials are within
+// 5 minutes of their Expiration; a refresh gets a fresh OIDC token (GitHub's are short-lived), assumes
+// the role again with the same settings, masks the new secrets and says so in one log line.
+// Without `role-to-assume`: the AWS SDK's default credential chain (environment, shared files, web
+// identity, container/instance metadata), asked once up front and then passed on as the (memoised,
+// self-refreshing) provider it is, so "no credentials" is said with its fix before anything is sent.
 
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import { oidcTokenUnavailable, type ExecutionSettings } from '../core/execution-inputs.js';
 import { UserError } from '../core/errors.js';
-import { errorOrigin } from '../core/diagnosis.js';
+import { CREDENTIALS_REFRESH_FAILED, errorOrigin } from '../core/diagnosis.js';
+import { plural } from '../core/text.js';
 import { awsErrorName, errorMessage, jitteredBackoffMs, type Clock } from './clock.js';
 
-/** Static credentials as every AWS SDK v3 client accepts them. */
+/** Credentials as every AWS SDK v3 client accepts them. */
 export interface AwsCredentialIdentity {
   accessKeyId: string;
   secretAccessKey: string;
@@ -33,27 +45,14 @@ export interface CredentialDependencies {
   signal: AbortSignal;
   /** Region of the STS endpoint. */
   region: string;
-  /** Fetches the OIDC token; default @actions/core getIDToken. */
+  /** Fetches the OIDC token; default @actions/core getIDToken. Called again for every refresh. */
   getIdToken?: (audience: string) => Promise<string>;
   /** The credential chain used without role-to-assume; default the AWS SDK's (defaultProvider). */
   defaultChain?: AwsCredentialProvider;
   random?: () => number;
-  /** Total time allowed for STS retries (the token expires). Default 60 s. */
+  /** Total time allowed for our STS retries (the token expires). Default 60 s. */
   stsRetryBudgetMs?: number;
 }
-
-/** STS failures worth another try; everything else (AccessDenied, InvalidIdentityToken, …) is final. */
-const TRANSIENT_STS = new Set([
-  'IDPCommunicationError',
-  'Throttling',
-  'ThrottlingException',
-  'ServiceUnavailable',
-  'InternalFailure',
-  'RequestTimeout',
-  'TimeoutError',
-  'ECONNRESET',
-  'ECONNREFUSED',
-]);
 
 export class CancelledError extends Error {
   constructor() {
@@ -62,20 +61,84 @@ export class CancelledError extends Error {
   }
 }
 
+/**
+ * A refresh of the assumed-role credentials failed mid-run: what failed, and the fix. Its name is the
+ * code the step reports (CREDENTIALS_REFRESH_FAILED), which the diagnosis shows as is.
+ */
+export class CredentialsRefreshError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = CREDENTIALS_REFRESH_FAILED;
+  }
+}
+
+/**
+ * The credentials every client uses: with role-to-assume, a provider that has already assumed the
+ * role once (so a refused role fails here, before any step) and assumes it again whenever the SDK
+ * asks; without, the default chain. Throws UserError (with the fix) or CancelledError.
+ */
 export async function resolveCredentials(
   settings: ExecutionSettings,
   deps: CredentialDependencies,
-): Promise<AwsCredentialIdentity | AwsCredentialProvider> {
+): Promise<AwsCredentialProvider> {
   const roleArn = settings.roleToAssume;
   if (!roleArn) return resolveDefaultChain(deps);
   const noToken = oidcTokenUnavailable(settings, deps.env);
   if (noToken) throw new UserError('No OIDC token available', noToken);
+
+  let current = await assumeRoleWithOidc(roleArn, settings, deps);
+  deps.log(
+    `Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${settings.roleDurationSeconds} s).`,
+  );
+  let first: AwsCredentialIdentity | undefined = current;
+  const assumeAgain = async (): Promise<AwsCredentialIdentity> => {
+    if (first) {
+      const credentials = first;
+      first = undefined;
+      return credentials;
+    }
+    // Cancelled: no new session, but the current one (the SDK refreshes 5 minutes before it ends, so
+    // it is normally still valid) still signs the clean-up calls, e.g. CancelCommand.
+    if (deps.signal.aborted) return current;
+    const previous = current;
+    try {
+      current = await assumeRoleWithOidc(roleArn, settings, deps);
+    } catch (error) {
+      if (error instanceof CancelledError || deps.signal.aborted) return current;
+      throw refreshFailure(error, roleArn, settings, previous);
+    }
+    deps.log(
+      `Credentials: refreshed — assumed ${roleArn} again as session ${settings.roleSessionName} with a new GitHub OIDC token${previous.expiration ? ` (the previous credentials expire at ${previous.expiration.toISOString()})` : ''}.`,
+    );
+    return current;
+  };
+  // The SDK's memoiser, shared by every client so one refresh serves them all: it calls assumeAgain
+  // only while it has no credentials (the first call, below) and whenever the ones it holds are within
+  // EXPIRATION_MS (5 minutes) of their `expiration` — see
+  // node_modules/@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/memoizeIdentityProvider.js
+  // (memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh); concurrent callers
+  // share one pending call. Each client wraps it once more the same way (@aws-sdk/core
+  // dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4Config.js,
+  // normalizeCredentialProvider), which then asks this shared one; a client asks for the identity
+  // once per command it sends, before that command's retries (@smithy/core httpAuthSchemeMiddleware).
+  const provider = memoizeIdentityProvider(assumeAgain, isIdentityExpired, doesIdentityRequireRefresh)!;
+  await provider();
+  return provider;
+}
+
+/** One OIDC token, then AssumeRoleWithWebIdentity; masks what it returns. UserError or CancelledError. */
+async function assumeRoleWithOidc(
+  roleArn: string,
+  settings: ExecutionSettings,
+  deps: CredentialDependencies,
+): Promise<AwsCredentialIdentity> {
   let token: string;
   try {
     const getIdToken =
       deps.getIdToken ?? (async (audience: string) => (await import('@actions/core')).getIDToken(audience));
-    token = await getIdToken(settings.audience);
+    token = await untilAborted(getIdToken(settings.audience), deps.signal);
   } catch (error) {
+    if (error instanceof CancelledError || deps.signal.aborted) throw new CancelledError();
     throw new UserError(
       'Could not get the GitHub OIDC token',
       oidcTokenFailure(settings.audience, errorMessage(error)),
@@ -87,8 +150,9 @@ export async function resolveCredentials(
   const random = deps.random ?? Math.random;
   const budget = deps.stsRetryBudgetMs ?? 60_000;
   const started = deps.clock.now();
+  let requests = 0;
   try {
-    for (let attempt = 0; ; attempt++) {
+    for (let pass = 0; ; pass++) {
       if (deps.signal.aborted) throw new CancelledError();
       try {
         const out = await sts.send(
@@ -107,9 +171,6 @@ export async function resolveCredentials(
         deps.setSecret(c.AccessKeyId);
         deps.setSecret(c.SecretAccessKey);
         deps.setSecret(c.SessionToken);
-        deps.log(
-          `Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${settings.roleDurationSeconds} s).`,
-        );
         return {
           accessKeyId: c.AccessKeyId,
           secretAccessKey: c.SecretAccessKey,
@@ -119,15 +180,23 @@ export async function resolveCredentials(
       } catch (error) {
         if (deps.signal.aborted) throw new CancelledError();
         if (error instanceof UserError) throw error;
+        const sent = requestsMade(error);
+        requests += sent;
         const code = awsErrorName(error);
-        const delay = jitteredBackoffMs(attempt, 1_000, 10_000, random);
-        const transient = TRANSIENT_STS.has(code);
+        const delay = jitteredBackoffMs(pass, 1_000, 10_000, random);
+        // The SDK re-sends only what it judges transient (throttling, 5xx, timeouts, connection
+        // resets, errors STS models as retryable such as IDPCommunicationError); what it sent once is
+        // final and would fail the same way again.
+        const transient = sent > 1;
         if (transient && deps.clock.now() - started + delay < budget) {
-          deps.log(`STS AssumeRoleWithWebIdentity: ${code}; retrying in ${(delay / 1000).toFixed(1)} s.`);
+          deps.log(
+            `STS AssumeRoleWithWebIdentity: ${code} after ${plural(requests, 'request')}; retrying in ${(delay / 1000).toFixed(1)} s.`,
+          );
           await deps.clock.sleep(delay, deps.signal);
           continue;
         }
-        throw stsError(code, errorMessage(error), roleArn, settings, deps.env, transient ? attempt + 1 : 1);
+        const message = errorMessage(error).replace(/\.$/, '');
+        throw stsError(code, message, roleArn, settings, deps.env, requests);
       }
     }
   } finally {
@@ -135,9 +204,36 @@ export async function resolveCredentials(
   }
 }
 
+/** HTTP requests the SDK made for one `send` that failed: its retry middleware records them. */
+function requestsMade(error: unknown): number {
+  const attempts = (error as { $metadata?: { attempts?: unknown } } | null)?.$metadata?.attempts;
+  return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
+}
+
+/** The step error for a refresh that failed: what failed (with its own fix), and how to avoid it. */
+function refreshFailure(
+  error: unknown,
+  roleArn: string,
+  settings: ExecutionSettings,
+  previous: AwsCredentialIdentity,
+): CredentialsRefreshError {
+  let what = error instanceof UserError ? `${error.title}: ${error.message}` : errorMessage(error);
+  if (!/[.!?]$/.test(what)) what += '.';
+  const due = previous.expiration
+    ? ` expire at ${previous.expiration.toISOString()}`
+    : ' are due for renewal';
+  return new CredentialsRefreshError(
+    `The assumed-role credentials for ${roleArn}${due}, and refreshing them failed. ${what} To need no refresh during a run, raise the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) above the longest run, up to the role's maximum session duration.`,
+  );
+}
+
 /**
- * The SDK's default chain, asked once now: credentials found → the (memoised) chain itself for every
- * client, which refreshes them when they expire; none → a UserError with the fix.
+ * The SDK's default chain, asked once now: credentials found → the chain itself, a provider, for every
+ * client — never the static values it returned — so expiring credentials (a web identity file,
+ * container or instance metadata, SSO) are renewed: defaultProvider is memoised by memoizeChain, which
+ * asks the chain again within 5 minutes of their expiration (node_modules/@aws-sdk/
+ * credential-provider-node/dist-es/runtime/memoize-chain.js, credentialsTreatedAsExpired in
+ * dist-es/defaultProvider.js). None → a UserError with the fix.
  */
 async function resolveDefaultChain(deps: CredentialDependencies): Promise<AwsCredentialProvider> {
   const chain = deps.defaultChain ?? defaultProvider();
@@ -209,7 +305,7 @@ function stsError(
   roleArn: string,
   settings: ExecutionSettings,
   env: Record<string, string | undefined>,
-  attempts: number,
+  requests: number,
 ): UserError {
   const repo = env.GITHUB_REPOSITORY ?? 'OWNER/REPO';
   const ref = env.GITHUB_REF ?? 'refs/heads/main';
@@ -219,7 +315,9 @@ function stsError(
       `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "${settings.audience}", and "token.actions.githubusercontent.com:sub" must match this job (repo:${repo}:ref:${ref}, or repo:${repo}:environment:NAME when the job uses an environment).`,
     );
   }
-  if (code === 'InvalidIdentityToken' || code === 'ExpiredTokenException' || code === 'IDPRejectedClaim') {
+  // The SDK names STS's modelled errors with "Exception" (InvalidIdentityTokenException for the wire
+  // code InvalidIdentityToken); both spellings are matched.
+  if (/^(InvalidIdentityToken|ExpiredToken|IDPRejectedClaim)(Exception)?$/.test(code)) {
     return new UserError(
       'Could not assume the role',
       `STS rejected the GitHub OIDC token for ${roleArn}: ${code}: ${message}. Check that the account has an IAM OIDC identity provider for https://token.actions.githubusercontent.com with audience "${settings.audience}".`,
@@ -234,11 +332,11 @@ function stsError(
   if (errorOrigin(code) === 'network') {
     return new UserError(
       'Could not reach AWS STS',
-      `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (${attempts} attempt(s)): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`,
+      `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (after ${plural(requests, 'request')}): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`,
     );
   }
   return new UserError(
     'Could not assume the role',
-    `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${attempts} attempt(s): ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`,
+    `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${plural(requests, 'request')}: ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`,
   );
 }

@@ -1,5 +1,6 @@
 // Executes a plan against AWS, strictly in order: credentials first (the OIDC role, or the SDK's
-// default chain; resolved before any step, so a credentials failure fails the run, not a step), then
+// default chain; resolved before any step, so a credentials failure fails the run, not a step, and
+// shared by every client as one provider that the SDK refreshes before it expires), then
 // each step in its own log group; the first step that does not succeed stops the run and the rest
 // are reported as skipped. SIGINT/SIGTERM (the runner cancelling the job) cancels the in-flight SSM
 // command and ends the run as `cancelled`. Returns the RunReport; never throws for AWS faults.
@@ -14,12 +15,7 @@ import { isUserError } from '../core/errors.js';
 import { describeTrigger, plainRequester } from '../core/report-view.js';
 import type { Runner } from './runner.js';
 import { systemClock, errorMessage, type Clock } from './clock.js';
-import {
-  CancelledError,
-  resolveCredentials,
-  type AwsCredentialIdentity,
-  type AwsCredentialProvider,
-} from './credentials.js';
+import { CancelledError, resolveCredentials, type AwsCredentialProvider } from './credentials.js';
 import { runSsmStep } from './ssm-step.js';
 import { runCloudFrontStep } from './cloudfront-step.js';
 import { stepReport } from './step-report.js';
@@ -87,7 +83,9 @@ export async function executePlan(
     runner.info(
       `Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${plainRequester(context.requester)}, trigger: ${describeTrigger(context.trigger, context.eventName)}.`,
     );
-    let credentials: AwsCredentialIdentity | AwsCredentialProvider;
+    // A provider, not keys: every client asks it for each request, and the SDK has it assume the role
+    // again when the session nears its end (a run can outlast role-duration-seconds).
+    let credentials: AwsCredentialProvider;
     try {
       credentials = await resolveCredentials(settings, {
         env,

@@ -30,8 +30,15 @@ export function errorOrigin(code: string): 'credentials' | 'network' | 'runner' 
   return 'service';
 }
 
+/**
+ * The code of a step error raised when the assumed-role credentials could not be refreshed mid-run;
+ * its message already says what failed and the fix (src/action/credentials.ts).
+ */
+export const CREDENTIALS_REFRESH_FAILED = 'CredentialsRefreshFailed';
+
 /** What an error of a step means, truthfully: only the service's own answers say it answered. */
 function describeError(service: string, code: string, message: string): string {
+  if (code === CREDENTIALS_REFRESH_FAILED) return message;
   switch (errorOrigin(code)) {
     case 'credentials':
       return `no credentials: ${message}. Set the "role-to-assume" input (the job then needs \`permissions: id-token: write\`) or run aws-actions/configure-aws-credentials before this step.`;

@@ -61,42 +61,61 @@ function errorMessage(error) {
 var client_sts_dist_cjs = __webpack_require__(1695);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
 var credential_provider_node_dist_cjs = __webpack_require__(5861);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/index.js
+var core_dist_cjs = __webpack_require__(402);
 // EXTERNAL MODULE: ./src/core/execution-inputs.ts
 var execution_inputs = __webpack_require__(3415);
 // EXTERNAL MODULE: ./src/core/diagnosis.ts
 var diagnosis = __webpack_require__(8410);
+// EXTERNAL MODULE: ./src/core/text.ts
+var core_text = __webpack_require__(2020);
 ;// CONCATENATED MODULE: ./src/action/credentials.ts
 // AWS credentials for a real run, resolved before the first step so a missing or refused credential is
-// one run-level failure, not a failed step. With `role-to-assume`: the GitHub OIDC token
-// (core.getIDToken, imported lazily: it loads an HTTP client the dry run must not pay for), then STS
-// AssumeRoleWithWebIdentity with jittered backoff inside a bounded total time, never retrying
-// AccessDenied; every returned secret is masked. Without it: the AWS SDK's default credential chain
-// (environment, shared files, web identity, container/instance metadata), asked once up front and
-// then shared by every client, so "no credentials" is said with its fix before anything is sent.
+// one run-level failure, not a failed step, and handed to every SSM and CloudFront client as a
+// credential *provider*, never as static keys, so a run longer than the role session keeps working.
+//
+// With `role-to-assume`: the GitHub OIDC token (core.getIDToken, imported lazily: it loads an HTTP
+// client the dry run must not pay for), then STS AssumeRoleWithWebIdentity; every returned secret is
+// masked. The STS client's standard retry strategy re-sends what it judges transient (3 requests); on
+// top of that we try again, with jittered backoff inside a bounded total time, only errors the SDK
+// itself re-sent (never AccessDenied, an invalid token, a bad duration: they cannot succeed), and
+// every message counts the HTTP requests really made (`$metadata.attempts`). The first assumption
+// happens up front; later ones happen when the SDK asks: the provider is memoised by the SDK's own
+// memoizeIdentityProvider (@smithy/core), which calls it again once the credentials are within
+// 5 minutes of their Expiration; a refresh gets a fresh OIDC token (GitHub's are short-lived), assumes
+// the role again with the same settings, masks the new secrets and says so in one log line.
+// Without `role-to-assume`: the AWS SDK's default credential chain (environment, shared files, web
+// identity, container/instance metadata), asked once up front and then passed on as the (memoised,
+// self-refreshing) provider it is, so "no credentials" is said with its fix before anything is sent.
 
 
 
 
 
 
-/** STS failures worth another try; everything else (AccessDenied, InvalidIdentityToken, …) is final. */
-const TRANSIENT_STS = new Set([
-    'IDPCommunicationError',
-    'Throttling',
-    'ThrottlingException',
-    'ServiceUnavailable',
-    'InternalFailure',
-    'RequestTimeout',
-    'TimeoutError',
-    'ECONNRESET',
-    'ECONNREFUSED',
-]);
+
+
 class CancelledError extends Error {
     constructor() {
         super('cancelled');
         this.name = 'CancelledError';
     }
 }
+/**
+ * A refresh of the assumed-role credentials failed mid-run: what failed, and the fix. Its name is the
+ * code the step reports (CREDENTIALS_REFRESH_FAILED), which the diagnosis shows as is.
+ */
+class CredentialsRefreshError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = diagnosis/* CREDENTIALS_REFRESH_FAILED */.pB;
+    }
+}
+/**
+ * The credentials every client uses: with role-to-assume, a provider that has already assumed the
+ * role once (so a refused role fails here, before any step) and assumes it again whenever the SDK
+ * asks; without, the default chain. Throws UserError (with the fix) or CancelledError.
+ */
 async function resolveCredentials(settings, deps) {
     const roleArn = settings.roleToAssume;
     if (!roleArn)
@@ -104,12 +123,54 @@ async function resolveCredentials(settings, deps) {
     const noToken = (0,execution_inputs/* oidcTokenUnavailable */.L5)(settings, deps.env);
     if (noToken)
         throw new errors/* UserError */.y('No OIDC token available', noToken);
+    let current = await assumeRoleWithOidc(roleArn, settings, deps);
+    deps.log(`Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${settings.roleDurationSeconds} s).`);
+    let first = current;
+    const assumeAgain = async () => {
+        if (first) {
+            const credentials = first;
+            first = undefined;
+            return credentials;
+        }
+        // Cancelled: no new session, but the current one (the SDK refreshes 5 minutes before it ends, so
+        // it is normally still valid) still signs the clean-up calls, e.g. CancelCommand.
+        if (deps.signal.aborted)
+            return current;
+        const previous = current;
+        try {
+            current = await assumeRoleWithOidc(roleArn, settings, deps);
+        }
+        catch (error) {
+            if (error instanceof CancelledError || deps.signal.aborted)
+                return current;
+            throw refreshFailure(error, roleArn, settings, previous);
+        }
+        deps.log(`Credentials: refreshed — assumed ${roleArn} again as session ${settings.roleSessionName} with a new GitHub OIDC token${previous.expiration ? ` (the previous credentials expire at ${previous.expiration.toISOString()})` : ''}.`);
+        return current;
+    };
+    // The SDK's memoiser, shared by every client so one refresh serves them all: it calls assumeAgain
+    // only while it has no credentials (the first call, below) and whenever the ones it holds are within
+    // EXPIRATION_MS (5 minutes) of their `expiration` — see
+    // node_modules/@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/memoizeIdentityProvider.js
+    // (memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh); concurrent callers
+    // share one pending call. Each client wraps it once more the same way (@aws-sdk/core
+    // dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4Config.js,
+    // normalizeCredentialProvider), which then asks this shared one; a client asks for the identity
+    // once per command it sends, before that command's retries (@smithy/core httpAuthSchemeMiddleware).
+    const provider = (0,core_dist_cjs.memoizeIdentityProvider)(assumeAgain, core_dist_cjs.isIdentityExpired, core_dist_cjs.doesIdentityRequireRefresh);
+    await provider();
+    return provider;
+}
+/** One OIDC token, then AssumeRoleWithWebIdentity; masks what it returns. UserError or CancelledError. */
+async function assumeRoleWithOidc(roleArn, settings, deps) {
     let token;
     try {
         const getIdToken = deps.getIdToken ?? (async (audience) => (await __webpack_require__.e(/* import() */ 421).then(__webpack_require__.bind(__webpack_require__, 6421))).getIDToken(audience));
-        token = await getIdToken(settings.audience);
+        token = await untilAborted(getIdToken(settings.audience), deps.signal);
     }
     catch (error) {
+        if (error instanceof CancelledError || deps.signal.aborted)
+            throw new CancelledError();
         throw new errors/* UserError */.y('Could not get the GitHub OIDC token', oidcTokenFailure(settings.audience, errorMessage(error)));
     }
     deps.setSecret(token);
@@ -117,8 +178,9 @@ async function resolveCredentials(settings, deps) {
     const random = deps.random ?? Math.random;
     const budget = deps.stsRetryBudgetMs ?? 60_000;
     const started = deps.clock.now();
+    let requests = 0;
     try {
-        for (let attempt = 0;; attempt++) {
+        for (let pass = 0;; pass++) {
             if (deps.signal.aborted)
                 throw new CancelledError();
             try {
@@ -135,7 +197,6 @@ async function resolveCredentials(settings, deps) {
                 deps.setSecret(c.AccessKeyId);
                 deps.setSecret(c.SecretAccessKey);
                 deps.setSecret(c.SessionToken);
-                deps.log(`Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${settings.roleDurationSeconds} s).`);
                 return {
                     accessKeyId: c.AccessKeyId,
                     secretAccessKey: c.SecretAccessKey,
@@ -148,15 +209,21 @@ async function resolveCredentials(settings, deps) {
                     throw new CancelledError();
                 if (error instanceof errors/* UserError */.y)
                     throw error;
+                const sent = requestsMade(error);
+                requests += sent;
                 const code = awsErrorName(error);
-                const delay = jitteredBackoffMs(attempt, 1_000, 10_000, random);
-                const transient = TRANSIENT_STS.has(code);
+                const delay = jitteredBackoffMs(pass, 1_000, 10_000, random);
+                // The SDK re-sends only what it judges transient (throttling, 5xx, timeouts, connection
+                // resets, errors STS models as retryable such as IDPCommunicationError); what it sent once is
+                // final and would fail the same way again.
+                const transient = sent > 1;
                 if (transient && deps.clock.now() - started + delay < budget) {
-                    deps.log(`STS AssumeRoleWithWebIdentity: ${code}; retrying in ${(delay / 1000).toFixed(1)} s.`);
+                    deps.log(`STS AssumeRoleWithWebIdentity: ${code} after ${(0,core_text/* plural */.LS)(requests, 'request')}; retrying in ${(delay / 1000).toFixed(1)} s.`);
                     await deps.clock.sleep(delay, deps.signal);
                     continue;
                 }
-                throw stsError(code, errorMessage(error), roleArn, settings, deps.env, transient ? attempt + 1 : 1);
+                const message = errorMessage(error).replace(/\.$/, '');
+                throw stsError(code, message, roleArn, settings, deps.env, requests);
             }
         }
     }
@@ -164,9 +231,28 @@ async function resolveCredentials(settings, deps) {
         sts.destroy();
     }
 }
+/** HTTP requests the SDK made for one `send` that failed: its retry middleware records them. */
+function requestsMade(error) {
+    const attempts = error?.$metadata?.attempts;
+    return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
+}
+/** The step error for a refresh that failed: what failed (with its own fix), and how to avoid it. */
+function refreshFailure(error, roleArn, settings, previous) {
+    let what = error instanceof errors/* UserError */.y ? `${error.title}: ${error.message}` : errorMessage(error);
+    if (!/[.!?]$/.test(what))
+        what += '.';
+    const due = previous.expiration
+        ? ` expire at ${previous.expiration.toISOString()}`
+        : ' are due for renewal';
+    return new CredentialsRefreshError(`The assumed-role credentials for ${roleArn}${due}, and refreshing them failed. ${what} To need no refresh during a run, raise the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) above the longest run, up to the role's maximum session duration.`);
+}
 /**
- * The SDK's default chain, asked once now: credentials found → the (memoised) chain itself for every
- * client, which refreshes them when they expire; none → a UserError with the fix.
+ * The SDK's default chain, asked once now: credentials found → the chain itself, a provider, for every
+ * client — never the static values it returned — so expiring credentials (a web identity file,
+ * container or instance metadata, SSO) are renewed: defaultProvider is memoised by memoizeChain, which
+ * asks the chain again within 5 minutes of their expiration (node_modules/@aws-sdk/
+ * credential-provider-node/dist-es/runtime/memoize-chain.js, credentialsTreatedAsExpired in
+ * dist-es/defaultProvider.js). None → a UserError with the fix.
  */
 async function resolveDefaultChain(deps) {
     const chain = deps.defaultChain ?? (0,credential_provider_node_dist_cjs.defaultProvider)();
@@ -227,22 +313,24 @@ function oidcTokenFailure(audience, message) {
         what = `GitHub's token endpoint answered HTTP ${code} (${detail}); not retried (@actions/core retries only 502, 503 and 504)`;
     return `Requesting the GitHub OIDC token for audience "${audience}" failed: ${what}. The job does have \`permissions: id-token: write\` (the runner set ACTIONS_ID_TOKEN_REQUEST_URL, which it does only then), so this is most likely a transient problem on GitHub's side: re-run the job, and check https://www.githubstatus.com if it keeps failing.`;
 }
-function stsError(code, message, roleArn, settings, env, attempts) {
+function stsError(code, message, roleArn, settings, env, requests) {
     const repo = env.GITHUB_REPOSITORY ?? 'OWNER/REPO';
     const ref = env.GITHUB_REF ?? 'refs/heads/main';
     if (code === 'AccessDenied' || code === 'AccessDeniedException') {
         return new errors/* UserError */.y('Could not assume the role', `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "${settings.audience}", and "token.actions.githubusercontent.com:sub" must match this job (repo:${repo}:ref:${ref}, or repo:${repo}:environment:NAME when the job uses an environment).`);
     }
-    if (code === 'InvalidIdentityToken' || code === 'ExpiredTokenException' || code === 'IDPRejectedClaim') {
+    // The SDK names STS's modelled errors with "Exception" (InvalidIdentityTokenException for the wire
+    // code InvalidIdentityToken); both spellings are matched.
+    if (/^(InvalidIdentityToken|ExpiredToken|IDPRejectedClaim)(Exception)?$/.test(code)) {
         return new errors/* UserError */.y('Could not assume the role', `STS rejected the GitHub OIDC token for ${roleArn}: ${code}: ${message}. Check that the account has an IAM OIDC identity provider for https://token.actions.githubusercontent.com with audience "${settings.audience}".`);
     }
     if (code === 'ValidationError' && /DurationSeconds/i.test(message)) {
         return new errors/* UserError */.y('Could not assume the role', `STS refused the session length for ${roleArn}: ${message}. Lower the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) or raise the role's maximum session duration.`);
     }
     if ((0,diagnosis/* errorOrigin */.ph)(code) === 'network') {
-        return new errors/* UserError */.y('Could not reach AWS STS', `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (${attempts} attempt(s)): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`);
+        return new errors/* UserError */.y('Could not reach AWS STS', `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (after ${(0,core_text/* plural */.LS)(requests, 'request')}): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`);
     }
-    return new errors/* UserError */.y('Could not assume the role', `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${attempts} attempt(s): ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`);
+    return new errors/* UserError */.y('Could not assume the role', `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${(0,core_text/* plural */.LS)(requests, 'request')}: ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`);
 }
 
 ;// CONCATENATED MODULE: ./src/core/requests.ts
@@ -307,8 +395,6 @@ function parsePurgeResult(stdout) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/core/text.ts
-var core_text = __webpack_require__(2020);
 ;// CONCATENATED MODULE: ./src/core/ssm-step.ts
 // The decisions of an SSM step, without I/O: how long to wait before the next poll, when a command
 // is over, what each instance's invocation says, whether the step succeeded (every targeted
@@ -968,7 +1054,8 @@ async function runCloudFrontStep(step, context, deps) {
 
 ;// CONCATENATED MODULE: ./src/action/execute.ts
 // Executes a plan against AWS, strictly in order: credentials first (the OIDC role, or the SDK's
-// default chain; resolved before any step, so a credentials failure fails the run, not a step), then
+// default chain; resolved before any step, so a credentials failure fails the run, not a step, and
+// shared by every client as one provider that the SDK refreshes before it expires), then
 // each step in its own log group; the first step that does not succeed stops the run and the rest
 // are reported as skipped. SIGINT/SIGTERM (the runner cancelling the job) cancels the in-flight SSM
 // command and ends the run as `cancelled`. Returns the RunReport; never throws for AWS faults.
@@ -1014,6 +1101,8 @@ async function executePlan(plan, context, settings, deps) {
     let cloudfront;
     try {
         runner.info(`Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${(0,report_view/* plainRequester */.bs)(context.requester)}, trigger: ${(0,report_view/* describeTrigger */.gb)(context.trigger, context.eventName)}.`);
+        // A provider, not keys: every client asks it for each request, and the SDK has it assume the role
+        // again when the session nears its end (a run can outlast role-duration-seconds).
         let credentials;
         try {
             credentials = await resolveCredentials(settings, {

@@ -95,6 +95,7 @@ const MAX_TAG_VALUES = 5;
 /* harmony export */   ND: () => (/* binding */ listInstances),
 /* harmony export */   V$: () => (/* binding */ describeCause),
 /* harmony export */   h4: () => (/* binding */ diagnose),
+/* harmony export */   pB: () => (/* binding */ CREDENTIALS_REFRESH_FAILED),
 /* harmony export */   ph: () => (/* binding */ errorOrigin)
 /* harmony export */ });
 /* harmony import */ var _report_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2175);
@@ -120,8 +121,15 @@ function errorOrigin(code) {
         return 'runner';
     return 'service';
 }
+/**
+ * The code of a step error raised when the assumed-role credentials could not be refreshed mid-run;
+ * its message already says what failed and the fix (src/action/credentials.ts).
+ */
+const CREDENTIALS_REFRESH_FAILED = 'CredentialsRefreshFailed';
 /** What an error of a step means, truthfully: only the service's own answers say it answered. */
 function describeError(service, code, message) {
+    if (code === CREDENTIALS_REFRESH_FAILED)
+        return message;
     switch (errorOrigin(code)) {
         case 'credentials':
             return `no credentials: ${message}. Set the "role-to-assume" input (the job then needs \`permissions: id-token: write\`) or run aws-actions/configure-aws-credentials before this step.`;

@@ -162,5 +162,7 @@ describe('plan views', () => {
     const table = planMarkdownTable(plan).split('\n');
     expect(table).toHaveLength(2 + plan.steps.length);
     expect(table[2]).toContain('| 1 | a\\|b | SSM `CachePurge-W3TotalCache` |');
+    // durations read as everywhere else (SSM's default delivery timeout is 300 s)
+    expect(table[2]).toContain(' · delivery timeout 5 min · concurrency 50 · max errors 0 |');
   });
 });

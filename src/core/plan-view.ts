@@ -4,7 +4,7 @@
 import type { Targets } from './config.js';
 import type { Plan, PlanStep } from './plan.js';
 import { listPaths } from './paths.js';
-import { plural } from './text.js';
+import { formatDuration, plural } from './text.js';
 
 export function describeTargets(targets: Targets): string {
   if ('instanceIds' in targets) {
@@ -54,7 +54,7 @@ export function planMarkdownTable(plan: Plan): string {
             .map(([k, v]) => `${k}=\`${v.join(',')}\``)
             .join(
               ' ',
-            )} · delivery timeout ${step.deliveryTimeoutSeconds} s · concurrency ${step.maxConcurrency} · max errors ${step.maxErrors}`
+            )} · delivery timeout ${formatDuration(step.deliveryTimeoutSeconds * 1000)} · concurrency ${step.maxConcurrency} · max errors ${step.maxErrors}`
         : step.wait
           ? 'waits for completion'
           : 'does not wait';

@@ -59,13 +59,19 @@ describe('deciding an SSM step', () => {
     expect(decision.ok).toBe(false);
     expect(decision.error).toEqual({
       code: 'Undeliverable',
-      message: '1 of 2 instance(s) did not succeed: Undeliverable on i-0000000000000000b.',
+      message: '1 of 2 instances did not succeed: Undeliverable on i-0000000000000000b.',
     });
   });
   it('a tag matching nothing is a failure; all Success is a success; missing results are a failure', () => {
     expect(decideSsmStep(0, []).error?.code).toBe('NoInstancesTargeted');
     expect(decideSsmStep(2, [ok('i-1'), ok('i-2')])).toEqual({ ok: true });
-    expect(decideSsmStep(3, [ok('i-1'), ok('i-2')]).error?.code).toBe('MissingInvocations');
+    expect(decideSsmStep(3, [ok('i-1'), ok('i-2')]).error).toEqual({
+      code: 'MissingInvocations',
+      message: 'SSM targeted 3 instances but reported results for only 2.',
+    });
+    expect(decideSsmStep(1, []).error?.message).toBe(
+      'SSM targeted 1 instance but reported results for only 0.',
+    );
   });
   it('groups many failures by status detail and shortens long id lists', () => {
     const bad = Array.from({ length: 7 }, (_, i) => ({
@@ -74,7 +80,7 @@ describe('deciding an SSM step', () => {
       statusDetails: 'Delivery Timed Out',
     }));
     expect(decideSsmStep(7, bad).error!.message).toBe(
-      '7 of 7 instance(s) did not succeed: Delivery Timed Out on i-0, i-1, i-2, i-3, i-4 and 2 more.',
+      '7 of 7 instances did not succeed: Delivery Timed Out on i-0, i-1, i-2, i-3, i-4 … and 2 more.',
     );
   });
 });

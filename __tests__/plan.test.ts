@@ -137,7 +137,7 @@ describe('buildPlan', () => {
 describe('plan views', () => {
   it('log lines say what runs where, in order', () => {
     expect(planLogLines(buildPlan(config, { site: 'main', configFile: FILE }))).toEqual([
-      'Site "main" from .github/cache-purge.yml: 3 step(s), in this order; the first failure stops the rest.',
+      'Site "main" from .github/cache-purge.yml: 3 steps, in this order; the first failure stops the rest.',
       '  1. WP Rocket: run SSM document CachePurge-WPRocket on instances tagged Site=main in us-east-1; WordPressPath=/var/www/main',
       '  2. FastCGI cache: run SSM document CachePurge-FastCGI on instances tagged Site=main in us-east-1; CachePath=/var/cache/nginx/main',
       '  3. CloudFront: invalidate /* on CloudFront distribution E3EXAMPLE67890',
@@ -162,5 +162,7 @@ describe('plan views', () => {
     const table = planMarkdownTable(plan).split('\n');
     expect(table).toHaveLength(2 + plan.steps.length);
     expect(table[2]).toContain('| 1 | a\\|b | SSM `CachePurge-W3TotalCache` |');
+    // durations read as everywhere else (SSM's default delivery timeout is 300 s)
+    expect(table[2]).toContain(' · delivery timeout 5 min · concurrency 50 · max errors 0 |');
   });
 });

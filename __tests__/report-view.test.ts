@@ -1,31 +1,38 @@
-// Shared wording: durations, sizes, counts, the requester inside and outside Slack, the trigger, the
-// revision, and the run context derived from the runner's environment.
+// Shared wording: durations, sizes, counts, plurals, lists cut short, the requester inside and
+// outside Slack, the trigger, the revision, and the run context derived from the runner's environment.
 
 import { describe, expect, it } from 'vitest';
 import {
+  describeInvalidation,
   describeRevision,
   formatBytes,
-  formatDuration,
   headline,
   plainRequester,
 } from '../src/core/report-view.js';
-import { formatCount } from '../src/core/text.js';
+import { andMore, formatCount, formatDuration, listFirst, plural } from '../src/core/text.js';
 import { buildRunContext, triggerOf } from '../src/core/run-context.js';
 import { slackRequester } from '../src/core/slack-message.js';
 import { cancelledReport, successReport, undeliverableReport } from './helpers/report-fixtures.js';
 
 describe('numbers', () => {
   it('durations', () => {
-    expect([0, 420, 999.6, 4100, 59_949, 59_950, 125_000, 3_599_400, 3_720_000].map(formatDuration)).toEqual([
+    expect(
+      [0, 420, 999.6, 4100, 30_000, 59_949, 59_950, 125_000, 600_000, 3_599_400, 3_720_000, 7_200_000].map(
+        formatDuration,
+      ),
+    ).toEqual([
       '0 ms',
       '420 ms',
-      '1.0 s',
+      '1 s',
       '4.1 s',
+      '30 s',
       '59.9 s',
-      '1 min 00 s',
+      '1 min',
       '2 min 05 s',
+      '10 min',
       '59 min 59 s',
       '1 h 02 min',
+      '2 h',
     ]);
     expect(formatDuration(Number.NaN)).toBe('–');
   });
@@ -38,6 +45,31 @@ describe('numbers', () => {
       '1.2 GiB',
     ]);
     expect(formatCount(1234567)).toBe('1,234,567');
+  });
+  it('plurals agree with their count', () => {
+    expect([0, 1, 2, 1234].map((n) => plural(n, 'step'))).toEqual([
+      '0 steps',
+      '1 step',
+      '2 steps',
+      '1,234 steps',
+    ]);
+    expect(plural(1, 'more instance')).toBe('1 more instance');
+  });
+  it('a list cut short ends in "… and N more", with a noun that agrees', () => {
+    const ids = ['i-1', 'i-2', 'i-3', 'i-4', 'i-5'];
+    expect(listFirst(ids, 5, ', ')).toBe('i-1, i-2, i-3, i-4, i-5');
+    expect(listFirst(ids, 2, ', ')).toBe('i-1, i-2 … and 3 more');
+    expect(listFirst(ids, 4, ' ')).toBe('i-1 i-2 i-3 i-4 … and 1 more');
+    expect(andMore(1204)).toBe('… and 1,204 more');
+    expect(andMore(1, 'failed instance')).toBe('… and 1 more failed instance');
+    expect(andMore(2, 'failed instance')).toBe('… and 2 more failed instances');
+    expect(andMore(2, 'entry', 'entries')).toBe('… and 2 more entries');
+    const cloudfront = successReport().steps.find((step) => step.kind === 'cloudfront')!;
+    if (cloudfront.kind !== 'cloudfront') throw new Error('the success fixture has a CloudFront step');
+    const paths = ['/a', '/b', '/c', '/d', '/e', '/f', '/g'];
+    expect(describeInvalidation({ ...cloudfront, paths })).toMatch(
+      / of \/a \/b \/c \/d \/e … and 2 more on E\w+$/,
+    );
   });
 });
 

@@ -13,7 +13,7 @@ import {
 } from './helpers/run-action.js';
 import { startAwsDouble, type AwsDouble, type AwsDoubleOptions } from './helpers/aws-double.js';
 import { SLACK_ANSWERS, startSlackSink, type SlackSink } from './helpers/slack-sink.js';
-import { formatDuration } from '../src/core/report-view.js';
+import { formatDuration } from '../src/core/text.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/cache-purge';
 const PORTAL = ['i-0123456789abcdef0', 'i-0123456789abcdef1', 'i-0123456789abcdef2'];
@@ -159,7 +159,7 @@ describe('a successful portal purge, where users look', () => {
       `*Requested by*\n<@U2CERLKJA>\n*Trigger*\nSlack command\n*Took*\n${formatDuration(durationMs)}\n*Commit*\n\`main @ 1a2b3c4\``,
     );
     const stepLines = texts.find((t) => t.startsWith('✅ *W3 Total Cache*'))!.split('\n');
-    const d = '(?:\\d+ ms|\\d+\\.\\d s)';
+    const d = '(?:\\d+ ms|\\d+(?:\\.\\d)? s)';
     expect(stepLines).toHaveLength(3);
     expect(stepLines[0]).toMatch(
       new RegExp(
@@ -200,10 +200,22 @@ describe('a successful portal purge, where users look', () => {
 
     // log
     expect(run.stdout).toContain(
-      'Purging portal: 3 step(s) in order, requested by @U2CERLKJA, trigger: Slack command.',
+      'Purging portal: 3 steps in order, requested by @U2CERLKJA, trigger: Slack command.',
     );
-    expect(run.stdout).toContain(
-      `  ✓ ${PORTAL[1]}: Success in 0.1 s — 1,234 files, 12 MiB removed (find-delete)`,
+    // durations read the same in the log as in Slack and the summary
+    expect(run.stdout).toContain(`\nCache purge of portal: success in ${formatDuration(durationMs)}.\n`);
+    for (const [i, step] of report.steps.entries()) {
+      expect(run.stdout).toContain(
+        `\n${i + 1}. ${step.name}: success (${formatDuration(step.durationMs)})\n`,
+      );
+      expect(run.summary).toContain(
+        `| ${i + 1} | ${step.name} | ✅ succeeded | ${formatDuration(step.durationMs)} |`,
+      );
+    }
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `\\n {2}✓ ${PORTAL[1]}: Success in \\d+ ms — 1,234 files, 12 MiB removed \\(find-delete\\)\\n`,
+      ),
     );
     expect(run.stdout).toContain('Slack: result message posted.\n');
   });

@@ -63,7 +63,7 @@ describe('postSlackMessage (real @slack/webhook → local sink)', () => {
       attempts: 1,
       status: 429,
       reason:
-        'Slack answered HTTP 429 (rate limited) and asked to wait 120 s, beyond the 30 s the action waits for Slack',
+        'Slack answered HTTP 429 (rate limited) and asked to wait 2 min, beyond the 30 s the action waits for Slack',
     });
     expect(sleeps).toEqual([]);
   });

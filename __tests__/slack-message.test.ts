@@ -17,6 +17,7 @@ import {
   allFixtures,
   cancelledReport,
   exitCodeReport,
+  firstInstancesReport,
   hundredInstancesReport,
   portalPlan,
   slackContext,
@@ -118,7 +119,7 @@ describe('the success message', () => {
       fields: [
         { type: 'mrkdwn', text: '*Requested by*\n<@U2CERLKJA>' },
         { type: 'mrkdwn', text: '*Trigger*\nSlack command' },
-        { type: 'mrkdwn', text: '*Took*\n9.3 s' },
+        { type: 'mrkdwn', text: '*Took*\n9.4 s' },
         { type: 'mrkdwn', text: '*Commit*\n`main @ 1a2b3c4`' },
       ],
     });
@@ -142,7 +143,7 @@ describe('the success message', () => {
         },
       ],
     });
-    expect(payload.text).toBe('✅ portal purged (requested by <@U2CERLKJA>, 9.3 s)');
+    expect(payload.text).toBe('✅ portal purged (requested by <@U2CERLKJA>, 9.4 s)');
   });
 });
 
@@ -151,7 +152,7 @@ describe('failure messages', () => {
     const payload = runReportMessage(undeliverableReport());
     expect(payload.blocks[0]).toMatchObject({ text: { text: '❌ portal purge failed at FastCGI cache' } });
     const text = allText(payload);
-    expect(text).toContain('❌ *FastCGI cache* · 12.0 s · 2/3 instances · 2,468 files (25 MiB) removed');
+    expect(text).toContain('❌ *FastCGI cache* · 12 s · 2/3 instances · 2,468 files (25 MiB) removed');
     expect(text).toContain(
       'Undeliverable on i-0aaaaaaaaaaaaaaa2: SSM could not deliver the command: the SSM agent is not running',
     );
@@ -160,7 +161,7 @@ describe('failure messages', () => {
     // the step's own error only summarises its instances: said once, in the details, not again
     expect(text).not.toContain('did not succeed');
     expect(payload.text).toBe(
-      '❌ portal purge failed at FastCGI cache (requested by <@U2CERLKJA>, 16.4 s): Undeliverable on i-0aaaaaaaaaaaaaaa2',
+      '❌ portal purge failed at FastCGI cache (requested by <@U2CERLKJA>, 16.5 s): Undeliverable on i-0aaaaaaaaaaaaaaa2',
     );
   });
 
@@ -195,8 +196,11 @@ describe('failure messages', () => {
     const text = allText(payload);
     expect(text).toContain('60/100 instances');
     expect(text).toContain('exit code 1 on i-0000000000000003c, i-0000000000000003d');
-    expect(text).toContain('and 20 more: the purge script failed');
-    expect(text).toContain('…and 35 more failed instances: see the job summary.');
+    expect(text).toContain(' … and 20 more: the purge script failed');
+    expect(text).toContain('_… and 35 more failed instances: see the job summary._');
+    expect(allText(runReportMessage(firstInstancesReport(66)))).toContain(
+      '_… and 1 more failed instance: see the job summary._',
+    );
     expect(blockKitProblems(payload)).toEqual([]);
   });
 });

@@ -21,7 +21,7 @@ describe('renderSlackMessage', () => {
         '│ Requested by                           Trigger                               │',
         '│ @U2CERLKJA                             Slack command                         │',
         '│ Took                                   Commit                                │',
-        '│ 9.3 s                                  main @ 1a2b3c4                        │',
+        '│ 9.4 s                                  main @ 1a2b3c4                        │',
         '│                                                                              │',
         '│ ──────────────────────────────────────────────────────────────────────────── │',
         '│ ✅ W3 Total Cache · 4.1 s · 1/1 instance · 87 files (1.0 MiB) removed ·      │',
@@ -35,7 +35,7 @@ describe('renderSlackMessage', () => {
         '│ (https://github.com/acme/portal/actions/runs/123456789) · acme/portal ·      │',
         '│ Purge cache                                                                  │',
         '╰──────────────────────────────────────────────────────────────────────────────╯',
-        'notification: ✅ portal purged (requested by @U2CERLKJA, 9.3 s)',
+        'notification: ✅ portal purged (requested by @U2CERLKJA, 9.4 s)',
       ].join('\n'),
     );
   });

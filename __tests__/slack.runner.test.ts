@@ -88,7 +88,7 @@ describe('dist/index.js posts to Slack (dry run)', () => {
       '<https://github.com/acme/portal/actions/runs/987654321|View the workflow run>',
     );
     expect(body.text).toBe(
-      '📝 portal purge planned (dry run): 3 step(s) would run (requested by <@U2CERLKJA>)',
+      '📝 portal purge planned (dry run): 3 steps would run (requested by <@U2CERLKJA>)',
     );
     expect(run.summary).toContain('Requested by **@U2CERLKJA** · trigger: Slack command');
     expect(run.stdout).toContain('Slack: result message posted.\n');

@@ -11,6 +11,7 @@ import {
   cancelledReport,
   exitCodeReport,
   hugeOutputReport,
+  firstInstancesReport,
   hundredInstancesReport,
   noInstancesReport,
   portalPlan,
@@ -26,7 +27,7 @@ describe('job summary', () => {
     expect(md.split('\n').slice(0, 9)).toEqual([
       '## ✅ portal purged',
       '',
-      'Requested by **@U2CERLKJA** · trigger: Slack command · commit `main @ 1a2b3c4` · took 9.3 s · [workflow run](https://github.com/acme/portal/actions/runs/123456789)',
+      'Requested by **@U2CERLKJA** · trigger: Slack command · commit `main @ 1a2b3c4` · took 9.4 s · [workflow run](https://github.com/acme/portal/actions/runs/123456789)',
       '',
       '| # | Step | Status | Duration | Targets | Detail |',
       '|---|---|---|---|---|---|',
@@ -82,14 +83,17 @@ describe('job summary', () => {
   it('stays bounded: 100 instances show 20 outputs and list the rest; huge outputs are cut', () => {
     const hundred = runSummaryMarkdown(hundredInstancesReport());
     expect(hundred.match(/<details>/g)).toHaveLength(21); // 20 instances + the plan
-    expect(hundred).toContain('…and 20 more failed instances (i-00000000000000050, ');
+    expect(hundred).toContain('… and 20 more failed instances (i-00000000000000050, ');
+    expect(runSummaryMarkdown(firstInstancesReport(81))).toContain(
+      '… and 1 more failed instance (i-00000000000000050); their output is in the `report` output.',
+    );
     const huge = runSummaryMarkdown(hugeOutputReport());
     expect(huge.length).toBeLessThan(300 * 1024);
     expect(huge).toContain('16,000 characters cut'); // stdout 24,000 → last 8,000
     // and SSM itself kept only the start: said in each shown instance's details, not elsewhere
     expect(huge).toContain('\n_SSM kept only the start of this output; the end is missing._\n\n</details>');
     expect(hundred).not.toContain('SSM kept only the start');
-    expect(huge).toMatch(/…and \d+ more failed instances/);
+    expect(huge).toMatch(/… and [\d,]+ more failed instances? \(/);
     for (const build of Object.values(allFixtures))
       expect(runSummaryMarkdown(build()).length).toBeLessThan(1024 * 1024);
   });
@@ -131,7 +135,7 @@ describe('annotations', () => {
         level: 'error',
         title: 'portal: FastCGI cache failed',
         message:
-          'Step 2 "FastCGI cache" of portal failed after 12.0 s (2/3 instances succeeded).\n' +
+          'Step 2 "FastCGI cache" of portal failed after 12 s (2/3 instances succeeded).\n' +
           '- Undeliverable on i-0aaaaaaaaaaaaaaa2: SSM could not deliver the command: the SSM agent is not running on the instance, or its instance profile lacks the AmazonSSMManagedInstanceCore policy (Fleet Manager must show it "Online").\n' +
           'Not run: CloudFront.',
       },
@@ -147,7 +151,7 @@ describe('annotations', () => {
       "- no instances targeted: no instance matched the step's targets: check the tags or instance ids",
     );
     expect(message(timedOutReport)).toContain(
-      '- timed out: the step was still running after 10 min 00 s and its command was cancelled',
+      '- timed out: the step was still running after 10 min and its command was cancelled',
     );
     expect(message(() => exitCodeReport())).toContain(
       '- exit code 2 on i-0123456789abcdef0: the purge script failed: see its output',
@@ -156,7 +160,7 @@ describe('annotations', () => {
     expect(hundred).toContain('- Delivery Timed Out on i-0000000000000005f');
     expect(hundred).toContain('it is offline or stopped');
     expect(hundred).toContain(
-      '- Undeliverable on i-00000000000000055, i-00000000000000056, i-00000000000000057, i-00000000000000058, i-00000000000000059 and 5 more',
+      '- Undeliverable on i-00000000000000055, i-00000000000000056, i-00000000000000057, i-00000000000000058, i-00000000000000059 … and 5 more',
     );
   });
 

@@ -14,6 +14,7 @@ import { readSlackSettings } from './action/slack.js';
 import { publishDryRun, publishRunReport } from './action/publish.js';
 import { buildRunContext } from './core/run-context.js';
 import { oidcTokenUnavailable, parseExecutionInputs } from './core/execution-inputs.js';
+import { formatDuration, plural } from './core/text.js';
 
 export interface ActionDependencies {
   runner: Runner;
@@ -64,16 +65,16 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
       const noToken = oidcTokenUnavailable(settings, env);
       if (noToken)
         runner.warning(`A real run would stop here. ${noToken}`, { title: 'No OIDC token available' });
-      runner.info(`Dry run: nothing was purged. ${plan.steps.length} step(s) would run for ${plan.site}.`);
+      runner.info(
+        `Dry run: nothing was purged. ${plural(plan.steps.length, 'step')} would run for ${plan.site}.`,
+      );
       await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
       return;
     }
 
     const { executePlan } = await import('./action/execute.js');
     const report = await executePlan(plan, context, settings, { runner, env });
-    runner.info(
-      `Cache purge of ${plan.site}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s.`,
-    );
+    runner.info(`Cache purge of ${plan.site}: ${report.status} in ${formatDuration(report.durationMs)}.`);
     await publishRunReport(report, {
       runner,
       env,

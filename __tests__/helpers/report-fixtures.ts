@@ -296,6 +296,16 @@ export const hundredInstancesReport = (): RunReport =>
     skipped(3),
   ]);
 
+/** The 100-instance report cut to its first `count` instances: 60 purged, then `count - 60` failed. */
+export function firstInstancesReport(count: number): RunReport {
+  const cut = hundredInstancesReport();
+  const step = cut.steps[0]!;
+  if (step.kind !== 'ssm') throw new Error('the first step of hundredInstancesReport is an SSM step');
+  step.instances = step.instances.slice(0, count);
+  step.targetCount = count;
+  return cut;
+}
+
 /** SSM's maximum outputs (24,000 / 8,000 characters) on every one of 50 failed instances, one line each. */
 export const hugeOutputReport = (): RunReport =>
   report('failure', [

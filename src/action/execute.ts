@@ -13,6 +13,7 @@ import type { RunContext, RunReport, StepReport } from '../core/report.js';
 import type { ExecutionSettings } from '../core/execution-inputs.js';
 import { isUserError } from '../core/errors.js';
 import { describeTrigger, plainRequester } from '../core/report-view.js';
+import { formatDuration, plural } from '../core/text.js';
 import type { Runner } from './runner.js';
 import { systemClock, errorMessage, type Clock } from './clock.js';
 import { CancelledError, resolveCredentials, type AwsCredentialProvider } from './credentials.js';
@@ -81,7 +82,7 @@ export async function executePlan(
   let cloudfront: CloudFrontClient | undefined;
   try {
     runner.info(
-      `Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${plainRequester(context.requester)}, trigger: ${describeTrigger(context.trigger, context.eventName)}.`,
+      `Purging ${plan.site}: ${plural(plan.steps.length, 'step')} in order, requested by ${plainRequester(context.requester)}, trigger: ${describeTrigger(context.trigger, context.eventName)}.`,
     );
     // A provider, not keys: every client asks it for each request, and the SDK has it assume the role
     // again when the session nears its end (a run can outlast role-duration-seconds).
@@ -156,9 +157,7 @@ export async function executePlan(
         });
       });
       report.steps.push(result);
-      runner.info(
-        `${step.index}. ${step.name}: ${result.status} (${(result.durationMs / 1000).toFixed(1)} s)`,
-      );
+      runner.info(`${step.index}. ${step.name}: ${result.status} (${formatDuration(result.durationMs)})`);
       if (result.status !== 'success') {
         report.status = result.status === 'cancelled' ? 'cancelled' : 'failure';
         report.steps.push(...skipped(plan, i + 1));

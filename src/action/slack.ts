@@ -10,6 +10,7 @@ import type { SlackPayload } from '../core/slack-message.js';
 import { checkSlackWebhookUrl } from '../core/slack-webhook-url.js';
 import { readBoolean } from './inputs.js';
 import { redactor } from '../core/redact.js';
+import { formatDuration } from '../core/text.js';
 
 export interface SlackSettings {
   /** Absent: no post. */
@@ -159,7 +160,7 @@ export async function postSlackMessage(
             ok: false,
             attempts,
             status: 429,
-            reason: `Slack answered HTTP 429 (rate limited) and asked to wait ${Math.ceil(wait / 1000)} s, beyond the ${Math.round((options.budgetMs ?? 30_000) / 1000)} s the action waits for Slack`,
+            reason: `Slack answered HTTP 429 (rate limited) and asked to wait ${formatDuration(wait)}, beyond the ${formatDuration(options.budgetMs ?? 30_000)} the action waits for Slack`,
           };
         }
         const suffix = error.statusCode >= 500 && attempts > 1 ? ` (after ${attempts} attempts)` : '';

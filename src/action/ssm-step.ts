@@ -31,6 +31,7 @@ import {
   type FullPluginOutput,
   type PollPolicy,
 } from '../core/ssm-step.js';
+import { formatCount, formatDuration, plural } from '../core/text.js';
 import { awsErrorName, errorMessage, type Clock } from './clock.js';
 import { reportFinisher, stepReport } from './step-report.js';
 
@@ -169,12 +170,10 @@ export async function runSsmStep(
     }
     if (!command) {
       if (clock.now() - started > graceMs) {
-        log(
-          `Command ${commandId} is still not visible in ListCommands after ${(graceMs / 1000).toFixed(0)} s.`,
-        );
+        log(`Command ${commandId} is still not visible in ListCommands after ${formatDuration(graceMs)}.`);
         return finish('failed', {
           code: 'CommandNotFound',
-          message: `SSM did not list command ${commandId} within ${(graceMs / 1000).toFixed(0)} s of sending it.`,
+          message: `SSM did not list command ${commandId} within ${formatDuration(graceMs)} of sending it.`,
         });
       }
       continue;
@@ -192,7 +191,7 @@ export async function runSsmStep(
   if (ended !== 'done') {
     const cancelled = await cancelCommand(ssm, commandId, deps.cancelCallTimeoutMs ?? 5_000);
     log(
-      `${ended === 'timed-out' ? `Step timeout (${deps.stepTimeoutMs / 1000} s) reached` : 'Job cancelled'}: ${cancelled ? `sent CancelCommand for ${commandId}` : `CancelCommand for ${commandId} failed`} (best effort: a script already running may still finish on the instance).`,
+      `${ended === 'timed-out' ? `Step timeout (${formatDuration(deps.stepTimeoutMs)}) reached` : 'Job cancelled'}: ${cancelled ? `sent CancelCommand for ${commandId}` : `CancelCommand for ${commandId} failed`} (best effort: a script already running may still finish on the instance).`,
     );
     report.instances = await readInvocations(
       ssm,
@@ -204,7 +203,7 @@ export async function runSsmStep(
     if (ended === 'timed-out') {
       return finish('timed-out', {
         code: 'StepTimedOut',
-        message: `No result within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s); command ${commandId} was cancelled (best effort). Raise step-timeout-seconds if the purge legitimately takes longer.`,
+        message: `No result within step-timeout-seconds (${formatDuration(deps.stepTimeoutMs)}); command ${commandId} was cancelled (best effort). Raise step-timeout-seconds if the purge legitimately takes longer.`,
       });
     }
     return finish('cancelled', {
@@ -289,12 +288,12 @@ async function readInvocations(
   );
   if (failures.length > 0) {
     log(
-      `Could not read the full output of ${failures.join(', ')} (GetCommandInvocation); keeping the first ${SSM_OUTPUT_LIMITS.pluginOutput.toLocaleString('en-US')} characters SSM listed.`,
+      `Could not read the full output of ${failures.join(', ')} (GetCommandInvocation); keeping the first ${formatCount(SSM_OUTPUT_LIMITS.pluginOutput)} characters SSM listed.`,
     );
   }
   if (notRead > 0) {
     log(
-      `The output of ${notRead} more instance(s) was cut by SSM at ${SSM_OUTPUT_LIMITS.pluginOutput.toLocaleString('en-US')} characters and not read again (at most ${MAX_FULL_OUTPUT_READS} full reads per step).`,
+      `The output of ${plural(notRead, 'more instance')} was cut by SSM at ${formatCount(SSM_OUTPUT_LIMITS.pluginOutput)} characters and not read again (at most ${plural(MAX_FULL_OUTPUT_READS, 'full read')} per step).`,
     );
   }
   return invocations.map((invocation) => instanceReport(invocation, full.get(invocation.InstanceId ?? '')));

@@ -4,7 +4,8 @@
 
 import type { RunReport } from './report.js';
 import { describeCause, diagnose } from './diagnosis.js';
-import { describeInstanceCount, formatDuration, reportSite, STEP_STATUS_LABEL } from './report-view.js';
+import { describeInstanceCount, reportSite, STEP_STATUS_LABEL } from './report-view.js';
+import { formatDuration } from './text.js';
 
 export interface RunAnnotation {
   level: 'error' | 'warning';

@@ -4,8 +4,8 @@
 // annotations, the job summary and the Slack message so they all say the same thing.
 
 import type { CloudFrontStepReport, InstanceReport, SsmStepReport, StepReport } from './report.js';
-import { describeInstanceStatus, failedInstances, formatDuration } from './report-view.js';
-import { listFirst } from './text.js';
+import { describeInstanceStatus, failedInstances } from './report-view.js';
+import { formatDuration, listFirst } from './text.js';
 
 export interface Cause {
   /** Short label: `Undeliverable`, `exit code 2`, `AccessDeniedException`. */
@@ -151,9 +151,9 @@ export function diagnose(step: StepReport): Cause[] {
     : [{ label: 'failed', instanceIds: [], fix: "see the step's log group for what happened." }];
 }
 
-/** `i-0a, i-0b and 3 more` */
+/** `i-0a, i-0b … and 3 more` */
 export function listInstances(ids: readonly string[], max = 5): string {
-  return listFirst(ids, max, ', ', (left) => ` and ${left} more`);
+  return listFirst(ids, max, ', ');
 }
 
 /** `Undeliverable on i-0a, i-0b: SSM could not deliver …` */

@@ -4,6 +4,7 @@
 import type { Targets } from './config.js';
 import type { Plan, PlanStep } from './plan.js';
 import { listPaths } from './paths.js';
+import { formatDuration, plural } from './text.js';
 
 export function describeTargets(targets: Targets): string {
   if ('instanceIds' in targets) {
@@ -30,7 +31,7 @@ export function describeStep(step: PlanStep): string {
 
 export function planLogLines(plan: Plan): string[] {
   return [
-    `Site "${plan.site}" from ${plan.configFile}: ${plan.steps.length} step(s), in this order; the first failure stops the rest.`,
+    `Site "${plan.site}" from ${plan.configFile}: ${plural(plan.steps.length, 'step')}, in this order; the first failure stops the rest.`,
     ...plan.steps.map((step) => `  ${step.index}. ${step.name}: ${describeStep(step)}`),
   ];
 }
@@ -53,7 +54,7 @@ export function planMarkdownTable(plan: Plan): string {
             .map(([k, v]) => `${k}=\`${v.join(',')}\``)
             .join(
               ' ',
-            )} · delivery timeout ${step.deliveryTimeoutSeconds} s · concurrency ${step.maxConcurrency} · max errors ${step.maxErrors}`
+            )} · delivery timeout ${formatDuration(step.deliveryTimeoutSeconds * 1000)} · concurrency ${step.maxConcurrency} · max errors ${step.maxErrors}`
         : step.wait
           ? 'waits for completion'
           : 'does not wait';

@@ -17,20 +17,6 @@ import { formatCount, listFirst, plural } from './text.js';
 
 // ── numbers ──────────────────────────────────────────────────────────────────────────────────────
 
-/** `420 ms`, `4.1 s`, `2 min 05 s`, `1 h 02 min`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 999.5) return `${Math.round(ms)} ms`;
-  const seconds = ms / 1000;
-  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
-  const totalSeconds = Math.round(seconds);
-  if (totalSeconds < 3600) {
-    return `${Math.floor(totalSeconds / 60)} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
-  }
-  const minutes = Math.round(totalSeconds / 60);
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
-
 /** `0 B`, `812 B`, `12.3 KiB`, `1.2 GiB` (binary units, as `du -h` counts). */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '–';
@@ -163,7 +149,9 @@ export function describePurgeTotals(step: SsmStepReport): string | undefined {
   const parts = [`${plural(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`];
   if (totals.methods.length > 0) parts.push(totals.methods.join(', '));
   if (totals.reported < step.instances.length) {
-    parts.push(`${totals.reported} of ${step.instances.length} instances reported a result`);
+    parts.push(
+      `${formatCount(totals.reported)} of ${plural(step.instances.length, 'instance')} reported a result`,
+    );
   }
   return parts.join(' · ');
 }
@@ -196,7 +184,7 @@ export function describeInvalidation(
   step: CloudFrontStepReport,
   options: { distribution?: boolean } = {},
 ): string {
-  const paths = listFirst(step.paths, 5, ' ', (left) => ` +${left} more`);
+  const paths = listFirst(step.paths, 5, ' ');
   const on = options.distribution === false ? '' : ` on ${step.distributionId}`;
   if (!step.invalidationId) return `${paths}${on}`;
   const status = step.invalidationStatus ? ` (${step.invalidationStatus})` : '';
@@ -247,7 +235,7 @@ export function stepDetail(step: StepReport, options: StepDetailOptions = {}): s
         ? `${i.instanceId} ${describeInstanceStatus(i)}`
         : `${i.instanceId} (${describeInstanceStatus(i)})`,
     );
-    const shown = listFirst(described, 3, ', ', (left) => ` +${left} more`);
+    const shown = listFirst(described, 3, ', ');
     parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown}`);
   }
   const totals = describePurgeTotals(step);

@@ -9,7 +9,7 @@ import { escapeMrkdwn } from './mrkdwn.js';
 import type { Plan } from './plan.js';
 import type { RunContext, RunReport, SsmStepReport, StepReport } from './report.js';
 import { describeStep } from './plan-view.js';
-import { formatCount } from './text.js';
+import { andMore, formatCount, formatDuration, plural } from './text.js';
 import { describeCause, diagnose, listInstances } from './diagnosis.js';
 import {
   describeRevision,
@@ -18,7 +18,6 @@ import {
   failedInstances,
   failedStep,
   firstOutputLines,
-  formatDuration,
   headline,
   isFailedStep,
   isSlackMention,
@@ -186,7 +185,7 @@ function instanceOutputs(step: SsmStepReport): string[] {
   }
   if (failed.length > SHOWN_FAILED_INSTANCES) {
     pieces.push(
-      `_…and ${failed.length - SHOWN_FAILED_INSTANCES} more failed instances: see the job summary._`,
+      `_${andMore(failed.length - SHOWN_FAILED_INSTANCES, 'failed instance')}: see the job summary._`,
     );
   }
   return pieces;
@@ -217,7 +216,7 @@ function fitBlocks(blocks: SlackBlock[]): SlackBlock[] {
     ...kept,
     {
       type: 'context',
-      elements: [mrkdwn(`… ${blocks.length - kept.length} more blocks left out: see the run.`)],
+      elements: [mrkdwn(`${andMore(blocks.length - kept.length, 'block')} left out: see the run.`)],
     },
   ];
 }
@@ -302,7 +301,7 @@ export function dryRunMessage(plan: Plan, context: RunContext): SlackPayload {
   if (end) blocks.push(end);
   return {
     text: fallback(
-      `${dryRunHeadline(plan.site)}: ${plan.steps.length} step(s) would run (requested by ${slackRequester(context.requester)})`,
+      `${dryRunHeadline(plan.site)}: ${plural(plan.steps.length, 'step')} would run (requested by ${slackRequester(context.requester)})`,
     ),
     blocks: fitBlocks(blocks),
   };

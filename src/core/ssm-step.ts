@@ -6,7 +6,7 @@ import type { InstanceReport, StepError } from './report.js';
 import { parsePurgeResult } from './purge-result.js';
 import { formatBytes } from './report-view.js';
 import { listInstances } from './diagnosis.js';
-import { plural } from './text.js';
+import { formatCount, formatDuration, plural } from './text.js';
 
 export interface PollPolicy {
   /** First delay after SendCommand. */
@@ -219,7 +219,7 @@ export function decideSsmStep(targetCount: number, instances: readonly InstanceR
       ok: false,
       error: {
         code: first.statusDetails.replace(/\s+/g, '') || first.status,
-        message: `${bad.length} of ${Math.max(targetCount, instances.length)} instance(s) did not succeed: ${[
+        message: `${formatCount(bad.length)} of ${plural(Math.max(targetCount, instances.length), 'instance')} did not succeed: ${[
           ...byDetail,
         ]
           .map(([detail, ids]) => `${detail} on ${listInstances(ids)}`)
@@ -232,18 +232,16 @@ export function decideSsmStep(targetCount: number, instances: readonly InstanceR
       ok: false,
       error: {
         code: 'MissingInvocations',
-        message: `SSM targeted ${targetCount} instance(s) but reported results for only ${instances.length}.`,
+        message: `SSM targeted ${plural(targetCount, 'instance')} but reported results for only ${formatCount(instances.length)}.`,
       },
     };
   }
   return { ok: true };
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
 /** `FastCGI cache: 2/3 instances done (4.1 s)` */
 export function progressLine(stepName: string, done: number, total: number, elapsedMs: number): string {
-  return `${stepName}: ${done}/${total} instances done (${seconds(elapsedMs)})`;
+  return `${stepName}: ${formatCount(done)}/${plural(total, 'instance')} done (${formatDuration(elapsedMs)})`;
 }
 
 const firstLine = (text: string) =>
@@ -254,7 +252,7 @@ const firstLine = (text: string) =>
 
 /** What happened on one instance, in one line. */
 export function instanceLine(instance: InstanceReport): string {
-  const took = instance.durationMs !== undefined ? ` in ${seconds(instance.durationMs)}` : '';
+  const took = instance.durationMs !== undefined ? ` in ${formatDuration(instance.durationMs)}` : '';
   if (instance.status === 'Success') {
     const r = instance.result;
     const detail = r ? ` — ${plural(r.files, 'file')}, ${formatBytes(r.bytes)} removed (${r.method})` : '';

@@ -7,14 +7,13 @@ import type { Plan } from './plan.js';
 import type { InstanceReport, RunContext, RunReport } from './report.js';
 import { cell, planMarkdownTable } from './plan-view.js';
 import { listPaths } from './paths.js';
-import { formatCount } from './text.js';
+import { andMore, formatCount, formatDuration, plural } from './text.js';
 import { describeCause, diagnose } from './diagnosis.js';
 import {
   describeInstanceStatus,
   describeRevision,
   describeTrigger,
   failedInstances,
-  formatDuration,
   headline,
   invalidations,
   OUTPUT_CUT_BY_SSM,
@@ -131,7 +130,7 @@ export function runSummaryMarkdown(report: RunReport): string {
       if (failed.length > shown) {
         const rest = failed.slice(shown).map((i) => i.instanceId);
         lines.push(
-          `…and ${rest.length} more failed instances (${rest.join(', ')}); their output is in the \`report\` output.`,
+          `${andMore(rest.length, 'failed instance')} (${rest.join(', ')}); their output is in the \`report\` output.`,
           '',
         );
       }
@@ -158,7 +157,7 @@ export function runSummaryMarkdown(report: RunReport): string {
 
   lines.push(
     '<details>',
-    `<summary>Executed plan (${report.plan.steps.length} steps from <code>${inline(report.plan.configFile)}</code>)</summary>`,
+    `<summary>Executed plan (${plural(report.plan.steps.length, 'step')} from <code>${inline(report.plan.configFile)}</code>)</summary>`,
     '',
     planMarkdownTable(report.plan),
     '',

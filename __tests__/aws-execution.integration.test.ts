@@ -317,7 +317,7 @@ describe('executing a plan against the AWS double', () => {
     const retries = log.split('\n').filter((l) => l.startsWith('CreateInvalidation on E3EXAMPLE67890:'));
     expect(retries).toEqual([
       expect.stringMatching(
-        /^CreateInvalidation on E3EXAMPLE67890: Throttling \(3 requests so far\); retrying in \d+\.\d s\.$/,
+        /^CreateInvalidation on E3EXAMPLE67890: Throttling \(3 requests so far\); retrying in (\d+ ms|\d+(\.\d)? s)\.$/,
       ),
       expect.stringMatching(/: TooManyInvalidationsInProgress \(5 requests so far\); retrying in /),
     ]);

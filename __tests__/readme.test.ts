@@ -96,7 +96,7 @@ describe('the README local dry-run command', () => {
       const run = spawnSync('bash', ['-euc', script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
       expect(run.status, run.stderr).toBe(0);
       expect(run.stdout).toContain('::group::Plan for portal');
-      expect(run.stdout).toMatch(/^Dry run: nothing was purged\. 3 step\(s\) would run for portal\.$/m);
+      expect(run.stdout).toMatch(/^Dry run: nothing was purged\. 3 steps would run for portal\.$/m);
     } finally {
       rmSync(site, { recursive: true, force: true });
     }

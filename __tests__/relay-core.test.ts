@@ -528,7 +528,7 @@ describe('GitHub result → Slack answer', () => {
       message(
         replyForDispatch({ kind: 'no_answer', cause: 'timeout' }, { ...context, timeoutMs: 800 }).response,
       ).text,
-    ).toContain('GitHub did not answer within 0.8 s, so the purge may or may not have started');
+    ).toContain('GitHub did not answer within 800 ms, so the purge may or may not have started');
   });
 
   it('asSentence ends a message with exactly one full stop', () => {
@@ -657,11 +657,11 @@ describe('the dispatch deadline', () => {
       return { ms: performance.now() - started, text: message(reply).text };
     };
     const shortened = await call(1200);
-    expect(shortened.text).toContain('GitHub did not answer within 0.8 s');
+    expect(shortened.text).toContain('GitHub did not answer within 800 ms');
     expect(shortened.ms).toBeGreaterThanOrEqual(780);
     expect(shortened.ms).toBeLessThan(1500);
     const floor = await call(5000);
-    expect(floor.text).toContain('GitHub did not answer within 0.5 s');
+    expect(floor.text).toContain('GitHub did not answer within 500 ms');
     expect(floor.ms).toBeLessThan(1200);
     // latency_ms counts the time spent before the relay was called
     expect((JSON.parse(lines[0]!) as { latency_ms: number }).latency_ms).toBeGreaterThanOrEqual(1200 + 780);

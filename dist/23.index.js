@@ -19,6 +19,8 @@ var client_cloudfront_dist_cjs = __webpack_require__(3169);
 var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/report-view.ts
 var report_view = __webpack_require__(2175);
+// EXTERNAL MODULE: ./src/core/text.ts
+var core_text = __webpack_require__(2020);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __webpack_require__(8500);
 ;// CONCATENATED MODULE: ./src/action/clock.ts
@@ -67,8 +69,6 @@ var core_dist_cjs = __webpack_require__(402);
 var execution_inputs = __webpack_require__(3415);
 // EXTERNAL MODULE: ./src/core/diagnosis.ts
 var diagnosis = __webpack_require__(8410);
-// EXTERNAL MODULE: ./src/core/text.ts
-var core_text = __webpack_require__(2020);
 ;// CONCATENATED MODULE: ./src/action/credentials.ts
 // AWS credentials for a real run, resolved before the first step so a missing or refused credential is
 // one run-level failure, not a failed step, and handed to every SSM and CloudFront client as a
@@ -554,7 +554,7 @@ function decideSsmStep(targetCount, instances) {
             ok: false,
             error: {
                 code: first.statusDetails.replace(/\s+/g, '') || first.status,
-                message: `${bad.length} of ${Math.max(targetCount, instances.length)} instance(s) did not succeed: ${[
+                message: `${(0,core_text/* formatCount */.B4)(bad.length)} of ${(0,core_text/* plural */.LS)(Math.max(targetCount, instances.length), 'instance')} did not succeed: ${[
                     ...byDetail,
                 ]
                     .map(([detail, ids]) => `${detail} on ${(0,diagnosis/* listInstances */.ND)(ids)}`)
@@ -567,16 +567,15 @@ function decideSsmStep(targetCount, instances) {
             ok: false,
             error: {
                 code: 'MissingInvocations',
-                message: `SSM targeted ${targetCount} instance(s) but reported results for only ${instances.length}.`,
+                message: `SSM targeted ${(0,core_text/* plural */.LS)(targetCount, 'instance')} but reported results for only ${(0,core_text/* formatCount */.B4)(instances.length)}.`,
             },
         };
     }
     return { ok: true };
 }
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 /** `FastCGI cache: 2/3 instances done (4.1 s)` */
 function progressLine(stepName, done, total, elapsedMs) {
-    return `${stepName}: ${done}/${total} instances done (${seconds(elapsedMs)})`;
+    return `${stepName}: ${(0,core_text/* formatCount */.B4)(done)}/${(0,core_text/* plural */.LS)(total, 'instance')} done (${(0,core_text/* formatDuration */.a3)(elapsedMs)})`;
 }
 const firstLine = (text) => text
     .split('\n')
@@ -584,7 +583,7 @@ const firstLine = (text) => text
     .find((l) => l !== '') ?? '';
 /** What happened on one instance, in one line. */
 function instanceLine(instance) {
-    const took = instance.durationMs !== undefined ? ` in ${seconds(instance.durationMs)}` : '';
+    const took = instance.durationMs !== undefined ? ` in ${(0,core_text/* formatDuration */.a3)(instance.durationMs)}` : '';
     if (instance.status === 'Success') {
         const r = instance.result;
         const detail = r ? ` — ${(0,core_text/* plural */.LS)(r.files, 'file')}, ${(0,report_view/* formatBytes */.z3)(r.bytes)} removed (${r.method})` : '';
@@ -656,6 +655,7 @@ function reportFinisher(report, clock, started) {
 // ListCommandInvocations(Details=true) to learn every instance's result — plus GetCommandInvocation
 // only for outputs SSM cut at 2,500 characters with no CACHE_PURGE_RESULT left (at most 10 per step).
 // Decisions live in src/core/ssm-step.ts; this file only talks to SSM, the clock and the log.
+
 
 
 
@@ -772,10 +772,10 @@ async function runSsmStep(step, context, deps) {
         }
         if (!command) {
             if (clock.now() - started > graceMs) {
-                log(`Command ${commandId} is still not visible in ListCommands after ${(graceMs / 1000).toFixed(0)} s.`);
+                log(`Command ${commandId} is still not visible in ListCommands after ${(0,core_text/* formatDuration */.a3)(graceMs)}.`);
                 return finish('failed', {
                     code: 'CommandNotFound',
-                    message: `SSM did not list command ${commandId} within ${(graceMs / 1000).toFixed(0)} s of sending it.`,
+                    message: `SSM did not list command ${commandId} within ${(0,core_text/* formatDuration */.a3)(graceMs)} of sending it.`,
                 });
             }
             continue;
@@ -790,14 +790,14 @@ async function runSsmStep(step, context, deps) {
     }
     if (ended !== 'done') {
         const cancelled = await cancelCommand(ssm, commandId, deps.cancelCallTimeoutMs ?? 5_000);
-        log(`${ended === 'timed-out' ? `Step timeout (${deps.stepTimeoutMs / 1000} s) reached` : 'Job cancelled'}: ${cancelled ? `sent CancelCommand for ${commandId}` : `CancelCommand for ${commandId} failed`} (best effort: a script already running may still finish on the instance).`);
+        log(`${ended === 'timed-out' ? `Step timeout (${(0,core_text/* formatDuration */.a3)(deps.stepTimeoutMs)}) reached` : 'Job cancelled'}: ${cancelled ? `sent CancelCommand for ${commandId}` : `CancelCommand for ${commandId} failed`} (best effort: a script already running may still finish on the instance).`);
         report.instances = await readInvocations(ssm, commandId, AbortSignal.timeout(deps.cancelCallTimeoutMs ?? 5_000), log).catch(() => []);
         for (const instance of report.instances)
             log(`  ${instanceLine(instance)}`);
         if (ended === 'timed-out') {
             return finish('timed-out', {
                 code: 'StepTimedOut',
-                message: `No result within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s); command ${commandId} was cancelled (best effort). Raise step-timeout-seconds if the purge legitimately takes longer.`,
+                message: `No result within step-timeout-seconds (${(0,core_text/* formatDuration */.a3)(deps.stepTimeoutMs)}); command ${commandId} was cancelled (best effort). Raise step-timeout-seconds if the purge legitimately takes longer.`,
             });
         }
         return finish('cancelled', {
@@ -871,10 +871,10 @@ async function readInvocations(ssm, commandId, signal, log) {
         }
     }));
     if (failures.length > 0) {
-        log(`Could not read the full output of ${failures.join(', ')} (GetCommandInvocation); keeping the first ${SSM_OUTPUT_LIMITS.pluginOutput.toLocaleString('en-US')} characters SSM listed.`);
+        log(`Could not read the full output of ${failures.join(', ')} (GetCommandInvocation); keeping the first ${(0,core_text/* formatCount */.B4)(SSM_OUTPUT_LIMITS.pluginOutput)} characters SSM listed.`);
     }
     if (notRead > 0) {
-        log(`The output of ${notRead} more instance(s) was cut by SSM at ${SSM_OUTPUT_LIMITS.pluginOutput.toLocaleString('en-US')} characters and not read again (at most ${MAX_FULL_OUTPUT_READS} full reads per step).`);
+        log(`The output of ${(0,core_text/* plural */.LS)(notRead, 'more instance')} was cut by SSM at ${(0,core_text/* formatCount */.B4)(SSM_OUTPUT_LIMITS.pluginOutput)} characters and not read again (at most ${(0,core_text/* plural */.LS)(MAX_FULL_OUTPUT_READS, 'full read')} per step).`);
     }
     return invocations.map((invocation) => instanceReport(invocation, full.get(invocation.InstanceId ?? '')));
 }
@@ -983,7 +983,7 @@ async function runCloudFrontStep(step, context, deps) {
             const waitable = code === TOO_MANY_INVALIDATIONS || isThrottledOrUnavailable(error);
             const delay = Math.max(250, jitteredBackoffMs(pass, 1_000, 15_000, random));
             if (waitable && clock.now() + delay < deadline) {
-                log(`CreateInvalidation on ${step.distributionId}: ${code} (${(0,core_text/* plural */.LS)(requests, 'request')} so far); retrying in ${(delay / 1000).toFixed(1)} s.`);
+                log(`CreateInvalidation on ${step.distributionId}: ${code} (${(0,core_text/* plural */.LS)(requests, 'request')} so far); retrying in ${(0,core_text/* formatDuration */.a3)(delay)}.`);
                 await clock.sleep(delay, signal);
                 if (signal.aborted)
                     return cancelled();
@@ -996,7 +996,7 @@ async function runCloudFrontStep(step, context, deps) {
                     : code === 'NoSuchDistribution'
                         ? ' Check the distribution id in the sites file.'
                         : '';
-            const sent = `${requests > 1 ? ` after ${(0,core_text/* plural */.LS)(requests, 'request')}` : ''}${waitable ? ` within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s)` : ''}`;
+            const sent = `${requests > 1 ? ` after ${(0,core_text/* plural */.LS)(requests, 'request')}` : ''}${waitable ? ` within step-timeout-seconds (${(0,core_text/* formatDuration */.a3)(deps.stepTimeoutMs)})` : ''}`;
             log(`CreateInvalidation on ${step.distributionId} failed${sent}: ${code}: ${errorMessage(error)}`);
             return finish('failed', {
                 code,
@@ -1021,7 +1021,7 @@ async function runCloudFrontStep(step, context, deps) {
             log(`Invalidation ${report.invalidationId} still ${report.invalidationStatus} at the step timeout, after ${(0,core_text/* plural */.LS)(getRequests, 'GetInvalidation request')}.`);
             return finish('timed-out', {
                 code: 'StepTimedOut',
-                message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s; ${(0,core_text/* plural */.LS)(getRequests, 'GetInvalidation request')}); it cannot be cancelled and will finish on its own.`,
+                message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${(0,core_text/* formatDuration */.a3)(deps.stepTimeoutMs)}; ${(0,core_text/* plural */.LS)(getRequests, 'GetInvalidation request')}); it cannot be cancelled and will finish on its own.`,
             });
         }
         delay = Math.min(10_000, delay * 1.5);
@@ -1069,6 +1069,7 @@ async function runCloudFrontStep(step, context, deps) {
 
 
 
+
 /** An AbortSignal that fires on SIGINT/SIGTERM, and the function that stops listening. */
 function cancelOnSignals(onSignal) {
     const controller = new AbortController();
@@ -1100,7 +1101,7 @@ async function executePlan(plan, context, settings, deps) {
     const ssmClients = new Map();
     let cloudfront;
     try {
-        runner.info(`Purging ${plan.site}: ${plan.steps.length} step(s) in order, requested by ${(0,report_view/* plainRequester */.bs)(context.requester)}, trigger: ${(0,report_view/* describeTrigger */.gb)(context.trigger, context.eventName)}.`);
+        runner.info(`Purging ${plan.site}: ${(0,core_text/* plural */.LS)(plan.steps.length, 'step')} in order, requested by ${(0,report_view/* plainRequester */.bs)(context.requester)}, trigger: ${(0,report_view/* describeTrigger */.gb)(context.trigger, context.eventName)}.`);
         // A provider, not keys: every client asks it for each request, and the SDK has it assume the role
         // again when the session nears its end (a run can outlast role-duration-seconds).
         let credentials;
@@ -1174,7 +1175,7 @@ async function executePlan(plan, context, settings, deps) {
                 });
             });
             report.steps.push(result);
-            runner.info(`${step.index}. ${step.name}: ${result.status} (${(result.durationMs / 1000).toFixed(1)} s)`);
+            runner.info(`${step.index}. ${step.name}: ${result.status} (${(0,core_text/* formatDuration */.a3)(result.durationMs)})`);
             if (result.status !== 'success') {
                 report.status = result.status === 'cancelled' ? 'cancelled' : 'failure';
                 report.steps.push(...skipped(plan, i + 1));

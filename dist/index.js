@@ -163,7 +163,7 @@ function ssmStepCauses(step) {
         causes.push({
             label: 'timed out',
             instanceIds: [],
-            fix: `the step was still running after ${(0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(step.durationMs)} and its command was cancelled: raise the step-timeout-seconds input, or find out why the script is slow on the instances below.`,
+            fix: `the step was still running after ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(step.durationMs)} and its command was cancelled: raise the step-timeout-seconds input, or find out why the script is slow on the instances below.`,
         });
     }
     else if (code && (0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .failedInstances */ .yE)(step).length === 0) {
@@ -232,7 +232,7 @@ function cloudFrontCauses(step) {
             'too many invalidations are in progress on this distribution: wait for them to complete and rerun, or use fewer (wildcard) paths.';
     }
     else if (code === 'StepTimedOut' || step.status === 'timed-out') {
-        fix = `the invalidation had not completed after ${(0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(step.durationMs)}: it continues in CloudFront; raise step-timeout-seconds or do not wait for it.`;
+        fix = `the invalidation had not completed after ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(step.durationMs)}: it continues in CloudFront; raise step-timeout-seconds or do not wait for it.`;
     }
     else if (/throttl/i.test(code)) {
         fix = 'CloudFront kept throttling the request: rerun in a minute.';
@@ -251,9 +251,9 @@ function diagnose(step) {
         ? causes
         : [{ label: 'failed', instanceIds: [], fix: "see the step's log group for what happened." }];
 }
-/** `i-0a, i-0b and 3 more` */
+/** `i-0a, i-0b … and 3 more` */
 function listInstances(ids, max = 5) {
-    return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .listFirst */ .rL)(ids, max, ', ', (left) => ` and ${left} more`);
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .listFirst */ .rL)(ids, max, ', ');
 }
 /** `Undeliverable on i-0a, i-0b: SSM could not deliver …` */
 function describeCause(cause, maxInstances = 5) {
@@ -472,7 +472,7 @@ function quotePath(value, max = 80) {
 }
 /** The first `shown` paths, then "… and N more": for log lines and tables that must stay short. */
 function listPaths(paths, shown = 5) {
-    return (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(paths, shown, ' ', (left) => ` … and ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(left)} more`);
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(paths, shown, ' ');
 }
 /** Splits the `paths` input: one path per line or comma-separated. */
 function splitPathsInput(input) {
@@ -519,7 +519,6 @@ function quoteFirst(paths, shown) {
 /* harmony export */   Vn: () => (/* binding */ STEP_STATUS_LABEL),
 /* harmony export */   YG: () => (/* binding */ skipReason),
 /* harmony export */   Y_: () => (/* binding */ describeInstanceCount),
-/* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   bs: () => (/* binding */ plainRequester),
 /* harmony export */   cG: () => (/* binding */ failedStep),
 /* harmony export */   gb: () => (/* binding */ describeTrigger),
@@ -541,22 +540,6 @@ function quoteFirst(paths, shown) {
 // how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
 
 // ── numbers ──────────────────────────────────────────────────────────────────────────────────────
-/** `420 ms`, `4.1 s`, `2 min 05 s`, `1 h 02 min`. */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return '–';
-    if (ms < 999.5)
-        return `${Math.round(ms)} ms`;
-    const seconds = ms / 1000;
-    if (seconds < 59.95)
-        return `${seconds.toFixed(1)} s`;
-    const totalSeconds = Math.round(seconds);
-    if (totalSeconds < 3600) {
-        return `${Math.floor(totalSeconds / 60)} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
-    }
-    const minutes = Math.round(totalSeconds / 60);
-    return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
 /** `0 B`, `812 B`, `12.3 KiB`, `1.2 GiB` (binary units, as `du -h` counts). */
 function formatBytes(bytes) {
     if (!Number.isFinite(bytes) || bytes < 0)
@@ -673,7 +656,7 @@ function describePurgeTotals(step) {
     if (totals.methods.length > 0)
         parts.push(totals.methods.join(', '));
     if (totals.reported < step.instances.length) {
-        parts.push(`${totals.reported} of ${step.instances.length} instances reported a result`);
+        parts.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(totals.reported)} of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(step.instances.length, 'instance')} reported a result`);
     }
     return parts.join(' · ');
 }
@@ -698,7 +681,7 @@ function firstOutputLines(instance, count) {
 }
 /** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*` (+ ` on E2EXAMPLE12345` unless told not to). */
 function describeInvalidation(step, options = {}) {
-    const paths = (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(step.paths, 5, ' ', (left) => ` +${left} more`);
+    const paths = (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(step.paths, 5, ' ');
     const on = options.distribution === false ? '' : ` on ${step.distributionId}`;
     if (!step.invalidationId)
         return `${paths}${on}`;
@@ -740,7 +723,7 @@ function stepDetail(step, options = {}) {
         const described = failed.map((i) => step.status === 'failed'
             ? `${i.instanceId} ${describeInstanceStatus(i)}`
             : `${i.instanceId} (${describeInstanceStatus(i)})`);
-        const shown = (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(described, 3, ', ', (left) => ` +${left} more`);
+        const shown = (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(described, 3, ', ');
         parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown}`);
     }
     const totals = describePurgeTotals(step);
@@ -770,11 +753,15 @@ function invalidations(report) {
 /* harmony export */   B4: () => (/* binding */ formatCount),
 /* harmony export */   Hj: () => (/* binding */ quoteCut),
 /* harmony export */   LS: () => (/* binding */ plural),
-/* harmony export */   rL: () => (/* binding */ listFirst)
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   rL: () => (/* binding */ listFirst),
+/* harmony export */   v: () => (/* binding */ andMore)
 /* harmony export */ });
-// How counts, user-written values and long lists read in messages, wherever they are shown: thousands
-// separators, "1 file" / "2 files", a value quoted and cut short, the first few items of a list and
-// how many more. Pure; shared by the sites-file and input checks and every view of a plan or report.
+// How counts, durations, user-written values and long lists read in messages, wherever they are shown
+// (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
+// (never "file(s)"), "420 ms" / "4.1 s" / "2 min 05 s", a value quoted and cut short, the first few
+// items of a list and "… and N more". Pure; shared by the sites-file and input checks and every view
+// of a plan or report. Machine-readable fields (the `report` output's numbers) are not formatted here.
 /** `1,234,567` */
 function formatCount(n) {
     return Math.round(n)
@@ -784,6 +771,27 @@ function formatCount(n) {
 /** `1 file`, `1,234 files`. */
 const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 /**
+ * A duration as people read it: `420 ms`, `4.1 s`, `30 s`, `2 min 05 s`, `10 min`, `1 h 02 min`,
+ * `2 h`; `–` when unknown. Tenths below a minute (a trailing `.0` dropped), then whole seconds, then
+ * whole minutes. The one format for every duration a person reads, measured or configured.
+ */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '–';
+    if (ms < 999.5)
+        return `${Math.round(ms)} ms`;
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
+    if (totalSeconds < 3600)
+        return withRest(Math.floor(totalSeconds / 60), 'min', totalSeconds % 60, 's');
+    const minutes = Math.round(totalSeconds / 60);
+    return withRest(Math.floor(minutes / 60), 'h', minutes % 60, 'min');
+}
+/** `2 min 05 s`, or `2 min` when there is nothing left over. */
+const withRest = (whole, unit, rest, restUnit) => rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${String(rest).padStart(2, '0')} ${restUnit}`;
+/**
  * A value as a message quotes it: JSON-quoted, cut to `max` characters (code points, so an emoji is
  * never split) with "…" when longer. Messages never paste a whole file or a whole input.
  */
@@ -792,10 +800,19 @@ function quoteCut(value, max) {
     return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
 }
 /**
- * The first `shown` items joined by `separator`, then `more(n)` for the n items left out:
- * `i-0a, i-0b and 3 more`. The whole list when it is no longer than `shown`.
+ * What stands for the items a list leaves out: `… and 3 more`, `… and 1 more failed instance`,
+ * `… and 1,204 more failed instances`. The one wording for every list cut short.
  */
-function listFirst(items, shown, separator, more) {
+function andMore(left, one, many = one === undefined ? undefined : `${one}s`) {
+    const what = one === undefined ? '' : ` ${left === 1 ? one : many}`;
+    return `… and ${formatCount(left)} more${what}`;
+}
+/**
+ * The first `shown` items joined by `separator`, then `more(n)` for the n items left out — by default
+ * ` … and n more` (see andMore): `i-0a, i-0b … and 3 more`. The whole list when it is no longer than
+ * `shown`.
+ */
+function listFirst(items, shown, separator, more = (left) => ` ${andMore(left)}`) {
     if (items.length <= shown)
         return items.join(separator);
     return `${items.slice(0, shown).join(separator)}${more(items.length - shown)}`;
@@ -911,9 +928,12 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
 var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/core/paths.ts
 var core_paths = __nccwpck_require__(6107);
+// EXTERNAL MODULE: ./src/core/text.ts
+var core_text = __nccwpck_require__(2020);
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 // The action's inputs, read once and checked before anything runs. Names are the public contract in
 // action.yml; every error names the input and the fix.
+
 
 
 const DEFAULT_CONFIG_PATH = '.github/cache-purge.yml';
@@ -955,7 +975,7 @@ function readPaths(runner) {
     }
     const shown = checked.pathProblems.slice(0, MAX_REPORTED_PATHS);
     const more = checked.pathProblems.length - shown.length;
-    throw new errors/* UserError */.y('Invalid input', `${subject}: ${shown.map((p) => `${(0,core_paths/* quotePath */.WG)(p.value)} ${p.problem}`).join('; ')}${more > 0 ? `; … and ${more} more bad paths` : ''}.`);
+    throw new errors/* UserError */.y('Invalid input', `${subject}: ${shown.map((p) => `${(0,core_paths/* quotePath */.WG)(p.value)} ${p.problem}`).join('; ')}${more > 0 ? `; ${(0,core_text/* andMore */.v)(more, 'bad path')}` : ''}.`);
 }
 /** The raw inputs of a real run; src/core/execution-inputs.ts checks them. */
 function readExecutionInputs(runner) {
@@ -10603,8 +10623,6 @@ function closestMatch(word, candidates) {
     return best?.candidate;
 }
 
-// EXTERNAL MODULE: ./src/core/text.ts
-var core_text = __nccwpck_require__(2020);
 ;// CONCATENATED MODULE: ./src/core/config.ts
 // The sites file (`.github/cache-purge.yml`): its schema, and the parser that turns YAML or JSON text
 // into a typed SitesConfig, or into a UserError whose every line names the exact path
@@ -11428,6 +11446,7 @@ function fileLocation(file, at) {
 // How a plan reads to a person: plain lines for the log and a Markdown table for the job summary
 // (long path lists cut to their first few; the `plan` output keeps them all). Pure string building.
 
+
 function describeTargets(targets) {
     if ('instanceIds' in targets) {
         const ids = targets.instanceIds;
@@ -11451,7 +11470,7 @@ function describeStep(step) {
 }
 function planLogLines(plan) {
     return [
-        `Site "${plan.site}" from ${plan.configFile}: ${plan.steps.length} step(s), in this order; the first failure stops the rest.`,
+        `Site "${plan.site}" from ${plan.configFile}: ${(0,core_text/* plural */.LS)(plan.steps.length, 'step')}, in this order; the first failure stops the rest.`,
         ...plan.steps.map((step) => `  ${step.index}. ${step.name}: ${describeStep(step)}`),
     ];
 }
@@ -11468,7 +11487,7 @@ function planMarkdownTable(plan) {
         const settings = step.kind === 'ssm'
             ? `${Object.entries(step.parameters)
                 .map(([k, v]) => `${k}=\`${v.join(',')}\``)
-                .join(' ')} · delivery timeout ${step.deliveryTimeoutSeconds} s · concurrency ${step.maxConcurrency} · max errors ${step.maxErrors}`
+                .join(' ')} · delivery timeout ${(0,core_text/* formatDuration */.a3)(step.deliveryTimeoutSeconds * 1000)} · concurrency ${step.maxConcurrency} · max errors ${step.maxErrors}`
             : step.wait
                 ? 'waits for completion'
                 : 'does not wait';
@@ -11584,6 +11603,7 @@ function redactDeep(value, redact) {
 
 
 
+
 /** Reads `slack-webhook-url` and `fail-on-slack-error`, masks the URL, warns about an unusual host. */
 function readSlackSettings(runner) {
     const failOnError = readBoolean(runner, 'fail-on-slack-error', false);
@@ -11688,7 +11708,7 @@ async function postSlackMessage(webhookUrl, payload, options = {}) {
                         ok: false,
                         attempts,
                         status: 429,
-                        reason: `Slack answered HTTP 429 (rate limited) and asked to wait ${Math.ceil(wait / 1000)} s, beyond the ${Math.round((options.budgetMs ?? 30_000) / 1000)} s the action waits for Slack`,
+                        reason: `Slack answered HTTP 429 (rate limited) and asked to wait ${(0,core_text/* formatDuration */.a3)(wait)}, beyond the ${(0,core_text/* formatDuration */.a3)(options.budgetMs ?? 30_000)} the action waits for Slack`,
                     };
                 }
                 const suffix = error.statusCode >= 500 && attempts > 1 ? ` (after ${attempts} attempts)` : '';
@@ -11715,6 +11735,7 @@ var report_view = __nccwpck_require__(2175);
 // runner adapter writes them as `::error::` / `::warning::` lines.
 
 
+
 function runAnnotations(report) {
     const site = (0,report_view/* reportSite */.im)(report);
     const annotations = [];
@@ -11737,7 +11758,7 @@ function runAnnotations(report) {
                 ? ` (${count} succeeded)`
                 : '';
         const lines = [
-            `Step ${step.index} "${step.name}" of ${site} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} after ${(0,report_view/* formatDuration */.a3)(step.durationMs)}${where}.`,
+            `Step ${step.index} "${step.name}" of ${site} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} after ${(0,core_text/* formatDuration */.a3)(step.durationMs)}${where}.`,
             ...causes.map((cause) => `- ${(0,diagnosis/* describeCause */.V$)(cause)}`),
         ];
         const skipped = report.steps.filter((s) => s.status === 'skipped').map((s) => s.name);
@@ -11828,7 +11849,7 @@ function instanceDetails(stepName, instance) {
         sections.push('No output.');
     if (instance.outputTruncated)
         sections.push(`_${report_view/* OUTPUT_CUT_BY_SSM */.l9}_`, '');
-    const duration = instance.durationMs !== undefined ? `, ${(0,report_view/* formatDuration */.a3)(instance.durationMs)}` : '';
+    const duration = instance.durationMs !== undefined ? `, ${(0,core_text/* formatDuration */.a3)(instance.durationMs)}` : '';
     return [
         '<details>',
         `<summary>${inline(stepName)}: <code>${inline(instance.instanceId)}</code> ${inline((0,report_view/* describeInstanceStatus */.vN)(instance))}${duration}</summary>`,
@@ -11843,7 +11864,7 @@ function runSummaryMarkdown(report) {
     const lines = [
         `## ${(0,report_view/* headline */.Pl)(report)}`,
         '',
-        contextLine(report.context, (0,report_view/* formatDuration */.a3)(report.durationMs)),
+        contextLine(report.context, (0,core_text/* formatDuration */.a3)(report.durationMs)),
         '',
         ...(report.error
             ? [
@@ -11853,7 +11874,7 @@ function runSummaryMarkdown(report) {
             : []),
         '| # | Step | Status | Duration | Targets | Detail |',
         '|---|---|---|---|---|---|',
-        ...report.steps.map((step) => `| ${step.index} | ${cell(step.name)} | ${report_view/* STEP_ICON */.x6[step.status]} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} | ${step.status === 'skipped' ? '–' : (0,report_view/* formatDuration */.a3)(step.durationMs)} | ${cell(step.status === 'skipped' ? '–' : (0,report_view/* stepTargets */.FN)(step))} | ${cell((0,report_view/* stepDetail */.yJ)(step, detail))} |`),
+        ...report.steps.map((step) => `| ${step.index} | ${cell(step.name)} | ${report_view/* STEP_ICON */.x6[step.status]} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} | ${step.status === 'skipped' ? '–' : (0,core_text/* formatDuration */.a3)(step.durationMs)} | ${cell(step.status === 'skipped' ? '–' : (0,report_view/* stepTargets */.FN)(step))} | ${cell((0,report_view/* stepDetail */.yJ)(step, detail))} |`),
         '',
     ];
     for (const step of report.steps) {
@@ -11876,7 +11897,7 @@ function runSummaryMarkdown(report) {
             }
             if (failed.length > shown) {
                 const rest = failed.slice(shown).map((i) => i.instanceId);
-                lines.push(`…and ${rest.length} more failed instances (${rest.join(', ')}); their output is in the \`report\` output.`, '');
+                lines.push(`${(0,core_text/* andMore */.v)(rest.length, 'failed instance')} (${rest.join(', ')}); their output is in the \`report\` output.`, '');
             }
         }
     }
@@ -11891,7 +11912,7 @@ function runSummaryMarkdown(report) {
         }
         lines.push('');
     }
-    lines.push('<details>', `<summary>Executed plan (${report.plan.steps.length} steps from <code>${inline(report.plan.configFile)}</code>)</summary>`, '', planMarkdownTable(report.plan), '', '</details>', '');
+    lines.push('<details>', `<summary>Executed plan (${(0,core_text/* plural */.LS)(report.plan.steps.length, 'step')} from <code>${inline(report.plan.configFile)}</code>)</summary>`, '', planMarkdownTable(report.plan), '', '</details>', '');
     return lines.join('\n');
 }
 function dryRunSummaryMarkdown(plan, context) {
@@ -12018,7 +12039,7 @@ function footer(context) {
 function stepLine(step, skipped) {
     const parts = [`${report_view/* STEP_ICON */.x6[step.status]} ${bold(step.name)}`];
     if (step.status !== 'skipped')
-        parts.push((0,report_view/* formatDuration */.a3)(step.durationMs));
+        parts.push((0,core_text/* formatDuration */.a3)(step.durationMs));
     if (step.status !== 'skipped')
         parts.push(escapeMrkdwn((0,report_view/* stepTargets */.FN)(step)));
     // A failed step's instances and causes follow in their own section.
@@ -12048,7 +12069,7 @@ function instanceOutputs(step) {
         pieces.push(`${title}\n\`\`\`${body}\`\`\``);
     }
     if (failed.length > slack_message_SHOWN_FAILED_INSTANCES) {
-        pieces.push(`_…and ${failed.length - slack_message_SHOWN_FAILED_INSTANCES} more failed instances: see the job summary._`);
+        pieces.push(`_${(0,core_text/* andMore */.v)(failed.length - slack_message_SHOWN_FAILED_INSTANCES, 'failed instance')}: see the job summary._`);
     }
     return pieces;
 }
@@ -12079,7 +12100,7 @@ function fitBlocks(blocks) {
         ...kept,
         {
             type: 'context',
-            elements: [mrkdwn(`… ${blocks.length - kept.length} more blocks left out: see the run.`)],
+            elements: [mrkdwn(`${(0,core_text/* andMore */.v)(blocks.length - kept.length, 'block')} left out: see the run.`)],
         },
     ];
 }
@@ -12091,7 +12112,7 @@ function runReportMessage(report) {
     const { context } = report;
     const blocks = [
         header((0,report_view/* headline */.Pl)(report)),
-        contextFields(context, (0,report_view/* formatDuration */.a3)(report.durationMs)),
+        contextFields(context, (0,core_text/* formatDuration */.a3)(report.durationMs)),
     ];
     blocks.push({ type: 'divider' });
     if (report.error)
@@ -12127,7 +12148,7 @@ function runReportMessage(report) {
             ? `: ${escapeMrkdwn(report.error.title ?? report.error.code)}`
             : '';
     return {
-        text: fallback(`${(0,report_view/* headline */.Pl)(report)} (requested by ${requester}, ${(0,report_view/* formatDuration */.a3)(report.durationMs)})${reason}`),
+        text: fallback(`${(0,report_view/* headline */.Pl)(report)} (requested by ${requester}, ${(0,core_text/* formatDuration */.a3)(report.durationMs)})${reason}`),
         blocks: fitBlocks(blocks),
     };
 }
@@ -12140,7 +12161,7 @@ function dryRunMessage(plan, context) {
     if (end)
         blocks.push(end);
     return {
-        text: fallback(`${(0,report_view/* dryRunHeadline */.Hk)(plan.site)}: ${plan.steps.length} step(s) would run (requested by ${slackRequester(context.requester)})`),
+        text: fallback(`${(0,report_view/* dryRunHeadline */.Hk)(plan.site)}: ${(0,core_text/* plural */.LS)(plan.steps.length, 'step')} would run (requested by ${slackRequester(context.requester)})`),
         blocks: fitBlocks(blocks),
     };
 }
@@ -12286,6 +12307,7 @@ var execution_inputs = __nccwpck_require__(3415);
 
 
 
+
 /** A cancelled run must post before the runner's SIGTERM → SIGKILL grace runs out. */
 const CANCELLED_SLACK_BUDGET_MS = 5_000;
 async function run(dependencies = {}) {
@@ -12326,13 +12348,13 @@ async function run(dependencies = {}) {
             const noToken = (0,execution_inputs/* oidcTokenUnavailable */.L5)(settings, env);
             if (noToken)
                 runner.warning(`A real run would stop here. ${noToken}`, { title: 'No OIDC token available' });
-            runner.info(`Dry run: nothing was purged. ${plan.steps.length} step(s) would run for ${plan.site}.`);
+            runner.info(`Dry run: nothing was purged. ${(0,core_text/* plural */.LS)(plan.steps.length, 'step')} would run for ${plan.site}.`);
             await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
             return;
         }
         const { executePlan } = await Promise.all(/* import() */[__nccwpck_require__.e(798), __nccwpck_require__.e(23)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7023));
         const report = await executePlan(plan, context, settings, { runner, env });
-        runner.info(`Cache purge of ${plan.site}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s.`);
+        runner.info(`Cache purge of ${plan.site}: ${report.status} in ${(0,core_text/* formatDuration */.a3)(report.durationMs)}.`);
         await publishRunReport(report, {
             runner,
             env,

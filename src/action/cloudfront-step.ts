@@ -13,7 +13,7 @@ import type { CloudFrontPlanStep } from '../core/plan.js';
 import type { CloudFrontStepReport, RunContext } from '../core/report.js';
 import { callerReference } from '../core/requests.js';
 import { listPaths } from '../core/paths.js';
-import { plural } from '../core/text.js';
+import { formatDuration, plural } from '../core/text.js';
 import { awsErrorName, errorMessage, jitteredBackoffMs, type Clock } from './clock.js';
 import { reportFinisher, stepReport } from './step-report.js';
 
@@ -121,7 +121,7 @@ export async function runCloudFrontStep(
       const delay = Math.max(250, jitteredBackoffMs(pass, 1_000, 15_000, random));
       if (waitable && clock.now() + delay < deadline) {
         log(
-          `CreateInvalidation on ${step.distributionId}: ${code} (${plural(requests, 'request')} so far); retrying in ${(delay / 1000).toFixed(1)} s.`,
+          `CreateInvalidation on ${step.distributionId}: ${code} (${plural(requests, 'request')} so far); retrying in ${formatDuration(delay)}.`,
         );
         await clock.sleep(delay, signal);
         if (signal.aborted) return cancelled();
@@ -135,7 +135,7 @@ export async function runCloudFrontStep(
             : code === 'NoSuchDistribution'
               ? ' Check the distribution id in the sites file.'
               : '';
-      const sent = `${requests > 1 ? ` after ${plural(requests, 'request')}` : ''}${waitable ? ` within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s)` : ''}`;
+      const sent = `${requests > 1 ? ` after ${plural(requests, 'request')}` : ''}${waitable ? ` within step-timeout-seconds (${formatDuration(deps.stepTimeoutMs)})` : ''}`;
       log(`CreateInvalidation on ${step.distributionId} failed${sent}: ${code}: ${errorMessage(error)}`);
       return finish('failed', {
         code,
@@ -163,7 +163,7 @@ export async function runCloudFrontStep(
       );
       return finish('timed-out', {
         code: 'StepTimedOut',
-        message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${deps.stepTimeoutMs / 1000} s; ${plural(getRequests, 'GetInvalidation request')}); it cannot be cancelled and will finish on its own.`,
+        message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${formatDuration(deps.stepTimeoutMs)}; ${plural(getRequests, 'GetInvalidation request')}); it cannot be cancelled and will finish on its own.`,
       });
     }
     delay = Math.min(10_000, delay * 1.5);

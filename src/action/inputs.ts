@@ -5,6 +5,7 @@ import type { Runner } from './runner.js';
 import { UserError } from '../core/errors.js';
 import { normaliseInvalidationPaths, quotePath, splitPathsInput } from '../core/paths.js';
 import type { RawExecutionInputs } from '../core/execution-inputs.js';
+import { andMore } from '../core/text.js';
 
 const DEFAULT_CONFIG_PATH = '.github/cache-purge.yml';
 
@@ -57,7 +58,7 @@ function readPaths(runner: Runner): { paths?: string[] } {
   const more = checked.pathProblems.length - shown.length;
   throw new UserError(
     'Invalid input',
-    `${subject}: ${shown.map((p) => `${quotePath(p.value)} ${p.problem}`).join('; ')}${more > 0 ? `; … and ${more} more bad paths` : ''}.`,
+    `${subject}: ${shown.map((p) => `${quotePath(p.value)} ${p.problem}`).join('; ')}${more > 0 ? `; ${andMore(more, 'bad path')}` : ''}.`,
   );
 }
 

@@ -108,7 +108,7 @@ export function quotePath(value: string, max = 80): string {
 
 /** The first `shown` paths, then "… and N more": for log lines and tables that must stay short. */
 export function listPaths(paths: readonly string[], shown = 5): string {
-  return listFirst(paths, shown, ' ', (left) => ` … and ${formatCount(left)} more`);
+  return listFirst(paths, shown, ' ');
 }
 
 /** Splits the `paths` input: one path per line or comma-separated. */

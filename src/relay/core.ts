@@ -7,6 +7,7 @@ import { authorise, interpretText, parseSlashCommand, type SlashCommand } from '
 import type { DispatchRequest, DispatchResult, NetworkError } from './dispatch.js';
 import { headerValue, verifySlackSignature, type Headers } from './signature.js';
 import { escapeMrkdwn } from '../core/mrkdwn.js';
+import { formatDuration } from '../core/text.js';
 
 /** Slack slash-command bodies are well under 4 KiB; anything far bigger is not from Slack. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -241,11 +242,6 @@ export function asSentence(text: string): string {
   return /[.!?…]["'”’)\]]*$/.test(text) ? text : `${text}.`;
 }
 
-/** Seconds for a message: "2 s", "0.5 s". */
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
-}
-
 function isRateLimited(result: DispatchResult & { kind: 'rejected' }): boolean {
   if (result.status === 429) return true;
   if (result.status !== 403) return false;
@@ -316,7 +312,7 @@ export function replyForDispatch(
     },
   });
   const api = escapeMrkdwn(config.github.apiUrl);
-  const within = seconds(context.timeoutMs);
+  const within = formatDuration(context.timeoutMs);
 
   switch (result.kind) {
     case 'accepted': {

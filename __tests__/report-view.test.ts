@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeInvalidation,
+  describePurgeTotals,
   describeRevision,
   formatBytes,
   headline,
@@ -12,7 +13,10 @@ import {
 import { andMore, formatCount, formatDuration, listFirst, plural } from '../src/core/text.js';
 import { buildRunContext, triggerOf } from '../src/core/run-context.js';
 import { slackRequester } from '../src/core/slack-message.js';
-import { cancelledReport, successReport, undeliverableReport } from './helpers/report-fixtures.js';
+import { cancelledReport, instance, successReport, undeliverableReport } from './helpers/report-fixtures.js';
+import { instanceLine } from '../src/core/ssm-step.js';
+import { parsePurgeResult } from '../src/core/purge-result.js';
+import type { InstanceReport, SsmStepReport } from '../src/core/report.js';
 
 describe('numbers', () => {
   it('durations', () => {
@@ -135,5 +139,40 @@ describe('who, how, what', () => {
       requester: 'octocat',
       trigger: 'other',
     });
+  });
+});
+
+describe('purge results that count nothing (the plugins\' CLI flush: "counted":false)', () => {
+  const w3 = (id: string) =>
+    instance(id, {
+      stdout:
+        'CACHE_PURGE_RESULT {"files":0,"bytes":0,"counted":false,"method":"wp-cli","command":"w3-total-cache flush all","durationMs":900}',
+    });
+  const rocketDir = (id: string) =>
+    instance(id, {
+      stdout: 'CACHE_PURGE_RESULT {"files":120,"bytes":2048,"method":"wp-rocket-dir","durationMs":30}',
+    });
+  const step = (instances: InstanceReport[]) => ({ ...successReport().steps[0], instances }) as SsmStepReport;
+
+  it('are never said to have removed 0 files', () => {
+    expect(describePurgeTotals(step([w3('i-1'), w3('i-2')]))).toBe('flushed, no file counts · wp-cli');
+    expect(instanceLine(w3('i-1'))).toBe('✓ i-1: Success in 1.8 s — flushed, no file counts (wp-cli)');
+  });
+
+  it('mixed with counted results, the counts cover only the instances that counted', () => {
+    expect(describePurgeTotals(step([rocketDir('i-1'), w3('i-2'), w3('i-3')]))).toBe(
+      '120 files (2.0 KiB) removed on 1 of 3 instances; flushed without counts on the rest · wp-rocket-dir, wp-cli',
+    );
+  });
+
+  it('a result line whose "counted" is not true or false is not a result', () => {
+    expect(
+      parsePurgeResult(
+        'CACHE_PURGE_RESULT {"files":0,"bytes":0,"counted":"no","method":"wp-cli","durationMs":1}',
+      ),
+    ).toBeUndefined();
+    expect(
+      parsePurgeResult('CACHE_PURGE_RESULT {"files":3,"bytes":9,"method":"find-delete","durationMs":1}'),
+    ).toEqual({ files: 3, bytes: 9, method: 'find-delete', durationMs: 1 });
   });
 });

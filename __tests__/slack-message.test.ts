@@ -128,7 +128,7 @@ describe('the success message', () => {
     const steps = payload.blocks.find((b) => b.type === 'section' && b.text?.text.startsWith('✅ *W3'));
     expect(steps).toBeDefined();
     expect((steps as { text: { text: string } }).text.text.split('\n')).toEqual([
-      '✅ *W3 Total Cache* · 4.1 s · 1/1 instance · 87 files (1.0 MiB) removed · wp-cli',
+      '✅ *W3 Total Cache* · 4.1 s · 1/1 instance · flushed, no file counts · wp-cli',
       '✅ *FastCGI cache* · 4.1 s · 1/1 instance · 1,234 files (12 MiB) removed · find-delete',
       '✅ *CloudFront* · 800 ms · E2EXAMPLE12345 · invalidation I2J0I21PCUYOIK (InProgress) of /*',
     ]);

@@ -31,7 +31,7 @@ describe('job summary', () => {
       '',
       '| # | Step | Status | Duration | Targets | Detail |',
       '|---|---|---|---|---|---|',
-      '| 1 | W3 Total Cache | ✅ succeeded | 4.1 s | 1/1 instance | 87 files (1.0 MiB) removed · wp-cli |',
+      '| 1 | W3 Total Cache | ✅ succeeded | 4.1 s | 1/1 instance | flushed, no file counts · wp-cli |',
       '| 2 | FastCGI cache | ✅ succeeded | 4.1 s | 1/1 instance | 1,234 files (12 MiB) removed · find-delete |',
       '| 3 | CloudFront | ✅ succeeded | 800 ms | E2EXAMPLE12345 | invalidation I2J0I21PCUYOIK (InProgress) of /* |',
     ]);

@@ -507,6 +507,52 @@ function quoteFirst(paths, shown) {
 
 /***/ }),
 
+/***/ 4020:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a5: () => (/* binding */ parsePurgeResult),
+/* harmony export */   he: () => (/* binding */ isCounted)
+/* harmony export */ });
+/* unused harmony export PURGE_RESULT_MARKER */
+// The machine-readable last line every purge document prints:
+//   CACHE_PURGE_RESULT {"files":123,"bytes":456789,"method":"find-delete","durationMs":42}
+// This module owns that contract: the marker, the fields, and parsing it out of an instance's output.
+const PURGE_RESULT_MARKER = 'CACHE_PURGE_RESULT';
+/** Whether the result's `files` and `bytes` were counted (false for a plugin CLI flush). */
+const isCounted = (result) => result.counted !== false;
+/**
+ * Finds the last `CACHE_PURGE_RESULT {json}` line in a script's standard output and parses it.
+ * Returns undefined when there is none or it is not a valid result (the output stays as it is).
+ */
+function parsePurgeResult(stdout) {
+    const lines = stdout.split(/\r?\n/);
+    for (let i = lines.length - 1; i >= 0; i--) {
+        const line = lines[i].trim();
+        if (!line.startsWith(`${PURGE_RESULT_MARKER} `))
+            continue;
+        try {
+            const value = JSON.parse(line.slice(PURGE_RESULT_MARKER.length + 1));
+            if (!value || typeof value !== 'object' || Array.isArray(value))
+                return undefined;
+            const v = value;
+            const isCount = (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+            if (!isCount(v.files) || !isCount(v.bytes) || !isCount(v.durationMs) || typeof v.method !== 'string')
+                return undefined;
+            if (v.counted !== undefined && typeof v.counted !== 'boolean')
+                return undefined;
+            return v;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
 /***/ 2175:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -534,10 +580,12 @@ function quoteFirst(paths, shown) {
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
 /* unused harmony exports instanceSucceeded, purgeTotals, describePurgeTotals, describeInvalidation */
+/* harmony import */ var _purge_result_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4020);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2020);
 // What a run report means to a person, independent of where it is shown: the outcome headline, each
 // step's status, duration, targets and detail, the failed instances and their output, who asked and
 // how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
+
 
 // ── numbers ──────────────────────────────────────────────────────────────────────────────────────
 /** `0 B`, `812 B`, `12.3 KiB`, `1.2 GiB` (binary units, as `du -h` counts). */
@@ -640,19 +688,31 @@ function purgeTotals(step) {
     const results = step.instances.map((i) => i.result).filter((r) => r !== undefined);
     if (results.length === 0)
         return undefined;
+    const counted = results.filter(_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isCounted */ .he);
     return {
-        files: results.reduce((sum, r) => sum + r.files, 0),
-        bytes: results.reduce((sum, r) => sum + r.bytes, 0),
+        files: counted.reduce((sum, r) => sum + r.files, 0),
+        bytes: counted.reduce((sum, r) => sum + r.bytes, 0),
         methods: [...new Set(results.map((r) => r.method).filter((m) => m !== ''))],
         reported: results.length,
+        counted: counted.length,
     };
 }
-/** `1,234 files (12.3 MiB) removed · find-delete` (+ `· 2 of 3 instances reported`). */
+/**
+ * `1,234 files (12.3 MiB) removed · find-delete` (+ `· 2 of 3 instances reported a result`); a plugin's
+ * CLI flush, which counts nothing: `flushed, no file counts · wp-cli`.
+ */
 function describePurgeTotals(step) {
     const totals = purgeTotals(step);
     if (!totals)
         return undefined;
-    const parts = [`${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`];
+    const removed = `${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`;
+    const parts = [
+        totals.counted === 0
+            ? 'flushed, no file counts'
+            : totals.counted < totals.reported
+                ? `${removed} on ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(totals.counted)} of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(totals.reported, 'instance')}; flushed without counts on the rest`
+                : removed,
+    ];
     if (totals.methods.length > 0)
         parts.push(totals.methods.join(', '));
     if (totals.reported < step.instances.length) {
@@ -12352,7 +12412,7 @@ async function run(dependencies = {}) {
             await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
             return;
         }
-        const { executePlan } = await Promise.all(/* import() */[__nccwpck_require__.e(798), __nccwpck_require__.e(23)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7023));
+        const { executePlan } = await Promise.all(/* import() */[__nccwpck_require__.e(798), __nccwpck_require__.e(49)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4049));
         const report = await executePlan(plan, context, settings, { runner, env });
         runner.info(`Cache purge of ${plan.site}: ${report.status} in ${(0,core_text/* formatDuration */.a3)(report.durationMs)}.`);
         await publishRunReport(report, {

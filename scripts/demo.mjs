@@ -30,8 +30,10 @@ const ROLE_ARN = 'arn:aws:iam::123456789012:role/cache-purge';
 const SLACK_USER = 'U2CERLKJA';
 
 // ── what the AWS double's instances answer ──────────────────────────────────────────────────────────
-const result = (files, bytes, method) =>
-  `CACHE_PURGE_RESULT ${JSON.stringify({ files, bytes, method, durationMs: 40 + (files % 200) })}`;
+// The documents' own result lines: the plugins' CLI flush counts nothing ("counted":false), the FastCGI
+// purge counts files and bytes while deleting.
+const result = (files, bytes, method, extra = {}) =>
+  `CACHE_PURGE_RESULT ${JSON.stringify({ files, bytes, ...extra, method, durationMs: 40 + (files % 200) })}`;
 const MAIN_INSTANCES = ['i-0a1b2c3d4e5f60001', 'i-0a1b2c3d4e5f60002', 'i-0a1b2c3d4e5f60003'];
 const awsScript = {
   tags: { 'Site=main': MAIN_INSTANCES },
@@ -39,13 +41,13 @@ const awsScript = {
     'CachePurge-W3TotalCache': {
       default: {
         runMs: 700,
-        stdout: `Success: The page cache is flushed.\n${result(1843, 52_428_800, 'wp-cli')}`,
+        stdout: `Flushing W3 Total Cache of /var/www/portal as www-data: wp w3-total-cache flush all\nSuccess: Everything flushed successfully.\n${result(0, 0, 'wp-cli', { counted: false })}`,
       },
     },
     'CachePurge-WPRocket': {
       default: {
         runMs: 900,
-        stdout: `Success: WP Rocket cache cleared.\n${result(960, 31_457_280, 'wp-rocket-cli')}`,
+        stdout: `Clearing WP Rocket cache of /var/www/main as www-data: wp rocket clean --confirm\nSuccess: WP Rocket cache cleared.\n${result(0, 0, 'wp-rocket-cli', { counted: false })}`,
       },
     },
     'CachePurge-FastCGI': {

@@ -141,7 +141,9 @@ export const successReport = (): RunReport =>
     ssmStep(1, {
       instances: [
         instance('i-0123456789abcdef0', {
-          stdout: 'CACHE_PURGE_RESULT {"files":87,"bytes":1048576,"method":"wp-cli","durationMs":900}',
+          // CachePurge-W3TotalCache's own last line: WP-CLI's flush counts nothing.
+          stdout:
+            'Flushing W3 Total Cache of /var/www/portal as www-data: wp w3-total-cache flush all\nCACHE_PURGE_RESULT {"files":0,"bytes":0,"counted":false,"method":"wp-cli","command":"w3-total-cache flush all","durationMs":900,"path":"/var/www/portal","user":"www-data"}',
         }),
       ],
     }),

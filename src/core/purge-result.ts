@@ -13,9 +13,17 @@ export interface PurgeResult {
   method: string;
   /** Time the purge itself took on the instance. */
   durationMs: number;
+  /**
+   * false when the method reports no counts (the plugins' own CLI flush: W3 Total Cache, WP Rocket's
+   * `rocket clean`): `files` and `bytes` are then 0 and say nothing. Absent means counted.
+   */
+  counted?: boolean;
   /** Anything else the document reports (path, user, …). */
   [extra: string]: unknown;
 }
+
+/** Whether the result's `files` and `bytes` were counted (false for a plugin CLI flush). */
+export const isCounted = (result: PurgeResult) => result.counted !== false;
 
 /**
  * Finds the last `CACHE_PURGE_RESULT {json}` line in a script's standard output and parses it.
@@ -33,6 +41,7 @@ export function parsePurgeResult(stdout: string): PurgeResult | undefined {
       const isCount = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
       if (!isCount(v.files) || !isCount(v.bytes) || !isCount(v.durationMs) || typeof v.method !== 'string')
         return undefined;
+      if (v.counted !== undefined && typeof v.counted !== 'boolean') return undefined;
       return v as PurgeResult;
     } catch {
       return undefined;

@@ -2,7 +2,7 @@
 // step's status, duration, targets and detail, the failed instances and their output, who asked and
 // how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
 
-import type { PurgeResult } from './purge-result.js';
+import { isCounted, type PurgeResult } from './purge-result.js';
 import type {
   CloudFrontStepReport,
   InstanceReport,
@@ -124,29 +124,44 @@ export function describeInstanceCount(step: SsmStepReport): string | undefined {
 
 /** Sum of the instances' CACHE_PURGE_RESULT lines. */
 export interface PurgeTotals {
+  /** Files and bytes summed over the results that were counted (see `counted`). */
   files: number;
   bytes: number;
   methods: string[];
   /** Instances that printed a result line. */
   reported: number;
+  /** Of those, the ones whose method counts files and bytes (a plugin's CLI flush does not). */
+  counted: number;
 }
 
 export function purgeTotals(step: SsmStepReport): PurgeTotals | undefined {
   const results = step.instances.map((i) => i.result).filter((r): r is PurgeResult => r !== undefined);
   if (results.length === 0) return undefined;
+  const counted = results.filter(isCounted);
   return {
-    files: results.reduce((sum, r) => sum + r.files, 0),
-    bytes: results.reduce((sum, r) => sum + r.bytes, 0),
+    files: counted.reduce((sum, r) => sum + r.files, 0),
+    bytes: counted.reduce((sum, r) => sum + r.bytes, 0),
     methods: [...new Set(results.map((r) => r.method).filter((m) => m !== ''))],
     reported: results.length,
+    counted: counted.length,
   };
 }
 
-/** `1,234 files (12.3 MiB) removed · find-delete` (+ `· 2 of 3 instances reported`). */
+/**
+ * `1,234 files (12.3 MiB) removed · find-delete` (+ `· 2 of 3 instances reported a result`); a plugin's
+ * CLI flush, which counts nothing: `flushed, no file counts · wp-cli`.
+ */
 export function describePurgeTotals(step: SsmStepReport): string | undefined {
   const totals = purgeTotals(step);
   if (!totals) return undefined;
-  const parts = [`${plural(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`];
+  const removed = `${plural(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`;
+  const parts = [
+    totals.counted === 0
+      ? 'flushed, no file counts'
+      : totals.counted < totals.reported
+        ? `${removed} on ${formatCount(totals.counted)} of ${plural(totals.reported, 'instance')}; flushed without counts on the rest`
+        : removed,
+  ];
   if (totals.methods.length > 0) parts.push(totals.methods.join(', '));
   if (totals.reported < step.instances.length) {
     parts.push(

@@ -3,7 +3,7 @@
 // instance in Success, at least one targeted — never the parent status alone), and the log lines.
 
 import type { InstanceReport, StepError } from './report.js';
-import { parsePurgeResult } from './purge-result.js';
+import { isCounted, parsePurgeResult } from './purge-result.js';
 import { formatBytes } from './report-view.js';
 import { listInstances } from './diagnosis.js';
 import { formatCount, formatDuration, plural } from './text.js';
@@ -255,7 +255,11 @@ export function instanceLine(instance: InstanceReport): string {
   const took = instance.durationMs !== undefined ? ` in ${formatDuration(instance.durationMs)}` : '';
   if (instance.status === 'Success') {
     const r = instance.result;
-    const detail = r ? ` — ${plural(r.files, 'file')}, ${formatBytes(r.bytes)} removed (${r.method})` : '';
+    const detail = !r
+      ? ''
+      : isCounted(r)
+        ? ` — ${plural(r.files, 'file')}, ${formatBytes(r.bytes)} removed (${r.method})`
+        : ` — flushed, no file counts (${r.method})`;
     return `✓ ${instance.instanceId}: Success${took}${detail}`;
   }
   const why: Record<string, string> = {

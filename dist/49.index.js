@@ -1,8 +1,8 @@
-export const id = 23;
-export const ids = [23];
+export const id = 49;
+export const ids = [49];
 export const modules = {
 
-/***/ 7023:
+/***/ 4049:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -363,38 +363,8 @@ function callerReference(context, distributionId, fallbackRunId) {
     ].join('/');
 }
 
-;// CONCATENATED MODULE: ./src/core/purge-result.ts
-// The machine-readable last line every purge document prints:
-//   CACHE_PURGE_RESULT {"files":123,"bytes":456789,"method":"find-delete","durationMs":42}
-// This module owns that contract: the marker, the fields, and parsing it out of an instance's output.
-const PURGE_RESULT_MARKER = 'CACHE_PURGE_RESULT';
-/**
- * Finds the last `CACHE_PURGE_RESULT {json}` line in a script's standard output and parses it.
- * Returns undefined when there is none or it is not a valid result (the output stays as it is).
- */
-function parsePurgeResult(stdout) {
-    const lines = stdout.split(/\r?\n/);
-    for (let i = lines.length - 1; i >= 0; i--) {
-        const line = lines[i].trim();
-        if (!line.startsWith(`${PURGE_RESULT_MARKER} `))
-            continue;
-        try {
-            const value = JSON.parse(line.slice(PURGE_RESULT_MARKER.length + 1));
-            if (!value || typeof value !== 'object' || Array.isArray(value))
-                return undefined;
-            const v = value;
-            const isCount = (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
-            if (!isCount(v.files) || !isCount(v.bytes) || !isCount(v.durationMs) || typeof v.method !== 'string')
-                return undefined;
-            return v;
-        }
-        catch {
-            return undefined;
-        }
-    }
-    return undefined;
-}
-
+// EXTERNAL MODULE: ./src/core/purge-result.ts
+var purge_result = __webpack_require__(4020);
 ;// CONCATENATED MODULE: ./src/core/ssm-step.ts
 // The decisions of an SSM step, without I/O: how long to wait before the next poll, when a command
 // is over, what each instance's invocation says, whether the step succeeded (every targeted
@@ -499,7 +469,7 @@ function instanceReport(invocation, fullOutputs = {}) {
         report.responseCode = codeSource.ResponseCode;
     if (starts.length > 0 && ends.length > 0)
         report.durationMs = Math.max(0, Math.max(...ends) - Math.min(...starts));
-    const result = parsePurgeResult(stdout);
+    const result = (0,purge_result/* parsePurgeResult */.a5)(stdout);
     if (result)
         report.result = result;
     if (parts.some((p) => p.truncated))
@@ -586,7 +556,11 @@ function instanceLine(instance) {
     const took = instance.durationMs !== undefined ? ` in ${(0,core_text/* formatDuration */.a3)(instance.durationMs)}` : '';
     if (instance.status === 'Success') {
         const r = instance.result;
-        const detail = r ? ` — ${(0,core_text/* plural */.LS)(r.files, 'file')}, ${(0,report_view/* formatBytes */.z3)(r.bytes)} removed (${r.method})` : '';
+        const detail = !r
+            ? ''
+            : (0,purge_result/* isCounted */.he)(r)
+                ? ` — ${(0,core_text/* plural */.LS)(r.files, 'file')}, ${(0,report_view/* formatBytes */.z3)(r.bytes)} removed (${r.method})`
+                : ` — flushed, no file counts (${r.method})`;
         return `✓ ${instance.instanceId}: Success${took}${detail}`;
     }
     const why = {

@@ -2,7 +2,8 @@
 // into a typed SitesConfig, or into a UserError whose every line names the exact path
 // (`sites.portal.steps[1].ssm.document`), what is wrong and what is allowed (with a one-line YAML
 // example, or "did you mean" for a misspelt key), at its line and column. Messages quote values and
-// lines cut short, never the whole file. Pure: takes text, returns data.
+// lines cut short, never the whole file. A file that fails the schema still yields what of it is sound
+// to check further (readSitesFile's `salvaged`), so the plan's checks report in the same run. Pure.
 
 import { z } from 'zod';
 import {

@@ -1,7 +1,8 @@
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
 // will run — resolved targets, parameters, region, labels and SSM delivery settings. Parameters of the
 // documents we ship are checked against their bundled definitions here, before any AWS call; an error
-// about a step names its line in the sites file (config.ts's locator, when the caller passes it). No I/O.
+// about a step names its line in the sites file (config.ts's locator, when the caller passes it). The
+// region and parameter problems of a site come in one error (plan-sites-file.ts adds the schema's). No I/O.
 
 import {
   formatPathAt,

@@ -56,6 +56,7 @@ describe('checking a step against a bundled document', () => {
     ).toEqual([
       {
         parameter: 'WordpressPath',
+        about: 'name',
         problem:
           'CachePurge-W3TotalCache has no parameter "WordpressPath"; did you mean "WordPressPath"? (Parameter names are case-sensitive.)',
       },
@@ -73,6 +74,7 @@ describe('checking a step against a bundled document', () => {
     ).toEqual([
       {
         parameter: 'Domain',
+        about: 'name',
         problem: 'CachePurge-WPRocket has no parameter "Domain"; it takes "WordPressPath", "SiteHost".',
       },
     ]);
@@ -84,6 +86,7 @@ describe('checking a step against a bundled document', () => {
     ).toEqual([
       {
         parameter: 'CachePath',
+        about: 'value',
         problem:
           '"/var/cache/nginx/../../etc" does not match CachePurge-FastCGI\'s allowedPattern ^/var/cache/nginx(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$. "." and ".." path segments are not allowed: give the directory itself. Expected: The fastcgi_cache_path directory to empty, strictly below /var/cache/nginx, e.g. /var/cache/nginx/portal. Letters, digits, ".", "_", "-" and "/" only.',
       },
@@ -98,6 +101,7 @@ describe('checking a step against a bundled document', () => {
   it('a required parameter left out is named with what to give', () => {
     expect(bundledDocumentProblems('CachePurge-W3TotalCache', {})).toEqual([
       {
+        about: 'parameters',
         problem:
           '"WordPressPath" is missing; CachePurge-W3TotalCache requires it: add WordPressPath: <value> (The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/portal).',
       },
@@ -117,6 +121,7 @@ describe('checking a step against a bundled document', () => {
     ).toEqual([
       {
         parameter: 'CachePath',
+        about: 'value',
         problem: 'has 2 values; CachePurge-FastCGI takes exactly one (a String parameter): give one value.',
       },
     ]);

@@ -6,8 +6,7 @@
 import { actionsRunner, type Runner } from './action/runner.js';
 import { readExecutionInputs, readInputs } from './action/inputs.js';
 import { readConfigFile } from './action/config-file.js';
-import { parseSitesFile } from './core/config.js';
-import { buildPlan } from './core/plan.js';
+import { planSitesFile } from './core/plan-sites-file.js';
 import { planLogLines } from './core/plan-view.js';
 import { isUserError } from './core/errors.js';
 import { readSlackSettings } from './action/slack.js';
@@ -41,13 +40,12 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
     const inputs = readInputs(runner);
     const slack = readSlackSettings(runner); // checked (and masked) before anything runs
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const sitesFile = parseSitesFile(await readConfigFile(workspace, inputs.config), inputs.config);
-    const plan = buildPlan(sitesFile.config, {
+    // every problem of the file and of the site's plan, in one error
+    const plan = planSitesFile(await readConfigFile(workspace, inputs.config), {
       site: inputs.site,
       ...(inputs.awsRegion && { region: inputs.awsRegion }),
       ...(env.AWS_REGION && { environmentRegion: env.AWS_REGION }),
       configFile: inputs.config,
-      locate: sitesFile.locate,
       ...(inputs.paths && { paths: inputs.paths }),
       ...(inputs.waitForInvalidation && { waitForInvalidation: true }),
     });

@@ -2,7 +2,8 @@
 // those very files (imported as JSON: ncc inlines them into the bundle, so nothing is read at run
 // time), and the check of a step's parameters against them at plan time: unknown names (with a
 // did-you-mean: names are case-sensitive), missing required ones, and each value against the
-// document's allowedValues, allowedPattern and minChars/maxChars — what SSM would otherwise refuse
+// document's allowedValues, allowedPattern and minChars/maxChars (a misspelt name's value too, against
+// the parameter it means), with a hint for the usual path mistakes — what SSM would otherwise refuse
 // only at SendCommand. Documents with other names are the user's own and are passed through. Pure.
 
 import fastCgi from '../../ssm-documents/CachePurge-FastCGI.json' with { type: 'json' };
@@ -44,6 +45,8 @@ export function bundledDocumentName(document: string): string | undefined {
 export interface ParameterProblem {
   /** The parameter the problem is about; undefined for the parameters as a whole. */
   parameter?: string;
+  /** What of it is wrong: its name (unknown), its value(s), or the parameters as a whole (one missing). */
+  about: 'name' | 'value' | 'parameters';
   problem: string;
 }
 
@@ -56,6 +59,34 @@ const shown = (value: string) => quoteCut(value, 120);
 
 /** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
 const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
+
+/**
+ * Why a path most likely fails a bundled document's pattern, in words: "." or ".." segments, a
+ * trailing "/", whitespace. With the fix when removing that one thing makes the value fit.
+ */
+function patternHints(value: string, allowedPattern: string): string {
+  const fits = (candidate: string) => candidate !== value && new RegExp(allowedPattern).test(candidate);
+  const hints: string[] = [];
+  if (/(^|\/)\.\.?(\/|$)/.test(value)) {
+    hints.push('"." and ".." path segments are not allowed: give the directory itself.');
+  }
+  if (/.\/+$/.test(value)) {
+    const trimmed = value.replace(/\/+$/, '');
+    hints.push(
+      `It ends with "/", which the pattern does not allow: remove the trailing "/"${fits(trimmed) ? ` (${shown(trimmed)} fits)` : ''}.`,
+    );
+  }
+  if (/\s/.test(value)) {
+    const squeezed = value.trim();
+    const edge = squeezed !== value;
+    hints.push(
+      edge
+        ? `It starts or ends with whitespace, which the pattern does not allow: remove it${fits(squeezed) ? ` (${shown(squeezed)} fits)` : ''}.`
+        : 'It contains whitespace, which the pattern does not allow: use a directory whose path has no spaces.',
+    );
+  }
+  return hints.map((hint) => ` ${hint}`).join('');
+}
 
 function valueProblems(document: string, name: string, spec: DocumentParameter, values: string[]): string[] {
   const problems: string[] = [];
@@ -94,11 +125,8 @@ function valueProblems(document: string, name: string, spec: DocumentParameter, 
       continue;
     }
     if (spec.allowedPattern !== undefined && !new RegExp(spec.allowedPattern).test(value)) {
-      const dotSegment = /(^|\/)\.\.?(\/|$)/.test(value)
-        ? ' "." and ".." path segments are not allowed: give the directory itself.'
-        : '';
       problems.push(
-        `${shown(value)} does not match ${document}'s allowedPattern ${spec.allowedPattern}.${dotSegment}${expected}`,
+        `${shown(value)} does not match ${document}'s allowedPattern ${spec.allowedPattern}.${patternHints(value, spec.allowedPattern)}${expected}`,
       );
     }
   }
@@ -126,20 +154,31 @@ export function bundledDocumentProblems(
       if (guess) meant.add(guess);
       problems.push({
         parameter,
+        about: 'name',
         problem: `${name} has no parameter "${parameter}"${
           guess
             ? `; did you mean "${guess}"? (Parameter names are case-sensitive.)`
             : `; it takes ${declaredNames.map((d) => `"${d}"`).join(', ')}.`
         }`,
       });
+      // the value of a misspelt name is checked as the parameter it means: fixing the name alone
+      // must not reveal a second problem on the next run
+      if (guess) {
+        for (const problem of valueProblems(name, guess, declared[guess]!, values)) {
+          problems.push({ parameter, about: 'value', problem: `(checked as "${guess}") ${problem}` });
+        }
+      }
       continue;
     }
-    for (const problem of valueProblems(name, parameter, spec, values)) problems.push({ parameter, problem });
+    for (const problem of valueProblems(name, parameter, spec, values)) {
+      problems.push({ parameter, about: 'value', problem });
+    }
   }
   for (const [parameter, spec] of Object.entries(declared)) {
     if ('default' in spec || Object.hasOwn(parameters, parameter) || meant.has(parameter)) continue;
     const what = purpose(spec);
     problems.push({
+      about: 'parameters',
       problem: `"${parameter}" is missing; ${name} requires it: add ${parameter}: <value>${what ? ` (${what.replace(/\.$/, '')})` : ''}.`,
     });
   }

@@ -2,7 +2,8 @@
 // into a typed SitesConfig, or into a UserError whose every line names the exact path
 // (`sites.portal.steps[1].ssm.document`), what is wrong and what is allowed (with a one-line YAML
 // example, or "did you mean" for a misspelt key), at its line and column. Messages quote values and
-// lines cut short, never the whole file. Pure: takes text, returns data.
+// lines cut short, never the whole file. A file that fails the schema still yields what of it is sound
+// to check further (readSitesFile's `salvaged`), so the plan's checks report in the same run. Pure.
 
 import { z } from 'zod';
 import {
@@ -698,6 +699,123 @@ export function parseSitesConfig(text: string, file: string): SitesConfig {
 
 /** parseSitesConfig, keeping the parsed document so that later errors can name lines too. */
 export function parseSitesFile(text: string, file: string): SitesFile {
+  const reading = readSitesFile(text, file);
+  if (!reading.ok) throw reading.error;
+  return reading.file;
+}
+
+/**
+ * What can still be read soundly of a sites file that failed the schema, so that the plan-time checks
+ * (region, document parameters) run in the same run as the schema's: a problem found later is one
+ * more run for the user. Each part is given only when no schema problem can have changed it.
+ */
+export interface SalvagedSitesFile {
+  /** The site keys, when the `sites` mapping and every key in it passed (else a site may be hidden). */
+  siteNames?: string[];
+  /** The file's default region, when it passed. */
+  region?: string;
+  /** False when a region of the file (or a key that may be a misspelt one) failed: region unknown. */
+  regionKnown: boolean;
+  /** The sites whose steps are a list, by key. */
+  sites: Record<string, SalvagedSite>;
+  locate: SitesFileLocator;
+}
+
+export interface SalvagedSite {
+  region?: string;
+  /** False when the site's region (or a key that may be a misspelt one) failed the schema. */
+  regionKnown: boolean;
+  /** Every step as written, in order. */
+  steps: SalvagedStep[];
+}
+
+export interface SalvagedStep {
+  name: string;
+  /** Written as an SSM step (an "ssm" mapping and no "cloudfront"): it needs a region. */
+  ssm: boolean;
+  /**
+   * Its document and parameters, when the step's own node is sound for the parameter check: "ssm"
+   * and "name" its only keys, no unknown key in "ssm" (a misspelt "parameters" would make every
+   * required one look missing), and its document and parameters valid. Its other fields (targets,
+   * timeouts, …) may be wrong: they do not change what the parameters are.
+   */
+  run?: { document: string; parameters: Record<string, string[]> };
+}
+
+/** A step read only for what the parameter check needs; the rest of `ssm` must be known keys. */
+const parameterCheckStepSchema = z.strictObject({
+  name: stepSchema.shape.name.catch(undefined),
+  ssm: z.strictObject({
+    document: ssmStepSchema.shape.document,
+    parameters: ssmStepSchema.shape.parameters,
+    targets: z.unknown().optional(),
+    'document-version': z.unknown().optional(),
+    'timeout-seconds': z.unknown().optional(),
+    'max-concurrency': z.unknown().optional(),
+    'max-errors': z.unknown().optional(),
+  } satisfies Record<keyof typeof ssmStepSchema.shape, z.ZodType>),
+});
+
+function salvage(
+  data: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  locate: SitesFileLocator,
+): SalvagedSitesFile {
+  const failedAt = (path: readonly PathKey[]) => issues.some((issue) => samePath(issue.path, path));
+  const unknownKeyAt = (path: readonly PathKey[]) =>
+    issues.some((issue) => issue.code === 'unrecognized_keys' && samePath(issue.path, path));
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const raw = isMapping(data) ? data : {};
+  const rawSites = isMapping(raw.sites) ? raw.sites : undefined;
+  const sitesSound =
+    rawSites !== undefined &&
+    !unknownKeyAt([]) &&
+    !issues.some((issue) => issue.path[0] === 'sites' && issue.path.length <= 2);
+
+  const sites: Record<string, SalvagedSite> = {};
+  for (const [key, site] of Object.entries(rawSites ?? {})) {
+    if (!isMapping(site) || !Array.isArray(site.steps)) continue;
+    const steps = site.steps.map((step: unknown): SalvagedStep => {
+      const checked = parameterCheckStepSchema.safeParse(step);
+      const ssm = isMapping(step) && isMapping(step.ssm) && !('cloudfront' in step) ? step.ssm : undefined;
+      // the label buildPlan would give it (its name, else its document), as far as it can be read
+      const name =
+        (checked.success ? checked.data.name : undefined) ||
+        (isMapping(step) ? text(step.name)?.trim() : undefined) ||
+        text(ssm?.document) ||
+        (isMapping(step) && 'cloudfront' in step ? 'CloudFront' : 'unnamed step');
+      return {
+        name,
+        ssm: ssm !== undefined,
+        ...(checked.success && {
+          run: { document: checked.data.ssm.document, parameters: checked.data.ssm.parameters ?? {} },
+        }),
+      };
+    });
+    sites[key] = {
+      ...(!failedAt(['sites', key, 'region']) && text(site.region) && { region: text(site.region) }),
+      regionKnown: !failedAt(['sites', key, 'region']) && !unknownKeyAt(['sites', key]),
+      steps,
+    };
+  }
+  return {
+    ...(sitesSound && { siteNames: Object.keys(rawSites) }),
+    ...(!failedAt(['region']) && text(raw.region) && { region: text(raw.region) }),
+    regionKnown: !failedAt(['region']) && !unknownKeyAt([]),
+    sites,
+    locate,
+  };
+}
+
+/** A sites file read: its content, or the schema's error and what can still be checked. */
+export type SitesFileReading =
+  { ok: true; file: SitesFile } | { ok: false; error: UserError; salvaged: SalvagedSitesFile };
+
+/**
+ * parseSitesFile that does not stop at the schema: a file that fails it gives the error and what
+ * of it is still sound to check. Syntax errors and an empty file still throw (nothing is readable).
+ */
+export function readSitesFile(text: string, file: string): SitesFileReading {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) throw syntaxError(text, file, doc.errors[0]!);
@@ -712,7 +830,7 @@ export function parseSitesFile(text: string, file: string): SitesFile {
 
   const locateInFile: SitesFileLocator = (path, keyName) => locate(doc.contents, path, lines, keyName);
   const parsed = fileSchema.safeParse(data, { error: fallbackError });
-  if (parsed.success) return { config: toConfig(parsed.data), locate: locateInFile };
+  if (parsed.success) return { ok: true, file: { config: toConfig(parsed.data), locate: locateInFile } };
 
   const all = explainIssues(parsed.error.issues, data, locateInFile);
   const problems = all.slice(0, MAX_REPORTED_PROBLEMS).map((p) => ({
@@ -722,7 +840,7 @@ export function parseSitesFile(text: string, file: string): SitesFile {
   const more = all.length - problems.length;
   const first = problems[0]?.at;
   const summary = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
-  throw new UserError(
+  const error = new UserError(
     'Sites file does not match the schema',
     [
       `${file} has ${summary}:`,
@@ -731,4 +849,5 @@ export function parseSitesFile(text: string, file: string): SitesFile {
     ].join('\n'),
     { file, ...(first && { line: first.line, column: first.column }) },
   );
+  return { ok: false, error, salvaged: salvage(data, parsed.error.issues, locateInFile) };
 }

@@ -1,7 +1,8 @@
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
 // will run — resolved targets, parameters, region, labels and SSM delivery settings. Parameters of the
 // documents we ship are checked against their bundled definitions here, before any AWS call; an error
-// about a step names its line in the sites file (config.ts's locator, when the caller passes it). No I/O.
+// about a step names its line in the sites file (config.ts's locator, when the caller passes it). The
+// region and parameter problems of a site come in one error (plan-sites-file.ts adds the schema's). No I/O.
 
 import {
   formatPathAt,
@@ -13,9 +14,9 @@ import {
   type Targets,
 } from './config.js';
 import { formats } from './aws-formats.js';
-import { UserError } from './errors.js';
+import { combineUserErrors, UserError } from './errors.js';
 import { closestMatch } from './suggest.js';
-import { BUNDLED_DOCUMENTS, bundledDocumentName, bundledDocumentProblems } from './bundled-documents.js';
+import { bundledDocumentName, bundledDocumentProblems } from './bundled-documents.js';
 
 export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
 export const DEFAULT_MAX_CONCURRENCY = '50';
@@ -78,51 +79,125 @@ export function knownSites(config: SitesConfig): string[] {
   return Object.keys(config.sites).sort();
 }
 
-function resolveRegion(config: SitesConfig, site: string, inputs: PlanInputs): string | undefined {
+/** The regions the sites file gives a site: its own, and the file's default. */
+export interface FileRegions {
+  site?: string;
+  file?: string;
+}
+
+/** The region SSM steps run in, by precedence; an error when the one that applies is not a region code. */
+function resolveRegion(
+  regions: FileRegions,
+  site: string,
+  inputs: PlanInputs,
+): { region?: string; error?: UserError } {
   const candidates: [string | undefined, string][] = [
     [inputs.region, 'the aws-region input'],
-    [config.sites[site]?.region, `sites.${site}.region in ${inputs.configFile}`],
-    [config.region, `region in ${inputs.configFile}`],
+    [regions.site, `sites.${site}.region in ${inputs.configFile}`],
+    [regions.file, `region in ${inputs.configFile}`],
     [inputs.environmentRegion, 'the AWS_REGION environment variable'],
   ];
   for (const [value, source] of candidates) {
     const region = value?.trim();
     if (!region) continue;
     if (!formats.region.pattern.test(region)) {
-      throw new UserError(
-        'Invalid AWS region',
-        `${source} is ${JSON.stringify(region)}, which is not valid; use ${formats.region.allowed}.`,
-      );
+      return {
+        error: new UserError(
+          'Invalid AWS region',
+          `${source} is ${JSON.stringify(region)}, which is not valid; use ${formats.region.allowed}.`,
+        ),
+      };
     }
-    return region;
+    return { region };
   }
-  return undefined;
+  return {};
+}
+
+/** "Missing site" or "Unknown site" when the `site` input names none of `sites`; undefined when it does. */
+export function siteError(sites: string[], inputs: PlanInputs): UserError | undefined {
+  const known = [...sites].sort();
+  const list = known.join(', ');
+  const site = inputs.site.trim().toLowerCase();
+  if (site === '') {
+    return new UserError(
+      'Missing site',
+      `The "site" input is empty; set it to one of the sites in ${inputs.configFile}: ${list}.`,
+    );
+  }
+  if (known.includes(site)) return undefined;
+  const suggestion = closestMatch(site, known);
+  const hint = suggestion
+    ? ` — did you mean ${JSON.stringify(suggestion)}? Known sites: ${list}.`
+    : `; known sites: ${list}.`;
+  return new UserError(
+    'Unknown site',
+    `Site ${quoteValue(inputs.site.trim())} is not defined in ${inputs.configFile}${hint} Set the "site" input to one of them, or add it under "sites:" in the file.`,
+    { file: inputs.configFile },
+  );
+}
+
+/** A step as the plan-time checks read it: its place, its label, and for an SSM step what it runs. */
+export interface CheckedStep {
+  /** 0-based position in the site's `steps`. */
+  position: number;
+  name: string;
+  /** An SSM step needs a region. */
+  ssm: boolean;
+  /** The document and parameters to check against the bundled definitions; absent: not checked. */
+  run?: { document: string; parameters: Record<string, string[]> };
+}
+
+/**
+ * The plan-time checks of a site, every one of them: the region (when a step runs SSM; `regionKnown`
+ * false skips "No AWS region" when a region written in the file could not be read) and the parameters
+ * of the bundled documents. [] when the site passes.
+ */
+export function sitePlanProblems(
+  site: string,
+  steps: readonly CheckedStep[],
+  regions: FileRegions & { regionKnown?: boolean },
+  inputs: PlanInputs,
+): { region?: string; problems: UserError[] } {
+  const locate = (path: readonly PathKey[], keyName?: string) => inputs.locate?.(path, keyName);
+  const problems: UserError[] = [];
+  const { region, error } = resolveRegion(regions, site, inputs);
+  if (error) problems.push(error);
+  const firstSsm = steps.find((step) => step.ssm);
+  if (!region && !error && firstSsm && regions.regionKnown !== false) {
+    const at = locate(['sites', site, 'steps', firstSsm.position]);
+    problems.push(
+      new UserError(
+        'No AWS region',
+        `Step ${firstSsm.position + 1} (${firstSsm.name})${at ? ` (line ${at.line})` : ''} runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`,
+        fileLocation(inputs.configFile, at),
+      ),
+    );
+  }
+  const parameters = bundledDocumentParameterError(steps, site, inputs.configFile, locate);
+  if (parameters) problems.push(parameters);
+  return { ...(region && { region }), problems };
 }
 
 export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
-  const sites = knownSites(config).join(', ');
+  const unknown = siteError(knownSites(config), inputs);
+  if (unknown) throw unknown;
   const site = inputs.site.trim().toLowerCase();
-  if (site === '') {
-    throw new UserError(
-      'Missing site',
-      `The "site" input is empty; set it to one of the sites in ${inputs.configFile}: ${sites}.`,
-    );
-  }
-  const siteConfig = config.sites[site];
-  if (!siteConfig) {
-    const suggestion = closestMatch(site, knownSites(config));
-    const known = suggestion
-      ? ` — did you mean ${JSON.stringify(suggestion)}? Known sites: ${sites}.`
-      : `; known sites: ${sites}.`;
-    throw new UserError(
-      'Unknown site',
-      `Site ${quoteValue(inputs.site.trim())} is not defined in ${inputs.configFile}${known} Set the "site" input to one of them, or add it under "sites:" in the file.`,
-      { file: inputs.configFile },
-    );
-  }
+  const siteConfig = config.sites[site]!;
 
-  const region = resolveRegion(config, site, inputs);
-  const locate = (path: readonly PathKey[], keyName?: string) => inputs.locate?.(path, keyName);
+  const checked = siteConfig.steps.map((step, position): CheckedStep => ({
+    position,
+    name: step.name,
+    ssm: step.kind === 'ssm',
+    ...(step.kind === 'ssm' && { run: { document: step.document, parameters: step.parameters } }),
+  }));
+  const { region, problems } = sitePlanProblems(
+    site,
+    checked,
+    { site: siteConfig.region, file: config.region },
+    inputs,
+  );
+  if (problems.length > 0) throw combineUserErrors(problems);
+
   const steps = siteConfig.steps.map((step, i): PlanStep => {
     const index = i + 1;
     if (step.kind === 'cloudfront') {
@@ -135,14 +210,8 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
         wait: inputs.waitForInvalidation === true || step.wait,
       };
     }
-    if (!region) {
-      const at = locate(['sites', site, 'steps', i]);
-      throw new UserError(
-        'No AWS region',
-        `Step ${index} (${step.name})${at ? ` (line ${at.line})` : ''} runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`,
-        fileLocation(inputs.configFile, at),
-      );
-    }
+    // sitePlanProblems has refused a site whose SSM steps have no region
+    if (!region) throw new Error(`step ${index} runs SSM without a region`);
     // The schema guarantees a step without targets has site targets.
     const targets = step.targets ?? siteConfig.targets!;
     return {
@@ -159,8 +228,6 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
       maxErrors: step.maxErrors ?? DEFAULT_MAX_ERRORS,
     };
   });
-
-  checkBundledDocumentParameters(steps, site, inputs.configFile, locate);
   return { site, region, configFile: inputs.configFile, steps };
 }
 
@@ -170,41 +237,39 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
  * sites file, against the definition bundled with this action (a copy pinned with document-version is
  * still checked against ours: the names are this action's).
  */
-function checkBundledDocumentParameters(
-  steps: PlanStep[],
+function bundledDocumentParameterError(
+  steps: readonly CheckedStep[],
   site: string,
   configFile: string,
   locate: SitesFileLocator,
-): void {
+): UserError | undefined {
   const lines: string[] = [];
   const documents = new Set<string>();
   let first: Located | undefined;
   for (const step of steps) {
-    if (step.kind !== 'ssm') continue;
-    const problems = bundledDocumentProblems(step.document, step.parameters);
+    if (!step.run) continue;
+    const problems = bundledDocumentProblems(step.run.document, step.run.parameters);
     if (problems.length === 0) continue;
-    const name = bundledDocumentName(step.document)!;
-    const declared = BUNDLED_DOCUMENTS[name]!;
-    documents.add(name);
-    const path = ['sites', site, 'steps', step.index - 1, 'ssm', 'parameters'];
-    for (const { parameter, problem } of problems) {
+    documents.add(bundledDocumentName(step.run.document)!);
+    const path = ['sites', site, 'steps', step.position, 'ssm', 'parameters'];
+    for (const { parameter, problem, about } of problems) {
       // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the
       // name, a bad value at the value
       const at =
         parameter === undefined
           ? locate(path)
-          : Object.hasOwn(declared, parameter)
-            ? locate([...path, parameter])
-            : locate(path, parameter);
+          : about === 'name'
+            ? locate(path, parameter)
+            : locate([...path, parameter]);
       first ??= at;
       lines.push(
-        `  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.index}, ${step.name}): ${problem}`,
+        `  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
       );
     }
   }
-  if (lines.length === 0) return;
+  if (lines.length === 0) return undefined;
   const names = [...documents];
-  throw new UserError(
+  return new UserError(
     'Invalid document parameters',
     [
       `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,

@@ -122,7 +122,7 @@ async function resolveCredentials(settings, deps) {
         return resolveDefaultChain(deps);
     const noToken = (0,execution_inputs/* oidcTokenUnavailable */.L5)(settings, deps.env);
     if (noToken)
-        throw new errors/* UserError */.y('No OIDC token available', noToken);
+        throw new errors/* UserError */.yo('No OIDC token available', noToken);
     let current = await assumeRoleWithOidc(roleArn, settings, deps);
     deps.log(`Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${settings.roleDurationSeconds} s).`);
     let first = current;
@@ -171,7 +171,7 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
     catch (error) {
         if (error instanceof CancelledError || deps.signal.aborted)
             throw new CancelledError();
-        throw new errors/* UserError */.y('Could not get the GitHub OIDC token', oidcTokenFailure(settings.audience, errorMessage(error)));
+        throw new errors/* UserError */.yo('Could not get the GitHub OIDC token', oidcTokenFailure(settings.audience, errorMessage(error)));
     }
     deps.setSecret(token);
     const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: deps.region });
@@ -192,7 +192,7 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
                 }), { abortSignal: deps.signal });
                 const c = out.Credentials;
                 if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-                    throw new errors/* UserError */.y('Could not assume the role', `STS returned no credentials for ${roleArn}.`);
+                    throw new errors/* UserError */.yo('Could not assume the role', `STS returned no credentials for ${roleArn}.`);
                 }
                 deps.setSecret(c.AccessKeyId);
                 deps.setSecret(c.SecretAccessKey);
@@ -207,7 +207,7 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
             catch (error) {
                 if (deps.signal.aborted)
                     throw new CancelledError();
-                if (error instanceof errors/* UserError */.y)
+                if (error instanceof errors/* UserError */.yo)
                     throw error;
                 const sent = requestsMade(error);
                 requests += sent;
@@ -238,7 +238,7 @@ function requestsMade(error) {
 }
 /** The step error for a refresh that failed: what failed (with its own fix), and how to avoid it. */
 function refreshFailure(error, roleArn, settings, previous) {
-    let what = error instanceof errors/* UserError */.y ? `${error.title}: ${error.message}` : errorMessage(error);
+    let what = error instanceof errors/* UserError */.yo ? `${error.title}: ${error.message}` : errorMessage(error);
     if (!/[.!?]$/.test(what))
         what += '.';
     const due = previous.expiration
@@ -262,7 +262,7 @@ async function resolveDefaultChain(deps) {
     catch (error) {
         if (error instanceof CancelledError || deps.signal.aborted)
             throw new CancelledError();
-        throw new errors/* UserError */.y('No AWS credentials', defaultChainFailure(awsErrorName(error), errorMessage(error)));
+        throw new errors/* UserError */.yo('No AWS credentials', defaultChainFailure(awsErrorName(error), errorMessage(error)));
     }
     deps.log('Credentials: found by the AWS SDK default credential chain (no role-to-assume given).');
     return chain;
@@ -317,20 +317,20 @@ function stsError(code, message, roleArn, settings, env, requests) {
     const repo = env.GITHUB_REPOSITORY ?? 'OWNER/REPO';
     const ref = env.GITHUB_REF ?? 'refs/heads/main';
     if (code === 'AccessDenied' || code === 'AccessDeniedException') {
-        return new errors/* UserError */.y('Could not assume the role', `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "${settings.audience}", and "token.actions.githubusercontent.com:sub" must match this job (repo:${repo}:ref:${ref}, or repo:${repo}:environment:NAME when the job uses an environment).`);
+        return new errors/* UserError */.yo('Could not assume the role', `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "${settings.audience}", and "token.actions.githubusercontent.com:sub" must match this job (repo:${repo}:ref:${ref}, or repo:${repo}:environment:NAME when the job uses an environment).`);
     }
     // The SDK names STS's modelled errors with "Exception" (InvalidIdentityTokenException for the wire
     // code InvalidIdentityToken); both spellings are matched.
     if (/^(InvalidIdentityToken|ExpiredToken|IDPRejectedClaim)(Exception)?$/.test(code)) {
-        return new errors/* UserError */.y('Could not assume the role', `STS rejected the GitHub OIDC token for ${roleArn}: ${code}: ${message}. Check that the account has an IAM OIDC identity provider for https://token.actions.githubusercontent.com with audience "${settings.audience}".`);
+        return new errors/* UserError */.yo('Could not assume the role', `STS rejected the GitHub OIDC token for ${roleArn}: ${code}: ${message}. Check that the account has an IAM OIDC identity provider for https://token.actions.githubusercontent.com with audience "${settings.audience}".`);
     }
     if (code === 'ValidationError' && /DurationSeconds/i.test(message)) {
-        return new errors/* UserError */.y('Could not assume the role', `STS refused the session length for ${roleArn}: ${message}. Lower the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) or raise the role's maximum session duration.`);
+        return new errors/* UserError */.yo('Could not assume the role', `STS refused the session length for ${roleArn}: ${message}. Lower the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) or raise the role's maximum session duration.`);
     }
     if ((0,diagnosis/* errorOrigin */.ph)(code) === 'network') {
-        return new errors/* UserError */.y('Could not reach AWS STS', `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (after ${(0,core_text/* plural */.LS)(requests, 'request')}): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`);
+        return new errors/* UserError */.yo('Could not reach AWS STS', `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (after ${(0,core_text/* plural */.LS)(requests, 'request')}): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`);
     }
-    return new errors/* UserError */.y('Could not assume the role', `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${(0,core_text/* plural */.LS)(requests, 'request')}: ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`);
+    return new errors/* UserError */.yo('Could not assume the role', `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${(0,core_text/* plural */.LS)(requests, 'request')}: ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`);
 }
 
 ;// CONCATENATED MODULE: ./src/core/requests.ts
@@ -1099,7 +1099,7 @@ async function executePlan(plan, context, settings, deps) {
                 return report;
             }
             report.status = 'failure';
-            report.error = (0,errors/* isUserError */.i)(error)
+            report.error = (0,errors/* isUserError */.iU)(error)
                 ? { code: 'CredentialsError', message: error.message, title: error.title }
                 : { code: 'CredentialsError', message: errorMessage(error) };
             return report;

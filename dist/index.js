@@ -268,8 +268,9 @@ function describeCause(cause, maxInstances = 5) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ isUserError),
-/* harmony export */   y: () => (/* binding */ UserError)
+/* harmony export */   EI: () => (/* binding */ combineUserErrors),
+/* harmony export */   iU: () => (/* binding */ isUserError),
+/* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
 // The one error type users see: a message that names what is wrong and the fix, plus where it is
 // (file, line, column) so the runner can pin an annotation on it. Anything else is a bug.
@@ -285,6 +286,23 @@ class UserError extends Error {
 }
 function isUserError(error) {
     return error instanceof UserError;
+}
+/**
+ * Several UserErrors found in one run, as one: each one's message in turn (a block per kind of
+ * problem), the titles joined with "; ", and the place of the first one that has a line (the file of
+ * the first one that names a file). One error is returned as it is.
+ */
+function combineUserErrors(errors) {
+    if (errors.length === 0)
+        throw new Error('combineUserErrors needs at least one error');
+    if (errors.length === 1)
+        return errors[0];
+    const file = errors.find((e) => e.location.file !== undefined)?.location.file;
+    const placed = errors.find((e) => e.location.line !== undefined)?.location;
+    return new UserError(errors.map((e) => e.title).join('; '), errors.map((e) => e.message).join('\n'), {
+        ...(file !== undefined && { file }),
+        ...(placed && { line: placed.line, ...(placed.column !== undefined && { column: placed.column }) }),
+    });
 }
 
 
@@ -352,9 +370,9 @@ function parseExecutionInputs(raw, site, env) {
         problems.push(`Input "audience" is ${JSON.stringify(raw.audience)}; use the audience your IAM OIDC provider expects, without spaces (default sts.amazonaws.com).`);
     }
     if (problems.length === 1)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .y('Invalid input', problems[0]);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('Invalid input', problems[0]);
     if (problems.length > 1) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .y('Invalid inputs', [`${problems.length} inputs are not valid:`, ...problems.map((p) => `  - ${p}`)].join('\n'));
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('Invalid inputs', [`${problems.length} inputs are not valid:`, ...problems.map((p) => `  - ${p}`)].join('\n'));
     }
     return settings;
 }
@@ -885,7 +903,7 @@ function listFirst(items, shown, separator, more = (left) => ` ${andMore(left)}`
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5308);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5760);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -895,7 +913,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5308:
+/***/ 5760:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1005,7 +1023,7 @@ function readBoolean(runner, name, fallback) {
         return true;
     if (/^false$/i.test(raw))
         return false;
-    throw new errors/* UserError */.y('Invalid input', `Input "${name}" is ${JSON.stringify(raw)}; use true or false.`);
+    throw new errors/* UserError */.yo('Invalid input', `Input "${name}" is ${JSON.stringify(raw)}; use true or false.`);
 }
 function readInputs(runner) {
     const awsRegion = runner.getInput('aws-region');
@@ -1031,11 +1049,11 @@ function readPaths(runner) {
     if ('listProblem' in checked) {
         const { kind, problem } = checked.listProblem;
         const orLeaveOut = kind === 'none' ? ", or leave the input out to keep the sites file's paths" : '';
-        throw new errors/* UserError */.y('Invalid input', `${subject} ${problem}${orLeaveOut}.`);
+        throw new errors/* UserError */.yo('Invalid input', `${subject} ${problem}${orLeaveOut}.`);
     }
     const shown = checked.pathProblems.slice(0, MAX_REPORTED_PATHS);
     const more = checked.pathProblems.length - shown.length;
-    throw new errors/* UserError */.y('Invalid input', `${subject}: ${shown.map((p) => `${(0,core_paths/* quotePath */.WG)(p.value)} ${p.problem}`).join('; ')}${more > 0 ? `; ${(0,core_text/* andMore */.v)(more, 'bad path')}` : ''}.`);
+    throw new errors/* UserError */.yo('Invalid input', `${subject}: ${shown.map((p) => `${(0,core_paths/* quotePath */.WG)(p.value)} ${p.problem}`).join('; ')}${more > 0 ? `; ${(0,core_text/* andMore */.v)(more, 'bad path')}` : ''}.`);
 }
 /** The raw inputs of a real run; src/core/execution-inputs.ts checks them. */
 function readExecutionInputs(runner) {
@@ -1070,7 +1088,7 @@ function resolveConfigPath(workspace, configPath) {
     const fullPath = (0,external_node_path_.resolve)(root, configPath);
     const inside = (0,external_node_path_.relative)(root, fullPath);
     if (inside === '' || inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(inside)) {
-        throw new errors/* UserError */.y('Invalid input', `Input "config" is ${JSON.stringify(configPath)}, which is ${inside === '' ? 'the workspace itself' : `outside the workspace (${root})`}. Set it to the sites file's path relative to the workspace, e.g. .github/cache-purge.yml; generate or copy the file into the workspace first if it lives elsewhere.`);
+        throw new errors/* UserError */.yo('Invalid input', `Input "config" is ${JSON.stringify(configPath)}, which is ${inside === '' ? 'the workspace itself' : `outside the workspace (${root})`}. Set it to the sites file's path relative to the workspace, e.g. .github/cache-purge.yml; generate or copy the file into the workspace first if it lives elsewhere.`);
     }
     return fullPath;
 }
@@ -1099,7 +1117,7 @@ async function readConfigFile(workspace, configPath) {
                 : code === 'EACCES'
                     ? `cannot be read: permission denied (${fullPath}).`
                     : `cannot be read (${fullPath}): ${error.message}.`;
-        throw new errors/* UserError */.y('Sites file not readable', `Sites file ${configPath} ${why}`, { file: configPath });
+        throw new errors/* UserError */.yo('Sites file not readable', `Sites file ${configPath} ${why}`, { file: configPath });
     }
 }
 
@@ -10688,7 +10706,8 @@ function closestMatch(word, candidates) {
 // into a typed SitesConfig, or into a UserError whose every line names the exact path
 // (`sites.portal.steps[1].ssm.document`), what is wrong and what is allowed (with a one-line YAML
 // example, or "did you mean" for a misspelt key), at its line and column. Messages quote values and
-// lines cut short, never the whole file. Pure: takes text, returns data.
+// lines cut short, never the whole file. A file that fails the schema still yields what of it is sound
+// to check further (readSitesFile's `salvaged`), so the plan's checks report in the same run. Pure.
 
 
 
@@ -11204,7 +11223,7 @@ function jsonError(text) {
 function syntaxError(text, file, error) {
     const pos = error.linePos?.[0];
     if (error.code === 'MULTIPLE_DOCS' && pos) {
-        return new errors/* UserError */.y('Sites file holds more than one YAML document', `${file} holds more than one YAML document: a second one starts at line ${pos.line} (${JSON.stringify(lineExcerpt(text, pos.line))}). A sites file is a single YAML document: remove the "---" (or "...") there and merge what follows into the first document, or move it to a file of its own.`, { file, line: pos.line, column: pos.col });
+        return new errors/* UserError */.yo('Sites file holds more than one YAML document', `${file} holds more than one YAML document: a second one starts at line ${pos.line} (${JSON.stringify(lineExcerpt(text, pos.line))}). A sites file is a single YAML document: remove the "---" (or "...") there and merge what follows into the first document, or move it to a file of its own.`, { file, line: pos.line, column: pos.col });
     }
     const yamlReason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     const json = /\.json$/i.test(file) ? (jsonError(text) ?? { reason: yamlReason }) : undefined;
@@ -11215,7 +11234,7 @@ function syntaxError(text, file, error) {
     const [language, causes] = json
         ? ['JSON', 'a missing or extra comma, an unclosed bracket or an unquoted key']
         : ['YAML', 'indentation, a missing ":" or an unclosed quote'];
-    return new errors/* UserError */.y(`Sites file is not valid ${language}`, `${file}: ${language} syntax error${where}: ${(json?.reason ?? yamlReason).replace(/\.$/, '')}.${excerpt} Fix the syntax there (${causes} are the usual causes).`, { file, ...(line && { line, ...(column && { column }) }) });
+    return new errors/* UserError */.yo(`Sites file is not valid ${language}`, `${file}: ${language} syntax error${where}: ${(json?.reason ?? yamlReason).replace(/\.$/, '')}.${excerpt} Fix the syntax there (${causes} are the usual causes).`, { file, ...(line && { line, ...(column && { column }) }) });
 }
 // ---------------------------------------------------------------------------------------------------
 // The entry point
@@ -11229,18 +11248,84 @@ function parseSitesConfig(text, file) {
 }
 /** parseSitesConfig, keeping the parsed document so that later errors can name lines too. */
 function parseSitesFile(text, file) {
+    const reading = readSitesFile(text, file);
+    if (!reading.ok)
+        throw reading.error;
+    return reading.file;
+}
+/** A step read only for what the parameter check needs; the rest of `ssm` must be known keys. */
+const parameterCheckStepSchema = strictObject({
+    name: stepSchema.shape.name.catch(undefined),
+    ssm: strictObject({
+        document: ssmStepSchema.shape.document,
+        parameters: ssmStepSchema.shape.parameters,
+        targets: unknown().optional(),
+        'document-version': unknown().optional(),
+        'timeout-seconds': unknown().optional(),
+        'max-concurrency': unknown().optional(),
+        'max-errors': unknown().optional(),
+    }),
+});
+function salvage(data, issues, locate) {
+    const failedAt = (path) => issues.some((issue) => samePath(issue.path, path));
+    const unknownKeyAt = (path) => issues.some((issue) => issue.code === 'unrecognized_keys' && samePath(issue.path, path));
+    const text = (value) => (typeof value === 'string' ? value : undefined);
+    const raw = isMapping(data) ? data : {};
+    const rawSites = isMapping(raw.sites) ? raw.sites : undefined;
+    const sitesSound = rawSites !== undefined &&
+        !unknownKeyAt([]) &&
+        !issues.some((issue) => issue.path[0] === 'sites' && issue.path.length <= 2);
+    const sites = {};
+    for (const [key, site] of Object.entries(rawSites ?? {})) {
+        if (!isMapping(site) || !Array.isArray(site.steps))
+            continue;
+        const steps = site.steps.map((step) => {
+            const checked = parameterCheckStepSchema.safeParse(step);
+            const ssm = isMapping(step) && isMapping(step.ssm) && !('cloudfront' in step) ? step.ssm : undefined;
+            // the label buildPlan would give it (its name, else its document), as far as it can be read
+            const name = (checked.success ? checked.data.name : undefined) ||
+                (isMapping(step) ? text(step.name)?.trim() : undefined) ||
+                text(ssm?.document) ||
+                (isMapping(step) && 'cloudfront' in step ? 'CloudFront' : 'unnamed step');
+            return {
+                name,
+                ssm: ssm !== undefined,
+                ...(checked.success && {
+                    run: { document: checked.data.ssm.document, parameters: checked.data.ssm.parameters ?? {} },
+                }),
+            };
+        });
+        sites[key] = {
+            ...(!failedAt(['sites', key, 'region']) && text(site.region) && { region: text(site.region) }),
+            regionKnown: !failedAt(['sites', key, 'region']) && !unknownKeyAt(['sites', key]),
+            steps,
+        };
+    }
+    return {
+        ...(sitesSound && { siteNames: Object.keys(rawSites) }),
+        ...(!failedAt(['region']) && text(raw.region) && { region: text(raw.region) }),
+        regionKnown: !failedAt(['region']) && !unknownKeyAt([]),
+        sites,
+        locate,
+    };
+}
+/**
+ * parseSitesFile that does not stop at the schema: a file that fails it gives the error and what
+ * of it is still sound to check. Syntax errors and an empty file still throw (nothing is readable).
+ */
+function readSitesFile(text, file) {
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0)
         throw syntaxError(text, file, doc.errors[0]);
     const data = doc.toJS({ maxAliasCount: 100 });
     if (data === null || data === undefined) {
-        throw new errors/* UserError */.y('Sites file is empty', `${file} is empty; it needs a "sites:" mapping (see examples/cache-purge.yml).`, { file });
+        throw new errors/* UserError */.yo('Sites file is empty', `${file} is empty; it needs a "sites:" mapping (see examples/cache-purge.yml).`, { file });
     }
     const locateInFile = (path, keyName) => locate(doc.contents, path, lines, keyName);
     const parsed = fileSchema.safeParse(data, { error: fallbackError });
     if (parsed.success)
-        return { config: toConfig(parsed.data), locate: locateInFile };
+        return { ok: true, file: { config: toConfig(parsed.data), locate: locateInFile } };
     const all = explainIssues(parsed.error.issues, data, locateInFile);
     const problems = all.slice(0, MAX_REPORTED_PROBLEMS).map((p) => ({
         text: `${formatPathAt(p.path, p.at)}: ${p.message}`,
@@ -11249,11 +11334,12 @@ function parseSitesFile(text, file) {
     const more = all.length - problems.length;
     const first = problems[0]?.at;
     const summary = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
-    throw new errors/* UserError */.y('Sites file does not match the schema', [
+    const error = new errors/* UserError */.yo('Sites file does not match the schema', [
         `${file} has ${summary}:`,
         ...problems.map((p) => `  - ${p.text}`),
         ...(more > 0 ? [`  … and ${more} more`] : []),
     ].join('\n'), { file, ...(first && { line: first.line, column: first.column }) });
+    return { ok: false, error, salvaged: salvage(data, parsed.error.issues, locateInFile) };
 }
 
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-FastCGI.json
@@ -11267,7 +11353,8 @@ const CachePurge_WPRocket_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"Wor
 // those very files (imported as JSON: ncc inlines them into the bundle, so nothing is read at run
 // time), and the check of a step's parameters against them at plan time: unknown names (with a
 // did-you-mean: names are case-sensitive), missing required ones, and each value against the
-// document's allowedValues, allowedPattern and minChars/maxChars — what SSM would otherwise refuse
+// document's allowedValues, allowedPattern and minChars/maxChars (a misspelt name's value too, against
+// the parameter it means), with a hint for the usual path mistakes — what SSM would otherwise refuse
 // only at SendCommand. Documents with other names are the user's own and are passed through. Pure.
 
 
@@ -11293,6 +11380,29 @@ const purpose = (parameter) => (parameter.description ?? '').replace(/^\((Requir
 const shown = (value) => (0,core_text/* quoteCut */.Hj)(value, 120);
 /** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
 const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
+/**
+ * Why a path most likely fails a bundled document's pattern, in words: "." or ".." segments, a
+ * trailing "/", whitespace. With the fix when removing that one thing makes the value fit.
+ */
+function patternHints(value, allowedPattern) {
+    const fits = (candidate) => candidate !== value && new RegExp(allowedPattern).test(candidate);
+    const hints = [];
+    if (/(^|\/)\.\.?(\/|$)/.test(value)) {
+        hints.push('"." and ".." path segments are not allowed: give the directory itself.');
+    }
+    if (/.\/+$/.test(value)) {
+        const trimmed = value.replace(/\/+$/, '');
+        hints.push(`It ends with "/", which the pattern does not allow: remove the trailing "/"${fits(trimmed) ? ` (${shown(trimmed)} fits)` : ''}.`);
+    }
+    if (/\s/.test(value)) {
+        const squeezed = value.trim();
+        const edge = squeezed !== value;
+        hints.push(edge
+            ? `It starts or ends with whitespace, which the pattern does not allow: remove it${fits(squeezed) ? ` (${shown(squeezed)} fits)` : ''}.`
+            : 'It contains whitespace, which the pattern does not allow: use a directory whose path has no spaces.');
+    }
+    return hints.map((hint) => ` ${hint}`).join('');
+}
 function valueProblems(document, name, spec, values) {
     const problems = [];
     const what = purpose(spec);
@@ -11323,10 +11433,7 @@ function valueProblems(document, name, spec, values) {
             continue;
         }
         if (spec.allowedPattern !== undefined && !new RegExp(spec.allowedPattern).test(value)) {
-            const dotSegment = /(^|\/)\.\.?(\/|$)/.test(value)
-                ? ' "." and ".." path segments are not allowed: give the directory itself.'
-                : '';
-            problems.push(`${shown(value)} does not match ${document}'s allowedPattern ${spec.allowedPattern}.${dotSegment}${expected}`);
+            problems.push(`${shown(value)} does not match ${document}'s allowedPattern ${spec.allowedPattern}.${patternHints(value, spec.allowedPattern)}${expected}`);
         }
     }
     return problems;
@@ -11351,20 +11458,30 @@ function bundledDocumentProblems(document, parameters) {
                 meant.add(guess);
             problems.push({
                 parameter,
+                about: 'name',
                 problem: `${name} has no parameter "${parameter}"${guess
                     ? `; did you mean "${guess}"? (Parameter names are case-sensitive.)`
                     : `; it takes ${declaredNames.map((d) => `"${d}"`).join(', ')}.`}`,
             });
+            // the value of a misspelt name is checked as the parameter it means: fixing the name alone
+            // must not reveal a second problem on the next run
+            if (guess) {
+                for (const problem of valueProblems(name, guess, declared[guess], values)) {
+                    problems.push({ parameter, about: 'value', problem: `(checked as "${guess}") ${problem}` });
+                }
+            }
             continue;
         }
-        for (const problem of valueProblems(name, parameter, spec, values))
-            problems.push({ parameter, problem });
+        for (const problem of valueProblems(name, parameter, spec, values)) {
+            problems.push({ parameter, about: 'value', problem });
+        }
     }
     for (const [parameter, spec] of Object.entries(declared)) {
         if ('default' in spec || Object.hasOwn(parameters, parameter) || meant.has(parameter))
             continue;
         const what = purpose(spec);
         problems.push({
+            about: 'parameters',
             problem: `"${parameter}" is missing; ${name} requires it: add ${parameter}: <value>${what ? ` (${what.replace(/\.$/, '')})` : ''}.`,
         });
     }
@@ -11375,7 +11492,8 @@ function bundledDocumentProblems(document, parameters) {
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
 // will run — resolved targets, parameters, region, labels and SSM delivery settings. Parameters of the
 // documents we ship are checked against their bundled definitions here, before any AWS call; an error
-// about a step names its line in the sites file (config.ts's locator, when the caller passes it). No I/O.
+// about a step names its line in the sites file (config.ts's locator, when the caller passes it). The
+// region and parameter problems of a site come in one error (plan-sites-file.ts adds the schema's). No I/O.
 
 
 
@@ -11387,11 +11505,12 @@ const DEFAULT_MAX_ERRORS = '0';
 function knownSites(config) {
     return Object.keys(config.sites).sort();
 }
-function resolveRegion(config, site, inputs) {
+/** The region SSM steps run in, by precedence; an error when the one that applies is not a region code. */
+function resolveRegion(regions, site, inputs) {
     const candidates = [
         [inputs.region, 'the aws-region input'],
-        [config.sites[site]?.region, `sites.${site}.region in ${inputs.configFile}`],
-        [config.region, `region in ${inputs.configFile}`],
+        [regions.site, `sites.${site}.region in ${inputs.configFile}`],
+        [regions.file, `region in ${inputs.configFile}`],
         [inputs.environmentRegion, 'the AWS_REGION environment variable'],
     ];
     for (const [value, source] of candidates) {
@@ -11399,28 +11518,66 @@ function resolveRegion(config, site, inputs) {
         if (!region)
             continue;
         if (!aws_formats/* formats */.Fx.region.pattern.test(region)) {
-            throw new errors/* UserError */.y('Invalid AWS region', `${source} is ${JSON.stringify(region)}, which is not valid; use ${aws_formats/* formats */.Fx.region.allowed}.`);
+            return {
+                error: new errors/* UserError */.yo('Invalid AWS region', `${source} is ${JSON.stringify(region)}, which is not valid; use ${aws_formats/* formats */.Fx.region.allowed}.`),
+            };
         }
-        return region;
+        return { region };
     }
-    return undefined;
+    return {};
 }
-function buildPlan(config, inputs) {
-    const sites = knownSites(config).join(', ');
+/** "Missing site" or "Unknown site" when the `site` input names none of `sites`; undefined when it does. */
+function siteError(sites, inputs) {
+    const known = [...sites].sort();
+    const list = known.join(', ');
     const site = inputs.site.trim().toLowerCase();
     if (site === '') {
-        throw new errors/* UserError */.y('Missing site', `The "site" input is empty; set it to one of the sites in ${inputs.configFile}: ${sites}.`);
+        return new errors/* UserError */.yo('Missing site', `The "site" input is empty; set it to one of the sites in ${inputs.configFile}: ${list}.`);
     }
-    const siteConfig = config.sites[site];
-    if (!siteConfig) {
-        const suggestion = closestMatch(site, knownSites(config));
-        const known = suggestion
-            ? ` — did you mean ${JSON.stringify(suggestion)}? Known sites: ${sites}.`
-            : `; known sites: ${sites}.`;
-        throw new errors/* UserError */.y('Unknown site', `Site ${quoteValue(inputs.site.trim())} is not defined in ${inputs.configFile}${known} Set the "site" input to one of them, or add it under "sites:" in the file.`, { file: inputs.configFile });
-    }
-    const region = resolveRegion(config, site, inputs);
+    if (known.includes(site))
+        return undefined;
+    const suggestion = closestMatch(site, known);
+    const hint = suggestion
+        ? ` — did you mean ${JSON.stringify(suggestion)}? Known sites: ${list}.`
+        : `; known sites: ${list}.`;
+    return new errors/* UserError */.yo('Unknown site', `Site ${quoteValue(inputs.site.trim())} is not defined in ${inputs.configFile}${hint} Set the "site" input to one of them, or add it under "sites:" in the file.`, { file: inputs.configFile });
+}
+/**
+ * The plan-time checks of a site, every one of them: the region (when a step runs SSM; `regionKnown`
+ * false skips "No AWS region" when a region written in the file could not be read) and the parameters
+ * of the bundled documents. [] when the site passes.
+ */
+function sitePlanProblems(site, steps, regions, inputs) {
     const locate = (path, keyName) => inputs.locate?.(path, keyName);
+    const problems = [];
+    const { region, error } = resolveRegion(regions, site, inputs);
+    if (error)
+        problems.push(error);
+    const firstSsm = steps.find((step) => step.ssm);
+    if (!region && !error && firstSsm && regions.regionKnown !== false) {
+        const at = locate(['sites', site, 'steps', firstSsm.position]);
+        problems.push(new errors/* UserError */.yo('No AWS region', `Step ${firstSsm.position + 1} (${firstSsm.name})${at ? ` (line ${at.line})` : ''} runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`, fileLocation(inputs.configFile, at)));
+    }
+    const parameters = bundledDocumentParameterError(steps, site, inputs.configFile, locate);
+    if (parameters)
+        problems.push(parameters);
+    return { ...(region && { region }), problems };
+}
+function buildPlan(config, inputs) {
+    const unknown = siteError(knownSites(config), inputs);
+    if (unknown)
+        throw unknown;
+    const site = inputs.site.trim().toLowerCase();
+    const siteConfig = config.sites[site];
+    const checked = siteConfig.steps.map((step, position) => ({
+        position,
+        name: step.name,
+        ssm: step.kind === 'ssm',
+        ...(step.kind === 'ssm' && { run: { document: step.document, parameters: step.parameters } }),
+    }));
+    const { region, problems } = sitePlanProblems(site, checked, { site: siteConfig.region, file: config.region }, inputs);
+    if (problems.length > 0)
+        throw (0,errors/* combineUserErrors */.EI)(problems);
     const steps = siteConfig.steps.map((step, i) => {
         const index = i + 1;
         if (step.kind === 'cloudfront') {
@@ -11433,10 +11590,9 @@ function buildPlan(config, inputs) {
                 wait: inputs.waitForInvalidation === true || step.wait,
             };
         }
-        if (!region) {
-            const at = locate(['sites', site, 'steps', i]);
-            throw new errors/* UserError */.y('No AWS region', `Step ${index} (${step.name})${at ? ` (line ${at.line})` : ''} runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`, fileLocation(inputs.configFile, at));
-        }
+        // sitePlanProblems has refused a site whose SSM steps have no region
+        if (!region)
+            throw new Error(`step ${index} runs SSM without a region`);
         // The schema guarantees a step without targets has site targets.
         const targets = step.targets ?? siteConfig.targets;
         return {
@@ -11453,7 +11609,6 @@ function buildPlan(config, inputs) {
             maxErrors: step.maxErrors ?? DEFAULT_MAX_ERRORS,
         };
     });
-    checkBundledDocumentParameters(steps, site, inputs.configFile, locate);
     return { site, region, configFile: inputs.configFile, steps };
 }
 /**
@@ -11462,36 +11617,34 @@ function buildPlan(config, inputs) {
  * sites file, against the definition bundled with this action (a copy pinned with document-version is
  * still checked against ours: the names are this action's).
  */
-function checkBundledDocumentParameters(steps, site, configFile, locate) {
+function bundledDocumentParameterError(steps, site, configFile, locate) {
     const lines = [];
     const documents = new Set();
     let first;
     for (const step of steps) {
-        if (step.kind !== 'ssm')
+        if (!step.run)
             continue;
-        const problems = bundledDocumentProblems(step.document, step.parameters);
+        const problems = bundledDocumentProblems(step.run.document, step.run.parameters);
         if (problems.length === 0)
             continue;
-        const name = bundledDocumentName(step.document);
-        const declared = BUNDLED_DOCUMENTS[name];
-        documents.add(name);
-        const path = ['sites', site, 'steps', step.index - 1, 'ssm', 'parameters'];
-        for (const { parameter, problem } of problems) {
+        documents.add(bundledDocumentName(step.run.document));
+        const path = ['sites', site, 'steps', step.position, 'ssm', 'parameters'];
+        for (const { parameter, problem, about } of problems) {
             // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the
             // name, a bad value at the value
             const at = parameter === undefined
                 ? locate(path)
-                : Object.hasOwn(declared, parameter)
-                    ? locate([...path, parameter])
-                    : locate(path, parameter);
+                : about === 'name'
+                    ? locate(path, parameter)
+                    : locate([...path, parameter]);
             first ??= at;
-            lines.push(`  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.index}, ${step.name}): ${problem}`);
+            lines.push(`  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.position + 1}, ${step.name}): ${problem}`);
         }
     }
     if (lines.length === 0)
-        return;
+        return undefined;
     const names = [...documents];
-    throw new errors/* UserError */.y('Invalid document parameters', [
+    return new errors/* UserError */.yo('Invalid document parameters', [
         `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
         ...lines,
         `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`,
@@ -11500,6 +11653,50 @@ function checkBundledDocumentParameters(steps, site, configFile, locate) {
 /** An annotation's place: the file, and the line and column of the node when known. */
 function fileLocation(file, at) {
     return { file, ...(at && { line: at.line, column: at.column }) };
+}
+
+;// CONCATENATED MODULE: ./src/core/plan-sites-file.ts
+// From the sites file's text to the plan in one pass that reports every problem it can find in one
+// error: the schema's problems, and with them the plan-time checks (site, region, parameters of the
+// bundled documents) of the site being purged, run on what of it is still sound when other parts of
+// the file failed the schema. A user fixing a file should not learn of a second problem only on the
+// next run. Pure: takes text and inputs, returns the plan or throws one UserError.
+
+
+
+/**
+ * The plan-time problems of `inputs.site` in a file that failed the schema, as far as they can be
+ * told: none when the site cannot be found for sure (its key may be the broken part); a step that is
+ * broken itself gets no parameter check (see SalvagedStep.run); a region written in the file that
+ * failed gives no "No AWS region". Other sites are not checked here, as buildPlan does not check them.
+ */
+function salvagedPlanProblems(salvaged, inputs) {
+    const site = inputs.site.trim().toLowerCase();
+    const found = salvaged.sites[site];
+    if (salvaged.siteNames) {
+        const unknown = siteError(salvaged.siteNames, inputs);
+        if (unknown)
+            return [unknown];
+    }
+    if (!found)
+        return [];
+    const { problems } = sitePlanProblems(site, found.steps.map((step, position) => ({ position, ...step })), {
+        ...(found.region && { site: found.region }),
+        ...(salvaged.region && { file: salvaged.region }),
+        regionKnown: found.regionKnown && salvaged.regionKnown,
+    }, { ...inputs, locate: salvaged.locate });
+    return problems;
+}
+/**
+ * Parses the sites file and plans `inputs.site` (`inputs.locate` is the file's own). Throws one
+ * UserError holding every problem found: the schema's first, then the site's, region's and
+ * parameters' problems, each block as its own check words it; the annotation is at the first.
+ */
+function planSitesFile(text, inputs) {
+    const reading = readSitesFile(text, inputs.configFile);
+    if (reading.ok)
+        return buildPlan(reading.file.config, { ...inputs, locate: reading.file.locate });
+    throw (0,errors/* combineUserErrors */.EI)([reading.error, ...salvagedPlanProblems(reading.salvaged, inputs)]);
 }
 
 ;// CONCATENATED MODULE: ./src/core/plan-view.ts
@@ -11573,23 +11770,23 @@ function checkSlackWebhookUrl(raw) {
     // The URL parser would quietly percent-encode a space and keep whatever follows as part of the path.
     const words = value.split(/\s+/).length;
     if (words > 1) {
-        throw new errors/* UserError */.y('Invalid slack-webhook-url', `Input "slack-webhook-url" has whitespace inside it (${words} space-separated parts, e.g. text pasted after the URL): it must be the webhook URL alone. Fix the secret's value; ${HOW}.`);
+        throw new errors/* UserError */.yo('Invalid slack-webhook-url', `Input "slack-webhook-url" has whitespace inside it (${words} space-separated parts, e.g. text pasted after the URL): it must be the webhook URL alone. Fix the secret's value; ${HOW}.`);
     }
     let url;
     try {
         url = new URL(value);
     }
     catch {
-        throw new errors/* UserError */.y('Invalid slack-webhook-url', `Input "slack-webhook-url" is not a URL; ${HOW}.`);
+        throw new errors/* UserError */.yo('Invalid slack-webhook-url', `Input "slack-webhook-url" is not a URL; ${HOW}.`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new errors/* UserError */.y('Invalid slack-webhook-url', `Input "slack-webhook-url" uses ${url.protocol.replace(/:$/, '')}:, not https:; ${HOW}.`);
+        throw new errors/* UserError */.yo('Invalid slack-webhook-url', `Input "slack-webhook-url" uses ${url.protocol.replace(/:$/, '')}:, not https:; ${HOW}.`);
     }
     if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-        throw new errors/* UserError */.y('Insecure slack-webhook-url', `Input "slack-webhook-url" uses plain http to ${url.hostname}: the webhook URL is a credential and would travel unencrypted. Use https (plain http is only accepted for a loopback address such as 127.0.0.1).`);
+        throw new errors/* UserError */.yo('Insecure slack-webhook-url', `Input "slack-webhook-url" uses plain http to ${url.hostname}: the webhook URL is a credential and would travel unencrypted. Use https (plain http is only accepted for a loopback address such as 127.0.0.1).`);
     }
     if (url.username || url.password) {
-        throw new errors/* UserError */.y('Invalid slack-webhook-url', 'Input "slack-webhook-url" carries a user name or password; incoming webhooks need neither. Remove the "user:password@" part.');
+        throw new errors/* UserError */.yo('Invalid slack-webhook-url', 'Input "slack-webhook-url" carries a user name or password; incoming webhooks need neither. Remove the "user:password@" part.');
     }
     const warnings = [];
     if (!SLACK_HOOK_HOSTS.includes(url.hostname.toLowerCase()) && !isLoopbackHost(url.hostname)) {
@@ -12367,7 +12564,6 @@ var execution_inputs = __nccwpck_require__(3415);
 
 
 
-
 /** A cancelled run must post before the runner's SIGTERM → SIGKILL grace runs out. */
 const CANCELLED_SLACK_BUDGET_MS = 5_000;
 async function run(dependencies = {}) {
@@ -12388,13 +12584,12 @@ async function run(dependencies = {}) {
         const inputs = readInputs(runner);
         const slack = readSlackSettings(runner); // checked (and masked) before anything runs
         const workspace = env.GITHUB_WORKSPACE || process.cwd();
-        const sitesFile = parseSitesFile(await readConfigFile(workspace, inputs.config), inputs.config);
-        const plan = buildPlan(sitesFile.config, {
+        // every problem of the file and of the site's plan, in one error
+        const plan = planSitesFile(await readConfigFile(workspace, inputs.config), {
             site: inputs.site,
             ...(inputs.awsRegion && { region: inputs.awsRegion }),
             ...(env.AWS_REGION && { environmentRegion: env.AWS_REGION }),
             configFile: inputs.config,
-            locate: sitesFile.locate,
             ...(inputs.paths && { paths: inputs.paths }),
             ...(inputs.waitForInvalidation && { waitForInvalidation: true }),
         });
@@ -12426,7 +12621,7 @@ async function run(dependencies = {}) {
             runner.markFailed();
     }
     catch (error) {
-        if ((0,errors/* isUserError */.i)(error)) {
+        if ((0,errors/* isUserError */.iU)(error)) {
             runner.error(error.message, { title: error.title, ...error.location });
         }
         else {

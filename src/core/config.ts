@@ -26,7 +26,7 @@ import {
 } from './aws-formats.js';
 import { DEFAULT_INVALIDATION_PATHS, normaliseInvalidationPaths, quotePath } from './paths.js';
 import { closestMatch } from './suggest.js';
-import { quoteCut } from './text.js';
+import { andMore, plural, quoteCut } from './text.js';
 import { UserError } from './errors.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -344,7 +344,7 @@ function typeMessage(path: readonly PathKey[], input: unknown, expected: string)
 const fallbackError = (issue: z.core.$ZodRawIssue): string | undefined => {
   if (issue.code === 'invalid_type') return typeMessage(issue.path ?? [], issue.input, issue.expected);
   if (issue.code === 'too_small' && issue.origin === 'array')
-    return `needs at least ${String(issue.minimum)} item(s)`;
+    return `needs at least ${plural(Number(issue.minimum), 'item')}`;
   if (issue.code === 'too_big' && issue.origin === 'array')
     return `has too many items; at most ${String(issue.maximum)}`;
   if (issue.code === 'too_big' && issue.origin === 'string')
@@ -845,7 +845,7 @@ export function readSitesFile(text: string, file: string): SitesFileReading {
     [
       `${file} has ${summary}:`,
       ...problems.map((p) => `  - ${p.text}`),
-      ...(more > 0 ? [`  … and ${more} more`] : []),
+      ...(more > 0 ? [`  ${andMore(more)}`] : []),
     ].join('\n'),
     { file, ...(first && { line: first.line, column: first.column }) },
   );

@@ -79,8 +79,8 @@ describe('numbers', () => {
 
 describe('who, how, what', () => {
   it('a Slack mention stays a mention in Slack and reads plainly elsewhere', () => {
-    expect(plainRequester('<@U2CERLKJA>')).toBe('@U2CERLKJA');
-    expect(plainRequester('<@U2CERLKJA|alice>')).toBe('@alice');
+    expect(plainRequester('<@U2CERLKJA>')).toBe('Slack user U2CERLKJA');
+    expect(plainRequester('<@U2CERLKJA|alice>')).toBe('alice (Slack)');
     expect(plainRequester('octocat')).toBe('octocat');
     expect(slackRequester('<@U2CERLKJA>')).toBe('<@U2CERLKJA>');
     expect(slackRequester('<!channel>')).toBe('&lt;!channel&gt;');

@@ -184,7 +184,7 @@ describe('a successful portal purge, where users look', () => {
     // job summary
     expect(run.summary.startsWith('## ✅ portal purged\n')).toBe(true);
     expect(run.summary).toContain(
-      `Requested by **@U2CERLKJA** · trigger: Slack command · commit \`main @ 1a2b3c4\` · took ${formatDuration(durationMs)} · [workflow run](https://github.com/acme/portal/actions/runs/987654321)`,
+      `Requested by **Slack user U2CERLKJA** · trigger: Slack command · commit \`main @ 1a2b3c4\` · took ${formatDuration(durationMs)} · [workflow run](https://github.com/acme/portal/actions/runs/987654321)`,
     );
     expect(run.summary).toMatch(
       /\| 1 \| W3 Total Cache \| ✅ succeeded \| \d+ ms \| 3\/3 instances \| 168 files \(2\.3 MiB\) removed · wp-cli \|/,
@@ -200,7 +200,7 @@ describe('a successful portal purge, where users look', () => {
 
     // log
     expect(run.stdout).toContain(
-      'Purging portal: 3 steps in order, requested by @U2CERLKJA, trigger: Slack command.',
+      'Purging portal: 3 steps in order, requested by Slack user U2CERLKJA, trigger: Slack command.',
     );
     // durations read the same in the log as in Slack and the summary
     expect(run.stdout).toContain(`\nCache purge of portal: success in ${formatDuration(durationMs)}.\n`);

@@ -90,7 +90,7 @@ describe('dist/index.js posts to Slack (dry run)', () => {
     expect(body.text).toBe(
       '📝 portal purge planned (dry run): 3 steps would run (requested by <@U2CERLKJA>)',
     );
-    expect(run.summary).toContain('Requested by **@U2CERLKJA** · trigger: Slack command');
+    expect(run.summary).toContain('Requested by **Slack user U2CERLKJA** · trigger: Slack command');
     expect(run.stdout).toContain('Slack: result message posted.\n');
     expect(errorAnnotations(run.stdout)).toEqual([]);
     expect(warnings(run.stdout)).toEqual([]);

@@ -27,7 +27,7 @@ describe('job summary', () => {
     expect(md.split('\n').slice(0, 9)).toEqual([
       '## ✅ portal purged',
       '',
-      'Requested by **@U2CERLKJA** · trigger: Slack command · commit `main @ 1a2b3c4` · took 9.4 s · [workflow run](https://github.com/acme/portal/actions/runs/123456789)',
+      'Requested by **Slack user U2CERLKJA** · trigger: Slack command · commit `main @ 1a2b3c4` · took 9.4 s · [workflow run](https://github.com/acme/portal/actions/runs/123456789)',
       '',
       '| # | Step | Status | Duration | Targets | Detail |',
       '|---|---|---|---|---|---|',

@@ -627,12 +627,15 @@ const SLACK_MENTION = /^<@([UW][A-Z0-9]{2,})(?:\|([^<>]{1,80}))?>$/;
 function isSlackMention(requester) {
     return SLACK_MENTION.test(requester.trim());
 }
-/** The requester outside Slack: `<@U2CERLKJA>` → `@U2CERLKJA`, `<@U2CERLKJA|alice>` → `@alice`. */
+/**
+ * The requester outside Slack (the log, the job summary): `<@U2CERLKJA>` → `Slack user U2CERLKJA`,
+ * `<@U2CERLKJA|alice>` → `alice (Slack)`. Never `@…`: on GitHub that reads as a GitHub user's handle.
+ */
 function plainRequester(requester) {
     const trimmed = requester.trim();
     const mention = SLACK_MENTION.exec(trimmed);
     if (mention)
-        return `@${mention[2] ?? mention[1]}`;
+        return mention[2] !== undefined ? `${mention[2]} (Slack)` : `Slack user ${mention[1]}`;
     return trimmed === '' ? 'unknown' : trimmed;
 }
 function describeTrigger(trigger, eventName) {
@@ -10962,7 +10965,7 @@ const fallbackError = (issue) => {
     if (issue.code === 'invalid_type')
         return typeMessage(issue.path ?? [], issue.input, issue.expected);
     if (issue.code === 'too_small' && issue.origin === 'array')
-        return `needs at least ${String(issue.minimum)} item(s)`;
+        return `needs at least ${(0,core_text/* plural */.LS)(Number(issue.minimum), 'item')}`;
     if (issue.code === 'too_big' && issue.origin === 'array')
         return `has too many items; at most ${String(issue.maximum)}`;
     if (issue.code === 'too_big' && issue.origin === 'string')
@@ -11337,7 +11340,7 @@ function readSitesFile(text, file) {
     const error = new errors/* UserError */.yo('Sites file does not match the schema', [
         `${file} has ${summary}:`,
         ...problems.map((p) => `  - ${p.text}`),
-        ...(more > 0 ? [`  … and ${more} more`] : []),
+        ...(more > 0 ? [`  ${(0,core_text/* andMore */.v)(more)}`] : []),
     ].join('\n'), { file, ...(first && { line: first.line, column: first.column }) });
     return { ok: false, error, salvaged: salvage(data, parsed.error.issues, locateInFile) };
 }

@@ -40,11 +40,14 @@ export function isSlackMention(requester: string): boolean {
   return SLACK_MENTION.test(requester.trim());
 }
 
-/** The requester outside Slack: `<@U2CERLKJA>` → `@U2CERLKJA`, `<@U2CERLKJA|alice>` → `@alice`. */
+/**
+ * The requester outside Slack (the log, the job summary): `<@U2CERLKJA>` → `Slack user U2CERLKJA`,
+ * `<@U2CERLKJA|alice>` → `alice (Slack)`. Never `@…`: on GitHub that reads as a GitHub user's handle.
+ */
 export function plainRequester(requester: string): string {
   const trimmed = requester.trim();
   const mention = SLACK_MENTION.exec(trimmed);
-  if (mention) return `@${mention[2] ?? mention[1]}`;
+  if (mention) return mention[2] !== undefined ? `${mention[2]} (Slack)` : `Slack user ${mention[1]}`;
   return trimmed === '' ? 'unknown' : trimmed;
 }
 

@@ -775,6 +775,19 @@ describe('configuration', () => {
     expect(
       actionsPageUrl(loadRelayConfig({ ...ENV, GITHUB_API_URL: 'https://ghe.example.com/api/v3/' })),
     ).toBe('https://ghe.example.com/acme/website/actions/workflows/purge-cache.yml');
+    // Behind an API proxy the web address cannot be derived: GITHUB_SERVER_URL gives it.
+    const proxied = loadRelayConfig({
+      ...ENV,
+      GITHUB_API_URL: 'http://127.0.0.1:18091',
+      GITHUB_SERVER_URL: 'https://github.example.com/',
+    });
+    expect(proxied.github).toMatchObject({
+      apiUrl: 'http://127.0.0.1:18091',
+      webUrl: 'https://github.example.com',
+    });
+    expect(actionsPageUrl(proxied)).toBe(
+      'https://github.example.com/acme/website/actions/workflows/purge-cache.yml',
+    );
   });
 
   it('names the variable and the fix for every bad value', () => {
@@ -815,6 +828,7 @@ describe('configuration', () => {
         /installations/,
       ],
       [{ GITHUB_API_URL: 'ftp://x' }, 'GITHUB_API_URL', /http\(s\)/],
+      [{ GITHUB_SERVER_URL: 'github.com' }, 'GITHUB_SERVER_URL', /https:\/\/github\.com or https:\/\/HOST/],
       [{ DISPATCH_REPOSITORY: undefined }, 'DISPATCH_REPOSITORY', /owner\/repo/],
       [{ DISPATCH_REPOSITORY: 'https://github.com/acme/website' }, 'DISPATCH_REPOSITORY', /owner\/repo/],
       [{ DISPATCH_WORKFLOW: 'purge cache' }, 'DISPATCH_WORKFLOW', /file name/],

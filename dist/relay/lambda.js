@@ -25652,7 +25652,10 @@ function readGitHubAuth(env) {
     }
     return { kind: 'app', appId, privateKey, installationId: Number(installation) };
 }
-/** The API base and the matching web base (github.com for api.github.com, HOST for HOST/api/v3). */
+/**
+ * The API base and the matching web base for run links: GITHUB_SERVER_URL when set (the name the
+ * Actions runner uses for it), else derived — github.com for api.github.com, HOST for HOST/api/v3.
+ */
 function readGitHubUrls(env) {
     const raw = read(env, 'GITHUB_API_URL') ?? DEFAULTS.GITHUB_API_URL;
     let url;
@@ -25666,6 +25669,9 @@ function readGitHubUrls(env) {
         throw new RelayConfigError('GITHUB_API_URL', `is ${JSON.stringify(raw)}; use an http(s) URL without query, e.g. ${DEFAULTS.GITHUB_API_URL} or https://HOST/api/v3.`);
     }
     const apiUrl = url.href.replace(/\/+$/, '');
+    const server = read(env, 'GITHUB_SERVER_URL');
+    if (server !== undefined)
+        return { apiUrl, webUrl: readServerUrl(server) };
     let webUrl;
     if (url.hostname === 'api.github.com')
         webUrl = `${url.protocol}//github.com`;
@@ -25674,6 +25680,22 @@ function readGitHubUrls(env) {
     else
         webUrl = apiUrl.replace(/\/api\/v3$/, '');
     return { apiUrl, webUrl };
+}
+function readServerUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url ||
+        (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+        url.search !== '' ||
+        url.hash !== '') {
+        throw new RelayConfigError('GITHUB_SERVER_URL', `is ${JSON.stringify(raw)}; use the web address run links should point at, an http(s) URL without query, e.g. https://github.com or https://HOST, or leave it unset to derive it from GITHUB_API_URL.`);
+    }
+    return url.href.replace(/\/+$/, '');
 }
 function readRepository(env) {
     const value = required(env, 'DISPATCH_REPOSITORY', 'the repository holding the purge workflow, as owner/repo');

@@ -215,7 +215,10 @@ function readGitHubAuth(env: Env): GitHubTokenAuth | GitHubAppAuth {
   return { kind: 'app', appId, privateKey, installationId: Number(installation) };
 }
 
-/** The API base and the matching web base (github.com for api.github.com, HOST for HOST/api/v3). */
+/**
+ * The API base and the matching web base for run links: GITHUB_SERVER_URL when set (the name the
+ * Actions runner uses for it), else derived — github.com for api.github.com, HOST for HOST/api/v3.
+ */
 function readGitHubUrls(env: Env): { apiUrl: string; webUrl: string } {
   const raw = read(env, 'GITHUB_API_URL') ?? DEFAULTS.GITHUB_API_URL;
   let url: URL;
@@ -234,11 +237,34 @@ function readGitHubUrls(env: Env): { apiUrl: string; webUrl: string } {
     );
   }
   const apiUrl = url.href.replace(/\/+$/, '');
+  const server = read(env, 'GITHUB_SERVER_URL');
+  if (server !== undefined) return { apiUrl, webUrl: readServerUrl(server) };
   let webUrl: string;
   if (url.hostname === 'api.github.com') webUrl = `${url.protocol}//github.com`;
   else if (/^api\.[^.]+\.ghe\.com$/.test(url.hostname)) webUrl = `${url.protocol}//${url.host.slice(4)}`;
   else webUrl = apiUrl.replace(/\/api\/v3$/, '');
   return { apiUrl, webUrl };
+}
+
+function readServerUrl(raw: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.search !== '' ||
+    url.hash !== ''
+  ) {
+    throw new RelayConfigError(
+      'GITHUB_SERVER_URL',
+      `is ${JSON.stringify(raw)}; use the web address run links should point at, an http(s) URL without query, e.g. https://github.com or https://HOST, or leave it unset to derive it from GITHUB_API_URL.`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 function readRepository(env: Env): { owner: string; repo: string } {

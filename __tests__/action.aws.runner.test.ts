@@ -2,7 +2,8 @@
 // keys in the environment, so credentials can only come from GitHub OIDC + STS, and the double checks
 // that every SSM and CloudFront request was signed with the assumed-role key. Also failure,
 // cancellation by SIGTERM, a failed OIDC token request, inputs refused before any AWS call, a run that
-// outlasts the role session (assumed again mid-run, later requests signed with the new key), and runs
+// outlasts the role session (assumed again mid-run, later requests signed with the new key; a refused
+// refresh with minutes left only logged), and runs
 // without role-to-assume: keys in the environment are used, and none at all is one run-level error.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,10 +81,11 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
   });
 
   it('a run that outlasts the role session gets a fresh OIDC token and role mid-run; later requests carry the new key', async () => {
-    // first credentials end 301.5 s after issue: the SDK's 300 s refresh margin is reached during step 1
+    // first credentials end 305 s after issue: the SDK's 300 s refresh margin is reached 5 s into the
+    // run (step 1 is sent well before, even on a loaded machine), while step 1 (10 s) is being polled
     double.reset({
-      sts: { lifetimesSeconds: [301.5] },
-      documents: { 'CachePurge-W3TotalCache': { default: { runMs: 2_500, stdout: RESULT } } },
+      sts: { lifetimesSeconds: [305] },
+      documents: { 'CachePurge-W3TotalCache': { default: { runMs: 10_000, stdout: RESULT } } },
       defaultScript: { stdout: RESULT },
     });
     const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });
@@ -115,6 +117,30 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
       expect(run.stdout).toContain(`::add-mask::${secret}`);
     expect(run.stdout.match(/^Credentials: refreshed .*$/gm)).toEqual([
       `Credentials: refreshed — assumed ${ROLE} again as session cache-purge-portal-1234-1 with a new GitHub OIDC token (the previous credentials expire at ${first!.expiration}).`,
+    ]);
+    expect(errorAnnotations(run.stdout)).toEqual([]);
+  });
+
+  it('a refresh STS refuses with minutes left: one log line, no error, the old key signs the rest of the run', async () => {
+    double.reset({
+      sts: { lifetimesSeconds: [305], deniedAfterIssued: 1 },
+      documents: { 'CachePurge-W3TotalCache': { default: { runMs: 10_000, stdout: RESULT } } },
+      defaultScript: { stdout: RESULT },
+    });
+    const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('success');
+    const assumed = double.callsOf('AssumeRoleWithWebIdentity');
+    expect(assumed.map((c) => c.errorCode)).toEqual([undefined, 'AccessDenied']);
+    const first = double.issuedCredentials.at(-1)!; // the refused call issued none
+    const signed = double.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront');
+    expect(signed.filter((c) => c.seq > assumed[1]!.seq).map((c) => c.operation)).toEqual(
+      expect.arrayContaining(['ListCommands', 'SendCommand', 'CreateInvalidation']),
+    );
+    expect(new Set(signed.map((c) => c.accessKeyId))).toEqual(new Set([first.accessKeyId]));
+    expect(run.stdout.match(/^Credentials: refreshing failed.*$/gm)).toEqual([
+      `Credentials: refreshing failed (AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity); the current ones are valid until ${first.expiration}; trying again in 30 s.`,
     ]);
     expect(errorAnnotations(run.stdout)).toEqual([]);
   });
@@ -315,13 +341,21 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
     expect(double.calls).toEqual([]);
   });
 
-  it('STS AccessDenied names the role and the trust-policy conditions to check', async () => {
+  it("STS AccessDenied names the role and the sub and aud of the job's own token, which the trust policy must allow", async () => {
     double.reset({ sts: { accessDenied: true } });
     const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });
     expect(run.code).toBe(1);
     const [error] = errorAnnotations(run.stdout);
     expect(error!.message).toContain(`STS denied AssumeRoleWithWebIdentity for ${ROLE}`);
-    expect(error!.message).toContain('repo:acme/site:');
+    // the token @actions/core fetched from the (double's) token endpoint, decoded: not GITHUB_REPOSITORY
+    const claims = JSON.parse(
+      Buffer.from(double.issuedIdTokens.at(-1)!.split('.')[1]!, 'base64url').toString(),
+    );
+    expect(claims.sub).toBe('repo:example/site:ref:refs/heads/main');
+    expect(error!.message).toContain(
+      `This job's token has sub "${claims.sub}" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that`,
+    );
+    expect(error!.message).not.toContain('repo:acme/site');
     expect(double.calls.filter((c) => c.service === 'ssm')).toEqual([]);
   });
 

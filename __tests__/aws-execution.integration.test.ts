@@ -42,6 +42,10 @@ sites:
 );
 const ROLE = 'arn:aws:iam::123456789012:role/cache-purge';
 const MAIN = { 'Site=main': ['i-0123456789abcdef2'] };
+/** Seconds from the first credentials to the moment a refresh test acts: step 1 is sent well before. */
+const REFRESH_AFTER_S = 5;
+/** Step 1 of a refresh test runs this long, so the refresh falls while it is polled (every ≤ 2 s). */
+const LONG_STEP_MS = 10_000;
 const RESULT = 'CACHE_PURGE_RESULT {"files":12,"bytes":4096,"method":"find-delete","durationMs":7}';
 
 let double: AwsDouble;
@@ -394,10 +398,16 @@ describe('executing a plan against the AWS double', () => {
     expect(report.status).toBe('failure');
     expect(statuses(report)).toEqual(['skipped', 'skipped', 'skipped']);
     expect(report.error!.message).toContain(`STS denied AssumeRoleWithWebIdentity for ${ROLE}`);
+    // the sub and aud of the token this run was given (the double's OIDC endpoint issued it)
     expect(report.error!.message).toContain(
-      '"token.actions.githubusercontent.com:aud" must be "sts.amazonaws.com"',
+      'This job\'s token has sub "repo:example/site:ref:refs/heads/main" and aud "sts.amazonaws.com"',
     );
-    expect(report.error!.message).toContain('"token.actions.githubusercontent.com:sub"');
+    expect(report.error!.message).toContain(
+      '"token.actions.githubusercontent.com:sub" matching "repo:example/site:ref:refs/heads/main"',
+    );
+    expect(report.error!.message).toContain(
+      '"token.actions.githubusercontent.com:aud" matching "sts.amazonaws.com"',
+    );
     expect(operations()).toEqual(['GetIdToken', 'AssumeRoleWithWebIdentity!AccessDenied']);
   });
 
@@ -447,11 +457,12 @@ describe('executing a plan against the AWS double', () => {
   });
 
   it('a run that outlasts the role session: the SDK has the role assumed again mid-step, and every later request is signed with the new key', async () => {
-    // the first credentials end 301.5 s after they are issued, so the SDK's 300 s margin is reached
-    // 1.5 s into the run, while step 1 (2.5 s) is being polled; the second ones last 900 s
+    // the first credentials end 305 s after they are issued, so the SDK's 300 s margin is reached
+    // 5 s into the run (step 1 must be sent before: ample even on a loaded machine), while step 1
+    // (10 s; polled at least every 2 s) is being polled; the second ones last 900 s
     const { report, recorded, log } = await run({
-      sts: { lifetimesSeconds: [301.5] },
-      documents: { 'CachePurge-W3TotalCache': { default: { runMs: 2_500, stdout: RESULT } } },
+      sts: { lifetimesSeconds: [REFRESH_AFTER_S + 300] },
+      documents: { 'CachePurge-W3TotalCache': { default: { runMs: LONG_STEP_MS, stdout: RESULT } } },
       defaultScript: { stdout: RESULT },
     });
     expect(report.status).toBe('success');
@@ -485,10 +496,38 @@ describe('executing a plan against the AWS double', () => {
     expect(log.match(/^Credentials: refreshed/gm)).toHaveLength(1);
   });
 
-  it('a refresh STS refuses fails the step it happens in with what failed and the fix, not ExpiredToken; later steps are skipped', async () => {
+  it('a refresh STS refuses with minutes left fails nothing: one log line, the old key signs the whole run, no new try within 30 s', async () => {
     const { report, log } = await run({
-      sts: { lifetimesSeconds: [301.5], deniedAfterIssued: 1 },
-      documents: { 'CachePurge-W3TotalCache': { default: { runMs: 2_500, stdout: RESULT } } },
+      sts: { lifetimesSeconds: [REFRESH_AFTER_S + 300], deniedAfterIssued: 1 },
+      documents: { 'CachePurge-W3TotalCache': { default: { runMs: LONG_STEP_MS, stdout: RESULT } } },
+      defaultScript: { stdout: RESULT },
+    });
+    expect(report.status).toBe('success');
+    expect(statuses(report)).toEqual(['success', 'success', 'success']);
+    const first = double.issuedCredentials.at(-1)!;
+    // one refused try (the run is shorter than the 30 s wait), though every command asked
+    expect(operations().filter((o) => o.startsWith('AssumeRole'))).toEqual([
+      'AssumeRoleWithWebIdentity',
+      'AssumeRoleWithWebIdentity!AccessDenied',
+    ]);
+    const refusedAt = double.callsOf('AssumeRoleWithWebIdentity')[1]!.seq;
+    const signed = double.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront');
+    expect(signed.filter((c) => c.seq > refusedAt).map((c) => c.operation)).toEqual(
+      expect.arrayContaining(['ListCommands', 'SendCommand', 'CreateInvalidation']),
+    );
+    expect(new Set(signed.map((c) => c.accessKeyId))).toEqual(new Set([first.accessKeyId]));
+    expect(log.match(/^Credentials: refreshing failed.*$/gm)).toEqual([
+      `Credentials: refreshing failed (AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity); the current ones are valid until ${first.expiration}; trying again in 30 s.`,
+    ]);
+    expect(log).not.toMatch(/^Credentials: refreshed/m);
+  });
+
+  it('a refresh STS refuses with 60 s or less left fails the step it happens in with what failed and the fix, not ExpiredToken; later steps are skipped', async () => {
+    // the first credentials are already within the SDK's 300 s margin: refused at once with 65 s
+    // left (a warning); 5 s into the run, 60 s left, the last try is refused too, while step 1 is polled
+    const { report, log } = await run({
+      sts: { lifetimesSeconds: [REFRESH_AFTER_S + 60], deniedAfterIssued: 1 },
+      documents: { 'CachePurge-W3TotalCache': { default: { runMs: LONG_STEP_MS, stdout: RESULT } } },
     });
     expect(report.status).toBe('failure');
     expect(statuses(report)).toEqual(['failed', 'skipped', 'skipped']);
@@ -499,12 +538,16 @@ describe('executing a plan against the AWS double', () => {
         `^Could not follow command [\\w-]+: The assumed-role credentials for ${ROLE} expire at [\\dT:.Z-]+, and refreshing them failed\\. Could not assume the role: STS denied AssumeRoleWithWebIdentity for ${ROLE} `,
       ),
     );
-    expect(error.message).toContain("Check the role's trust policy");
+    expect(error.message).toContain(
+      'This job\'s token has sub "repo:example/site:ref:refs/heads/main" and aud "sts.amazonaws.com"; the role\'s trust policy must allow exactly that',
+    );
     expect(error.message).toContain('raise the "role-duration-seconds" input (now 900)');
     expect(error.message).not.toContain('ExpiredToken:');
     expect(log).toContain('ListCommands failed: CredentialsRefreshFailed: The assumed-role credentials');
+    expect(log.match(/^Credentials: refreshing failed/gm)).toHaveLength(1);
     expect(operations().filter((o) => o.startsWith('AssumeRole'))).toEqual([
       'AssumeRoleWithWebIdentity',
+      'AssumeRoleWithWebIdentity!AccessDenied',
       'AssumeRoleWithWebIdentity!AccessDenied',
     ]);
     expect(double.callsOf('SendCommand')).toHaveLength(1);

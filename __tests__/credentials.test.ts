@@ -11,6 +11,7 @@ import {
   defaultChainFailure,
   oidcTokenFailure,
   resolveCredentials,
+  tokenClaims,
   type AwsCredentialProvider,
   type CredentialDependencies,
 } from '../src/action/credentials.js';
@@ -295,13 +296,13 @@ describe('with role-to-assume: assumed once up front, again whenever the SDK fin
     expect(assumeCalls()).toHaveLength(2);
   });
 
-  it("a refused refresh is a CredentialsRefreshFailed error: STS's answer, the trust policy to check, and role-duration-seconds", async () => {
+  it("a refused refresh with 60 s or less left is a CredentialsRefreshFailed error: STS's answer, the token's sub to trust, and role-duration-seconds", async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     double.reset({ sts: { lifetimesSeconds: [600], deniedAfterIssued: 1 } });
-    const { deps: d } = roleDeps({ getIdToken: oidc().getIdToken });
+    const { deps: d, lines } = roleDeps({ getIdToken: oidc().getIdToken });
     const provider = await resolveCredentials(settings(ROLE), d);
     const expiring = double.issuedCredentials.at(-1)!.expiration;
-    advance(301_000);
+    advance(541_000); // 59 s left: the last moment to refresh has passed
     const error = await provider().then(
       () => undefined,
       (e: unknown) => e as Error,
@@ -309,22 +310,102 @@ describe('with role-to-assume: assumed once up front, again whenever the SDK fin
     expect(error).toBeInstanceOf(CredentialsRefreshError);
     expect(error!.name).toBe('CredentialsRefreshFailed');
     expect(error!.message).toBe(
-      `The assumed-role credentials for ${ROLE} expire at ${expiring}, and refreshing them failed. Could not assume the role: STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "sts.amazonaws.com", and "token.actions.githubusercontent.com:sub" must match this job (repo:OWNER/REPO:ref:refs/heads/main, or repo:OWNER/REPO:environment:NAME when the job uses an environment). To need no refresh during a run, raise the "role-duration-seconds" input (now 900) above the longest run, up to the role's maximum session duration.`,
+      `The assumed-role credentials for ${ROLE} expire at ${expiring}, and refreshing them failed. Could not assume the role: STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). This job's token has sub "repo:example/site:ref:refs/heads/main" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "repo:example/site:ref:refs/heads/main" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "sts.amazonaws.com". To need no refresh during a run, raise the "role-duration-seconds" input (now 900) above the longest run, up to the role's maximum session duration.`,
     );
-    // AccessDenied was sent once, not retried
+    // AccessDenied was sent once, not retried; nothing was logged as a mere warning
     expect(assumeCalls().map((c) => c.errorCode)).toEqual([undefined, 'AccessDenied']);
+    expect(lines.filter((l) => l.includes('refreshing failed'))).toEqual([]);
   });
 
-  it('an OIDC token that cannot be had at refresh time names the token request that failed', async () => {
+  it('a refused refresh with minutes left fails nothing: one line, the old key goes on signing, no new try for 30 s, then a successful refresh switches keys', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     double.reset({ sts: { lifetimesSeconds: [600] } });
-    const { getIdToken } = oidc([
+    // the 2nd token is for another audience, so STS refuses it (AccessDenied); the 3rd is good again
+    const { getIdToken, asked } = oidc([
       async () => {
-        throw coreTokenError(500, 'Internal server error');
+        const res = await fetch(`${double.url}/oidc/token?api-version=2.0&audience=other`, {
+          headers: { authorization: `Bearer ${double.requestToken}` },
+        });
+        return ((await res.json()) as { value: string }).value;
       },
     ]);
-    const provider = await resolveCredentials(settings(ROLE), roleDeps({ getIdToken }).deps);
+    const clock = new FakeClock();
+    const { deps: d, lines } = roleDeps({ getIdToken, clock });
+    const provider = await resolveCredentials(settings(ROLE), d);
+    const first = double.issuedCredentials.at(-1)!;
+    const both = (ms: number) => {
+      advance(ms);
+      clock.t += ms;
+    };
+
+    both(301_000); // 299 s left: the memoiser asks for a refresh, which STS refuses
+    expect((await provider()).accessKeyId).toBe(first.accessKeyId);
+    expect(assumeCalls().map((c) => c.errorCode)).toEqual([undefined, 'AccessDenied']);
+    expect(lines.filter((l) => l.startsWith('Credentials: refreshing failed'))).toEqual([
+      `Credentials: refreshing failed (AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity); the current ones are valid until ${first.expiration}; trying again in 30 s.`,
+    ]);
+
+    // within the 30 s every ask (the memoiser asks on every command) gets the old key, without a call
+    for (const step of [1_000, 10_000, 18_999]) {
+      both(step);
+      expect((await provider()).accessKeyId).toBe(first.accessKeyId);
+    }
+    expect(assumeCalls()).toHaveLength(2);
+    expect(asked).toHaveLength(2);
+    expect(lines.filter((l) => l.startsWith('Credentials: refreshing failed'))).toHaveLength(1);
+
+    both(1); // 30 s after the failure: tried again, with a fresh token, and it works
+    const [a, b] = await Promise.all([provider(), provider()]);
+    const renewed = double.issuedCredentials.at(-1)!;
+    expect(renewed.accessKeyId).not.toBe(first.accessKeyId);
+    expect([a.accessKeyId, b.accessKeyId]).toEqual([renewed.accessKeyId, renewed.accessKeyId]);
+    expect(assumeCalls().map((c) => c.errorCode)).toEqual([undefined, 'AccessDenied', undefined]);
+    expect(asked).toHaveLength(3);
+    expect(lines.filter((l) => l.startsWith('Credentials: refreshed'))).toEqual([
+      `Credentials: refreshed — assumed ${ROLE} again as session cache-purge-portal-1-1 with a new GitHub OIDC token (the previous credentials expire at ${first.expiration}).`,
+    ]);
+  });
+
+  it('the 30 s wait ends early when the current credentials reach 60 s left: one last try, and its failure fails', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    double.reset({ sts: { lifetimesSeconds: [380], deniedAfterIssued: 1 } });
+    const clock = new FakeClock();
+    const { deps: d, lines } = roleDeps({ getIdToken: oidc().getIdToken, clock });
+    const provider = await resolveCredentials(settings(ROLE), d);
+    const first = double.issuedCredentials.at(-1)!;
+    const both = (ms: number) => {
+      advance(ms);
+      clock.t += ms;
+    };
+    both(300_000); // 80 s left: refused, a warning
+    expect((await provider()).accessKeyId).toBe(first.accessKeyId);
+    expect(lines.filter((l) => l.startsWith('Credentials: refreshing failed'))).toHaveLength(1);
+    both(10_000); // 70 s left, 10 s into the wait: no call
+    expect((await provider()).accessKeyId).toBe(first.accessKeyId);
+    expect(assumeCalls()).toHaveLength(2);
+    both(10_000); // 60 s left, 20 s into the wait: the last try, refused, fails
+    await expect(provider()).rejects.toBeInstanceOf(CredentialsRefreshError);
+    expect(assumeCalls().map((c) => c.errorCode)).toEqual([undefined, 'AccessDenied', 'AccessDenied']);
+    expect(lines.filter((l) => l.startsWith('Credentials: refreshing failed'))).toHaveLength(1);
+  });
+
+  it('an OIDC token that cannot be had at refresh time: a warning with minutes left, then the error naming the token request', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    double.reset({ sts: { lifetimesSeconds: [600] } });
+    const tokenDown = async () => {
+      throw coreTokenError(500, 'Internal server error');
+    };
+    const { getIdToken } = oidc([tokenDown, tokenDown]);
+    const clock = new FakeClock();
+    const { deps: d, lines } = roleDeps({ getIdToken, clock });
+    const provider = await resolveCredentials(settings(ROLE), d);
+    const first = double.issuedCredentials.at(-1)!;
     advance(301_000);
+    expect((await provider()).accessKeyId).toBe(first.accessKeyId);
+    expect(lines.at(-1)).toBe(
+      `Credentials: refreshing failed (OIDC token HTTP 500: Internal server error); the current ones are valid until ${first.expiration}; trying again in 30 s.`,
+    );
+    advance(240_000); // 59 s left
     await expect(provider()).rejects.toThrow(
       /and refreshing them failed\. Could not get the GitHub OIDC token: Requesting the GitHub OIDC token for audience "sts\.amazonaws\.com" failed: GitHub's token endpoint answered HTTP 500 .* raise the "role-duration-seconds" input \(now 900\)/,
     );
@@ -350,6 +431,84 @@ describe('with role-to-assume: assumed once up front, again whenever the SDK fin
     expect((await provider()).accessKeyId).toBe(current.accessKeyId);
     expect(asked).toHaveLength(2);
     expect(assumeCalls()).toHaveLength(1);
+  });
+});
+
+/** A JWT-shaped token with these claims (unsigned: the action only reads them). */
+const jwt = (claims: unknown) =>
+  ['{"alg":"RS256","typ":"JWT"}', JSON.stringify(claims), 'signature']
+    .map((part, i) => (i === 2 ? part : Buffer.from(part).toString('base64url')))
+    .join('.');
+
+describe("STS AccessDenied names this job's token's sub and aud", () => {
+  it('reads sub and aud from the payload of the token (base64url JSON), unverified', () => {
+    expect(
+      tokenClaims(jwt({ sub: 'repo:acme/website:environment:production', aud: 'sts.amazonaws.com' })),
+    ).toEqual({ sub: 'repo:acme/website:environment:production', aud: 'sts.amazonaws.com' });
+    // characters that base64url writes as - and _ (not + and /)
+    const sub = 'repo:acme/web~site?>>:ref:refs/heads/feature/ü';
+    expect(Buffer.from(JSON.stringify({ sub })).toString('base64')).toMatch(/[+/]/);
+    expect(tokenClaims(jwt({ sub, aud: ['a', 'b'] }))).toEqual({ sub, aud: 'a", "b' });
+    expect(tokenClaims(jwt({ sub }))).toEqual({ sub });
+    for (const bad of [
+      '',
+      'no-dots',
+      'a.!!!.c',
+      jwt('text'),
+      jwt({ aud: 'x' }),
+      jwt({ sub: 7 }),
+      'a.bm90IGpzb24.c',
+    ])
+      expect(tokenClaims(bad)).toBeUndefined();
+  });
+
+  describe('against the double', () => {
+    let double: AwsDouble;
+    const savedEndpoint = process.env.AWS_ENDPOINT_URL_STS;
+    beforeAll(async () => {
+      double = await startAwsDouble();
+      process.env.AWS_ENDPOINT_URL_STS = double.url;
+    });
+    afterAll(async () => {
+      if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+      else process.env.AWS_ENDPOINT_URL_STS = savedEndpoint;
+      await double.close();
+    });
+    const issuedToken = async (audience: string) => {
+      const res = await fetch(`${double.url}/oidc/token?api-version=2.0&audience=${audience}`, {
+        headers: { authorization: `Bearer ${double.requestToken}` },
+      });
+      return ((await res.json()) as { value: string }).value;
+    };
+
+    it("the token's own sub and aud, not a guess from the environment", async () => {
+      double.reset({ sts: { accessDenied: true } });
+      const env = { ...TOKEN_ENV, GITHUB_REPOSITORY: 'acme/website', GITHUB_REF: 'refs/heads/main' };
+      const error = await failure(
+        resolveCredentials(settings(ROLE), deps({ env, getIdToken: issuedToken }).deps),
+      );
+      expect(error.title).toBe('Could not assume the role');
+      expect(error.message).toBe(
+        `STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). This job's token has sub "repo:example/site:ref:refs/heads/main" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "repo:example/site:ref:refs/heads/main" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "sts.amazonaws.com".`,
+      );
+      expect(error.message).not.toContain('acme/website');
+    });
+
+    it("a token without a readable sub: today's wording, with the forms the sub can take", async () => {
+      double.reset({ sts: { accessDenied: true } });
+      // the double's STS takes the token (it reads only aud); its payload has no sub for the action to show
+      const env = { ...TOKEN_ENV, GITHUB_REPOSITORY: 'acme/website', GITHUB_REF: 'refs/heads/main' };
+      const getIdToken = async (audience: string) => {
+        const token = await issuedToken(audience);
+        const noSub = Buffer.from('{"aud":"sts.amazonaws.com"}').toString('base64url');
+        double.issuedIdTokens.push(token.replace(/\.[^.]+\./, `.${noSub}.`));
+        return double.issuedIdTokens.at(-1)!;
+      };
+      const error = await failure(resolveCredentials(settings(ROLE), deps({ env, getIdToken }).deps));
+      expect(error.message).toBe(
+        `STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "sts.amazonaws.com", and "token.actions.githubusercontent.com:sub" must match this job (repo:acme/website:ref:refs/heads/main, or repo:acme/website:environment:NAME when the job uses an environment).`,
+      );
+    });
   });
 });
 

@@ -316,7 +316,7 @@ describe('a failed portal purge', () => {
     expect(run.code).toBe(1);
     expect(run.outputs.status).toBe('failure');
     expect(double.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront')).toEqual([]);
-    const fix = `STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). Check the role's trust policy`;
+    const fix = `STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). This job's token has sub "repo:example/site:ref:refs/heads/main" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that`;
 
     expect(sink.requests).toHaveLength(1);
     const [payload] = payloads(sink);
@@ -324,7 +324,7 @@ describe('a failed portal purge', () => {
     const texts = blockTexts(payload!);
     expect(texts).toContainEqual(expect.stringContaining(`*Could not assume the role*: ${fix}`));
     expect(texts.join('\n')).toContain(
-      '"token.actions.githubusercontent.com:sub" must match this job (repo:acme/portal:ref:refs/heads/main',
+      '"token.actions.githubusercontent.com:sub" matching "repo:example/site:ref:refs/heads/main"',
     );
     expect(texts).toContainEqual(
       [

@@ -11,7 +11,10 @@
 // happens up front; later ones happen when the SDK asks: the provider is memoised by the SDK's own
 // memoizeIdentityProvider (@smithy/core), which calls it again once the credentials are within
 // 5 minutes of their Expiration; a refresh gets a fresh OIDC token (GitHub's are short-lived), assumes
-// the role again with the same settings, masks the new secrets and says so in one log line.
+// the role again with the same settings, masks the new secrets and says so in one log line. A refresh
+// that fails while the credentials in hand have more than 60 s left fails nothing: one log line, the
+// current credentials go on signing, and no new try for 30 s (the memoiser asks on every command);
+// only with 60 s or less left does the failure become the step's CredentialsRefreshFailed error.
 // Without `role-to-assume`: the AWS SDK's default credential chain (environment, shared files, web
 // identity, container/instance metadata), asked once up front and then passed on as the (memoised,
 // self-refreshing) provider it is, so "no credentials" is said with its fix before anything is sent.
@@ -54,6 +57,11 @@ export interface CredentialDependencies {
   stsRetryBudgetMs?: number;
 }
 
+/** A failed refresh is tried again after this long (on the injected clock)… */
+export const REFRESH_RETRY_MS = 30_000;
+/** …and fails the step only once the current credentials have this long or less left (wall clock). */
+export const REFRESH_LAST_MARGIN_MS = 60_000;
+
 export class CancelledError extends Error {
   constructor() {
     super('cancelled');
@@ -91,6 +99,8 @@ export async function resolveCredentials(
     `Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${settings.roleDurationSeconds} s).`,
   );
   let first: AwsCredentialIdentity | undefined = current;
+  /** After a failed refresh: no new try before this clock.now() (unless the margin is reached). */
+  let retryAfter: number | undefined;
   const assumeAgain = async (): Promise<AwsCredentialIdentity> => {
     if (first) {
       const credentials = first;
@@ -100,13 +110,27 @@ export async function resolveCredentials(
     // Cancelled: no new session, but the current one (the SDK refreshes 5 minutes before it ends, so
     // it is normally still valid) still signs the clean-up calls, e.g. CancelCommand.
     if (deps.signal.aborted) return current;
+    const msLeft = millisecondsLeft(current);
+    if (retryAfter !== undefined && deps.clock.now() < retryAfter && msLeft > REFRESH_LAST_MARGIN_MS) {
+      return current;
+    }
     const previous = current;
     try {
       current = await assumeRoleWithOidc(roleArn, settings, deps);
     } catch (error) {
       if (error instanceof CancelledError || deps.signal.aborted) return current;
+      // Compared as the SDK's isIdentityExpired does (Date.now()), after the attempt took its time.
+      const until = previous.expiration;
+      if (until && millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS) {
+        retryAfter = deps.clock.now() + REFRESH_RETRY_MS;
+        deps.log(
+          `Credentials: refreshing failed (${failureSummary(error)}); the current ones are valid until ${until.toISOString()}; trying again in ${REFRESH_RETRY_MS / 1000} s.`,
+        );
+        return previous;
+      }
       throw refreshFailure(error, roleArn, settings, previous);
     }
+    retryAfter = undefined;
     deps.log(
       `Credentials: refreshed — assumed ${roleArn} again as session ${settings.roleSessionName} with a new GitHub OIDC token${previous.expiration ? ` (the previous credentials expire at ${previous.expiration.toISOString()})` : ''}.`,
     );
@@ -126,6 +150,30 @@ export async function resolveCredentials(
   return provider;
 }
 
+/** Milliseconds until `credentials` expire, by the wall clock as the SDK reads it; Infinity without expiry. */
+function millisecondsLeft(credentials: AwsCredentialIdentity): number {
+  return credentials.expiration ? credentials.expiration.getTime() - Date.now() : Infinity;
+}
+
+/**
+ * A failed assumption: the UserError the user reads (title, message with the fix) and a one-line
+ * `<code>: <short reason>` for the log line of a refresh that failed without failing anything.
+ */
+class AssumeRoleFailure extends UserError {
+  readonly summary: string;
+  constructor(title: string, message: string, summary: string) {
+    super(title, message);
+    this.summary = summary;
+  }
+}
+
+/** `AccessDenied: Not authorized to perform …` for a failed refresh attempt. */
+function failureSummary(error: unknown): string {
+  const summary =
+    error instanceof AssumeRoleFailure ? error.summary : `${awsErrorName(error)}: ${errorMessage(error)}`;
+  return summary.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+}
+
 /** One OIDC token, then AssumeRoleWithWebIdentity; masks what it returns. UserError or CancelledError. */
 async function assumeRoleWithOidc(
   roleArn: string,
@@ -139,9 +187,10 @@ async function assumeRoleWithOidc(
     token = await untilAborted(getIdToken(settings.audience), deps.signal);
   } catch (error) {
     if (error instanceof CancelledError || deps.signal.aborted) throw new CancelledError();
-    throw new UserError(
+    throw new AssumeRoleFailure(
       'Could not get the GitHub OIDC token',
       oidcTokenFailure(settings.audience, errorMessage(error)),
+      oidcTokenSummary(errorMessage(error)),
     );
   }
   deps.setSecret(token);
@@ -166,7 +215,11 @@ async function assumeRoleWithOidc(
         );
         const c = out.Credentials;
         if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-          throw new UserError('Could not assume the role', `STS returned no credentials for ${roleArn}.`);
+          throw new AssumeRoleFailure(
+            'Could not assume the role',
+            `STS returned no credentials for ${roleArn}.`,
+            'NoCredentials: STS returned no credentials',
+          );
         }
         deps.setSecret(c.AccessKeyId);
         deps.setSecret(c.SecretAccessKey);
@@ -196,7 +249,7 @@ async function assumeRoleWithOidc(
           continue;
         }
         const message = errorMessage(error).replace(/\.$/, '');
-        throw stsError(code, message, roleArn, settings, deps.env, requests);
+        throw stsError(code, message, roleArn, settings, deps.env, requests, token);
       }
     }
   } finally {
@@ -283,11 +336,7 @@ export function defaultChainFailure(name: string, message: string): string {
  * HTTP 502, 503 and 504 (10 times, backing off); other answers and network errors are final.
  */
 export function oidcTokenFailure(audience: string, message: string): string {
-  // @actions/core's own wording: "Failed to get ID Token. … Error Code : 500 … Error Message: …"
-  const code = /Error Code : (\S+)/.exec(message)?.[1];
-  const detail = (/Error Message: ([\s\S]*)$/.exec(message)?.[1] ?? message.replace(/^Error message: /, ''))
-    .replace(/\s+/g, ' ')
-    .trim();
+  const { code, detail } = parseTokenError(message);
   let what: string;
   if (code === undefined) what = `GitHub's token endpoint gave no token (${detail})`;
   else if (!/^\d{3}$/.test(code))
@@ -299,6 +348,43 @@ export function oidcTokenFailure(audience: string, message: string): string {
   return `Requesting the GitHub OIDC token for audience "${audience}" failed: ${what}. The job does have \`permissions: id-token: write\` (the runner set ACTIONS_ID_TOKEN_REQUEST_URL, which it does only then), so this is most likely a transient problem on GitHub's side: re-run the job, and check https://www.githubstatus.com if it keeps failing.`;
 }
 
+/** @actions/core's own wording: "Failed to get ID Token. … Error Code : 500 … Error Message: …" */
+function parseTokenError(message: string): { code: string | undefined; detail: string } {
+  const code = /Error Code : (\S+)/.exec(message)?.[1];
+  const detail = (/Error Message: ([\s\S]*)$/.exec(message)?.[1] ?? message.replace(/^Error message: /, ''))
+    .replace(/\s+/g, ' ')
+    .trim();
+  return { code, detail };
+}
+
+/** `OIDC token HTTP 500: Internal server error`, or `OIDC token request: <what failed>`. */
+function oidcTokenSummary(message: string): string {
+  const { code, detail } = parseTokenError(message);
+  return code && /^\d{3}$/.test(code)
+    ? `OIDC token HTTP ${code}: ${detail}`
+    : `OIDC token request: ${detail}`;
+}
+
+/**
+ * The `sub` and `aud` claims of a JWT, read from its payload (the middle part, base64url JSON) without
+ * verifying it: they are not secret, and STS has just judged the token. Undefined when it has no `sub`.
+ */
+export function tokenClaims(token: string): { sub: string; aud?: string } | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!claims || typeof claims !== 'object') return undefined;
+  const { sub, aud } = claims as { sub?: unknown; aud?: unknown };
+  if (typeof sub !== 'string' || sub === '') return undefined;
+  const audiences = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
+  return audiences.length > 0 ? { sub, aud: audiences.join('", "') } : { sub };
+}
+
 function stsError(
   code: string,
   message: string,
@@ -306,11 +392,22 @@ function stsError(
   settings: ExecutionSettings,
   env: Record<string, string | undefined>,
   requests: number,
-): UserError {
-  const repo = env.GITHUB_REPOSITORY ?? 'OWNER/REPO';
-  const ref = env.GITHUB_REF ?? 'refs/heads/main';
+  token: string,
+): AssumeRoleFailure {
+  const summary = `${code}: ${message}`;
+  const failure = (title: string, text: string) => new AssumeRoleFailure(title, text, summary);
   if (code === 'AccessDenied' || code === 'AccessDeniedException') {
-    return new UserError(
+    const claims = tokenClaims(token);
+    if (claims) {
+      const aud = claims.aud ?? settings.audience;
+      return failure(
+        'Could not assume the role',
+        `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). This job's token has sub "${claims.sub}" and aud "${aud}"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "${claims.sub}" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "${aud}".`,
+      );
+    }
+    const repo = env.GITHUB_REPOSITORY ?? 'OWNER/REPO';
+    const ref = env.GITHUB_REF ?? 'refs/heads/main';
+    return failure(
       'Could not assume the role',
       `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "${settings.audience}", and "token.actions.githubusercontent.com:sub" must match this job (repo:${repo}:ref:${ref}, or repo:${repo}:environment:NAME when the job uses an environment).`,
     );
@@ -318,24 +415,24 @@ function stsError(
   // The SDK names STS's modelled errors with "Exception" (InvalidIdentityTokenException for the wire
   // code InvalidIdentityToken); both spellings are matched.
   if (/^(InvalidIdentityToken|ExpiredToken|IDPRejectedClaim)(Exception)?$/.test(code)) {
-    return new UserError(
+    return failure(
       'Could not assume the role',
       `STS rejected the GitHub OIDC token for ${roleArn}: ${code}: ${message}. Check that the account has an IAM OIDC identity provider for https://token.actions.githubusercontent.com with audience "${settings.audience}".`,
     );
   }
   if (code === 'ValidationError' && /DurationSeconds/i.test(message)) {
-    return new UserError(
+    return failure(
       'Could not assume the role',
       `STS refused the session length for ${roleArn}: ${message}. Lower the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) or raise the role's maximum session duration.`,
     );
   }
   if (errorOrigin(code) === 'network') {
-    return new UserError(
+    return failure(
       'Could not reach AWS STS',
       `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (after ${plural(requests, 'request')}): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`,
     );
   }
-  return new UserError(
+  return failure(
     'Could not assume the role',
     `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${plural(requests, 'request')}: ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`,
   );

@@ -549,7 +549,7 @@ describe('STS retries: the SDK re-sends transient failures, our passes add time,
     expect(error.message).toBe(
       `STS AssumeRoleWithWebIdentity for ${ROLE} failed after 6 requests: Throttling: Rate exceeded. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`,
     );
-    expect(lines).toEqual(['STS AssumeRoleWithWebIdentity: Throttling after 3 requests; retrying in 1.0 s.']);
+    expect(lines).toEqual(['STS AssumeRoleWithWebIdentity: Throttling after 3 requests; retrying in 1 s.']);
     expect(clock.sleeps).toEqual([1_000]);
   });
 
@@ -565,7 +565,7 @@ describe('STS retries: the SDK re-sends transient failures, our passes add time,
       'ok',
     ]);
     expect(lines[0]).toBe(
-      'STS AssumeRoleWithWebIdentity: IDPCommunicationErrorException after 3 requests; retrying in 0.5 s.',
+      'STS AssumeRoleWithWebIdentity: IDPCommunicationErrorException after 3 requests; retrying in 500 ms.',
     );
   });
 

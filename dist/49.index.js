@@ -83,7 +83,10 @@ var diagnosis = __webpack_require__(8410);
 // happens up front; later ones happen when the SDK asks: the provider is memoised by the SDK's own
 // memoizeIdentityProvider (@smithy/core), which calls it again once the credentials are within
 // 5 minutes of their Expiration; a refresh gets a fresh OIDC token (GitHub's are short-lived), assumes
-// the role again with the same settings, masks the new secrets and says so in one log line.
+// the role again with the same settings, masks the new secrets and says so in one log line. A refresh
+// that fails while the credentials in hand have more than 60 s left fails nothing: one log line, the
+// current credentials go on signing, and no new try for 30 s (the memoiser asks on every command);
+// only with 60 s or less left does the failure become the step's CredentialsRefreshFailed error.
 // Without `role-to-assume`: the AWS SDK's default credential chain (environment, shared files, web
 // identity, container/instance metadata), asked once up front and then passed on as the (memoised,
 // self-refreshing) provider it is, so "no credentials" is said with its fix before anything is sent.
@@ -95,6 +98,10 @@ var diagnosis = __webpack_require__(8410);
 
 
 
+/** A failed refresh is tried again after this long (on the injected clock)… */
+const REFRESH_RETRY_MS = 30_000;
+/** …and fails the step only once the current credentials have this long or less left (wall clock). */
+const REFRESH_LAST_MARGIN_MS = 60_000;
 class CancelledError extends Error {
     constructor() {
         super('cancelled');
@@ -124,8 +131,10 @@ async function resolveCredentials(settings, deps) {
     if (noToken)
         throw new errors/* UserError */.yo('No OIDC token available', noToken);
     let current = await assumeRoleWithOidc(roleArn, settings, deps);
-    deps.log(`Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${settings.roleDurationSeconds} s).`);
+    deps.log(`Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${(0,core_text/* formatDuration */.a3)(settings.roleDurationSeconds * 1000)}).`);
     let first = current;
+    /** After a failed refresh: no new try before this clock.now() (unless the margin is reached). */
+    let retryAfter;
     const assumeAgain = async () => {
         if (first) {
             const credentials = first;
@@ -136,6 +145,10 @@ async function resolveCredentials(settings, deps) {
         // it is normally still valid) still signs the clean-up calls, e.g. CancelCommand.
         if (deps.signal.aborted)
             return current;
+        const msLeft = millisecondsLeft(current);
+        if (retryAfter !== undefined && deps.clock.now() < retryAfter && msLeft > REFRESH_LAST_MARGIN_MS) {
+            return current;
+        }
         const previous = current;
         try {
             current = await assumeRoleWithOidc(roleArn, settings, deps);
@@ -143,8 +156,16 @@ async function resolveCredentials(settings, deps) {
         catch (error) {
             if (error instanceof CancelledError || deps.signal.aborted)
                 return current;
+            // Compared as the SDK's isIdentityExpired does (Date.now()), after the attempt took its time.
+            const until = previous.expiration;
+            if (until && millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS) {
+                retryAfter = deps.clock.now() + REFRESH_RETRY_MS;
+                deps.log(`Credentials: refreshing failed (${failureSummary(error)}); the current ones are valid until ${until.toISOString()}; trying again in ${REFRESH_RETRY_MS / 1000} s.`);
+                return previous;
+            }
             throw refreshFailure(error, roleArn, settings, previous);
         }
+        retryAfter = undefined;
         deps.log(`Credentials: refreshed — assumed ${roleArn} again as session ${settings.roleSessionName} with a new GitHub OIDC token${previous.expiration ? ` (the previous credentials expire at ${previous.expiration.toISOString()})` : ''}.`);
         return current;
     };
@@ -161,6 +182,26 @@ async function resolveCredentials(settings, deps) {
     await provider();
     return provider;
 }
+/** Milliseconds until `credentials` expire, by the wall clock as the SDK reads it; Infinity without expiry. */
+function millisecondsLeft(credentials) {
+    return credentials.expiration ? credentials.expiration.getTime() - Date.now() : Infinity;
+}
+/**
+ * A failed assumption: the UserError the user reads (title, message with the fix) and a one-line
+ * `<code>: <short reason>` for the log line of a refresh that failed without failing anything.
+ */
+class AssumeRoleFailure extends errors/* UserError */.yo {
+    summary;
+    constructor(title, message, summary) {
+        super(title, message);
+        this.summary = summary;
+    }
+}
+/** `AccessDenied: Not authorized to perform …` for a failed refresh attempt. */
+function failureSummary(error) {
+    const summary = error instanceof AssumeRoleFailure ? error.summary : `${awsErrorName(error)}: ${errorMessage(error)}`;
+    return summary.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+}
 /** One OIDC token, then AssumeRoleWithWebIdentity; masks what it returns. UserError or CancelledError. */
 async function assumeRoleWithOidc(roleArn, settings, deps) {
     let token;
@@ -171,7 +212,7 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
     catch (error) {
         if (error instanceof CancelledError || deps.signal.aborted)
             throw new CancelledError();
-        throw new errors/* UserError */.yo('Could not get the GitHub OIDC token', oidcTokenFailure(settings.audience, errorMessage(error)));
+        throw new AssumeRoleFailure('Could not get the GitHub OIDC token', oidcTokenFailure(settings.audience, errorMessage(error)), oidcTokenSummary(errorMessage(error)));
     }
     deps.setSecret(token);
     const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: deps.region });
@@ -192,7 +233,7 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
                 }), { abortSignal: deps.signal });
                 const c = out.Credentials;
                 if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-                    throw new errors/* UserError */.yo('Could not assume the role', `STS returned no credentials for ${roleArn}.`);
+                    throw new AssumeRoleFailure('Could not assume the role', `STS returned no credentials for ${roleArn}.`, 'NoCredentials: STS returned no credentials');
                 }
                 deps.setSecret(c.AccessKeyId);
                 deps.setSecret(c.SecretAccessKey);
@@ -218,12 +259,12 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
                 // final and would fail the same way again.
                 const transient = sent > 1;
                 if (transient && deps.clock.now() - started + delay < budget) {
-                    deps.log(`STS AssumeRoleWithWebIdentity: ${code} after ${(0,core_text/* plural */.LS)(requests, 'request')}; retrying in ${(delay / 1000).toFixed(1)} s.`);
+                    deps.log(`STS AssumeRoleWithWebIdentity: ${code} after ${(0,core_text/* plural */.LS)(requests, 'request')}; retrying in ${(0,core_text/* formatDuration */.a3)(delay)}.`);
                     await deps.clock.sleep(delay, deps.signal);
                     continue;
                 }
                 const message = errorMessage(error).replace(/\.$/, '');
-                throw stsError(code, message, roleArn, settings, deps.env, requests);
+                throw stsError(code, message, roleArn, settings, deps.env, requests, token);
             }
         }
     }
@@ -297,11 +338,7 @@ function defaultChainFailure(name, message) {
  * HTTP 502, 503 and 504 (10 times, backing off); other answers and network errors are final.
  */
 function oidcTokenFailure(audience, message) {
-    // @actions/core's own wording: "Failed to get ID Token. … Error Code : 500 … Error Message: …"
-    const code = /Error Code : (\S+)/.exec(message)?.[1];
-    const detail = (/Error Message: ([\s\S]*)$/.exec(message)?.[1] ?? message.replace(/^Error message: /, ''))
-        .replace(/\s+/g, ' ')
-        .trim();
+    const { code, detail } = parseTokenError(message);
     let what;
     if (code === undefined)
         what = `GitHub's token endpoint gave no token (${detail})`;
@@ -313,24 +350,69 @@ function oidcTokenFailure(audience, message) {
         what = `GitHub's token endpoint answered HTTP ${code} (${detail}); not retried (@actions/core retries only 502, 503 and 504)`;
     return `Requesting the GitHub OIDC token for audience "${audience}" failed: ${what}. The job does have \`permissions: id-token: write\` (the runner set ACTIONS_ID_TOKEN_REQUEST_URL, which it does only then), so this is most likely a transient problem on GitHub's side: re-run the job, and check https://www.githubstatus.com if it keeps failing.`;
 }
-function stsError(code, message, roleArn, settings, env, requests) {
-    const repo = env.GITHUB_REPOSITORY ?? 'OWNER/REPO';
-    const ref = env.GITHUB_REF ?? 'refs/heads/main';
+/** @actions/core's own wording: "Failed to get ID Token. … Error Code : 500 … Error Message: …" */
+function parseTokenError(message) {
+    const code = /Error Code : (\S+)/.exec(message)?.[1];
+    const detail = (/Error Message: ([\s\S]*)$/.exec(message)?.[1] ?? message.replace(/^Error message: /, ''))
+        .replace(/\s+/g, ' ')
+        .trim();
+    return { code, detail };
+}
+/** `OIDC token HTTP 500: Internal server error`, or `OIDC token request: <what failed>`. */
+function oidcTokenSummary(message) {
+    const { code, detail } = parseTokenError(message);
+    return code && /^\d{3}$/.test(code)
+        ? `OIDC token HTTP ${code}: ${detail}`
+        : `OIDC token request: ${detail}`;
+}
+/**
+ * The `sub` and `aud` claims of a JWT, read from its payload (the middle part, base64url JSON) without
+ * verifying it: they are not secret, and STS has just judged the token. Undefined when it has no `sub`.
+ */
+function tokenClaims(token) {
+    const payload = token.split('.')[1];
+    if (!payload)
+        return undefined;
+    let claims;
+    try {
+        claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    if (!claims || typeof claims !== 'object')
+        return undefined;
+    const { sub, aud } = claims;
+    if (typeof sub !== 'string' || sub === '')
+        return undefined;
+    const audiences = (Array.isArray(aud) ? aud : [aud]).filter((a) => typeof a === 'string');
+    return audiences.length > 0 ? { sub, aud: audiences.join('", "') } : { sub };
+}
+function stsError(code, message, roleArn, settings, env, requests, token) {
+    const summary = `${code}: ${message}`;
+    const failure = (title, text) => new AssumeRoleFailure(title, text, summary);
     if (code === 'AccessDenied' || code === 'AccessDeniedException') {
-        return new errors/* UserError */.yo('Could not assume the role', `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "${settings.audience}", and "token.actions.githubusercontent.com:sub" must match this job (repo:${repo}:ref:${ref}, or repo:${repo}:environment:NAME when the job uses an environment).`);
+        const claims = tokenClaims(token);
+        if (claims) {
+            const aud = claims.aud ?? settings.audience;
+            return failure('Could not assume the role', `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). This job's token has sub "${claims.sub}" and aud "${aud}"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "${claims.sub}" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "${aud}".`);
+        }
+        const repo = env.GITHUB_REPOSITORY ?? 'OWNER/REPO';
+        const ref = env.GITHUB_REF ?? 'refs/heads/main';
+        return failure('Could not assume the role', `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "${settings.audience}", and "token.actions.githubusercontent.com:sub" must match this job (repo:${repo}:ref:${ref}, or repo:${repo}:environment:NAME when the job uses an environment).`);
     }
     // The SDK names STS's modelled errors with "Exception" (InvalidIdentityTokenException for the wire
     // code InvalidIdentityToken); both spellings are matched.
     if (/^(InvalidIdentityToken|ExpiredToken|IDPRejectedClaim)(Exception)?$/.test(code)) {
-        return new errors/* UserError */.yo('Could not assume the role', `STS rejected the GitHub OIDC token for ${roleArn}: ${code}: ${message}. Check that the account has an IAM OIDC identity provider for https://token.actions.githubusercontent.com with audience "${settings.audience}".`);
+        return failure('Could not assume the role', `STS rejected the GitHub OIDC token for ${roleArn}: ${code}: ${message}. Check that the account has an IAM OIDC identity provider for https://token.actions.githubusercontent.com with audience "${settings.audience}".`);
     }
     if (code === 'ValidationError' && /DurationSeconds/i.test(message)) {
-        return new errors/* UserError */.yo('Could not assume the role', `STS refused the session length for ${roleArn}: ${message}. Lower the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) or raise the role's maximum session duration.`);
+        return failure('Could not assume the role', `STS refused the session length for ${roleArn}: ${message}. Lower the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) or raise the role's maximum session duration.`);
     }
     if ((0,diagnosis/* errorOrigin */.ph)(code) === 'network') {
-        return new errors/* UserError */.yo('Could not reach AWS STS', `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (after ${(0,core_text/* plural */.LS)(requests, 'request')}): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`);
+        return failure('Could not reach AWS STS', `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (after ${(0,core_text/* plural */.LS)(requests, 'request')}): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`);
     }
-    return new errors/* UserError */.yo('Could not assume the role', `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${(0,core_text/* plural */.LS)(requests, 'request')}: ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`);
+    return failure('Could not assume the role', `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${(0,core_text/* plural */.LS)(requests, 'request')}: ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`);
 }
 
 ;// CONCATENATED MODULE: ./src/core/requests.ts

@@ -25,7 +25,7 @@ import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider 
 import { oidcTokenUnavailable, type ExecutionSettings } from '../core/execution-inputs.js';
 import { UserError } from '../core/errors.js';
 import { CREDENTIALS_REFRESH_FAILED, errorOrigin } from '../core/diagnosis.js';
-import { plural } from '../core/text.js';
+import { formatDuration, plural } from '../core/text.js';
 import { awsErrorName, errorMessage, jitteredBackoffMs, type Clock } from './clock.js';
 
 /** Credentials as every AWS SDK v3 client accepts them. */
@@ -96,7 +96,7 @@ export async function resolveCredentials(
 
   let current = await assumeRoleWithOidc(roleArn, settings, deps);
   deps.log(
-    `Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${settings.roleDurationSeconds} s).`,
+    `Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${formatDuration(settings.roleDurationSeconds * 1000)}).`,
   );
   let first: AwsCredentialIdentity | undefined = current;
   /** After a failed refresh: no new try before this clock.now() (unless the margin is reached). */
@@ -243,7 +243,7 @@ async function assumeRoleWithOidc(
         const transient = sent > 1;
         if (transient && deps.clock.now() - started + delay < budget) {
           deps.log(
-            `STS AssumeRoleWithWebIdentity: ${code} after ${plural(requests, 'request')}; retrying in ${(delay / 1000).toFixed(1)} s.`,
+            `STS AssumeRoleWithWebIdentity: ${code} after ${plural(requests, 'request')}; retrying in ${formatDuration(delay)}.`,
           );
           await deps.clock.sleep(delay, deps.signal);
           continue;

@@ -4,7 +4,9 @@
 // purge after the deploy with OIDC permissions and the documented inputs.
 
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseTemplate } from './helpers/cloudformation.js';
@@ -134,5 +136,29 @@ describe('examples/deploy.yml', () => {
     });
     expect(text).toMatch(/^\s*#\s+uses: \.\/$/m);
     for (const name of Object.keys(step.with!)) expect(Object.keys(action.inputs), name).toContain(name);
+  });
+});
+
+describe('Setup guide step 5: the sed lines', () => {
+  it('make both example workflows use this action at the chosen REF, and nothing else', () => {
+    const step5 = setup.slice(setup.indexOf('**5. '), setup.indexOf('**6. '));
+    const seds = step5.split('\n').filter((line) => line.startsWith('sed -i '));
+    expect(seds).toHaveLength(2);
+    const dir = mkdtempSync(join(tmpdir(), 'setup-step5-'));
+    try {
+      mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+      for (const f of ['deploy.yml', 'purge-cache.yml'])
+        copyFileSync(join(repoRoot, 'examples', f), join(dir, '.github/workflows', f));
+      const run = spawnSync('bash', ['-euc', `REF=main\n${seds.join('\n')}`], { cwd: dir, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      for (const f of ['deploy.yml', 'purge-cache.yml']) {
+        const before = readFileSync(join(repoRoot, 'examples', f), 'utf8').split('\n');
+        const after = readFileSync(join(dir, '.github/workflows', f), 'utf8').split('\n');
+        const changed = after.filter((line, i) => line !== before[i]);
+        expect(changed, f).toEqual([expect.stringMatching(/^\s+(- )?uses: OWNER\/cache-purge-action@main$/)]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,9 +4,10 @@
 // does not know fails it, so someone checks its runtime before it ships. The release workflow runs the
 // whole CI before it moves the major tag.
 
-import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from './helpers/run-action.js';
@@ -17,10 +18,17 @@ const FIRST_NODE24_MAJOR: Record<string, number> = {
   'actions/setup-node': 5,
 };
 
+interface Step {
+  uses?: string;
+  run?: string;
+  name?: string;
+  if?: string;
+}
+
 interface Workflow {
   on?: unknown;
   permissions?: Record<string, string>;
-  jobs?: Record<string, { steps?: { uses?: string; run?: string; name?: string }[] }>;
+  jobs?: Record<string, { steps?: Step[] }>;
 }
 
 const workflowFiles = [
@@ -83,34 +91,113 @@ describe('workflows use action majors that run on Node 24', () => {
 });
 
 describe('release workflow', () => {
-  const release = workflowsOf('.github/workflows/release.yml')[0]!;
-  const steps = release.jobs!.release!.steps!;
+  const release = workflowsOf('.github/workflows/release.yml')[0]! as Workflow & {
+    jobs: Record<string, { needs?: string; permissions?: Record<string, string>; steps: Step[] }>;
+  };
+  const ci = release.jobs.ci!;
+  const publish = release.jobs.publish!;
+  const at = (text: string) => publish.steps.findIndex((s) => s.run?.includes(text));
 
-  it('runs on version tags only, and may push the major tag', () => {
+  it('runs on version tags only; only the publish job may write, and only after the whole CI passed', () => {
     expect(release.on).toEqual({ push: { tags: ['v[0-9]+.[0-9]+.[0-9]+'] } });
-    expect(release.permissions).toEqual({ contents: 'write' });
+    expect(release.permissions).toEqual({ contents: 'read' });
+    expect(ci.permissions).toBeUndefined();
+    expect(ci.steps.some((s) => s.run?.includes('bash .ci/run'))).toBe(true);
+    expect(publish.needs).toBe('ci');
+    expect(publish.permissions).toEqual({ contents: 'write' });
+    expect(
+      publish.steps
+        .filter((s) => s.run?.includes('npm ci'))
+        .every((s) => s.run!.includes('--ignore-scripts')),
+    ).toBe(true);
   });
 
-  it('runs the whole CI before it moves the major tag and creates the release', () => {
-    const ci = steps.findIndex((s) => s.run?.includes('bash .ci/run'));
-    const move = steps.findIndex((s) => s.run?.includes('git push --force origin "refs/tags/$major"'));
-    const create = steps.findIndex((s) => s.run?.startsWith('gh release create'));
-    expect(ci).toBeGreaterThan(-1);
-    expect(move).toBeGreaterThan(ci);
-    expect(create).toBeGreaterThan(move);
-    expect(steps[create]!.run).toContain('infra/build/relay.zip');
-    expect(steps.slice(ci, create).some((s) => s.run === 'npm run package:relay')).toBe(true);
+  it('checks the tag, creates the release, and only then moves the major tag, when the tag is the highest', () => {
+    const check = at('scripts/release-check.sh');
+    const create = at('gh release create');
+    const move = at('git push --force origin "refs/tags/$MAJOR"');
+    expect(check).toBeGreaterThan(-1);
+    expect(create).toBeGreaterThan(check);
+    expect(move).toBeGreaterThan(create);
+    expect(publish.steps[create]!.run).toContain('infra/build/relay.zip');
+    expect(at('node scripts/package-relay.mjs')).toBeLessThan(create);
+    expect(publish.steps[move]!.if).toBe("steps.check.outputs.latest == 'true'");
   });
+});
 
-  it('moves the major tag the README pins: v1.4.2 → v1', () => {
-    const line = steps
-      .find((s) => s.run?.includes('major='))!
-      .run!.split('\n')
-      .find((l) => l.startsWith('major='))!;
-    const major = execFileSync('bash', ['-c', `${line}; printf %s "$major"`], {
-      env: { GITHUB_REF_NAME: 'v1.4.2' },
+describe('scripts/release-check.sh', () => {
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+      cwd,
       encoding: 'utf8',
     });
-    expect(major).toBe('v1');
+  let origin: string;
+  let clone: string;
+  const commit = (version: string, tag?: string) => {
+    writeFileSync(
+      join(origin, 'package.json'),
+      `{\n  "name": "x",\n  "version": "${version}",\n  "private": true\n}\n`,
+    );
+    git(origin, 'add', '.');
+    git(origin, 'commit', '-qm', version);
+    if (tag) git(origin, 'tag', tag);
+  };
+  const check = (tag: string) =>
+    spawnSync('bash', [join(repoRoot, 'scripts/release-check.sh'), tag], {
+      cwd: clone,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
+
+  beforeAll(() => {
+    origin = mkdtempSync(join(tmpdir(), 'release-origin-'));
+    git(origin, 'init', '-q', '-b', 'main');
+    commit('1.0.0', 'v1.0.0');
+    commit('1.1.0', 'v1.1.0');
+    // A lower version tagged later on main (a late patch of 1.0): released, but v1 must not go back.
+    commit('1.0.5', 'v1.0.5');
+    git(origin, 'switch', '-qc', 'feature');
+    commit('1.2.0', 'v1.2.0');
+    git(origin, 'switch', '-q', 'main');
+    clone = mkdtempSync(join(tmpdir(), 'release-clone-'));
+    git(tmpdir(), 'clone', '-q', origin, clone);
+  });
+  afterAll(() => {
+    rmSync(origin, { recursive: true, force: true });
+    rmSync(clone, { recursive: true, force: true });
+  });
+
+  it('accepts the highest tag of its major on main: move v1', () => {
+    git(clone, 'checkout', '-q', 'v1.1.0');
+    const run = check('v1.1.0');
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toBe('major=v1\nlatest=true\n');
+  });
+
+  it('accepts a lower version tagged later, but v1 stays where it is', () => {
+    git(clone, 'checkout', '-q', 'v1.0.5');
+    const run = check('v1.0.5');
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toBe('major=v1\nlatest=false\n');
+  });
+
+  it('refuses a tag that is not on main, naming the fix', () => {
+    git(clone, 'checkout', '-q', 'v1.2.0');
+    const run = check('v1.2.0');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(
+      /^::error title=Release refused::v1\.2\.0 \([0-9a-f]{40}\) is not on main: tag a commit of main/,
+    );
+  });
+
+  it('refuses a tag that differs from package.json, and a tag that is not a version', () => {
+    git(clone, 'checkout', '-q', 'v1.1.0');
+    git(clone, 'tag', 'v1.1.5');
+    const run = check('v1.1.5');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(
+      'package.json says "version": "1.1.0", the tag is v1.1.5: set it to "1.1.5"',
+    );
+    expect(check('v1.1').stdout).toContain('v1.1 is not a version tag like v1.2.3.');
   });
 });

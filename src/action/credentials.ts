@@ -124,7 +124,7 @@ export async function resolveCredentials(
       if (until && millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS) {
         retryAfter = deps.clock.now() + REFRESH_RETRY_MS;
         deps.log(
-          `Credentials: refreshing failed (${failureSummary(error)}); the current ones are valid until ${until.toISOString()}; trying again in ${REFRESH_RETRY_MS / 1000} s.`,
+          `Credentials: refreshing failed (${failureSummary(error)}); the current ones are valid until ${until.toISOString()}; trying again in ${formatDuration(REFRESH_RETRY_MS)}.`,
         );
         return previous;
       }

@@ -68,6 +68,25 @@ async function failure(promise: Promise<unknown>): Promise<UserError> {
   return error as UserError;
 }
 
+/**
+ * For the enclosing describe: an AwsDouble started before its tests (handed to `started`) and the STS
+ * client pointed at it through AWS_ENDPOINT_URL_STS, restored and closed after them.
+ */
+function useStsDouble(started: (double: AwsDouble) => void): void {
+  const savedEndpoint = process.env.AWS_ENDPOINT_URL_STS;
+  let double: AwsDouble | undefined;
+  beforeAll(async () => {
+    double = await startAwsDouble();
+    started(double);
+    process.env.AWS_ENDPOINT_URL_STS = double.url;
+  });
+  afterAll(async () => {
+    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+    else process.env.AWS_ENDPOINT_URL_STS = savedEndpoint;
+    await double?.close();
+  });
+}
+
 describe('without role-to-assume: the default credential chain, asked before any step', () => {
   it('credentials found: returns the chain itself, for every client to share, and says where they came from', async () => {
     let calls = 0;
@@ -211,16 +230,7 @@ describe('errors raised on the runner keep their own name', () => {
 
 describe('with role-to-assume: assumed once up front, again whenever the SDK finds them near expiry', () => {
   let double: AwsDouble;
-  const savedEndpoint = process.env.AWS_ENDPOINT_URL_STS;
-  beforeAll(async () => {
-    double = await startAwsDouble();
-    process.env.AWS_ENDPOINT_URL_STS = double.url;
-  });
-  afterAll(async () => {
-    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
-    else process.env.AWS_ENDPOINT_URL_STS = savedEndpoint;
-    await double.close();
-  });
+  useStsDouble((started) => (double = started));
   afterEach(() => {
     vi.useRealTimers();
   });
@@ -232,10 +242,7 @@ describe('with role-to-assume: assumed once up front, again whenever the SDK fin
       asked.push(audience);
       const scripted = then[asked.length - 2];
       if (scripted) return scripted(audience);
-      const res = await fetch(`${double.url}/oidc/token?api-version=2.0&audience=${audience}`, {
-        headers: { authorization: `Bearer ${double.requestToken}` },
-      });
-      return ((await res.json()) as { value: string }).value;
+      return double.idToken(audience);
     };
     return { getIdToken, asked };
   }
@@ -321,14 +328,7 @@ describe('with role-to-assume: assumed once up front, again whenever the SDK fin
     vi.useFakeTimers({ toFake: ['Date'] });
     double.reset({ sts: { lifetimesSeconds: [600] } });
     // the 2nd token is for another audience, so STS refuses it (AccessDenied); the 3rd is good again
-    const { getIdToken, asked } = oidc([
-      async () => {
-        const res = await fetch(`${double.url}/oidc/token?api-version=2.0&audience=other`, {
-          headers: { authorization: `Bearer ${double.requestToken}` },
-        });
-        return ((await res.json()) as { value: string }).value;
-      },
-    ]);
+    const { getIdToken, asked } = oidc([() => double.idToken('other')]);
     const clock = new FakeClock();
     const { deps: d, lines } = roleDeps({ getIdToken, clock });
     const provider = await resolveCredentials(settings(ROLE), d);
@@ -464,22 +464,8 @@ describe("STS AccessDenied names this job's token's sub and aud", () => {
 
   describe('against the double', () => {
     let double: AwsDouble;
-    const savedEndpoint = process.env.AWS_ENDPOINT_URL_STS;
-    beforeAll(async () => {
-      double = await startAwsDouble();
-      process.env.AWS_ENDPOINT_URL_STS = double.url;
-    });
-    afterAll(async () => {
-      if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
-      else process.env.AWS_ENDPOINT_URL_STS = savedEndpoint;
-      await double.close();
-    });
-    const issuedToken = async (audience: string) => {
-      const res = await fetch(`${double.url}/oidc/token?api-version=2.0&audience=${audience}`, {
-        headers: { authorization: `Bearer ${double.requestToken}` },
-      });
-      return ((await res.json()) as { value: string }).value;
-    };
+    useStsDouble((started) => (double = started));
+    const issuedToken = (audience: string) => double.idToken(audience);
 
     it("the token's own sub and aud, not a guess from the environment", async () => {
       double.reset({ sts: { accessDenied: true } });
@@ -514,22 +500,8 @@ describe("STS AccessDenied names this job's token's sub and aud", () => {
 
 describe('STS retries: the SDK re-sends transient failures, our passes add time, messages count requests', () => {
   let double: AwsDouble;
-  const savedEndpoint = process.env.AWS_ENDPOINT_URL_STS;
-  beforeAll(async () => {
-    double = await startAwsDouble();
-    process.env.AWS_ENDPOINT_URL_STS = double.url;
-  });
-  afterAll(async () => {
-    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
-    else process.env.AWS_ENDPOINT_URL_STS = savedEndpoint;
-    await double.close();
-  });
-  const getIdToken = async (audience: string) => {
-    const res = await fetch(`${double.url}/oidc/token?api-version=2.0&audience=${audience}`, {
-      headers: { authorization: `Bearer ${double.requestToken}` },
-    });
-    return ((await res.json()) as { value: string }).value;
-  };
+  useStsDouble((started) => (double = started));
+  const getIdToken = (audience: string) => double.idToken(audience);
   const assumeCalls = () => double.callsOf('AssumeRoleWithWebIdentity');
 
   it("throttled throughout: two passes of the SDK's 3 requests within the budget, and the message says 6 requests, as the double counted", async () => {

@@ -3,28 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { errorAnnotations, runAction } from './helpers/run-action.js';
-
-const trialFile = [
-  'region: us-east-1', // 1
-  'sites:', // 2
-  '  shop:', // 3
-  '    targets:', // 4
-  '      tags: { Site: shop }', // 5
-  '    steps:', // 6
-  '      - name: W3 Total Cache', // 7
-  '        ssm:', // 8
-  '          documnet: CachePurge-W3TotalCache', // 9
-  '          parameters: { WordPressPath: /var/www/shop }', // 10
-  '      - name: FastCGI cache', // 11
-  '        ssm:', // 12
-  '          document: CachePurge-FastCGI', // 13
-  '          parameters:', // 14
-  '            cachepath: /var/cache/nginx/../shop', // 15
-  '      - cloudfront:', // 16
-  '          distribution-id: e1abc', // 17
-  "          paths: ['/a*b']", // 18
-  '',
-].join('\n');
+import { trialFile } from './helpers/trial-sites-file.js';
 
 describe('dist/index.js: every problem of the sites file in one run', () => {
   it('the trial file gives one annotation listing all four mistakes with their lines', async () => {

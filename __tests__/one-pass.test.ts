@@ -10,6 +10,7 @@ import { parseSitesFile } from '../src/core/config.js';
 import { bundledDocumentProblems } from '../src/core/bundled-documents.js';
 import { combineUserErrors, UserError } from '../src/core/errors.js';
 import { exampleConfig } from './helpers/run-action.js';
+import { trialFile } from './helpers/trial-sites-file.js';
 
 const FILE = '.github/bad.yml';
 
@@ -29,29 +30,6 @@ const problemPaths = (message: string) =>
     .split('\n')
     .filter((line) => line.startsWith('  - '))
     .map((line) => /^ {2}- (.*?\(line \d+\)(?: \(step \d+, [^)]+\))?)/.exec(line)?.[1] ?? line);
-
-// The new-user trial's file: four mistakes, which took three runs to find before.
-const trialFile = [
-  'region: us-east-1', // 1
-  'sites:', // 2
-  '  shop:', // 3
-  '    targets:', // 4
-  '      tags: { Site: shop }', // 5
-  '    steps:', // 6
-  '      - name: W3 Total Cache', // 7
-  '        ssm:', // 8
-  '          documnet: CachePurge-W3TotalCache', // 9
-  '          parameters: { WordPressPath: /var/www/shop }', // 10
-  '      - name: FastCGI cache', // 11
-  '        ssm:', // 12
-  '          document: CachePurge-FastCGI', // 13
-  '          parameters:', // 14
-  '            cachepath: /var/cache/nginx/../shop', // 15
-  '      - cloudfront:', // 16
-  '          distribution-id: e1abc', // 17
-  "          paths: ['/a*b']", // 18
-  '',
-].join('\n');
 
 describe('the trial file: every problem in one run', () => {
   it('schema problems, the misspelt parameter name and its value, in one error at the first problem', () => {

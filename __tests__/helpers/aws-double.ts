@@ -263,6 +263,14 @@ export class AwsDouble {
     };
   }
 
+  /** An OIDC token for `audience`, fetched from this double's token endpoint as getIDToken would. */
+  async idToken(audience: string): Promise<string> {
+    const res = await fetch(`${this.url}/oidc/token?api-version=2.0&audience=${audience}`, {
+      headers: { authorization: `Bearer ${this.requestToken}` },
+    });
+    return ((await res.json()) as { value: string }).value;
+  }
+
   /** Calls of one service/operation, in order. */
   callsOf(operation: string): RecordedCall[] {
     return this.calls.filter((c) => c.operation === operation);

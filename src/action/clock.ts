@@ -1,5 +1,6 @@
 // Time as the executor sees it: a monotonic clock and an abortable sleep. Injected so polling and
-// retry tests run instantly on a fake clock.
+// retry tests run instantly on a fake clock. Also what the adapters read off an AWS SDK answer or
+// error: its name, its message, and the HTTP status and requests the SDK reports in `$metadata`.
 
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -47,4 +48,21 @@ export function awsErrorName(error: unknown): string {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** What the AWS SDK records on every output and service error: the HTTP status, the requests it made. */
+export interface SdkMetadata {
+  attempts?: number;
+  httpStatusCode?: number;
+}
+
+export function sdkMetadata(outputOrError: unknown): SdkMetadata | undefined {
+  if (!outputOrError || typeof outputOrError !== 'object' || !('$metadata' in outputOrError)) return;
+  return outputOrError.$metadata as SdkMetadata;
+}
+
+/** The HTTP requests one `send` made (its retries included): the SDK's `$metadata.attempts`, else 1. */
+export function sdkRequests(outputOrError: unknown): number {
+  const attempts = sdkMetadata(outputOrError)?.attempts;
+  return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
 }

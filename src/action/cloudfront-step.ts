@@ -14,7 +14,14 @@ import type { CloudFrontStepReport, RunContext } from '../core/report.js';
 import { callerReference } from '../core/requests.js';
 import { listPaths } from '../core/paths.js';
 import { formatDuration, plural } from '../core/text.js';
-import { awsErrorName, errorMessage, jitteredBackoffMs, type Clock } from './clock.js';
+import {
+  awsErrorName,
+  errorMessage,
+  jitteredBackoffMs,
+  sdkMetadata,
+  sdkRequests,
+  type Clock,
+} from './clock.js';
 import { reportFinisher, stepReport } from './step-report.js';
 
 export interface CloudFrontStepDependencies {
@@ -50,22 +57,6 @@ const THROTTLING_CODES = new Set([
   'ServiceUnavailable',
 ]);
 const TOO_MANY_INVALIDATIONS = 'TooManyInvalidationsInProgress';
-
-interface SdkMetadata {
-  attempts?: number;
-  httpStatusCode?: number;
-}
-
-function sdkMetadata(outputOrError: unknown): SdkMetadata | undefined {
-  if (!outputOrError || typeof outputOrError !== 'object' || !('$metadata' in outputOrError)) return;
-  return outputOrError.$metadata as SdkMetadata;
-}
-
-/** The HTTP requests one `send` made: the SDK reports its attempts on outputs and errors alike. */
-function requestsOf(outputOrError: unknown): number {
-  const attempts = sdkMetadata(outputOrError)?.attempts;
-  return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
-}
 
 export async function runCloudFrontStep(
   step: CloudFrontPlanStep,
@@ -109,13 +100,13 @@ export async function runCloudFrontStep(
         }),
         { abortSignal: signal },
       );
-      requests += requestsOf(created);
+      requests += sdkRequests(created);
       report.invalidationId = created.Invalidation?.Id;
       report.invalidationStatus = created.Invalidation?.Status;
       break;
     } catch (error) {
       if (signal.aborted) return cancelled();
-      requests += requestsOf(error);
+      requests += sdkRequests(error);
       const code = awsErrorName(error);
       const waitable = code === TOO_MANY_INVALIDATIONS || isThrottledOrUnavailable(error);
       const delay = Math.max(250, jitteredBackoffMs(pass, 1_000, 15_000, random));
@@ -172,11 +163,11 @@ export async function runCloudFrontStep(
         new GetInvalidationCommand({ DistributionId: step.distributionId, Id: report.invalidationId }),
         { abortSignal: signal },
       );
-      getRequests += requestsOf(got);
+      getRequests += sdkRequests(got);
       report.invalidationStatus = got.Invalidation?.Status;
     } catch (error) {
       if (signal.aborted) return cancelled();
-      getRequests += requestsOf(error);
+      getRequests += sdkRequests(error);
       const code = awsErrorName(error);
       if (isThrottledOrUnavailable(error)) {
         log(

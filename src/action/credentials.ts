@@ -26,7 +26,7 @@ import { oidcTokenUnavailable, type ExecutionSettings } from '../core/execution-
 import { UserError } from '../core/errors.js';
 import { CREDENTIALS_REFRESH_FAILED, errorOrigin } from '../core/diagnosis.js';
 import { formatDuration, plural } from '../core/text.js';
-import { awsErrorName, errorMessage, jitteredBackoffMs, type Clock } from './clock.js';
+import { awsErrorName, errorMessage, jitteredBackoffMs, sdkRequests, type Clock } from './clock.js';
 
 /** Credentials as every AWS SDK v3 client accepts them. */
 export interface AwsCredentialIdentity {
@@ -124,7 +124,7 @@ export async function resolveCredentials(
       if (until && millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS) {
         retryAfter = deps.clock.now() + REFRESH_RETRY_MS;
         deps.log(
-          `Credentials: refreshing failed (${failureSummary(error)}); the current ones are valid until ${until.toISOString()}; trying again in ${REFRESH_RETRY_MS / 1000} s.`,
+          `Credentials: refreshing failed (${failureSummary(error)}); the current ones are valid until ${until.toISOString()}; trying again in ${formatDuration(REFRESH_RETRY_MS)}.`,
         );
         return previous;
       }
@@ -233,7 +233,7 @@ async function assumeRoleWithOidc(
       } catch (error) {
         if (deps.signal.aborted) throw new CancelledError();
         if (error instanceof UserError) throw error;
-        const sent = requestsMade(error);
+        const sent = sdkRequests(error);
         requests += sent;
         const code = awsErrorName(error);
         const delay = jitteredBackoffMs(pass, 1_000, 10_000, random);
@@ -255,12 +255,6 @@ async function assumeRoleWithOidc(
   } finally {
     sts.destroy();
   }
-}
-
-/** HTTP requests the SDK made for one `send` that failed: its retry middleware records them. */
-function requestsMade(error: unknown): number {
-  const attempts = (error as { $metadata?: { attempts?: unknown } } | null)?.$metadata?.attempts;
-  return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
 }
 
 /** The step error for a refresh that failed: what failed (with its own fix), and how to avoid it. */

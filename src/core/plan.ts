@@ -9,6 +9,7 @@ import {
   quoteValue,
   type Located,
   type PathKey,
+  type SalvagedStep,
   type SitesConfig,
   type SitesFileLocator,
   type Targets,
@@ -136,15 +137,14 @@ export function siteError(sites: string[], inputs: PlanInputs): UserError | unde
   );
 }
 
-/** A step as the plan-time checks read it: its place, its label, and for an SSM step what it runs. */
-export interface CheckedStep {
+/**
+ * A step as the plan-time checks read it: its label, whether it runs SSM (it then needs a region), the
+ * document and parameters to check against the bundled definitions (absent: not checked), and its
+ * place. The same shape whether it comes from a parsed file (buildPlan) or a salvaged one.
+ */
+export interface CheckedStep extends SalvagedStep {
   /** 0-based position in the site's `steps`. */
   position: number;
-  name: string;
-  /** An SSM step needs a region. */
-  ssm: boolean;
-  /** The document and parameters to check against the bundled definitions; absent: not checked. */
-  run?: { document: string; parameters: Record<string, string[]> };
 }
 
 /**

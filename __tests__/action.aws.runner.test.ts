@@ -321,7 +321,7 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
           properties: expect.stringContaining('file=.github/cache-purge.yml,line=23'),
           message: [
             '.github/cache-purge.yml has a problem:',
-            `  - sites.portal.steps[2].cloudfront.paths (line 23): has 16 wildcard paths ("/blog/2010/*", "/blog/2011/*", "/blog/2012/*" and 13 more); ${limit}`,
+            `  - sites.portal.steps[2].cloudfront.paths (line 23): has 16 wildcard paths ("/blog/2010/*", "/blog/2011/*", "/blog/2012/*" … and 13 more); ${limit}`,
           ].join('\n'),
         },
       ]);
@@ -335,7 +335,7 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
     expect(errorAnnotations(input.stdout)).toEqual([
       {
         properties: 'title=Invalid input',
-        message: `Input "paths" (one path per line or comma-separated) has 16 wildcard paths ("/blog/2010/*", "/blog/2011/*", "/blog/2012/*" and 13 more); ${limit}.`,
+        message: `Input "paths" (one path per line or comma-separated) has 16 wildcard paths ("/blog/2010/*", "/blog/2011/*", "/blog/2012/*" … and 13 more); ${limit}.`,
       },
     ]);
     expect(double.calls).toEqual([]);

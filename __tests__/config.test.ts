@@ -400,7 +400,7 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
     expect(error.message).toBe(
       [
         '.github/cache-purge.yml has a problem:',
-        '  - sites.portal.steps[1].cloudfront.paths (line 9): has 16 wildcard paths ("/blog/2010/*", "/blog/2011/*", "/blog/2012/*" and 13 more); CloudFront allows at most 15 in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — merge them under shorter wildcards (they fit in 1 wildcard: "/blog/*"), or list the files themselves (up to 3,000)',
+        '  - sites.portal.steps[1].cloudfront.paths (line 9): has 16 wildcard paths ("/blog/2010/*", "/blog/2011/*", "/blog/2012/*" … and 13 more); CloudFront allows at most 15 in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — merge them under shorter wildcards (they fit in 1 wildcard: "/blog/*"), or list the files themselves (up to 3,000)',
       ].join('\n'),
     );
     expect(error.location).toMatchObject({ line: 9 });

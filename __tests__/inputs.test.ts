@@ -32,7 +32,7 @@ describe('the paths input', () => {
   it('16 wildcard paths: refused before any AWS call, with the count, the limit and the fix', () => {
     const wildcards = Array.from({ length: 16 }, (_, i) => `/shop/item-${i}/*`).join('\n');
     expect(refused({ paths: `${wildcards}\n/blog/*` }).message).toBe(
-      'Input "paths" (one path per line or comma-separated) has 17 wildcard paths ("/shop/item-0/*", "/shop/item-1/*", "/shop/item-2/*" and 14 more); CloudFront allows at most 15 in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — merge them under shorter wildcards (they fit in 2 wildcards: "/shop/*", "/blog/*"), or list the files themselves (up to 3,000).',
+      'Input "paths" (one path per line or comma-separated) has 17 wildcard paths ("/shop/item-0/*", "/shop/item-1/*", "/shop/item-2/*" … and 14 more); CloudFront allows at most 15 in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — merge them under shorter wildcards (they fit in 2 wildcards: "/shop/*", "/blog/*"), or list the files themselves (up to 3,000).',
     );
   });
 

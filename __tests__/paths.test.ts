@@ -82,7 +82,7 @@ describe('invalidation paths', () => {
       listProblem: {
         kind: 'too-many-wildcards',
         problem:
-          'has 16 wildcard paths ("/blog/2011/*", "/blog/2012/*", "/blog/2013/*" and 13 more); CloudFront allows at most 15 in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — merge them under shorter wildcards (they fit in 2 wildcards: "/blog/*", "/shop/*"), or list the files themselves (up to 3,000)',
+          'has 16 wildcard paths ("/blog/2011/*", "/blog/2012/*", "/blog/2013/*" … and 13 more); CloudFront allows at most 15 in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — merge them under shorter wildcards (they fit in 2 wildcards: "/blog/*", "/shop/*"), or list the files themselves (up to 3,000)',
       },
     });
     // 15 is allowed; duplicates and the same path without its leading "/" do not count twice
@@ -99,7 +99,7 @@ describe('invalidation paths', () => {
     );
     const withAll = normaliseInvalidationPaths([...prefixes, '/*']);
     expect(withAll.ok === false && 'listProblem' in withAll && withAll.listProblem.problem).toContain(
-      'has 17 wildcard paths ("/p0*", "/p1*", "/p2*" and 14 more); CloudFront allows at most 15 in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — keep only /*, which already covers every other path, or list',
+      'has 17 wildcard paths ("/p0*", "/p1*", "/p2*" … and 14 more); CloudFront allows at most 15 in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — keep only /*, which already covers every other path, or list',
     );
   });
 

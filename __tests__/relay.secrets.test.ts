@@ -410,7 +410,7 @@ describe('a failed refresh keeps the last good copy (real SDK against the double
     clock += 1; // an hour old: dropped, although the 30 s back-off has not passed
     const reads = double.requests.length;
     await expect(load(relayEnv)).rejects.toThrow(
-      /\(ResourceNotFoundException: .*\. The last secret read successfully is 60 min old, past the 60 min the relay serves a copy while reads fail, so it is no longer used\.$/,
+      /\(ResourceNotFoundException: .*\. The last secret read successfully is 1 h old, past the 1 h the relay serves a copy while reads fail, so it is no longer used\.$/,
     );
     expect(double.requests.length).toBe(reads + 1);
     // from now on each request reads, as before any good read; the error is the plain first-read one
@@ -754,7 +754,7 @@ describe('the Lambda adapter with RELAY_SECRETS_ARN (bundle dist/relay/lambda.js
           event: 'secrets_error',
           variable: 'RELAY_SECRETS_ARN',
           message: expect.stringMatching(
-            /The last secret read successfully is 60 min old, past the 60 min the relay serves a copy while reads fail, so it is no longer used\.$/,
+            /The last secret read successfully is 1 h old, past the 1 h the relay serves a copy while reads fail, so it is no longer used\.$/,
           ),
         }),
         expect.objectContaining({

@@ -25,7 +25,8 @@ var core_text = __webpack_require__(2020);
 var promises_ = __webpack_require__(8500);
 ;// CONCATENATED MODULE: ./src/action/clock.ts
 // Time as the executor sees it: a monotonic clock and an abortable sleep. Injected so polling and
-// retry tests run instantly on a fake clock.
+// retry tests run instantly on a fake clock. Also what the adapters read off an AWS SDK answer or
+// error: its name, its message, and the HTTP status and requests the SDK reports in `$metadata`.
 
 const systemClock = {
     now: () => performance.now(),
@@ -57,6 +58,16 @@ function awsErrorName(error) {
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+function sdkMetadata(outputOrError) {
+    if (!outputOrError || typeof outputOrError !== 'object' || !('$metadata' in outputOrError))
+        return;
+    return outputOrError.$metadata;
+}
+/** The HTTP requests one `send` made (its retries included): the SDK's `$metadata.attempts`, else 1. */
+function sdkRequests(outputOrError) {
+    const attempts = sdkMetadata(outputOrError)?.attempts;
+    return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
@@ -160,7 +171,7 @@ async function resolveCredentials(settings, deps) {
             const until = previous.expiration;
             if (until && millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS) {
                 retryAfter = deps.clock.now() + REFRESH_RETRY_MS;
-                deps.log(`Credentials: refreshing failed (${failureSummary(error)}); the current ones are valid until ${until.toISOString()}; trying again in ${REFRESH_RETRY_MS / 1000} s.`);
+                deps.log(`Credentials: refreshing failed (${failureSummary(error)}); the current ones are valid until ${until.toISOString()}; trying again in ${(0,core_text/* formatDuration */.a3)(REFRESH_RETRY_MS)}.`);
                 return previous;
             }
             throw refreshFailure(error, roleArn, settings, previous);
@@ -250,7 +261,7 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
                     throw new CancelledError();
                 if (error instanceof errors/* UserError */.yo)
                     throw error;
-                const sent = requestsMade(error);
+                const sent = sdkRequests(error);
                 requests += sent;
                 const code = awsErrorName(error);
                 const delay = jitteredBackoffMs(pass, 1_000, 10_000, random);
@@ -271,11 +282,6 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
     finally {
         sts.destroy();
     }
-}
-/** HTTP requests the SDK made for one `send` that failed: its retry middleware records them. */
-function requestsMade(error) {
-    const attempts = error?.$metadata?.attempts;
-    return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
 }
 /** The step error for a refresh that failed: what failed (with its own fix), and how to avoid it. */
 function refreshFailure(error, roleArn, settings, previous) {
@@ -982,16 +988,6 @@ const THROTTLING_CODES = new Set([
     'ServiceUnavailable',
 ]);
 const TOO_MANY_INVALIDATIONS = 'TooManyInvalidationsInProgress';
-function sdkMetadata(outputOrError) {
-    if (!outputOrError || typeof outputOrError !== 'object' || !('$metadata' in outputOrError))
-        return;
-    return outputOrError.$metadata;
-}
-/** The HTTP requests one `send` made: the SDK reports its attempts on outputs and errors alike. */
-function requestsOf(outputOrError) {
-    const attempts = sdkMetadata(outputOrError)?.attempts;
-    return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
-}
 async function runCloudFrontStep(step, context, deps) {
     const { cloudfront, clock, signal, log } = deps;
     const random = deps.random ?? Math.random;
@@ -1026,7 +1022,7 @@ async function runCloudFrontStep(step, context, deps) {
                     Paths: { Quantity: step.paths.length, Items: step.paths },
                 },
             }), { abortSignal: signal });
-            requests += requestsOf(created);
+            requests += sdkRequests(created);
             report.invalidationId = created.Invalidation?.Id;
             report.invalidationStatus = created.Invalidation?.Status;
             break;
@@ -1034,7 +1030,7 @@ async function runCloudFrontStep(step, context, deps) {
         catch (error) {
             if (signal.aborted)
                 return cancelled();
-            requests += requestsOf(error);
+            requests += sdkRequests(error);
             const code = awsErrorName(error);
             const waitable = code === TOO_MANY_INVALIDATIONS || isThrottledOrUnavailable(error);
             const delay = Math.max(250, jitteredBackoffMs(pass, 1_000, 15_000, random));
@@ -1083,13 +1079,13 @@ async function runCloudFrontStep(step, context, deps) {
         delay = Math.min(10_000, delay * 1.5);
         try {
             const got = await cloudfront.send(new client_cloudfront_dist_cjs/* GetInvalidationCommand */.Wwh({ DistributionId: step.distributionId, Id: report.invalidationId }), { abortSignal: signal });
-            getRequests += requestsOf(got);
+            getRequests += sdkRequests(got);
             report.invalidationStatus = got.Invalidation?.Status;
         }
         catch (error) {
             if (signal.aborted)
                 return cancelled();
-            getRequests += requestsOf(error);
+            getRequests += sdkRequests(error);
             const code = awsErrorName(error);
             if (isThrottledOrUnavailable(error)) {
                 log(`GetInvalidation ${report.invalidationId}: ${code} (${(0,core_text/* plural */.LS)(getRequests, 'request')} so far); asking again at the next poll.`);

@@ -517,9 +517,10 @@ function mergeAdvice(wildcards) {
     }
     return 'merge them under a shorter wildcard such as /* (everything, still one path)';
 }
-/** The first `shown` paths quoted and cut short, then "and N more": for messages that must stay short. */
+/** The first `shown` paths quoted and cut short, then "… and N more": for messages that must stay short. */
 function quoteFirst(paths, shown) {
-    return (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(paths.slice(0, shown + 1).map((p) => quotePath(p, 60)), shown, ', ', () => ` and ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(paths.length - shown)} more`);
+    const quoted = paths.slice(0, shown).map((p) => quotePath(p, 60));
+    return paths.length <= shown ? quoted.join(', ') : `${quoted.join(', ')} ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .andMore */ .v)(paths.length - shown)}`;
 }
 
 

@@ -30991,6 +30991,7 @@ var dist_cjs = __nccwpck_require__(2994);
 // REFRESH_RETRY_MS, and reports what happened so the adapter can log it.
 // Parsing and merging are pure; fetching goes through the AWS SDK, passed in so it can be swapped.
 
+
 /** The keys the stack's secret may hold; each becomes the environment variable of the same name. */
 const RELAY_SECRET_KEYS = [
     'SLACK_SIGNING_SECRET',
@@ -31122,14 +31123,6 @@ const REFRESH_RETRY_MS = 30_000;
  * `bad_signature` lines with it point at a rotation the relay has not read yet.
  */
 const MAX_STALE_MS = 60 * 60_000;
-/** A duration for a message: "45 s", "12 min", "1 h". */
-function duration(ms) {
-    if (ms < 120_000)
-        return `${Math.round(ms / 1000)} s`;
-    if (ms < 2 * 3_600_000)
-        return `${Math.round(ms / 60_000)} min`;
-    return `${Math.round(ms / 3_600_000)} h`;
-}
 /**
  * A loader with its own cache. When RELAY_SECRETS_ARN is unset the environment is returned as is (the
  * plain Node server reads its secrets from the environment); when set, the secret is fetched, checked
@@ -31165,7 +31158,7 @@ function createRelaySecretsLoader(options = {}) {
         }
         catch (error) {
             if (error instanceof SecretReadTimeoutError) {
-                throw new RelaySecretsError(`${VARIABLE}: Secrets Manager did not answer within ${error.timeoutMs / 1000} s when reading the secret ${secretId}; ${retryClause}. If it keeps happening, check that the function can reach Secrets Manager (a function in a VPC needs a NAT gateway or a secretsmanager VPC endpoint).`, VARIABLE, 'TimeoutError');
+                throw new RelaySecretsError(`${VARIABLE}: Secrets Manager did not answer within ${formatDuration(error.timeoutMs)} when reading the secret ${secretId}; ${retryClause}. If it keeps happening, check that the function can reach Secrets Manager (a function in a VPC needs a NAT gateway or a secretsmanager VPC endpoint).`, VARIABLE, 'TimeoutError');
             }
             const { name, message, code } = error;
             throw new RelaySecretsError(`${VARIABLE}: could not read the secret ${secretId} (${name}: ${message}). Check that ${VARIABLE} is the ARN of the stack's relay secret (output RelaySecretArn) and that the function's role may call secretsmanager:GetSecretValue on it (the stack grants exactly that).`, VARIABLE, typeof code === 'string' && code !== '' ? code : name);
@@ -31211,12 +31204,12 @@ function createRelaySecretsLoader(options = {}) {
         catch (error) {
             if (expired === undefined || !(error instanceof RelaySecretsError))
                 throw error;
-            throw new RelaySecretsError(`${error.message} The last secret read successfully is ${duration(expired.ageMs)} old, past the ${duration(maxStaleMs)} the relay serves a copy while reads fail, so it is no longer used.`, error.variable, error.code);
+            throw new RelaySecretsError(`${error.message} The last secret read successfully is ${formatDuration(expired.ageMs)} old, past the ${formatDuration(maxStaleMs)} the relay serves a copy while reads fail, so it is no longer used.`, error.variable, error.code);
         }
     }
     /** A scheduled re-read while a good copy exists: its failure serves that copy instead. */
     async function refresh(current, report) {
-        const { secrets, started } = fetchShared(current.secretId, `the relay serves the copy it read before and tries again in ${duration(retryAfterFailureMs)}`);
+        const { secrets, started } = fetchShared(current.secretId, `the relay serves the copy it read before and tries again in ${formatDuration(retryAfterFailureMs)}`);
         const wasFailing = failing;
         try {
             const value = await secrets;

@@ -8,6 +8,7 @@
 // Parsing and merging are pure; fetching goes through the AWS SDK, passed in so it can be swapped.
 
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { formatDuration } from '../core/text.js';
 
 /** The keys the stack's secret may hold; each becomes the environment variable of the same name. */
 export const RELAY_SECRET_KEYS = [
@@ -204,13 +205,6 @@ export type SecretsLoadEvent =
 /** Merges the secret over `env`; `report` (optional) hears about failed refreshes and stale copies. */
 export type RelaySecretsLoader = (env: Env, report?: (event: SecretsLoadEvent) => void) => Promise<Env>;
 
-/** A duration for a message: "45 s", "12 min", "1 h". */
-function duration(ms: number): string {
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  if (ms < 2 * 3_600_000) return `${Math.round(ms / 60_000)} min`;
-  return `${Math.round(ms / 3_600_000)} h`;
-}
-
 /**
  * A loader with its own cache. When RELAY_SECRETS_ARN is unset the environment is returned as is (the
  * plain Node server reads its secrets from the environment); when set, the secret is fetched, checked
@@ -248,7 +242,7 @@ export function createRelaySecretsLoader(options: RelaySecretsLoaderOptions = {}
     } catch (error) {
       if (error instanceof SecretReadTimeoutError) {
         throw new RelaySecretsError(
-          `${VARIABLE}: Secrets Manager did not answer within ${error.timeoutMs / 1000} s when reading the secret ${secretId}; ${retryClause}. If it keeps happening, check that the function can reach Secrets Manager (a function in a VPC needs a NAT gateway or a secretsmanager VPC endpoint).`,
+          `${VARIABLE}: Secrets Manager did not answer within ${formatDuration(error.timeoutMs)} when reading the secret ${secretId}; ${retryClause}. If it keeps happening, check that the function can reach Secrets Manager (a function in a VPC needs a NAT gateway or a secretsmanager VPC endpoint).`,
           VARIABLE,
           'TimeoutError',
         );
@@ -305,7 +299,7 @@ export function createRelaySecretsLoader(options: RelaySecretsLoaderOptions = {}
     } catch (error) {
       if (expired === undefined || !(error instanceof RelaySecretsError)) throw error;
       throw new RelaySecretsError(
-        `${error.message} The last secret read successfully is ${duration(expired.ageMs)} old, past the ${duration(maxStaleMs)} the relay serves a copy while reads fail, so it is no longer used.`,
+        `${error.message} The last secret read successfully is ${formatDuration(expired.ageMs)} old, past the ${formatDuration(maxStaleMs)} the relay serves a copy while reads fail, so it is no longer used.`,
         error.variable,
         error.code,
       );
@@ -319,7 +313,7 @@ export function createRelaySecretsLoader(options: RelaySecretsLoaderOptions = {}
   ): Promise<RelaySecrets> {
     const { secrets, started } = fetchShared(
       current.secretId,
-      `the relay serves the copy it read before and tries again in ${duration(retryAfterFailureMs)}`,
+      `the relay serves the copy it read before and tries again in ${formatDuration(retryAfterFailureMs)}`,
     );
     const wasFailing = failing;
     try {

@@ -273,6 +273,38 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
     expect(calls.every((c) => c.accessKeyId === 'AKIAIOSFODNN7EXAMPLE')).toBe(true);
   });
 
+  it('INPUT_DRY_RUN=true (typed by hand for INPUT_DRY-RUN) with keys available: refused, no AWS call', async () => {
+    double.reset({ defaultScript: { stdout: RESULT } });
+    const env = {
+      ...noCredentialFiles(),
+      ...runnerEnv(double),
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      INPUT_DRY_RUN: 'true',
+    };
+    const run = await runAction({ inputs: { site: 'portal' }, files: CONFIG, env });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toEqual({});
+    const [error, ...rest] = errorAnnotations(run.stdout);
+    expect(rest).toEqual([]);
+    expect(error!.properties).toBe('title=Misnamed input variable');
+    expect(error!.message).toMatch(
+      /^INPUT_DRY_RUN is set, but no input reads it: it looks like the "dry-run" input, which is read from INPUT_DRY-RUN\.\n/,
+    );
+    expect(run.stdout).not.toContain('Credentials:');
+    expect(double.calls).toEqual([]);
+    // the same environment with the runner's name is a dry run: still no AWS call
+    const { INPUT_DRY_RUN: _, ...rightEnv } = env;
+    const dry = await runAction({
+      inputs: { site: 'portal', 'dry-run': 'true' },
+      files: CONFIG,
+      env: rightEnv,
+    });
+    expect(dry.code).toBe(0);
+    expect(dry.outputs.status).toBe('planned');
+    expect(double.calls).toEqual([]);
+  });
+
   it('parameters our documents would refuse fail the dry run and the real run alike, before any AWS call', async () => {
     const files = {
       '.github/cache-purge.yml': exampleConfig

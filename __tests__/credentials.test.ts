@@ -12,6 +12,7 @@ import {
   oidcTokenFailure,
   resolveCredentials,
   tokenClaims,
+  stackParametersFor,
   type AwsCredentialProvider,
   type CredentialDependencies,
 } from '../src/action/credentials.js';
@@ -317,7 +318,7 @@ describe('with role-to-assume: assumed once up front, again whenever the SDK fin
     expect(error).toBeInstanceOf(CredentialsRefreshError);
     expect(error!.name).toBe('CredentialsRefreshFailed');
     expect(error!.message).toBe(
-      `The assumed-role credentials for ${ROLE} expire at ${expiring}, and refreshing them failed. Could not assume the role: STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). This job's token has sub "repo:example/site:ref:refs/heads/main" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "repo:example/site:ref:refs/heads/main" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "sts.amazonaws.com". To need no refresh during a run, raise the "role-duration-seconds" input (now 900) above the longest run, up to the role's maximum session duration.`,
+      `The assumed-role credentials for ${ROLE} expire at ${expiring}, and refreshing them failed. Could not assume the role: STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). This job's token has sub "repo:example/site:ref:refs/heads/main" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "repo:example/site:ref:refs/heads/main" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "sts.amazonaws.com". If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=main and GitHubEnvironment empty, GitHubOwner=example and GitHubRepository=site. To need no refresh during a run, raise the "role-duration-seconds" input (now 900) above the longest run, up to the role's maximum session duration.`,
     );
     // AccessDenied was sent once, not retried; nothing was logged as a mere warning
     expect(assumeCalls().map((c) => c.errorCode)).toEqual([undefined, 'AccessDenied']);
@@ -462,6 +463,21 @@ describe("STS AccessDenied names this job's token's sub and aud", () => {
       expect(tokenClaims(bad)).toBeUndefined();
   });
 
+  it('names the stack parameters the role trusts this sub with: environment or branch form', () => {
+    expect(stackParametersFor('repo:acme/website:environment:production')).toBe(
+      "If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubEnvironment=production, GitHubOwner=acme and GitHubRepository=website.",
+    );
+    expect(stackParametersFor('repo:acme/website:environment:Staging EU')).toContain(
+      'GitHubEnvironment=Staging EU,',
+    );
+    expect(stackParametersFor('repo:acme/website:ref:refs/heads/release/2.x')).toBe(
+      "If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=release/2.x and GitHubEnvironment empty, GitHubOwner=acme and GitHubRepository=website.",
+    );
+    // forms the stack's role cannot trust: no parameter to name
+    for (const sub of ['repo:acme/website:ref:refs/tags/v1', 'repo:acme/website:pull_request', 'x'])
+      expect(stackParametersFor(sub)).toBe('');
+  });
+
   describe('against the double', () => {
     let double: AwsDouble;
     useStsDouble((started) => (double = started));
@@ -475,9 +491,30 @@ describe("STS AccessDenied names this job's token's sub and aud", () => {
       );
       expect(error.title).toBe('Could not assume the role');
       expect(error.message).toBe(
-        `STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). This job's token has sub "repo:example/site:ref:refs/heads/main" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "repo:example/site:ref:refs/heads/main" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "sts.amazonaws.com".`,
+        `STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). This job's token has sub "repo:example/site:ref:refs/heads/main" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "repo:example/site:ref:refs/heads/main" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "sts.amazonaws.com". If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=main and GitHubEnvironment empty, GitHubOwner=example and GitHubRepository=site.`,
       );
       expect(error.message).not.toContain('acme/website');
+    });
+
+    it('a job with an environment: the message names GitHubEnvironment=NAME', async () => {
+      double.reset({ sts: { accessDenied: true } });
+      // the double's STS reads only aud: the token's payload is given the environment form of sub
+      const getIdToken = async (audience: string) => {
+        const token = await issuedToken(audience);
+        const sub = 'repo:acme/website:environment:production';
+        const payload = Buffer.from(JSON.stringify({ sub, aud: audience })).toString('base64url');
+        double.issuedIdTokens.push(token.replace(/\.[^.]+\./, `.${payload}.`));
+        return double.issuedIdTokens.at(-1)!;
+      };
+      const error = await failure(
+        resolveCredentials(settings(ROLE), deps({ env: TOKEN_ENV, getIdToken }).deps),
+      );
+      expect(error.message).toContain(
+        'This job\'s token has sub "repo:acme/website:environment:production" and aud "sts.amazonaws.com"',
+      );
+      expect(error.message).toMatch(
+        /\. If the role is the stack's \(infra\/cache-purge\.yml\), the stack must be deployed with GitHubEnvironment=production, GitHubOwner=acme and GitHubRepository=website\.$/,
+      );
     });
 
     it("a token without a readable sub: today's wording, with the forms the sub can take", async () => {

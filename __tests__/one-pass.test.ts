@@ -46,7 +46,8 @@ describe('the trial file: every problem in one run', () => {
     ]);
     const lines = error.message.split('\n');
     // each block keeps its own words: the schema's header, then the parameter check's
-    expect(lines[0]).toBe(`${FILE} has 3 problems:`);
+    // the header counts every problem listed: 3 of the schema, 2 of the parameter check
+    expect(lines[0]).toBe(`${FILE} has 5 problems:`);
     expect(lines[4]).toBe(`${FILE}: SSM would refuse these parameters at SendCommand:`);
     expect(lines[5]).toMatch(
       /: CachePurge-FastCGI has no parameter "cachepath"; did you mean "CachePath"\? \(Parameter names are case-sensitive\.\)$/,
@@ -78,6 +79,47 @@ describe('the trial file: every problem in one run', () => {
       'CachePath: /var/cache/nginx/shop',
     );
     expect(planSitesFile(fixed, { site: 'shop', configFile: FILE }).steps).toHaveLength(3);
+  });
+});
+
+describe('the header counts every problem; problems and the annotation follow the lines of the file', () => {
+  // the new-user trial: "has 2 problems:" over three listed, line 12 before line 3, annotation at 12
+  const outOfOrder = [
+    'sites:', // 1
+    '  shop:', // 2
+    '    targets: { tags: { Site: [] } }', // 3
+    '    steps:', // 4
+    '      - name: FastCGI cache', // 5
+    '        ssm:', // 6
+    '          document: CachePurge-FastCGI', // 7
+    '          parameters: { CachePath: /var/cache/nginx/../shop }', // 8
+    '      - name: CloudFront', // 9
+    '        cloudfront: { distribution-id: E2EXAMPLE12345 }', // 10
+    '', // 11
+    'region: 5', // 12
+    '',
+  ].join('\n');
+
+  it('schema problems by line, the header counting the parameter problem too, the annotation at line 3', () => {
+    const error = refusal(() => planSitesFile(outOfOrder, { site: 'shop', configFile: FILE }));
+    const lines = error.message.split('\n');
+    expect(lines[0]).toBe(`${FILE} has 3 problems:`);
+    expect(problemPaths(error.message)).toEqual([
+      expect.stringMatching(/^sites\.shop\.targets\.tags\.Site \(line 3\)$/),
+      'region (line 12)',
+      'sites.shop.steps[0].ssm.parameters.CachePath (line 8) (step 1, FastCGI cache)',
+    ]);
+    expect(lines[3]).toBe(`${FILE}: SSM would refuse this parameter at SendCommand:`);
+    expect(error.location).toMatchObject({ file: FILE, line: 3 });
+    expect(error.problemCount).toBe(3);
+  });
+
+  it('the schema alone: by line, its own count, at the earliest', () => {
+    const text = outOfOrder.replace('/var/cache/nginx/../shop', '/var/cache/nginx/shop');
+    const error = refusal(() => planSitesFile(text, { site: 'shop', configFile: FILE }));
+    expect(error.message.split('\n')[0]).toBe(`${FILE} has 2 problems:`);
+    expect(problemPaths(error.message).map((p) => /\(line (\d+)\)/.exec(p)?.[1])).toEqual(['3', '12']);
+    expect(error.location).toMatchObject({ file: FILE, line: 3 });
   });
 });
 
@@ -126,7 +168,9 @@ describe('region and parameter problems together', () => {
     expect(error.message).toContain(
       'Step 1 (W3 Total Cache) (line 5) runs an SSM document but no region is set.',
     );
-    expect(error.location).toMatchObject({ file: FILE, line: 8 });
+    // the earliest line of all: "no region" at step 1 (line 5), not the schema's line 8
+    expect(error.location).toMatchObject({ file: FILE, line: 5 });
+    expect(error.message.split('\n')[0]).toBe(`${FILE} has 3 problems:`);
   });
 
   it('a malformed aws-region input comes with the parameter problems, which keep their place', () => {
@@ -304,5 +348,15 @@ describe('combineUserErrors', () => {
       location: { file: 'f', line: 3, column: 2 },
     });
     expect(() => combineUserErrors([])).toThrow();
+  });
+
+  it('placed at the earliest line of the file (the first of equal lines); the problem counts add up', () => {
+    const late = new UserError('Late', 'l', { file: 'f', line: 12, column: 5 }, 2);
+    const early = new UserError('Early', 'e', { file: 'f', line: 3, column: 7 });
+    const alsoThree = new UserError('Also', 'a', { file: 'f', line: 3, column: 1 }, 4);
+    const otherFile = new UserError('Other', 'o', { file: 'g', line: 1 });
+    const combined = combineUserErrors([late, early, alsoThree, otherFile]);
+    expect(combined.location).toEqual({ file: 'f', line: 3, column: 7 });
+    expect(combined.problemCount).toBe(8);
   });
 });

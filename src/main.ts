@@ -14,6 +14,7 @@ import { publishDryRun, publishRunReport } from './action/publish.js';
 import { buildRunContext } from './core/run-context.js';
 import { oidcTokenUnavailable, parseExecutionInputs } from './core/execution-inputs.js';
 import { formatDuration, plural } from './core/text.js';
+import { misnamedInputError } from './core/input-variables.js';
 
 export interface ActionDependencies {
   runner: Runner;
@@ -37,6 +38,9 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
     },
   };
   try {
+    // INPUT_DRY_RUN for dry-run: ignored, it would turn a dry run into a real one; refused first
+    const misnamed = misnamedInputError(Object.keys(env));
+    if (misnamed) throw misnamed;
     const inputs = readInputs(runner);
     const slack = readSlackSettings(runner); // checked (and masked) before anything runs
     const workspace = env.GITHUB_WORKSPACE || process.cwd();

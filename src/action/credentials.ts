@@ -379,6 +379,28 @@ export function tokenClaims(token: string): { sub: string; aud?: string } | unde
   return audiences.length > 0 ? { sub, aud: audiences.join('", "') } : { sub };
 }
 
+const withSpace = (sentence: string) => (sentence ? ` ${sentence}` : '');
+
+/**
+ * What the stack of infra/cache-purge.yml must be deployed with for its role to trust a token with
+ * this `sub` (README, "Could not assume the role"): its trust policy's sub is built from the stack
+ * parameters GitHubOwner, GitHubRepository and GitHubEnvironment, or GitHubBranch when
+ * GitHubEnvironment is empty. '' for a sub of any other form (a tag, a pull request).
+ */
+export function stackParametersFor(sub: string): string {
+  const environment = /^repo:([^/:]+)\/([^:]+):environment:(.+)$/.exec(sub);
+  if (environment) {
+    const [, owner, repository, name] = environment;
+    return `If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubEnvironment=${name}, GitHubOwner=${owner} and GitHubRepository=${repository}.`;
+  }
+  const branch = /^repo:([^/:]+)\/([^:]+):ref:refs\/heads\/(.+)$/.exec(sub);
+  if (branch) {
+    const [, owner, repository, name] = branch;
+    return `If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=${name} and GitHubEnvironment empty, GitHubOwner=${owner} and GitHubRepository=${repository}.`;
+  }
+  return '';
+}
+
 function stsError(
   code: string,
   message: string,
@@ -396,7 +418,7 @@ function stsError(
       const aud = claims.aud ?? settings.audience;
       return failure(
         'Could not assume the role',
-        `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). This job's token has sub "${claims.sub}" and aud "${aud}"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "${claims.sub}" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "${aud}".`,
+        `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). This job's token has sub "${claims.sub}" and aud "${aud}"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "${claims.sub}" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "${aud}".${withSpace(stackParametersFor(claims.sub))}`,
       );
     }
     const repo = env.GITHUB_REPOSITORY ?? 'OWNER/REPO';

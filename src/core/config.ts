@@ -459,7 +459,8 @@ function locate(
 // From zod's issues to the problems shown: one per unknown key with a "did you mean", no separate
 // report of the key a typo obviously meant, and a hint when a site's key sits at site-name level.
 
-interface Problem {
+/** One problem the schema found: where (path, line) and what. */
+export interface SchemaProblem {
   path: PathKey[];
   message: string;
   at: Located | undefined;
@@ -544,9 +545,9 @@ function explainIssues(
   issues: readonly z.core.$ZodIssue[],
   data: unknown,
   locate: SitesFileLocator,
-): Problem[] {
+): SchemaProblem[] {
   // Unknown keys first: their suggestions decide which other issues are the same mistake.
-  const unknown = new Map<z.core.$ZodIssue, Problem[]>();
+  const unknown = new Map<z.core.$ZodIssue, SchemaProblem[]>();
   const suggested: { path: readonly PathKey[]; key: string }[] = [];
   for (const issue of issues) {
     if (issue.code !== 'unrecognized_keys') continue;
@@ -573,7 +574,7 @@ function explainIssues(
 
   const misplaced = misplacedSiteKeys(data);
   const hinted = new Set<string>();
-  const problems: Problem[] = [];
+  const problems: SchemaProblem[] = [];
   for (const issue of issues) {
     const fromUnknown = unknown.get(issue);
     if (fromUnknown) {
@@ -809,7 +810,8 @@ function salvage(
 
 /** A sites file read: its content, or the schema's error and what can still be checked. */
 export type SitesFileReading =
-  { ok: true; file: SitesFile } | { ok: false; error: UserError; salvaged: SalvagedSitesFile };
+  | { ok: true; file: SitesFile }
+  | { ok: false; error: UserError; problems: SchemaProblem[]; salvaged: SalvagedSitesFile };
 
 /**
  * parseSitesFile that does not stop at the schema: a file that fails it gives the error and what
@@ -832,22 +834,38 @@ export function readSitesFile(text: string, file: string): SitesFileReading {
   const parsed = fileSchema.safeParse(data, { error: fallbackError });
   if (parsed.success) return { ok: true, file: { config: toConfig(parsed.data), locate: locateInFile } };
 
-  const all = explainIssues(parsed.error.issues, data, locateInFile);
-  const problems = all.slice(0, MAX_REPORTED_PROBLEMS).map((p) => ({
-    text: `${formatPathAt(p.path, p.at)}: ${p.message}`,
-    at: p.at,
-  }));
-  const more = all.length - problems.length;
-  const first = problems[0]?.at;
-  const summary = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
-  const error = new UserError(
+  const problems = byLine(explainIssues(parsed.error.issues, data, locateInFile));
+  return {
+    ok: false,
+    error: schemaError(file, problems),
+    problems,
+    salvaged: salvage(data, parsed.error.issues, locateInFile),
+  };
+}
+
+/** Problems in the order of their lines in the file; equal lines (and unknown ones, last) keep theirs. */
+function byLine(problems: readonly SchemaProblem[]): SchemaProblem[] {
+  return [...problems].sort((a, b) => (a.at?.line ?? Infinity) - (b.at?.line ?? Infinity));
+}
+
+/**
+ * The schema's error: `<file> has N problems:` and one line per problem (the first
+ * MAX_REPORTED_PROBLEMS, the rest counted), at the first. `alsoFound` counts the problems other
+ * checks list after it in the same error (planSitesFile), so that the header counts them too.
+ */
+export function schemaError(file: string, problems: readonly SchemaProblem[], alsoFound = 0): UserError {
+  const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
+  const more = problems.length - shown.length;
+  const total = problems.length + alsoFound;
+  const first = shown[0]?.at;
+  return new UserError(
     'Sites file does not match the schema',
     [
-      `${file} has ${summary}:`,
-      ...problems.map((p) => `  - ${p.text}`),
+      `${file} has ${total === 1 ? 'a problem' : `${total} problems`}:`,
+      ...shown.map((p) => `  - ${formatPathAt(p.path, p.at)}: ${p.message}`),
       ...(more > 0 ? [`  ${andMore(more)}`] : []),
     ].join('\n'),
     { file, ...(first && { line: first.line, column: first.column }) },
+    problems.length,
   );
-  return { ok: false, error, salvaged: salvage(data, parsed.error.issues, locateInFile) };
 }

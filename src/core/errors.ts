@@ -10,12 +10,15 @@ export interface SourceLocation {
 export class UserError extends Error {
   readonly title: string;
   readonly location: SourceLocation;
+  /** How many problems the message lists (a list of problems says so; one otherwise). */
+  readonly problemCount: number;
 
-  constructor(title: string, message: string, location: SourceLocation = {}) {
+  constructor(title: string, message: string, location: SourceLocation = {}, problemCount = 1) {
     super(message);
     this.name = 'UserError';
     this.title = title;
     this.location = location;
+    this.problemCount = problemCount;
   }
 }
 
@@ -25,16 +28,24 @@ export function isUserError(error: unknown): error is UserError {
 
 /**
  * Several UserErrors found in one run, as one: each one's message in turn (a block per kind of
- * problem), the titles joined with "; ", and the place of the first one that has a line (the file of
- * the first one that names a file). One error is returned as it is.
+ * problem), the titles joined with "; ", the file of the first one that names a file, and the earliest
+ * line among those in that file (the first of equal lines). One error is returned as it is.
  */
 export function combineUserErrors(errors: readonly UserError[]): UserError {
   if (errors.length === 0) throw new Error('combineUserErrors needs at least one error');
   if (errors.length === 1) return errors[0]!;
   const file = errors.find((e) => e.location.file !== undefined)?.location.file;
-  const placed = errors.find((e) => e.location.line !== undefined)?.location;
-  return new UserError(errors.map((e) => e.title).join('; '), errors.map((e) => e.message).join('\n'), {
-    ...(file !== undefined && { file }),
-    ...(placed && { line: placed.line, ...(placed.column !== undefined && { column: placed.column }) }),
-  });
+  const placed = errors
+    .map((e) => e.location)
+    .filter((l) => l.line !== undefined && (l.file === undefined || l.file === file))
+    .reduce<SourceLocation | undefined>((a, l) => (a && a.line! <= l.line! ? a : l), undefined);
+  return new UserError(
+    errors.map((e) => e.title).join('; '),
+    errors.map((e) => e.message).join('\n'),
+    {
+      ...(file !== undefined && { file }),
+      ...(placed && { line: placed.line, ...(placed.column !== undefined && { column: placed.column }) }),
+    },
+    errors.reduce((n, e) => n + e.problemCount, 0),
+  );
 }

@@ -4,7 +4,7 @@
 // the file failed the schema. A user fixing a file should not learn of a second problem only on the
 // next run. Pure: takes text and inputs, returns the plan or throws one UserError.
 
-import { readSitesFile, type SalvagedSitesFile } from './config.js';
+import { readSitesFile, schemaError, type SalvagedSitesFile } from './config.js';
 import { combineUserErrors, type UserError } from './errors.js';
 import { buildPlan, siteError, sitePlanProblems, type Plan, type PlanInputs } from './plan.js';
 
@@ -37,11 +37,15 @@ export function salvagedPlanProblems(salvaged: SalvagedSitesFile, inputs: PlanIn
 
 /**
  * Parses the sites file and plans `inputs.site` (`inputs.locate` is the file's own). Throws one
- * UserError holding every problem found: the schema's first, then the site's, region's and
- * parameters' problems, each block as its own check words it; the annotation is at the first.
+ * UserError holding every problem found: the schema's first (its header counting them all, its
+ * problems in line order), then the site's, region's and parameters' problems, each block as its own
+ * check words it; the annotation is at the earliest line.
  */
 export function planSitesFile(text: string, inputs: Omit<PlanInputs, 'locate'>): Plan {
   const reading = readSitesFile(text, inputs.configFile);
   if (reading.ok) return buildPlan(reading.file.config, { ...inputs, locate: reading.file.locate });
-  throw combineUserErrors([reading.error, ...salvagedPlanProblems(reading.salvaged, inputs)]);
+  const others = salvagedPlanProblems(reading.salvaged, inputs);
+  // the schema's header counts every problem of the error, the other checks' too
+  const alsoFound = others.reduce((n, e) => n + e.problemCount, 0);
+  throw combineUserErrors([schemaError(inputs.configFile, reading.problems, alsoFound), ...others]);
 }

@@ -243,9 +243,8 @@ function bundledDocumentParameterError(
   configFile: string,
   locate: SitesFileLocator,
 ): UserError | undefined {
-  const lines: string[] = [];
+  const found: { at: Located | undefined; line: string }[] = [];
   const documents = new Set<string>();
-  let first: Located | undefined;
   for (const step of steps) {
     if (!step.run) continue;
     const problems = bundledDocumentProblems(step.run.document, step.run.parameters);
@@ -261,13 +260,16 @@ function bundledDocumentParameterError(
           : about === 'name'
             ? locate(path, parameter)
             : locate([...path, parameter]);
-      first ??= at;
-      lines.push(
-        `  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
-      );
+      found.push({
+        at,
+        line: `  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
+      });
     }
   }
-  if (lines.length === 0) return undefined;
+  if (found.length === 0) return undefined;
+  // in the order of the file (a sites file may list its steps' keys in any order); stable
+  found.sort((a, b) => (a.at?.line ?? Infinity) - (b.at?.line ?? Infinity));
+  const lines = found.map((f) => f.line);
   const names = [...documents];
   return new UserError(
     'Invalid document parameters',
@@ -276,7 +278,8 @@ function bundledDocumentParameterError(
       ...lines,
       `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`,
     ].join('\n'),
-    fileLocation(configFile, first),
+    fileLocation(configFile, found[0]!.at),
+    lines.length,
   );
 }
 

@@ -1,0 +1,113 @@
+// `npm run check-sites` (scripts/check-sites.mjs) on a site repository in a temp dir: the example
+// sites file gives exit 0 and the plan; a broken one exit 1 and its problems on readable lines (the
+// runner's %0A escapes decoded). It runs the built dist/index.js as a dry run with no AWS_* or INPUT_*
+// variable of the calling shell.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exampleConfig, repoRoot } from './helpers/run-action.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A site repository holding `sitesFile` at `path`; returns its directory. */
+function siteRepo(sitesFile: string, path = '.github/cache-purge.yml'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'check-sites-repo-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, path, '..'), { recursive: true });
+  writeFileSync(join(dir, path), sitesFile);
+  return dir;
+}
+
+/** The script as `npm run check-sites -- …` starts it: in this package, the caller's dir in INIT_CWD. */
+function checkSites(args: string[], env: Record<string, string> = {}, initCwd = tmpdir()) {
+  return spawnSync(process.execPath, [join(repoRoot, 'scripts/check-sites.mjs'), ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', INIT_CWD: initCwd, ...env },
+  });
+}
+
+describe('npm run check-sites', () => {
+  it('the example sites file: exit 0 and the plan, even with AWS keys and a stray INPUT_ in the shell', () => {
+    const dir = siteRepo(exampleConfig);
+    const run = checkSites([dir, 'portal'], {
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      AWS_PROFILE: 'production',
+      // passed on, the action would refuse it as a misnamed dry-run: the child never sees it
+      INPUT_DRY_RUN: 'false',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe(
+      `Checking .github/cache-purge.yml in ${dir} for site "portal": a dry run, with no AWS credentials.`,
+    );
+    expect(lines).toContain('── Plan for portal');
+    expect(lines).toContain('  3. CloudFront: invalidate /* on CloudFront distribution E2EXAMPLE12345');
+    expect(lines).toContain('Dry run: nothing was purged. 3 steps would run for portal.');
+    expect(run.stdout).not.toMatch(/^::/m);
+  });
+
+  it('a relative directory is read from where the command was typed (INIT_CWD), --config names the file', () => {
+    const dir = siteRepo(exampleConfig, 'ops/sites.yml');
+    const run = checkSites(['.', 'main', '--config', 'ops/sites.yml'], {}, dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Checking ops/sites.yml in ${dir} for site "main"`);
+    expect(run.stdout).toContain('Dry run: nothing was purged. 3 steps would run for main.');
+  });
+
+  it('a broken file: exit 1 and every problem on its own line, where it is, then no plan', () => {
+    const dir = siteRepo(
+      exampleConfig
+        .replace('document: CachePurge-W3TotalCache', 'documnet: CachePurge-W3TotalCache')
+        .replace('CachePath: /var/cache/nginx/portal', 'CachePath: /var/cache/nginx/../x'),
+    );
+    const run = checkSites([dir, 'portal']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).not.toContain('%0A');
+    const lines = run.stdout.split('\n');
+    expect(lines.slice(2, 5)).toEqual([
+      'Error: Sites file does not match the schema; Invalid document parameters (.github/cache-purge.yml:15:11)',
+      '.github/cache-purge.yml has 2 problems:',
+      expect.stringMatching(
+        /^ {2}- sites\.portal\.steps\[0\]\.ssm\.documnet \(line 15\): unknown key "documnet"/,
+      ),
+    ]);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}- sites\.portal\.steps\[1\]\.ssm\.parameters\.CachePath \(line 20\) \(step 2/,
+      ),
+    );
+    expect(run.stdout).not.toContain('Plan for portal');
+  });
+
+  it('without the AWS_* of the shell: a file that relies on AWS_REGION needs --aws-region', () => {
+    const dir = siteRepo(exampleConfig.replace(/^region: .*$/m, ''));
+    const withoutRegion = checkSites([dir, 'portal'], { AWS_REGION: 'eu-west-1' });
+    expect(withoutRegion.status).toBe(1);
+    expect(withoutRegion.stdout).toContain('Error: No AWS region (.github/cache-purge.yml:');
+    const withRegion = checkSites([dir, 'portal', '--aws-region', 'eu-west-1']);
+    expect(withRegion.status, withRegion.stdout).toBe(0);
+    expect(withRegion.stdout).toContain('in eu-west-1');
+  });
+
+  it('a bad command line: exit 2 and the usage', () => {
+    for (const args of [
+      [],
+      ['only-a-dir'],
+      ['/nonexistent/site-repo', 'portal'],
+      ['.', 'portal', '--config'],
+    ]) {
+      const run = checkSites(args);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain('Usage: npm run check-sites -- <site-repo-dir> <site>');
+    }
+  });
+});

@@ -394,6 +394,26 @@ function tokenClaims(token) {
     const audiences = (Array.isArray(aud) ? aud : [aud]).filter((a) => typeof a === 'string');
     return audiences.length > 0 ? { sub, aud: audiences.join('", "') } : { sub };
 }
+const withSpace = (sentence) => (sentence ? ` ${sentence}` : '');
+/**
+ * What the stack of infra/cache-purge.yml must be deployed with for its role to trust a token with
+ * this `sub` (README, "Could not assume the role"): its trust policy's sub is built from the stack
+ * parameters GitHubOwner, GitHubRepository and GitHubEnvironment, or GitHubBranch when
+ * GitHubEnvironment is empty. '' for a sub of any other form (a tag, a pull request).
+ */
+function stackParametersFor(sub) {
+    const environment = /^repo:([^/:]+)\/([^:]+):environment:(.+)$/.exec(sub);
+    if (environment) {
+        const [, owner, repository, name] = environment;
+        return `If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubEnvironment=${name}, GitHubOwner=${owner} and GitHubRepository=${repository}.`;
+    }
+    const branch = /^repo:([^/:]+)\/([^:]+):ref:refs\/heads\/(.+)$/.exec(sub);
+    if (branch) {
+        const [, owner, repository, name] = branch;
+        return `If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=${name} and GitHubEnvironment empty, GitHubOwner=${owner} and GitHubRepository=${repository}.`;
+    }
+    return '';
+}
 function stsError(code, message, roleArn, settings, env, requests, token) {
     const summary = `${code}: ${message}`;
     const failure = (title, text) => new AssumeRoleFailure(title, text, summary);
@@ -401,7 +421,7 @@ function stsError(code, message, roleArn, settings, env, requests, token) {
         const claims = tokenClaims(token);
         if (claims) {
             const aud = claims.aud ?? settings.audience;
-            return failure('Could not assume the role', `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). This job's token has sub "${claims.sub}" and aud "${aud}"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "${claims.sub}" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "${aud}".`);
+            return failure('Could not assume the role', `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). This job's token has sub "${claims.sub}" and aud "${aud}"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "${claims.sub}" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "${aud}".${withSpace(stackParametersFor(claims.sub))}`);
         }
         const repo = env.GITHUB_REPOSITORY ?? 'OWNER/REPO';
         const ref = env.GITHUB_REF ?? 'refs/heads/main';

@@ -277,11 +277,14 @@ function describeCause(cause, maxInstances = 5) {
 class UserError extends Error {
     title;
     location;
-    constructor(title, message, location = {}) {
+    /** How many problems the message lists (a list of problems says so; one otherwise). */
+    problemCount;
+    constructor(title, message, location = {}, problemCount = 1) {
         super(message);
         this.name = 'UserError';
         this.title = title;
         this.location = location;
+        this.problemCount = problemCount;
     }
 }
 function isUserError(error) {
@@ -289,8 +292,8 @@ function isUserError(error) {
 }
 /**
  * Several UserErrors found in one run, as one: each one's message in turn (a block per kind of
- * problem), the titles joined with "; ", and the place of the first one that has a line (the file of
- * the first one that names a file). One error is returned as it is.
+ * problem), the titles joined with "; ", the file of the first one that names a file, and the earliest
+ * line among those in that file (the first of equal lines). One error is returned as it is.
  */
 function combineUserErrors(errors) {
     if (errors.length === 0)
@@ -298,11 +301,14 @@ function combineUserErrors(errors) {
     if (errors.length === 1)
         return errors[0];
     const file = errors.find((e) => e.location.file !== undefined)?.location.file;
-    const placed = errors.find((e) => e.location.line !== undefined)?.location;
+    const placed = errors
+        .map((e) => e.location)
+        .filter((l) => l.line !== undefined && (l.file === undefined || l.file === file))
+        .reduce((a, l) => (a && a.line <= l.line ? a : l), undefined);
     return new UserError(errors.map((e) => e.title).join('; '), errors.map((e) => e.message).join('\n'), {
         ...(file !== undefined && { file }),
         ...(placed && { line: placed.line, ...(placed.column !== undefined && { column: placed.column }) }),
-    });
+    }, errors.reduce((n, e) => n + e.problemCount, 0));
 }
 
 
@@ -907,7 +913,7 @@ function listFirst(items, shown, separator, more = (left) => ` ${andMore(left)}`
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5760);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8962);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -917,7 +923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5760:
+/***/ 8962:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11330,20 +11336,33 @@ function readSitesFile(text, file) {
     const parsed = fileSchema.safeParse(data, { error: fallbackError });
     if (parsed.success)
         return { ok: true, file: { config: toConfig(parsed.data), locate: locateInFile } };
-    const all = explainIssues(parsed.error.issues, data, locateInFile);
-    const problems = all.slice(0, MAX_REPORTED_PROBLEMS).map((p) => ({
-        text: `${formatPathAt(p.path, p.at)}: ${p.message}`,
-        at: p.at,
-    }));
-    const more = all.length - problems.length;
-    const first = problems[0]?.at;
-    const summary = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
-    const error = new errors/* UserError */.yo('Sites file does not match the schema', [
-        `${file} has ${summary}:`,
-        ...problems.map((p) => `  - ${p.text}`),
+    const problems = byLine(explainIssues(parsed.error.issues, data, locateInFile));
+    return {
+        ok: false,
+        error: schemaError(file, problems),
+        problems,
+        salvaged: salvage(data, parsed.error.issues, locateInFile),
+    };
+}
+/** Problems in the order of their lines in the file; equal lines (and unknown ones, last) keep theirs. */
+function byLine(problems) {
+    return [...problems].sort((a, b) => (a.at?.line ?? Infinity) - (b.at?.line ?? Infinity));
+}
+/**
+ * The schema's error: `<file> has N problems:` and one line per problem (the first
+ * MAX_REPORTED_PROBLEMS, the rest counted), at the first. `alsoFound` counts the problems other
+ * checks list after it in the same error (planSitesFile), so that the header counts them too.
+ */
+function schemaError(file, problems, alsoFound = 0) {
+    const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
+    const more = problems.length - shown.length;
+    const total = problems.length + alsoFound;
+    const first = shown[0]?.at;
+    return new errors/* UserError */.yo('Sites file does not match the schema', [
+        `${file} has ${total === 1 ? 'a problem' : `${total} problems`}:`,
+        ...shown.map((p) => `  - ${formatPathAt(p.path, p.at)}: ${p.message}`),
         ...(more > 0 ? [`  ${(0,core_text/* andMore */.v)(more)}`] : []),
-    ].join('\n'), { file, ...(first && { line: first.line, column: first.column }) });
-    return { ok: false, error, salvaged: salvage(data, parsed.error.issues, locateInFile) };
+    ].join('\n'), { file, ...(first && { line: first.line, column: first.column }) }, problems.length);
 }
 
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-FastCGI.json
@@ -11622,9 +11641,8 @@ function buildPlan(config, inputs) {
  * still checked against ours: the names are this action's).
  */
 function bundledDocumentParameterError(steps, site, configFile, locate) {
-    const lines = [];
+    const found = [];
     const documents = new Set();
-    let first;
     for (const step of steps) {
         if (!step.run)
             continue;
@@ -11641,18 +11659,23 @@ function bundledDocumentParameterError(steps, site, configFile, locate) {
                 : about === 'name'
                     ? locate(path, parameter)
                     : locate([...path, parameter]);
-            first ??= at;
-            lines.push(`  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.position + 1}, ${step.name}): ${problem}`);
+            found.push({
+                at,
+                line: `  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
+            });
         }
     }
-    if (lines.length === 0)
+    if (found.length === 0)
         return undefined;
+    // in the order of the file (a sites file may list its steps' keys in any order); stable
+    found.sort((a, b) => (a.at?.line ?? Infinity) - (b.at?.line ?? Infinity));
+    const lines = found.map((f) => f.line);
     const names = [...documents];
     return new errors/* UserError */.yo('Invalid document parameters', [
         `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
         ...lines,
         `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`,
-    ].join('\n'), fileLocation(configFile, first));
+    ].join('\n'), fileLocation(configFile, found[0].at), lines.length);
 }
 /** An annotation's place: the file, and the line and column of the node when known. */
 function fileLocation(file, at) {
@@ -11693,14 +11716,18 @@ function salvagedPlanProblems(salvaged, inputs) {
 }
 /**
  * Parses the sites file and plans `inputs.site` (`inputs.locate` is the file's own). Throws one
- * UserError holding every problem found: the schema's first, then the site's, region's and
- * parameters' problems, each block as its own check words it; the annotation is at the first.
+ * UserError holding every problem found: the schema's first (its header counting them all, its
+ * problems in line order), then the site's, region's and parameters' problems, each block as its own
+ * check words it; the annotation is at the earliest line.
  */
 function planSitesFile(text, inputs) {
     const reading = readSitesFile(text, inputs.configFile);
     if (reading.ok)
         return buildPlan(reading.file.config, { ...inputs, locate: reading.file.locate });
-    throw (0,errors/* combineUserErrors */.EI)([reading.error, ...salvagedPlanProblems(reading.salvaged, inputs)]);
+    const others = salvagedPlanProblems(reading.salvaged, inputs);
+    // the schema's header counts every problem of the error, the other checks' too
+    const alsoFound = others.reduce((n, e) => n + e.problemCount, 0);
+    throw (0,errors/* combineUserErrors */.EI)([schemaError(inputs.configFile, reading.problems, alsoFound), ...others]);
 }
 
 ;// CONCATENATED MODULE: ./src/core/plan-view.ts
@@ -12552,11 +12579,75 @@ function buildRunContext(env, site, requester) {
 
 // EXTERNAL MODULE: ./src/core/execution-inputs.ts
 var execution_inputs = __nccwpck_require__(3415);
+;// CONCATENATED MODULE: ./src/core/input-variables.ts
+// The action's input names (action.yml's `inputs:`; __tests__/input-variables.test.ts keeps them equal)
+// and the check of the INPUT_* variables of a run: a variable that no input reads but that looks like
+// one (INPUT_DRY_RUN for dry-run) is an error before anything runs. A person running dist/index.js by
+// hand who types INPUT_DRY_RUN=true would otherwise get a real purge, the dry run silently ignored.
+// Pure: variable names in, a UserError (or none) out.
+
+/** Every input of action.yml, in its order. */
+const ACTION_INPUTS = [
+    'site',
+    'config',
+    'aws-region',
+    'dry-run',
+    'role-to-assume',
+    'audience',
+    'role-session-name',
+    'role-duration-seconds',
+    'step-timeout-seconds',
+    'paths',
+    'wait-for-invalidation',
+    'requester',
+    'slack-webhook-url',
+    'fail-on-slack-error',
+];
+/**
+ * The variable an input is read from. @actions/core's getInput (node_modules/@actions/core/lib/core.js,
+ * v3.0.1) reads `process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]`: spaces become "_",
+ * "-" is kept, the name is upper-cased (src/action/runner.ts does the same). So the runner sets
+ * INPUT_DRY-RUN for dry-run, never INPUT_DRY_RUN.
+ */
+const inputVariable = (input) => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
+/**
+ * The variables among `names` that start with INPUT_ (any case), are not the variable of an input,
+ * and name an input once "_" is read as "-" and case is ignored.
+ */
+function misnamedInputVariables(names, inputs = ACTION_INPUTS) {
+    const expected = new Set(inputs.map(inputVariable));
+    const found = [];
+    for (const variable of names) {
+        if (!/^INPUT_/i.test(variable) || expected.has(variable))
+            continue;
+        const looksLike = variable.slice('INPUT_'.length).toLowerCase().replace(/_/g, '-');
+        const input = inputs.find((name) => name.toLowerCase() === looksLike);
+        if (input)
+            found.push({ variable, input, expected: inputVariable(input) });
+    }
+    return found.sort((a, b) => (a.variable < b.variable ? -1 : a.variable > b.variable ? 1 : 0));
+}
+/** The run-level error for misnamed INPUT_* variables, or undefined when there are none. */
+function misnamedInputError(names) {
+    const found = misnamedInputVariables(names);
+    if (found.length === 0)
+        return undefined;
+    const each = found.map((m) => `${m.variable} is set, but no input reads it: it looks like the "${m.input}" input, which is read from ${m.expected}`);
+    const renames = found.map((m) => `${m.variable} to ${m.expected}`).join(', ');
+    return new errors/* UserError */.yo('Misnamed input variable', [
+        ...(each.length === 1
+            ? [`${each[0]}.`]
+            : ['Input variables that no input reads:', ...each.map((e) => `  - ${e}`)]),
+        `Nothing was run: the runner names an input's variable INPUT_ + the input name upper-cased, "-" kept (never "_"), so a run would have ignored ${found.length === 1 ? 'it' : 'them'}. Rename ${renames}. To check a sites file on your machine, use "npm run check-sites -- <site-repo-dir> <site>" in cache-purge-action (README, "The sites file"): it needs no INPUT_ variables and can never purge.`,
+    ].join('\n'));
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs,
 // job summary, annotations and the Slack message. Everything it touches from outside comes in through
 // `ActionDependencies`, so the same code runs under the real runner, @github/local-action and the
 // tests. The AWS part is a lazily loaded chunk: a dry run never loads the AWS SDK.
+
 
 
 
@@ -12585,6 +12676,10 @@ async function run(dependencies = {}) {
         },
     };
     try {
+        // INPUT_DRY_RUN for dry-run: ignored, it would turn a dry run into a real one; refused first
+        const misnamed = misnamedInputError(Object.keys(env));
+        if (misnamed)
+            throw misnamed;
         const inputs = readInputs(runner);
         const slack = readSlackSettings(runner); // checked (and masked) before anything runs
         const workspace = env.GITHUB_WORKSPACE || process.cwd();

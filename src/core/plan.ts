@@ -6,6 +6,7 @@
 
 import {
   formatPathAt,
+  type CloudFrontStepConfig,
   quoteValue,
   type Located,
   type PathKey,
@@ -18,6 +19,7 @@ import { formats } from './aws-formats.js';
 import { combineUserErrors, UserError } from './errors.js';
 import { closestMatch } from './suggest.js';
 import { bundledDocumentName, bundledDocumentProblems } from './bundled-documents.js';
+import { wildcardBudgetProblems } from './cloudfront-budget.js';
 
 export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
 export const DEFAULT_MAX_CONCURRENCY = '50';
@@ -196,6 +198,30 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
     { site: siteConfig.region, file: config.region },
     inputs,
   );
+  // CloudFront steps as they will run (the `paths` input and wait-for-invalidation applied): their
+  // wildcard paths still in progress together must fit CloudFront's 15 per distribution
+  problems.push(
+    ...wildcardBudgetProblems(
+      siteConfig.steps.flatMap((step, position) =>
+        step.kind === 'cloudfront'
+          ? [
+              {
+                position,
+                ...cloudFrontRun(step, inputs),
+                name: step.name,
+                distributionId: step.distributionId,
+              },
+            ]
+          : [],
+      ),
+      {
+        site,
+        configFile: inputs.configFile,
+        pathsFromInput: inputs.paths !== undefined,
+        locate: inputs.locate,
+      },
+    ),
+  );
   if (problems.length > 0) throw combineUserErrors(problems);
 
   const steps = siteConfig.steps.map((step, i): PlanStep => {
@@ -206,8 +232,7 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
         kind: 'cloudfront',
         name: step.name,
         distributionId: step.distributionId,
-        paths: inputs.paths ?? step.paths,
-        wait: inputs.waitForInvalidation === true || step.wait,
+        ...cloudFrontRun(step, inputs),
       };
     }
     // sitePlanProblems has refused a site whose SSM steps have no region
@@ -229,6 +254,11 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
     };
   });
   return { site, region, configFile: inputs.configFile, steps };
+}
+
+/** What a CloudFront step invalidates and whether it waits: the `paths` and wait-for-invalidation inputs win. */
+function cloudFrontRun(step: CloudFrontStepConfig, inputs: PlanInputs): { paths: string[]; wait: boolean } {
+  return { paths: inputs.paths ?? step.paths, wait: inputs.waitForInvalidation === true || step.wait };
 }
 
 /**

@@ -37,6 +37,12 @@ sites:
       - name: FastCGI cache
         ssm: { document: CachePurge-FastCGI, parameters: { CachePath: /var/cache/nginx/main } }
       - cloudfront: { distribution-id: E3EXAMPLE67890, paths: ['/*'] }
+  twice:
+    steps:
+      - name: Blog pages
+        cloudfront: { distribution-id: E4EXAMPLE24680, paths: ['/blog/index.html'] }
+      - name: Shop pages
+        cloudfront: { distribution-id: E4EXAMPLE24680, paths: ['/shop/index.html'] }
 `,
   'sites.yml',
 );
@@ -116,6 +122,19 @@ const operations = () => double.calls.map((c) => `${c.operation}${c.errorCode ? 
 const statuses = (report: { steps: { status: string }[] }) => report.steps.map((s) => s.status);
 
 describe('executing a plan against the AWS double', () => {
+  it("two CloudFront steps on one distribution are two invalidations: the later one's CallerReference names its step", async () => {
+    const { report } = await run({}, 'twice');
+    expect(report.status).toBe('success');
+    const creates = double.callsOf('CreateInvalidation');
+    expect(creates.map((c) => String(c.input.CallerReference))).toEqual([
+      expect.stringMatching(/^cache-purge\/\d+\/1\/twice\/E4EXAMPLE24680$/),
+      expect.stringMatching(/^cache-purge\/\d+\/1\/twice\/E4EXAMPLE24680\/step-2$/),
+    ]);
+    expect(creates.map((c) => c.input.Paths)).toEqual([['/blog/index.html'], ['/shop/index.html']]);
+    const ids = report.steps.map((s) => (s.kind === 'cloudfront' ? s.invalidationId : undefined));
+    expect(new Set(ids).size).toBe(2);
+  });
+
   it('runs every step in order with the assumed-role credentials and reports each instance', async () => {
     const { report, recorded, log } = await run({
       defaultScript: { runMs: 150, stdout: `purged\n${RESULT}` },

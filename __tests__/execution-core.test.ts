@@ -13,7 +13,7 @@ import {
   progressLine,
   splitPluginOutput,
 } from '../src/core/ssm-step.js';
-import { callerReference, ssmComment } from '../src/core/requests.js';
+import { callerReference, repeatedDistributionStep, ssmComment } from '../src/core/requests.js';
 import { buildRunContext, triggerOf } from '../src/core/run-context.js';
 import {
   defaultSessionName,
@@ -206,6 +206,22 @@ describe('requests built from the run', () => {
     );
     expect(callerReference({ ...context, runAttempt: '3' }, 'E2EXAMPLE12345', 'x')).not.toBe(
       callerReference(context, 'E2EXAMPLE12345', 'x'),
+    );
+  });
+  it('a later step on a distribution an earlier step invalidated gets its own CallerReference', () => {
+    const steps = [
+      { index: 1, kind: 'ssm' },
+      { index: 2, kind: 'cloudfront', distributionId: 'E2EXAMPLE12345' },
+      { index: 3, kind: 'cloudfront', distributionId: 'E3EXAMPLE67890' },
+      { index: 4, kind: 'cloudfront', distributionId: 'E2EXAMPLE12345' },
+    ];
+    expect(
+      steps
+        .slice(1)
+        .map((s) => repeatedDistributionStep(steps, s as { index: number; distributionId: string })),
+    ).toEqual([undefined, undefined, 4]);
+    expect(callerReference(context, 'E2EXAMPLE12345', 'x', 4)).toBe(
+      'cache-purge/123456789/2/portal/E2EXAMPLE12345/step-4',
     );
   });
 });

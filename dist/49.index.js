@@ -460,15 +460,24 @@ function ssmComment(context) {
 /**
  * `cache-purge/<run id>/<attempt>/<site>/<distribution>`: a retried request in the same attempt is the
  * same invalidation; a re-run (new attempt) is a new one. `fallbackRunId` is used outside Actions.
+ * A later step of the same run on a distribution an earlier step already invalidated gets
+ * `/step-<index>` after it (`stepIndex`): CloudFront answers a CallerReference it has seen with the
+ * earlier invalidation (same paths) or InvalidationBatchAlreadyExists (other paths).
  */
-function callerReference(context, distributionId, fallbackRunId) {
+function callerReference(context, distributionId, fallbackRunId, stepIndex) {
     return [
         'cache-purge',
         context.runId ?? fallbackRunId,
         context.runAttempt ?? '1',
         context.site,
         distributionId,
+        ...(stepIndex === undefined ? [] : [`step-${stepIndex}`]),
     ].join('/');
+}
+/** The step index `callerReference` needs: set only when an earlier CloudFront step of `steps` has the same distribution. */
+function repeatedDistributionStep(steps, step) {
+    const earlier = steps.some((s) => s.kind === 'cloudfront' && s.index < step.index && s.distributionId === step.distributionId);
+    return earlier ? step.index : undefined;
 }
 
 // EXTERNAL MODULE: ./src/core/purge-result.ts
@@ -1023,7 +1032,7 @@ async function runCloudFrontStep(step, context, deps) {
     });
     if (signal.aborted)
         return cancelled();
-    const reference = callerReference(context, step.distributionId, deps.fallbackRunId);
+    const reference = callerReference(context, step.distributionId, deps.fallbackRunId, deps.repeatedStepIndex);
     // Our loop re-sends CreateInvalidation in two cases, both bounded by the step timeout:
     // - TooManyInvalidationsInProgress: the SDK never retries it (see isThrottledOrUnavailable); other
     //   invalidations on the distribution must complete first, which takes seconds to minutes.
@@ -1142,6 +1151,7 @@ async function runCloudFrontStep(step, context, deps) {
 
 
 
+
 /** An AbortSignal that fires on SIGINT/SIGTERM, and the function that stops listening. */
 function cancelOnSignals(onSignal) {
     const controller = new AbortController();
@@ -1236,6 +1246,7 @@ async function executePlan(plan, context, settings, deps) {
                     retryMode: 'adaptive',
                     credentials,
                 });
+                const repeated = repeatedDistributionStep(plan.steps, step);
                 return runCloudFrontStep(step, context, {
                     cloudfront,
                     clock,
@@ -1243,6 +1254,7 @@ async function executePlan(plan, context, settings, deps) {
                     log,
                     stepTimeoutMs,
                     fallbackRunId,
+                    ...(repeated !== undefined && { repeatedStepIndex: repeated }),
                     ...(deps.random && { random: deps.random }),
                 });
             });

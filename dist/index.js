@@ -402,13 +402,15 @@ function oidcTokenUnavailable(settings, env) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CA: () => (/* binding */ isWildcardPath),
 /* harmony export */   Pe: () => (/* binding */ listPaths),
 /* harmony export */   WG: () => (/* binding */ quotePath),
+/* harmony export */   ZZ: () => (/* binding */ MAX_WILDCARD_PATHS),
 /* harmony export */   tf: () => (/* binding */ splitPathsInput),
 /* harmony export */   tz: () => (/* binding */ normaliseInvalidationPaths),
 /* harmony export */   wx: () => (/* binding */ DEFAULT_INVALIDATION_PATHS)
 /* harmony export */ });
-/* unused harmony exports MAX_INVALIDATION_PATHS, MAX_WILDCARD_PATHS, MAX_PATH_LENGTH, checkInvalidationPath, isWildcardPath */
+/* unused harmony exports MAX_INVALIDATION_PATHS, MAX_PATH_LENGTH, checkInvalidationPath */
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2020);
 // CloudFront invalidation paths: validated against CloudFront's rules and normalised (leading "/",
 // "*" only as the last character, de-duplicated) and counted against CloudFront's two independent
@@ -913,7 +915,7 @@ function listFirst(items, shown, separator, more = (left) => ` ${andMore(left)}`
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8962);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6260);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -923,7 +925,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8962:
+/***/ 6260:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11511,12 +11513,74 @@ function bundledDocumentProblems(document, parameters) {
     return problems;
 }
 
+;// CONCATENATED MODULE: ./src/core/cloudfront-budget.ts
+// CloudFront's 15-wildcard limit across the CloudFront steps of one site: a step that does not wait
+// for its invalidation leaves it in progress while the next steps run, so a later step on the SAME
+// distribution adds its wildcard paths to those still in progress. Each step alone is already held to
+// 15 (paths.ts); this finds the planned step whose wildcards, with those of the earlier non-waiting
+// steps on its distribution, pass 15 — CloudFront would refuse it with TooManyInvalidationsInProgress
+// and our retries would wait until the step timeout. Pure: works on the planned CloudFront steps
+// (the `paths` input and `wait-for-invalidation` already applied).
+
+
+
+
+/**
+ * One error per distribution whose wildcard paths in progress would pass 15 at one of its steps: the
+ * first such step, and the earlier steps on that distribution that do not wait. An earlier step that
+ * waits has completed its own invalidation; one that does not may still be in progress at any later
+ * step (CloudFront gives no completion time), whatever waits in between. [] when every step fits.
+ */
+function wildcardBudgetProblems(steps, context) {
+    const problems = [];
+    const reported = new Set();
+    steps.forEach((step, i) => {
+        if (reported.has(step.distributionId))
+            return;
+        const own = wildcardCount(step);
+        if (own === 0)
+            return;
+        const inProgress = steps
+            .slice(0, i)
+            .filter((s) => s.distributionId === step.distributionId && !s.wait && wildcardCount(s) > 0);
+        const total = inProgress.reduce((n, s) => n + wildcardCount(s), own);
+        if (total <= core_paths/* MAX_WILDCARD_PATHS */.ZZ)
+            return;
+        reported.add(step.distributionId);
+        problems.push(budgetError(inProgress, step, total, context));
+    });
+    return problems;
+}
+const wildcardCount = (step) => step.paths.filter(core_paths/* isWildcardPath */.CA).length;
+function budgetError(earlier, refused, total, { site, configFile, locate, pathsFromInput }) {
+    const stepPath = (step) => ['sites', site, 'steps', step.position];
+    const at = (step) => locate?.(stepPath(step));
+    const label = (step) => `step ${step.position + 1}`;
+    const line = (step, what) => `  - ${formatPathAt(stepPath(step), at(step))} (${label(step)}, ${step.name}): ${(0,core_text/* plural */.LS)(wildcardCount(step), 'wildcard path')}${pathsFromInput ? ' (from the paths input)' : ''}, ${what}`;
+    const counts = [...earlier, refused].map(wildcardCount).join(' + ');
+    const waitOn = earlier.map(label);
+    const fewer = pathsFromInput
+        ? 'give the "paths" input fewer wildcards (it applies to every CloudFront step; /* alone covers everything)'
+        : 'use fewer wildcards (/* alone covers everything, as one path)';
+    const where = at(refused);
+    return new errors/* UserError */.yo('Too many wildcard paths in progress', [
+        `${configFile}: CloudFront would refuse ${label(refused)} (${refused.name}) with TooManyInvalidationsInProgress, and it would be retried until the step timeout: distribution ${refused.distributionId} would have ${counts} = ${total} wildcard paths in progress; CloudFront allows at most ${core_paths/* MAX_WILDCARD_PATHS */.ZZ} per distribution.`,
+        ...earlier.map((s) => line(s, 'does not wait for its invalidation to complete, so it is still in progress')),
+        line(refused, 'invalidated while the above are in progress'),
+        `Fix: merge these steps into one CloudFront step (one invalidation, its paths de-duplicated), set "wait: true" on ${joinAnd(waitOn)} (or the wait-for-invalidation input, which makes every CloudFront step wait), or ${fewer}.`,
+    ].join('\n'), { file: configFile, ...(where && { line: where.line, column: where.column }) });
+}
+function joinAnd(items) {
+    return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/plan.ts
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
 // will run — resolved targets, parameters, region, labels and SSM delivery settings. Parameters of the
 // documents we ship are checked against their bundled definitions here, before any AWS call; an error
 // about a step names its line in the sites file (config.ts's locator, when the caller passes it). The
 // region and parameter problems of a site come in one error (plan-sites-file.ts adds the schema's). No I/O.
+
 
 
 
@@ -11599,6 +11663,23 @@ function buildPlan(config, inputs) {
         ...(step.kind === 'ssm' && { run: { document: step.document, parameters: step.parameters } }),
     }));
     const { region, problems } = sitePlanProblems(site, checked, { site: siteConfig.region, file: config.region }, inputs);
+    // CloudFront steps as they will run (the `paths` input and wait-for-invalidation applied): their
+    // wildcard paths still in progress together must fit CloudFront's 15 per distribution
+    problems.push(...wildcardBudgetProblems(siteConfig.steps.flatMap((step, position) => step.kind === 'cloudfront'
+        ? [
+            {
+                position,
+                ...cloudFrontRun(step, inputs),
+                name: step.name,
+                distributionId: step.distributionId,
+            },
+        ]
+        : []), {
+        site,
+        configFile: inputs.configFile,
+        pathsFromInput: inputs.paths !== undefined,
+        locate: inputs.locate,
+    }));
     if (problems.length > 0)
         throw (0,errors/* combineUserErrors */.EI)(problems);
     const steps = siteConfig.steps.map((step, i) => {
@@ -11609,8 +11690,7 @@ function buildPlan(config, inputs) {
                 kind: 'cloudfront',
                 name: step.name,
                 distributionId: step.distributionId,
-                paths: inputs.paths ?? step.paths,
-                wait: inputs.waitForInvalidation === true || step.wait,
+                ...cloudFrontRun(step, inputs),
             };
         }
         // sitePlanProblems has refused a site whose SSM steps have no region
@@ -11633,6 +11713,10 @@ function buildPlan(config, inputs) {
         };
     });
     return { site, region, configFile: inputs.configFile, steps };
+}
+/** What a CloudFront step invalidates and whether it waits: the `paths` and wait-for-invalidation inputs win. */
+function cloudFrontRun(step, inputs) {
+    return { paths: inputs.paths ?? step.paths, wait: inputs.waitForInvalidation === true || step.wait };
 }
 /**
  * SSM refuses, at SendCommand, parameters its document does not declare, a missing required one and

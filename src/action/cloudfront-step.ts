@@ -32,6 +32,8 @@ export interface CloudFrontStepDependencies {
   stepTimeoutMs: number;
   /** Used in the CallerReference when GITHUB_RUN_ID is not set (runs outside Actions). */
   fallbackRunId: string;
+  /** Set when an earlier step of the run invalidated the same distribution (see callerReference). */
+  repeatedStepIndex?: number;
   random?: () => number;
 }
 
@@ -78,7 +80,7 @@ export async function runCloudFrontStep(
     });
   if (signal.aborted) return cancelled();
 
-  const reference = callerReference(context, step.distributionId, deps.fallbackRunId);
+  const reference = callerReference(context, step.distributionId, deps.fallbackRunId, deps.repeatedStepIndex);
   // Our loop re-sends CreateInvalidation in two cases, both bounded by the step timeout:
   // - TooManyInvalidationsInProgress: the SDK never retries it (see isThrottledOrUnavailable); other
   //   invalidations on the distribution must complete first, which takes seconds to minutes.

@@ -20,6 +20,7 @@ import { CancelledError, resolveCredentials, type AwsCredentialProvider } from '
 import { runSsmStep } from './ssm-step.js';
 import { runCloudFrontStep } from './cloudfront-step.js';
 import { stepReport } from './step-report.js';
+import { repeatedDistributionStep } from '../core/requests.js';
 import type { PollPolicy } from '../core/ssm-step.js';
 
 export interface ExecuteDependencies {
@@ -146,6 +147,7 @@ export async function executePlan(
           retryMode: 'adaptive',
           credentials,
         });
+        const repeated = repeatedDistributionStep(plan.steps, step);
         return runCloudFrontStep(step, context, {
           cloudfront,
           clock,
@@ -153,6 +155,7 @@ export async function executePlan(
           log,
           stepTimeoutMs,
           fallbackRunId,
+          ...(repeated !== undefined && { repeatedStepIndex: repeated }),
           ...(deps.random && { random: deps.random }),
         });
       });

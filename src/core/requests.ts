@@ -22,13 +22,33 @@ export function ssmComment(context: RunContext): string {
 /**
  * `cache-purge/<run id>/<attempt>/<site>/<distribution>`: a retried request in the same attempt is the
  * same invalidation; a re-run (new attempt) is a new one. `fallbackRunId` is used outside Actions.
+ * A later step of the same run on a distribution an earlier step already invalidated gets
+ * `/step-<index>` after it (`stepIndex`): CloudFront answers a CallerReference it has seen with the
+ * earlier invalidation (same paths) or InvalidationBatchAlreadyExists (other paths).
  */
-export function callerReference(context: RunContext, distributionId: string, fallbackRunId: string): string {
+export function callerReference(
+  context: RunContext,
+  distributionId: string,
+  fallbackRunId: string,
+  stepIndex?: number,
+): string {
   return [
     'cache-purge',
     context.runId ?? fallbackRunId,
     context.runAttempt ?? '1',
     context.site,
     distributionId,
+    ...(stepIndex === undefined ? [] : [`step-${stepIndex}`]),
   ].join('/');
+}
+
+/** The step index `callerReference` needs: set only when an earlier CloudFront step of `steps` has the same distribution. */
+export function repeatedDistributionStep(
+  steps: readonly { index: number; kind: string; distributionId?: string }[],
+  step: { index: number; distributionId: string },
+): number | undefined {
+  const earlier = steps.some(
+    (s) => s.kind === 'cloudfront' && s.index < step.index && s.distributionId === step.distributionId,
+  );
+  return earlier ? step.index : undefined;
 }

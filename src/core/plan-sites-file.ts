@@ -6,7 +6,7 @@
 
 import { readSitesFile, schemaError, type SalvagedSitesFile } from './config.js';
 import { combineUserErrors, type UserError } from './errors.js';
-import { buildPlan, siteError, sitePlanProblems, type Plan, type PlanInputs } from './plan.js';
+import { buildPlan, siteError, siteKey, sitePlanProblems, type Plan, type PlanInputs } from './plan.js';
 
 /**
  * The plan-time problems of `inputs.site` in a file that failed the schema, as far as they can be
@@ -15,7 +15,7 @@ import { buildPlan, siteError, sitePlanProblems, type Plan, type PlanInputs } fr
  * failed gives no "No AWS region". Other sites are not checked here, as buildPlan does not check them.
  */
 export function salvagedPlanProblems(salvaged: SalvagedSitesFile, inputs: PlanInputs): UserError[] {
-  const site = inputs.site.trim().toLowerCase();
+  const site = siteKey(inputs.site);
   const found = salvaged.sites[site];
   if (salvaged.siteNames) {
     const unknown = siteError(salvaged.siteNames, inputs);

@@ -78,9 +78,8 @@ export interface PlanInputs {
   locate?: SitesFileLocator;
 }
 
-export function knownSites(config: SitesConfig): string[] {
-  return Object.keys(config.sites).sort();
-}
+/** The sites-file key the `site` input names: trimmed and lower-cased (site keys are lower case). */
+export const siteKey = (input: string) => input.trim().toLowerCase();
 
 /** The regions the sites file gives a site: its own, and the file's default. */
 export interface FileRegions {
@@ -120,7 +119,7 @@ function resolveRegion(
 export function siteError(sites: string[], inputs: PlanInputs): UserError | undefined {
   const known = [...sites].sort();
   const list = known.join(', ');
-  const site = inputs.site.trim().toLowerCase();
+  const site = siteKey(inputs.site);
   if (site === '') {
     return new UserError(
       'Missing site',
@@ -181,9 +180,9 @@ export function sitePlanProblems(
 }
 
 export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
-  const unknown = siteError(knownSites(config), inputs);
+  const unknown = siteError(Object.keys(config.sites), inputs);
   if (unknown) throw unknown;
-  const site = inputs.site.trim().toLowerCase();
+  const site = siteKey(inputs.site);
   const siteConfig = config.sites[site]!;
 
   const checked = siteConfig.steps.map((step, position): CheckedStep => ({

@@ -7,7 +7,7 @@
 // (the `paths` input and `wait-for-invalidation` already applied).
 
 import { formatPathAt, type PathKey, type SitesFileLocator } from './config.js';
-import { UserError } from './errors.js';
+import { fileLocation, UserError } from './errors.js';
 import { isWildcardPath, MAX_WILDCARD_PATHS } from './paths.js';
 import { plural } from './text.js';
 
@@ -76,7 +76,6 @@ function budgetError(
   const fewer = pathsFromInput
     ? 'give the "paths" input fewer wildcards (it applies to every CloudFront step; /* alone covers everything)'
     : 'use fewer wildcards (/* alone covers everything, as one path)';
-  const where = at(refused);
   return new UserError(
     'Too many wildcard paths in progress',
     [
@@ -87,7 +86,7 @@ function budgetError(
       line(refused, 'invalidated while the above are in progress'),
       `Fix: merge these steps into one CloudFront step (one invalidation, its paths de-duplicated), set "wait: true" on ${joinAnd(waitOn)} (or the wait-for-invalidation input, which makes every CloudFront step wait), or ${fewer}.`,
     ].join('\n'),
-    { file: configFile, ...(where && { line: where.line, column: where.column }) },
+    fileLocation(configFile, at(refused)),
   );
 }
 

@@ -27,7 +27,7 @@ import {
 import { DEFAULT_INVALIDATION_PATHS, normaliseInvalidationPaths, quotePath } from './paths.js';
 import { closestMatch } from './suggest.js';
 import { andMore, plural, quoteCut } from './text.js';
-import { UserError } from './errors.js';
+import { fileLocation, UserError } from './errors.js';
 
 // ---------------------------------------------------------------------------------------------------
 // The typed result
@@ -865,7 +865,7 @@ export function schemaError(file: string, problems: readonly SchemaProblem[], al
       ...shown.map((p) => `  - ${formatPathAt(p.path, p.at)}: ${p.message}`),
       ...(more > 0 ? [`  ${andMore(more)}`] : []),
     ].join('\n'),
-    { file, ...(first && { line: first.line, column: first.column }) },
+    fileLocation(file, first),
     problems.length,
   );
 }

@@ -7,6 +7,11 @@ export interface SourceLocation {
   column?: number;
 }
 
+/** Where an error about a node of `file` points: the file, and the node's line and column when known. */
+export function fileLocation(file: string, at: { line: number; column: number } | undefined): SourceLocation {
+  return { file, ...(at && { line: at.line, column: at.column }) };
+}
+
 export class UserError extends Error {
   readonly title: string;
   readonly location: SourceLocation;

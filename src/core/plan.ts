@@ -16,7 +16,7 @@ import {
   type Targets,
 } from './config.js';
 import { formats } from './aws-formats.js';
-import { combineUserErrors, UserError } from './errors.js';
+import { combineUserErrors, fileLocation, UserError } from './errors.js';
 import { closestMatch } from './suggest.js';
 import { bundledDocumentName, bundledDocumentProblems } from './bundled-documents.js';
 import { wildcardBudgetProblems } from './cloudfront-budget.js';
@@ -310,9 +310,4 @@ function bundledDocumentParameterError(
     fileLocation(configFile, found[0]!.at),
     lines.length,
   );
-}
-
-/** An annotation's place: the file, and the line and column of the node when known. */
-function fileLocation(file: string, at: Located | undefined) {
-  return { file, ...(at && { line: at.line, column: at.column }) };
 }

@@ -422,8 +422,11 @@ export interface Located {
 
 /** A path inside the file as messages show it, with the line it is on when known: `sites.portal.steps[0] (line 15)`. */
 export function formatPathAt(path: readonly PathKey[], at: Located | undefined): string {
-  return `${formatPath(path)}${at ? ` (line ${at.line})` : ''}`;
+  return `${formatPath(path)}${lineNote(at)}`;
 }
+
+/** ` (line 15)` after what a message names in the file; '' when its line is not known. */
+export const lineNote = (at: Located | undefined) => (at ? ` (line ${at.line})` : '');
 
 function locate(
   root: YamlNode | null | undefined,

@@ -6,6 +6,7 @@
 
 import {
   formatPathAt,
+  lineNote,
   type CloudFrontStepConfig,
   quoteValue,
   type Located,
@@ -169,7 +170,7 @@ export function sitePlanProblems(
     problems.push(
       new UserError(
         'No AWS region',
-        `Step ${firstSsm.position + 1} (${firstSsm.name})${at ? ` (line ${at.line})` : ''} runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`,
+        `Step ${firstSsm.position + 1} (${firstSsm.name})${lineNote(at)} runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`,
         fileLocation(inputs.configFile, at),
       ),
     );

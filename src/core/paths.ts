@@ -3,7 +3,7 @@
 // in-progress limits per distribution: 3,000 file paths, and 15 wildcard paths (a path ending in "*"
 // counts toward the 15, not the 3,000). Pure; shared by the sites-file schema and the `paths` input.
 
-import { andMore, formatCount, listFirst, plural, quoteCut } from './text.js';
+import { formatCount, listFirst, plural, quoteCut } from './text.js';
 
 /** File paths (no "*") CloudFront allows in progress per distribution; wildcard paths do not count. */
 export const MAX_INVALIDATION_PATHS = 3000;
@@ -141,6 +141,9 @@ function mergeAdvice(wildcards: readonly string[]): string {
 
 /** The first `shown` paths quoted and cut short, then "… and N more": for messages that must stay short. */
 function quoteFirst(paths: readonly string[], shown: number): string {
-  const quoted = paths.slice(0, shown).map((p) => quotePath(p, 60));
-  return paths.length <= shown ? quoted.join(', ') : `${quoted.join(', ')} ${andMore(paths.length - shown)}`;
+  return listFirst(
+    paths.map((p) => quotePath(p, 60)),
+    shown,
+    ', ',
+  );
 }

@@ -58,16 +58,10 @@ export function andMore(
 }
 
 /**
- * The first `shown` items joined by `separator`, then `more(n)` for the n items left out — by default
- * ` … and n more` (see andMore): `i-0a, i-0b … and 3 more`. The whole list when it is no longer than
- * `shown`.
+ * The first `shown` items joined by `separator`, then ` … and n more` (andMore) for the n items left
+ * out: `i-0a, i-0b … and 3 more`. The whole list when it is no longer than `shown`.
  */
-export function listFirst(
-  items: readonly string[],
-  shown: number,
-  separator: string,
-  more: (left: number) => string = (left) => ` ${andMore(left)}`,
-): string {
+export function listFirst(items: readonly string[], shown: number, separator: string): string {
   if (items.length <= shown) return items.join(separator);
-  return `${items.slice(0, shown).join(separator)}${more(items.length - shown)}`;
+  return `${items.slice(0, shown).join(separator)} ${andMore(items.length - shown)}`;
 }

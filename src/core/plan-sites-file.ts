@@ -39,7 +39,8 @@ export function salvagedPlanProblems(salvaged: SalvagedSitesFile, inputs: PlanIn
  * Parses the sites file and plans `inputs.site` (`inputs.locate` is the file's own). Throws one
  * UserError holding every problem found: the schema's first (its header counting them all, its
  * problems in line order), then the site's, region's and parameters' problems, each block as its own
- * check words it; the annotation is at the earliest line.
+ * check words it; the annotation is at the earliest line. A file that passes the schema gets
+ * buildPlan's checks, the CloudFront wildcard budget among them.
  */
 export function planSitesFile(text: string, inputs: Omit<PlanInputs, 'locate'>): Plan {
   const reading = readSitesFile(text, inputs.configFile);

@@ -2,7 +2,8 @@
 // will run — resolved targets, parameters, region, labels and SSM delivery settings. Parameters of the
 // documents we ship are checked against their bundled definitions here, before any AWS call; an error
 // about a step names its line in the sites file (config.ts's locator, when the caller passes it). The
-// region and parameter problems of a site come in one error (plan-sites-file.ts adds the schema's). No I/O.
+// region, parameter and CloudFront wildcard-budget (cloudfront-budget.ts) problems of a site come in one
+// error (plan-sites-file.ts adds the schema's). No I/O.
 
 import {
   formatPathAt,
@@ -150,9 +151,10 @@ export interface CheckedStep extends SalvagedStep {
 }
 
 /**
- * The plan-time checks of a site, every one of them: the region (when a step runs SSM; `regionKnown`
- * false skips "No AWS region" when a region written in the file could not be read) and the parameters
- * of the bundled documents. [] when the site passes.
+ * The plan-time checks of a site that also run on a file that failed the schema (salvaged): the region
+ * (when a step runs SSM; `regionKnown` false skips "No AWS region" when a region written in the file
+ * could not be read) and the parameters of the bundled documents. buildPlan adds the CloudFront
+ * wildcard budget, which needs the parsed steps. [] when the site passes.
  */
 export function sitePlanProblems(
   site: string,

@@ -45,16 +45,13 @@ export interface MisnamedInputVariable {
  * The variables among `names` that start with INPUT_ (any case), are not the variable of an input,
  * and name an input once "_" is read as "-" and case is ignored.
  */
-export function misnamedInputVariables(
-  names: Iterable<string>,
-  inputs: readonly string[] = ACTION_INPUTS,
-): MisnamedInputVariable[] {
-  const expected = new Set(inputs.map(inputVariable));
+export function misnamedInputVariables(names: Iterable<string>): MisnamedInputVariable[] {
+  const expected = new Set(ACTION_INPUTS.map(inputVariable));
   const found: MisnamedInputVariable[] = [];
   for (const variable of names) {
     if (!/^INPUT_/i.test(variable) || expected.has(variable)) continue;
     const looksLike = variable.slice('INPUT_'.length).toLowerCase().replace(/_/g, '-');
-    const input = inputs.find((name) => name.toLowerCase() === looksLike);
+    const input = ACTION_INPUTS.find((name) => name.toLowerCase() === looksLike);
     if (input) found.push({ variable, input, expected: inputVariable(input) });
   }
   return found.sort((a, b) => (a.variable < b.variable ? -1 : a.variable > b.variable ? 1 : 0));

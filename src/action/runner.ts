@@ -11,6 +11,7 @@ import { appendFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { EOL } from 'node:os';
 import type { SourceLocation } from '../core/errors.js';
+import { inputVariable } from '../core/input-variables.js';
 
 export interface Annotation extends SourceLocation {
   title?: string;
@@ -66,7 +67,7 @@ export function actionsRunner(
     appendFileSync(file, text, 'utf8');
   };
   return {
-    getInput: (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim(),
+    getInput: (name) => (env[inputVariable(name)] ?? '').trim(),
     setOutput: (name, value) => {
       if (!env.GITHUB_OUTPUT) {
         write(EOL);

@@ -27,7 +27,7 @@ export const ACTION_INPUTS = [
 /**
  * The variable an input is read from. @actions/core's getInput (node_modules/@actions/core/lib/core.js,
  * v3.0.1) reads `process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]`: spaces become "_",
- * "-" is kept, the name is upper-cased (src/action/runner.ts does the same). So the runner sets
+ * "-" is kept, the name is upper-cased (src/action/runner.ts reads inputs through this). So the runner sets
  * INPUT_DRY-RUN for dry-run, never INPUT_DRY_RUN.
  */
 export const inputVariable = (input: string) => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;

@@ -16,7 +16,7 @@ major="v${BASH_REMATCH[1]}"
 commit=$(git rev-parse "$tag^{commit}")
 git merge-base --is-ancestor "$commit" origin/main ||
   fail "$tag ($commit) is not on main: tag a commit of main (git switch main && git pull --ff-only, then git tag)."
-version=$(sed -n 's/^  "version": "\([^"]*\)",$/\1/p' package.json)
+version=$(node -p "require('./package.json').version")
 [ "$version" = "${tag#v}" ] ||
   fail "package.json says \"version\": \"$version\", the tag is $tag: set it to \"${tag#v}\" on main, then tag that commit."
 # The highest vN.x.y among the tags on main (a tag elsewhere is never released).

@@ -58,9 +58,9 @@ export interface CredentialDependencies {
 }
 
 /** A failed refresh is tried again after this long (on the injected clock)… */
-export const REFRESH_RETRY_MS = 30_000;
+const REFRESH_RETRY_MS = 30_000;
 /** …and fails the step only once the current credentials have this long or less left (wall clock). */
-export const REFRESH_LAST_MARGIN_MS = 60_000;
+const REFRESH_LAST_MARGIN_MS = 60_000;
 
 export class CancelledError extends Error {
   constructor() {
@@ -94,31 +94,34 @@ export async function resolveCredentials(
   const noToken = oidcTokenUnavailable(settings, deps.env);
   if (noToken) throw new UserError('No OIDC token available', noToken);
 
-  let current = await assumeRoleWithOidc(roleArn, settings, deps);
-  deps.log(
-    `Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${formatDuration(settings.roleDurationSeconds * 1000)}).`,
-  );
-  let first: AwsCredentialIdentity | undefined = current;
+  /** The credentials last assumed; undefined until the memoiser's first call (below, before any step). */
+  let current: AwsCredentialIdentity | undefined;
   /** After a failed refresh: no new try before this clock.now() (unless the margin is reached). */
   let retryAfter: number | undefined;
-  const assumeAgain = async (): Promise<AwsCredentialIdentity> => {
-    if (first) {
-      const credentials = first;
-      first = undefined;
-      return credentials;
+  const assume = async (): Promise<AwsCredentialIdentity> => {
+    const previous = current;
+    if (previous === undefined) {
+      // The first assumption: its failure is the run's (the UserError with the fix), not a step's.
+      current = await assumeRoleWithOidc(roleArn, settings, deps);
+      deps.log(
+        `Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${formatDuration(settings.roleDurationSeconds * 1000)}).`,
+      );
+      return current;
     }
     // Cancelled: no new session, but the current one (the SDK refreshes 5 minutes before it ends, so
     // it is normally still valid) still signs the clean-up calls, e.g. CancelCommand.
-    if (deps.signal.aborted) return current;
-    const msLeft = millisecondsLeft(current);
-    if (retryAfter !== undefined && deps.clock.now() < retryAfter && msLeft > REFRESH_LAST_MARGIN_MS) {
-      return current;
+    if (deps.signal.aborted) return previous;
+    if (
+      retryAfter !== undefined &&
+      deps.clock.now() < retryAfter &&
+      millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS
+    ) {
+      return previous;
     }
-    const previous = current;
     try {
       current = await assumeRoleWithOidc(roleArn, settings, deps);
     } catch (error) {
-      if (error instanceof CancelledError || deps.signal.aborted) return current;
+      if (error instanceof CancelledError || deps.signal.aborted) return previous;
       // Compared as the SDK's isIdentityExpired does (Date.now()), after the attempt took its time.
       const until = previous.expiration;
       if (until && millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS) {
@@ -136,7 +139,7 @@ export async function resolveCredentials(
     );
     return current;
   };
-  // The SDK's memoiser, shared by every client so one refresh serves them all: it calls assumeAgain
+  // The SDK's memoiser, shared by every client so one refresh serves them all: it calls assume
   // only while it has no credentials (the first call, below) and whenever the ones it holds are within
   // EXPIRATION_MS (5 minutes) of their `expiration` — see
   // node_modules/@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/memoizeIdentityProvider.js
@@ -145,7 +148,7 @@ export async function resolveCredentials(
   // dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4Config.js,
   // normalizeCredentialProvider), which then asks this shared one; a client asks for the identity
   // once per command it sends, before that command's retries (@smithy/core httpAuthSchemeMiddleware).
-  const provider = memoizeIdentityProvider(assumeAgain, isIdentityExpired, doesIdentityRequireRefresh)!;
+  const provider = memoizeIdentityProvider(assume, isIdentityExpired, doesIdentityRequireRefresh)!;
   await provider();
   return provider;
 }

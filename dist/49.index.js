@@ -141,32 +141,33 @@ async function resolveCredentials(settings, deps) {
     const noToken = (0,execution_inputs/* oidcTokenUnavailable */.L5)(settings, deps.env);
     if (noToken)
         throw new errors/* UserError */.yo('No OIDC token available', noToken);
-    let current = await assumeRoleWithOidc(roleArn, settings, deps);
-    deps.log(`Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${(0,core_text/* formatDuration */.a3)(settings.roleDurationSeconds * 1000)}).`);
-    let first = current;
+    /** The credentials last assumed; undefined until the memoiser's first call (below, before any step). */
+    let current;
     /** After a failed refresh: no new try before this clock.now() (unless the margin is reached). */
     let retryAfter;
-    const assumeAgain = async () => {
-        if (first) {
-            const credentials = first;
-            first = undefined;
-            return credentials;
+    const assume = async () => {
+        const previous = current;
+        if (previous === undefined) {
+            // The first assumption: its failure is the run's (the UserError with the fix), not a step's.
+            current = await assumeRoleWithOidc(roleArn, settings, deps);
+            deps.log(`Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${(0,core_text/* formatDuration */.a3)(settings.roleDurationSeconds * 1000)}).`);
+            return current;
         }
         // Cancelled: no new session, but the current one (the SDK refreshes 5 minutes before it ends, so
         // it is normally still valid) still signs the clean-up calls, e.g. CancelCommand.
         if (deps.signal.aborted)
-            return current;
-        const msLeft = millisecondsLeft(current);
-        if (retryAfter !== undefined && deps.clock.now() < retryAfter && msLeft > REFRESH_LAST_MARGIN_MS) {
-            return current;
+            return previous;
+        if (retryAfter !== undefined &&
+            deps.clock.now() < retryAfter &&
+            millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS) {
+            return previous;
         }
-        const previous = current;
         try {
             current = await assumeRoleWithOidc(roleArn, settings, deps);
         }
         catch (error) {
             if (error instanceof CancelledError || deps.signal.aborted)
-                return current;
+                return previous;
             // Compared as the SDK's isIdentityExpired does (Date.now()), after the attempt took its time.
             const until = previous.expiration;
             if (until && millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS) {
@@ -180,7 +181,7 @@ async function resolveCredentials(settings, deps) {
         deps.log(`Credentials: refreshed — assumed ${roleArn} again as session ${settings.roleSessionName} with a new GitHub OIDC token${previous.expiration ? ` (the previous credentials expire at ${previous.expiration.toISOString()})` : ''}.`);
         return current;
     };
-    // The SDK's memoiser, shared by every client so one refresh serves them all: it calls assumeAgain
+    // The SDK's memoiser, shared by every client so one refresh serves them all: it calls assume
     // only while it has no credentials (the first call, below) and whenever the ones it holds are within
     // EXPIRATION_MS (5 minutes) of their `expiration` — see
     // node_modules/@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/memoizeIdentityProvider.js
@@ -189,7 +190,7 @@ async function resolveCredentials(settings, deps) {
     // dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4Config.js,
     // normalizeCredentialProvider), which then asks this shared one; a client asks for the identity
     // once per command it sends, before that command's retries (@smithy/core httpAuthSchemeMiddleware).
-    const provider = (0,core_dist_cjs.memoizeIdentityProvider)(assumeAgain, core_dist_cjs.isIdentityExpired, core_dist_cjs.doesIdentityRequireRefresh);
+    const provider = (0,core_dist_cjs.memoizeIdentityProvider)(assume, core_dist_cjs.isIdentityExpired, core_dist_cjs.doesIdentityRequireRefresh);
     await provider();
     return provider;
 }

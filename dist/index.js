@@ -268,12 +268,17 @@ function describeCause(cause, maxInstances = 5) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AR: () => (/* binding */ fileLocation),
 /* harmony export */   EI: () => (/* binding */ combineUserErrors),
 /* harmony export */   iU: () => (/* binding */ isUserError),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
 // The one error type users see: a message that names what is wrong and the fix, plus where it is
 // (file, line, column) so the runner can pin an annotation on it. Anything else is a bug.
+/** Where an error about a node of `file` points: the file, and the node's line and column when known. */
+function fileLocation(file, at) {
+    return { file, ...(at && { line: at.line, column: at.column }) };
+}
 class UserError extends Error {
     title;
     location;
@@ -527,8 +532,7 @@ function mergeAdvice(wildcards) {
 }
 /** The first `shown` paths quoted and cut short, then "… and N more": for messages that must stay short. */
 function quoteFirst(paths, shown) {
-    const quoted = paths.slice(0, shown).map((p) => quotePath(p, 60));
-    return paths.length <= shown ? quoted.join(', ') : `${quoted.join(', ')} ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .andMore */ .v)(paths.length - shown)}`;
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(paths.map((p) => quotePath(p, 60)), shown, ', ');
 }
 
 
@@ -898,14 +902,13 @@ function andMore(left, one, many = one === undefined ? undefined : `${one}s`) {
     return `… and ${formatCount(left)} more${what}`;
 }
 /**
- * The first `shown` items joined by `separator`, then `more(n)` for the n items left out — by default
- * ` … and n more` (see andMore): `i-0a, i-0b … and 3 more`. The whole list when it is no longer than
- * `shown`.
+ * The first `shown` items joined by `separator`, then ` … and n more` (andMore) for the n items left
+ * out: `i-0a, i-0b … and 3 more`. The whole list when it is no longer than `shown`.
  */
-function listFirst(items, shown, separator, more = (left) => ` ${andMore(left)}`) {
+function listFirst(items, shown, separator) {
     if (items.length <= shown)
         return items.join(separator);
-    return `${items.slice(0, shown).join(separator)}${more(items.length - shown)}`;
+    return `${items.slice(0, shown).join(separator)} ${andMore(items.length - shown)}`;
 }
 
 
@@ -940,6 +943,71 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+;// CONCATENATED MODULE: ./src/core/input-variables.ts
+// The action's input names (action.yml's `inputs:`; __tests__/input-variables.test.ts keeps them equal)
+// and the check of the INPUT_* variables of a run: a variable that no input reads but that looks like
+// one (INPUT_DRY_RUN for dry-run) is an error before anything runs. A person running dist/index.js by
+// hand who types INPUT_DRY_RUN=true would otherwise get a real purge, the dry run silently ignored.
+// Pure: variable names in, a UserError (or none) out.
+
+/** Every input of action.yml, in its order. */
+const ACTION_INPUTS = [
+    'site',
+    'config',
+    'aws-region',
+    'dry-run',
+    'role-to-assume',
+    'audience',
+    'role-session-name',
+    'role-duration-seconds',
+    'step-timeout-seconds',
+    'paths',
+    'wait-for-invalidation',
+    'requester',
+    'slack-webhook-url',
+    'fail-on-slack-error',
+];
+/**
+ * The variable an input is read from. @actions/core's getInput (node_modules/@actions/core/lib/core.js,
+ * v3.0.1) reads `process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]`: spaces become "_",
+ * "-" is kept, the name is upper-cased (src/action/runner.ts reads inputs through this). So the runner sets
+ * INPUT_DRY-RUN for dry-run, never INPUT_DRY_RUN.
+ */
+const inputVariable = (input) => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
+/**
+ * The variables among `names` that start with INPUT_ (any case), are not the variable of an input,
+ * and name an input once "_" is read as "-" and case is ignored.
+ */
+function misnamedInputVariables(names) {
+    const expected = new Set(ACTION_INPUTS.map(inputVariable));
+    const found = [];
+    for (const variable of names) {
+        if (!/^INPUT_/i.test(variable) || expected.has(variable))
+            continue;
+        const looksLike = variable.slice('INPUT_'.length).toLowerCase().replace(/_/g, '-');
+        const input = ACTION_INPUTS.find((name) => name.toLowerCase() === looksLike);
+        if (input)
+            found.push({ variable, input, expected: inputVariable(input) });
+    }
+    return found.sort((a, b) => (a.variable < b.variable ? -1 : a.variable > b.variable ? 1 : 0));
+}
+/** The run-level error for misnamed INPUT_* variables, or undefined when there are none. */
+function misnamedInputError(names) {
+    const found = misnamedInputVariables(names);
+    if (found.length === 0)
+        return undefined;
+    const each = found.map((m) => `${m.variable} is set, but no input reads it: it looks like the "${m.input}" input, which is read from ${m.expected}`);
+    const renames = found.map((m) => `${m.variable} to ${m.expected}`).join(', ');
+    return new errors/* UserError */.yo('Misnamed input variable', [
+        ...(each.length === 1
+            ? [`${each[0]}.`]
+            : ['Input variables that no input reads:', ...each.map((e) => `  - ${e}`)]),
+        `Nothing was run: the runner names an input's variable INPUT_ + the input name upper-cased, "-" kept (never "_"), so a run would have ignored ${found.length === 1 ? 'it' : 'them'}. Rename ${renames}. To check a sites file on your machine, use "npm run check-sites -- <site-repo-dir> <site>" in cache-purge-action (README, "The sites file"): it needs no INPUT_ variables and can never purge.`,
+    ].join('\n'));
+}
+
 ;// CONCATENATED MODULE: ./src/action/runner.ts
 // The GitHub Actions runner as the action sees it: inputs, outputs, log lines, annotations, groups,
 // the job summary and masking.
@@ -949,6 +1017,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 // __tests__/runner-protocol.test.ts proves byte-for-byte parity with @actions/core. It exists so a
 // dry run does not load @actions/core, whose OIDC client pulls in undici and doubles cold start;
 // the OIDC token (real runs only) still comes from @actions/core, imported lazily.
+
 
 
 
@@ -977,7 +1046,7 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
         (0,external_node_fs_.appendFileSync)(file, text, 'utf8');
     };
     return {
-        getInput: (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim(),
+        getInput: (name) => (env[inputVariable(name)] ?? '').trim(),
         setOutput: (name, value) => {
             if (!env.GITHUB_OUTPUT) {
                 write(external_node_os_.EOL);
@@ -1014,8 +1083,6 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
     };
 }
 
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/core/paths.ts
 var core_paths = __nccwpck_require__(6107);
 // EXTERNAL MODULE: ./src/core/text.ts
@@ -11044,8 +11111,10 @@ function formatPath(path) {
 }
 /** A path inside the file as messages show it, with the line it is on when known: `sites.portal.steps[0] (line 15)`. */
 function formatPathAt(path, at) {
-    return `${formatPath(path)}${at ? ` (line ${at.line})` : ''}`;
+    return `${formatPath(path)}${lineNote(at)}`;
 }
+/** ` (line 15)` after what a message names in the file; '' when its line is not known. */
+const lineNote = (at) => (at ? ` (line ${at.line})` : '');
 function locate(root, path, lines, keyName) {
     let node = root;
     let best = root;
@@ -11364,7 +11433,7 @@ function schemaError(file, problems, alsoFound = 0) {
         `${file} has ${total === 1 ? 'a problem' : `${total} problems`}:`,
         ...shown.map((p) => `  - ${formatPathAt(p.path, p.at)}: ${p.message}`),
         ...(more > 0 ? [`  ${(0,core_text/* andMore */.v)(more)}`] : []),
-    ].join('\n'), { file, ...(first && { line: first.line, column: first.column }) }, problems.length);
+    ].join('\n'), (0,errors/* fileLocation */.AR)(file, first), problems.length);
 }
 
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-FastCGI.json
@@ -11562,13 +11631,12 @@ function budgetError(earlier, refused, total, { site, configFile, locate, pathsF
     const fewer = pathsFromInput
         ? 'give the "paths" input fewer wildcards (it applies to every CloudFront step; /* alone covers everything)'
         : 'use fewer wildcards (/* alone covers everything, as one path)';
-    const where = at(refused);
     return new errors/* UserError */.yo('Too many wildcard paths in progress', [
         `${configFile}: CloudFront would refuse ${label(refused)} (${refused.name}) with TooManyInvalidationsInProgress, and it would be retried until the step timeout: distribution ${refused.distributionId} would have ${counts} = ${total} wildcard paths in progress; CloudFront allows at most ${core_paths/* MAX_WILDCARD_PATHS */.ZZ} per distribution.`,
         ...earlier.map((s) => line(s, 'does not wait for its invalidation to complete, so it is still in progress')),
         line(refused, 'invalidated while the above are in progress'),
         `Fix: merge these steps into one CloudFront step (one invalidation, its paths de-duplicated), set "wait: true" on ${joinAnd(waitOn)} (or the wait-for-invalidation input, which makes every CloudFront step wait), or ${fewer}.`,
-    ].join('\n'), { file: configFile, ...(where && { line: where.line, column: where.column }) });
+    ].join('\n'), (0,errors/* fileLocation */.AR)(configFile, at(refused)));
 }
 function joinAnd(items) {
     return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
@@ -11579,7 +11647,8 @@ function joinAnd(items) {
 // will run — resolved targets, parameters, region, labels and SSM delivery settings. Parameters of the
 // documents we ship are checked against their bundled definitions here, before any AWS call; an error
 // about a step names its line in the sites file (config.ts's locator, when the caller passes it). The
-// region and parameter problems of a site come in one error (plan-sites-file.ts adds the schema's). No I/O.
+// region, parameter and CloudFront wildcard-budget (cloudfront-budget.ts) problems of a site come in one
+// error (plan-sites-file.ts adds the schema's). No I/O.
 
 
 
@@ -11589,9 +11658,8 @@ function joinAnd(items) {
 const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
 const DEFAULT_MAX_CONCURRENCY = '50';
 const DEFAULT_MAX_ERRORS = '0';
-function knownSites(config) {
-    return Object.keys(config.sites).sort();
-}
+/** The sites-file key the `site` input names: trimmed and lower-cased (site keys are lower case). */
+const siteKey = (input) => input.trim().toLowerCase();
 /** The region SSM steps run in, by precedence; an error when the one that applies is not a region code. */
 function resolveRegion(regions, site, inputs) {
     const candidates = [
@@ -11617,7 +11685,7 @@ function resolveRegion(regions, site, inputs) {
 function siteError(sites, inputs) {
     const known = [...sites].sort();
     const list = known.join(', ');
-    const site = inputs.site.trim().toLowerCase();
+    const site = siteKey(inputs.site);
     if (site === '') {
         return new errors/* UserError */.yo('Missing site', `The "site" input is empty; set it to one of the sites in ${inputs.configFile}: ${list}.`);
     }
@@ -11630,9 +11698,10 @@ function siteError(sites, inputs) {
     return new errors/* UserError */.yo('Unknown site', `Site ${quoteValue(inputs.site.trim())} is not defined in ${inputs.configFile}${hint} Set the "site" input to one of them, or add it under "sites:" in the file.`, { file: inputs.configFile });
 }
 /**
- * The plan-time checks of a site, every one of them: the region (when a step runs SSM; `regionKnown`
- * false skips "No AWS region" when a region written in the file could not be read) and the parameters
- * of the bundled documents. [] when the site passes.
+ * The plan-time checks of a site that also run on a file that failed the schema (salvaged): the region
+ * (when a step runs SSM; `regionKnown` false skips "No AWS region" when a region written in the file
+ * could not be read) and the parameters of the bundled documents. buildPlan adds the CloudFront
+ * wildcard budget, which needs the parsed steps. [] when the site passes.
  */
 function sitePlanProblems(site, steps, regions, inputs) {
     const locate = (path, keyName) => inputs.locate?.(path, keyName);
@@ -11643,7 +11712,7 @@ function sitePlanProblems(site, steps, regions, inputs) {
     const firstSsm = steps.find((step) => step.ssm);
     if (!region && !error && firstSsm && regions.regionKnown !== false) {
         const at = locate(['sites', site, 'steps', firstSsm.position]);
-        problems.push(new errors/* UserError */.yo('No AWS region', `Step ${firstSsm.position + 1} (${firstSsm.name})${at ? ` (line ${at.line})` : ''} runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`, fileLocation(inputs.configFile, at)));
+        problems.push(new errors/* UserError */.yo('No AWS region', `Step ${firstSsm.position + 1} (${firstSsm.name})${lineNote(at)} runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`, (0,errors/* fileLocation */.AR)(inputs.configFile, at)));
     }
     const parameters = bundledDocumentParameterError(steps, site, inputs.configFile, locate);
     if (parameters)
@@ -11651,10 +11720,10 @@ function sitePlanProblems(site, steps, regions, inputs) {
     return { ...(region && { region }), problems };
 }
 function buildPlan(config, inputs) {
-    const unknown = siteError(knownSites(config), inputs);
+    const unknown = siteError(Object.keys(config.sites), inputs);
     if (unknown)
         throw unknown;
-    const site = inputs.site.trim().toLowerCase();
+    const site = siteKey(inputs.site);
     const siteConfig = config.sites[site];
     const checked = siteConfig.steps.map((step, position) => ({
         position,
@@ -11759,11 +11828,7 @@ function bundledDocumentParameterError(steps, site, configFile, locate) {
         `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
         ...lines,
         `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`,
-    ].join('\n'), fileLocation(configFile, found[0].at), lines.length);
-}
-/** An annotation's place: the file, and the line and column of the node when known. */
-function fileLocation(file, at) {
-    return { file, ...(at && { line: at.line, column: at.column }) };
+    ].join('\n'), (0,errors/* fileLocation */.AR)(configFile, found[0].at), lines.length);
 }
 
 ;// CONCATENATED MODULE: ./src/core/plan-sites-file.ts
@@ -11782,7 +11847,7 @@ function fileLocation(file, at) {
  * failed gives no "No AWS region". Other sites are not checked here, as buildPlan does not check them.
  */
 function salvagedPlanProblems(salvaged, inputs) {
-    const site = inputs.site.trim().toLowerCase();
+    const site = siteKey(inputs.site);
     const found = salvaged.sites[site];
     if (salvaged.siteNames) {
         const unknown = siteError(salvaged.siteNames, inputs);
@@ -11802,7 +11867,8 @@ function salvagedPlanProblems(salvaged, inputs) {
  * Parses the sites file and plans `inputs.site` (`inputs.locate` is the file's own). Throws one
  * UserError holding every problem found: the schema's first (its header counting them all, its
  * problems in line order), then the site's, region's and parameters' problems, each block as its own
- * check words it; the annotation is at the earliest line.
+ * check words it; the annotation is at the earliest line. A file that passes the schema gets
+ * buildPlan's checks, the CloudFront wildcard budget among them.
  */
 function planSitesFile(text, inputs) {
     const reading = readSitesFile(text, inputs.configFile);
@@ -12663,69 +12729,6 @@ function buildRunContext(env, site, requester) {
 
 // EXTERNAL MODULE: ./src/core/execution-inputs.ts
 var execution_inputs = __nccwpck_require__(3415);
-;// CONCATENATED MODULE: ./src/core/input-variables.ts
-// The action's input names (action.yml's `inputs:`; __tests__/input-variables.test.ts keeps them equal)
-// and the check of the INPUT_* variables of a run: a variable that no input reads but that looks like
-// one (INPUT_DRY_RUN for dry-run) is an error before anything runs. A person running dist/index.js by
-// hand who types INPUT_DRY_RUN=true would otherwise get a real purge, the dry run silently ignored.
-// Pure: variable names in, a UserError (or none) out.
-
-/** Every input of action.yml, in its order. */
-const ACTION_INPUTS = [
-    'site',
-    'config',
-    'aws-region',
-    'dry-run',
-    'role-to-assume',
-    'audience',
-    'role-session-name',
-    'role-duration-seconds',
-    'step-timeout-seconds',
-    'paths',
-    'wait-for-invalidation',
-    'requester',
-    'slack-webhook-url',
-    'fail-on-slack-error',
-];
-/**
- * The variable an input is read from. @actions/core's getInput (node_modules/@actions/core/lib/core.js,
- * v3.0.1) reads `process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]`: spaces become "_",
- * "-" is kept, the name is upper-cased (src/action/runner.ts does the same). So the runner sets
- * INPUT_DRY-RUN for dry-run, never INPUT_DRY_RUN.
- */
-const inputVariable = (input) => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
-/**
- * The variables among `names` that start with INPUT_ (any case), are not the variable of an input,
- * and name an input once "_" is read as "-" and case is ignored.
- */
-function misnamedInputVariables(names, inputs = ACTION_INPUTS) {
-    const expected = new Set(inputs.map(inputVariable));
-    const found = [];
-    for (const variable of names) {
-        if (!/^INPUT_/i.test(variable) || expected.has(variable))
-            continue;
-        const looksLike = variable.slice('INPUT_'.length).toLowerCase().replace(/_/g, '-');
-        const input = inputs.find((name) => name.toLowerCase() === looksLike);
-        if (input)
-            found.push({ variable, input, expected: inputVariable(input) });
-    }
-    return found.sort((a, b) => (a.variable < b.variable ? -1 : a.variable > b.variable ? 1 : 0));
-}
-/** The run-level error for misnamed INPUT_* variables, or undefined when there are none. */
-function misnamedInputError(names) {
-    const found = misnamedInputVariables(names);
-    if (found.length === 0)
-        return undefined;
-    const each = found.map((m) => `${m.variable} is set, but no input reads it: it looks like the "${m.input}" input, which is read from ${m.expected}`);
-    const renames = found.map((m) => `${m.variable} to ${m.expected}`).join(', ');
-    return new errors/* UserError */.yo('Misnamed input variable', [
-        ...(each.length === 1
-            ? [`${each[0]}.`]
-            : ['Input variables that no input reads:', ...each.map((e) => `  - ${e}`)]),
-        `Nothing was run: the runner names an input's variable INPUT_ + the input name upper-cased, "-" kept (never "_"), so a run would have ignored ${found.length === 1 ? 'it' : 'them'}. Rename ${renames}. To check a sites file on your machine, use "npm run check-sites -- <site-repo-dir> <site>" in cache-purge-action (README, "The sites file"): it needs no INPUT_ variables and can never purge.`,
-    ].join('\n'));
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs,
 // job summary, annotations and the Slack message. Everything it touches from outside comes in through

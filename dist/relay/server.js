@@ -653,14 +653,13 @@ function andMore(left, one, many = one === undefined ? undefined : `${one}s`) {
     return `… and ${formatCount(left)} more${what}`;
 }
 /**
- * The first `shown` items joined by `separator`, then `more(n)` for the n items left out — by default
- * ` … and n more` (see andMore): `i-0a, i-0b … and 3 more`. The whole list when it is no longer than
- * `shown`.
+ * The first `shown` items joined by `separator`, then ` … and n more` (andMore) for the n items left
+ * out: `i-0a, i-0b … and 3 more`. The whole list when it is no longer than `shown`.
  */
-function listFirst(items, shown, separator, more = (left) => ` ${andMore(left)}`) {
+function listFirst(items, shown, separator) {
     if (items.length <= shown)
         return items.join(separator);
-    return `${items.slice(0, shown).join(separator)}${more(items.length - shown)}`;
+    return `${items.slice(0, shown).join(separator)} ${andMore(items.length - shown)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/relay/core.ts

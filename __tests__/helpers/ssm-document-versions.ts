@@ -54,6 +54,11 @@ export class SsmDocumentVersions {
     return String(version);
   }
 
+  /** Drops a seeded document (between tests). */
+  forget(name: string): void {
+    this.documents.delete(name);
+  }
+
   /** The version numbers a document still has, ascending; undefined when it does not exist. */
   versionsOf(name: string): string[] | undefined {
     return this.documents.get(name)?.versions.map((v) => String(v.version));

@@ -15,5 +15,11 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The inline Lambda code of infra/cache-purge.yml: CloudFormation saves it as index.js, a CommonJS module.
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   prettier,
 );

@@ -1,6 +1,7 @@
 // The template's three AWS::SSM::Document resources carry exactly ssm-documents/*.json (byte for byte,
 // hence also as parsed JSON), and `npm run generate:infra` is what keeps them so: it rewrites only the
-// Content values, and --check fails on a stale template.
+// Content values, the documents' digest (which re-runs the pruning of old versions) and the pruning
+// function's inline code, and --check fails on a stale template.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -12,6 +13,9 @@ import { DOCUMENT_NAMES } from './helpers/purge-stack-rules.js';
 import { repoRoot } from './helpers/run-action.js';
 
 const script = join(repoRoot, 'scripts/generate-infra.mjs');
+const CODE = 'infra/prune-document-versions.cjs';
+const digestOf = (t: ReturnType<typeof parseTemplate>) =>
+  (t.Resources.OldDocumentVersions!.Properties as JsonObject).DocumentsDigest;
 const templateText = readFileSync(join(repoRoot, 'infra/cache-purge.yml'), 'utf8');
 const template = parseTemplate(templateText);
 const documentResources = Object.entries(template.Resources).filter(
@@ -57,10 +61,11 @@ describe('generate:infra on a copy (negative and round-trip)', () => {
     work = mkdtempSync(join(tmpdir(), 'generate-infra-'));
     cpSync(join(repoRoot, 'infra/cache-purge.yml'), join(work, 'infra/cache-purge.yml'));
     cpSync(join(repoRoot, 'ssm-documents'), join(work, 'ssm-documents'), { recursive: true });
+    cpSync(join(repoRoot, CODE), join(work, CODE));
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('a changed document makes --check fail, and generating rewrites only that Content', () => {
+  it('a changed document makes --check fail, and generating rewrites only that Content and the digest', () => {
     const path = join(work, 'ssm-documents/CachePurge-FastCGI.json');
     const changed = readFileSync(path, 'utf8').replace(
       '"schemaVersion": "2.2"',
@@ -76,10 +81,14 @@ describe('generate:infra on a copy (negative and round-trip)', () => {
     const after = readFileSync(join(work, 'infra/cache-purge.yml'), 'utf8');
     const regenerated = parseTemplate(after);
     expect((regenerated.Resources.FastCGIDocument!.Properties as JsonObject).Content).toBe(changed);
-    // Nothing else moved: the same template apart from that one Content.
+    // The digest changed with it: the stack update runs the pruning of old versions again.
+    expect(digestOf(regenerated)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(digestOf(regenerated)).not.toBe(digestOf(template));
+    // Nothing else moved: the same template apart from that one Content and the digest.
     const strip = (text: string) => {
       const t = parseTemplate(text);
       delete (t.Resources.FastCGIDocument!.Properties as JsonObject).Content;
+      delete (t.Resources.OldDocumentVersions!.Properties as JsonObject).DocumentsDigest;
       return t;
     };
     expect(strip(after)).toEqual(strip(templateText));
@@ -87,6 +96,21 @@ describe('generate:infra on a copy (negative and round-trip)', () => {
       templateText.split('\n').filter((l) => l.startsWith('#')),
     );
     expect(run(['--check'], work).status).toBe(0);
+  });
+
+  it('a stale digest or edited inline code fails --check, and generating restores both', () => {
+    const path = join(work, 'infra/cache-purge.yml');
+    const text = readFileSync(path, 'utf8');
+    for (const edited of [
+      text.replace(/DocumentsDigest: sha256:[0-9a-f]{64}/, `DocumentsDigest: sha256:${'0'.repeat(64)}`),
+      text.replace("'use strict';", "'use strict'; // edited"),
+    ]) {
+      expect(edited).not.toBe(text);
+      writeFileSync(path, edited);
+      expect(run(['--check'], work).status).toBe(1);
+      expect(run([], work).status).toBe(0);
+      expect(readFileSync(path, 'utf8')).toBe(text);
+    }
   });
 
   it('a drifted template (someone edited the Content by hand) fails --check', () => {
@@ -110,6 +134,10 @@ describe('generate:infra on a copy (negative and round-trip)', () => {
         /^generate:infra: ssm-documents\/CachePurge-W3TotalCache\.json was not found/,
       );
       cpSync(join(repoRoot, 'ssm-documents'), join(other, 'ssm-documents'), { recursive: true });
+      expect(run([], other).stderr).toMatch(
+        /^generate:infra: infra\/prune-document-versions\.cjs was not found; the template's DocumentVersionsFunction takes its inline code from it/,
+      );
+      cpSync(join(repoRoot, CODE), join(other, CODE));
       writeFileSync(join(other, 'ssm-documents/CachePurge-WPRocket.json'), '{ not json');
       expect(run([], other).stderr).toMatch(/the document for WPRocketDocument is not valid JSON/);
     } finally {

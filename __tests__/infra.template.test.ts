@@ -89,6 +89,7 @@ describe('infra/cache-purge.yml against the CloudFormation specification', () =>
       'AWS::Logs::LogGroup',
       'AWS::SSM::Document',
       'AWS::SecretsManager::Secret',
+      'Custom::PruneDocumentVersions',
     ]);
   });
 });
@@ -229,6 +230,17 @@ describe('the validator catches a broken template (negative tests)', () => {
         t.Conditions!.WithRelay = { 'Fn::Equals': [{ Ref: 'RelayFunction' }, 'x'] };
       },
       /Conditions\.WithRelay\.Fn::Equals\[0\]\.Ref: Ref "RelayFunction" names no parameter/,
+    ],
+    [
+      'a custom resource without its ServiceToken',
+      (t) => void delete props(t, 'OldDocumentVersions').ServiceToken,
+      /Resources\.OldDocumentVersions\.Properties: Custom::PruneDocumentVersions requires property ServiceToken/,
+    ],
+    [
+      'a Ref to nothing inside a custom resource',
+      (t) =>
+        void ((props(t, 'OldDocumentVersions').DocumentNames as Json[])[0] = { Ref: 'W3TotalCacheDocumen' }),
+      /Resources\.OldDocumentVersions\.Properties\.DocumentNames\[0\]\.Ref: Ref "W3TotalCacheDocumen" names no/,
     ],
     [
       'a DependsOn on nothing',

@@ -1,11 +1,16 @@
-// `npm run generate:infra`: copies the three SSM documents (ssm-documents/*.json) into the Content of
-// their AWS::SSM::Document resources in infra/cache-purge.yml, as literal blocks holding the files'
-// exact bytes, so the stack creates byte-for-byte the documents the repository tests. Only the Content
-// values change; every other byte of the template (comments, formatting) stays as it is.
+// `npm run generate:infra`: writes into infra/cache-purge.yml the values it copies from files:
+//   - the three SSM documents (ssm-documents/*.json) as the Content of their AWS::SSM::Document
+//     resources, literal blocks holding the files' exact bytes, so the stack creates byte-for-byte the
+//     documents the repository tests;
+//   - infra/prune-document-versions.cjs as the inline code (Code.ZipFile) of DocumentVersionsFunction;
+//   - the sha256 of the three documents as OldDocumentVersions' DocumentsDigest, so the custom resource
+//     that deletes old document versions runs again whenever a document changes.
+// Only those values change; every other byte of the template (comments, formatting) stays as it is.
 //
 // Options: --check (change nothing; exit 1 when the template is stale), --template <file>,
 // --documents <folder>.
 
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +25,17 @@ export const DOCUMENTS = {
   WPRocketDocument: 'CachePurge-WPRocket.json',
   FastCGIDocument: 'CachePurge-FastCGI.json',
 };
+
+/** Where the pruning function's code and the documents' digest go, and the code's file. */
+export const PRUNE_FUNCTION = { id: 'DocumentVersionsFunction', file: 'infra/prune-document-versions.cjs' };
+export const PRUNE_RESOURCE = 'OldDocumentVersions';
+
+/** sha256 over the documents (logical id and text of each, in DOCUMENTS order). */
+export function documentsDigest(contents) {
+  const hash = createHash('sha256');
+  for (const id of Object.keys(DOCUMENTS)) hash.update(`${id}\0${contents[id] ?? ''}\0`);
+  return `sha256:${hash.digest('hex')}`;
+}
 
 export class GenerateInfraError extends Error {}
 
@@ -39,44 +55,67 @@ function literalBlock(text, indent) {
   return `|${chomping}\n${lines.join('\n')}\n`;
 }
 
+/** The value at `path` (a key of a mapping) and where its text starts and ends in `templateText`. */
+function valueAt(doc, templateText, path, file) {
+  const parent = doc.getIn(path.slice(0, -1), true);
+  const key = path.at(-1);
+  const where = path.slice(0, -1).join('.');
+  if (!isMap(parent)) throw new GenerateInfraError(`${file} has no ${where}`);
+  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
+  if (!pair || !pair.value?.range) throw new GenerateInfraError(`${file} has no ${where}.${key}`);
+  const keyStart = pair.key.range[0];
+  const lineStart = templateText.lastIndexOf('\n', keyStart) + 1;
+  const [start, valueEnd, end] = pair.value.range;
+  return { start, valueEnd, end, indent: keyStart - lineStart + 2 };
+}
+
 /**
- * Returns the template text with each document's Content replaced by its file's text.
+ * Returns the template text with each document's Content replaced by its file's text and, when given,
+ * the pruning function's code and the documents' digest written in.
  * @param {string} templateText
  * @param {Record<string, string>} contents logical id → document text
+ * @param {string} [file]
+ * @param {{ functionCode?: string }} [extra]
  */
-export function withDocumentContents(templateText, contents, file = 'template') {
+export function withDocumentContents(templateText, contents, file = 'template', extra = {}) {
   const doc = parse(templateText, file);
-  const edits = [];
+  const blocks = []; // [path, text]: literal blocks holding the text exactly
   for (const [id, text] of Object.entries(contents)) {
     try {
       JSON.parse(text);
     } catch (error) {
       throw new GenerateInfraError(`the document for ${id} is not valid JSON: ${error.message}`);
     }
-    const properties = doc.getIn(['Resources', id, 'Properties'], true);
-    if (!isMap(properties)) throw new GenerateInfraError(`${file} has no Resources.${id}.Properties`);
-    const pair = properties.items.find((item) => isScalar(item.key) && item.key.value === 'Content');
-    if (!pair || !pair.value?.range)
-      throw new GenerateInfraError(`${file} has no Resources.${id}.Properties.Content`);
-    const keyStart = pair.key.range[0];
-    const lineStart = templateText.lastIndexOf('\n', keyStart) + 1;
-    const indent = keyStart - lineStart + 2;
-    const [start, , end] = pair.value.range;
+    blocks.push([['Resources', id, 'Properties', 'Content'], text]);
+  }
+  if (extra.functionCode !== undefined)
+    blocks.push([['Resources', PRUNE_FUNCTION.id, 'Properties', 'Code', 'ZipFile'], extra.functionCode]);
+  const edits = [];
+  for (const [path, text] of blocks) {
+    const { start, end, indent } = valueAt(doc, templateText, path, file);
     // A block scalar's range ends after its last line break; a flow scalar's does not.
     const replacement = literalBlock(text, indent);
     const endsWithBreak = templateText[end - 1] === '\n';
     edits.push({ start, end, text: endsWithBreak ? replacement : replacement.slice(0, -1) });
   }
+  const digestPath = ['Resources', PRUNE_RESOURCE, 'Properties', 'DocumentsDigest'];
+  const digest = extra.functionCode !== undefined ? documentsDigest(contents) : undefined;
+  if (digest !== undefined) {
+    // a plain scalar: replace the value only, not the line break after it
+    const { start, valueEnd } = valueAt(doc, templateText, digestPath, file);
+    edits.push({ start, end: valueEnd, text: digest });
+  }
   let out = templateText;
   for (const edit of edits.sort((a, b) => b.start - a.start))
     out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
-  // Self-check: the generated template must hold each file's text exactly.
+  // Self-check: the generated template must hold each text exactly.
   const check = parse(out, file);
-  for (const [id, text] of Object.entries(contents)) {
-    if (check.getIn(['Resources', id, 'Properties', 'Content']) !== text) {
-      throw new GenerateInfraError(`internal error: Content of ${id} does not round-trip`);
-    }
+  for (const [path, text] of blocks) {
+    if (check.getIn(path) !== text)
+      throw new GenerateInfraError(`internal error: ${path.slice(1).join('.')} does not round-trip`);
   }
+  if (digest !== undefined && check.getIn(digestPath) !== digest)
+    throw new GenerateInfraError('internal error: DocumentsDigest does not round-trip');
   return out;
 }
 
@@ -98,8 +137,17 @@ export function generateInfra({
       );
     }
   }
+  const codePath = resolve(cwd, PRUNE_FUNCTION.file);
+  let functionCode;
+  try {
+    functionCode = readFileSync(codePath, 'utf8');
+  } catch {
+    throw new GenerateInfraError(
+      `generate:infra: ${relative(cwd, codePath)} was not found; the template's ${PRUNE_FUNCTION.id} takes its inline code from it.`,
+    );
+  }
   const before = readFileSync(templatePath, 'utf8');
-  const after = withDocumentContents(before, contents, template);
+  const after = withDocumentContents(before, contents, template, { functionCode });
   const stale = after !== before;
   if (stale && !check) writeFileSync(templatePath, after);
   return { stale, template: templatePath };
@@ -118,7 +166,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const name = relative(process.cwd(), template);
     if (values.check && stale) {
       console.error(
-        `generate:infra: ${name} is stale: its SSM document contents differ from ssm-documents/. Run \`npm run generate:infra\`.`,
+        `generate:infra: ${name} is stale: its SSM document contents, document digest or pruning function code differ from ssm-documents/ and ${PRUNE_FUNCTION.file}. Run \`npm run generate:infra\`.`,
       );
       process.exitCode = 1;
     } else console.log(`generate:infra: ${name} ${stale ? 'updated' : 'already up to date'}.`);

@@ -10,6 +10,8 @@
 // SDK refresh mid-run) and a refused refresh, and SSM operations the role may not call. Output sizes
 // are SSM's: 2,500 characters in ListCommandInvocations' plugin Output (cut with the agent's markers),
 // 24,000 / 8,000 in GetCommandInvocation.
+// Document versions (ListDocumentVersions, DeleteDocument, UpdateDocumentDefaultVersion, SendCommand's
+// DocumentVersion) come from ssm-document-versions.ts, for the documents seeded in `documentVersions`.
 // Every call is recorded in order with the SigV4 access key id it was signed with.
 //
 // Plain erasable TypeScript with node: imports only, so Node 24 runs it directly (the demo and the
@@ -18,6 +20,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { DocumentVersionError, SsmDocumentVersions } from './ssm-document-versions.ts';
 
 export interface InstanceScript {
   /** Time the script runs once started (ms). Default 100. */
@@ -212,6 +215,8 @@ export class AwsDouble {
   readonly calls: RecordedCall[] = [];
   readonly commands = new Map<string, SsmCommand>();
   readonly invalidations = new Map<string, CfInvalidation>();
+  /** Seeded document versions (none by default: SendCommand then runs any version). */
+  readonly documentVersions = new SsmDocumentVersions();
   readonly issuedCredentials: IssuedCredentials[] = [];
   /** The bearer token the OIDC endpoint expects (ACTIONS_ID_TOKEN_REQUEST_TOKEN). */
   readonly requestToken = randomUUID();
@@ -375,7 +380,9 @@ export class AwsDouble {
       const e =
         error instanceof DoubleError
           ? error
-          : new DoubleError(500, 'InternalFailure', (error as Error).message);
+          : error instanceof DocumentVersionError
+            ? new DoubleError(400, error.code, error.message)
+            : new DoubleError(500, 'InternalFailure', (error as Error).message);
       call.status = e.status;
       call.errorCode = e.code;
       if (call.service === 'ssm') {
@@ -477,8 +484,11 @@ export class AwsDouble {
         }
         return {};
       }
-      default:
+      default: {
+        const answer = this.documentVersions.handle(operation, input);
+        if (answer !== undefined) return answer;
         throw new DoubleError(400, 'UnknownOperationException', `the double does not speak ${operation}`);
+      }
     }
   }
 
@@ -492,6 +502,7 @@ export class AwsDouble {
     const targets = (input.Targets as { Key: string; Values: string[] }[] | undefined) ?? [];
     const instanceIds = (input.InstanceIds as string[] | undefined) ?? [];
     if (instanceIds.length > 50) throw new DoubleError(400, 'ValidationException', 'at most 50 InstanceIds');
+    this.documentVersions.checkSend(documentName, input.DocumentVersion);
     const ids = instanceIds.length > 0 ? instanceIds : this.resolveTargets(targets);
     const maxConcurrency = String(input.MaxConcurrency ?? '50');
     const concurrency = maxConcurrency.endsWith('%')

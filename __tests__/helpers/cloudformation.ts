@@ -515,6 +515,15 @@ class Validator {
         this.error(`${path}.${policy}`, `unknown policy ${JSON.stringify(value)}`);
       }
     }
+    // A custom resource (Custom::Name) takes a ServiceToken and any other properties, which go to its
+    // function as they are.
+    if (/^Custom::[A-Za-z0-9_@-]{1,60}$/.test(resource.Type)) {
+      const properties = resource.Properties ?? {};
+      if (!isObject(properties) || properties.ServiceToken === undefined)
+        this.error(`${path}.Properties`, `${resource.Type} requires property ServiceToken`);
+      else this.walk(properties, `${path}.Properties`, 'Resources');
+      return;
+    }
     const spec = this.spec.resources.get(resource.Type);
     if (!spec) {
       this.error(`${path}.Type`, `unknown resource type ${JSON.stringify(resource.Type)}`);

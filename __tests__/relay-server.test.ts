@@ -361,9 +361,10 @@ describe('the relay server when GitHub cannot be reached', () => {
   });
 
   it('a host that does not resolve: nothing was started, the DNS error is logged', async () => {
-    const { reply, log } = await commandAgainst('http://github-api.invalid');
+    // https: a plain-http GITHUB_API_URL is refused at start-up for any host but loopback.
+    const { reply, log } = await commandAgainst('https://github-api.invalid');
     expect(reply.json!.text).toMatch(
-      /^The relay could not connect to GitHub at http:\/\/github-api\.invalid \((ENOTFOUND|EAI_AGAIN)\)\. .* Nothing was started\.$/,
+      /^The relay could not connect to GitHub at https:\/\/github-api\.invalid \((ENOTFOUND|EAI_AGAIN)\)\. .* Nothing was started\.$/,
     );
     expect(log).toMatchObject({
       reason: 'github_unreachable',

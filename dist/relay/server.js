@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 208:
+/***/ 978:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -92,12 +92,26 @@ const MAX_INSTANCE_IDS = 50;
 const MAX_TAG_KEYS = 5;
 const MAX_TAG_VALUES = 5;
 
+;// CONCATENATED MODULE: ./src/relay/loopback-host.ts
+// Whether a URL's host is this machine's loopback interface (127.0.0.0/8, `localhost`, `[::1]`): the
+// one case where the relay accepts a plain-http GITHUB_API_URL (a local test double or proxy), since
+// the GitHub token then never leaves the machine. Pure.
+/** True for 127.0.0.0/8, `localhost` and `[::1]`, as WHATWG URL normalises them (e.g. 127.1 → 127.0.0.1). */
+function isLoopbackHost(url) {
+    const host = url.hostname.toLowerCase();
+    if (host === 'localhost' || host === '[::1]')
+        return true;
+    const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+    return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
+}
+
 ;// CONCATENATED MODULE: ./src/relay/config.ts
 // The relay's configuration, read once from the environment and checked before any request is served.
 // Every problem names the variable and the fix, and every problem is reported at once (not only the
 // first); the variable names are the public contract (README, "Slack relay"). Comma-separated lists
 // (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless. Pure: takes the
 // environment as a plain object, returns data or throws.
+
 
 
 const DEFAULTS = {
@@ -230,6 +244,7 @@ function readGitHubAuth(env) {
 /**
  * The API base and the matching web base for run links: GITHUB_SERVER_URL when set (the name the
  * Actions runner uses for it), else derived — github.com for api.github.com, HOST for HOST/api/v3.
+ * The API base carries the GitHub token, so it must be https unless its host is loopback.
  */
 function readGitHubUrls(env) {
     const raw = read(env, 'GITHUB_API_URL') ?? DEFAULTS.GITHUB_API_URL;
@@ -242,6 +257,9 @@ function readGitHubUrls(env) {
     }
     if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '') {
         throw new RelayConfigError('GITHUB_API_URL', `is ${JSON.stringify(raw)}; use an http(s) URL without query, e.g. ${DEFAULTS.GITHUB_API_URL} or https://HOST/api/v3.`);
+    }
+    if (url.protocol === 'http:' && !isLoopbackHost(url)) {
+        throw new RelayConfigError('GITHUB_API_URL', `is ${JSON.stringify(raw)}, plain http: the GitHub token would cross the network unencrypted; use https://${url.host}${url.pathname.replace(/\/+$/, '')} (plain http is accepted only for a loopback host: 127.0.0.1, localhost or [::1]).`);
     }
     const apiUrl = url.href.replace(/\/+$/, '');
     const server = read(env, 'GITHUB_SERVER_URL');
@@ -389,7 +407,7 @@ function actionsPageUrl(config) {
 
 /***/ }),
 
-/***/ 323:
+/***/ 14:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -404,8 +422,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: asSentence, decideMisconfigured, retryAfterSeconds
 
-// EXTERNAL MODULE: ./src/relay/config.ts + 1 modules
-var relay_config = __nccwpck_require__(208);
+// EXTERNAL MODULE: ./src/relay/config.ts + 2 modules
+var relay_config = __nccwpck_require__(978);
 ;// CONCATENATED MODULE: ./src/core/suggest.ts
 // "Did you mean …?": the closest known word to a misspelt one (a site name, a key of the sites file),
 // by edit distance with transpositions counted as one edit (optimal string alignment). Pure.
@@ -933,7 +951,7 @@ function replyForDispatch(result, context) {
 
 /***/ }),
 
-/***/ 255:
+/***/ 573:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1051,7 +1069,7 @@ function acceptedResult(status, data) {
 
 /***/ }),
 
-/***/ 609:
+/***/ 314:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1060,7 +1078,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   T: () => (/* binding */ createGitHubDispatcher)
 });
 
-;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+;// CONCATENATED MODULE: ../main/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -1075,7 +1093,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/register.js
 // @ts-check
 
 function register(state, name, method, options) {
@@ -1104,7 +1122,7 @@ function register(state, name, method, options) {
   });
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/add.js
 // @ts-check
 
 function addHook(state, kind, name, hook) {
@@ -1152,7 +1170,7 @@ function addHook(state, kind, name, hook) {
   });
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/remove.js
 // @ts-check
 
 function removeHook(state, name, method) {
@@ -1173,7 +1191,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/index.js
 // @ts-check
 
 
@@ -1220,7 +1238,7 @@ function Collection() {
 
 /* harmony default export */ const before_after_hook = ({ Singular, Collection });
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/endpoint/dist-bundle/index.js
 // pkg/dist-src/defaults.js
 
 
@@ -1566,7 +1584,7 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+;// CONCATENATED MODULE: ../main/node_modules/content-type/dist/index.js
 /*!
  * content-type
  * Copyright(c) 2015 Douglas Christopher Wilson
@@ -1857,7 +1875,7 @@ function unescapeQuotedPairs(str, start, end) {
     }
     return result + str.slice(start, end);
 }
-;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+;// CONCATENATED MODULE: ../main/node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
 const originalStringify = JSON.stringify;
@@ -2458,7 +2476,7 @@ const JSONParse = (text, reviver) => {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/request-error/dist-src/index.js
 class RequestError extends Error {
   name;
   /**
@@ -2499,7 +2517,7 @@ class RequestError extends Error {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/request/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -2706,7 +2724,7 @@ var dist_bundle_request = dist_bundle_withDefaults(endpoint, defaults_default);
 /* v8 ignore next -- @preserve */
 /* v8 ignore else -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/graphql/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -2837,7 +2855,7 @@ function withCustomRequest(customRequest) {
 
 /* v8 ignore if -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
@@ -2892,11 +2910,11 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/core/dist-src/version.js
 const version_VERSION = "7.0.8";
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/core/dist-src/index.js
 
 
 
@@ -3037,7 +3055,7 @@ class Octokit {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/oauth-methods/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/oauth-methods/dist-bundle/index.js
 // pkg/dist-src/version.js
 var oauth_methods_dist_bundle_VERSION = "0.0.0-development";
 
@@ -3351,7 +3369,7 @@ async function deleteAuthorization(options) {
 
 /* v8 ignore next: we always pass a custom request in tests -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -3490,7 +3508,7 @@ function createOAuthDeviceAuth(options) {
 
 /* v8 ignore next 2 -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -3693,7 +3711,7 @@ createOAuthUserAuth.VERSION = auth_oauth_user_dist_bundle_VERSION;
 /* v8 ignore if -- @preserve */
 /* v8 ignore next -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -3787,7 +3805,7 @@ function createOAuthAppAuth(options) {
 
 /* v8 ignore next -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/universal-github-app-jwt/lib/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/universal-github-app-jwt/lib/utils.js
 // we don't @ts-check here because it chokes on atob and btoa which are available in all modern JS runtime environments
 
 /**
@@ -3876,7 +3894,7 @@ function base64encodeJSON(obj) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(598);
-;// CONCATENATED MODULE: ./node_modules/universal-github-app-jwt/lib/crypto-node.js
+;// CONCATENATED MODULE: ../main/node_modules/universal-github-app-jwt/lib/crypto-node.js
 // this can be removed once we only support Node 20+
 
 
@@ -3893,7 +3911,7 @@ function convertPrivateKey(privateKey) {
   });
 }
 
-;// CONCATENATED MODULE: ./node_modules/universal-github-app-jwt/lib/get-token.js
+;// CONCATENATED MODULE: ../main/node_modules/universal-github-app-jwt/lib/get-token.js
 // we don't @ts-check here because it chokes crypto which is a global API in modern JS runtime environments
 
 
@@ -3954,7 +3972,7 @@ async function getToken({ privateKey, payload }) {
   return `${encodedMessage}.${encodedSignature}`;
 }
 
-;// CONCATENATED MODULE: ./node_modules/universal-github-app-jwt/index.js
+;// CONCATENATED MODULE: ../main/node_modules/universal-github-app-jwt/index.js
 // @ts-check
 
 // @ts-ignore - #get-token is defined in "imports" in package.json
@@ -3998,7 +4016,7 @@ async function githubAppJwt({
   };
 }
 
-;// CONCATENATED MODULE: ./node_modules/toad-cache/dist/toad-cache.mjs
+;// CONCATENATED MODULE: ../main/node_modules/toad-cache/dist/toad-cache.mjs
 /**
  * toad-cache
  *
@@ -4847,7 +4865,7 @@ function getTimestamp(date) {
     this.hitStatistics.addMiss();
   }
 }
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-app/dist-node/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-app/dist-node/index.js
 // pkg/dist-src/index.js
 
 
@@ -5341,9 +5359,9 @@ function createAppAuth(options) {
 /* v8 ignore end -- @preserve */
 
 // EXTERNAL MODULE: ./src/relay/core.ts + 5 modules
-var core = __nccwpck_require__(323);
+var core = __nccwpck_require__(14);
 // EXTERNAL MODULE: ./src/relay/dispatch.ts
-var dispatch = __nccwpck_require__(255);
+var dispatch = __nccwpck_require__(573);
 ;// CONCATENATED MODULE: external "node:async_hooks"
 const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
 ;// CONCATENATED MODULE: external "node:diagnostics_channel"
@@ -5528,54 +5546,72 @@ function createGitHubDispatcher(github, options = {}) {
 
 /***/ }),
 
-/***/ 154:
+/***/ 445:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  b: () => (/* binding */ startRelayServer)
+  bs: () => (/* binding */ startRelayServer)
 });
+
+// UNUSED EXPORTS: DRAIN_LIMIT_BYTES, DRAIN_LIMIT_MS
 
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 // EXTERNAL MODULE: ./src/relay/core.ts + 5 modules
-var core = __nccwpck_require__(323);
+var core = __nccwpck_require__(14);
 // EXTERNAL MODULE: ./src/relay/relay.ts
-var relay_relay = __nccwpck_require__(844);
+var relay_relay = __nccwpck_require__(890);
 ;// CONCATENATED MODULE: ./src/relay/http-server.ts
-// Plain Node HTTP adapter: POST /slack/commands → the shared relay; GET /healthz → 200. Reads at most
-// MAX_BODY_BYTES + 1 bytes of a body (the core answers 413 beyond the cap) and never lets an error
-// escape as a crash: an unexpected one answers 500 and is logged. Every request writes one JSON line:
-// `slack_command` (from the relay) for /slack/commands, `http_request` (method, path without query,
-// status, reason) for the rest — never a body, header or query string.
+// Plain Node HTTP adapter: POST /slack/commands → the shared relay; GET /healthz → 200. Keeps at most
+// MAX_BODY_BYTES + 1 bytes of a body (the core answers 413 beyond the cap); the rest of an oversized
+// body is read and dropped (bounded) before the 413 goes out, so the client gets the answer instead of
+// a reset connection. Never lets an error escape as a crash: an unexpected one answers 500 and is
+// logged. Every request writes one JSON line: `slack_command` (from the relay) for /slack/commands,
+// `http_request` (method, path without query, status, reason) for the rest — never a body, header or
+// query string. close() drops idle connections at once and lets requests in flight be answered.
 
 
 
 const COMMANDS_PATH = '/slack/commands';
 const HEALTH_PATH = '/healthz';
-/** The body, cut at `limit` + 1 bytes so an oversized one is recognisable without reading it all. */
+/**
+ * How much of an oversized body is read and dropped before the 413 is sent. Closing a socket with
+ * unread bytes makes the kernel reset the connection, and a client still sending then sees
+ * ECONNRESET/EPIPE instead of the answer; past either bound the 413 is sent anyway and the connection
+ * closed.
+ */
+const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+const DRAIN_LIMIT_MS = 3_000;
+/**
+ * The body, cut at `limit` + 1 bytes so an oversized one is recognisable without keeping it; the rest
+ * of an oversized body is drained (see DRAIN_LIMIT_*) before this resolves.
+ */
 function readCappedBody(request, limit) {
     return new Promise((resolve, reject) => {
-        const declared = Number(request.headers['content-length']);
-        if (Number.isFinite(declared) && declared > limit) {
-            resolve(Buffer.alloc(limit + 1));
-            return;
-        }
         const chunks = [];
         let size = 0;
-        const onData = (chunk) => {
-            chunks.push(chunk);
-            size += chunk.length;
-            if (size > limit) {
-                request.off('data', onData);
-                request.pause();
-                resolve(Buffer.concat(chunks).subarray(0, limit + 1));
-            }
+        let drainTimer;
+        const finish = () => {
+            clearTimeout(drainTimer);
+            resolve(Buffer.concat(chunks).subarray(0, limit + 1));
         };
-        request.on('data', onData);
-        request.on('end', () => resolve(Buffer.concat(chunks)));
-        request.on('error', reject);
+        request.on('data', (chunk) => {
+            if (size <= limit)
+                chunks.push(chunk);
+            size += chunk.length;
+            if (size <= limit)
+                return;
+            drainTimer ??= setTimeout(finish, DRAIN_LIMIT_MS);
+            if (size > limit + DRAIN_LIMIT_BYTES)
+                finish(); // still flowing: dropped until the socket closes
+        });
+        request.on('end', finish);
+        request.on('error', (error) => {
+            clearTimeout(drainTimer);
+            reject(error);
+        });
     });
 }
 function send(response, reply, close) {
@@ -5631,9 +5667,54 @@ function createRelayRequestListener(relay, log = relay_relay/* writeLogLine */.I
         });
     };
 }
+/**
+ * Tracks each connection and the answer it owes, for close(): Node's server.close() drops idle
+ * keep-alive connections but waits for one that has not sent a whole request yet (a pre-opened or
+ * half-sent one) — up to the headers timeout. stop() drops every connection that owes no answer, and
+ * marks the answers still owed `connection: close` so each connection ends once it is answered.
+ */
+function trackConnections(server) {
+    const open = new Set();
+    const owed = new Map();
+    let stopping = false;
+    server.on('connection', (socket) => {
+        open.add(socket);
+        socket.once('close', () => {
+            open.delete(socket);
+            owed.delete(socket);
+        });
+    });
+    // Registered before the relay's listener, so the answer is not sent yet.
+    server.on('request', (request, response) => {
+        const socket = request.socket;
+        owed.set(socket, response);
+        if (stopping)
+            response.setHeader('connection', 'close');
+        response.once('close', () => {
+            if (owed.get(socket) === response)
+                owed.delete(socket);
+            if (stopping && !owed.has(socket))
+                socket.destroy(); // answered: the bytes are already written
+        });
+    });
+    return {
+        stop() {
+            stopping = true;
+            for (const socket of open) {
+                const response = owed.get(socket);
+                if (response === undefined)
+                    socket.destroy();
+                else if (!response.headersSent)
+                    response.setHeader('connection', 'close');
+            }
+        },
+    };
+}
 function startRelayServer(options) {
     const log = options.log ?? relay_relay/* writeLogLine */.IF;
-    const server = (0,external_node_http_namespaceObject.createServer)(createRelayRequestListener(options.relay, log, options.now));
+    const server = (0,external_node_http_namespaceObject.createServer)();
+    const connections = trackConnections(server);
+    server.on('request', createRelayRequestListener(options.relay, log, options.now));
     server.headersTimeout = 10_000;
     server.requestTimeout = 10_000;
     return new Promise((resolve, reject) => {
@@ -5647,7 +5728,7 @@ function startRelayServer(options) {
                 url: `http://${host}:${address.port}`,
                 close: () => new Promise((done) => {
                     server.close(() => done());
-                    server.closeIdleConnections();
+                    connections.stop();
                 }),
             });
         });
@@ -5657,7 +5738,7 @@ function startRelayServer(options) {
 
 /***/ }),
 
-/***/ 844:
+/***/ 890:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5668,8 +5749,8 @@ function startRelayServer(options) {
 /* harmony export */   yn: () => (/* binding */ requestLogLine)
 /* harmony export */ });
 /* unused harmony export dispatchWithDeadline */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(323);
-/* harmony import */ var _dispatch_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(255);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(14);
+/* harmony import */ var _dispatch_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(573);
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
 // dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
 // already spent, so the answer still leaves in time), maps the result to Slack's answer and writes one
@@ -5753,14 +5834,14 @@ function createRelay(dependencies) {
 
 /***/ }),
 
-/***/ 990:
+/***/ 956:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(208);
-/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(609);
-/* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(154);
-/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(844);
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(978);
+/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(314);
+/* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(445);
+/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(890);
 // Entry point of the plain Node relay (dist/relay/server.js): reads the environment, refuses to start
 // when a variable is missing or malformed, with one stderr line per bad variable (all of them, not
 // only the first), then serves POST /slack/commands and GET /healthz on HOST:PORT until SIGTERM or
@@ -5798,7 +5879,7 @@ async function main() {
     });
     let running;
     try {
-        running = await (0,_http_server_js__WEBPACK_IMPORTED_MODULE_2__/* .startRelayServer */ .b)({ relay, host: listen.host, port: listen.port, log });
+        running = await (0,_http_server_js__WEBPACK_IMPORTED_MODULE_2__/* .startRelayServer */ .bs)({ relay, host: listen.host, port: listen.port, log });
     }
     catch (error) {
         process.stderr.write(`cache-purge relay: cannot listen on ${listen.host}:${listen.port} (check HOST and PORT): ${error instanceof Error ? error.message : String(error)}\n`);
@@ -5807,7 +5888,8 @@ async function main() {
     }
     const stop = (signal) => {
         log((0,_relay_js__WEBPACK_IMPORTED_MODULE_3__/* .logLine */ .BP)('stopping', { signal }, Date.now()));
-        // Answers in flight finish (they are bounded by the dispatch deadline); then the process exits.
+        // Idle connections are dropped at once; answers in flight finish (they are bounded by the dispatch
+        // deadline and the drain limit of an oversized body); then the process exits. The timer is a backstop.
         setTimeout(() => process.exit(0), 5_000).unref();
         void running.close().then(() => process.exit(0));
     };
@@ -5957,6 +6039,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(990);
+/******/ var __webpack_exports__ = __nccwpck_require__(956);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

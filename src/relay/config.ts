@@ -6,6 +6,7 @@
 
 import { createPrivateKey } from 'node:crypto';
 import { formats } from '../core/aws-formats.js';
+import { isLoopbackHost } from './loopback-host.js';
 
 export interface GitHubTokenAuth {
   kind: 'token';
@@ -218,6 +219,7 @@ function readGitHubAuth(env: Env): GitHubTokenAuth | GitHubAppAuth {
 /**
  * The API base and the matching web base for run links: GITHUB_SERVER_URL when set (the name the
  * Actions runner uses for it), else derived — github.com for api.github.com, HOST for HOST/api/v3.
+ * The API base carries the GitHub token, so it must be https unless its host is loopback.
  */
 function readGitHubUrls(env: Env): { apiUrl: string; webUrl: string } {
   const raw = read(env, 'GITHUB_API_URL') ?? DEFAULTS.GITHUB_API_URL;
@@ -234,6 +236,12 @@ function readGitHubUrls(env: Env): { apiUrl: string; webUrl: string } {
     throw new RelayConfigError(
       'GITHUB_API_URL',
       `is ${JSON.stringify(raw)}; use an http(s) URL without query, e.g. ${DEFAULTS.GITHUB_API_URL} or https://HOST/api/v3.`,
+    );
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url)) {
+    throw new RelayConfigError(
+      'GITHUB_API_URL',
+      `is ${JSON.stringify(raw)}, plain http: the GitHub token would cross the network unencrypted; use https://${url.host}${url.pathname.replace(/\/+$/, '')} (plain http is accepted only for a loopback host: 127.0.0.1, localhost or [::1]).`,
     );
   }
   const apiUrl = url.href.replace(/\/+$/, '');

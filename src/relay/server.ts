@@ -45,7 +45,8 @@ async function main(): Promise<void> {
   }
   const stop = (signal: string) => {
     log(logLine('stopping', { signal }, Date.now()));
-    // Answers in flight finish (they are bounded by the dispatch deadline); then the process exits.
+    // Idle connections are dropped at once; answers in flight finish (they are bounded by the dispatch
+    // deadline and the drain limit of an oversized body); then the process exits. The timer is a backstop.
     setTimeout(() => process.exit(0), 5_000).unref();
     void running.close().then(() => process.exit(0));
   };

@@ -1,8 +1,8 @@
 // Every workflow this project ships or shows (its own .github/workflows, examples/, the YAML snippets of
-// README.md, CONTRIBUTING.md and docs/) uses action majors that still run on GitHub's runners: Node 20 was removed from them in
-// September 2026, and actions/checkout and actions/setup-node run on Node 24 from v5. An action this test
-// does not know fails it, so someone checks its runtime before it ships. The release workflow runs the
-// whole CI before it moves the major tag.
+// README.md, CONTRIBUTING.md and docs/) uses action majors that still run on GitHub's runners: Node 20
+// was removed from them in September 2026, and actions/checkout and actions/setup-node run on Node 24
+// from v5. An action this test does not know fails it, so someone checks its runtime before it ships.
+// The release workflow runs the whole CI before it moves the major tag.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';

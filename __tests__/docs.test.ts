@@ -1,12 +1,13 @@
 // The shape of the documentation: a README short enough to read in minutes, with a complete deploy
 // snippet near its top and a link to every other page; each page saying what it is for and linking
-// back; and every relative link in README.md, CONTRIBUTING.md and docs/ reaching a file, and a heading
-// when it names an anchor.
+// back; every relative link in README.md, CONTRIBUTING.md and docs/ reaching a file, and a heading
+// when it names an anchor; and every pointer from the code to a page (an error's hint, a comment)
+// naming a page that exists and, when it quotes a section, a heading or entry of that page.
 
 import { describe, expect, it } from 'vitest';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { anchorsOf, codeBlocks, docFiles, readDoc, relativeLinks } from './helpers/docs.js';
+import { anchorsOf, codeBlocks, docFiles, headings, readDoc, relativeLinks } from './helpers/docs.js';
 import { repoRoot } from './helpers/run-action.js';
 
 const README_MAX_LINES = 200;
@@ -75,6 +76,49 @@ describe.each(docFiles)('links in %s', (file) => {
         anchorsOf(readDoc(resolved)),
         `${file}: ${target}: ${resolved} has no heading #${anchor}`,
       ).toContain(anchor);
+    },
+  );
+});
+
+/** Files whose messages and comments send readers to the docs. */
+const POINTING = ['src', 'scripts', 'bench', 'examples', 'infra', '.ci', 'action.yml'];
+const pointingFiles = POINTING.flatMap((entry) =>
+  statSync(join(repoRoot, entry)).isFile()
+    ? [entry]
+    : readdirSync(join(repoRoot, entry), { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile() && !join(d.parentPath, d.name).includes('/infra/build/'))
+        .map((d) => join(d.parentPath, d.name).slice(repoRoot.length + 1)),
+);
+const pointers = pointingFiles.flatMap((file) =>
+  [
+    ...readFileSync(join(repoRoot, file), 'utf8').matchAll(
+      /\b(README(?:\.md)?|docs\/[A-Za-z0-9_.-]+\.md)(?:,? "([^"\n]+)")?/g,
+    ),
+  ].map((m) => ({ file, page: m[1] === 'README' ? 'README.md' : m[1]!, section: m[2] })),
+);
+
+describe('pointers from the code to the docs', () => {
+  it('finds them', () => {
+    expect(pointers.map((p) => `${p.file} → ${p.page}`)).toEqual(
+      expect.arrayContaining([
+        'src/core/input-variables.ts → docs/sites-file.md',
+        'src/action/credentials.ts → docs/troubleshooting.md',
+        'examples/deploy.yml → docs/setup.md',
+      ]),
+    );
+  });
+
+  it.each(pointers.map((p) => [`${p.file} → ${p.page}${p.section ? `, "${p.section}"` : ''}`, p]))(
+    '%s exists',
+    (_, { page, section }) => {
+      expect(docFiles, `${page} is not one of the docs`).toContain(page);
+      if (section === undefined) return;
+      const text = readDoc(page);
+      const entries = [
+        ...headings(text).map((h) => h.text),
+        ...[...text.matchAll(/^\*\*"?([^"*]+?)"?\.?\*\*/gm)].map((m) => m[1]!),
+      ];
+      expect(entries, `${page} has no heading or entry "${section}"`).toContain(section);
     },
   );
 });

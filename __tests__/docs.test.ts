@@ -54,6 +54,7 @@ describe.each(pages)('%s', (page) => {
     const back = page.startsWith('docs/') ? '../README.md' : 'README.md';
     expect(purpose).toContain(`[README](${back})`);
     expect(after).toBe('');
+    expect(headings(readDoc(page)).filter((h) => h.level === 1)).toHaveLength(1);
   });
 });
 

@@ -47,7 +47,7 @@ describe('README.md', () => {
 });
 
 describe.each(pages)('%s', (page) => {
-  it('opens with its title, then one line saying what it is for that links back to the README', () => {
+  it('has one title, then one line saying what it is for that links back to the README', () => {
     const [title, blank, purpose, after] = readDoc(page).split('\n');
     expect(title).toMatch(/^# \S/);
     expect(blank).toBe('');

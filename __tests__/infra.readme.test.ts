@@ -1,18 +1,21 @@
-// The setup guide and examples/deploy.yml stay true to the template and the project: at most 10
-// numbered steps, every stack parameter and output the README names exists (and the parameter table
-// lists them all), every `npm run` script exists, local links resolve, and the deploy example runs the
-// purge after the deploy with OIDC permissions and the documented inputs.
+// The setup guide (docs/setup.md) and examples/deploy.yml stay true to the template and the project:
+// at most 10 numbered steps, every stack parameter and output the docs name exists (and the parameter
+// table lists them all), every `npm run` script the docs name exists, the links the docs have always
+// had to the repository's files resolve, and the deploy example (and the README's snippet of it) runs
+// the purge after the deploy with OIDC permissions and the documented inputs.
 
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { parseTemplate } from './helpers/cloudformation.js';
+import { codeBlocks, docFiles, docSection, readDoc, relativeLinks } from './helpers/docs.js';
 import { repoRoot } from './helpers/run-action.js';
 
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const docs = docFiles.map((file) => ({ file, text: readDoc(file) }));
+const allDocs = docs.map((d) => d.text).join('\n');
 const template = parseTemplate(readFileSync(join(repoRoot, 'infra/cache-purge.yml'), 'utf8'));
 const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
   scripts: Record<string, string>;
@@ -21,20 +24,14 @@ const action = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as {
   inputs: Record<string, unknown>;
 };
 
-function section(heading: string): string {
-  const found = readme.split(/^## /m).find((s) => s.startsWith(`${heading}\n`));
-  if (!found) throw new Error(`README has no "## ${heading}" section`);
-  return found;
-}
-
-const setup = section('Setup guide');
+const setup = docSection('docs/setup.md', 'Setup guide');
 const parameters = Object.keys(template.Parameters ?? {});
 const outputs = Object.keys(template.Outputs ?? {});
 
-describe('README: Setup guide, Troubleshooting, Teardown', () => {
+describe('docs: Setup guide, Troubleshooting, Teardown', () => {
   it('has the three sections, the guide in at most 10 numbered steps, in order', () => {
-    section('Troubleshooting');
-    section('Teardown');
+    docSection('docs/troubleshooting.md', 'Troubleshooting');
+    docSection('docs/setup.md', 'Teardown');
     const steps = [...setup.matchAll(/^\*\*(\d+)\. /gm)].map((m) => Number(m[1]));
     expect(steps.length).toBeGreaterThanOrEqual(5);
     expect(steps.length).toBeLessThanOrEqual(10);
@@ -46,13 +43,13 @@ describe('README: Setup guide, Troubleshooting, Teardown', () => {
     expect(overrides.length).toBe(2);
     const keys = overrides.flatMap((block) => [...block.matchAll(/"?([A-Za-z0-9]+)=/g)].map((m) => m[1]!));
     expect(keys.length).toBeGreaterThanOrEqual(6);
-    for (const key of keys) expect(parameters, `README overrides ${key}`).toContain(key);
+    for (const key of keys) expect(parameters, `docs/setup.md overrides ${key}`).toContain(key);
     const deploys = setup.match(/aws cloudformation deploy [^`]*?--capabilities CAPABILITY_IAM/g) ?? [];
     expect(deploys.length).toBe(2);
   });
 
-  it('every stack output the README queries exists', () => {
-    const queried = [...readme.matchAll(/OutputKey=='([A-Za-z0-9]+)'/g)].map((m) => m[1]!);
+  it('every stack output the docs query exists', () => {
+    const queried = [...allDocs.matchAll(/OutputKey=='([A-Za-z0-9]+)'/g)].map((m) => m[1]!);
     expect(new Set(queried)).toEqual(new Set(['PurgeRoleArn', 'RelayUrl', 'RelayLogGroupName']));
     for (const name of queried) expect(outputs).toContain(name);
     const listed = setup.match(/^Outputs: (.*(?:\n.+)*)/m)![1]!;
@@ -60,7 +57,7 @@ describe('README: Setup guide, Troubleshooting, Teardown', () => {
   });
 
   it('the parameter table lists exactly the template parameters', () => {
-    const table = setup.split('### The CloudFormation stack')[1]!;
+    const table = docSection('docs/setup.md', 'The CloudFormation stack');
     const rows = table.split('\n').filter((line) => /^\| `[A-Z]/.test(line));
     const named = rows.flatMap((row) =>
       [...row.split('|')[1]!.matchAll(/`([A-Za-z0-9]+)`/g)].map((m) => m[1]!),
@@ -68,15 +65,17 @@ describe('README: Setup guide, Troubleshooting, Teardown', () => {
     expect(named.filter((n) => parameters.includes(n)).sort()).toEqual([...parameters].sort());
   });
 
-  it('every `npm run` script it names exists', () => {
-    const scripts = [...readme.matchAll(/npm run ([a-z0-9:-]+)/g)].map((m) => m[1]!);
+  it('every `npm run` script the docs name exists', () => {
+    const scripts = [...allDocs.matchAll(/npm run ([a-z0-9:-]+)/g)].map((m) => m[1]!);
     expect(scripts).toEqual(expect.arrayContaining(['package:relay', 'generate:infra']));
     for (const script of scripts) expect(Object.keys(packageJson.scripts)).toContain(script);
   });
 
-  it('local links resolve', () => {
-    const links = [...readme.matchAll(/\]\(((?:infra|ssm-documents|examples|src|scripts)[^)#]*)\)/g)].map(
-      (m) => m[1]!,
+  it('links to the template, the examples and the documents, and they resolve', () => {
+    const links = docs.flatMap(({ file, text }) =>
+      relativeLinks(text)
+        .map((link) => join(dirname(file), link.target.split('#')[0]!))
+        .filter((path) => /^(infra|ssm-documents|examples|src|scripts)\//.test(path)),
     );
     expect(links).toEqual(
       expect.arrayContaining(['infra/cache-purge.yml', 'examples/deploy.yml', 'ssm-documents/']),
@@ -118,7 +117,9 @@ describe('examples/deploy.yml', () => {
       group: dispatch.concurrency.group.replace('${{ inputs.site }}', site),
       'cancel-in-progress': dispatch.concurrency['cancel-in-progress'],
     });
-    const snippet = /```yaml\njobs:\n {2}deploy:[\s\S]*?```/.exec(readme)![0];
+    const snippet = codeBlocks(docSection('README.md', 'Use it in a deploy workflow')).find((b) =>
+      b.body.startsWith('jobs:\n  deploy:'),
+    )!.body;
     expect(snippet).toContain(
       `concurrency: ${dispatch.concurrency.group.replace('${{ inputs.site }}', site)}`,
     );

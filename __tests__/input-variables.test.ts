@@ -74,7 +74,7 @@ describe('misnamed INPUT_ variables', () => {
     expect(error?.location).toEqual({});
     expect(error?.message.split('\n')).toEqual([
       'INPUT_DRY_RUN is set, but no input reads it: it looks like the "dry-run" input, which is read from INPUT_DRY-RUN.',
-      'Nothing was run: the runner names an input\'s variable INPUT_ + the input name upper-cased, "-" kept (never "_"), so a run would have ignored it. Rename INPUT_DRY_RUN to INPUT_DRY-RUN. To check a sites file on your machine, use "npm run check-sites -- <site-repo-dir> <site>" in cache-purge-action (README, "The sites file"): it needs no INPUT_ variables and can never purge.',
+      'Nothing was run: the runner names an input\'s variable INPUT_ + the input name upper-cased, "-" kept (never "_"), so a run would have ignored it. Rename INPUT_DRY_RUN to INPUT_DRY-RUN. To check a sites file on your machine, use "npm run check-sites -- <site-repo-dir> <site>" in cache-purge-action (docs/sites-file.md): it needs no INPUT_ variables and can never purge.',
     ]);
   });
 

@@ -1,6 +1,7 @@
 // The README's inputs and outputs tables stay equal to action.yml (names, required, defaults);
-// action.yml keeps the runtime and entry point the project promises; the README's sites-file error
-// sample is what the bundle really prints, and its local dry-run command runs as written.
+// action.yml keeps the runtime and entry point the project promises; the sites-file page's error
+// sample (docs/sites-file.md) is what the bundle really prints, and its local dry-run command runs as
+// written.
 
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -8,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { blockAfter, docSection } from './helpers/docs.js';
 import { exampleConfig, repoRoot, runAction } from './helpers/run-action.js';
 
 interface ActionYml {
@@ -17,12 +19,10 @@ interface ActionYml {
 }
 
 const action = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as ActionYml;
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const sitesFile = docSection('docs/sites-file.md', 'The sites file');
 
 function table(heading: string): string[][] {
-  const section = readme.split(/^## /m).find((s) => s.startsWith(`${heading}\n`));
-  if (!section) throw new Error(`README has no "## ${heading}" section`);
-  return section
+  return docSection('README.md', heading)
     .split('\n')
     .filter((line) => /^\| `/.test(line))
     .map((line) =>
@@ -58,15 +58,15 @@ describe('README ↔ action.yml', () => {
   });
 
   it('the quick start is the two documented commands', () => {
-    expect(readme).toContain('npm ci && npm run demo');
-    expect(readme).toContain('npm test');
+    const quickStart = docSection('README.md', 'Quick start');
+    expect(quickStart).toContain('npm ci && npm run demo');
+    expect(quickStart).toContain('npm test');
   });
 });
 
-describe('the README sites-file error sample', () => {
+describe('the sites-file error sample (docs/sites-file.md)', () => {
   it('is what dist/index.js prints for the example file with "document:" misspelt in the first step', async () => {
-    const block = /misspelt in the first step gives[^\n]*\n(?:[^\n]*\n)*?\n```\n([\s\S]*?)\n```/.exec(readme);
-    expect(block, 'README sample block').not.toBeNull();
+    const sample = blockAfter(sitesFile, 'misspelt in the first step gives', '');
     const config = exampleConfig.replace('document:', 'documnet:');
     expect(config).not.toBe(exampleConfig);
     const run = await runAction({
@@ -78,19 +78,18 @@ describe('the README sites-file error sample', () => {
       .split('\n')
       .find((line) => line.startsWith('::error '))!
       .replaceAll('%0A', '\n');
-    expect(printed).toBe(block![1]);
+    expect(printed).toBe(sample);
   });
 });
 
-describe('the README local sites-file check', () => {
+describe('the local sites-file check (docs/sites-file.md)', () => {
   it('runs as written (paths replaced) on the example sites file and prints the plan', () => {
-    const block = /To check a sites file before you commit it[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme);
-    expect(block, 'README command block').not.toBeNull();
+    const command = blockAfter(sitesFile, 'To check a sites file before you commit it', 'sh');
     const site = mkdtempSync(join(tmpdir(), 'readme-site-'));
     try {
       mkdirSync(join(site, '.github'));
       writeFileSync(join(site, '.github/cache-purge.yml'), exampleConfig);
-      const script = block![1]!
+      const script = command
         .replaceAll('~/src/website', site)
         .replaceAll('~/src/cache-purge-action', repoRoot);
       // the AWS keys of a laptop: the check never passes them on

@@ -864,7 +864,7 @@ describe('configuration', () => {
     expect([...loaded.allowedChannelIds!]).toEqual(['C0001']);
   });
 
-  it('reports every bad variable at once, one line each, in the order of the README', () => {
+  it('reports every bad variable at once, one line each, in the order of the table in docs/relay.md', () => {
     const error = problem({
       SLACK_SIGNING_SECRET: 'a b',
       DISPATCH_REPOSITORY: 'acme',

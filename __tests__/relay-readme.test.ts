@@ -1,20 +1,15 @@
-// The README's "send the relay what Slack would send" recipe (Slack relay → Set it up, step 5) works as
+// The "send the relay what Slack would send" recipe (docs/relay.md, Set it up, step 5) works as
 // written against the relay bundle: signed with the right secret it gets the help text and starts
 // nothing; with another secret it gets a 401.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { blockAfter, docSection } from './helpers/docs.ts';
 import { startGitHubDouble, type GitHubDouble } from './helpers/github-double.ts';
 import { startRelay, type RunningRelay } from './helpers/relay-server.ts';
-import { repoRoot } from './helpers/run-action.js';
 import { TEST_SIGNING_SECRET } from './helpers/slack.ts';
 
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-const recipe = /Before Slack is wired up[\s\S]*?```sh\n([\s\S]*?)```/
-  .exec(readme)?.[1]
-  ?.replace(/^ {3}/gm, '');
+const recipe = blockAfter(docSection('docs/relay.md', 'Set it up'), 'Before Slack is wired up', 'sh');
 
 let double: GitHubDouble;
 let relay: RunningRelay;
@@ -31,10 +26,9 @@ afterAll(async () => {
 
 /** The recipe as a user runs it, with the relay's address and the secret they type at the prompt. */
 function runRecipe(secret: string) {
-  expect(recipe, 'README recipe block').toBeDefined();
-  const lines = recipe!.split('\n');
+  const lines = recipe.split('\n');
   expect(lines[0]).toMatch(/^RELAY=http:\/\/127\.0\.0\.1:8080 /);
-  const script = recipe!.replace(/^RELAY=\S+/m, `RELAY=${relay.url}`);
+  const script = recipe.replace(/^RELAY=\S+/m, `RELAY=${relay.url}`);
   return spawnSync('bash', ['-euc', script], {
     input: `${secret}\n`,
     encoding: 'utf8',
@@ -42,7 +36,7 @@ function runRecipe(secret: string) {
   });
 }
 
-describe('README: a signed request to the relay without Slack', () => {
+describe('docs/relay.md: a signed request to the relay without Slack', () => {
   it("with the relay's signing secret: HTTP 200 and the help text, nothing dispatched", () => {
     const run = runRecipe(TEST_SIGNING_SECRET);
     expect(run.status, run.stderr).toBe(0);

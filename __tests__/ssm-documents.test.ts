@@ -4,8 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { docSection, headings } from './helpers/docs.js';
 import {
   DOCUMENT_NAMES,
   checkParameters,
@@ -14,7 +13,6 @@ import {
   schemaProblems,
   type SsmDocument,
 } from './helpers/ssm-document-runner.js';
-import { repoRoot } from './helpers/run-action.js';
 
 const documents = Object.fromEntries(DOCUMENT_NAMES.map((n) => [n, loadDocument(n)])) as Record<
   (typeof DOCUMENT_NAMES)[number],
@@ -228,11 +226,10 @@ describe('the schema checker', () => {
   });
 });
 
-describe('README', () => {
-  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+describe('docs/ssm-documents.md', () => {
+  const section = docSection('docs/ssm-documents.md', 'SSM documents');
   it.each(DOCUMENT_NAMES)('documents %s: parameters and the create-document command', (name) => {
-    const section = readme.slice(readme.indexOf('## SSM documents'));
-    expect(section).toContain(`### ${name}`);
+    expect(headings(section).map((h) => h.text)).toContain(name);
     expect(section).toContain(`--name ${name} --document-type Command --document-format JSON`);
     for (const p of Object.keys(documents[name].parameters ?? {})) expect(section).toContain(`\`${p}\``);
   });

@@ -1,8 +1,8 @@
-// Every workflow this project ships or shows (its own .github/workflows, examples/, the README's YAML
-// snippets) uses action majors that still run on GitHub's runners: Node 20 was removed from them in
-// September 2026, and actions/checkout and actions/setup-node run on Node 24 from v5. An action this test
-// does not know fails it, so someone checks its runtime before it ships. The release workflow runs the
-// whole CI before it moves the major tag.
+// Every workflow this project ships or shows (its own .github/workflows, examples/, the YAML snippets of
+// README.md, CONTRIBUTING.md and docs/) uses action majors that still run on GitHub's runners: Node 20
+// was removed from them in September 2026, and actions/checkout and actions/setup-node run on Node 24
+// from v5. An action this test does not know fails it, so someone checks its runtime before it ships.
+// The release workflow runs the whole CI before it moves the major tag.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { codeBlocks, docFiles } from './helpers/docs.js';
 import { repoRoot } from './helpers/run-action.js';
 
 /** First major of each action whose action.yml says `using: node24`. */
@@ -40,8 +41,10 @@ const workflowFiles = [
 
 function workflowsOf(file: string): Workflow[] {
   const text = readFileSync(join(repoRoot, file), 'utf8');
-  if (file !== 'README.md') return [parse(text) as Workflow];
-  return [...text.matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)].map((m) => parse(m[1]!) as Workflow);
+  if (!file.endsWith('.md')) return [parse(text) as Workflow];
+  return codeBlocks(text)
+    .filter((block) => /^ya?ml$/.test(block.info))
+    .map((block) => parse(block.body) as Workflow);
 }
 
 function usesOf(workflow: Workflow | null): string[] {
@@ -52,7 +55,7 @@ function usesOf(workflow: Workflow | null): string[] {
 }
 
 describe('workflows use action majors that run on Node 24', () => {
-  const sources = [...workflowFiles, 'README.md'];
+  const sources = [...workflowFiles, ...docFiles];
   const all = sources.flatMap((file) =>
     workflowsOf(file).flatMap((w) => usesOf(w).map((uses) => ({ file, uses }))),
   );

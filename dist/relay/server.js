@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 978:
+/***/ 488:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -108,9 +108,9 @@ function isLoopbackHost(url) {
 ;// CONCATENATED MODULE: ./src/relay/config.ts
 // The relay's configuration, read once from the environment and checked before any request is served.
 // Every problem names the variable and the fix, and every problem is reported at once (not only the
-// first); the variable names are the public contract (README, "Slack relay"). Comma-separated lists
-// (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless. Pure: takes the
-// environment as a plain object, returns data or throws.
+// first); the variable names are the public contract (docs/relay.md, "Environment variables").
+// Comma-separated lists (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless.
+// Pure: takes the environment as a plain object, returns data or throws.
 
 
 
@@ -122,7 +122,7 @@ const DEFAULTS = {
     PORT: 8080,
 };
 /**
- * Configuration that cannot work. `problems` lists every bad variable (in the order the README lists
+ * Configuration that cannot work. `problems` lists every bad variable (in the order docs/relay.md lists
  * them); `variable` is the first one. The message has one line per problem: `VARIABLE: what is wrong
  * and the fix`.
  */
@@ -407,7 +407,7 @@ function actionsPageUrl(config) {
 
 /***/ }),
 
-/***/ 14:
+/***/ 323:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -423,7 +423,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: asSentence, decideMisconfigured, retryAfterSeconds
 
 // EXTERNAL MODULE: ./src/relay/config.ts + 2 modules
-var relay_config = __nccwpck_require__(978);
+var relay_config = __nccwpck_require__(488);
 ;// CONCATENATED MODULE: ./src/core/suggest.ts
 // "Did you mean …?": the closest known word to a misspelt one (a site name, a key of the sites file),
 // by edit distance with transpositions counted as one edit (optimal string alignment). Pure.
@@ -951,7 +951,7 @@ function replyForDispatch(result, context) {
 
 /***/ }),
 
-/***/ 573:
+/***/ 255:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1069,7 +1069,7 @@ function acceptedResult(status, data) {
 
 /***/ }),
 
-/***/ 314:
+/***/ 609:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1078,7 +1078,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   T: () => (/* binding */ createGitHubDispatcher)
 });
 
-;// CONCATENATED MODULE: ../main/node_modules/universal-user-agent/index.js
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -1093,7 +1093,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/register.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
 // @ts-check
 
 function register(state, name, method, options) {
@@ -1122,7 +1122,7 @@ function register(state, name, method, options) {
   });
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/add.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
 // @ts-check
 
 function addHook(state, kind, name, hook) {
@@ -1170,7 +1170,7 @@ function addHook(state, kind, name, hook) {
   });
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/remove.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
 // @ts-check
 
 function removeHook(state, name, method) {
@@ -1191,7 +1191,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/index.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
 // @ts-check
 
 
@@ -1238,7 +1238,7 @@ function Collection() {
 
 /* harmony default export */ const before_after_hook = ({ Singular, Collection });
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/endpoint/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
 // pkg/dist-src/defaults.js
 
 
@@ -1584,7 +1584,7 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ../main/node_modules/content-type/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
 /*!
  * content-type
  * Copyright(c) 2015 Douglas Christopher Wilson
@@ -1875,7 +1875,7 @@ function unescapeQuotedPairs(str, start, end) {
     }
     return result + str.slice(start, end);
 }
-;// CONCATENATED MODULE: ../main/node_modules/json-with-bigint/json-with-bigint.js
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
 const originalStringify = JSON.stringify;
@@ -2476,7 +2476,7 @@ const JSONParse = (text, reviver) => {
 
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/request-error/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
 class RequestError extends Error {
   name;
   /**
@@ -2517,7 +2517,7 @@ class RequestError extends Error {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/request/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -2724,7 +2724,7 @@ var dist_bundle_request = dist_bundle_withDefaults(endpoint, defaults_default);
 /* v8 ignore next -- @preserve */
 /* v8 ignore else -- @preserve */
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/graphql/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -2855,7 +2855,7 @@ function withCustomRequest(customRequest) {
 
 /* v8 ignore if -- @preserve */
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-token/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
@@ -2910,11 +2910,11 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/core/dist-src/version.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
 const version_VERSION = "7.0.8";
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/core/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
 
 
 
@@ -3055,7 +3055,7 @@ class Octokit {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/oauth-methods/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/oauth-methods/dist-bundle/index.js
 // pkg/dist-src/version.js
 var oauth_methods_dist_bundle_VERSION = "0.0.0-development";
 
@@ -3369,7 +3369,7 @@ async function deleteAuthorization(options) {
 
 /* v8 ignore next: we always pass a custom request in tests -- @preserve */
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -3508,7 +3508,7 @@ function createOAuthDeviceAuth(options) {
 
 /* v8 ignore next 2 -- @preserve */
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -3711,7 +3711,7 @@ createOAuthUserAuth.VERSION = auth_oauth_user_dist_bundle_VERSION;
 /* v8 ignore if -- @preserve */
 /* v8 ignore next -- @preserve */
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -3805,7 +3805,7 @@ function createOAuthAppAuth(options) {
 
 /* v8 ignore next -- @preserve */
 
-;// CONCATENATED MODULE: ../main/node_modules/universal-github-app-jwt/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/universal-github-app-jwt/lib/utils.js
 // we don't @ts-check here because it chokes on atob and btoa which are available in all modern JS runtime environments
 
 /**
@@ -3894,7 +3894,7 @@ function base64encodeJSON(obj) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(598);
-;// CONCATENATED MODULE: ../main/node_modules/universal-github-app-jwt/lib/crypto-node.js
+;// CONCATENATED MODULE: ./node_modules/universal-github-app-jwt/lib/crypto-node.js
 // this can be removed once we only support Node 20+
 
 
@@ -3911,7 +3911,7 @@ function convertPrivateKey(privateKey) {
   });
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/universal-github-app-jwt/lib/get-token.js
+;// CONCATENATED MODULE: ./node_modules/universal-github-app-jwt/lib/get-token.js
 // we don't @ts-check here because it chokes crypto which is a global API in modern JS runtime environments
 
 
@@ -3972,7 +3972,7 @@ async function getToken({ privateKey, payload }) {
   return `${encodedMessage}.${encodedSignature}`;
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/universal-github-app-jwt/index.js
+;// CONCATENATED MODULE: ./node_modules/universal-github-app-jwt/index.js
 // @ts-check
 
 // @ts-ignore - #get-token is defined in "imports" in package.json
@@ -4016,7 +4016,7 @@ async function githubAppJwt({
   };
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/toad-cache/dist/toad-cache.mjs
+;// CONCATENATED MODULE: ./node_modules/toad-cache/dist/toad-cache.mjs
 /**
  * toad-cache
  *
@@ -4865,7 +4865,7 @@ function getTimestamp(date) {
     this.hitStatistics.addMiss();
   }
 }
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-app/dist-node/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-app/dist-node/index.js
 // pkg/dist-src/index.js
 
 
@@ -5359,9 +5359,9 @@ function createAppAuth(options) {
 /* v8 ignore end -- @preserve */
 
 // EXTERNAL MODULE: ./src/relay/core.ts + 5 modules
-var core = __nccwpck_require__(14);
+var core = __nccwpck_require__(323);
 // EXTERNAL MODULE: ./src/relay/dispatch.ts
-var dispatch = __nccwpck_require__(573);
+var dispatch = __nccwpck_require__(255);
 ;// CONCATENATED MODULE: external "node:async_hooks"
 const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
 ;// CONCATENATED MODULE: external "node:diagnostics_channel"
@@ -5546,7 +5546,7 @@ function createGitHubDispatcher(github, options = {}) {
 
 /***/ }),
 
-/***/ 445:
+/***/ 154:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5560,9 +5560,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 // EXTERNAL MODULE: ./src/relay/core.ts + 5 modules
-var core = __nccwpck_require__(14);
+var core = __nccwpck_require__(323);
 // EXTERNAL MODULE: ./src/relay/relay.ts
-var relay_relay = __nccwpck_require__(890);
+var relay_relay = __nccwpck_require__(844);
 ;// CONCATENATED MODULE: ./src/relay/http-server.ts
 // Plain Node HTTP adapter: POST /slack/commands → the shared relay; GET /healthz → 200. Keeps at most
 // MAX_BODY_BYTES + 1 bytes of a body (the core answers 413 beyond the cap); the rest of an oversized
@@ -5738,7 +5738,7 @@ function startRelayServer(options) {
 
 /***/ }),
 
-/***/ 890:
+/***/ 844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5749,8 +5749,8 @@ function startRelayServer(options) {
 /* harmony export */   yn: () => (/* binding */ requestLogLine)
 /* harmony export */ });
 /* unused harmony export dispatchWithDeadline */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(14);
-/* harmony import */ var _dispatch_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(573);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(323);
+/* harmony import */ var _dispatch_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(255);
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
 // dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
 // already spent, so the answer still leaves in time), maps the result to Slack's answer and writes one
@@ -5834,14 +5834,14 @@ function createRelay(dependencies) {
 
 /***/ }),
 
-/***/ 956:
+/***/ 990:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(978);
-/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(314);
-/* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(445);
-/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(890);
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(488);
+/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(609);
+/* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(154);
+/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(844);
 // Entry point of the plain Node relay (dist/relay/server.js): reads the environment, refuses to start
 // when a variable is missing or malformed, with one stderr line per bad variable (all of them, not
 // only the first), then serves POST /slack/commands and GET /healthz on HOST:PORT until SIGTERM or
@@ -6039,6 +6039,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(956);
+/******/ var __webpack_exports__ = __nccwpck_require__(990);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -386,8 +386,8 @@ const withSpace = (sentence: string) => (sentence ? ` ${sentence}` : '');
 
 /**
  * What the stack of infra/cache-purge.yml must be deployed with for its role to trust a token with
- * this `sub` (README, "Could not assume the role"): its trust policy's sub is built from the stack
- * parameters GitHubOwner, GitHubRepository and GitHubEnvironment, or GitHubBranch when
+ * this `sub` (docs/troubleshooting.md, "Could not assume the role"): its trust policy's sub is built
+ * from the stack parameters GitHubOwner, GitHubRepository and GitHubEnvironment, or GitHubBranch when
  * GitHubEnvironment is empty. '' for a sub of any other form (a tag, a pull request).
  */
 export function stackParametersFor(sub: string): string {

@@ -72,7 +72,7 @@ export function misnamedInputError(names: Iterable<string>): UserError | undefin
       ...(each.length === 1
         ? [`${each[0]}.`]
         : ['Input variables that no input reads:', ...each.map((e) => `  - ${e}`)]),
-      `Nothing was run: the runner names an input's variable INPUT_ + the input name upper-cased, "-" kept (never "_"), so a run would have ignored ${found.length === 1 ? 'it' : 'them'}. Rename ${renames}. To check a sites file on your machine, use "npm run check-sites -- <site-repo-dir> <site>" in cache-purge-action (README, "The sites file"): it needs no INPUT_ variables and can never purge.`,
+      `Nothing was run: the runner names an input's variable INPUT_ + the input name upper-cased, "-" kept (never "_"), so a run would have ignored ${found.length === 1 ? 'it' : 'them'}. Rename ${renames}. To check a sites file on your machine, use "npm run check-sites -- <site-repo-dir> <site>" in cache-purge-action (docs/sites-file.md): it needs no INPUT_ variables and can never purge.`,
     ].join('\n'),
   );
 }

@@ -1,8 +1,8 @@
 // The relay's configuration, read once from the environment and checked before any request is served.
 // Every problem names the variable and the fix, and every problem is reported at once (not only the
-// first); the variable names are the public contract (README, "Slack relay"). Comma-separated lists
-// (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless. Pure: takes the
-// environment as a plain object, returns data or throws.
+// first); the variable names are the public contract (docs/relay.md, "Environment variables").
+// Comma-separated lists (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless.
+// Pure: takes the environment as a plain object, returns data or throws.
 
 import { createPrivateKey } from 'node:crypto';
 import { formats } from '../core/aws-formats.js';
@@ -62,7 +62,7 @@ export interface RelayConfigProblem {
 }
 
 /**
- * Configuration that cannot work. `problems` lists every bad variable (in the order the README lists
+ * Configuration that cannot work. `problems` lists every bad variable (in the order docs/relay.md lists
  * them); `variable` is the first one. The message has one line per problem: `VARIABLE: what is wrong
  * and the fix`.
  */

@@ -11312,12 +11312,17 @@ function explainIssues(issues, data, locate) {
 // ---------------------------------------------------------------------------------------------------
 // Syntax errors: our words, the position, and at most one line of the file
 /**
- * One line of the file as a message quotes it: trimmed, control characters shown as "?", and when
- * longer than `width`, a window of that width around `column` with "…" where it is cut.
+ * One line of the file as a message quotes it: trimmed, a tab shown as "\t" (YAML refuses tabs as
+ * indentation: the user must see it), other control characters as "?", and when longer than `width`,
+ * a window of that width around `column` with "…" where it is cut.
  */
 function lineExcerpt(text, line, column = 1, width = 80) {
-    // eslint-disable-next-line no-control-regex
-    const raw = [...(text.split(/\r?\n/)[line - 1] ?? '').replace(/[\u0000-\u001f\u007f]/g, '?')];
+    const raw = [
+        ...(text.split(/\r?\n/)[line - 1] ?? '')
+            .replace(/\t/g, '\\t')
+            // eslint-disable-next-line no-control-regex
+            .replace(/[\u0000-\u001f\u007f]/g, '?'),
+    ];
     const indent = raw.length - [...raw.join('').trimStart()].length;
     const chars = [...raw.join('').trim()];
     if (chars.length <= width)

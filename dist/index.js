@@ -918,7 +918,7 @@ function listFirst(items, shown, separator) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5496);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7476);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -928,7 +928,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5496:
+/***/ 7476:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10763,16 +10763,18 @@ function editDistance(a, b) {
 /** How many edits still read as a typo of a word this long: 1 up to 5 characters, then one per 3. */
 const tolerance = (word) => Math.max(1, Math.floor([...word].length / 3));
 /**
- * The candidate `word` most likely misspells, or undefined when none is close enough. Ties go to the
- * earlier candidate; the word itself (ignoring case) is not a suggestion unless it differs in case.
+ * The candidate `word` most likely misspells, or undefined when none is close enough: within
+ * `maxEdits` edits when given (for long names that share most of their letters, such as the
+ * `CachePurge-` documents), else the tolerance for the candidate's length. Ties go to the earlier
+ * candidate; the word itself (ignoring case) is not a suggestion unless it differs in case.
  */
-function closestMatch(word, candidates) {
+function closestMatch(word, candidates, maxEdits) {
     let best;
     for (const candidate of candidates) {
         if (candidate === word)
             continue;
         const distance = editDistance(word, candidate);
-        if (distance > tolerance(candidate))
+        if (distance > (maxEdits ?? tolerance(candidate)))
             continue;
         if (!best || distance < best.distance)
             best = { candidate, distance };
@@ -11499,7 +11501,8 @@ const CachePurge_WPRocket_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"Wor
 // did-you-mean: names are case-sensitive), missing required ones, and each value against the
 // document's allowedValues, allowedPattern and minChars/maxChars (a misspelt name's value too, against
 // the parameter it means), with a hint for the usual path mistakes — what SSM would otherwise refuse
-// only at SendCommand. Documents with other names are the user's own and are passed through. Pure.
+// only at SendCommand. A name that is a near miss of ours (case, a small edit) or in our CachePurge-
+// family without being ours is a mistake (documentKind); other names are the user's own. Pure.
 
 
 
@@ -11513,10 +11516,47 @@ const BUNDLED_DOCUMENTS = {
     'CachePurge-W3TotalCache': CachePurge_W3TotalCache_namespaceObject.FI,
     'CachePurge-WPRocket': CachePurge_WPRocket_namespaceObject.FI,
 };
+/** The name a step's `document` gives: itself, or the part of an ARN after its last "/". */
+const documentNameOf = (document) => document.startsWith('arn:') ? document.slice(document.lastIndexOf('/') + 1) : document;
 /** The bundled document a step's `document` names (by name, or by an ARN ending in /<name>), if any. */
 function bundledDocumentName(document) {
-    const name = document.startsWith('arn:') ? document.slice(document.lastIndexOf('/') + 1) : document;
+    const name = documentNameOf(document);
     return Object.hasOwn(BUNDLED_DOCUMENTS, name) ? name : undefined;
+}
+/** The prefix of the documents this action ships: a name with it is taken to mean one of them. */
+const BUNDLED_DOCUMENT_PREFIX = 'CachePurge-';
+/** At most this many edits (case aside) from a bundled name reads as a misspelling of it. */
+const NEAR_MISS_EDITS = 2;
+function documentKind(document) {
+    const name = documentNameOf(document);
+    const bundled = Object.keys(BUNDLED_DOCUMENTS);
+    if (bundled.includes(name))
+        return { kind: 'bundled', name };
+    const meant = closestMatch(name, bundled, NEAR_MISS_EDITS);
+    if (meant)
+        return { kind: 'near-miss', name, meant };
+    if (name.toLowerCase().startsWith(BUNDLED_DOCUMENT_PREFIX.toLowerCase())) {
+        return { kind: 'unknown-bundled', name };
+    }
+    return { kind: 'custom', name };
+}
+/**
+ * Why a step's `document` looks like a mistake for one of ours, with the fix; undefined for ours and
+ * for the user's own documents. SSM would otherwise run (or refuse) a document that is not ours, and
+ * its parameters would go unchecked.
+ */
+function documentNameProblem(document) {
+    const found = documentKind(document);
+    const ours = Object.keys(BUNDLED_DOCUMENTS);
+    if (found.kind === 'near-miss') {
+        const caseOnly = found.name.toLowerCase() === found.meant.toLowerCase();
+        const prefix = document.slice(0, document.length - found.name.length);
+        return `${shown(found.name)} — did you mean \`${found.meant}\`?${caseOnly ? ' (Document names are case-sensitive.)' : ''} Write \`document: ${prefix}${found.meant}\`.`;
+    }
+    if (found.kind === 'unknown-bundled') {
+        return `${shown(found.name)} is none of them: ${ours.map((d) => `\`${d}\``).join(', ')} (the nginx FastCGI cache is \`CachePurge-FastCGI\`). Write one of them; a document of your own needs a name outside the "${BUNDLED_DOCUMENT_PREFIX}" family.`;
+    }
+    return undefined;
 }
 /** "(Required) The WordPress directory …" → "The WordPress directory …" */
 const purpose = (parameter) => (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
@@ -11632,6 +11672,38 @@ function bundledDocumentProblems(document, parameters) {
     return problems;
 }
 
+;// CONCATENATED MODULE: ./src/core/document-name-check.ts
+// The plan-time check of the SSM document names of a site's steps: a name that differs from a document
+// this action ships only in case or by a small edit ("did you mean"), or that is in our `CachePurge-`
+// family without being one of ours, is an error at its line; any other name is the user's own
+// document, run as written with its parameters unchecked (plan-view.ts says so per step). Pure.
+
+
+
+/** One error listing every step whose document name looks like a mistake for one of ours; else undefined. */
+function documentNameError(steps, site, configFile, locate) {
+    const found = [];
+    for (const step of steps) {
+        if (!step.run)
+            continue;
+        const problem = documentNameProblem(step.run.document);
+        if (!problem)
+            continue;
+        const path = ['sites', site, 'steps', step.position, 'ssm', 'document'];
+        const at = locate(path);
+        found.push({
+            at,
+            line: `  - ${formatPathAt(path, at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
+        });
+    }
+    if (found.length === 0)
+        return undefined;
+    return new errors/* UserError */.yo('Unknown bundled document', [
+        `${configFile}: ${found.length === 1 ? 'this document name is' : 'these document names are'} not among the documents bundled with cache-purge-action:`,
+        ...found.map((f) => f.line),
+    ].join('\n'), (0,errors/* fileLocation */.AR)(configFile, found[0].at), found.length);
+}
+
 ;// CONCATENATED MODULE: ./src/core/cloudfront-budget.ts
 // CloudFront's 15-wildcard limit across the CloudFront steps of one site: a step that does not wait
 // for its invalidation leaves it in progress while the next steps run, so a later step on the SAME
@@ -11705,6 +11777,7 @@ function joinAnd(items) {
 
 
 
+
 const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
 const DEFAULT_MAX_CONCURRENCY = '50';
 const DEFAULT_MAX_ERRORS = '0';
@@ -11750,7 +11823,8 @@ function siteError(sites, inputs) {
 /**
  * The plan-time checks of a site that also run on a file that failed the schema (salvaged): the region
  * (when a step runs SSM; `regionKnown` false skips "No AWS region" when a region written in the file
- * could not be read) and the parameters of the bundled documents. buildPlan adds the CloudFront
+ * could not be read), document names that look like a bundled one misspelt (document-name-check.ts)
+ * and the parameters of the bundled documents. buildPlan adds the CloudFront
  * wildcard budget, which needs the parsed steps. [] when the site passes.
  */
 function sitePlanProblems(site, steps, regions, inputs) {
@@ -11764,6 +11838,9 @@ function sitePlanProblems(site, steps, regions, inputs) {
         const at = locate(['sites', site, 'steps', firstSsm.position]);
         problems.push(new errors/* UserError */.yo('No AWS region', `Step ${firstSsm.position + 1} (${firstSsm.name})${lineNote(at)} runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`, (0,errors/* fileLocation */.AR)(inputs.configFile, at)));
     }
+    const names = documentNameError(steps, site, inputs.configFile, locate);
+    if (names)
+        problems.push(names);
     const parameters = bundledDocumentParameterError(steps, site, inputs.configFile, locate);
     if (parameters)
         problems.push(parameters);
@@ -11849,10 +11926,15 @@ function bundledDocumentParameterError(steps, site, configFile, locate) {
     for (const step of steps) {
         if (!step.run)
             continue;
-        const problems = bundledDocumentProblems(step.run.document, step.run.parameters);
+        // a near miss of one of ours is checked as the one it means: fixing the name reveals nothing new
+        const kind = documentKind(step.run.document);
+        const checkedAs = kind.kind === 'bundled' ? kind.name : kind.kind === 'near-miss' ? kind.meant : undefined;
+        if (!checkedAs)
+            continue;
+        const problems = bundledDocumentProblems(checkedAs, step.run.parameters);
         if (problems.length === 0)
             continue;
-        documents.add(bundledDocumentName(step.run.document));
+        documents.add(checkedAs);
         const path = ['sites', site, 'steps', step.position, 'ssm', 'parameters'];
         for (const { parameter, problem, about } of problems) {
             // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the
@@ -11935,6 +12017,7 @@ function planSitesFile(text, inputs) {
 // (long path lists cut to their first few; the `plan` output keeps them all). Pure string building.
 
 
+
 function describeTargets(targets) {
     if ('instanceIds' in targets) {
         const ids = targets.instanceIds;
@@ -11949,12 +12032,16 @@ function describeParameters(parameters) {
         return 'no parameters';
     return entries.map(([name, values]) => `${name}=${values.join(',')}`).join(' ');
 }
+/** Said of a step whose document is not one of ours: the plan checked none of its parameters. */
+const CUSTOM_DOCUMENT_NOTE = 'custom document: parameters not checked';
+/** ` (custom document: parameters not checked)` after a document that is the user's own; '' for ours. */
+const customNote = (document) => (bundledDocumentName(document) ? '' : ` (${CUSTOM_DOCUMENT_NOTE})`);
 function describeStep(step) {
     if (step.kind === 'cloudfront') {
         return `invalidate ${(0,core_paths/* listPaths */.Pe)(step.paths)} on CloudFront distribution ${step.distributionId}${step.wait ? ', waiting until completed' : ''}`;
     }
     const version = step.documentVersion ? ` (version ${step.documentVersion})` : '';
-    return `run SSM document ${step.document}${version} on ${describeTargets(step.targets)} in ${step.region}; ${describeParameters(step.parameters)}`;
+    return `run SSM document ${step.document}${version}${customNote(step.document)} on ${describeTargets(step.targets)} in ${step.region}; ${describeParameters(step.parameters)}`;
 }
 function planLogLines(plan) {
     return [
@@ -11968,7 +12055,9 @@ function cell(text) {
 }
 function planMarkdownTable(plan) {
     const rows = plan.steps.map((step) => {
-        const what = step.kind === 'ssm' ? `SSM \`${step.document}\`` : `CloudFront \`${step.distributionId}\``;
+        const what = step.kind === 'ssm'
+            ? `SSM \`${step.document}\`${customNote(step.document)}`
+            : `CloudFront \`${step.distributionId}\``;
         const where = step.kind === 'ssm'
             ? `${describeTargets(step.targets)} (${step.region})`
             : (0,core_paths/* listPaths */.Pe)(step.paths.map((p) => `\`${p}\``));

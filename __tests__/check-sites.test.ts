@@ -67,6 +67,7 @@ describe('npm run check-sites', () => {
     const dir = siteRepo(
       exampleConfig
         .replace('document: CachePurge-W3TotalCache', 'documnet: CachePurge-W3TotalCache')
+        .replace('document: CachePurge-FastCGI', 'document: CachePurge-FastCgi')
         .replace('CachePath: /var/cache/nginx/portal', 'CachePath: /var/cache/nginx/../x'),
     );
     const run = checkSites([dir, 'portal']);
@@ -74,8 +75,8 @@ describe('npm run check-sites', () => {
     expect(run.stdout).not.toContain('%0A');
     const lines = run.stdout.split('\n');
     expect(lines.slice(2, 5)).toEqual([
-      'Error: Sites file does not match the schema; Invalid document parameters (.github/cache-purge.yml:15:11)',
-      '.github/cache-purge.yml has 2 problems:',
+      'Error: Sites file does not match the schema; Unknown bundled document; Invalid document parameters (.github/cache-purge.yml:15:11)',
+      '.github/cache-purge.yml has 3 problems:',
       expect.stringMatching(
         /^ {2}- sites\.portal\.steps\[0\]\.ssm\.documnet \(line 15\): unknown key "documnet"/,
       ),
@@ -84,6 +85,10 @@ describe('npm run check-sites', () => {
       expect.stringMatching(
         /^ {2}- sites\.portal\.steps\[1\]\.ssm\.parameters\.CachePath \(line 20\) \(step 2/,
       ),
+    );
+    // a misspelt bundled document is a problem like the others, its parameters checked as the one it means
+    expect(lines).toContain(
+      '  - sites.portal.steps[1].ssm.document (line 19) (step 2, FastCGI cache): "CachePurge-FastCgi" — did you mean `CachePurge-FastCGI`? (Document names are case-sensitive.) Write `document: CachePurge-FastCGI`.',
     );
     expect(run.stdout).not.toContain('Plan for portal');
   });

@@ -129,6 +129,12 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
     expect(error.location.line).toBeGreaterThan(0);
   });
 
+  it('a tab in the quoted line is shown as \\t, other control characters as ?', () => {
+    const error = problem('sites:\n  portal:\n\tsteps: [] # \u0007\n');
+    expect(error.title).toBe('Sites file is not valid YAML');
+    expect(error.message).toContain('Tabs are not allowed as indentation. Line 3 is: \\tsteps: [] # ?.');
+  });
+
   it('a second YAML document is named as such, with the line it starts at', () => {
     const error = problem(`${exampleConfig}---\nsites: {}\n`);
     expect(error.title).toBe('Sites file holds more than one YAML document');

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSitesConfig } from '../src/core/config.js';
 import { buildPlan } from '../src/core/plan.js';
+import { planSitesFile } from '../src/core/plan-sites-file.js';
 import { planLogLines, planMarkdownTable } from '../src/core/plan-view.js';
 import { UserError } from '../src/core/errors.js';
 import { exampleConfig } from './helpers/run-action.js';
@@ -164,5 +165,85 @@ describe('plan views', () => {
     expect(table[2]).toContain('| 1 | a\\|b | SSM `CachePurge-W3TotalCache` |');
     // durations read as everywhere else (SSM's default delivery timeout is 300 s)
     expect(table[2]).toContain(' · delivery timeout 5 min · concurrency 50 · max errors 0 |');
+  });
+});
+
+describe('document names: a near miss of a bundled document is an error, any other name is the user’s own', () => {
+  const sitesFile = (...documents: string[]) =>
+    [
+      'region: us-east-1',
+      'sites:',
+      '  portal:',
+      '    targets: { tags: { Site: portal } }',
+      '    steps:',
+      ...documents.map(
+        (d) => `      - ssm: { document: '${d}', parameters: { CachePath: /var/cache/nginx/p } }`,
+      ),
+      '',
+    ].join('\n');
+  const refusal = (text: string): UserError => {
+    try {
+      planSitesFile(text, { site: 'portal', configFile: FILE });
+    } catch (error) {
+      expect(error).toBeInstanceOf(UserError);
+      return error as UserError;
+    }
+    throw new Error('expected the sites file to be refused');
+  };
+
+  it('a different case or a small edit: did you mean, at the line, with the fix', () => {
+    const error = refusal(sitesFile('CachePurge-FastCgi', 'CachePurge-FastCG'));
+    expect(error.title).toBe('Unknown bundled document');
+    expect(error.message.split('\n')).toEqual([
+      `${FILE}: these document names are not among the documents bundled with cache-purge-action:`,
+      '  - sites.portal.steps[0].ssm.document (line 6) (step 1, CachePurge-FastCgi): "CachePurge-FastCgi" — did you mean `CachePurge-FastCGI`? (Document names are case-sensitive.) Write `document: CachePurge-FastCGI`.',
+      '  - sites.portal.steps[1].ssm.document (line 7) (step 2, CachePurge-FastCG): "CachePurge-FastCG" — did you mean `CachePurge-FastCGI`? Write `document: CachePurge-FastCGI`.',
+    ]);
+    expect(error.location).toMatchObject({ file: FILE, line: 6 });
+    expect(error.problemCount).toBe(2);
+  });
+
+  it('in an ARN too; and the parameters are checked as the document it means', () => {
+    const error = refusal(sitesFile('arn:aws:ssm:us-east-1:123456789012:document/cachepurge-w3totalcache'));
+    expect(error.title).toBe('Unknown bundled document; Invalid document parameters');
+    expect(error.message).toContain(
+      'Write `document: arn:aws:ssm:us-east-1:123456789012:document/CachePurge-W3TotalCache`.',
+    );
+    expect(error.message).toContain('CachePurge-W3TotalCache has no parameter "CachePath"');
+  });
+
+  it('CachePurge-Nginx, in our family but none of ours: the bundled names, the one for nginx', () => {
+    const error = refusal(sitesFile('CachePurge-Nginx'));
+    expect(error.message).toContain(
+      '"CachePurge-Nginx" is none of them: `CachePurge-FastCGI`, `CachePurge-W3TotalCache`, `CachePurge-WPRocket` (the nginx FastCGI cache is `CachePurge-FastCGI`).',
+    );
+  });
+
+  it('other names are custom documents: planned as written, the plan saying their parameters are not checked', () => {
+    const plan = planSitesFile(sitesFile('MyPurge-FastCGI', 'AWS-RunShellScript', 'CachePurge-FastCGI'), {
+      site: 'portal',
+      configFile: FILE,
+    });
+    expect(plan.steps.map((s) => (s.kind === 'ssm' ? s.document : ''))).toEqual([
+      'MyPurge-FastCGI',
+      'AWS-RunShellScript',
+      'CachePurge-FastCGI',
+    ]);
+    const lines = planLogLines(plan);
+    expect(lines[1]).toContain(
+      'run SSM document MyPurge-FastCGI (custom document: parameters not checked) on',
+    );
+    expect(lines[2]).toContain('(custom document: parameters not checked)');
+    expect(lines[3]).not.toContain('custom document');
+    expect(planMarkdownTable(plan)).toContain(
+      '| SSM `AWS-RunShellScript` (custom document: parameters not checked) |',
+    );
+  });
+
+  it('in a file that fails the schema, counted in its header like every other problem', () => {
+    const error = refusal(sitesFile('CachePurge-FastCgi').replace('region: us-east-1', 'region: 5'));
+    expect(error.title).toBe('Sites file does not match the schema; Unknown bundled document');
+    expect(error.message.split('\n')[0]).toBe(`${FILE} has 2 problems:`);
+    expect(error.message).toContain('did you mean `CachePurge-FastCGI`?');
   });
 });

@@ -29,3 +29,17 @@ describe('closestMatch', () => {
     expect(closestMatch('SSM', ['ssm'])).toBe('ssm');
   });
 });
+
+describe('closestMatch with a cap on the edits', () => {
+  const documents = ['CachePurge-FastCGI', 'CachePurge-W3TotalCache'];
+
+  it('takes only candidates within maxEdits, however long they are', () => {
+    // 18 letters tolerate 6 edits by default: a name of the user's own would read as a typo
+    expect(closestMatch('MyPurge-FastCGI', documents)).toBe('CachePurge-FastCGI');
+    expect(closestMatch('MyPurge-FastCGI', documents, 2)).toBeUndefined();
+    expect(closestMatch('CachePurge-FastCgi', documents, 2)).toBe('CachePurge-FastCGI');
+    expect(closestMatch('CachePurge-FastCG', documents, 2)).toBe('CachePurge-FastCGI');
+    expect(closestMatch('CachePurge-W3TotalCahce', documents, 2)).toBe('CachePurge-W3TotalCache');
+    expect(closestMatch('CachePurge-FastCGI', documents, 2)).toBeUndefined();
+  });
+});

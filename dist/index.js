@@ -918,7 +918,7 @@ function listFirst(items, shown, separator) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6260);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9577);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -928,7 +928,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6260:
+/***/ 9577:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10763,16 +10763,18 @@ function editDistance(a, b) {
 /** How many edits still read as a typo of a word this long: 1 up to 5 characters, then one per 3. */
 const tolerance = (word) => Math.max(1, Math.floor([...word].length / 3));
 /**
- * The candidate `word` most likely misspells, or undefined when none is close enough. Ties go to the
- * earlier candidate; the word itself (ignoring case) is not a suggestion unless it differs in case.
+ * The candidate `word` most likely misspells, or undefined when none is close enough: within
+ * `maxEdits` edits when given (for long names that share most of their letters, such as the
+ * `CachePurge-` documents), else the tolerance for the candidate's length. Ties go to the earlier
+ * candidate; the word itself (ignoring case) is not a suggestion unless it differs in case.
  */
-function closestMatch(word, candidates) {
+function closestMatch(word, candidates, maxEdits) {
     let best;
     for (const candidate of candidates) {
         if (candidate === word)
             continue;
         const distance = editDistance(word, candidate);
-        if (distance > tolerance(candidate))
+        if (distance > (maxEdits ?? tolerance(candidate)))
             continue;
         if (!best || distance < best.distance)
             best = { candidate, distance };
@@ -10824,6 +10826,24 @@ const formatted = (format) => schemas_string().regex(format.pattern, {
 /** YAML turns `2` and `true` into numbers and booleans; SSM wants text. */
 const asText = (value) => typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
 const asTextList = (value) => (Array.isArray(value) ? value.map(asText) : [asText(value)]);
+/**
+ * The fields read through asText (`list: false`) or asTextList (`list: true`): the file may hold a
+ * number or yes/no value there, and for a list a single value. The JSON Schema of the file
+ * (sites-file-json-schema.ts) widens them to accept what the file may hold.
+ */
+const readAsText = registry();
+/** A text field that also takes a YAML number or yes/no value. */
+function textField(schema) {
+    const field = preprocess(asText, schema);
+    readAsText.add(field, { list: false });
+    return field;
+}
+/** A list of text that also takes a single value, and numbers and yes/no values as items. */
+function textList(list) {
+    const field = preprocess(asTextList, list);
+    readAsText.add(field, { list: true });
+    return field;
+}
 /** A mapping whose unknown keys are errors; their message (with "did you mean") is written below. */
 const strict = (shape) => strictObject(shape);
 /** A check that fails because keys are missing: a misspelt one found elsewhere explains it. */
@@ -10834,8 +10854,9 @@ const targetsSchema = strict({
         .max(aws_formats/* MAX_INSTANCE_IDS */.sb, {
         error: `has more than ${aws_formats/* MAX_INSTANCE_IDS */.sb} ids; SSM takes at most ${aws_formats/* MAX_INSTANCE_IDS */.sb} — use tags instead`,
     })
+        .describe(`EC2 instance ids, 1–${aws_formats/* MAX_INSTANCE_IDS */.sb}, e.g. [i-0123456789abcdef0]. Set this or "tags".`)
         .optional(),
-    tags: record(formatted(aws_formats/* formats */.Fx.tagKey), preprocess(asTextList, array(formatted(aws_formats/* formats */.Fx.tagValue))
+    tags: record(formatted(aws_formats/* formats */.Fx.tagKey), textList(array(formatted(aws_formats/* formats */.Fx.tagValue))
         .min(1)
         .max(aws_formats/* MAX_TAG_VALUES */.rf, {
         error: `has more than ${aws_formats/* MAX_TAG_VALUES */.rf} values; SSM takes at most ${aws_formats/* MAX_TAG_VALUES */.rf} per tag`,
@@ -10846,8 +10867,10 @@ const targetsSchema = strict({
         .refine((tags) => Object.keys(tags).length <= aws_formats/* MAX_TAG_KEYS */.lR, {
         error: `has more than ${aws_formats/* MAX_TAG_KEYS */.lR} tags; SSM takes at most ${aws_formats/* MAX_TAG_KEYS */.lR}`,
     })
+        .describe(`1–${aws_formats/* MAX_TAG_KEYS */.lR} tags, each a value or a list of up to ${aws_formats/* MAX_TAG_VALUES */.rf} values: the instances with all of them, e.g. { Site: portal }. Set this or "instance-ids".`)
         .optional(),
-}).superRefine((targets, ctx) => {
+})
+    .superRefine((targets, ctx) => {
     const count = (targets['instance-ids'] ? 1 : 0) + (targets.tags ? 1 : 0);
     if (count !== 1) {
         ctx.addIssue({
@@ -10858,25 +10881,34 @@ const targetsSchema = strict({
             ...(count === 0 && { params: missing('instance-ids', 'tags') }),
         });
     }
-});
+})
+    .describe('The instances SSM steps run on: exactly one of "instance-ids" or "tags".');
 const ssmStepSchema = strict({
-    document: formatted(aws_formats/* formats */.Fx.documentName),
-    parameters: record(formatted(aws_formats/* formats */.Fx.parameterName), preprocess(asTextList, array(schemas_string())))
+    document: formatted(aws_formats/* formats */.Fx.documentName).describe('SSM document name or ARN, e.g. CachePurge-FastCGI (bundled: CachePurge-FastCGI, CachePurge-W3TotalCache, CachePurge-WPRocket).'),
+    parameters: record(formatted(aws_formats/* formats */.Fx.parameterName), textList(array(schemas_string())))
+        .describe('Document parameters: a value or a list of values each, e.g. { CachePath: /var/cache/nginx/portal }.')
         .optional(),
-    targets: targetsSchema.optional(),
-    'document-version': preprocess(asText, formatted(aws_formats/* formats */.Fx.documentVersion)).optional(),
+    targets: targetsSchema.describe("This step's instances; overrides the site's targets.").optional(),
+    'document-version': textField(formatted(aws_formats/* formats */.Fx.documentVersion))
+        .describe('Pin a document version: a number, $LATEST or $DEFAULT.')
+        .optional(),
     'timeout-seconds': schemas_number()
         .int({ error: 'must be a whole number of seconds' })
         .min(aws_formats/* DELIVERY_TIMEOUT_RANGE */.Bl.min, {
         error: `must be at least ${aws_formats/* DELIVERY_TIMEOUT_RANGE */.Bl.min} (SSM's minimum delivery timeout)`,
     })
         .max(aws_formats/* DELIVERY_TIMEOUT_RANGE */.Bl.max, { error: `must be at most ${aws_formats/* DELIVERY_TIMEOUT_RANGE */.Bl.max} (30 days)` })
+        .describe(`Delivery timeout in seconds (SendCommand TimeoutSeconds, ${aws_formats/* DELIVERY_TIMEOUT_RANGE */.Bl.min}–${aws_formats/* DELIVERY_TIMEOUT_RANGE */.Bl.max}; default 300): an instance that has not started the command by then is reported as timed out.`)
         .optional(),
-    'max-concurrency': preprocess(asText, formatted(aws_formats/* formats */.Fx.maxConcurrency)).optional(),
-    'max-errors': preprocess(asText, formatted(aws_formats/* formats */.Fx.maxErrors)).optional(),
+    'max-concurrency': textField(formatted(aws_formats/* formats */.Fx.maxConcurrency))
+        .describe('Instances at once: a number or a percentage (default 50).')
+        .optional(),
+    'max-errors': textField(formatted(aws_formats/* formats */.Fx.maxErrors))
+        .describe('Errors allowed before SSM stops sending: a number or a percentage (default 0).')
+        .optional(),
 });
 const cloudFrontStepSchema = strict({
-    'distribution-id': formatted(aws_formats/* formats */.Fx.distributionId),
+    'distribution-id': formatted(aws_formats/* formats */.Fx.distributionId).describe('The distribution, e.g. E2EXAMPLE12345.'),
     paths: array(schemas_string())
         .superRefine((paths, ctx) => {
         const checked = (0,core_paths/* normaliseInvalidationPaths */.tz)(paths);
@@ -10894,18 +10926,21 @@ const cloudFrontStepSchema = strict({
             ctx.addIssue({ code: 'custom', path: [index], message: `${(0,core_paths/* quotePath */.WG)(value)} ${problem}` });
         }
     })
+        .describe("Paths to invalidate (default ['/*']): a leading / is added, * only as the last character, duplicates dropped, at most 3,000.")
         .optional(),
-    wait: schemas_boolean().optional(),
+    wait: schemas_boolean().describe('true waits until the invalidation completes.').optional(),
 });
 const stepSchema = strict({
     name: schemas_string()
         .trim()
         .min(1, { error: 'is empty; give the step a label or leave "name" out' })
         .max(100)
+        .describe('A label for the step (default: the document, or "CloudFront").')
         .optional(),
-    ssm: ssmStepSchema.optional(),
-    cloudfront: cloudFrontStepSchema.optional(),
-}).superRefine((step, ctx) => {
+    ssm: ssmStepSchema.describe('Run an SSM document on the instances (Run Command).').optional(),
+    cloudfront: cloudFrontStepSchema.describe('Create a CloudFront invalidation.').optional(),
+})
+    .superRefine((step, ctx) => {
     const count = (step.ssm ? 1 : 0) + (step.cloudfront ? 1 : 0);
     if (count !== 1) {
         ctx.addIssue({
@@ -10916,12 +10951,18 @@ const stepSchema = strict({
             ...(count === 0 && { params: missing('ssm', 'cloudfront') }),
         });
     }
-});
+})
+    .describe('A step: an optional "name" and exactly one of "ssm" or "cloudfront".');
+const regionSchema = formatted(aws_formats/* formats */.Fx.region).describe('AWS region of the SSM steps, e.g. us-east-1. The aws-region input overrides it; AWS_REGION is the last fallback.');
 const siteSchema = strict({
-    region: formatted(aws_formats/* formats */.Fx.region).optional(),
-    targets: targetsSchema.optional(),
-    steps: array(stepSchema).min(1, { error: 'is empty; list at least one step' }).max(50),
-}).superRefine((site, ctx) => {
+    region: regionSchema.optional(),
+    targets: targetsSchema.describe("Default targets of this site's SSM steps.").optional(),
+    steps: array(stepSchema)
+        .min(1, { error: 'is empty; list at least one step' })
+        .max(50)
+        .describe('Run in this order; the first failure stops the rest.'),
+})
+    .superRefine((site, ctx) => {
     if (site.targets)
         return;
     site.steps.forEach((step, index) => {
@@ -10934,11 +10975,17 @@ const siteSchema = strict({
             });
         }
     });
-});
-const fileSchema = strict({
-    region: formatted(aws_formats/* formats */.Fx.region).optional(),
+})
+    .describe('A site: the key (lower-case letters, digits, - and _) is what the "site" input names.');
+/** The sites file as written; its JSON Schema (schema/sites-file.schema.json) is generated from it. */
+const sitesFileSchema = strict({
+    region: regionSchema.optional(),
     sites: record(formatted(aws_formats/* formats */.Fx.siteKey), siteSchema)
-        .refine((sites) => Object.keys(sites).length > 0, { error: 'is empty; define at least one site' }),
+        .refine((sites) => Object.keys(sites).length > 0, { error: 'is empty; define at least one site' })
+        .describe('The sites, by the key the "site" input names.'),
+}).meta({
+    title: 'cache-purge-action sites file',
+    description: 'Which caches cache-purge-action purges for each site, in order (.github/cache-purge.yml). The action checks more than this schema can say: run `npm run check-sites` or a dry run.',
 });
 /** Which kind of field a path points at: "document", or for keys the user names, "site", "tag", … */
 function fieldOf(path) {
@@ -10995,7 +11042,7 @@ const EXAMPLES = {
 };
 /** The keys each mapping takes, by field kind, straight from the schema. */
 const KEYS = {
-    '(top level)': Object.keys(fileSchema.shape),
+    '(top level)': Object.keys(sitesFileSchema.shape),
     site: Object.keys(siteSchema.shape),
     targets: Object.keys(targetsSchema.shape),
     step: Object.keys(stepSchema.shape),
@@ -11267,12 +11314,17 @@ function explainIssues(issues, data, locate) {
 // ---------------------------------------------------------------------------------------------------
 // Syntax errors: our words, the position, and at most one line of the file
 /**
- * One line of the file as a message quotes it: trimmed, control characters shown as "?", and when
- * longer than `width`, a window of that width around `column` with "…" where it is cut.
+ * One line of the file as a message quotes it: trimmed, a tab shown as "\t" (YAML refuses tabs as
+ * indentation: the user must see it), other control characters as "?", and when longer than `width`,
+ * a window of that width around `column` with "…" where it is cut.
  */
 function lineExcerpt(text, line, column = 1, width = 80) {
-    // eslint-disable-next-line no-control-regex
-    const raw = [...(text.split(/\r?\n/)[line - 1] ?? '').replace(/[\u0000-\u001f\u007f]/g, '?')];
+    const raw = [
+        ...(text.split(/\r?\n/)[line - 1] ?? '')
+            .replace(/\t/g, '\\t')
+            // eslint-disable-next-line no-control-regex
+            .replace(/[\u0000-\u001f\u007f]/g, '?'),
+    ];
     const indent = raw.length - [...raw.join('').trimStart()].length;
     const chars = [...raw.join('').trim()];
     if (chars.length <= width)
@@ -11404,7 +11456,7 @@ function readSitesFile(text, file) {
         throw new errors/* UserError */.yo('Sites file is empty', `${file} is empty; it needs a "sites:" mapping (see examples/cache-purge.yml).`, { file });
     }
     const locateInFile = (path, keyName) => locate(doc.contents, path, lines, keyName);
-    const parsed = fileSchema.safeParse(data, { error: fallbackError });
+    const parsed = sitesFileSchema.safeParse(data, { error: fallbackError });
     if (parsed.success)
         return { ok: true, file: { config: toConfig(parsed.data), locate: locateInFile } };
     const problems = byLine(explainIssues(parsed.error.issues, data, locateInFile));
@@ -11449,7 +11501,8 @@ const CachePurge_WPRocket_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"Wor
 // did-you-mean: names are case-sensitive), missing required ones, and each value against the
 // document's allowedValues, allowedPattern and minChars/maxChars (a misspelt name's value too, against
 // the parameter it means), with a hint for the usual path mistakes — what SSM would otherwise refuse
-// only at SendCommand. Documents with other names are the user's own and are passed through. Pure.
+// only at SendCommand. A name that is a near miss of ours (case, a small edit) or in our CachePurge-
+// family without being ours is a mistake (documentKind); other names are the user's own. Pure.
 
 
 
@@ -11463,10 +11516,47 @@ const BUNDLED_DOCUMENTS = {
     'CachePurge-W3TotalCache': CachePurge_W3TotalCache_namespaceObject.FI,
     'CachePurge-WPRocket': CachePurge_WPRocket_namespaceObject.FI,
 };
+/** The name a step's `document` gives: itself, or the part of an ARN after its last "/". */
+const documentNameOf = (document) => document.startsWith('arn:') ? document.slice(document.lastIndexOf('/') + 1) : document;
 /** The bundled document a step's `document` names (by name, or by an ARN ending in /<name>), if any. */
 function bundledDocumentName(document) {
-    const name = document.startsWith('arn:') ? document.slice(document.lastIndexOf('/') + 1) : document;
+    const name = documentNameOf(document);
     return Object.hasOwn(BUNDLED_DOCUMENTS, name) ? name : undefined;
+}
+/** The prefix of the documents this action ships: a name with it is taken to mean one of them. */
+const BUNDLED_DOCUMENT_PREFIX = 'CachePurge-';
+/** At most this many edits (case aside) from a bundled name reads as a misspelling of it. */
+const NEAR_MISS_EDITS = 2;
+function documentKind(document) {
+    const name = documentNameOf(document);
+    const bundled = Object.keys(BUNDLED_DOCUMENTS);
+    if (bundled.includes(name))
+        return { kind: 'bundled', name };
+    const meant = closestMatch(name, bundled, NEAR_MISS_EDITS);
+    if (meant)
+        return { kind: 'near-miss', name, meant };
+    if (name.toLowerCase().startsWith(BUNDLED_DOCUMENT_PREFIX.toLowerCase())) {
+        return { kind: 'unknown-bundled', name };
+    }
+    return { kind: 'custom', name };
+}
+/**
+ * Why a step's `document` looks like a mistake for one of ours, with the fix; undefined for ours and
+ * for the user's own documents. SSM would otherwise run (or refuse) a document that is not ours, and
+ * its parameters would go unchecked.
+ */
+function documentNameProblem(document) {
+    const found = documentKind(document);
+    const ours = Object.keys(BUNDLED_DOCUMENTS);
+    if (found.kind === 'near-miss') {
+        const caseOnly = found.name.toLowerCase() === found.meant.toLowerCase();
+        const prefix = document.slice(0, document.length - found.name.length);
+        return `${shown(found.name)} — did you mean \`${found.meant}\`?${caseOnly ? ' (Document names are case-sensitive.)' : ''} Write \`document: ${prefix}${found.meant}\`.`;
+    }
+    if (found.kind === 'unknown-bundled') {
+        return `${shown(found.name)} is none of them: ${ours.map((d) => `\`${d}\``).join(', ')} (the nginx FastCGI cache is \`CachePurge-FastCGI\`). Write one of them; a document of your own needs a name outside the "${BUNDLED_DOCUMENT_PREFIX}" family.`;
+    }
+    return undefined;
 }
 /** "(Required) The WordPress directory …" → "The WordPress directory …" */
 const purpose = (parameter) => (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
@@ -11582,6 +11672,38 @@ function bundledDocumentProblems(document, parameters) {
     return problems;
 }
 
+;// CONCATENATED MODULE: ./src/core/document-name-check.ts
+// The plan-time check of the SSM document names of a site's steps: a name that differs from a document
+// this action ships only in case or by a small edit ("did you mean"), or that is in our `CachePurge-`
+// family without being one of ours, is an error at its line; any other name is the user's own
+// document, run as written with its parameters unchecked (plan-view.ts says so per step). Pure.
+
+
+
+/** One error listing every step whose document name looks like a mistake for one of ours; else undefined. */
+function documentNameError(steps, site, configFile, locate) {
+    const found = [];
+    for (const step of steps) {
+        if (!step.run)
+            continue;
+        const problem = documentNameProblem(step.run.document);
+        if (!problem)
+            continue;
+        const path = ['sites', site, 'steps', step.position, 'ssm', 'document'];
+        const at = locate(path);
+        found.push({
+            at,
+            line: `  - ${formatPathAt(path, at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
+        });
+    }
+    if (found.length === 0)
+        return undefined;
+    return new errors/* UserError */.yo('Unknown bundled document', [
+        `${configFile}: ${found.length === 1 ? 'this document name is' : 'these document names are'} not among the documents bundled with cache-purge-action:`,
+        ...found.map((f) => f.line),
+    ].join('\n'), (0,errors/* fileLocation */.AR)(configFile, found[0].at), found.length);
+}
+
 ;// CONCATENATED MODULE: ./src/core/cloudfront-budget.ts
 // CloudFront's 15-wildcard limit across the CloudFront steps of one site: a step that does not wait
 // for its invalidation leaves it in progress while the next steps run, so a later step on the SAME
@@ -11655,6 +11777,7 @@ function joinAnd(items) {
 
 
 
+
 const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
 const DEFAULT_MAX_CONCURRENCY = '50';
 const DEFAULT_MAX_ERRORS = '0';
@@ -11700,7 +11823,8 @@ function siteError(sites, inputs) {
 /**
  * The plan-time checks of a site that also run on a file that failed the schema (salvaged): the region
  * (when a step runs SSM; `regionKnown` false skips "No AWS region" when a region written in the file
- * could not be read) and the parameters of the bundled documents. buildPlan adds the CloudFront
+ * could not be read), document names that look like a bundled one misspelt (document-name-check.ts)
+ * and the parameters of the bundled documents. buildPlan adds the CloudFront
  * wildcard budget, which needs the parsed steps. [] when the site passes.
  */
 function sitePlanProblems(site, steps, regions, inputs) {
@@ -11714,6 +11838,9 @@ function sitePlanProblems(site, steps, regions, inputs) {
         const at = locate(['sites', site, 'steps', firstSsm.position]);
         problems.push(new errors/* UserError */.yo('No AWS region', `Step ${firstSsm.position + 1} (${firstSsm.name})${lineNote(at)} runs an SSM document but no region is set. Add "region: us-east-1" (your region) to ${inputs.configFile}, set the "aws-region" input, or set AWS_REGION (aws-actions/configure-aws-credentials does).`, (0,errors/* fileLocation */.AR)(inputs.configFile, at)));
     }
+    const names = documentNameError(steps, site, inputs.configFile, locate);
+    if (names)
+        problems.push(names);
     const parameters = bundledDocumentParameterError(steps, site, inputs.configFile, locate);
     if (parameters)
         problems.push(parameters);
@@ -11799,10 +11926,15 @@ function bundledDocumentParameterError(steps, site, configFile, locate) {
     for (const step of steps) {
         if (!step.run)
             continue;
-        const problems = bundledDocumentProblems(step.run.document, step.run.parameters);
+        // a near miss of one of ours is checked as the one it means: fixing the name reveals nothing new
+        const kind = documentKind(step.run.document);
+        const checkedAs = kind.kind === 'bundled' ? kind.name : kind.kind === 'near-miss' ? kind.meant : undefined;
+        if (!checkedAs)
+            continue;
+        const problems = bundledDocumentProblems(checkedAs, step.run.parameters);
         if (problems.length === 0)
             continue;
-        documents.add(bundledDocumentName(step.run.document));
+        documents.add(checkedAs);
         const path = ['sites', site, 'steps', step.position, 'ssm', 'parameters'];
         for (const { parameter, problem, about } of problems) {
             // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the
@@ -11885,6 +12017,7 @@ function planSitesFile(text, inputs) {
 // (long path lists cut to their first few; the `plan` output keeps them all). Pure string building.
 
 
+
 function describeTargets(targets) {
     if ('instanceIds' in targets) {
         const ids = targets.instanceIds;
@@ -11899,12 +12032,16 @@ function describeParameters(parameters) {
         return 'no parameters';
     return entries.map(([name, values]) => `${name}=${values.join(',')}`).join(' ');
 }
+/** Said of a step whose document is not one of ours: the plan checked none of its parameters. */
+const CUSTOM_DOCUMENT_NOTE = 'custom document: parameters not checked';
+/** ` (custom document: parameters not checked)` after a document that is the user's own; '' for ours. */
+const customNote = (document) => (bundledDocumentName(document) ? '' : ` (${CUSTOM_DOCUMENT_NOTE})`);
 function describeStep(step) {
     if (step.kind === 'cloudfront') {
         return `invalidate ${(0,core_paths/* listPaths */.Pe)(step.paths)} on CloudFront distribution ${step.distributionId}${step.wait ? ', waiting until completed' : ''}`;
     }
     const version = step.documentVersion ? ` (version ${step.documentVersion})` : '';
-    return `run SSM document ${step.document}${version} on ${describeTargets(step.targets)} in ${step.region}; ${describeParameters(step.parameters)}`;
+    return `run SSM document ${step.document}${version}${customNote(step.document)} on ${describeTargets(step.targets)} in ${step.region}; ${describeParameters(step.parameters)}`;
 }
 function planLogLines(plan) {
     return [
@@ -11918,7 +12055,9 @@ function cell(text) {
 }
 function planMarkdownTable(plan) {
     const rows = plan.steps.map((step) => {
-        const what = step.kind === 'ssm' ? `SSM \`${step.document}\`` : `CloudFront \`${step.distributionId}\``;
+        const what = step.kind === 'ssm'
+            ? `SSM \`${step.document}\`${customNote(step.document)}`
+            : `CloudFront \`${step.distributionId}\``;
         const where = step.kind === 'ssm'
             ? `${describeTargets(step.targets)} (${step.region})`
             : (0,core_paths/* listPaths */.Pe)(step.paths.map((p) => `\`${p}\``));

@@ -1,7 +1,7 @@
-// Preloaded (`node --import`) by the npm scripts demo, check-sites and bench (package.json); the demo
-// and the benches load TypeScript directly. They need Node 24, which `npm ci` installs as the `node@24`
-// devDependency and `npm run` puts first on the PATH. Older Node would fail later with "Unknown file
-// extension .ts"; this says what to do instead.
+// Preloaded (`node --import`) by the npm scripts demo, check-sites, generate:schema and bench
+// (package.json); the demo, the schema generator and the benches load TypeScript directly. They need
+// Node 24, which `npm ci` installs as the `node@24` devDependency and `npm run` puts first on the PATH.
+// Older Node would fail later with "Unknown file extension .ts"; this says what to do instead.
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 24) {

@@ -448,16 +448,18 @@ function editDistance(a, b) {
 /** How many edits still read as a typo of a word this long: 1 up to 5 characters, then one per 3. */
 const tolerance = (word) => Math.max(1, Math.floor([...word].length / 3));
 /**
- * The candidate `word` most likely misspells, or undefined when none is close enough. Ties go to the
- * earlier candidate; the word itself (ignoring case) is not a suggestion unless it differs in case.
+ * The candidate `word` most likely misspells, or undefined when none is close enough: within
+ * `maxEdits` edits when given (for long names that share most of their letters, such as the
+ * `CachePurge-` documents), else the tolerance for the candidate's length. Ties go to the earlier
+ * candidate; the word itself (ignoring case) is not a suggestion unless it differs in case.
  */
-function closestMatch(word, candidates) {
+function closestMatch(word, candidates, maxEdits) {
     let best;
     for (const candidate of candidates) {
         if (candidate === word)
             continue;
         const distance = editDistance(word, candidate);
-        if (distance > tolerance(candidate))
+        if (distance > (maxEdits ?? tolerance(candidate)))
             continue;
         if (!best || distance < best.distance)
             best = { candidate, distance };

@@ -4,7 +4,8 @@
 // did-you-mean: names are case-sensitive), missing required ones, and each value against the
 // document's allowedValues, allowedPattern and minChars/maxChars (a misspelt name's value too, against
 // the parameter it means), with a hint for the usual path mistakes — what SSM would otherwise refuse
-// only at SendCommand. Documents with other names are the user's own and are passed through. Pure.
+// only at SendCommand. A name that is a near miss of ours (case, a small edit) or in our CachePurge-
+// family without being ours is a mistake (documentKind); other names are the user's own. Pure.
 
 import fastCgi from '../../ssm-documents/CachePurge-FastCGI.json' with { type: 'json' };
 import w3TotalCache from '../../ssm-documents/CachePurge-W3TotalCache.json' with { type: 'json' };
@@ -36,10 +37,61 @@ export const BUNDLED_DOCUMENTS: Record<string, Record<string, DocumentParameter>
   'CachePurge-WPRocket': wpRocket.parameters,
 };
 
+/** The name a step's `document` gives: itself, or the part of an ARN after its last "/". */
+const documentNameOf = (document: string) =>
+  document.startsWith('arn:') ? document.slice(document.lastIndexOf('/') + 1) : document;
+
 /** The bundled document a step's `document` names (by name, or by an ARN ending in /<name>), if any. */
 export function bundledDocumentName(document: string): string | undefined {
-  const name = document.startsWith('arn:') ? document.slice(document.lastIndexOf('/') + 1) : document;
+  const name = documentNameOf(document);
   return Object.hasOwn(BUNDLED_DOCUMENTS, name) ? name : undefined;
+}
+
+/** The prefix of the documents this action ships: a name with it is taken to mean one of them. */
+export const BUNDLED_DOCUMENT_PREFIX = 'CachePurge-';
+/** At most this many edits (case aside) from a bundled name reads as a misspelling of it. */
+const NEAR_MISS_EDITS = 2;
+
+/**
+ * What a step's `document` is to the plan-time checks: one of ours (its parameters are checked), a
+ * near miss of one of ours (a different case or a small edit: `meant`), a name in our `CachePurge-`
+ * family that is none of ours, or the user's own document (passed through unchecked).
+ */
+export type DocumentKind =
+  | { kind: 'bundled'; name: string }
+  | { kind: 'near-miss'; name: string; meant: string }
+  | { kind: 'unknown-bundled'; name: string }
+  | { kind: 'custom'; name: string };
+
+export function documentKind(document: string): DocumentKind {
+  const name = documentNameOf(document);
+  const bundled = Object.keys(BUNDLED_DOCUMENTS);
+  if (bundled.includes(name)) return { kind: 'bundled', name };
+  const meant = closestMatch(name, bundled, NEAR_MISS_EDITS);
+  if (meant) return { kind: 'near-miss', name, meant };
+  if (name.toLowerCase().startsWith(BUNDLED_DOCUMENT_PREFIX.toLowerCase())) {
+    return { kind: 'unknown-bundled', name };
+  }
+  return { kind: 'custom', name };
+}
+
+/**
+ * Why a step's `document` looks like a mistake for one of ours, with the fix; undefined for ours and
+ * for the user's own documents. SSM would otherwise run (or refuse) a document that is not ours, and
+ * its parameters would go unchecked.
+ */
+export function documentNameProblem(document: string): string | undefined {
+  const found = documentKind(document);
+  const ours = Object.keys(BUNDLED_DOCUMENTS);
+  if (found.kind === 'near-miss') {
+    const caseOnly = found.name.toLowerCase() === found.meant.toLowerCase();
+    const prefix = document.slice(0, document.length - found.name.length);
+    return `${shown(found.name)} — did you mean \`${found.meant}\`?${caseOnly ? ' (Document names are case-sensitive.)' : ''} Write \`document: ${prefix}${found.meant}\`.`;
+  }
+  if (found.kind === 'unknown-bundled') {
+    return `${shown(found.name)} is none of them: ${ours.map((d) => `\`${d}\``).join(', ')} (the nginx FastCGI cache is \`CachePurge-FastCGI\`). Write one of them; a document of your own needs a name outside the "${BUNDLED_DOCUMENT_PREFIX}" family.`;
+  }
+  return undefined;
 }
 
 export interface ParameterProblem {

@@ -99,6 +99,27 @@ const asText = (value: unknown) =>
   typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
 const asTextList = (value: unknown) => (Array.isArray(value) ? value.map(asText) : [asText(value)]);
 
+/**
+ * The fields read through asText (`list: false`) or asTextList (`list: true`): the file may hold a
+ * number or yes/no value there, and for a list a single value. The JSON Schema of the file
+ * (sites-file-json-schema.ts) widens them to accept what the file may hold.
+ */
+export const readAsText = z.registry<{ list: boolean }>();
+
+/** A text field that also takes a YAML number or yes/no value. */
+function textField<T extends z.ZodType>(schema: T) {
+  const field = z.preprocess(asText, schema);
+  readAsText.add(field, { list: false });
+  return field;
+}
+
+/** A list of text that also takes a single value, and numbers and yes/no values as items. */
+function textList<T extends z.ZodType>(list: T) {
+  const field = z.preprocess(asTextList, list);
+  readAsText.add(field, { list: true });
+  return field;
+}
+
 /** A mapping whose unknown keys are errors; their message (with "did you mean") is written below. */
 const strict = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape);
 
@@ -112,12 +133,12 @@ const targetsSchema = strict({
     .max(MAX_INSTANCE_IDS, {
       error: `has more than ${MAX_INSTANCE_IDS} ids; SSM takes at most ${MAX_INSTANCE_IDS} — use tags instead`,
     })
+    .describe(`EC2 instance ids, 1–${MAX_INSTANCE_IDS}, e.g. [i-0123456789abcdef0]. Set this or "tags".`)
     .optional(),
   tags: z
     .record(
       formatted(formats.tagKey),
-      z.preprocess(
-        asTextList,
+      textList(
         z
           .array(formatted(formats.tagValue))
           .min(1)
@@ -132,28 +153,40 @@ const targetsSchema = strict({
     .refine((tags) => Object.keys(tags).length <= MAX_TAG_KEYS, {
       error: `has more than ${MAX_TAG_KEYS} tags; SSM takes at most ${MAX_TAG_KEYS}`,
     })
+    .describe(
+      `1–${MAX_TAG_KEYS} tags, each a value or a list of up to ${MAX_TAG_VALUES} values: the instances with all of them, e.g. { Site: portal }. Set this or "instance-ids".`,
+    )
     .optional(),
-}).superRefine((targets, ctx) => {
-  const count = (targets['instance-ids'] ? 1 : 0) + (targets.tags ? 1 : 0);
-  if (count !== 1) {
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        count === 0
-          ? 'names no instances; set exactly one of "instance-ids" or "tags"'
-          : 'sets both "instance-ids" and "tags"; set exactly one of the two',
-      ...(count === 0 && { params: missing('instance-ids', 'tags') }),
-    });
-  }
-});
+})
+  .superRefine((targets, ctx) => {
+    const count = (targets['instance-ids'] ? 1 : 0) + (targets.tags ? 1 : 0);
+    if (count !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          count === 0
+            ? 'names no instances; set exactly one of "instance-ids" or "tags"'
+            : 'sets both "instance-ids" and "tags"; set exactly one of the two',
+        ...(count === 0 && { params: missing('instance-ids', 'tags') }),
+      });
+    }
+  })
+  .describe('The instances SSM steps run on: exactly one of "instance-ids" or "tags".');
 
 const ssmStepSchema = strict({
-  document: formatted(formats.documentName),
+  document: formatted(formats.documentName).describe(
+    'SSM document name or ARN, e.g. CachePurge-FastCGI (bundled: CachePurge-FastCGI, CachePurge-W3TotalCache, CachePurge-WPRocket).',
+  ),
   parameters: z
-    .record(formatted(formats.parameterName), z.preprocess(asTextList, z.array(z.string())))
+    .record(formatted(formats.parameterName), textList(z.array(z.string())))
+    .describe(
+      'Document parameters: a value or a list of values each, e.g. { CachePath: /var/cache/nginx/portal }.',
+    )
     .optional(),
-  targets: targetsSchema.optional(),
-  'document-version': z.preprocess(asText, formatted(formats.documentVersion)).optional(),
+  targets: targetsSchema.describe("This step's instances; overrides the site's targets.").optional(),
+  'document-version': textField(formatted(formats.documentVersion))
+    .describe('Pin a document version: a number, $LATEST or $DEFAULT.')
+    .optional(),
   'timeout-seconds': z
     .number()
     .int({ error: 'must be a whole number of seconds' })
@@ -161,13 +194,20 @@ const ssmStepSchema = strict({
       error: `must be at least ${DELIVERY_TIMEOUT_RANGE.min} (SSM's minimum delivery timeout)`,
     })
     .max(DELIVERY_TIMEOUT_RANGE.max, { error: `must be at most ${DELIVERY_TIMEOUT_RANGE.max} (30 days)` })
+    .describe(
+      `Delivery timeout in seconds (SendCommand TimeoutSeconds, ${DELIVERY_TIMEOUT_RANGE.min}–${DELIVERY_TIMEOUT_RANGE.max}; default 300): an instance that has not started the command by then is reported as timed out.`,
+    )
     .optional(),
-  'max-concurrency': z.preprocess(asText, formatted(formats.maxConcurrency)).optional(),
-  'max-errors': z.preprocess(asText, formatted(formats.maxErrors)).optional(),
+  'max-concurrency': textField(formatted(formats.maxConcurrency))
+    .describe('Instances at once: a number or a percentage (default 50).')
+    .optional(),
+  'max-errors': textField(formatted(formats.maxErrors))
+    .describe('Errors allowed before SSM stops sending: a number or a percentage (default 0).')
+    .optional(),
 });
 
 const cloudFrontStepSchema = strict({
-  'distribution-id': formatted(formats.distributionId),
+  'distribution-id': formatted(formats.distributionId).describe('The distribution, e.g. E2EXAMPLE12345.'),
   paths: z
     .array(z.string())
     .superRefine((paths, ctx) => {
@@ -185,8 +225,11 @@ const cloudFrontStepSchema = strict({
         ctx.addIssue({ code: 'custom', path: [index], message: `${quotePath(value)} ${problem}` });
       }
     })
+    .describe(
+      "Paths to invalidate (default ['/*']): a leading / is added, * only as the last character, duplicates dropped, at most 3,000.",
+    )
     .optional(),
-  wait: z.boolean().optional(),
+  wait: z.boolean().describe('true waits until the invalidation completes.').optional(),
 });
 
 const stepSchema = strict({
@@ -195,49 +238,68 @@ const stepSchema = strict({
     .trim()
     .min(1, { error: 'is empty; give the step a label or leave "name" out' })
     .max(100)
+    .describe('A label for the step (default: the document, or "CloudFront").')
     .optional(),
-  ssm: ssmStepSchema.optional(),
-  cloudfront: cloudFrontStepSchema.optional(),
-}).superRefine((step, ctx) => {
-  const count = (step.ssm ? 1 : 0) + (step.cloudfront ? 1 : 0);
-  if (count !== 1) {
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        count === 0
-          ? 'does nothing; give it exactly one of "ssm" or "cloudfront"'
-          : 'has both "ssm" and "cloudfront"; split them into two steps',
-      ...(count === 0 && { params: missing('ssm', 'cloudfront') }),
-    });
-  }
-});
-
-const siteSchema = strict({
-  region: formatted(formats.region).optional(),
-  targets: targetsSchema.optional(),
-  steps: z.array(stepSchema).min(1, { error: 'is empty; list at least one step' }).max(50),
-}).superRefine((site, ctx) => {
-  if (site.targets) return;
-  site.steps.forEach((step, index) => {
-    if (step.ssm && !step.ssm.targets) {
+  ssm: ssmStepSchema.describe('Run an SSM document on the instances (Run Command).').optional(),
+  cloudfront: cloudFrontStepSchema.describe('Create a CloudFront invalidation.').optional(),
+})
+  .superRefine((step, ctx) => {
+    const count = (step.ssm ? 1 : 0) + (step.cloudfront ? 1 : 0);
+    if (count !== 1) {
       ctx.addIssue({
         code: 'custom',
-        path: ['steps', index, 'ssm'],
-        message: 'has no targets; add "targets" to this step or to the site',
-        params: missing('targets'),
+        message:
+          count === 0
+            ? 'does nothing; give it exactly one of "ssm" or "cloudfront"'
+            : 'has both "ssm" and "cloudfront"; split them into two steps',
+        ...(count === 0 && { params: missing('ssm', 'cloudfront') }),
       });
     }
-  });
-});
+  })
+  .describe('A step: an optional "name" and exactly one of "ssm" or "cloudfront".');
 
-const fileSchema = strict({
-  region: formatted(formats.region).optional(),
+const regionSchema = formatted(formats.region).describe(
+  'AWS region of the SSM steps, e.g. us-east-1. The aws-region input overrides it; AWS_REGION is the last fallback.',
+);
+
+const siteSchema = strict({
+  region: regionSchema.optional(),
+  targets: targetsSchema.describe("Default targets of this site's SSM steps.").optional(),
+  steps: z
+    .array(stepSchema)
+    .min(1, { error: 'is empty; list at least one step' })
+    .max(50)
+    .describe('Run in this order; the first failure stops the rest.'),
+})
+  .superRefine((site, ctx) => {
+    if (site.targets) return;
+    site.steps.forEach((step, index) => {
+      if (step.ssm && !step.ssm.targets) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', index, 'ssm'],
+          message: 'has no targets; add "targets" to this step or to the site',
+          params: missing('targets'),
+        });
+      }
+    });
+  })
+  .describe('A site: the key (lower-case letters, digits, - and _) is what the "site" input names.');
+
+/** The sites file as written; its JSON Schema (schema/sites-file.schema.json) is generated from it. */
+export const sitesFileSchema = strict({
+  region: regionSchema.optional(),
   sites: z
     .record(formatted(formats.siteKey), siteSchema)
-    .refine((sites) => Object.keys(sites).length > 0, { error: 'is empty; define at least one site' }),
+    .refine((sites) => Object.keys(sites).length > 0, { error: 'is empty; define at least one site' })
+    .describe('The sites, by the key the "site" input names.'),
+}).meta({
+  title: 'cache-purge-action sites file',
+  description:
+    'Which caches cache-purge-action purges for each site, in order (.github/cache-purge.yml). The action checks more than this schema can say: run `npm run check-sites` or a dry run.',
 });
 
-type RawFile = z.infer<typeof fileSchema>;
+type RawFile = z.infer<typeof sitesFileSchema>;
 type RawTargets = z.infer<typeof targetsSchema>;
 type RawStep = z.infer<typeof stepSchema>;
 
@@ -295,7 +357,7 @@ const EXAMPLES: Record<string, string> = {
 
 /** The keys each mapping takes, by field kind, straight from the schema. */
 const KEYS: Record<string, readonly string[]> = {
-  '(top level)': Object.keys(fileSchema.shape),
+  '(top level)': Object.keys(sitesFileSchema.shape),
   site: Object.keys(siteSchema.shape),
   targets: Object.keys(targetsSchema.shape),
   step: Object.keys(stepSchema.shape),
@@ -623,12 +685,17 @@ function explainIssues(
 // Syntax errors: our words, the position, and at most one line of the file
 
 /**
- * One line of the file as a message quotes it: trimmed, control characters shown as "?", and when
- * longer than `width`, a window of that width around `column` with "…" where it is cut.
+ * One line of the file as a message quotes it: trimmed, a tab shown as "\t" (YAML refuses tabs as
+ * indentation: the user must see it), other control characters as "?", and when longer than `width`,
+ * a window of that width around `column` with "…" where it is cut.
  */
 export function lineExcerpt(text: string, line: number, column = 1, width = 80): string {
-  // eslint-disable-next-line no-control-regex
-  const raw = [...(text.split(/\r?\n/)[line - 1] ?? '').replace(/[\u0000-\u001f\u007f]/g, '?')];
+  const raw = [
+    ...(text.split(/\r?\n/)[line - 1] ?? '')
+      .replace(/\t/g, '\\t')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]/g, '?'),
+  ];
   const indent = raw.length - [...raw.join('').trimStart()].length;
   const chars = [...raw.join('').trim()];
   if (chars.length <= width) return chars.join('');
@@ -834,7 +901,7 @@ export function readSitesFile(text: string, file: string): SitesFileReading {
   }
 
   const locateInFile: SitesFileLocator = (path, keyName) => locate(doc.contents, path, lines, keyName);
-  const parsed = fileSchema.safeParse(data, { error: fallbackError });
+  const parsed = sitesFileSchema.safeParse(data, { error: fallbackError });
   if (parsed.success) return { ok: true, file: { config: toConfig(parsed.data), locate: locateInFile } };
 
   const problems = byLine(explainIssues(parsed.error.issues, data, locateInFile));

@@ -4,6 +4,7 @@
 import type { Targets } from './config.js';
 import type { Plan, PlanStep } from './plan.js';
 import { listPaths } from './paths.js';
+import { bundledDocumentName } from './bundled-documents.js';
 import { formatDuration, plural } from './text.js';
 
 export function describeTargets(targets: Targets): string {
@@ -21,12 +22,18 @@ function describeParameters(parameters: Record<string, string[]>): string {
   return entries.map(([name, values]) => `${name}=${values.join(',')}`).join(' ');
 }
 
+/** Said of a step whose document is not one of ours: the plan checked none of its parameters. */
+export const CUSTOM_DOCUMENT_NOTE = 'custom document: parameters not checked';
+
+/** ` (custom document: parameters not checked)` after a document that is the user's own; '' for ours. */
+const customNote = (document: string) => (bundledDocumentName(document) ? '' : ` (${CUSTOM_DOCUMENT_NOTE})`);
+
 export function describeStep(step: PlanStep): string {
   if (step.kind === 'cloudfront') {
     return `invalidate ${listPaths(step.paths)} on CloudFront distribution ${step.distributionId}${step.wait ? ', waiting until completed' : ''}`;
   }
   const version = step.documentVersion ? ` (version ${step.documentVersion})` : '';
-  return `run SSM document ${step.document}${version} on ${describeTargets(step.targets)} in ${step.region}; ${describeParameters(step.parameters)}`;
+  return `run SSM document ${step.document}${version}${customNote(step.document)} on ${describeTargets(step.targets)} in ${step.region}; ${describeParameters(step.parameters)}`;
 }
 
 export function planLogLines(plan: Plan): string[] {
@@ -43,7 +50,10 @@ export function cell(text: string): string {
 
 export function planMarkdownTable(plan: Plan): string {
   const rows = plan.steps.map((step) => {
-    const what = step.kind === 'ssm' ? `SSM \`${step.document}\`` : `CloudFront \`${step.distributionId}\``;
+    const what =
+      step.kind === 'ssm'
+        ? `SSM \`${step.document}\`${customNote(step.document)}`
+        : `CloudFront \`${step.distributionId}\``;
     const where =
       step.kind === 'ssm'
         ? `${describeTargets(step.targets)} (${step.region})`

@@ -20,7 +20,8 @@ import {
 import { formats } from './aws-formats.js';
 import { combineUserErrors, fileLocation, UserError } from './errors.js';
 import { closestMatch } from './suggest.js';
-import { bundledDocumentName, bundledDocumentProblems } from './bundled-documents.js';
+import { bundledDocumentProblems, documentKind } from './bundled-documents.js';
+import { documentNameError } from './document-name-check.js';
 import { wildcardBudgetProblems } from './cloudfront-budget.js';
 
 export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
@@ -153,7 +154,8 @@ export interface CheckedStep extends SalvagedStep {
 /**
  * The plan-time checks of a site that also run on a file that failed the schema (salvaged): the region
  * (when a step runs SSM; `regionKnown` false skips "No AWS region" when a region written in the file
- * could not be read) and the parameters of the bundled documents. buildPlan adds the CloudFront
+ * could not be read), document names that look like a bundled one misspelt (document-name-check.ts)
+ * and the parameters of the bundled documents. buildPlan adds the CloudFront
  * wildcard budget, which needs the parsed steps. [] when the site passes.
  */
 export function sitePlanProblems(
@@ -177,6 +179,8 @@ export function sitePlanProblems(
       ),
     );
   }
+  const names = documentNameError(steps, site, inputs.configFile, locate);
+  if (names) problems.push(names);
   const parameters = bundledDocumentParameterError(steps, site, inputs.configFile, locate);
   if (parameters) problems.push(parameters);
   return { ...(region && { region }), problems };
@@ -279,9 +283,14 @@ function bundledDocumentParameterError(
   const documents = new Set<string>();
   for (const step of steps) {
     if (!step.run) continue;
-    const problems = bundledDocumentProblems(step.run.document, step.run.parameters);
+    // a near miss of one of ours is checked as the one it means: fixing the name reveals nothing new
+    const kind = documentKind(step.run.document);
+    const checkedAs =
+      kind.kind === 'bundled' ? kind.name : kind.kind === 'near-miss' ? kind.meant : undefined;
+    if (!checkedAs) continue;
+    const problems = bundledDocumentProblems(checkedAs, step.run.parameters);
     if (problems.length === 0) continue;
-    documents.add(bundledDocumentName(step.run.document)!);
+    documents.add(checkedAs);
     const path = ['sites', site, 'steps', step.position, 'ssm', 'parameters'];
     for (const { parameter, problem, about } of problems) {
       // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the

@@ -26,15 +26,21 @@ export function editDistance(a: string, b: string): number {
 const tolerance = (word: string): number => Math.max(1, Math.floor([...word].length / 3));
 
 /**
- * The candidate `word` most likely misspells, or undefined when none is close enough. Ties go to the
- * earlier candidate; the word itself (ignoring case) is not a suggestion unless it differs in case.
+ * The candidate `word` most likely misspells, or undefined when none is close enough: within
+ * `maxEdits` edits when given (for long names that share most of their letters, such as the
+ * `CachePurge-` documents), else the tolerance for the candidate's length. Ties go to the earlier
+ * candidate; the word itself (ignoring case) is not a suggestion unless it differs in case.
  */
-export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+export function closestMatch(
+  word: string,
+  candidates: readonly string[],
+  maxEdits?: number,
+): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
     if (candidate === word) continue;
     const distance = editDistance(word, candidate);
-    if (distance > tolerance(candidate)) continue;
+    if (distance > (maxEdits ?? tolerance(candidate))) continue;
     if (!best || distance < best.distance) best = { candidate, distance };
   }
   return best?.candidate;

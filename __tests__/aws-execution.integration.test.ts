@@ -11,12 +11,12 @@ import {
   type AwsDoubleOptions,
 } from './helpers/aws-double.js';
 import { recordingRunner } from './helpers/recording-runner.js';
-import { parseSitesConfig } from '../src/core/config.js';
-import { buildPlan, type PlanInputs } from '../src/core/plan.js';
-import { buildRunContext } from '../src/core/run-context.js';
-import { parseExecutionInputs } from '../src/core/execution-inputs.js';
-import { executePlan } from '../src/action/execute.js';
-import type { AwsCredentialProvider } from '../src/action/credentials.js';
+import { parseSitesConfig } from '../src/action/sites-file/config.js';
+import { buildPlan, type PlanInputs } from '../src/action/plan/plan.js';
+import { buildRunContext } from '../src/action/report/run-context.js';
+import { parseExecutionInputs } from '../src/action/inputs/execution-inputs.js';
+import { executePlan } from '../src/action/run/execute.js';
+import type { AwsCredentialProvider } from '../src/action/run/credentials.js';
 
 const PORTAL = ['i-0123456789abcdef0', 'i-0123456789abcdef1'];
 const CONFIG = parseSitesConfig(

@@ -11,10 +11,10 @@ import {
   CHECKED_PARAMETER_TYPES,
   bundledDocumentName,
   bundledDocumentProblems,
-} from '../src/core/bundled-documents.js';
-import { parseSitesConfig, parseSitesFile } from '../src/core/config.js';
-import { buildPlan } from '../src/core/plan.js';
-import { UserError } from '../src/core/errors.js';
+} from '../src/action/sites-file/bundled-documents.js';
+import { parseSitesConfig, parseSitesFile } from '../src/action/sites-file/config.js';
+import { buildPlan } from '../src/action/plan/plan.js';
+import { UserError } from '../src/shared/errors.js';
 import { exampleConfig, repoRoot } from './helpers/run-action.js';
 
 const FILE = '.github/cache-purge.yml';

@@ -4,10 +4,10 @@
 // step and wait-for-invalidation makes every step wait. Through planSitesFile, as the action plans.
 
 import { describe, expect, it } from 'vitest';
-import { planSitesFile } from '../src/core/plan-sites-file.js';
-import { wildcardBudgetProblems } from '../src/core/cloudfront-budget.js';
-import { UserError } from '../src/core/errors.js';
-import type { PlanInputs } from '../src/core/plan.js';
+import { planSitesFile } from '../src/action/plan/plan-sites-file.js';
+import { wildcardBudgetProblems } from '../src/action/plan/cloudfront-budget.js';
+import { UserError } from '../src/shared/errors.js';
+import type { PlanInputs } from '../src/action/plan/plan.js';
 
 const FILE = '.github/cache-purge.yml';
 const wildcards = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `/${prefix}${i}/*`);

@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { otherYamlExtension, readConfigFile, resolveConfigPath } from '../src/action/config-file.js';
-import { UserError } from '../src/core/errors.js';
+import { otherYamlExtension, readConfigFile, resolveConfigPath } from '../src/action/sites-file/config-file.js';
+import { UserError } from '../src/shared/errors.js';
 
 function workspace(files: Record<string, string> = {}): string {
   const root = mkdtempSync(join(tmpdir(), 'config-file-'));

@@ -2,8 +2,8 @@
 // UserError naming the exact path, what is wrong, what is allowed, and the line.
 
 import { describe, expect, it } from 'vitest';
-import { parseSitesConfig, formatPath } from '../src/core/config.js';
-import { UserError } from '../src/core/errors.js';
+import { parseSitesConfig, formatPath } from '../src/action/sites-file/config.js';
+import { UserError } from '../src/shared/errors.js';
 import { exampleConfig } from './helpers/run-action.js';
 
 const FILE = '.github/cache-purge.yml';

@@ -4,7 +4,7 @@
 
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { awsErrorName } from '../src/action/clock.js';
+import { awsErrorName } from '../src/action/run/clock.js';
 import {
   CancelledError,
   CredentialsRefreshError,
@@ -15,9 +15,9 @@ import {
   stackParametersFor,
   type AwsCredentialProvider,
   type CredentialDependencies,
-} from '../src/action/credentials.js';
-import { parseExecutionInputs } from '../src/core/execution-inputs.js';
-import { UserError } from '../src/core/errors.js';
+} from '../src/action/run/credentials.js';
+import { parseExecutionInputs } from '../src/action/inputs/execution-inputs.js';
+import { UserError } from '../src/shared/errors.js';
 import { FakeClock } from './helpers/fakes.js';
 import { startAwsDouble, type AwsDouble } from './helpers/aws-double.js';
 

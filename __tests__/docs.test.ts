@@ -102,8 +102,8 @@ describe('pointers from the code to the docs', () => {
   it('finds them', () => {
     expect(pointers.map((p) => `${p.file} → ${p.page}`)).toEqual(
       expect.arrayContaining([
-        'src/core/input-variables.ts → docs/sites-file.md',
-        'src/action/credentials.ts → docs/troubleshooting.md',
+        'src/action/inputs/input-variables.ts → docs/sites-file.md',
+        'src/action/run/credentials.ts → docs/troubleshooting.md',
         'examples/deploy.yml → docs/setup.md',
       ]),
     );

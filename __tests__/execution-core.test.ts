@@ -12,17 +12,17 @@ import {
   nextPollDelayMs,
   progressLine,
   splitPluginOutput,
-} from '../src/core/ssm-step.js';
-import { callerReference, repeatedDistributionStep, ssmComment } from '../src/core/requests.js';
-import { buildRunContext, triggerOf } from '../src/core/run-context.js';
+} from '../src/action/run/ssm-step-decisions.js';
+import { callerReference, repeatedDistributionStep, ssmComment } from '../src/action/run/requests.js';
+import { buildRunContext, triggerOf } from '../src/action/report/run-context.js';
 import {
   defaultSessionName,
   oidcTokenUnavailable,
   parseExecutionInputs,
   type RawExecutionInputs,
-} from '../src/core/execution-inputs.js';
-import { reportOutputs } from '../src/core/report-outputs.js';
-import type { InstanceReport, RunReport } from '../src/core/report.js';
+} from '../src/action/inputs/execution-inputs.js';
+import { reportOutputs } from '../src/action/report/report-outputs.js';
+import type { InstanceReport, RunReport } from '../src/action/report/report.js';
 
 const ok = (id: string): InstanceReport => ({
   instanceId: id,

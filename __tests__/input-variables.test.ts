@@ -12,7 +12,7 @@ import {
   inputVariable,
   misnamedInputError,
   misnamedInputVariables,
-} from '../src/core/input-variables.js';
+} from '../src/action/inputs/input-variables.js';
 import { repoRoot } from './helpers/run-action.js';
 
 describe('the input names', () => {

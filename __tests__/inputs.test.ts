@@ -1,9 +1,9 @@
-// The action's own inputs read in-process (src/action/inputs.ts): the `paths` input reports problems
+// The action's own inputs read in-process (src/action/inputs/inputs.ts): the `paths` input reports problems
 // of the whole list against the list, problems of one path against that path with its value.
 
 import { describe, expect, it } from 'vitest';
-import { readInputs } from '../src/action/inputs.js';
-import { UserError } from '../src/core/errors.js';
+import { readInputs } from '../src/action/inputs/inputs.js';
+import { UserError } from '../src/shared/errors.js';
 import { recordingRunner } from './helpers/recording-runner.js';
 
 function refused(inputs: Record<string, string>): UserError {

@@ -4,11 +4,11 @@
 // mistakes. Core only: text in, one UserError out.
 
 import { describe, expect, it } from 'vitest';
-import { planSitesFile } from '../src/core/plan-sites-file.js';
-import { buildPlan } from '../src/core/plan.js';
-import { parseSitesFile } from '../src/core/config.js';
-import { bundledDocumentProblems } from '../src/core/bundled-documents.js';
-import { combineUserErrors, UserError } from '../src/core/errors.js';
+import { planSitesFile } from '../src/action/plan/plan-sites-file.js';
+import { buildPlan } from '../src/action/plan/plan.js';
+import { parseSitesFile } from '../src/action/sites-file/config.js';
+import { bundledDocumentProblems } from '../src/action/sites-file/bundled-documents.js';
+import { combineUserErrors, UserError } from '../src/shared/errors.js';
 import { exampleConfig } from './helpers/run-action.js';
 import { trialFile } from './helpers/trial-sites-file.js';
 

@@ -9,7 +9,7 @@ import {
   normaliseInvalidationPaths,
   quotePath,
   splitPathsInput,
-} from '../src/core/paths.js';
+} from '../src/action/sites-file/paths.js';
 
 describe('invalidation paths', () => {
   it('adds a missing leading slash and keeps valid paths', () => {

@@ -2,11 +2,11 @@
 // unknown and empty sites name the known ones.
 
 import { describe, expect, it } from 'vitest';
-import { parseSitesConfig } from '../src/core/config.js';
-import { buildPlan } from '../src/core/plan.js';
-import { planSitesFile } from '../src/core/plan-sites-file.js';
-import { planLogLines, planMarkdownTable } from '../src/core/plan-view.js';
-import { UserError } from '../src/core/errors.js';
+import { parseSitesConfig } from '../src/action/sites-file/config.js';
+import { buildPlan } from '../src/action/plan/plan.js';
+import { planSitesFile } from '../src/action/plan/plan-sites-file.js';
+import { planLogLines, planMarkdownTable } from '../src/action/plan/plan-view.js';
+import { UserError } from '../src/shared/errors.js';
 import { exampleConfig } from './helpers/run-action.js';
 
 const FILE = '.github/cache-purge.yml';

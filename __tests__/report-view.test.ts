@@ -9,14 +9,14 @@ import {
   formatBytes,
   headline,
   plainRequester,
-} from '../src/core/report-view.js';
-import { andMore, formatCount, formatDuration, listFirst, plural } from '../src/core/text.js';
-import { buildRunContext, triggerOf } from '../src/core/run-context.js';
-import { slackRequester } from '../src/core/slack-message.js';
+} from '../src/action/report/report-view.js';
+import { andMore, formatCount, formatDuration, listFirst, plural } from '../src/shared/text.js';
+import { buildRunContext, triggerOf } from '../src/action/report/run-context.js';
+import { slackRequester } from '../src/action/report/slack-message.js';
 import { cancelledReport, instance, successReport, undeliverableReport } from './helpers/report-fixtures.js';
-import { instanceLine } from '../src/core/ssm-step.js';
-import { parsePurgeResult } from '../src/core/purge-result.js';
-import type { InstanceReport, SsmStepReport } from '../src/core/report.js';
+import { instanceLine } from '../src/action/run/ssm-step-decisions.js';
+import { parsePurgeResult } from '../src/action/report/purge-result.js';
+import type { InstanceReport, SsmStepReport } from '../src/action/report/report.js';
 
 describe('numbers', () => {
   it('durations', () => {

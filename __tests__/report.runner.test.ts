@@ -13,7 +13,7 @@ import {
 } from './helpers/run-action.js';
 import { startAwsDouble, type AwsDouble, type AwsDoubleOptions } from './helpers/aws-double.js';
 import { SLACK_ANSWERS, startSlackSink, type SlackSink } from './helpers/slack-sink.js';
-import { formatDuration } from '../src/core/text.js';
+import { formatDuration } from '../src/shared/text.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/cache-purge';
 const PORTAL = ['i-0123456789abcdef0', 'i-0123456789abcdef1', 'i-0123456789abcdef2'];

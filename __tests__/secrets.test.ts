@@ -4,8 +4,8 @@
 // annotations or the outputs that publish writes. Also the redaction itself.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishRunReport } from '../src/action/publish.js';
-import { REDACTED, redactDeep, redactor } from '../src/core/redact.js';
+import { publishRunReport } from '../src/action/report/publish.js';
+import { REDACTED, redactDeep, redactor } from '../src/action/report/redact.js';
 import { startSlackSink, type SlackSink } from './helpers/slack-sink.js';
 import { recordingRunner } from './helpers/recording-runner.js';
 import { exitCodeReport, undeliverableReport } from './helpers/report-fixtures.js';

@@ -9,12 +9,12 @@ import { join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseSitesConfig } from '../src/core/config.js';
+import { parseSitesConfig } from '../src/action/sites-file/config.js';
 import {
   SITES_FILE_SCHEMA_PATH,
   sitesFileJsonSchema,
   sitesFileJsonSchemaText,
-} from '../src/core/sites-file-json-schema.js';
+} from '../src/action/sites-file/sites-file-json-schema.js';
 import { repoRoot } from './helpers/run-action.js';
 
 const committed = readFileSync(join(repoRoot, SITES_FILE_SCHEMA_PATH), 'utf8');
@@ -57,7 +57,7 @@ describe('the JSON Schema of the sites file', () => {
       });
     const check = run('--check');
     expect(check.status).toBe(1);
-    expect(check.stderr).toContain('is stale: it differs from the schema in src/core/config.ts');
+    expect(check.stderr).toContain('is stale: it differs from the schema in src/action/sites-file/config.ts');
     expect(readFileSync(out, 'utf8')).toBe('{}\n');
     expect(run().status).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(committed);

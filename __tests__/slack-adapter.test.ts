@@ -4,11 +4,11 @@
 // quoted, fail-on-slack-error, and the input checks that run before anything else.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseRetryAfter, postSlackMessage, readSlackSettings } from '../src/action/slack.js';
-import { publishDryRun, publishRunReport } from '../src/action/publish.js';
-import { dryRunMessage, runReportMessage } from '../src/core/slack-message.js';
-import { checkSlackWebhookUrl } from '../src/core/slack-webhook-url.js';
-import { UserError } from '../src/core/errors.js';
+import { parseRetryAfter, postSlackMessage, readSlackSettings } from '../src/action/report/slack-webhook.js';
+import { publishDryRun, publishRunReport } from '../src/action/report/publish.js';
+import { dryRunMessage, runReportMessage } from '../src/action/report/slack-message.js';
+import { checkSlackWebhookUrl } from '../src/action/inputs/slack-webhook-url.js';
+import { UserError } from '../src/shared/errors.js';
 import { SLACK_ANSWERS, startSlackSink, type SlackSink } from './helpers/slack-sink.js';
 import { recordingRunner } from './helpers/recording-runner.js';
 import { portalPlan, slackContext, successReport, undeliverableReport } from './helpers/report-fixtures.js';

@@ -10,8 +10,8 @@ import {
   truncate,
   type SlackBlock,
   type SlackPayload,
-} from '../src/core/slack-message.js';
-import { escapeMrkdwn } from '../src/core/mrkdwn.js';
+} from '../src/action/report/slack-message.js';
+import { escapeMrkdwn } from '../src/shared/mrkdwn.js';
 import {
   accessDeniedReport,
   allFixtures,

@@ -7,8 +7,8 @@ import {
   mrkdwnToLines,
   renderSlackMessage,
   visibleWidth,
-} from '../src/core/slack-render-text.js';
-import { runReportMessage } from '../src/core/slack-message.js';
+} from '../scripts/slack-render-text.js';
+import { runReportMessage } from '../src/action/report/slack-message.js';
 import { allFixtures, exitCodeReport, successReport } from './helpers/report-fixtures.js';
 
 describe('renderSlackMessage', () => {

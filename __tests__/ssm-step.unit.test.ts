@@ -13,8 +13,8 @@ import {
   type CommandInvocationStatus,
   type CommandPluginStatus,
 } from '@aws-sdk/client-ssm';
-import { runSsmStep, sendCommandInput } from '../src/action/ssm-step.js';
-import type { SsmPlanStep } from '../src/core/plan.js';
+import { runSsmStep, sendCommandInput } from '../src/action/run/ssm-step.js';
+import type { SsmPlanStep } from '../src/action/plan/plan.js';
 import { FakeClock } from './helpers/fakes.js';
 
 const step: SsmPlanStep = {

@@ -1,7 +1,7 @@
 // "Did you mean": edit distance with transpositions, and the closest candidate within a typo's reach.
 
 import { describe, expect, it } from 'vitest';
-import { closestMatch, editDistance } from '../src/core/suggest.js';
+import { closestMatch, editDistance } from '../src/shared/suggest.js';
 
 describe('editDistance', () => {
   it('counts insertions, deletions, substitutions and neighbour swaps as one edit each', () => {

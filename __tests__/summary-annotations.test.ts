@@ -3,8 +3,8 @@
 // per failed step naming the fix; the dry-run summary.
 
 import { describe, expect, it } from 'vitest';
-import { dryRunSummaryMarkdown, fenced, runSummaryMarkdown } from '../src/core/summary.js';
-import { runAnnotations } from '../src/core/annotations.js';
+import { dryRunSummaryMarkdown, fenced, runSummaryMarkdown } from '../src/action/report/summary.js';
+import { runAnnotations } from '../src/action/report/annotations.js';
 import {
   accessDeniedReport,
   allFixtures,

@@ -1,5 +1,5 @@
 // P1 trade-off: what each poll schedule costs and gives. The action's own SSM step runner
-// (src/action/ssm-step.ts, real SDK client) waits for the same commands on the local AWS double under
+// (src/action/run/ssm-step.ts, real SDK client) waits for the same commands on the local AWS double under
 // several poll schedules, and each is measured the same way: added latency (from the command's
 // completion on the double to the next SendCommand) against polls per second. The workload is
 // declared up front — seeded pseudo-random run times, log-uniform between 0.3 and 5 s — so no schedule
@@ -10,9 +10,9 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { startAwsDouble } from '../__tests__/helpers/aws-double.ts';
 import { commandWaits, median, quantile } from './measure.mjs';
 
-const { runSsmStep } = await import('../src/action/ssm-step.ts');
-const { DEFAULT_POLL_POLICY, nextPollDelayMs } = await import('../src/core/ssm-step.ts');
-const { systemClock } = await import('../src/action/clock.ts');
+const { runSsmStep } = await import('../src/action/run/ssm-step.ts');
+const { DEFAULT_POLL_POLICY, nextPollDelayMs } = await import('../src/action/run/ssm-step-decisions.ts');
+const { systemClock } = await import('../src/action/run/clock.ts');
 
 const INSTANCE = 'i-0123456789abcdef0';
 /** The double's delivery time before each command starts running. */

@@ -19,7 +19,7 @@ import { startSlackSink } from '../__tests__/helpers/slack-sink.ts';
 import { startGitHubDouble } from '../__tests__/helpers/github-double.ts';
 import { startRelay } from '../__tests__/helpers/relay-server.ts';
 import { exampleConfig, repoRoot, runAction } from '../__tests__/helpers/run-action.ts';
-import { ANSI_STYLES, PLAIN_STYLES, renderSlackMessage } from '../src/core/slack-render-text.ts';
+import { ANSI_STYLES, PLAIN_STYLES, renderSlackMessage } from './slack-render-text.ts';
 
 const tty = process.stdout.isTTY;
 const bold = (s) => (tty ? `\x1b[1m${s}\x1b[0m` : s);

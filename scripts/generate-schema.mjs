@@ -1,5 +1,5 @@
 // `npm run generate:schema`: writes schema/sites-file.schema.json, the JSON Schema of the sites file,
-// generated from the zod schema the action validates with (src/core/sites-file-json-schema.ts), so
+// generated from the zod schema the action validates with (src/action/sites-file/sites-file-json-schema.ts), so
 // there is no second copy to keep by hand. __tests__/sites-file-schema.test.ts fails when the committed
 // file differs from a fresh generation.
 //
@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // after the hook above: the TypeScript sources import each other as `.js`
 const { SITES_FILE_SCHEMA_PATH, sitesFileJsonSchemaText } =
-  await import('../src/core/sites-file-json-schema.ts');
+  await import('../src/action/sites-file/sites-file-json-schema.ts');
 
 const { values } = parseArgs({
   options: { check: { type: 'boolean', default: false }, out: { type: 'string' } },
@@ -31,7 +31,7 @@ try {
 const stale = committed !== fresh;
 if (values.check && stale) {
   console.error(
-    `generate:schema: ${name} is ${committed === undefined ? 'missing' : 'stale'}: it differs from the schema in src/core/config.ts. Run \`npm run generate:schema\` and commit it.`,
+    `generate:schema: ${name} is ${committed === undefined ? 'missing' : 'stale'}: it differs from the schema in src/action/sites-file/config.ts. Run \`npm run generate:schema\` and commit it.`,
   );
   process.exitCode = 1;
 } else {

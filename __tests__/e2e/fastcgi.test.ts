@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDocument, runDocument } from '../helpers/ssm-document-runner.js';
-import { parsePurgeResult } from '../../src/core/purge-result.js';
+import { parsePurgeResult } from '../../src/action/report/purge-result.js';
 import {
   fillCacheLayout,
   listTree,

@@ -1,7 +1,7 @@
 // A fake clock for the executor's injected Clock: its sleep advances time at once, so polling and retry
 // tests run instantly. (The recording Runner is in recording-runner.ts.)
 
-import type { Clock } from '../../src/action/clock.js';
+import type { Clock } from '../../src/action/run/clock.js';
 
 export class FakeClock implements Clock {
   t = 0;

@@ -2,17 +2,17 @@
 // script exit code with long stderr, AccessDenied, no instances, timeout), cancellation, 100 instances
 // and huge outputs. Built on the real plan of the example `portal` site.
 
-import { parseSitesConfig } from '../../src/core/config.js';
-import { buildPlan, type Plan } from '../../src/core/plan.js';
+import { parseSitesConfig } from '../../src/action/sites-file/config.js';
+import { buildPlan, type Plan } from '../../src/action/plan/plan.js';
 import type {
   CloudFrontStepReport,
   InstanceReport,
   RunContext,
   RunReport,
   SsmStepReport,
-} from '../../src/core/report.js';
-import { parsePurgeResult } from '../../src/core/purge-result.js';
-import { decideSsmStep, type SsmDecision } from '../../src/core/ssm-step.js';
+} from '../../src/action/report/report.js';
+import { parsePurgeResult } from '../../src/action/report/purge-result.js';
+import { decideSsmStep, type SsmDecision } from '../../src/action/run/ssm-step-decisions.js';
 import { fakeInstanceIds } from './aws-double.js';
 import { exampleConfig } from './run-action.js';
 

@@ -15,9 +15,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parsePurgeResult, type PurgeResult } from '../../src/core/purge-result.js';
+import { parsePurgeResult, type PurgeResult } from '../../src/action/report/purge-result.js';
 import { repoRoot } from './run-action.js';
-import type { DocumentParameter } from '../../src/core/bundled-documents.js';
+import type { DocumentParameter } from '../../src/action/sites-file/bundled-documents.js';
 
 export const DOCUMENT_NAMES = [
   'CachePurge-FastCGI',

@@ -10,8 +10,8 @@
 import { appendFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { EOL } from 'node:os';
-import type { SourceLocation } from '../core/errors.js';
-import { inputVariable } from '../core/input-variables.js';
+import type { SourceLocation } from '../shared/errors.js';
+import { inputVariable } from './inputs/input-variables.js';
 
 export interface Annotation extends SourceLocation {
   title?: string;

@@ -5,7 +5,7 @@
 // Pure: takes the environment as a plain object, returns data or throws.
 
 import { createPrivateKey } from 'node:crypto';
-import { formats } from '../core/aws-formats.js';
+import { formats } from '../shared/aws-formats.js';
 import { isLoopbackHost } from './loopback-host.js';
 
 export interface GitHubTokenAuth {

@@ -6,8 +6,8 @@ import { actionsPageUrl, type RelayConfig } from './config.js';
 import { authorise, interpretText, parseSlashCommand, type SlashCommand } from './command.js';
 import type { DispatchRequest, DispatchResult, NetworkError } from './dispatch.js';
 import { headerValue, verifySlackSignature, type Headers } from './signature.js';
-import { escapeMrkdwn } from '../core/mrkdwn.js';
-import { formatDuration } from '../core/text.js';
+import { escapeMrkdwn } from '../shared/mrkdwn.js';
+import { formatDuration } from '../shared/text.js';
 
 /** Slack slash-command bodies are well under 4 KiB; anything far bigger is not from Slack. */
 export const MAX_BODY_BYTES = 16 * 1024;

@@ -8,7 +8,7 @@
 // Parsing and merging are pure; fetching goes through the AWS SDK, passed in so it can be swapped.
 
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { formatDuration } from '../core/text.js';
+import { formatDuration } from '../shared/text.js';
 
 /** The keys the stack's secret may hold; each becomes the environment variable of the same name. */
 export const RELAY_SECRET_KEYS = [

@@ -1,0 +1,101 @@
+// The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs,
+// job summary, annotations and the Slack message. Everything it touches from outside comes in through
+// `ActionDependencies`, so the same code runs under the real runner, @github/local-action and the
+// tests. The AWS part is a lazily loaded chunk: a dry run never loads the AWS SDK.
+
+import { actionsRunner, type Runner } from './runner.js';
+import { readExecutionInputs, readInputs } from './inputs/inputs.js';
+import { readConfigFile } from './sites-file/config-file.js';
+import { planSitesFile } from './plan/plan-sites-file.js';
+import { planLogLines } from './plan/plan-view.js';
+import { isUserError } from '../shared/errors.js';
+import { readSlackSettings } from './report/slack-webhook.js';
+import { publishDryRun, publishRunReport } from './report/publish.js';
+import { buildRunContext } from './report/run-context.js';
+import { oidcTokenUnavailable, parseExecutionInputs } from './inputs/execution-inputs.js';
+import { formatDuration, plural } from '../shared/text.js';
+import { misnamedInputError } from './inputs/input-variables.js';
+
+export interface ActionDependencies {
+  runner: Runner;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A cancelled run must post before the runner's SIGTERM → SIGKILL grace runs out. */
+const CANCELLED_SLACK_BUDGET_MS = 5_000;
+
+export async function run(dependencies: Partial<ActionDependencies> = {}): Promise<void> {
+  const baseRunner = dependencies.runner ?? actionsRunner();
+  const env = dependencies.env ?? process.env;
+  const started = Date.now();
+  // Every value the run masks (OIDC token, assumed-role keys) is also redacted from outputs and reports.
+  const secrets: string[] = [];
+  const runner: Runner = {
+    ...baseRunner,
+    setSecret: (value) => {
+      if (value) secrets.push(value);
+      baseRunner.setSecret(value);
+    },
+  };
+  try {
+    // INPUT_DRY_RUN for dry-run: ignored, it would turn a dry run into a real one; refused first
+    const misnamed = misnamedInputError(Object.keys(env));
+    if (misnamed) throw misnamed;
+    const inputs = readInputs(runner);
+    const slack = readSlackSettings(runner); // checked (and masked) before anything runs
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    // every problem of the file and of the site's plan, in one error
+    const plan = planSitesFile(await readConfigFile(workspace, inputs.config), {
+      site: inputs.site,
+      ...(inputs.awsRegion && { region: inputs.awsRegion }),
+      ...(env.AWS_REGION && { environmentRegion: env.AWS_REGION }),
+      configFile: inputs.config,
+      ...(inputs.paths && { paths: inputs.paths }),
+      ...(inputs.waitForInvalidation && { waitForInvalidation: true }),
+    });
+    runner.setOutput('plan', JSON.stringify(plan));
+    await runner.group(`Plan for ${plan.site}`, async () =>
+      planLogLines(plan).forEach((line) => runner.info(line)),
+    );
+
+    // Checked before any AWS call, and by a dry run too: it must fail wherever a real run would.
+    const settings = parseExecutionInputs(readExecutionInputs(runner), plan.site, env);
+    const context = buildRunContext(env, plan.site, settings.requester);
+
+    if (inputs.dryRun) {
+      runner.setOutput('status', 'planned');
+      const noToken = oidcTokenUnavailable(settings, env);
+      if (noToken)
+        runner.warning(`A real run would stop here. ${noToken}`, { title: 'No OIDC token available' });
+      runner.info(
+        `Dry run: nothing was purged. ${plural(plan.steps.length, 'step')} would run for ${plan.site}.`,
+      );
+      await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
+      return;
+    }
+
+    const { executePlan } = await import('./run/execute.js');
+    const report = await executePlan(plan, context, settings, { runner, env });
+    runner.info(`Cache purge of ${plan.site}: ${report.status} in ${formatDuration(report.durationMs)}.`);
+    await publishRunReport(report, {
+      runner,
+      env,
+      slack,
+      secrets,
+      ...(report.status === 'cancelled' && { slackPost: { budgetMs: CANCELLED_SLACK_BUDGET_MS } }),
+    });
+    if (report.status !== 'success') runner.markFailed();
+  } catch (error) {
+    if (isUserError(error)) {
+      runner.error(error.message, { title: error.title, ...error.location });
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      runner.error(
+        `Unexpected error: ${message}. This is a bug in cache-purge-action; please report it with this log.`,
+        { title: 'cache-purge-action failed' },
+      );
+      if (error instanceof Error && error.stack) runner.debug(error.stack);
+    }
+    runner.markFailed();
+  }
+}

@@ -1,0 +1,74 @@
+// How a plan reads to a person: plain lines for the log and a Markdown table for the job summary
+// (long path lists cut to their first few; the `plan` output keeps them all). Pure string building.
+
+import type { Targets } from '../sites-file/config.js';
+import type { Plan, PlanStep } from './plan.js';
+import { listPaths } from '../sites-file/paths.js';
+import { bundledDocumentName } from '../sites-file/bundled-documents.js';
+import { formatDuration, plural } from '../../shared/text.js';
+
+export function describeTargets(targets: Targets): string {
+  if ('instanceIds' in targets) {
+    const ids = targets.instanceIds;
+    return ids.length === 1 ? `instance ${ids[0]}` : `${ids.length} instances (${ids.join(', ')})`;
+  }
+  const tags = Object.entries(targets.tags).map(([key, values]) => `${key}=${values.join('|')}`);
+  return `instances tagged ${tags.join(' and ')}`;
+}
+
+function describeParameters(parameters: Record<string, string[]>): string {
+  const entries = Object.entries(parameters);
+  if (entries.length === 0) return 'no parameters';
+  return entries.map(([name, values]) => `${name}=${values.join(',')}`).join(' ');
+}
+
+/** Said of a step whose document is not one of ours: the plan checked none of its parameters. */
+export const CUSTOM_DOCUMENT_NOTE = 'custom document: parameters not checked';
+
+/** ` (custom document: parameters not checked)` after a document that is the user's own; '' for ours. */
+const customNote = (document: string) => (bundledDocumentName(document) ? '' : ` (${CUSTOM_DOCUMENT_NOTE})`);
+
+export function describeStep(step: PlanStep): string {
+  if (step.kind === 'cloudfront') {
+    return `invalidate ${listPaths(step.paths)} on CloudFront distribution ${step.distributionId}${step.wait ? ', waiting until completed' : ''}`;
+  }
+  const version = step.documentVersion ? ` (version ${step.documentVersion})` : '';
+  return `run SSM document ${step.document}${version}${customNote(step.document)} on ${describeTargets(step.targets)} in ${step.region}; ${describeParameters(step.parameters)}`;
+}
+
+export function planLogLines(plan: Plan): string[] {
+  return [
+    `Site "${plan.site}" from ${plan.configFile}: ${plural(plan.steps.length, 'step')}, in this order; the first failure stops the rest.`,
+    ...plan.steps.map((step) => `  ${step.index}. ${step.name}: ${describeStep(step)}`),
+  ];
+}
+
+/** Escapes text for a Markdown table cell. */
+export function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+
+export function planMarkdownTable(plan: Plan): string {
+  const rows = plan.steps.map((step) => {
+    const what =
+      step.kind === 'ssm'
+        ? `SSM \`${step.document}\`${customNote(step.document)}`
+        : `CloudFront \`${step.distributionId}\``;
+    const where =
+      step.kind === 'ssm'
+        ? `${describeTargets(step.targets)} (${step.region})`
+        : listPaths(step.paths.map((p) => `\`${p}\``));
+    const settings =
+      step.kind === 'ssm'
+        ? `${Object.entries(step.parameters)
+            .map(([k, v]) => `${k}=\`${v.join(',')}\``)
+            .join(
+              ' ',
+            )} · delivery timeout ${formatDuration(step.deliveryTimeoutSeconds * 1000)} · concurrency ${step.maxConcurrency} · max errors ${step.maxErrors}`
+        : step.wait
+          ? 'waits for completion'
+          : 'does not wait';
+    return `| ${step.index} | ${cell(step.name)} | ${cell(what)} | ${cell(where)} | ${cell(settings)} |`;
+  });
+  return ['| # | Step | Action | Targets / paths | Settings |', '|---|---|---|---|---|', ...rows].join('\n');
+}

@@ -1,0 +1,458 @@
+// AWS credentials for a real run, resolved before the first step so a missing or refused credential is
+// one run-level failure, not a failed step, and handed to every SSM and CloudFront client as a
+// credential *provider*, never as static keys, so a run longer than the role session keeps working.
+//
+// With `role-to-assume`: the GitHub OIDC token (core.getIDToken, imported lazily: it loads an HTTP
+// client the dry run must not pay for), then STS AssumeRoleWithWebIdentity; every returned secret is
+// masked. The STS client's standard retry strategy re-sends what it judges transient (3 requests); on
+// top of that we try again, with jittered backoff inside a bounded total time, only errors the SDK
+// itself re-sent (never AccessDenied, an invalid token, a bad duration: they cannot succeed), and
+// every message counts the HTTP requests really made (`$metadata.attempts`). The first assumption
+// happens up front; later ones happen when the SDK asks: the provider is memoised by the SDK's own
+// memoizeIdentityProvider (@smithy/core), which calls it again once the credentials are within
+// 5 minutes of their Expiration; a refresh gets a fresh OIDC token (GitHub's are short-lived), assumes
+// the role again with the same settings, masks the new secrets and says so in one log line. A refresh
+// that fails while the credentials in hand have more than 60 s left fails nothing: one log line, the
+// current credentials go on signing, and no new try for 30 s (the memoiser asks on every command);
+// only with 60 s or less left does the failure become the step's CredentialsRefreshFailed error.
+// Without `role-to-assume`: the AWS SDK's default credential chain (environment, shared files, web
+// identity, container/instance metadata), asked once up front and then passed on as the (memoised,
+// self-refreshing) provider it is, so "no credentials" is said with its fix before anything is sent.
+
+import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
+import { oidcTokenUnavailable, type ExecutionSettings } from '../inputs/execution-inputs.js';
+import { UserError } from '../../shared/errors.js';
+import { CREDENTIALS_REFRESH_FAILED, errorOrigin } from '../report/diagnosis.js';
+import { formatDuration, plural } from '../../shared/text.js';
+import { awsErrorName, errorMessage, jitteredBackoffMs, sdkRequests, type Clock } from './clock.js';
+
+/** Credentials as every AWS SDK v3 client accepts them. */
+export interface AwsCredentialIdentity {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+/** A source of credentials as every AWS SDK v3 client accepts it (memoised and refreshed by the SDK). */
+export type AwsCredentialProvider = () => Promise<AwsCredentialIdentity>;
+
+export interface CredentialDependencies {
+  env: Record<string, string | undefined>;
+  /** Masks a value in the job log (the runner's add-mask). */
+  setSecret: (value: string) => void;
+  log: (line: string) => void;
+  clock: Clock;
+  signal: AbortSignal;
+  /** Region of the STS endpoint. */
+  region: string;
+  /** Fetches the OIDC token; default @actions/core getIDToken. Called again for every refresh. */
+  getIdToken?: (audience: string) => Promise<string>;
+  /** The credential chain used without role-to-assume; default the AWS SDK's (defaultProvider). */
+  defaultChain?: AwsCredentialProvider;
+  random?: () => number;
+  /** Total time allowed for our STS retries (the token expires). Default 60 s. */
+  stsRetryBudgetMs?: number;
+}
+
+/** A failed refresh is tried again after this long (on the injected clock)… */
+const REFRESH_RETRY_MS = 30_000;
+/** …and fails the step only once the current credentials have this long or less left (wall clock). */
+const REFRESH_LAST_MARGIN_MS = 60_000;
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/**
+ * A refresh of the assumed-role credentials failed mid-run: what failed, and the fix. Its name is the
+ * code the step reports (CREDENTIALS_REFRESH_FAILED), which the diagnosis shows as is.
+ */
+export class CredentialsRefreshError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = CREDENTIALS_REFRESH_FAILED;
+  }
+}
+
+/**
+ * The credentials every client uses: with role-to-assume, a provider that has already assumed the
+ * role once (so a refused role fails here, before any step) and assumes it again whenever the SDK
+ * asks; without, the default chain. Throws UserError (with the fix) or CancelledError.
+ */
+export async function resolveCredentials(
+  settings: ExecutionSettings,
+  deps: CredentialDependencies,
+): Promise<AwsCredentialProvider> {
+  const roleArn = settings.roleToAssume;
+  if (!roleArn) return resolveDefaultChain(deps);
+  const noToken = oidcTokenUnavailable(settings, deps.env);
+  if (noToken) throw new UserError('No OIDC token available', noToken);
+
+  /** The credentials last assumed; undefined until the memoiser's first call (below, before any step). */
+  let current: AwsCredentialIdentity | undefined;
+  /** After a failed refresh: no new try before this clock.now() (unless the margin is reached). */
+  let retryAfter: number | undefined;
+  const assume = async (): Promise<AwsCredentialIdentity> => {
+    const previous = current;
+    if (previous === undefined) {
+      // The first assumption: its failure is the run's (the UserError with the fix), not a step's.
+      current = await assumeRoleWithOidc(roleArn, settings, deps);
+      deps.log(
+        `Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${formatDuration(settings.roleDurationSeconds * 1000)}).`,
+      );
+      return current;
+    }
+    // Cancelled: no new session, but the current one (the SDK refreshes 5 minutes before it ends, so
+    // it is normally still valid) still signs the clean-up calls, e.g. CancelCommand.
+    if (deps.signal.aborted) return previous;
+    if (
+      retryAfter !== undefined &&
+      deps.clock.now() < retryAfter &&
+      millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS
+    ) {
+      return previous;
+    }
+    try {
+      current = await assumeRoleWithOidc(roleArn, settings, deps);
+    } catch (error) {
+      if (error instanceof CancelledError || deps.signal.aborted) return previous;
+      // Compared as the SDK's isIdentityExpired does (Date.now()), after the attempt took its time.
+      const until = previous.expiration;
+      if (until && millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS) {
+        retryAfter = deps.clock.now() + REFRESH_RETRY_MS;
+        deps.log(
+          `Credentials: refreshing failed (${failureSummary(error)}); the current ones are valid until ${until.toISOString()}; trying again in ${formatDuration(REFRESH_RETRY_MS)}.`,
+        );
+        return previous;
+      }
+      throw refreshFailure(error, roleArn, settings, previous);
+    }
+    retryAfter = undefined;
+    deps.log(
+      `Credentials: refreshed — assumed ${roleArn} again as session ${settings.roleSessionName} with a new GitHub OIDC token${previous.expiration ? ` (the previous credentials expire at ${previous.expiration.toISOString()})` : ''}.`,
+    );
+    return current;
+  };
+  // The SDK's memoiser, shared by every client so one refresh serves them all: it calls assume
+  // only while it has no credentials (the first call, below) and whenever the ones it holds are within
+  // EXPIRATION_MS (5 minutes) of their `expiration` — see
+  // node_modules/@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/memoizeIdentityProvider.js
+  // (memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh); concurrent callers
+  // share one pending call. Each client wraps it once more the same way (@aws-sdk/core
+  // dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4Config.js,
+  // normalizeCredentialProvider), which then asks this shared one; a client asks for the identity
+  // once per command it sends, before that command's retries (@smithy/core httpAuthSchemeMiddleware).
+  const provider = memoizeIdentityProvider(assume, isIdentityExpired, doesIdentityRequireRefresh)!;
+  await provider();
+  return provider;
+}
+
+/** Milliseconds until `credentials` expire, by the wall clock as the SDK reads it; Infinity without expiry. */
+function millisecondsLeft(credentials: AwsCredentialIdentity): number {
+  return credentials.expiration ? credentials.expiration.getTime() - Date.now() : Infinity;
+}
+
+/**
+ * A failed assumption: the UserError the user reads (title, message with the fix) and a one-line
+ * `<code>: <short reason>` for the log line of a refresh that failed without failing anything.
+ */
+class AssumeRoleFailure extends UserError {
+  readonly summary: string;
+  constructor(title: string, message: string, summary: string) {
+    super(title, message);
+    this.summary = summary;
+  }
+}
+
+/** `AccessDenied: Not authorized to perform …` for a failed refresh attempt. */
+function failureSummary(error: unknown): string {
+  const summary =
+    error instanceof AssumeRoleFailure ? error.summary : `${awsErrorName(error)}: ${errorMessage(error)}`;
+  return summary.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+}
+
+/** One OIDC token, then AssumeRoleWithWebIdentity; masks what it returns. UserError or CancelledError. */
+async function assumeRoleWithOidc(
+  roleArn: string,
+  settings: ExecutionSettings,
+  deps: CredentialDependencies,
+): Promise<AwsCredentialIdentity> {
+  let token: string;
+  try {
+    const getIdToken =
+      deps.getIdToken ?? (async (audience: string) => (await import('@actions/core')).getIDToken(audience));
+    token = await untilAborted(getIdToken(settings.audience), deps.signal);
+  } catch (error) {
+    if (error instanceof CancelledError || deps.signal.aborted) throw new CancelledError();
+    throw new AssumeRoleFailure(
+      'Could not get the GitHub OIDC token',
+      oidcTokenFailure(settings.audience, errorMessage(error)),
+      oidcTokenSummary(errorMessage(error)),
+    );
+  }
+  deps.setSecret(token);
+
+  const sts = new STSClient({ region: deps.region });
+  const random = deps.random ?? Math.random;
+  const budget = deps.stsRetryBudgetMs ?? 60_000;
+  const started = deps.clock.now();
+  let requests = 0;
+  try {
+    for (let pass = 0; ; pass++) {
+      if (deps.signal.aborted) throw new CancelledError();
+      try {
+        const out = await sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: roleArn,
+            RoleSessionName: settings.roleSessionName,
+            WebIdentityToken: token,
+            DurationSeconds: settings.roleDurationSeconds,
+          }),
+          { abortSignal: deps.signal },
+        );
+        const c = out.Credentials;
+        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+          throw new AssumeRoleFailure(
+            'Could not assume the role',
+            `STS returned no credentials for ${roleArn}.`,
+            'NoCredentials: STS returned no credentials',
+          );
+        }
+        deps.setSecret(c.AccessKeyId);
+        deps.setSecret(c.SecretAccessKey);
+        deps.setSecret(c.SessionToken);
+        return {
+          accessKeyId: c.AccessKeyId,
+          secretAccessKey: c.SecretAccessKey,
+          sessionToken: c.SessionToken,
+          ...(c.Expiration && { expiration: c.Expiration }),
+        };
+      } catch (error) {
+        if (deps.signal.aborted) throw new CancelledError();
+        if (error instanceof UserError) throw error;
+        const sent = sdkRequests(error);
+        requests += sent;
+        const code = awsErrorName(error);
+        const delay = jitteredBackoffMs(pass, 1_000, 10_000, random);
+        // The SDK re-sends only what it judges transient (throttling, 5xx, timeouts, connection
+        // resets, errors STS models as retryable such as IDPCommunicationError); what it sent once is
+        // final and would fail the same way again.
+        const transient = sent > 1;
+        if (transient && deps.clock.now() - started + delay < budget) {
+          deps.log(
+            `STS AssumeRoleWithWebIdentity: ${code} after ${plural(requests, 'request')}; retrying in ${formatDuration(delay)}.`,
+          );
+          await deps.clock.sleep(delay, deps.signal);
+          continue;
+        }
+        const message = errorMessage(error).replace(/\.$/, '');
+        throw stsError(code, message, roleArn, settings, deps.env, requests, token);
+      }
+    }
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** The step error for a refresh that failed: what failed (with its own fix), and how to avoid it. */
+function refreshFailure(
+  error: unknown,
+  roleArn: string,
+  settings: ExecutionSettings,
+  previous: AwsCredentialIdentity,
+): CredentialsRefreshError {
+  let what = error instanceof UserError ? `${error.title}: ${error.message}` : errorMessage(error);
+  if (!/[.!?]$/.test(what)) what += '.';
+  const due = previous.expiration
+    ? ` expire at ${previous.expiration.toISOString()}`
+    : ' are due for renewal';
+  return new CredentialsRefreshError(
+    `The assumed-role credentials for ${roleArn}${due}, and refreshing them failed. ${what} To need no refresh during a run, raise the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) above the longest run, up to the role's maximum session duration.`,
+  );
+}
+
+/**
+ * The SDK's default chain, asked once now: credentials found → the chain itself, a provider, for every
+ * client — never the static values it returned — so expiring credentials (a web identity file,
+ * container or instance metadata, SSO) are renewed: defaultProvider is memoised by memoizeChain, which
+ * asks the chain again within 5 minutes of their expiration (node_modules/@aws-sdk/
+ * credential-provider-node/dist-es/runtime/memoize-chain.js, credentialsTreatedAsExpired in
+ * dist-es/defaultProvider.js). None → a UserError with the fix.
+ */
+async function resolveDefaultChain(deps: CredentialDependencies): Promise<AwsCredentialProvider> {
+  const chain = deps.defaultChain ?? defaultProvider();
+  try {
+    await untilAborted(chain(), deps.signal);
+  } catch (error) {
+    if (error instanceof CancelledError || deps.signal.aborted) throw new CancelledError();
+    throw new UserError('No AWS credentials', defaultChainFailure(awsErrorName(error), errorMessage(error)));
+  }
+  deps.log('Credentials: found by the AWS SDK default credential chain (no role-to-assume given).');
+  return chain;
+}
+
+/** `promise`, or a CancelledError as soon as `signal` aborts (the chain may wait on instance metadata). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new CancelledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+const ROLE_FIX =
+  'set the "role-to-assume" input to the ARN of an IAM role that trusts GitHub\'s OIDC provider (the job then needs `permissions: id-token: write`), or run aws-actions/configure-aws-credentials before this step';
+
+/** Without role-to-assume, the default chain found nothing (or one of its sources failed). */
+export function defaultChainFailure(name: string, message: string): string {
+  if (/could not load credentials from any providers/i.test(message)) {
+    return `No AWS credentials were found. The "role-to-assume" input is empty, so the action asked the AWS SDK's default credential chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and the shared config files, a web identity token file, container or instance metadata), and none of them had credentials. Fix: ${ROLE_FIX}.`;
+  }
+  return `The AWS SDK's default credential chain failed (${name}: ${message}). The "role-to-assume" input is empty, so the action relies on that chain. Fix the credential source it names, or ${ROLE_FIX}.`;
+}
+
+/**
+ * The OIDC token request failed although the runner offered a token endpoint — which it does only to
+ * jobs with `permissions: id-token: write`, so the permission is not the cause. @actions/core retries
+ * HTTP 502, 503 and 504 (10 times, backing off); other answers and network errors are final.
+ */
+export function oidcTokenFailure(audience: string, message: string): string {
+  const { code, detail } = parseTokenError(message);
+  let what: string;
+  if (code === undefined) what = `GitHub's token endpoint gave no token (${detail})`;
+  else if (!/^\d{3}$/.test(code))
+    what = `could not reach GitHub's token endpoint (${detail}); @actions/core does not retry that`;
+  else if (['502', '503', '504'].includes(code))
+    what = `GitHub's token endpoint answered HTTP ${code} (${detail}), still after @actions/core's 10 retries`;
+  else
+    what = `GitHub's token endpoint answered HTTP ${code} (${detail}); not retried (@actions/core retries only 502, 503 and 504)`;
+  return `Requesting the GitHub OIDC token for audience "${audience}" failed: ${what}. The job does have \`permissions: id-token: write\` (the runner set ACTIONS_ID_TOKEN_REQUEST_URL, which it does only then), so this is most likely a transient problem on GitHub's side: re-run the job, and check https://www.githubstatus.com if it keeps failing.`;
+}
+
+/** @actions/core's own wording: "Failed to get ID Token. … Error Code : 500 … Error Message: …" */
+function parseTokenError(message: string): { code: string | undefined; detail: string } {
+  const code = /Error Code : (\S+)/.exec(message)?.[1];
+  const detail = (/Error Message: ([\s\S]*)$/.exec(message)?.[1] ?? message.replace(/^Error message: /, ''))
+    .replace(/\s+/g, ' ')
+    .trim();
+  return { code, detail };
+}
+
+/** `OIDC token HTTP 500: Internal server error`, or `OIDC token request: <what failed>`. */
+function oidcTokenSummary(message: string): string {
+  const { code, detail } = parseTokenError(message);
+  return code && /^\d{3}$/.test(code)
+    ? `OIDC token HTTP ${code}: ${detail}`
+    : `OIDC token request: ${detail}`;
+}
+
+/**
+ * The `sub` and `aud` claims of a JWT, read from its payload (the middle part, base64url JSON) without
+ * verifying it: they are not secret, and STS has just judged the token. Undefined when it has no `sub`.
+ */
+export function tokenClaims(token: string): { sub: string; aud?: string } | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!claims || typeof claims !== 'object') return undefined;
+  const { sub, aud } = claims as { sub?: unknown; aud?: unknown };
+  if (typeof sub !== 'string' || sub === '') return undefined;
+  const audiences = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
+  return audiences.length > 0 ? { sub, aud: audiences.join('", "') } : { sub };
+}
+
+const withSpace = (sentence: string) => (sentence ? ` ${sentence}` : '');
+
+/**
+ * What the stack of infra/cache-purge.yml must be deployed with for its role to trust a token with
+ * this `sub` (docs/troubleshooting.md, "Could not assume the role"): its trust policy's sub is built
+ * from the stack parameters GitHubOwner, GitHubRepository and GitHubEnvironment, or GitHubBranch when
+ * GitHubEnvironment is empty. '' for a sub of any other form (a tag, a pull request).
+ */
+export function stackParametersFor(sub: string): string {
+  const environment = /^repo:([^/:]+)\/([^:]+):environment:(.+)$/.exec(sub);
+  if (environment) {
+    const [, owner, repository, name] = environment;
+    return `If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubEnvironment=${name}, GitHubOwner=${owner} and GitHubRepository=${repository}.`;
+  }
+  const branch = /^repo:([^/:]+)\/([^:]+):ref:refs\/heads\/(.+)$/.exec(sub);
+  if (branch) {
+    const [, owner, repository, name] = branch;
+    return `If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=${name} and GitHubEnvironment empty, GitHubOwner=${owner} and GitHubRepository=${repository}.`;
+  }
+  return '';
+}
+
+function stsError(
+  code: string,
+  message: string,
+  roleArn: string,
+  settings: ExecutionSettings,
+  env: Record<string, string | undefined>,
+  requests: number,
+  token: string,
+): AssumeRoleFailure {
+  const summary = `${code}: ${message}`;
+  const failure = (title: string, text: string) => new AssumeRoleFailure(title, text, summary);
+  if (code === 'AccessDenied' || code === 'AccessDeniedException') {
+    const claims = tokenClaims(token);
+    if (claims) {
+      const aud = claims.aud ?? settings.audience;
+      return failure(
+        'Could not assume the role',
+        `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). This job's token has sub "${claims.sub}" and aud "${aud}"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "${claims.sub}" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "${aud}".${withSpace(stackParametersFor(claims.sub))}`,
+      );
+    }
+    const repo = env.GITHUB_REPOSITORY ?? 'OWNER/REPO';
+    const ref = env.GITHUB_REF ?? 'refs/heads/main';
+    return failure(
+      'Could not assume the role',
+      `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "${settings.audience}", and "token.actions.githubusercontent.com:sub" must match this job (repo:${repo}:ref:${ref}, or repo:${repo}:environment:NAME when the job uses an environment).`,
+    );
+  }
+  // The SDK names STS's modelled errors with "Exception" (InvalidIdentityTokenException for the wire
+  // code InvalidIdentityToken); both spellings are matched.
+  if (/^(InvalidIdentityToken|ExpiredToken|IDPRejectedClaim)(Exception)?$/.test(code)) {
+    return failure(
+      'Could not assume the role',
+      `STS rejected the GitHub OIDC token for ${roleArn}: ${code}: ${message}. Check that the account has an IAM OIDC identity provider for https://token.actions.githubusercontent.com with audience "${settings.audience}".`,
+    );
+  }
+  if (code === 'ValidationError' && /DurationSeconds/i.test(message)) {
+    return failure(
+      'Could not assume the role',
+      `STS refused the session length for ${roleArn}: ${message}. Lower the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) or raise the role's maximum session duration.`,
+    );
+  }
+  if (errorOrigin(code) === 'network') {
+    return failure(
+      'Could not reach AWS STS',
+      `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (after ${plural(requests, 'request')}): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`,
+    );
+  }
+  return failure(
+    'Could not assume the role',
+    `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${plural(requests, 'request')}: ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`,
+  );
+}

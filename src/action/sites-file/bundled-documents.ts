@@ -1,0 +1,238 @@
+// The parameters of the SSM documents this action ships (ssm-documents/CachePurge-*.json), read from
+// those very files (imported as JSON: ncc inlines them into the bundle, so nothing is read at run
+// time), and the check of a step's parameters against them at plan time: unknown names (with a
+// did-you-mean: names are case-sensitive), missing required ones, and each value against the
+// document's allowedValues, allowedPattern and minChars/maxChars (a misspelt name's value too, against
+// the parameter it means), with a hint for the usual path mistakes — what SSM would otherwise refuse
+// only at SendCommand. A name that is a near miss of ours (case, a small edit) or in our CachePurge-
+// family without being ours is a mistake (documentKind); other names are the user's own. Pure.
+
+import fastCgi from '../../../ssm-documents/CachePurge-FastCGI.json' with { type: 'json' };
+import w3TotalCache from '../../../ssm-documents/CachePurge-W3TotalCache.json' with { type: 'json' };
+import wpRocket from '../../../ssm-documents/CachePurge-WPRocket.json' with { type: 'json' };
+import { closestMatch } from '../../shared/suggest.js';
+import { quoteCut } from '../../shared/text.js';
+
+/** A parameter as a Command document (schema 2.2) declares it; only the fields we check. */
+export interface DocumentParameter {
+  type: string;
+  description?: string;
+  /** Present → optional; absent → SendCommand must give a value. */
+  default?: unknown;
+  allowedValues?: string[];
+  allowedPattern?: string;
+  minChars?: number;
+  maxChars?: number;
+  minItems?: number;
+  maxItems?: number;
+}
+
+/** The parameter types the check understands; a bundled document using another one fails a test. */
+export const CHECKED_PARAMETER_TYPES = ['String', 'StringList'] as const;
+
+/** Document name (the file name without .json) → its parameters. */
+export const BUNDLED_DOCUMENTS: Record<string, Record<string, DocumentParameter>> = {
+  'CachePurge-FastCGI': fastCgi.parameters,
+  'CachePurge-W3TotalCache': w3TotalCache.parameters,
+  'CachePurge-WPRocket': wpRocket.parameters,
+};
+
+/** The name a step's `document` gives: itself, or the part of an ARN after its last "/". */
+const documentNameOf = (document: string) =>
+  document.startsWith('arn:') ? document.slice(document.lastIndexOf('/') + 1) : document;
+
+/** The bundled document a step's `document` names (by name, or by an ARN ending in /<name>), if any. */
+export function bundledDocumentName(document: string): string | undefined {
+  const name = documentNameOf(document);
+  return Object.hasOwn(BUNDLED_DOCUMENTS, name) ? name : undefined;
+}
+
+/** The prefix of the documents this action ships: a name with it is taken to mean one of them. */
+export const BUNDLED_DOCUMENT_PREFIX = 'CachePurge-';
+/** At most this many edits (case aside) from a bundled name reads as a misspelling of it. */
+const NEAR_MISS_EDITS = 2;
+
+/**
+ * What a step's `document` is to the plan-time checks: one of ours (its parameters are checked), a
+ * near miss of one of ours (a different case or a small edit: `meant`), a name in our `CachePurge-`
+ * family that is none of ours, or the user's own document (passed through unchecked).
+ */
+export type DocumentKind =
+  | { kind: 'bundled'; name: string }
+  | { kind: 'near-miss'; name: string; meant: string }
+  | { kind: 'unknown-bundled'; name: string }
+  | { kind: 'custom'; name: string };
+
+export function documentKind(document: string): DocumentKind {
+  const name = documentNameOf(document);
+  const bundled = Object.keys(BUNDLED_DOCUMENTS);
+  if (bundled.includes(name)) return { kind: 'bundled', name };
+  const meant = closestMatch(name, bundled, NEAR_MISS_EDITS);
+  if (meant) return { kind: 'near-miss', name, meant };
+  if (name.toLowerCase().startsWith(BUNDLED_DOCUMENT_PREFIX.toLowerCase())) {
+    return { kind: 'unknown-bundled', name };
+  }
+  return { kind: 'custom', name };
+}
+
+/**
+ * Why a step's `document` looks like a mistake for one of ours, with the fix; undefined for ours and
+ * for the user's own documents. SSM would otherwise run (or refuse) a document that is not ours, and
+ * its parameters would go unchecked.
+ */
+export function documentNameProblem(document: string): string | undefined {
+  const found = documentKind(document);
+  const ours = Object.keys(BUNDLED_DOCUMENTS);
+  if (found.kind === 'near-miss') {
+    const caseOnly = found.name.toLowerCase() === found.meant.toLowerCase();
+    const prefix = document.slice(0, document.length - found.name.length);
+    return `${shown(found.name)} — did you mean \`${found.meant}\`?${caseOnly ? ' (Document names are case-sensitive.)' : ''} Write \`document: ${prefix}${found.meant}\`.`;
+  }
+  if (found.kind === 'unknown-bundled') {
+    return `${shown(found.name)} is none of them: ${ours.map((d) => `\`${d}\``).join(', ')} (the nginx FastCGI cache is \`CachePurge-FastCGI\`). Write one of them; a document of your own needs a name outside the "${BUNDLED_DOCUMENT_PREFIX}" family.`;
+  }
+  return undefined;
+}
+
+export interface ParameterProblem {
+  /** The parameter the problem is about; undefined for the parameters as a whole. */
+  parameter?: string;
+  /** What of it is wrong: its name (unknown), its value(s), or the parameters as a whole (one missing). */
+  about: 'name' | 'value' | 'parameters';
+  problem: string;
+}
+
+/** "(Required) The WordPress directory …" → "The WordPress directory …" */
+const purpose = (parameter: DocumentParameter) =>
+  (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
+
+/** A value as messages quote it: JSON, cut after 120 characters. */
+const shown = (value: string) => quoteCut(value, 120);
+
+/** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
+const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
+
+/**
+ * Why a path most likely fails a bundled document's pattern, in words: "." or ".." segments, a
+ * trailing "/", whitespace. With the fix when removing that one thing makes the value fit.
+ */
+function patternHints(value: string, allowedPattern: string): string {
+  const fits = (candidate: string) => candidate !== value && new RegExp(allowedPattern).test(candidate);
+  const hints: string[] = [];
+  if (/(^|\/)\.\.?(\/|$)/.test(value)) {
+    hints.push('"." and ".." path segments are not allowed: give the directory itself.');
+  }
+  if (/.\/+$/.test(value)) {
+    const trimmed = value.replace(/\/+$/, '');
+    hints.push(
+      `It ends with "/", which the pattern does not allow: remove the trailing "/"${fits(trimmed) ? ` (${shown(trimmed)} fits)` : ''}.`,
+    );
+  }
+  if (/\s/.test(value)) {
+    const squeezed = value.trim();
+    const edge = squeezed !== value;
+    hints.push(
+      edge
+        ? `It starts or ends with whitespace, which the pattern does not allow: remove it${fits(squeezed) ? ` (${shown(squeezed)} fits)` : ''}.`
+        : 'It contains whitespace, which the pattern does not allow: use a directory whose path has no spaces.',
+    );
+  }
+  return hints.map((hint) => ` ${hint}`).join('');
+}
+
+function valueProblems(document: string, name: string, spec: DocumentParameter, values: string[]): string[] {
+  const problems: string[] = [];
+  const what = purpose(spec);
+  const expected = what ? ` Expected: ${what}` : '';
+  if (spec.type === 'String' && values.length !== 1) {
+    problems.push(
+      `has ${values.length} values; ${document} takes exactly one (a String parameter): give one value.`,
+    );
+  }
+  if (spec.type === 'StringList') {
+    if (spec.minItems !== undefined && values.length < spec.minItems)
+      problems.push(`has ${values.length} values; ${document} needs at least ${spec.minItems}.`);
+    if (spec.maxItems !== undefined && values.length > spec.maxItems)
+      problems.push(`has ${values.length} values; ${document} takes at most ${spec.maxItems}.`);
+  }
+  for (const value of values) {
+    // a Parameter Store reference is resolved by SSM itself: its value is not ours to check
+    if (PARAMETER_STORE_REFERENCE.test(value)) continue;
+    if (spec.allowedValues && !spec.allowedValues.includes(value)) {
+      problems.push(
+        `${shown(value)} is not one of the values ${document} allows: ${spec.allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`,
+      );
+      continue;
+    }
+    if (spec.maxChars !== undefined && value.length > spec.maxChars) {
+      problems.push(
+        `${shown(value)} is ${value.length} characters long; ${document} allows at most ${spec.maxChars}.${expected}`,
+      );
+      continue;
+    }
+    if (spec.minChars !== undefined && value.length < spec.minChars) {
+      problems.push(
+        `${shown(value)} is ${value.length} characters long; ${document} needs at least ${spec.minChars}.${expected}`,
+      );
+      continue;
+    }
+    if (spec.allowedPattern !== undefined && !new RegExp(spec.allowedPattern).test(value)) {
+      problems.push(
+        `${shown(value)} does not match ${document}'s allowedPattern ${spec.allowedPattern}.${patternHints(value, spec.allowedPattern)}${expected}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Problems of a step's parameters against the bundled definition of `document`; [] when they fit or
+ * when `document` is not one of ours.
+ */
+export function bundledDocumentProblems(
+  document: string,
+  parameters: Record<string, string[]>,
+): ParameterProblem[] {
+  const name = bundledDocumentName(document);
+  if (!name) return [];
+  const declared = BUNDLED_DOCUMENTS[name]!;
+  const declaredNames = Object.keys(declared);
+  const problems: ParameterProblem[] = [];
+  const meant = new Set<string>();
+  for (const [parameter, values] of Object.entries(parameters)) {
+    const spec = declared[parameter];
+    if (!spec) {
+      const guess = closestMatch(parameter, declaredNames);
+      if (guess) meant.add(guess);
+      problems.push({
+        parameter,
+        about: 'name',
+        problem: `${name} has no parameter "${parameter}"${
+          guess
+            ? `; did you mean "${guess}"? (Parameter names are case-sensitive.)`
+            : `; it takes ${declaredNames.map((d) => `"${d}"`).join(', ')}.`
+        }`,
+      });
+      // the value of a misspelt name is checked as the parameter it means: fixing the name alone
+      // must not reveal a second problem on the next run
+      if (guess) {
+        for (const problem of valueProblems(name, guess, declared[guess]!, values)) {
+          problems.push({ parameter, about: 'value', problem: `(checked as "${guess}") ${problem}` });
+        }
+      }
+      continue;
+    }
+    for (const problem of valueProblems(name, parameter, spec, values)) {
+      problems.push({ parameter, about: 'value', problem });
+    }
+  }
+  for (const [parameter, spec] of Object.entries(declared)) {
+    if ('default' in spec || Object.hasOwn(parameters, parameter) || meant.has(parameter)) continue;
+    const what = purpose(spec);
+    problems.push({
+      about: 'parameters',
+      problem: `"${parameter}" is missing; ${name} requires it: add ${parameter}: <value>${what ? ` (${what.replace(/\.$/, '')})` : ''}.`,
+    });
+  }
+  return problems;
+}

@@ -11,6 +11,11 @@ export default defineConfig({
           include: ['__tests__/**/*.test.ts'],
           exclude: ['__tests__/e2e/**'],
           testTimeout: 30_000,
+          hookTimeout: 30_000,
+          // Most of the suite's time is spent waiting (bundles spawned, servers answering, deadlines of
+          // real seconds), not computing: three files at once on a 2-core machine (the default would be
+          // cores − 1, so one at a time). The hooks that import a bundle get the tests' time limit.
+          maxWorkers: 3,
         },
       },
       {

@@ -6,7 +6,7 @@
 // refresh with minutes left only logged), and runs
 // without role-to-assume: keys in the environment are used, and none at all is one run-level error.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { errorAnnotations, exampleConfig, runAction } from './helpers/run-action.js';
 import { startAwsDouble, type AwsDouble } from './helpers/aws-double.js';
 
@@ -80,70 +80,80 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
     expect(errorAnnotations(run.stdout)).toEqual([]);
   });
 
-  it('a run that outlasts the role session gets a fresh OIDC token and role mid-run; later requests carry the new key', async () => {
-    // first credentials end 305 s after issue: the SDK's 300 s refresh margin is reached 5 s into the
-    // run (step 1 is sent well before, even on a loaded machine), while step 1 (10 s) is being polled
-    double.reset({
-      sts: { lifetimesSeconds: [305] },
-      documents: { 'CachePurge-W3TotalCache': { default: { runMs: 10_000, stdout: RESULT } } },
-      defaultScript: { stdout: RESULT },
-    });
-    const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expect(run.outputs.status).toBe('success');
-    const [first, renewed] = double.issuedCredentials.slice(-2);
-    // @actions/core asked the token endpoint twice, and each token was used once
-    expect(double.callsOf('GetIdToken')).toHaveLength(2);
-    const assumed = double.callsOf('AssumeRoleWithWebIdentity');
-    expect(assumed.map((c) => c.input.WebIdentityToken)).toEqual(double.issuedIdTokens.slice(-2));
-    expect(assumed[1]!.input).toMatchObject({
-      RoleArn: ROLE,
-      RoleSessionName: 'cache-purge-portal-1234-1',
-      DurationSeconds: '900',
-    });
-    const [send1, send2] = double.callsOf('SendCommand');
-    expect(send1!.accessKeyId).toBe(first!.accessKeyId);
-    expect(send1!.seq).toBeLessThan(assumed[1]!.seq);
-    expect(send2!.seq).toBeGreaterThan(assumed[1]!.seq);
-    const later = double.calls.filter(
-      (c) => (c.service === 'ssm' || c.service === 'cloudfront') && c.seq > assumed[1]!.seq,
-    );
-    expect(later.map((c) => c.operation)).toEqual(
-      expect.arrayContaining(['ListCommands', 'SendCommand', 'CreateInvalidation']),
-    );
-    expect(new Set(later.map((c) => c.accessKeyId))).toEqual(new Set([renewed!.accessKeyId]));
-    for (const secret of [renewed!.accessKeyId, renewed!.secretAccessKey, renewed!.sessionToken])
-      expect(run.stdout).toContain(`::add-mask::${secret}`);
-    expect(run.stdout.match(/^Credentials: refreshed .*$/gm)).toEqual([
-      `Credentials: refreshed — assumed ${ROLE} again as session cache-purge-portal-1234-1 with a new GitHub OIDC token (the previous credentials expire at ${first!.expiration}).`,
-    ]);
-    expect(errorAnnotations(run.stdout)).toEqual([]);
-  });
+  // The two runs that outlast the role session wait 10 s each in real time (the bundle runs in its own
+  // process): they run at the same time, the second against a double of its own.
+  it.concurrent(
+    'a run that outlasts the role session gets a fresh OIDC token and role mid-run; later requests carry the new key',
+    async ({ expect }) => {
+      // first credentials end 305 s after issue: the SDK's 300 s refresh margin is reached 5 s into the
+      // run (step 1 is sent well before, even on a loaded machine), while step 1 (10 s) is being polled
+      double.reset({
+        sts: { lifetimesSeconds: [305] },
+        documents: { 'CachePurge-W3TotalCache': { default: { runMs: 10_000, stdout: RESULT } } },
+        defaultScript: { stdout: RESULT },
+      });
+      const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.outputs.status).toBe('success');
+      const [first, renewed] = double.issuedCredentials.slice(-2);
+      // @actions/core asked the token endpoint twice, and each token was used once
+      expect(double.callsOf('GetIdToken')).toHaveLength(2);
+      const assumed = double.callsOf('AssumeRoleWithWebIdentity');
+      expect(assumed.map((c) => c.input.WebIdentityToken)).toEqual(double.issuedIdTokens.slice(-2));
+      expect(assumed[1]!.input).toMatchObject({
+        RoleArn: ROLE,
+        RoleSessionName: 'cache-purge-portal-1234-1',
+        DurationSeconds: '900',
+      });
+      const [send1, send2] = double.callsOf('SendCommand');
+      expect(send1!.accessKeyId).toBe(first!.accessKeyId);
+      expect(send1!.seq).toBeLessThan(assumed[1]!.seq);
+      expect(send2!.seq).toBeGreaterThan(assumed[1]!.seq);
+      const later = double.calls.filter(
+        (c) => (c.service === 'ssm' || c.service === 'cloudfront') && c.seq > assumed[1]!.seq,
+      );
+      expect(later.map((c) => c.operation)).toEqual(
+        expect.arrayContaining(['ListCommands', 'SendCommand', 'CreateInvalidation']),
+      );
+      expect(new Set(later.map((c) => c.accessKeyId))).toEqual(new Set([renewed!.accessKeyId]));
+      for (const secret of [renewed!.accessKeyId, renewed!.secretAccessKey, renewed!.sessionToken])
+        expect(run.stdout).toContain(`::add-mask::${secret}`);
+      expect(run.stdout.match(/^Credentials: refreshed .*$/gm)).toEqual([
+        `Credentials: refreshed — assumed ${ROLE} again as session cache-purge-portal-1234-1 with a new GitHub OIDC token (the previous credentials expire at ${first!.expiration}).`,
+      ]);
+      expect(errorAnnotations(run.stdout)).toEqual([]);
+    },
+  );
 
-  it('a refresh STS refuses with minutes left: one log line, no error, the old key signs the rest of the run', async () => {
-    double.reset({
-      sts: { lifetimesSeconds: [305], deniedAfterIssued: 1 },
-      documents: { 'CachePurge-W3TotalCache': { default: { runMs: 10_000, stdout: RESULT } } },
-      defaultScript: { stdout: RESULT },
-    });
-    const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expect(run.outputs.status).toBe('success');
-    const assumed = double.callsOf('AssumeRoleWithWebIdentity');
-    expect(assumed.map((c) => c.errorCode)).toEqual([undefined, 'AccessDenied']);
-    const first = double.issuedCredentials.at(-1)!; // the refused call issued none
-    const signed = double.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront');
-    expect(signed.filter((c) => c.seq > assumed[1]!.seq).map((c) => c.operation)).toEqual(
-      expect.arrayContaining(['ListCommands', 'SendCommand', 'CreateInvalidation']),
-    );
-    expect(new Set(signed.map((c) => c.accessKeyId))).toEqual(new Set([first.accessKeyId]));
-    expect(run.stdout.match(/^Credentials: refreshing failed.*$/gm)).toEqual([
-      `Credentials: refreshing failed (AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity); the current ones are valid until ${first.expiration}; trying again in 30 s.`,
-    ]);
-    expect(errorAnnotations(run.stdout)).toEqual([]);
-  });
+  it.concurrent(
+    'a refresh STS refuses with minutes left: one log line, no error, the old key signs the rest of the run',
+    async ({ expect }) => {
+      const double = await startAwsDouble();
+      onTestFinished(() => double.close());
+      double.reset({
+        sts: { lifetimesSeconds: [305], deniedAfterIssued: 1 },
+        documents: { 'CachePurge-W3TotalCache': { default: { runMs: 10_000, stdout: RESULT } } },
+        defaultScript: { stdout: RESULT },
+      });
+      const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.outputs.status).toBe('success');
+      const assumed = double.callsOf('AssumeRoleWithWebIdentity');
+      expect(assumed.map((c) => c.errorCode)).toEqual([undefined, 'AccessDenied']);
+      const first = double.issuedCredentials.at(-1)!; // the refused call issued none
+      const signed = double.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront');
+      expect(signed.filter((c) => c.seq > assumed[1]!.seq).map((c) => c.operation)).toEqual(
+        expect.arrayContaining(['ListCommands', 'SendCommand', 'CreateInvalidation']),
+      );
+      expect(new Set(signed.map((c) => c.accessKeyId))).toEqual(new Set([first.accessKeyId]));
+      expect(run.stdout.match(/^Credentials: refreshing failed.*$/gm)).toEqual([
+        `Credentials: refreshing failed (AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity); the current ones are valid until ${first.expiration}; trying again in 30 s.`,
+      ]);
+      expect(errorAnnotations(run.stdout)).toEqual([]);
+    },
+  );
 
   it('a failed instance fails the run: exit 1, status failure, one error per failed step, later steps skipped', async () => {
     double.reset({ documents: { 'CachePurge-FastCGI': { default: { fault: 'Undeliverable' } } } });

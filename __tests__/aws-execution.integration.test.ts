@@ -1,6 +1,8 @@
 // The executor with the real AWS SDK clients against the local AWS protocol double, reached only
 // through AWS_ENDPOINT_URL: credentials through OIDC + STS, every fault the double can inject, and
 // for each the truthful status, a log line naming the instance, and no later step run.
+// The executor, the double and the SDK share one Timeline (helpers/fakes.ts): waits of the executor
+// (polls, backoff, step timeouts) take no real time; the HTTP and the SDK's own retries are real.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +13,7 @@ import {
   type AwsDoubleOptions,
 } from './helpers/aws-double.js';
 import { recordingRunner } from './helpers/recording-runner.js';
+import { Timeline } from './helpers/fakes.js';
 import { parseSitesConfig } from '../src/action/sites-file/config.js';
 import { buildPlan, type PlanInputs } from '../src/action/plan/plan.js';
 import { buildRunContext } from '../src/action/report/run-context.js';
@@ -55,9 +58,11 @@ const LONG_STEP_MS = 10_000;
 const RESULT = 'CACHE_PURGE_RESULT {"files":12,"bytes":4096,"method":"find-delete","durationMs":7}';
 
 let double: AwsDouble;
+const timeline = new Timeline();
 const saved = { ...process.env };
 beforeAll(async () => {
-  double = await startAwsDouble();
+  timeline.start();
+  double = await startAwsDouble({}, timeline.now);
   Object.assign(process.env, double.env());
   for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
     delete process.env[key];
@@ -68,6 +73,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env = saved;
   await double.close();
+  timeline.stop();
 });
 
 async function run(
@@ -105,6 +111,7 @@ async function run(
   const report = await executePlan(plan, buildRunContext(env, plan.site, ''), settings, {
     runner,
     env,
+    clock: timeline,
     random: () => 0,
     ...(more.signal ? { signal: more.signal } : {}),
     ...(more.defaultChain ? { defaultChain: more.defaultChain } : {}),
@@ -594,7 +601,7 @@ describe('executing a plan against the AWS double', () => {
 
   it('cancellation mid-step cancels the command in flight and skips the rest', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 800);
+    timeline.after(800, () => controller.abort());
     const { report } = await run(
       { documents: { 'CachePurge-FastCGI': { default: { runMs: 10_000 } } } },
       'portal',

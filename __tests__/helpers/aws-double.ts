@@ -93,7 +93,7 @@ export interface AwsDoubleOptions {
 
 export interface RecordedCall {
   seq: number;
-  /** Epoch ms with sub-ms precision (performance.timeOrigin + performance.now()). */
+  /** Epoch ms on the double's clock (by default real time with sub-ms precision). */
   at: number;
   service: 'ssm' | 'cloudfront' | 'sts' | 'oidc';
   operation: string;
@@ -146,7 +146,8 @@ interface CfInvalidation {
   createdAt: number;
 }
 
-const now = () => performance.timeOrigin + performance.now();
+/** Real time, with sub-ms precision. A test may give the double another time source (see startAwsDouble). */
+const realNow = () => performance.timeOrigin + performance.now();
 const PLUGIN_NAME = 'aws:runShellScript';
 
 /**
@@ -231,8 +232,12 @@ export class AwsDouble {
   private createInvalidationCalls = 0;
   private getInvalidationCalls = 0;
 
-  constructor(options: AwsDoubleOptions = {}) {
+  /** Epoch milliseconds as the double reads them (scripted run times, visibility, completion). */
+  readonly now: () => number;
+
+  constructor(options: AwsDoubleOptions = {}, now: () => number = realNow) {
     this.options = options;
+    this.now = now;
   }
 
   /** New script; forgets the calls and fault counters (commands, invalidations and issued credentials stay). */
@@ -290,7 +295,7 @@ export class AwsDouble {
       const end = inv.cancelAt !== undefined && inv.cancelAt < inv.endAt ? inv.cancelAt : inv.endAt;
       last = Math.max(last, end);
     }
-    return last <= now() ? last : undefined;
+    return last <= this.now() ? last : undefined;
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -304,7 +309,7 @@ export class AwsDouble {
     const url = new URL(req.url ?? '/', 'http://double');
     const call: RecordedCall = {
       seq: this.calls.length + 1,
-      at: now(),
+      at: this.now(),
       service: 'ssm',
       operation: '',
       ...(accessKeyId && { accessKeyId }),
@@ -476,11 +481,11 @@ export class AwsDouble {
         const command = this.commands.get(String(input.CommandId));
         if (!command) throw new DoubleError(400, 'InvalidCommandId', '');
         const only = input.InstanceIds as string[] | undefined;
-        const at = now() + (this.options.cancelDelayMs ?? 30);
+        const at = this.now() + (this.options.cancelDelayMs ?? 30);
         for (const inv of command.invocations) {
           if (only && !only.includes(inv.instanceId)) continue;
           if (inv.script.ignoresCancel) continue;
-          if (inv.endAt > now() && inv.cancelAt === undefined) inv.cancelAt = at;
+          if (inv.endAt > this.now() && inv.cancelAt === undefined) inv.cancelAt = at;
         }
         return {};
       }
@@ -508,7 +513,7 @@ export class AwsDouble {
     const concurrency = maxConcurrency.endsWith('%')
       ? Math.max(1, Math.floor((ids.length * Number(maxConcurrency.slice(0, -1))) / 100))
       : Number(maxConcurrency);
-    const requestedAt = now();
+    const requestedAt = this.now();
     const invocations: Invocation[] = [];
     let batchStart = requestedAt;
     let batchEnd = requestedAt;
@@ -541,12 +546,12 @@ export class AwsDouble {
   private visibleCommand(commandId: string): SsmCommand | undefined {
     const command = this.commands.get(commandId);
     if (!command) return undefined;
-    if (now() < command.requestedAt + (this.options.invisibleForMs ?? 0)) return undefined;
+    if (this.now() < command.requestedAt + (this.options.invisibleForMs ?? 0)) return undefined;
     return command;
   }
 
   private invocationView(command: SsmCommand, inv: Invocation) {
-    const t = now();
+    const t = this.now();
     const cancelled = inv.cancelAt !== undefined && inv.cancelAt <= t && inv.cancelAt < inv.endAt;
     const fault = inv.script.fault;
     // Undeliverable and Delivery Timed Out never start on the instance.
@@ -699,7 +704,7 @@ export class AwsDouble {
         distributionId,
         callerReference,
         paths,
-        createdAt: now(),
+        createdAt: this.now(),
       };
       this.invalidations.set(invalidation.id, invalidation);
       return { status: 201, xml: this.invalidationXml(invalidation), location: this.location(invalidation) };
@@ -720,7 +725,7 @@ export class AwsDouble {
   }
 
   private invalidationXml(i: CfInvalidation): string {
-    const done = now() >= i.createdAt + (this.options.cloudfront?.completeAfterMs ?? 200);
+    const done = this.now() >= i.createdAt + (this.options.cloudfront?.completeAfterMs ?? 200);
     const paths = i.paths.map((p) => `<Path>${xmlEscape(p)}</Path>`).join('');
     return `<?xml version="1.0" encoding="UTF-8"?><Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>${i.id}</Id><Status>${done ? 'Completed' : 'InProgress'}</Status><CreateTime>${new Date(i.createdAt).toISOString()}</CreateTime><InvalidationBatch><Paths><Quantity>${i.paths.length}</Quantity><Items>${paths}</Items></Paths><CallerReference>${xmlEscape(i.callerReference)}</CallerReference></InvalidationBatch></Invalidation>`;
   }
@@ -768,9 +773,15 @@ export class AwsDouble {
   }
 }
 
-/** Starts a double on 127.0.0.1 on a free port. */
-export async function startAwsDouble(options: AwsDoubleOptions = {}): Promise<AwsDouble> {
-  return new AwsDouble(options).start();
+/**
+ * Starts a double on 127.0.0.1 on a free port. `now` is its time source: real time by default; a
+ * test that runs the executor on a virtual timeline passes the same one (e.g. a faked Date.now).
+ */
+export async function startAwsDouble(
+  options: AwsDoubleOptions = {},
+  now: () => number = realNow,
+): Promise<AwsDouble> {
+  return new AwsDouble(options, now).start();
 }
 
 /** `count` fake instance ids (i- and 17 hex digits), stable for a given seed. */

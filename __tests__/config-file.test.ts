@@ -5,7 +5,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { otherYamlExtension, readConfigFile, resolveConfigPath } from '../src/action/sites-file/config-file.js';
+import {
+  otherYamlExtension,
+  readConfigFile,
+  resolveConfigPath,
+} from '../src/action/sites-file/config-file.js';
 import { UserError } from '../src/shared/errors.js';
 
 function workspace(files: Record<string, string> = {}): string {

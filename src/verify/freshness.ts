@@ -103,7 +103,7 @@ function generatedOnRunnerClock(obs: Observation, generatedMs: number, cdnAge: n
   const date = Date.parse(header(obs, 'date') ?? '');
   if (Number.isNaN(date)) return { atMs: generatedMs, allowanceMs: CLOCK_SKEW_MS + ROUNDING_MS };
   const ageMs = Math.max(0, date - generatedMs) + (cdnAge ?? 0) * 1000;
-  return { atMs: obs.responseAtMs - ageMs, allowanceMs: 2 * ROUNDING_MS };
+  return { atMs: obs.responseAtMs - ageMs, allowanceMs: ROUNDING_MS };
 }
 
 const ORIGIN_FRESH = new Set(['miss', 'bypass', 'expired', 'revalidated']);

@@ -7,7 +7,13 @@
 
 import type { Clock } from '../action/clock.js';
 import { listFirst, plural } from '../core/text.js';
-import { classifyResponse, missedLayers, refillCheck, type FreshnessContext } from './freshness.js';
+import {
+  classifyResponse,
+  isExpectedStatus,
+  missedLayers,
+  refillCheck,
+  type FreshnessContext,
+} from './freshness.js';
 import type { Probe, ProbeOutcome } from './http-probe.js';
 import type { RunFacts } from './likely-cause.js';
 import type { VerifyStepConfig } from './verify-config.js';
@@ -92,7 +98,8 @@ export async function runVerify(input: VerifyInput, deps: VerifyDeps): Promise<V
       if (cold.busy) return { value: item, retry: retryAfter(cold.afterMs) };
     }
     const cold = item.cold;
-    if (!config.warm || cold.kind !== 'response' || missedLayers(cold.findings).length === 0) {
+    const answered = cold.kind === 'response' && isExpectedStatus(cold.status);
+    if (!config.warm || !answered || missedLayers(cold.findings).length === 0) {
       return { value: item };
     }
     const remaining = deadline - clock.now();

@@ -7,13 +7,13 @@ import {
   parseGeneratedAt,
   refillCheck,
   type FreshnessContext,
-} from '../src/verify/freshness.js';
+} from '../src/action/verify/freshness.js';
 import {
   cdnStaleCause,
   coveringPath,
   notRefillingCause,
   originStaleCause,
-} from '../src/verify/likely-cause.js';
+} from '../src/action/verify/likely-cause.js';
 
 const RUN_START = Date.UTC(2025, 5, 1, 12, 0, 0);
 const ctx: FreshnessContext = {

@@ -3,8 +3,8 @@
 
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../src/core/errors.js';
-import { sitemapUrls, type SitemapStats } from '../src/verify/sitemap.js';
+import { UserError } from '../src/shared/errors.js';
+import { sitemapUrls, type SitemapStats } from '../src/action/verify/sitemap.js';
 import { startLocalServer, type LocalServer } from './helpers/local-http.js';
 
 const urlset = (locs: string[]) =>

@@ -2,7 +2,7 @@
 // without one, nothing started after the deadline. On the fake clock, so it runs instantly.
 
 import { describe, expect, it } from 'vitest';
-import { isBusyStatus, parseRetryAfter, runPool, type Attempted } from '../src/verify/warm.js';
+import { isBusyStatus, parseRetryAfter, runPool, type Attempted } from '../src/action/verify/warm.js';
 import { FakeClock } from './helpers/fakes.js';
 
 /** A task that takes `ms` of fake time, tracking how many run at once. */

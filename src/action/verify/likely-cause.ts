@@ -3,7 +3,7 @@
 // FastCGI purge ran, and why a cache would not refill (no-cache/private pages, a cache directory nginx
 // cannot write). Pure; fed the facts of the run by the executor.
 
-import { listFirst } from '../core/text.js';
+import { listFirst } from '../../shared/text.js';
 
 /** What the run did before the verify step, as far as the causes need to know. */
 export interface RunFacts {

@@ -7,8 +7,8 @@
 // The adapter; `fetch` is injected.
 
 import { SaxesParser } from 'saxes';
-import { UserError } from '../core/errors.js';
-import { quoteCut } from '../core/text.js';
+import { UserError } from '../../shared/errors.js';
+import { quoteCut } from '../../shared/text.js';
 import { urlProblem } from './verify-config.js';
 
 export interface SitemapOptions {

@@ -4,7 +4,7 @@
 // and warnings, each naming the URL, the layer, the evidence and the likely cause) and the log lines.
 // Pure.
 
-import { formatDuration, listFirst, plural } from '../core/text.js';
+import { formatDuration, listFirst, plural } from '../../shared/text.js';
 import { isExpectedStatus, LAYERS, type Layer, type LayerFinding } from './freshness.js';
 import {
   cdnStaleCause,

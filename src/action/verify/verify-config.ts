@@ -3,7 +3,7 @@
 // sites-file parser plugs `verifyStepSchema` in as the step kind `{ verify: { … } }`.
 
 import { z } from 'zod';
-import { quoteCut } from '../core/text.js';
+import { quoteCut } from '../../shared/text.js';
 
 export const VERIFY_DEFAULTS = {
   limit: 50,

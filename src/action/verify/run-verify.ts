@@ -5,8 +5,8 @@
 // are retried after Retry-After or a backoff. Returns the report; the probe, the sitemap reader and
 // the clock are injected.
 
-import type { Clock } from '../action/clock.js';
-import { listFirst, plural } from '../core/text.js';
+import type { Clock } from '../run/clock.js';
+import { listFirst, plural } from '../../shared/text.js';
 import {
   classifyResponse,
   isExpectedStatus,

@@ -221,7 +221,7 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
     expect(problem(site('      - sssm: { document: CachePurge-FastCGI }\n')).message).toBe(
       [
         '.github/cache-purge.yml has a problem:',
-        '  - sites.portal.steps[0].sssm (line 6): unknown key "sssm" — did you mean "ssm"? Allowed here: name, ssm, cloudfront',
+        '  - sites.portal.steps[0].sssm (line 6): unknown key "sssm" — did you mean "ssm"? Allowed here: name, ssm, cloudfront, verify',
       ].join('\n'),
     );
     // a site-level "target" means targets: the step's "has no targets" is the same mistake
@@ -423,7 +423,7 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
 
   it('a step with both ssm and cloudfront, or neither, is refused', () => {
     expect(problem(site('      - name: x\n')).message).toContain(
-      'sites.portal.steps[0] (line 6): does nothing; give it exactly one of "ssm" or "cloudfront"',
+      'sites.portal.steps[0] (line 6): does nothing; give it exactly one of "ssm", "cloudfront" or "verify"',
     );
     expect(
       problem(

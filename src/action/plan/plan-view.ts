@@ -6,6 +6,7 @@ import type { Plan, PlanStep } from './plan.js';
 import { listPaths } from '../sites-file/paths.js';
 import { bundledDocumentName } from '../sites-file/bundled-documents.js';
 import { formatDuration, plural } from '../../shared/text.js';
+import { describeVerifyPlan } from '../verify/run-verify.js';
 
 export function describeTargets(targets: Targets): string {
   if ('instanceIds' in targets) {
@@ -29,6 +30,7 @@ export const CUSTOM_DOCUMENT_NOTE = 'custom document: parameters not checked';
 const customNote = (document: string) => (bundledDocumentName(document) ? '' : ` (${CUSTOM_DOCUMENT_NOTE})`);
 
 export function describeStep(step: PlanStep): string {
+  if (step.kind === 'verify') return `verify as a visitor: ${describeVerifyPlan(step).join('; ')}`;
   if (step.kind === 'cloudfront') {
     return `invalidate ${listPaths(step.paths)} on CloudFront distribution ${step.distributionId}${step.wait ? ', waiting until completed' : ''}`;
   }
@@ -50,6 +52,12 @@ export function cell(text: string): string {
 
 export function planMarkdownTable(plan: Plan): string {
   const rows = plan.steps.map((step) => {
+    if (step.kind === 'verify') {
+      const urls = step.urls.map((u) => `\`${u}\``);
+      const where = `${urls.length > 0 ? listPaths(urls) : '–'}${step.sitemap ? ` + sitemap \`${step.sitemap}\` (up to ${step.limit})` : ''}`;
+      const settings = `${step.warm ? 'warms and expects hits' : 'does not warm'} · ${step.concurrency} at a time`;
+      return `| ${step.index} | ${cell(step.name)} | verify as a visitor | ${cell(where)} | ${cell(settings)} |`;
+    }
     const what =
       step.kind === 'ssm'
         ? `SSM \`${step.document}\`${customNote(step.document)}`

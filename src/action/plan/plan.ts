@@ -16,6 +16,7 @@ import {
   type SitesConfig,
   type SitesFileLocator,
   type Targets,
+  type VerifyStepConfig,
 } from '../sites-file/config.js';
 import { formats } from '../../shared/aws-formats.js';
 import { combineUserErrors, fileLocation, UserError } from '../../shared/errors.js';
@@ -51,7 +52,10 @@ export interface CloudFrontPlanStep {
   wait: boolean;
 }
 
-export type PlanStep = SsmPlanStep | CloudFrontPlanStep;
+/** A verify step runs as written in the sites file (verify-config.ts owns its defaults and checks). */
+export type VerifyPlanStep = VerifyStepConfig & { index: number };
+
+export type PlanStep = SsmPlanStep | CloudFrontPlanStep | VerifyPlanStep;
 
 export interface Plan {
   site: string;
@@ -232,6 +236,7 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
 
   const steps = siteConfig.steps.map((step, i): PlanStep => {
     const index = i + 1;
+    if (step.kind === 'verify') return { ...step, index };
     if (step.kind === 'cloudfront') {
       return {
         index,

@@ -3,9 +3,15 @@
 // causes (AccessDenied, no instances targeted, our step timeout, CloudFront errors). Pure; used by the
 // annotations, the job summary and the Slack message so they all say the same thing.
 
-import type { CloudFrontStepReport, InstanceReport, SsmStepReport, StepReport } from './report.js';
+import type {
+  CloudFrontStepReport,
+  InstanceReport,
+  SsmStepReport,
+  StepReport,
+  VerifyStepReport,
+} from './report.js';
 import { describeInstanceStatus, failedInstances } from './report-view.js';
-import { formatDuration, listFirst } from '../../shared/text.js';
+import { formatDuration, listFirst, plural } from '../../shared/text.js';
 
 export interface Cause {
   /** Short label: `Undeliverable`, `exit code 2`, `AccessDeniedException`. */
@@ -121,6 +127,25 @@ function ssmStepCauses(step: SsmStepReport): Cause[] {
   return causes;
 }
 
+/** A verify step's causes: its step-level error, else each problem it found (URL, layer, evidence, cause). */
+function verifyCauses(step: VerifyStepReport): Cause[] {
+  if (!step.verify) {
+    return step.error ? [{ label: step.error.code, instanceIds: [], fix: step.error.message }] : [];
+  }
+  const listed = step.verify.problems.map((p) => ({
+    label: `${p.kind}${p.layer ? ` at ${p.layer === 'cdn' ? 'the CDN' : 'the origin'}` : ''}: ${p.url}`,
+    instanceIds: [],
+    fix: `${p.evidence}; ${p.cause}`,
+  }));
+  const more = step.verify.problemCount - listed.length;
+  return more > 0
+    ? [
+        ...listed,
+        { label: `… and ${plural(more, 'more problem')}`, instanceIds: [], fix: 'see the report output.' },
+      ]
+    : listed;
+}
+
 function cloudFrontCauses(step: CloudFrontStepReport): Cause[] {
   const code = step.error?.code ?? (step.status === 'timed-out' ? 'StepTimedOut' : '');
   const arn = `arn:aws:cloudfront::ACCOUNT:distribution/${step.distributionId}`;
@@ -145,7 +170,12 @@ function cloudFrontCauses(step: CloudFrontStepReport): Cause[] {
 /** The causes of a failed or timed-out step, with the likely fix for each; [] for any other step. */
 export function diagnose(step: StepReport): Cause[] {
   if (step.status !== 'failed' && step.status !== 'timed-out') return [];
-  const causes = step.kind === 'ssm' ? ssmStepCauses(step) : cloudFrontCauses(step);
+  const causes =
+    step.kind === 'ssm'
+      ? ssmStepCauses(step)
+      : step.kind === 'verify'
+        ? verifyCauses(step)
+        : cloudFrontCauses(step);
   return causes.length > 0
     ? causes
     : [{ label: 'failed', instanceIds: [], fix: "see the step's log group for what happened." }];

@@ -3,6 +3,7 @@
 // how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
 
 import { isCounted, type PurgeResult } from './purge-result.js';
+import type { VerifyReport } from '../verify/verify-report.js';
 import type {
   CloudFrontStepReport,
   InstanceReport,
@@ -239,6 +240,12 @@ export function stepDetail(step: StepReport, options: StepDetailOptions = {}): s
     const what = describeInvalidation(step, { distribution: options.distribution ?? true });
     return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
   }
+  if (step.kind === 'verify') {
+    const what = step.verify
+      ? describeVerification(step.verify)
+      : `${plural(step.urls.length, 'URL')} listed`;
+    return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
+  }
   const parts: string[] = [];
   const failed = failedInstances(step);
   const failedByInstances = step.status === 'failed' && failed.length > 0;
@@ -262,9 +269,37 @@ export function stepDetail(step: StepReport, options: StepDetailOptions = {}): s
   return parts.join(' · ');
 }
 
-/** Targets column: `3/3 instances` for SSM, the distribution for CloudFront. */
+/**
+ * What a verify step found, in one line: `12 URLs · CDN 12 fresh · origin 10 fresh, 2 unverified · hit ratio
+ * after warming 100% · 2 problems`. Layers that sent no header say so.
+ */
+export function describeVerification(v: VerifyReport): string {
+  const layer = (name: string, c: VerifyReport['layers']['cdn']) => {
+    const seen = c.fresh + c.stale + c.unverified;
+    if (seen === 0) return `${name} not seen`;
+    const parts = [
+      `${c.fresh} fresh`,
+      c.stale ? `${c.stale} stale` : '',
+      c.unverified ? `${c.unverified} unverified` : '',
+    ];
+    return `${name} ${parts.filter(Boolean).join(', ')}`;
+  };
+  return [
+    plural(v.urls.total, 'URL'),
+    layer('CDN', v.layers.cdn),
+    layer('origin', v.layers.origin),
+    ...(v.hitRatioAfterWarming === null
+      ? []
+      : [`hit ratio after warming ${Math.round(v.hitRatioAfterWarming * 100)}%`]),
+    ...(v.problemCount > 0 ? [plural(v.problemCount, 'problem')] : []),
+  ].join(' · ');
+}
+
+/** Targets column: `3/3 instances` for SSM, the distribution for CloudFront, the URLs for verify. */
 export function stepTargets(step: StepReport): string {
   if (step.kind === 'cloudfront') return step.distributionId;
+  if (step.kind === 'verify')
+    return step.sitemap ? `${plural(step.urls.length, 'URL')} + sitemap` : plural(step.urls.length, 'URL');
   return describeInstanceCount(step) ?? (step.targetCount > 0 ? plural(step.targetCount, 'instance') : '–');
 }
 

@@ -3,6 +3,7 @@
 // Pure data; JSON-serialisable as is. Fields may be added; none may be renamed or removed.
 
 import type { PurgeResult } from './purge-result.js';
+import type { VerifyReport } from '../verify/verify-report.js';
 import type { Plan } from '../plan/plan.js';
 
 export type RunStatus = 'success' | 'failure' | 'cancelled';
@@ -91,7 +92,15 @@ export interface CloudFrontStepReport extends StepReportBase {
   invalidationStatus?: string;
 }
 
-export type StepReport = SsmStepReport | CloudFrontStepReport;
+/** A `verify` step: the URLs it was given, and what it found (absent when it never got to request). */
+export interface VerifyStepReport extends StepReportBase {
+  kind: 'verify';
+  urls: string[];
+  sitemap?: string;
+  verify?: VerifyReport;
+}
+
+export type StepReport = SsmStepReport | CloudFrontStepReport | VerifyStepReport;
 
 export interface RunReport {
   status: RunStatus;

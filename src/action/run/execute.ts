@@ -19,6 +19,7 @@ import { systemClock, errorMessage, type Clock } from './clock.js';
 import { CancelledError, resolveCredentials, type AwsCredentialProvider } from './credentials.js';
 import { runSsmStep } from './ssm-step.js';
 import { runCloudFrontStep } from './cloudfront-step.js';
+import { runVerifyStep } from './verify-step.js';
 import { stepReport } from './step-report.js';
 import { repeatedDistributionStep } from './requests.js';
 import type { PollPolicy } from './ssm-step-decisions.js';
@@ -142,14 +143,22 @@ export async function executePlan(
             ...(deps.pollPolicy && { pollPolicy: deps.pollPolicy }),
           });
         }
-        cloudfront ??= new CloudFrontClient({
-          region: 'us-east-1',
-          retryMode: 'adaptive',
-          credentials,
-        });
+        const cloudFrontClient = () =>
+          (cloudfront ??= new CloudFrontClient({ region: 'us-east-1', retryMode: 'adaptive', credentials }));
+        if (step.kind === 'verify') {
+          return runVerifyStep(step, {
+            clock,
+            signal,
+            log,
+            stepTimeoutMs,
+            runStartMs: Date.parse(startedAt),
+            earlier: report.steps,
+            cloudfront: cloudFrontClient,
+          });
+        }
         const repeated = repeatedDistributionStep(plan.steps, step);
         return runCloudFrontStep(step, context, {
-          cloudfront,
+          cloudfront: cloudFrontClient(),
           clock,
           signal,
           log,

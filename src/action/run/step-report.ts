@@ -2,10 +2,11 @@
 // step that starts `failed` until it finishes), and the function that finishes it with its status,
 // error and duration. Shared by the SSM and CloudFront step runners and the executor's skipped steps.
 
-import type { CloudFrontPlanStep, PlanStep, SsmPlanStep } from '../plan/plan.js';
+import type { CloudFrontPlanStep, PlanStep, SsmPlanStep, VerifyPlanStep } from '../plan/plan.js';
 import type {
   CloudFrontStepReport,
   SsmStepReport,
+  VerifyStepReport,
   StepError,
   StepReport,
   StepStatus,
@@ -19,9 +20,14 @@ export function stepReport(
   status: StepStatus,
   startedAt?: string,
 ): CloudFrontStepReport;
+export function stepReport(step: VerifyPlanStep, status: StepStatus, startedAt?: string): VerifyStepReport;
 export function stepReport(step: PlanStep, status: StepStatus, startedAt?: string): StepReport;
 export function stepReport(step: PlanStep, status: StepStatus, startedAt?: string): StepReport {
   const timing = { status, ...(startedAt !== undefined && { startedAt }), durationMs: 0 };
+  if (step.kind === 'verify') {
+    const { index, name, urls, sitemap } = step;
+    return { index, name, kind: 'verify', ...timing, urls, ...(sitemap !== undefined && { sitemap }) };
+  }
   return step.kind === 'ssm'
     ? {
         index: step.index,

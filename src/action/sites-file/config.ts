@@ -28,6 +28,14 @@ import { DEFAULT_INVALIDATION_PATHS, normaliseInvalidationPaths, quotePath } fro
 import { closestMatch } from '../../shared/suggest.js';
 import { andMore, plural, quoteCut } from '../../shared/text.js';
 import { fileLocation, UserError } from '../../shared/errors.js';
+import {
+  toVerifyStep,
+  verifyStepSchema,
+  VERIFY_EXAMPLES,
+  type VerifyStepConfig,
+} from '../verify/verify-config.js';
+
+export type { VerifyStepConfig };
 
 // ---------------------------------------------------------------------------------------------------
 // The typed result
@@ -54,7 +62,7 @@ export interface CloudFrontStepConfig {
   wait: boolean;
 }
 
-export type StepConfig = SsmStepConfig | CloudFrontStepConfig;
+export type StepConfig = SsmStepConfig | CloudFrontStepConfig | VerifyStepConfig;
 
 export interface SiteConfig {
   region?: string;
@@ -242,21 +250,27 @@ const stepSchema = strict({
     .optional(),
   ssm: ssmStepSchema.describe('Run an SSM document on the instances (Run Command).').optional(),
   cloudfront: cloudFrontStepSchema.describe('Create a CloudFront invalidation.').optional(),
+  verify: verifyStepSchema
+    .describe('Request the site as a visitor: is every cache layer fresh, and does the cache refill?')
+    .optional(),
 })
   .superRefine((step, ctx) => {
-    const count = (step.ssm ? 1 : 0) + (step.cloudfront ? 1 : 0);
+    const count = (step.ssm ? 1 : 0) + (step.cloudfront ? 1 : 0) + (step.verify ? 1 : 0);
     if (count !== 1) {
       ctx.addIssue({
         code: 'custom',
         message:
           count === 0
-            ? 'does nothing; give it exactly one of "ssm" or "cloudfront"'
-            : 'has both "ssm" and "cloudfront"; split them into two steps',
-        ...(count === 0 && { params: missing('ssm', 'cloudfront') }),
+            ? 'does nothing; give it exactly one of "ssm", "cloudfront" or "verify"'
+            : `has ${count === 2 ? 'both ' : ''}${['ssm', 'cloudfront', 'verify']
+                .filter((k) => step[k as 'ssm'])
+                .map((k) => `"${k}"`)
+                .join(' and ')}; split them into ${count === 2 ? 'two' : 'separate'} steps`,
+        ...(count === 0 && { params: missing('ssm', 'cloudfront', 'verify') }),
       });
     }
   })
-  .describe('A step: an optional "name" and exactly one of "ssm" or "cloudfront".');
+  .describe('A step: an optional "name" and exactly one of "ssm", "cloudfront" or "verify".');
 
 const regionSchema = formatted(formats.region).describe(
   'AWS region of the SSM steps, e.g. us-east-1. The aws-region input overrides it; AWS_REGION is the last fallback.',
@@ -353,6 +367,7 @@ const EXAMPLES: Record<string, string> = {
   paths: "`paths: ['/*']`",
   path: "`paths: ['/blog/*']`",
   wait: '`wait: true`',
+  ...VERIFY_EXAMPLES,
 };
 
 /** The keys each mapping takes, by field kind, straight from the schema. */
@@ -363,6 +378,7 @@ const KEYS: Record<string, readonly string[]> = {
   step: Object.keys(stepSchema.shape),
   ssm: Object.keys(ssmStepSchema.shape),
   cloudfront: Object.keys(cloudFrontStepSchema.shape),
+  verify: Object.keys(verifyStepSchema.shape),
 };
 
 /** What a mapping maps, for the mappings whose keys the user chooses. */
@@ -438,6 +454,7 @@ function toStep(raw: RawStep): StepConfig {
       ...(s['max-errors'] !== undefined && { maxErrors: s['max-errors'] }),
     };
   }
+  if (raw.verify) return toVerifyStep(raw.verify, raw.name ?? 'Verify');
   const c = raw.cloudfront!;
   const paths = normaliseInvalidationPaths(c.paths ?? DEFAULT_INVALIDATION_PATHS);
   return {

@@ -13,37 +13,7 @@ import { toVerifyStep, verifyStepSchema } from '../src/action/verify/verify-conf
 import { reportLines } from '../src/action/verify/verify-report.js';
 import { startCdnDouble, type CdnDouble } from './helpers/cdn-double.js';
 import { startLocalServer, type LocalServer } from './helpers/local-http.js';
-
-/** An origin that caches pages the way nginx's FastCGI cache does, and says so in its headers. */
-async function startOrigin() {
-  const pages = new Map<string, number>();
-  const state = { unwritable: false, busyLeft: 0 };
-  const server = await startLocalServer(async (req, res) => {
-    const path = req.url ?? '/';
-    if (path === '/slow') await new Promise((r) => setTimeout(r, 1_500));
-    if (path === '/boom') {
-      res.writeHead(500, { 'x-fastcgi-cache': 'MISS' });
-      return void res.end('fatal error');
-    }
-    if (path === '/busy' && state.busyLeft > 0) {
-      state.busyLeft--;
-      res.writeHead(503, { 'retry-after': '1' });
-      return void res.end('busy');
-    }
-    const noCache = path === '/cart';
-    const cached = pages.get(path);
-    const generatedAt = cached ?? Date.now();
-    if (cached === undefined && !noCache && !state.unwritable) pages.set(path, generatedAt);
-    res.writeHead(200, {
-      'content-type': 'text/html',
-      'x-fastcgi-cache': cached === undefined ? 'MISS' : 'HIT',
-      'x-generated-at': (generatedAt / 1000).toFixed(3),
-      ...(noCache && { 'cache-control': 'no-cache, must-revalidate, max-age=0' }),
-    });
-    res.end(`<p>${path} at ${generatedAt}</p>`);
-  });
-  return { server, pages, state, purge: () => pages.clear() };
-}
+import { startOrigin } from './helpers/caching-origin.js';
 
 let origin: Awaited<ReturnType<typeof startOrigin>> | undefined;
 let cdn: CdnDouble | undefined;

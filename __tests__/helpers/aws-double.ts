@@ -64,6 +64,8 @@ export interface AwsDoubleOptions {
     tooManyInvalidations?: number;
     /** The first N GetInvalidation calls answer Throttling. */
     throttledGets?: number;
+    /** Called with the paths of every invalidation created (e.g. to evict a CDN double's cache). */
+    onInvalidation?: (paths: string[]) => void;
     /** Time until an invalidation shows Completed (ms). Default 200. */
     completeAfterMs?: number;
     /** When set, other distribution ids answer NoSuchDistribution. */
@@ -707,6 +709,7 @@ export class AwsDouble {
         createdAt: this.now(),
       };
       this.invalidations.set(invalidation.id, invalidation);
+      this.options.cloudfront?.onInvalidation?.(paths);
       return { status: 201, xml: this.invalidationXml(invalidation), location: this.location(invalidation) };
     }
     this.getInvalidationCalls++;

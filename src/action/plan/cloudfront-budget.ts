@@ -6,7 +6,7 @@
 // and our retries would wait until the step timeout. Pure: works on the planned CloudFront steps
 // (the `paths` input and `wait-for-invalidation` already applied).
 
-import { formatPathAt, type PathKey, type SitesFileLocator } from '../sites-file/config.js';
+import { formatPathAt, type PathKey, type SitesFileLocator } from '../sites-file/locations.js';
 import { fileLocation, UserError } from '../../shared/errors.js';
 import { isWildcardPath, MAX_WILDCARD_PATHS } from '../sites-file/paths.js';
 import { plural } from '../../shared/text.js';

@@ -1,7 +1,7 @@
 // How a plan reads to a person: plain lines for the log and a Markdown table for the job summary
 // (long path lists cut to their first few; the `plan` output keeps them all). Pure string building.
 
-import type { Targets } from '../sites-file/config.js';
+import type { Targets } from '../sites-file/sites-config.js';
 import type { Plan, PlanStep } from './plan.js';
 import { listPaths } from '../sites-file/paths.js';
 import { bundledDocumentName } from '../sites-file/bundled-documents.js';

@@ -1,22 +1,20 @@
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
 // will run — resolved targets, parameters, region, labels and SSM delivery settings. Parameters of the
 // documents we ship are checked against their bundled definitions here, before any AWS call; an error
-// about a step names its line in the sites file (config.ts's locator, when the caller passes it). The
+// about a step names its line in the sites file (read-sites-file.ts's locator, when the caller passes it). The
 // region, parameter and CloudFront wildcard-budget (cloudfront-budget.ts) problems of a site come in one
 // error (plan-sites-file.ts adds the schema's). No I/O.
 
 import {
   formatPathAt,
   lineNote,
-  type CloudFrontStepConfig,
-  quoteValue,
   type Located,
   type PathKey,
-  type SalvagedStep,
-  type SitesConfig,
   type SitesFileLocator,
-  type Targets,
-} from '../sites-file/config.js';
+} from '../sites-file/locations.js';
+import type { SalvagedStep } from '../sites-file/salvage.js';
+import type { CloudFrontStepConfig, SitesConfig, Targets } from '../sites-file/sites-config.js';
+import { quoteValue } from '../sites-file/value-words.js';
 import { formats } from '../../shared/aws-formats.js';
 import { combineUserErrors, fileLocation, UserError } from '../../shared/errors.js';
 import { closestMatch } from '../../shared/suggest.js';

@@ -6,7 +6,7 @@
 import { formatPathAt, type Located, type SitesFileLocator } from '../sites-file/locations.js';
 import { documentNameProblem } from '../sites-file/bundled-documents.js';
 import { fileLocation, UserError } from '../../shared/errors.js';
-import type { CheckedStep } from './plan.js';
+import type { CheckedStep } from './checked-step.js';
 
 /** One error listing every step whose document name looks like a mistake for one of ours; else undefined. */
 export function documentNameError(

@@ -16,7 +16,7 @@ import { buildPlan, siteError, siteKey, sitePlanProblems, type Plan, type PlanIn
  * broken itself gets no parameter check (see SalvagedStep.run); a region written in the file that
  * failed gives no "No AWS region". Other sites are not checked here, as buildPlan does not check them.
  */
-export function salvagedPlanProblems(salvaged: SalvagedSitesFile, inputs: PlanInputs): UserError[] {
+function salvagedPlanProblems(salvaged: SalvagedSitesFile, inputs: PlanInputs): UserError[] {
   const site = siteKey(inputs.site);
   const found = salvaged.sites[site];
   if (salvaged.siteNames) {

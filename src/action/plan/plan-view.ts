@@ -7,7 +7,7 @@ import { listPaths } from '../sites-file/paths.js';
 import { bundledDocumentName } from '../sites-file/bundled-documents.js';
 import { formatDuration, plural } from '../../shared/text.js';
 
-export function describeTargets(targets: Targets): string {
+function describeTargets(targets: Targets): string {
   if ('instanceIds' in targets) {
     const ids = targets.instanceIds;
     return ids.length === 1 ? `instance ${ids[0]}` : `${ids.length} instances (${ids.join(', ')})`;
@@ -23,7 +23,7 @@ function describeParameters(parameters: Record<string, string[]>): string {
 }
 
 /** Said of a step whose document is not one of ours: the plan checked none of its parameters. */
-export const CUSTOM_DOCUMENT_NOTE = 'custom document: parameters not checked';
+const CUSTOM_DOCUMENT_NOTE = 'custom document: parameters not checked';
 
 /** ` (custom document: parameters not checked)` after a document that is the user's own; '' for ours. */
 const customNote = (document: string) => (bundledDocumentName(document) ? '' : ` (${CUSTOM_DOCUMENT_NOTE})`);

@@ -16,9 +16,9 @@ import { documentNameError } from './document-name-check.js';
 import { bundledDocumentParameterError } from './document-parameter-check.js';
 import { wildcardBudgetProblems } from './cloudfront-budget.js';
 
-export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
-export const DEFAULT_MAX_CONCURRENCY = '50';
-export const DEFAULT_MAX_ERRORS = '0';
+const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
+const DEFAULT_MAX_CONCURRENCY = '50';
+const DEFAULT_MAX_ERRORS = '0';
 
 export interface SsmPlanStep {
   index: number;
@@ -77,7 +77,7 @@ export interface PlanInputs {
 export const siteKey = (input: string) => input.trim().toLowerCase();
 
 /** The regions the sites file gives a site: its own, and the file's default. */
-export interface FileRegions {
+interface FileRegions {
   site?: string;
   file?: string;
 }

@@ -23,7 +23,7 @@ export interface SalvagedSitesFile {
   locate: SitesFileLocator;
 }
 
-export interface SalvagedSite {
+interface SalvagedSite {
   region?: string;
   /** False when the site's region (or a key that may be a misspelt one) failed the schema. */
   regionKnown: boolean;

@@ -7,7 +7,7 @@ import type { RawFile, RawStep, RawTargets } from './sites-file-schema.js';
 
 export type Targets = { instanceIds: string[] } | { tags: Record<string, string[]> };
 
-export interface SsmStepConfig {
+interface SsmStepConfig {
   kind: 'ssm';
   name: string;
   document: string;
@@ -27,9 +27,9 @@ export interface CloudFrontStepConfig {
   wait: boolean;
 }
 
-export type StepConfig = SsmStepConfig | CloudFrontStepConfig;
+type StepConfig = SsmStepConfig | CloudFrontStepConfig;
 
-export interface SiteConfig {
+interface SiteConfig {
   region?: string;
   targets?: Targets;
   steps: StepConfig[];

@@ -141,7 +141,7 @@ export const cloudFrontStepSchema = strict({
  * added here, then where steps are read by kind: StepConfig and toStep (sites-config.ts), the
  * examples and keys of the messages (schema-messages.ts), the salvage (salvage.ts) and the plan.
  */
-export const stepKinds = {
+const stepKinds = {
   ssm: ssmStepSchema.describe('Run an SSM document on the instances (Run Command).').optional(),
   cloudfront: cloudFrontStepSchema.describe('Create a CloudFront invalidation.').optional(),
 };
@@ -181,7 +181,7 @@ export const stepSchema = strict({
   })
   .describe(`A step: an optional "name" and exactly one of ${quotedList(STEP_KINDS, 'or')}.`);
 
-export const regionSchema = formatted(formats.region).describe(
+const regionSchema = formatted(formats.region).describe(
   'AWS region of the SSM steps, e.g. us-east-1. The aws-region input overrides it; AWS_REGION is the last fallback.',
 );
 

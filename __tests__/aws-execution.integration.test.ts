@@ -14,7 +14,7 @@ import {
 } from './helpers/aws-double.js';
 import { recordingRunner } from './helpers/recording-runner.js';
 import { Timeline } from './helpers/fakes.js';
-import { parseSitesConfig } from '../src/action/sites-file/config.js';
+import { parseSitesConfig } from '../src/action/sites-file/read-sites-file.js';
 import { buildPlan, type PlanInputs } from '../src/action/plan/plan.js';
 import { buildRunContext } from '../src/action/report/run-context.js';
 import { parseExecutionInputs } from '../src/action/inputs/execution-inputs.js';

@@ -12,7 +12,7 @@ import {
   bundledDocumentName,
   bundledDocumentProblems,
 } from '../src/action/sites-file/bundled-documents.js';
-import { parseSitesConfig, parseSitesFile } from '../src/action/sites-file/config.js';
+import { parseSitesConfig, parseSitesFile } from '../src/action/sites-file/read-sites-file.js';
 import { buildPlan } from '../src/action/plan/plan.js';
 import { UserError } from '../src/shared/errors.js';
 import { exampleConfig, repoRoot } from './helpers/run-action.js';

@@ -2,7 +2,8 @@
 // UserError naming the exact path, what is wrong, what is allowed, and the line.
 
 import { describe, expect, it } from 'vitest';
-import { parseSitesConfig, formatPath } from '../src/action/sites-file/config.js';
+import { parseSitesConfig } from '../src/action/sites-file/read-sites-file.js';
+import { formatPath } from '../src/action/sites-file/locations.js';
 import { UserError } from '../src/shared/errors.js';
 import { exampleConfig } from './helpers/run-action.js';
 

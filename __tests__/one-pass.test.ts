@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { planSitesFile } from '../src/action/plan/plan-sites-file.js';
 import { buildPlan } from '../src/action/plan/plan.js';
-import { parseSitesFile } from '../src/action/sites-file/config.js';
+import { parseSitesFile } from '../src/action/sites-file/read-sites-file.js';
 import { bundledDocumentProblems } from '../src/action/sites-file/bundled-documents.js';
 import { combineUserErrors, UserError } from '../src/shared/errors.js';
 import { exampleConfig } from './helpers/run-action.js';

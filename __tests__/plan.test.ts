@@ -2,7 +2,7 @@
 // unknown and empty sites name the known ones.
 
 import { describe, expect, it } from 'vitest';
-import { parseSitesConfig } from '../src/action/sites-file/config.js';
+import { parseSitesConfig } from '../src/action/sites-file/read-sites-file.js';
 import { buildPlan } from '../src/action/plan/plan.js';
 import { planSitesFile } from '../src/action/plan/plan-sites-file.js';
 import { planLogLines, planMarkdownTable } from '../src/action/plan/plan-view.js';

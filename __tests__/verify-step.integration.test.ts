@@ -9,7 +9,7 @@ import { startAwsDouble, type AwsDouble } from './helpers/aws-double.js';
 import { startCdnDouble, type CdnDouble } from './helpers/cdn-double.js';
 import { startOrigin } from './helpers/caching-origin.js';
 import { recordingRunner } from './helpers/recording-runner.js';
-import { parseSitesConfig } from '../src/action/sites-file/config.js';
+import { parseSitesConfig } from '../src/action/sites-file/read-sites-file.js';
 import { buildPlan } from '../src/action/plan/plan.js';
 import { buildRunContext } from '../src/action/report/run-context.js';
 import { parseExecutionInputs } from '../src/action/inputs/execution-inputs.js';

@@ -31,7 +31,7 @@ try {
 const stale = committed !== fresh;
 if (values.check && stale) {
   console.error(
-    `generate:schema: ${name} is ${committed === undefined ? 'missing' : 'stale'}: it differs from the schema in src/action/sites-file/config.ts. Run \`npm run generate:schema\` and commit it.`,
+    `generate:schema: ${name} is ${committed === undefined ? 'missing' : 'stale'}: it differs from the schema in src/action/sites-file/sites-file-schema.ts. Run \`npm run generate:schema\` and commit it.`,
   );
   process.exitCode = 1;
 } else {

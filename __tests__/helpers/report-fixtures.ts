@@ -2,7 +2,7 @@
 // script exit code with long stderr, AccessDenied, no instances, timeout), cancellation, 100 instances
 // and huge outputs. Built on the real plan of the example `portal` site.
 
-import { parseSitesConfig } from '../../src/action/sites-file/config.js';
+import { parseSitesConfig } from '../../src/action/sites-file/read-sites-file.js';
 import { buildPlan, type Plan } from '../../src/action/plan/plan.js';
 import type {
   CloudFrontStepReport,

@@ -5,10 +5,10 @@
 import { formats, ROLE_DURATION_RANGE } from '../../shared/aws-formats.js';
 import { UserError } from '../../shared/errors.js';
 
-export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
-export const DEFAULT_ROLE_DURATION_SECONDS = 900;
-export const DEFAULT_STEP_TIMEOUT_SECONDS = 600;
-export const STEP_TIMEOUT_RANGE = { min: 1, max: 86_400 } as const;
+const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
+const DEFAULT_ROLE_DURATION_SECONDS = 900;
+const DEFAULT_STEP_TIMEOUT_SECONDS = 600;
+const STEP_TIMEOUT_RANGE = { min: 1, max: 86_400 } as const;
 
 export interface ExecutionSettings {
   /** IAM role to assume through GitHub OIDC; absent → the SDK's default credential chain. */

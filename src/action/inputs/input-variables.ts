@@ -32,7 +32,7 @@ export const ACTION_INPUTS = [
  */
 export const inputVariable = (input: string) => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
 
-export interface MisnamedInputVariable {
+interface MisnamedInputVariable {
   /** The variable as set, e.g. INPUT_DRY_RUN. */
   variable: string;
   /** The input it looks like, e.g. dry-run. */

@@ -9,7 +9,7 @@ import { andMore } from '../../shared/text.js';
 
 const DEFAULT_CONFIG_PATH = '.github/cache-purge.yml';
 
-export interface ActionInputs {
+interface ActionInputs {
   site: string;
   config: string;
   awsRegion?: string;

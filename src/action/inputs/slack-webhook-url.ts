@@ -5,9 +5,9 @@
 
 import { UserError } from '../../shared/errors.js';
 
-export const SLACK_HOOK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com'];
+const SLACK_HOOK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com'];
 
-export interface WebhookUrlCheck {
+interface WebhookUrlCheck {
   url: string;
   warnings: string[];
 }
@@ -15,7 +15,7 @@ export interface WebhookUrlCheck {
 const HOW =
   'set it from a secret, e.g. `slack-webhook-url: ${{ secrets.SLACK_WEBHOOK_URL }}`, holding the incoming webhook URL Slack gave you (https://hooks.slack.com/services/…)';
 
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return (
     host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)

@@ -6,13 +6,13 @@
 // and our retries would wait until the step timeout. Pure: works on the planned CloudFront steps
 // (the `paths` input and `wait-for-invalidation` already applied).
 
-import { formatPathAt, type PathKey, type SitesFileLocator } from '../sites-file/config.js';
+import { formatPathAt, type PathKey, type SitesFileLocator } from '../sites-file/locations.js';
 import { fileLocation, UserError } from '../../shared/errors.js';
 import { isWildcardPath, MAX_WILDCARD_PATHS } from '../sites-file/paths.js';
 import { plural } from '../../shared/text.js';
 
 /** A CloudFront step as it will run: the `paths` input and `wait-for-invalidation` applied. */
-export interface BudgetedCloudFrontStep {
+interface BudgetedCloudFrontStep {
   /** 0-based position in the site's `steps`. */
   position: number;
   name: string;
@@ -22,7 +22,7 @@ export interface BudgetedCloudFrontStep {
   wait: boolean;
 }
 
-export interface WildcardBudgetContext {
+interface WildcardBudgetContext {
   site: string;
   configFile: string;
   /** Where the site's steps are written (their lines in the error and its annotation). */

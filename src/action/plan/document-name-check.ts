@@ -3,10 +3,10 @@
 // family without being one of ours, is an error at its line; any other name is the user's own
 // document, run as written with its parameters unchecked (plan-view.ts says so per step). Pure.
 
-import { formatPathAt, type Located, type SitesFileLocator } from '../sites-file/config.js';
+import { formatPathAt, type Located, type SitesFileLocator } from '../sites-file/locations.js';
 import { documentNameProblem } from '../sites-file/bundled-documents.js';
 import { fileLocation, UserError } from '../../shared/errors.js';
-import type { CheckedStep } from './plan.js';
+import type { CheckedStep } from './checked-step.js';
 
 /** One error listing every step whose document name looks like a mistake for one of ours; else undefined. */
 export function documentNameError(

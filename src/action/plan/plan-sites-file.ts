@@ -4,7 +4,9 @@
 // the file failed the schema. A user fixing a file should not learn of a second problem only on the
 // next run. Pure: takes text and inputs, returns the plan or throws one UserError.
 
-import { readSitesFile, schemaError, type SalvagedSitesFile } from '../sites-file/config.js';
+import { readSitesFile } from '../sites-file/read-sites-file.js';
+import type { SalvagedSitesFile } from '../sites-file/salvage.js';
+import { schemaError } from '../sites-file/schema-problems.js';
 import { combineUserErrors, type UserError } from '../../shared/errors.js';
 import { buildPlan, siteError, siteKey, sitePlanProblems, type Plan, type PlanInputs } from './plan.js';
 
@@ -14,7 +16,7 @@ import { buildPlan, siteError, siteKey, sitePlanProblems, type Plan, type PlanIn
  * broken itself gets no parameter check (see SalvagedStep.run); a region written in the file that
  * failed gives no "No AWS region". Other sites are not checked here, as buildPlan does not check them.
  */
-export function salvagedPlanProblems(salvaged: SalvagedSitesFile, inputs: PlanInputs): UserError[] {
+function salvagedPlanProblems(salvaged: SalvagedSitesFile, inputs: PlanInputs): UserError[] {
   const site = siteKey(inputs.site);
   const found = salvaged.sites[site];
   if (salvaged.siteNames) {

@@ -1,14 +1,14 @@
 // How a plan reads to a person: plain lines for the log and a Markdown table for the job summary
 // (long path lists cut to their first few; the `plan` output keeps them all). Pure string building.
 
-import type { Targets } from '../sites-file/config.js';
+import type { Targets } from '../sites-file/sites-config.js';
 import type { Plan, PlanStep } from './plan.js';
 import { listPaths } from '../sites-file/paths.js';
 import { bundledDocumentName } from '../sites-file/bundled-documents.js';
 import { formatDuration, plural } from '../../shared/text.js';
 import { describeVerifyPlan } from '../verify/run-verify.js';
 
-export function describeTargets(targets: Targets): string {
+function describeTargets(targets: Targets): string {
   if ('instanceIds' in targets) {
     const ids = targets.instanceIds;
     return ids.length === 1 ? `instance ${ids[0]}` : `${ids.length} instances (${ids.join(', ')})`;
@@ -24,7 +24,7 @@ function describeParameters(parameters: Record<string, string[]>): string {
 }
 
 /** Said of a step whose document is not one of ours: the plan checked none of its parameters. */
-export const CUSTOM_DOCUMENT_NOTE = 'custom document: parameters not checked';
+const CUSTOM_DOCUMENT_NOTE = 'custom document: parameters not checked';
 
 /** ` (custom document: parameters not checked)` after a document that is the user's own; '' for ours. */
 const customNote = (document: string) => (bundledDocumentName(document) ? '' : ` (${CUSTOM_DOCUMENT_NOTE})`);

@@ -1,33 +1,29 @@
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
-// will run — resolved targets, parameters, region, labels and SSM delivery settings. Parameters of the
-// documents we ship are checked against their bundled definitions here, before any AWS call; an error
-// about a step names its line in the sites file (config.ts's locator, when the caller passes it). The
-// region, parameter and CloudFront wildcard-budget (cloudfront-budget.ts) problems of a site come in one
-// error (plan-sites-file.ts adds the schema's). No I/O.
+// will run — resolved targets, parameters, region, labels and SSM delivery settings. Before any AWS
+// call it checks the site, its region, its document names (document-name-check.ts), the parameters of
+// the documents we ship (document-parameter-check.ts) and the CloudFront wildcard budget
+// (cloudfront-budget.ts), and reports them in one error, each at its line in the sites file (the
+// reader's locator, when the caller passes it); plan-sites-file.ts adds the schema's problems. No I/O.
 
-import {
-  formatPathAt,
-  lineNote,
-  type CloudFrontStepConfig,
-  quoteValue,
-  type Located,
-  type PathKey,
-  type SalvagedStep,
-  type SitesConfig,
-  type SitesFileLocator,
-  type Targets,
-  type VerifyStepConfig,
-} from '../sites-file/config.js';
+import { lineNote, type PathKey, type SitesFileLocator } from '../sites-file/locations.js';
+import type {
+  CloudFrontStepConfig,
+  SitesConfig,
+  Targets,
+  VerifyStepConfig,
+} from '../sites-file/sites-config.js';
+import { quoteValue } from '../sites-file/value-words.js';
 import { formats } from '../../shared/aws-formats.js';
 import { combineUserErrors, fileLocation, UserError } from '../../shared/errors.js';
 import { closestMatch } from '../../shared/suggest.js';
-import { bundledDocumentProblems, documentKind } from '../sites-file/bundled-documents.js';
+import type { CheckedStep } from './checked-step.js';
 import { documentNameError } from './document-name-check.js';
+import { bundledDocumentParameterError } from './document-parameter-check.js';
 import { wildcardBudgetProblems } from './cloudfront-budget.js';
 
-export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
-export const DEFAULT_MAX_CONCURRENCY = '50';
-export const DEFAULT_MAX_ERRORS = '0';
+const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
+const DEFAULT_MAX_CONCURRENCY = '50';
+const DEFAULT_MAX_ERRORS = '0';
 
 export interface SsmPlanStep {
   index: number;
@@ -89,7 +85,7 @@ export interface PlanInputs {
 export const siteKey = (input: string) => input.trim().toLowerCase();
 
 /** The regions the sites file gives a site: its own, and the file's default. */
-export interface FileRegions {
+interface FileRegions {
   site?: string;
   file?: string;
 }
@@ -143,16 +139,6 @@ export function siteError(sites: string[], inputs: PlanInputs): UserError | unde
     `Site ${quoteValue(inputs.site.trim())} is not defined in ${inputs.configFile}${hint} Set the "site" input to one of them, or add it under "sites:" in the file.`,
     { file: inputs.configFile },
   );
-}
-
-/**
- * A step as the plan-time checks read it: its label, whether it runs SSM (it then needs a region), the
- * document and parameters to check against the bundled definitions (absent: not checked), and its
- * place. The same shape whether it comes from a parsed file (buildPlan) or a salvaged one.
- */
-export interface CheckedStep extends SalvagedStep {
-  /** 0-based position in the site's `steps`. */
-  position: number;
 }
 
 /**
@@ -270,61 +256,4 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
 /** What a CloudFront step invalidates and whether it waits: the `paths` and wait-for-invalidation inputs win. */
 function cloudFrontRun(step: CloudFrontStepConfig, inputs: PlanInputs): { paths: string[]; wait: boolean } {
   return { paths: inputs.paths ?? step.paths, wait: inputs.waitForInvalidation === true || step.wait };
-}
-
-/**
- * SSM refuses, at SendCommand, parameters its document does not declare, a missing required one and
- * a value outside its allowedPattern. For the documents we ship, say so now, each at its path in the
- * sites file, against the definition bundled with this action (a copy pinned with document-version is
- * still checked against ours: the names are this action's).
- */
-function bundledDocumentParameterError(
-  steps: readonly CheckedStep[],
-  site: string,
-  configFile: string,
-  locate: SitesFileLocator,
-): UserError | undefined {
-  const found: { at: Located | undefined; line: string }[] = [];
-  const documents = new Set<string>();
-  for (const step of steps) {
-    if (!step.run) continue;
-    // a near miss of one of ours is checked as the one it means: fixing the name reveals nothing new
-    const kind = documentKind(step.run.document);
-    const checkedAs =
-      kind.kind === 'bundled' ? kind.name : kind.kind === 'near-miss' ? kind.meant : undefined;
-    if (!checkedAs) continue;
-    const problems = bundledDocumentProblems(checkedAs, step.run.parameters);
-    if (problems.length === 0) continue;
-    documents.add(checkedAs);
-    const path = ['sites', site, 'steps', step.position, 'ssm', 'parameters'];
-    for (const { parameter, problem, about } of problems) {
-      // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the
-      // name, a bad value at the value
-      const at =
-        parameter === undefined
-          ? locate(path)
-          : about === 'name'
-            ? locate(path, parameter)
-            : locate([...path, parameter]);
-      found.push({
-        at,
-        line: `  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
-      });
-    }
-  }
-  if (found.length === 0) return undefined;
-  // in the order of the file (a sites file may list its steps' keys in any order); stable
-  found.sort((a, b) => (a.at?.line ?? Infinity) - (b.at?.line ?? Infinity));
-  const lines = found.map((f) => f.line);
-  const names = [...documents];
-  return new UserError(
-    'Invalid document parameters',
-    [
-      `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
-      ...lines,
-      `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`,
-    ].join('\n'),
-    fileLocation(configFile, found[0]!.at),
-    lines.length,
-  );
 }

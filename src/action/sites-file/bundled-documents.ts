@@ -48,7 +48,7 @@ export function bundledDocumentName(document: string): string | undefined {
 }
 
 /** The prefix of the documents this action ships: a name with it is taken to mean one of them. */
-export const BUNDLED_DOCUMENT_PREFIX = 'CachePurge-';
+const BUNDLED_DOCUMENT_PREFIX = 'CachePurge-';
 /** At most this many edits (case aside) from a bundled name reads as a misspelling of it. */
 const NEAR_MISS_EDITS = 2;
 
@@ -57,7 +57,7 @@ const NEAR_MISS_EDITS = 2;
  * near miss of one of ours (a different case or a small edit: `meant`), a name in our `CachePurge-`
  * family that is none of ours, or the user's own document (passed through unchecked).
  */
-export type DocumentKind =
+type DocumentKind =
   | { kind: 'bundled'; name: string }
   | { kind: 'near-miss'; name: string; meant: string }
   | { kind: 'unknown-bundled'; name: string }
@@ -94,7 +94,7 @@ export function documentNameProblem(document: string): string | undefined {
   return undefined;
 }
 
-export interface ParameterProblem {
+interface ParameterProblem {
   /** The parameter the problem is about; undefined for the parameters as a whole. */
   parameter?: string;
   /** What of it is wrong: its name (unknown), its value(s), or the parameters as a whole (one missing). */

@@ -6,14 +6,14 @@
 import { formatCount, listFirst, plural, quoteCut } from '../../shared/text.js';
 
 /** File paths (no "*") CloudFront allows in progress per distribution; wildcard paths do not count. */
-export const MAX_INVALIDATION_PATHS = 3000;
+const MAX_INVALIDATION_PATHS = 3000;
 /** Wildcard paths (ending in "*") CloudFront allows in progress per distribution, counted apart. */
 export const MAX_WILDCARD_PATHS = 15;
-export const MAX_PATH_LENGTH = 4000;
+const MAX_PATH_LENGTH = 4000;
 /** What a CloudFront step invalidates when the sites file gives no `paths`: everything. */
 export const DEFAULT_INVALIDATION_PATHS: readonly string[] = ['/*'];
 
-export type PathCheck = { ok: true; path: string } | { ok: false; problem: string };
+type PathCheck = { ok: true; path: string } | { ok: false; problem: string };
 
 /** Checks one path; a missing leading "/" is added rather than refused. */
 export function checkInvalidationPath(raw: string): PathCheck {
@@ -41,7 +41,7 @@ export function checkInvalidationPath(raw: string): PathCheck {
 }
 
 /** A problem with one path of the list: its position, what was written, what is wrong. */
-export interface PathProblem {
+interface PathProblem {
   index: number;
   value: string;
   problem: string;
@@ -51,7 +51,7 @@ export interface PathProblem {
  * Either every path is fine (normalised, de-duplicated), or the problems: one per bad path, or — only
  * when every path is fine — one about the list as a whole (none given, too many).
  */
-export type PathsCheck =
+type PathsCheck =
   | { ok: true; paths: string[] }
   | { ok: false; pathProblems: PathProblem[] }
   | { ok: false; listProblem: { kind: 'none' | 'too-many' | 'too-many-wildcards'; problem: string } };

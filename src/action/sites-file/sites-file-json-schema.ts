@@ -1,13 +1,14 @@
 // The JSON Schema of the sites file (schema/sites-file.schema.json), generated from the zod schema the
-// action validates with (config.ts's sitesFileSchema): the file as written (zod's input side), its keys'
+// action validates with (sites-file-schema.ts's sitesFileSchema): the file as written (zod's input side), its keys'
 // descriptions from the schema's own `.describe()`, unknown keys refused where the action refuses them.
-// What zod cannot say by itself is added here: a field read through asText/asTextList (config.ts's
+// What zod cannot say by itself is added here: a field read through asText/asTextList (text-fields.ts's
 // readAsText) also takes a YAML number or yes/no value, and for a list a single value. Checks written
 // as code (exactly one of "ssm" or "cloudfront", the bundled documents' parameters) stay the action's.
 // Pure; scripts/generate-schema.mjs writes it, __tests__/sites-file-schema.test.ts keeps it in sync.
 
 import { z } from 'zod';
-import { readAsText, sitesFileSchema } from './config.js';
+import { sitesFileSchema } from './sites-file-schema.js';
+import { readAsText } from './text-fields.js';
 
 type JsonSchema = Record<string, unknown>;
 

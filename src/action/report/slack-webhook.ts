@@ -6,7 +6,7 @@
 // quotes Slack's answer (`channel_not_found`, `no_service`, …) — never containing the URL.
 
 import type { Runner } from '../runner.js';
-import type { SlackPayload } from './slack-message.js';
+import type { SlackPayload } from './slack-blocks.js';
 import { checkSlackWebhookUrl } from '../inputs/slack-webhook-url.js';
 import { readBoolean } from '../inputs/inputs.js';
 import { redactor } from './redact.js';

@@ -7,7 +7,7 @@ import type { CloudFrontStepReport, InstanceReport, SsmStepReport, StepReport } 
 import { describeInstanceStatus, failedInstances } from './report-view.js';
 import { formatDuration, listFirst } from '../../shared/text.js';
 
-export interface Cause {
+interface Cause {
   /** Short label: `Undeliverable`, `exit code 2`, `AccessDeniedException`. */
   label: string;
   /** Instances with this cause (empty for step-level causes). */

@@ -15,7 +15,7 @@ import { redactDeep, redactor, secretsFromEnvironment, type Redactor } from './r
 import { reportOutputs } from './report-outputs.js';
 import { postSlackMessage, type SlackPostOptions, type SlackSettings } from './slack-webhook.js';
 
-export interface PublishOptions {
+interface PublishOptions {
   runner: Runner;
   env: NodeJS.ProcessEnv;
   slack: SlackSettings;

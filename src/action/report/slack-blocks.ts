@@ -18,7 +18,7 @@ export const SLACK_LIMITS = {
   fallbackText: 500,
 } as const;
 
-export interface PlainText {
+interface PlainText {
   type: 'plain_text';
   text: string;
   emoji?: boolean;

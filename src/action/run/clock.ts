@@ -79,7 +79,7 @@ export function errorMessage(error: unknown): string {
 }
 
 /** What the AWS SDK records on every output and service error: the HTTP status, the requests it made. */
-export interface SdkMetadata {
+interface SdkMetadata {
   attempts?: number;
   httpStatusCode?: number;
 }

@@ -23,7 +23,7 @@ import { stepReport } from './step-report.js';
 import { repeatedDistributionStep } from './requests.js';
 import type { PollPolicy } from './ssm-step-decisions.js';
 
-export interface ExecuteDependencies {
+interface ExecuteDependencies {
   runner: Runner;
   env: Record<string, string | undefined>;
   clock?: Clock;

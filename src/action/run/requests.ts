@@ -6,7 +6,7 @@ import type { SendCommandCommandInput } from '@aws-sdk/client-ssm';
 import type { SsmPlanStep } from '../plan/plan.js';
 import type { RunContext } from '../report/report.js';
 
-export const MAX_SSM_COMMENT = 100;
+const MAX_SSM_COMMENT = 100;
 
 /** SendCommand for an SSM step: by instance IDs or by tags, as the plan says. */
 export function sendCommandInput(step: SsmPlanStep, context: RunContext): SendCommandCommandInput {

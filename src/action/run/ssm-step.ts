@@ -35,7 +35,7 @@ import { formatCount, formatDuration, plural } from '../../shared/text.js';
 import { awsErrorName, errorMessage, type Clock } from './clock.js';
 import { reportFinisher, stepReport } from './step-report.js';
 
-export interface SsmStepDependencies {
+interface SsmStepDependencies {
   ssm: SSMClient;
   clock: Clock;
   /** Aborts when the job is cancelled. */

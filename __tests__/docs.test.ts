@@ -103,7 +103,7 @@ describe('pointers from the code to the docs', () => {
     expect(pointers.map((p) => `${p.file} → ${p.page}`)).toEqual(
       expect.arrayContaining([
         'src/action/inputs/input-variables.ts → docs/sites-file.md',
-        'src/action/run/credentials.ts → docs/troubleshooting.md',
+        'src/action/run/credential-messages.ts → docs/troubleshooting.md',
         'examples/deploy.yml → docs/setup.md',
       ]),
     );

@@ -3,14 +3,13 @@
 // balanced code fences).
 
 import { describe, expect, it } from 'vitest';
+import { dryRunMessage, runReportMessage } from '../src/action/report/slack-message.js';
 import {
-  dryRunMessage,
-  runReportMessage,
   SLACK_LIMITS,
   truncate,
   type SlackBlock,
   type SlackPayload,
-} from '../src/action/report/slack-message.js';
+} from '../src/action/report/slack-blocks.js';
 import { escapeMrkdwn } from '../src/shared/mrkdwn.js';
 import {
   accessDeniedReport,

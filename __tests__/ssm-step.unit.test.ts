@@ -13,7 +13,8 @@ import {
   type CommandInvocationStatus,
   type CommandPluginStatus,
 } from '@aws-sdk/client-ssm';
-import { runSsmStep, sendCommandInput } from '../src/action/run/ssm-step.js';
+import { runSsmStep } from '../src/action/run/ssm-step.js';
+import { sendCommandInput } from '../src/action/run/requests.js';
 import type { SsmPlanStep } from '../src/action/plan/plan.js';
 import { FakeClock } from './helpers/fakes.js';
 

@@ -3,7 +3,7 @@
 // fields two per row, dividers as rules, context lines dimmed, all inside a frame. For the demo.
 // Pure: the styles are passed in (plain text by default, ANSI when the caller has a TTY).
 
-import type { Mrkdwn, SlackBlock, SlackPayload } from '../src/action/report/slack-message.js';
+import type { Mrkdwn, SlackBlock, SlackPayload } from '../src/action/report/slack-blocks.js';
 
 export interface TextStyles {
   bold(text: string): string;

@@ -16,7 +16,7 @@ import { oidcTokenUnavailable, parseExecutionInputs } from './inputs/execution-i
 import { formatDuration, plural } from '../shared/text.js';
 import { misnamedInputError } from './inputs/input-variables.js';
 
-export interface ActionDependencies {
+interface ActionDependencies {
   runner: Runner;
   env: NodeJS.ProcessEnv;
 }

@@ -7,7 +7,7 @@ import { describeCause, diagnose } from './diagnosis.js';
 import { describeInstanceCount, reportSite, STEP_STATUS_LABEL } from './report-view.js';
 import { formatDuration } from '../../shared/text.js';
 
-export interface RunAnnotation {
+interface RunAnnotation {
   level: 'error' | 'warning';
   title: string;
   message: string;

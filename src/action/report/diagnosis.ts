@@ -13,7 +13,7 @@ import type {
 import { describeInstanceStatus, failedInstances } from './report-view.js';
 import { formatDuration, listFirst, plural } from '../../shared/text.js';
 
-export interface Cause {
+interface Cause {
   /** Short label: `Undeliverable`, `exit code 2`, `AccessDeniedException`. */
   label: string;
   /** Instances with this cause (empty for step-level causes). */
@@ -38,7 +38,7 @@ export function errorOrigin(code: string): 'credentials' | 'network' | 'runner' 
 
 /**
  * The code of a step error raised when the assumed-role credentials could not be refreshed mid-run;
- * its message already says what failed and the fix (src/action/run/credentials.ts).
+ * its message already says what failed and the fix (src/action/run/credential-messages.ts).
  */
 export const CREDENTIALS_REFRESH_FAILED = 'CredentialsRefreshFailed';
 

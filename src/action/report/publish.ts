@@ -9,12 +9,13 @@ import type { Plan } from '../plan/plan.js';
 import type { RunContext, RunReport } from './report.js';
 import { runAnnotations } from './annotations.js';
 import { dryRunSummaryMarkdown, runSummaryMarkdown } from './summary.js';
-import { dryRunMessage, runReportMessage, type SlackPayload } from './slack-message.js';
+import type { SlackPayload } from './slack-blocks.js';
+import { dryRunMessage, runReportMessage } from './slack-message.js';
 import { redactDeep, redactor, secretsFromEnvironment, type Redactor } from './redact.js';
 import { reportOutputs } from './report-outputs.js';
 import { postSlackMessage, type SlackPostOptions, type SlackSettings } from './slack-webhook.js';
 
-export interface PublishOptions {
+interface PublishOptions {
   runner: Runner;
   env: NodeJS.ProcessEnv;
   slack: SlackSettings;

@@ -2,7 +2,7 @@
 //   CACHE_PURGE_RESULT {"files":123,"bytes":456789,"method":"find-delete","durationMs":42}
 // This module owns that contract: the marker, the fields, and parsing it out of an instance's output.
 
-export const PURGE_RESULT_MARKER = 'CACHE_PURGE_RESULT';
+const PURGE_RESULT_MARKER = 'CACHE_PURGE_RESULT';
 
 export interface PurgeResult {
   /** Files removed (0 for an already-empty cache). */

@@ -6,7 +6,7 @@
 export const REDACTED = '***';
 
 /** Environment variables whose values are secrets whenever they are set. */
-export const SECRET_ENVIRONMENT_VARIABLES = [
+const SECRET_ENVIRONMENT_VARIABLES = [
   'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
   'ACTIONS_RUNTIME_TOKEN',
   'AWS_SECRET_ACCESS_KEY',

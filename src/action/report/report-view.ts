@@ -115,7 +115,7 @@ export const dryRunHeadline = (site: string) => `📝 ${site} purge planned (dry
 
 // ── steps ────────────────────────────────────────────────────────────────────────────────────────
 
-export const instanceSucceeded = (instance: InstanceReport) => instance.status === 'Success';
+const instanceSucceeded = (instance: InstanceReport) => instance.status === 'Success';
 
 /** `3/3 instances` (succeeded of targeted), for SSM steps that ran. */
 export function describeInstanceCount(step: SsmStepReport): string | undefined {
@@ -127,7 +127,7 @@ export function describeInstanceCount(step: SsmStepReport): string | undefined {
 }
 
 /** Sum of the instances' CACHE_PURGE_RESULT lines. */
-export interface PurgeTotals {
+interface PurgeTotals {
   /** Files and bytes summed over the results that were counted (see `counted`). */
   files: number;
   bytes: number;
@@ -138,7 +138,7 @@ export interface PurgeTotals {
   counted: number;
 }
 
-export function purgeTotals(step: SsmStepReport): PurgeTotals | undefined {
+function purgeTotals(step: SsmStepReport): PurgeTotals | undefined {
   const results = step.instances.map((i) => i.result).filter((r): r is PurgeResult => r !== undefined);
   if (results.length === 0) return undefined;
   const counted = results.filter(isCounted);
@@ -220,7 +220,7 @@ export function skipReason(report: RunReport): string {
   return 'not run: an earlier step did not succeed';
 }
 
-export interface StepDetailOptions {
+interface StepDetailOptions {
   /** false: leave out the failed instances (shown elsewhere, e.g. in their own Slack section). */
   failures?: boolean;
   /** What a skipped step says (see skipReason); default: an earlier step did not succeed. */

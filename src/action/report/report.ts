@@ -6,7 +6,7 @@ import type { PurgeResult } from './purge-result.js';
 import type { VerifyReport } from '../verify/verify-report.js';
 import type { Plan } from '../plan/plan.js';
 
-export type RunStatus = 'success' | 'failure' | 'cancelled';
+type RunStatus = 'success' | 'failure' | 'cancelled';
 
 /** A step that never started is `skipped`; `timed-out` is our step timeout (the command was cancelled). */
 export type StepStatus = 'success' | 'failed' | 'timed-out' | 'cancelled' | 'skipped';

@@ -15,7 +15,7 @@ export function triggerOf(eventName: string | undefined, requester: string): Tri
   return 'other';
 }
 
-export function runUrlOf(env: NodeJS.ProcessEnv): string | undefined {
+function runUrlOf(env: NodeJS.ProcessEnv): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
   if (!repository || !runId) return undefined;
   const attempt =

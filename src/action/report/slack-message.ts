@@ -1,15 +1,31 @@
 // The Slack result message: a run report (or, for a dry run, the plan) → an incoming-webhook payload
-// `{text, blocks}`. Built as objects (serialised by the webhook client), never as JSON templates.
-// Within Block Kit's limits by construction: header ≤ 150 characters, section text ≤ 3,000, fields
-// ≤ 10 of ≤ 2,000, ≤ 50 blocks, no empty text; long output is cut with a note, never dropped silently.
-// The link to the run is a mrkdwn link, not a URL button: a button in a message from an app without
-// an interactivity URL shows Slack's warning icon when clicked. Pure.
+// `{text, blocks}`: the headline, who asked and how, each step's line, a failed step's causes and the
+// first lines of its instances' output, the fallback text a notification shows. Built as objects
+// (serialised by the webhook client), never as JSON templates, from slack-blocks.ts, which holds
+// every block within Block Kit's limits. The link to the run is a mrkdwn link, not a URL button: a
+// button in a message from an app without an interactivity URL shows Slack's warning icon when
+// clicked. Pure.
 
 import { escapeMrkdwn } from '../../shared/mrkdwn.js';
 import type { Plan } from '../plan/plan.js';
 import type { RunContext, RunReport, SsmStepReport, StepReport } from './report.js';
 import { describeStep } from '../plan/plan-view.js';
-import { andMore, formatCount, formatDuration, plural } from '../../shared/text.js';
+import { andMore, formatDuration, plural } from '../../shared/text.js';
+import {
+  SLACK_LIMITS,
+  bold,
+  code,
+  fallback,
+  fitBlocks,
+  header,
+  link,
+  mrkdwn,
+  packLines,
+  section,
+  type Mrkdwn,
+  type SlackBlock,
+  type SlackPayload,
+} from './slack-blocks.js';
 import { describeCause, diagnose, listInstances } from './diagnosis.js';
 import {
   describeRevision,
@@ -29,92 +45,16 @@ import {
   describeInstanceStatus,
 } from './report-view.js';
 
-export const SLACK_LIMITS = {
-  headerText: 150,
-  sectionText: 3000,
-  fieldText: 2000,
-  fields: 10,
-  contextElements: 10,
-  blocks: 50,
-  /** Slack truncates `text` beyond 40,000; notifications show far less. */
-  fallbackText: 500,
-} as const;
-
-export interface PlainText {
-  type: 'plain_text';
-  text: string;
-  emoji?: boolean;
-}
-export interface Mrkdwn {
-  type: 'mrkdwn';
-  text: string;
-}
-export type SlackBlock =
-  | { type: 'header'; text: PlainText }
-  | { type: 'section'; text: Mrkdwn; fields?: Mrkdwn[] }
-  | { type: 'section'; fields: Mrkdwn[]; text?: undefined }
-  | { type: 'divider' }
-  | { type: 'context'; elements: Mrkdwn[] };
-
-export interface SlackPayload {
-  text: string;
-  blocks: SlackBlock[];
-}
-
 /** Instances whose output is shown for a failed step, and lines of it each. */
 const SHOWN_FAILED_INSTANCES = 5;
 const OUTPUT_LINES = 5;
 const OUTPUT_LINE_MAX = 200;
-
-// ── mrkdwn ───────────────────────────────────────────────────────────────────────────────────────
-
-/** Inline code that cannot be closed early by a backtick in the text. */
-const code = (text: string) => `\`${escapeMrkdwn(text.replace(/`/g, "'"))}\``;
-/** Bold that cannot be broken by an asterisk in the text. */
-const bold = (text: string) => `*${escapeMrkdwn(text.replace(/\*/g, '∗'))}*`;
 
 /** A Slack mention stays a mention; anything else is shown as escaped text. */
 export function slackRequester(requester: string): string {
   const trimmed = requester.trim();
   return isSlackMention(trimmed) ? trimmed : escapeMrkdwn(plainRequester(trimmed));
 }
-
-/** A link label may not contain `|` or `>`; the URL may not contain `|`, `<`, `>` or spaces. */
-function link(url: string, label: string): string {
-  if (!/^https?:\/\/[^\s<>|]+$/.test(url)) return escapeMrkdwn(label);
-  return `<${url}|${escapeMrkdwn(label.replace(/[|]/g, '/'))}>`;
-}
-
-/**
- * Cuts text to `max` characters, at a line break when one is near, adding a note that says how much
- * was left out. Keeps code fences balanced.
- */
-export function truncate(text: string, max: number, where = 'see the run for the rest'): string {
-  if (text.length <= max) return text;
-  const note = (omitted: number) => `\n… ${formatCount(omitted)} more characters cut (${where})`;
-  const room = Math.max(0, max - note(text.length).length - 4);
-  let cut = text.slice(0, room);
-  const lineBreak = cut.lastIndexOf('\n');
-  if (lineBreak > room * 0.7) cut = cut.slice(0, lineBreak);
-  if ((cut.match(/```/g) ?? []).length % 2 === 1) cut += '\n```';
-  return `${cut}${note(text.length - cut.length)}`.slice(0, max);
-}
-
-/** A header is one line: cut with an ellipsis. */
-function oneLine(text: string, max: number): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
-}
-
-const mrkdwn = (text: string, max: number = SLACK_LIMITS.sectionText): Mrkdwn => ({
-  type: 'mrkdwn',
-  text: truncate(text.trim() === '' ? '–' : text, max),
-});
-const header = (text: string): SlackBlock => ({
-  type: 'header',
-  text: { type: 'plain_text', text: oneLine(text, SLACK_LIMITS.headerText), emoji: true },
-});
-const section = (text: string): SlackBlock => ({ type: 'section', text: mrkdwn(text) });
 
 // ── parts ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -189,40 +129,6 @@ function instanceOutputs(step: SsmStepReport): string[] {
     );
   }
   return pieces;
-}
-
-/** Packs lines into as few sections as fit (≤ 3,000 characters each). */
-function packLines(lines: string[]): SlackBlock[] {
-  const blocks: SlackBlock[] = [];
-  let current = '';
-  for (const line of lines) {
-    const next = current === '' ? line : `${current}\n${line}`;
-    if (next.length > SLACK_LIMITS.sectionText && current !== '') {
-      blocks.push(section(current));
-      current = line;
-    } else {
-      current = next;
-    }
-  }
-  if (current !== '') blocks.push(section(current));
-  return blocks;
-}
-
-/** At most 50 blocks: the rest is replaced by a note. */
-function fitBlocks(blocks: SlackBlock[]): SlackBlock[] {
-  if (blocks.length <= SLACK_LIMITS.blocks) return blocks;
-  const kept = blocks.slice(0, SLACK_LIMITS.blocks - 1);
-  return [
-    ...kept,
-    {
-      type: 'context',
-      elements: [mrkdwn(`${andMore(blocks.length - kept.length, 'block')} left out: see the run.`)],
-    },
-  ];
-}
-
-function fallback(text: string): string {
-  return truncate(text, SLACK_LIMITS.fallbackText, 'see the message');
 }
 
 // ── messages ─────────────────────────────────────────────────────────────────────────────────────

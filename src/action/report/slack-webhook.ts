@@ -6,7 +6,7 @@
 // quotes Slack's answer (`channel_not_found`, `no_service`, …) — never containing the URL.
 
 import type { Runner } from '../runner.js';
-import type { SlackPayload } from './slack-message.js';
+import type { SlackPayload } from './slack-blocks.js';
 import { checkSlackWebhookUrl } from '../inputs/slack-webhook-url.js';
 import { readBoolean } from '../inputs/inputs.js';
 import { redactor } from './redact.js';
@@ -32,7 +32,7 @@ export function readSlackSettings(runner: Runner): SlackSettings {
 }
 
 /** Retry policy for 5xx and network errors (the library's `retryConfig`, node-retry options). */
-export interface SlackRetryPolicy {
+interface SlackRetryPolicy {
   retries: number;
   minTimeout: number;
   maxTimeout: number;
@@ -52,7 +52,7 @@ export interface SlackPostOptions {
   now?: () => number;
 }
 
-export type SlackPostResult =
+type SlackPostResult =
   { ok: true; attempts: number } | { ok: false; attempts: number; status?: number; reason: string };
 
 const DEFAULT_SLACK_RETRY: SlackRetryPolicy = {

@@ -1,6 +1,7 @@
-// Time as the executor sees it: a monotonic clock and an abortable sleep. Injected so polling and
-// retry tests run instantly on a fake clock. Also what the adapters read off an AWS SDK answer or
-// error: its name, its message, and the HTTP status and requests the SDK reports in `$metadata`.
+// Time as the executor sees it: a monotonic clock, an abortable sleep, and `untilAborted` for a wait
+// on a promise that cannot be aborted itself (CancelledError). Injected so polling and retry tests run
+// instantly on a fake clock. Also what the adapters read off an AWS SDK answer or error: its name, its
+// message, and the HTTP status and requests the SDK reports in `$metadata`.
 
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -21,6 +22,33 @@ export const systemClock: Clock = {
   },
   date: () => new Date(),
 };
+
+/** What a wait ended by the job's cancellation throws. */
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/** `promise`, or a CancelledError as soon as `signal` aborts (e.g. a credential chain waiting on instance metadata). */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new CancelledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
 
 /** Full jitter: a random delay between 0 and the exponential backoff for this attempt. */
 export function jitteredBackoffMs(
@@ -51,7 +79,7 @@ export function errorMessage(error: unknown): string {
 }
 
 /** What the AWS SDK records on every output and service error: the HTTP status, the requests it made. */
-export interface SdkMetadata {
+interface SdkMetadata {
   attempts?: number;
   httpStatusCode?: number;
 }

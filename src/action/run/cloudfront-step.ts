@@ -24,7 +24,7 @@ import {
 } from './clock.js';
 import { reportFinisher, stepReport } from './step-report.js';
 
-export interface CloudFrontStepDependencies {
+interface CloudFrontStepDependencies {
   cloudfront: CloudFrontClient;
   clock: Clock;
   signal: AbortSignal;

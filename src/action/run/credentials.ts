@@ -18,18 +18,36 @@
 // Without `role-to-assume`: the AWS SDK's default credential chain (environment, shared files, web
 // identity, container/instance metadata), asked once up front and then passed on as the (memoised,
 // self-refreshing) provider it is, so "no credentials" is said with its fix before anything is sent.
+// What each failure says, with its fix, is built in credential-messages.ts.
 
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import { oidcTokenUnavailable, type ExecutionSettings } from '../inputs/execution-inputs.js';
 import { UserError } from '../../shared/errors.js';
-import { CREDENTIALS_REFRESH_FAILED, errorOrigin } from '../report/diagnosis.js';
+import { CREDENTIALS_REFRESH_FAILED } from '../report/diagnosis.js';
 import { formatDuration, plural } from '../../shared/text.js';
-import { awsErrorName, errorMessage, jitteredBackoffMs, sdkRequests, type Clock } from './clock.js';
+import {
+  CancelledError,
+  awsErrorName,
+  errorMessage,
+  jitteredBackoffMs,
+  sdkRequests,
+  untilAborted,
+  type Clock,
+} from './clock.js';
+import {
+  defaultChainFailure,
+  noCredentialsReturned,
+  oidcTokenRequestFailure,
+  oneLineSummary,
+  refreshFailureMessage,
+  stsFailure,
+  type CredentialFailure,
+} from './credential-messages.js';
 
 /** Credentials as every AWS SDK v3 client accepts them. */
-export interface AwsCredentialIdentity {
+interface AwsCredentialIdentity {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
@@ -61,13 +79,6 @@ export interface CredentialDependencies {
 const REFRESH_RETRY_MS = 30_000;
 /** …and fails the step only once the current credentials have this long or less left (wall clock). */
 const REFRESH_LAST_MARGIN_MS = 60_000;
-
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'CancelledError';
-  }
-}
 
 /**
  * A refresh of the assumed-role credentials failed mid-run: what failed, and the fix. Its name is the
@@ -164,17 +175,17 @@ function millisecondsLeft(credentials: AwsCredentialIdentity): number {
  */
 class AssumeRoleFailure extends UserError {
   readonly summary: string;
-  constructor(title: string, message: string, summary: string) {
-    super(title, message);
-    this.summary = summary;
+  constructor(failure: CredentialFailure) {
+    super(failure.title, failure.message);
+    this.summary = failure.summary;
   }
 }
 
 /** `AccessDenied: Not authorized to perform …` for a failed refresh attempt. */
 function failureSummary(error: unknown): string {
-  const summary =
-    error instanceof AssumeRoleFailure ? error.summary : `${awsErrorName(error)}: ${errorMessage(error)}`;
-  return summary.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  return oneLineSummary(
+    error instanceof AssumeRoleFailure ? error.summary : `${awsErrorName(error)}: ${errorMessage(error)}`,
+  );
 }
 
 /** One OIDC token, then AssumeRoleWithWebIdentity; masks what it returns. UserError or CancelledError. */
@@ -190,11 +201,7 @@ async function assumeRoleWithOidc(
     token = await untilAborted(getIdToken(settings.audience), deps.signal);
   } catch (error) {
     if (error instanceof CancelledError || deps.signal.aborted) throw new CancelledError();
-    throw new AssumeRoleFailure(
-      'Could not get the GitHub OIDC token',
-      oidcTokenFailure(settings.audience, errorMessage(error)),
-      oidcTokenSummary(errorMessage(error)),
-    );
+    throw new AssumeRoleFailure(oidcTokenRequestFailure(settings.audience, errorMessage(error)));
   }
   deps.setSecret(token);
 
@@ -218,11 +225,7 @@ async function assumeRoleWithOidc(
         );
         const c = out.Credentials;
         if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-          throw new AssumeRoleFailure(
-            'Could not assume the role',
-            `STS returned no credentials for ${roleArn}.`,
-            'NoCredentials: STS returned no credentials',
-          );
+          throw new AssumeRoleFailure(noCredentialsReturned(roleArn));
         }
         deps.setSecret(c.AccessKeyId);
         deps.setSecret(c.SecretAccessKey);
@@ -252,7 +255,9 @@ async function assumeRoleWithOidc(
           continue;
         }
         const message = errorMessage(error).replace(/\.$/, '');
-        throw stsError(code, message, roleArn, settings, deps.env, requests, token);
+        throw new AssumeRoleFailure(
+          stsFailure(code, message, { roleArn, settings, env: deps.env, requests, token }),
+        );
       }
     }
   } finally {
@@ -267,14 +272,8 @@ function refreshFailure(
   settings: ExecutionSettings,
   previous: AwsCredentialIdentity,
 ): CredentialsRefreshError {
-  let what = error instanceof UserError ? `${error.title}: ${error.message}` : errorMessage(error);
-  if (!/[.!?]$/.test(what)) what += '.';
-  const due = previous.expiration
-    ? ` expire at ${previous.expiration.toISOString()}`
-    : ' are due for renewal';
-  return new CredentialsRefreshError(
-    `The assumed-role credentials for ${roleArn}${due}, and refreshing them failed. ${what} To need no refresh during a run, raise the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) above the longest run, up to the role's maximum session duration.`,
-  );
+  const what = error instanceof UserError ? `${error.title}: ${error.message}` : errorMessage(error);
+  return new CredentialsRefreshError(refreshFailureMessage(what, roleArn, settings, previous.expiration));
 }
 
 /**
@@ -295,164 +294,4 @@ async function resolveDefaultChain(deps: CredentialDependencies): Promise<AwsCre
   }
   deps.log('Credentials: found by the AWS SDK default credential chain (no role-to-assume given).');
   return chain;
-}
-
-/** `promise`, or a CancelledError as soon as `signal` aborts (the chain may wait on instance metadata). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new CancelledError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new CancelledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
-
-const ROLE_FIX =
-  'set the "role-to-assume" input to the ARN of an IAM role that trusts GitHub\'s OIDC provider (the job then needs `permissions: id-token: write`), or run aws-actions/configure-aws-credentials before this step';
-
-/** Without role-to-assume, the default chain found nothing (or one of its sources failed). */
-export function defaultChainFailure(name: string, message: string): string {
-  if (/could not load credentials from any providers/i.test(message)) {
-    return `No AWS credentials were found. The "role-to-assume" input is empty, so the action asked the AWS SDK's default credential chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and the shared config files, a web identity token file, container or instance metadata), and none of them had credentials. Fix: ${ROLE_FIX}.`;
-  }
-  return `The AWS SDK's default credential chain failed (${name}: ${message}). The "role-to-assume" input is empty, so the action relies on that chain. Fix the credential source it names, or ${ROLE_FIX}.`;
-}
-
-/**
- * The OIDC token request failed although the runner offered a token endpoint — which it does only to
- * jobs with `permissions: id-token: write`, so the permission is not the cause. @actions/core retries
- * HTTP 502, 503 and 504 (10 times, backing off); other answers and network errors are final.
- */
-export function oidcTokenFailure(audience: string, message: string): string {
-  const { code, detail } = parseTokenError(message);
-  let what: string;
-  if (code === undefined) what = `GitHub's token endpoint gave no token (${detail})`;
-  else if (!/^\d{3}$/.test(code))
-    what = `could not reach GitHub's token endpoint (${detail}); @actions/core does not retry that`;
-  else if (['502', '503', '504'].includes(code))
-    what = `GitHub's token endpoint answered HTTP ${code} (${detail}), still after @actions/core's 10 retries`;
-  else
-    what = `GitHub's token endpoint answered HTTP ${code} (${detail}); not retried (@actions/core retries only 502, 503 and 504)`;
-  return `Requesting the GitHub OIDC token for audience "${audience}" failed: ${what}. The job does have \`permissions: id-token: write\` (the runner set ACTIONS_ID_TOKEN_REQUEST_URL, which it does only then), so this is most likely a transient problem on GitHub's side: re-run the job, and check https://www.githubstatus.com if it keeps failing.`;
-}
-
-/** @actions/core's own wording: "Failed to get ID Token. … Error Code : 500 … Error Message: …" */
-function parseTokenError(message: string): { code: string | undefined; detail: string } {
-  const code = /Error Code : (\S+)/.exec(message)?.[1];
-  const detail = (/Error Message: ([\s\S]*)$/.exec(message)?.[1] ?? message.replace(/^Error message: /, ''))
-    .replace(/\s+/g, ' ')
-    .trim();
-  return { code, detail };
-}
-
-/** `OIDC token HTTP 500: Internal server error`, or `OIDC token request: <what failed>`. */
-function oidcTokenSummary(message: string): string {
-  const { code, detail } = parseTokenError(message);
-  return code && /^\d{3}$/.test(code)
-    ? `OIDC token HTTP ${code}: ${detail}`
-    : `OIDC token request: ${detail}`;
-}
-
-/**
- * The `sub` and `aud` claims of a JWT, read from its payload (the middle part, base64url JSON) without
- * verifying it: they are not secret, and STS has just judged the token. Undefined when it has no `sub`.
- */
-export function tokenClaims(token: string): { sub: string; aud?: string } | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
-  let claims: unknown;
-  try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!claims || typeof claims !== 'object') return undefined;
-  const { sub, aud } = claims as { sub?: unknown; aud?: unknown };
-  if (typeof sub !== 'string' || sub === '') return undefined;
-  const audiences = (Array.isArray(aud) ? aud : [aud]).filter((a): a is string => typeof a === 'string');
-  return audiences.length > 0 ? { sub, aud: audiences.join('", "') } : { sub };
-}
-
-const withSpace = (sentence: string) => (sentence ? ` ${sentence}` : '');
-
-/**
- * What the stack of infra/cache-purge.yml must be deployed with for its role to trust a token with
- * this `sub` (docs/troubleshooting.md, "Could not assume the role"): its trust policy's sub is built
- * from the stack parameters GitHubOwner, GitHubRepository and GitHubEnvironment, or GitHubBranch when
- * GitHubEnvironment is empty. '' for a sub of any other form (a tag, a pull request).
- */
-export function stackParametersFor(sub: string): string {
-  const environment = /^repo:([^/:]+)\/([^:]+):environment:(.+)$/.exec(sub);
-  if (environment) {
-    const [, owner, repository, name] = environment;
-    return `If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubEnvironment=${name}, GitHubOwner=${owner} and GitHubRepository=${repository}.`;
-  }
-  const branch = /^repo:([^/:]+)\/([^:]+):ref:refs\/heads\/(.+)$/.exec(sub);
-  if (branch) {
-    const [, owner, repository, name] = branch;
-    return `If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=${name} and GitHubEnvironment empty, GitHubOwner=${owner} and GitHubRepository=${repository}.`;
-  }
-  return '';
-}
-
-function stsError(
-  code: string,
-  message: string,
-  roleArn: string,
-  settings: ExecutionSettings,
-  env: Record<string, string | undefined>,
-  requests: number,
-  token: string,
-): AssumeRoleFailure {
-  const summary = `${code}: ${message}`;
-  const failure = (title: string, text: string) => new AssumeRoleFailure(title, text, summary);
-  if (code === 'AccessDenied' || code === 'AccessDeniedException') {
-    const claims = tokenClaims(token);
-    if (claims) {
-      const aud = claims.aud ?? settings.audience;
-      return failure(
-        'Could not assume the role',
-        `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). This job's token has sub "${claims.sub}" and aud "${aud}"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "${claims.sub}" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "${aud}".${withSpace(stackParametersFor(claims.sub))}`,
-      );
-    }
-    const repo = env.GITHUB_REPOSITORY ?? 'OWNER/REPO';
-    const ref = env.GITHUB_REF ?? 'refs/heads/main';
-    return failure(
-      'Could not assume the role',
-      `STS denied AssumeRoleWithWebIdentity for ${roleArn} (${message}). Check the role's trust policy: it must trust the OIDC provider token.actions.githubusercontent.com, its condition "token.actions.githubusercontent.com:aud" must be "${settings.audience}", and "token.actions.githubusercontent.com:sub" must match this job (repo:${repo}:ref:${ref}, or repo:${repo}:environment:NAME when the job uses an environment).`,
-    );
-  }
-  // The SDK names STS's modelled errors with "Exception" (InvalidIdentityTokenException for the wire
-  // code InvalidIdentityToken); both spellings are matched.
-  if (/^(InvalidIdentityToken|ExpiredToken|IDPRejectedClaim)(Exception)?$/.test(code)) {
-    return failure(
-      'Could not assume the role',
-      `STS rejected the GitHub OIDC token for ${roleArn}: ${code}: ${message}. Check that the account has an IAM OIDC identity provider for https://token.actions.githubusercontent.com with audience "${settings.audience}".`,
-    );
-  }
-  if (code === 'ValidationError' && /DurationSeconds/i.test(message)) {
-    return failure(
-      'Could not assume the role',
-      `STS refused the session length for ${roleArn}: ${message}. Lower the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) or raise the role's maximum session duration.`,
-    );
-  }
-  if (errorOrigin(code) === 'network') {
-    return failure(
-      'Could not reach AWS STS',
-      `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (after ${plural(requests, 'request')}): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`,
-    );
-  }
-  return failure(
-    'Could not assume the role',
-    `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${plural(requests, 'request')}: ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`,
-  );
 }

@@ -15,8 +15,8 @@ import { isUserError } from '../../shared/errors.js';
 import { describeTrigger, plainRequester } from '../report/report-view.js';
 import { formatDuration, plural } from '../../shared/text.js';
 import type { Runner } from '../runner.js';
-import { systemClock, errorMessage, type Clock } from './clock.js';
-import { CancelledError, resolveCredentials, type AwsCredentialProvider } from './credentials.js';
+import { CancelledError, systemClock, errorMessage, type Clock } from './clock.js';
+import { resolveCredentials, type AwsCredentialProvider } from './credentials.js';
 import { runSsmStep } from './ssm-step.js';
 import { runCloudFrontStep } from './cloudfront-step.js';
 import { runVerifyStep } from './verify-step.js';
@@ -24,7 +24,7 @@ import { stepReport } from './step-report.js';
 import { repeatedDistributionStep } from './requests.js';
 import type { PollPolicy } from './ssm-step-decisions.js';
 
-export interface ExecuteDependencies {
+interface ExecuteDependencies {
   runner: Runner;
   env: Record<string, string | undefined>;
   clock?: Clock;

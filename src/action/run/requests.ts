@@ -1,10 +1,35 @@
-// What we send to AWS that is built from the run: the SSM Comment (site, requester, run id; ≤ 100
-// characters) and the CloudFront CallerReference (idempotent per run attempt, site and
-// distribution). Pure.
+// What we send to AWS that is built from the run: SendCommand's input for an SSM step (document,
+// parameters, targets, limits), with its Comment (site, requester, run id; ≤ 100 characters), and the
+// CloudFront CallerReference (idempotent per run attempt, site and distribution). Pure.
 
+import type { SendCommandCommandInput } from '@aws-sdk/client-ssm';
+import type { SsmPlanStep } from '../plan/plan.js';
 import type { RunContext } from '../report/report.js';
 
-export const MAX_SSM_COMMENT = 100;
+const MAX_SSM_COMMENT = 100;
+
+/** SendCommand for an SSM step: by instance IDs or by tags, as the plan says. */
+export function sendCommandInput(step: SsmPlanStep, context: RunContext): SendCommandCommandInput {
+  const targets =
+    'instanceIds' in step.targets
+      ? { InstanceIds: step.targets.instanceIds }
+      : {
+          Targets: Object.entries(step.targets.tags).map(([key, values]) => ({
+            Key: `tag:${key}`,
+            Values: values,
+          })),
+        };
+  return {
+    DocumentName: step.document,
+    ...(step.documentVersion !== undefined && { DocumentVersion: step.documentVersion }),
+    Parameters: step.parameters,
+    Comment: ssmComment(context),
+    TimeoutSeconds: step.deliveryTimeoutSeconds,
+    MaxConcurrency: step.maxConcurrency,
+    MaxErrors: step.maxErrors,
+    ...targets,
+  };
+}
 
 export function ssmComment(context: RunContext): string {
   const run = context.runId

@@ -38,12 +38,12 @@ export function nextPollDelayMs(pollsDone: number, elapsedMs: number, policy = D
 }
 
 /** Command statuses after which nothing changes any more. */
-export const TERMINAL_COMMAND_STATUSES = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+const TERMINAL_COMMAND_STATUSES = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
 export const isTerminalCommandStatus = (status: string | undefined) =>
   status !== undefined && TERMINAL_COMMAND_STATUSES.has(status);
 
 /** The fields of an SSM CommandInvocation (ListCommandInvocations, Details=true) the report uses. */
-export interface InvocationLike {
+interface InvocationLike {
   InstanceId?: string;
   Status?: string;
   StatusDetails?: string;
@@ -58,7 +58,7 @@ export interface InvocationLike {
 }
 
 /** SSM joins a plugin's stdout and stderr in `Output` with this line. */
-export const SSM_ERROR_SEPARATOR = '\n----------ERROR-------\n';
+const SSM_ERROR_SEPARATOR = '\n----------ERROR-------\n';
 
 /**
  * Output sizes SSM keeps: a plugin's `Output` in ListCommandInvocations(Details=true) holds at most
@@ -67,10 +67,10 @@ export const SSM_ERROR_SEPARATOR = '\n----------ERROR-------\n';
  * of stderr.
  */
 export const SSM_OUTPUT_LIMITS = { pluginOutput: 2_500, standardOutput: 24_000, standardError: 8_000 };
-export const SSM_STDOUT_TRUNCATED = '\n---Output truncated---';
-export const SSM_STDERR_TRUNCATED = '\n---Error truncated----';
+const SSM_STDOUT_TRUNCATED = '\n---Output truncated---';
+const SSM_STDERR_TRUNCATED = '\n---Error truncated----';
 
-export interface PluginOutput {
+interface PluginOutput {
   stdout: string;
   stderr: string;
   /** SSM cut the output: it carries a truncation marker, or fills the 2,500 characters. */
@@ -159,7 +159,7 @@ export function instanceReport(
 /** Full-output reads per step, at most: the normal path makes none (see fullOutputRequests). */
 export const MAX_FULL_OUTPUT_READS = 10;
 
-export interface FullOutputRequest {
+interface FullOutputRequest {
   instanceId: string;
   pluginName: string;
 }

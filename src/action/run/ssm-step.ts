@@ -2,7 +2,8 @@
 // the fleet size) until the command is over or the step timeout cancels it, then one paginated
 // ListCommandInvocations(Details=true) to learn every instance's result — plus GetCommandInvocation
 // only for outputs SSM cut at 2,500 characters with no CACHE_PURGE_RESULT left (at most 10 per step).
-// Decisions live in src/action/run/ssm-step-decisions.ts; this file only talks to SSM, the clock and the log.
+// Decisions live in src/action/run/ssm-step-decisions.ts and SendCommand's input in requests.ts; this
+// file only talks to SSM, the clock and the log.
 
 import {
   CancelCommandCommand,
@@ -11,12 +12,11 @@ import {
   SendCommandCommand,
   paginateListCommandInvocations,
   type CommandInvocation,
-  type SendCommandCommandInput,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import type { SsmPlanStep } from '../plan/plan.js';
 import type { InstanceReport, RunContext, SsmStepReport } from '../report/report.js';
-import { ssmComment } from './requests.js';
+import { sendCommandInput } from './requests.js';
 import {
   DEFAULT_POLL_POLICY,
   MAX_FULL_OUTPUT_READS,
@@ -35,7 +35,7 @@ import { formatCount, formatDuration, plural } from '../../shared/text.js';
 import { awsErrorName, errorMessage, type Clock } from './clock.js';
 import { reportFinisher, stepReport } from './step-report.js';
 
-export interface SsmStepDependencies {
+interface SsmStepDependencies {
   ssm: SSMClient;
   clock: Clock;
   /** Aborts when the job is cancelled. */
@@ -61,28 +61,6 @@ const TRANSIENT = new Set([
   'RequestTimeout',
   'TimeoutError',
 ]);
-
-export function sendCommandInput(step: SsmPlanStep, context: RunContext): SendCommandCommandInput {
-  const targets =
-    'instanceIds' in step.targets
-      ? { InstanceIds: step.targets.instanceIds }
-      : {
-          Targets: Object.entries(step.targets.tags).map(([key, values]) => ({
-            Key: `tag:${key}`,
-            Values: values,
-          })),
-        };
-  return {
-    DocumentName: step.document,
-    ...(step.documentVersion !== undefined && { DocumentVersion: step.documentVersion }),
-    Parameters: step.parameters,
-    Comment: ssmComment(context),
-    TimeoutSeconds: step.deliveryTimeoutSeconds,
-    MaxConcurrency: step.maxConcurrency,
-    MaxErrors: step.maxErrors,
-    ...targets,
-  };
-}
 
 export async function runSsmStep(
   step: SsmPlanStep,

@@ -135,7 +135,17 @@ export async function startFastCgiStack(cacheDir: string): Promise<FastCgiStack>
   mkdirSync(www);
   writeFileSync(
     join(www, 'index.php'),
-    `<?php header('Content-Type: text/html'); echo "<p>page ", htmlspecialchars($_SERVER['REQUEST_URI']), " rendered at ", microtime(true), "</p>\\n";\n`,
+    [
+      '<?php',
+      // the generation time docs/verify.md shows how to add (nginx caches it with the page), and two
+      // faults for the verify tests: /boom answers 500, /slow takes 3 s
+      "header('X-Generated-At: ' . sprintf('%.3F', microtime(true)));",
+      "if (str_starts_with($_SERVER['REQUEST_URI'], '/boom')) { http_response_code(500); echo 'fatal'; exit; }",
+      "if (str_starts_with($_SERVER['REQUEST_URI'], '/slow')) sleep(3);",
+      "header('Content-Type: text/html');",
+      `echo "<p>page ", htmlspecialchars($_SERVER['REQUEST_URI']), " rendered at ", microtime(true), "</p>\\n";`,
+      '',
+    ].join('\n'),
   );
   const port = await freePort();
   const socket = join(dir, 'php-fpm.sock');

@@ -1,8 +1,8 @@
-export const id = 49;
-export const ids = [49];
+export const id = 616;
+export const ids = [616];
 export const modules = {
 
-/***/ 4049:
+/***/ 7616:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,16 +11,16 @@ __webpack_require__.d(__webpack_exports__, {
   executePlan: () => (/* binding */ executePlan)
 });
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
-var dist_cjs = __webpack_require__(4736);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
-var client_cloudfront_dist_cjs = __webpack_require__(3169);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
+var dist_cjs = __webpack_require__(912);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
+var client_cloudfront_dist_cjs = __webpack_require__(6257);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(4296);
+var errors = __webpack_require__(7406);
 // EXTERNAL MODULE: ./src/core/report-view.ts
-var report_view = __webpack_require__(2175);
+var report_view = __webpack_require__(3537);
 // EXTERNAL MODULE: ./src/core/text.ts
-var core_text = __webpack_require__(2020);
+var core_text = __webpack_require__(1542);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __webpack_require__(8500);
 ;// CONCATENATED MODULE: ./src/action/clock.ts
@@ -70,16 +70,16 @@ function sdkRequests(outputOrError) {
     return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __webpack_require__(1695);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
-var credential_provider_node_dist_cjs = __webpack_require__(5861);
-// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/index.js
-var core_dist_cjs = __webpack_require__(402);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __webpack_require__(9999);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
+var credential_provider_node_dist_cjs = __webpack_require__(4213);
+// EXTERNAL MODULE: ../main/node_modules/@smithy/core/dist-cjs/index.js
+var core_dist_cjs = __webpack_require__(7138);
 // EXTERNAL MODULE: ./src/core/execution-inputs.ts
-var execution_inputs = __webpack_require__(3415);
+var execution_inputs = __webpack_require__(6661);
 // EXTERNAL MODULE: ./src/core/diagnosis.ts
-var diagnosis = __webpack_require__(8410);
+var diagnosis = __webpack_require__(8412);
 ;// CONCATENATED MODULE: ./src/action/credentials.ts
 // AWS credentials for a real run, resolved before the first step so a missing or refused credential is
 // one run-level failure, not a failed step, and handed to every SSM and CloudFront client as a
@@ -218,7 +218,7 @@ function failureSummary(error) {
 async function assumeRoleWithOidc(roleArn, settings, deps) {
     let token;
     try {
-        const getIdToken = deps.getIdToken ?? (async (audience) => (await __webpack_require__.e(/* import() */ 421).then(__webpack_require__.bind(__webpack_require__, 6421))).getIDToken(audience));
+        const getIdToken = deps.getIdToken ?? (async (audience) => (await __webpack_require__.e(/* import() */ 405).then(__webpack_require__.bind(__webpack_require__, 2405))).getIDToken(audience));
         token = await untilAborted(getIdToken(settings.audience), deps.signal);
     }
     catch (error) {
@@ -482,7 +482,7 @@ function repeatedDistributionStep(steps, step) {
 }
 
 // EXTERNAL MODULE: ./src/core/purge-result.ts
-var purge_result = __webpack_require__(4020);
+var purge_result = __webpack_require__(238);
 ;// CONCATENATED MODULE: ./src/core/ssm-step.ts
 // The decisions of an SSM step, without I/O: how long to wait before the next poll, when a command
 // is over, what each instance's invocation says, whether the step succeeded (every targeted
@@ -983,7 +983,7 @@ async function cancelCommand(ssm, commandId, timeoutMs) {
 }
 
 // EXTERNAL MODULE: ./src/core/paths.ts
-var paths = __webpack_require__(6107);
+var paths = __webpack_require__(5909);
 ;// CONCATENATED MODULE: ./src/action/cloudfront-step.ts
 // Runs one CloudFront step: CreateInvalidation with an idempotent CallerReference, backing off on
 // TooManyInvalidationsInProgress and throttling within the step timeout, then (when asked) waiting

@@ -25443,7 +25443,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/aws-formats.ts
+;// CONCATENATED MODULE: ./src/shared/aws-formats.ts
 // AWS's own formats for the identifiers a sites file or an input may carry, each with the sentence a
 // user needs when a value does not match, and the numeric bounds AWS sets. Shared by the sites-file
 // schema, the plan (the aws-region input) and the execution inputs (role-to-assume, role-session-name).
@@ -25829,7 +25829,7 @@ function actionsPageUrl(config) {
     return /^[0-9]+$/.test(config.workflow) ? base : `${base}/workflows/${config.workflow}`;
 }
 
-;// CONCATENATED MODULE: ./src/core/suggest.ts
+;// CONCATENATED MODULE: ./src/shared/suggest.ts
 // "Did you mean …?": the closest known word to a misspelt one (a site name, a key of the sites file),
 // by edit distance with transpositions counted as one edit (optimal string alignment). Pure.
 /** Insertions, deletions, substitutions and swaps of two neighbours, each one edit. Case-insensitive. */
@@ -26016,7 +26016,7 @@ function verifySlackSignature(headers, rawBody, secrets, nowMs) {
     return matched ? { ok: true } : { ok: false, reason: 'bad_signature' };
 }
 
-;// CONCATENATED MODULE: ./src/core/mrkdwn.ts
+;// CONCATENATED MODULE: ./src/shared/mrkdwn.ts
 // Slack mrkdwn escaping, shared by the action's result message and the relay's replies: the three
 // characters Slack treats as control characters. Pure.
 /** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
@@ -26024,7 +26024,7 @@ function escapeMrkdwn(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/core/text.ts
+;// CONCATENATED MODULE: ./src/shared/text.ts
 // How counts, durations, user-written values and long lists read in messages, wherever they are shown
 // (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
 // (never "file(s)"), "420 ms" / "4.1 s" / "2 min 05 s", a value quoted and cut short, the first few

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 488:
+/***/ 390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -18,7 +18,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(598);
-;// CONCATENATED MODULE: ./src/core/aws-formats.ts
+;// CONCATENATED MODULE: ./src/shared/aws-formats.ts
 // AWS's own formats for the identifiers a sites file or an input may carry, each with the sentence a
 // user needs when a value does not match, and the numeric bounds AWS sets. Shared by the sites-file
 // schema, the plan (the aws-region input) and the execution inputs (role-to-assume, role-session-name).
@@ -407,7 +407,7 @@ function actionsPageUrl(config) {
 
 /***/ }),
 
-/***/ 323:
+/***/ 312:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -423,8 +423,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: asSentence, decideMisconfigured, retryAfterSeconds
 
 // EXTERNAL MODULE: ./src/relay/config.ts + 2 modules
-var relay_config = __nccwpck_require__(488);
-;// CONCATENATED MODULE: ./src/core/suggest.ts
+var relay_config = __nccwpck_require__(390);
+;// CONCATENATED MODULE: ./src/shared/suggest.ts
 // "Did you mean …?": the closest known word to a misspelt one (a site name, a key of the sites file),
 // by edit distance with transpositions counted as one edit (optimal string alignment). Pure.
 /** Insertions, deletions, substitutions and swaps of two neighbours, each one edit. Case-insensitive. */
@@ -613,7 +613,7 @@ function verifySlackSignature(headers, rawBody, secrets, nowMs) {
     return matched ? { ok: true } : { ok: false, reason: 'bad_signature' };
 }
 
-;// CONCATENATED MODULE: ./src/core/mrkdwn.ts
+;// CONCATENATED MODULE: ./src/shared/mrkdwn.ts
 // Slack mrkdwn escaping, shared by the action's result message and the relay's replies: the three
 // characters Slack treats as control characters. Pure.
 /** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
@@ -621,7 +621,7 @@ function escapeMrkdwn(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/core/text.ts
+;// CONCATENATED MODULE: ./src/shared/text.ts
 // How counts, durations, user-written values and long lists read in messages, wherever they are shown
 // (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
 // (never "file(s)"), "420 ms" / "4.1 s" / "2 min 05 s", a value quoted and cut short, the first few
@@ -5361,7 +5361,7 @@ function createAppAuth(options) {
 /* v8 ignore end -- @preserve */
 
 // EXTERNAL MODULE: ./src/relay/core.ts + 5 modules
-var core = __nccwpck_require__(323);
+var core = __nccwpck_require__(312);
 // EXTERNAL MODULE: ./src/relay/dispatch.ts
 var dispatch = __nccwpck_require__(255);
 ;// CONCATENATED MODULE: external "node:async_hooks"
@@ -5562,7 +5562,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 // EXTERNAL MODULE: ./src/relay/core.ts + 5 modules
-var core = __nccwpck_require__(323);
+var core = __nccwpck_require__(312);
 // EXTERNAL MODULE: ./src/relay/relay.ts
 var relay_relay = __nccwpck_require__(844);
 ;// CONCATENATED MODULE: ./src/relay/http-server.ts
@@ -5751,7 +5751,7 @@ function startRelayServer(options) {
 /* harmony export */   yn: () => (/* binding */ requestLogLine)
 /* harmony export */ });
 /* unused harmony export dispatchWithDeadline */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(323);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(312);
 /* harmony import */ var _dispatch_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(255);
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
 // dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
@@ -5840,7 +5840,7 @@ function createRelay(dependencies) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(488);
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(390);
 /* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(609);
 /* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(154);
 /* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(844);

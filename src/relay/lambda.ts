@@ -23,13 +23,9 @@ import {
   type Relay,
   type RelayDependencies,
 } from './relay.js';
-import {
-  loadRelaySecrets,
-  RELAY_SECRET_KEYS,
-  RelaySecretsError,
-  type Env,
-  type SecretsLoadEvent,
-} from './secrets.js';
+import { RELAY_SECRET_KEYS, RelaySecretsError, type Env } from './core/relay-secret.js';
+import type { SecretsLoadEvent } from './core/secret-cache-policy.js';
+import { loadRelaySecrets } from './secrets.js';
 
 // The bundle's own loader factory, so a caller can give the handler a loader with its own clock.
 export { createRelaySecretsLoader } from './secrets.js';

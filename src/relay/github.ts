@@ -12,17 +12,17 @@
 
 import { Octokit } from '@octokit/core';
 import { createAppAuth } from '@octokit/auth-app';
-import type { RelayConfig } from './config.js';
-import { DISPATCH_TIMEOUT_MS } from './core.js';
+import type { RelayConfig } from './core/config.js';
 import {
   acceptedResult,
   causeChain,
   describeNetworkError,
+  DISPATCH_TIMEOUT_MS,
   dispatchBody,
   rejectsReturnRunDetails,
   type DispatchResult,
   type Dispatcher,
-} from './dispatch.js';
+} from './core/dispatch.js';
 import { watchWire } from './wire-watch.js';
 
 export interface GitHubAdapterOptions {

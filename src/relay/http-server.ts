@@ -8,7 +8,8 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { MAX_BODY_BYTES, textReply, type RelayResponse } from './core.js';
+import { MAX_BODY_BYTES } from './core/decide.js';
+import { textReply, type RelayResponse } from './core/reply.js';
 import { internalError, requestLogLine, writeLogLine, type Relay } from './relay.js';
 
 const COMMANDS_PATH = '/slack/commands';

@@ -11,8 +11,10 @@
 // rotated secret (re-read every few minutes) rebuilds the relay. The time the read took is taken off
 // the dispatch deadline, so the answer still leaves in time.
 
-import { loadRelayConfig, readSigningSecrets, RelayConfigError } from './config.js';
-import { decideMisconfigured, textReply, type RelayResponse, type RequestLogFields } from './core.js';
+import { loadRelayConfig, readSigningSecrets } from './core/config.js';
+import { RelayConfigError } from './core/config-problems.js';
+import { decideMisconfigured } from './core/decide.js';
+import { textReply, type RelayResponse, type RequestLogFields } from './core/reply.js';
 import { createGitHubDispatcher } from './github.js';
 import {
   createRelay,

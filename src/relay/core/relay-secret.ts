@@ -1,7 +1,7 @@
 // The relay's secret (the stack keeps it as one JSON secret in Secrets Manager; RELAY_SECRETS_ARN names
 // it): the keys it may hold, reading RELAY_SECRETS_ARN, checking the secret's text, merging it over the
 // environment, and turning a failed read into an error that names the variable and the fix. Never puts
-// the secret's text in an error. Pure: the read itself is the adapter's (secrets.ts).
+// the secret's text in an error. Pure: the read itself is the adapter's (../secrets.ts).
 
 import { formatDuration } from '../../shared/text.js';
 

@@ -2,7 +2,7 @@
 // is reused for a few minutes, so a rotation reaches warm containers; a failed refresh keeps the last
 // good copy in service for a bounded time (MAX_STALE_MS), reading again at most every REFRESH_RETRY_MS;
 // and what each outcome reports for the adapter's log. Pure: the clock and the cache state are
-// parameters; the loader in secrets.ts holds the state and does the reads.
+// parameters; the loader in ../secrets.ts holds the state and does the reads.
 
 import type { RelaySecrets, RelaySecretsError } from './relay-secret.js';
 import { formatDuration } from '../../shared/text.js';

@@ -3,7 +3,7 @@
 // and user *names* change and can be reused).
 
 import type { RelayConfig } from './config.js';
-import { closestMatch } from '../shared/suggest.js';
+import { closestMatch } from '../../shared/suggest.js';
 
 export interface SlashCommand {
   teamId: string;

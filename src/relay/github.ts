@@ -25,7 +25,7 @@ import {
 } from './core/dispatch.js';
 import { watchWire } from './wire-watch.js';
 
-export interface GitHubAdapterOptions {
+interface GitHubAdapterOptions {
   /** Receives Octokit's warnings as text (default: ignored). */
   warn?: (message: string) => void;
   /** Limit for one installation-token exchange (default: the dispatch deadline, 2000 ms). */

@@ -15,7 +15,7 @@ import { internalError, requestLogLine, writeLogLine, type Relay } from './relay
 const COMMANDS_PATH = '/slack/commands';
 const HEALTH_PATH = '/healthz';
 
-export interface RelayServerOptions {
+interface RelayServerOptions {
   relay: Relay;
   host: string;
   port: number;
@@ -23,7 +23,7 @@ export interface RelayServerOptions {
   now?: () => number;
 }
 
-export interface RunningRelayServer {
+interface RunningRelayServer {
   server: Server;
   /** http://HOST:PORT (the actual port when PORT was 0). */
   url: string;
@@ -37,7 +37,7 @@ export interface RunningRelayServer {
  * ECONNRESET/EPIPE instead of the answer; past either bound the 413 is sent anyway and the connection
  * closed.
  */
-export const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
 export const DRAIN_LIMIT_MS = 3_000;
 
 /**

@@ -40,7 +40,7 @@ export interface FunctionUrlEvent {
   requestContext?: { http?: { method?: string } };
 }
 
-export interface FunctionUrlResult {
+interface FunctionUrlResult {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
@@ -49,7 +49,7 @@ export interface FunctionUrlResult {
 
 export type LambdaHandler = (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
 
-export interface LambdaHandlerOptions extends Partial<Omit<RelayDependencies, 'config'>> {
+interface LambdaHandlerOptions extends Partial<Omit<RelayDependencies, 'config'>> {
   env?: Record<string, string | undefined>;
   /**
    * Merges the Secrets Manager secret named by RELAY_SECRETS_ARN over the environment (default: the

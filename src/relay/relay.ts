@@ -85,7 +85,7 @@ export async function dispatchWithDeadline(
 /** Never less than this for the dispatch, however long the adapter took before calling the relay. */
 const MIN_DISPATCH_TIMEOUT_MS = 500;
 
-export interface RelayCallOptions {
+interface RelayCallOptions {
   /**
    * Milliseconds the adapter already spent on this request before calling the relay (the Lambda's
    * secret read): taken off the dispatch deadline, down to MIN_DISPATCH_TIMEOUT_MS, so the answer

@@ -13,7 +13,7 @@ export interface SlashCommand {
   text: string;
 }
 
-export type ParseResult =
+type ParseResult =
   { kind: 'command'; command: SlashCommand } | { kind: 'ssl_check' } | { kind: 'malformed'; reason: string };
 
 const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'] as const;
@@ -43,7 +43,7 @@ export function parseSlashCommand(body: string): ParseResult {
   return { kind: 'command', command: { teamId, channelId, userId, command, text: params.get('text') ?? '' } };
 }
 
-export type Authorisation =
+type Authorisation =
   | { allowed: true }
   | {
       allowed: false;
@@ -66,7 +66,7 @@ export function authorise(command: SlashCommand, config: RelayConfig): Authorisa
 
 const MAX_TEXT_LENGTH = 100;
 
-export type TextIntent =
+type TextIntent =
   | { kind: 'usage' }
   | { kind: 'site'; site: string }
   | {

@@ -3,7 +3,7 @@
 // check shares (a trimmed value, a comma-separated list, a required variable). Pure.
 
 /** One variable that cannot work: its name and what is wrong with it, with the fix. */
-export interface RelayConfigProblem {
+interface RelayConfigProblem {
   variable: string;
   message: string;
 }

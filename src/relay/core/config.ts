@@ -39,7 +39,7 @@ export interface RelayConfig {
   allowedUserIds?: ReadonlySet<string>;
 }
 
-export interface ListenConfig {
+interface ListenConfig {
   host: string;
   port: number;
 }

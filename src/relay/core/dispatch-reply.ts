@@ -43,7 +43,7 @@ export function retryAfterSeconds(headers: Readonly<Record<string, string>>, now
   return 60;
 }
 
-export interface DispatchContext {
+interface DispatchContext {
   config: RelayConfig;
   site: string;
   command: SlashCommand;

@@ -141,7 +141,7 @@ export function describeNetworkError(error: unknown): NetworkError {
   return { ...(code !== undefined && { code }), message: short, beforeSending };
 }
 
-export interface DispatchBody {
+interface DispatchBody {
   ref: string;
   inputs: { site: string; requester: string };
   return_run_details?: true;

@@ -88,7 +88,7 @@ export type SecretsLoadEvent =
   | { kind: 'served_stale'; ageMs: number };
 
 /** What a loader call does with the cache as it is. */
-export type SecretLoadStep =
+type SecretLoadStep =
   /** Nothing servable for this id (none read yet, or another id): a read that must succeed. */
   | { kind: 'first_read' }
   /** The copy is older than maxStaleMs: drop it, then read as a first read does. */

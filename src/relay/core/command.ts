@@ -1,6 +1,7 @@
 // A verified slash-command body → the command's ids and text, who may use it, and what the text asks
-// for (with a "did you mean" site for a misspelt one, from the project's closestMatch). Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
-// and user *names* change and can be reused).
+// for (with a "did you mean" site for a misspelt one, from the project's closestMatch). Parsing happens
+// only after the signature is verified; authorisation uses ids only (channel and user *names* change
+// and can be reused). Pure.
 
 import type { RelayConfig } from './config.js';
 import { closestMatch } from '../../shared/suggest.js';

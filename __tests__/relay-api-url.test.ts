@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadRelayConfig, RelayConfigError } from '../src/relay/config.js';
+import { loadRelayConfig } from '../src/relay/core/config.js';
+import { RelayConfigError } from '../src/relay/core/config-problems.js';
 import type * as LambdaModule from '../src/relay/lambda.js';
 import { startRelayExpectingFailure } from './helpers/relay-server.ts';
 import { repoRoot } from './helpers/run-action.js';

@@ -4,19 +4,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { computeSignature, verifySlackSignature } from '../src/relay/signature.js';
-import { actionsPageUrl, loadListenConfig, loadRelayConfig, RelayConfigError } from '../src/relay/config.js';
+import { computeSignature, verifySlackSignature } from '../src/relay/core/signature.js';
+import { actionsPageUrl, loadListenConfig, loadRelayConfig } from '../src/relay/core/config.js';
+import { RelayConfigError } from '../src/relay/core/config-problems.js';
 import { createServer } from 'node:net';
-import { interpretText, parseSlashCommand } from '../src/relay/command.js';
-import {
-  asSentence,
-  decide,
-  decideMisconfigured,
-  replyForDispatch,
-  retryAfterSeconds,
-  type Decision,
-  type RelayResponse,
-} from '../src/relay/core.js';
+import { interpretText, parseSlashCommand } from '../src/relay/core/command.js';
+import { decide, decideMisconfigured, type Decision } from '../src/relay/core/decide.js';
+import { asSentence, replyForDispatch, retryAfterSeconds } from '../src/relay/core/dispatch-reply.js';
+import type { RelayResponse } from '../src/relay/core/reply.js';
 import {
   acceptedResult,
   describeNetworkError,
@@ -24,7 +19,7 @@ import {
   rejectsReturnRunDetails,
   type DispatchProgress,
   type DispatchResult,
-} from '../src/relay/dispatch.js';
+} from '../src/relay/core/dispatch.js';
 import { createRelay, dispatchWithDeadline } from '../src/relay/relay.js';
 import { commandBody, slackHeaders, TEST_SIGNING_SECRET } from './helpers/slack.js';
 

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { repoRoot } from './helpers/run-action.js';
 import { startGitHubDouble, type GitHubDouble, type WorkflowInput } from './helpers/github-double.ts';
 import { commandBody, slackHeaders, TEST_SIGNING_SECRET } from './helpers/slack.ts';
-import { loadRelayConfig } from '../src/relay/config.js';
+import { loadRelayConfig } from '../src/relay/core/config.js';
 import { createGitHubDispatcher } from '../src/relay/github.js';
 import { createRelay } from '../src/relay/relay.js';
 

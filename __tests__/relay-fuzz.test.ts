@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createLambdaHandler, type FunctionUrlEvent } from '../src/relay/lambda.js';
-import type { DispatchRequest, DispatchResult } from '../src/relay/dispatch.js';
+import type { DispatchRequest, DispatchResult } from '../src/relay/core/dispatch.js';
 import { commandBody, slackSignature, TEST_SIGNING_SECRET } from './helpers/slack.ts';
 
 const PREVIOUS_SECRET = 'previous-signing-secret';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { MAX_BODY_BYTES } from '../src/relay/core.js';
+import { MAX_BODY_BYTES } from '../src/relay/core/decide.js';
 import { DRAIN_LIMIT_MS } from '../src/relay/http-server.js';
 import { startGitHubDouble, type GitHubDouble } from './helpers/github-double.ts';
 import { startRelay, type RunningRelay } from './helpers/relay-server.ts';

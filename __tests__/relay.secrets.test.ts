@@ -1,23 +1,21 @@
-// The relay's secret loader: the pure parse/merge rules, and the real AWS SDK client talking to a
-// small Secrets Manager double (JSON 1.1 protocol on 127.0.0.1) reached through the SDK's standard
-// AWS_ENDPOINT_URL variable, with dummy credentials — including a double that accepts the connection
+// The relay's secret loader (its pure rules are in relay-secret-core.test.ts): the real AWS SDK client
+// talking to a small Secrets Manager double (JSON 1.1 protocol on 127.0.0.1) reached through the SDK's
+// standard AWS_ENDPOINT_URL variable, with dummy credentials — including a double that accepts the connection
 // and never answers, and one that answers late. Nothing in src/ knows about the double.
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RelaySecretsError, SecretReadTimeoutError } from '../src/relay/core/relay-secret.js';
 import {
   MAX_STALE_MS,
   REFRESH_RETRY_MS,
-  RELAY_SECRET_KEYS,
-  RelaySecretsError,
-  SECRETS_READ_TIMEOUT_MS,
-  SecretReadTimeoutError,
-  createRelaySecretsLoader,
   type SecretsLoadEvent,
+} from '../src/relay/core/secret-cache-policy.js';
+import {
+  SECRETS_READ_TIMEOUT_MS,
+  createRelaySecretsLoader,
   loadRelaySecrets,
-  mergeRelaySecrets,
-  parseRelaySecret,
   secretsManagerFetcher,
 } from '../src/relay/secrets.js';
 import { join } from 'node:path';
@@ -140,73 +138,6 @@ afterEach(() => {
 });
 
 const relayEnv = { RELAY_SECRETS_ARN: ARN, SITES: 'portal,main', DISPATCH_REPOSITORY: 'acme/site' };
-
-describe('parseRelaySecret (pure)', () => {
-  it('accepts the four keys, drops empty values', () => {
-    const secrets = parseRelaySecret(
-      JSON.stringify({
-        SLACK_SIGNING_SECRET: 'abc',
-        SLACK_SIGNING_SECRET_PREVIOUS: '',
-        GITHUB_TOKEN: 'ghp_x',
-        GITHUB_APP_PRIVATE_KEY: '-----BEGIN KEY-----\nAAA\n-----END KEY-----\n',
-      }),
-      ARN,
-    );
-    expect(secrets).toEqual({
-      SLACK_SIGNING_SECRET: 'abc',
-      GITHUB_TOKEN: 'ghp_x',
-      GITHUB_APP_PRIVATE_KEY: '-----BEGIN KEY-----\nAAA\n-----END KEY-----\n',
-    });
-    expect(RELAY_SECRET_KEYS).toEqual([
-      'SLACK_SIGNING_SECRET',
-      'SLACK_SIGNING_SECRET_PREVIOUS',
-      'GITHUB_TOKEN',
-      'GITHUB_APP_PRIVATE_KEY',
-    ]);
-  });
-
-  it('refuses invalid JSON without echoing the secret text', () => {
-    const text = '{"SLACK_SIGNING_SECRET": "s3cr3t-value-here"';
-    const error = (() => {
-      try {
-        parseRelaySecret(text, ARN);
-      } catch (e) {
-        return e as RelaySecretsError;
-      }
-      throw new Error('no error');
-    })();
-    expect(error).toBeInstanceOf(RelaySecretsError);
-    expect(error.variable).toBe('RELAY_SECRETS_ARN');
-    expect(error.message).toMatch(
-      /^RELAY_SECRETS_ARN: the secret .* is not valid JSON\. Store a JSON object/,
-    );
-    expect(error.message).not.toContain('s3cr3t');
-  });
-
-  it.each([
-    ['[]', /JSON that is not an object/],
-    ['"text"', /JSON that is not an object/],
-    ['null', /JSON that is not an object/],
-    [
-      '{"SLACK_SIGNING_SECRT": "x"}',
-      /unknown key "SLACK_SIGNING_SECRT"\. Allowed keys: SLACK_SIGNING_SECRET, /,
-    ],
-    ['{"GITHUB_TOKEN": 42}', /key "GITHUB_TOKEN" must be a string, not number/],
-    ['{"GITHUB_TOKEN": null}', /key "GITHUB_TOKEN" must be a string, not null/],
-  ])('refuses %s', (text, message) => {
-    expect(() => parseRelaySecret(text, ARN)).toThrow(message);
-  });
-
-  it('merges secrets over the environment without touching the input', () => {
-    const env = { SLACK_SIGNING_SECRET: 'plain', SITES: 'portal' };
-    expect(mergeRelaySecrets(env, { SLACK_SIGNING_SECRET: 'from-secret', GITHUB_TOKEN: 't' })).toEqual({
-      SLACK_SIGNING_SECRET: 'from-secret',
-      SITES: 'portal',
-      GITHUB_TOKEN: 't',
-    });
-    expect(env).toEqual({ SLACK_SIGNING_SECRET: 'plain', SITES: 'portal' });
-  });
-});
 
 describe('loadRelaySecrets with the real SDK against a Secrets Manager double', () => {
   it('without RELAY_SECRETS_ARN returns the environment unchanged and calls nothing', async () => {

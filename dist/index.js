@@ -1,334 +1,16 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 1315:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bl: () => (/* binding */ DELIVERY_TIMEOUT_RANGE),
-/* harmony export */   Fx: () => (/* binding */ formats),
-/* harmony export */   UV: () => (/* binding */ ROLE_DURATION_RANGE),
-/* harmony export */   lR: () => (/* binding */ MAX_TAG_KEYS),
-/* harmony export */   rf: () => (/* binding */ MAX_TAG_VALUES),
-/* harmony export */   sb: () => (/* binding */ MAX_INSTANCE_IDS)
-/* harmony export */ });
-// AWS's own formats for the identifiers a sites file or an input may carry, each with the sentence a
-// user needs when a value does not match, and the numeric bounds AWS sets. Shared by the sites-file
-// schema, the plan (the aws-region input) and the execution inputs (role-to-assume, role-session-name).
-const formats = {
-    region: {
-        pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/,
-        allowed: 'an AWS region code such as us-east-1 or eu-central-1',
-    },
-    instanceId: {
-        pattern: /^(i-([0-9a-f]{8}|[0-9a-f]{17})|mi-[0-9a-f]{17})$/,
-        allowed: 'an EC2 instance id (i- and 8 or 17 hex digits) or a managed instance id (mi- and 17 hex digits)',
-    },
-    /**
-     * A tag key to target instances by (SendCommand's `tag:<key>`): at most 128 characters (EC2's limit
-     * for a tag key), in the character set of SSM's Target key, which has no "+". Keys AWS creates, such
-     * as aws:autoscaling:groupName, are fine: only creating tags refuses the "aws:" prefix.
-     */
-    tagKey: {
-        pattern: /^[\p{L}\p{Z}\p{N}_.:/=\-@]{1,128}$/u,
-        allowed: 'a tag key of 1–128 letters, digits, spaces and _ . : / = - @ (SSM cannot target keys with other characters, such as "+")',
-    },
-    tagValue: {
-        pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u,
-        allowed: '1–256 letters, digits, spaces and _ . : / = + - @',
-    },
-    documentName: {
-        pattern: /^[a-zA-Z0-9_\-.:/]{3,128}$/,
-        allowed: 'an SSM document name or ARN: 3–128 letters, digits and _ - . : / (e.g. CachePurge-FastCGI)',
-    },
-    documentVersion: {
-        pattern: /^(\$LATEST|\$DEFAULT|[1-9][0-9]{0,7})$/,
-        allowed: '$LATEST, $DEFAULT or a version number such as 3',
-    },
-    parameterName: {
-        pattern: /^[A-Za-z0-9_]{1,128}$/,
-        allowed: 'a document parameter name: letters, digits and _',
-    },
-    maxConcurrency: {
-        pattern: /^([1-9][0-9]{0,6}|[1-9][0-9]?%|100%)$/,
-        allowed: 'a number of instances (e.g. 10) or a percentage from 1% to 100%',
-    },
-    maxErrors: {
-        pattern: /^([0-9]|[1-9][0-9]{1,6}|[0-9]%|[1-9][0-9]%|100%)$/,
-        allowed: 'a number of errors (e.g. 0) or a percentage from 0% to 100%',
-    },
-    distributionId: {
-        pattern: /^E[A-Z0-9]{9,19}$/,
-        allowed: 'a CloudFront distribution id: E followed by 9–19 capital letters and digits (e.g. E2EXAMPLE12345)',
-    },
-    /** An IAM role ARN (any partition; a role path is allowed), as role-to-assume takes it. */
-    roleArn: {
-        pattern: /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
-        allowed: 'arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge',
-    },
-    /** STS's RoleSessionName. */
-    roleSessionName: {
-        pattern: /^[\w+=,.@-]{2,64}$/,
-        allowed: '2–64 letters, digits and + = , . @ _ -',
-    },
-    siteKey: {
-        pattern: /^[a-z0-9][a-z0-9_-]{0,62}$/,
-        allowed: '1–63 lower-case letters, digits, - and _, starting with a letter or digit',
-    },
-};
-/** AssumeRoleWithWebIdentity's DurationSeconds bounds (the role's maximum session may be lower). */
-const ROLE_DURATION_RANGE = { min: 900, max: 43_200 };
-/** SendCommand's delivery timeout bounds (TimeoutSeconds). */
-const DELIVERY_TIMEOUT_RANGE = { min: 30, max: 2_592_000 };
-/** SendCommand accepts at most 50 instance ids; Targets take at most 5 tag keys with 5 values each. */
-const MAX_INSTANCE_IDS = 50;
-const MAX_TAG_KEYS = 5;
-const MAX_TAG_VALUES = 5;
-
-
-/***/ }),
-
-/***/ 8410:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ND: () => (/* binding */ listInstances),
-/* harmony export */   V$: () => (/* binding */ describeCause),
-/* harmony export */   h4: () => (/* binding */ diagnose),
-/* harmony export */   pB: () => (/* binding */ CREDENTIALS_REFRESH_FAILED),
-/* harmony export */   ph: () => (/* binding */ errorOrigin)
-/* harmony export */ });
-/* harmony import */ var _report_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2175);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2020);
-// Why a step failed and what to do about it: groups a failed step's instances by cause (Undeliverable,
-// Delivery Timed Out, script exit code, …) and names the likely fix for each, plus the step-level
-// causes (AccessDenied, no instances targeted, our step timeout, CloudFront errors). Pure; used by the
-// annotations, the job summary and the Slack message so they all say the same thing.
-
-
-const isAccessDenied = (code) => /access ?denied|unauthorized|notauthorized/i.test(code);
-/**
- * Where an error came from, by its code: raised on the runner before any request was answered — no
- * credentials, or the service not reached (a timeout, a Node network error such as ECONNREFUSED) — or a
- * plain JavaScript error; anything else is the service's own answer (an AWS error name).
- */
-function errorOrigin(code) {
-    if (/^(CredentialsProviderError|ProviderError|TokenProviderError)$/.test(code))
-        return 'credentials';
-    if (code === 'TimeoutError' || /^E[A-Z0-9_]{2,}$/.test(code))
-        return 'network';
-    if (/^(Error|TypeError|RangeError|SyntaxError|ReferenceError)$/.test(code))
-        return 'runner';
-    return 'service';
-}
-/**
- * The code of a step error raised when the assumed-role credentials could not be refreshed mid-run;
- * its message already says what failed and the fix (src/action/credentials.ts).
- */
-const CREDENTIALS_REFRESH_FAILED = 'CredentialsRefreshFailed';
-/** What an error of a step means, truthfully: only the service's own answers say it answered. */
-function describeError(service, code, message) {
-    if (code === CREDENTIALS_REFRESH_FAILED)
-        return message;
-    switch (errorOrigin(code)) {
-        case 'credentials':
-            return `no credentials: ${message}. Set the "role-to-assume" input (the job then needs \`permissions: id-token: write\`) or run aws-actions/configure-aws-credentials before this step.`;
-        case 'network':
-            return `could not reach ${service}: ${message}. Check that the runner can reach the AWS endpoints (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`;
-        case 'runner':
-            return `failed on the runner before ${service} answered: ${message}.`;
-        default:
-            return `${service} answered: ${message}.`;
-    }
-}
-function ssmStepCauses(step) {
-    const causes = [];
-    const code = step.error?.code ?? '';
-    if (isAccessDenied(code)) {
-        causes.push({
-            label: code,
-            instanceIds: [],
-            fix: `the role was denied by IAM: allow ssm:SendCommand on the document (arn:aws:ssm:${step.region}:*:document/${step.document}) and on the target instances (arn:aws:ec2:${step.region}:*:instance/*, optionally limited with the ssm:resourceTag/… condition), and ssm:ListCommands, ssm:ListCommandInvocations, ssm:GetCommandInvocation and ssm:CancelCommand on "*".`,
-        });
-    }
-    else if (code === 'NoInstancesTargeted' ||
-        (step.status !== 'skipped' && step.targetCount === 0 && !code)) {
-        causes.push({
-            label: 'no instances targeted',
-            instanceIds: [],
-            fix: 'no instance matched the step\'s targets: check the tags or instance ids in the sites file, and that the instances are running and "Online" in Systems Manager Fleet Manager.',
-        });
-    }
-    else if (step.status === 'timed-out' || code === 'StepTimedOut') {
-        causes.push({
-            label: 'timed out',
-            instanceIds: [],
-            fix: `the step was still running after ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(step.durationMs)} and its command was cancelled: raise the step-timeout-seconds input, or find out why the script is slow on the instances below.`,
-        });
-    }
-    else if (code && (0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .failedInstances */ .yE)(step).length === 0) {
-        // an API error; when instances failed, their own causes below say more than the step's summary
-        causes.push({
-            label: code,
-            instanceIds: [],
-            fix: describeError('AWS', code, step.error?.message ?? code),
-        });
-    }
-    const groups = new Map();
-    for (const instance of (0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .failedInstances */ .yE)(step)) {
-        const details = instance.statusDetails || instance.status;
-        let label = details;
-        let fix;
-        if (/undeliverable/i.test(details)) {
-            fix =
-                'SSM could not deliver the command: the SSM agent is not running on the instance, or its instance profile lacks the AmazonSSMManagedInstanceCore policy (Fleet Manager must show it "Online").';
-        }
-        else if (/delivery timed out/i.test(details)) {
-            fix =
-                'the instance did not pick up the command within the delivery timeout: it is offline or stopped; start it or remove it from the targets.';
-        }
-        else if (/execution timed out/i.test(details)) {
-            fix = "the script ran longer than the document's executionTimeout: see its output.";
-        }
-        else if (/access denied/i.test(details)) {
-            fix =
-                "the instance was denied access: check the instance profile's IAM policy (and any S3/KMS access the document needs).";
-        }
-        else if (/terminated/i.test(details)) {
-            fix = 'SSM stopped sending after max-errors was exceeded: fix the first failing instance.';
-        }
-        else if (/cancel/i.test(details)) {
-            fix = 'the command was cancelled on this instance before it finished.';
-        }
-        else if (instance.responseCode !== undefined && instance.responseCode > 0) {
-            label = `exit code ${instance.responseCode}`;
-            fix = "the purge script failed: see its output (in the step's log group and the job summary).";
-        }
-        else {
-            label = (0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .describeInstanceStatus */ .vN)(instance);
-            fix = "see the instance's output in the step's log group and the job summary.";
-        }
-        const group = groups.get(label) ?? { instances: [], fix };
-        group.instances.push(instance);
-        groups.set(label, group);
-    }
-    for (const [label, group] of groups) {
-        causes.push({ label, instanceIds: group.instances.map((i) => i.instanceId), fix: group.fix });
-    }
-    return causes;
-}
-function cloudFrontCauses(step) {
-    const code = step.error?.code ?? (step.status === 'timed-out' ? 'StepTimedOut' : '');
-    const arn = `arn:aws:cloudfront::ACCOUNT:distribution/${step.distributionId}`;
-    let fix;
-    if (isAccessDenied(code)) {
-        fix = `the role was denied by IAM: allow cloudfront:CreateInvalidation (and cloudfront:GetInvalidation when waiting) on ${arn}.`;
-    }
-    else if (code === 'NoSuchDistribution') {
-        fix = `distribution ${step.distributionId} does not exist in this account: check cloudfront.distribution-id in the sites file.`;
-    }
-    else if (code === 'TooManyInvalidationsInProgress') {
-        fix =
-            'too many invalidations are in progress on this distribution: wait for them to complete and rerun, or use fewer (wildcard) paths.';
-    }
-    else if (code === 'StepTimedOut' || step.status === 'timed-out') {
-        fix = `the invalidation had not completed after ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(step.durationMs)}: it continues in CloudFront; raise step-timeout-seconds or do not wait for it.`;
-    }
-    else if (/throttl/i.test(code)) {
-        fix = 'CloudFront kept throttling the request: rerun in a minute.';
-    }
-    else {
-        fix = describeError('CloudFront', code, step.error?.message ?? 'unknown error');
-    }
-    return [{ label: code || 'failed', instanceIds: [], fix }];
-}
-/** The causes of a failed or timed-out step, with the likely fix for each; [] for any other step. */
-function diagnose(step) {
-    if (step.status !== 'failed' && step.status !== 'timed-out')
-        return [];
-    const causes = step.kind === 'ssm' ? ssmStepCauses(step) : cloudFrontCauses(step);
-    return causes.length > 0
-        ? causes
-        : [{ label: 'failed', instanceIds: [], fix: "see the step's log group for what happened." }];
-}
-/** `i-0a, i-0b … and 3 more` */
-function listInstances(ids, max = 5) {
-    return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .listFirst */ .rL)(ids, max, ', ');
-}
-/** `Undeliverable on i-0a, i-0b: SSM could not deliver …` */
-function describeCause(cause, maxInstances = 5) {
-    const where = cause.instanceIds.length > 0 ? ` on ${listInstances(cause.instanceIds, maxInstances)}` : '';
-    return `${cause.label}${where}: ${cause.fix}`;
-}
-
-
-/***/ }),
-
-/***/ 4296:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AR: () => (/* binding */ fileLocation),
-/* harmony export */   EI: () => (/* binding */ combineUserErrors),
-/* harmony export */   iU: () => (/* binding */ isUserError),
-/* harmony export */   yo: () => (/* binding */ UserError)
-/* harmony export */ });
-// The one error type users see: a message that names what is wrong and the fix, plus where it is
-// (file, line, column) so the runner can pin an annotation on it. Anything else is a bug.
-/** Where an error about a node of `file` points: the file, and the node's line and column when known. */
-function fileLocation(file, at) {
-    return { file, ...(at && { line: at.line, column: at.column }) };
-}
-class UserError extends Error {
-    title;
-    location;
-    /** How many problems the message lists (a list of problems says so; one otherwise). */
-    problemCount;
-    constructor(title, message, location = {}, problemCount = 1) {
-        super(message);
-        this.name = 'UserError';
-        this.title = title;
-        this.location = location;
-        this.problemCount = problemCount;
-    }
-}
-function isUserError(error) {
-    return error instanceof UserError;
-}
-/**
- * Several UserErrors found in one run, as one: each one's message in turn (a block per kind of
- * problem), the titles joined with "; ", the file of the first one that names a file, and the earliest
- * line among those in that file (the first of equal lines). One error is returned as it is.
- */
-function combineUserErrors(errors) {
-    if (errors.length === 0)
-        throw new Error('combineUserErrors needs at least one error');
-    if (errors.length === 1)
-        return errors[0];
-    const file = errors.find((e) => e.location.file !== undefined)?.location.file;
-    const placed = errors
-        .map((e) => e.location)
-        .filter((l) => l.line !== undefined && (l.file === undefined || l.file === file))
-        .reduce((a, l) => (a && a.line <= l.line ? a : l), undefined);
-    return new UserError(errors.map((e) => e.title).join('; '), errors.map((e) => e.message).join('\n'), {
-        ...(file !== undefined && { file }),
-        ...(placed && { line: placed.line, ...(placed.column !== undefined && { column: placed.column }) }),
-    }, errors.reduce((n, e) => n + e.problemCount, 0));
-}
-
-
-/***/ }),
-
-/***/ 3415:
+/***/ 2940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   L5: () => (/* binding */ oidcTokenUnavailable),
 /* harmony export */   hf: () => (/* binding */ parseExecutionInputs)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_AUDIENCE, DEFAULT_ROLE_DURATION_SECONDS, DEFAULT_STEP_TIMEOUT_SECONDS, STEP_TIMEOUT_RANGE, defaultSessionName */
-/* harmony import */ var _aws_formats_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1315);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* unused harmony export defaultSessionName */
+/* harmony import */ var _shared_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7145);
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8382);
 // The inputs of a real run — role, audience, session name and duration, step timeout, requester —
 // checked against AWS's rules before any AWS call (and by a dry run, so it fails where a real run
 // would). Pure: the problems become one UserError naming each input and its fix.
@@ -363,27 +45,27 @@ function parseExecutionInputs(raw, site, env) {
     const settings = {
         audience: raw.audience || DEFAULT_AUDIENCE,
         roleSessionName: raw.roleSessionName || defaultSessionName(site, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT),
-        roleDurationSeconds: integer('role-duration-seconds', raw.roleDurationSeconds, DEFAULT_ROLE_DURATION_SECONDS, _aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .ROLE_DURATION_RANGE */ .UV, problems),
+        roleDurationSeconds: integer('role-duration-seconds', raw.roleDurationSeconds, DEFAULT_ROLE_DURATION_SECONDS, _shared_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .ROLE_DURATION_RANGE */ .UV, problems),
         stepTimeoutSeconds: integer('step-timeout-seconds', raw.stepTimeoutSeconds, DEFAULT_STEP_TIMEOUT_SECONDS, STEP_TIMEOUT_RANGE, problems),
         requester: raw.requester,
     };
     if (raw.roleToAssume !== '') {
-        if (_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .formats */ .Fx.roleArn.pattern.test(raw.roleToAssume))
+        if (_shared_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .formats */ .Fx.roleArn.pattern.test(raw.roleToAssume))
             settings.roleToAssume = raw.roleToAssume;
         else {
-            problems.push(`Input "role-to-assume" is ${JSON.stringify(raw.roleToAssume)}, which is not an IAM role ARN; use ${_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .formats */ .Fx.roleArn.allowed}.`);
+            problems.push(`Input "role-to-assume" is ${JSON.stringify(raw.roleToAssume)}, which is not an IAM role ARN; use ${_shared_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .formats */ .Fx.roleArn.allowed}.`);
         }
     }
-    if (!_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .formats */ .Fx.roleSessionName.pattern.test(settings.roleSessionName)) {
-        problems.push(`Input "role-session-name" is ${JSON.stringify(raw.roleSessionName)}; use ${_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .formats */ .Fx.roleSessionName.allowed} (or leave it empty for the default).`);
+    if (!_shared_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .formats */ .Fx.roleSessionName.pattern.test(settings.roleSessionName)) {
+        problems.push(`Input "role-session-name" is ${JSON.stringify(raw.roleSessionName)}; use ${_shared_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .formats */ .Fx.roleSessionName.allowed} (or leave it empty for the default).`);
     }
     if (/\s/.test(settings.audience)) {
         problems.push(`Input "audience" is ${JSON.stringify(raw.audience)}; use the audience your IAM OIDC provider expects, without spaces (default sts.amazonaws.com).`);
     }
     if (problems.length === 1)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('Invalid input', problems[0]);
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('Invalid input', problems[0]);
     if (problems.length > 1) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('Invalid inputs', [`${problems.length} inputs are not valid:`, ...problems.map((p) => `  - ${p}`)].join('\n'));
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('Invalid inputs', [`${problems.length} inputs are not valid:`, ...problems.map((p) => `  - ${p}`)].join('\n'));
     }
     return settings;
 }
@@ -403,532 +85,7 @@ function oidcTokenUnavailable(settings, env) {
 
 /***/ }),
 
-/***/ 6107:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CA: () => (/* binding */ isWildcardPath),
-/* harmony export */   Pe: () => (/* binding */ listPaths),
-/* harmony export */   WG: () => (/* binding */ quotePath),
-/* harmony export */   ZZ: () => (/* binding */ MAX_WILDCARD_PATHS),
-/* harmony export */   tf: () => (/* binding */ splitPathsInput),
-/* harmony export */   tz: () => (/* binding */ normaliseInvalidationPaths),
-/* harmony export */   wx: () => (/* binding */ DEFAULT_INVALIDATION_PATHS)
-/* harmony export */ });
-/* unused harmony exports MAX_INVALIDATION_PATHS, MAX_PATH_LENGTH, checkInvalidationPath */
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2020);
-// CloudFront invalidation paths: validated against CloudFront's rules and normalised (leading "/",
-// "*" only as the last character, de-duplicated) and counted against CloudFront's two independent
-// in-progress limits per distribution: 3,000 file paths, and 15 wildcard paths (a path ending in "*"
-// counts toward the 15, not the 3,000). Pure; shared by the sites-file schema and the `paths` input.
-
-/** File paths (no "*") CloudFront allows in progress per distribution; wildcard paths do not count. */
-const MAX_INVALIDATION_PATHS = 3000;
-/** Wildcard paths (ending in "*") CloudFront allows in progress per distribution, counted apart. */
-const MAX_WILDCARD_PATHS = 15;
-const MAX_PATH_LENGTH = 4000;
-/** What a CloudFront step invalidates when the sites file gives no `paths`: everything. */
-const DEFAULT_INVALIDATION_PATHS = ['/*'];
-/** Checks one path; a missing leading "/" is added rather than refused. */
-function checkInvalidationPath(raw) {
-    const trimmed = raw.trim();
-    if (trimmed === '')
-        return { ok: false, problem: 'is empty; use a path such as /* or /blog/*' };
-    const path = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
-    if (path.length > MAX_PATH_LENGTH) {
-        return {
-            ok: false,
-            problem: `is ${path.length} characters long; CloudFront allows at most ${MAX_PATH_LENGTH}`,
-        };
-    }
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0020\u007f]/.test(path)) {
-        return {
-            ok: false,
-            problem: 'contains a space or control character; URL-encode it (a space is %20)',
-        };
-    }
-    const star = path.indexOf('*');
-    if (star !== -1 && star !== path.length - 1) {
-        return { ok: false, problem: 'has "*" before its end; CloudFront allows "*" only as the last character' };
-    }
-    return { ok: true, path };
-}
-/** A path CloudFront counts against the 15-wildcard limit rather than the 3,000-file one. */
-const isWildcardPath = (path) => path.endsWith('*');
-/** Checks and normalises a whole list: every bad path is reported, duplicates are dropped in order. */
-function normaliseInvalidationPaths(raw) {
-    const pathProblems = [];
-    const seen = new Set();
-    raw.forEach((value, index) => {
-        const checked = checkInvalidationPath(value);
-        if (!checked.ok)
-            pathProblems.push({ index, value, problem: checked.problem });
-        else
-            seen.add(checked.path);
-    });
-    if (pathProblems.length > 0)
-        return { ok: false, pathProblems };
-    if (seen.size === 0) {
-        return { ok: false, listProblem: { kind: 'none', problem: 'has no paths; give at least one, e.g. /*' } };
-    }
-    // CloudFront counts the two kinds apart ("the maximum on wildcard invalidation requests allowed is
-    // independent of the maximum on invalidating files individually", developer guide, "Concurrent
-    // invalidation request maximum"): 3,000 files and 15 wildcards can go in one batch.
-    const paths = [...seen];
-    const wildcards = paths.filter(isWildcardPath);
-    const files = paths.length - wildcards.length;
-    const tooManyFiles = files > MAX_INVALIDATION_PATHS;
-    const tooManyWildcards = wildcards.length > MAX_WILDCARD_PATHS;
-    if (!tooManyFiles && !tooManyWildcards)
-        return { ok: true, paths };
-    const problems = [];
-    if (tooManyFiles) {
-        problems.push(`has ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(files, 'distinct file path')} (without "*"); CloudFront allows at most ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(MAX_INVALIDATION_PATHS)} in progress per distribution — use a wildcard such as /blog/* to cover many paths at once`);
-    }
-    if (tooManyWildcards) {
-        problems.push(`has ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(wildcards.length, 'wildcard path')} (${quoteFirst(wildcards, 3)}); CloudFront allows at most ${MAX_WILDCARD_PATHS} in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — ${mergeAdvice(wildcards)}, or list the files themselves (up to ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(MAX_INVALIDATION_PATHS)})`);
-    }
-    return {
-        ok: false,
-        listProblem: {
-            kind: tooManyFiles ? 'too-many' : 'too-many-wildcards',
-            problem: problems.join('; it also '),
-        },
-    };
-}
-/** A path as shown in a message: quoted, and cut to `max` characters ("…") when longer. */
-function quotePath(value, max = 80) {
-    return (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteCut */ .Hj)(value, max);
-}
-/** The first `shown` paths, then "… and N more": for log lines and tables that must stay short. */
-function listPaths(paths, shown = 5) {
-    return (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(paths, shown, ' ');
-}
-/** Splits the `paths` input: one path per line or comma-separated. */
-function splitPathsInput(input) {
-    return input
-        .split(/[\n,]/)
-        .map((p) => p.trim())
-        .filter((p) => p !== '');
-}
-/**
- * How to bring too many wildcard paths under the limit: the same wildcards merged by their first
- * directory ("/blog/2024/*" and "/blog/2025/*" under "/blog/*") when that is enough, else "/*".
- */
-function mergeAdvice(wildcards) {
-    if (wildcards.includes('/*'))
-        return 'keep only /*, which already covers every other path';
-    const merged = [
-        ...new Set(wildcards.map((path) => {
-            const second = path.indexOf('/', 1);
-            return second === -1 ? path : `${path.slice(0, second)}/*`;
-        })),
-    ];
-    if (merged.length <= MAX_WILDCARD_PATHS) {
-        return `merge them under shorter wildcards (they fit in ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(merged.length, 'wildcard')}: ${quoteFirst(merged, 5)})`;
-    }
-    return 'merge them under a shorter wildcard such as /* (everything, still one path)';
-}
-/** The first `shown` paths quoted and cut short, then "… and N more": for messages that must stay short. */
-function quoteFirst(paths, shown) {
-    return (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(paths.map((p) => quotePath(p, 60)), shown, ', ');
-}
-
-
-/***/ }),
-
-/***/ 4020:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a5: () => (/* binding */ parsePurgeResult),
-/* harmony export */   he: () => (/* binding */ isCounted)
-/* harmony export */ });
-/* unused harmony export PURGE_RESULT_MARKER */
-// The machine-readable last line every purge document prints:
-//   CACHE_PURGE_RESULT {"files":123,"bytes":456789,"method":"find-delete","durationMs":42}
-// This module owns that contract: the marker, the fields, and parsing it out of an instance's output.
-const PURGE_RESULT_MARKER = 'CACHE_PURGE_RESULT';
-/** Whether the result's `files` and `bytes` were counted (false for a plugin CLI flush). */
-const isCounted = (result) => result.counted !== false;
-/**
- * Finds the last `CACHE_PURGE_RESULT {json}` line in a script's standard output and parses it.
- * Returns undefined when there is none or it is not a valid result (the output stays as it is).
- */
-function parsePurgeResult(stdout) {
-    const lines = stdout.split(/\r?\n/);
-    for (let i = lines.length - 1; i >= 0; i--) {
-        const line = lines[i].trim();
-        if (!line.startsWith(`${PURGE_RESULT_MARKER} `))
-            continue;
-        try {
-            const value = JSON.parse(line.slice(PURGE_RESULT_MARKER.length + 1));
-            if (!value || typeof value !== 'object' || Array.isArray(value))
-                return undefined;
-            const v = value;
-            const isCount = (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
-            if (!isCount(v.files) || !isCount(v.bytes) || !isCount(v.durationMs) || typeof v.method !== 'string')
-                return undefined;
-            if (v.counted !== undefined && typeof v.counted !== 'boolean')
-                return undefined;
-            return v;
-        }
-        catch {
-            return undefined;
-        }
-    }
-    return undefined;
-}
-
-
-/***/ }),
-
-/***/ 2175:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FN: () => (/* binding */ stepTargets),
-/* harmony export */   Fv: () => (/* binding */ isSlackMention),
-/* harmony export */   Gv: () => (/* binding */ invalidations),
-/* harmony export */   Hk: () => (/* binding */ dryRunHeadline),
-/* harmony export */   Pl: () => (/* binding */ headline),
-/* harmony export */   Vn: () => (/* binding */ STEP_STATUS_LABEL),
-/* harmony export */   YG: () => (/* binding */ skipReason),
-/* harmony export */   Y_: () => (/* binding */ describeInstanceCount),
-/* harmony export */   bs: () => (/* binding */ plainRequester),
-/* harmony export */   cG: () => (/* binding */ failedStep),
-/* harmony export */   gb: () => (/* binding */ describeTrigger),
-/* harmony export */   hi: () => (/* binding */ describeRevision),
-/* harmony export */   im: () => (/* binding */ reportSite),
-/* harmony export */   l9: () => (/* binding */ OUTPUT_CUT_BY_SSM),
-/* harmony export */   mz: () => (/* binding */ isFailedStep),
-/* harmony export */   rm: () => (/* binding */ firstOutputLines),
-/* harmony export */   vN: () => (/* binding */ describeInstanceStatus),
-/* harmony export */   x6: () => (/* binding */ STEP_ICON),
-/* harmony export */   yE: () => (/* binding */ failedInstances),
-/* harmony export */   yJ: () => (/* binding */ stepDetail),
-/* harmony export */   z3: () => (/* binding */ formatBytes)
-/* harmony export */ });
-/* unused harmony exports instanceSucceeded, purgeTotals, describePurgeTotals, describeInvalidation */
-/* harmony import */ var _purge_result_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4020);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2020);
-// What a run report means to a person, independent of where it is shown: the outcome headline, each
-// step's status, duration, targets and detail, the failed instances and their output, who asked and
-// how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
-
-
-// ── numbers ──────────────────────────────────────────────────────────────────────────────────────
-/** `0 B`, `812 B`, `12.3 KiB`, `1.2 GiB` (binary units, as `du -h` counts). */
-function formatBytes(bytes) {
-    if (!Number.isFinite(bytes) || bytes < 0)
-        return '–';
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    if (unit === 0)
-        return `${Math.round(value)} B`;
-    return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
-// ── who and how ──────────────────────────────────────────────────────────────────────────────────
-/** A Slack user mention as the relay passes it: `<@U2CERLKJA>` or `<@U2CERLKJA|alice>`. */
-const SLACK_MENTION = /^<@([UW][A-Z0-9]{2,})(?:\|([^<>]{1,80}))?>$/;
-function isSlackMention(requester) {
-    return SLACK_MENTION.test(requester.trim());
-}
-/**
- * The requester outside Slack (the log, the job summary): `<@U2CERLKJA>` → `Slack user U2CERLKJA`,
- * `<@U2CERLKJA|alice>` → `alice (Slack)`. Never `@…`: on GitHub that reads as a GitHub user's handle.
- */
-function plainRequester(requester) {
-    const trimmed = requester.trim();
-    const mention = SLACK_MENTION.exec(trimmed);
-    if (mention)
-        return mention[2] !== undefined ? `${mention[2]} (Slack)` : `Slack user ${mention[1]}`;
-    return trimmed === '' ? 'unknown' : trimmed;
-}
-function describeTrigger(trigger, eventName) {
-    switch (trigger) {
-        case 'deploy':
-            return eventName ? `deploy (${eventName})` : 'deploy';
-        case 'manual':
-            return 'manual dispatch';
-        case 'slack':
-            return 'Slack command';
-        default:
-            return eventName ? `${eventName} event` : 'other';
-    }
-}
-/** `main @ 1a2b3c4`, `main`, `1a2b3c4` or undefined. */
-function describeRevision(context) {
-    const ref = context.ref?.replace(/^refs\/(heads|tags)\//, '');
-    const sha = context.sha ? context.sha.slice(0, 7) : undefined;
-    if (ref && sha)
-        return `${ref} @ ${sha}`;
-    return ref || sha || undefined;
-}
-// ── outcome ──────────────────────────────────────────────────────────────────────────────────────
-const STEP_ICON = {
-    success: '✅',
-    failed: '❌',
-    'timed-out': '⌛',
-    cancelled: '⏹',
-    skipped: '⏭',
-};
-const STEP_STATUS_LABEL = {
-    success: 'succeeded',
-    failed: 'failed',
-    'timed-out': 'timed out',
-    cancelled: 'cancelled',
-    skipped: 'skipped',
-};
-const isFailedStep = (step) => step.status === 'failed' || step.status === 'timed-out';
-/** The step that stopped the run: the first failed or timed-out one. */
-function failedStep(report) {
-    return report.steps.find(isFailedStep);
-}
-/** The site a report is about: as the run named it, else as the plan did. */
-const reportSite = (report) => report.context.site || report.plan.site;
-/** `✅ portal purged` / `❌ portal purge failed at FastCGI cache` / `⏹ portal purge cancelled`. */
-function headline(report) {
-    const site = reportSite(report);
-    if (report.status === 'success')
-        return `✅ ${site} purged`;
-    if (report.status === 'cancelled')
-        return `⏹ ${site} purge cancelled`;
-    const step = failedStep(report);
-    if (step)
-        return `❌ ${site} purge failed at ${step.name}`;
-    return report.error ? `❌ ${site} purge failed before any step ran` : `❌ ${site} purge failed`;
-}
-const dryRunHeadline = (site) => `📝 ${site} purge planned (dry run)`;
-// ── steps ────────────────────────────────────────────────────────────────────────────────────────
-const instanceSucceeded = (instance) => instance.status === 'Success';
-/** `3/3 instances` (succeeded of targeted), for SSM steps that ran. */
-function describeInstanceCount(step) {
-    if (step.status === 'skipped')
-        return undefined;
-    const targeted = Math.max(step.targetCount, step.instances.length);
-    const succeeded = step.instances.filter(instanceSucceeded).length;
-    if (targeted === 0)
-        return 'no instances';
-    return `${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(succeeded)}/${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(targeted, 'instance')}`;
-}
-function purgeTotals(step) {
-    const results = step.instances.map((i) => i.result).filter((r) => r !== undefined);
-    if (results.length === 0)
-        return undefined;
-    const counted = results.filter(_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isCounted */ .he);
-    return {
-        files: counted.reduce((sum, r) => sum + r.files, 0),
-        bytes: counted.reduce((sum, r) => sum + r.bytes, 0),
-        methods: [...new Set(results.map((r) => r.method).filter((m) => m !== ''))],
-        reported: results.length,
-        counted: counted.length,
-    };
-}
-/**
- * `1,234 files (12.3 MiB) removed · find-delete` (+ `· 2 of 3 instances reported a result`); a plugin's
- * CLI flush, which counts nothing: `flushed, no file counts · wp-cli`.
- */
-function describePurgeTotals(step) {
-    const totals = purgeTotals(step);
-    if (!totals)
-        return undefined;
-    const removed = `${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`;
-    const parts = [
-        totals.counted === 0
-            ? 'flushed, no file counts'
-            : totals.counted < totals.reported
-                ? `${removed} on ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(totals.counted)} of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(totals.reported, 'instance')}; flushed without counts on the rest`
-                : removed,
-    ];
-    if (totals.methods.length > 0)
-        parts.push(totals.methods.join(', '));
-    if (totals.reported < step.instances.length) {
-        parts.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(totals.reported)} of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(step.instances.length, 'instance')} reported a result`);
-    }
-    return parts.join(' · ');
-}
-/** `Failed (exit code 2)`, `Undeliverable`, `Delivery Timed Out`. */
-function describeInstanceStatus(instance) {
-    const details = instance.statusDetails || instance.status || 'unknown';
-    const exit = instance.responseCode !== undefined && instance.responseCode >= 0 && instance.status !== 'Success'
-        ? ` (exit code ${instance.responseCode})`
-        : '';
-    return `${details}${exit}`;
-}
-const failedInstances = (step) => step.instances.filter((i) => !instanceSucceeded(i));
-/** Said wherever an instance's output is shown while `outputTruncated` is set. */
-const OUTPUT_CUT_BY_SSM = 'SSM kept only the start of this output; the end is missing.';
-/** The first `count` non-empty lines of the instance's stderr (or, when stderr is empty, the last lines of stdout). */
-function firstOutputLines(instance, count) {
-    const lines = (text) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
-    const stderr = lines(instance.stderr);
-    if (stderr.length > 0)
-        return stderr.slice(0, count);
-    return lines(instance.stdout).slice(-count);
-}
-/** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*` (+ ` on E2EXAMPLE12345` unless told not to). */
-function describeInvalidation(step, options = {}) {
-    const paths = (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(step.paths, 5, ' ');
-    const on = options.distribution === false ? '' : ` on ${step.distributionId}`;
-    if (!step.invalidationId)
-        return `${paths}${on}`;
-    const status = step.invalidationStatus ? ` (${step.invalidationStatus})` : '';
-    return `invalidation ${step.invalidationId}${status} of ${paths}${on}`;
-}
-/** Why the run's skipped steps did not run: the step that stopped it, the cancellation, or an early failure. */
-function skipReason(report) {
-    const stopped = report.steps.find((s) => isFailedStep(s) || s.status === 'cancelled');
-    if (report.status === 'cancelled' || stopped?.status === 'cancelled')
-        return 'not run: the run was cancelled';
-    if (stopped)
-        return `not run: ${stopped.name} ${STEP_STATUS_LABEL[stopped.status]}`;
-    if (report.error)
-        return 'not run: the run failed before any step started';
-    return 'not run: an earlier step did not succeed';
-}
-/**
- * One plain-text detail for a step: the purge result, the invalidation, or what went wrong. A step
- * failed by its instances is described by them (its own error only summarises them); a step-level
- * error (AccessDenied, no instances, timeout, cancellation) is said once.
- */
-function stepDetail(step, options = {}) {
-    if (step.status === 'skipped')
-        return options.skipReason ?? 'not run: an earlier step did not succeed';
-    if (step.kind === 'cloudfront') {
-        const what = describeInvalidation(step, { distribution: options.distribution ?? true });
-        return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
-    }
-    const parts = [];
-    const failed = failedInstances(step);
-    const failedByInstances = step.status === 'failed' && failed.length > 0;
-    // A cancelled step's own error only says it was cancelled, which its status already does.
-    const cancelledOnly = step.status === 'cancelled' && step.error?.code === 'Cancelled';
-    if (step.error && !failedByInstances && !cancelledOnly) {
-        parts.push(`${step.error.code}: ${step.error.message}`);
-    }
-    if (failed.length > 0 && step.status !== 'success' && options.failures !== false) {
-        const described = failed.map((i) => step.status === 'failed'
-            ? `${i.instanceId} ${describeInstanceStatus(i)}`
-            : `${i.instanceId} (${describeInstanceStatus(i)})`);
-        const shown = (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(described, 3, ', ');
-        parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown}`);
-    }
-    const totals = describePurgeTotals(step);
-    if (totals)
-        parts.push(totals);
-    if (parts.length === 0)
-        parts.push(step.status === 'success' ? 'done' : STEP_STATUS_LABEL[step.status]);
-    return parts.join(' · ');
-}
-/** Targets column: `3/3 instances` for SSM, the distribution for CloudFront. */
-function stepTargets(step) {
-    if (step.kind === 'cloudfront')
-        return step.distributionId;
-    return describeInstanceCount(step) ?? (step.targetCount > 0 ? (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(step.targetCount, 'instance') : '–');
-}
-function invalidations(report) {
-    return report.steps.filter((s) => s.kind === 'cloudfront' && !!s.invalidationId);
-}
-
-
-/***/ }),
-
-/***/ 2020:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B4: () => (/* binding */ formatCount),
-/* harmony export */   Hj: () => (/* binding */ quoteCut),
-/* harmony export */   LS: () => (/* binding */ plural),
-/* harmony export */   a3: () => (/* binding */ formatDuration),
-/* harmony export */   rL: () => (/* binding */ listFirst),
-/* harmony export */   v: () => (/* binding */ andMore)
-/* harmony export */ });
-// How counts, durations, user-written values and long lists read in messages, wherever they are shown
-// (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
-// (never "file(s)"), "420 ms" / "4.1 s" / "2 min 05 s", a value quoted and cut short, the first few
-// items of a list and "… and N more". Pure; shared by the sites-file and input checks and every view
-// of a plan or report. Machine-readable fields (the `report` output's numbers) are not formatted here.
-/** `1,234,567` */
-function formatCount(n) {
-    return Math.round(n)
-        .toString()
-        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-/** `1 file`, `1,234 files`. */
-const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
-/**
- * A duration as people read it: `420 ms`, `4.1 s`, `30 s`, `2 min 05 s`, `10 min`, `1 h 02 min`,
- * `2 h`; `–` when unknown. Tenths below a minute (a trailing `.0` dropped), then whole seconds, then
- * whole minutes. The one format for every duration a person reads, measured or configured.
- */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return '–';
-    if (ms < 999.5)
-        return `${Math.round(ms)} ms`;
-    const tenths = Math.round(ms / 100);
-    if (tenths < 600)
-        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)} s`;
-    const totalSeconds = Math.round(ms / 1000);
-    if (totalSeconds < 3600)
-        return withRest(Math.floor(totalSeconds / 60), 'min', totalSeconds % 60, 's');
-    const minutes = Math.round(totalSeconds / 60);
-    return withRest(Math.floor(minutes / 60), 'h', minutes % 60, 'min');
-}
-/** `2 min 05 s`, or `2 min` when there is nothing left over. */
-const withRest = (whole, unit, rest, restUnit) => rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${String(rest).padStart(2, '0')} ${restUnit}`;
-/**
- * A value as a message quotes it: JSON-quoted, cut to `max` characters (code points, so an emoji is
- * never split) with "…" when longer. Messages never paste a whole file or a whole input.
- */
-function quoteCut(value, max) {
-    const chars = [...value];
-    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
-}
-/**
- * What stands for the items a list leaves out: `… and 3 more`, `… and 1 more failed instance`,
- * `… and 1,204 more failed instances`. The one wording for every list cut short.
- */
-function andMore(left, one, many = one === undefined ? undefined : `${one}s`) {
-    const what = one === undefined ? '' : ` ${left === 1 ? one : many}`;
-    return `… and ${formatCount(left)} more${what}`;
-}
-/**
- * The first `shown` items joined by `separator`, then ` … and n more` (andMore) for the n items left
- * out: `i-0a, i-0b … and 3 more`. The whole list when it is no longer than `shown`.
- */
-function listFirst(items, shown, separator) {
-    if (items.length <= shown)
-        return items.join(separator);
-    return `${items.slice(0, shown).join(separator)} ${andMore(items.length - shown)}`;
-}
-
-
-/***/ }),
-
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9577);
-// Entry point of the bundled action (dist/index.js): run it.
-
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 9577:
+/***/ 3529:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -943,9 +100,9 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/core/input-variables.ts
+// EXTERNAL MODULE: ./src/shared/errors.ts
+var errors = __nccwpck_require__(8382);
+;// CONCATENATED MODULE: ./src/action/inputs/input-variables.ts
 // The action's input names (action.yml's `inputs:`; __tests__/input-variables.test.ts keeps them equal)
 // and the check of the INPUT_* variables of a run: a variable that no input reads but that looks like
 // one (INPUT_DRY_RUN for dry-run) is an error before anything runs. A person running dist/index.js by
@@ -1083,11 +240,11 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
     };
 }
 
-// EXTERNAL MODULE: ./src/core/paths.ts
-var core_paths = __nccwpck_require__(6107);
-// EXTERNAL MODULE: ./src/core/text.ts
-var core_text = __nccwpck_require__(2020);
-;// CONCATENATED MODULE: ./src/action/inputs.ts
+// EXTERNAL MODULE: ./src/action/sites-file/paths.ts
+var sites_file_paths = __nccwpck_require__(4286);
+// EXTERNAL MODULE: ./src/shared/text.ts
+var shared_text = __nccwpck_require__(4646);
+;// CONCATENATED MODULE: ./src/action/inputs/inputs.ts
 // The action's inputs, read once and checked before anything runs. Names are the public contract in
 // action.yml; every error names the input and the fix.
 
@@ -1121,7 +278,7 @@ function readPaths(runner) {
     const raw = runner.getInput('paths');
     if (raw === '')
         return {};
-    const checked = (0,core_paths/* normaliseInvalidationPaths */.tz)((0,core_paths/* splitPathsInput */.tf)(raw));
+    const checked = (0,sites_file_paths/* normaliseInvalidationPaths */.tz)((0,sites_file_paths/* splitPathsInput */.tf)(raw));
     if (checked.ok)
         return { paths: checked.paths };
     const subject = 'Input "paths" (one path per line or comma-separated)';
@@ -1132,9 +289,9 @@ function readPaths(runner) {
     }
     const shown = checked.pathProblems.slice(0, MAX_REPORTED_PATHS);
     const more = checked.pathProblems.length - shown.length;
-    throw new errors/* UserError */.yo('Invalid input', `${subject}: ${shown.map((p) => `${(0,core_paths/* quotePath */.WG)(p.value)} ${p.problem}`).join('; ')}${more > 0 ? `; ${(0,core_text/* andMore */.v)(more, 'bad path')}` : ''}.`);
+    throw new errors/* UserError */.yo('Invalid input', `${subject}: ${shown.map((p) => `${(0,sites_file_paths/* quotePath */.WG)(p.value)} ${p.problem}`).join('; ')}${more > 0 ? `; ${(0,shared_text/* andMore */.v)(more, 'bad path')}` : ''}.`);
 }
-/** The raw inputs of a real run; src/core/execution-inputs.ts checks them. */
+/** The raw inputs of a real run; src/action/inputs/execution-inputs.ts checks them. */
 function readExecutionInputs(runner) {
     return {
         roleToAssume: runner.getInput('role-to-assume'),
@@ -1150,7 +307,7 @@ function readExecutionInputs(runner) {
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/action/config-file.ts
+;// CONCATENATED MODULE: ./src/action/sites-file/config-file.ts
 // Reads the sites file from the workspace; a path outside the workspace, or a missing or unreadable
 // file, becomes a UserError that says where we looked and what to do.
 
@@ -1199,6 +356,80 @@ async function readConfigFile(workspace, configPath) {
         throw new errors/* UserError */.yo('Sites file not readable', `Sites file ${configPath} ${why}`, { file: configPath });
     }
 }
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/action/sites-file/locations.ts
+// Where a problem is in the sites file: a path into its content (`['sites', 'portal', 'steps', 1]`),
+// how a message names it (`sites.portal.steps[1] (line 15)`), and the line and column of the YAML node
+// at a path (locateNode, behind a SitesFileLocator). Also the path and value helpers the schema's
+// problem reports and the salvage share (valueAt, samePath, isPrefix, isMapping). Pure.
+
+/** `sites.portal.steps[1].ssm.document`; keys that are not plain words are quoted. */
+function formatPath(path) {
+    let out = '';
+    for (const key of path) {
+        if (typeof key === 'number')
+            out += `[${key}]`;
+        else if (typeof key === 'string' && /^[A-Za-z_][\w-]*$/.test(key))
+            out += out === '' ? key : `.${key}`;
+        else
+            out += `[${JSON.stringify(String(key))}]`;
+    }
+    return out === '' ? '(top level)' : out;
+}
+/** A path inside the file as messages show it, with the line it is on when known: `sites.portal.steps[0] (line 15)`. */
+function formatPathAt(path, at) {
+    return `${formatPath(path)}${lineNote(at)}`;
+}
+/** ` (line 15)` after what a message names in the file; '' when its line is not known. */
+const lineNote = (at) => (at ? ` (line ${at.line})` : '');
+/** Where the node at `path` (or with `keyName`, that key of the mapping there) starts in the YAML. */
+function locateNode(root, path, lines, keyName) {
+    let node = root;
+    let best = root;
+    for (const key of path) {
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = node.items.find((p) => (0,dist/* isPair */.tO)(p) && (0,dist/* isScalar */.jn)(p.key) && String(p.key.value) === String(key));
+            if (!pair)
+                break;
+            node = pair.value ?? pair.key;
+        }
+        else if ((0,dist/* isSeq */.oP)(node) && typeof key === 'number') {
+            node = node.items[key];
+        }
+        else
+            break;
+        if (node)
+            best = node;
+    }
+    if (keyName !== undefined && (0,dist/* isMap */.jh)(best)) {
+        const pair = best.items.find((p) => (0,dist/* isPair */.tO)(p) && (0,dist/* isScalar */.jn)(p.key) && String(p.key.value) === keyName);
+        if (pair && (0,dist/* isScalar */.jn)(pair.key))
+            best = pair.key;
+    }
+    const range = best?.range;
+    if (!range)
+        return undefined;
+    const pos = lines.linePos(range[0]);
+    return { line: pos.line, column: pos.col };
+}
+/** The value at `path` in the data as parsed; undefined where the path goes further than the data. */
+function valueAt(data, path) {
+    let value = data;
+    for (const key of path) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[key];
+    }
+    return value;
+}
+/** A YAML mapping as parsed: a plain object, not a list. */
+const isMapping = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+/** Whether two paths are the same path. */
+const samePath = (a, b) => a.length === b.length && a.every((key, i) => key === b[i]);
+/** Whether `path` is `prefix` or lies inside it. */
+const isPrefix = (prefix, path) => prefix.length <= path.length && prefix.every((key, i) => key === path[i]);
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
@@ -10735,94 +9966,14 @@ function preprocess(fn, schema) {
     });
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/core/aws-formats.ts
-var aws_formats = __nccwpck_require__(1315);
-;// CONCATENATED MODULE: ./src/core/suggest.ts
-// "Did you mean …?": the closest known word to a misspelt one (a site name, a key of the sites file),
-// by edit distance with transpositions counted as one edit (optimal string alignment). Pure.
-/** Insertions, deletions, substitutions and swaps of two neighbours, each one edit. Case-insensitive. */
-function editDistance(a, b) {
-    const s = [...a.toLowerCase()];
-    const t = [...b.toLowerCase()];
-    // rows[i][j]: distance between the first i characters of s and the first j of t
-    const rows = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= s.length; i++) {
-        for (let j = 1; j <= t.length; j++) {
-            const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-            let best = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) {
-                best = Math.min(best, rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    return rows[s.length][t.length];
-}
-/** How many edits still read as a typo of a word this long: 1 up to 5 characters, then one per 3. */
-const tolerance = (word) => Math.max(1, Math.floor([...word].length / 3));
-/**
- * The candidate `word` most likely misspells, or undefined when none is close enough: within
- * `maxEdits` edits when given (for long names that share most of their letters, such as the
- * `CachePurge-` documents), else the tolerance for the candidate's length. Ties go to the earlier
- * candidate; the word itself (ignoring case) is not a suggestion unless it differs in case.
- */
-function closestMatch(word, candidates, maxEdits) {
-    let best;
-    for (const candidate of candidates) {
-        if (candidate === word)
-            continue;
-        const distance = editDistance(word, candidate);
-        if (distance > (maxEdits ?? tolerance(candidate)))
-            continue;
-        if (!best || distance < best.distance)
-            best = { candidate, distance };
-    }
-    return best?.candidate;
-}
+// EXTERNAL MODULE: ./src/shared/aws-formats.ts
+var aws_formats = __nccwpck_require__(7145);
+;// CONCATENATED MODULE: ./src/action/sites-file/text-fields.ts
+// The text fields of the sites file that also take what YAML reads as a number or yes/no value (and,
+// for a list, a single value): textField and textList build them for the zod schema, and readAsText is
+// the registry of them that the JSON Schema (sites-file-json-schema.ts) widens to accept what the file
+// may hold. Pure.
 
-;// CONCATENATED MODULE: ./src/core/config.ts
-// The sites file (`.github/cache-purge.yml`): its schema, and the parser that turns YAML or JSON text
-// into a typed SitesConfig, or into a UserError whose every line names the exact path
-// (`sites.portal.steps[1].ssm.document`), what is wrong and what is allowed (with a one-line YAML
-// example, or "did you mean" for a misspelt key), at its line and column. Messages quote values and
-// lines cut short, never the whole file. A file that fails the schema still yields what of it is sound
-// to check further (readSitesFile's `salvaged`), so the plan's checks report in the same run. Pure.
-
-
-
-
-
-
-
-// ---------------------------------------------------------------------------------------------------
-// The schema of the file as written
-/** A value written by the user, quoted and cut short: messages never paste a whole file. */
-function quoteValue(value, max = 60) {
-    return (0,core_text/* quoteCut */.Hj)(value, max);
-}
-/** What a YAML value is, as the subject of a sentence: "is a list", "is the text "x"", "has no value". */
-function describeValue(value) {
-    if (value === null)
-        return 'has no value';
-    if (Array.isArray(value))
-        return 'is a list';
-    if (typeof value === 'object')
-        return 'is a mapping';
-    if (typeof value === 'string')
-        return `is the text ${quoteValue(value)}`;
-    if (typeof value === 'number')
-        return `is the number ${value}`;
-    if (typeof value === 'boolean')
-        return `is ${value} (a yes/no value)`;
-    return `is ${typeof value}`;
-}
-const formatted = (format) => schemas_string().regex(format.pattern, {
-    error: (issue) => typeof issue.input === 'string'
-        ? `${quoteValue(issue.input)} is not valid; use ${format.allowed}`
-        : undefined,
-});
 /** YAML turns `2` and `true` into numbers and booleans; SSM wants text. */
 const asText = (value) => typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
 const asTextList = (value) => (Array.isArray(value) ? value.map(asText) : [asText(value)]);
@@ -10844,6 +9995,47 @@ function textList(list) {
     readAsText.add(field, { list: true });
     return field;
 }
+
+;// CONCATENATED MODULE: ./src/action/sites-file/value-words.ts
+// How a message about the sites file shows a value the user wrote: quoted and cut short (quoteValue),
+// or described as the subject of a sentence (describeValue). Messages never paste a whole file. Pure.
+
+/** A value written by the user, quoted and cut short: messages never paste a whole file. */
+function quoteValue(value, max = 60) {
+    return (0,shared_text/* quoteCut */.Hj)(value, max);
+}
+/** What a YAML value is, as the subject of a sentence: "is a list", "is the text "x"", "has no value". */
+function describeValue(value) {
+    if (value === null)
+        return 'has no value';
+    if (Array.isArray(value))
+        return 'is a list';
+    if (typeof value === 'object')
+        return 'is a mapping';
+    if (typeof value === 'string')
+        return `is the text ${quoteValue(value)}`;
+    if (typeof value === 'number')
+        return `is the number ${value}`;
+    if (typeof value === 'boolean')
+        return `is ${value} (a yes/no value)`;
+    return `is ${typeof value}`;
+}
+
+;// CONCATENATED MODULE: ./src/action/sites-file/sites-file-schema.ts
+// The zod schema of the sites file as written (`.github/cache-purge.yml`): every key, its check and its
+// description (the JSON Schema, schema/sites-file.schema.json, is generated from it by
+// sites-file-json-schema.ts). The step kinds are declared once, in STEP_KINDS. Field-level messages
+// are written here; the rest (unknown keys, wrong types) in schema-messages.ts. Pure.
+
+
+
+
+
+const formatted = (format) => schemas_string().regex(format.pattern, {
+    error: (issue) => typeof issue.input === 'string'
+        ? `${quoteValue(issue.input)} is not valid; use ${format.allowed}`
+        : undefined,
+});
 /** A mapping whose unknown keys are errors; their message (with "did you mean") is written below. */
 const strict = (shape) => strictObject(shape);
 /** A check that fails because keys are missing: a misspelt one found elsewhere explains it. */
@@ -10911,7 +10103,7 @@ const cloudFrontStepSchema = strict({
     'distribution-id': formatted(aws_formats/* formats */.Fx.distributionId).describe('The distribution, e.g. E2EXAMPLE12345.'),
     paths: array(schemas_string())
         .superRefine((paths, ctx) => {
-        const checked = (0,core_paths/* normaliseInvalidationPaths */.tz)(paths);
+        const checked = (0,sites_file_paths/* normaliseInvalidationPaths */.tz)(paths);
         if (checked.ok)
             return;
         if ('listProblem' in checked) {
@@ -10923,13 +10115,28 @@ const cloudFrontStepSchema = strict({
             return;
         }
         for (const { index, value, problem } of checked.pathProblems) {
-            ctx.addIssue({ code: 'custom', path: [index], message: `${(0,core_paths/* quotePath */.WG)(value)} ${problem}` });
+            ctx.addIssue({ code: 'custom', path: [index], message: `${(0,sites_file_paths/* quotePath */.WG)(value)} ${problem}` });
         }
     })
         .describe("Paths to invalidate (default ['/*']): a leading / is added, * only as the last character, duplicates dropped, at most 3,000.")
         .optional(),
     wait: schemas_boolean().describe('true waits until the invalidation completes.').optional(),
 });
+/**
+ * The step kinds: the union of step schemas. A step holds exactly one of these keys. A new kind is
+ * added here, then where steps are read by kind: StepConfig and toStep (sites-config.ts), the
+ * examples and keys of the messages (schema-messages.ts), the salvage (salvage.ts) and the plan.
+ */
+const stepKinds = {
+    ssm: ssmStepSchema.describe('Run an SSM document on the instances (Run Command).').optional(),
+    cloudfront: cloudFrontStepSchema.describe('Create a CloudFront invalidation.').optional(),
+};
+const STEP_KINDS = Object.keys(stepKinds);
+/** `"ssm" or "cloudfront"`, `"a", "b" and "c"`: keys quoted, the last two joined by `word`. */
+function quotedList(keys, word) {
+    const quoted = keys.map((key) => JSON.stringify(key));
+    return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} ${word} ${quoted.at(-1)}`;
+}
 const stepSchema = strict({
     name: schemas_string()
         .trim()
@@ -10937,22 +10144,23 @@ const stepSchema = strict({
         .max(100)
         .describe('A label for the step (default: the document, or "CloudFront").')
         .optional(),
-    ssm: ssmStepSchema.describe('Run an SSM document on the instances (Run Command).').optional(),
-    cloudfront: cloudFrontStepSchema.describe('Create a CloudFront invalidation.').optional(),
+    ...stepKinds,
 })
     .superRefine((step, ctx) => {
-    const count = (step.ssm ? 1 : 0) + (step.cloudfront ? 1 : 0);
-    if (count !== 1) {
+    const given = STEP_KINDS.filter((kind) => step[kind] !== undefined);
+    if (given.length !== 1) {
         ctx.addIssue({
             code: 'custom',
-            message: count === 0
-                ? 'does nothing; give it exactly one of "ssm" or "cloudfront"'
-                : 'has both "ssm" and "cloudfront"; split them into two steps',
-            ...(count === 0 && { params: missing('ssm', 'cloudfront') }),
+            message: given.length === 0
+                ? `does nothing; give it exactly one of ${quotedList(STEP_KINDS, 'or')}`
+                : given.length === 2
+                    ? `has both ${quotedList(given, 'and')}; split them into two steps`
+                    : `has ${quotedList(given, 'and')}; split them into ${given.length} steps`,
+            ...(given.length === 0 && { params: missing(...STEP_KINDS) }),
         });
     }
 })
-    .describe('A step: an optional "name" and exactly one of "ssm" or "cloudfront".');
+    .describe(`A step: an optional "name" and exactly one of ${quotedList(STEP_KINDS, 'or')}.`);
 const regionSchema = formatted(aws_formats/* formats */.Fx.region).describe('AWS region of the SSM steps, e.g. us-east-1. The aws-region input overrides it; AWS_REGION is the last fallback.');
 const siteSchema = strict({
     region: regionSchema.optional(),
@@ -10987,6 +10195,124 @@ const sitesFileSchema = strict({
     title: 'cache-purge-action sites file',
     description: 'Which caches cache-purge-action purges for each site, in order (.github/cache-purge.yml). The action checks more than this schema can say: run `npm run check-sites` or a dry run.',
 });
+
+;// CONCATENATED MODULE: ./src/action/sites-file/salvage.ts
+// What can still be read soundly of a sites file that failed the schema (SalvagedSitesFile), so that
+// the plan's checks (region, document names and parameters) report in the same run as the schema's
+// problems. Pure.
+
+
+
+/** A step read only for what the parameter check needs; the rest of `ssm` must be known keys. */
+const parameterCheckStepSchema = strictObject({
+    name: stepSchema.shape.name.catch(undefined),
+    ssm: strictObject({
+        document: ssmStepSchema.shape.document,
+        parameters: ssmStepSchema.shape.parameters,
+        targets: unknown().optional(),
+        'document-version': unknown().optional(),
+        'timeout-seconds': unknown().optional(),
+        'max-concurrency': unknown().optional(),
+        'max-errors': unknown().optional(),
+    }),
+});
+function salvage(data, issues, locate) {
+    const failedAt = (path) => issues.some((issue) => samePath(issue.path, path));
+    const unknownKeyAt = (path) => issues.some((issue) => issue.code === 'unrecognized_keys' && samePath(issue.path, path));
+    const text = (value) => (typeof value === 'string' ? value : undefined);
+    const raw = isMapping(data) ? data : {};
+    const rawSites = isMapping(raw.sites) ? raw.sites : undefined;
+    const sitesSound = rawSites !== undefined &&
+        !unknownKeyAt([]) &&
+        !issues.some((issue) => issue.path[0] === 'sites' && issue.path.length <= 2);
+    const sites = {};
+    for (const [key, site] of Object.entries(rawSites ?? {})) {
+        if (!isMapping(site) || !Array.isArray(site.steps))
+            continue;
+        const steps = site.steps.map((step) => {
+            const checked = parameterCheckStepSchema.safeParse(step);
+            const ssm = isMapping(step) && isMapping(step.ssm) && !('cloudfront' in step) ? step.ssm : undefined;
+            // the label buildPlan would give it (its name, else its document), as far as it can be read
+            const name = (checked.success ? checked.data.name : undefined) ||
+                (isMapping(step) ? text(step.name)?.trim() : undefined) ||
+                text(ssm?.document) ||
+                (isMapping(step) && 'cloudfront' in step ? 'CloudFront' : 'unnamed step');
+            return {
+                name,
+                ssm: ssm !== undefined,
+                ...(checked.success && {
+                    run: { document: checked.data.ssm.document, parameters: checked.data.ssm.parameters ?? {} },
+                }),
+            };
+        });
+        sites[key] = {
+            ...(!failedAt(['sites', key, 'region']) && text(site.region) && { region: text(site.region) }),
+            regionKnown: !failedAt(['sites', key, 'region']) && !unknownKeyAt(['sites', key]),
+            steps,
+        };
+    }
+    return {
+        ...(sitesSound && { siteNames: Object.keys(rawSites) }),
+        ...(!failedAt(['region']) && text(raw.region) && { region: text(raw.region) }),
+        regionKnown: !failedAt(['region']) && !unknownKeyAt([]),
+        sites,
+        locate,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/shared/suggest.ts
+// "Did you mean …?": the closest known word to a misspelt one (a site name, a key of the sites file),
+// by edit distance with transpositions counted as one edit (optimal string alignment). Pure.
+/** Insertions, deletions, substitutions and swaps of two neighbours, each one edit. Case-insensitive. */
+function editDistance(a, b) {
+    const s = [...a.toLowerCase()];
+    const t = [...b.toLowerCase()];
+    // rows[i][j]: distance between the first i characters of s and the first j of t
+    const rows = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= s.length; i++) {
+        for (let j = 1; j <= t.length; j++) {
+            const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+            let best = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) {
+                best = Math.min(best, rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    return rows[s.length][t.length];
+}
+/** How many edits still read as a typo of a word this long: 1 up to 5 characters, then one per 3. */
+const tolerance = (word) => Math.max(1, Math.floor([...word].length / 3));
+/**
+ * The candidate `word` most likely misspells, or undefined when none is close enough: within
+ * `maxEdits` edits when given (for long names that share most of their letters, such as the
+ * `CachePurge-` documents), else the tolerance for the candidate's length. Ties go to the earlier
+ * candidate; the word itself (ignoring case) is not a suggestion unless it differs in case.
+ */
+function closestMatch(word, candidates, maxEdits) {
+    let best;
+    for (const candidate of candidates) {
+        if (candidate === word)
+            continue;
+        const distance = editDistance(word, candidate);
+        if (distance > (maxEdits ?? tolerance(candidate)))
+            continue;
+        if (!best || distance < best.distance)
+            best = { candidate, distance };
+    }
+    return best?.candidate;
+}
+
+;// CONCATENATED MODULE: ./src/action/sites-file/schema-messages.ts
+// The schema's messages that no field writes itself: what a wrong type is and what was expected, with a
+// one-line YAML example of every field and the keys of every mapping (taken from the schema), and an
+// unknown key's "did you mean" or the mapping it belongs in. Pure.
+
+
+
+
+
+
 /** Which kind of field a path points at: "document", or for keys the user names, "site", "tag", … */
 function fieldOf(path) {
     const [last, parent, grandparent] = [path.at(-1), path.at(-2), path.at(-3)];
@@ -11088,122 +10414,13 @@ const fallbackError = (issue) => {
     if (issue.code === 'invalid_type')
         return typeMessage(issue.path ?? [], issue.input, issue.expected);
     if (issue.code === 'too_small' && issue.origin === 'array')
-        return `needs at least ${(0,core_text/* plural */.LS)(Number(issue.minimum), 'item')}`;
+        return `needs at least ${(0,shared_text/* plural */.LS)(Number(issue.minimum), 'item')}`;
     if (issue.code === 'too_big' && issue.origin === 'array')
         return `has too many items; at most ${String(issue.maximum)}`;
     if (issue.code === 'too_big' && issue.origin === 'string')
         return `is too long; at most ${String(issue.maximum)} characters`;
     return undefined;
 };
-// ---------------------------------------------------------------------------------------------------
-// From raw to typed
-function toTargets(raw) {
-    if (!raw)
-        return undefined;
-    if (raw['instance-ids'])
-        return { instanceIds: [...new Set(raw['instance-ids'])] };
-    return { tags: raw.tags ?? {} };
-}
-function toStep(raw) {
-    if (raw.ssm) {
-        const s = raw.ssm;
-        return {
-            kind: 'ssm',
-            name: raw.name ?? s.document,
-            document: s.document,
-            parameters: s.parameters ?? {},
-            ...(s.targets && { targets: toTargets(s.targets) }),
-            ...(s['document-version'] !== undefined && { documentVersion: s['document-version'] }),
-            ...(s['timeout-seconds'] !== undefined && { timeoutSeconds: s['timeout-seconds'] }),
-            ...(s['max-concurrency'] !== undefined && { maxConcurrency: s['max-concurrency'] }),
-            ...(s['max-errors'] !== undefined && { maxErrors: s['max-errors'] }),
-        };
-    }
-    const c = raw.cloudfront;
-    const paths = (0,core_paths/* normaliseInvalidationPaths */.tz)(c.paths ?? core_paths/* DEFAULT_INVALIDATION_PATHS */.wx);
-    return {
-        kind: 'cloudfront',
-        name: raw.name ?? 'CloudFront',
-        distributionId: c['distribution-id'],
-        // the schema has checked these paths: normalising them again cannot fail
-        paths: paths.ok ? paths.paths : [...core_paths/* DEFAULT_INVALIDATION_PATHS */.wx],
-        wait: c.wait ?? false,
-    };
-}
-function toConfig(raw) {
-    const sites = {};
-    for (const [key, site] of Object.entries(raw.sites)) {
-        sites[key] = {
-            ...(site.region && { region: site.region }),
-            ...(site.targets && { targets: toTargets(site.targets) }),
-            steps: site.steps.map(toStep),
-        };
-    }
-    return { ...(raw.region && { region: raw.region }), sites };
-}
-// ---------------------------------------------------------------------------------------------------
-// Locating problems in the source
-/** `sites.portal.steps[1].ssm.document`; keys that are not plain words are quoted. */
-function formatPath(path) {
-    let out = '';
-    for (const key of path) {
-        if (typeof key === 'number')
-            out += `[${key}]`;
-        else if (typeof key === 'string' && /^[A-Za-z_][\w-]*$/.test(key))
-            out += out === '' ? key : `.${key}`;
-        else
-            out += `[${JSON.stringify(String(key))}]`;
-    }
-    return out === '' ? '(top level)' : out;
-}
-/** A path inside the file as messages show it, with the line it is on when known: `sites.portal.steps[0] (line 15)`. */
-function formatPathAt(path, at) {
-    return `${formatPath(path)}${lineNote(at)}`;
-}
-/** ` (line 15)` after what a message names in the file; '' when its line is not known. */
-const lineNote = (at) => (at ? ` (line ${at.line})` : '');
-function locate(root, path, lines, keyName) {
-    let node = root;
-    let best = root;
-    for (const key of path) {
-        if ((0,dist/* isMap */.jh)(node)) {
-            const pair = node.items.find((p) => (0,dist/* isPair */.tO)(p) && (0,dist/* isScalar */.jn)(p.key) && String(p.key.value) === String(key));
-            if (!pair)
-                break;
-            node = pair.value ?? pair.key;
-        }
-        else if ((0,dist/* isSeq */.oP)(node) && typeof key === 'number') {
-            node = node.items[key];
-        }
-        else
-            break;
-        if (node)
-            best = node;
-    }
-    if (keyName !== undefined && (0,dist/* isMap */.jh)(best)) {
-        const pair = best.items.find((p) => (0,dist/* isPair */.tO)(p) && (0,dist/* isScalar */.jn)(p.key) && String(p.key.value) === keyName);
-        if (pair && (0,dist/* isScalar */.jn)(pair.key))
-            best = pair.key;
-    }
-    const range = best?.range;
-    if (!range)
-        return undefined;
-    const pos = lines.linePos(range[0]);
-    return { line: pos.line, column: pos.col };
-}
-function valueAt(data, path) {
-    let value = data;
-    for (const key of path) {
-        if (value === null || typeof value !== 'object')
-            return undefined;
-        value = value[key];
-    }
-    return value;
-}
-const isMapping = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
-const samePath = (a, b) => a.length === b.length && a.every((key, i) => key === b[i]);
-const isPrefix = (prefix, path) => prefix.length <= path.length && prefix.every((key, i) => key === path[i]);
-/** "unknown key "documnet" — did you mean "document"? Allowed here: …", with what it suggests. */
 function unknownKey(path, key, data) {
     const field = fieldOf(path);
     const allowed = KEYS[field] ?? [];
@@ -11226,6 +10443,16 @@ function unknownKey(path, key, data) {
     }
     return { message: `unknown key ${quoteValue(key)}; ${list}` };
 }
+
+;// CONCATENATED MODULE: ./src/action/sites-file/schema-problems.ts
+// From zod's issues to the problems a user reads: one per unknown key with its "did you mean", no
+// separate report of the key a typo obviously meant, a hint when a site's key sits at site-name level,
+// each at its path and line; and the schema's error listing them in the order of the file. Pure.
+
+
+
+
+
 /**
  * Keys of a site written directly under `sites:` (wrong indentation) are read as site names: a
  * `steps:` list there fails as "a site that is not a mapping". Maps each such key to the site above it.
@@ -11311,8 +10538,81 @@ function explainIssues(issues, data, locate) {
     }
     return problems;
 }
-// ---------------------------------------------------------------------------------------------------
-// Syntax errors: our words, the position, and at most one line of the file
+const MAX_REPORTED_PROBLEMS = 20;
+function byLine(problems) {
+    return [...problems].sort((a, b) => (a.at?.line ?? Infinity) - (b.at?.line ?? Infinity));
+}
+/**
+ * The schema's error: `<file> has N problems:` and one line per problem (the first
+ * MAX_REPORTED_PROBLEMS, the rest counted), at the first. `alsoFound` counts the problems other
+ * checks list after it in the same error (planSitesFile), so that the header counts them too.
+ */
+function schemaError(file, problems, alsoFound = 0) {
+    const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
+    const more = problems.length - shown.length;
+    const total = problems.length + alsoFound;
+    const first = shown[0]?.at;
+    return new errors/* UserError */.yo('Sites file does not match the schema', [
+        `${file} has ${total === 1 ? 'a problem' : `${total} problems`}:`,
+        ...shown.map((p) => `  - ${formatPathAt(p.path, p.at)}: ${p.message}`),
+        ...(more > 0 ? [`  ${(0,shared_text/* andMore */.v)(more)}`] : []),
+    ].join('\n'), (0,errors/* fileLocation */.AR)(file, first), problems.length);
+}
+
+;// CONCATENATED MODULE: ./src/action/sites-file/sites-config.ts
+// The sites file's typed content (SitesConfig), as the plan reads it, and toConfig, which turns what
+// the schema (sites-file-schema.ts) accepted into it: defaults applied, keys in camelCase, one step
+// type per step kind. Pure.
+
+function toTargets(raw) {
+    if (!raw)
+        return undefined;
+    if (raw['instance-ids'])
+        return { instanceIds: [...new Set(raw['instance-ids'])] };
+    return { tags: raw.tags ?? {} };
+}
+function toStep(raw) {
+    if (raw.ssm) {
+        const s = raw.ssm;
+        return {
+            kind: 'ssm',
+            name: raw.name ?? s.document,
+            document: s.document,
+            parameters: s.parameters ?? {},
+            ...(s.targets && { targets: toTargets(s.targets) }),
+            ...(s['document-version'] !== undefined && { documentVersion: s['document-version'] }),
+            ...(s['timeout-seconds'] !== undefined && { timeoutSeconds: s['timeout-seconds'] }),
+            ...(s['max-concurrency'] !== undefined && { maxConcurrency: s['max-concurrency'] }),
+            ...(s['max-errors'] !== undefined && { maxErrors: s['max-errors'] }),
+        };
+    }
+    const c = raw.cloudfront;
+    const paths = (0,sites_file_paths/* normaliseInvalidationPaths */.tz)(c.paths ?? sites_file_paths/* DEFAULT_INVALIDATION_PATHS */.wx);
+    return {
+        kind: 'cloudfront',
+        name: raw.name ?? 'CloudFront',
+        distributionId: c['distribution-id'],
+        // the schema has checked these paths: normalising them again cannot fail
+        paths: paths.ok ? paths.paths : [...sites_file_paths/* DEFAULT_INVALIDATION_PATHS */.wx],
+        wait: c.wait ?? false,
+    };
+}
+function toConfig(raw) {
+    const sites = {};
+    for (const [key, site] of Object.entries(raw.sites)) {
+        sites[key] = {
+            ...(site.region && { region: site.region }),
+            ...(site.targets && { targets: toTargets(site.targets) }),
+            steps: site.steps.map(toStep),
+        };
+    }
+    return { ...(raw.region && { region: raw.region }), sites };
+}
+
+;// CONCATENATED MODULE: ./src/action/sites-file/syntax-errors.ts
+// A sites file that is not valid YAML (or JSON, for a .json file): the error in our words, at its line
+// and column, quoting at most one line of the file (lineExcerpt), with the usual causes. Pure.
+
 /**
  * One line of the file as a message quotes it: trimmed, a tab shown as "\t" (YAML refuses tabs as
  * indentation: the user must see it), other control characters as "?", and when longer than `width`,
@@ -11369,9 +10669,23 @@ function syntaxError(text, file, error) {
         : ['YAML', 'indentation, a missing ":" or an unclosed quote'];
     return new errors/* UserError */.yo(`Sites file is not valid ${language}`, `${file}: ${language} syntax error${where}: ${(json?.reason ?? yamlReason).replace(/\.$/, '')}.${excerpt} Fix the syntax there (${causes} are the usual causes).`, { file, ...(line && { line, ...(column && { column }) }) });
 }
-// ---------------------------------------------------------------------------------------------------
-// The entry point
-const MAX_REPORTED_PROBLEMS = 20;
+
+;// CONCATENATED MODULE: ./src/action/sites-file/read-sites-file.ts
+// Reads the sites file's text (YAML or JSON) into its typed content (SitesConfig) and a locator of its
+// lines, or into a UserError whose every line names the exact path (`sites.portal.steps[1].ssm.document`),
+// what is wrong and what is allowed, at its line and column. A file that fails the schema still yields
+// what of it is sound to check further (readSitesFile's `salvaged`), so the plan's checks report in the
+// same run. Pure: the parts are in syntax-errors.ts, sites-file-schema.ts, schema-problems.ts, salvage.ts
+// and sites-config.ts.
+
+
+
+
+
+
+
+
+
 /**
  * Parses the sites file. `file` is the name shown to the user (the `config` input). Throws a UserError
  * listing every problem, each with its path, what is wrong and what is allowed.
@@ -11386,62 +10700,6 @@ function parseSitesFile(text, file) {
         throw reading.error;
     return reading.file;
 }
-/** A step read only for what the parameter check needs; the rest of `ssm` must be known keys. */
-const parameterCheckStepSchema = strictObject({
-    name: stepSchema.shape.name.catch(undefined),
-    ssm: strictObject({
-        document: ssmStepSchema.shape.document,
-        parameters: ssmStepSchema.shape.parameters,
-        targets: unknown().optional(),
-        'document-version': unknown().optional(),
-        'timeout-seconds': unknown().optional(),
-        'max-concurrency': unknown().optional(),
-        'max-errors': unknown().optional(),
-    }),
-});
-function salvage(data, issues, locate) {
-    const failedAt = (path) => issues.some((issue) => samePath(issue.path, path));
-    const unknownKeyAt = (path) => issues.some((issue) => issue.code === 'unrecognized_keys' && samePath(issue.path, path));
-    const text = (value) => (typeof value === 'string' ? value : undefined);
-    const raw = isMapping(data) ? data : {};
-    const rawSites = isMapping(raw.sites) ? raw.sites : undefined;
-    const sitesSound = rawSites !== undefined &&
-        !unknownKeyAt([]) &&
-        !issues.some((issue) => issue.path[0] === 'sites' && issue.path.length <= 2);
-    const sites = {};
-    for (const [key, site] of Object.entries(rawSites ?? {})) {
-        if (!isMapping(site) || !Array.isArray(site.steps))
-            continue;
-        const steps = site.steps.map((step) => {
-            const checked = parameterCheckStepSchema.safeParse(step);
-            const ssm = isMapping(step) && isMapping(step.ssm) && !('cloudfront' in step) ? step.ssm : undefined;
-            // the label buildPlan would give it (its name, else its document), as far as it can be read
-            const name = (checked.success ? checked.data.name : undefined) ||
-                (isMapping(step) ? text(step.name)?.trim() : undefined) ||
-                text(ssm?.document) ||
-                (isMapping(step) && 'cloudfront' in step ? 'CloudFront' : 'unnamed step');
-            return {
-                name,
-                ssm: ssm !== undefined,
-                ...(checked.success && {
-                    run: { document: checked.data.ssm.document, parameters: checked.data.ssm.parameters ?? {} },
-                }),
-            };
-        });
-        sites[key] = {
-            ...(!failedAt(['sites', key, 'region']) && text(site.region) && { region: text(site.region) }),
-            regionKnown: !failedAt(['sites', key, 'region']) && !unknownKeyAt(['sites', key]),
-            steps,
-        };
-    }
-    return {
-        ...(sitesSound && { siteNames: Object.keys(rawSites) }),
-        ...(!failedAt(['region']) && text(raw.region) && { region: text(raw.region) }),
-        regionKnown: !failedAt(['region']) && !unknownKeyAt([]),
-        sites,
-        locate,
-    };
-}
 /**
  * parseSitesFile that does not stop at the schema: a file that fails it gives the error and what
  * of it is still sound to check. Syntax errors and an empty file still throw (nothing is readable).
@@ -11455,7 +10713,7 @@ function readSitesFile(text, file) {
     if (data === null || data === undefined) {
         throw new errors/* UserError */.yo('Sites file is empty', `${file} is empty; it needs a "sites:" mapping (see examples/cache-purge.yml).`, { file });
     }
-    const locateInFile = (path, keyName) => locate(doc.contents, path, lines, keyName);
+    const locateInFile = (path, keyName) => locateNode(doc.contents, path, lines, keyName);
     const parsed = sitesFileSchema.safeParse(data, { error: fallbackError });
     if (parsed.success)
         return { ok: true, file: { config: toConfig(parsed.data), locate: locateInFile } };
@@ -11467,26 +10725,6 @@ function readSitesFile(text, file) {
         salvaged: salvage(data, parsed.error.issues, locateInFile),
     };
 }
-/** Problems in the order of their lines in the file; equal lines (and unknown ones, last) keep theirs. */
-function byLine(problems) {
-    return [...problems].sort((a, b) => (a.at?.line ?? Infinity) - (b.at?.line ?? Infinity));
-}
-/**
- * The schema's error: `<file> has N problems:` and one line per problem (the first
- * MAX_REPORTED_PROBLEMS, the rest counted), at the first. `alsoFound` counts the problems other
- * checks list after it in the same error (planSitesFile), so that the header counts them too.
- */
-function schemaError(file, problems, alsoFound = 0) {
-    const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
-    const more = problems.length - shown.length;
-    const total = problems.length + alsoFound;
-    const first = shown[0]?.at;
-    return new errors/* UserError */.yo('Sites file does not match the schema', [
-        `${file} has ${total === 1 ? 'a problem' : `${total} problems`}:`,
-        ...shown.map((p) => `  - ${formatPathAt(p.path, p.at)}: ${p.message}`),
-        ...(more > 0 ? [`  ${(0,core_text/* andMore */.v)(more)}`] : []),
-    ].join('\n'), (0,errors/* fileLocation */.AR)(file, first), problems.length);
-}
 
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-FastCGI.json
 const CachePurge_FastCGI_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"CachePath":{"type":"String","description":"(Required) The fastcgi_cache_path directory to empty, strictly below /var/cache/nginx, e.g. /var/cache/nginx/portal. Letters, digits, \\".\\", \\"_\\", \\"-\\" and \\"/\\" only.","allowedPattern":"^/var/cache/nginx(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
@@ -11494,7 +10732,7 @@ const CachePurge_FastCGI_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"Cach
 const CachePurge_W3TotalCache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/portal.","allowedPattern":"^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-WPRocket.json
 const CachePurge_WPRocket_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/main.","allowedPattern":"^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"},"SiteHost":{"type":"String","description":"(Optional) Host whose cache directory the fallback empties (wp-content/cache/wp-rocket/<SiteHost>), e.g. www.example.com. Empty: the host of the site\'s home URL (read with WP-CLI), or every host when WP-CLI is missing. Not used when wp-rocket-cli is installed.","default":"","allowedPattern":"^([A-Za-z0-9][A-Za-z0-9.-]{0,252})?$","maxChars":253,"interpolationType":"ENV_VAR"}}}');
-;// CONCATENATED MODULE: ./src/core/bundled-documents.ts
+;// CONCATENATED MODULE: ./src/action/sites-file/bundled-documents.ts
 // The parameters of the SSM documents this action ships (ssm-documents/CachePurge-*.json), read from
 // those very files (imported as JSON: ncc inlines them into the bundle, so nothing is read at run
 // time), and the check of a step's parameters against them at plan time: unknown names (with a
@@ -11561,7 +10799,7 @@ function documentNameProblem(document) {
 /** "(Required) The WordPress directory …" → "The WordPress directory …" */
 const purpose = (parameter) => (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
 /** A value as messages quote it: JSON, cut after 120 characters. */
-const shown = (value) => (0,core_text/* quoteCut */.Hj)(value, 120);
+const shown = (value) => (0,shared_text/* quoteCut */.Hj)(value, 120);
 /** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
 const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
 /**
@@ -11672,7 +10910,7 @@ function bundledDocumentProblems(document, parameters) {
     return problems;
 }
 
-;// CONCATENATED MODULE: ./src/core/document-name-check.ts
+;// CONCATENATED MODULE: ./src/action/plan/document-name-check.ts
 // The plan-time check of the SSM document names of a site's steps: a name that differs from a document
 // this action ships only in case or by a small edit ("did you mean"), or that is in our `CachePurge-`
 // family without being one of ours, is an error at its line; any other name is the user's own
@@ -11704,7 +10942,63 @@ function documentNameError(steps, site, configFile, locate) {
     ].join('\n'), (0,errors/* fileLocation */.AR)(configFile, found[0].at), found.length);
 }
 
-;// CONCATENATED MODULE: ./src/core/cloudfront-budget.ts
+;// CONCATENATED MODULE: ./src/action/plan/document-parameter-check.ts
+// The plan-time check of the parameters of the documents this action ships: what SSM would refuse at
+// SendCommand (an undeclared or missing parameter, a value outside its allowedPattern) is an error now,
+// before any AWS call, at its line in the sites file. Pure.
+
+
+
+/**
+ * SSM refuses, at SendCommand, parameters its document does not declare, a missing required one and
+ * a value outside its allowedPattern. For the documents we ship, say so now, each at its path in the
+ * sites file, against the definition bundled with this action (a copy pinned with document-version is
+ * still checked against ours: the names are this action's).
+ */
+function bundledDocumentParameterError(steps, site, configFile, locate) {
+    const found = [];
+    const documents = new Set();
+    for (const step of steps) {
+        if (!step.run)
+            continue;
+        // a near miss of one of ours is checked as the one it means: fixing the name reveals nothing new
+        const kind = documentKind(step.run.document);
+        const checkedAs = kind.kind === 'bundled' ? kind.name : kind.kind === 'near-miss' ? kind.meant : undefined;
+        if (!checkedAs)
+            continue;
+        const problems = bundledDocumentProblems(checkedAs, step.run.parameters);
+        if (problems.length === 0)
+            continue;
+        documents.add(checkedAs);
+        const path = ['sites', site, 'steps', step.position, 'ssm', 'parameters'];
+        for (const { parameter, problem, about } of problems) {
+            // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the
+            // name, a bad value at the value
+            const at = parameter === undefined
+                ? locate(path)
+                : about === 'name'
+                    ? locate(path, parameter)
+                    : locate([...path, parameter]);
+            found.push({
+                at,
+                line: `  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
+            });
+        }
+    }
+    if (found.length === 0)
+        return undefined;
+    // in the order of the file (a sites file may list its steps' keys in any order); stable
+    found.sort((a, b) => (a.at?.line ?? Infinity) - (b.at?.line ?? Infinity));
+    const lines = found.map((f) => f.line);
+    const names = [...documents];
+    return new errors/* UserError */.yo('Invalid document parameters', [
+        `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
+        ...lines,
+        `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`,
+    ].join('\n'), (0,errors/* fileLocation */.AR)(configFile, found[0].at), lines.length);
+}
+
+;// CONCATENATED MODULE: ./src/action/plan/cloudfront-budget.ts
 // CloudFront's 15-wildcard limit across the CloudFront steps of one site: a step that does not wait
 // for its invalidation leaves it in progress while the next steps run, so a later step on the SAME
 // distribution adds its wildcard paths to those still in progress. Each step alone is already held to
@@ -11735,26 +11029,26 @@ function wildcardBudgetProblems(steps, context) {
             .slice(0, i)
             .filter((s) => s.distributionId === step.distributionId && !s.wait && wildcardCount(s) > 0);
         const total = inProgress.reduce((n, s) => n + wildcardCount(s), own);
-        if (total <= core_paths/* MAX_WILDCARD_PATHS */.ZZ)
+        if (total <= sites_file_paths/* MAX_WILDCARD_PATHS */.ZZ)
             return;
         reported.add(step.distributionId);
         problems.push(budgetError(inProgress, step, total, context));
     });
     return problems;
 }
-const wildcardCount = (step) => step.paths.filter(core_paths/* isWildcardPath */.CA).length;
+const wildcardCount = (step) => step.paths.filter(sites_file_paths/* isWildcardPath */.CA).length;
 function budgetError(earlier, refused, total, { site, configFile, locate, pathsFromInput }) {
     const stepPath = (step) => ['sites', site, 'steps', step.position];
     const at = (step) => locate?.(stepPath(step));
     const label = (step) => `step ${step.position + 1}`;
-    const line = (step, what) => `  - ${formatPathAt(stepPath(step), at(step))} (${label(step)}, ${step.name}): ${(0,core_text/* plural */.LS)(wildcardCount(step), 'wildcard path')}${pathsFromInput ? ' (from the paths input)' : ''}, ${what}`;
+    const line = (step, what) => `  - ${formatPathAt(stepPath(step), at(step))} (${label(step)}, ${step.name}): ${(0,shared_text/* plural */.LS)(wildcardCount(step), 'wildcard path')}${pathsFromInput ? ' (from the paths input)' : ''}, ${what}`;
     const counts = [...earlier, refused].map(wildcardCount).join(' + ');
     const waitOn = earlier.map(label);
     const fewer = pathsFromInput
         ? 'give the "paths" input fewer wildcards (it applies to every CloudFront step; /* alone covers everything)'
         : 'use fewer wildcards (/* alone covers everything, as one path)';
     return new errors/* UserError */.yo('Too many wildcard paths in progress', [
-        `${configFile}: CloudFront would refuse ${label(refused)} (${refused.name}) with TooManyInvalidationsInProgress, and it would be retried until the step timeout: distribution ${refused.distributionId} would have ${counts} = ${total} wildcard paths in progress; CloudFront allows at most ${core_paths/* MAX_WILDCARD_PATHS */.ZZ} per distribution.`,
+        `${configFile}: CloudFront would refuse ${label(refused)} (${refused.name}) with TooManyInvalidationsInProgress, and it would be retried until the step timeout: distribution ${refused.distributionId} would have ${counts} = ${total} wildcard paths in progress; CloudFront allows at most ${sites_file_paths/* MAX_WILDCARD_PATHS */.ZZ} per distribution.`,
         ...earlier.map((s) => line(s, 'does not wait for its invalidation to complete, so it is still in progress')),
         line(refused, 'invalidated while the above are in progress'),
         `Fix: merge these steps into one CloudFront step (one invalidation, its paths de-duplicated), set "wait: true" on ${joinAnd(waitOn)} (or the wait-for-invalidation input, which makes every CloudFront step wait), or ${fewer}.`,
@@ -11764,13 +11058,14 @@ function joinAnd(items) {
     return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
-;// CONCATENATED MODULE: ./src/core/plan.ts
+;// CONCATENATED MODULE: ./src/action/plan/plan.ts
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
-// will run — resolved targets, parameters, region, labels and SSM delivery settings. Parameters of the
-// documents we ship are checked against their bundled definitions here, before any AWS call; an error
-// about a step names its line in the sites file (config.ts's locator, when the caller passes it). The
-// region, parameter and CloudFront wildcard-budget (cloudfront-budget.ts) problems of a site come in one
-// error (plan-sites-file.ts adds the schema's). No I/O.
+// will run — resolved targets, parameters, region, labels and SSM delivery settings. Before any AWS
+// call it checks the site, its region, its document names (document-name-check.ts), the parameters of
+// the documents we ship (document-parameter-check.ts) and the CloudFront wildcard budget
+// (cloudfront-budget.ts), and reports them in one error, each at its line in the sites file (the
+// reader's locator, when the caller passes it); plan-sites-file.ts adds the schema's problems. No I/O.
+
 
 
 
@@ -11914,61 +11209,14 @@ function buildPlan(config, inputs) {
 function cloudFrontRun(step, inputs) {
     return { paths: inputs.paths ?? step.paths, wait: inputs.waitForInvalidation === true || step.wait };
 }
-/**
- * SSM refuses, at SendCommand, parameters its document does not declare, a missing required one and
- * a value outside its allowedPattern. For the documents we ship, say so now, each at its path in the
- * sites file, against the definition bundled with this action (a copy pinned with document-version is
- * still checked against ours: the names are this action's).
- */
-function bundledDocumentParameterError(steps, site, configFile, locate) {
-    const found = [];
-    const documents = new Set();
-    for (const step of steps) {
-        if (!step.run)
-            continue;
-        // a near miss of one of ours is checked as the one it means: fixing the name reveals nothing new
-        const kind = documentKind(step.run.document);
-        const checkedAs = kind.kind === 'bundled' ? kind.name : kind.kind === 'near-miss' ? kind.meant : undefined;
-        if (!checkedAs)
-            continue;
-        const problems = bundledDocumentProblems(checkedAs, step.run.parameters);
-        if (problems.length === 0)
-            continue;
-        documents.add(checkedAs);
-        const path = ['sites', site, 'steps', step.position, 'ssm', 'parameters'];
-        for (const { parameter, problem, about } of problems) {
-            // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the
-            // name, a bad value at the value
-            const at = parameter === undefined
-                ? locate(path)
-                : about === 'name'
-                    ? locate(path, parameter)
-                    : locate([...path, parameter]);
-            found.push({
-                at,
-                line: `  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
-            });
-        }
-    }
-    if (found.length === 0)
-        return undefined;
-    // in the order of the file (a sites file may list its steps' keys in any order); stable
-    found.sort((a, b) => (a.at?.line ?? Infinity) - (b.at?.line ?? Infinity));
-    const lines = found.map((f) => f.line);
-    const names = [...documents];
-    return new errors/* UserError */.yo('Invalid document parameters', [
-        `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
-        ...lines,
-        `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`,
-    ].join('\n'), (0,errors/* fileLocation */.AR)(configFile, found[0].at), lines.length);
-}
 
-;// CONCATENATED MODULE: ./src/core/plan-sites-file.ts
+;// CONCATENATED MODULE: ./src/action/plan/plan-sites-file.ts
 // From the sites file's text to the plan in one pass that reports every problem it can find in one
 // error: the schema's problems, and with them the plan-time checks (site, region, parameters of the
 // bundled documents) of the site being purged, run on what of it is still sound when other parts of
 // the file failed the schema. A user fixing a file should not learn of a second problem only on the
 // next run. Pure: takes text and inputs, returns the plan or throws one UserError.
+
 
 
 
@@ -12012,7 +11260,7 @@ function planSitesFile(text, inputs) {
     throw (0,errors/* combineUserErrors */.EI)([schemaError(inputs.configFile, reading.problems, alsoFound), ...others]);
 }
 
-;// CONCATENATED MODULE: ./src/core/plan-view.ts
+;// CONCATENATED MODULE: ./src/action/plan/plan-view.ts
 // How a plan reads to a person: plain lines for the log and a Markdown table for the job summary
 // (long path lists cut to their first few; the `plan` output keeps them all). Pure string building.
 
@@ -12038,14 +11286,14 @@ const CUSTOM_DOCUMENT_NOTE = 'custom document: parameters not checked';
 const customNote = (document) => (bundledDocumentName(document) ? '' : ` (${CUSTOM_DOCUMENT_NOTE})`);
 function describeStep(step) {
     if (step.kind === 'cloudfront') {
-        return `invalidate ${(0,core_paths/* listPaths */.Pe)(step.paths)} on CloudFront distribution ${step.distributionId}${step.wait ? ', waiting until completed' : ''}`;
+        return `invalidate ${(0,sites_file_paths/* listPaths */.Pe)(step.paths)} on CloudFront distribution ${step.distributionId}${step.wait ? ', waiting until completed' : ''}`;
     }
     const version = step.documentVersion ? ` (version ${step.documentVersion})` : '';
     return `run SSM document ${step.document}${version}${customNote(step.document)} on ${describeTargets(step.targets)} in ${step.region}; ${describeParameters(step.parameters)}`;
 }
 function planLogLines(plan) {
     return [
-        `Site "${plan.site}" from ${plan.configFile}: ${(0,core_text/* plural */.LS)(plan.steps.length, 'step')}, in this order; the first failure stops the rest.`,
+        `Site "${plan.site}" from ${plan.configFile}: ${(0,shared_text/* plural */.LS)(plan.steps.length, 'step')}, in this order; the first failure stops the rest.`,
         ...plan.steps.map((step) => `  ${step.index}. ${step.name}: ${describeStep(step)}`),
     ];
 }
@@ -12060,11 +11308,11 @@ function planMarkdownTable(plan) {
             : `CloudFront \`${step.distributionId}\``;
         const where = step.kind === 'ssm'
             ? `${describeTargets(step.targets)} (${step.region})`
-            : (0,core_paths/* listPaths */.Pe)(step.paths.map((p) => `\`${p}\``));
+            : (0,sites_file_paths/* listPaths */.Pe)(step.paths.map((p) => `\`${p}\``));
         const settings = step.kind === 'ssm'
             ? `${Object.entries(step.parameters)
                 .map(([k, v]) => `${k}=\`${v.join(',')}\``)
-                .join(' ')} · delivery timeout ${(0,core_text/* formatDuration */.a3)(step.deliveryTimeoutSeconds * 1000)} · concurrency ${step.maxConcurrency} · max errors ${step.maxErrors}`
+                .join(' ')} · delivery timeout ${(0,shared_text/* formatDuration */.a3)(step.deliveryTimeoutSeconds * 1000)} · concurrency ${step.maxConcurrency} · max errors ${step.maxErrors}`
             : step.wait
                 ? 'waits for completion'
                 : 'does not wait';
@@ -12073,7 +11321,7 @@ function planMarkdownTable(plan) {
     return ['| # | Step | Action | Targets / paths | Settings |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/core/slack-webhook-url.ts
+;// CONCATENATED MODULE: ./src/action/inputs/slack-webhook-url.ts
 // Checks the `slack-webhook-url` input before anything runs. The URL is a credential: no message here
 // ever contains it (only its scheme and host). Not a URL, whitespace inside it (text pasted after
 // it), or plain http to anything but a loopback address → a UserError; https to a host other than
@@ -12115,7 +11363,7 @@ function checkSlackWebhookUrl(raw) {
     return { url: value, warnings };
 }
 
-;// CONCATENATED MODULE: ./src/core/redact.ts
+;// CONCATENATED MODULE: ./src/action/report/redact.ts
 // Keeps secrets out of everything we write where people read: the Slack payload, the job summary and
 // annotations are not masked by the runner's log masking (Slack never is). Replaces every known
 // secret value, and anything shaped like a secret we were not told about (Slack webhook URLs, AWS
@@ -12170,7 +11418,7 @@ function redactDeep(value, redact) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/action/slack.ts
+;// CONCATENATED MODULE: ./src/action/report/slack-webhook.ts
 // The Slack adapter: reads and checks the Slack inputs (before anything runs), and posts a payload to
 // the incoming webhook with @slack/webhook, imported lazily so runs without Slack never load it.
 // Retries within a bounded total time: 5xx and network errors through the library's own retry policy
@@ -12285,7 +11533,7 @@ async function postSlackMessage(webhookUrl, payload, options = {}) {
                         ok: false,
                         attempts,
                         status: 429,
-                        reason: `Slack answered HTTP 429 (rate limited) and asked to wait ${(0,core_text/* formatDuration */.a3)(wait)}, beyond the ${(0,core_text/* formatDuration */.a3)(options.budgetMs ?? 30_000)} the action waits for Slack`,
+                        reason: `Slack answered HTTP 429 (rate limited) and asked to wait ${(0,shared_text/* formatDuration */.a3)(wait)}, beyond the ${(0,shared_text/* formatDuration */.a3)(options.budgetMs ?? 30_000)} the action waits for Slack`,
                     };
                 }
                 const suffix = error.statusCode >= 500 && attempts > 1 ? ` (after ${attempts} attempts)` : '';
@@ -12302,11 +11550,11 @@ async function postSlackMessage(webhookUrl, payload, options = {}) {
     }
 }
 
-// EXTERNAL MODULE: ./src/core/diagnosis.ts
-var diagnosis = __nccwpck_require__(8410);
-// EXTERNAL MODULE: ./src/core/report-view.ts
-var report_view = __nccwpck_require__(2175);
-;// CONCATENATED MODULE: ./src/core/annotations.ts
+// EXTERNAL MODULE: ./src/action/report/diagnosis.ts
+var diagnosis = __nccwpck_require__(2112);
+// EXTERNAL MODULE: ./src/action/report/report-view.ts
+var report_view = __nccwpck_require__(2109);
+;// CONCATENATED MODULE: ./src/action/report/annotations.ts
 // The annotations a run leaves on the run page: one error per failed (or timed-out) step naming what
 // failed where and the likely fix, and one warning when the run was cancelled part-way. Pure: the
 // runner adapter writes them as `::error::` / `::warning::` lines.
@@ -12335,7 +11583,7 @@ function runAnnotations(report) {
                 ? ` (${count} succeeded)`
                 : '';
         const lines = [
-            `Step ${step.index} "${step.name}" of ${site} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} after ${(0,core_text/* formatDuration */.a3)(step.durationMs)}${where}.`,
+            `Step ${step.index} "${step.name}" of ${site} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} after ${(0,shared_text/* formatDuration */.a3)(step.durationMs)}${where}.`,
             ...causes.map((cause) => `- ${(0,diagnosis/* describeCause */.V$)(cause)}`),
         ];
         const skipped = report.steps.filter((s) => s.status === 'skipped').map((s) => s.name);
@@ -12365,7 +11613,7 @@ function runAnnotations(report) {
     return annotations;
 }
 
-;// CONCATENATED MODULE: ./src/core/summary.ts
+;// CONCATENATED MODULE: ./src/action/report/summary.ts
 // The job summary (GITHUB_STEP_SUMMARY) as Markdown: for a run, a heading with the outcome, who asked
 // and how, a table of steps (status, duration, targets, detail), what went wrong and the likely fix,
 // the failed instances' output in collapsible <details>, the invalidations and the executed plan;
@@ -12397,7 +11645,7 @@ function fenced(content, language = 'text') {
 function cutOutput(text, keep, max = OUTPUT_MAX) {
     if (text.length <= max)
         return text;
-    const note = `… ${(0,core_text/* formatCount */.B4)(text.length - max)} characters cut`;
+    const note = `… ${(0,shared_text/* formatCount */.B4)(text.length - max)} characters cut`;
     return keep === 'start' ? `${text.slice(0, max)}\n${note}` : `${note}\n${text.slice(-max)}`;
 }
 function contextLine(context, duration) {
@@ -12426,7 +11674,7 @@ function instanceDetails(stepName, instance) {
         sections.push('No output.');
     if (instance.outputTruncated)
         sections.push(`_${report_view/* OUTPUT_CUT_BY_SSM */.l9}_`, '');
-    const duration = instance.durationMs !== undefined ? `, ${(0,core_text/* formatDuration */.a3)(instance.durationMs)}` : '';
+    const duration = instance.durationMs !== undefined ? `, ${(0,shared_text/* formatDuration */.a3)(instance.durationMs)}` : '';
     return [
         '<details>',
         `<summary>${inline(stepName)}: <code>${inline(instance.instanceId)}</code> ${inline((0,report_view/* describeInstanceStatus */.vN)(instance))}${duration}</summary>`,
@@ -12441,7 +11689,7 @@ function runSummaryMarkdown(report) {
     const lines = [
         `## ${(0,report_view/* headline */.Pl)(report)}`,
         '',
-        contextLine(report.context, (0,core_text/* formatDuration */.a3)(report.durationMs)),
+        contextLine(report.context, (0,shared_text/* formatDuration */.a3)(report.durationMs)),
         '',
         ...(report.error
             ? [
@@ -12451,7 +11699,7 @@ function runSummaryMarkdown(report) {
             : []),
         '| # | Step | Status | Duration | Targets | Detail |',
         '|---|---|---|---|---|---|',
-        ...report.steps.map((step) => `| ${step.index} | ${cell(step.name)} | ${report_view/* STEP_ICON */.x6[step.status]} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} | ${step.status === 'skipped' ? '–' : (0,core_text/* formatDuration */.a3)(step.durationMs)} | ${cell(step.status === 'skipped' ? '–' : (0,report_view/* stepTargets */.FN)(step))} | ${cell((0,report_view/* stepDetail */.yJ)(step, detail))} |`),
+        ...report.steps.map((step) => `| ${step.index} | ${cell(step.name)} | ${report_view/* STEP_ICON */.x6[step.status]} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} | ${step.status === 'skipped' ? '–' : (0,shared_text/* formatDuration */.a3)(step.durationMs)} | ${cell(step.status === 'skipped' ? '–' : (0,report_view/* stepTargets */.FN)(step))} | ${cell((0,report_view/* stepDetail */.yJ)(step, detail))} |`),
         '',
     ];
     for (const step of report.steps) {
@@ -12474,7 +11722,7 @@ function runSummaryMarkdown(report) {
             }
             if (failed.length > shown) {
                 const rest = failed.slice(shown).map((i) => i.instanceId);
-                lines.push(`${(0,core_text/* andMore */.v)(rest.length, 'failed instance')} (${rest.join(', ')}); their output is in the \`report\` output.`, '');
+                lines.push(`${(0,shared_text/* andMore */.v)(rest.length, 'failed instance')} (${rest.join(', ')}); their output is in the \`report\` output.`, '');
             }
         }
     }
@@ -12485,11 +11733,11 @@ function runSummaryMarkdown(report) {
     if (done.length > 0) {
         lines.push('**CloudFront invalidations**', '');
         for (const step of done) {
-            lines.push(`- \`${step.invalidationId}\` on \`${step.distributionId}\` (${step.invalidationStatus ?? 'created'}): ${(0,core_paths/* listPaths */.Pe)(step.paths.map((p) => `\`${p.replace(/`/g, "'")}\``))}`);
+            lines.push(`- \`${step.invalidationId}\` on \`${step.distributionId}\` (${step.invalidationStatus ?? 'created'}): ${(0,sites_file_paths/* listPaths */.Pe)(step.paths.map((p) => `\`${p.replace(/`/g, "'")}\``))}`);
         }
         lines.push('');
     }
-    lines.push('<details>', `<summary>Executed plan (${(0,core_text/* plural */.LS)(report.plan.steps.length, 'step')} from <code>${inline(report.plan.configFile)}</code>)</summary>`, '', planMarkdownTable(report.plan), '', '</details>', '');
+    lines.push('<details>', `<summary>Executed plan (${(0,shared_text/* plural */.LS)(report.plan.steps.length, 'step')} from <code>${inline(report.plan.configFile)}</code>)</summary>`, '', planMarkdownTable(report.plan), '', '</details>', '');
     return lines.join('\n');
 }
 function dryRunSummaryMarkdown(plan, context) {
@@ -12504,7 +11752,7 @@ function dryRunSummaryMarkdown(plan, context) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/core/mrkdwn.ts
+;// CONCATENATED MODULE: ./src/shared/mrkdwn.ts
 // Slack mrkdwn escaping, shared by the action's result message and the relay's replies: the three
 // characters Slack treats as control characters. Pure.
 /** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
@@ -12512,16 +11760,12 @@ function escapeMrkdwn(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/core/slack-message.ts
-// The Slack result message: a run report (or, for a dry run, the plan) → an incoming-webhook payload
-// `{text, blocks}`. Built as objects (serialised by the webhook client), never as JSON templates.
-// Within Block Kit's limits by construction: header ≤ 150 characters, section text ≤ 3,000, fields
-// ≤ 10 of ≤ 2,000, ≤ 50 blocks, no empty text; long output is cut with a note, never dropped silently.
-// The link to the run is a mrkdwn link, not a URL button: a button in a message from an app without
-// an interactivity URL shows Slack's warning icon when clicked. Pure.
-
-
-
+;// CONCATENATED MODULE: ./src/action/report/slack-blocks.ts
+// Slack Block Kit, built within its limits by construction: header ≤ 150 characters, section text
+// ≤ 3,000, fields ≤ 10 of ≤ 2,000, ≤ 50 blocks, no empty text; long text is cut with a note saying
+// how much, never dropped silently; code, bold and links that text inside cannot break. The block
+// types of an incoming-webhook payload `{text, blocks}`, and the pieces slack-message.ts builds it
+// with. Pure.
 
 
 const SLACK_LIMITS = {
@@ -12534,22 +11778,13 @@ const SLACK_LIMITS = {
     /** Slack truncates `text` beyond 40,000; notifications show far less. */
     fallbackText: 500,
 };
-/** Instances whose output is shown for a failed step, and lines of it each. */
-const slack_message_SHOWN_FAILED_INSTANCES = 5;
-const OUTPUT_LINES = 5;
-const OUTPUT_LINE_MAX = 200;
 // ── mrkdwn ───────────────────────────────────────────────────────────────────────────────────────
 /** Inline code that cannot be closed early by a backtick in the text. */
 const code = (text) => `\`${escapeMrkdwn(text.replace(/`/g, "'"))}\``;
 /** Bold that cannot be broken by an asterisk in the text. */
 const bold = (text) => `*${escapeMrkdwn(text.replace(/\*/g, '∗'))}*`;
-/** A Slack mention stays a mention; anything else is shown as escaped text. */
-function slackRequester(requester) {
-    const trimmed = requester.trim();
-    return (0,report_view/* isSlackMention */.Fv)(trimmed) ? trimmed : escapeMrkdwn((0,report_view/* plainRequester */.bs)(trimmed));
-}
 /** A link label may not contain `|` or `>`; the URL may not contain `|`, `<`, `>` or spaces. */
-function slack_message_link(url, label) {
+function slack_blocks_link(url, label) {
     if (!/^https?:\/\/[^\s<>|]+$/.test(url))
         return escapeMrkdwn(label);
     return `<${url}|${escapeMrkdwn(label.replace(/[|]/g, '/'))}>`;
@@ -12561,7 +11796,7 @@ function slack_message_link(url, label) {
 function truncate(text, max, where = 'see the run for the rest') {
     if (text.length <= max)
         return text;
-    const note = (omitted) => `\n… ${(0,core_text/* formatCount */.B4)(omitted)} more characters cut (${where})`;
+    const note = (omitted) => `\n… ${(0,shared_text/* formatCount */.B4)(omitted)} more characters cut (${where})`;
     const room = Math.max(0, max - note(text.length).length - 4);
     let cut = text.slice(0, room);
     const lineBreak = cut.lastIndexOf('\n');
@@ -12576,6 +11811,8 @@ function oneLine(text, max) {
     const line = text.replace(/\s+/g, ' ').trim();
     return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }
+// ── blocks ───────────────────────────────────────────────────────────────────────────────────────
+/** mrkdwn text, cut to `max` (a section's 3,000 unless told); never empty. */
 const mrkdwn = (text, max = SLACK_LIMITS.sectionText) => ({
     type: 'mrkdwn',
     text: truncate(text.trim() === '' ? '–' : text, max),
@@ -12585,6 +11822,65 @@ const header = (text) => ({
     text: { type: 'plain_text', text: oneLine(text, SLACK_LIMITS.headerText), emoji: true },
 });
 const section = (text) => ({ type: 'section', text: mrkdwn(text) });
+/** Packs lines into as few sections as fit (≤ 3,000 characters each). */
+function packLines(lines) {
+    const blocks = [];
+    let current = '';
+    for (const line of lines) {
+        const next = current === '' ? line : `${current}\n${line}`;
+        if (next.length > SLACK_LIMITS.sectionText && current !== '') {
+            blocks.push(section(current));
+            current = line;
+        }
+        else {
+            current = next;
+        }
+    }
+    if (current !== '')
+        blocks.push(section(current));
+    return blocks;
+}
+/** At most 50 blocks: the rest is replaced by a note. */
+function fitBlocks(blocks) {
+    if (blocks.length <= SLACK_LIMITS.blocks)
+        return blocks;
+    const kept = blocks.slice(0, SLACK_LIMITS.blocks - 1);
+    return [
+        ...kept,
+        {
+            type: 'context',
+            elements: [mrkdwn(`${(0,shared_text/* andMore */.v)(blocks.length - kept.length, 'block')} left out: see the run.`)],
+        },
+    ];
+}
+/** The message's `text`, which notifications show: ≤ 500 characters. */
+function fallback(text) {
+    return truncate(text, SLACK_LIMITS.fallbackText, 'see the message');
+}
+
+;// CONCATENATED MODULE: ./src/action/report/slack-message.ts
+// The Slack result message: a run report (or, for a dry run, the plan) → an incoming-webhook payload
+// `{text, blocks}`: the headline, who asked and how, each step's line, a failed step's causes and the
+// first lines of its instances' output, the fallback text a notification shows. Built as objects
+// (serialised by the webhook client), never as JSON templates, from slack-blocks.ts, which holds
+// every block within Block Kit's limits. The link to the run is a mrkdwn link, not a URL button: a
+// button in a message from an app without an interactivity URL shows Slack's warning icon when
+// clicked. Pure.
+
+
+
+
+
+
+/** Instances whose output is shown for a failed step, and lines of it each. */
+const slack_message_SHOWN_FAILED_INSTANCES = 5;
+const OUTPUT_LINES = 5;
+const OUTPUT_LINE_MAX = 200;
+/** A Slack mention stays a mention; anything else is shown as escaped text. */
+function slackRequester(requester) {
+    const trimmed = requester.trim();
+    return (0,report_view/* isSlackMention */.Fv)(trimmed) ? trimmed : escapeMrkdwn((0,report_view/* plainRequester */.bs)(trimmed));
+}
 // ── parts ────────────────────────────────────────────────────────────────────────────────────────
 function contextFields(context, duration) {
     const fields = [
@@ -12602,7 +11898,7 @@ function footer(context) {
     const parts = [];
     if (context.runUrl) {
         const attempt = context.runAttempt && context.runAttempt !== '1' ? ` (attempt ${context.runAttempt})` : '';
-        parts.push(slack_message_link(context.runUrl, `View the workflow run${attempt}`));
+        parts.push(slack_blocks_link(context.runUrl, `View the workflow run${attempt}`));
     }
     if (context.repository)
         parts.push(escapeMrkdwn(context.repository));
@@ -12616,7 +11912,7 @@ function footer(context) {
 function stepLine(step, skipped) {
     const parts = [`${report_view/* STEP_ICON */.x6[step.status]} ${bold(step.name)}`];
     if (step.status !== 'skipped')
-        parts.push((0,core_text/* formatDuration */.a3)(step.durationMs));
+        parts.push((0,shared_text/* formatDuration */.a3)(step.durationMs));
     if (step.status !== 'skipped')
         parts.push(escapeMrkdwn((0,report_view/* stepTargets */.FN)(step)));
     // A failed step's instances and causes follow in their own section.
@@ -12646,50 +11942,16 @@ function instanceOutputs(step) {
         pieces.push(`${title}\n\`\`\`${body}\`\`\``);
     }
     if (failed.length > slack_message_SHOWN_FAILED_INSTANCES) {
-        pieces.push(`_${(0,core_text/* andMore */.v)(failed.length - slack_message_SHOWN_FAILED_INSTANCES, 'failed instance')}: see the job summary._`);
+        pieces.push(`_${(0,shared_text/* andMore */.v)(failed.length - slack_message_SHOWN_FAILED_INSTANCES, 'failed instance')}: see the job summary._`);
     }
     return pieces;
-}
-/** Packs lines into as few sections as fit (≤ 3,000 characters each). */
-function packLines(lines) {
-    const blocks = [];
-    let current = '';
-    for (const line of lines) {
-        const next = current === '' ? line : `${current}\n${line}`;
-        if (next.length > SLACK_LIMITS.sectionText && current !== '') {
-            blocks.push(section(current));
-            current = line;
-        }
-        else {
-            current = next;
-        }
-    }
-    if (current !== '')
-        blocks.push(section(current));
-    return blocks;
-}
-/** At most 50 blocks: the rest is replaced by a note. */
-function fitBlocks(blocks) {
-    if (blocks.length <= SLACK_LIMITS.blocks)
-        return blocks;
-    const kept = blocks.slice(0, SLACK_LIMITS.blocks - 1);
-    return [
-        ...kept,
-        {
-            type: 'context',
-            elements: [mrkdwn(`${(0,core_text/* andMore */.v)(blocks.length - kept.length, 'block')} left out: see the run.`)],
-        },
-    ];
-}
-function fallback(text) {
-    return truncate(text, SLACK_LIMITS.fallbackText, 'see the message');
 }
 // ── messages ─────────────────────────────────────────────────────────────────────────────────────
 function runReportMessage(report) {
     const { context } = report;
     const blocks = [
         header((0,report_view/* headline */.Pl)(report)),
-        contextFields(context, (0,core_text/* formatDuration */.a3)(report.durationMs)),
+        contextFields(context, (0,shared_text/* formatDuration */.a3)(report.durationMs)),
     ];
     blocks.push({ type: 'divider' });
     if (report.error)
@@ -12725,7 +11987,7 @@ function runReportMessage(report) {
             ? `: ${escapeMrkdwn(report.error.title ?? report.error.code)}`
             : '';
     return {
-        text: fallback(`${(0,report_view/* headline */.Pl)(report)} (requested by ${requester}, ${(0,core_text/* formatDuration */.a3)(report.durationMs)})${reason}`),
+        text: fallback(`${(0,report_view/* headline */.Pl)(report)} (requested by ${requester}, ${(0,shared_text/* formatDuration */.a3)(report.durationMs)})${reason}`),
         blocks: fitBlocks(blocks),
     };
 }
@@ -12738,12 +12000,12 @@ function dryRunMessage(plan, context) {
     if (end)
         blocks.push(end);
     return {
-        text: fallback(`${(0,report_view/* dryRunHeadline */.Hk)(plan.site)}: ${(0,core_text/* plural */.LS)(plan.steps.length, 'step')} would run (requested by ${slackRequester(context.requester)})`),
+        text: fallback(`${(0,report_view/* dryRunHeadline */.Hk)(plan.site)}: ${(0,shared_text/* plural */.LS)(plan.steps.length, 'step')} would run (requested by ${slackRequester(context.requester)})`),
         blocks: fitBlocks(blocks),
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/report-outputs.ts
+;// CONCATENATED MODULE: ./src/action/report/report-outputs.ts
 // The action's outputs derived from a RunReport: status, report (JSON), command-ids and
 // invalidation-ids (JSON arrays, in step order). Pure.
 function reportOutputs(report) {
@@ -12757,10 +12019,10 @@ function reportOutputs(report) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/action/publish.ts
+;// CONCATENATED MODULE: ./src/action/report/publish.ts
 // Publishes what happened where users look, once a run (or a dry run) is over: the outputs (status,
 // report, command-ids, invalidation-ids, duration-ms), the annotations, the job summary and the Slack message — in that order, local and fast
-// first, the network last. Every text is built by the pure views in src/core from a copy of the report
+// first, the network last. Every text is built by the pure views beside this file (src/action/report/) from a copy of the report
 // with every known secret (and secret-shaped text) redacted. Does not decide the exit code for the
 // run's own status; a Slack failure is a warning, or a failure when `fail-on-slack-error` is true.
 
@@ -12826,7 +12088,7 @@ async function publishDryRun(plan, context, durationMs, options) {
     await postToSlack(dryRunMessage(safePlan, safeContext), options, redact);
 }
 
-;// CONCATENATED MODULE: ./src/core/run-context.ts
+;// CONCATENATED MODULE: ./src/action/report/run-context.ts
 // Who asked for this run and how it was triggered, from the runner's environment and the `requester`
 // input: the RunContext carried in the run report. A Slack mention from the relay (`<@U2CERLKJA>`)
 // on a workflow_dispatch means the run came from Slack. Pure.
@@ -12866,9 +12128,9 @@ function buildRunContext(env, site, requester) {
     };
 }
 
-// EXTERNAL MODULE: ./src/core/execution-inputs.ts
-var execution_inputs = __nccwpck_require__(3415);
-;// CONCATENATED MODULE: ./src/main.ts
+// EXTERNAL MODULE: ./src/action/inputs/execution-inputs.ts
+var execution_inputs = __nccwpck_require__(2940);
+;// CONCATENATED MODULE: ./src/action/main.ts
 // The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs,
 // job summary, annotations and the Slack message. Everything it touches from outside comes in through
 // `ActionDependencies`, so the same code runs under the real runner, @github/local-action and the
@@ -12928,13 +12190,13 @@ async function run(dependencies = {}) {
             const noToken = (0,execution_inputs/* oidcTokenUnavailable */.L5)(settings, env);
             if (noToken)
                 runner.warning(`A real run would stop here. ${noToken}`, { title: 'No OIDC token available' });
-            runner.info(`Dry run: nothing was purged. ${(0,core_text/* plural */.LS)(plan.steps.length, 'step')} would run for ${plan.site}.`);
+            runner.info(`Dry run: nothing was purged. ${(0,shared_text/* plural */.LS)(plan.steps.length, 'step')} would run for ${plan.site}.`);
             await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
             return;
         }
-        const { executePlan } = await Promise.all(/* import() */[__nccwpck_require__.e(798), __nccwpck_require__.e(49)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4049));
+        const { executePlan } = await Promise.all(/* import() */[__nccwpck_require__.e(798), __nccwpck_require__.e(596)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4596));
         const report = await executePlan(plan, context, settings, { runner, env });
-        runner.info(`Cache purge of ${plan.site}: ${report.status} in ${(0,core_text/* formatDuration */.a3)(report.durationMs)}.`);
+        runner.info(`Cache purge of ${plan.site}: ${report.status} in ${(0,shared_text/* formatDuration */.a3)(report.durationMs)}.`);
         await publishRunReport(report, {
             runner,
             env,
@@ -12957,6 +12219,848 @@ async function run(dependencies = {}) {
         }
         runner.markFailed();
     }
+}
+
+
+/***/ }),
+
+/***/ 2112:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ND: () => (/* binding */ listInstances),
+/* harmony export */   V$: () => (/* binding */ describeCause),
+/* harmony export */   h4: () => (/* binding */ diagnose),
+/* harmony export */   pB: () => (/* binding */ CREDENTIALS_REFRESH_FAILED),
+/* harmony export */   ph: () => (/* binding */ errorOrigin)
+/* harmony export */ });
+/* harmony import */ var _report_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2109);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4646);
+// Why a step failed and what to do about it: groups a failed step's instances by cause (Undeliverable,
+// Delivery Timed Out, script exit code, …) and names the likely fix for each, plus the step-level
+// causes (AccessDenied, no instances targeted, our step timeout, CloudFront errors). Pure; used by the
+// annotations, the job summary and the Slack message so they all say the same thing.
+
+
+const isAccessDenied = (code) => /access ?denied|unauthorized|notauthorized/i.test(code);
+/**
+ * Where an error came from, by its code: raised on the runner before any request was answered — no
+ * credentials, or the service not reached (a timeout, a Node network error such as ECONNREFUSED) — or a
+ * plain JavaScript error; anything else is the service's own answer (an AWS error name).
+ */
+function errorOrigin(code) {
+    if (/^(CredentialsProviderError|ProviderError|TokenProviderError)$/.test(code))
+        return 'credentials';
+    if (code === 'TimeoutError' || /^E[A-Z0-9_]{2,}$/.test(code))
+        return 'network';
+    if (/^(Error|TypeError|RangeError|SyntaxError|ReferenceError)$/.test(code))
+        return 'runner';
+    return 'service';
+}
+/**
+ * The code of a step error raised when the assumed-role credentials could not be refreshed mid-run;
+ * its message already says what failed and the fix (src/action/run/credential-messages.ts).
+ */
+const CREDENTIALS_REFRESH_FAILED = 'CredentialsRefreshFailed';
+/** What an error of a step means, truthfully: only the service's own answers say it answered. */
+function describeError(service, code, message) {
+    if (code === CREDENTIALS_REFRESH_FAILED)
+        return message;
+    switch (errorOrigin(code)) {
+        case 'credentials':
+            return `no credentials: ${message}. Set the "role-to-assume" input (the job then needs \`permissions: id-token: write\`) or run aws-actions/configure-aws-credentials before this step.`;
+        case 'network':
+            return `could not reach ${service}: ${message}. Check that the runner can reach the AWS endpoints (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`;
+        case 'runner':
+            return `failed on the runner before ${service} answered: ${message}.`;
+        default:
+            return `${service} answered: ${message}.`;
+    }
+}
+function ssmStepCauses(step) {
+    const causes = [];
+    const code = step.error?.code ?? '';
+    if (isAccessDenied(code)) {
+        causes.push({
+            label: code,
+            instanceIds: [],
+            fix: `the role was denied by IAM: allow ssm:SendCommand on the document (arn:aws:ssm:${step.region}:*:document/${step.document}) and on the target instances (arn:aws:ec2:${step.region}:*:instance/*, optionally limited with the ssm:resourceTag/… condition), and ssm:ListCommands, ssm:ListCommandInvocations, ssm:GetCommandInvocation and ssm:CancelCommand on "*".`,
+        });
+    }
+    else if (code === 'NoInstancesTargeted' ||
+        (step.status !== 'skipped' && step.targetCount === 0 && !code)) {
+        causes.push({
+            label: 'no instances targeted',
+            instanceIds: [],
+            fix: 'no instance matched the step\'s targets: check the tags or instance ids in the sites file, and that the instances are running and "Online" in Systems Manager Fleet Manager.',
+        });
+    }
+    else if (step.status === 'timed-out' || code === 'StepTimedOut') {
+        causes.push({
+            label: 'timed out',
+            instanceIds: [],
+            fix: `the step was still running after ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(step.durationMs)} and its command was cancelled: raise the step-timeout-seconds input, or find out why the script is slow on the instances below.`,
+        });
+    }
+    else if (code && (0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .failedInstances */ .yE)(step).length === 0) {
+        // an API error; when instances failed, their own causes below say more than the step's summary
+        causes.push({
+            label: code,
+            instanceIds: [],
+            fix: describeError('AWS', code, step.error?.message ?? code),
+        });
+    }
+    const groups = new Map();
+    for (const instance of (0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .failedInstances */ .yE)(step)) {
+        const details = instance.statusDetails || instance.status;
+        let label = details;
+        let fix;
+        if (/undeliverable/i.test(details)) {
+            fix =
+                'SSM could not deliver the command: the SSM agent is not running on the instance, or its instance profile lacks the AmazonSSMManagedInstanceCore policy (Fleet Manager must show it "Online").';
+        }
+        else if (/delivery timed out/i.test(details)) {
+            fix =
+                'the instance did not pick up the command within the delivery timeout: it is offline or stopped; start it or remove it from the targets.';
+        }
+        else if (/execution timed out/i.test(details)) {
+            fix = "the script ran longer than the document's executionTimeout: see its output.";
+        }
+        else if (/access denied/i.test(details)) {
+            fix =
+                "the instance was denied access: check the instance profile's IAM policy (and any S3/KMS access the document needs).";
+        }
+        else if (/terminated/i.test(details)) {
+            fix = 'SSM stopped sending after max-errors was exceeded: fix the first failing instance.';
+        }
+        else if (/cancel/i.test(details)) {
+            fix = 'the command was cancelled on this instance before it finished.';
+        }
+        else if (instance.responseCode !== undefined && instance.responseCode > 0) {
+            label = `exit code ${instance.responseCode}`;
+            fix = "the purge script failed: see its output (in the step's log group and the job summary).";
+        }
+        else {
+            label = (0,_report_view_js__WEBPACK_IMPORTED_MODULE_0__/* .describeInstanceStatus */ .vN)(instance);
+            fix = "see the instance's output in the step's log group and the job summary.";
+        }
+        const group = groups.get(label) ?? { instances: [], fix };
+        group.instances.push(instance);
+        groups.set(label, group);
+    }
+    for (const [label, group] of groups) {
+        causes.push({ label, instanceIds: group.instances.map((i) => i.instanceId), fix: group.fix });
+    }
+    return causes;
+}
+function cloudFrontCauses(step) {
+    const code = step.error?.code ?? (step.status === 'timed-out' ? 'StepTimedOut' : '');
+    const arn = `arn:aws:cloudfront::ACCOUNT:distribution/${step.distributionId}`;
+    let fix;
+    if (isAccessDenied(code)) {
+        fix = `the role was denied by IAM: allow cloudfront:CreateInvalidation (and cloudfront:GetInvalidation when waiting) on ${arn}.`;
+    }
+    else if (code === 'NoSuchDistribution') {
+        fix = `distribution ${step.distributionId} does not exist in this account: check cloudfront.distribution-id in the sites file.`;
+    }
+    else if (code === 'TooManyInvalidationsInProgress') {
+        fix =
+            'too many invalidations are in progress on this distribution: wait for them to complete and rerun, or use fewer (wildcard) paths.';
+    }
+    else if (code === 'StepTimedOut' || step.status === 'timed-out') {
+        fix = `the invalidation had not completed after ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(step.durationMs)}: it continues in CloudFront; raise step-timeout-seconds or do not wait for it.`;
+    }
+    else if (/throttl/i.test(code)) {
+        fix = 'CloudFront kept throttling the request: rerun in a minute.';
+    }
+    else {
+        fix = describeError('CloudFront', code, step.error?.message ?? 'unknown error');
+    }
+    return [{ label: code || 'failed', instanceIds: [], fix }];
+}
+/** The causes of a failed or timed-out step, with the likely fix for each; [] for any other step. */
+function diagnose(step) {
+    if (step.status !== 'failed' && step.status !== 'timed-out')
+        return [];
+    const causes = step.kind === 'ssm' ? ssmStepCauses(step) : cloudFrontCauses(step);
+    return causes.length > 0
+        ? causes
+        : [{ label: 'failed', instanceIds: [], fix: "see the step's log group for what happened." }];
+}
+/** `i-0a, i-0b … and 3 more` */
+function listInstances(ids, max = 5) {
+    return (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .listFirst */ .rL)(ids, max, ', ');
+}
+/** `Undeliverable on i-0a, i-0b: SSM could not deliver …` */
+function describeCause(cause, maxInstances = 5) {
+    const where = cause.instanceIds.length > 0 ? ` on ${listInstances(cause.instanceIds, maxInstances)}` : '';
+    return `${cause.label}${where}: ${cause.fix}`;
+}
+
+
+/***/ }),
+
+/***/ 5066:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ parsePurgeResult),
+/* harmony export */   h: () => (/* binding */ isCounted)
+/* harmony export */ });
+// The machine-readable last line every purge document prints:
+//   CACHE_PURGE_RESULT {"files":123,"bytes":456789,"method":"find-delete","durationMs":42}
+// This module owns that contract: the marker, the fields, and parsing it out of an instance's output.
+const PURGE_RESULT_MARKER = 'CACHE_PURGE_RESULT';
+/** Whether the result's `files` and `bytes` were counted (false for a plugin CLI flush). */
+const isCounted = (result) => result.counted !== false;
+/**
+ * Finds the last `CACHE_PURGE_RESULT {json}` line in a script's standard output and parses it.
+ * Returns undefined when there is none or it is not a valid result (the output stays as it is).
+ */
+function parsePurgeResult(stdout) {
+    const lines = stdout.split(/\r?\n/);
+    for (let i = lines.length - 1; i >= 0; i--) {
+        const line = lines[i].trim();
+        if (!line.startsWith(`${PURGE_RESULT_MARKER} `))
+            continue;
+        try {
+            const value = JSON.parse(line.slice(PURGE_RESULT_MARKER.length + 1));
+            if (!value || typeof value !== 'object' || Array.isArray(value))
+                return undefined;
+            const v = value;
+            const isCount = (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+            if (!isCount(v.files) || !isCount(v.bytes) || !isCount(v.durationMs) || typeof v.method !== 'string')
+                return undefined;
+            if (v.counted !== undefined && typeof v.counted !== 'boolean')
+                return undefined;
+            return v;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 2109:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FN: () => (/* binding */ stepTargets),
+/* harmony export */   Fv: () => (/* binding */ isSlackMention),
+/* harmony export */   Gv: () => (/* binding */ invalidations),
+/* harmony export */   Hk: () => (/* binding */ dryRunHeadline),
+/* harmony export */   Pl: () => (/* binding */ headline),
+/* harmony export */   Vn: () => (/* binding */ STEP_STATUS_LABEL),
+/* harmony export */   YG: () => (/* binding */ skipReason),
+/* harmony export */   Y_: () => (/* binding */ describeInstanceCount),
+/* harmony export */   bs: () => (/* binding */ plainRequester),
+/* harmony export */   cG: () => (/* binding */ failedStep),
+/* harmony export */   gb: () => (/* binding */ describeTrigger),
+/* harmony export */   hi: () => (/* binding */ describeRevision),
+/* harmony export */   im: () => (/* binding */ reportSite),
+/* harmony export */   l9: () => (/* binding */ OUTPUT_CUT_BY_SSM),
+/* harmony export */   mz: () => (/* binding */ isFailedStep),
+/* harmony export */   rm: () => (/* binding */ firstOutputLines),
+/* harmony export */   vN: () => (/* binding */ describeInstanceStatus),
+/* harmony export */   x6: () => (/* binding */ STEP_ICON),
+/* harmony export */   yE: () => (/* binding */ failedInstances),
+/* harmony export */   yJ: () => (/* binding */ stepDetail),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */ });
+/* unused harmony exports describePurgeTotals, describeInvalidation */
+/* harmony import */ var _purge_result_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5066);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4646);
+// What a run report means to a person, independent of where it is shown: the outcome headline, each
+// step's status, duration, targets and detail, the failed instances and their output, who asked and
+// how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
+
+
+// ── numbers ──────────────────────────────────────────────────────────────────────────────────────
+/** `0 B`, `812 B`, `12.3 KiB`, `1.2 GiB` (binary units, as `du -h` counts). */
+function formatBytes(bytes) {
+    if (!Number.isFinite(bytes) || bytes < 0)
+        return '–';
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit === 0)
+        return `${Math.round(value)} B`;
+    return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+// ── who and how ──────────────────────────────────────────────────────────────────────────────────
+/** A Slack user mention as the relay passes it: `<@U2CERLKJA>` or `<@U2CERLKJA|alice>`. */
+const SLACK_MENTION = /^<@([UW][A-Z0-9]{2,})(?:\|([^<>]{1,80}))?>$/;
+function isSlackMention(requester) {
+    return SLACK_MENTION.test(requester.trim());
+}
+/**
+ * The requester outside Slack (the log, the job summary): `<@U2CERLKJA>` → `Slack user U2CERLKJA`,
+ * `<@U2CERLKJA|alice>` → `alice (Slack)`. Never `@…`: on GitHub that reads as a GitHub user's handle.
+ */
+function plainRequester(requester) {
+    const trimmed = requester.trim();
+    const mention = SLACK_MENTION.exec(trimmed);
+    if (mention)
+        return mention[2] !== undefined ? `${mention[2]} (Slack)` : `Slack user ${mention[1]}`;
+    return trimmed === '' ? 'unknown' : trimmed;
+}
+function describeTrigger(trigger, eventName) {
+    switch (trigger) {
+        case 'deploy':
+            return eventName ? `deploy (${eventName})` : 'deploy';
+        case 'manual':
+            return 'manual dispatch';
+        case 'slack':
+            return 'Slack command';
+        default:
+            return eventName ? `${eventName} event` : 'other';
+    }
+}
+/** `main @ 1a2b3c4`, `main`, `1a2b3c4` or undefined. */
+function describeRevision(context) {
+    const ref = context.ref?.replace(/^refs\/(heads|tags)\//, '');
+    const sha = context.sha ? context.sha.slice(0, 7) : undefined;
+    if (ref && sha)
+        return `${ref} @ ${sha}`;
+    return ref || sha || undefined;
+}
+// ── outcome ──────────────────────────────────────────────────────────────────────────────────────
+const STEP_ICON = {
+    success: '✅',
+    failed: '❌',
+    'timed-out': '⌛',
+    cancelled: '⏹',
+    skipped: '⏭',
+};
+const STEP_STATUS_LABEL = {
+    success: 'succeeded',
+    failed: 'failed',
+    'timed-out': 'timed out',
+    cancelled: 'cancelled',
+    skipped: 'skipped',
+};
+const isFailedStep = (step) => step.status === 'failed' || step.status === 'timed-out';
+/** The step that stopped the run: the first failed or timed-out one. */
+function failedStep(report) {
+    return report.steps.find(isFailedStep);
+}
+/** The site a report is about: as the run named it, else as the plan did. */
+const reportSite = (report) => report.context.site || report.plan.site;
+/** `✅ portal purged` / `❌ portal purge failed at FastCGI cache` / `⏹ portal purge cancelled`. */
+function headline(report) {
+    const site = reportSite(report);
+    if (report.status === 'success')
+        return `✅ ${site} purged`;
+    if (report.status === 'cancelled')
+        return `⏹ ${site} purge cancelled`;
+    const step = failedStep(report);
+    if (step)
+        return `❌ ${site} purge failed at ${step.name}`;
+    return report.error ? `❌ ${site} purge failed before any step ran` : `❌ ${site} purge failed`;
+}
+const dryRunHeadline = (site) => `📝 ${site} purge planned (dry run)`;
+// ── steps ────────────────────────────────────────────────────────────────────────────────────────
+const instanceSucceeded = (instance) => instance.status === 'Success';
+/** `3/3 instances` (succeeded of targeted), for SSM steps that ran. */
+function describeInstanceCount(step) {
+    if (step.status === 'skipped')
+        return undefined;
+    const targeted = Math.max(step.targetCount, step.instances.length);
+    const succeeded = step.instances.filter(instanceSucceeded).length;
+    if (targeted === 0)
+        return 'no instances';
+    return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(succeeded)}/${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(targeted, 'instance')}`;
+}
+function purgeTotals(step) {
+    const results = step.instances.map((i) => i.result).filter((r) => r !== undefined);
+    if (results.length === 0)
+        return undefined;
+    const counted = results.filter(_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isCounted */ .h);
+    return {
+        files: counted.reduce((sum, r) => sum + r.files, 0),
+        bytes: counted.reduce((sum, r) => sum + r.bytes, 0),
+        methods: [...new Set(results.map((r) => r.method).filter((m) => m !== ''))],
+        reported: results.length,
+        counted: counted.length,
+    };
+}
+/**
+ * `1,234 files (12.3 MiB) removed · find-delete` (+ `· 2 of 3 instances reported a result`); a plugin's
+ * CLI flush, which counts nothing: `flushed, no file counts · wp-cli`.
+ */
+function describePurgeTotals(step) {
+    const totals = purgeTotals(step);
+    if (!totals)
+        return undefined;
+    const removed = `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`;
+    const parts = [
+        totals.counted === 0
+            ? 'flushed, no file counts'
+            : totals.counted < totals.reported
+                ? `${removed} on ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(totals.counted)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(totals.reported, 'instance')}; flushed without counts on the rest`
+                : removed,
+    ];
+    if (totals.methods.length > 0)
+        parts.push(totals.methods.join(', '));
+    if (totals.reported < step.instances.length) {
+        parts.push(`${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(totals.reported)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(step.instances.length, 'instance')} reported a result`);
+    }
+    return parts.join(' · ');
+}
+/** `Failed (exit code 2)`, `Undeliverable`, `Delivery Timed Out`. */
+function describeInstanceStatus(instance) {
+    const details = instance.statusDetails || instance.status || 'unknown';
+    const exit = instance.responseCode !== undefined && instance.responseCode >= 0 && instance.status !== 'Success'
+        ? ` (exit code ${instance.responseCode})`
+        : '';
+    return `${details}${exit}`;
+}
+const failedInstances = (step) => step.instances.filter((i) => !instanceSucceeded(i));
+/** Said wherever an instance's output is shown while `outputTruncated` is set. */
+const OUTPUT_CUT_BY_SSM = 'SSM kept only the start of this output; the end is missing.';
+/** The first `count` non-empty lines of the instance's stderr (or, when stderr is empty, the last lines of stdout). */
+function firstOutputLines(instance, count) {
+    const lines = (text) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
+    const stderr = lines(instance.stderr);
+    if (stderr.length > 0)
+        return stderr.slice(0, count);
+    return lines(instance.stdout).slice(-count);
+}
+/** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*` (+ ` on E2EXAMPLE12345` unless told not to). */
+function describeInvalidation(step, options = {}) {
+    const paths = (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(step.paths, 5, ' ');
+    const on = options.distribution === false ? '' : ` on ${step.distributionId}`;
+    if (!step.invalidationId)
+        return `${paths}${on}`;
+    const status = step.invalidationStatus ? ` (${step.invalidationStatus})` : '';
+    return `invalidation ${step.invalidationId}${status} of ${paths}${on}`;
+}
+/** Why the run's skipped steps did not run: the step that stopped it, the cancellation, or an early failure. */
+function skipReason(report) {
+    const stopped = report.steps.find((s) => isFailedStep(s) || s.status === 'cancelled');
+    if (report.status === 'cancelled' || stopped?.status === 'cancelled')
+        return 'not run: the run was cancelled';
+    if (stopped)
+        return `not run: ${stopped.name} ${STEP_STATUS_LABEL[stopped.status]}`;
+    if (report.error)
+        return 'not run: the run failed before any step started';
+    return 'not run: an earlier step did not succeed';
+}
+/**
+ * One plain-text detail for a step: the purge result, the invalidation, or what went wrong. A step
+ * failed by its instances is described by them (its own error only summarises them); a step-level
+ * error (AccessDenied, no instances, timeout, cancellation) is said once.
+ */
+function stepDetail(step, options = {}) {
+    if (step.status === 'skipped')
+        return options.skipReason ?? 'not run: an earlier step did not succeed';
+    if (step.kind === 'cloudfront') {
+        const what = describeInvalidation(step, { distribution: options.distribution ?? true });
+        return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
+    }
+    const parts = [];
+    const failed = failedInstances(step);
+    const failedByInstances = step.status === 'failed' && failed.length > 0;
+    // A cancelled step's own error only says it was cancelled, which its status already does.
+    const cancelledOnly = step.status === 'cancelled' && step.error?.code === 'Cancelled';
+    if (step.error && !failedByInstances && !cancelledOnly) {
+        parts.push(`${step.error.code}: ${step.error.message}`);
+    }
+    if (failed.length > 0 && step.status !== 'success' && options.failures !== false) {
+        const described = failed.map((i) => step.status === 'failed'
+            ? `${i.instanceId} ${describeInstanceStatus(i)}`
+            : `${i.instanceId} (${describeInstanceStatus(i)})`);
+        const shown = (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(described, 3, ', ');
+        parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown}`);
+    }
+    const totals = describePurgeTotals(step);
+    if (totals)
+        parts.push(totals);
+    if (parts.length === 0)
+        parts.push(step.status === 'success' ? 'done' : STEP_STATUS_LABEL[step.status]);
+    return parts.join(' · ');
+}
+/** Targets column: `3/3 instances` for SSM, the distribution for CloudFront. */
+function stepTargets(step) {
+    if (step.kind === 'cloudfront')
+        return step.distributionId;
+    return describeInstanceCount(step) ?? (step.targetCount > 0 ? (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(step.targetCount, 'instance') : '–');
+}
+function invalidations(report) {
+    return report.steps.filter((s) => s.kind === 'cloudfront' && !!s.invalidationId);
+}
+
+
+/***/ }),
+
+/***/ 4286:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CA: () => (/* binding */ isWildcardPath),
+/* harmony export */   Pe: () => (/* binding */ listPaths),
+/* harmony export */   WG: () => (/* binding */ quotePath),
+/* harmony export */   ZZ: () => (/* binding */ MAX_WILDCARD_PATHS),
+/* harmony export */   tf: () => (/* binding */ splitPathsInput),
+/* harmony export */   tz: () => (/* binding */ normaliseInvalidationPaths),
+/* harmony export */   wx: () => (/* binding */ DEFAULT_INVALIDATION_PATHS)
+/* harmony export */ });
+/* unused harmony export checkInvalidationPath */
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4646);
+// CloudFront invalidation paths: validated against CloudFront's rules and normalised (leading "/",
+// "*" only as the last character, de-duplicated) and counted against CloudFront's two independent
+// in-progress limits per distribution: 3,000 file paths, and 15 wildcard paths (a path ending in "*"
+// counts toward the 15, not the 3,000). Pure; shared by the sites-file schema and the `paths` input.
+
+/** File paths (no "*") CloudFront allows in progress per distribution; wildcard paths do not count. */
+const MAX_INVALIDATION_PATHS = 3000;
+/** Wildcard paths (ending in "*") CloudFront allows in progress per distribution, counted apart. */
+const MAX_WILDCARD_PATHS = 15;
+const MAX_PATH_LENGTH = 4000;
+/** What a CloudFront step invalidates when the sites file gives no `paths`: everything. */
+const DEFAULT_INVALIDATION_PATHS = ['/*'];
+/** Checks one path; a missing leading "/" is added rather than refused. */
+function checkInvalidationPath(raw) {
+    const trimmed = raw.trim();
+    if (trimmed === '')
+        return { ok: false, problem: 'is empty; use a path such as /* or /blog/*' };
+    const path = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+    if (path.length > MAX_PATH_LENGTH) {
+        return {
+            ok: false,
+            problem: `is ${path.length} characters long; CloudFront allows at most ${MAX_PATH_LENGTH}`,
+        };
+    }
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0020\u007f]/.test(path)) {
+        return {
+            ok: false,
+            problem: 'contains a space or control character; URL-encode it (a space is %20)',
+        };
+    }
+    const star = path.indexOf('*');
+    if (star !== -1 && star !== path.length - 1) {
+        return { ok: false, problem: 'has "*" before its end; CloudFront allows "*" only as the last character' };
+    }
+    return { ok: true, path };
+}
+/** A path CloudFront counts against the 15-wildcard limit rather than the 3,000-file one. */
+const isWildcardPath = (path) => path.endsWith('*');
+/** Checks and normalises a whole list: every bad path is reported, duplicates are dropped in order. */
+function normaliseInvalidationPaths(raw) {
+    const pathProblems = [];
+    const seen = new Set();
+    raw.forEach((value, index) => {
+        const checked = checkInvalidationPath(value);
+        if (!checked.ok)
+            pathProblems.push({ index, value, problem: checked.problem });
+        else
+            seen.add(checked.path);
+    });
+    if (pathProblems.length > 0)
+        return { ok: false, pathProblems };
+    if (seen.size === 0) {
+        return { ok: false, listProblem: { kind: 'none', problem: 'has no paths; give at least one, e.g. /*' } };
+    }
+    // CloudFront counts the two kinds apart ("the maximum on wildcard invalidation requests allowed is
+    // independent of the maximum on invalidating files individually", developer guide, "Concurrent
+    // invalidation request maximum"): 3,000 files and 15 wildcards can go in one batch.
+    const paths = [...seen];
+    const wildcards = paths.filter(isWildcardPath);
+    const files = paths.length - wildcards.length;
+    const tooManyFiles = files > MAX_INVALIDATION_PATHS;
+    const tooManyWildcards = wildcards.length > MAX_WILDCARD_PATHS;
+    if (!tooManyFiles && !tooManyWildcards)
+        return { ok: true, paths };
+    const problems = [];
+    if (tooManyFiles) {
+        problems.push(`has ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(files, 'distinct file path')} (without "*"); CloudFront allows at most ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(MAX_INVALIDATION_PATHS)} in progress per distribution — use a wildcard such as /blog/* to cover many paths at once`);
+    }
+    if (tooManyWildcards) {
+        problems.push(`has ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(wildcards.length, 'wildcard path')} (${quoteFirst(wildcards, 3)}); CloudFront allows at most ${MAX_WILDCARD_PATHS} in progress per distribution, so this invalidation would be refused every time (TooManyInvalidationsInProgress) — ${mergeAdvice(wildcards)}, or list the files themselves (up to ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(MAX_INVALIDATION_PATHS)})`);
+    }
+    return {
+        ok: false,
+        listProblem: {
+            kind: tooManyFiles ? 'too-many' : 'too-many-wildcards',
+            problem: problems.join('; it also '),
+        },
+    };
+}
+/** A path as shown in a message: quoted, and cut to `max` characters ("…") when longer. */
+function quotePath(value, max = 80) {
+    return (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteCut */ .Hj)(value, max);
+}
+/** The first `shown` paths, then "… and N more": for log lines and tables that must stay short. */
+function listPaths(paths, shown = 5) {
+    return (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(paths, shown, ' ');
+}
+/** Splits the `paths` input: one path per line or comma-separated. */
+function splitPathsInput(input) {
+    return input
+        .split(/[\n,]/)
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
+}
+/**
+ * How to bring too many wildcard paths under the limit: the same wildcards merged by their first
+ * directory ("/blog/2024/*" and "/blog/2025/*" under "/blog/*") when that is enough, else "/*".
+ */
+function mergeAdvice(wildcards) {
+    if (wildcards.includes('/*'))
+        return 'keep only /*, which already covers every other path';
+    const merged = [
+        ...new Set(wildcards.map((path) => {
+            const second = path.indexOf('/', 1);
+            return second === -1 ? path : `${path.slice(0, second)}/*`;
+        })),
+    ];
+    if (merged.length <= MAX_WILDCARD_PATHS) {
+        return `merge them under shorter wildcards (they fit in ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(merged.length, 'wildcard')}: ${quoteFirst(merged, 5)})`;
+    }
+    return 'merge them under a shorter wildcard such as /* (everything, still one path)';
+}
+/** The first `shown` paths quoted and cut short, then "… and N more": for messages that must stay short. */
+function quoteFirst(paths, shown) {
+    return (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(paths.map((p) => quotePath(p, 60)), shown, ', ');
+}
+
+
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3529);
+// Entry point of the bundled action (dist/index.js): run it.
+
+await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 7145:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bl: () => (/* binding */ DELIVERY_TIMEOUT_RANGE),
+/* harmony export */   Fx: () => (/* binding */ formats),
+/* harmony export */   UV: () => (/* binding */ ROLE_DURATION_RANGE),
+/* harmony export */   lR: () => (/* binding */ MAX_TAG_KEYS),
+/* harmony export */   rf: () => (/* binding */ MAX_TAG_VALUES),
+/* harmony export */   sb: () => (/* binding */ MAX_INSTANCE_IDS)
+/* harmony export */ });
+// AWS's own formats for the identifiers a sites file or an input may carry, each with the sentence a
+// user needs when a value does not match, and the numeric bounds AWS sets. Shared by the sites-file
+// schema, the plan (the aws-region input) and the execution inputs (role-to-assume, role-session-name).
+const formats = {
+    region: {
+        pattern: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/,
+        allowed: 'an AWS region code such as us-east-1 or eu-central-1',
+    },
+    instanceId: {
+        pattern: /^(i-([0-9a-f]{8}|[0-9a-f]{17})|mi-[0-9a-f]{17})$/,
+        allowed: 'an EC2 instance id (i- and 8 or 17 hex digits) or a managed instance id (mi- and 17 hex digits)',
+    },
+    /**
+     * A tag key to target instances by (SendCommand's `tag:<key>`): at most 128 characters (EC2's limit
+     * for a tag key), in the character set of SSM's Target key, which has no "+". Keys AWS creates, such
+     * as aws:autoscaling:groupName, are fine: only creating tags refuses the "aws:" prefix.
+     */
+    tagKey: {
+        pattern: /^[\p{L}\p{Z}\p{N}_.:/=\-@]{1,128}$/u,
+        allowed: 'a tag key of 1–128 letters, digits, spaces and _ . : / = - @ (SSM cannot target keys with other characters, such as "+")',
+    },
+    tagValue: {
+        pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u,
+        allowed: '1–256 letters, digits, spaces and _ . : / = + - @',
+    },
+    documentName: {
+        pattern: /^[a-zA-Z0-9_\-.:/]{3,128}$/,
+        allowed: 'an SSM document name or ARN: 3–128 letters, digits and _ - . : / (e.g. CachePurge-FastCGI)',
+    },
+    documentVersion: {
+        pattern: /^(\$LATEST|\$DEFAULT|[1-9][0-9]{0,7})$/,
+        allowed: '$LATEST, $DEFAULT or a version number such as 3',
+    },
+    parameterName: {
+        pattern: /^[A-Za-z0-9_]{1,128}$/,
+        allowed: 'a document parameter name: letters, digits and _',
+    },
+    maxConcurrency: {
+        pattern: /^([1-9][0-9]{0,6}|[1-9][0-9]?%|100%)$/,
+        allowed: 'a number of instances (e.g. 10) or a percentage from 1% to 100%',
+    },
+    maxErrors: {
+        pattern: /^([0-9]|[1-9][0-9]{1,6}|[0-9]%|[1-9][0-9]%|100%)$/,
+        allowed: 'a number of errors (e.g. 0) or a percentage from 0% to 100%',
+    },
+    distributionId: {
+        pattern: /^E[A-Z0-9]{9,19}$/,
+        allowed: 'a CloudFront distribution id: E followed by 9–19 capital letters and digits (e.g. E2EXAMPLE12345)',
+    },
+    /** An IAM role ARN (any partition; a role path is allowed), as role-to-assume takes it. */
+    roleArn: {
+        pattern: /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+        allowed: 'arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge',
+    },
+    /** STS's RoleSessionName. */
+    roleSessionName: {
+        pattern: /^[\w+=,.@-]{2,64}$/,
+        allowed: '2–64 letters, digits and + = , . @ _ -',
+    },
+    siteKey: {
+        pattern: /^[a-z0-9][a-z0-9_-]{0,62}$/,
+        allowed: '1–63 lower-case letters, digits, - and _, starting with a letter or digit',
+    },
+};
+/** AssumeRoleWithWebIdentity's DurationSeconds bounds (the role's maximum session may be lower). */
+const ROLE_DURATION_RANGE = { min: 900, max: 43_200 };
+/** SendCommand's delivery timeout bounds (TimeoutSeconds). */
+const DELIVERY_TIMEOUT_RANGE = { min: 30, max: 2_592_000 };
+/** SendCommand accepts at most 50 instance ids; Targets take at most 5 tag keys with 5 values each. */
+const MAX_INSTANCE_IDS = 50;
+const MAX_TAG_KEYS = 5;
+const MAX_TAG_VALUES = 5;
+
+
+/***/ }),
+
+/***/ 8382:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AR: () => (/* binding */ fileLocation),
+/* harmony export */   EI: () => (/* binding */ combineUserErrors),
+/* harmony export */   iU: () => (/* binding */ isUserError),
+/* harmony export */   yo: () => (/* binding */ UserError)
+/* harmony export */ });
+// The one error type users see: a message that names what is wrong and the fix, plus where it is
+// (file, line, column) so the runner can pin an annotation on it. Anything else is a bug.
+/** Where an error about a node of `file` points: the file, and the node's line and column when known. */
+function fileLocation(file, at) {
+    return { file, ...(at && { line: at.line, column: at.column }) };
+}
+class UserError extends Error {
+    title;
+    location;
+    /** How many problems the message lists (a list of problems says so; one otherwise). */
+    problemCount;
+    constructor(title, message, location = {}, problemCount = 1) {
+        super(message);
+        this.name = 'UserError';
+        this.title = title;
+        this.location = location;
+        this.problemCount = problemCount;
+    }
+}
+function isUserError(error) {
+    return error instanceof UserError;
+}
+/**
+ * Several UserErrors found in one run, as one: each one's message in turn (a block per kind of
+ * problem), the titles joined with "; ", the file of the first one that names a file, and the earliest
+ * line among those in that file (the first of equal lines). One error is returned as it is.
+ */
+function combineUserErrors(errors) {
+    if (errors.length === 0)
+        throw new Error('combineUserErrors needs at least one error');
+    if (errors.length === 1)
+        return errors[0];
+    const file = errors.find((e) => e.location.file !== undefined)?.location.file;
+    const placed = errors
+        .map((e) => e.location)
+        .filter((l) => l.line !== undefined && (l.file === undefined || l.file === file))
+        .reduce((a, l) => (a && a.line <= l.line ? a : l), undefined);
+    return new UserError(errors.map((e) => e.title).join('; '), errors.map((e) => e.message).join('\n'), {
+        ...(file !== undefined && { file }),
+        ...(placed && { line: placed.line, ...(placed.column !== undefined && { column: placed.column }) }),
+    }, errors.reduce((n, e) => n + e.problemCount, 0));
+}
+
+
+/***/ }),
+
+/***/ 4646:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B4: () => (/* binding */ formatCount),
+/* harmony export */   Hj: () => (/* binding */ quoteCut),
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   rL: () => (/* binding */ listFirst),
+/* harmony export */   v: () => (/* binding */ andMore)
+/* harmony export */ });
+// How counts, durations, user-written values and long lists read in messages, wherever they are shown
+// (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
+// (never "file(s)"), "420 ms" / "4.1 s" / "2 min 05 s", a value quoted and cut short, the first few
+// items of a list and "… and N more". Pure; shared by the sites-file and input checks and every view
+// of a plan or report. Machine-readable fields (the `report` output's numbers) are not formatted here.
+/** `1,234,567` */
+function formatCount(n) {
+    return Math.round(n)
+        .toString()
+        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/** `1 file`, `1,234 files`. */
+const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+/**
+ * A duration as people read it: `420 ms`, `4.1 s`, `30 s`, `2 min 05 s`, `10 min`, `1 h 02 min`,
+ * `2 h`; `–` when unknown. Tenths below a minute (a trailing `.0` dropped), then whole seconds, then
+ * whole minutes. The one format for every duration a person reads, measured or configured.
+ */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '–';
+    if (ms < 999.5)
+        return `${Math.round(ms)} ms`;
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
+    if (totalSeconds < 3600)
+        return withRest(Math.floor(totalSeconds / 60), 'min', totalSeconds % 60, 's');
+    const minutes = Math.round(totalSeconds / 60);
+    return withRest(Math.floor(minutes / 60), 'h', minutes % 60, 'min');
+}
+/** `2 min 05 s`, or `2 min` when there is nothing left over. */
+const withRest = (whole, unit, rest, restUnit) => rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${String(rest).padStart(2, '0')} ${restUnit}`;
+/**
+ * A value as a message quotes it: JSON-quoted, cut to `max` characters (code points, so an emoji is
+ * never split) with "…" when longer. Messages never paste a whole file or a whole input.
+ */
+function quoteCut(value, max) {
+    const chars = [...value];
+    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+}
+/**
+ * What stands for the items a list leaves out: `… and 3 more`, `… and 1 more failed instance`,
+ * `… and 1,204 more failed instances`. The one wording for every list cut short.
+ */
+function andMore(left, one, many = one === undefined ? undefined : `${one}s`) {
+    const what = one === undefined ? '' : ` ${left === 1 ? one : many}`;
+    return `… and ${formatCount(left)} more${what}`;
+}
+/**
+ * The first `shown` items joined by `separator`, then ` … and n more` (andMore) for the n items left
+ * out: `i-0a, i-0b … and 3 more`. The whole list when it is no longer than `shown`.
+ */
+function listFirst(items, shown, separator) {
+    if (items.length <= shown)
+        return items.join(separator);
+    return `${items.slice(0, shown).join(separator)} ${andMore(items.length - shown)}`;
 }
 
 

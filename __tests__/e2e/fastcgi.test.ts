@@ -16,6 +16,7 @@ import {
   scratchDir,
   startFastCgiStack,
   type FastCgiStack,
+  wwwIds,
 } from './helpers/system.js';
 
 const doc = loadDocument('CachePurge-FastCGI');
@@ -78,7 +79,7 @@ describe('CachePurge-FastCGI on a real nginx FastCGI cache', () => {
   );
 
   it('an already-empty cache is success with 0 files', async () => {
-    const empty = scratchDir('/var/cache/nginx', 'cpa-e2e-empty');
+    const empty = scratchDir('/var/cache/nginx', 'cpa-e2e-empty', wwwIds());
     try {
       const run = await runDocument(doc, { CachePath: empty });
       expect(run.code).toBe(0);
@@ -90,12 +91,12 @@ describe('CachePurge-FastCGI on a real nginx FastCGI cache', () => {
   });
 
   it('counts every file and byte of a 5,000-file cache while deleting, in far less than 24,000 characters', async () => {
-    const big = scratchDir('/var/cache/nginx', 'cpa-e2e-big');
+    const big = scratchDir('/var/cache/nginx', 'cpa-e2e-big', wwwIds());
     try {
-      const bytes = fillCacheLayout(big, 5_000);
+      const bytes = fillCacheLayout(big, 5_000, wwwIds());
       const run = await runDocument(doc, { CachePath: big });
       expect(run.code).toBe(0);
-      expect(run.result).toMatchObject({ files: 5_000, bytes });
+      expect(run.result).toMatchObject({ files: 5_000, bytes, user: 'www-data' });
       expect(parsePurgeResult(run.standardOutputContent)).toEqual(run.result);
       expect(run.stdout.length + run.stderr.length).toBeLessThan(1_000);
       // every file is gone; nginx's level directories stay (it writes into them during a purge)

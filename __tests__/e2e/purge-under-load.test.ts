@@ -14,6 +14,7 @@ import {
   scratchDir,
   startFastCgiStack,
   type FastCgiStack,
+  wwwIds,
 } from './helpers/system.js';
 
 const URLS = 300;
@@ -34,7 +35,7 @@ describe('CachePurge-FastCGI under load', () => {
 
   it('purges five times during a wrk run with zero 5xx during and after', async () => {
     for (let i = 1; i <= URLS; i++) expect((await stack.get(`/p/${i}`)).status).toBe(200);
-    fillCacheLayout(cacheDir, 2_000); // stale entries nginx does not know about, to make each purge longer
+    fillCacheLayout(cacheDir, 2_000, wwwIds()); // stale entries nginx does not know about, to make each purge longer
     const script = join(stack.dir, 'urls.lua');
     writeFileSync(
       script,

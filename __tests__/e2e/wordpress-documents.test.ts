@@ -36,6 +36,8 @@ function fillRocketCache(hosts: string[], pages: number): number {
     for (let i = 0; i < pages; i++) {
       const dir = join(site, 'wp-content/cache/wp-rocket', host, i === 0 ? '' : `post-${i}`);
       mkdirSync(dir, { recursive: true });
+      chownSync(join(dir, '..'), owner.uid, owner.gid);
+      chownSync(dir, owner.uid, owner.gid);
       for (const file of ['index.html', 'index-https.html']) {
         const body = `<html><!-- ${host} page ${i} cached by WP Rocket --></html>\n`;
         writeFileSync(join(dir, file), body);

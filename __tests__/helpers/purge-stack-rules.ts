@@ -13,11 +13,11 @@ import {
 } from './cloudformation.js';
 
 // One list each, owned where it is defined: the documents by the document runner, the secret's keys by
-// the relay's secrets loader.
+// the relay's secret (core/relay-secret.ts).
 export { DOCUMENT_NAMES } from './ssm-document-runner.js';
-export { RELAY_SECRET_KEYS } from '../../src/relay/secrets.js';
+export { RELAY_SECRET_KEYS } from '../../src/relay/core/relay-secret.js';
 import { DOCUMENT_NAMES } from './ssm-document-runner.js';
-import { RELAY_SECRET_KEYS } from '../../src/relay/secrets.js';
+import { RELAY_SECRET_KEYS } from '../../src/relay/core/relay-secret.js';
 const OIDC_HOST = 'token.actions.githubusercontent.com';
 const FOLLOW_ACTIONS = [
   'ssm:ListCommands',

@@ -25441,9 +25441,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   RL: () => (/* binding */ handler)
 });
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/aws-formats.ts
+;// CONCATENATED MODULE: ./src/shared/aws-formats.ts
 // AWS's own formats for the identifiers a sites file or an input may carry, each with the sentence a
 // user needs when a value does not match, and the numeric bounds AWS sets. Shared by the sites-file
 // schema, the plan (the aws-region input) and the execution inputs (role-to-assume, role-session-name).
@@ -25517,41 +25515,16 @@ const MAX_INSTANCE_IDS = 50;
 const MAX_TAG_KEYS = 5;
 const MAX_TAG_VALUES = 5;
 
-;// CONCATENATED MODULE: ./src/relay/loopback-host.ts
-// Whether a URL's host is this machine's loopback interface (127.0.0.0/8, `localhost`, `[::1]`): the
-// one case where the relay accepts a plain-http GITHUB_API_URL (a local test double or proxy), since
-// the GitHub token then never leaves the machine. Pure.
-/** True for 127.0.0.0/8, `localhost` and `[::1]`, as WHATWG URL normalises them (e.g. 127.1 → 127.0.0.1). */
-function isLoopbackHost(url) {
-    const host = url.hostname.toLowerCase();
-    if (host === 'localhost' || host === '[::1]')
-        return true;
-    const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-    return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
-}
-
-;// CONCATENATED MODULE: ./src/relay/config.ts
-// The relay's configuration, read once from the environment and checked before any request is served.
-// Every problem names the variable and the fix, and every problem is reported at once (not only the
-// first); the variable names are the public contract (docs/relay.md, "Environment variables").
-// Comma-separated lists (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless.
-// Pure: takes the environment as a plain object, returns data or throws.
-
-
-
-const DEFAULTS = {
-    GITHUB_API_URL: 'https://api.github.com',
-    DISPATCH_WORKFLOW: 'purge-cache.yml',
-    DISPATCH_REF: 'main',
-    HOST: '127.0.0.1',
-    PORT: 8080,
-};
+;// CONCATENATED MODULE: ./src/relay/core/config-problems.ts
+// How the relay's configuration reports what is wrong: one problem per bad variable (its name, what is
+// wrong and the fix), every problem at once rather than only the first, and the small readers every
+// check shares (a trimmed value, a comma-separated list, a required variable). Pure.
 /**
  * Configuration that cannot work. `problems` lists every bad variable (in the order docs/relay.md lists
  * them); `variable` is the first one. The message has one line per problem: `VARIABLE: what is wrong
  * and the fix`.
  */
-class RelayConfigError extends Error {
+class config_problems_RelayConfigError extends Error {
     variable;
     problems;
     constructor(first, message) {
@@ -25572,7 +25545,7 @@ class RelayConfigError extends Error {
  * Runs each reader and collects every RelayConfigError instead of stopping at the first; throws one
  * RelayConfigError with all their problems at the end. Other errors are bugs and propagate.
  */
-function collectConfigProblems() {
+function config_problems_collectConfigProblems() {
     const problems = [];
     return {
         attempt(reader) {
@@ -25580,7 +25553,7 @@ function collectConfigProblems() {
                 return reader();
             }
             catch (error) {
-                if (!(error instanceof RelayConfigError))
+                if (!(error instanceof config_problems_RelayConfigError))
                     throw error;
                 problems.push(...error.problems);
                 return undefined;
@@ -25588,12 +25561,12 @@ function collectConfigProblems() {
         },
         finish() {
             if (problems.length > 0)
-                throw new RelayConfigError(problems);
+                throw new config_problems_RelayConfigError(problems);
         },
     };
 }
 /** A variable's value, trimmed; undefined when unset or blank. */
-function read(env, name) {
+function config_problems_read(env, name) {
     const value = env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
 }
@@ -25605,64 +25578,72 @@ function listEntries(value) {
         .filter((entry) => entry !== '');
 }
 function required(env, name, what) {
-    const value = read(env, name);
+    const value = config_problems_read(env, name);
     if (value === undefined)
-        throw new RelayConfigError(name, `is not set; set it to ${what}.`);
+        throw new config_problems_RelayConfigError(name, `is not set; set it to ${what}.`);
     return value;
 }
-const SLACK_ID = /^[A-Z0-9]{2,30}$/;
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-const REPO = /^[A-Za-z0-9._-]{1,100}$/;
-/** The Slack signing secrets (current first, then the previous one), or a RelayConfigError. */
-function readSigningSecrets(env) {
-    const current = required(env, 'SLACK_SIGNING_SECRET', "your Slack app's Signing Secret (Basic Information)");
-    const previous = read(env, 'SLACK_SIGNING_SECRET_PREVIOUS');
-    for (const [name, value] of [
-        ['SLACK_SIGNING_SECRET', current],
-        ['SLACK_SIGNING_SECRET_PREVIOUS', previous],
-    ]) {
-        if (value !== undefined && /\s/.test(value)) {
-            throw new RelayConfigError(name, 'contains whitespace; paste the Signing Secret exactly as Slack shows it.');
-        }
-    }
-    return previous === undefined || previous === current ? [current] : [current, previous];
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/relay/core/loopback-host.ts
+// Whether a URL's host is this machine's loopback interface (127.0.0.0/8, `localhost`, `[::1]`): the
+// one case where the relay accepts a plain-http GITHUB_API_URL (a local test double or proxy), since
+// the GitHub token then never leaves the machine. Pure.
+/** True for 127.0.0.0/8, `localhost` and `[::1]`, as WHATWG URL normalises them (e.g. 127.1 → 127.0.0.1). */
+function isLoopbackHost(url) {
+    const host = url.hostname.toLowerCase();
+    if (host === 'localhost' || host === '[::1]')
+        return true;
+    const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+    return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
 }
+
+;// CONCATENATED MODULE: ./src/relay/core/config-github.ts
+// The relay's GitHub settings: the credentials (GITHUB_TOKEN, or a GitHub App: GITHUB_APP_ID,
+// GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID) and the addresses (GITHUB_API_URL, which must be
+// https unless loopback since it carries the token, and GITHUB_SERVER_URL or the web address derived
+// from the API's for run links). Each problem names the variable and the fix. Pure.
+
+
+
+const DEFAULT_API_URL = 'https://api.github.com';
 function readGitHubAuth(env) {
-    const token = read(env, 'GITHUB_TOKEN');
+    const token = config_problems_read(env, 'GITHUB_TOKEN');
     const appVariables = ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_APP_INSTALLATION_ID'];
-    const appSet = appVariables.filter((name) => read(env, name) !== undefined);
+    const appSet = appVariables.filter((name) => config_problems_read(env, name) !== undefined);
     if (token !== undefined && appSet.length > 0) {
-        throw new RelayConfigError('GITHUB_TOKEN', `is set together with ${appSet.join(', ')}; use either GITHUB_TOKEN or the three GITHUB_APP_* variables, not both.`);
+        throw new config_problems_RelayConfigError('GITHUB_TOKEN', `is set together with ${appSet.join(', ')}; use either GITHUB_TOKEN or the three GITHUB_APP_* variables, not both.`);
     }
     if (token !== undefined) {
         if (/\s/.test(token))
-            throw new RelayConfigError('GITHUB_TOKEN', 'contains whitespace; paste the token alone.');
+            throw new config_problems_RelayConfigError('GITHUB_TOKEN', 'contains whitespace; paste the token alone.');
         return { kind: 'token', token };
     }
     if (appSet.length === 0) {
-        throw new RelayConfigError('GITHUB_TOKEN', 'is not set; set GITHUB_TOKEN (a token with Actions: write on DISPATCH_REPOSITORY) or a GitHub App with GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID.');
+        throw new config_problems_RelayConfigError('GITHUB_TOKEN', 'is not set; set GITHUB_TOKEN (a token with Actions: write on DISPATCH_REPOSITORY) or a GitHub App with GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID.');
     }
     const missing = appVariables.find((name) => !appSet.includes(name));
     if (missing !== undefined) {
-        throw new RelayConfigError(missing, `is not set, but ${appSet.join(', ')} ${appSet.length === 1 ? 'is' : 'are'}; a GitHub App needs all of GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID.`);
+        throw new config_problems_RelayConfigError(missing, `is not set, but ${appSet.join(', ')} ${appSet.length === 1 ? 'is' : 'are'}; a GitHub App needs all of GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID.`);
     }
-    const appId = read(env, 'GITHUB_APP_ID');
+    const appId = config_problems_read(env, 'GITHUB_APP_ID');
     if (!/^(?:[1-9][0-9]{0,15}|Iv[0-9A-Za-z._-]{4,60})$/.test(appId)) {
-        throw new RelayConfigError('GITHUB_APP_ID', `is ${JSON.stringify(appId)}; use the App ID (a number) or the Client ID (Iv…) from the App's settings page.`);
+        throw new config_problems_RelayConfigError('GITHUB_APP_ID', `is ${JSON.stringify(appId)}; use the App ID (a number) or the Client ID (Iv…) from the App's settings page.`);
     }
-    const installation = read(env, 'GITHUB_APP_INSTALLATION_ID');
+    const installation = config_problems_read(env, 'GITHUB_APP_INSTALLATION_ID');
     if (!/^[1-9][0-9]{0,15}$/.test(installation)) {
-        throw new RelayConfigError('GITHUB_APP_INSTALLATION_ID', `is ${JSON.stringify(installation)}; use the number at the end of the installation's settings URL (…/installations/12345678).`);
+        throw new config_problems_RelayConfigError('GITHUB_APP_INSTALLATION_ID', `is ${JSON.stringify(installation)}; use the number at the end of the installation's settings URL (…/installations/12345678).`);
     }
     // Environment variables often carry a PEM with literal "\n" sequences instead of newlines.
-    const privateKey = read(env, 'GITHUB_APP_PRIVATE_KEY').replace(/\\n/g, '\n');
+    const privateKey = config_problems_read(env, 'GITHUB_APP_PRIVATE_KEY').replace(/\\n/g, '\n');
     try {
         const key = (0,external_node_crypto_.createPrivateKey)(privateKey);
         if (key.asymmetricKeyType !== 'rsa')
             throw new Error('not an RSA key');
     }
     catch {
-        throw new RelayConfigError('GITHUB_APP_PRIVATE_KEY', "is not an RSA private key in PEM form; paste the whole .pem file the App's settings page generated (BEGIN … END lines included).");
+        throw new config_problems_RelayConfigError('GITHUB_APP_PRIVATE_KEY', "is not an RSA private key in PEM form; paste the whole .pem file the App's settings page generated (BEGIN … END lines included).");
     }
     return { kind: 'app', appId, privateKey, installationId: Number(installation) };
 }
@@ -25672,22 +25653,22 @@ function readGitHubAuth(env) {
  * The API base carries the GitHub token, so it must be https unless its host is loopback.
  */
 function readGitHubUrls(env) {
-    const raw = read(env, 'GITHUB_API_URL') ?? DEFAULTS.GITHUB_API_URL;
+    const raw = config_problems_read(env, 'GITHUB_API_URL') ?? DEFAULT_API_URL;
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        throw new RelayConfigError('GITHUB_API_URL', `is ${JSON.stringify(raw)}, not a URL; use e.g. ${DEFAULTS.GITHUB_API_URL}.`);
+        throw new config_problems_RelayConfigError('GITHUB_API_URL', `is ${JSON.stringify(raw)}, not a URL; use e.g. ${DEFAULT_API_URL}.`);
     }
     if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '') {
-        throw new RelayConfigError('GITHUB_API_URL', `is ${JSON.stringify(raw)}; use an http(s) URL without query, e.g. ${DEFAULTS.GITHUB_API_URL} or https://HOST/api/v3.`);
+        throw new config_problems_RelayConfigError('GITHUB_API_URL', `is ${JSON.stringify(raw)}; use an http(s) URL without query, e.g. ${DEFAULT_API_URL} or https://HOST/api/v3.`);
     }
     if (url.protocol === 'http:' && !isLoopbackHost(url)) {
-        throw new RelayConfigError('GITHUB_API_URL', `is ${JSON.stringify(raw)}, plain http: the GitHub token would cross the network unencrypted; use https://${url.host}${url.pathname.replace(/\/+$/, '')} (plain http is accepted only for a loopback host: 127.0.0.1, localhost or [::1]).`);
+        throw new config_problems_RelayConfigError('GITHUB_API_URL', `is ${JSON.stringify(raw)}, plain http: the GitHub token would cross the network unencrypted; use https://${url.host}${url.pathname.replace(/\/+$/, '')} (plain http is accepted only for a loopback host: 127.0.0.1, localhost or [::1]).`);
     }
     const apiUrl = url.href.replace(/\/+$/, '');
-    const server = read(env, 'GITHUB_SERVER_URL');
+    const server = config_problems_read(env, 'GITHUB_SERVER_URL');
     if (server !== undefined)
         return { apiUrl, webUrl: readServerUrl(server) };
     let webUrl;
@@ -25711,29 +25692,64 @@ function readServerUrl(raw) {
         (url.protocol !== 'https:' && url.protocol !== 'http:') ||
         url.search !== '' ||
         url.hash !== '') {
-        throw new RelayConfigError('GITHUB_SERVER_URL', `is ${JSON.stringify(raw)}; use the web address run links should point at, an http(s) URL without query, e.g. https://github.com or https://HOST, or leave it unset to derive it from GITHUB_API_URL.`);
+        throw new config_problems_RelayConfigError('GITHUB_SERVER_URL', `is ${JSON.stringify(raw)}; use the web address run links should point at, an http(s) URL without query, e.g. https://github.com or https://HOST, or leave it unset to derive it from GITHUB_API_URL.`);
     }
     return url.href.replace(/\/+$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/relay/core/config.ts
+// The relay's configuration, read once from the environment and checked before any request is served.
+// Every problem names the variable and the fix, and every problem is reported at once (not only the
+// first); the variable names are the public contract (docs/relay.md, "Environment variables").
+// Comma-separated lists (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless.
+// Here: the whole RelayConfig, the Slack signing secrets, where to dispatch, the sites, the allow-lists
+// and the Node server's HOST and PORT; GitHub's credentials and addresses are in config-github.ts.
+// Pure: takes the environment as a plain object, returns data or throws.
+
+
+
+const DEFAULTS = {
+    DISPATCH_WORKFLOW: 'purge-cache.yml',
+    DISPATCH_REF: 'main',
+    HOST: '127.0.0.1',
+    PORT: 8080,
+};
+const SLACK_ID = /^[A-Z0-9]{2,30}$/;
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+/** The Slack signing secrets (current first, then the previous one), or a RelayConfigError. */
+function readSigningSecrets(env) {
+    const current = required(env, 'SLACK_SIGNING_SECRET', "your Slack app's Signing Secret (Basic Information)");
+    const previous = config_problems_read(env, 'SLACK_SIGNING_SECRET_PREVIOUS');
+    for (const [name, value] of [
+        ['SLACK_SIGNING_SECRET', current],
+        ['SLACK_SIGNING_SECRET_PREVIOUS', previous],
+    ]) {
+        if (value !== undefined && /\s/.test(value)) {
+            throw new config_problems_RelayConfigError(name, 'contains whitespace; paste the Signing Secret exactly as Slack shows it.');
+        }
+    }
+    return previous === undefined || previous === current ? [current] : [current, previous];
 }
 function readRepository(env) {
     const value = required(env, 'DISPATCH_REPOSITORY', 'the repository holding the purge workflow, as owner/repo');
     const [owner, repo, ...rest] = value.split('/');
     if (rest.length > 0 || !owner || !repo || !OWNER.test(owner) || !REPO.test(repo)) {
-        throw new RelayConfigError('DISPATCH_REPOSITORY', `is ${JSON.stringify(value)}; use owner/repo, e.g. my-org/website (no URL, no .git).`);
+        throw new config_problems_RelayConfigError('DISPATCH_REPOSITORY', `is ${JSON.stringify(value)}; use owner/repo, e.g. my-org/website (no URL, no .git).`);
     }
     return { owner, repo };
 }
 function readWorkflow(env) {
-    const value = read(env, 'DISPATCH_WORKFLOW') ?? DEFAULTS.DISPATCH_WORKFLOW;
+    const value = config_problems_read(env, 'DISPATCH_WORKFLOW') ?? DEFAULTS.DISPATCH_WORKFLOW;
     if (!/^(?:[A-Za-z0-9._-]+\.ya?ml|[1-9][0-9]{0,15})$/.test(value)) {
-        throw new RelayConfigError('DISPATCH_WORKFLOW', `is ${JSON.stringify(value)}; use the workflow's file name under .github/workflows (e.g. ${DEFAULTS.DISPATCH_WORKFLOW}) or its numeric id.`);
+        throw new config_problems_RelayConfigError('DISPATCH_WORKFLOW', `is ${JSON.stringify(value)}; use the workflow's file name under .github/workflows (e.g. ${DEFAULTS.DISPATCH_WORKFLOW}) or its numeric id.`);
     }
     return value;
 }
 function readRef(env) {
-    const value = read(env, 'DISPATCH_REF') ?? DEFAULTS.DISPATCH_REF;
+    const value = config_problems_read(env, 'DISPATCH_REF') ?? DEFAULTS.DISPATCH_REF;
     if (/[\s~^:?*[\\]|\.\.|@\{|^\/|\/$|\.lock$/.test(value) || value.length > 255) {
-        throw new RelayConfigError('DISPATCH_REF', `is ${JSON.stringify(value)}, not a valid git ref; use a branch or tag name such as ${DEFAULTS.DISPATCH_REF}.`);
+        throw new config_problems_RelayConfigError('DISPATCH_REF', `is ${JSON.stringify(value)}, not a valid git ref; use a branch or tag name such as ${DEFAULTS.DISPATCH_REF}.`);
     }
     return value;
 }
@@ -25741,7 +25757,7 @@ function readSites(env) {
     const value = required(env, 'SITES', "the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main)");
     const sites = listEntries(value.toLowerCase());
     if (sites.length === 0) {
-        throw new RelayConfigError('SITES', "is set but lists no site; list the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main).");
+        throw new config_problems_RelayConfigError('SITES', "is set but lists no site; list the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main).");
     }
     const problems = [];
     const bad = sites.filter((site) => !formats.siteKey.pattern.test(site));
@@ -25755,26 +25771,26 @@ function readSites(env) {
         problems.push(`lists ${twice.map((site) => JSON.stringify(site)).join(', ')} twice.`);
     }
     if (problems.length > 0) {
-        throw new RelayConfigError(problems.map((message) => ({ variable: 'SITES', message })));
+        throw new config_problems_RelayConfigError(problems.map((message) => ({ variable: 'SITES', message })));
     }
     return sites;
 }
 function readAllowList(env, name, example) {
-    const value = read(env, name);
+    const value = config_problems_read(env, name);
     if (value === undefined)
         return undefined;
     const ids = listEntries(value);
     const bad = ids.filter((id) => !SLACK_ID.test(id));
     if (bad.length > 0) {
-        throw new RelayConfigError(name, `has ${bad.map((id) => JSON.stringify(id)).join(', ')}, which ${bad.length === 1 ? 'is not a Slack id' : 'are not Slack ids'}; list ids like ${example}, comma-separated (names change and can be reused, ids cannot).`);
+        throw new config_problems_RelayConfigError(name, `has ${bad.map((id) => JSON.stringify(id)).join(', ')}, which ${bad.length === 1 ? 'is not a Slack id' : 'are not Slack ids'}; list ids like ${example}, comma-separated (names change and can be reused, ids cannot).`);
     }
     if (ids.length === 0)
-        throw new RelayConfigError(name, `is set but lists no id; list ids like ${example}, or unset it.`);
+        throw new config_problems_RelayConfigError(name, `is set but lists no id; list ids like ${example}, or unset it.`);
     return new Set(ids);
 }
 /** Reads and checks every relay variable; throws one RelayConfigError listing every bad one. */
 function loadRelayConfig(env) {
-    const check = collectConfigProblems();
+    const check = config_problems_collectConfigProblems();
     const signingSecrets = check.attempt(() => readSigningSecrets(env));
     const auth = check.attempt(() => readGitHubAuth(env));
     const urls = check.attempt(() => readGitHubUrls(env));
@@ -25829,7 +25845,7 @@ function actionsPageUrl(config) {
     return /^[0-9]+$/.test(config.workflow) ? base : `${base}/workflows/${config.workflow}`;
 }
 
-;// CONCATENATED MODULE: ./src/core/suggest.ts
+;// CONCATENATED MODULE: ./src/shared/suggest.ts
 // "Did you mean …?": the closest known word to a misspelt one (a site name, a key of the sites file),
 // by edit distance with transpositions counted as one edit (optimal string alignment). Pure.
 /** Insertions, deletions, substitutions and swaps of two neighbours, each one edit. Case-insensitive. */
@@ -25872,10 +25888,11 @@ function closestMatch(word, candidates, maxEdits) {
     return best?.candidate;
 }
 
-;// CONCATENATED MODULE: ./src/relay/command.ts
+;// CONCATENATED MODULE: ./src/relay/core/command.ts
 // A verified slash-command body → the command's ids and text, who may use it, and what the text asks
-// for (with a "did you mean" site for a misspelt one, from the project's closestMatch). Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
-// and user *names* change and can be reused).
+// for (with a "did you mean" site for a misspelt one, from the project's closestMatch). Parsing happens
+// only after the signature is verified; authorisation uses ids only (channel and user *names* change
+// and can be reused). Pure.
 
 const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'];
 const command_SLACK_ID = /^[A-Z0-9]{2,30}$/;
@@ -25948,7 +25965,26 @@ function interpretText(raw, sites) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/relay/signature.ts
+;// CONCATENATED MODULE: ./src/relay/core/reply.ts
+// What the relay's core answers with: the request as an adapter hands it over, the reply as data
+// (status, headers, body), the fields of the one log line per request, and the two kinds of answer
+// (plain text for refusals and errors, a Slack message for everything Slack shows). Pure.
+/** A plain-text answer (every adapter's non-Slack answers: refusals, 404, 500). */
+const textReply = (status, body = '', extra = {}) => ({
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...extra },
+    body,
+});
+/** A Slack message answer; `response_type` is always explicit. */
+function slackReply(responseType, text) {
+    return {
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ response_type: responseType, text }),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/relay/core/signature.ts
 // Slack request signing (https://docs.slack.dev, "Verifying requests from Slack"): the signature is
 // v0= + hex(HMAC-SHA256(secret, "v0:" + timestamp + ":" + raw body bytes)). Verified over the raw bytes
 // before anything parses the body; constant-time compare; timestamps more than 300 s away from now in
@@ -26016,7 +26052,7 @@ function verifySlackSignature(headers, rawBody, secrets, nowMs) {
     return matched ? { ok: true } : { ok: false, reason: 'bad_signature' };
 }
 
-;// CONCATENATED MODULE: ./src/core/mrkdwn.ts
+;// CONCATENATED MODULE: ./src/shared/mrkdwn.ts
 // Slack mrkdwn escaping, shared by the action's result message and the relay's replies: the three
 // characters Slack treats as control characters. Pure.
 /** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
@@ -26024,94 +26060,18 @@ function escapeMrkdwn(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ./src/core/text.ts
-// How counts, durations, user-written values and long lists read in messages, wherever they are shown
-// (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
-// (never "file(s)"), "420 ms" / "4.1 s" / "2 min 05 s", a value quoted and cut short, the first few
-// items of a list and "… and N more". Pure; shared by the sites-file and input checks and every view
-// of a plan or report. Machine-readable fields (the `report` output's numbers) are not formatted here.
-/** `1,234,567` */
-function formatCount(n) {
-    return Math.round(n)
-        .toString()
-        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-/** `1 file`, `1,234 files`. */
-const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
-/**
- * A duration as people read it: `420 ms`, `4.1 s`, `30 s`, `2 min 05 s`, `10 min`, `1 h 02 min`,
- * `2 h`; `–` when unknown. Tenths below a minute (a trailing `.0` dropped), then whole seconds, then
- * whole minutes. The one format for every duration a person reads, measured or configured.
- */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return '–';
-    if (ms < 999.5)
-        return `${Math.round(ms)} ms`;
-    const tenths = Math.round(ms / 100);
-    if (tenths < 600)
-        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)} s`;
-    const totalSeconds = Math.round(ms / 1000);
-    if (totalSeconds < 3600)
-        return withRest(Math.floor(totalSeconds / 60), 'min', totalSeconds % 60, 's');
-    const minutes = Math.round(totalSeconds / 60);
-    return withRest(Math.floor(minutes / 60), 'h', minutes % 60, 'min');
-}
-/** `2 min 05 s`, or `2 min` when there is nothing left over. */
-const withRest = (whole, unit, rest, restUnit) => rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${String(rest).padStart(2, '0')} ${restUnit}`;
-/**
- * A value as a message quotes it: JSON-quoted, cut to `max` characters (code points, so an emoji is
- * never split) with "…" when longer. Messages never paste a whole file or a whole input.
- */
-function quoteCut(value, max) {
-    const chars = [...value];
-    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
-}
-/**
- * What stands for the items a list leaves out: `… and 3 more`, `… and 1 more failed instance`,
- * `… and 1,204 more failed instances`. The one wording for every list cut short.
- */
-function andMore(left, one, many = one === undefined ? undefined : `${one}s`) {
-    const what = one === undefined ? '' : ` ${left === 1 ? one : many}`;
-    return `… and ${formatCount(left)} more${what}`;
-}
-/**
- * The first `shown` items joined by `separator`, then ` … and n more` (andMore) for the n items left
- * out: `i-0a, i-0b … and 3 more`. The whole list when it is no longer than `shown`.
- */
-function listFirst(items, shown, separator) {
-    if (items.length <= shown)
-        return items.join(separator);
-    return `${items.slice(0, shown).join(separator)} ${andMore(items.length - shown)}`;
-}
-
-;// CONCATENATED MODULE: ./src/relay/core.ts
-// The relay's functional core: an HTTP request from Slack → verify the signature → parse → authorise →
-// decide (answer now, or dispatch a site), and a dispatch result → Slack's answer. Replies are data
-// (status, headers, body) and every decision carries its log fields; no I/O, the clock is a parameter.
-
+;// CONCATENATED MODULE: ./src/relay/core/decide.ts
+// The relay's decisions about a request from Slack, before any dispatch: the checks every request
+// passes (method, content type, size, Slack's signature, then the parse), who may purge, and what the
+// text asks for — an answer now (refusal, usage, not a site), or a site to dispatch. Also the answer
+// while the relay's configuration is wrong. Every decision carries its log fields; the clock is a
+// parameter. Pure.
 
 
 
 
 /** Slack slash-command bodies are well under 4 KiB; anything far bigger is not from Slack. */
 const MAX_BODY_BYTES = 16 * 1024;
-/** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
-const DISPATCH_TIMEOUT_MS = 2000;
-/** A plain-text answer (every adapter's non-Slack answers: refusals, 404, 500). */
-const textReply = (status, body = '', extra = {}) => ({
-    status,
-    headers: { 'content-type': 'text/plain; charset=utf-8', ...extra },
-    body,
-});
-/** A Slack message answer; `response_type` is always explicit. */
-function slackReply(responseType, text) {
-    return {
-        status: 200,
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify({ response_type: responseType, text }),
-    };
-}
 const siteList = (sites) => sites.map((site) => `\`${site}\``).join(', ');
 function usageText(command, sites) {
     return `Usage: \`${escapeMrkdwn(command)} <site>\` purges every cache layer of one site. Sites: ${siteList(sites)}.`;
@@ -26232,124 +26192,6 @@ function decide(request, config, nowMs) {
                     inputs: { site: intent.site, requester: `<@${command.userId}>` },
                 },
             };
-    }
-}
-/** GitHub's own error text (or a network error's), made safe to show in Slack. */
-function gitHubMessage(message) {
-    const flat = message.replace(/[\p{Cc}\s]+/gu, ' ').trim();
-    const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
-    return escapeMrkdwn(short === '' ? 'no message' : short);
-}
-/** The text as a sentence: a full stop added unless it already ends with one (or ? ! …). */
-function asSentence(text) {
-    return /[.!?…]["'”’)\]]*$/.test(text) ? text : `${text}.`;
-}
-function isRateLimited(result) {
-    if (result.status === 429)
-        return true;
-    if (result.status !== 403)
-        return false;
-    return (result.headers['x-ratelimit-remaining'] === '0' ||
-        result.headers['retry-after'] !== undefined ||
-        /rate limit/i.test(result.message));
-}
-/** Seconds until GitHub accepts requests again: retry-after, else x-ratelimit-reset, else a minute. */
-function retryAfterSeconds(headers, nowMs) {
-    const retryAfter = headers['retry-after']?.trim();
-    if (retryAfter !== undefined && /^[0-9]{1,6}$/.test(retryAfter))
-        return Math.max(1, Number(retryAfter));
-    const reset = headers['x-ratelimit-reset']?.trim();
-    if (reset !== undefined && /^[0-9]{1,12}$/.test(reset)) {
-        return Math.min(3600, Math.max(1, Math.ceil(Number(reset) - nowMs / 1000)));
-    }
-    return 60;
-}
-/** The dispatch's result → Slack's answer and the log fields. */
-function replyForDispatch(result, context) {
-    const { config, site, command } = context;
-    const who = { site, user: command.userId, team: command.teamId, channel: command.channelId };
-    const repository = `${config.owner}/${config.repo}`;
-    const actionsPage = actionsPageUrl(config);
-    const nothingStarted = 'Nothing was started.';
-    const failed = (reason, status, text) => ({
-        response: slackReply('ephemeral', text),
-        log: { decision: 'dispatch_failed', reason, status: 200, github_status: status, ...who },
-    });
-    const errorFields = (error) => error === undefined
-        ? {}
-        : { ...(error.code !== undefined && { error_code: error.code }), error: error.message };
-    /** What failed, for Slack: the error code when there is one (ECONNREFUSED), else its message. */
-    const what = (error) => error === undefined ? '' : ` (${gitHubMessage(error.code ?? error.message)})`;
-    const notSent = (reason, text, error) => ({
-        response: slackReply('ephemeral', `${text} ${nothingStarted}`),
-        log: { decision: 'dispatch_failed', reason, status: 200, ...errorFields(error), ...who },
-    });
-    const unknown = (reason, why, githubStatus, error) => ({
-        response: slackReply('ephemeral', `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`),
-        log: {
-            decision: 'status_unknown',
-            reason,
-            status: 200,
-            ...(githubStatus !== undefined && { github_status: githubStatus }),
-            ...errorFields(error),
-            ...who,
-        },
-    });
-    const api = escapeMrkdwn(config.github.apiUrl);
-    const within = formatDuration(context.timeoutMs);
-    switch (result.kind) {
-        case 'accepted': {
-            const link = result.runUrl ??
-                (result.runId !== undefined
-                    ? `${config.github.webUrl}/${repository}/actions/runs/${result.runId}`
-                    : actionsPage);
-            return {
-                response: slackReply('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`),
-                log: {
-                    decision: 'dispatched',
-                    reason: result.runId !== undefined ? 'run_created' : 'accepted_without_run_id',
-                    status: 200,
-                    ...who,
-                    ...(result.runId !== undefined && { run_id: result.runId }),
-                },
-            };
-        }
-        case 'not_sent':
-            if (result.stage === 'credentials') {
-                return result.cause === 'timeout'
-                    ? notSent('github_app_token_timeout', `GitHub did not answer the GitHub App's installation-token request within ${within}. Try again in a minute; if it keeps happening, check that the relay can reach ${api} (GITHUB_API_URL).`, result.error)
-                    : notSent('github_app_token_unreachable', `The relay could not reach GitHub at ${api} to get the GitHub App's installation token${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`, result.error);
-            }
-            return result.cause === 'timeout'
-                ? notSent('github_connect_timeout', `The relay could not connect to GitHub at ${api} within ${within}. Check GITHUB_API_URL and that the relay can reach it (firewall, proxy, VPC without a NAT gateway).`, result.error)
-                : notSent('github_unreachable', `The relay could not connect to GitHub at ${api}${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`, result.error);
-        case 'no_answer':
-            return result.cause === 'timeout'
-                ? unknown('github_timeout', `GitHub did not answer within ${within}`, undefined, result.error)
-                : unknown('github_connection_lost', `The connection to GitHub failed after the dispatch was sent${what(result.error)}`, undefined, result.error);
-        case 'rejected': {
-            const { status } = result;
-            const said = gitHubMessage(result.message);
-            if (status >= 500)
-                return unknown(`github_${status}`, `GitHub answered HTTP ${status}`, status);
-            if (isRateLimited(result)) {
-                const seconds = retryAfterSeconds(result.headers, context.nowMs);
-                return failed('github_rate_limited', status, `GitHub is busy, try again in ${seconds} s. ${nothingStarted}`);
-            }
-            if (result.stage === 'credentials') {
-                return failed(`github_app_token_${status}`, status, `GitHub refused the GitHub App's installation token (HTTP ${status}: ${said}). Check GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, and that the App is installed on ${repository}. ${nothingStarted}`);
-            }
-            if (status === 401) {
-                return failed('github_401', status, `GitHub did not accept the relay's credentials (HTTP 401: ${said}). Check GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, in the relay's settings. ${nothingStarted}`);
-            }
-            if (status === 403) {
-                return failed('github_403', status, `GitHub refused the dispatch (HTTP 403: ${said}). The relay's token or GitHub App needs the *Actions: write* permission on ${repository}. ${nothingStarted}`);
-            }
-            if (status === 404) {
-                return failed('github_404', status, `GitHub found no workflow \`${config.workflow}\` in ${repository} (HTTP 404). Check DISPATCH_REPOSITORY and DISPATCH_WORKFLOW, that the workflow file is on the default branch, and that the relay's token can see the repository. ${nothingStarted}`);
-            }
-            return failed(`github_${status}`, status, `GitHub rejected the dispatch (HTTP ${status}): ${asSentence(said)} ${nothingStarted}`);
-        }
     }
 }
 
@@ -30631,11 +30473,13 @@ function createAppAuth(options) {
 /* v8 ignore start - due to skipped tests, see https://github.com/octokit/auth-app.js/pull/580 -- @preserve */
 /* v8 ignore end -- @preserve */
 
-;// CONCATENATED MODULE: ./src/relay/dispatch.ts
+;// CONCATENATED MODULE: ./src/relay/core/dispatch.ts
 // The contract between the relay core and whatever starts the workflow (the Octokit adapter in
-// github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
-// dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), and
-// what a network error says about itself. Pure.
+// ../github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
+// dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), what a
+// network error says about itself, and the deadline it all runs under. Pure.
+/** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
+const DISPATCH_TIMEOUT_MS = 2000;
 /** The result a deadline gives, from the dispatcher's last progress report. */
 function deadlineResult(progress) {
     if (progress === 'token_exchange')
@@ -30797,7 +30641,6 @@ function watchWire(watch, run) {
 
 
 
-
 /**
  * An Octokit error → a rejection (GitHub answered), or no answer: certainly not sent (token exchange,
  * or the dispatch never left the relay) or perhaps sent. `sent` is what the wire watch saw of the
@@ -30917,11 +30760,202 @@ function createGitHubDispatcher(github, options = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/shared/text.ts
+// How counts, durations, user-written values and long lists read in messages, wherever they are shown
+// (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
+// (never "file(s)"), "420 ms" / "4.1 s" / "2 min 05 s", a value quoted and cut short, the first few
+// items of a list and "… and N more". Pure; shared by the sites-file and input checks and every view
+// of a plan or report. Machine-readable fields (the `report` output's numbers) are not formatted here.
+/** `1,234,567` */
+function formatCount(n) {
+    return Math.round(n)
+        .toString()
+        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/** `1 file`, `1,234 files`. */
+const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+/**
+ * A duration as people read it: `420 ms`, `4.1 s`, `30 s`, `2 min 05 s`, `10 min`, `1 h 02 min`,
+ * `2 h`; `–` when unknown. Tenths below a minute (a trailing `.0` dropped), then whole seconds, then
+ * whole minutes. The one format for every duration a person reads, measured or configured.
+ */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '–';
+    if (ms < 999.5)
+        return `${Math.round(ms)} ms`;
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
+    if (totalSeconds < 3600)
+        return withRest(Math.floor(totalSeconds / 60), 'min', totalSeconds % 60, 's');
+    const minutes = Math.round(totalSeconds / 60);
+    return withRest(Math.floor(minutes / 60), 'h', minutes % 60, 'min');
+}
+/** `2 min 05 s`, or `2 min` when there is nothing left over. */
+const withRest = (whole, unit, rest, restUnit) => rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${String(rest).padStart(2, '0')} ${restUnit}`;
+/**
+ * A value as a message quotes it: JSON-quoted, cut to `max` characters (code points, so an emoji is
+ * never split) with "…" when longer. Messages never paste a whole file or a whole input.
+ */
+function quoteCut(value, max) {
+    const chars = [...value];
+    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+}
+/**
+ * What stands for the items a list leaves out: `… and 3 more`, `… and 1 more failed instance`,
+ * `… and 1,204 more failed instances`. The one wording for every list cut short.
+ */
+function andMore(left, one, many = one === undefined ? undefined : `${one}s`) {
+    const what = one === undefined ? '' : ` ${left === 1 ? one : many}`;
+    return `… and ${formatCount(left)} more${what}`;
+}
+/**
+ * The first `shown` items joined by `separator`, then ` … and n more` (andMore) for the n items left
+ * out: `i-0a, i-0b … and 3 more`. The whole list when it is no longer than `shown`.
+ */
+function listFirst(items, shown, separator) {
+    if (items.length <= shown)
+        return items.join(separator);
+    return `${items.slice(0, shown).join(separator)} ${andMore(items.length - shown)}`;
+}
+
+;// CONCATENATED MODULE: ./src/relay/core/dispatch-reply.ts
+// A dispatch's result → Slack's answer and the log fields: the run link when GitHub accepted it,
+// "nothing was started" with the fix when it certainly did not happen (credentials, 4xx, rate limit,
+// no connection), "status unknown — check the Actions page" when it may have (5xx, timeout or a lost
+// connection after sending). GitHub's own text is flattened, shortened and escaped for Slack. Pure.
+
+
+
+
+/** GitHub's own error text (or a network error's), made safe to show in Slack. */
+function gitHubMessage(message) {
+    const flat = message.replace(/[\p{Cc}\s]+/gu, ' ').trim();
+    const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
+    return escapeMrkdwn(short === '' ? 'no message' : short);
+}
+/** The text as a sentence: a full stop added unless it already ends with one (or ? ! …). */
+function asSentence(text) {
+    return /[.!?…]["'”’)\]]*$/.test(text) ? text : `${text}.`;
+}
+function isRateLimited(result) {
+    if (result.status === 429)
+        return true;
+    if (result.status !== 403)
+        return false;
+    return (result.headers['x-ratelimit-remaining'] === '0' ||
+        result.headers['retry-after'] !== undefined ||
+        /rate limit/i.test(result.message));
+}
+/** Seconds until GitHub accepts requests again: retry-after, else x-ratelimit-reset, else a minute. */
+function retryAfterSeconds(headers, nowMs) {
+    const retryAfter = headers['retry-after']?.trim();
+    if (retryAfter !== undefined && /^[0-9]{1,6}$/.test(retryAfter))
+        return Math.max(1, Number(retryAfter));
+    const reset = headers['x-ratelimit-reset']?.trim();
+    if (reset !== undefined && /^[0-9]{1,12}$/.test(reset)) {
+        return Math.min(3600, Math.max(1, Math.ceil(Number(reset) - nowMs / 1000)));
+    }
+    return 60;
+}
+/** The dispatch's result → Slack's answer and the log fields. */
+function replyForDispatch(result, context) {
+    const { config, site, command } = context;
+    const who = { site, user: command.userId, team: command.teamId, channel: command.channelId };
+    const repository = `${config.owner}/${config.repo}`;
+    const actionsPage = actionsPageUrl(config);
+    const nothingStarted = 'Nothing was started.';
+    const failed = (reason, status, text) => ({
+        response: slackReply('ephemeral', text),
+        log: { decision: 'dispatch_failed', reason, status: 200, github_status: status, ...who },
+    });
+    const errorFields = (error) => error === undefined
+        ? {}
+        : { ...(error.code !== undefined && { error_code: error.code }), error: error.message };
+    /** What failed, for Slack: the error code when there is one (ECONNREFUSED), else its message. */
+    const what = (error) => error === undefined ? '' : ` (${gitHubMessage(error.code ?? error.message)})`;
+    const notSent = (reason, text, error) => ({
+        response: slackReply('ephemeral', `${text} ${nothingStarted}`),
+        log: { decision: 'dispatch_failed', reason, status: 200, ...errorFields(error), ...who },
+    });
+    const unknown = (reason, why, githubStatus, error) => ({
+        response: slackReply('ephemeral', `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`),
+        log: {
+            decision: 'status_unknown',
+            reason,
+            status: 200,
+            ...(githubStatus !== undefined && { github_status: githubStatus }),
+            ...errorFields(error),
+            ...who,
+        },
+    });
+    const api = escapeMrkdwn(config.github.apiUrl);
+    const within = formatDuration(context.timeoutMs);
+    switch (result.kind) {
+        case 'accepted': {
+            const link = result.runUrl ??
+                (result.runId !== undefined
+                    ? `${config.github.webUrl}/${repository}/actions/runs/${result.runId}`
+                    : actionsPage);
+            return {
+                response: slackReply('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`),
+                log: {
+                    decision: 'dispatched',
+                    reason: result.runId !== undefined ? 'run_created' : 'accepted_without_run_id',
+                    status: 200,
+                    ...who,
+                    ...(result.runId !== undefined && { run_id: result.runId }),
+                },
+            };
+        }
+        case 'not_sent':
+            if (result.stage === 'credentials') {
+                return result.cause === 'timeout'
+                    ? notSent('github_app_token_timeout', `GitHub did not answer the GitHub App's installation-token request within ${within}. Try again in a minute; if it keeps happening, check that the relay can reach ${api} (GITHUB_API_URL).`, result.error)
+                    : notSent('github_app_token_unreachable', `The relay could not reach GitHub at ${api} to get the GitHub App's installation token${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`, result.error);
+            }
+            return result.cause === 'timeout'
+                ? notSent('github_connect_timeout', `The relay could not connect to GitHub at ${api} within ${within}. Check GITHUB_API_URL and that the relay can reach it (firewall, proxy, VPC without a NAT gateway).`, result.error)
+                : notSent('github_unreachable', `The relay could not connect to GitHub at ${api}${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`, result.error);
+        case 'no_answer':
+            return result.cause === 'timeout'
+                ? unknown('github_timeout', `GitHub did not answer within ${within}`, undefined, result.error)
+                : unknown('github_connection_lost', `The connection to GitHub failed after the dispatch was sent${what(result.error)}`, undefined, result.error);
+        case 'rejected': {
+            const { status } = result;
+            const said = gitHubMessage(result.message);
+            if (status >= 500)
+                return unknown(`github_${status}`, `GitHub answered HTTP ${status}`, status);
+            if (isRateLimited(result)) {
+                const seconds = retryAfterSeconds(result.headers, context.nowMs);
+                return failed('github_rate_limited', status, `GitHub is busy, try again in ${seconds} s. ${nothingStarted}`);
+            }
+            if (result.stage === 'credentials') {
+                return failed(`github_app_token_${status}`, status, `GitHub refused the GitHub App's installation token (HTTP ${status}: ${said}). Check GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, and that the App is installed on ${repository}. ${nothingStarted}`);
+            }
+            if (status === 401) {
+                return failed('github_401', status, `GitHub did not accept the relay's credentials (HTTP 401: ${said}). Check GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, in the relay's settings. ${nothingStarted}`);
+            }
+            if (status === 403) {
+                return failed('github_403', status, `GitHub refused the dispatch (HTTP 403: ${said}). The relay's token or GitHub App needs the *Actions: write* permission on ${repository}. ${nothingStarted}`);
+            }
+            if (status === 404) {
+                return failed('github_404', status, `GitHub found no workflow \`${config.workflow}\` in ${repository} (HTTP 404). Check DISPATCH_REPOSITORY and DISPATCH_WORKFLOW, that the workflow file is on the default branch, and that the relay's token can see the repository. ${nothingStarted}`);
+            }
+            return failed(`github_${status}`, status, `GitHub rejected the dispatch (HTTP ${status}): ${asSentence(said)} ${nothingStarted}`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/relay/relay.ts
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
 // dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
 // already spent, so the answer still leaves in time), maps the result to Slack's answer and writes one
 // structured JSON log line per request. The dispatcher, clock, deadline and log sink are passed in.
+
+
 
 
 const writeLogLine = (line) => void process.stdout.write(`${line}\n`);
@@ -30998,18 +31032,11 @@ function createRelay(dependencies) {
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(2994);
-;// CONCATENATED MODULE: ./src/relay/secrets.ts
-// Owns the relay's secrets when it runs on Lambda: the CloudFormation stack stores them as one JSON
-// secret in Secrets Manager and gives the function only its ARN (RELAY_SECRETS_ARN). This file reads
-// that secret once per container (refreshed after a few minutes so a rotation reaches warm
-// containers), within a hard deadline (SECRETS_READ_TIMEOUT_MS, retries included), checks its shape,
-// and returns the environment with the secret's keys merged over it. A failed refresh keeps the last
-// good copy in service for a bounded time (MAX_STALE_MS), reading again at most every
-// REFRESH_RETRY_MS, and reports what happened so the adapter can log it.
-// Parsing and merging are pure; fetching goes through the AWS SDK, passed in so it can be swapped.
-
+;// CONCATENATED MODULE: ./src/relay/core/relay-secret.ts
+// The relay's secret (the stack keeps it as one JSON secret in Secrets Manager; RELAY_SECRETS_ARN names
+// it): the keys it may hold, reading RELAY_SECRETS_ARN, checking the secret's text, merging it over the
+// environment, and turning a failed read into an error that names the variable and the fix. Never puts
+// the secret's text in an error. Pure: the read itself is the adapter's (../secrets.ts).
 
 /** The keys the stack's secret may hold; each becomes the environment variable of the same name. */
 const RELAY_SECRET_KEYS = [
@@ -31035,6 +31062,29 @@ class RelaySecretsError extends Error {
         this.variable = variable;
         this.code = code;
     }
+}
+/** A read that did not finish within its deadline (thrown by a FetchSecretString). */
+class SecretReadTimeoutError extends Error {
+    timeoutMs;
+    constructor(timeoutMs, cause) {
+        super(`no answer from Secrets Manager within ${timeoutMs} ms`, { cause });
+        this.name = 'SecretReadTimeoutError';
+        this.timeoutMs = timeoutMs;
+    }
+}
+/**
+ * The secret's id from RELAY_SECRETS_ARN, trimmed; undefined when the variable is unset (the plain
+ * Node server reads its secrets from the environment). Set but blank is an error.
+ */
+function relaySecretId(env) {
+    const raw = env[VARIABLE];
+    if (raw === undefined)
+        return undefined;
+    const secretId = raw.trim();
+    if (secretId === '') {
+        throw new RelaySecretsError(`${VARIABLE} is set but empty. Set it to the ARN of the relay secret (the stack's RelaySecretArn output), or unset it and give SLACK_SIGNING_SECRET and GITHUB_TOKEN as environment variables.`);
+    }
+    return secretId;
 }
 /**
  * Checks the secret's text: a JSON object whose keys are among RELAY_SECRET_KEYS and whose values are
@@ -31066,25 +31116,155 @@ function parseRelaySecret(secretString, secretId) {
     }
     return secrets;
 }
+/**
+ * A read's answer → the secrets: no SecretString (a binary secret) is code NoSecretString, a text
+ * parseRelaySecret refuses is code InvalidSecret.
+ */
+function secretsFromAnswer(secretString, secretId) {
+    if (secretString === undefined) {
+        throw new RelaySecretsError(`${VARIABLE}: the secret ${secretId} has no SecretString (binary secrets are not supported). Store ${EXPECTED_SHAPE}.`, VARIABLE, 'NoSecretString');
+    }
+    try {
+        return parseRelaySecret(secretString, secretId);
+    }
+    catch (error) {
+        if (!(error instanceof RelaySecretsError))
+            throw error;
+        throw new RelaySecretsError(error.message, error.variable, 'InvalidSecret');
+    }
+}
+/**
+ * A failed read → the error to report: the cause and what to check, with `retryClause` saying what
+ * the relay does next. Its code is TimeoutError for a read past its deadline, else the error's code
+ * (ECONNREFUSED) or name (AccessDeniedException).
+ */
+function secretReadError(error, secretId, retryClause) {
+    if (error instanceof SecretReadTimeoutError) {
+        return new RelaySecretsError(`${VARIABLE}: Secrets Manager did not answer within ${formatDuration(error.timeoutMs)} when reading the secret ${secretId}; ${retryClause}. If it keeps happening, check that the function can reach Secrets Manager (a function in a VPC needs a NAT gateway or a secretsmanager VPC endpoint).`, VARIABLE, 'TimeoutError');
+    }
+    const { name, message, code } = error;
+    return new RelaySecretsError(`${VARIABLE}: could not read the secret ${secretId} (${name}: ${message}). Check that ${VARIABLE} is the ARN of the stack's relay secret (output RelaySecretArn) and that the function's role may call secretsmanager:GetSecretValue on it (the stack grants exactly that).`, VARIABLE, typeof code === 'string' && code !== '' ? code : name);
+}
 /** The environment with every secret merged over it (the secret wins over a plain variable). */
 function mergeRelaySecrets(env, secrets) {
     return { ...env, ...secrets };
 }
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(2994);
+;// CONCATENATED MODULE: ./src/relay/core/secret-cache-policy.ts
+// When the relay reads its secret again, and what it serves meanwhile (stale-while-revalidate): a copy
+// is reused for a few minutes, so a rotation reaches warm containers; a failed refresh keeps the last
+// good copy in service for a bounded time (MAX_STALE_MS), reading again at most every REFRESH_RETRY_MS;
+// and what each outcome reports for the adapter's log. Pure: the clock and the cache state are
+// parameters; the loader in ../secrets.ts holds the state and does the reads.
+
+const DEFAULT_SECRETS_MAX_AGE_MS = 5 * 60_000;
+/**
+ * After a failed refresh, the next read waits this long: a Secrets Manager that is down or throttling
+ * is not asked again on every request (each ask could also cost a request up to 1.5 s).
+ */
+const REFRESH_RETRY_MS = 30_000;
+/**
+ * The oldest copy of the secret the relay still serves while refreshes keep failing: 1 hour, counted
+ * from the last successful read. Long enough to ride out throttling, a network blip or most Secrets
+ * Manager incidents (about 120 attempts at REFRESH_RETRY_MS). Short enough that a secret rotated
+ * because it leaked (signing secret, token) is not honoured for long by a container that cannot read
+ * the new one. Past it the copy is dropped and the relay answers 500, exactly as when a first read
+ * fails, until a read succeeds.
+ *
+ * Rotation while refreshes fail: a request whose signature does not verify with the copy is answered
+ * 401 as always, and does NOT trigger a read outside the REFRESH_RETRY_MS schedule. Anyone can send a
+ * bad signature, so letting that drive reads would let strangers hammer (and throttle) Secrets Manager,
+ * and while it is failing an extra read would not bring the new secret anyway. The new secret arrives
+ * with the first scheduled read that succeeds (at most REFRESH_RETRY_MS after Secrets Manager answers
+ * again, given a request); meanwhile each request's log line carries `secrets_age_s`, so rejected
+ * `bad_signature` lines with it point at a rotation the relay has not read yet.
+ */
+const MAX_STALE_MS = 60 * 60_000;
+/** The policy with defaults filled in: 5 minutes, REFRESH_RETRY_MS, MAX_STALE_MS. */
+function secretCachePolicy(options = {}) {
+    const maxAgeMs = options.maxAgeMs ?? DEFAULT_SECRETS_MAX_AGE_MS;
+    return {
+        maxAgeMs,
+        retryAfterFailureMs: options.retryAfterFailureMs ?? REFRESH_RETRY_MS,
+        maxStaleMs: Math.max(options.maxStaleMs ?? MAX_STALE_MS, maxAgeMs),
+    };
+}
+/**
+ * The step for a call asking for `secretId` at `nowMs`. `readingId` is the id of the read in progress,
+ * if any: a call during a failing refresh's read joins it rather than serving the stale copy.
+ */
+function nextSecretLoadStep(state, secretId, nowMs, policy) {
+    const copy = state.good?.secretId === secretId ? state.good : undefined;
+    if (copy === undefined)
+        return { kind: 'first_read' };
+    const ageMs = nowMs - copy.fetchedAt;
+    if (ageMs < policy.maxAgeMs)
+        return { kind: 'fresh', copy };
+    if (ageMs >= policy.maxStaleMs)
+        return { kind: 'expired', ageMs };
+    if (state.failing !== undefined && nowMs < state.failing.retryAt && state.readingId !== secretId) {
+        return { kind: 'stale', copy, ageMs };
+    }
+    return { kind: 'refresh', copy };
+}
+/** The failing state after a refresh failed at `atMs`: one more failure, next read after the wait. */
+function afterFailedRefresh(failing, atMs, policy) {
+    return {
+        since: failing?.since ?? atMs,
+        failures: (failing?.failures ?? 0) + 1,
+        retryAt: atMs + policy.retryAfterFailureMs,
+    };
+}
+/** The report of a refresh of `copy` that failed at `atMs` with `error`. */
+function refreshFailedEvent(copy, error, atMs, policy) {
+    return {
+        kind: 'refresh_failed',
+        secretId: copy.secretId,
+        errorCode: error.code ?? 'Error',
+        message: error.message,
+        ageMs: atMs - copy.fetchedAt,
+        retryInMs: policy.retryAfterFailureMs,
+        staleLimitMs: policy.maxStaleMs,
+    };
+}
+/** The report of a read of `secretId` that succeeded at `nowMs` after the failures in `failing`. */
+function recoveredEvent(secretId, failing, nowMs) {
+    return {
+        kind: 'refresh_recovered',
+        secretId,
+        failures: failing.failures,
+        failingForMs: Math.max(0, nowMs - failing.since),
+    };
+}
+/** What the relay does next after a failed read: a first read is tried again, a refresh later. */
+function retryClause(kind, policy) {
+    return kind === 'first_read'
+        ? 'the next request tries again'
+        : `the relay serves the copy it read before and tries again in ${formatDuration(policy.retryAfterFailureMs)}`;
+}
+/** The message of a read that failed once the last good copy (`ageMs` old) was too old to serve. */
+function expiredCopyMessage(readError, ageMs, policy) {
+    return `${readError} The last secret read successfully is ${formatDuration(ageMs)} old, past the ${formatDuration(policy.maxStaleMs)} the relay serves a copy while reads fail, so it is no longer used.`;
+}
+
+;// CONCATENATED MODULE: ./src/relay/secrets.ts
+// The Secrets Manager adapter of the Lambda relay: reads the relay's secret (RELAY_SECRETS_ARN) with
+// GetSecretValue through the AWS SDK within a hard deadline (SECRETS_READ_TIMEOUT_MS, retries
+// included), and the loader that keeps the last good copy per container, shares one read among
+// concurrent callers, and merges the secret over the environment. What the secret may hold and the
+// errors are in core/relay-secret.ts; when to read again and what to serve meanwhile in
+// core/secret-cache-policy.ts. The fetcher is passed in, so tests swap it.
+
+
+
 /**
  * Longest a secret read may take, retries included. Slack gives up after 3 s, and what is left goes to
  * the dispatch (the relay shortens its deadline by the time this took), so the answer still leaves in
  * time when Secrets Manager is slow or accepts the connection and never answers.
  */
 const SECRETS_READ_TIMEOUT_MS = 1_500;
-/** A read that did not finish within its deadline; the loader says so, with the likely cause. */
-class SecretReadTimeoutError extends Error {
-    timeoutMs;
-    constructor(timeoutMs, cause) {
-        super(`no answer from Secrets Manager within ${timeoutMs} ms`, { cause });
-        this.name = 'SecretReadTimeoutError';
-        this.timeoutMs = timeoutMs;
-    }
-}
 /**
  * The production fetcher: GetSecretValue through the AWS SDK (region, credentials, endpoint from the
  * environment), bounded by `timeoutMs` in all: each attempt by the HTTP handler's requestTimeout
@@ -31119,35 +31299,11 @@ function secretsManagerFetcher(client, timeoutMs = SECRETS_READ_TIMEOUT_MS) {
         }
     };
 }
-const DEFAULT_SECRETS_MAX_AGE_MS = 5 * 60_000;
-/**
- * After a failed refresh, the next read waits this long: a Secrets Manager that is down or throttling
- * is not asked again on every request (each ask could also cost a request up to 1.5 s).
- */
-const REFRESH_RETRY_MS = 30_000;
-/**
- * The oldest copy of the secret the relay still serves while refreshes keep failing: 1 hour, counted
- * from the last successful read. Long enough to ride out throttling, a network blip or most Secrets
- * Manager incidents (about 120 attempts at REFRESH_RETRY_MS). Short enough that a secret rotated
- * because it leaked (signing secret, token) is not honoured for long by a container that cannot read
- * the new one. Past it the copy is dropped and the relay answers 500, exactly as when a first read
- * fails, until a read succeeds.
- *
- * Rotation while refreshes fail: a request whose signature does not verify with the copy is answered
- * 401 as always, and does NOT trigger a read outside the REFRESH_RETRY_MS schedule. Anyone can send a
- * bad signature, so letting that drive reads would let strangers hammer (and throttle) Secrets Manager,
- * and while it is failing an extra read would not bring the new secret anyway. The new secret arrives
- * with the first scheduled read that succeeds (at most REFRESH_RETRY_MS after Secrets Manager answers
- * again, given a request); meanwhile each request's log line carries `secrets_age_s`, so rejected
- * `bad_signature` lines with it point at a rotation the relay has not read yet.
- */
-const MAX_STALE_MS = 60 * 60_000;
 /**
  * A loader with its own cache. When RELAY_SECRETS_ARN is unset the environment is returned as is (the
  * plain Node server reads its secrets from the environment); when set, the secret is fetched, checked
- * and merged over the environment. A good value is reused for maxAgeMs, so a Lambda container reads it
- * once per few minutes rather than per request, and a rotated secret reaches warm containers within
- * that time. Concurrent callers share one fetch.
+ * and merged over the environment, and reused as secret-cache-policy.ts says. Concurrent callers share
+ * one fetch.
  *
  * When a read fails:
  * - the first read (nothing good yet, or the ARN changed): the call throws and nothing is cached, so
@@ -31160,46 +31316,28 @@ const MAX_STALE_MS = 60 * 60_000;
  */
 function createRelaySecretsLoader(options = {}) {
     const fetchSecret = options.fetchSecret ?? secretsManagerFetcher();
-    const maxAgeMs = options.maxAgeMs ?? DEFAULT_SECRETS_MAX_AGE_MS;
-    const retryAfterFailureMs = options.retryAfterFailureMs ?? REFRESH_RETRY_MS;
-    const maxStaleMs = Math.max(options.maxStaleMs ?? MAX_STALE_MS, maxAgeMs);
+    const policy = secretCachePolicy(options);
     const now = options.now ?? Date.now;
-    /** The last successful read. */
     let good;
     /** The read in progress, shared by concurrent callers. */
     let inflight;
-    /** While refreshes fail: no read before `retryAt`; how many failed since when. */
     let failing;
-    async function read(secretId, retryClause) {
-        let secretString;
+    async function read(secretId, whatNext) {
+        let answer;
         try {
-            secretString = await fetchSecret(secretId);
+            answer = await fetchSecret(secretId);
         }
         catch (error) {
-            if (error instanceof SecretReadTimeoutError) {
-                throw new RelaySecretsError(`${VARIABLE}: Secrets Manager did not answer within ${formatDuration(error.timeoutMs)} when reading the secret ${secretId}; ${retryClause}. If it keeps happening, check that the function can reach Secrets Manager (a function in a VPC needs a NAT gateway or a secretsmanager VPC endpoint).`, VARIABLE, 'TimeoutError');
-            }
-            const { name, message, code } = error;
-            throw new RelaySecretsError(`${VARIABLE}: could not read the secret ${secretId} (${name}: ${message}). Check that ${VARIABLE} is the ARN of the stack's relay secret (output RelaySecretArn) and that the function's role may call secretsmanager:GetSecretValue on it (the stack grants exactly that).`, VARIABLE, typeof code === 'string' && code !== '' ? code : name);
+            throw secretReadError(error, secretId, whatNext);
         }
-        if (secretString === undefined) {
-            throw new RelaySecretsError(`${VARIABLE}: the secret ${secretId} has no SecretString (binary secrets are not supported). Store ${EXPECTED_SHAPE}.`, VARIABLE, 'NoSecretString');
-        }
-        try {
-            return parseRelaySecret(secretString, secretId);
-        }
-        catch (error) {
-            if (!(error instanceof RelaySecretsError))
-                throw error;
-            throw new RelaySecretsError(error.message, error.variable, 'InvalidSecret');
-        }
+        return secretsFromAnswer(answer, secretId);
     }
     /** Starts a read, or joins the one in progress; `started` says whether this call started it. */
-    function fetchShared(secretId, retryClause) {
+    function fetchShared(secretId, whatNext) {
         if (inflight?.secretId === secretId)
             return { secrets: inflight.secrets, started: false };
         const fetchedAt = now();
-        const secrets = read(secretId, retryClause).then((value) => {
+        const secrets = read(secretId, whatNext).then((value) => {
             good = { secretId, fetchedAt, secrets: value };
             return value;
         });
@@ -31214,7 +31352,7 @@ function createRelaySecretsLoader(options = {}) {
     }
     /** A read that must succeed (nothing servable is cached): throws its failure, caches nothing bad. */
     async function firstRead(secretId, expired) {
-        const { secrets } = fetchShared(secretId, 'the next request tries again');
+        const { secrets } = fetchShared(secretId, retryClause('first_read', policy));
         try {
             const value = await secrets;
             failing = undefined;
@@ -31223,23 +31361,17 @@ function createRelaySecretsLoader(options = {}) {
         catch (error) {
             if (expired === undefined || !(error instanceof RelaySecretsError))
                 throw error;
-            throw new RelaySecretsError(`${error.message} The last secret read successfully is ${formatDuration(expired.ageMs)} old, past the ${formatDuration(maxStaleMs)} the relay serves a copy while reads fail, so it is no longer used.`, error.variable, error.code);
+            throw new RelaySecretsError(expiredCopyMessage(error.message, expired.ageMs, policy), error.variable, error.code);
         }
     }
     /** A scheduled re-read while a good copy exists: its failure serves that copy instead. */
-    async function refresh(current, report) {
-        const { secrets, started } = fetchShared(current.secretId, `the relay serves the copy it read before and tries again in ${formatDuration(retryAfterFailureMs)}`);
+    async function refresh(copy, report) {
+        const { secrets, started } = fetchShared(copy.secretId, retryClause('refresh', policy));
         const wasFailing = failing;
         try {
             const value = await secrets;
-            if (started && wasFailing !== undefined) {
-                report({
-                    kind: 'refresh_recovered',
-                    secretId: current.secretId,
-                    failures: wasFailing.failures,
-                    failingForMs: Math.max(0, now() - wasFailing.since),
-                });
-            }
+            if (started && wasFailing !== undefined)
+                report(recoveredEvent(copy.secretId, wasFailing, now()));
             if (started)
                 failing = undefined;
             return value;
@@ -31249,48 +31381,33 @@ function createRelaySecretsLoader(options = {}) {
                 throw error;
             const at = now();
             if (started) {
-                failing = {
-                    since: failing?.since ?? at,
-                    failures: (failing?.failures ?? 0) + 1,
-                    retryAt: at + retryAfterFailureMs,
-                };
-                report({
-                    kind: 'refresh_failed',
-                    secretId: current.secretId,
-                    errorCode: error.code ?? 'Error',
-                    message: error.message,
-                    ageMs: at - current.fetchedAt,
-                    retryInMs: retryAfterFailureMs,
-                    staleLimitMs: maxStaleMs,
-                });
+                failing = afterFailedRefresh(failing, at, policy);
+                report(refreshFailedEvent(copy, error, at, policy));
             }
-            report({ kind: 'served_stale', ageMs: at - current.fetchedAt });
-            return current.secrets;
+            report({ kind: 'served_stale', ageMs: at - copy.fetchedAt });
+            return copy.secrets;
         }
     }
     return async (env, report = () => { }) => {
-        const raw = env[VARIABLE];
-        if (raw === undefined)
+        const secretId = relaySecretId(env);
+        if (secretId === undefined)
             return { ...env };
-        const secretId = raw.trim();
-        if (secretId === '') {
-            throw new RelaySecretsError(`${VARIABLE} is set but empty. Set it to the ARN of the relay secret (the stack's RelaySecretArn output), or unset it and give SLACK_SIGNING_SECRET and GITHUB_TOKEN as environment variables.`);
+        const state = { good, failing, readingId: inflight?.secretId };
+        const step = nextSecretLoadStep(state, secretId, now(), policy);
+        switch (step.kind) {
+            case 'first_read':
+                return mergeRelaySecrets(env, await firstRead(secretId));
+            case 'fresh':
+                return mergeRelaySecrets(env, step.copy.secrets);
+            case 'expired':
+                good = undefined; // never served again, whatever the read below gives
+                return mergeRelaySecrets(env, await firstRead(secretId, { ageMs: step.ageMs }));
+            case 'stale':
+                report({ kind: 'served_stale', ageMs: step.ageMs });
+                return mergeRelaySecrets(env, step.copy.secrets);
+            case 'refresh':
+                return mergeRelaySecrets(env, await refresh(step.copy, report));
         }
-        const current = good?.secretId === secretId ? good : undefined;
-        if (current === undefined)
-            return mergeRelaySecrets(env, await firstRead(secretId));
-        const ageMs = now() - current.fetchedAt;
-        if (ageMs < maxAgeMs)
-            return mergeRelaySecrets(env, current.secrets);
-        if (ageMs >= maxStaleMs) {
-            good = undefined; // never served again, whatever the read below gives
-            return mergeRelaySecrets(env, await firstRead(secretId, { ageMs }));
-        }
-        if (failing !== undefined && now() < failing.retryAt && inflight?.secretId !== secretId) {
-            report({ kind: 'served_stale', ageMs });
-            return mergeRelaySecrets(env, current.secrets);
-        }
-        return mergeRelaySecrets(env, await refresh(current, report));
     };
 }
 /** The loader the Lambda adapter uses: `const env = await loadRelaySecrets(process.env)`. */
@@ -31309,6 +31426,9 @@ const loadRelaySecrets = createRelaySecretsLoader();
 // `secrets_refresh_failed` line per failed read; request lines carry `secrets_age_s` meanwhile), and a
 // rotated secret (re-read every few minutes) rebuilds the relay. The time the read took is taken off
 // the dispatch deadline, so the answer still leaves in time.
+
+
+
 
 
 
@@ -31396,7 +31516,7 @@ function createLambdaHandler(options = {}) {
             return { kind: 'ready', relay };
         }
         catch (error) {
-            if (!(error instanceof RelayConfigError))
+            if (!(error instanceof config_problems_RelayConfigError))
                 throw error;
             relay = undefined;
             logOnce('config_error', error.problems.map(({ variable, message }) => ({ variable, message: `${variable}: ${message}` })));
@@ -31405,7 +31525,7 @@ function createLambdaHandler(options = {}) {
                 signingSecrets = readSigningSecrets(env);
             }
             catch (secretsError) {
-                if (!(secretsError instanceof RelayConfigError))
+                if (!(secretsError instanceof config_problems_RelayConfigError))
                     throw secretsError;
             }
             const readiness = {

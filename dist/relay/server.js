@@ -1,24 +1,101 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 488:
+/***/ 260:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LF: () => (/* binding */ read),
+/* harmony export */   Rf: () => (/* binding */ collectConfigProblems),
+/* harmony export */   SB: () => (/* binding */ RelayConfigError),
+/* harmony export */   fi: () => (/* binding */ listEntries),
+/* harmony export */   mw: () => (/* binding */ required)
+/* harmony export */ });
+// How the relay's configuration reports what is wrong: one problem per bad variable (its name, what is
+// wrong and the fix), every problem at once rather than only the first, and the small readers every
+// check shares (a trimmed value, a comma-separated list, a required variable). Pure.
+/**
+ * Configuration that cannot work. `problems` lists every bad variable (in the order docs/relay.md lists
+ * them); `variable` is the first one. The message has one line per problem: `VARIABLE: what is wrong
+ * and the fix`.
+ */
+class RelayConfigError extends Error {
+    variable;
+    problems;
+    constructor(first, message) {
+        const problems = typeof first === 'string' ? [{ variable: first, message: message ?? '' }] : first;
+        if (problems.length === 0)
+            throw new TypeError('RelayConfigError needs at least one problem');
+        super(problems.map((problem) => `${problem.variable}: ${problem.message}`).join('\n'));
+        this.name = 'RelayConfigError';
+        this.problems = problems;
+        this.variable = problems[0].variable;
+    }
+    /** The distinct variables to fix, in order. */
+    get variables() {
+        return [...new Set(this.problems.map((problem) => problem.variable))];
+    }
+}
+/**
+ * Runs each reader and collects every RelayConfigError instead of stopping at the first; throws one
+ * RelayConfigError with all their problems at the end. Other errors are bugs and propagate.
+ */
+function collectConfigProblems() {
+    const problems = [];
+    return {
+        attempt(reader) {
+            try {
+                return reader();
+            }
+            catch (error) {
+                if (!(error instanceof RelayConfigError))
+                    throw error;
+                problems.push(...error.problems);
+                return undefined;
+            }
+        },
+        finish() {
+            if (problems.length > 0)
+                throw new RelayConfigError(problems);
+        },
+    };
+}
+/** A variable's value, trimmed; undefined when unset or blank. */
+function read(env, name) {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+}
+/** A comma-separated list's entries, trimmed; empty entries are skipped (a trailing comma is harmless). */
+function listEntries(value) {
+    return value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+}
+function required(env, name, what) {
+    const value = read(env, name);
+    if (value === undefined)
+        throw new RelayConfigError(name, `is not set; set it to ${what}.`);
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 732:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  SB: () => (/* binding */ RelayConfigError),
   qC: () => (/* binding */ actionsPageUrl),
-  Rf: () => (/* binding */ collectConfigProblems),
   q6: () => (/* binding */ loadListenConfig),
   Md: () => (/* binding */ loadRelayConfig)
 });
 
 // UNUSED EXPORTS: readSigningSecrets
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(598);
-;// CONCATENATED MODULE: ./src/core/aws-formats.ts
+;// CONCATENATED MODULE: ./src/shared/aws-formats.ts
 // AWS's own formats for the identifiers a sites file or an input may carry, each with the sentence a
 // user needs when a value does not match, and the numeric bounds AWS sets. Shared by the sites-file
 // schema, the plan (the aws-region input) and the execution inputs (role-to-assume, role-session-name).
@@ -92,7 +169,11 @@ const MAX_INSTANCE_IDS = 50;
 const MAX_TAG_KEYS = 5;
 const MAX_TAG_VALUES = 5;
 
-;// CONCATENATED MODULE: ./src/relay/loopback-host.ts
+// EXTERNAL MODULE: ./src/relay/core/config-problems.ts
+var config_problems = __nccwpck_require__(260);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(598);
+;// CONCATENATED MODULE: ./src/relay/core/loopback-host.ts
 // Whether a URL's host is this machine's loopback interface (127.0.0.0/8, `localhost`, `[::1]`): the
 // one case where the relay accepts a plain-http GITHUB_API_URL (a local test double or proxy), since
 // the GitHub token then never leaves the machine. Pure.
@@ -105,139 +186,51 @@ function isLoopbackHost(url) {
     return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
 }
 
-;// CONCATENATED MODULE: ./src/relay/config.ts
-// The relay's configuration, read once from the environment and checked before any request is served.
-// Every problem names the variable and the fix, and every problem is reported at once (not only the
-// first); the variable names are the public contract (docs/relay.md, "Environment variables").
-// Comma-separated lists (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless.
-// Pure: takes the environment as a plain object, returns data or throws.
+;// CONCATENATED MODULE: ./src/relay/core/config-github.ts
+// The relay's GitHub settings: the credentials (GITHUB_TOKEN, or a GitHub App: GITHUB_APP_ID,
+// GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID) and the addresses (GITHUB_API_URL, which must be
+// https unless loopback since it carries the token, and GITHUB_SERVER_URL or the web address derived
+// from the API's for run links). Each problem names the variable and the fix. Pure.
 
 
 
-const DEFAULTS = {
-    GITHUB_API_URL: 'https://api.github.com',
-    DISPATCH_WORKFLOW: 'purge-cache.yml',
-    DISPATCH_REF: 'main',
-    HOST: '127.0.0.1',
-    PORT: 8080,
-};
-/**
- * Configuration that cannot work. `problems` lists every bad variable (in the order docs/relay.md lists
- * them); `variable` is the first one. The message has one line per problem: `VARIABLE: what is wrong
- * and the fix`.
- */
-class RelayConfigError extends Error {
-    variable;
-    problems;
-    constructor(first, message) {
-        const problems = typeof first === 'string' ? [{ variable: first, message: message ?? '' }] : first;
-        if (problems.length === 0)
-            throw new TypeError('RelayConfigError needs at least one problem');
-        super(problems.map((problem) => `${problem.variable}: ${problem.message}`).join('\n'));
-        this.name = 'RelayConfigError';
-        this.problems = problems;
-        this.variable = problems[0].variable;
-    }
-    /** The distinct variables to fix, in order. */
-    get variables() {
-        return [...new Set(this.problems.map((problem) => problem.variable))];
-    }
-}
-/**
- * Runs each reader and collects every RelayConfigError instead of stopping at the first; throws one
- * RelayConfigError with all their problems at the end. Other errors are bugs and propagate.
- */
-function collectConfigProblems() {
-    const problems = [];
-    return {
-        attempt(reader) {
-            try {
-                return reader();
-            }
-            catch (error) {
-                if (!(error instanceof RelayConfigError))
-                    throw error;
-                problems.push(...error.problems);
-                return undefined;
-            }
-        },
-        finish() {
-            if (problems.length > 0)
-                throw new RelayConfigError(problems);
-        },
-    };
-}
-/** A variable's value, trimmed; undefined when unset or blank. */
-function read(env, name) {
-    const value = env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-}
-/** A comma-separated list's entries, trimmed; empty entries are skipped (a trailing comma is harmless). */
-function listEntries(value) {
-    return value
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== '');
-}
-function required(env, name, what) {
-    const value = read(env, name);
-    if (value === undefined)
-        throw new RelayConfigError(name, `is not set; set it to ${what}.`);
-    return value;
-}
-const SLACK_ID = /^[A-Z0-9]{2,30}$/;
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-const REPO = /^[A-Za-z0-9._-]{1,100}$/;
-/** The Slack signing secrets (current first, then the previous one), or a RelayConfigError. */
-function readSigningSecrets(env) {
-    const current = required(env, 'SLACK_SIGNING_SECRET', "your Slack app's Signing Secret (Basic Information)");
-    const previous = read(env, 'SLACK_SIGNING_SECRET_PREVIOUS');
-    for (const [name, value] of [
-        ['SLACK_SIGNING_SECRET', current],
-        ['SLACK_SIGNING_SECRET_PREVIOUS', previous],
-    ]) {
-        if (value !== undefined && /\s/.test(value)) {
-            throw new RelayConfigError(name, 'contains whitespace; paste the Signing Secret exactly as Slack shows it.');
-        }
-    }
-    return previous === undefined || previous === current ? [current] : [current, previous];
-}
+const DEFAULT_API_URL = 'https://api.github.com';
 function readGitHubAuth(env) {
-    const token = read(env, 'GITHUB_TOKEN');
+    const token = (0,config_problems/* read */.LF)(env, 'GITHUB_TOKEN');
     const appVariables = ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_APP_INSTALLATION_ID'];
-    const appSet = appVariables.filter((name) => read(env, name) !== undefined);
+    const appSet = appVariables.filter((name) => (0,config_problems/* read */.LF)(env, name) !== undefined);
     if (token !== undefined && appSet.length > 0) {
-        throw new RelayConfigError('GITHUB_TOKEN', `is set together with ${appSet.join(', ')}; use either GITHUB_TOKEN or the three GITHUB_APP_* variables, not both.`);
+        throw new config_problems/* RelayConfigError */.SB('GITHUB_TOKEN', `is set together with ${appSet.join(', ')}; use either GITHUB_TOKEN or the three GITHUB_APP_* variables, not both.`);
     }
     if (token !== undefined) {
         if (/\s/.test(token))
-            throw new RelayConfigError('GITHUB_TOKEN', 'contains whitespace; paste the token alone.');
+            throw new config_problems/* RelayConfigError */.SB('GITHUB_TOKEN', 'contains whitespace; paste the token alone.');
         return { kind: 'token', token };
     }
     if (appSet.length === 0) {
-        throw new RelayConfigError('GITHUB_TOKEN', 'is not set; set GITHUB_TOKEN (a token with Actions: write on DISPATCH_REPOSITORY) or a GitHub App with GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID.');
+        throw new config_problems/* RelayConfigError */.SB('GITHUB_TOKEN', 'is not set; set GITHUB_TOKEN (a token with Actions: write on DISPATCH_REPOSITORY) or a GitHub App with GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID.');
     }
     const missing = appVariables.find((name) => !appSet.includes(name));
     if (missing !== undefined) {
-        throw new RelayConfigError(missing, `is not set, but ${appSet.join(', ')} ${appSet.length === 1 ? 'is' : 'are'}; a GitHub App needs all of GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID.`);
+        throw new config_problems/* RelayConfigError */.SB(missing, `is not set, but ${appSet.join(', ')} ${appSet.length === 1 ? 'is' : 'are'}; a GitHub App needs all of GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID.`);
     }
-    const appId = read(env, 'GITHUB_APP_ID');
+    const appId = (0,config_problems/* read */.LF)(env, 'GITHUB_APP_ID');
     if (!/^(?:[1-9][0-9]{0,15}|Iv[0-9A-Za-z._-]{4,60})$/.test(appId)) {
-        throw new RelayConfigError('GITHUB_APP_ID', `is ${JSON.stringify(appId)}; use the App ID (a number) or the Client ID (Iv…) from the App's settings page.`);
+        throw new config_problems/* RelayConfigError */.SB('GITHUB_APP_ID', `is ${JSON.stringify(appId)}; use the App ID (a number) or the Client ID (Iv…) from the App's settings page.`);
     }
-    const installation = read(env, 'GITHUB_APP_INSTALLATION_ID');
+    const installation = (0,config_problems/* read */.LF)(env, 'GITHUB_APP_INSTALLATION_ID');
     if (!/^[1-9][0-9]{0,15}$/.test(installation)) {
-        throw new RelayConfigError('GITHUB_APP_INSTALLATION_ID', `is ${JSON.stringify(installation)}; use the number at the end of the installation's settings URL (…/installations/12345678).`);
+        throw new config_problems/* RelayConfigError */.SB('GITHUB_APP_INSTALLATION_ID', `is ${JSON.stringify(installation)}; use the number at the end of the installation's settings URL (…/installations/12345678).`);
     }
     // Environment variables often carry a PEM with literal "\n" sequences instead of newlines.
-    const privateKey = read(env, 'GITHUB_APP_PRIVATE_KEY').replace(/\\n/g, '\n');
+    const privateKey = (0,config_problems/* read */.LF)(env, 'GITHUB_APP_PRIVATE_KEY').replace(/\\n/g, '\n');
     try {
         const key = (0,external_node_crypto_.createPrivateKey)(privateKey);
         if (key.asymmetricKeyType !== 'rsa')
             throw new Error('not an RSA key');
     }
     catch {
-        throw new RelayConfigError('GITHUB_APP_PRIVATE_KEY', "is not an RSA private key in PEM form; paste the whole .pem file the App's settings page generated (BEGIN … END lines included).");
+        throw new config_problems/* RelayConfigError */.SB('GITHUB_APP_PRIVATE_KEY', "is not an RSA private key in PEM form; paste the whole .pem file the App's settings page generated (BEGIN … END lines included).");
     }
     return { kind: 'app', appId, privateKey, installationId: Number(installation) };
 }
@@ -247,22 +240,22 @@ function readGitHubAuth(env) {
  * The API base carries the GitHub token, so it must be https unless its host is loopback.
  */
 function readGitHubUrls(env) {
-    const raw = read(env, 'GITHUB_API_URL') ?? DEFAULTS.GITHUB_API_URL;
+    const raw = (0,config_problems/* read */.LF)(env, 'GITHUB_API_URL') ?? DEFAULT_API_URL;
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        throw new RelayConfigError('GITHUB_API_URL', `is ${JSON.stringify(raw)}, not a URL; use e.g. ${DEFAULTS.GITHUB_API_URL}.`);
+        throw new config_problems/* RelayConfigError */.SB('GITHUB_API_URL', `is ${JSON.stringify(raw)}, not a URL; use e.g. ${DEFAULT_API_URL}.`);
     }
     if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '') {
-        throw new RelayConfigError('GITHUB_API_URL', `is ${JSON.stringify(raw)}; use an http(s) URL without query, e.g. ${DEFAULTS.GITHUB_API_URL} or https://HOST/api/v3.`);
+        throw new config_problems/* RelayConfigError */.SB('GITHUB_API_URL', `is ${JSON.stringify(raw)}; use an http(s) URL without query, e.g. ${DEFAULT_API_URL} or https://HOST/api/v3.`);
     }
     if (url.protocol === 'http:' && !isLoopbackHost(url)) {
-        throw new RelayConfigError('GITHUB_API_URL', `is ${JSON.stringify(raw)}, plain http: the GitHub token would cross the network unencrypted; use https://${url.host}${url.pathname.replace(/\/+$/, '')} (plain http is accepted only for a loopback host: 127.0.0.1, localhost or [::1]).`);
+        throw new config_problems/* RelayConfigError */.SB('GITHUB_API_URL', `is ${JSON.stringify(raw)}, plain http: the GitHub token would cross the network unencrypted; use https://${url.host}${url.pathname.replace(/\/+$/, '')} (plain http is accepted only for a loopback host: 127.0.0.1, localhost or [::1]).`);
     }
     const apiUrl = url.href.replace(/\/+$/, '');
-    const server = read(env, 'GITHUB_SERVER_URL');
+    const server = (0,config_problems/* read */.LF)(env, 'GITHUB_SERVER_URL');
     if (server !== undefined)
         return { apiUrl, webUrl: readServerUrl(server) };
     let webUrl;
@@ -286,37 +279,72 @@ function readServerUrl(raw) {
         (url.protocol !== 'https:' && url.protocol !== 'http:') ||
         url.search !== '' ||
         url.hash !== '') {
-        throw new RelayConfigError('GITHUB_SERVER_URL', `is ${JSON.stringify(raw)}; use the web address run links should point at, an http(s) URL without query, e.g. https://github.com or https://HOST, or leave it unset to derive it from GITHUB_API_URL.`);
+        throw new config_problems/* RelayConfigError */.SB('GITHUB_SERVER_URL', `is ${JSON.stringify(raw)}; use the web address run links should point at, an http(s) URL without query, e.g. https://github.com or https://HOST, or leave it unset to derive it from GITHUB_API_URL.`);
     }
     return url.href.replace(/\/+$/, '');
 }
+
+;// CONCATENATED MODULE: ./src/relay/core/config.ts
+// The relay's configuration, read once from the environment and checked before any request is served.
+// Every problem names the variable and the fix, and every problem is reported at once (not only the
+// first); the variable names are the public contract (docs/relay.md, "Environment variables").
+// Comma-separated lists (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless.
+// Here: the whole RelayConfig, the Slack signing secrets, where to dispatch, the sites, the allow-lists
+// and the Node server's HOST and PORT; GitHub's credentials and addresses are in config-github.ts.
+// Pure: takes the environment as a plain object, returns data or throws.
+
+
+
+const DEFAULTS = {
+    DISPATCH_WORKFLOW: 'purge-cache.yml',
+    DISPATCH_REF: 'main',
+    HOST: '127.0.0.1',
+    PORT: 8080,
+};
+const SLACK_ID = /^[A-Z0-9]{2,30}$/;
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+/** The Slack signing secrets (current first, then the previous one), or a RelayConfigError. */
+function readSigningSecrets(env) {
+    const current = (0,config_problems/* required */.mw)(env, 'SLACK_SIGNING_SECRET', "your Slack app's Signing Secret (Basic Information)");
+    const previous = (0,config_problems/* read */.LF)(env, 'SLACK_SIGNING_SECRET_PREVIOUS');
+    for (const [name, value] of [
+        ['SLACK_SIGNING_SECRET', current],
+        ['SLACK_SIGNING_SECRET_PREVIOUS', previous],
+    ]) {
+        if (value !== undefined && /\s/.test(value)) {
+            throw new config_problems/* RelayConfigError */.SB(name, 'contains whitespace; paste the Signing Secret exactly as Slack shows it.');
+        }
+    }
+    return previous === undefined || previous === current ? [current] : [current, previous];
+}
 function readRepository(env) {
-    const value = required(env, 'DISPATCH_REPOSITORY', 'the repository holding the purge workflow, as owner/repo');
+    const value = (0,config_problems/* required */.mw)(env, 'DISPATCH_REPOSITORY', 'the repository holding the purge workflow, as owner/repo');
     const [owner, repo, ...rest] = value.split('/');
     if (rest.length > 0 || !owner || !repo || !OWNER.test(owner) || !REPO.test(repo)) {
-        throw new RelayConfigError('DISPATCH_REPOSITORY', `is ${JSON.stringify(value)}; use owner/repo, e.g. my-org/website (no URL, no .git).`);
+        throw new config_problems/* RelayConfigError */.SB('DISPATCH_REPOSITORY', `is ${JSON.stringify(value)}; use owner/repo, e.g. my-org/website (no URL, no .git).`);
     }
     return { owner, repo };
 }
 function readWorkflow(env) {
-    const value = read(env, 'DISPATCH_WORKFLOW') ?? DEFAULTS.DISPATCH_WORKFLOW;
+    const value = (0,config_problems/* read */.LF)(env, 'DISPATCH_WORKFLOW') ?? DEFAULTS.DISPATCH_WORKFLOW;
     if (!/^(?:[A-Za-z0-9._-]+\.ya?ml|[1-9][0-9]{0,15})$/.test(value)) {
-        throw new RelayConfigError('DISPATCH_WORKFLOW', `is ${JSON.stringify(value)}; use the workflow's file name under .github/workflows (e.g. ${DEFAULTS.DISPATCH_WORKFLOW}) or its numeric id.`);
+        throw new config_problems/* RelayConfigError */.SB('DISPATCH_WORKFLOW', `is ${JSON.stringify(value)}; use the workflow's file name under .github/workflows (e.g. ${DEFAULTS.DISPATCH_WORKFLOW}) or its numeric id.`);
     }
     return value;
 }
 function readRef(env) {
-    const value = read(env, 'DISPATCH_REF') ?? DEFAULTS.DISPATCH_REF;
+    const value = (0,config_problems/* read */.LF)(env, 'DISPATCH_REF') ?? DEFAULTS.DISPATCH_REF;
     if (/[\s~^:?*[\\]|\.\.|@\{|^\/|\/$|\.lock$/.test(value) || value.length > 255) {
-        throw new RelayConfigError('DISPATCH_REF', `is ${JSON.stringify(value)}, not a valid git ref; use a branch or tag name such as ${DEFAULTS.DISPATCH_REF}.`);
+        throw new config_problems/* RelayConfigError */.SB('DISPATCH_REF', `is ${JSON.stringify(value)}, not a valid git ref; use a branch or tag name such as ${DEFAULTS.DISPATCH_REF}.`);
     }
     return value;
 }
 function readSites(env) {
-    const value = required(env, 'SITES', "the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main)");
-    const sites = listEntries(value.toLowerCase());
+    const value = (0,config_problems/* required */.mw)(env, 'SITES', "the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main)");
+    const sites = (0,config_problems/* listEntries */.fi)(value.toLowerCase());
     if (sites.length === 0) {
-        throw new RelayConfigError('SITES', "is set but lists no site; list the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main).");
+        throw new config_problems/* RelayConfigError */.SB('SITES', "is set but lists no site; list the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main).");
     }
     const problems = [];
     const bad = sites.filter((site) => !formats.siteKey.pattern.test(site));
@@ -330,26 +358,26 @@ function readSites(env) {
         problems.push(`lists ${twice.map((site) => JSON.stringify(site)).join(', ')} twice.`);
     }
     if (problems.length > 0) {
-        throw new RelayConfigError(problems.map((message) => ({ variable: 'SITES', message })));
+        throw new config_problems/* RelayConfigError */.SB(problems.map((message) => ({ variable: 'SITES', message })));
     }
     return sites;
 }
 function readAllowList(env, name, example) {
-    const value = read(env, name);
+    const value = (0,config_problems/* read */.LF)(env, name);
     if (value === undefined)
         return undefined;
-    const ids = listEntries(value);
+    const ids = (0,config_problems/* listEntries */.fi)(value);
     const bad = ids.filter((id) => !SLACK_ID.test(id));
     if (bad.length > 0) {
-        throw new RelayConfigError(name, `has ${bad.map((id) => JSON.stringify(id)).join(', ')}, which ${bad.length === 1 ? 'is not a Slack id' : 'are not Slack ids'}; list ids like ${example}, comma-separated (names change and can be reused, ids cannot).`);
+        throw new config_problems/* RelayConfigError */.SB(name, `has ${bad.map((id) => JSON.stringify(id)).join(', ')}, which ${bad.length === 1 ? 'is not a Slack id' : 'are not Slack ids'}; list ids like ${example}, comma-separated (names change and can be reused, ids cannot).`);
     }
     if (ids.length === 0)
-        throw new RelayConfigError(name, `is set but lists no id; list ids like ${example}, or unset it.`);
+        throw new config_problems/* RelayConfigError */.SB(name, `is set but lists no id; list ids like ${example}, or unset it.`);
     return new Set(ids);
 }
 /** Reads and checks every relay variable; throws one RelayConfigError listing every bad one. */
 function loadRelayConfig(env) {
-    const check = collectConfigProblems();
+    const check = (0,config_problems/* collectConfigProblems */.Rf)();
     const signingSecrets = check.attempt(() => readSigningSecrets(env));
     const auth = check.attempt(() => readGitHubAuth(env));
     const urls = check.attempt(() => readGitHubUrls(env));
@@ -376,22 +404,22 @@ function loadRelayConfig(env) {
 }
 /** HOST and PORT of the plain Node server. PORT 0 picks a free port (it is logged on start). */
 function loadListenConfig(env) {
-    const check = collectConfigProblems();
+    const check = (0,config_problems/* collectConfigProblems */.Rf)();
     const host = check.attempt(() => {
-        const value = read(env, 'HOST') ?? DEFAULTS.HOST;
+        const value = (0,config_problems/* read */.LF)(env, 'HOST') ?? DEFAULTS.HOST;
         if (/\s|\//.test(value)) {
-            throw new RelayConfigError('HOST', `is ${JSON.stringify(value)}; use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0.`);
+            throw new config_problems/* RelayConfigError */.SB('HOST', `is ${JSON.stringify(value)}; use an address to listen on, e.g. 127.0.0.1 or 0.0.0.0.`);
         }
         return value;
     });
     const port = check.attempt(() => {
-        const raw = read(env, 'PORT');
+        const raw = (0,config_problems/* read */.LF)(env, 'PORT');
         const value = raw === undefined ? DEFAULTS.PORT : Number(raw);
         if (!Number.isInteger(value) ||
             value < 0 ||
             value > 65535 ||
             (raw !== undefined && !/^[0-9]+$/.test(raw))) {
-            throw new RelayConfigError('PORT', `is ${JSON.stringify(raw)}; use a port number from 0 to 65535.`);
+            throw new config_problems/* RelayConfigError */.SB('PORT', `is ${JSON.stringify(raw)}; use a port number from 0 to 65535.`);
         }
         return value;
     });
@@ -407,24 +435,19 @@ function actionsPageUrl(config) {
 
 /***/ }),
 
-/***/ 323:
+/***/ 103:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  M5: () => (/* binding */ DISPATCH_TIMEOUT_MS),
   YK: () => (/* binding */ MAX_BODY_BYTES),
-  LD: () => (/* binding */ decide),
-  Qx: () => (/* binding */ replyForDispatch),
-  US: () => (/* binding */ textReply)
+  LD: () => (/* binding */ decide)
 });
 
-// UNUSED EXPORTS: asSentence, decideMisconfigured, retryAfterSeconds
+// UNUSED EXPORTS: decideMisconfigured
 
-// EXTERNAL MODULE: ./src/relay/config.ts + 2 modules
-var relay_config = __nccwpck_require__(488);
-;// CONCATENATED MODULE: ./src/core/suggest.ts
+;// CONCATENATED MODULE: ./src/shared/suggest.ts
 // "Did you mean …?": the closest known word to a misspelt one (a site name, a key of the sites file),
 // by edit distance with transpositions counted as one edit (optimal string alignment). Pure.
 /** Insertions, deletions, substitutions and swaps of two neighbours, each one edit. Case-insensitive. */
@@ -467,10 +490,11 @@ function closestMatch(word, candidates, maxEdits) {
     return best?.candidate;
 }
 
-;// CONCATENATED MODULE: ./src/relay/command.ts
+;// CONCATENATED MODULE: ./src/relay/core/command.ts
 // A verified slash-command body → the command's ids and text, who may use it, and what the text asks
-// for (with a "did you mean" site for a misspelt one, from the project's closestMatch). Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
-// and user *names* change and can be reused).
+// for (with a "did you mean" site for a misspelt one, from the project's closestMatch). Parsing happens
+// only after the signature is verified; authorisation uses ids only (channel and user *names* change
+// and can be reused). Pure.
 
 const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'];
 const SLACK_ID = /^[A-Z0-9]{2,30}$/;
@@ -543,9 +567,11 @@ function interpretText(raw, sites) {
     };
 }
 
+// EXTERNAL MODULE: ./src/relay/core/reply.ts
+var reply = __nccwpck_require__(145);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(598);
-;// CONCATENATED MODULE: ./src/relay/signature.ts
+;// CONCATENATED MODULE: ./src/relay/core/signature.ts
 // Slack request signing (https://docs.slack.dev, "Verifying requests from Slack"): the signature is
 // v0= + hex(HMAC-SHA256(secret, "v0:" + timestamp + ":" + raw body bytes)). Verified over the raw bytes
 // before anything parses the body; constant-time compare; timestamps more than 300 s away from now in
@@ -613,105 +639,23 @@ function verifySlackSignature(headers, rawBody, secrets, nowMs) {
     return matched ? { ok: true } : { ok: false, reason: 'bad_signature' };
 }
 
-;// CONCATENATED MODULE: ./src/core/mrkdwn.ts
-// Slack mrkdwn escaping, shared by the action's result message and the relay's replies: the three
-// characters Slack treats as control characters. Pure.
-/** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
-function escapeMrkdwn(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-;// CONCATENATED MODULE: ./src/core/text.ts
-// How counts, durations, user-written values and long lists read in messages, wherever they are shown
-// (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
-// (never "file(s)"), "420 ms" / "4.1 s" / "2 min 05 s", a value quoted and cut short, the first few
-// items of a list and "… and N more". Pure; shared by the sites-file and input checks and every view
-// of a plan or report. Machine-readable fields (the `report` output's numbers) are not formatted here.
-/** `1,234,567` */
-function formatCount(n) {
-    return Math.round(n)
-        .toString()
-        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-/** `1 file`, `1,234 files`. */
-const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
-/**
- * A duration as people read it: `420 ms`, `4.1 s`, `30 s`, `2 min 05 s`, `10 min`, `1 h 02 min`,
- * `2 h`; `–` when unknown. Tenths below a minute (a trailing `.0` dropped), then whole seconds, then
- * whole minutes. The one format for every duration a person reads, measured or configured.
- */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return '–';
-    if (ms < 999.5)
-        return `${Math.round(ms)} ms`;
-    const tenths = Math.round(ms / 100);
-    if (tenths < 600)
-        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)} s`;
-    const totalSeconds = Math.round(ms / 1000);
-    if (totalSeconds < 3600)
-        return withRest(Math.floor(totalSeconds / 60), 'min', totalSeconds % 60, 's');
-    const minutes = Math.round(totalSeconds / 60);
-    return withRest(Math.floor(minutes / 60), 'h', minutes % 60, 'min');
-}
-/** `2 min 05 s`, or `2 min` when there is nothing left over. */
-const withRest = (whole, unit, rest, restUnit) => rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${String(rest).padStart(2, '0')} ${restUnit}`;
-/**
- * A value as a message quotes it: JSON-quoted, cut to `max` characters (code points, so an emoji is
- * never split) with "…" when longer. Messages never paste a whole file or a whole input.
- */
-function quoteCut(value, max) {
-    const chars = [...value];
-    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
-}
-/**
- * What stands for the items a list leaves out: `… and 3 more`, `… and 1 more failed instance`,
- * `… and 1,204 more failed instances`. The one wording for every list cut short.
- */
-function andMore(left, one, many = one === undefined ? undefined : `${one}s`) {
-    const what = one === undefined ? '' : ` ${left === 1 ? one : many}`;
-    return `… and ${formatCount(left)} more${what}`;
-}
-/**
- * The first `shown` items joined by `separator`, then ` … and n more` (andMore) for the n items left
- * out: `i-0a, i-0b … and 3 more`. The whole list when it is no longer than `shown`.
- */
-function listFirst(items, shown, separator) {
-    if (items.length <= shown)
-        return items.join(separator);
-    return `${items.slice(0, shown).join(separator)} ${andMore(items.length - shown)}`;
-}
-
-;// CONCATENATED MODULE: ./src/relay/core.ts
-// The relay's functional core: an HTTP request from Slack → verify the signature → parse → authorise →
-// decide (answer now, or dispatch a site), and a dispatch result → Slack's answer. Replies are data
-// (status, headers, body) and every decision carries its log fields; no I/O, the clock is a parameter.
-
+// EXTERNAL MODULE: ./src/shared/mrkdwn.ts
+var mrkdwn = __nccwpck_require__(576);
+;// CONCATENATED MODULE: ./src/relay/core/decide.ts
+// The relay's decisions about a request from Slack, before any dispatch: the checks every request
+// passes (method, content type, size, Slack's signature, then the parse), who may purge, and what the
+// text asks for — an answer now (refusal, usage, not a site), or a site to dispatch. Also the answer
+// while the relay's configuration is wrong. Every decision carries its log fields; the clock is a
+// parameter. Pure.
 
 
 
 
 /** Slack slash-command bodies are well under 4 KiB; anything far bigger is not from Slack. */
 const MAX_BODY_BYTES = 16 * 1024;
-/** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
-const DISPATCH_TIMEOUT_MS = 2000;
-/** A plain-text answer (every adapter's non-Slack answers: refusals, 404, 500). */
-const textReply = (status, body = '', extra = {}) => ({
-    status,
-    headers: { 'content-type': 'text/plain; charset=utf-8', ...extra },
-    body,
-});
-/** A Slack message answer; `response_type` is always explicit. */
-function slackReply(responseType, text) {
-    return {
-        status: 200,
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify({ response_type: responseType, text }),
-    };
-}
 const siteList = (sites) => sites.map((site) => `\`${site}\``).join(', ');
 function usageText(command, sites) {
-    return `Usage: \`${escapeMrkdwn(command)} <site>\` purges every cache layer of one site. Sites: ${siteList(sites)}.`;
+    return `Usage: \`${(0,mrkdwn/* escapeMrkdwn */.f)(command)} <site>\` purges every cache layer of one site. Sites: ${siteList(sites)}.`;
 }
 function isFormContentType(headers) {
     const value = headerValue(headers, 'content-type');
@@ -722,19 +666,19 @@ function isFormContentType(headers) {
  * Slack's signature (with `signingSecrets`), then the parse. `nowMs` is the current time in ms.
  */
 function admit(request, signingSecrets, nowMs) {
-    const reject = (status, reason, response = textReply(status)) => ({
+    const reject = (status, reason, response = (0,reply/* textReply */.U)(status)) => ({
         kind: 'respond',
         response,
         log: { decision: 'rejected', reason, status },
     });
     if (request.method.toUpperCase() !== 'POST') {
-        return reject(405, 'method_not_allowed', textReply(405, 'Method not allowed', { allow: 'POST' }));
+        return reject(405, 'method_not_allowed', (0,reply/* textReply */.U)(405, 'Method not allowed', { allow: 'POST' }));
     }
     if (!isFormContentType(request.headers)) {
-        return reject(415, 'unsupported_content_type', textReply(415, 'Unsupported content type'));
+        return reject(415, 'unsupported_content_type', (0,reply/* textReply */.U)(415, 'Unsupported content type'));
     }
     if (request.body.byteLength > MAX_BODY_BYTES)
-        return reject(413, 'body_too_large', textReply(413, 'Body too large'));
+        return reject(413, 'body_too_large', (0,reply/* textReply */.U)(413, 'Body too large'));
     const signature = verifySlackSignature(request.headers, request.body, signingSecrets, nowMs);
     if (!signature.ok)
         return reject(401, signature.reason);
@@ -742,12 +686,12 @@ function admit(request, signingSecrets, nowMs) {
     if (parsed.kind === 'ssl_check') {
         return {
             kind: 'respond',
-            response: textReply(200),
+            response: (0,reply/* textReply */.U)(200),
             log: { decision: 'ssl_check', reason: 'ssl_check', status: 200 },
         };
     }
     if (parsed.kind === 'malformed')
-        return reject(400, parsed.reason, textReply(400, 'Bad request'));
+        return reject(400, parsed.reason, (0,reply/* textReply */.U)(400, 'Bad request'));
     return { kind: 'command', command: parsed.command };
 }
 /** "`A`", "`A` and `B`", "`A`, `B` and `C`". */
@@ -787,7 +731,7 @@ function decide(request, config, nowMs) {
     const who = { user: command.userId, team: command.teamId, channel: command.channelId };
     const answer = (decision, reason, text, site) => ({
         kind: 'respond',
-        response: slackReply('ephemeral', text),
+        response: (0,reply/* slackReply */.p)('ephemeral', text),
         log: { decision, reason, status: 200, ...(site && { site }), ...who },
     });
     const authorisation = authorise(command, config);
@@ -831,143 +775,28 @@ function decide(request, config, nowMs) {
             };
     }
 }
-/** GitHub's own error text (or a network error's), made safe to show in Slack. */
-function gitHubMessage(message) {
-    const flat = message.replace(/[\p{Cc}\s]+/gu, ' ').trim();
-    const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
-    return escapeMrkdwn(short === '' ? 'no message' : short);
-}
-/** The text as a sentence: a full stop added unless it already ends with one (or ? ! …). */
-function asSentence(text) {
-    return /[.!?…]["'”’)\]]*$/.test(text) ? text : `${text}.`;
-}
-function isRateLimited(result) {
-    if (result.status === 429)
-        return true;
-    if (result.status !== 403)
-        return false;
-    return (result.headers['x-ratelimit-remaining'] === '0' ||
-        result.headers['retry-after'] !== undefined ||
-        /rate limit/i.test(result.message));
-}
-/** Seconds until GitHub accepts requests again: retry-after, else x-ratelimit-reset, else a minute. */
-function retryAfterSeconds(headers, nowMs) {
-    const retryAfter = headers['retry-after']?.trim();
-    if (retryAfter !== undefined && /^[0-9]{1,6}$/.test(retryAfter))
-        return Math.max(1, Number(retryAfter));
-    const reset = headers['x-ratelimit-reset']?.trim();
-    if (reset !== undefined && /^[0-9]{1,12}$/.test(reset)) {
-        return Math.min(3600, Math.max(1, Math.ceil(Number(reset) - nowMs / 1000)));
-    }
-    return 60;
-}
-/** The dispatch's result → Slack's answer and the log fields. */
-function replyForDispatch(result, context) {
-    const { config, site, command } = context;
-    const who = { site, user: command.userId, team: command.teamId, channel: command.channelId };
-    const repository = `${config.owner}/${config.repo}`;
-    const actionsPage = (0,relay_config/* actionsPageUrl */.qC)(config);
-    const nothingStarted = 'Nothing was started.';
-    const failed = (reason, status, text) => ({
-        response: slackReply('ephemeral', text),
-        log: { decision: 'dispatch_failed', reason, status: 200, github_status: status, ...who },
-    });
-    const errorFields = (error) => error === undefined
-        ? {}
-        : { ...(error.code !== undefined && { error_code: error.code }), error: error.message };
-    /** What failed, for Slack: the error code when there is one (ECONNREFUSED), else its message. */
-    const what = (error) => error === undefined ? '' : ` (${gitHubMessage(error.code ?? error.message)})`;
-    const notSent = (reason, text, error) => ({
-        response: slackReply('ephemeral', `${text} ${nothingStarted}`),
-        log: { decision: 'dispatch_failed', reason, status: 200, ...errorFields(error), ...who },
-    });
-    const unknown = (reason, why, githubStatus, error) => ({
-        response: slackReply('ephemeral', `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`),
-        log: {
-            decision: 'status_unknown',
-            reason,
-            status: 200,
-            ...(githubStatus !== undefined && { github_status: githubStatus }),
-            ...errorFields(error),
-            ...who,
-        },
-    });
-    const api = escapeMrkdwn(config.github.apiUrl);
-    const within = formatDuration(context.timeoutMs);
-    switch (result.kind) {
-        case 'accepted': {
-            const link = result.runUrl ??
-                (result.runId !== undefined
-                    ? `${config.github.webUrl}/${repository}/actions/runs/${result.runId}`
-                    : actionsPage);
-            return {
-                response: slackReply('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`),
-                log: {
-                    decision: 'dispatched',
-                    reason: result.runId !== undefined ? 'run_created' : 'accepted_without_run_id',
-                    status: 200,
-                    ...who,
-                    ...(result.runId !== undefined && { run_id: result.runId }),
-                },
-            };
-        }
-        case 'not_sent':
-            if (result.stage === 'credentials') {
-                return result.cause === 'timeout'
-                    ? notSent('github_app_token_timeout', `GitHub did not answer the GitHub App's installation-token request within ${within}. Try again in a minute; if it keeps happening, check that the relay can reach ${api} (GITHUB_API_URL).`, result.error)
-                    : notSent('github_app_token_unreachable', `The relay could not reach GitHub at ${api} to get the GitHub App's installation token${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`, result.error);
-            }
-            return result.cause === 'timeout'
-                ? notSent('github_connect_timeout', `The relay could not connect to GitHub at ${api} within ${within}. Check GITHUB_API_URL and that the relay can reach it (firewall, proxy, VPC without a NAT gateway).`, result.error)
-                : notSent('github_unreachable', `The relay could not connect to GitHub at ${api}${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`, result.error);
-        case 'no_answer':
-            return result.cause === 'timeout'
-                ? unknown('github_timeout', `GitHub did not answer within ${within}`, undefined, result.error)
-                : unknown('github_connection_lost', `The connection to GitHub failed after the dispatch was sent${what(result.error)}`, undefined, result.error);
-        case 'rejected': {
-            const { status } = result;
-            const said = gitHubMessage(result.message);
-            if (status >= 500)
-                return unknown(`github_${status}`, `GitHub answered HTTP ${status}`, status);
-            if (isRateLimited(result)) {
-                const seconds = retryAfterSeconds(result.headers, context.nowMs);
-                return failed('github_rate_limited', status, `GitHub is busy, try again in ${seconds} s. ${nothingStarted}`);
-            }
-            if (result.stage === 'credentials') {
-                return failed(`github_app_token_${status}`, status, `GitHub refused the GitHub App's installation token (HTTP ${status}: ${said}). Check GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, and that the App is installed on ${repository}. ${nothingStarted}`);
-            }
-            if (status === 401) {
-                return failed('github_401', status, `GitHub did not accept the relay's credentials (HTTP 401: ${said}). Check GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, in the relay's settings. ${nothingStarted}`);
-            }
-            if (status === 403) {
-                return failed('github_403', status, `GitHub refused the dispatch (HTTP 403: ${said}). The relay's token or GitHub App needs the *Actions: write* permission on ${repository}. ${nothingStarted}`);
-            }
-            if (status === 404) {
-                return failed('github_404', status, `GitHub found no workflow \`${config.workflow}\` in ${repository} (HTTP 404). Check DISPATCH_REPOSITORY and DISPATCH_WORKFLOW, that the workflow file is on the default branch, and that the relay's token can see the repository. ${nothingStarted}`);
-            }
-            return failed(`github_${status}`, status, `GitHub rejected the dispatch (HTTP ${status}): ${asSentence(said)} ${nothingStarted}`);
-        }
-    }
-}
 
 
 /***/ }),
 
-/***/ 255:
+/***/ 815:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $H: () => (/* binding */ acceptedResult),
 /* harmony export */   DD: () => (/* binding */ causeChain),
 /* harmony export */   L_: () => (/* binding */ dispatchBody),
+/* harmony export */   M5: () => (/* binding */ DISPATCH_TIMEOUT_MS),
 /* harmony export */   aY: () => (/* binding */ deadlineResult),
 /* harmony export */   cT: () => (/* binding */ rejectsReturnRunDetails),
 /* harmony export */   gl: () => (/* binding */ describeNetworkError)
 /* harmony export */ });
 // The contract between the relay core and whatever starts the workflow (the Octokit adapter in
-// github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
-// dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), and
-// what a network error says about itself. Pure.
+// ../github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
+// dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), what a
+// network error says about itself, and the deadline it all runs under. Pure.
+/** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
+const DISPATCH_TIMEOUT_MS = 2000;
 /** The result a deadline gives, from the dispatcher's last progress report. */
 function deadlineResult(progress) {
     if (progress === 'token_exchange')
@@ -1065,6 +894,34 @@ function acceptedResult(status, data) {
         kind: 'accepted',
         ...(typeof runId === 'number' && Number.isSafeInteger(runId) && runId > 0 && { runId }),
         ...(typeof htmlUrl === 'string' && /^https?:\/\/[^\s<>|]+$/.test(htmlUrl) && { runUrl: htmlUrl }),
+    };
+}
+
+
+/***/ }),
+
+/***/ 145:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ textReply),
+/* harmony export */   p: () => (/* binding */ slackReply)
+/* harmony export */ });
+// What the relay's core answers with: the request as an adapter hands it over, the reply as data
+// (status, headers, body), the fields of the one log line per request, and the two kinds of answer
+// (plain text for refusals and errors, a Slack message for everything Slack shows). Pure.
+/** A plain-text answer (every adapter's non-Slack answers: refusals, 404, 500). */
+const textReply = (status, body = '', extra = {}) => ({
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...extra },
+    body,
+});
+/** A Slack message answer; `response_type` is always explicit. */
+function slackReply(responseType, text) {
+    return {
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ response_type: responseType, text }),
     };
 }
 
@@ -5360,10 +5217,8 @@ function createAppAuth(options) {
 /* v8 ignore start - due to skipped tests, see https://github.com/octokit/auth-app.js/pull/580 -- @preserve */
 /* v8 ignore end -- @preserve */
 
-// EXTERNAL MODULE: ./src/relay/core.ts + 5 modules
-var core = __nccwpck_require__(323);
-// EXTERNAL MODULE: ./src/relay/dispatch.ts
-var dispatch = __nccwpck_require__(255);
+// EXTERNAL MODULE: ./src/relay/core/dispatch.ts
+var dispatch = __nccwpck_require__(815);
 ;// CONCATENATED MODULE: external "node:async_hooks"
 const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
 ;// CONCATENATED MODULE: external "node:diagnostics_channel"
@@ -5425,7 +5280,6 @@ function watchWire(watch, run) {
 
 
 
-
 /**
  * An Octokit error → a rejection (GitHub answered), or no answer: certainly not sent (token exchange,
  * or the dispatch never left the relay) or perhaps sent. `sent` is what the wire watch saw of the
@@ -5474,7 +5328,7 @@ function createGitHubDispatcher(github, options = {}) {
     const auth = github.auth;
     // auth-app shares one pending exchange among concurrent callers and takes no per-call signal: bound
     // each exchange by itself, or one that never answers would hold every later command hostage.
-    const tokenTimeoutMs = options.tokenTimeoutMs ?? core/* DISPATCH_TIMEOUT_MS */.M5;
+    const tokenTimeoutMs = options.tokenTimeoutMs ?? dispatch/* DISPATCH_TIMEOUT_MS */.M5;
     const boundedFetch = (input, init) => fetch(input, {
         ...init,
         signal: init?.signal
@@ -5554,17 +5408,19 @@ function createGitHubDispatcher(github, options = {}) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  bs: () => (/* binding */ startRelayServer)
+  b: () => (/* binding */ startRelayServer)
 });
 
-// UNUSED EXPORTS: DRAIN_LIMIT_BYTES, DRAIN_LIMIT_MS
+// UNUSED EXPORTS: DRAIN_LIMIT_MS
 
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-// EXTERNAL MODULE: ./src/relay/core.ts + 5 modules
-var core = __nccwpck_require__(323);
-// EXTERNAL MODULE: ./src/relay/relay.ts
-var relay_relay = __nccwpck_require__(844);
+// EXTERNAL MODULE: ./src/relay/core/decide.ts + 3 modules
+var decide = __nccwpck_require__(103);
+// EXTERNAL MODULE: ./src/relay/core/reply.ts
+var reply = __nccwpck_require__(145);
+// EXTERNAL MODULE: ./src/relay/relay.ts + 2 modules
+var relay_relay = __nccwpck_require__(559);
 ;// CONCATENATED MODULE: ./src/relay/http-server.ts
 // Plain Node HTTP adapter: POST /slack/commands → the shared relay; GET /healthz → 200. Keeps at most
 // MAX_BODY_BYTES + 1 bytes of a body (the core answers 413 beyond the cap); the rest of an oversized
@@ -5573,6 +5429,7 @@ var relay_relay = __nccwpck_require__(844);
 // logged. Every request writes one JSON line: `slack_command` (from the relay) for /slack/commands,
 // `http_request` (method, path without query, status, reason) for the rest — never a body, header or
 // query string. close() drops idle connections at once and lets requests in flight be answered.
+
 
 
 
@@ -5643,22 +5500,22 @@ function createRelayRequestListener(relay, log = relay_relay/* writeLogLine */.I
                 logRequest(200, 'health_check');
             }
             else {
-                send(response, (0,core/* textReply */.US)(405, 'Method not allowed', { allow: 'GET, HEAD' }), false);
+                send(response, (0,reply/* textReply */.U)(405, 'Method not allowed', { allow: 'GET, HEAD' }), false);
                 logRequest(405, 'method_not_allowed');
             }
             return;
         }
         if (path !== COMMANDS_PATH) {
             request.resume();
-            send(response, (0,core/* textReply */.US)(404, 'Not found'), false);
+            send(response, (0,reply/* textReply */.U)(404, 'Not found'), false);
             logRequest(404, 'unknown_path');
             return;
         }
-        readCappedBody(request, core/* MAX_BODY_BYTES */.YK)
+        readCappedBody(request, decide/* MAX_BODY_BYTES */.YK)
             .then(async (body) => {
             const reply = await relay({ method: request.method ?? '', headers: request.headers, body });
             // A body left unread (over the cap) cannot be followed by another request on this connection.
-            send(response, reply, body.length > core/* MAX_BODY_BYTES */.YK);
+            send(response, reply, body.length > decide/* MAX_BODY_BYTES */.YK);
         })
             .catch((error) => {
             const reply = (0,relay_relay/* internalError */.WB)(error, log, now());
@@ -5740,23 +5597,227 @@ function startRelayServer(options) {
 
 /***/ }),
 
-/***/ 844:
+/***/ 559:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BP: () => (/* binding */ logLine),
-/* harmony export */   CR: () => (/* binding */ createRelay),
-/* harmony export */   IF: () => (/* binding */ writeLogLine),
-/* harmony export */   WB: () => (/* binding */ internalError),
-/* harmony export */   yn: () => (/* binding */ requestLogLine)
-/* harmony export */ });
-/* unused harmony export dispatchWithDeadline */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(323);
-/* harmony import */ var _dispatch_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(255);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  CR: () => (/* binding */ createRelay),
+  WB: () => (/* binding */ internalError),
+  BP: () => (/* binding */ logLine),
+  yn: () => (/* binding */ requestLogLine),
+  IF: () => (/* binding */ writeLogLine)
+});
+
+// UNUSED EXPORTS: dispatchWithDeadline
+
+// EXTERNAL MODULE: ./src/relay/core/decide.ts + 3 modules
+var decide = __nccwpck_require__(103);
+// EXTERNAL MODULE: ./src/relay/core/config.ts + 3 modules
+var core_config = __nccwpck_require__(732);
+// EXTERNAL MODULE: ./src/relay/core/reply.ts
+var reply = __nccwpck_require__(145);
+// EXTERNAL MODULE: ./src/shared/mrkdwn.ts
+var mrkdwn = __nccwpck_require__(576);
+;// CONCATENATED MODULE: ./src/shared/text.ts
+// How counts, durations, user-written values and long lists read in messages, wherever they are shown
+// (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
+// (never "file(s)"), "420 ms" / "4.1 s" / "2 min 05 s", a value quoted and cut short, the first few
+// items of a list and "… and N more". Pure; shared by the sites-file and input checks and every view
+// of a plan or report. Machine-readable fields (the `report` output's numbers) are not formatted here.
+/** `1,234,567` */
+function formatCount(n) {
+    return Math.round(n)
+        .toString()
+        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/** `1 file`, `1,234 files`. */
+const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+/**
+ * A duration as people read it: `420 ms`, `4.1 s`, `30 s`, `2 min 05 s`, `10 min`, `1 h 02 min`,
+ * `2 h`; `–` when unknown. Tenths below a minute (a trailing `.0` dropped), then whole seconds, then
+ * whole minutes. The one format for every duration a person reads, measured or configured.
+ */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '–';
+    if (ms < 999.5)
+        return `${Math.round(ms)} ms`;
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
+    if (totalSeconds < 3600)
+        return withRest(Math.floor(totalSeconds / 60), 'min', totalSeconds % 60, 's');
+    const minutes = Math.round(totalSeconds / 60);
+    return withRest(Math.floor(minutes / 60), 'h', minutes % 60, 'min');
+}
+/** `2 min 05 s`, or `2 min` when there is nothing left over. */
+const withRest = (whole, unit, rest, restUnit) => rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${String(rest).padStart(2, '0')} ${restUnit}`;
+/**
+ * A value as a message quotes it: JSON-quoted, cut to `max` characters (code points, so an emoji is
+ * never split) with "…" when longer. Messages never paste a whole file or a whole input.
+ */
+function quoteCut(value, max) {
+    const chars = [...value];
+    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+}
+/**
+ * What stands for the items a list leaves out: `… and 3 more`, `… and 1 more failed instance`,
+ * `… and 1,204 more failed instances`. The one wording for every list cut short.
+ */
+function andMore(left, one, many = one === undefined ? undefined : `${one}s`) {
+    const what = one === undefined ? '' : ` ${left === 1 ? one : many}`;
+    return `… and ${formatCount(left)} more${what}`;
+}
+/**
+ * The first `shown` items joined by `separator`, then ` … and n more` (andMore) for the n items left
+ * out: `i-0a, i-0b … and 3 more`. The whole list when it is no longer than `shown`.
+ */
+function listFirst(items, shown, separator) {
+    if (items.length <= shown)
+        return items.join(separator);
+    return `${items.slice(0, shown).join(separator)} ${andMore(items.length - shown)}`;
+}
+
+;// CONCATENATED MODULE: ./src/relay/core/dispatch-reply.ts
+// A dispatch's result → Slack's answer and the log fields: the run link when GitHub accepted it,
+// "nothing was started" with the fix when it certainly did not happen (credentials, 4xx, rate limit,
+// no connection), "status unknown — check the Actions page" when it may have (5xx, timeout or a lost
+// connection after sending). GitHub's own text is flattened, shortened and escaped for Slack. Pure.
+
+
+
+
+/** GitHub's own error text (or a network error's), made safe to show in Slack. */
+function gitHubMessage(message) {
+    const flat = message.replace(/[\p{Cc}\s]+/gu, ' ').trim();
+    const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
+    return (0,mrkdwn/* escapeMrkdwn */.f)(short === '' ? 'no message' : short);
+}
+/** The text as a sentence: a full stop added unless it already ends with one (or ? ! …). */
+function asSentence(text) {
+    return /[.!?…]["'”’)\]]*$/.test(text) ? text : `${text}.`;
+}
+function isRateLimited(result) {
+    if (result.status === 429)
+        return true;
+    if (result.status !== 403)
+        return false;
+    return (result.headers['x-ratelimit-remaining'] === '0' ||
+        result.headers['retry-after'] !== undefined ||
+        /rate limit/i.test(result.message));
+}
+/** Seconds until GitHub accepts requests again: retry-after, else x-ratelimit-reset, else a minute. */
+function retryAfterSeconds(headers, nowMs) {
+    const retryAfter = headers['retry-after']?.trim();
+    if (retryAfter !== undefined && /^[0-9]{1,6}$/.test(retryAfter))
+        return Math.max(1, Number(retryAfter));
+    const reset = headers['x-ratelimit-reset']?.trim();
+    if (reset !== undefined && /^[0-9]{1,12}$/.test(reset)) {
+        return Math.min(3600, Math.max(1, Math.ceil(Number(reset) - nowMs / 1000)));
+    }
+    return 60;
+}
+/** The dispatch's result → Slack's answer and the log fields. */
+function replyForDispatch(result, context) {
+    const { config, site, command } = context;
+    const who = { site, user: command.userId, team: command.teamId, channel: command.channelId };
+    const repository = `${config.owner}/${config.repo}`;
+    const actionsPage = (0,core_config/* actionsPageUrl */.qC)(config);
+    const nothingStarted = 'Nothing was started.';
+    const failed = (reason, status, text) => ({
+        response: (0,reply/* slackReply */.p)('ephemeral', text),
+        log: { decision: 'dispatch_failed', reason, status: 200, github_status: status, ...who },
+    });
+    const errorFields = (error) => error === undefined
+        ? {}
+        : { ...(error.code !== undefined && { error_code: error.code }), error: error.message };
+    /** What failed, for Slack: the error code when there is one (ECONNREFUSED), else its message. */
+    const what = (error) => error === undefined ? '' : ` (${gitHubMessage(error.code ?? error.message)})`;
+    const notSent = (reason, text, error) => ({
+        response: (0,reply/* slackReply */.p)('ephemeral', `${text} ${nothingStarted}`),
+        log: { decision: 'dispatch_failed', reason, status: 200, ...errorFields(error), ...who },
+    });
+    const unknown = (reason, why, githubStatus, error) => ({
+        response: (0,reply/* slackReply */.p)('ephemeral', `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`),
+        log: {
+            decision: 'status_unknown',
+            reason,
+            status: 200,
+            ...(githubStatus !== undefined && { github_status: githubStatus }),
+            ...errorFields(error),
+            ...who,
+        },
+    });
+    const api = (0,mrkdwn/* escapeMrkdwn */.f)(config.github.apiUrl);
+    const within = formatDuration(context.timeoutMs);
+    switch (result.kind) {
+        case 'accepted': {
+            const link = result.runUrl ??
+                (result.runId !== undefined
+                    ? `${config.github.webUrl}/${repository}/actions/runs/${result.runId}`
+                    : actionsPage);
+            return {
+                response: (0,reply/* slackReply */.p)('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`),
+                log: {
+                    decision: 'dispatched',
+                    reason: result.runId !== undefined ? 'run_created' : 'accepted_without_run_id',
+                    status: 200,
+                    ...who,
+                    ...(result.runId !== undefined && { run_id: result.runId }),
+                },
+            };
+        }
+        case 'not_sent':
+            if (result.stage === 'credentials') {
+                return result.cause === 'timeout'
+                    ? notSent('github_app_token_timeout', `GitHub did not answer the GitHub App's installation-token request within ${within}. Try again in a minute; if it keeps happening, check that the relay can reach ${api} (GITHUB_API_URL).`, result.error)
+                    : notSent('github_app_token_unreachable', `The relay could not reach GitHub at ${api} to get the GitHub App's installation token${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`, result.error);
+            }
+            return result.cause === 'timeout'
+                ? notSent('github_connect_timeout', `The relay could not connect to GitHub at ${api} within ${within}. Check GITHUB_API_URL and that the relay can reach it (firewall, proxy, VPC without a NAT gateway).`, result.error)
+                : notSent('github_unreachable', `The relay could not connect to GitHub at ${api}${what(result.error)}. Check GITHUB_API_URL and that the relay can reach it.`, result.error);
+        case 'no_answer':
+            return result.cause === 'timeout'
+                ? unknown('github_timeout', `GitHub did not answer within ${within}`, undefined, result.error)
+                : unknown('github_connection_lost', `The connection to GitHub failed after the dispatch was sent${what(result.error)}`, undefined, result.error);
+        case 'rejected': {
+            const { status } = result;
+            const said = gitHubMessage(result.message);
+            if (status >= 500)
+                return unknown(`github_${status}`, `GitHub answered HTTP ${status}`, status);
+            if (isRateLimited(result)) {
+                const seconds = retryAfterSeconds(result.headers, context.nowMs);
+                return failed('github_rate_limited', status, `GitHub is busy, try again in ${seconds} s. ${nothingStarted}`);
+            }
+            if (result.stage === 'credentials') {
+                return failed(`github_app_token_${status}`, status, `GitHub refused the GitHub App's installation token (HTTP ${status}: ${said}). Check GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, and that the App is installed on ${repository}. ${nothingStarted}`);
+            }
+            if (status === 401) {
+                return failed('github_401', status, `GitHub did not accept the relay's credentials (HTTP 401: ${said}). Check GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, in the relay's settings. ${nothingStarted}`);
+            }
+            if (status === 403) {
+                return failed('github_403', status, `GitHub refused the dispatch (HTTP 403: ${said}). The relay's token or GitHub App needs the *Actions: write* permission on ${repository}. ${nothingStarted}`);
+            }
+            if (status === 404) {
+                return failed('github_404', status, `GitHub found no workflow \`${config.workflow}\` in ${repository} (HTTP 404). Check DISPATCH_REPOSITORY and DISPATCH_WORKFLOW, that the workflow file is on the default branch, and that the relay's token can see the repository. ${nothingStarted}`);
+            }
+            return failed(`github_${status}`, status, `GitHub rejected the dispatch (HTTP ${status}): ${asSentence(said)} ${nothingStarted}`);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./src/relay/core/dispatch.ts
+var core_dispatch = __nccwpck_require__(815);
+;// CONCATENATED MODULE: ./src/relay/relay.ts
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
 // dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
 // already spent, so the answer still leaves in time), maps the result to Slack's answer and writes one
 // structured JSON log line per request. The dispatcher, clock, deadline and log sink are passed in.
+
+
 
 
 const writeLogLine = (line) => void process.stdout.write(`${line}\n`);
@@ -5771,7 +5832,7 @@ function requestLogLine(event, fields, startedMs, endMs) {
 /** An unexpected error: logged as an `internal_error` line (its message only), answered 500. */
 function internalError(error, log, nowMs) {
     log(logLine('internal_error', { message: error instanceof Error ? error.message : String(error) }, nowMs));
-    return (0,_core_js__WEBPACK_IMPORTED_MODULE_0__/* .textReply */ .US)(500, 'Internal error');
+    return (0,reply/* textReply */.U)(500, 'Internal error');
 }
 /**
  * Runs the dispatcher until it settles or the deadline passes, whichever comes first. At the deadline
@@ -5783,7 +5844,7 @@ async function dispatchWithDeadline(dispatch, request, timeoutMs) {
     let timer;
     const deadline = new Promise((resolve) => {
         timer = setTimeout(() => {
-            const result = (0,_dispatch_js__WEBPACK_IMPORTED_MODULE_1__/* .deadlineResult */ .aY)(progress);
+            const result = (0,core_dispatch/* deadlineResult */.aY)(progress);
             controller.abort(new Error(`dispatch deadline of ${timeoutMs} ms passed`));
             resolve(result);
         }, timeoutMs);
@@ -5793,8 +5854,8 @@ async function dispatchWithDeadline(dispatch, request, timeoutMs) {
             progress = next;
     };
     const attempt = dispatch(request, controller.signal, report).catch((error) => controller.signal.aborted
-        ? (0,_dispatch_js__WEBPACK_IMPORTED_MODULE_1__/* .deadlineResult */ .aY)(progress)
-        : { kind: 'no_answer', cause: 'network', error: (0,_dispatch_js__WEBPACK_IMPORTED_MODULE_1__/* .describeNetworkError */ .gl)(error) });
+        ? (0,core_dispatch/* deadlineResult */.aY)(progress)
+        : { kind: 'no_answer', cause: 'network', error: (0,core_dispatch/* describeNetworkError */.gl)(error) });
     try {
         return await Promise.race([attempt, deadline]);
     }
@@ -5808,7 +5869,7 @@ function createRelay(dependencies) {
     const { config, dispatch } = dependencies;
     const now = dependencies.now ?? Date.now;
     const log = dependencies.log ?? writeLogLine;
-    const timeoutMs = dependencies.dispatchTimeoutMs ?? _core_js__WEBPACK_IMPORTED_MODULE_0__/* .DISPATCH_TIMEOUT_MS */ .M5;
+    const timeoutMs = dependencies.dispatchTimeoutMs ?? core_dispatch/* DISPATCH_TIMEOUT_MS */.M5;
     return async (request, options = {}) => {
         const started = now();
         const spentMs = Math.max(0, options.spentMs ?? 0);
@@ -5817,12 +5878,12 @@ function createRelay(dependencies) {
             log(requestLogLine('slack_command', { ...fields, ...options.logFields }, started - spentMs, now()));
             return response;
         };
-        const decision = (0,_core_js__WEBPACK_IMPORTED_MODULE_0__/* .decide */ .LD)(request, config, started);
+        const decision = (0,decide/* decide */.LD)(request, config, started);
         if (decision.kind === 'respond')
             return finish(decision.response, decision.log);
         const budgetMs = Math.min(timeoutMs, Math.max(MIN_DISPATCH_TIMEOUT_MS, timeoutMs - spentMs));
         const result = await dispatchWithDeadline(dispatch, decision.dispatch, budgetMs);
-        const { response, log: fields } = (0,_core_js__WEBPACK_IMPORTED_MODULE_0__/* .replyForDispatch */ .Qx)(result, {
+        const { response, log: fields } = replyForDispatch(result, {
             config,
             site: decision.site,
             command: decision.command,
@@ -5840,10 +5901,11 @@ function createRelay(dependencies) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(488);
-/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(609);
-/* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(154);
-/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(844);
+/* harmony import */ var _core_config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(732);
+/* harmony import */ var _core_config_problems_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(260);
+/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(609);
+/* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(154);
+/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(559);
 // Entry point of the plain Node relay (dist/relay/server.js): reads the environment, refuses to start
 // when a variable is missing or malformed, with one stderr line per bad variable (all of them, not
 // only the first), then serves POST /slack/commands and GET /healthz on HOST:PORT until SIGTERM or
@@ -5852,15 +5914,16 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
+
 async function main() {
-    const check = (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .collectConfigProblems */ .Rf)();
-    const maybeConfig = check.attempt(() => (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .loadRelayConfig */ .Md)(process.env));
-    const maybeListen = check.attempt(() => (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .loadListenConfig */ .q6)(process.env));
+    const check = (0,_core_config_problems_js__WEBPACK_IMPORTED_MODULE_1__/* .collectConfigProblems */ .Rf)();
+    const maybeConfig = check.attempt(() => (0,_core_config_js__WEBPACK_IMPORTED_MODULE_0__/* .loadRelayConfig */ .Md)(process.env));
+    const maybeListen = check.attempt(() => (0,_core_config_js__WEBPACK_IMPORTED_MODULE_0__/* .loadListenConfig */ .q6)(process.env));
     try {
         check.finish();
     }
     catch (error) {
-        if (!(error instanceof _config_js__WEBPACK_IMPORTED_MODULE_0__/* .RelayConfigError */ .SB))
+        if (!(error instanceof _core_config_problems_js__WEBPACK_IMPORTED_MODULE_1__/* .RelayConfigError */ .SB))
             throw error;
         for (const problem of error.problems) {
             process.stderr.write(`cache-purge relay: refusing to start: ${problem.variable}: ${problem.message}\n`);
@@ -5871,17 +5934,17 @@ async function main() {
     // finish() returned, so both were read.
     const config = maybeConfig;
     const listen = maybeListen;
-    const log = _relay_js__WEBPACK_IMPORTED_MODULE_3__/* .writeLogLine */ .IF;
-    const relay = (0,_relay_js__WEBPACK_IMPORTED_MODULE_3__/* .createRelay */ .CR)({
+    const log = _relay_js__WEBPACK_IMPORTED_MODULE_4__/* .writeLogLine */ .IF;
+    const relay = (0,_relay_js__WEBPACK_IMPORTED_MODULE_4__/* .createRelay */ .CR)({
         config,
-        dispatch: (0,_github_js__WEBPACK_IMPORTED_MODULE_1__/* .createGitHubDispatcher */ .T)(config.github, {
-            warn: (message) => log((0,_relay_js__WEBPACK_IMPORTED_MODULE_3__/* .logLine */ .BP)('github_warning', { message }, Date.now())),
+        dispatch: (0,_github_js__WEBPACK_IMPORTED_MODULE_2__/* .createGitHubDispatcher */ .T)(config.github, {
+            warn: (message) => log((0,_relay_js__WEBPACK_IMPORTED_MODULE_4__/* .logLine */ .BP)('github_warning', { message }, Date.now())),
         }),
         log,
     });
     let running;
     try {
-        running = await (0,_http_server_js__WEBPACK_IMPORTED_MODULE_2__/* .startRelayServer */ .bs)({ relay, host: listen.host, port: listen.port, log });
+        running = await (0,_http_server_js__WEBPACK_IMPORTED_MODULE_3__/* .startRelayServer */ .b)({ relay, host: listen.host, port: listen.port, log });
     }
     catch (error) {
         process.stderr.write(`cache-purge relay: cannot listen on ${listen.host}:${listen.port} (check HOST and PORT): ${error instanceof Error ? error.message : String(error)}\n`);
@@ -5889,7 +5952,7 @@ async function main() {
         return;
     }
     const stop = (signal) => {
-        log((0,_relay_js__WEBPACK_IMPORTED_MODULE_3__/* .logLine */ .BP)('stopping', { signal }, Date.now()));
+        log((0,_relay_js__WEBPACK_IMPORTED_MODULE_4__/* .logLine */ .BP)('stopping', { signal }, Date.now()));
         // Idle connections are dropped at once; answers in flight finish (they are bounded by the dispatch
         // deadline and the drain limit of an oversized body); then the process exits. The timer is a backstop.
         setTimeout(() => process.exit(0), 5_000).unref();
@@ -5898,12 +5961,28 @@ async function main() {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
     // Logged last: whoever waits for this line may signal the process at once.
-    log((0,_relay_js__WEBPACK_IMPORTED_MODULE_3__/* .logLine */ .BP)('listening', { url: running.url, commands: `${running.url}/slack/commands` }, Date.now()));
+    log((0,_relay_js__WEBPACK_IMPORTED_MODULE_4__/* .logLine */ .BP)('listening', { url: running.url, commands: `${running.url}/slack/commands` }, Date.now()));
 }
 await main();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 576:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ escapeMrkdwn)
+/* harmony export */ });
+// Slack mrkdwn escaping, shared by the action's result message and the relay's replies: the three
+// characters Slack treats as control characters. Pure.
+/** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
+function escapeMrkdwn(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 
 /***/ }),
 

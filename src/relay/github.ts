@@ -12,20 +12,20 @@
 
 import { Octokit } from '@octokit/core';
 import { createAppAuth } from '@octokit/auth-app';
-import type { RelayConfig } from './config.js';
-import { DISPATCH_TIMEOUT_MS } from './core.js';
+import type { RelayConfig } from './core/config.js';
 import {
   acceptedResult,
   causeChain,
   describeNetworkError,
+  DISPATCH_TIMEOUT_MS,
   dispatchBody,
   rejectsReturnRunDetails,
   type DispatchResult,
   type Dispatcher,
-} from './dispatch.js';
+} from './core/dispatch.js';
 import { watchWire } from './wire-watch.js';
 
-export interface GitHubAdapterOptions {
+interface GitHubAdapterOptions {
   /** Receives Octokit's warnings as text (default: ignored). */
   warn?: (message: string) => void;
   /** Limit for one installation-token exchange (default: the dispatch deadline, 2000 ms). */

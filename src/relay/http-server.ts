@@ -8,13 +8,14 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { MAX_BODY_BYTES, textReply, type RelayResponse } from './core.js';
+import { MAX_BODY_BYTES } from './core/decide.js';
+import { textReply, type RelayResponse } from './core/reply.js';
 import { internalError, requestLogLine, writeLogLine, type Relay } from './relay.js';
 
 const COMMANDS_PATH = '/slack/commands';
 const HEALTH_PATH = '/healthz';
 
-export interface RelayServerOptions {
+interface RelayServerOptions {
   relay: Relay;
   host: string;
   port: number;
@@ -22,7 +23,7 @@ export interface RelayServerOptions {
   now?: () => number;
 }
 
-export interface RunningRelayServer {
+interface RunningRelayServer {
   server: Server;
   /** http://HOST:PORT (the actual port when PORT was 0). */
   url: string;
@@ -36,7 +37,7 @@ export interface RunningRelayServer {
  * ECONNRESET/EPIPE instead of the answer; past either bound the 413 is sent anyway and the connection
  * closed.
  */
-export const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
 export const DRAIN_LIMIT_MS = 3_000;
 
 /**

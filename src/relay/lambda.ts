@@ -11,8 +11,10 @@
 // rotated secret (re-read every few minutes) rebuilds the relay. The time the read took is taken off
 // the dispatch deadline, so the answer still leaves in time.
 
-import { loadRelayConfig, readSigningSecrets, RelayConfigError } from './config.js';
-import { decideMisconfigured, textReply, type RelayResponse, type RequestLogFields } from './core.js';
+import { loadRelayConfig, readSigningSecrets } from './core/config.js';
+import { RelayConfigError } from './core/config-problems.js';
+import { decideMisconfigured } from './core/decide.js';
+import { textReply, type RelayResponse, type RequestLogFields } from './core/reply.js';
 import { createGitHubDispatcher } from './github.js';
 import {
   createRelay,
@@ -23,13 +25,9 @@ import {
   type Relay,
   type RelayDependencies,
 } from './relay.js';
-import {
-  loadRelaySecrets,
-  RELAY_SECRET_KEYS,
-  RelaySecretsError,
-  type Env,
-  type SecretsLoadEvent,
-} from './secrets.js';
+import { RELAY_SECRET_KEYS, RelaySecretsError, type Env } from './core/relay-secret.js';
+import type { SecretsLoadEvent } from './core/secret-cache-policy.js';
+import { loadRelaySecrets } from './secrets.js';
 
 // The bundle's own loader factory, so a caller can give the handler a loader with its own clock.
 export { createRelaySecretsLoader } from './secrets.js';
@@ -42,7 +40,7 @@ export interface FunctionUrlEvent {
   requestContext?: { http?: { method?: string } };
 }
 
-export interface FunctionUrlResult {
+interface FunctionUrlResult {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
@@ -51,7 +49,7 @@ export interface FunctionUrlResult {
 
 export type LambdaHandler = (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
 
-export interface LambdaHandlerOptions extends Partial<Omit<RelayDependencies, 'config'>> {
+interface LambdaHandlerOptions extends Partial<Omit<RelayDependencies, 'config'>> {
   env?: Record<string, string | undefined>;
   /**
    * Merges the Secrets Manager secret named by RELAY_SECRETS_ARN over the environment (default: the

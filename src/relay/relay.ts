@@ -3,24 +3,19 @@
 // already spent, so the answer still leaves in time), maps the result to Slack's answer and writes one
 // structured JSON log line per request. The dispatcher, clock, deadline and log sink are passed in.
 
-import type { RelayConfig } from './config.js';
-import {
-  decide,
-  DISPATCH_TIMEOUT_MS,
-  replyForDispatch,
-  textReply,
-  type RelayRequest,
-  type RelayResponse,
-  type RequestLogFields,
-} from './core.js';
+import type { RelayConfig } from './core/config.js';
+import { decide } from './core/decide.js';
+import { replyForDispatch } from './core/dispatch-reply.js';
+import { textReply, type RelayRequest, type RelayResponse, type RequestLogFields } from './core/reply.js';
 import {
   deadlineResult,
   describeNetworkError,
+  DISPATCH_TIMEOUT_MS,
   type DispatchProgress,
   type DispatchRequest,
   type DispatchResult,
   type Dispatcher,
-} from './dispatch.js';
+} from './core/dispatch.js';
 
 export interface RelayDependencies {
   config: RelayConfig;
@@ -90,7 +85,7 @@ export async function dispatchWithDeadline(
 /** Never less than this for the dispatch, however long the adapter took before calling the relay. */
 const MIN_DISPATCH_TIMEOUT_MS = 500;
 
-export interface RelayCallOptions {
+interface RelayCallOptions {
   /**
    * Milliseconds the adapter already spent on this request before calling the relay (the Lambda's
    * secret read): taken off the dispatch deadline, down to MIN_DISPATCH_TIMEOUT_MS, so the answer

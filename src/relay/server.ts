@@ -3,7 +3,8 @@
 // only the first), then serves POST /slack/commands and GET /healthz on HOST:PORT until SIGTERM or
 // SIGINT.
 
-import { collectConfigProblems, loadListenConfig, loadRelayConfig, RelayConfigError } from './config.js';
+import { loadListenConfig, loadRelayConfig } from './core/config.js';
+import { collectConfigProblems, RelayConfigError } from './core/config-problems.js';
 import { createGitHubDispatcher } from './github.js';
 import { startRelayServer } from './http-server.js';
 import { createRelay, logLine, writeLogLine } from './relay.js';

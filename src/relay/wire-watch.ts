@@ -9,7 +9,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
 
-export interface WireWatch {
+interface WireWatch {
   /** The request exists and nothing of it has been written yet. */
   onQueued(): void;
   /** Its headers were written to the socket: the server may act on it from now on. */

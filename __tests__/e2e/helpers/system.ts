@@ -56,15 +56,19 @@ export const wwwIds = () => {
   return { uid: id('-u'), gid: id('-g') };
 };
 
-/** A fresh directory (mode 0755) directly below `root`, created with its parents; removed by cleanup(). */
-export function scratchDir(root: string, prefix: string): string {
+/** A fresh directory (mode 0755) directly below `root`, created with its parents; owned by root unless `owner`. */
+export function scratchDir(root: string, prefix: string, owner?: { uid: number; gid: number }): string {
   mkdirSync(root, { recursive: true });
   const dir = mkdtempSync(join(root, `${prefix}-`));
   chmodSync(dir, 0o755);
+  if (owner) chownSync(dir, owner.uid, owner.gid);
   return dir;
 }
 
-/** Creates `files` files spread over a levels=1:2 layout below `dir`; returns the bytes written. */
+/**
+ * Creates `files` files spread over a levels=1:2 layout below `dir`; returns the bytes written. With `owner`,
+ * the level directories and files belong to it, as nginx's workers would have written them.
+ */
 export function fillCacheLayout(dir: string, files: number, owner?: { uid: number; gid: number }): number {
   let bytes = 0;
   const made = new Set<string>();
@@ -74,6 +78,7 @@ export function fillCacheLayout(dir: string, files: number, owner?: { uid: numbe
     if (!made.has(sub)) {
       mkdirSync(sub, { recursive: true });
       made.add(sub);
+      if (owner) for (const d of [join(sub, '..'), sub]) chownSync(d, owner.uid, owner.gid);
     }
     const body = `KEY: httpGET127.0.0.1/generated/${i}\n${'x'.repeat(100 + (i % 400))}`;
     writeFileSync(join(sub, name), body);

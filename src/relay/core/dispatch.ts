@@ -1,7 +1,10 @@
 // The contract between the relay core and whatever starts the workflow (the Octokit adapter in
-// github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
-// dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), and
-// what a network error says about itself. Pure.
+// ../github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
+// dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), what a
+// network error says about itself, and the deadline it all runs under. Pure.
+
+/** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
+export const DISPATCH_TIMEOUT_MS = 2000;
 
 export interface DispatchRequest {
   owner: string;
@@ -138,7 +141,7 @@ export function describeNetworkError(error: unknown): NetworkError {
   return { ...(code !== undefined && { code }), message: short, beforeSending };
 }
 
-export interface DispatchBody {
+interface DispatchBody {
   ref: string;
   inputs: { site: string; requester: string };
   return_run_details?: true;

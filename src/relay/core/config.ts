@@ -2,23 +2,20 @@
 // Every problem names the variable and the fix, and every problem is reported at once (not only the
 // first); the variable names are the public contract (docs/relay.md, "Environment variables").
 // Comma-separated lists (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless.
+// Here: the whole RelayConfig, the Slack signing secrets, where to dispatch, the sites, the allow-lists
+// and the Node server's HOST and PORT; GitHub's credentials and addresses are in config-github.ts.
 // Pure: takes the environment as a plain object, returns data or throws.
 
-import { createPrivateKey } from 'node:crypto';
-import { formats } from '../shared/aws-formats.js';
-import { isLoopbackHost } from './loopback-host.js';
-
-export interface GitHubTokenAuth {
-  kind: 'token';
-  token: string;
-}
-
-export interface GitHubAppAuth {
-  kind: 'app';
-  appId: string;
-  privateKey: string;
-  installationId: number;
-}
+import { formats } from '../../shared/aws-formats.js';
+import {
+  collectConfigProblems,
+  listEntries,
+  read,
+  RelayConfigError,
+  required,
+  type Env,
+} from './config-problems.js';
+import { readGitHubAuth, readGitHubUrls, type GitHubAppAuth, type GitHubTokenAuth } from './config-github.js';
 
 export interface RelayConfig {
   /** Current secret first, then the previous one during a rotation. */
@@ -42,97 +39,17 @@ export interface RelayConfig {
   allowedUserIds?: ReadonlySet<string>;
 }
 
-export interface ListenConfig {
+interface ListenConfig {
   host: string;
   port: number;
 }
 
 const DEFAULTS = {
-  GITHUB_API_URL: 'https://api.github.com',
   DISPATCH_WORKFLOW: 'purge-cache.yml',
   DISPATCH_REF: 'main',
   HOST: '127.0.0.1',
   PORT: 8080,
 } as const;
-
-/** One variable that cannot work: its name and what is wrong with it, with the fix. */
-export interface RelayConfigProblem {
-  variable: string;
-  message: string;
-}
-
-/**
- * Configuration that cannot work. `problems` lists every bad variable (in the order docs/relay.md lists
- * them); `variable` is the first one. The message has one line per problem: `VARIABLE: what is wrong
- * and the fix`.
- */
-export class RelayConfigError extends Error {
-  readonly variable: string;
-  readonly problems: readonly RelayConfigProblem[];
-
-  constructor(variable: string, message: string);
-  constructor(problems: readonly RelayConfigProblem[]);
-  constructor(first: string | readonly RelayConfigProblem[], message?: string) {
-    const problems = typeof first === 'string' ? [{ variable: first, message: message ?? '' }] : first;
-    if (problems.length === 0) throw new TypeError('RelayConfigError needs at least one problem');
-    super(problems.map((problem) => `${problem.variable}: ${problem.message}`).join('\n'));
-    this.name = 'RelayConfigError';
-    this.problems = problems;
-    this.variable = problems[0]!.variable;
-  }
-
-  /** The distinct variables to fix, in order. */
-  get variables(): string[] {
-    return [...new Set(this.problems.map((problem) => problem.variable))];
-  }
-}
-
-/**
- * Runs each reader and collects every RelayConfigError instead of stopping at the first; throws one
- * RelayConfigError with all their problems at the end. Other errors are bugs and propagate.
- */
-export function collectConfigProblems(): {
-  attempt<T>(reader: () => T): T | undefined;
-  finish(): void;
-} {
-  const problems: RelayConfigProblem[] = [];
-  return {
-    attempt(reader) {
-      try {
-        return reader();
-      } catch (error) {
-        if (!(error instanceof RelayConfigError)) throw error;
-        problems.push(...error.problems);
-        return undefined;
-      }
-    },
-    finish() {
-      if (problems.length > 0) throw new RelayConfigError(problems);
-    },
-  };
-}
-
-type Env = Record<string, string | undefined>;
-
-/** A variable's value, trimmed; undefined when unset or blank. */
-function read(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-/** A comma-separated list's entries, trimmed; empty entries are skipped (a trailing comma is harmless). */
-function listEntries(value: string): string[] {
-  return value
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
-}
-
-function required(env: Env, name: string, what: string): string {
-  const value = read(env, name);
-  if (value === undefined) throw new RelayConfigError(name, `is not set; set it to ${what}.`);
-  return value;
-}
 
 const SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
@@ -158,121 +75,6 @@ export function readSigningSecrets(env: Env): string[] {
     }
   }
   return previous === undefined || previous === current ? [current] : [current, previous];
-}
-
-function readGitHubAuth(env: Env): GitHubTokenAuth | GitHubAppAuth {
-  const token = read(env, 'GITHUB_TOKEN');
-  const appVariables = ['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_APP_INSTALLATION_ID'] as const;
-  const appSet = appVariables.filter((name) => read(env, name) !== undefined);
-  if (token !== undefined && appSet.length > 0) {
-    throw new RelayConfigError(
-      'GITHUB_TOKEN',
-      `is set together with ${appSet.join(', ')}; use either GITHUB_TOKEN or the three GITHUB_APP_* variables, not both.`,
-    );
-  }
-  if (token !== undefined) {
-    if (/\s/.test(token))
-      throw new RelayConfigError('GITHUB_TOKEN', 'contains whitespace; paste the token alone.');
-    return { kind: 'token', token };
-  }
-  if (appSet.length === 0) {
-    throw new RelayConfigError(
-      'GITHUB_TOKEN',
-      'is not set; set GITHUB_TOKEN (a token with Actions: write on DISPATCH_REPOSITORY) or a GitHub App with GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID.',
-    );
-  }
-  const missing = appVariables.find((name) => !appSet.includes(name));
-  if (missing !== undefined) {
-    throw new RelayConfigError(
-      missing,
-      `is not set, but ${appSet.join(', ')} ${appSet.length === 1 ? 'is' : 'are'}; a GitHub App needs all of GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID.`,
-    );
-  }
-  const appId = read(env, 'GITHUB_APP_ID')!;
-  if (!/^(?:[1-9][0-9]{0,15}|Iv[0-9A-Za-z._-]{4,60})$/.test(appId)) {
-    throw new RelayConfigError(
-      'GITHUB_APP_ID',
-      `is ${JSON.stringify(appId)}; use the App ID (a number) or the Client ID (Iv…) from the App's settings page.`,
-    );
-  }
-  const installation = read(env, 'GITHUB_APP_INSTALLATION_ID')!;
-  if (!/^[1-9][0-9]{0,15}$/.test(installation)) {
-    throw new RelayConfigError(
-      'GITHUB_APP_INSTALLATION_ID',
-      `is ${JSON.stringify(installation)}; use the number at the end of the installation's settings URL (…/installations/12345678).`,
-    );
-  }
-  // Environment variables often carry a PEM with literal "\n" sequences instead of newlines.
-  const privateKey = read(env, 'GITHUB_APP_PRIVATE_KEY')!.replace(/\\n/g, '\n');
-  try {
-    const key = createPrivateKey(privateKey);
-    if (key.asymmetricKeyType !== 'rsa') throw new Error('not an RSA key');
-  } catch {
-    throw new RelayConfigError(
-      'GITHUB_APP_PRIVATE_KEY',
-      "is not an RSA private key in PEM form; paste the whole .pem file the App's settings page generated (BEGIN … END lines included).",
-    );
-  }
-  return { kind: 'app', appId, privateKey, installationId: Number(installation) };
-}
-
-/**
- * The API base and the matching web base for run links: GITHUB_SERVER_URL when set (the name the
- * Actions runner uses for it), else derived — github.com for api.github.com, HOST for HOST/api/v3.
- * The API base carries the GitHub token, so it must be https unless its host is loopback.
- */
-function readGitHubUrls(env: Env): { apiUrl: string; webUrl: string } {
-  const raw = read(env, 'GITHUB_API_URL') ?? DEFAULTS.GITHUB_API_URL;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new RelayConfigError(
-      'GITHUB_API_URL',
-      `is ${JSON.stringify(raw)}, not a URL; use e.g. ${DEFAULTS.GITHUB_API_URL}.`,
-    );
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '') {
-    throw new RelayConfigError(
-      'GITHUB_API_URL',
-      `is ${JSON.stringify(raw)}; use an http(s) URL without query, e.g. ${DEFAULTS.GITHUB_API_URL} or https://HOST/api/v3.`,
-    );
-  }
-  if (url.protocol === 'http:' && !isLoopbackHost(url)) {
-    throw new RelayConfigError(
-      'GITHUB_API_URL',
-      `is ${JSON.stringify(raw)}, plain http: the GitHub token would cross the network unencrypted; use https://${url.host}${url.pathname.replace(/\/+$/, '')} (plain http is accepted only for a loopback host: 127.0.0.1, localhost or [::1]).`,
-    );
-  }
-  const apiUrl = url.href.replace(/\/+$/, '');
-  const server = read(env, 'GITHUB_SERVER_URL');
-  if (server !== undefined) return { apiUrl, webUrl: readServerUrl(server) };
-  let webUrl: string;
-  if (url.hostname === 'api.github.com') webUrl = `${url.protocol}//github.com`;
-  else if (/^api\.[^.]+\.ghe\.com$/.test(url.hostname)) webUrl = `${url.protocol}//${url.host.slice(4)}`;
-  else webUrl = apiUrl.replace(/\/api\/v3$/, '');
-  return { apiUrl, webUrl };
-}
-
-function readServerUrl(raw: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (
-    !url ||
-    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-    url.search !== '' ||
-    url.hash !== ''
-  ) {
-    throw new RelayConfigError(
-      'GITHUB_SERVER_URL',
-      `is ${JSON.stringify(raw)}; use the web address run links should point at, an http(s) URL without query, e.g. https://github.com or https://HOST, or leave it unset to derive it from GITHUB_API_URL.`,
-    );
-  }
-  return url.href.replace(/\/+$/, '');
 }
 
 function readRepository(env: Env): { owner: string; repo: string } {

@@ -7,14 +7,14 @@ import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'no
 
 const MAX_CLOCK_SKEW_SECONDS = 300;
 
-export type SignatureFailure =
+type SignatureFailure =
   | 'missing_signature_header'
   | 'missing_timestamp_header'
   | 'bad_timestamp'
   | 'stale_timestamp'
   | 'bad_signature';
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: SignatureFailure };
+type SignatureCheck = { ok: true } | { ok: false; reason: SignatureFailure };
 
 export type Headers = Readonly<Record<string, string | readonly string[] | undefined>>;
 

@@ -1,8 +1,8 @@
-export const id = 49;
-export const ids = [49];
+export const id = 596;
+export const ids = [596];
 export const modules = {
 
-/***/ 4049:
+/***/ 4596:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -15,18 +15,19 @@ __webpack_require__.d(__webpack_exports__, {
 var dist_cjs = __webpack_require__(4736);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
 var client_cloudfront_dist_cjs = __webpack_require__(3169);
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/core/report-view.ts
-var report_view = __webpack_require__(2175);
-// EXTERNAL MODULE: ./src/core/text.ts
-var core_text = __webpack_require__(2020);
+// EXTERNAL MODULE: ./src/shared/errors.ts
+var errors = __webpack_require__(8382);
+// EXTERNAL MODULE: ./src/action/report/report-view.ts
+var report_view = __webpack_require__(2109);
+// EXTERNAL MODULE: ./src/shared/text.ts
+var shared_text = __webpack_require__(4646);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __webpack_require__(8500);
-;// CONCATENATED MODULE: ./src/action/clock.ts
-// Time as the executor sees it: a monotonic clock and an abortable sleep. Injected so polling and
-// retry tests run instantly on a fake clock. Also what the adapters read off an AWS SDK answer or
-// error: its name, its message, and the HTTP status and requests the SDK reports in `$metadata`.
+;// CONCATENATED MODULE: ./src/action/run/clock.ts
+// Time as the executor sees it: a monotonic clock, an abortable sleep, and `untilAborted` for a wait
+// on a promise that cannot be aborted itself (CancelledError). Injected so polling and retry tests run
+// instantly on a fake clock. Also what the adapters read off an AWS SDK answer or error: its name, its
+// message, and the HTTP status and requests the SDK reports in `$metadata`.
 
 const systemClock = {
     now: () => performance.now(),
@@ -37,6 +38,29 @@ const systemClock = {
     },
     date: () => new Date(),
 };
+/** What a wait ended by the job's cancellation throws. */
+class CancelledError extends Error {
+    constructor() {
+        super('cancelled');
+        this.name = 'CancelledError';
+    }
+}
+/** `promise`, or a CancelledError as soon as `signal` aborts (e.g. a credential chain waiting on instance metadata). */
+function untilAborted(promise, signal) {
+    if (signal.aborted)
+        return Promise.reject(new CancelledError());
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(new CancelledError());
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+}
 /** Full jitter: a random delay between 0 and the exponential backoff for this attempt. */
 function jitteredBackoffMs(attempt, baseMs, capMs, random) {
     return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
@@ -76,261 +100,18 @@ var client_sts_dist_cjs = __webpack_require__(1695);
 var credential_provider_node_dist_cjs = __webpack_require__(5861);
 // EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/index.js
 var core_dist_cjs = __webpack_require__(402);
-// EXTERNAL MODULE: ./src/core/execution-inputs.ts
-var execution_inputs = __webpack_require__(3415);
-// EXTERNAL MODULE: ./src/core/diagnosis.ts
-var diagnosis = __webpack_require__(8410);
-;// CONCATENATED MODULE: ./src/action/credentials.ts
-// AWS credentials for a real run, resolved before the first step so a missing or refused credential is
-// one run-level failure, not a failed step, and handed to every SSM and CloudFront client as a
-// credential *provider*, never as static keys, so a run longer than the role session keeps working.
-//
-// With `role-to-assume`: the GitHub OIDC token (core.getIDToken, imported lazily: it loads an HTTP
-// client the dry run must not pay for), then STS AssumeRoleWithWebIdentity; every returned secret is
-// masked. The STS client's standard retry strategy re-sends what it judges transient (3 requests); on
-// top of that we try again, with jittered backoff inside a bounded total time, only errors the SDK
-// itself re-sent (never AccessDenied, an invalid token, a bad duration: they cannot succeed), and
-// every message counts the HTTP requests really made (`$metadata.attempts`). The first assumption
-// happens up front; later ones happen when the SDK asks: the provider is memoised by the SDK's own
-// memoizeIdentityProvider (@smithy/core), which calls it again once the credentials are within
-// 5 minutes of their Expiration; a refresh gets a fresh OIDC token (GitHub's are short-lived), assumes
-// the role again with the same settings, masks the new secrets and says so in one log line. A refresh
-// that fails while the credentials in hand have more than 60 s left fails nothing: one log line, the
-// current credentials go on signing, and no new try for 30 s (the memoiser asks on every command);
-// only with 60 s or less left does the failure become the step's CredentialsRefreshFailed error.
-// Without `role-to-assume`: the AWS SDK's default credential chain (environment, shared files, web
-// identity, container/instance metadata), asked once up front and then passed on as the (memoised,
-// self-refreshing) provider it is, so "no credentials" is said with its fix before anything is sent.
+// EXTERNAL MODULE: ./src/action/inputs/execution-inputs.ts
+var execution_inputs = __webpack_require__(2940);
+// EXTERNAL MODULE: ./src/action/report/diagnosis.ts
+var diagnosis = __webpack_require__(2112);
+;// CONCATENATED MODULE: ./src/action/run/credential-messages.ts
+// What a credential failure says, with its fix: no credentials in the default chain, a failed GitHub
+// OIDC token request, STS refusing AssumeRoleWithWebIdentity (AccessDenied quotes the token's own
+// sub and aud, and the stack parameters that trust that sub), and a mid-run refresh that failed.
+// Each failure has a title, the message the user reads, and a one-line `<code>: <reason>` summary for
+// the log line of a refresh that failed without failing anything. Pure; credentials.ts does the I/O.
 
 
-
-
-
-
-
-
-/** A failed refresh is tried again after this long (on the injected clock)… */
-const REFRESH_RETRY_MS = 30_000;
-/** …and fails the step only once the current credentials have this long or less left (wall clock). */
-const REFRESH_LAST_MARGIN_MS = 60_000;
-class CancelledError extends Error {
-    constructor() {
-        super('cancelled');
-        this.name = 'CancelledError';
-    }
-}
-/**
- * A refresh of the assumed-role credentials failed mid-run: what failed, and the fix. Its name is the
- * code the step reports (CREDENTIALS_REFRESH_FAILED), which the diagnosis shows as is.
- */
-class CredentialsRefreshError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = diagnosis/* CREDENTIALS_REFRESH_FAILED */.pB;
-    }
-}
-/**
- * The credentials every client uses: with role-to-assume, a provider that has already assumed the
- * role once (so a refused role fails here, before any step) and assumes it again whenever the SDK
- * asks; without, the default chain. Throws UserError (with the fix) or CancelledError.
- */
-async function resolveCredentials(settings, deps) {
-    const roleArn = settings.roleToAssume;
-    if (!roleArn)
-        return resolveDefaultChain(deps);
-    const noToken = (0,execution_inputs/* oidcTokenUnavailable */.L5)(settings, deps.env);
-    if (noToken)
-        throw new errors/* UserError */.yo('No OIDC token available', noToken);
-    /** The credentials last assumed; undefined until the memoiser's first call (below, before any step). */
-    let current;
-    /** After a failed refresh: no new try before this clock.now() (unless the margin is reached). */
-    let retryAfter;
-    const assume = async () => {
-        const previous = current;
-        if (previous === undefined) {
-            // The first assumption: its failure is the run's (the UserError with the fix), not a step's.
-            current = await assumeRoleWithOidc(roleArn, settings, deps);
-            deps.log(`Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${(0,core_text/* formatDuration */.a3)(settings.roleDurationSeconds * 1000)}).`);
-            return current;
-        }
-        // Cancelled: no new session, but the current one (the SDK refreshes 5 minutes before it ends, so
-        // it is normally still valid) still signs the clean-up calls, e.g. CancelCommand.
-        if (deps.signal.aborted)
-            return previous;
-        if (retryAfter !== undefined &&
-            deps.clock.now() < retryAfter &&
-            millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS) {
-            return previous;
-        }
-        try {
-            current = await assumeRoleWithOidc(roleArn, settings, deps);
-        }
-        catch (error) {
-            if (error instanceof CancelledError || deps.signal.aborted)
-                return previous;
-            // Compared as the SDK's isIdentityExpired does (Date.now()), after the attempt took its time.
-            const until = previous.expiration;
-            if (until && millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS) {
-                retryAfter = deps.clock.now() + REFRESH_RETRY_MS;
-                deps.log(`Credentials: refreshing failed (${failureSummary(error)}); the current ones are valid until ${until.toISOString()}; trying again in ${(0,core_text/* formatDuration */.a3)(REFRESH_RETRY_MS)}.`);
-                return previous;
-            }
-            throw refreshFailure(error, roleArn, settings, previous);
-        }
-        retryAfter = undefined;
-        deps.log(`Credentials: refreshed — assumed ${roleArn} again as session ${settings.roleSessionName} with a new GitHub OIDC token${previous.expiration ? ` (the previous credentials expire at ${previous.expiration.toISOString()})` : ''}.`);
-        return current;
-    };
-    // The SDK's memoiser, shared by every client so one refresh serves them all: it calls assume
-    // only while it has no credentials (the first call, below) and whenever the ones it holds are within
-    // EXPIRATION_MS (5 minutes) of their `expiration` — see
-    // node_modules/@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/memoizeIdentityProvider.js
-    // (memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh); concurrent callers
-    // share one pending call. Each client wraps it once more the same way (@aws-sdk/core
-    // dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4Config.js,
-    // normalizeCredentialProvider), which then asks this shared one; a client asks for the identity
-    // once per command it sends, before that command's retries (@smithy/core httpAuthSchemeMiddleware).
-    const provider = (0,core_dist_cjs.memoizeIdentityProvider)(assume, core_dist_cjs.isIdentityExpired, core_dist_cjs.doesIdentityRequireRefresh);
-    await provider();
-    return provider;
-}
-/** Milliseconds until `credentials` expire, by the wall clock as the SDK reads it; Infinity without expiry. */
-function millisecondsLeft(credentials) {
-    return credentials.expiration ? credentials.expiration.getTime() - Date.now() : Infinity;
-}
-/**
- * A failed assumption: the UserError the user reads (title, message with the fix) and a one-line
- * `<code>: <short reason>` for the log line of a refresh that failed without failing anything.
- */
-class AssumeRoleFailure extends errors/* UserError */.yo {
-    summary;
-    constructor(title, message, summary) {
-        super(title, message);
-        this.summary = summary;
-    }
-}
-/** `AccessDenied: Not authorized to perform …` for a failed refresh attempt. */
-function failureSummary(error) {
-    const summary = error instanceof AssumeRoleFailure ? error.summary : `${awsErrorName(error)}: ${errorMessage(error)}`;
-    return summary.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
-}
-/** One OIDC token, then AssumeRoleWithWebIdentity; masks what it returns. UserError or CancelledError. */
-async function assumeRoleWithOidc(roleArn, settings, deps) {
-    let token;
-    try {
-        const getIdToken = deps.getIdToken ?? (async (audience) => (await __webpack_require__.e(/* import() */ 421).then(__webpack_require__.bind(__webpack_require__, 6421))).getIDToken(audience));
-        token = await untilAborted(getIdToken(settings.audience), deps.signal);
-    }
-    catch (error) {
-        if (error instanceof CancelledError || deps.signal.aborted)
-            throw new CancelledError();
-        throw new AssumeRoleFailure('Could not get the GitHub OIDC token', oidcTokenFailure(settings.audience, errorMessage(error)), oidcTokenSummary(errorMessage(error)));
-    }
-    deps.setSecret(token);
-    const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: deps.region });
-    const random = deps.random ?? Math.random;
-    const budget = deps.stsRetryBudgetMs ?? 60_000;
-    const started = deps.clock.now();
-    let requests = 0;
-    try {
-        for (let pass = 0;; pass++) {
-            if (deps.signal.aborted)
-                throw new CancelledError();
-            try {
-                const out = await sts.send(new client_sts_dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
-                    RoleArn: roleArn,
-                    RoleSessionName: settings.roleSessionName,
-                    WebIdentityToken: token,
-                    DurationSeconds: settings.roleDurationSeconds,
-                }), { abortSignal: deps.signal });
-                const c = out.Credentials;
-                if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-                    throw new AssumeRoleFailure('Could not assume the role', `STS returned no credentials for ${roleArn}.`, 'NoCredentials: STS returned no credentials');
-                }
-                deps.setSecret(c.AccessKeyId);
-                deps.setSecret(c.SecretAccessKey);
-                deps.setSecret(c.SessionToken);
-                return {
-                    accessKeyId: c.AccessKeyId,
-                    secretAccessKey: c.SecretAccessKey,
-                    sessionToken: c.SessionToken,
-                    ...(c.Expiration && { expiration: c.Expiration }),
-                };
-            }
-            catch (error) {
-                if (deps.signal.aborted)
-                    throw new CancelledError();
-                if (error instanceof errors/* UserError */.yo)
-                    throw error;
-                const sent = sdkRequests(error);
-                requests += sent;
-                const code = awsErrorName(error);
-                const delay = jitteredBackoffMs(pass, 1_000, 10_000, random);
-                // The SDK re-sends only what it judges transient (throttling, 5xx, timeouts, connection
-                // resets, errors STS models as retryable such as IDPCommunicationError); what it sent once is
-                // final and would fail the same way again.
-                const transient = sent > 1;
-                if (transient && deps.clock.now() - started + delay < budget) {
-                    deps.log(`STS AssumeRoleWithWebIdentity: ${code} after ${(0,core_text/* plural */.LS)(requests, 'request')}; retrying in ${(0,core_text/* formatDuration */.a3)(delay)}.`);
-                    await deps.clock.sleep(delay, deps.signal);
-                    continue;
-                }
-                const message = errorMessage(error).replace(/\.$/, '');
-                throw stsError(code, message, roleArn, settings, deps.env, requests, token);
-            }
-        }
-    }
-    finally {
-        sts.destroy();
-    }
-}
-/** The step error for a refresh that failed: what failed (with its own fix), and how to avoid it. */
-function refreshFailure(error, roleArn, settings, previous) {
-    let what = error instanceof errors/* UserError */.yo ? `${error.title}: ${error.message}` : errorMessage(error);
-    if (!/[.!?]$/.test(what))
-        what += '.';
-    const due = previous.expiration
-        ? ` expire at ${previous.expiration.toISOString()}`
-        : ' are due for renewal';
-    return new CredentialsRefreshError(`The assumed-role credentials for ${roleArn}${due}, and refreshing them failed. ${what} To need no refresh during a run, raise the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) above the longest run, up to the role's maximum session duration.`);
-}
-/**
- * The SDK's default chain, asked once now: credentials found → the chain itself, a provider, for every
- * client — never the static values it returned — so expiring credentials (a web identity file,
- * container or instance metadata, SSO) are renewed: defaultProvider is memoised by memoizeChain, which
- * asks the chain again within 5 minutes of their expiration (node_modules/@aws-sdk/
- * credential-provider-node/dist-es/runtime/memoize-chain.js, credentialsTreatedAsExpired in
- * dist-es/defaultProvider.js). None → a UserError with the fix.
- */
-async function resolveDefaultChain(deps) {
-    const chain = deps.defaultChain ?? (0,credential_provider_node_dist_cjs.defaultProvider)();
-    try {
-        await untilAborted(chain(), deps.signal);
-    }
-    catch (error) {
-        if (error instanceof CancelledError || deps.signal.aborted)
-            throw new CancelledError();
-        throw new errors/* UserError */.yo('No AWS credentials', defaultChainFailure(awsErrorName(error), errorMessage(error)));
-    }
-    deps.log('Credentials: found by the AWS SDK default credential chain (no role-to-assume given).');
-    return chain;
-}
-/** `promise`, or a CancelledError as soon as `signal` aborts (the chain may wait on instance metadata). */
-function untilAborted(promise, signal) {
-    if (signal.aborted)
-        return Promise.reject(new CancelledError());
-    return new Promise((resolve, reject) => {
-        const onAbort = () => reject(new CancelledError());
-        signal.addEventListener('abort', onAbort, { once: true });
-        promise.then((value) => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        }, (error) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(error instanceof Error ? error : new Error(String(error)));
-        });
-    });
-}
 const ROLE_FIX = 'set the "role-to-assume" input to the ARN of an IAM role that trusts GitHub\'s OIDC provider (the job then needs `permissions: id-token: write`), or run aws-actions/configure-aws-credentials before this step';
 /** Without role-to-assume, the default chain found nothing (or one of its sources failed). */
 function defaultChainFailure(name, message) {
@@ -338,6 +119,14 @@ function defaultChainFailure(name, message) {
         return `No AWS credentials were found. The "role-to-assume" input is empty, so the action asked the AWS SDK's default credential chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and the shared config files, a web identity token file, container or instance metadata), and none of them had credentials. Fix: ${ROLE_FIX}.`;
     }
     return `The AWS SDK's default credential chain failed (${name}: ${message}). The "role-to-assume" input is empty, so the action relies on that chain. Fix the credential source it names, or ${ROLE_FIX}.`;
+}
+/** The OIDC token request (getIDToken) failed with `message`: the whole failure, title and summary too. */
+function oidcTokenRequestFailure(audience, message) {
+    return {
+        title: 'Could not get the GitHub OIDC token',
+        message: oidcTokenFailure(audience, message),
+        summary: oidcTokenSummary(message),
+    };
 }
 /**
  * The OIDC token request failed although the runner offered a token endpoint — which it does only to
@@ -415,9 +204,19 @@ function stackParametersFor(sub) {
     }
     return '';
 }
-function stsError(code, message, roleArn, settings, env, requests, token) {
+/** STS answered, but with no credentials in it. */
+function noCredentialsReturned(roleArn) {
+    return {
+        title: 'Could not assume the role',
+        message: `STS returned no credentials for ${roleArn}.`,
+        summary: 'NoCredentials: STS returned no credentials',
+    };
+}
+/** AssumeRoleWithWebIdentity failed with error `code` and `message` (no final period): what to fix. */
+function stsFailure(code, message, context) {
+    const { roleArn, settings, env, requests, token } = context;
     const summary = `${code}: ${message}`;
-    const failure = (title, text) => new AssumeRoleFailure(title, text, summary);
+    const failure = (title, text) => ({ title, message: text, summary });
     if (code === 'AccessDenied' || code === 'AccessDeniedException') {
         const claims = tokenClaims(token);
         if (claims) {
@@ -437,16 +236,276 @@ function stsError(code, message, roleArn, settings, env, requests, token) {
         return failure('Could not assume the role', `STS refused the session length for ${roleArn}: ${message}. Lower the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) or raise the role's maximum session duration.`);
     }
     if ((0,diagnosis/* errorOrigin */.ph)(code) === 'network') {
-        return failure('Could not reach AWS STS', `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (after ${(0,core_text/* plural */.LS)(requests, 'request')}): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`);
+        return failure('Could not reach AWS STS', `AssumeRoleWithWebIdentity for ${roleArn} could not reach STS (after ${(0,shared_text/* plural */.LS)(requests, 'request')}): ${code}: ${message}. Check that the runner can reach the STS endpoint (network, proxy settings, AWS_ENDPOINT_URL if set), then re-run.`);
     }
-    return failure('Could not assume the role', `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${(0,core_text/* plural */.LS)(requests, 'request')}: ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`);
+    return failure('Could not assume the role', `STS AssumeRoleWithWebIdentity for ${roleArn} failed after ${(0,shared_text/* plural */.LS)(requests, 'request')}: ${code}: ${message}. Check the "role-to-assume" input and the role's trust policy; when STS was only unavailable, re-run.`);
+}
+/**
+ * The step error's message for a refresh that failed: what failed (`what`, with its own fix), and how
+ * to avoid needing a refresh. `expiration` is the current credentials'.
+ */
+function refreshFailureMessage(what, roleArn, settings, expiration) {
+    const sentence = /[.!?]$/.test(what) ? what : `${what}.`;
+    const due = expiration ? ` expire at ${expiration.toISOString()}` : ' are due for renewal';
+    return `The assumed-role credentials for ${roleArn}${due}, and refreshing them failed. ${sentence} To need no refresh during a run, raise the "role-duration-seconds" input (now ${settings.roleDurationSeconds}) above the longest run, up to the role's maximum session duration.`;
+}
+/** A summary as one log-line fragment: `AccessDenied: Not authorized to perform …` (no final period). */
+function oneLineSummary(summary) {
+    return summary.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
 }
 
-;// CONCATENATED MODULE: ./src/core/requests.ts
-// What we send to AWS that is built from the run: the SSM Comment (site, requester, run id; ≤ 100
-// characters) and the CloudFront CallerReference (idempotent per run attempt, site and
-// distribution). Pure.
+;// CONCATENATED MODULE: ./src/action/run/credentials.ts
+// AWS credentials for a real run, resolved before the first step so a missing or refused credential is
+// one run-level failure, not a failed step, and handed to every SSM and CloudFront client as a
+// credential *provider*, never as static keys, so a run longer than the role session keeps working.
+//
+// With `role-to-assume`: the GitHub OIDC token (core.getIDToken, imported lazily: it loads an HTTP
+// client the dry run must not pay for), then STS AssumeRoleWithWebIdentity; every returned secret is
+// masked. The STS client's standard retry strategy re-sends what it judges transient (3 requests); on
+// top of that we try again, with jittered backoff inside a bounded total time, only errors the SDK
+// itself re-sent (never AccessDenied, an invalid token, a bad duration: they cannot succeed), and
+// every message counts the HTTP requests really made (`$metadata.attempts`). The first assumption
+// happens up front; later ones happen when the SDK asks: the provider is memoised by the SDK's own
+// memoizeIdentityProvider (@smithy/core), which calls it again once the credentials are within
+// 5 minutes of their Expiration; a refresh gets a fresh OIDC token (GitHub's are short-lived), assumes
+// the role again with the same settings, masks the new secrets and says so in one log line. A refresh
+// that fails while the credentials in hand have more than 60 s left fails nothing: one log line, the
+// current credentials go on signing, and no new try for 30 s (the memoiser asks on every command);
+// only with 60 s or less left does the failure become the step's CredentialsRefreshFailed error.
+// Without `role-to-assume`: the AWS SDK's default credential chain (environment, shared files, web
+// identity, container/instance metadata), asked once up front and then passed on as the (memoised,
+// self-refreshing) provider it is, so "no credentials" is said with its fix before anything is sent.
+// What each failure says, with its fix, is built in credential-messages.ts.
+
+
+
+
+
+
+
+
+
+/** A failed refresh is tried again after this long (on the injected clock)… */
+const REFRESH_RETRY_MS = 30_000;
+/** …and fails the step only once the current credentials have this long or less left (wall clock). */
+const REFRESH_LAST_MARGIN_MS = 60_000;
+/**
+ * A refresh of the assumed-role credentials failed mid-run: what failed, and the fix. Its name is the
+ * code the step reports (CREDENTIALS_REFRESH_FAILED), which the diagnosis shows as is.
+ */
+class CredentialsRefreshError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = diagnosis/* CREDENTIALS_REFRESH_FAILED */.pB;
+    }
+}
+/**
+ * The credentials every client uses: with role-to-assume, a provider that has already assumed the
+ * role once (so a refused role fails here, before any step) and assumes it again whenever the SDK
+ * asks; without, the default chain. Throws UserError (with the fix) or CancelledError.
+ */
+async function resolveCredentials(settings, deps) {
+    const roleArn = settings.roleToAssume;
+    if (!roleArn)
+        return resolveDefaultChain(deps);
+    const noToken = (0,execution_inputs/* oidcTokenUnavailable */.L5)(settings, deps.env);
+    if (noToken)
+        throw new errors/* UserError */.yo('No OIDC token available', noToken);
+    /** The credentials last assumed; undefined until the memoiser's first call (below, before any step). */
+    let current;
+    /** After a failed refresh: no new try before this clock.now() (unless the margin is reached). */
+    let retryAfter;
+    const assume = async () => {
+        const previous = current;
+        if (previous === undefined) {
+            // The first assumption: its failure is the run's (the UserError with the fix), not a step's.
+            current = await assumeRoleWithOidc(roleArn, settings, deps);
+            deps.log(`Credentials: assumed ${roleArn} as session ${settings.roleSessionName} via GitHub OIDC (audience ${settings.audience}, ${(0,shared_text/* formatDuration */.a3)(settings.roleDurationSeconds * 1000)}).`);
+            return current;
+        }
+        // Cancelled: no new session, but the current one (the SDK refreshes 5 minutes before it ends, so
+        // it is normally still valid) still signs the clean-up calls, e.g. CancelCommand.
+        if (deps.signal.aborted)
+            return previous;
+        if (retryAfter !== undefined &&
+            deps.clock.now() < retryAfter &&
+            millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS) {
+            return previous;
+        }
+        try {
+            current = await assumeRoleWithOidc(roleArn, settings, deps);
+        }
+        catch (error) {
+            if (error instanceof CancelledError || deps.signal.aborted)
+                return previous;
+            // Compared as the SDK's isIdentityExpired does (Date.now()), after the attempt took its time.
+            const until = previous.expiration;
+            if (until && millisecondsLeft(previous) > REFRESH_LAST_MARGIN_MS) {
+                retryAfter = deps.clock.now() + REFRESH_RETRY_MS;
+                deps.log(`Credentials: refreshing failed (${failureSummary(error)}); the current ones are valid until ${until.toISOString()}; trying again in ${(0,shared_text/* formatDuration */.a3)(REFRESH_RETRY_MS)}.`);
+                return previous;
+            }
+            throw refreshFailure(error, roleArn, settings, previous);
+        }
+        retryAfter = undefined;
+        deps.log(`Credentials: refreshed — assumed ${roleArn} again as session ${settings.roleSessionName} with a new GitHub OIDC token${previous.expiration ? ` (the previous credentials expire at ${previous.expiration.toISOString()})` : ''}.`);
+        return current;
+    };
+    // The SDK's memoiser, shared by every client so one refresh serves them all: it calls assume
+    // only while it has no credentials (the first call, below) and whenever the ones it holds are within
+    // EXPIRATION_MS (5 minutes) of their `expiration` — see
+    // node_modules/@smithy/core/dist-es/legacy-root-exports/util-identity-and-auth/memoizeIdentityProvider.js
+    // (memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh); concurrent callers
+    // share one pending call. Each client wraps it once more the same way (@aws-sdk/core
+    // dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4Config.js,
+    // normalizeCredentialProvider), which then asks this shared one; a client asks for the identity
+    // once per command it sends, before that command's retries (@smithy/core httpAuthSchemeMiddleware).
+    const provider = (0,core_dist_cjs.memoizeIdentityProvider)(assume, core_dist_cjs.isIdentityExpired, core_dist_cjs.doesIdentityRequireRefresh);
+    await provider();
+    return provider;
+}
+/** Milliseconds until `credentials` expire, by the wall clock as the SDK reads it; Infinity without expiry. */
+function millisecondsLeft(credentials) {
+    return credentials.expiration ? credentials.expiration.getTime() - Date.now() : Infinity;
+}
+/**
+ * A failed assumption: the UserError the user reads (title, message with the fix) and a one-line
+ * `<code>: <short reason>` for the log line of a refresh that failed without failing anything.
+ */
+class AssumeRoleFailure extends errors/* UserError */.yo {
+    summary;
+    constructor(failure) {
+        super(failure.title, failure.message);
+        this.summary = failure.summary;
+    }
+}
+/** `AccessDenied: Not authorized to perform …` for a failed refresh attempt. */
+function failureSummary(error) {
+    return oneLineSummary(error instanceof AssumeRoleFailure ? error.summary : `${awsErrorName(error)}: ${errorMessage(error)}`);
+}
+/** One OIDC token, then AssumeRoleWithWebIdentity; masks what it returns. UserError or CancelledError. */
+async function assumeRoleWithOidc(roleArn, settings, deps) {
+    let token;
+    try {
+        const getIdToken = deps.getIdToken ?? (async (audience) => (await __webpack_require__.e(/* import() */ 421).then(__webpack_require__.bind(__webpack_require__, 6421))).getIDToken(audience));
+        token = await untilAborted(getIdToken(settings.audience), deps.signal);
+    }
+    catch (error) {
+        if (error instanceof CancelledError || deps.signal.aborted)
+            throw new CancelledError();
+        throw new AssumeRoleFailure(oidcTokenRequestFailure(settings.audience, errorMessage(error)));
+    }
+    deps.setSecret(token);
+    const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: deps.region });
+    const random = deps.random ?? Math.random;
+    const budget = deps.stsRetryBudgetMs ?? 60_000;
+    const started = deps.clock.now();
+    let requests = 0;
+    try {
+        for (let pass = 0;; pass++) {
+            if (deps.signal.aborted)
+                throw new CancelledError();
+            try {
+                const out = await sts.send(new client_sts_dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
+                    RoleArn: roleArn,
+                    RoleSessionName: settings.roleSessionName,
+                    WebIdentityToken: token,
+                    DurationSeconds: settings.roleDurationSeconds,
+                }), { abortSignal: deps.signal });
+                const c = out.Credentials;
+                if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+                    throw new AssumeRoleFailure(noCredentialsReturned(roleArn));
+                }
+                deps.setSecret(c.AccessKeyId);
+                deps.setSecret(c.SecretAccessKey);
+                deps.setSecret(c.SessionToken);
+                return {
+                    accessKeyId: c.AccessKeyId,
+                    secretAccessKey: c.SecretAccessKey,
+                    sessionToken: c.SessionToken,
+                    ...(c.Expiration && { expiration: c.Expiration }),
+                };
+            }
+            catch (error) {
+                if (deps.signal.aborted)
+                    throw new CancelledError();
+                if (error instanceof errors/* UserError */.yo)
+                    throw error;
+                const sent = sdkRequests(error);
+                requests += sent;
+                const code = awsErrorName(error);
+                const delay = jitteredBackoffMs(pass, 1_000, 10_000, random);
+                // The SDK re-sends only what it judges transient (throttling, 5xx, timeouts, connection
+                // resets, errors STS models as retryable such as IDPCommunicationError); what it sent once is
+                // final and would fail the same way again.
+                const transient = sent > 1;
+                if (transient && deps.clock.now() - started + delay < budget) {
+                    deps.log(`STS AssumeRoleWithWebIdentity: ${code} after ${(0,shared_text/* plural */.LS)(requests, 'request')}; retrying in ${(0,shared_text/* formatDuration */.a3)(delay)}.`);
+                    await deps.clock.sleep(delay, deps.signal);
+                    continue;
+                }
+                const message = errorMessage(error).replace(/\.$/, '');
+                throw new AssumeRoleFailure(stsFailure(code, message, { roleArn, settings, env: deps.env, requests, token }));
+            }
+        }
+    }
+    finally {
+        sts.destroy();
+    }
+}
+/** The step error for a refresh that failed: what failed (with its own fix), and how to avoid it. */
+function refreshFailure(error, roleArn, settings, previous) {
+    const what = error instanceof errors/* UserError */.yo ? `${error.title}: ${error.message}` : errorMessage(error);
+    return new CredentialsRefreshError(refreshFailureMessage(what, roleArn, settings, previous.expiration));
+}
+/**
+ * The SDK's default chain, asked once now: credentials found → the chain itself, a provider, for every
+ * client — never the static values it returned — so expiring credentials (a web identity file,
+ * container or instance metadata, SSO) are renewed: defaultProvider is memoised by memoizeChain, which
+ * asks the chain again within 5 minutes of their expiration (node_modules/@aws-sdk/
+ * credential-provider-node/dist-es/runtime/memoize-chain.js, credentialsTreatedAsExpired in
+ * dist-es/defaultProvider.js). None → a UserError with the fix.
+ */
+async function resolveDefaultChain(deps) {
+    const chain = deps.defaultChain ?? (0,credential_provider_node_dist_cjs.defaultProvider)();
+    try {
+        await untilAborted(chain(), deps.signal);
+    }
+    catch (error) {
+        if (error instanceof CancelledError || deps.signal.aborted)
+            throw new CancelledError();
+        throw new errors/* UserError */.yo('No AWS credentials', defaultChainFailure(awsErrorName(error), errorMessage(error)));
+    }
+    deps.log('Credentials: found by the AWS SDK default credential chain (no role-to-assume given).');
+    return chain;
+}
+
+;// CONCATENATED MODULE: ./src/action/run/requests.ts
+// What we send to AWS that is built from the run: SendCommand's input for an SSM step (document,
+// parameters, targets, limits), with its Comment (site, requester, run id; ≤ 100 characters), and the
+// CloudFront CallerReference (idempotent per run attempt, site and distribution). Pure.
 const MAX_SSM_COMMENT = 100;
+/** SendCommand for an SSM step: by instance IDs or by tags, as the plan says. */
+function sendCommandInput(step, context) {
+    const targets = 'instanceIds' in step.targets
+        ? { InstanceIds: step.targets.instanceIds }
+        : {
+            Targets: Object.entries(step.targets.tags).map(([key, values]) => ({
+                Key: `tag:${key}`,
+                Values: values,
+            })),
+        };
+    return {
+        DocumentName: step.document,
+        ...(step.documentVersion !== undefined && { DocumentVersion: step.documentVersion }),
+        Parameters: step.parameters,
+        Comment: ssmComment(context),
+        TimeoutSeconds: step.deliveryTimeoutSeconds,
+        MaxConcurrency: step.maxConcurrency,
+        MaxErrors: step.maxErrors,
+        ...targets,
+    };
+}
 function ssmComment(context) {
     const run = context.runId
         ? ` run ${context.runId}${context.runAttempt ? `/${context.runAttempt}` : ''}`
@@ -481,9 +540,9 @@ function repeatedDistributionStep(steps, step) {
     return earlier ? step.index : undefined;
 }
 
-// EXTERNAL MODULE: ./src/core/purge-result.ts
-var purge_result = __webpack_require__(4020);
-;// CONCATENATED MODULE: ./src/core/ssm-step.ts
+// EXTERNAL MODULE: ./src/action/report/purge-result.ts
+var purge_result = __webpack_require__(5066);
+;// CONCATENATED MODULE: ./src/action/run/ssm-step-decisions.ts
 // The decisions of an SSM step, without I/O: how long to wait before the next poll, when a command
 // is over, what each instance's invocation says, whether the step succeeded (every targeted
 // instance in Success, at least one targeted — never the parent status alone), and the log lines.
@@ -587,7 +646,7 @@ function instanceReport(invocation, fullOutputs = {}) {
         report.responseCode = codeSource.ResponseCode;
     if (starts.length > 0 && ends.length > 0)
         report.durationMs = Math.max(0, Math.max(...ends) - Math.min(...starts));
-    const result = (0,purge_result/* parsePurgeResult */.a5)(stdout);
+    const result = (0,purge_result/* parsePurgeResult */.a)(stdout);
     if (result)
         report.result = result;
     if (parts.some((p) => p.truncated))
@@ -642,7 +701,7 @@ function decideSsmStep(targetCount, instances) {
             ok: false,
             error: {
                 code: first.statusDetails.replace(/\s+/g, '') || first.status,
-                message: `${(0,core_text/* formatCount */.B4)(bad.length)} of ${(0,core_text/* plural */.LS)(Math.max(targetCount, instances.length), 'instance')} did not succeed: ${[
+                message: `${(0,shared_text/* formatCount */.B4)(bad.length)} of ${(0,shared_text/* plural */.LS)(Math.max(targetCount, instances.length), 'instance')} did not succeed: ${[
                     ...byDetail,
                 ]
                     .map(([detail, ids]) => `${detail} on ${(0,diagnosis/* listInstances */.ND)(ids)}`)
@@ -655,7 +714,7 @@ function decideSsmStep(targetCount, instances) {
             ok: false,
             error: {
                 code: 'MissingInvocations',
-                message: `SSM targeted ${(0,core_text/* plural */.LS)(targetCount, 'instance')} but reported results for only ${(0,core_text/* formatCount */.B4)(instances.length)}.`,
+                message: `SSM targeted ${(0,shared_text/* plural */.LS)(targetCount, 'instance')} but reported results for only ${(0,shared_text/* formatCount */.B4)(instances.length)}.`,
             },
         };
     }
@@ -663,7 +722,7 @@ function decideSsmStep(targetCount, instances) {
 }
 /** `FastCGI cache: 2/3 instances done (4.1 s)` */
 function progressLine(stepName, done, total, elapsedMs) {
-    return `${stepName}: ${(0,core_text/* formatCount */.B4)(done)}/${(0,core_text/* plural */.LS)(total, 'instance')} done (${(0,core_text/* formatDuration */.a3)(elapsedMs)})`;
+    return `${stepName}: ${(0,shared_text/* formatCount */.B4)(done)}/${(0,shared_text/* plural */.LS)(total, 'instance')} done (${(0,shared_text/* formatDuration */.a3)(elapsedMs)})`;
 }
 const firstLine = (text) => text
     .split('\n')
@@ -671,13 +730,13 @@ const firstLine = (text) => text
     .find((l) => l !== '') ?? '';
 /** What happened on one instance, in one line. */
 function instanceLine(instance) {
-    const took = instance.durationMs !== undefined ? ` in ${(0,core_text/* formatDuration */.a3)(instance.durationMs)}` : '';
+    const took = instance.durationMs !== undefined ? ` in ${(0,shared_text/* formatDuration */.a3)(instance.durationMs)}` : '';
     if (instance.status === 'Success') {
         const r = instance.result;
         const detail = !r
             ? ''
-            : (0,purge_result/* isCounted */.he)(r)
-                ? ` — ${(0,core_text/* plural */.LS)(r.files, 'file')}, ${(0,report_view/* formatBytes */.z3)(r.bytes)} removed (${r.method})`
+            : (0,purge_result/* isCounted */.h)(r)
+                ? ` — ${(0,shared_text/* plural */.LS)(r.files, 'file')}, ${(0,report_view/* formatBytes */.z3)(r.bytes)} removed (${r.method})`
                 : ` — flushed, no file counts (${r.method})`;
         return `✓ ${instance.instanceId}: Success${took}${detail}`;
     }
@@ -704,7 +763,7 @@ function instanceLine(instance) {
     return `✗ ${instance.instanceId}: ${instance.statusDetails}${code}${took}${tail}${stderr}`;
 }
 
-;// CONCATENATED MODULE: ./src/action/step-report.ts
+;// CONCATENATED MODULE: ./src/action/run/step-report.ts
 // The report of one step as the executor builds it: the skeleton of each kind (a skipped step, or a
 // step that starts `failed` until it finishes), and the function that finishes it with its status,
 // error and duration. Shared by the SSM and CloudFront step runners and the executor's skipped steps.
@@ -741,12 +800,13 @@ function reportFinisher(report, clock, started) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/action/ssm-step.ts
+;// CONCATENATED MODULE: ./src/action/run/ssm-step.ts
 // Runs one SSM step against AWS: SendCommand, then polling ListCommands (one call per poll, whatever
 // the fleet size) until the command is over or the step timeout cancels it, then one paginated
 // ListCommandInvocations(Details=true) to learn every instance's result — plus GetCommandInvocation
 // only for outputs SSM cut at 2,500 characters with no CACHE_PURGE_RESULT left (at most 10 per step).
-// Decisions live in src/core/ssm-step.ts; this file only talks to SSM, the clock and the log.
+// Decisions live in src/action/run/ssm-step-decisions.ts and SendCommand's input in requests.ts; this
+// file only talks to SSM, the clock and the log.
 
 
 
@@ -763,26 +823,6 @@ const TRANSIENT = new Set([
     'RequestTimeout',
     'TimeoutError',
 ]);
-function sendCommandInput(step, context) {
-    const targets = 'instanceIds' in step.targets
-        ? { InstanceIds: step.targets.instanceIds }
-        : {
-            Targets: Object.entries(step.targets.tags).map(([key, values]) => ({
-                Key: `tag:${key}`,
-                Values: values,
-            })),
-        };
-    return {
-        DocumentName: step.document,
-        ...(step.documentVersion !== undefined && { DocumentVersion: step.documentVersion }),
-        Parameters: step.parameters,
-        Comment: ssmComment(context),
-        TimeoutSeconds: step.deliveryTimeoutSeconds,
-        MaxConcurrency: step.maxConcurrency,
-        MaxErrors: step.maxErrors,
-        ...targets,
-    };
-}
 async function runSsmStep(step, context, deps) {
     const { ssm, clock, signal, log } = deps;
     const policy = deps.pollPolicy ?? DEFAULT_POLL_POLICY;
@@ -864,10 +904,10 @@ async function runSsmStep(step, context, deps) {
         }
         if (!command) {
             if (clock.now() - started > graceMs) {
-                log(`Command ${commandId} is still not visible in ListCommands after ${(0,core_text/* formatDuration */.a3)(graceMs)}.`);
+                log(`Command ${commandId} is still not visible in ListCommands after ${(0,shared_text/* formatDuration */.a3)(graceMs)}.`);
                 return finish('failed', {
                     code: 'CommandNotFound',
-                    message: `SSM did not list command ${commandId} within ${(0,core_text/* formatDuration */.a3)(graceMs)} of sending it.`,
+                    message: `SSM did not list command ${commandId} within ${(0,shared_text/* formatDuration */.a3)(graceMs)} of sending it.`,
                 });
             }
             continue;
@@ -882,14 +922,14 @@ async function runSsmStep(step, context, deps) {
     }
     if (ended !== 'done') {
         const cancelled = await cancelCommand(ssm, commandId, deps.cancelCallTimeoutMs ?? 5_000);
-        log(`${ended === 'timed-out' ? `Step timeout (${(0,core_text/* formatDuration */.a3)(deps.stepTimeoutMs)}) reached` : 'Job cancelled'}: ${cancelled ? `sent CancelCommand for ${commandId}` : `CancelCommand for ${commandId} failed`} (best effort: a script already running may still finish on the instance).`);
+        log(`${ended === 'timed-out' ? `Step timeout (${(0,shared_text/* formatDuration */.a3)(deps.stepTimeoutMs)}) reached` : 'Job cancelled'}: ${cancelled ? `sent CancelCommand for ${commandId}` : `CancelCommand for ${commandId} failed`} (best effort: a script already running may still finish on the instance).`);
         report.instances = await readInvocations(ssm, commandId, AbortSignal.timeout(deps.cancelCallTimeoutMs ?? 5_000), log).catch(() => []);
         for (const instance of report.instances)
             log(`  ${instanceLine(instance)}`);
         if (ended === 'timed-out') {
             return finish('timed-out', {
                 code: 'StepTimedOut',
-                message: `No result within step-timeout-seconds (${(0,core_text/* formatDuration */.a3)(deps.stepTimeoutMs)}); command ${commandId} was cancelled (best effort). Raise step-timeout-seconds if the purge legitimately takes longer.`,
+                message: `No result within step-timeout-seconds (${(0,shared_text/* formatDuration */.a3)(deps.stepTimeoutMs)}); command ${commandId} was cancelled (best effort). Raise step-timeout-seconds if the purge legitimately takes longer.`,
             });
         }
         return finish('cancelled', {
@@ -963,10 +1003,10 @@ async function readInvocations(ssm, commandId, signal, log) {
         }
     }));
     if (failures.length > 0) {
-        log(`Could not read the full output of ${failures.join(', ')} (GetCommandInvocation); keeping the first ${(0,core_text/* formatCount */.B4)(SSM_OUTPUT_LIMITS.pluginOutput)} characters SSM listed.`);
+        log(`Could not read the full output of ${failures.join(', ')} (GetCommandInvocation); keeping the first ${(0,shared_text/* formatCount */.B4)(SSM_OUTPUT_LIMITS.pluginOutput)} characters SSM listed.`);
     }
     if (notRead > 0) {
-        log(`The output of ${(0,core_text/* plural */.LS)(notRead, 'more instance')} was cut by SSM at ${(0,core_text/* formatCount */.B4)(SSM_OUTPUT_LIMITS.pluginOutput)} characters and not read again (at most ${(0,core_text/* plural */.LS)(MAX_FULL_OUTPUT_READS, 'full read')} per step).`);
+        log(`The output of ${(0,shared_text/* plural */.LS)(notRead, 'more instance')} was cut by SSM at ${(0,shared_text/* formatCount */.B4)(SSM_OUTPUT_LIMITS.pluginOutput)} characters and not read again (at most ${(0,shared_text/* plural */.LS)(MAX_FULL_OUTPUT_READS, 'full read')} per step).`);
     }
     return invocations.map((invocation) => instanceReport(invocation, full.get(invocation.InstanceId ?? '')));
 }
@@ -982,9 +1022,9 @@ async function cancelCommand(ssm, commandId, timeoutMs) {
     }
 }
 
-// EXTERNAL MODULE: ./src/core/paths.ts
-var paths = __webpack_require__(6107);
-;// CONCATENATED MODULE: ./src/action/cloudfront-step.ts
+// EXTERNAL MODULE: ./src/action/sites-file/paths.ts
+var paths = __webpack_require__(4286);
+;// CONCATENATED MODULE: ./src/action/run/cloudfront-step.ts
 // Runs one CloudFront step: CreateInvalidation with an idempotent CallerReference, backing off on
 // TooManyInvalidationsInProgress and throttling within the step timeout, then (when asked) waiting
 // for GetInvalidation to say Completed, also within the step timeout. Counts every HTTP request the
@@ -1065,7 +1105,7 @@ async function runCloudFrontStep(step, context, deps) {
             const waitable = code === TOO_MANY_INVALIDATIONS || isThrottledOrUnavailable(error);
             const delay = Math.max(250, jitteredBackoffMs(pass, 1_000, 15_000, random));
             if (waitable && clock.now() + delay < deadline) {
-                log(`CreateInvalidation on ${step.distributionId}: ${code} (${(0,core_text/* plural */.LS)(requests, 'request')} so far); retrying in ${(0,core_text/* formatDuration */.a3)(delay)}.`);
+                log(`CreateInvalidation on ${step.distributionId}: ${code} (${(0,shared_text/* plural */.LS)(requests, 'request')} so far); retrying in ${(0,shared_text/* formatDuration */.a3)(delay)}.`);
                 await clock.sleep(delay, signal);
                 if (signal.aborted)
                     return cancelled();
@@ -1078,7 +1118,7 @@ async function runCloudFrontStep(step, context, deps) {
                     : code === 'NoSuchDistribution'
                         ? ' Check the distribution id in the sites file.'
                         : '';
-            const sent = `${requests > 1 ? ` after ${(0,core_text/* plural */.LS)(requests, 'request')}` : ''}${waitable ? ` within step-timeout-seconds (${(0,core_text/* formatDuration */.a3)(deps.stepTimeoutMs)})` : ''}`;
+            const sent = `${requests > 1 ? ` after ${(0,shared_text/* plural */.LS)(requests, 'request')}` : ''}${waitable ? ` within step-timeout-seconds (${(0,shared_text/* formatDuration */.a3)(deps.stepTimeoutMs)})` : ''}`;
             log(`CreateInvalidation on ${step.distributionId} failed${sent}: ${code}: ${errorMessage(error)}`);
             return finish('failed', {
                 code,
@@ -1086,7 +1126,7 @@ async function runCloudFrontStep(step, context, deps) {
             });
         }
     }
-    const took = requests > 1 ? ` (CreateInvalidation took ${(0,core_text/* plural */.LS)(requests, 'request')})` : '';
+    const took = requests > 1 ? ` (CreateInvalidation took ${(0,shared_text/* plural */.LS)(requests, 'request')})` : '';
     log(`Invalidation ${report.invalidationId} of ${(0,paths/* listPaths */.Pe)(step.paths)} on ${step.distributionId}: ${report.invalidationStatus}${took}.`);
     if (!step.wait || report.invalidationStatus === 'Completed')
         return finish('success');
@@ -1100,10 +1140,10 @@ async function runCloudFrontStep(step, context, deps) {
         if (signal.aborted)
             return cancelled();
         if (clock.now() >= deadline) {
-            log(`Invalidation ${report.invalidationId} still ${report.invalidationStatus} at the step timeout, after ${(0,core_text/* plural */.LS)(getRequests, 'GetInvalidation request')}.`);
+            log(`Invalidation ${report.invalidationId} still ${report.invalidationStatus} at the step timeout, after ${(0,shared_text/* plural */.LS)(getRequests, 'GetInvalidation request')}.`);
             return finish('timed-out', {
                 code: 'StepTimedOut',
-                message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${(0,core_text/* formatDuration */.a3)(deps.stepTimeoutMs)}; ${(0,core_text/* plural */.LS)(getRequests, 'GetInvalidation request')}); it cannot be cancelled and will finish on its own.`,
+                message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${(0,shared_text/* formatDuration */.a3)(deps.stepTimeoutMs)}; ${(0,shared_text/* plural */.LS)(getRequests, 'GetInvalidation request')}); it cannot be cancelled and will finish on its own.`,
             });
         }
         delay = Math.min(10_000, delay * 1.5);
@@ -1118,30 +1158,30 @@ async function runCloudFrontStep(step, context, deps) {
             getRequests += sdkRequests(error);
             const code = awsErrorName(error);
             if (isThrottledOrUnavailable(error)) {
-                log(`GetInvalidation ${report.invalidationId}: ${code} (${(0,core_text/* plural */.LS)(getRequests, 'request')} so far); asking again at the next poll.`);
+                log(`GetInvalidation ${report.invalidationId}: ${code} (${(0,shared_text/* plural */.LS)(getRequests, 'request')} so far); asking again at the next poll.`);
                 continue;
             }
             log(`GetInvalidation ${report.invalidationId} failed: ${code}: ${errorMessage(error)}`);
             return finish('failed', {
                 code,
-                message: `Could not follow invalidation ${report.invalidationId}${getRequests > 1 ? ` (after ${(0,core_text/* plural */.LS)(getRequests, 'GetInvalidation request')})` : ''}: ${errorMessage(error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
+                message: `Could not follow invalidation ${report.invalidationId}${getRequests > 1 ? ` (after ${(0,shared_text/* plural */.LS)(getRequests, 'GetInvalidation request')})` : ''}: ${errorMessage(error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
             });
         }
         if (report.invalidationStatus === 'Completed') {
-            log(`Invalidation ${report.invalidationId} completed (${(0,core_text/* plural */.LS)(getRequests, 'GetInvalidation request')}).`);
+            log(`Invalidation ${report.invalidationId} completed (${(0,shared_text/* plural */.LS)(getRequests, 'GetInvalidation request')}).`);
             return finish('success');
         }
     }
 }
 
-;// CONCATENATED MODULE: ./src/action/execute.ts
+;// CONCATENATED MODULE: ./src/action/run/execute.ts
 // Executes a plan against AWS, strictly in order: credentials first (the OIDC role, or the SDK's
 // default chain; resolved before any step, so a credentials failure fails the run, not a step, and
 // shared by every client as one provider that the SDK refreshes before it expires), then
 // each step in its own log group; the first step that does not succeed stops the run and the rest
 // are reported as skipped. SIGINT/SIGTERM (the runner cancelling the job) cancels the in-flight SSM
 // command and ends the run as `cancelled`. Returns the RunReport; never throws for AWS faults.
-// Loaded lazily by src/main.ts (await import) so a dry run never loads the AWS SDK.
+// Loaded lazily by src/action/main.ts (await import) so a dry run never loads the AWS SDK.
 
 
 
@@ -1184,7 +1224,7 @@ async function executePlan(plan, context, settings, deps) {
     const ssmClients = new Map();
     let cloudfront;
     try {
-        runner.info(`Purging ${plan.site}: ${(0,core_text/* plural */.LS)(plan.steps.length, 'step')} in order, requested by ${(0,report_view/* plainRequester */.bs)(context.requester)}, trigger: ${(0,report_view/* describeTrigger */.gb)(context.trigger, context.eventName)}.`);
+        runner.info(`Purging ${plan.site}: ${(0,shared_text/* plural */.LS)(plan.steps.length, 'step')} in order, requested by ${(0,report_view/* plainRequester */.bs)(context.requester)}, trigger: ${(0,report_view/* describeTrigger */.gb)(context.trigger, context.eventName)}.`);
         // A provider, not keys: every client asks it for each request, and the SDK has it assume the role
         // again when the session nears its end (a run can outlast role-duration-seconds).
         let credentials;
@@ -1260,7 +1300,7 @@ async function executePlan(plan, context, settings, deps) {
                 });
             });
             report.steps.push(result);
-            runner.info(`${step.index}. ${step.name}: ${result.status} (${(0,core_text/* formatDuration */.a3)(result.durationMs)})`);
+            runner.info(`${step.index}. ${step.name}: ${result.status} (${(0,shared_text/* formatDuration */.a3)(result.durationMs)})`);
             if (result.status !== 'success') {
                 report.status = result.status === 'cancelled' ? 'cancelled' : 'failure';
                 report.steps.push(...skipped(plan, i + 1));

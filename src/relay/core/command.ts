@@ -1,9 +1,10 @@
 // A verified slash-command body → the command's ids and text, who may use it, and what the text asks
-// for (with a "did you mean" site for a misspelt one, from the project's closestMatch). Pure. Parsing happens only after the signature is verified; authorisation uses ids only (channel
-// and user *names* change and can be reused).
+// for (with a "did you mean" site for a misspelt one, from the project's closestMatch). Parsing happens
+// only after the signature is verified; authorisation uses ids only (channel and user *names* change
+// and can be reused). Pure.
 
 import type { RelayConfig } from './config.js';
-import { closestMatch } from '../shared/suggest.js';
+import { closestMatch } from '../../shared/suggest.js';
 
 export interface SlashCommand {
   teamId: string;
@@ -13,7 +14,7 @@ export interface SlashCommand {
   text: string;
 }
 
-export type ParseResult =
+type ParseResult =
   { kind: 'command'; command: SlashCommand } | { kind: 'ssl_check' } | { kind: 'malformed'; reason: string };
 
 const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'] as const;
@@ -43,7 +44,7 @@ export function parseSlashCommand(body: string): ParseResult {
   return { kind: 'command', command: { teamId, channelId, userId, command, text: params.get('text') ?? '' } };
 }
 
-export type Authorisation =
+type Authorisation =
   | { allowed: true }
   | {
       allowed: false;
@@ -66,7 +67,7 @@ export function authorise(command: SlashCommand, config: RelayConfig): Authorisa
 
 const MAX_TEXT_LENGTH = 100;
 
-export type TextIntent =
+type TextIntent =
   | { kind: 'usage' }
   | { kind: 'site'; site: string }
   | {

@@ -143,10 +143,11 @@ export async function startFastCgiStack(cacheDir: string): Promise<FastCgiStack>
     [
       '<?php',
       // the generation time docs/verify.md shows how to add (nginx caches it with the page), and two
-      // faults for the verify tests: /boom answers 500, /slow takes 3 s
+      // faults for the verify tests: /boom answers 500, /slow takes 3 s, /nocache forbids caching
       "header('X-Generated-At: ' . sprintf('%.3F', microtime(true)));",
       "if (str_starts_with($_SERVER['REQUEST_URI'], '/boom')) { http_response_code(500); echo 'fatal'; exit; }",
       "if (str_starts_with($_SERVER['REQUEST_URI'], '/slow')) sleep(3);",
+      "if (str_starts_with($_SERVER['REQUEST_URI'], '/nocache')) header('Cache-Control: no-cache, must-revalidate, max-age=0');",
       "header('Content-Type: text/html');",
       `echo "<p>page ", htmlspecialchars($_SERVER['REQUEST_URI']), " rendered at ", microtime(true), "</p>\\n";`,
       '',

@@ -82,7 +82,9 @@ export function notRefillingCause(layer: 'cdn' | 'origin', cacheControl: string 
 }
 
 export function statusCause(status: number): string {
-  if (status >= 500) return 'the origin is failing after the purge; check php-fpm and the nginx error log';
+  if (status >= 500) {
+    return 'the origin is failing after the purge; check php-fpm and the nginx error log (a cache directory nginx can no longer write — "mkdir() … Permission denied" — makes it drop every page it has not cached yet)';
+  }
   if (status === 429) return 'the origin or a firewall is rate-limiting the requests; lower "concurrency"';
   if (status === 404 || status === 410) return 'the page does not exist; fix the URL or the sitemap';
   if (status === 401 || status === 403) return 'the page is not public; verify only pages a visitor can see';

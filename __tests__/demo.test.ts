@@ -27,6 +27,11 @@ describe('npm run demo (scripts/demo.mjs)', () => {
     expect(out).toContain('│ ✅ portal purged');
     expect(out).toContain('│ ✅ main purged');
     expect(out).not.toContain('✘');
-    expect(out).toMatch(/demo worked: all 8 checks held/);
+    // 5. the verify step: one run fresh at every layer, one catching /shop/ stale at the CDN
+    expect(out).toContain('│ ✅ Verify');
+    expect(out).toMatch(/is stale at the CDN: X-Cache: Hit from cloudfront, Age: \d+/);
+    expect(out).toContain("the invalidation's paths (/) do not cover /shop/; add /shop/ or /shop/*");
+    expect(out).toContain('│ ❌ portal purge failed at Verify');
+    expect(out).toMatch(/demo worked: all 11 checks held/);
   });
 });

@@ -109,7 +109,7 @@ describe('a run with a verify step', () => {
       },
       hitRatioAfterWarming: 1,
     });
-    expect(stepDetail(verify)).toBe('2 URLs · CDN 2 fresh · origin 2 fresh · hit ratio after warming 100%');
+    expect(stepDetail(verify)).toBe('CDN 2 fresh · origin 2 fresh · hit ratio after warming 100%');
     expect(log).toContain('Verify passed: 2 URLs (2 listed, 0 from the sitemap)');
   });
 

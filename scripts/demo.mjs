@@ -8,17 +8,22 @@
 //   2. relay → GitHub: the workflow_dispatch of examples/purge-cache.yml.
 //   3. GitHub → the action: that workflow's step runs, purges against the AWS double, reports to Slack.
 //   4. Then a deploy-triggered purge of `main` (examples/deploy.yml's purge job).
+//   5. The visitor's side: portal with a `verify` step last, behind a CloudFront stand-in whose cache the
+//      AWS double's CreateInvalidation evicts, in front of an origin that caches like nginx — once with
+//      every layer fresh, once with invalidation paths that miss /shop/, which the verify step catches.
 //
 // Each hop is printed as a user would read it. Exits 0 only if every hop worked.
 
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { startAwsDouble } from '../__tests__/helpers/aws-double.ts';
 import { startSlackSink } from '../__tests__/helpers/slack-sink.ts';
 import { startGitHubDouble } from '../__tests__/helpers/github-double.ts';
 import { startRelay } from '../__tests__/helpers/relay-server.ts';
 import { exampleConfig, repoRoot, runAction } from '../__tests__/helpers/run-action.ts';
+import { startCdnDouble } from '../__tests__/helpers/cdn-double.ts';
+import { startOrigin } from '../__tests__/helpers/caching-origin.ts';
 import { ANSI_STYLES, PLAIN_STYLES, renderSlackMessage } from './slack-render-text.ts';
 
 const tty = process.stdout.isTTY;
@@ -91,11 +96,11 @@ function actionStep(workflowFile, jobName, context) {
 }
 
 /** Runs dist/index.js the way the runner does (run-action.ts); streams the rendered log. */
-async function runBundledAction(inputs, env) {
+async function runBundledAction(inputs, env, sitesFile = exampleConfig) {
   let pending = '';
   const run = await runAction({
     inputs,
-    files: { '.github/cache-purge.yml': exampleConfig },
+    files: { '.github/cache-purge.yml': sitesFile },
     env: {
       GITHUB_SERVER_URL: 'https://github.com',
       GITHUB_REPOSITORY: 'acme/website',
@@ -139,12 +144,12 @@ const secrets = { SLACK_WEBHOOK_URL: slack.webhookUrl };
 const vars = { CACHE_PURGE_ROLE_ARN: ROLE_ARN };
 
 /** One purge as GitHub would run it, then what Slack shows. */
-async function purge(title, inputs, env) {
-  aws.reset(awsScript);
+async function purge(title, inputs, env, options = {}) {
+  aws.reset({ ...awsScript, ...options.aws });
   const before = slack.requests.length;
   console.log(bold(`\n  ${title}`));
   console.log(dim(`  with: ${JSON.stringify({ ...inputs, 'slack-webhook-url': '***' })}`));
-  const run = await runBundledAction(inputs, { ...aws.env(), ...env });
+  const run = await runBundledAction(inputs, { ...aws.env(), ...env }, options.sitesFile);
   console.log(bold('\n  Job summary'));
   console.log(indent(run.summary.trim()));
   const issued = aws.issuedCredentials.at(-1);
@@ -157,6 +162,17 @@ async function purge(title, inputs, env) {
     );
   }
   console.log('');
+  if (options.expectFailure) {
+    const header = messages[0]?.body?.blocks?.[0]?.text?.text;
+    check(
+      run.code !== 0 &&
+        run.outputs.status === 'failure' &&
+        messages.length === 1 &&
+        header === options.expectFailure,
+      `the action failed as it should (exit ${run.code}, status ${run.outputs.status}); Slack: "${header ?? 'none'}"`,
+    );
+    return run;
+  }
   check(
     run.code === 0 && run.outputs.status === 'success',
     `the action exited ${run.code} with status ${run.outputs.status}`,
@@ -232,6 +248,67 @@ try {
     GITHUB_SHA: '3f2a9c1d0b8e7f6a5c4d3e2f1a0b9c8d7e6f5a4b',
     GITHUB_REF_NAME: 'main',
   });
+
+  // 5. The visitor's side
+  console.log(
+    bold('\n━━ 5. portal with a verify step: is every cache layer fresh for visitors, and does it refill?'),
+  );
+  const origin = await startOrigin();
+  let cdnOffsetMs = 0;
+  const cdn = await startCdnDouble(origin.server.base, { now: () => Date.now() + cdnOffsetMs });
+  try {
+    /** The example's portal, its CloudFront step invalidating `paths`, then a verify step of two pages. */
+    const withVerify = (paths) => {
+      const config = parse(exampleConfig);
+      const steps = config.sites.portal.steps;
+      steps[steps.length - 1].cloudfront.paths = paths;
+      steps.push({ verify: { urls: [`${cdn.base}/`, `${cdn.base}/shop/`] } });
+      return stringify({ region: config.region, sites: { portal: config.sites.portal } });
+    };
+    const verified = async (title, runId, paths, expectFailure) => {
+      // visitors cached both pages before the run, an hour "ago" as far as the CDN's Age says
+      cdn.invalidate(['/*']);
+      origin.purge();
+      cdnOffsetMs = 0;
+      for (const page of ['/', '/shop/']) await fetch(cdn.base + page).then((r) => r.text());
+      cdnOffsetMs = 3_600_000;
+      await new Promise((r) => setTimeout(r, 2_500)); // the pages are older than the run by more than the clock allowance
+      origin.purge(); // what the FastCGI step does on a real instance (the AWS double only answers for it)
+      console.log(
+        dim(`  sites file: the example's portal, CloudFront paths ${JSON.stringify(paths)}, then verify`),
+      );
+      return purge(
+        title,
+        {
+          ...actionStep('examples/purge-cache.yml', 'purge', {
+            inputs: dispatch?.inputs ?? {},
+            vars,
+            secrets,
+          }),
+        },
+        { GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_RUN_ID: runId, GITHUB_ACTOR: 'dana' },
+        {
+          sitesFile: withVerify(paths),
+          aws: { cloudfront: { completeAfterMs: 1_500, onInvalidation: (p) => cdn.invalidate(p) } },
+          ...(expectFailure && { expectFailure }),
+        },
+      );
+    };
+    await verified(
+      'Invalidating /*: the verify step finds both pages fresh at the CDN and the origin',
+      '5150',
+      ['/*'],
+    );
+    await verified(
+      "Invalidating only /: the verify step catches /shop/, still the CDN's hour-old copy",
+      '5151',
+      ['/'],
+      '❌ portal purge failed at Verify',
+    );
+  } finally {
+    await cdn.close();
+    await origin.server.close();
+  }
 } finally {
   await relay.stop();
   await Promise.all([aws.close(), slack.close(), github.close()]);

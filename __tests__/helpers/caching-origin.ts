@@ -2,7 +2,7 @@
 // (X-FastCGI-Cache HIT/MISS, X-Generated-At), with the faults the verify tests need: a 500 page, a slow
 // page, busy answers (503 + Retry-After), a no-cache page, and a cache that stops storing (unwritable).
 
-import { startLocalServer } from './local-http.js';
+import { startLocalServer } from './local-http.ts';
 
 /** Starts the origin; `purge()` empties its cache, `state` switches the faults. */
 export async function startOrigin() {

@@ -270,8 +270,9 @@ export function stepDetail(step: StepReport, options: StepDetailOptions = {}): s
 }
 
 /**
- * What a verify step found, in one line: `12 URLs · CDN 12 fresh · origin 10 fresh, 2 unverified · hit ratio
- * after warming 100% · 2 problems`. Layers that sent no header say so.
+ * What a verify step found, in one line: `CDN 12 fresh · origin 10 fresh, 2 unverified · hit ratio after
+ * warming 100% · 2 problems` (led by `62 URLs requested` when a sitemap added some; the targets column
+ * has the listed ones). Layers that sent no header say so.
  */
 export function describeVerification(v: VerifyReport): string {
   const layer = (name: string, c: VerifyReport['layers']['cdn']) => {
@@ -285,7 +286,7 @@ export function describeVerification(v: VerifyReport): string {
     return `${name} ${parts.filter(Boolean).join(', ')}`;
   };
   return [
-    plural(v.urls.total, 'URL'),
+    ...(v.urls.sitemap > 0 ? [`${plural(v.urls.total, 'URL')} requested`] : []),
     layer('CDN', v.layers.cdn),
     layer('origin', v.layers.origin),
     ...(v.hitRatioAfterWarming === null

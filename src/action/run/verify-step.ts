@@ -141,7 +141,7 @@ export async function runVerifyStep(
     if (found.passed) return finish('success');
     return finish('failed', {
       code: 'VerifyFailed',
-      message: `${plural(found.problemCount, 'problem')} seen from the visitor's side: ${found.failures[0] ?? ''}`,
+      message: `${plural(found.problemCount, 'problem')} seen from the visitor's side (each with its likely cause below).`,
     });
   } catch (error) {
     if (signal.aborted) return finish('cancelled', { code: 'Cancelled', message: 'The run was cancelled.' });

@@ -1,8 +1,8 @@
-export const id = 596;
-export const ids = [596];
+export const id = 180;
+export const ids = [180];
 export const modules = {
 
-/***/ 4596:
+/***/ 180:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,99 +11,28 @@ __webpack_require__.d(__webpack_exports__, {
   executePlan: () => (/* binding */ executePlan)
 });
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
-var dist_cjs = __webpack_require__(4736);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
-var client_cloudfront_dist_cjs = __webpack_require__(3169);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
+var dist_cjs = __webpack_require__(912);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
+var client_cloudfront_dist_cjs = __webpack_require__(6257);
 // EXTERNAL MODULE: ./src/shared/errors.ts
-var errors = __webpack_require__(8382);
+var errors = __webpack_require__(6520);
 // EXTERNAL MODULE: ./src/action/report/report-view.ts
-var report_view = __webpack_require__(2109);
+var report_view = __webpack_require__(7027);
 // EXTERNAL MODULE: ./src/shared/text.ts
-var shared_text = __webpack_require__(4646);
-// EXTERNAL MODULE: external "node:timers/promises"
-var promises_ = __webpack_require__(8500);
-;// CONCATENATED MODULE: ./src/action/run/clock.ts
-// Time as the executor sees it: a monotonic clock, an abortable sleep, and `untilAborted` for a wait
-// on a promise that cannot be aborted itself (CancelledError). Injected so polling and retry tests run
-// instantly on a fake clock. Also what the adapters read off an AWS SDK answer or error: its name, its
-// message, and the HTTP status and requests the SDK reports in `$metadata`.
-
-const systemClock = {
-    now: () => performance.now(),
-    sleep: async (ms, signal) => {
-        if (signal?.aborted || ms <= 0)
-            return;
-        await (0,promises_.setTimeout)(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
-    },
-    date: () => new Date(),
-};
-/** What a wait ended by the job's cancellation throws. */
-class CancelledError extends Error {
-    constructor() {
-        super('cancelled');
-        this.name = 'CancelledError';
-    }
-}
-/** `promise`, or a CancelledError as soon as `signal` aborts (e.g. a credential chain waiting on instance metadata). */
-function untilAborted(promise, signal) {
-    if (signal.aborted)
-        return Promise.reject(new CancelledError());
-    return new Promise((resolve, reject) => {
-        const onAbort = () => reject(new CancelledError());
-        signal.addEventListener('abort', onAbort, { once: true });
-        promise.then((value) => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        }, (error) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(error instanceof Error ? error : new Error(String(error)));
-        });
-    });
-}
-/** Full jitter: a random delay between 0 and the exponential backoff for this attempt. */
-function jitteredBackoffMs(attempt, baseMs, capMs, random) {
-    return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
-}
-/**
- * The AWS error name of an SDK error (its `name`: ThrottlingException, CredentialsProviderError,
- * TimeoutError, …); for a network error the SDK passes on from Node — name `Error`, or
- * `AggregateError` when every address of the endpoint refused (Node tries each in turn) — its system
- * code (ECONNREFUSED, ENOTFOUND, …), so reports can tell "AWS answered" from "AWS was never reached".
- */
-function awsErrorName(error) {
-    if (!error || typeof error !== 'object')
-        return 'Error';
-    const name = 'name' in error && typeof error.name === 'string' ? error.name : 'Error';
-    const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-    if ((name === 'Error' || name === 'AggregateError') && code && /^E[A-Z0-9_]+$/.test(code))
-        return code;
-    return name;
-}
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-function sdkMetadata(outputOrError) {
-    if (!outputOrError || typeof outputOrError !== 'object' || !('$metadata' in outputOrError))
-        return;
-    return outputOrError.$metadata;
-}
-/** The HTTP requests one `send` made (its retries included): the SDK's `$metadata.attempts`, else 1. */
-function sdkRequests(outputOrError) {
-    const attempts = sdkMetadata(outputOrError)?.attempts;
-    return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __webpack_require__(1695);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
-var credential_provider_node_dist_cjs = __webpack_require__(5861);
-// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/index.js
-var core_dist_cjs = __webpack_require__(402);
+var shared_text = __webpack_require__(4516);
+// EXTERNAL MODULE: ./src/action/run/clock.ts + 1 modules
+var run_clock = __webpack_require__(3301);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __webpack_require__(9999);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
+var credential_provider_node_dist_cjs = __webpack_require__(4213);
+// EXTERNAL MODULE: ../main/node_modules/@smithy/core/dist-cjs/index.js
+var core_dist_cjs = __webpack_require__(7138);
 // EXTERNAL MODULE: ./src/action/inputs/execution-inputs.ts
-var execution_inputs = __webpack_require__(2940);
+var execution_inputs = __webpack_require__(8754);
 // EXTERNAL MODULE: ./src/action/report/diagnosis.ts
-var diagnosis = __webpack_require__(2112);
+var diagnosis = __webpack_require__(2886);
 ;// CONCATENATED MODULE: ./src/action/run/credential-messages.ts
 // What a credential failure says, with its fix: no credentials in the default chain, a failed GitHub
 // OIDC token request, STS refusing AssumeRoleWithWebIdentity (AccessDenied quotes the token's own
@@ -336,7 +265,7 @@ async function resolveCredentials(settings, deps) {
             current = await assumeRoleWithOidc(roleArn, settings, deps);
         }
         catch (error) {
-            if (error instanceof CancelledError || deps.signal.aborted)
+            if (error instanceof run_clock/* CancelledError */.cc || deps.signal.aborted)
                 return previous;
             // Compared as the SDK's isIdentityExpired does (Date.now()), after the attempt took its time.
             const until = previous.expiration;
@@ -381,19 +310,19 @@ class AssumeRoleFailure extends errors/* UserError */.yo {
 }
 /** `AccessDenied: Not authorized to perform …` for a failed refresh attempt. */
 function failureSummary(error) {
-    return oneLineSummary(error instanceof AssumeRoleFailure ? error.summary : `${awsErrorName(error)}: ${errorMessage(error)}`);
+    return oneLineSummary(error instanceof AssumeRoleFailure ? error.summary : `${(0,run_clock/* awsErrorName */.ZH)(error)}: ${(0,run_clock/* errorMessage */.gJ)(error)}`);
 }
 /** One OIDC token, then AssumeRoleWithWebIdentity; masks what it returns. UserError or CancelledError. */
 async function assumeRoleWithOidc(roleArn, settings, deps) {
     let token;
     try {
-        const getIdToken = deps.getIdToken ?? (async (audience) => (await __webpack_require__.e(/* import() */ 421).then(__webpack_require__.bind(__webpack_require__, 6421))).getIDToken(audience));
-        token = await untilAborted(getIdToken(settings.audience), deps.signal);
+        const getIdToken = deps.getIdToken ?? (async (audience) => (await __webpack_require__.e(/* import() */ 405).then(__webpack_require__.bind(__webpack_require__, 2405))).getIDToken(audience));
+        token = await (0,run_clock/* untilAborted */.Eu)(getIdToken(settings.audience), deps.signal);
     }
     catch (error) {
-        if (error instanceof CancelledError || deps.signal.aborted)
-            throw new CancelledError();
-        throw new AssumeRoleFailure(oidcTokenRequestFailure(settings.audience, errorMessage(error)));
+        if (error instanceof run_clock/* CancelledError */.cc || deps.signal.aborted)
+            throw new run_clock/* CancelledError */.cc();
+        throw new AssumeRoleFailure(oidcTokenRequestFailure(settings.audience, (0,run_clock/* errorMessage */.gJ)(error)));
     }
     deps.setSecret(token);
     const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: deps.region });
@@ -404,7 +333,7 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
     try {
         for (let pass = 0;; pass++) {
             if (deps.signal.aborted)
-                throw new CancelledError();
+                throw new run_clock/* CancelledError */.cc();
             try {
                 const out = await sts.send(new client_sts_dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
                     RoleArn: roleArn,
@@ -428,13 +357,13 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
             }
             catch (error) {
                 if (deps.signal.aborted)
-                    throw new CancelledError();
+                    throw new run_clock/* CancelledError */.cc();
                 if (error instanceof errors/* UserError */.yo)
                     throw error;
-                const sent = sdkRequests(error);
+                const sent = (0,run_clock/* sdkRequests */.NK)(error);
                 requests += sent;
-                const code = awsErrorName(error);
-                const delay = jitteredBackoffMs(pass, 1_000, 10_000, random);
+                const code = (0,run_clock/* awsErrorName */.ZH)(error);
+                const delay = (0,run_clock/* jitteredBackoffMs */.sq)(pass, 1_000, 10_000, random);
                 // The SDK re-sends only what it judges transient (throttling, 5xx, timeouts, connection
                 // resets, errors STS models as retryable such as IDPCommunicationError); what it sent once is
                 // final and would fail the same way again.
@@ -444,7 +373,7 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
                     await deps.clock.sleep(delay, deps.signal);
                     continue;
                 }
-                const message = errorMessage(error).replace(/\.$/, '');
+                const message = (0,run_clock/* errorMessage */.gJ)(error).replace(/\.$/, '');
                 throw new AssumeRoleFailure(stsFailure(code, message, { roleArn, settings, env: deps.env, requests, token }));
             }
         }
@@ -455,7 +384,7 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
 }
 /** The step error for a refresh that failed: what failed (with its own fix), and how to avoid it. */
 function refreshFailure(error, roleArn, settings, previous) {
-    const what = error instanceof errors/* UserError */.yo ? `${error.title}: ${error.message}` : errorMessage(error);
+    const what = error instanceof errors/* UserError */.yo ? `${error.title}: ${error.message}` : (0,run_clock/* errorMessage */.gJ)(error);
     return new CredentialsRefreshError(refreshFailureMessage(what, roleArn, settings, previous.expiration));
 }
 /**
@@ -469,12 +398,12 @@ function refreshFailure(error, roleArn, settings, previous) {
 async function resolveDefaultChain(deps) {
     const chain = deps.defaultChain ?? (0,credential_provider_node_dist_cjs.defaultProvider)();
     try {
-        await untilAborted(chain(), deps.signal);
+        await (0,run_clock/* untilAborted */.Eu)(chain(), deps.signal);
     }
     catch (error) {
-        if (error instanceof CancelledError || deps.signal.aborted)
-            throw new CancelledError();
-        throw new errors/* UserError */.yo('No AWS credentials', defaultChainFailure(awsErrorName(error), errorMessage(error)));
+        if (error instanceof run_clock/* CancelledError */.cc || deps.signal.aborted)
+            throw new run_clock/* CancelledError */.cc();
+        throw new errors/* UserError */.yo('No AWS credentials', defaultChainFailure((0,run_clock/* awsErrorName */.ZH)(error), (0,run_clock/* errorMessage */.gJ)(error)));
     }
     deps.log('Credentials: found by the AWS SDK default credential chain (no role-to-assume given).');
     return chain;
@@ -541,7 +470,7 @@ function repeatedDistributionStep(steps, step) {
 }
 
 // EXTERNAL MODULE: ./src/action/report/purge-result.ts
-var purge_result = __webpack_require__(5066);
+var purge_result = __webpack_require__(1576);
 ;// CONCATENATED MODULE: ./src/action/run/ssm-step-decisions.ts
 // The decisions of an SSM step, without I/O: how long to wait before the next poll, when a command
 // is over, what each instance's invocation says, whether the step succeeded (every targeted
@@ -769,6 +698,10 @@ function instanceLine(instance) {
 // error and duration. Shared by the SSM and CloudFront step runners and the executor's skipped steps.
 function stepReport(step, status, startedAt) {
     const timing = { status, ...(startedAt !== undefined && { startedAt }), durationMs: 0 };
+    if (step.kind === 'verify') {
+        const { index, name, urls, sitemap } = step;
+        return { index, name, kind: 'verify', ...timing, urls, ...(sitemap !== undefined && { sitemap }) };
+    }
     return step.kind === 'ssm'
         ? {
             index: step.index,
@@ -854,9 +787,9 @@ async function runSsmStep(step, context, deps) {
                 message: 'The job was cancelled while sending the command.',
             });
         }
-        const code = awsErrorName(error);
-        log(`SendCommand failed: ${code}: ${errorMessage(error)}`);
-        return finish('failed', { code, message: `SendCommand ${step.document} failed: ${errorMessage(error)}` });
+        const code = (0,run_clock/* awsErrorName */.ZH)(error);
+        log(`SendCommand failed: ${code}: ${(0,run_clock/* errorMessage */.gJ)(error)}`);
+        return finish('failed', { code, message: `SendCommand ${step.document} failed: ${(0,run_clock/* errorMessage */.gJ)(error)}` });
     }
     report.commandId = commandId;
     log(`Sent command ${commandId} (${step.document}) in ${step.region}.`);
@@ -889,16 +822,16 @@ async function runSsmStep(step, context, deps) {
                 ended = 'cancelled';
                 break;
             }
-            const code = awsErrorName(error);
+            const code = (0,run_clock/* awsErrorName */.ZH)(error);
             if (TRANSIENT.has(code)) {
-                log(`ListCommands: ${code} (${errorMessage(error)}); still waiting.`);
+                log(`ListCommands: ${code} (${(0,run_clock/* errorMessage */.gJ)(error)}); still waiting.`);
                 continue;
             }
             if (!NOT_VISIBLE_YET.has(code)) {
-                log(`ListCommands failed: ${code}: ${errorMessage(error)}`);
+                log(`ListCommands failed: ${code}: ${(0,run_clock/* errorMessage */.gJ)(error)}`);
                 return finish('failed', {
                     code,
-                    message: `Could not follow command ${commandId}: ${errorMessage(error)}`,
+                    message: `Could not follow command ${commandId}: ${(0,run_clock/* errorMessage */.gJ)(error)}`,
                 });
             }
         }
@@ -946,11 +879,11 @@ async function runSsmStep(step, context, deps) {
         catch (error) {
             if (signal.aborted)
                 return finish('cancelled', { code: 'Cancelled', message: 'The job was cancelled.' });
-            const code = awsErrorName(error);
-            log(`ListCommandInvocations failed: ${code}: ${errorMessage(error)}`);
+            const code = (0,run_clock/* awsErrorName */.ZH)(error);
+            log(`ListCommandInvocations failed: ${code}: ${(0,run_clock/* errorMessage */.gJ)(error)}`);
             return finish('failed', {
                 code,
-                message: `Could not read the results of ${commandId}: ${errorMessage(error)}`,
+                message: `Could not read the results of ${commandId}: ${(0,run_clock/* errorMessage */.gJ)(error)}`,
             });
         }
         // Just after the command ends the list can still be empty (eventual consistency): bounded retry.
@@ -999,7 +932,7 @@ async function readInvocations(ssm, commandId, signal, log) {
         catch (error) {
             if (signal.aborted)
                 throw error;
-            failures.push(`${instanceId}: ${awsErrorName(error)}`);
+            failures.push(`${instanceId}: ${(0,run_clock/* awsErrorName */.ZH)(error)}`);
         }
     }));
     if (failures.length > 0) {
@@ -1023,7 +956,7 @@ async function cancelCommand(ssm, commandId, timeoutMs) {
 }
 
 // EXTERNAL MODULE: ./src/action/sites-file/paths.ts
-var paths = __webpack_require__(4286);
+var paths = __webpack_require__(5860);
 ;// CONCATENATED MODULE: ./src/action/run/cloudfront-step.ts
 // Runs one CloudFront step: CreateInvalidation with an idempotent CallerReference, backing off on
 // TooManyInvalidationsInProgress and throttling within the step timeout, then (when asked) waiting
@@ -1047,8 +980,8 @@ var paths = __webpack_require__(4286);
  * client error with no retryable trait, so the SDK sends it once and only our loop waits it out.
  */
 function isThrottledOrUnavailable(error) {
-    const status = sdkMetadata(error)?.httpStatusCode;
-    return THROTTLING_CODES.has(awsErrorName(error)) || status === 429 || status === 503;
+    const status = (0,run_clock/* sdkMetadata */.mb)(error)?.httpStatusCode;
+    return THROTTLING_CODES.has((0,run_clock/* awsErrorName */.ZH)(error)) || status === 429 || status === 503;
 }
 const THROTTLING_CODES = new Set([
     'Throttling',
@@ -1092,7 +1025,7 @@ async function runCloudFrontStep(step, context, deps) {
                     Paths: { Quantity: step.paths.length, Items: step.paths },
                 },
             }), { abortSignal: signal });
-            requests += sdkRequests(created);
+            requests += (0,run_clock/* sdkRequests */.NK)(created);
             report.invalidationId = created.Invalidation?.Id;
             report.invalidationStatus = created.Invalidation?.Status;
             break;
@@ -1100,10 +1033,10 @@ async function runCloudFrontStep(step, context, deps) {
         catch (error) {
             if (signal.aborted)
                 return cancelled();
-            requests += sdkRequests(error);
-            const code = awsErrorName(error);
+            requests += (0,run_clock/* sdkRequests */.NK)(error);
+            const code = (0,run_clock/* awsErrorName */.ZH)(error);
             const waitable = code === TOO_MANY_INVALIDATIONS || isThrottledOrUnavailable(error);
-            const delay = Math.max(250, jitteredBackoffMs(pass, 1_000, 15_000, random));
+            const delay = Math.max(250, (0,run_clock/* jitteredBackoffMs */.sq)(pass, 1_000, 15_000, random));
             if (waitable && clock.now() + delay < deadline) {
                 log(`CreateInvalidation on ${step.distributionId}: ${code} (${(0,shared_text/* plural */.LS)(requests, 'request')} so far); retrying in ${(0,shared_text/* formatDuration */.a3)(delay)}.`);
                 await clock.sleep(delay, signal);
@@ -1119,10 +1052,10 @@ async function runCloudFrontStep(step, context, deps) {
                         ? ' Check the distribution id in the sites file.'
                         : '';
             const sent = `${requests > 1 ? ` after ${(0,shared_text/* plural */.LS)(requests, 'request')}` : ''}${waitable ? ` within step-timeout-seconds (${(0,shared_text/* formatDuration */.a3)(deps.stepTimeoutMs)})` : ''}`;
-            log(`CreateInvalidation on ${step.distributionId} failed${sent}: ${code}: ${errorMessage(error)}`);
+            log(`CreateInvalidation on ${step.distributionId} failed${sent}: ${code}: ${(0,run_clock/* errorMessage */.gJ)(error)}`);
             return finish('failed', {
                 code,
-                message: `CreateInvalidation on ${step.distributionId} failed${sent}: ${errorMessage(error)}.${hint}`,
+                message: `CreateInvalidation on ${step.distributionId} failed${sent}: ${(0,run_clock/* errorMessage */.gJ)(error)}.${hint}`,
             });
         }
     }
@@ -1149,28 +1082,409 @@ async function runCloudFrontStep(step, context, deps) {
         delay = Math.min(10_000, delay * 1.5);
         try {
             const got = await cloudfront.send(new client_cloudfront_dist_cjs/* GetInvalidationCommand */.Wwh({ DistributionId: step.distributionId, Id: report.invalidationId }), { abortSignal: signal });
-            getRequests += sdkRequests(got);
+            getRequests += (0,run_clock/* sdkRequests */.NK)(got);
             report.invalidationStatus = got.Invalidation?.Status;
         }
         catch (error) {
             if (signal.aborted)
                 return cancelled();
-            getRequests += sdkRequests(error);
-            const code = awsErrorName(error);
+            getRequests += (0,run_clock/* sdkRequests */.NK)(error);
+            const code = (0,run_clock/* awsErrorName */.ZH)(error);
             if (isThrottledOrUnavailable(error)) {
                 log(`GetInvalidation ${report.invalidationId}: ${code} (${(0,shared_text/* plural */.LS)(getRequests, 'request')} so far); asking again at the next poll.`);
                 continue;
             }
-            log(`GetInvalidation ${report.invalidationId} failed: ${code}: ${errorMessage(error)}`);
+            log(`GetInvalidation ${report.invalidationId} failed: ${code}: ${(0,run_clock/* errorMessage */.gJ)(error)}`);
             return finish('failed', {
                 code,
-                message: `Could not follow invalidation ${report.invalidationId}${getRequests > 1 ? ` (after ${(0,shared_text/* plural */.LS)(getRequests, 'GetInvalidation request')})` : ''}: ${errorMessage(error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
+                message: `Could not follow invalidation ${report.invalidationId}${getRequests > 1 ? ` (after ${(0,shared_text/* plural */.LS)(getRequests, 'GetInvalidation request')})` : ''}: ${(0,run_clock/* errorMessage */.gJ)(error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
             });
         }
         if (report.invalidationStatus === 'Completed') {
             log(`Invalidation ${report.invalidationId} completed (${(0,shared_text/* plural */.LS)(getRequests, 'GetInvalidation request')}).`);
             return finish('success');
         }
+    }
+}
+
+// EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 3 modules
+var bundled_documents = __webpack_require__(5186);
+;// CONCATENATED MODULE: ./src/action/verify/http-probe.ts
+// One request as a visitor makes it: GET, no cache-busting (no query added, no no-cache header),
+// redirects not followed, a bounded time to answer. TTFB is the time until the response headers arrive;
+// the body is read (and dropped) so the connection can be reused. Node's own fetch (undici) is enough:
+// it gives `redirect: 'manual'`, AbortSignal timeouts and keep-alive, so no other HTTP client is needed.
+// The adapter; `fetch` and the clock are injected.
+
+const VISITOR_HEADERS = {
+    accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+    'accept-encoding': 'gzip, deflate, br',
+};
+const headerRecord = (headers) => {
+    const out = {};
+    headers.forEach((value, name) => (out[name.toLowerCase()] = value));
+    return out;
+};
+/** Reads a body to its end without keeping it: the count of bytes. */
+async function drain(body) {
+    if (!body)
+        return 0;
+    let bytes = 0;
+    for await (const chunk of body)
+        bytes += chunk.byteLength;
+    return bytes;
+}
+const causeCode = (error) => {
+    const cause = error?.cause;
+    return typeof cause?.code === 'string'
+        ? cause.code
+        : typeof cause?.message === 'string'
+            ? cause.message
+            : '';
+};
+function makeProbe(deps = {}) {
+    const fetch = deps.fetch ?? globalThis.fetch;
+    const clock = deps.clock ?? run_clock/* systemClock */.ml;
+    const userAgent = deps.userAgent ?? 'cache-purge-action-verify (+https://github.com)';
+    return async (url, timeoutMs, signal) => {
+        const timeout = new AbortController();
+        const timer = setTimeout(() => timeout.abort(), Math.max(1, timeoutMs));
+        const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
+        const started = clock.now();
+        try {
+            const response = await fetch(url, {
+                method: 'GET',
+                redirect: 'manual',
+                headers: { ...VISITOR_HEADERS, 'user-agent': userAgent },
+                signal: combined,
+            });
+            const ttfbMs = clock.now() - started;
+            const responseAtMs = clock.date().getTime();
+            const bytes = await drain(response.body);
+            return {
+                kind: 'response',
+                status: response.status,
+                headers: headerRecord(response.headers),
+                ttfbMs,
+                totalMs: clock.now() - started,
+                responseAtMs,
+                bytes,
+            };
+        }
+        catch (error) {
+            if (timeout.signal.aborted || signal?.aborted)
+                return { kind: 'timeout', afterMs: clock.now() - started };
+            const code = causeCode(error);
+            const message = error instanceof Error ? error.message : String(error);
+            return { kind: 'network', message: code ? `${message} (${code})` : message };
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    };
+}
+
+// EXTERNAL MODULE: ./src/action/verify/verify-report.ts + 1 modules
+var verify_report = __webpack_require__(6671);
+// EXTERNAL MODULE: ./src/action/verify/run-verify.ts + 1 modules
+var run_verify = __webpack_require__(8969);
+// EXTERNAL MODULE: ../main/node_modules/saxes/saxes.js
+var saxes = __webpack_require__(4728);
+// EXTERNAL MODULE: ./src/action/verify/verify-config.ts
+var verify_config = __webpack_require__(7750);
+;// CONCATENATED MODULE: ./src/action/verify/sitemap.ts
+// Reads the page URLs of a sitemap, or of a sitemap index and the sitemaps it lists (indexes within
+// indexes up to a depth), over HTTP, as a stream: each document is parsed chunk by chunk as it arrives
+// (gzip recognised by its magic bytes, so `.xml.gz` works whether or not the server also set
+// Content-Encoding), and reading stops once `limit` distinct URLs are found. Never more than one chunk
+// of a document is held. The parser is saxes: a strict, streaming, well-kept XML parser (the one jsdom
+// uses) with its own TypeScript types; a sitemap that is not well-formed XML is an error, not a guess.
+// The adapter; `fetch` is injected.
+
+
+
+
+const TITLE = 'Sitemap unreadable';
+const unreadable = (url, why) => new errors/* UserError */.yo(TITLE, `the sitemap ${(0,shared_text/* quoteCut */.Hj)(url, 120)} ${why}; fix the "sitemap" URL or the sitemap`);
+/** The body, un-gzipped when its first bytes are gzip's magic number, as text chunks. */
+async function textChunks(body) {
+    const reader = body.getReader();
+    const first = await reader.read();
+    const head = first.value;
+    const bytes = new ReadableStream({
+        start(controller) {
+            if (head)
+                controller.enqueue(head);
+            if (first.done)
+                controller.close();
+        },
+        async pull(controller) {
+            const { done, value } = await reader.read();
+            if (done)
+                controller.close();
+            else
+                controller.enqueue(value);
+        },
+        cancel: (reason) => reader.cancel(reason),
+    });
+    const gzipped = head !== undefined && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+    const decoded = gzipped ? bytes.pipeThrough(new DecompressionStream('gzip')) : bytes;
+    return decoded.pipeThrough(new TextDecoderStream());
+}
+const localName = (name) => name.slice(name.indexOf(':') + 1);
+/** Parses one sitemap document as it streams in: its `<loc>`s, in order, a chunk's worth at a time. */
+async function* documentEntries(url, text) {
+    const parser = new saxes/* SaxesParser */.wT({ xmlns: false });
+    const stack = [];
+    let root;
+    let loc;
+    let queue = [];
+    let failure;
+    parser.on('error', (error) => (failure ??= error));
+    parser.on('opentag', (tag) => {
+        const name = localName(tag.name);
+        if (stack.length === 0) {
+            if (name === 'urlset')
+                root = 'page';
+            else if (name === 'sitemapindex')
+                root = 'sitemap';
+            else
+                failure ??= unreadable(url, `is XML but not a sitemap (its root element is <${name}>)`);
+        }
+        if (name === 'loc' && (stack.at(-1) === 'url' || stack.at(-1) === 'sitemap'))
+            loc = '';
+        stack.push(name);
+    });
+    const onText = (text) => {
+        if (loc !== undefined)
+            loc += text;
+    };
+    parser.on('text', onText);
+    parser.on('cdata', onText);
+    parser.on('closetag', (tag) => {
+        stack.pop();
+        if (localName(tag.name) === 'loc' && loc !== undefined && root) {
+            queue.push({ kind: root, loc: loc.trim() });
+            loc = undefined;
+        }
+    });
+    const reader = text.getReader();
+    try {
+        for (;;) {
+            const { done, value } = await reader.read();
+            if (done)
+                parser.close();
+            else
+                parser.write(value);
+            if (failure)
+                break;
+            yield* queue;
+            queue = [];
+            if (done)
+                break;
+        }
+    }
+    catch (error) {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+    }
+    finally {
+        await reader.cancel().catch(() => undefined);
+    }
+    if (failure instanceof errors/* UserError */.yo)
+        throw failure;
+    if (failure) {
+        const why = /incorrect header|invalid|gzip|decompress/i.test(failure.message)
+            ? `could not be decompressed (${failure.message})`
+            : `is not well-formed XML (${failure.message.split('\n')[0]})`;
+        throw unreadable(url, why);
+    }
+    if (!root)
+        throw unreadable(url, 'is empty');
+}
+async function openDocument(url, options) {
+    const fetch = options.fetch ?? globalThis.fetch;
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    let response;
+    try {
+        response = await fetch(url, { headers: { accept: 'application/xml, text/xml, */*' }, signal });
+    }
+    catch (error) {
+        const why = timeout.aborted
+            ? `did not answer within ${Math.round(options.timeoutMs / 1000)} s`
+            : `could not be requested (${error instanceof Error ? error.message : String(error)})`;
+        throw unreadable(url, why);
+    }
+    if (!response.ok || !response.body) {
+        await response.body?.cancel().catch(() => undefined);
+        throw unreadable(url, `answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+    }
+    return textChunks(response.body);
+}
+/**
+ * The distinct page URLs of the sitemap at `url`, at most `options.limit`, in document order; a
+ * sitemap index's sitemaps are read after it, depth first. `stats` counts what was read and skipped.
+ */
+async function* sitemapUrls(url, options, stats = { documents: 0, skipped: 0, duplicates: 0 }, seen = new Set()) {
+    const maxDepth = options.maxDepth ?? 3;
+    const maxDocuments = options.maxDocuments ?? 1_000;
+    const visited = new Set();
+    let taken = 0;
+    async function* read(docUrl, depth) {
+        if (visited.has(docUrl))
+            return;
+        visited.add(docUrl);
+        if (stats.documents >= maxDocuments) {
+            throw unreadable(docUrl, `is beyond the ${maxDocuments} sitemap documents read at most`);
+        }
+        stats.documents++;
+        const children = [];
+        for await (const entry of documentEntries(docUrl, await openDocument(docUrl, options))) {
+            if ((0,verify_config/* urlProblem */.rn)(entry.loc) !== undefined) {
+                stats.skipped++;
+                continue;
+            }
+            if (entry.kind === 'sitemap') {
+                if (depth >= maxDepth) {
+                    throw unreadable(docUrl, `nests sitemap indexes more than ${maxDepth} levels deep`);
+                }
+                children.push(new URL(entry.loc).href);
+                continue;
+            }
+            const href = new URL(entry.loc).href;
+            if (seen.has(href)) {
+                stats.duplicates++;
+                continue;
+            }
+            seen.add(href);
+            taken++;
+            yield href;
+            if (taken >= options.limit)
+                return;
+        }
+        for (const child of children) {
+            yield* read(child, depth + 1);
+            if (taken >= options.limit)
+                return;
+        }
+    }
+    if (options.limit <= 0)
+        return;
+    yield* read(url, 1);
+}
+
+;// CONCATENATED MODULE: ./src/action/run/verify-step.ts
+// The `verify` step as the executor runs it: first waits (within the step's time) for every invalidation
+// an earlier CloudFront step of the run left in progress, so a stale CDN copy is not blamed on a purge
+// still under way; then requests the site as a visitor (src/action/verify/run-verify.ts) and turns what
+// it found into the step's report: success when every URL is fresh at every layer and refills, failed
+// otherwise, with the problems in the report. I/O: GetInvalidation (CloudFront client) and HTTP.
+
+
+
+
+
+
+
+
+
+
+/** What the run did before this step, as the likely-cause texts need it. */
+function runFacts(earlier) {
+    const invalidations = earlier.filter((s) => s.kind === 'cloudfront' && !!s.invalidationId);
+    const fastCgi = earlier.filter((s) => s.kind === 'ssm' && (0,bundled_documents/* bundledDocumentName */.jj)(s.document) === 'CachePurge-FastCGI');
+    return {
+        ...(invalidations.length > 0 && {
+            invalidationPaths: [...new Set(invalidations.flatMap((s) => s.paths))],
+            invalidationCompleted: invalidations.every((s) => s.invalidationStatus === 'Completed'),
+        }),
+        ...(fastCgi.length > 0 && {
+            originPurge: fastCgi.every((s) => s.status === 'success')
+                ? 'succeeded'
+                : 'failed',
+        }),
+    };
+}
+/** Waits for one invalidation to complete; false when the deadline came first. Updates its report. */
+async function completed(step, deps, deadline) {
+    let delay = 1_000;
+    while (step.invalidationStatus !== 'Completed') {
+        const wait = Math.min(delay, deadline - deps.clock.now());
+        if (wait <= 0)
+            return false;
+        await deps.clock.sleep(wait, deps.signal);
+        if (deps.signal.aborted)
+            return false;
+        delay = Math.min(10_000, delay * 1.5);
+        const got = await deps
+            .cloudfront()
+            .send(new client_cloudfront_dist_cjs/* GetInvalidationCommand */.Wwh({ DistributionId: step.distributionId, Id: step.invalidationId }), {
+            abortSignal: deps.signal,
+        });
+        step.invalidationStatus = got.Invalidation?.Status;
+    }
+    return true;
+}
+async function runVerifyStep(step, deps) {
+    const { clock, log, signal } = deps;
+    const started = clock.now();
+    const report = stepReport(step, 'failed', clock.date().toISOString());
+    const finish = reportFinisher(report, clock, started);
+    const timeoutMs = Math.min(step.timeoutSeconds * 1000, deps.stepTimeoutMs);
+    const deadline = started + timeoutMs;
+    const pending = deps.earlier.filter((s) => s.kind === 'cloudfront' && !!s.invalidationId && s.invalidationStatus !== 'Completed');
+    for (const invalidation of pending) {
+        log(`Waiting for invalidation ${invalidation.invalidationId} (step ${invalidation.index}) to complete first.`);
+        try {
+            if (!(await completed(invalidation, deps, deadline))) {
+                if (signal.aborted)
+                    return finish('cancelled', { code: 'Cancelled', message: 'The run was cancelled.' });
+                return finish('timed-out', {
+                    code: 'StepTimedOut',
+                    message: `Invalidation ${invalidation.invalidationId} had not completed after ${(0,shared_text/* formatDuration */.a3)(timeoutMs)}, so no page was requested: visitors may still get the old copies. Raise the step's timeout-seconds, or let the CloudFront step wait.`,
+                });
+            }
+        }
+        catch (error) {
+            if (signal.aborted)
+                return finish('cancelled', { code: 'Cancelled', message: 'The run was cancelled.' });
+            return finish('failed', {
+                code: (0,run_clock/* awsErrorName */.ZH)(error),
+                message: `Could not follow invalidation ${invalidation.invalidationId}: ${(0,run_clock/* errorMessage */.gJ)(error)}. Waiting needs cloudfront:GetInvalidation in the role policy.`,
+            });
+        }
+    }
+    const config = { ...step, timeoutSeconds: Math.max(1, Math.floor((deadline - clock.now()) / 1000)) };
+    try {
+        const found = await (0,run_verify/* runVerify */.R)({ config, runStartMs: deps.runStartMs, facts: runFacts(deps.earlier) }, {
+            probe: deps.probe ?? makeProbe({ clock, ...(deps.fetch && { fetch: deps.fetch }) }),
+            readSitemap: (url, limit, seen) => sitemapUrls(url, {
+                limit,
+                timeoutMs: step.requestTimeoutSeconds * 1000,
+                signal,
+                ...(deps.fetch && { fetch: deps.fetch }),
+            }, undefined, seen),
+            clock,
+            signal,
+        });
+        report.verify = found;
+        for (const line of (0,verify_report/* reportLines */.QS)(found))
+            log(line);
+        if (signal.aborted)
+            return finish('cancelled', { code: 'Cancelled', message: 'The run was cancelled.' });
+        if (found.passed)
+            return finish('success');
+        return finish('failed', {
+            code: 'VerifyFailed',
+            message: `${(0,shared_text/* plural */.LS)(found.problemCount, 'problem')} seen from the visitor's side (each with its likely cause below).`,
+        });
+    }
+    catch (error) {
+        if (signal.aborted)
+            return finish('cancelled', { code: 'Cancelled', message: 'The run was cancelled.' });
+        return finish('failed', (0,errors/* isUserError */.iU)(error)
+            ? { code: 'VerifyInputError', message: error.message, title: error.title }
+            : { code: 'VerifyError', message: (0,run_clock/* errorMessage */.gJ)(error) });
     }
 }
 
@@ -1182,6 +1496,7 @@ async function runCloudFrontStep(step, context, deps) {
 // are reported as skipped. SIGINT/SIGTERM (the runner cancelling the job) cancels the in-flight SSM
 // command and ends the run as `cancelled`. Returns the RunReport; never throws for AWS faults.
 // Loaded lazily by src/action/main.ts (await import) so a dry run never loads the AWS SDK.
+
 
 
 
@@ -1213,7 +1528,7 @@ function cancelOnSignals(onSignal) {
 const skipped = (plan, from) => plan.steps.slice(from).map((step) => stepReport(step, 'skipped'));
 async function executePlan(plan, context, settings, deps) {
     const { runner, env } = deps;
-    const clock = deps.clock ?? systemClock;
+    const clock = deps.clock ?? run_clock/* systemClock */.ml;
     const started = clock.now();
     const startedAt = clock.date().toISOString();
     const listening = deps.signal
@@ -1243,14 +1558,14 @@ async function executePlan(plan, context, settings, deps) {
         }
         catch (error) {
             report.steps = skipped(plan, 0);
-            if (error instanceof CancelledError || signal.aborted) {
+            if (error instanceof run_clock/* CancelledError */.cc || signal.aborted) {
                 report.status = 'cancelled';
                 return report;
             }
             report.status = 'failure';
             report.error = (0,errors/* isUserError */.iU)(error)
                 ? { code: 'CredentialsError', message: error.message, title: error.title }
-                : { code: 'CredentialsError', message: errorMessage(error) };
+                : { code: 'CredentialsError', message: (0,run_clock/* errorMessage */.gJ)(error) };
             return report;
         }
         const stepTimeoutMs = settings.stepTimeoutSeconds * 1000;
@@ -1282,14 +1597,21 @@ async function executePlan(plan, context, settings, deps) {
                         ...(deps.pollPolicy && { pollPolicy: deps.pollPolicy }),
                     });
                 }
-                cloudfront ??= new client_cloudfront_dist_cjs/* CloudFrontClient */.GHk({
-                    region: 'us-east-1',
-                    retryMode: 'adaptive',
-                    credentials,
-                });
+                const cloudFrontClient = () => (cloudfront ??= new client_cloudfront_dist_cjs/* CloudFrontClient */.GHk({ region: 'us-east-1', retryMode: 'adaptive', credentials }));
+                if (step.kind === 'verify') {
+                    return runVerifyStep(step, {
+                        clock,
+                        signal,
+                        log,
+                        stepTimeoutMs,
+                        runStartMs: Date.parse(startedAt),
+                        earlier: report.steps,
+                        cloudfront: cloudFrontClient,
+                    });
+                }
                 const repeated = repeatedDistributionStep(plan.steps, step);
                 return runCloudFrontStep(step, context, {
-                    cloudfront,
+                    cloudfront: cloudFrontClient(),
                     clock,
                     signal,
                     log,

@@ -12,7 +12,7 @@ describe('npm run demo (scripts/demo.mjs)', () => {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? '' },
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 90_000,
     });
     expect(demo.stderr, demo.stdout).toBe('');
     expect(demo.status, demo.stdout).toBe(0);
@@ -33,5 +33,5 @@ describe('npm run demo (scripts/demo.mjs)', () => {
     expect(out).toContain("the invalidation's paths (/) do not cover /shop/; add /shop/ or /shop/*");
     expect(out).toContain('│ ❌ portal purge failed at Verify');
     expect(out).toMatch(/demo worked: all 12 checks held/);
-  });
+  }, 120_000);
 });

@@ -7,7 +7,8 @@ import { startLocalServer } from './local-http.ts';
 /** Starts the origin; `purge()` empties its cache, `state` switches the faults. */
 export async function startOrigin() {
   const pages = new Map<string, number>();
-  const state = { unwritable: false, busyLeft: 0 };
+  // clockOffsetMs dates the pages it builds (X-Generated-At) that much off now: -3_600_000 builds "an hour ago"
+  const state = { unwritable: false, busyLeft: 0, clockOffsetMs: 0 };
   const server = await startLocalServer(async (req, res) => {
     const path = req.url ?? '/';
     if (path === '/slow') await new Promise((r) => setTimeout(r, 1_500));
@@ -22,7 +23,7 @@ export async function startOrigin() {
     }
     const noCache = path === '/cart';
     const cached = pages.get(path);
-    const generatedAt = cached ?? Date.now();
+    const generatedAt = cached ?? Date.now() + state.clockOffsetMs;
     if (cached === undefined && !noCache && !state.unwritable) pages.set(path, generatedAt);
     res.writeHead(200, {
       'content-type': 'text/html',

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 758:
+/***/ 260:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -82,7 +82,7 @@ function required(env, name, what) {
 
 /***/ }),
 
-/***/ 876:
+/***/ 732:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -170,7 +170,7 @@ const MAX_TAG_KEYS = 5;
 const MAX_TAG_VALUES = 5;
 
 // EXTERNAL MODULE: ./src/relay/core/config-problems.ts
-var config_problems = __nccwpck_require__(758);
+var config_problems = __nccwpck_require__(260);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(598);
 ;// CONCATENATED MODULE: ./src/relay/core/loopback-host.ts
@@ -435,7 +435,7 @@ function actionsPageUrl(config) {
 
 /***/ }),
 
-/***/ 225:
+/***/ 103:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -568,7 +568,7 @@ function interpretText(raw, sites) {
 }
 
 // EXTERNAL MODULE: ./src/relay/core/reply.ts
-var reply = __nccwpck_require__(371);
+var reply = __nccwpck_require__(145);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(598);
 ;// CONCATENATED MODULE: ./src/relay/core/signature.ts
@@ -640,7 +640,7 @@ function verifySlackSignature(headers, rawBody, secrets, nowMs) {
 }
 
 // EXTERNAL MODULE: ./src/shared/mrkdwn.ts
-var mrkdwn = __nccwpck_require__(918);
+var mrkdwn = __nccwpck_require__(576);
 ;// CONCATENATED MODULE: ./src/relay/core/decide.ts
 // The relay's decisions about a request from Slack, before any dispatch: the checks every request
 // passes (method, content type, size, Slack's signature, then the parse), who may purge, and what the
@@ -779,7 +779,7 @@ function decide(request, config, nowMs) {
 
 /***/ }),
 
-/***/ 745:
+/***/ 815:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -900,7 +900,7 @@ function acceptedResult(status, data) {
 
 /***/ }),
 
-/***/ 371:
+/***/ 145:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -928,7 +928,7 @@ function slackReply(responseType, text) {
 
 /***/ }),
 
-/***/ 314:
+/***/ 609:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -937,7 +937,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   T: () => (/* binding */ createGitHubDispatcher)
 });
 
-;// CONCATENATED MODULE: ../main/node_modules/universal-user-agent/index.js
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -952,7 +952,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/register.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
 // @ts-check
 
 function register(state, name, method, options) {
@@ -981,7 +981,7 @@ function register(state, name, method, options) {
   });
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/add.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
 // @ts-check
 
 function addHook(state, kind, name, hook) {
@@ -1029,7 +1029,7 @@ function addHook(state, kind, name, hook) {
   });
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/remove.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
 // @ts-check
 
 function removeHook(state, name, method) {
@@ -1050,7 +1050,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/index.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
 // @ts-check
 
 
@@ -1097,7 +1097,7 @@ function Collection() {
 
 /* harmony default export */ const before_after_hook = ({ Singular, Collection });
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/endpoint/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
 // pkg/dist-src/defaults.js
 
 
@@ -1443,7 +1443,7 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ../main/node_modules/content-type/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
 /*!
  * content-type
  * Copyright(c) 2015 Douglas Christopher Wilson
@@ -1734,7 +1734,7 @@ function unescapeQuotedPairs(str, start, end) {
     }
     return result + str.slice(start, end);
 }
-;// CONCATENATED MODULE: ../main/node_modules/json-with-bigint/json-with-bigint.js
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
 const originalStringify = JSON.stringify;
@@ -2335,7 +2335,7 @@ const JSONParse = (text, reviver) => {
 
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/request-error/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
 class RequestError extends Error {
   name;
   /**
@@ -2376,7 +2376,7 @@ class RequestError extends Error {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/request/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -2583,7 +2583,7 @@ var dist_bundle_request = dist_bundle_withDefaults(endpoint, defaults_default);
 /* v8 ignore next -- @preserve */
 /* v8 ignore else -- @preserve */
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/graphql/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -2714,7 +2714,7 @@ function withCustomRequest(customRequest) {
 
 /* v8 ignore if -- @preserve */
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-token/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
@@ -2769,11 +2769,11 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/core/dist-src/version.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
 const version_VERSION = "7.0.8";
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/core/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
 
 
 
@@ -2914,7 +2914,7 @@ class Octokit {
 }
 
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/oauth-methods/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/oauth-methods/dist-bundle/index.js
 // pkg/dist-src/version.js
 var oauth_methods_dist_bundle_VERSION = "0.0.0-development";
 
@@ -3228,7 +3228,7 @@ async function deleteAuthorization(options) {
 
 /* v8 ignore next: we always pass a custom request in tests -- @preserve */
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-oauth-device/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -3367,7 +3367,7 @@ function createOAuthDeviceAuth(options) {
 
 /* v8 ignore next 2 -- @preserve */
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-oauth-user/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -3570,7 +3570,7 @@ createOAuthUserAuth.VERSION = auth_oauth_user_dist_bundle_VERSION;
 /* v8 ignore if -- @preserve */
 /* v8 ignore next -- @preserve */
 
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-oauth-app/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -3664,7 +3664,7 @@ function createOAuthAppAuth(options) {
 
 /* v8 ignore next -- @preserve */
 
-;// CONCATENATED MODULE: ../main/node_modules/universal-github-app-jwt/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/universal-github-app-jwt/lib/utils.js
 // we don't @ts-check here because it chokes on atob and btoa which are available in all modern JS runtime environments
 
 /**
@@ -3753,7 +3753,7 @@ function base64encodeJSON(obj) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(598);
-;// CONCATENATED MODULE: ../main/node_modules/universal-github-app-jwt/lib/crypto-node.js
+;// CONCATENATED MODULE: ./node_modules/universal-github-app-jwt/lib/crypto-node.js
 // this can be removed once we only support Node 20+
 
 
@@ -3770,7 +3770,7 @@ function convertPrivateKey(privateKey) {
   });
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/universal-github-app-jwt/lib/get-token.js
+;// CONCATENATED MODULE: ./node_modules/universal-github-app-jwt/lib/get-token.js
 // we don't @ts-check here because it chokes crypto which is a global API in modern JS runtime environments
 
 
@@ -3831,7 +3831,7 @@ async function getToken({ privateKey, payload }) {
   return `${encodedMessage}.${encodedSignature}`;
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/universal-github-app-jwt/index.js
+;// CONCATENATED MODULE: ./node_modules/universal-github-app-jwt/index.js
 // @ts-check
 
 // @ts-ignore - #get-token is defined in "imports" in package.json
@@ -3875,7 +3875,7 @@ async function githubAppJwt({
   };
 }
 
-;// CONCATENATED MODULE: ../main/node_modules/toad-cache/dist/toad-cache.mjs
+;// CONCATENATED MODULE: ./node_modules/toad-cache/dist/toad-cache.mjs
 /**
  * toad-cache
  *
@@ -4724,7 +4724,7 @@ function getTimestamp(date) {
     this.hitStatistics.addMiss();
   }
 }
-;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-app/dist-node/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-app/dist-node/index.js
 // pkg/dist-src/index.js
 
 
@@ -5218,7 +5218,7 @@ function createAppAuth(options) {
 /* v8 ignore end -- @preserve */
 
 // EXTERNAL MODULE: ./src/relay/core/dispatch.ts
-var dispatch = __nccwpck_require__(745);
+var dispatch = __nccwpck_require__(815);
 ;// CONCATENATED MODULE: external "node:async_hooks"
 const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
 ;// CONCATENATED MODULE: external "node:diagnostics_channel"
@@ -5402,7 +5402,7 @@ function createGitHubDispatcher(github, options = {}) {
 
 /***/ }),
 
-/***/ 445:
+/***/ 154:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5416,11 +5416,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 // EXTERNAL MODULE: ./src/relay/core/decide.ts + 3 modules
-var decide = __nccwpck_require__(225);
+var decide = __nccwpck_require__(103);
 // EXTERNAL MODULE: ./src/relay/core/reply.ts
-var reply = __nccwpck_require__(371);
+var reply = __nccwpck_require__(145);
 // EXTERNAL MODULE: ./src/relay/relay.ts + 2 modules
-var relay_relay = __nccwpck_require__(285);
+var relay_relay = __nccwpck_require__(559);
 ;// CONCATENATED MODULE: ./src/relay/http-server.ts
 // Plain Node HTTP adapter: POST /slack/commands → the shared relay; GET /healthz → 200. Keeps at most
 // MAX_BODY_BYTES + 1 bytes of a body (the core answers 413 beyond the cap); the rest of an oversized
@@ -5597,7 +5597,7 @@ function startRelayServer(options) {
 
 /***/ }),
 
-/***/ 285:
+/***/ 559:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5613,13 +5613,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: dispatchWithDeadline
 
 // EXTERNAL MODULE: ./src/relay/core/decide.ts + 3 modules
-var decide = __nccwpck_require__(225);
+var decide = __nccwpck_require__(103);
 // EXTERNAL MODULE: ./src/relay/core/config.ts + 3 modules
-var core_config = __nccwpck_require__(876);
+var core_config = __nccwpck_require__(732);
 // EXTERNAL MODULE: ./src/relay/core/reply.ts
-var reply = __nccwpck_require__(371);
+var reply = __nccwpck_require__(145);
 // EXTERNAL MODULE: ./src/shared/mrkdwn.ts
-var mrkdwn = __nccwpck_require__(918);
+var mrkdwn = __nccwpck_require__(576);
 ;// CONCATENATED MODULE: ./src/shared/text.ts
 // How counts, durations, user-written values and long lists read in messages, wherever they are shown
 // (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
@@ -5810,7 +5810,7 @@ function replyForDispatch(result, context) {
 }
 
 // EXTERNAL MODULE: ./src/relay/core/dispatch.ts
-var core_dispatch = __nccwpck_require__(745);
+var core_dispatch = __nccwpck_require__(815);
 ;// CONCATENATED MODULE: ./src/relay/relay.ts
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
 // dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
@@ -5897,15 +5897,15 @@ function createRelay(dependencies) {
 
 /***/ }),
 
-/***/ 956:
+/***/ 990:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(876);
-/* harmony import */ var _core_config_problems_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(758);
-/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(314);
-/* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(445);
-/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(285);
+/* harmony import */ var _core_config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(732);
+/* harmony import */ var _core_config_problems_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(260);
+/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(609);
+/* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(154);
+/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(559);
 // Entry point of the plain Node relay (dist/relay/server.js): reads the environment, refuses to start
 // when a variable is missing or malformed, with one stderr line per bad variable (all of them, not
 // only the first), then serves POST /slack/commands and GET /healthz on HOST:PORT until SIGTERM or
@@ -5970,7 +5970,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 918:
+/***/ 576:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6120,6 +6120,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(956);
+/******/ var __webpack_exports__ = __nccwpck_require__(990);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -1,8 +1,8 @@
-export const id = 180;
-export const ids = [180];
+export const id = 427;
+export const ids = [427];
 export const modules = {
 
-/***/ 180:
+/***/ 2427:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,28 +11,28 @@ __webpack_require__.d(__webpack_exports__, {
   executePlan: () => (/* binding */ executePlan)
 });
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
-var dist_cjs = __webpack_require__(912);
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
-var client_cloudfront_dist_cjs = __webpack_require__(6257);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
+var dist_cjs = __webpack_require__(4736);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
+var client_cloudfront_dist_cjs = __webpack_require__(3169);
 // EXTERNAL MODULE: ./src/shared/errors.ts
-var errors = __webpack_require__(6520);
+var errors = __webpack_require__(8382);
 // EXTERNAL MODULE: ./src/action/report/report-view.ts
-var report_view = __webpack_require__(7027);
+var report_view = __webpack_require__(2109);
 // EXTERNAL MODULE: ./src/shared/text.ts
-var shared_text = __webpack_require__(4516);
+var shared_text = __webpack_require__(4646);
 // EXTERNAL MODULE: ./src/action/run/clock.ts + 1 modules
-var run_clock = __webpack_require__(3301);
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __webpack_require__(9999);
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
-var credential_provider_node_dist_cjs = __webpack_require__(4213);
-// EXTERNAL MODULE: ../main/node_modules/@smithy/core/dist-cjs/index.js
-var core_dist_cjs = __webpack_require__(7138);
+var run_clock = __webpack_require__(6957);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __webpack_require__(1695);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
+var credential_provider_node_dist_cjs = __webpack_require__(5861);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/index.js
+var core_dist_cjs = __webpack_require__(402);
 // EXTERNAL MODULE: ./src/action/inputs/execution-inputs.ts
-var execution_inputs = __webpack_require__(8754);
+var execution_inputs = __webpack_require__(2940);
 // EXTERNAL MODULE: ./src/action/report/diagnosis.ts
-var diagnosis = __webpack_require__(2886);
+var diagnosis = __webpack_require__(2112);
 ;// CONCATENATED MODULE: ./src/action/run/credential-messages.ts
 // What a credential failure says, with its fix: no credentials in the default chain, a failed GitHub
 // OIDC token request, STS refusing AssumeRoleWithWebIdentity (AccessDenied quotes the token's own
@@ -316,7 +316,7 @@ function failureSummary(error) {
 async function assumeRoleWithOidc(roleArn, settings, deps) {
     let token;
     try {
-        const getIdToken = deps.getIdToken ?? (async (audience) => (await __webpack_require__.e(/* import() */ 405).then(__webpack_require__.bind(__webpack_require__, 2405))).getIDToken(audience));
+        const getIdToken = deps.getIdToken ?? (async (audience) => (await __webpack_require__.e(/* import() */ 421).then(__webpack_require__.bind(__webpack_require__, 6421))).getIDToken(audience));
         token = await (0,run_clock/* untilAborted */.Eu)(getIdToken(settings.audience), deps.signal);
     }
     catch (error) {
@@ -470,7 +470,7 @@ function repeatedDistributionStep(steps, step) {
 }
 
 // EXTERNAL MODULE: ./src/action/report/purge-result.ts
-var purge_result = __webpack_require__(1576);
+var purge_result = __webpack_require__(5066);
 ;// CONCATENATED MODULE: ./src/action/run/ssm-step-decisions.ts
 // The decisions of an SSM step, without I/O: how long to wait before the next poll, when a command
 // is over, what each instance's invocation says, whether the step succeeded (every targeted
@@ -956,7 +956,7 @@ async function cancelCommand(ssm, commandId, timeoutMs) {
 }
 
 // EXTERNAL MODULE: ./src/action/sites-file/paths.ts
-var paths = __webpack_require__(5860);
+var paths = __webpack_require__(4286);
 ;// CONCATENATED MODULE: ./src/action/run/cloudfront-step.ts
 // Runs one CloudFront step: CreateInvalidation with an idempotent CallerReference, backing off on
 // TooManyInvalidationsInProgress and throttling within the step timeout, then (when asked) waiting
@@ -1108,7 +1108,7 @@ async function runCloudFrontStep(step, context, deps) {
 }
 
 // EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 3 modules
-var bundled_documents = __webpack_require__(5186);
+var bundled_documents = __webpack_require__(5844);
 ;// CONCATENATED MODULE: ./src/action/verify/http-probe.ts
 // One request as a visitor makes it: GET, no cache-busting (no query added, no no-cache header),
 // redirects not followed, a bounded time to answer. TTFB is the time until the response headers arrive;
@@ -1185,13 +1185,13 @@ function makeProbe(deps = {}) {
 }
 
 // EXTERNAL MODULE: ./src/action/verify/verify-report.ts + 1 modules
-var verify_report = __webpack_require__(6671);
+var verify_report = __webpack_require__(1686);
 // EXTERNAL MODULE: ./src/action/verify/run-verify.ts + 1 modules
-var run_verify = __webpack_require__(8969);
-// EXTERNAL MODULE: ../main/node_modules/saxes/saxes.js
-var saxes = __webpack_require__(4728);
+var run_verify = __webpack_require__(8825);
+// EXTERNAL MODULE: ./node_modules/saxes/saxes.js
+var saxes = __webpack_require__(9800);
 // EXTERNAL MODULE: ./src/action/verify/verify-config.ts
-var verify_config = __webpack_require__(7750);
+var verify_config = __webpack_require__(2668);
 ;// CONCATENATED MODULE: ./src/action/verify/sitemap.ts
 // Reads the page URLs of a sitemap, or of a sitemap index and the sitemaps it lists (indexes within
 // indexes up to a depth), over HTTP, as a stream: each document is parsed chunk by chunk as it arrives

@@ -1,8 +1,8 @@
-export const id = 123;
-export const ids = [123];
+export const id = 443;
+export const ids = [443];
 export const modules = {
 
-/***/ 5654:
+/***/ 3894:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -41,9 +41,9 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IncomingWebhook = void 0;
-const p_retry_1 = __importStar(__webpack_require__(5959));
-const errors_1 = __webpack_require__(548);
-const instrument_1 = __webpack_require__(4410);
+const p_retry_1 = __importStar(__webpack_require__(2103));
+const errors_1 = __webpack_require__(4916);
+const instrument_1 = __webpack_require__(5530);
 /**
  * A client for Slack's Incoming Webhooks
  */
@@ -145,7 +145,7 @@ exports.IncomingWebhook = IncomingWebhook;
 
 /***/ }),
 
-/***/ 9084:
+/***/ 572:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -184,9 +184,9 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.WebhookTrigger = void 0;
-const p_retry_1 = __importStar(__webpack_require__(5959));
-const errors_1 = __webpack_require__(548);
-const instrument_1 = __webpack_require__(4410);
+const p_retry_1 = __importStar(__webpack_require__(2103));
+const errors_1 = __webpack_require__(4916);
+const instrument_1 = __webpack_require__(5530);
 /**
  * A client for Slack's Workflow Builder webhook triggers
  * @see {@link https://slack.com/help/articles/360041352714-Build-a-workflow--Create-a-workflow-that-starts-outside-of-Slack}
@@ -279,7 +279,7 @@ exports.WebhookTrigger = WebhookTrigger;
 
 /***/ }),
 
-/***/ 548:
+/***/ 4916:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -345,7 +345,7 @@ exports.WebhookTriggerHTTPError = WebhookTriggerHTTPError;
 
 /***/ }),
 
-/***/ 2123:
+/***/ 4443:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -355,25 +355,25 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.WebhookTrigger = exports.retryPolicies = exports.addAppMetadata = exports.IncomingWebhook = exports.WebhookTriggerRequestError = exports.WebhookTriggerHTTPError = exports.SlackWebhookError = exports.IncomingWebhookRequestError = exports.IncomingWebhookHTTPError = exports.ErrorCode = void 0;
-var errors_1 = __webpack_require__(548);
+var errors_1 = __webpack_require__(4916);
 Object.defineProperty(exports, "ErrorCode", ({ enumerable: true, get: function () { return errors_1.ErrorCode; } }));
 Object.defineProperty(exports, "IncomingWebhookHTTPError", ({ enumerable: true, get: function () { return errors_1.IncomingWebhookHTTPError; } }));
 Object.defineProperty(exports, "IncomingWebhookRequestError", ({ enumerable: true, get: function () { return errors_1.IncomingWebhookRequestError; } }));
 Object.defineProperty(exports, "SlackWebhookError", ({ enumerable: true, get: function () { return errors_1.SlackWebhookError; } }));
 Object.defineProperty(exports, "WebhookTriggerHTTPError", ({ enumerable: true, get: function () { return errors_1.WebhookTriggerHTTPError; } }));
 Object.defineProperty(exports, "WebhookTriggerRequestError", ({ enumerable: true, get: function () { return errors_1.WebhookTriggerRequestError; } }));
-var IncomingWebhook_1 = __webpack_require__(5654);
+var IncomingWebhook_1 = __webpack_require__(3894);
 Object.defineProperty(exports, "IncomingWebhook", ({ enumerable: true, get: function () { return IncomingWebhook_1.IncomingWebhook; } }));
-var instrument_1 = __webpack_require__(4410);
+var instrument_1 = __webpack_require__(5530);
 Object.defineProperty(exports, "addAppMetadata", ({ enumerable: true, get: function () { return instrument_1.addAppMetadata; } }));
-var retry_policies_1 = __webpack_require__(1060);
+var retry_policies_1 = __webpack_require__(4516);
 Object.defineProperty(exports, "retryPolicies", ({ enumerable: true, get: function () { return __importDefault(retry_policies_1).default; } }));
-var WebhookTrigger_1 = __webpack_require__(9084);
+var WebhookTrigger_1 = __webpack_require__(572);
 Object.defineProperty(exports, "WebhookTrigger", ({ enumerable: true, get: function () { return WebhookTrigger_1.WebhookTrigger; } }));
 
 /***/ }),
 
-/***/ 4410:
+/***/ 5530:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -414,7 +414,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.addAppMetadata = addAppMetadata;
 exports.getUserAgent = getUserAgent;
 const os = __importStar(__webpack_require__(8161));
-const packageJson = __webpack_require__(4118);
+const packageJson = __webpack_require__(2732);
 /**
  * Replaces occurrences of '/' with ':' in a string, since '/' is meaningful inside User-Agent strings as a separator.
  */
@@ -446,7 +446,7 @@ function getUserAgent() {
 
 /***/ }),
 
-/***/ 1060:
+/***/ 4516:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -485,11 +485,11 @@ exports["default"] = policies;
 
 /***/ }),
 
-/***/ 5959:
+/***/ 2103:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
-const retry = __webpack_require__(1402);
+const retry = __webpack_require__(5546);
 
 const networkErrorMsgs = [
 	'Failed to fetch', // Chrome
@@ -577,17 +577,17 @@ module.exports.AbortError = AbortError;
 
 /***/ }),
 
-/***/ 1402:
+/***/ 5546:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-module.exports = __webpack_require__(7500);
+module.exports = __webpack_require__(7084);
 
 /***/ }),
 
-/***/ 7500:
+/***/ 7084:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-var RetryOperation = __webpack_require__(2818);
+var RetryOperation = __webpack_require__(9538);
 
 exports.operation = function(options) {
   var timeouts = exports.timeouts(options);
@@ -691,7 +691,7 @@ exports.wrap = function(obj, options, methods) {
 
 /***/ }),
 
-/***/ 2818:
+/***/ 9538:
 /***/ ((module) => {
 
 function RetryOperation(timeouts, options) {
@@ -860,7 +860,7 @@ RetryOperation.prototype.mainError = function() {
 
 /***/ }),
 
-/***/ 4118:
+/***/ 2732:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"name":"@slack/webhook","version":"8.0.2","description":"Official library for using the Slack Platform\'s Incoming Webhooks","author":"Slack Technologies, LLC","license":"MIT","keywords":["slack","request","client","http","api","proxy"],"main":"dist/index.js","types":"./dist/index.d.ts","files":["dist/**/*"],"engines":{"node":">= 20","npm":">=9.6.4"},"repository":{"type":"git","url":"git+https://github.com/slackapi/node-slack-sdk.git"},"homepage":"https://docs.slack.dev/tools/node-slack-sdk/webhook/","publishConfig":{"access":"public"},"bugs":{"url":"https://github.com/slackapi/node-slack-sdk/issues"},"scripts":{"build":"npm run build:clean && tsc","build:clean":"shx rm -rf ./dist","docs":"npx typedoc --plugin typedoc-plugin-markdown","prepack":"npm run build","test":"npm run build && node --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=test-results.xml --import tsx --test src/IncomingWebhook.test.ts src/WebhookTrigger.test.ts src/instrument.test.ts src/retry-policies.test.ts","test:coverage":"npm run build && node --experimental-test-coverage --test-reporter=spec --test-reporter-destination=stdout --test-reporter=lcov --test-reporter-destination=lcov.info --test-reporter=junit --test-reporter-destination=test-results.xml --import tsx --test src/IncomingWebhook.test.ts src/WebhookTrigger.test.ts src/instrument.test.ts src/retry-policies.test.ts"},"dependencies":{"@slack/types":"^3.1.0","@types/node":">=20","@types/retry":"0.12.5","p-retry":"^4.6.2","retry":"^0.13.1"},"devDependencies":{"nock":"^14.0.17"}}');

@@ -165,6 +165,44 @@ const benches = {
       `\nrelay target ${result.met ? 'met' : 'MISSED'} (${result.cpus} CPUs shared by the client, the double and the relay; 1-min load average at start ${result.loadAverage.toFixed(2)})`,
     );
   },
+  'verify-warm': async () => {
+    // imported here: it loads the e2e helpers and needs root, nginx and php-fpm
+    const { curlVersion, memoryBench, MEMORY_TARGET_MIB, WARM_TARGET, warmBench } =
+      await import('./verify-warm.mjs');
+    const warm = await warmBench();
+    const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+    printTable(
+      `Warming ${warm.urls.toLocaleString('en-US')} URLs through real nginx + php-fpm (FastCGI cache emptied by CachePurge-FastCGI before each run; contenders alternated; ${curlVersion()})`,
+      ['what', 'requests', 'median wall', 'vs curl', 'runs', 'target', 'met'],
+      warm.rows.map((r) => [
+        r.what,
+        r.requests,
+        s(r.medianMs),
+        `${r.ratio.toFixed(2)}×`,
+        r.runs.map((ms) => (ms / 1000).toFixed(2)).join(' / '),
+        r.target,
+        r.target.startsWith('≤') ? (r.ratio <= WARM_TARGET ? 'yes' : 'NO') : '',
+      ]),
+    );
+    const memory = await memoryBench();
+    printTable(
+      `Sitemap reader peak RSS: an index of 50 sitemaps × 1,000 URLs (every other one .xml.gz), in a child process (median of ${memory.runs})`,
+      ['what', 'URLs', 'median wall', 'peak MiB', 'target', 'met'],
+      memory.rows.map((r) => [
+        r.what,
+        r.urls,
+        `${(r.ms / 1000).toFixed(2)} s`,
+        r.peakMiB.toFixed(1),
+        `≤ ${MEMORY_TARGET_MIB} MiB`,
+        r.peakMiB <= MEMORY_TARGET_MIB ? 'yes' : 'NO',
+      ]),
+    );
+    const ratio = warm.rows[0].ratio;
+    const met = ratio <= WARM_TARGET && memory.met;
+    console.log(
+      `\nverify-warm target ${met ? 'met' : 'MISSED'}: warming ${ratio.toFixed(2)}× curl (target ≤ ${WARM_TARGET}×), sitemap reader ${Math.max(...memory.rows.map((r) => r.peakMiB)).toFixed(1)} MiB peak (target ≤ ${MEMORY_TARGET_MIB} MiB); 2 CPUs shared with nginx, php-fpm and other work, 1-min load average ${warm.loadAtStart.toFixed(2)} at start, ${warm.loadAtEnd.toFixed(2)} after warming`,
+    );
+  },
 };
 
 for (const [name, bench] of Object.entries(benches)) {

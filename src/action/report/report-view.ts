@@ -3,7 +3,6 @@
 // how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
 
 import { isCounted, type PurgeResult } from './purge-result.js';
-import type { VerifyReport } from '../verify/verify-report.js';
 import type {
   CloudFrontStepReport,
   InstanceReport,
@@ -15,6 +14,7 @@ import type {
   Trigger,
 } from './report.js';
 import { formatCount, listFirst, plural } from '../../shared/text.js';
+import { describeVerification } from './verify-view.js';
 
 // ── numbers ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -267,33 +267,6 @@ export function stepDetail(step: StepReport, options: StepDetailOptions = {}): s
   if (totals) parts.push(totals);
   if (parts.length === 0) parts.push(step.status === 'success' ? 'done' : STEP_STATUS_LABEL[step.status]);
   return parts.join(' · ');
-}
-
-/**
- * What a verify step found, in one line: `CDN 12 fresh · origin 10 fresh, 2 unverified · hit ratio after
- * warming 100% · 2 problems` (led by `62 URLs requested` when a sitemap added some; the targets column
- * has the listed ones). Layers that sent no header say so.
- */
-export function describeVerification(v: VerifyReport): string {
-  const layer = (name: string, c: VerifyReport['layers']['cdn']) => {
-    const seen = c.fresh + c.stale + c.unverified;
-    if (seen === 0) return `${name} not seen`;
-    const parts = [
-      `${c.fresh} fresh`,
-      c.stale ? `${c.stale} stale` : '',
-      c.unverified ? `${c.unverified} unverified` : '',
-    ];
-    return `${name} ${parts.filter(Boolean).join(', ')}`;
-  };
-  return [
-    ...(v.urls.sitemap > 0 ? [`${plural(v.urls.total, 'URL')} requested`] : []),
-    layer('CDN', v.layers.cdn),
-    layer('origin', v.layers.origin),
-    ...(v.hitRatioAfterWarming === null
-      ? []
-      : [`hit ratio after warming ${Math.round(v.hitRatioAfterWarming * 100)}%`]),
-    ...(v.problemCount > 0 ? [plural(v.problemCount, 'problem')] : []),
-  ].join(' · ');
 }
 
 /** Targets column: `3/3 instances` for SSM, the distribution for CloudFront, the URLs for verify. */

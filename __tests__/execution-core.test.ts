@@ -33,19 +33,40 @@ const ok = (id: string): InstanceReport => ({
 });
 
 describe('poll schedule', () => {
-  it('starts at a few hundred ms, grows, caps at a few seconds and keeps within one poll per second after a burst of two', () => {
+  it('starts at a few hundred ms, grows, caps at a few seconds and keeps within one poll per second after a burst of three', () => {
     let t = 0;
     const times: number[] = [];
-    for (let polls = 0; polls < 30; polls++) {
+    for (let polls = 0; polls < 60; polls++) {
       t += nextPollDelayMs(polls, t);
       times.push(t);
     }
     expect(times[0]).toBe(250);
-    expect(times[1]).toBe(625);
+    expect(times[1]).toBe(575);
     const gaps = times.slice(1).map((x, i) => x - times[i]!);
-    expect(Math.max(...gaps)).toBe(DEFAULT_POLL_POLICY.maxDelayMs);
-    times.forEach((at, i) => expect(i + 1).toBeLessThanOrEqual(2 + at / 1000 + 1e-9));
-    expect(30 / (times.at(-1)! / 1000)).toBeLessThanOrEqual(1);
+    expect(Math.max(...gaps)).toBeCloseTo(DEFAULT_POLL_POLICY.maxDelayMs, 6);
+    times.forEach((at, i) => expect(i + 1).toBeLessThanOrEqual(3 + at / 1000 + 1e-9));
+  });
+
+  it('meets P1: median added ≤ 350 ms (modeled), at most 4 polls in any second; at most 1 poll/s over any command of 10 s or longer', () => {
+    let t = 0;
+    const times: number[] = [];
+    for (let polls = 0; polls < 200; polls++) {
+      t += nextPollDelayMs(polls, t);
+      times.push(t);
+    }
+    times.forEach((from, i) =>
+      expect(times.filter((at) => at >= from && at < from + 1000).length).toBeLessThanOrEqual(4),
+    );
+    // median added latency over commands of 0.3–5 s (log-uniform, evenly spread quantiles), modeled
+    const runTimes = Array.from({ length: 10_001 }, (_, k) => 300 * (5_000 / 300) ** (k / 10_000));
+    const waits = runTimes.map((end) => times.find((at) => at >= end)! - end).sort((a, b) => a - b);
+    // ≤ 350 ms measured; the model has no network time or poll drift, which add tens of ms (bench
+    // poll-tradeoff, "modeled, same commands"): 50 ms are kept in hand
+    expect(waits[5_000]).toBeLessThanOrEqual(300);
+    // a command that ends at `end` ≥ 10 s is polled until the first poll at or after it
+    times.forEach((at, i) => {
+      if (at >= 10_000) expect((i + 1) / (at / 1000), `${i + 1} polls by ${at} ms`).toBeLessThanOrEqual(1);
+    });
   });
 });
 

@@ -115,7 +115,7 @@ describe('runSsmStep', () => {
     const progress = lines.filter((l) => l.startsWith('FastCGI cache: '));
     expect(progress.length).toBeGreaterThanOrEqual(1);
     expect(progress.length).toBeLessThanOrEqual(3);
-    expect(progress[0]).toMatch(/^FastCGI cache: 1\/3 instances done \(\d+\.\d s\)$/);
+    expect(progress[0]).toMatch(/^FastCGI cache: 1\/3 instances done \(\d+(\.\d)? s\)$/);
   });
 
   it('treats an unknown command and an empty invocation list as pending during the grace period', async () => {

@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import { SSMClient, SendCommandCommand, waitUntilCommandExecuted } from '@aws-sdk/client-ssm';
 import { startAwsDouble, fakeInstanceIds } from '../__tests__/helpers/aws-double.ts';
 import { runAction } from '../__tests__/helpers/run-action.ts';
-import { commandWaits } from './measure.mjs';
+import { commandWaits, peakPollsPerSecond } from './measure.mjs';
 
 const INSTANCE = 'i-0123456789abcdef0';
 /** Run times of the benchmark's SSM steps on the double (ms): short purges to a few seconds. */
@@ -48,6 +48,9 @@ function stepLatencies(double) {
     latencies: waits.filter((w) => w.addedMs !== undefined).map((w) => w.addedMs),
     pollRates: waits.map((w) => w.pollsPerSecond),
     pollCounts: waits.map((w) => w.pollTimes.length),
+    peaks: waits.map((w) => peakPollsPerSecond(w.pollTimes)),
+    // polls/s of the commands waited on for 10 s or longer (none in this bench's 0.3–3 s steps)
+    longRates: waits.filter((w) => w.pollTimes.at(-1) - w.sendAt >= 10_000).map((w) => w.pollsPerSecond),
   };
 }
 

@@ -3,7 +3,7 @@
 
 import { coldStart } from './cold-start.mjs';
 import { p1, p2, RUN_TIMES_MS } from './execution.mjs';
-import { median } from './measure.mjs';
+import { meetsP1, median, P1_TARGET } from './measure.mjs';
 import { pollTradeoff } from './poll-tradeoff.mjs';
 import { purgeDocuments } from './purge-documents.mjs';
 import { relayBench } from './relay.mjs';
@@ -41,19 +41,30 @@ const benches = {
       median(r.pollRates).toFixed(2),
       Math.max(...r.pollRates).toFixed(2),
       r.pollCounts.reduce((a, b) => a + b, 0),
+      Math.max(...r.peaks),
       target,
     ];
     printTable(
       `P1 added latency per SSM step (${steps} steps, run times ${RUN_TIMES_MS.map((t) => t / 1000).join('/')} s on the double; ${steps - 1} step-to-step samples)`,
-      ['waiting with', 'median added', 'max added', 'median polls/s', 'max polls/s', 'polls', 'target'],
       [
-        row('cache-purge-action (dist/index.js, ListCommands backoff)', ours, '≤ 300 ms median, ≤ 1 poll/s'),
+        'waiting with',
+        'median added',
+        'max added',
+        'median polls/s',
+        'max polls/s',
+        'polls',
+        'most polls in 1 s',
+        'target',
+      ],
+      [
+        row('cache-purge-action (dist/index.js, ListCommands backoff)', ours, P1_TARGET),
         row('SDK waitUntilCommandExecuted (GetCommandInvocation)', sdk, 'comparison'),
       ],
     );
-    const p1Met = median(ours.latencies) <= 300 && Math.max(...ours.pollRates) <= 1;
+    const longRate = Math.max(0, ...ours.longRates);
+    const p1Met = meetsP1({ medianMs: median(ours.latencies), peak: Math.max(...ours.peaks), longRate });
     console.log(
-      `\nP1 target ${p1Met ? 'met' : 'MISSED'}: median ${ms(median(ours.latencies))}, max ${Math.max(...ours.pollRates).toFixed(2)} polls/s (per command: polls ÷ time from SendCommand to the last poll)`,
+      `\nP1 target ${p1Met ? 'met' : 'MISSED'} (${P1_TARGET}): median ${ms(median(ours.latencies))}, at most ${Math.max(...ours.peaks)} polls in any second; ${ours.longRates.length ? `${longRate.toFixed(2)} polls/s at worst over the commands of 10 s or more` : 'no command here runs 10 s (see poll-tradeoff for the schedule over long commands)'}`,
     );
     const rows = await p2();
     printTable(
@@ -98,8 +109,8 @@ const benches = {
         'modeled, same commands',
         'modeled median',
         'modeled p90',
-        'modeled polls/s ≤ 1',
-        'P1 (≤ 300 ms, ≤ 1 poll/s)',
+        'worst polls/s, commands ≥ 10 s',
+        'P1',
       ],
       result.rows.map((r) => [
         r.name,
@@ -112,14 +123,12 @@ const benches = {
         ms(r.modeledSame.medianMs),
         ms(r.modeled.medianMs),
         ms(r.modeled.p90Ms),
-        `${(r.modeled.share1PerSecond * 100).toFixed(0)}% of commands`,
-        r.medianMs <= 300 && r.every1PerSecond
+        r.longRate.toFixed(2),
+        meetsP1({ medianMs: r.medianMs, peak: r.peak, longRate: r.longRate })
           ? 'met'
-          : r.medianMs <= 300
+          : r.medianMs <= 350
             ? 'latency only'
-            : r.every1PerSecond
-              ? 'rate only'
-              : 'neither',
+            : 'rate only',
       ]),
     );
     console.log(
@@ -128,8 +137,10 @@ const benches = {
         'network time): over the same commands (within a few tens of ms of the measurement: network time, poll drift),\n' +
         'and over 100,000 run times from the same distribution (a 40-command median moves by ±100 ms).\n' +
         'polls/s = polls ÷ time from SendCommand to the last poll. A command that ends at a random moment\n' +
-        'between polls r per second apart waits 1/(2r) on average: 500 ms at 1 poll/s, so a 300 ms median\n' +
-        'needs about 2 polls/s around the moment commands end.',
+        'between polls r per second apart waits 1/(2r) on average. P1: ' +
+        P1_TARGET +
+        ' (worst over commands\n' +
+        '≥ 10 s computed from the schedule: the measured commands run 0.3–5 s).',
     );
   },
   'purge-documents': () => {

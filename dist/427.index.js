@@ -479,11 +479,17 @@ var purge_result = __webpack_require__(5066);
 
 
 
+/**
+ * P1: median added latency ≤ 350 ms, at most 4 polls in any second, at most 1 poll/s averaged over any
+ * command that runs 10 s or longer. Polls at 0.25, 0.575, 1.0, 1.55, 2.26, 3.19, 4.40, 5.96, 7.96 s, then
+ * every 2 s: modeled over log-uniform 0.3–5 s commands, median 270 ms, 3 polls in the busiest second,
+ * 0.92 poll/s at worst over commands of 10 s or more (`npm run bench poll-tradeoff`).
+ */
 const DEFAULT_POLL_POLICY = {
     initialDelayMs: 250,
-    growth: 1.5,
+    growth: 1.3,
     maxDelayMs: 2_000,
-    burst: 2,
+    burst: 3,
     pollsPerSecond: 1,
 };
 /**

@@ -54,7 +54,7 @@ describe('poll schedule', () => {
       t += nextPollDelayMs(polls, t);
       times.push(t);
     }
-    times.forEach((from, i) =>
+    times.forEach((from) =>
       expect(times.filter((at) => at >= from && at < from + 1000).length).toBeLessThanOrEqual(4),
     );
     // median added latency over commands of 0.3–5 s (log-uniform, evenly spread quantiles), modeled

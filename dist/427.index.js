@@ -17,8 +17,8 @@ var dist_cjs = __webpack_require__(4736);
 var client_cloudfront_dist_cjs = __webpack_require__(3169);
 // EXTERNAL MODULE: ./src/shared/errors.ts
 var errors = __webpack_require__(8382);
-// EXTERNAL MODULE: ./src/action/report/report-view.ts
-var report_view = __webpack_require__(2109);
+// EXTERNAL MODULE: ./src/action/report/report-view.ts + 1 modules
+var report_view = __webpack_require__(2729);
 // EXTERNAL MODULE: ./src/shared/text.ts
 var shared_text = __webpack_require__(4646);
 // EXTERNAL MODULE: ./src/action/run/clock.ts + 1 modules

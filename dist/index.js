@@ -1829,8 +1829,8 @@ async function postSlackMessage(webhookUrl, payload, options = {}) {
 
 // EXTERNAL MODULE: ./src/action/report/diagnosis.ts
 var diagnosis = __nccwpck_require__(2112);
-// EXTERNAL MODULE: ./src/action/report/report-view.ts
-var report_view = __nccwpck_require__(2109);
+// EXTERNAL MODULE: ./src/action/report/report-view.ts + 1 modules
+var report_view = __nccwpck_require__(2729);
 ;// CONCATENATED MODULE: ./src/action/report/annotations.ts
 // The annotations a run leaves on the run page: one error per failed (or timed-out) step naming what
 // failed where and the likely fix, and one warning when the run was cancelled part-way. Pure: the
@@ -2511,7 +2511,7 @@ async function run(dependencies = {}) {
 /* harmony export */   pB: () => (/* binding */ CREDENTIALS_REFRESH_FAILED),
 /* harmony export */   ph: () => (/* binding */ errorOrigin)
 /* harmony export */ });
-/* harmony import */ var _report_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2109);
+/* harmony import */ var _report_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2729);
 /* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4646);
 // Why a step failed and what to do about it: groups a failed step's instances by cause (Undeliverable,
 // Delivery Timed Out, script exit code, …) and names the likely fix for each, plus the step-level
@@ -2744,38 +2744,78 @@ function parsePurgeResult(stdout) {
 
 /***/ }),
 
-/***/ 2109:
+/***/ 2729:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FN: () => (/* binding */ stepTargets),
-/* harmony export */   Fv: () => (/* binding */ isSlackMention),
-/* harmony export */   Gv: () => (/* binding */ invalidations),
-/* harmony export */   Hk: () => (/* binding */ dryRunHeadline),
-/* harmony export */   Pl: () => (/* binding */ headline),
-/* harmony export */   Vn: () => (/* binding */ STEP_STATUS_LABEL),
-/* harmony export */   YG: () => (/* binding */ skipReason),
-/* harmony export */   Y_: () => (/* binding */ describeInstanceCount),
-/* harmony export */   bs: () => (/* binding */ plainRequester),
-/* harmony export */   cG: () => (/* binding */ failedStep),
-/* harmony export */   gb: () => (/* binding */ describeTrigger),
-/* harmony export */   hi: () => (/* binding */ describeRevision),
-/* harmony export */   im: () => (/* binding */ reportSite),
-/* harmony export */   l9: () => (/* binding */ OUTPUT_CUT_BY_SSM),
-/* harmony export */   mz: () => (/* binding */ isFailedStep),
-/* harmony export */   rm: () => (/* binding */ firstOutputLines),
-/* harmony export */   vN: () => (/* binding */ describeInstanceStatus),
-/* harmony export */   x6: () => (/* binding */ STEP_ICON),
-/* harmony export */   yE: () => (/* binding */ failedInstances),
-/* harmony export */   yJ: () => (/* binding */ stepDetail),
-/* harmony export */   z3: () => (/* binding */ formatBytes)
-/* harmony export */ });
-/* unused harmony exports describePurgeTotals, describeInvalidation, describeVerification */
-/* harmony import */ var _purge_result_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5066);
-/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4646);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  l9: () => (/* binding */ OUTPUT_CUT_BY_SSM),
+  x6: () => (/* binding */ STEP_ICON),
+  Vn: () => (/* binding */ STEP_STATUS_LABEL),
+  Y_: () => (/* binding */ describeInstanceCount),
+  vN: () => (/* binding */ describeInstanceStatus),
+  hi: () => (/* binding */ describeRevision),
+  gb: () => (/* binding */ describeTrigger),
+  Hk: () => (/* binding */ dryRunHeadline),
+  yE: () => (/* binding */ failedInstances),
+  cG: () => (/* binding */ failedStep),
+  rm: () => (/* binding */ firstOutputLines),
+  z3: () => (/* binding */ formatBytes),
+  Pl: () => (/* binding */ headline),
+  Gv: () => (/* binding */ invalidations),
+  mz: () => (/* binding */ isFailedStep),
+  Fv: () => (/* binding */ isSlackMention),
+  bs: () => (/* binding */ plainRequester),
+  im: () => (/* binding */ reportSite),
+  YG: () => (/* binding */ skipReason),
+  yJ: () => (/* binding */ stepDetail),
+  FN: () => (/* binding */ stepTargets)
+});
+
+// UNUSED EXPORTS: describeInvalidation, describePurgeTotals
+
+// EXTERNAL MODULE: ./src/action/report/purge-result.ts
+var purge_result = __nccwpck_require__(5066);
+// EXTERNAL MODULE: ./src/shared/text.ts
+var shared_text = __nccwpck_require__(4646);
+;// CONCATENATED MODULE: ./src/action/report/verify-view.ts
+// How a verify step's findings read in one line, wherever a step detail is shown (log, job summary,
+// Slack): the layers' counts, the hit ratio after warming and the number of problems. Pure.
+
+/**
+ * What a verify step found, in one line: `CDN 12 fresh · origin 10 fresh, 2 unverified · hit ratio after
+ * warming 100% · 2 problems` (led by `62 URLs requested` when a sitemap added some; the targets column
+ * has the listed ones). Layers that sent no header say so.
+ */
+function describeVerification(v) {
+    const layer = (name, c) => {
+        const seen = c.fresh + c.stale + c.unverified;
+        if (seen === 0)
+            return `${name} not seen`;
+        const parts = [
+            `${c.fresh} fresh`,
+            c.stale ? `${c.stale} stale` : '',
+            c.unverified ? `${c.unverified} unverified` : '',
+        ];
+        return `${name} ${parts.filter(Boolean).join(', ')}`;
+    };
+    return [
+        ...(v.urls.sitemap > 0 ? [`${(0,shared_text/* plural */.LS)(v.urls.total, 'URL')} requested`] : []),
+        layer('CDN', v.layers.cdn),
+        layer('origin', v.layers.origin),
+        ...(v.hitRatioAfterWarming === null
+            ? []
+            : [`hit ratio after warming ${Math.round(v.hitRatioAfterWarming * 100)}%`]),
+        ...(v.problemCount > 0 ? [(0,shared_text/* plural */.LS)(v.problemCount, 'problem')] : []),
+    ].join(' · ');
+}
+
+;// CONCATENATED MODULE: ./src/action/report/report-view.ts
 // What a run report means to a person, independent of where it is shown: the outcome headline, each
 // step's status, duration, targets and detail, the failed instances and their output, who asked and
 // how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
+
 
 
 // ── numbers ──────────────────────────────────────────────────────────────────────────────────────
@@ -2876,13 +2916,13 @@ function describeInstanceCount(step) {
     const succeeded = step.instances.filter(instanceSucceeded).length;
     if (targeted === 0)
         return 'no instances';
-    return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(succeeded)}/${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(targeted, 'instance')}`;
+    return `${(0,shared_text/* formatCount */.B4)(succeeded)}/${(0,shared_text/* plural */.LS)(targeted, 'instance')}`;
 }
 function purgeTotals(step) {
     const results = step.instances.map((i) => i.result).filter((r) => r !== undefined);
     if (results.length === 0)
         return undefined;
-    const counted = results.filter(_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isCounted */ .h);
+    const counted = results.filter(purge_result/* isCounted */.h);
     return {
         files: counted.reduce((sum, r) => sum + r.files, 0),
         bytes: counted.reduce((sum, r) => sum + r.bytes, 0),
@@ -2899,18 +2939,18 @@ function describePurgeTotals(step) {
     const totals = purgeTotals(step);
     if (!totals)
         return undefined;
-    const removed = `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`;
+    const removed = `${(0,shared_text/* plural */.LS)(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`;
     const parts = [
         totals.counted === 0
             ? 'flushed, no file counts'
             : totals.counted < totals.reported
-                ? `${removed} on ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(totals.counted)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(totals.reported, 'instance')}; flushed without counts on the rest`
+                ? `${removed} on ${(0,shared_text/* formatCount */.B4)(totals.counted)} of ${(0,shared_text/* plural */.LS)(totals.reported, 'instance')}; flushed without counts on the rest`
                 : removed,
     ];
     if (totals.methods.length > 0)
         parts.push(totals.methods.join(', '));
     if (totals.reported < step.instances.length) {
-        parts.push(`${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(totals.reported)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(step.instances.length, 'instance')} reported a result`);
+        parts.push(`${(0,shared_text/* formatCount */.B4)(totals.reported)} of ${(0,shared_text/* plural */.LS)(step.instances.length, 'instance')} reported a result`);
     }
     return parts.join(' · ');
 }
@@ -2935,7 +2975,7 @@ function firstOutputLines(instance, count) {
 }
 /** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*` (+ ` on E2EXAMPLE12345` unless told not to). */
 function describeInvalidation(step, options = {}) {
-    const paths = (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(step.paths, 5, ' ');
+    const paths = (0,shared_text/* listFirst */.rL)(step.paths, 5, ' ');
     const on = options.distribution === false ? '' : ` on ${step.distributionId}`;
     if (!step.invalidationId)
         return `${paths}${on}`;
@@ -2968,7 +3008,7 @@ function stepDetail(step, options = {}) {
     if (step.kind === 'verify') {
         const what = step.verify
             ? describeVerification(step.verify)
-            : `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(step.urls.length, 'URL')} listed`;
+            : `${(0,shared_text/* plural */.LS)(step.urls.length, 'URL')} listed`;
         return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
     }
     const parts = [];
@@ -2983,7 +3023,7 @@ function stepDetail(step, options = {}) {
         const described = failed.map((i) => step.status === 'failed'
             ? `${i.instanceId} ${describeInstanceStatus(i)}`
             : `${i.instanceId} (${describeInstanceStatus(i)})`);
-        const shown = (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(described, 3, ', ');
+        const shown = (0,shared_text/* listFirst */.rL)(described, 3, ', ');
         parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown}`);
     }
     const totals = describePurgeTotals(step);
@@ -2993,40 +3033,13 @@ function stepDetail(step, options = {}) {
         parts.push(step.status === 'success' ? 'done' : STEP_STATUS_LABEL[step.status]);
     return parts.join(' · ');
 }
-/**
- * What a verify step found, in one line: `CDN 12 fresh · origin 10 fresh, 2 unverified · hit ratio after
- * warming 100% · 2 problems` (led by `62 URLs requested` when a sitemap added some; the targets column
- * has the listed ones). Layers that sent no header say so.
- */
-function describeVerification(v) {
-    const layer = (name, c) => {
-        const seen = c.fresh + c.stale + c.unverified;
-        if (seen === 0)
-            return `${name} not seen`;
-        const parts = [
-            `${c.fresh} fresh`,
-            c.stale ? `${c.stale} stale` : '',
-            c.unverified ? `${c.unverified} unverified` : '',
-        ];
-        return `${name} ${parts.filter(Boolean).join(', ')}`;
-    };
-    return [
-        ...(v.urls.sitemap > 0 ? [`${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(v.urls.total, 'URL')} requested`] : []),
-        layer('CDN', v.layers.cdn),
-        layer('origin', v.layers.origin),
-        ...(v.hitRatioAfterWarming === null
-            ? []
-            : [`hit ratio after warming ${Math.round(v.hitRatioAfterWarming * 100)}%`]),
-        ...(v.problemCount > 0 ? [(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(v.problemCount, 'problem')] : []),
-    ].join(' · ');
-}
 /** Targets column: `3/3 instances` for SSM, the distribution for CloudFront, the URLs for verify. */
 function stepTargets(step) {
     if (step.kind === 'cloudfront')
         return step.distributionId;
     if (step.kind === 'verify')
-        return step.sitemap ? `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(step.urls.length, 'URL')} + sitemap` : (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(step.urls.length, 'URL');
-    return describeInstanceCount(step) ?? (step.targetCount > 0 ? (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(step.targetCount, 'instance') : '–');
+        return step.sitemap ? `${(0,shared_text/* plural */.LS)(step.urls.length, 'URL')} + sitemap` : (0,shared_text/* plural */.LS)(step.urls.length, 'URL');
+    return describeInstanceCount(step) ?? (step.targetCount > 0 ? (0,shared_text/* plural */.LS)(step.targetCount, 'instance') : '–');
 }
 function invalidations(report) {
     return report.steps.filter((s) => s.kind === 'cloudfront' && !!s.invalidationId);

@@ -49,6 +49,7 @@ function startSwapper(target: string, linkTo: string): ChildProcess {
         rename("$t.lnk", $t);
         rename($t, "$t.lnk") if -l $t;
         rename("$t.real", $t);
+        select(undef, undef, undef, 0.0005); # the real directory stands for a moment, so some purges get through
       }
     }`;
   const { uid, gid } = wwwIds();

@@ -142,52 +142,79 @@ export async function runCloudFrontStep(
   );
   if (!step.wait || report.invalidationStatus === 'Completed') return finish('success');
 
-  // One GetInvalidation per poll; a poll whose throttling or 503 outlasted the SDK's own retries is
-  // not re-sent, it only means no news until the next poll (the budget is the step timeout).
-  let getRequests = 0;
-  let delay = 1_000;
-  for (;;) {
-    const wait = Math.min(delay, deadline - clock.now());
-    await clock.sleep(wait, signal);
-    if (signal.aborted) return cancelled();
-    if (clock.now() >= deadline) {
+  const waited = await waitForInvalidation(report, { cloudfront, clock, signal, log, deadline });
+  const polls = plural(waited.requests, 'GetInvalidation request');
+  switch (waited.outcome) {
+    case 'completed':
+      log(`Invalidation ${report.invalidationId} completed (${polls}).`);
+      return finish('success');
+    case 'cancelled':
+      return cancelled();
+    case 'deadline':
       log(
-        `Invalidation ${report.invalidationId} still ${report.invalidationStatus} at the step timeout, after ${plural(getRequests, 'GetInvalidation request')}.`,
+        `Invalidation ${report.invalidationId} still ${report.invalidationStatus} at the step timeout, after ${polls}.`,
       );
       return finish('timed-out', {
         code: 'StepTimedOut',
-        message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${formatDuration(deps.stepTimeoutMs)}; ${plural(getRequests, 'GetInvalidation request')}); it cannot be cancelled and will finish on its own.`,
+        message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${formatDuration(deps.stepTimeoutMs)}; ${polls}); it cannot be cancelled and will finish on its own.`,
+      });
+    case 'failed': {
+      const code = awsErrorName(waited.error);
+      log(`GetInvalidation ${report.invalidationId} failed: ${code}: ${errorMessage(waited.error)}`);
+      return finish('failed', {
+        code,
+        message: `Could not follow invalidation ${report.invalidationId}${waited.requests > 1 ? ` (after ${polls})` : ''}: ${errorMessage(waited.error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
       });
     }
+  }
+}
+
+interface WaitDependencies {
+  cloudfront: CloudFrontClient;
+  clock: Clock;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  /** clock.now() by which the invalidation must have completed. */
+  deadline: number;
+}
+
+/**
+ * Polls GetInvalidation (after 1 s, growing ×1.5 to 10 s) until the invalidation of `report` says
+ * Completed, keeping `report.invalidationStatus` current. A poll whose throttling or 503 outlasted the
+ * SDK's own retries is not re-sent: it only means no news until the next poll. Used by the CloudFront
+ * step that waits, and by a verify step waiting for the invalidations earlier steps left in progress.
+ */
+export async function waitForInvalidation(
+  report: CloudFrontStepReport,
+  deps: WaitDependencies,
+): Promise<{
+  outcome: 'completed' | 'deadline' | 'cancelled' | 'failed';
+  requests: number;
+  error?: unknown;
+}> {
+  const { cloudfront, clock, signal, log, deadline } = deps;
+  let requests = 0;
+  let delay = 1_000;
+  while (report.invalidationStatus !== 'Completed') {
+    await clock.sleep(Math.max(0, Math.min(delay, deadline - clock.now())), signal);
+    if (signal.aborted) return { outcome: 'cancelled', requests };
+    if (clock.now() >= deadline) return { outcome: 'deadline', requests };
     delay = Math.min(10_000, delay * 1.5);
     try {
       const got = await cloudfront.send(
-        new GetInvalidationCommand({ DistributionId: step.distributionId, Id: report.invalidationId }),
+        new GetInvalidationCommand({ DistributionId: report.distributionId, Id: report.invalidationId }),
         { abortSignal: signal },
       );
-      getRequests += sdkRequests(got);
+      requests += sdkRequests(got);
       report.invalidationStatus = got.Invalidation?.Status;
     } catch (error) {
-      if (signal.aborted) return cancelled();
-      getRequests += sdkRequests(error);
-      const code = awsErrorName(error);
-      if (isThrottledOrUnavailable(error)) {
-        log(
-          `GetInvalidation ${report.invalidationId}: ${code} (${plural(getRequests, 'request')} so far); asking again at the next poll.`,
-        );
-        continue;
-      }
-      log(`GetInvalidation ${report.invalidationId} failed: ${code}: ${errorMessage(error)}`);
-      return finish('failed', {
-        code,
-        message: `Could not follow invalidation ${report.invalidationId}${getRequests > 1 ? ` (after ${plural(getRequests, 'GetInvalidation request')})` : ''}: ${errorMessage(error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
-      });
-    }
-    if (report.invalidationStatus === 'Completed') {
+      if (signal.aborted) return { outcome: 'cancelled', requests };
+      requests += sdkRequests(error);
+      if (!isThrottledOrUnavailable(error)) return { outcome: 'failed', requests, error };
       log(
-        `Invalidation ${report.invalidationId} completed (${plural(getRequests, 'GetInvalidation request')}).`,
+        `GetInvalidation ${report.invalidationId}: ${awsErrorName(error)} (${plural(requests, 'request')} so far); asking again at the next poll.`,
       );
-      return finish('success');
     }
   }
+  return { outcome: 'completed', requests };
 }

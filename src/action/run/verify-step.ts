@@ -4,7 +4,7 @@
 // it found into the step's report: success when every URL is fresh at every layer and refills, failed
 // otherwise, with the problems in the report. I/O: GetInvalidation (CloudFront client) and HTTP.
 
-import { GetInvalidationCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { VerifyPlanStep } from '../plan/plan.js';
 import type { CloudFrontStepReport, StepReport, VerifyStepReport } from '../report/report.js';
 import { isUserError } from '../../shared/errors.js';
@@ -12,6 +12,7 @@ import { formatDuration, plural } from '../../shared/text.js';
 import { bundledDocumentName } from '../sites-file/bundled-documents.js';
 import { awsErrorName, errorMessage, type Clock } from './clock.js';
 import { reportFinisher, stepReport } from './step-report.js';
+import { waitForInvalidation } from './cloudfront-step.js';
 import { makeProbe, type Probe } from '../verify/http-probe.js';
 import type { RunFacts } from '../verify/likely-cause.js';
 import { reportLines } from '../verify/verify-report.js';
@@ -56,25 +57,6 @@ export function runFacts(earlier: readonly StepReport[]): RunFacts {
   };
 }
 
-/** Waits for one invalidation to complete; false when the deadline came first. Updates its report. */
-async function completed(step: CloudFrontStepReport, deps: VerifyStepDependencies, deadline: number) {
-  let delay = 1_000;
-  while (step.invalidationStatus !== 'Completed') {
-    const wait = Math.min(delay, deadline - deps.clock.now());
-    if (wait <= 0) return false;
-    await deps.clock.sleep(wait, deps.signal);
-    if (deps.signal.aborted) return false;
-    delay = Math.min(10_000, delay * 1.5);
-    const got = await deps
-      .cloudfront()
-      .send(new GetInvalidationCommand({ DistributionId: step.distributionId, Id: step.invalidationId }), {
-        abortSignal: deps.signal,
-      });
-    step.invalidationStatus = got.Invalidation?.Status;
-  }
-  return true;
-}
-
 export async function runVerifyStep(
   step: VerifyPlanStep,
   deps: VerifyStepDependencies,
@@ -94,21 +76,25 @@ export async function runVerifyStep(
     log(
       `Waiting for invalidation ${invalidation.invalidationId} (step ${invalidation.index}) to complete first.`,
     );
-    try {
-      if (!(await completed(invalidation, deps, deadline))) {
-        if (signal.aborted)
-          return finish('cancelled', { code: 'Cancelled', message: 'The run was cancelled.' });
-        return finish('timed-out', {
-          code: 'StepTimedOut',
-          message: `Invalidation ${invalidation.invalidationId} had not completed after ${formatDuration(timeoutMs)}, so no page was requested: visitors may still get the old copies. Raise the step's timeout-seconds, or let the CloudFront step wait.`,
-        });
-      }
-    } catch (error) {
-      if (signal.aborted)
-        return finish('cancelled', { code: 'Cancelled', message: 'The run was cancelled.' });
+    const waited = await waitForInvalidation(invalidation, {
+      cloudfront: deps.cloudfront(),
+      clock,
+      signal,
+      log,
+      deadline,
+    });
+    if (waited.outcome === 'cancelled')
+      return finish('cancelled', { code: 'Cancelled', message: 'The run was cancelled.' });
+    if (waited.outcome === 'deadline') {
+      return finish('timed-out', {
+        code: 'StepTimedOut',
+        message: `Invalidation ${invalidation.invalidationId} had not completed after ${formatDuration(timeoutMs)}, so no page was requested: visitors may still get the old copies. Raise the step's timeout-seconds, or let the CloudFront step wait.`,
+      });
+    }
+    if (waited.outcome === 'failed') {
       return finish('failed', {
-        code: awsErrorName(error),
-        message: `Could not follow invalidation ${invalidation.invalidationId}: ${errorMessage(error)}. Waiting needs cloudfront:GetInvalidation in the role policy.`,
+        code: awsErrorName(waited.error),
+        message: `Could not follow invalidation ${invalidation.invalidationId}: ${errorMessage(waited.error)}. Waiting needs cloudfront:GetInvalidation in the role policy.`,
       });
     }
   }

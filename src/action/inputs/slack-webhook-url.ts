@@ -4,6 +4,7 @@
 // Slack's own hooks host → a warning (proxies and relays exist). Pure.
 
 import { UserError } from '../../shared/errors.js';
+import { isLoopbackHost } from '../../shared/loopback-host.js';
 
 const SLACK_HOOK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com'];
 
@@ -14,13 +15,6 @@ interface WebhookUrlCheck {
 
 const HOW =
   'set it from a secret, e.g. `slack-webhook-url: ${{ secrets.SLACK_WEBHOOK_URL }}`, holding the incoming webhook URL Slack gave you (https://hooks.slack.com/services/…)';
-
-function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return (
-    host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
-  );
-}
 
 export function checkSlackWebhookUrl(raw: string): WebhookUrlCheck {
   const value = raw.trim();
@@ -44,7 +38,7 @@ export function checkSlackWebhookUrl(raw: string): WebhookUrlCheck {
       `Input "slack-webhook-url" uses ${url.protocol.replace(/:$/, '')}:, not https:; ${HOW}.`,
     );
   }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+  if (url.protocol === 'http:' && !isLoopbackHost(url)) {
     throw new UserError(
       'Insecure slack-webhook-url',
       `Input "slack-webhook-url" uses plain http to ${url.hostname}: the webhook URL is a credential and would travel unencrypted. Use https (plain http is only accepted for a loopback address such as 127.0.0.1).`,
@@ -57,7 +51,7 @@ export function checkSlackWebhookUrl(raw: string): WebhookUrlCheck {
     );
   }
   const warnings: string[] = [];
-  if (!SLACK_HOOK_HOSTS.includes(url.hostname.toLowerCase()) && !isLoopbackHost(url.hostname)) {
+  if (!SLACK_HOOK_HOSTS.includes(url.hostname.toLowerCase()) && !isLoopbackHost(url)) {
     warnings.push(
       `Input "slack-webhook-url" points at ${url.hostname}, not Slack's own hooks.slack.com. That is fine for a proxy or relay; if you meant Slack, copy the incoming webhook URL from the Slack app's settings.`,
     );

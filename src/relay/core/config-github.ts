@@ -5,7 +5,7 @@
 
 import { createPrivateKey } from 'node:crypto';
 import { read, RelayConfigError, type Env } from './config-problems.js';
-import { isLoopbackHost } from './loopback-host.js';
+import { isLoopbackHost } from '../../shared/loopback-host.js';
 
 export interface GitHubTokenAuth {
   kind: 'token';

@@ -109,6 +109,17 @@ interface Tally {
   other: string[];
 }
 
+/** The pass condition of every case: the canary untouched, and each purge succeeded on the real cache or refused. */
+function expectHeld(tally: Tally, canary: { intact: () => boolean }, minSucceeded: number, what: string) {
+  expect(canary.intact(), `the root-owned canary outside the ${what}`).toBe(true);
+  expect(tally.other, 'every purge succeeded on the real cache or refused').toEqual([]);
+  expect(tally.succeeded + tally.refused).toBe(PURGES_PER_CASE);
+  expect(
+    tally.succeeded,
+    `at least ${minSucceeded} purges did their job despite the attacker`,
+  ).toBeGreaterThanOrEqual(minSucceeded);
+}
+
 async function race(options: {
   document: DocumentName;
   params: Record<string, string>;
@@ -171,12 +182,7 @@ describe('a hostile site user racing the purge (runs as www-data, swaps director
         canary,
         linkTo: canary.dir,
       });
-      expect(canary.intact(), 'the root-owned canary outside the cache').toBe(true);
-      expect(tally.other, 'every purge succeeded on the real cache or refused').toEqual([]);
-      expect(tally.succeeded + tally.refused).toBe(PURGES_PER_CASE);
-      expect(tally.succeeded, 'most purges did their job despite the attacker').toBeGreaterThan(
-        PURGES_PER_CASE / 2,
-      );
+      expectHeld(tally, canary, PURGES_PER_CASE / 2 + 1, 'cache');
     },
     CASE_TIMEOUT_MS,
   );
@@ -204,10 +210,7 @@ describe('a hostile site user racing the purge (runs as www-data, swaps director
         canary,
         linkTo: canary.dir,
       });
-      expect(canary.intact(), 'the root-owned canary outside the cache').toBe(true);
-      expect(tally.other, 'every purge succeeded on the real cache or refused').toEqual([]);
-      expect(tally.succeeded + tally.refused).toBe(PURGES_PER_CASE);
-      expect(tally.succeeded, 'some purges did their job despite the attacker').toBeGreaterThan(0);
+      expectHeld(tally, canary, 1, 'cache');
     },
     CASE_TIMEOUT_MS,
   );
@@ -235,10 +238,7 @@ describe('a hostile site user racing the purge (runs as www-data, swaps director
         canary,
         linkTo: canary.dir,
       });
-      expect(canary.intact(), 'the root-owned canary outside the site').toBe(true);
-      expect(tally.other, 'every purge succeeded on the real cache or refused').toEqual([]);
-      expect(tally.succeeded + tally.refused).toBe(PURGES_PER_CASE);
-      expect(tally.succeeded, 'some purges did their job despite the attacker').toBeGreaterThan(0);
+      expectHeld(tally, canary, 1, 'site');
     },
     CASE_TIMEOUT_MS,
   );

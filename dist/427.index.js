@@ -1069,48 +1069,62 @@ async function runCloudFrontStep(step, context, deps) {
     log(`Invalidation ${report.invalidationId} of ${(0,paths/* listPaths */.Pe)(step.paths)} on ${step.distributionId}: ${report.invalidationStatus}${took}.`);
     if (!step.wait || report.invalidationStatus === 'Completed')
         return finish('success');
-    // One GetInvalidation per poll; a poll whose throttling or 503 outlasted the SDK's own retries is
-    // not re-sent, it only means no news until the next poll (the budget is the step timeout).
-    let getRequests = 0;
-    let delay = 1_000;
-    for (;;) {
-        const wait = Math.min(delay, deadline - clock.now());
-        await clock.sleep(wait, signal);
-        if (signal.aborted)
+    const waited = await waitForInvalidation(report, { cloudfront, clock, signal, log, deadline });
+    const polls = (0,shared_text/* plural */.LS)(waited.requests, 'GetInvalidation request');
+    switch (waited.outcome) {
+        case 'completed':
+            log(`Invalidation ${report.invalidationId} completed (${polls}).`);
+            return finish('success');
+        case 'cancelled':
             return cancelled();
-        if (clock.now() >= deadline) {
-            log(`Invalidation ${report.invalidationId} still ${report.invalidationStatus} at the step timeout, after ${(0,shared_text/* plural */.LS)(getRequests, 'GetInvalidation request')}.`);
+        case 'deadline':
+            log(`Invalidation ${report.invalidationId} still ${report.invalidationStatus} at the step timeout, after ${polls}.`);
             return finish('timed-out', {
                 code: 'StepTimedOut',
-                message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${(0,shared_text/* formatDuration */.a3)(deps.stepTimeoutMs)}; ${(0,shared_text/* plural */.LS)(getRequests, 'GetInvalidation request')}); it cannot be cancelled and will finish on its own.`,
+                message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${(0,shared_text/* formatDuration */.a3)(deps.stepTimeoutMs)}; ${polls}); it cannot be cancelled and will finish on its own.`,
+            });
+        case 'failed': {
+            const code = (0,run_clock/* awsErrorName */.ZH)(waited.error);
+            log(`GetInvalidation ${report.invalidationId} failed: ${code}: ${(0,run_clock/* errorMessage */.gJ)(waited.error)}`);
+            return finish('failed', {
+                code,
+                message: `Could not follow invalidation ${report.invalidationId}${waited.requests > 1 ? ` (after ${polls})` : ''}: ${(0,run_clock/* errorMessage */.gJ)(waited.error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
             });
         }
+    }
+}
+/**
+ * Polls GetInvalidation (after 1 s, growing ×1.5 to 10 s) until the invalidation of `report` says
+ * Completed, keeping `report.invalidationStatus` current. A poll whose throttling or 503 outlasted the
+ * SDK's own retries is not re-sent: it only means no news until the next poll. Used by the CloudFront
+ * step that waits, and by a verify step waiting for the invalidations earlier steps left in progress.
+ */
+async function waitForInvalidation(report, deps) {
+    const { cloudfront, clock, signal, log, deadline } = deps;
+    let requests = 0;
+    let delay = 1_000;
+    while (report.invalidationStatus !== 'Completed') {
+        await clock.sleep(Math.max(0, Math.min(delay, deadline - clock.now())), signal);
+        if (signal.aborted)
+            return { outcome: 'cancelled', requests };
+        if (clock.now() >= deadline)
+            return { outcome: 'deadline', requests };
         delay = Math.min(10_000, delay * 1.5);
         try {
-            const got = await cloudfront.send(new client_cloudfront_dist_cjs/* GetInvalidationCommand */.Wwh({ DistributionId: step.distributionId, Id: report.invalidationId }), { abortSignal: signal });
-            getRequests += (0,run_clock/* sdkRequests */.NK)(got);
+            const got = await cloudfront.send(new client_cloudfront_dist_cjs/* GetInvalidationCommand */.Wwh({ DistributionId: report.distributionId, Id: report.invalidationId }), { abortSignal: signal });
+            requests += (0,run_clock/* sdkRequests */.NK)(got);
             report.invalidationStatus = got.Invalidation?.Status;
         }
         catch (error) {
             if (signal.aborted)
-                return cancelled();
-            getRequests += (0,run_clock/* sdkRequests */.NK)(error);
-            const code = (0,run_clock/* awsErrorName */.ZH)(error);
-            if (isThrottledOrUnavailable(error)) {
-                log(`GetInvalidation ${report.invalidationId}: ${code} (${(0,shared_text/* plural */.LS)(getRequests, 'request')} so far); asking again at the next poll.`);
-                continue;
-            }
-            log(`GetInvalidation ${report.invalidationId} failed: ${code}: ${(0,run_clock/* errorMessage */.gJ)(error)}`);
-            return finish('failed', {
-                code,
-                message: `Could not follow invalidation ${report.invalidationId}${getRequests > 1 ? ` (after ${(0,shared_text/* plural */.LS)(getRequests, 'GetInvalidation request')})` : ''}: ${(0,run_clock/* errorMessage */.gJ)(error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
-            });
-        }
-        if (report.invalidationStatus === 'Completed') {
-            log(`Invalidation ${report.invalidationId} completed (${(0,shared_text/* plural */.LS)(getRequests, 'GetInvalidation request')}).`);
-            return finish('success');
+                return { outcome: 'cancelled', requests };
+            requests += (0,run_clock/* sdkRequests */.NK)(error);
+            if (!isThrottledOrUnavailable(error))
+                return { outcome: 'failed', requests, error };
+            log(`GetInvalidation ${report.invalidationId}: ${(0,run_clock/* awsErrorName */.ZH)(error)} (${(0,shared_text/* plural */.LS)(requests, 'request')} so far); asking again at the next poll.`);
         }
     }
+    return { outcome: 'completed', requests };
 }
 
 // EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 3 modules
@@ -1411,26 +1425,6 @@ function runFacts(earlier) {
         }),
     };
 }
-/** Waits for one invalidation to complete; false when the deadline came first. Updates its report. */
-async function completed(step, deps, deadline) {
-    let delay = 1_000;
-    while (step.invalidationStatus !== 'Completed') {
-        const wait = Math.min(delay, deadline - deps.clock.now());
-        if (wait <= 0)
-            return false;
-        await deps.clock.sleep(wait, deps.signal);
-        if (deps.signal.aborted)
-            return false;
-        delay = Math.min(10_000, delay * 1.5);
-        const got = await deps
-            .cloudfront()
-            .send(new client_cloudfront_dist_cjs/* GetInvalidationCommand */.Wwh({ DistributionId: step.distributionId, Id: step.invalidationId }), {
-            abortSignal: deps.signal,
-        });
-        step.invalidationStatus = got.Invalidation?.Status;
-    }
-    return true;
-}
 async function runVerifyStep(step, deps) {
     const { clock, log, signal } = deps;
     const started = clock.now();
@@ -1441,22 +1435,25 @@ async function runVerifyStep(step, deps) {
     const pending = deps.earlier.filter((s) => s.kind === 'cloudfront' && !!s.invalidationId && s.invalidationStatus !== 'Completed');
     for (const invalidation of pending) {
         log(`Waiting for invalidation ${invalidation.invalidationId} (step ${invalidation.index}) to complete first.`);
-        try {
-            if (!(await completed(invalidation, deps, deadline))) {
-                if (signal.aborted)
-                    return finish('cancelled', { code: 'Cancelled', message: 'The run was cancelled.' });
-                return finish('timed-out', {
-                    code: 'StepTimedOut',
-                    message: `Invalidation ${invalidation.invalidationId} had not completed after ${(0,shared_text/* formatDuration */.a3)(timeoutMs)}, so no page was requested: visitors may still get the old copies. Raise the step's timeout-seconds, or let the CloudFront step wait.`,
-                });
-            }
+        const waited = await waitForInvalidation(invalidation, {
+            cloudfront: deps.cloudfront(),
+            clock,
+            signal,
+            log,
+            deadline,
+        });
+        if (waited.outcome === 'cancelled')
+            return finish('cancelled', { code: 'Cancelled', message: 'The run was cancelled.' });
+        if (waited.outcome === 'deadline') {
+            return finish('timed-out', {
+                code: 'StepTimedOut',
+                message: `Invalidation ${invalidation.invalidationId} had not completed after ${(0,shared_text/* formatDuration */.a3)(timeoutMs)}, so no page was requested: visitors may still get the old copies. Raise the step's timeout-seconds, or let the CloudFront step wait.`,
+            });
         }
-        catch (error) {
-            if (signal.aborted)
-                return finish('cancelled', { code: 'Cancelled', message: 'The run was cancelled.' });
+        if (waited.outcome === 'failed') {
             return finish('failed', {
-                code: (0,run_clock/* awsErrorName */.ZH)(error),
-                message: `Could not follow invalidation ${invalidation.invalidationId}: ${(0,run_clock/* errorMessage */.gJ)(error)}. Waiting needs cloudfront:GetInvalidation in the role policy.`,
+                code: (0,run_clock/* awsErrorName */.ZH)(waited.error),
+                message: `Could not follow invalidation ${invalidation.invalidationId}: ${(0,run_clock/* errorMessage */.gJ)(waited.error)}. Waiting needs cloudfront:GetInvalidation in the role policy.`,
             });
         }
     }

@@ -85,7 +85,7 @@ function oidcTokenUnavailable(settings, env) {
 
 /***/ }),
 
-/***/ 788:
+/***/ 4915:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1598,18 +1598,28 @@ function planMarkdownTable(plan) {
     return ['| # | Step | Action | Targets / paths | Settings |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/shared/loopback-host.ts
+// Whether a URL's host is this machine's loopback interface (127.0.0.0/8, `localhost`, `[::1]`): the
+// one case where a credential may travel over plain http, since it then never leaves the machine — the
+// relay's GITHUB_API_URL and the action's slack-webhook-url (a local test double or proxy). Pure.
+/** True for 127.0.0.0/8, `localhost` and `[::1]`, as WHATWG URL normalises them (e.g. 127.1 → 127.0.0.1). */
+function isLoopbackHost(url) {
+    const host = url.hostname.toLowerCase();
+    if (host === 'localhost' || host === '[::1]')
+        return true;
+    const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+    return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs/slack-webhook-url.ts
 // Checks the `slack-webhook-url` input before anything runs. The URL is a credential: no message here
 // ever contains it (only its scheme and host). Not a URL, whitespace inside it (text pasted after
 // it), or plain http to anything but a loopback address → a UserError; https to a host other than
 // Slack's own hooks host → a warning (proxies and relays exist). Pure.
 
+
 const SLACK_HOOK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com'];
 const HOW = 'set it from a secret, e.g. `slack-webhook-url: ${{ secrets.SLACK_WEBHOOK_URL }}`, holding the incoming webhook URL Slack gave you (https://hooks.slack.com/services/…)';
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return (host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host));
-}
 function checkSlackWebhookUrl(raw) {
     const value = raw.trim();
     // The URL parser would quietly percent-encode a space and keep whatever follows as part of the path.
@@ -1627,14 +1637,14 @@ function checkSlackWebhookUrl(raw) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         throw new errors/* UserError */.yo('Invalid slack-webhook-url', `Input "slack-webhook-url" uses ${url.protocol.replace(/:$/, '')}:, not https:; ${HOW}.`);
     }
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    if (url.protocol === 'http:' && !isLoopbackHost(url)) {
         throw new errors/* UserError */.yo('Insecure slack-webhook-url', `Input "slack-webhook-url" uses plain http to ${url.hostname}: the webhook URL is a credential and would travel unencrypted. Use https (plain http is only accepted for a loopback address such as 127.0.0.1).`);
     }
     if (url.username || url.password) {
         throw new errors/* UserError */.yo('Invalid slack-webhook-url', 'Input "slack-webhook-url" carries a user name or password; incoming webhooks need neither. Remove the "user:password@" part.');
     }
     const warnings = [];
-    if (!SLACK_HOOK_HOSTS.includes(url.hostname.toLowerCase()) && !isLoopbackHost(url.hostname)) {
+    if (!SLACK_HOOK_HOSTS.includes(url.hostname.toLowerCase()) && !isLoopbackHost(url)) {
         warnings.push(`Input "slack-webhook-url" points at ${url.hostname}, not Slack's own hooks.slack.com. That is fine for a proxy or relay; if you meant Slack, copy the incoming webhook URL from the Slack app's settings.`);
     }
     return { url: value, warnings };
@@ -4346,7 +4356,7 @@ function reportLines(report) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(788);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4915);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();

@@ -25586,10 +25586,10 @@ function required(env, name, what) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/relay/core/loopback-host.ts
+;// CONCATENATED MODULE: ./src/shared/loopback-host.ts
 // Whether a URL's host is this machine's loopback interface (127.0.0.0/8, `localhost`, `[::1]`): the
-// one case where the relay accepts a plain-http GITHUB_API_URL (a local test double or proxy), since
-// the GitHub token then never leaves the machine. Pure.
+// one case where a credential may travel over plain http, since it then never leaves the machine — the
+// relay's GITHUB_API_URL and the action's slack-webhook-url (a local test double or proxy). Pure.
 /** True for 127.0.0.0/8, `localhost` and `[::1]`, as WHATWG URL normalises them (e.g. 127.1 → 127.0.0.1). */
 function isLoopbackHost(url) {
     const host = url.hostname.toLowerCase();

@@ -82,7 +82,7 @@ function required(env, name, what) {
 
 /***/ }),
 
-/***/ 732:
+/***/ 257:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -173,10 +173,10 @@ const MAX_TAG_VALUES = 5;
 var config_problems = __nccwpck_require__(260);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(598);
-;// CONCATENATED MODULE: ./src/relay/core/loopback-host.ts
+;// CONCATENATED MODULE: ./src/shared/loopback-host.ts
 // Whether a URL's host is this machine's loopback interface (127.0.0.0/8, `localhost`, `[::1]`): the
-// one case where the relay accepts a plain-http GITHUB_API_URL (a local test double or proxy), since
-// the GitHub token then never leaves the machine. Pure.
+// one case where a credential may travel over plain http, since it then never leaves the machine — the
+// relay's GITHUB_API_URL and the action's slack-webhook-url (a local test double or proxy). Pure.
 /** True for 127.0.0.0/8, `localhost` and `[::1]`, as WHATWG URL normalises them (e.g. 127.1 → 127.0.0.1). */
 function isLoopbackHost(url) {
     const host = url.hostname.toLowerCase();
@@ -5615,7 +5615,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./src/relay/core/decide.ts + 3 modules
 var decide = __nccwpck_require__(103);
 // EXTERNAL MODULE: ./src/relay/core/config.ts + 3 modules
-var core_config = __nccwpck_require__(732);
+var core_config = __nccwpck_require__(257);
 // EXTERNAL MODULE: ./src/relay/core/reply.ts
 var reply = __nccwpck_require__(145);
 // EXTERNAL MODULE: ./src/shared/mrkdwn.ts
@@ -5901,7 +5901,7 @@ function createRelay(dependencies) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(732);
+/* harmony import */ var _core_config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(257);
 /* harmony import */ var _core_config_problems_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(260);
 /* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(609);
 /* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(154);

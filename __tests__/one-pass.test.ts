@@ -37,22 +37,23 @@ describe('the trial file: every problem in one run', () => {
     expect(error.title).toBe('Sites file does not match the schema; Invalid document parameters');
     // the annotation stays at the first problem: "documnet" on line 9, column 11
     expect(error.location).toEqual({ file: FILE, line: 9, column: 11 });
+    // one list in the order of the file's lines: the schema's problems and the parameter check's mixed
     expect(problemPaths(error.message)).toEqual([
       'sites.shop.steps[0].ssm.documnet (line 9)',
+      'sites.shop.steps[1].ssm.parameters.cachepath (line 15) (step 2, FastCGI cache)',
+      'sites.shop.steps[1].ssm.parameters.cachepath (line 15) (step 2, FastCGI cache)',
       'sites.shop.steps[2].cloudfront.distribution-id (line 17)',
       'sites.shop.steps[2].cloudfront.paths[0] (line 18)',
-      'sites.shop.steps[1].ssm.parameters.cachepath (line 15) (step 2, FastCGI cache)',
-      'sites.shop.steps[1].ssm.parameters.cachepath (line 15) (step 2, FastCGI cache)',
     ]);
     const lines = error.message.split('\n');
-    // each block keeps its own words: the schema's header, then the parameter check's
-    // the header counts every problem listed: 3 of the schema, 2 of the parameter check
+    // one header, counting every problem listed below it: 3 of the schema, 2 of the parameter check
     expect(lines[0]).toBe(`${FILE} has 5 problems:`);
-    expect(lines[4]).toBe(`${FILE}: SSM would refuse these parameters at SendCommand:`);
-    expect(lines[5]).toMatch(
+    expect(lines.filter((line) => line.startsWith('  - '))).toHaveLength(5);
+    expect(lines.filter((line) => / problems?:$/.test(line))).toEqual([lines[0]]);
+    expect(lines[2]).toMatch(
       /: CachePurge-FastCGI has no parameter "cachepath"; did you mean "CachePath"\? \(Parameter names are case-sensitive\.\)$/,
     );
-    expect(lines[6]).toContain(
+    expect(lines[3]).toContain(
       ': (checked as "CachePath") "/var/cache/nginx/../shop" does not match CachePurge-FastCGI\'s allowedPattern ^/var/cache/nginx(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$. "." and ".." path segments are not allowed',
     );
     expect(lines.at(-1)).toBe(
@@ -60,7 +61,7 @@ describe('the trial file: every problem in one run', () => {
     );
     // the broken first step gets no parameter check: its document is unknown
     expect(error.message).not.toContain('steps[0].ssm.parameters');
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(7);
   });
 
   it('once the schema problems are fixed, the same parameter problems remain: nothing new on a later run', () => {
@@ -71,7 +72,10 @@ describe('the trial file: every problem in one run', () => {
     const before = refusal(() => planSitesFile(trialFile, { site: 'shop', configFile: FILE }));
     const after = refusal(() => planSitesFile(schemaFixed, { site: 'shop', configFile: FILE }));
     expect(after.title).toBe('Invalid document parameters');
-    expect(before.message.endsWith(after.message)).toBe(true);
+    // the same two parameter problems, word for word, and the same closing note
+    const bullets = (message: string) => message.split('\n').filter((line) => line.includes('cachepath'));
+    expect(bullets(after.message)).toEqual(bullets(before.message));
+    expect(after.message.split('\n').at(-1)).toBe(before.message.split('\n').at(-1));
     // the annotation now points at the misspelt name: line 15, column 13
     expect(after.location).toEqual({ file: FILE, line: 15, column: 13 });
     const fixed = schemaFixed.replace(
@@ -106,10 +110,10 @@ describe('the header counts every problem; problems and the annotation follow th
     expect(lines[0]).toBe(`${FILE} has 3 problems:`);
     expect(problemPaths(error.message)).toEqual([
       expect.stringMatching(/^sites\.shop\.targets\.tags\.Site \(line 3\)$/),
-      'region (line 12)',
       'sites.shop.steps[0].ssm.parameters.CachePath (line 8) (step 1, FastCGI cache)',
+      'region (line 12)',
     ]);
-    expect(lines[3]).toBe(`${FILE}: SSM would refuse this parameter at SendCommand:`);
+    expect(lines.filter((line) => line.startsWith('  - '))).toHaveLength(3);
     expect(error.location).toMatchObject({ file: FILE, line: 3 });
     expect(error.problemCount).toBe(3);
   });
@@ -141,8 +145,9 @@ describe('region and parameter problems together', () => {
     expect(error.title).toBe('No AWS region; Invalid document parameters');
     expect(error.location).toEqual({ file: FILE, line: 5, column: 9 });
     const lines = error.message.split('\n');
-    expect(lines[0]).toMatch(
-      /^Step 1 \(W3 Total Cache\) \(line 5\) runs an SSM document but no region is set\./,
+    expect(lines[0]).toBe(`${FILE} has 2 problems:`);
+    expect(lines[1]).toMatch(
+      /^ {2}- Step 1 \(W3 Total Cache\) \(line 5\) runs an SSM document but no region is set\./,
     );
     expect(lines[2]).toMatch(
       /^ {2}- sites\.shop\.steps\[1\]\.ssm\.parameters \(line 8\) \(step 2, FastCGI cache\): "CachePath" is missing/,
@@ -152,7 +157,7 @@ describe('region and parameter problems together', () => {
     expect(refusal(() => buildPlan(config, { site: 'shop', configFile: FILE, locate }))).toEqual(error);
   });
 
-  it('a schema problem elsewhere, no region and a parameter problem: three blocks in one error', () => {
+  it('a schema problem elsewhere, no region and a parameter problem: three problems under one header', () => {
     const text = noRegion.replace(
       '        ssm: { document: CachePurge-FastCGI }',
       '        ssm: { document: CachePurge-FastCGI, max-errors: lots }',
@@ -162,11 +167,12 @@ describe('region and parameter problems together', () => {
       'Sites file does not match the schema; No AWS region; Invalid document parameters',
     );
     expect(problemPaths(error.message)).toEqual([
+      'Step 1 (W3 Total Cache) (line 5)',
       'sites.shop.steps[1].ssm.max-errors (line 8)',
       'sites.shop.steps[1].ssm.parameters (line 8) (step 2, FastCGI cache)',
     ]);
     expect(error.message).toContain(
-      'Step 1 (W3 Total Cache) (line 5) runs an SSM document but no region is set.',
+      '  - Step 1 (W3 Total Cache) (line 5) runs an SSM document but no region is set.',
     );
     // the earliest line of all: "no region" at step 1 (line 5), not the schema's line 8
     expect(error.location).toMatchObject({ file: FILE, line: 5 });
@@ -178,7 +184,11 @@ describe('region and parameter problems together', () => {
       planSitesFile(noRegion, { site: 'shop', region: 'US East', configFile: FILE }),
     );
     expect(error.title).toBe('Invalid AWS region; Invalid document parameters');
-    expect(error.message).toMatch(/^the aws-region input is "US East", which is not valid;/);
+    expect(error.message).toMatch(/^\S+ has 2 problems:\n/);
+    // a problem without a line comes after those with one
+    expect(error.message).toMatch(
+      /\n {2}- the aws-region input is "US East", which is not valid;[^\n]*\nChecked before/,
+    );
     // the region input has no line: the annotation goes to the first problem that has one
     expect(error.location).toEqual({ file: FILE, line: 8, column: 14 });
   });
@@ -337,26 +347,59 @@ describe('hints for the usual path mistakes in bundled document parameters', () 
 });
 
 describe('combineUserErrors', () => {
-  it('one error is itself; several join titles and messages, placed at the first that has a line', () => {
+  it('one error is itself; several go under one header counting them, in the order of their lines', () => {
     const a = new UserError('A', 'a', { file: 'f' });
-    const b = new UserError('B', 'b', { file: 'f', line: 3, column: 2 });
-    const c = new UserError('C', 'c', { file: 'f', line: 9, column: 1 });
+    const b = new UserError('B', 'b\nmore of b', { file: 'f', line: 9, column: 2 });
+    const c = new UserError(
+      'C',
+      'f has 2 problems:\n  - c1\n  - c2\nnote',
+      { file: 'f', line: 3, column: 1 },
+      {
+        items: [
+          { text: 'c1', line: 3 },
+          { text: 'c2', line: 12 },
+        ],
+        notes: ['note'],
+      },
+    );
     expect(combineUserErrors([a])).toBe(a);
-    expect(combineUserErrors([a, b, c])).toMatchObject({
-      title: 'A; B; C',
-      message: 'a\nb\nc',
-      location: { file: 'f', line: 3, column: 2 },
-    });
+    const combined = combineUserErrors([a, b, c]);
+    expect(combined).toMatchObject({ title: 'A; B; C', location: { file: 'f', line: 3, column: 1 } });
+    // a problem with no line goes last; a message of several lines stays one problem, indented
+    expect(combined.message).toBe('f has 4 problems:\n  - c1\n  - b\n    more of b\n  - c2\n  - a\nnote');
+    expect(combined.problemCount).toBe(4);
     expect(() => combineUserErrors([])).toThrow();
   });
 
-  it('placed at the earliest line of the file (the first of equal lines); the problem counts add up', () => {
-    const late = new UserError('Late', 'l', { file: 'f', line: 12, column: 5 }, 2);
+  it('placed at the earliest line of the file (the first of equal lines); the counts add up, cut lists too', () => {
+    const late = new UserError(
+      'Late',
+      'l',
+      { file: 'f', line: 12, column: 5 },
+      {
+        items: [
+          { text: 'l1', line: 12 },
+          { text: 'l2', line: 13 },
+        ],
+      },
+    );
     const early = new UserError('Early', 'e', { file: 'f', line: 3, column: 7 });
-    const alsoThree = new UserError('Also', 'a', { file: 'f', line: 3, column: 1 }, 4);
+    const alsoThree = new UserError(
+      'Also',
+      'a',
+      { file: 'f', line: 3, column: 1 },
+      {
+        items: [{ text: 'a1', line: 3 }],
+        unlisted: 3,
+      },
+    );
     const otherFile = new UserError('Other', 'o', { file: 'g', line: 1 });
     const combined = combineUserErrors([late, early, alsoThree, otherFile]);
     expect(combined.location).toEqual({ file: 'f', line: 3, column: 7 });
     expect(combined.problemCount).toBe(8);
+    const lines = combined.message.split('\n');
+    expect(lines[0]).toBe('f has 8 problems:');
+    expect(lines.filter((line) => line.startsWith('  - '))).toHaveLength(5);
+    expect(lines.at(-1)).toBe('  … and 3 more');
   });
 });

@@ -987,19 +987,22 @@ function byLine(problems) {
 }
 /**
  * The schema's error: `<file> has N problems:` and one line per problem (the first
- * MAX_REPORTED_PROBLEMS, the rest counted), at the first. `alsoFound` counts the problems other
- * checks list after it in the same error (planSitesFile), so that the header counts them too.
+ * MAX_REPORTED_PROBLEMS, the rest counted), at the first. Its list lets planSitesFile put the
+ * problems of the plan-time checks under the same header (combineUserErrors).
  */
-function schemaError(file, problems, alsoFound = 0) {
+function schemaError(file, problems) {
     const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
     const more = problems.length - shown.length;
-    const total = problems.length + alsoFound;
     const first = shown[0]?.at;
+    const items = shown.map((p) => ({
+        text: `${formatPathAt(p.path, p.at)}: ${p.message}`,
+        ...(p.at && { line: p.at.line }),
+    }));
     return new errors/* UserError */.yo('Sites file does not match the schema', [
-        `${file} has ${total === 1 ? 'a problem' : `${total} problems`}:`,
-        ...shown.map((p) => `  - ${formatPathAt(p.path, p.at)}: ${p.message}`),
+        `${file} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:`,
+        ...items.map((item) => `  - ${item.text}`),
         ...(more > 0 ? [`  ${(0,shared_text/* andMore */.v)(more)}`] : []),
-    ].join('\n'), (0,errors/* fileLocation */.AR)(file, first), problems.length);
+    ].join('\n'), (0,errors/* fileLocation */.AR)(file, first), { items, unlisted: more });
 }
 
 ;// CONCATENATED MODULE: ./src/action/sites-file/sites-config.ts
@@ -1193,9 +1196,11 @@ function documentNameError(steps, site, configFile, locate) {
             continue;
         const path = ['sites', site, 'steps', step.position, 'ssm', 'document'];
         const at = locate(path);
+        const where = `${formatPathAt(path, at)} (step ${step.position + 1}, ${step.name})`;
         found.push({
             at,
-            line: `  - ${formatPathAt(path, at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
+            line: `  - ${where}: ${problem}`,
+            alone: `${where}: ${(0,bundled_documents/* documentNameProblem */.Au)(step.run.document, true)}`,
         });
     }
     if (found.length === 0)
@@ -1203,7 +1208,7 @@ function documentNameError(steps, site, configFile, locate) {
     return new errors/* UserError */.yo('Unknown bundled document', [
         `${configFile}: ${found.length === 1 ? 'this document name is' : 'these document names are'} not among the documents bundled with cache-purge-action:`,
         ...found.map((f) => f.line),
-    ].join('\n'), (0,errors/* fileLocation */.AR)(configFile, found[0].at), found.length);
+    ].join('\n'), (0,errors/* fileLocation */.AR)(configFile, found[0].at), { items: found.map((f) => ({ text: f.alone, ...(f.at && { line: f.at.line }) })) });
 }
 
 ;// CONCATENATED MODULE: ./src/action/plan/document-parameter-check.ts
@@ -1245,7 +1250,7 @@ function bundledDocumentParameterError(steps, site, configFile, locate) {
                     : locate([...path, parameter]);
             found.push({
                 at,
-                line: `  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
+                line: `${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
             });
         }
     }
@@ -1255,11 +1260,12 @@ function bundledDocumentParameterError(steps, site, configFile, locate) {
     found.sort((a, b) => (a.at?.line ?? Infinity) - (b.at?.line ?? Infinity));
     const lines = found.map((f) => f.line);
     const names = [...documents];
+    const checked = `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`;
     return new errors/* UserError */.yo('Invalid document parameters', [
         `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
-        ...lines,
-        `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`,
-    ].join('\n'), (0,errors/* fileLocation */.AR)(configFile, found[0].at), lines.length);
+        ...lines.map((line) => `  - ${line}`),
+        checked,
+    ].join('\n'), (0,errors/* fileLocation */.AR)(configFile, found[0].at), { items: found.map((f) => ({ text: f.line, ...(f.at && { line: f.at.line }) })), notes: [checked] });
 }
 
 ;// CONCATENATED MODULE: ./src/action/plan/cloudfront-budget.ts
@@ -1511,9 +1517,9 @@ function salvagedPlanProblems(salvaged, inputs) {
 }
 /**
  * Parses the sites file and plans `inputs.site` (`inputs.locate` is the file's own). Throws one
- * UserError holding every problem found: the schema's first (its header counting them all, its
- * problems in line order), then the site's, region's and parameters' problems, each block as its own
- * check words it; the annotation is at the earliest line. A file that passes the schema gets
+ * UserError holding every problem found — the schema's and the site's, region's and parameters' —
+ * under one header that counts them, in the order of the file's lines (combineUserErrors); the
+ * annotation is at the earliest line. A file that passes the schema gets
  * buildPlan's checks, the CloudFront wildcard budget among them.
  */
 function planSitesFile(text, inputs) {
@@ -1521,9 +1527,7 @@ function planSitesFile(text, inputs) {
     if (reading.ok)
         return buildPlan(reading.file.config, { ...inputs, locate: reading.file.locate });
     const others = salvagedPlanProblems(reading.salvaged, inputs);
-    // the schema's header counts every problem of the error, the other checks' too
-    const alsoFound = others.reduce((n, e) => n + e.problemCount, 0);
-    throw (0,errors/* combineUserErrors */.EI)([schemaError(inputs.configFile, reading.problems, alsoFound), ...others]);
+    throw (0,errors/* combineUserErrors */.EI)([schemaError(inputs.configFile, reading.problems), ...others]);
 }
 
 // EXTERNAL MODULE: ./src/action/verify/run-verify.ts + 1 modules
@@ -3223,18 +3227,21 @@ function documentKind(document) {
 /**
  * Why a step's `document` looks like a mistake for one of ours, with the fix; undefined for ours and
  * for the user's own documents. SSM would otherwise run (or refuse) a document that is not ours, and
- * its parameters would go unchecked.
+ * its parameters would go unchecked. `alone`: worded to be read without the list's header ("… is not a
+ * document bundled with cache-purge-action"), as when it is listed with other checks' problems.
  */
-function documentNameProblem(document) {
+function documentNameProblem(document, alone = false) {
     const found = documentKind(document);
     const ours = Object.keys(BUNDLED_DOCUMENTS);
     if (found.kind === 'near-miss') {
         const caseOnly = found.name.toLowerCase() === found.meant.toLowerCase();
         const prefix = document.slice(0, document.length - found.name.length);
-        return `${shown(found.name)} — did you mean \`${found.meant}\`?${caseOnly ? ' (Document names are case-sensitive.)' : ''} Write \`document: ${prefix}${found.meant}\`.`;
+        const what = alone ? ' is not a document bundled with cache-purge-action' : '';
+        return `${shown(found.name)}${what} — did you mean \`${found.meant}\`?${caseOnly ? ' (Document names are case-sensitive.)' : ''} Write \`document: ${prefix}${found.meant}\`.`;
     }
     if (found.kind === 'unknown-bundled') {
-        return `${shown(found.name)} is none of them: ${ours.map((d) => `\`${d}\``).join(', ')} (the nginx FastCGI cache is \`CachePurge-FastCGI\`). Write one of them; a document of your own needs a name outside the "${BUNDLED_DOCUMENT_PREFIX}" family.`;
+        const what = alone ? 'none of the documents bundled with cache-purge-action' : 'none of them';
+        return `${shown(found.name)} is ${what}: ${ours.map((d) => `\`${d}\``).join(', ')} (the nginx FastCGI cache is \`CachePurge-FastCGI\`). Write one of them; a document of your own needs a name outside the "${BUNDLED_DOCUMENT_PREFIX}" family.`;
     }
     return undefined;
 }
@@ -4462,8 +4469,10 @@ const MAX_TAG_VALUES = 5;
 /* harmony export */   iU: () => (/* binding */ isUserError),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4646);
 // The one error type users see: a message that names what is wrong and the fix, plus where it is
 // (file, line, column) so the runner can pin an annotation on it. Anything else is a bug.
+
 /** Where an error about a node of `file` points: the file, and the node's line and column when known. */
 function fileLocation(file, at) {
     return { file, ...(at && { line: at.line, column: at.column }) };
@@ -4471,23 +4480,41 @@ function fileLocation(file, at) {
 class UserError extends Error {
     title;
     location;
-    /** How many problems the message lists (a list of problems says so; one otherwise). */
-    problemCount;
-    constructor(title, message, location = {}, problemCount = 1) {
+    /** The problems the message lists, when it lists several (or may be combined with others'). */
+    list;
+    constructor(title, message, location = {}, list) {
         super(message);
         this.name = 'UserError';
         this.title = title;
         this.location = location;
-        this.problemCount = problemCount;
+        if (list)
+            this.list = list;
+    }
+    /** How many problems the message lists: its list's (those cut from it too), or one. */
+    get problemCount() {
+        return this.list ? this.list.items.length + (this.list.unlisted ?? 0) : 1;
     }
 }
 function isUserError(error) {
     return error instanceof UserError;
 }
+/** An error's problems as a list: its own list, or its whole message as one problem at its line. */
+function listOf(error) {
+    if (error.list)
+        return { unlisted: 0, notes: [], ...error.list };
+    const text = error.message.split('\n').join('\n    ');
+    return {
+        items: [{ text, ...(error.location.line !== undefined && { line: error.location.line }) }],
+        unlisted: 0,
+        notes: [],
+    };
+}
 /**
- * Several UserErrors found in one run, as one: each one's message in turn (a block per kind of
- * problem), the titles joined with "; ", the file of the first one that names a file, and the earliest
- * line among those in that file (the first of equal lines). One error is returned as it is.
+ * Several UserErrors found in one run, as one: a single header counting every problem (`<file> has 5
+ * problems:`), then every problem of every error in the order of the file's lines (unplaced ones last),
+ * then the notes of the errors, each once. The titles are joined with "; ", the file is the first one
+ * named, the location the earliest line in that file (the first of equal lines). One error is returned
+ * as it is.
  */
 function combineUserErrors(errors) {
     if (errors.length === 0)
@@ -4499,10 +4526,20 @@ function combineUserErrors(errors) {
         .map((e) => e.location)
         .filter((l) => l.line !== undefined && (l.file === undefined || l.file === file))
         .reduce((a, l) => (a && a.line <= l.line ? a : l), undefined);
-    return new UserError(errors.map((e) => e.title).join('; '), errors.map((e) => e.message).join('\n'), {
+    const lists = errors.map(listOf);
+    const items = lists.flatMap((l) => l.items).sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+    const unlisted = lists.reduce((n, l) => n + l.unlisted, 0);
+    const total = items.length + unlisted;
+    const notes = [...new Set(lists.flatMap((l) => l.notes))];
+    return new UserError(errors.map((e) => e.title).join('; '), [
+        `${file ?? 'The sites file'} has ${total} problems:`,
+        ...items.map((item) => `  - ${item.text}`),
+        ...(unlisted > 0 ? [`  ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .andMore */ .v)(unlisted)}`] : []),
+        ...notes,
+    ].join('\n'), {
         ...(file !== undefined && { file }),
         ...(placed && { line: placed.line, ...(placed.column !== undefined && { column: placed.column }) }),
-    }, errors.reduce((n, e) => n + e.problemCount, 0));
+    }, { items, unlisted, notes });
 }
 
 

@@ -15,16 +15,18 @@ export function documentNameError(
   configFile: string,
   locate: SitesFileLocator,
 ): UserError | undefined {
-  const found: { at: Located | undefined; line: string }[] = [];
+  const found: { at: Located | undefined; line: string; alone: string }[] = [];
   for (const step of steps) {
     if (!step.run) continue;
     const problem = documentNameProblem(step.run.document);
     if (!problem) continue;
     const path = ['sites', site, 'steps', step.position, 'ssm', 'document'];
     const at = locate(path);
+    const where = `${formatPathAt(path, at)} (step ${step.position + 1}, ${step.name})`;
     found.push({
       at,
-      line: `  - ${formatPathAt(path, at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
+      line: `  - ${where}: ${problem}`,
+      alone: `${where}: ${documentNameProblem(step.run.document, true)}`,
     });
   }
   if (found.length === 0) return undefined;
@@ -35,6 +37,6 @@ export function documentNameError(
       ...found.map((f) => f.line),
     ].join('\n'),
     fileLocation(configFile, found[0]!.at),
-    found.length,
+    { items: found.map((f) => ({ text: f.alone, ...(f.at && { line: f.at.line }) })) },
   );
 }

@@ -43,7 +43,7 @@ export function bundledDocumentParameterError(
             : locate([...path, parameter]);
       found.push({
         at,
-        line: `  - ${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
+        line: `${formatPathAt(parameter === undefined ? path : [...path, parameter], at)} (step ${step.position + 1}, ${step.name}): ${problem}`,
       });
     }
   }
@@ -52,14 +52,15 @@ export function bundledDocumentParameterError(
   found.sort((a, b) => (a.at?.line ?? Infinity) - (b.at?.line ?? Infinity));
   const lines = found.map((f) => f.line);
   const names = [...documents];
+  const checked = `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`;
   return new UserError(
     'Invalid document parameters',
     [
       `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
-      ...lines,
-      `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`,
+      ...lines.map((line) => `  - ${line}`),
+      checked,
     ].join('\n'),
     fileLocation(configFile, found[0]!.at),
-    lines.length,
+    { items: found.map((f) => ({ text: f.line, ...(f.at && { line: f.at.line }) })), notes: [checked] },
   );
 }

@@ -39,16 +39,14 @@ function salvagedPlanProblems(salvaged: SalvagedSitesFile, inputs: PlanInputs): 
 
 /**
  * Parses the sites file and plans `inputs.site` (`inputs.locate` is the file's own). Throws one
- * UserError holding every problem found: the schema's first (its header counting them all, its
- * problems in line order), then the site's, region's and parameters' problems, each block as its own
- * check words it; the annotation is at the earliest line. A file that passes the schema gets
+ * UserError holding every problem found — the schema's and the site's, region's and parameters' —
+ * under one header that counts them, in the order of the file's lines (combineUserErrors); the
+ * annotation is at the earliest line. A file that passes the schema gets
  * buildPlan's checks, the CloudFront wildcard budget among them.
  */
 export function planSitesFile(text: string, inputs: Omit<PlanInputs, 'locate'>): Plan {
   const reading = readSitesFile(text, inputs.configFile);
   if (reading.ok) return buildPlan(reading.file.config, { ...inputs, locate: reading.file.locate });
   const others = salvagedPlanProblems(reading.salvaged, inputs);
-  // the schema's header counts every problem of the error, the other checks' too
-  const alsoFound = others.reduce((n, e) => n + e.problemCount, 0);
-  throw combineUserErrors([schemaError(inputs.configFile, reading.problems, alsoFound), ...others]);
+  throw combineUserErrors([schemaError(inputs.configFile, reading.problems), ...others]);
 }

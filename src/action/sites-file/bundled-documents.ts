@@ -78,18 +78,21 @@ export function documentKind(document: string): DocumentKind {
 /**
  * Why a step's `document` looks like a mistake for one of ours, with the fix; undefined for ours and
  * for the user's own documents. SSM would otherwise run (or refuse) a document that is not ours, and
- * its parameters would go unchecked.
+ * its parameters would go unchecked. `alone`: worded to be read without the list's header ("… is not a
+ * document bundled with cache-purge-action"), as when it is listed with other checks' problems.
  */
-export function documentNameProblem(document: string): string | undefined {
+export function documentNameProblem(document: string, alone = false): string | undefined {
   const found = documentKind(document);
   const ours = Object.keys(BUNDLED_DOCUMENTS);
   if (found.kind === 'near-miss') {
     const caseOnly = found.name.toLowerCase() === found.meant.toLowerCase();
     const prefix = document.slice(0, document.length - found.name.length);
-    return `${shown(found.name)} — did you mean \`${found.meant}\`?${caseOnly ? ' (Document names are case-sensitive.)' : ''} Write \`document: ${prefix}${found.meant}\`.`;
+    const what = alone ? ' is not a document bundled with cache-purge-action' : '';
+    return `${shown(found.name)}${what} — did you mean \`${found.meant}\`?${caseOnly ? ' (Document names are case-sensitive.)' : ''} Write \`document: ${prefix}${found.meant}\`.`;
   }
   if (found.kind === 'unknown-bundled') {
-    return `${shown(found.name)} is none of them: ${ours.map((d) => `\`${d}\``).join(', ')} (the nginx FastCGI cache is \`CachePurge-FastCGI\`). Write one of them; a document of your own needs a name outside the "${BUNDLED_DOCUMENT_PREFIX}" family.`;
+    const what = alone ? 'none of the documents bundled with cache-purge-action' : 'none of them';
+    return `${shown(found.name)} is ${what}: ${ours.map((d) => `\`${d}\``).join(', ')} (the nginx FastCGI cache is \`CachePurge-FastCGI\`). Write one of them; a document of your own needs a name outside the "${BUNDLED_DOCUMENT_PREFIX}" family.`;
   }
   return undefined;
 }

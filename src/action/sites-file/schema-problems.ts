@@ -127,22 +127,25 @@ function byLine(problems: readonly SchemaProblem[]): SchemaProblem[] {
 
 /**
  * The schema's error: `<file> has N problems:` and one line per problem (the first
- * MAX_REPORTED_PROBLEMS, the rest counted), at the first. `alsoFound` counts the problems other
- * checks list after it in the same error (planSitesFile), so that the header counts them too.
+ * MAX_REPORTED_PROBLEMS, the rest counted), at the first. Its list lets planSitesFile put the
+ * problems of the plan-time checks under the same header (combineUserErrors).
  */
-export function schemaError(file: string, problems: readonly SchemaProblem[], alsoFound = 0): UserError {
+export function schemaError(file: string, problems: readonly SchemaProblem[]): UserError {
   const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
   const more = problems.length - shown.length;
-  const total = problems.length + alsoFound;
   const first = shown[0]?.at;
+  const items = shown.map((p) => ({
+    text: `${formatPathAt(p.path, p.at)}: ${p.message}`,
+    ...(p.at && { line: p.at.line }),
+  }));
   return new UserError(
     'Sites file does not match the schema',
     [
-      `${file} has ${total === 1 ? 'a problem' : `${total} problems`}:`,
-      ...shown.map((p) => `  - ${formatPathAt(p.path, p.at)}: ${p.message}`),
+      `${file} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:`,
+      ...items.map((item) => `  - ${item.text}`),
       ...(more > 0 ? [`  ${andMore(more)}`] : []),
     ].join('\n'),
     fileLocation(file, first),
-    problems.length,
+    { items, unlisted: more },
   );
 }

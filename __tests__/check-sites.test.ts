@@ -88,7 +88,7 @@ describe('npm run check-sites', () => {
     );
     // a misspelt bundled document is a problem like the others, its parameters checked as the one it means
     expect(lines).toContain(
-      '  - sites.portal.steps[1].ssm.document (line 19) (step 2, FastCGI cache): "CachePurge-FastCgi" — did you mean `CachePurge-FastCGI`? (Document names are case-sensitive.) Write `document: CachePurge-FastCGI`.',
+      '  - sites.portal.steps[1].ssm.document (line 19) (step 2, FastCGI cache): "CachePurge-FastCgi" is not a document bundled with cache-purge-action — did you mean `CachePurge-FastCGI`? (Document names are case-sensitive.) Write `document: CachePurge-FastCGI`.',
     );
     expect(run.stdout).not.toContain('Plan for portal');
   });

@@ -23,13 +23,14 @@ describe('dist/index.js: every problem of the sites file in one run', () => {
     const problems = message.split('\n').filter((line) => line.startsWith('  - '));
     expect(problems.map((line) => /^ {2}- (\S+) \(line (\d+)\)/.exec(line)?.slice(1))).toEqual([
       ['sites.shop.steps[0].ssm.documnet', '9'],
+      ['sites.shop.steps[1].ssm.parameters.cachepath', '15'],
+      ['sites.shop.steps[1].ssm.parameters.cachepath', '15'],
       ['sites.shop.steps[2].cloudfront.distribution-id', '17'],
       ['sites.shop.steps[2].cloudfront.paths[0]', '18'],
-      ['sites.shop.steps[1].ssm.parameters.cachepath', '15'],
-      ['sites.shop.steps[1].ssm.parameters.cachepath', '15'],
     ]);
-    expect(problems[3]).toContain('did you mean "CachePath"?');
-    expect(problems[4]).toContain('(checked as "CachePath") "/var/cache/nginx/../shop" does not match');
+    expect(message.split('\n')[0]).toBe('.github/bad.yml has 5 problems:');
+    expect(problems[1]).toContain('did you mean "CachePath"?');
+    expect(problems[2]).toContain('(checked as "CachePath") "/var/cache/nginx/../shop" does not match');
   });
 
   it('no region and a missing parameter: one annotation at the step with no region', async () => {
@@ -49,8 +50,10 @@ describe('dist/index.js: every problem of the sites file in one run', () => {
     expect(annotations.map((a) => a.properties)).toEqual([
       'title=No AWS region; Invalid document parameters,file=.github/cache-purge.yml,line=6,col=9',
     ]);
-    expect(annotations[0]!.message).toMatch(
-      /^Step 1 \(W3 Total Cache\) \(line 6\) runs an SSM document but no region/,
+    const lines = annotations[0]!.message.split('\n');
+    expect(lines[0]).toBe('.github/cache-purge.yml has 3 problems:');
+    expect(lines[1]).toMatch(
+      /^ {2}- Step 1 \(W3 Total Cache\) \(line 6\) runs an SSM document but no region/,
     );
     expect(annotations[0]!.message).toContain('"CachePath" is missing; CachePurge-FastCGI requires it');
   });

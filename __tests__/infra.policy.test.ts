@@ -1,6 +1,6 @@
 // The security promises of infra/cache-purge.yml, checked on what CloudFormation would create for
 // several parameter sets: the OIDC trust (aud + one pinned sub, 1 h sessions), least privilege (no
-// `*` action anywhere; SendCommand only with our three documents and only on tagged instances;
+// `*` action anywhere; SendCommand only with our documents and only on tagged instances;
 // CloudFront only on the given distributions), the relay (secrets only in Secrets Manager, ≤ 5 s,
 // own logs with retention, both function URL permissions) and teardown (nothing retained).
 // Each rule is also shown to fail on a template mutated to break it.
@@ -159,7 +159,9 @@ describe.each(scenarios)('$name', ({ parameters, expected, relay }) => {
   it('outputs the role ARN, the pinned subject and the document names', () => {
     const s = stack();
     expect(s.outputs.PurgeRoleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/cache-purge-PurgeRole-1A2B3C4D5E6F`);
-    expect(s.outputs.DocumentNames).toBe('CachePurge-W3TotalCache,CachePurge-WPRocket,CachePurge-FastCGI');
+    expect(s.outputs.DocumentNames).toBe(
+      'CachePurge-W3TotalCache,CachePurge-WPRocket,CachePurge-ObjectCache,CachePurge-OPcache,CachePurge-FastCGI',
+    );
     expect(s.outputs.OidcSubject).toBe(
       expected.environment
         ? `repo:${expected.owner}/${expected.repository}:environment:${expected.environment}`

@@ -225,7 +225,7 @@ export function purgeRoleViolations(stack: EvaluatedStack, expected: PurgeRoleEx
             if (documentArns.includes(resource)) grantedDocuments.push(resource);
             else
               violations.push(
-                `${at}: ssm:SendCommand without the tag condition on ${resource} (only our three documents may go unconditioned)`,
+                `${at}: ssm:SendCommand without the tag condition on ${resource} (only our documents may go unconditioned)`,
               );
           }
         } else {

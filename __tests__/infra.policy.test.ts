@@ -99,6 +99,7 @@ const scenarios: Scenario[] = [
       GitHubRepository: 'website',
       GitHubBranch: 'release/2026',
       CloudFrontDistributionIds: TEN,
+      ExtraDocumentNames: 'Acme-VarnishBan,Acme-Opcache.Reset_2',
       DeployRelay: 'true',
       RelaySites: 'portal',
       RelaySlackSigningSecret: SECRETS.SLACK_SIGNING_SECRET,
@@ -115,6 +116,7 @@ const scenarios: Scenario[] = [
       tagKey: 'CachePurge',
       tagValue: 'true',
       distributionIds: TEN.split(','),
+      extraDocuments: ['Acme-VarnishBan', 'Acme-Opcache.Reset_2'],
     },
     relay: true,
   },
@@ -209,6 +211,40 @@ describe('specific promises', () => {
     ).Statement[0]!.Resource;
     expect(resources.at(-1)).toBe('CloudFrontDistributionIds-lists-more-than-10-ids');
     expect(resources.at(-1)).not.toMatch(/^arn:/);
+  });
+
+  it('extra documents: a 6th name does not silently go without permission; AWS-, Amazon and CachePurge- names are refused', () => {
+    const six = 'A-one,A-two,A-three,A-four,A-five,A-six';
+    const stack = evaluateTemplate(template, {
+      GitHubOwner: 'acme',
+      GitHubRepository: 'website',
+      ExtraDocumentNames: six,
+    });
+    expect(
+      purgeRoleViolations(stack, { ...scenarios[0]!.expected, extraDocuments: six.split(',') }),
+    ).toContainEqual(expect.stringContaining('on ExtraDocumentNames-lists-more-than-5-names'));
+    const five = evaluateTemplate(template, {
+      GitHubOwner: 'acme',
+      GitHubRepository: 'website',
+      ExtraDocumentNames: six.split(',').slice(0, 5).join(','),
+    });
+    expect(
+      purgeRoleViolations(five, { ...scenarios[0]!.expected, extraDocuments: six.split(',').slice(0, 5) }),
+    ).toEqual([]);
+    for (const name of [
+      'AWS-RunShellScript',
+      'aws-x',
+      'AmazonCloudWatch-ManageAgent',
+      'CachePurge-Mine',
+      'a b',
+    ])
+      expect(() =>
+        evaluateTemplate(template, {
+          GitHubOwner: 'acme',
+          GitHubRepository: 'website',
+          ExtraDocumentNames: name,
+        }),
+      ).toThrow(/ExtraDocumentNames: .* does not match its AllowedPattern/);
   });
 
   it('nothing has a Retain or Snapshot policy; the relay logs only to the log group the stack owns', () => {

@@ -58,7 +58,7 @@ describe('dist/index.js under runner conditions', () => {
       {
         properties: 'title=Unknown site,file=.github/cache-purge.yml',
         message:
-          'Site "portl" is not defined in .github/cache-purge.yml — did you mean "portal"? Known sites: main, portal. Set the "site" input to one of them, or add it under "sites:" in the file.',
+          'Site "portl" is not defined in .github/cache-purge.yml — did you mean "portal"? Known sites: main, portal, shop. Set the "site" input to one of them, or add it under "sites:" in the file.',
       },
     ]);
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
@@ -200,7 +200,7 @@ describe('dist/index.js under runner conditions', () => {
     const empty = await runAction({ inputs: { site: '', 'dry-run': 'true' }, files: CONFIG });
     expect(empty.code).toBe(1);
     expect(errorAnnotations(empty.stdout)[0]!.message).toBe(
-      'The "site" input is empty; set it to one of the sites in .github/cache-purge.yml: main, portal.',
+      'The "site" input is empty; set it to one of the sites in .github/cache-purge.yml: main, portal, shop.',
     );
     const yes = await runAction({ inputs: { site: 'portal', 'dry-run': 'yes' }, files: CONFIG });
     expect(yes.code).toBe(1);

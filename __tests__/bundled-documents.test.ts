@@ -305,3 +305,22 @@ describe('a parameter problem names its line in the sites file, as schema errors
     );
   });
 });
+
+describe('the object cache and OPcache documents are checked like the others', () => {
+  it('a wrong PhpFpmService value and a misspelt parameter are found at plan time', () => {
+    expect(bundledDocumentProblems('CachePurge-OPcache', {})).toEqual([]);
+    expect(bundledDocumentProblems('CachePurge-OPcache', { PhpFpmService: ['sshd'] })).toEqual([
+      {
+        parameter: 'PhpFpmService',
+        about: 'value',
+        problem: expect.stringContaining('"sshd" does not match CachePurge-OPcache\'s allowedPattern'),
+      },
+    ]);
+    expect(bundledDocumentProblems('CachePurge-ObjectCache', { WordpressPath: ['/var/www/shop'] })).toEqual([
+      expect.objectContaining({ problem: expect.stringContaining('did you mean "WordPressPath"?') }),
+    ]);
+    expect(bundledDocumentName('arn:aws:ssm:us-east-1:123456789012:document/CachePurge-OPcache')).toBe(
+      'CachePurge-OPcache',
+    );
+  });
+});

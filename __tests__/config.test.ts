@@ -33,10 +33,10 @@ const site = (steps: string, targets = 'targets: { instance-ids: [i-0123456789ab
   `region: us-east-1\nsites:\n  portal:\n    ${targets}\n    steps:\n${steps}`;
 
 describe('parseSitesConfig: the example file', () => {
-  it('parses both sites with every step in order and defaults filled in', () => {
+  it('parses every site with every step in order and defaults filled in', () => {
     const config = parseSitesConfig(exampleConfig, FILE);
     expect(config.region).toBe('us-east-1');
-    expect(Object.keys(config.sites)).toEqual(['portal', 'main']);
+    expect(Object.keys(config.sites)).toEqual(['portal', 'main', 'shop']);
     const portal = config.sites.portal!;
     expect(portal.targets).toEqual({ instanceIds: ['i-0123456789abcdef0'] });
     expect(portal.steps.map((s) => s.name)).toEqual(['W3 Total Cache', 'FastCGI cache', 'CloudFront']);
@@ -58,6 +58,11 @@ describe('parseSitesConfig: the example file', () => {
       'CachePurge-WPRocket',
       'CachePurge-FastCGI',
       false,
+    ]);
+    expect(config.sites.shop!.steps.map((s) => s.kind === 'ssm' && s.document)).toEqual([
+      'CachePurge-OPcache',
+      'CachePurge-ObjectCache',
+      'CachePurge-FastCGI',
     ]);
   });
 
@@ -140,10 +145,10 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
     const error = problem(`${exampleConfig}---\nsites: {}\n`);
     expect(error.title).toBe('Sites file holds more than one YAML document');
     expect(error.message).toBe(
-      '.github/cache-purge.yml holds more than one YAML document: a second one starts at line 39 ("---"). A sites file is a single YAML document: remove the "---" (or "...") there and merge what follows into the first document, or move it to a file of its own.',
+      '.github/cache-purge.yml holds more than one YAML document: a second one starts at line 58 ("---"). A sites file is a single YAML document: remove the "---" (or "...") there and merge what follows into the first document, or move it to a file of its own.',
     );
     expect(error.message).not.toContain('parseAllDocuments');
-    expect(error.location).toEqual({ file: FILE, line: 39, column: 1 });
+    expect(error.location).toEqual({ file: FILE, line: 58, column: 1 });
   });
 
   it('a JSON sites file with a syntax error is called JSON, with the line it is on', () => {

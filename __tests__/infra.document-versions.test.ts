@@ -1,7 +1,7 @@
 // infra/cache-purge.yml leaves no runnable old version of the purge documents: the stack as
 // CloudFormation would create it (with and without the relay) has the pruning custom resource, after
 // the documents, re-run by their digest, its Node 24 inline function being exactly
-// infra/prune-document-versions.cjs, and a role limited to three actions on our three documents. Each
+// infra/prune-document-versions.cjs, and a role limited to three actions on our documents. Each
 // part of the rule is shown to fail on a template mutated to break it.
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ const withRelay = {
 };
 const props = (t: Template, id: string) => t.Resources[id]!.Properties as JsonObject;
 
-describe('the stack prunes every old version of the three documents', () => {
+describe('the stack prunes every old version of the bundled documents', () => {
   it.each([
     ['without the relay', withoutRelay],
     ['with the relay', withRelay],
@@ -68,7 +68,7 @@ describe('each part of the rule fails on a template mutated to break it (negativ
     ],
     [
       'a name written out instead of a Ref (it could run before the document is updated)',
-      (t) => void ((props(t, 'OldDocumentVersions').DocumentNames as unknown[])[2] = 'CachePurge-FastCGI'),
+      (t) => void ((props(t, 'OldDocumentVersions').DocumentNames as unknown[])[4] = 'CachePurge-FastCGI'),
       /does not Ref FastCGIDocument/,
     ],
     [

@@ -1,4 +1,4 @@
-// The template's three AWS::SSM::Document resources carry exactly ssm-documents/*.json (byte for byte,
+// The template's AWS::SSM::Document resources carry exactly ssm-documents/*.json (byte for byte,
 // hence also as parsed JSON), and `npm run generate:infra` is what keeps them so: it rewrites only the
 // Content values, the documents' digest (which re-runs the pruning of old versions) and the pruning
 // function's inline code, and --check fails on a stale template.
@@ -27,7 +27,7 @@ function run(args: string[], cwd: string) {
 }
 
 describe('SSM documents in the template = ssm-documents/*.json', () => {
-  it('there are exactly the three documents, with fixed names, as Command documents in JSON updated by new versions', () => {
+  it('there are exactly the bundled documents, with fixed names, as Command documents in JSON updated by new versions', () => {
     expect(documentResources.map(([, r]) => (r.Properties as JsonObject).Name).sort()).toEqual(
       [...DOCUMENT_NAMES].sort(),
     );

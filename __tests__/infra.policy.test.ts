@@ -1,6 +1,6 @@
 // The security promises of infra/cache-purge.yml, checked on what CloudFormation would create for
 // several parameter sets: the OIDC trust (aud + one pinned sub, 1 h sessions), least privilege (no
-// `*` action anywhere; SendCommand only with our three documents and only on tagged instances;
+// `*` action anywhere; SendCommand only with our documents and only on tagged instances;
 // CloudFront only on the given distributions), the relay (secrets only in Secrets Manager, ≤ 5 s,
 // own logs with retention, both function URL permissions) and teardown (nothing retained).
 // Each rule is also shown to fail on a template mutated to break it.
@@ -99,6 +99,7 @@ const scenarios: Scenario[] = [
       GitHubRepository: 'website',
       GitHubBranch: 'release/2026',
       CloudFrontDistributionIds: TEN,
+      ExtraDocumentNames: 'Acme-VarnishBan,Acme-Opcache.Reset_2',
       DeployRelay: 'true',
       RelaySites: 'portal',
       RelaySlackSigningSecret: SECRETS.SLACK_SIGNING_SECRET,
@@ -115,6 +116,7 @@ const scenarios: Scenario[] = [
       tagKey: 'CachePurge',
       tagValue: 'true',
       distributionIds: TEN.split(','),
+      extraDocuments: ['Acme-VarnishBan', 'Acme-Opcache.Reset_2'],
     },
     relay: true,
   },
@@ -159,7 +161,9 @@ describe.each(scenarios)('$name', ({ parameters, expected, relay }) => {
   it('outputs the role ARN, the pinned subject and the document names', () => {
     const s = stack();
     expect(s.outputs.PurgeRoleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/cache-purge-PurgeRole-1A2B3C4D5E6F`);
-    expect(s.outputs.DocumentNames).toBe('CachePurge-W3TotalCache,CachePurge-WPRocket,CachePurge-FastCGI');
+    expect(s.outputs.DocumentNames).toBe(
+      'CachePurge-W3TotalCache,CachePurge-WPRocket,CachePurge-ObjectCache,CachePurge-OPcache,CachePurge-FastCGI',
+    );
     expect(s.outputs.OidcSubject).toBe(
       expected.environment
         ? `repo:${expected.owner}/${expected.repository}:environment:${expected.environment}`
@@ -207,6 +211,40 @@ describe('specific promises', () => {
     ).Statement[0]!.Resource;
     expect(resources.at(-1)).toBe('CloudFrontDistributionIds-lists-more-than-10-ids');
     expect(resources.at(-1)).not.toMatch(/^arn:/);
+  });
+
+  it('extra documents: a 6th name does not silently go without permission; AWS-, Amazon and CachePurge- names are refused', () => {
+    const six = 'A-one,A-two,A-three,A-four,A-five,A-six';
+    const stack = evaluateTemplate(template, {
+      GitHubOwner: 'acme',
+      GitHubRepository: 'website',
+      ExtraDocumentNames: six,
+    });
+    expect(
+      purgeRoleViolations(stack, { ...scenarios[0]!.expected, extraDocuments: six.split(',') }),
+    ).toContainEqual(expect.stringContaining('on ExtraDocumentNames-lists-more-than-5-names'));
+    const five = evaluateTemplate(template, {
+      GitHubOwner: 'acme',
+      GitHubRepository: 'website',
+      ExtraDocumentNames: six.split(',').slice(0, 5).join(','),
+    });
+    expect(
+      purgeRoleViolations(five, { ...scenarios[0]!.expected, extraDocuments: six.split(',').slice(0, 5) }),
+    ).toEqual([]);
+    for (const name of [
+      'AWS-RunShellScript',
+      'aws-x',
+      'AmazonCloudWatch-ManageAgent',
+      'CachePurge-Mine',
+      'a b',
+    ])
+      expect(() =>
+        evaluateTemplate(template, {
+          GitHubOwner: 'acme',
+          GitHubRepository: 'website',
+          ExtraDocumentNames: name,
+        }),
+      ).toThrow(/ExtraDocumentNames: .* does not match its AllowedPattern/);
   });
 
   it('nothing has a Retain or Snapshot policy; the relay logs only to the log group the stack owns', () => {

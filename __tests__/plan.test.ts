@@ -101,11 +101,11 @@ describe('buildPlan', () => {
 
   it('an unknown site lists the known sites, suggests the one it misspells; matched case-insensitively', () => {
     expect(() => buildPlan(config, { site: 'portl', configFile: FILE })).toThrow(
-      'Site "portl" is not defined in .github/cache-purge.yml — did you mean "portal"? Known sites: main, portal. Set the "site" input to one of them, or add it under "sites:" in the file.',
+      'Site "portl" is not defined in .github/cache-purge.yml — did you mean "portal"? Known sites: main, portal, shop. Set the "site" input to one of them, or add it under "sites:" in the file.',
     );
     expect(() => buildPlan(config, { site: 'mian', configFile: FILE })).toThrow('did you mean "main"?');
-    expect(() => buildPlan(config, { site: 'shop', configFile: FILE })).toThrow(
-      'Site "shop" is not defined in .github/cache-purge.yml; known sites: main, portal. Set the "site" input to one of them, or add it under "sites:" in the file.',
+    expect(() => buildPlan(config, { site: 'blog', configFile: FILE })).toThrow(
+      'Site "blog" is not defined in .github/cache-purge.yml; known sites: main, portal, shop. Set the "site" input to one of them, or add it under "sites:" in the file.',
     );
     expect(() => buildPlan(config, { site: 'portl', configFile: FILE })).toThrow(UserError);
     expect(buildPlan(config, { site: ' Portal ', configFile: FILE }).site).toBe('portal');
@@ -113,7 +113,7 @@ describe('buildPlan', () => {
 
   it('an empty site input lists the known sites', () => {
     expect(() => buildPlan(config, { site: '  ', configFile: FILE })).toThrow(
-      'The "site" input is empty; set it to one of the sites in .github/cache-purge.yml: main, portal.',
+      'The "site" input is empty; set it to one of the sites in .github/cache-purge.yml: main, portal, shop.',
     );
   });
 
@@ -215,7 +215,7 @@ describe('document names: a near miss of a bundled document is an error, any oth
   it('CachePurge-Nginx, in our family but none of ours: the bundled names, the one for nginx', () => {
     const error = refusal(sitesFile('CachePurge-Nginx'));
     expect(error.message).toContain(
-      '"CachePurge-Nginx" is none of them: `CachePurge-FastCGI`, `CachePurge-W3TotalCache`, `CachePurge-WPRocket` (the nginx FastCGI cache is `CachePurge-FastCGI`).',
+      '"CachePurge-Nginx" is none of them: `CachePurge-FastCGI`, `CachePurge-W3TotalCache`, `CachePurge-WPRocket`, `CachePurge-ObjectCache`, `CachePurge-OPcache` (the nginx FastCGI cache is `CachePurge-FastCGI`).',
     );
   });
 

@@ -1,9 +1,9 @@
 // `npm run generate:infra`: writes into infra/cache-purge.yml the values it copies from files:
-//   - the three SSM documents (ssm-documents/*.json) as the Content of their AWS::SSM::Document
+//   - the SSM documents (ssm-documents/*.json) as the Content of their AWS::SSM::Document
 //     resources, literal blocks holding the files' exact bytes, so the stack creates byte-for-byte the
 //     documents the repository tests;
 //   - infra/prune-document-versions.cjs as the inline code (Code.ZipFile) of DocumentVersionsFunction;
-//   - the sha256 of the three documents as OldDocumentVersions' DocumentsDigest, so the custom resource
+//   - the sha256 of the documents as OldDocumentVersions' DocumentsDigest, so the custom resource
 //     that deletes old document versions runs again whenever a document changes.
 // Only those values change; every other byte of the template (comments, formatting) stays as it is.
 //
@@ -23,6 +23,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DOCUMENTS = {
   W3TotalCacheDocument: 'CachePurge-W3TotalCache.json',
   WPRocketDocument: 'CachePurge-WPRocket.json',
+  ObjectCacheDocument: 'CachePurge-ObjectCache.json',
+  OPcacheDocument: 'CachePurge-OPcache.json',
   FastCGIDocument: 'CachePurge-FastCGI.json',
 };
 

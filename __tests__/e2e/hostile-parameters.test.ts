@@ -1,4 +1,5 @@
-// Hostile parameter values against all three documents, run as SSM Agent would run them (as root): each is
+// Hostile parameter values against every document with a confined directory (CachePurge-OPcache names
+// none: its hostile values are in opcache.test.ts), run as SSM Agent would run them (as root): each is
 // refused with a clear message and nothing is deleted anywhere — not the canary tree outside the roots,
 // not the real cache or site the value points next to, and WP-CLI (a recording `wp` stand-in) never runs.
 // Three ways in: the service's own parameter checks (allowedPattern, maxChars) before sending; a current
@@ -14,7 +15,8 @@ import {
   runDocument,
   type DocumentName,
 } from '../helpers/ssm-document-runner.js';
-import { listTree, makeCanary, makeWpStandIn, requireSystem, scratchDir, wwwIds } from './helpers/system.js';
+import { listTree, makeCanary, requireSystem, scratchDir, wwwIds } from './helpers/system.js';
+import { makeWpStandIn } from './helpers/wp-stand-in.js';
 
 interface Fixture {
   root: string;
@@ -29,6 +31,7 @@ interface Fixture {
 const canary = makeCanary();
 const wp = makeWpStandIn({ hasRocket: true, home: 'https://www.example.com' });
 const fixtures = {} as Record<DocumentName, Fixture>;
+const PATH_DOCUMENTS = DOCUMENT_NAMES.filter((name) => name !== 'CachePurge-OPcache');
 const made: string[] = [];
 
 function makeFixture(name: DocumentName): Fixture {
@@ -141,7 +144,7 @@ const cases: Case[] = [
 
 beforeAll(() => {
   requireSystem();
-  for (const name of DOCUMENT_NAMES) fixtures[name] = makeFixture(name);
+  for (const name of PATH_DOCUMENTS) fixtures[name] = makeFixture(name);
 });
 afterAll(() => {
   for (const path of made) rmSync(path, { recursive: true, force: true });
@@ -149,7 +152,7 @@ afterAll(() => {
   wp.cleanup();
 });
 
-describe.each(DOCUMENT_NAMES)('%s refuses hostile parameters', (name) => {
+describe.each(PATH_DOCUMENTS)('%s refuses hostile parameters', (name) => {
   const doc = loadDocument(name);
   const param = name === 'CachePurge-FastCGI' ? 'CachePath' : 'WordPressPath';
   const applicable = cases.filter((c) => !c.wordpressOnly || name !== 'CachePurge-FastCGI');

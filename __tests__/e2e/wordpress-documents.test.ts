@@ -1,4 +1,4 @@
-// CachePurge-W3TotalCache and CachePurge-WPRocket. WP-CLI and the plugins cannot be installed here, so a
+// CachePurge-W3TotalCache, CachePurge-WPRocket and CachePurge-ObjectCache. WP-CLI and the plugins cannot be installed here, so a
 // `wp` STAND-IN on PATH records its arguments, working directory and the user it ran as, and the tests
 // assert on those: WP-CLI runs as the owner of the WordPress directory through sudo, never as root, never
 // with --allow-root. WP Rocket's directory fallback (no wp-rocket-cli) runs for real on a generated tree.
@@ -7,18 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chownSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDocument, runDocument } from '../helpers/ssm-document-runner.js';
-import {
-  listTree,
-  makeCanary,
-  makeWpStandIn,
-  requireSystem,
-  scratchDir,
-  WWW_USER,
-  wwwIds,
-} from './helpers/system.js';
+import { listTree, makeCanary, requireSystem, scratchDir, WWW_USER, wwwIds } from './helpers/system.js';
+import { makeWpStandIn } from './helpers/wp-stand-in.js';
 
 const w3 = loadDocument('CachePurge-W3TotalCache');
 const rocket = loadDocument('CachePurge-WPRocket');
+const objectCache = loadDocument('CachePurge-ObjectCache');
 let site: string;
 let canary: ReturnType<typeof makeCanary>;
 const standIns: ReturnType<typeof makeWpStandIn>[] = [];
@@ -187,6 +181,75 @@ describe('CachePurge-WPRocket (with a wp stand-in, not real WP-CLI or wp-rocket-
       expect(existsSync(join(cacheRoot, 'evil.example.com'))).toBe(true);
     } finally {
       rmSync(join(cacheRoot, 'evil.example.com'));
+    }
+  });
+});
+
+describe('CachePurge-ObjectCache (with a wp stand-in, not real WP-CLI, Redis or Memcached)', () => {
+  it.each(['current', 'legacy'] as const)(
+    'the %s agent runs `wp cache type` then `wp cache flush` via the stand-in, as the directory owner, never as root',
+    async (agent) => {
+      const wp = standIn({ cacheType: 'Redis' });
+      const run = await runDocument(objectCache, { WordPressPath: site }, { agent, pathPrefix: [wp.dir] });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(wp.calls()).toEqual([
+        { user: WWW_USER, cwd: site, args: `--path=${site} --no-color cache type` },
+        { user: WWW_USER, cwd: site, args: `--path=${site} --no-color cache flush` },
+      ]);
+      expect(run.stdout).toContain('Success: The cache was flushed.');
+      expect(run.result).toMatchObject({
+        method: 'wp-cli',
+        command: 'cache flush',
+        objectCache: 'Redis',
+        counted: false,
+        user: WWW_USER,
+        path: site,
+      });
+    },
+  );
+
+  it('says so when WordPress has no persistent object cache, and keeps odd `cache type` text out of the JSON', async () => {
+    const none = await runDocument(
+      objectCache,
+      { WordPressPath: site },
+      { pathPrefix: [standIn({ cacheType: 'Default' }).dir] },
+    );
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('has no persistent object cache (wp cache type: Default)');
+    expect(none.result).toMatchObject({ objectCache: 'Default' });
+    const odd = await runDocument(
+      objectCache,
+      { WordPressPath: site },
+      { pathPrefix: [standIn({ cacheType: `'Memcached\\"},"files":99'` }).dir] },
+    );
+    expect(odd.code).toBe(0);
+    expect(odd.result).toMatchObject({ objectCache: 'Memcachedfiles99', files: 0 });
+  });
+
+  it('fails with the stand-in’s error when the flush fails', async () => {
+    const run = await runDocument(
+      objectCache,
+      { WordPressPath: site },
+      { pathPrefix: [standIn({ fail: true }).dir] },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('Error: Could not flush the cache.');
+    expect(run.stderr).toMatch(/CachePurge-ObjectCache: failed: wp cache flush exited with status 1/);
+    expect(run.result).toBeUndefined();
+  });
+
+  it('refuses a root-owned WordPress directory and runs no wp', async () => {
+    const rootOwned = scratchDir('/var/www', 'cpa-root-site');
+    writeFileSync(join(rootOwned, 'wp-load.php'), '<?php');
+    const wp = standIn({});
+    try {
+      const run = await runDocument(objectCache, { WordPressPath: rootOwned }, { pathPrefix: [wp.dir] });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/is owned by root; WP-CLI is never run as root here/);
+      expect(wp.calls()).toEqual([]);
+    } finally {
+      rmSync(rootOwned, { recursive: true, force: true });
     }
   });
 });

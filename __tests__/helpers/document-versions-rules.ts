@@ -1,8 +1,8 @@
 // The "no runnable old version" rule of infra/cache-purge.yml, checked on the stack CloudFormation
-// would create (evaluateTemplate): a custom resource that Refs all three documents (so it runs after
+// would create (evaluateTemplate): a custom resource that Refs all the documents (so it runs after
 // they are written) and carries their digest (so it runs again whenever one changes), served by a
 // Node 24 inline function whose own role may only list, set the default of and delete versions of
-// exactly those three documents. Returns the violations (empty = good).
+// exactly those documents. Returns the violations (empty = good).
 
 import { ACCOUNT, REGION, type EvaluatedStack, type JsonObject, type Template } from './cloudformation.js';
 import { DOCUMENT_NAMES } from './ssm-document-runner.js';

@@ -120,6 +120,8 @@ export interface PurgeRoleExpectations {
   tagKey: string;
   tagValue: string;
   distributionIds: string[];
+  /** ExtraDocumentNames: documents of the user's own the role may also run. */
+  extraDocuments?: string[];
 }
 
 function sameSet(a: string[], b: string[]): boolean {
@@ -203,7 +205,9 @@ export function purgeRoleViolations(stack: EvaluatedStack, expected: PurgeRoleEx
       list(resource.Properties.Roles as string[] | undefined).includes(roleName)
     );
   });
-  const documentArns = DOCUMENT_NAMES.map((name) => `arn:aws:ssm:${REGION}:${ACCOUNT}:document/${name}`);
+  const documentArns = [...DOCUMENT_NAMES, ...(expected.extraDocuments ?? [])].map(
+    (name) => `arn:aws:ssm:${REGION}:${ACCOUNT}:document/${name}`,
+  );
   const instanceArn = `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/*`;
   const distributionArns = expected.distributionIds.map(
     (id) => `arn:aws:cloudfront::${ACCOUNT}:distribution/${id}`,
@@ -225,7 +229,7 @@ export function purgeRoleViolations(stack: EvaluatedStack, expected: PurgeRoleEx
             if (documentArns.includes(resource)) grantedDocuments.push(resource);
             else
               violations.push(
-                `${at}: ssm:SendCommand without the tag condition on ${resource} (only our three documents may go unconditioned)`,
+                `${at}: ssm:SendCommand without the tag condition on ${resource} (only our documents and the given extra ones may go unconditioned)`,
               );
           }
         } else {

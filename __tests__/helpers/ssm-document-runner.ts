@@ -23,6 +23,8 @@ export const DOCUMENT_NAMES = [
   'CachePurge-FastCGI',
   'CachePurge-W3TotalCache',
   'CachePurge-WPRocket',
+  'CachePurge-ObjectCache',
+  'CachePurge-OPcache',
 ] as const;
 export type DocumentName = (typeof DOCUMENT_NAMES)[number];
 
@@ -225,6 +227,8 @@ export interface RunOptions {
   serviceChecks?: boolean;
   /** Directories put before the agent's PATH (e.g. a `wp` stand-in). */
   pathPrefix?: string[];
+  /** A command the script runs under, e.g. `unshare --pid …` to give it its own process namespace. */
+  wrap?: string[];
   timeoutMs?: number;
 }
 
@@ -249,7 +253,13 @@ export async function runDocument(
   params: Record<string, string>,
   options: RunOptions = {},
 ): Promise<DocumentRun> {
-  const { agent = 'current', serviceChecks = true, pathPrefix = [], timeoutMs = 600_000 } = options;
+  const {
+    agent = 'current',
+    serviceChecks = true,
+    pathPrefix = [],
+    wrap = [],
+    timeoutMs = 600_000,
+  } = options;
   let values: Record<string, string>;
   if (serviceChecks) {
     const checked = checkParameters(doc, params);
@@ -278,7 +288,8 @@ export async function runDocument(
   const started = performance.now();
   try {
     return await new Promise<DocumentRun>((resolve, reject) => {
-      const child = spawn('bash', [scriptFile], {
+      const [command, ...args] = [...wrap, 'bash', scriptFile];
+      const child = spawn(command!, args, {
         cwd: workDir,
         env: {
           PATH: [...pathPrefix, AGENT_PATH].join(':'),

@@ -1,7 +1,7 @@
 // Real servers and real directories for the end-to-end tests of the SSM documents: an nginx with a
 // fastcgi_cache in front of php-fpm on 127.0.0.1 (configs in a temp dir, no systemd), scratch directories
 // under the documents' allow-listed roots (/var/cache/nginx, /var/www, /srv/www) and a canary tree outside
-// them, and the `wp` stand-in. Fails loudly — never skips — when a system package is missing.
+// them (the `wp` stand-in is in wp-stand-in.ts). Fails loudly — never skips — when a system package is missing.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
@@ -11,7 +11,6 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
-  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -258,48 +257,4 @@ http {
   }
   await stack.stop();
   throw new Error(`nginx + php-fpm did not start on ${base}:\n${logs.join('')}`);
-}
-
-/**
- * The `wp` stand-in: WP-CLI and the plugins cannot be installed here, so this executable records each call
- * (the user it ran as, its working directory and its arguments) and answers like WP-CLI would.
- * Behaviour: `hasRocket` makes `wp cli has-command "rocket clean"` succeed; `home` answers `option get home`;
- * `fail` makes the flush commands exit 1.
- */
-export function makeWpStandIn(options: { hasRocket?: boolean; home?: string; fail?: boolean } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'cpa-wp-'));
-  chmodSync(dir, 0o755);
-  const log = join(dir, 'calls.log');
-  writeFileSync(log, '');
-  chmodSync(log, 0o666);
-  const wp = join(dir, 'wp');
-  writeFileSync(
-    wp,
-    `#!/bin/bash
-# wp stand-in for the end-to-end tests (not WP-CLI): records the call, answers like WP-CLI.
-printf '%s\\t%s\\t%s\\n' "$(id -un)" "$PWD" "$*" >> ${log}
-args=" $* "
-case "$args" in
-  *" cli has-command rocket clean "*) exit ${options.hasRocket ? 0 : 1} ;;
-  *" option get home "*) ${options.home ? `echo ${options.home}; exit 0` : 'echo "Error: no database" >&2; exit 1'} ;;
-  *" w3-total-cache flush all "*) ${options.fail ? 'echo "Error: W3 Total Cache is not active" >&2; exit 1' : 'echo "Success: Everything flushed successfully."; exit 0'} ;;
-  *" rocket clean --confirm "*) ${options.fail ? 'echo "Error: No cache files are cleared." >&2; exit 1' : 'echo "Success: WP Rocket cache cleared."; exit 0'} ;;
-esac
-echo "Error: the stand-in does not know: $*" >&2
-exit 1
-`,
-    { mode: 0o755 },
-  );
-  return {
-    dir,
-    calls: () =>
-      readFileSync(log, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => {
-          const [user = '', cwd = '', args = ''] = line.split('\t');
-          return { user, cwd, args };
-        }),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
 }

@@ -10,6 +10,8 @@
 import fastCgi from '../../../ssm-documents/CachePurge-FastCGI.json' with { type: 'json' };
 import w3TotalCache from '../../../ssm-documents/CachePurge-W3TotalCache.json' with { type: 'json' };
 import wpRocket from '../../../ssm-documents/CachePurge-WPRocket.json' with { type: 'json' };
+import objectCache from '../../../ssm-documents/CachePurge-ObjectCache.json' with { type: 'json' };
+import opcache from '../../../ssm-documents/CachePurge-OPcache.json' with { type: 'json' };
 import { closestMatch } from '../../shared/suggest.js';
 import { quoteCut } from '../../shared/text.js';
 
@@ -35,6 +37,8 @@ export const BUNDLED_DOCUMENTS: Record<string, Record<string, DocumentParameter>
   'CachePurge-FastCGI': fastCgi.parameters,
   'CachePurge-W3TotalCache': w3TotalCache.parameters,
   'CachePurge-WPRocket': wpRocket.parameters,
+  'CachePurge-ObjectCache': objectCache.parameters,
+  'CachePurge-OPcache': opcache.parameters,
 };
 
 /** The name a step's `document` gives: itself, or the part of an ARN after its last "/". */

@@ -80,7 +80,7 @@ export const targetsSchema = strict({
 
 export const ssmStepSchema = strict({
   document: formatted(formats.documentName).describe(
-    'SSM document name or ARN, e.g. CachePurge-FastCGI (bundled: CachePurge-FastCGI, CachePurge-W3TotalCache, CachePurge-WPRocket).',
+    'SSM document name or ARN, e.g. CachePurge-FastCGI (bundled: CachePurge-FastCGI, CachePurge-W3TotalCache, CachePurge-WPRocket, CachePurge-ObjectCache, CachePurge-OPcache).',
   ),
   parameters: z
     .record(formatted(formats.parameterName), textList(z.array(z.string())))

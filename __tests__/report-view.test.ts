@@ -14,6 +14,14 @@ import { andMore, formatCount, formatDuration, listFirst, plural } from '../src/
 import { buildRunContext, triggerOf } from '../src/action/report/run-context.js';
 import { slackRequester } from '../src/action/report/slack-message.js';
 import { cancelledReport, instance, successReport, undeliverableReport } from './helpers/report-fixtures.js';
+import { verifyPassedReport, verifyStaleReport } from './helpers/verify-report-fixtures.js';
+import {
+  describePercentiles,
+  describeStatuses,
+  describeVerifiedUrls,
+  describeWarming,
+  staleNotListed,
+} from '../src/action/report/verify-view.js';
 import { instanceLine } from '../src/action/run/ssm-step-decisions.js';
 import { parsePurgeResult } from '../src/action/report/purge-result.js';
 import type { InstanceReport, SsmStepReport } from '../src/action/report/report.js';
@@ -174,5 +182,50 @@ describe('purge results that count nothing (the plugins\' CLI flush: "counted":f
     expect(
       parsePurgeResult('CACHE_PURGE_RESULT {"files":3,"bytes":9,"method":"find-delete","durationMs":1}'),
     ).toEqual({ files: 3, bytes: 9, method: 'find-delete', durationMs: 1 });
+  });
+});
+
+describe("a verify step's findings, in words", () => {
+  const findings = (report = verifyPassedReport()) => {
+    const step = report.steps.find((s) => s.kind === 'verify');
+    if (step?.kind !== 'verify' || !step.verify)
+      throw new Error('the fixture has a verify step with findings');
+    return step.verify;
+  };
+
+  it('the URLs, where they came from, those not reached and the time taken', () => {
+    expect(describeVerifiedUrls(findings())).toBe('52 URLs (2 listed, 50 from the sitemap) in 8.4 s');
+    const cut = { ...findings(), urls: { total: 60, explicit: 2, sitemap: 58, notReached: 3 } };
+    expect(describeVerifiedUrls(cut)).toBe('60 URLs (2 listed, 58 from the sitemap; 3 not reached) in 8.4 s');
+  });
+
+  it('statuses, the most frequent first, at most 8, and none', () => {
+    const v = findings();
+    expect(describeStatuses(v)).toBe('200 ×103, 301 ×1');
+    const many = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [String(500 + i), i + 1]));
+    expect(describeStatuses({ ...v, statuses: { ...many, timeout: 20 } })).toBe(
+      'timeout ×20, 509 ×10, 508 ×9, 507 ×8, 506 ×7, 505 ×6, 504 ×5, 503 ×4 … and 3 more',
+    );
+    expect(describeStatuses({ ...v, statuses: {} })).toBe('none');
+  });
+
+  it('TTFB percentiles, and none when no such request was made', () => {
+    expect(describePercentiles({ count: 52, p50: 400, p95: 1_640 })).toBe('p50 400 ms / p95 1.6 s');
+    expect(describePercentiles({ count: 0, p50: null, p95: null })).toBe('none');
+  });
+
+  it('warming: the hit ratio and the URLs warmed, or that warm: false did not check it', () => {
+    const v = findings();
+    expect(describeWarming({ ...v, hitRatioAfterWarming: 0.9815, retries: 0 })).toBe(
+      'hit ratio after warming 98.2% · 52 URLs warmed',
+    );
+    expect(describeWarming({ ...v, hitRatioAfterWarming: null, warmed: 3, retries: 2 })).toBe(
+      'warming not checked (warm: false) · 3 URLs cached · 2 retries (429/503)',
+    );
+  });
+
+  it('counts the stale URLs the report does not list', () => {
+    expect(staleNotListed(findings())).toBe(0);
+    expect(staleNotListed(findings(verifyStaleReport()))).toBe(11);
   });
 });

@@ -11,11 +11,7 @@ import type {
   RunContext,
   RunReport,
   SsmStepReport,
-  VerifyStepReport,
 } from '../../src/action/report/report.js';
-import { classifyResponse, refillCheck } from '../../src/action/verify/freshness.js';
-import type { RunFacts } from '../../src/action/verify/likely-cause.js';
-import { buildReport, type ProbeSummary, type UrlCheck } from '../../src/action/verify/verify-report.js';
 import { parsePurgeResult } from '../../src/action/report/purge-result.js';
 import { decideSsmStep, type SsmDecision } from '../../src/action/run/ssm-step-decisions.js';
 import { fakeInstanceIds } from './aws-double.js';

@@ -24,7 +24,9 @@ import {
 } from '../src/action/report/verify-view.js';
 import { instanceLine } from '../src/action/run/ssm-step-decisions.js';
 import { parsePurgeResult } from '../src/action/report/purge-result.js';
-import type { InstanceReport, SsmStepReport } from '../src/action/report/report.js';
+import type { InstanceReport, RunReport, SsmStepReport } from '../src/action/report/report.js';
+import { reportOutputs } from '../src/action/report/report-outputs.js';
+import { blockAfter, readDoc } from './helpers/docs.js';
 
 describe('numbers', () => {
   it('durations', () => {
@@ -227,5 +229,59 @@ describe("a verify step's findings, in words", () => {
   it('counts the stale URLs the report does not list', () => {
     expect(staleNotListed(findings())).toBe(0);
     expect(staleNotListed(findings(verifyStaleReport()))).toBe(11);
+  });
+});
+
+describe('the `report` output of a verify step, as documented', () => {
+  /** JSON with // comments and trailing commas, as the docs write it. */
+  const jsonc = (text: string): unknown => {
+    let out = '';
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      if (inString) {
+        out += c;
+        if (c === '\\') out += text[++i] ?? '';
+        else if (c === '"') inString = false;
+      } else if (c === '"') {
+        inString = true;
+        out += c;
+      } else if (c === '/' && text[i + 1] === '/') {
+        while (i < text.length && text[i] !== '\n') i++;
+        out += '\n';
+      } else out += c;
+    }
+    return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+  };
+  const keys = (value: unknown) => Object.keys(value as object).sort();
+  const output = JSON.parse(reportOutputs(verifyStaleReport()).report!) as RunReport;
+  const step = output.steps.find((s) => s.kind === 'verify');
+
+  it('holds the findings: layers, stale URLs, statuses, TTFB, warming, time taken', () => {
+    if (step?.kind !== 'verify') throw new Error('the fixture has a verify step');
+    expect(step.verify).toMatchObject({
+      layers: { cdn: { fresh: 1, stale: 31, unverified: 0, notSeen: 0 } },
+      statuses: { '200': 33 },
+      ttfbMs: { cold: { count: 32, p50: 25, p95: 25 }, warm: { count: 1, p50: 12, p95: 12 } },
+      hitRatioAfterWarming: 1,
+      durationMs: 8_400,
+    });
+    expect(step.verify!.stale).toHaveLength(20);
+  });
+
+  it('has exactly the keys docs/verify.md documents, and docs/results.md names the step keys', () => {
+    if (step?.kind !== 'verify') throw new Error('the fixture has a verify step');
+    const documented = jsonc(
+      blockAfter(readDoc('docs/verify.md'), "The step's part of the `report` output", 'jsonc'),
+    ) as Record<string, unknown>;
+    expect(keys(documented)).toEqual(keys(step.verify));
+    for (const key of ['urls', 'layers', 'ttfbMs'] as const) {
+      expect(keys(documented[key]), key).toEqual(keys(step.verify![key]));
+    }
+    const results = jsonc(blockAfter(readDoc('docs/results.md'), 'A `verify` step', 'jsonc')) as {
+      steps: Record<string, unknown>[];
+    };
+    const documentedStep = results.steps.find((s) => s.kind === 'verify')!;
+    expect(keys(documentedStep)).toEqual(keys(step).filter((k) => k !== 'startedAt' && k !== 'error'));
   });
 });

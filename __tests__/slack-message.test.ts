@@ -221,12 +221,12 @@ describe('a verify step', () => {
   it("passed: URLs and time, each layer's four counts, TTFB cold and warm, statuses, warming, warnings", () => {
     const text = findings(runReportMessage(verifyPassedReport()));
     expect(text.split('\n')).toEqual([
-      '*URLs* 52 URLs (2 listed, 50 from the sitemap) in 8.4 s',
+      '*Requested* 52 URLs (2 listed, 50 from the sitemap) in 8.4 s',
       '*CDN* 52 fresh · 0 stale · 0 unverified · 0 not seen',
       '*origin (nginx)* 51 fresh · 0 stale · 1 unverified · 0 not seen',
       '*TTFB* cold p50 400 ms / p95 640 ms · warm p50 12 ms / p95 14 ms',
       '*Statuses* 200 ×103, 301 ×1',
-      '*Warming* hit ratio after warming 100.0% · 52 URLs warmed · 1 retry (429/503)',
+      'Hit ratio after warming 100.0% · 52 URLs warmed · 1 retry (429/503)',
       "⚠ 1 URL came from the origin's cache (HIT) without a X-Generated-At header, so they could not be dated (unverified); add the header as docs/verify.md shows",
     ]);
   });

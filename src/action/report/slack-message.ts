@@ -145,6 +145,8 @@ function instanceOutputs(step: SsmStepReport): string[] {
   return pieces;
 }
 
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** A verify step's findings, a short line each. */
 function verifyDetails(step: VerifyStepReport): string | undefined {
   const v = step.verify;
@@ -160,11 +162,11 @@ function verifyDetails(step: VerifyStepReport): string | undefined {
   const more = v.stale.length - stale.length + staleNotListed(v);
   if (more > 0) stale.push(`_${andMore(more)}: see the job summary._`);
   return [
-    `${bold('URLs')} ${escapeMrkdwn(describeVerifiedUrls(v))}`,
+    `${bold('Requested')} ${escapeMrkdwn(describeVerifiedUrls(v))}`,
     ...LAYERS.map(counts),
     `${bold('TTFB')} cold ${describePercentiles(v.ttfbMs.cold)} · warm ${describePercentiles(v.ttfbMs.warm)}`,
     `${bold('Statuses')} ${escapeMrkdwn(describeStatuses(v))}`,
-    `${bold('Warming')} ${escapeMrkdwn(describeWarming(v))}`,
+    escapeMrkdwn(capitalised(describeWarming(v))),
     ...(stale.length > 0 ? [bold('Stale'), ...stale] : []),
     ...v.warnings.map((w) => `⚠ ${escapeMrkdwn(w)}`),
   ].join('\n');

@@ -87,12 +87,12 @@ describe('dist/index.js under runner conditions', () => {
   });
 
   it('a parameter a bundled document would refuse, in the second site, is annotated at its line', async () => {
-    // examples/cache-purge.yml: main's FastCGI step sets CachePath on line 36, column 25
+    // examples/cache-purge.yml: main's FastCGI step sets CachePath on line 44, column 25
     const broken = exampleConfig.replace(
       'CachePath: /var/cache/nginx/main',
       'CachePth: /var/cache/nginx/main',
     );
-    expect(broken.split('\n')[35]).toBe('          parameters: { CachePth: /var/cache/nginx/main }');
+    expect(broken.split('\n')[43]).toBe('          parameters: { CachePth: /var/cache/nginx/main }');
     const run = await runAction({
       inputs: { site: 'main', 'dry-run': 'true' },
       files: { '.github/cache-purge.yml': broken },
@@ -101,10 +101,10 @@ describe('dist/index.js under runner conditions', () => {
     expect(run.outputs.status).toBeUndefined();
     expect(errorAnnotations(run.stdout)).toEqual([
       {
-        properties: 'title=Invalid document parameters,file=.github/cache-purge.yml,line=36,col=25',
+        properties: 'title=Invalid document parameters,file=.github/cache-purge.yml,line=44,col=25',
         message: [
           '.github/cache-purge.yml: SSM would refuse this parameter at SendCommand:',
-          '  - sites.main.steps[1].ssm.parameters.CachePth (line 36) (step 2, FastCGI cache): CachePurge-FastCGI has no parameter "CachePth"; did you mean "CachePath"? (Parameter names are case-sensitive.)',
+          '  - sites.main.steps[1].ssm.parameters.CachePth (line 44) (step 2, FastCGI cache): CachePurge-FastCGI has no parameter "CachePth"; did you mean "CachePath"? (Parameter names are case-sensitive.)',
           'Checked before any AWS call against the definition of CachePurge-FastCGI bundled with cache-purge-action (ssm-documents/CachePurge-FastCGI.json).',
         ].join('\n'),
       },

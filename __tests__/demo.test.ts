@@ -1,5 +1,6 @@
 // `npm run demo` is the README's first command: run it as a user would (plain Node 24, no accounts) and
-// hold it to its promise — every hop of the chain shown, exit 0 only when every check held.
+// hold it to its promise — every hop of the chain shown, exit 0 only when every check held. It runs the
+// committed dist/: what it checks of src/ changes holds once dist/ is rebuilt.
 
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -32,6 +33,13 @@ describe('npm run demo (scripts/demo.mjs)', () => {
     expect(out).toMatch(/is stale at the CDN: X-Cache: Hit from cloudfront, Age: \d+/);
     expect(out).toContain("the invalidation's paths (/) do not cover /shop/; add /shop/ or /shop/*");
     expect(out).toContain('│ ❌ portal purge failed at Verify');
+    // the verify step's findings in the job summary (tables) and in Slack (short lines)
+    expect(out).toContain('| layer | fresh | stale | unverified | not seen |');
+    expect(out).toContain('| CDN | 1 | 1 | 0 | 0 |');
+    expect(out).toMatch(/\| cold \(first request\) \| 2 \| \d+ ms \| \d+ ms \|/);
+    expect(out).toContain('│ CDN 1 fresh · 1 stale · 0 unverified · 0 not seen');
+    expect(out).toMatch(/│ TTFB cold p50 \d+ ms \/ p95 \d+ ms · warm p50 \d+ ms \/ p95 \d+ ms/);
+    expect(out).toMatch(/│ • http:\/\/127\.0\.0\.1:\d+\/shop\/ at the CDN/);
     expect(out).toMatch(/demo worked: all 12 checks held/);
   }, 120_000);
 });

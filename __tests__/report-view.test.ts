@@ -14,9 +14,19 @@ import { andMore, formatCount, formatDuration, listFirst, plural } from '../src/
 import { buildRunContext, triggerOf } from '../src/action/report/run-context.js';
 import { slackRequester } from '../src/action/report/slack-message.js';
 import { cancelledReport, instance, successReport, undeliverableReport } from './helpers/report-fixtures.js';
+import { verifyPassedReport, verifyStaleReport } from './helpers/verify-report-fixtures.js';
+import {
+  describePercentiles,
+  describeStatuses,
+  describeVerifiedUrls,
+  describeWarming,
+  staleNotListed,
+} from '../src/action/report/verify-view.js';
 import { instanceLine } from '../src/action/run/ssm-step-decisions.js';
 import { parsePurgeResult } from '../src/action/report/purge-result.js';
-import type { InstanceReport, SsmStepReport } from '../src/action/report/report.js';
+import type { InstanceReport, RunReport, SsmStepReport } from '../src/action/report/report.js';
+import { reportOutputs } from '../src/action/report/report-outputs.js';
+import { blockAfter, readDoc } from './helpers/docs.js';
 
 describe('numbers', () => {
   it('durations', () => {
@@ -174,5 +184,104 @@ describe('purge results that count nothing (the plugins\' CLI flush: "counted":f
     expect(
       parsePurgeResult('CACHE_PURGE_RESULT {"files":3,"bytes":9,"method":"find-delete","durationMs":1}'),
     ).toEqual({ files: 3, bytes: 9, method: 'find-delete', durationMs: 1 });
+  });
+});
+
+describe("a verify step's findings, in words", () => {
+  const findings = (report = verifyPassedReport()) => {
+    const step = report.steps.find((s) => s.kind === 'verify');
+    if (step?.kind !== 'verify' || !step.verify)
+      throw new Error('the fixture has a verify step with findings');
+    return step.verify;
+  };
+
+  it('the URLs, where they came from, those not reached and the time taken', () => {
+    expect(describeVerifiedUrls(findings())).toBe('52 URLs (2 listed, 50 from the sitemap) in 8.4 s');
+    const cut = { ...findings(), urls: { total: 60, explicit: 2, sitemap: 58, notReached: 3 } };
+    expect(describeVerifiedUrls(cut)).toBe('60 URLs (2 listed, 58 from the sitemap; 3 not reached) in 8.4 s');
+  });
+
+  it('statuses, the most frequent first, at most 8, and none', () => {
+    const v = findings();
+    expect(describeStatuses(v)).toBe('200 ×103, 301 ×1');
+    const many = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [String(500 + i), i + 1]));
+    expect(describeStatuses({ ...v, statuses: { ...many, timeout: 20 } })).toBe(
+      'timeout ×20, 509 ×10, 508 ×9, 507 ×8, 506 ×7, 505 ×6, 504 ×5, 503 ×4 … and 3 more',
+    );
+    expect(describeStatuses({ ...v, statuses: {} })).toBe('none');
+  });
+
+  it('TTFB percentiles, and none when no such request was made', () => {
+    expect(describePercentiles({ count: 52, p50: 400, p95: 1_640 })).toBe('p50 400 ms / p95 1.6 s');
+    expect(describePercentiles({ count: 0, p50: null, p95: null })).toBe('none');
+  });
+
+  it('warming: the hit ratio and the URLs warmed, or that warm: false did not check it', () => {
+    const v = findings();
+    expect(describeWarming({ ...v, hitRatioAfterWarming: 0.9815, retries: 0 })).toBe(
+      'hit ratio after warming 98.2% · 52 URLs warmed',
+    );
+    expect(describeWarming({ ...v, hitRatioAfterWarming: null, warmed: 3, retries: 2 })).toBe(
+      'warming not checked (warm: false) · 3 URLs cached · 2 retries (429/503)',
+    );
+  });
+
+  it('counts the stale URLs the report does not list', () => {
+    expect(staleNotListed(findings())).toBe(0);
+    expect(staleNotListed(findings(verifyStaleReport()))).toBe(11);
+  });
+});
+
+describe('the `report` output of a verify step, as documented', () => {
+  /** JSON with // comments and trailing commas, as the docs write it. */
+  const jsonc = (text: string): unknown => {
+    let out = '';
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      if (inString) {
+        out += c;
+        if (c === '\\') out += text[++i] ?? '';
+        else if (c === '"') inString = false;
+      } else if (c === '"') {
+        inString = true;
+        out += c;
+      } else if (c === '/' && text[i + 1] === '/') {
+        while (i < text.length && text[i] !== '\n') i++;
+        out += '\n';
+      } else out += c;
+    }
+    return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+  };
+  const keys = (value: unknown) => Object.keys(value as object).sort();
+  const output = JSON.parse(reportOutputs(verifyStaleReport()).report!) as RunReport;
+  const step = output.steps.find((s) => s.kind === 'verify');
+
+  it('holds the findings: layers, stale URLs, statuses, TTFB, warming, time taken', () => {
+    if (step?.kind !== 'verify') throw new Error('the fixture has a verify step');
+    expect(step.verify).toMatchObject({
+      layers: { cdn: { fresh: 1, stale: 31, unverified: 0, notSeen: 0 } },
+      statuses: { '200': 33 },
+      ttfbMs: { cold: { count: 32, p50: 25, p95: 25 }, warm: { count: 1, p50: 12, p95: 12 } },
+      hitRatioAfterWarming: 1,
+      durationMs: 8_400,
+    });
+    expect(step.verify!.stale).toHaveLength(20);
+  });
+
+  it('has exactly the keys docs/verify.md documents, and docs/results.md names the step keys', () => {
+    if (step?.kind !== 'verify') throw new Error('the fixture has a verify step');
+    const documented = jsonc(
+      blockAfter(readDoc('docs/verify.md'), "The step's part of the `report` output", 'jsonc'),
+    ) as Record<string, unknown>;
+    expect(keys(documented)).toEqual(keys(step.verify));
+    for (const key of ['urls', 'layers', 'ttfbMs'] as const) {
+      expect(keys(documented[key]), key).toEqual(keys(step.verify![key]));
+    }
+    const results = jsonc(blockAfter(readDoc('docs/results.md'), 'A `verify` step', 'jsonc')) as {
+      steps: Record<string, unknown>[];
+    };
+    const documentedStep = results.steps.find((s) => s.kind === 'verify')!;
+    expect(keys(documentedStep)).toEqual(keys(step).filter((k) => k !== 'startedAt' && k !== 'error'));
   });
 });

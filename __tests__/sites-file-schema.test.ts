@@ -1,6 +1,8 @@
 // schema/sites-file.schema.json: equal to a fresh generation from the zod schema (so CI fails on a stale
 // copy), written by `npm run generate:schema`, and, checked with a JSON-Schema validator (ajv) the way an
 // editor would, it accepts every example sites file and what the action accepts, and refuses misspelt keys.
+// The example's verify step is commented out (it would request the example's pages): uncommented, it is
+// accepted by both and plans as written.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseSitesConfig } from '../src/action/sites-file/read-sites-file.js';
+import { buildPlan } from '../src/action/plan/plan.js';
 import {
   SITES_FILE_SCHEMA_PATH,
   sitesFileJsonSchema,
@@ -75,6 +78,33 @@ describe('the JSON Schema of the sites file', () => {
         resolve(repoRoot, SITES_FILE_SCHEMA_PATH),
       );
     }
+  });
+
+  it("the example's commented-out verify step, uncommented, is valid to both and plans as written", () => {
+    const example = exampleSitesFiles.find((f) => f.name === 'cache-purge.yml')!.text;
+    const lines = example.split('\n');
+    const start = lines.findIndex((line) => /^\s*# - verify:$/.test(line));
+    expect(start).toBeGreaterThan(0);
+    const indent = lines[start]!.indexOf('#');
+    let end = start + 1;
+    while (end < lines.length && lines[end]!.startsWith(`${' '.repeat(indent)}#     `)) end++;
+    const uncommented = [
+      ...lines.slice(0, start),
+      ...lines.slice(start, end).map((line) => line.slice(0, indent) + line.slice(indent + 2)),
+      ...lines.slice(end),
+    ].join('\n');
+    expect(validate(parse(uncommented)), JSON.stringify(validate.errors)).toBe(true);
+    const plan = buildPlan(parseSitesConfig(uncommented, FILE), { site: 'portal', configFile: FILE });
+    expect(plan.steps.at(-1)).toMatchObject({
+      kind: 'verify',
+      index: 4,
+      urls: ['https://www.example.com/', 'https://www.example.com/shop/'],
+      sitemap: 'https://www.example.com/wp-sitemap.xml',
+      limit: 200,
+      cacheHeader: 'X-FastCGI-Cache',
+    });
+    // still commented in the file itself: the example's runs (tests, demo, benches) request no page
+    expect(parseSitesConfig(example, FILE).sites.portal!.steps).toHaveLength(3);
   });
 
   it('refuses a misspelt key, naming where it is, as the action does', () => {

@@ -13,7 +13,6 @@ import {
 import { escapeMrkdwn } from '../src/shared/mrkdwn.js';
 import {
   accessDeniedReport,
-  allFixtures,
   cancelledReport,
   exitCodeReport,
   firstInstancesReport,
@@ -23,6 +22,12 @@ import {
   successReport,
   undeliverableReport,
 } from './helpers/report-fixtures.js';
+import {
+  allReportFixtures,
+  portalVerifyPlan,
+  verifyPassedReport,
+  verifyStaleReport,
+} from './helpers/verify-report-fixtures.js';
 
 /** Every violation of Block Kit's limits in a payload; [] when it is valid. */
 export function blockKitProblems(payload: SlackPayload): string[] {
@@ -70,7 +75,7 @@ export function blockKitProblems(payload: SlackPayload): string[] {
 const allText = (payload: SlackPayload) => JSON.stringify(payload);
 
 describe('Block Kit limits hold for every outcome', () => {
-  for (const [name, build] of Object.entries(allFixtures)) {
+  for (const [name, build] of Object.entries(allReportFixtures)) {
     it(`${name}`, () => {
       const payload = runReportMessage(build());
       expect(blockKitProblems(payload)).toEqual([]);
@@ -201,6 +206,64 @@ describe('failure messages', () => {
       '_… and 1 more failed instance: see the job summary._',
     );
     expect(blockKitProblems(payload)).toEqual([]);
+  });
+});
+
+describe('a verify step', () => {
+  /** The text of the `offset`th block after the verify step's own line (1: its findings). */
+  const afterVerifyLine = (payload: SlackPayload, offset = 1) => {
+    const at = payload.blocks.findIndex((b) => b.type === 'section' && b.text?.text.includes('*Verify* ·'));
+    const block = payload.blocks[at + offset];
+    return block?.type === 'section' && block.text ? block.text.text : '';
+  };
+  const findings = (payload: SlackPayload) => afterVerifyLine(payload);
+
+  it("passed: URLs and time, each layer's four counts, TTFB cold and warm, statuses, warming, warnings", () => {
+    const text = findings(runReportMessage(verifyPassedReport()));
+    expect(text.split('\n')).toEqual([
+      '*Requested* 52 URLs (2 listed, 50 from the sitemap) in 8.4 s',
+      '*CDN* 52 fresh · 0 stale · 0 unverified · 0 not seen',
+      '*origin (nginx)* 51 fresh · 0 stale · 1 unverified · 0 not seen',
+      '*TTFB* cold p50 400 ms / p95 640 ms · warm p50 12 ms / p95 14 ms',
+      '*Statuses* 200 ×103, 301 ×1',
+      'Hit ratio after warming 100.0% · 52 URLs warmed · 1 retry (429/503)',
+      "⚠ 1 URL came from the origin's cache (HIT) without a X-Generated-At header, so they could not be dated (unverified); add the header as docs/verify.md shows",
+    ]);
+  });
+
+  it('stale copies: the first 5 stale URLs, cut and escaped, then how many more; the causes follow', () => {
+    const payload = runReportMessage(verifyStaleReport());
+    const lines = findings(payload).split('\n');
+    expect(lines).toContain('*CDN* 1 fresh · 31 stale · 0 unverified · 0 not seen');
+    const stale = lines.slice(lines.indexOf('*Stale*') + 1);
+    expect(stale).toHaveLength(6);
+    expect(stale[0]).toBe('• `https://www.example.com/shop/` at the CDN');
+    // a URL cannot ping the channel or close the code span, and a long one is cut
+    expect(stale[1]).toMatch(
+      /^• `https:\/\/www\.example\.com\/shop\/&lt;!channel&gt;-'x'\/long-product-slug-[^`]*…` at the CDN$/,
+    );
+    expect(stale.slice(0, 5).every((l) => l.length < 150)).toBe(true);
+    expect(stale[5]).toBe('_… and 26 more: see the job summary._');
+    // every line fits a phone: no table, no line longer than the longest stale URL line
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(150);
+    expect(afterVerifyLine(payload, 2)).toMatch(
+      /^• stale at the CDN: https:\/\/www\.example\.com\/shop\/: X-Cache: Hit from cloudfront, Age: 3660/,
+    );
+  });
+
+  it('a verify step that never requested anything has no findings section', () => {
+    const report = verifyPassedReport();
+    const step = report.steps[3]!;
+    if (step.kind !== 'verify') throw new Error('step 4 is the verify step');
+    delete step.verify;
+    expect(findings(runReportMessage(report))).toBe('');
+  });
+
+  it('dry run: lists the explicit URLs and says the sitemap will be read', () => {
+    const text = allText(dryRunMessage(portalVerifyPlan, slackContext));
+    expect(text).toContain(
+      '4. *Verify*: verify as a visitor: would request 2 URLs: https://www.example.com/, https://www.example.com/shop/; would read the sitemap https://www.example.com/wp-sitemap.xml (indexes followed) and take up to 50 URLs from it',
+    );
   });
 });
 

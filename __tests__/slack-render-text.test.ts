@@ -9,7 +9,8 @@ import {
   visibleWidth,
 } from '../scripts/slack-render-text.js';
 import { runReportMessage } from '../src/action/report/slack-message.js';
-import { allFixtures, exitCodeReport, successReport } from './helpers/report-fixtures.js';
+import { exitCodeReport, successReport } from './helpers/report-fixtures.js';
+import { allReportFixtures } from './helpers/verify-report-fixtures.js';
 
 describe('renderSlackMessage', () => {
   it('renders the success message as Slack shows it', () => {
@@ -50,7 +51,7 @@ describe('renderSlackMessage', () => {
   });
 
   it('every line of every fixture fits the frame', () => {
-    for (const build of Object.values(allFixtures)) {
+    for (const build of Object.values(allReportFixtures)) {
       const lines = renderSlackMessage(runReportMessage(build()), { width: 70 }).split('\n').slice(0, -1);
       for (const line of lines) expect(visibleWidth(line)).toBe(74);
     }

@@ -7,7 +7,6 @@ import { dryRunSummaryMarkdown, fenced, runSummaryMarkdown } from '../src/action
 import { runAnnotations } from '../src/action/report/annotations.js';
 import {
   accessDeniedReport,
-  allFixtures,
   cancelledReport,
   exitCodeReport,
   hugeOutputReport,
@@ -20,6 +19,12 @@ import {
   timedOutReport,
   undeliverableReport,
 } from './helpers/report-fixtures.js';
+import {
+  allReportFixtures,
+  portalVerifyPlan,
+  verifyPassedReport,
+  verifyStaleReport,
+} from './helpers/verify-report-fixtures.js';
 
 describe('job summary', () => {
   it('success: heading, who/how/commit/run link, the steps table, the invalidation and the plan', () => {
@@ -94,7 +99,7 @@ describe('job summary', () => {
     expect(huge).toContain('\n_SSM kept only the start of this output; the end is missing._\n\n</details>');
     expect(hundred).not.toContain('SSM kept only the start');
     expect(huge).toMatch(/… and [\d,]+ more failed instances? \(/);
-    for (const build of Object.values(allFixtures))
+    for (const build of Object.values(allReportFixtures))
       expect(runSummaryMarkdown(build()).length).toBeLessThan(1024 * 1024);
   });
 
@@ -106,6 +111,54 @@ describe('job summary', () => {
 
   it('fenced picks a fence longer than any backtick run', () => {
     expect(fenced('a ````` b')).toBe('``````text\na ````` b\n``````');
+  });
+
+  it('verify passed: a table of the layers, a table of TTFB cold and warm, statuses, warming, warnings', () => {
+    const md = runSummaryMarkdown(verifyPassedReport());
+    const lines = md.split('\n');
+    const at = lines.indexOf('### 🔎 Verify: 52 URLs (2 listed, 50 from the sitemap) in 8.4 s');
+    expect(at).toBeGreaterThan(lines.indexOf('| # | Step | Status | Duration | Targets | Detail |'));
+    expect(lines.slice(at + 1, at + 16)).toEqual([
+      '',
+      '| layer | fresh | stale | unverified | not seen |',
+      '|---|--:|--:|--:|--:|',
+      '| CDN | 52 | 0 | 0 | 0 |',
+      '| origin (nginx) | 51 | 0 | 1 | 0 |',
+      '',
+      '| time to first byte | requests | p50 | p95 |',
+      '|---|--:|--:|--:|',
+      '| cold (first request) | 52 | 400 ms | 640 ms |',
+      '| warm (second request) | 52 | 12 ms | 14 ms |',
+      '',
+      'Statuses: 200 ×103, 301 ×1 · hit ratio after warming 100.0% · 52 URLs warmed · 1 retry (429/503)',
+      '',
+      "> ⚠ 1 URL came from the origin's cache (HIT) without a X-Generated-At header, so they could not be dated (unverified); add the header as docs/verify.md shows",
+      '',
+    ]);
+    expect(md).not.toContain('**Stale URLs**');
+  });
+
+  it('verify found stale copies: the first 20 stale URLs, how many more, then each cause', () => {
+    const md = runSummaryMarkdown(verifyStaleReport());
+    expect(md).toContain('| CDN | 1 | 31 | 0 | 0 |');
+    const lines = md.split('\n');
+    const start = lines.indexOf('**Stale URLs**') + 2;
+    const stale = lines.slice(start, lines.indexOf('', start));
+    expect(stale).toHaveLength(21);
+    expect(stale[0]).toBe('- `https://www.example.com/shop/` at the CDN');
+    // a backtick in a URL cannot close its code span
+    expect(stale[1]).toMatch(
+      /^- `https:\/\/www\.example\.com\/shop\/<!channel>-%60x%60\/long-[^`]+` at the CDN$/,
+    );
+    expect(stale[20]).toBe("- … and 11 more: see the `report` output's layer counts.");
+    expect(md.indexOf('**Stale URLs**')).toBeLessThan(md.indexOf('### ❌ Verify failed'));
+  });
+
+  it('dry run with a verify step: the explicit URLs and the sitemap it will read', () => {
+    const md = dryRunSummaryMarkdown(portalVerifyPlan, slackContext);
+    expect(md).toContain(
+      '| 4 | Verify | verify as a visitor | `https://www.example.com/` `https://www.example.com/shop/` + sitemap `https://www.example.com/wp-sitemap.xml` (up to 50) | warms and expects hits · 4 at a time |',
+    );
   });
 
   it('dry run: the plan heading, who asked, nothing purged, the table', () => {

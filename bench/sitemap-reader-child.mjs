@@ -1,4 +1,4 @@
-// The child process of the verify-warm memory bench: reads a sitemap (index) with the verify step's
+// The child process of the verify-memory bench: reads a sitemap (index) with the verify step's
 // own reader and prints one JSON line with the URLs found, the time taken and its own peak RSS. The
 // reader comes as a JavaScript bundle of src/action/verify/sitemap.ts (as the action ships it: loading
 // the TypeScript source would add Node's type stripper, about 38 MiB, to every figure).

@@ -1,21 +1,15 @@
-// The verify step's warming against `xargs -P4 curl`, and the sitemap reader's peak memory. Warming:
-// 1,000 URLs through a real nginx FastCGI cache in front of php-fpm (the e2e stack; needs root), the
+// The verify step's warming against `xargs -P4 curl` (its memory over a 50,000-URL sitemap index is
+// bench/verify-memory.mjs). 1,000 URLs through a real nginx FastCGI cache in front of php-fpm (the e2e stack; needs root), the
 // cache emptied by the real CachePurge-FastCGI document before every measured run so each contender
 // warms a cold cache, contenders alternated over the runs. Ours is runVerify as a step runs it (warm:
 // true, concurrency 4, the real probe); curl is `xargs -P4 -n1 curl -s -o /dev/null` over the same
-// list. Memory: a 50,000-URL sitemap index (50 sitemaps of 1,000, every other one gzip'd) served from
-// this process; the reader, bundled by esbuild as the action's own bundle holds it, runs in a child
-// process (bench/sitemap-reader-child.mjs) that reports its own peak RSS.
+// list.
 
 import './ts-source.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { median } from './measure.mjs';
 
 const { startFastCgiStack, scratchDir, wwwIds } = await import('../__tests__/e2e/helpers/system.ts');
@@ -25,12 +19,10 @@ const { makeProbe } = await import('../src/action/verify/http-probe.ts');
 const { toVerifyStep, verifyStepSchema } = await import('../src/action/verify/verify-config.ts');
 const { systemClock } = await import('../src/action/run/clock.ts');
 
-const here = dirname(fileURLToPath(import.meta.url));
 const URLS = Number(process.env.VERIFY_BENCH_URLS ?? 1000);
 const RUNS = Number(process.env.VERIFY_BENCH_RUNS ?? 5);
 const CONCURRENCY = 4;
 export const WARM_TARGET = 1.1;
-export const MEMORY_TARGET_MIB = 100;
 
 /** Files below the cache directory: one per cached page (nginx's levels=1:2 directories left out). */
 function cachedPages(cacheDir) {
@@ -155,108 +147,6 @@ export async function warmBench() {
       row('curl', `xargs -P${CONCURRENCY} -n1 curl -s -o /dev/null (a curl process per URL)`, 'baseline'),
     ],
   };
-}
-
-/** A sitemap index of `sitemaps` sitemaps of `perSitemap` URLs each; every other sitemap is `.xml.gz`. */
-function startSitemapServer(sitemaps, perSitemap) {
-  const documents = new Map();
-  const server = createServer((req, res) => {
-    const body = documents.get(req.url);
-    if (!body) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'application/xml' }).end(body);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const base = `http://127.0.0.1:${server.address().port}`;
-      const index = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-      ];
-      for (let s = 0; s < sitemaps; s++) {
-        const path = `/sitemap-${s}.xml${s % 2 ? '.gz' : ''}`;
-        index.push(`<sitemap><loc>${base}${path}</loc></sitemap>`);
-        const lines = [
-          '<?xml version="1.0" encoding="UTF-8"?>',
-          '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-        ];
-        for (let u = 0; u < perSitemap; u++) {
-          lines.push(
-            `<url><loc>${base}/${s}/a-fairly-typical-wordpress-post-slug-${u}/</loc><lastmod>2026-01-01</lastmod></url>`,
-          );
-        }
-        lines.push('</urlset>');
-        const xml = Buffer.from(lines.join('\n'));
-        documents.set(path, s % 2 ? gzipSync(xml) : xml);
-      }
-      index.push('</sitemapindex>');
-      documents.set('/sitemap-index.xml', Buffer.from(index.join('\n')));
-      resolve({ url: `${base}/sitemap-index.xml`, close: () => new Promise((r) => server.close(r)) });
-    }),
-  );
-}
-
-/** src/action/verify/sitemap.ts and what it imports (saxes, zod) as one JavaScript file. */
-async function bundleReader(dir) {
-  const outfile = join(dir, 'sitemap-reader.mjs');
-  await build({
-    entryPoints: [join(here, '../src/action/verify/sitemap.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    logLevel: 'warning',
-  });
-  return outfile;
-}
-
-/** Runs the reader child; resolves its JSON line. */
-function readerChild(bundle, mode, sitemapUrl, limit) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(here, 'sitemap-reader-child.mjs'), bundle, mode, sitemapUrl, String(limit)],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`sitemap reader (${mode}) exited ${code}`)),
-    );
-  });
-}
-
-export async function memoryBench(runs = 3) {
-  const limit = 50_000;
-  const server = await startSitemapServer(50, 1_000);
-  const work = mkdtempSync(join(tmpdir(), 'cpa-sitemap-bench-'));
-  const bundle = await bundleReader(work);
-  const modes = {
-    baseline: 'Node with the reader bundle loaded, nothing read',
-    stream: 'sitemapUrls, limit 50,000, URLs counted and dropped',
-    keep: 'sitemapUrls, limit 50,000, URLs kept as runVerify keeps them',
-  };
-  const rows = [];
-  try {
-    for (const [mode, what] of Object.entries(modes)) {
-      const results = [];
-      for (let i = 0; i < runs; i++) results.push(await readerChild(bundle, mode, server.url, limit));
-      const urls = results[0].urls;
-      if (mode !== 'baseline' && urls !== limit)
-        throw new Error(`the reader found ${urls} URLs, not ${limit}`);
-      rows.push({
-        mode,
-        what,
-        urls,
-        peakMiB: median(results.map((r) => r.maxRssKiB / 1024)),
-        ms: median(results.map((r) => r.ms)),
-      });
-    }
-  } finally {
-    await server.close();
-    rmSync(work, { recursive: true, force: true });
-  }
-  return { runs, rows, met: rows.every((r) => r.peakMiB <= MEMORY_TARGET_MIB) };
 }
 
 /** `curl 7.88.1`: the first two words of `curl --version`. */

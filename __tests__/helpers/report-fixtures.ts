@@ -1,6 +1,7 @@
 // Run reports as the executor produces them, for the views' tests: success, failure (Undeliverable,
 // script exit code with long stderr, AccessDenied, no instances, timeout), cancellation, 100 instances
-// and huge outputs. Built on the real plan of the example `portal` site.
+// and huge outputs (portal with a verify step: verify-report-fixtures.ts). Built on the real plan of
+// the example `portal` site.
 
 import { parseSitesConfig } from '../../src/action/sites-file/read-sites-file.js';
 import { buildPlan, type Plan } from '../../src/action/plan/plan.js';
@@ -125,7 +126,8 @@ const skipped = (index: number): SsmStepReport | CloudFrontStepReport =>
         startedAt: undefined,
       };
 
-function report(status: RunReport['status'], steps: RunReport['steps']): RunReport {
+/** A report of `steps` with the Slack context and the example's portal plan. */
+export function report(status: RunReport['status'], steps: RunReport['steps']): RunReport {
   return {
     status,
     context: slackContext,

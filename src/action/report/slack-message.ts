@@ -1,6 +1,8 @@
 // The Slack result message: a run report (or, for a dry run, the plan) → an incoming-webhook payload
-// `{text, blocks}`: the headline, who asked and how, each step's line, a failed step's causes and the
-// first lines of its instances' output, the fallback text a notification shows. Built as objects
+// `{text, blocks}`: the headline, who asked and how, each step's line, a verify step's findings (the
+// layers' counts, time to first byte, statuses, warming, the first stale URLs) as short lines a phone
+// shows without scrolling sideways, a failed step's causes and the first lines of its instances'
+// output, the fallback text a notification shows. Built as objects
 // (serialised by the webhook client), never as JSON templates, from slack-blocks.ts, which holds
 // every block within Block Kit's limits. The link to the run is a mrkdwn link, not a URL button: a
 // button in a message from an app without an interactivity URL shows Slack's warning icon when
@@ -8,7 +10,7 @@
 
 import { escapeMrkdwn } from '../../shared/mrkdwn.js';
 import type { Plan } from '../plan/plan.js';
-import type { RunContext, RunReport, SsmStepReport, StepReport } from './report.js';
+import type { RunContext, RunReport, SsmStepReport, StepReport, VerifyStepReport } from './report.js';
 import { describeStep } from '../plan/plan-view.js';
 import { andMore, formatDuration, plural } from '../../shared/text.js';
 import {
@@ -44,11 +46,23 @@ import {
   stepTargets,
   describeInstanceStatus,
 } from './report-view.js';
+import {
+  describePercentiles,
+  describeStatuses,
+  describeVerifiedUrls,
+  describeWarming,
+  LAYER_LABEL,
+  staleNotListed,
+} from './verify-view.js';
+import { LAYERS } from '../verify/freshness.js';
 
 /** Instances whose output is shown for a failed step, and lines of it each. */
 const SHOWN_FAILED_INSTANCES = 5;
 const OUTPUT_LINES = 5;
 const OUTPUT_LINE_MAX = 200;
+/** Stale URLs a verify step's section lists (the job summary lists 20), and the characters of each. */
+const SHOWN_STALE_URLS = 5;
+const URL_MAX = 120;
 
 /** A Slack mention stays a mention; anything else is shown as escaped text. */
 export function slackRequester(requester: string): string {
@@ -131,6 +145,33 @@ function instanceOutputs(step: SsmStepReport): string[] {
   return pieces;
 }
 
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** A verify step's findings, a short line each. */
+function verifyDetails(step: VerifyStepReport): string | undefined {
+  const v = step.verify;
+  if (!v) return undefined;
+  const counts = (layer: (typeof LAYERS)[number]) => {
+    const c = v.layers[layer];
+    return `${bold(LAYER_LABEL[layer])} ${c.fresh} fresh · ${c.stale} stale · ${c.unverified} unverified · ${c.notSeen} not seen`;
+  };
+  const url = (u: string) => code(u.length > URL_MAX ? `${u.slice(0, URL_MAX - 1)}…` : u);
+  const stale = v.stale
+    .slice(0, SHOWN_STALE_URLS)
+    .map((s) => `• ${url(s.url)} at the ${LAYER_LABEL[s.layer]}`);
+  const more = v.stale.length - stale.length + staleNotListed(v);
+  if (more > 0) stale.push(`_${andMore(more)}: see the job summary._`);
+  return [
+    `${bold('Requested')} ${escapeMrkdwn(describeVerifiedUrls(v))}`,
+    ...LAYERS.map(counts),
+    `${bold('TTFB')} cold ${describePercentiles(v.ttfbMs.cold)} · warm ${describePercentiles(v.ttfbMs.warm)}`,
+    `${bold('Statuses')} ${escapeMrkdwn(describeStatuses(v))}`,
+    escapeMrkdwn(capitalised(describeWarming(v))),
+    ...(stale.length > 0 ? [bold('Stale'), ...stale] : []),
+    ...v.warnings.map((w) => `⚠ ${escapeMrkdwn(w)}`),
+  ].join('\n');
+}
+
 // ── messages ─────────────────────────────────────────────────────────────────────────────────────
 
 export function runReportMessage(report: RunReport): SlackPayload {
@@ -145,16 +186,19 @@ export function runReportMessage(report: RunReport): SlackPayload {
 
   const skipped = skipReason(report);
   // Steps before the failure pack together; the failed step gets its own section and its details.
+  // So does a verify step that found something: its findings follow its line.
   let pending: string[] = [];
   for (const step of report.steps) {
-    if (!isFailedStep(step)) {
+    const verified = step.kind === 'verify' ? verifyDetails(step) : undefined;
+    if (!isFailedStep(step) && verified === undefined) {
       pending.push(stepLine(step, skipped));
       continue;
     }
     blocks.push(...packLines(pending));
     pending = [];
     blocks.push(section(stepLine(step, skipped)));
-    blocks.push(section(failureDetails(step)));
+    if (verified !== undefined) blocks.push(section(verified));
+    if (isFailedStep(step)) blocks.push(section(failureDetails(step)));
   }
   blocks.push(...packLines(pending));
 

@@ -1,10 +1,11 @@
 // The job summary (GITHUB_STEP_SUMMARY) as Markdown: for a run, a heading with the outcome, who asked
 // and how, a table of steps (status, duration, targets, detail), what went wrong and the likely fix,
-// the failed instances' output in collapsible <details>, the invalidations and the executed plan;
-// for a dry run, the plan. Pure string building; the size stays well under GitHub's 1 MiB per step.
+// the failed instances' output in collapsible <details>, each verify step's findings (a table of the
+// layers' counts, time to first byte cold and warm, statuses, warming, the stale URLs), the
+// invalidations and the executed plan; for a dry run, the plan. Pure string building; the size stays well under GitHub's 1 MiB per step.
 
 import type { Plan } from '../plan/plan.js';
-import type { InstanceReport, RunContext, RunReport } from './report.js';
+import type { InstanceReport, RunContext, RunReport, VerifyStepReport } from './report.js';
 import { cell, planMarkdownTable } from '../plan/plan-view.js';
 import { listPaths } from '../sites-file/paths.js';
 import { andMore, formatCount, formatDuration, plural } from '../../shared/text.js';
@@ -24,6 +25,15 @@ import {
   stepDetail,
   stepTargets,
 } from './report-view.js';
+import {
+  describeStatuses,
+  describeVerifiedUrls,
+  describeWarming,
+  LAYER_LABEL,
+  staleNotListed,
+  ttfb,
+} from './verify-view.js';
+import { LAYERS } from '../verify/freshness.js';
 
 /** Failed instances whose output is shown, the output shown per stream, and all of it together. */
 const SHOWN_FAILED_INSTANCES = 20;
@@ -87,6 +97,37 @@ function instanceDetails(stepName: string, instance: InstanceReport): string {
   ].join('\n');
 }
 
+/** A verify step's findings: the layers' counts and the TTFB as tables, then statuses, warming, stale URLs, warnings. */
+function verifySection(step: VerifyStepReport): string[] {
+  const v = step.verify;
+  if (!v) return [];
+  // the evidence and the likely cause of each are in the step's causes below
+  const stale = v.stale.map((s) => `- \`${s.url.replace(/`/g, '%60')}\` at the ${LAYER_LABEL[s.layer]}`);
+  const more = staleNotListed(v);
+  if (more > 0) stale.push(`- ${andMore(more)}: see the \`report\` output's layer counts.`);
+  const { cold, warm } = v.ttfbMs;
+  return [
+    `### 🔎 ${inline(step.name)}: ${inline(describeVerifiedUrls(v))}`,
+    '',
+    '| layer | fresh | stale | unverified | not seen |',
+    '|---|--:|--:|--:|--:|',
+    ...LAYERS.map((layer) => {
+      const c = v.layers[layer];
+      return `| ${LAYER_LABEL[layer]} | ${formatCount(c.fresh)} | ${formatCount(c.stale)} | ${formatCount(c.unverified)} | ${formatCount(c.notSeen)} |`;
+    }),
+    '',
+    '| time to first byte | requests | p50 | p95 |',
+    '|---|--:|--:|--:|',
+    `| cold (first request) | ${formatCount(cold.count)} | ${ttfb(cold.p50)} | ${ttfb(cold.p95)} |`,
+    `| warm (second request) | ${formatCount(warm.count)} | ${ttfb(warm.p50)} | ${ttfb(warm.p95)} |`,
+    '',
+    `Statuses: ${inline(describeStatuses(v))} · ${inline(describeWarming(v))}`,
+    '',
+    ...(stale.length > 0 ? ['**Stale URLs**', '', ...stale, ''] : []),
+    ...v.warnings.map((w) => `> ⚠ ${inline(w)}`).flatMap((w) => [w, '']),
+  ];
+}
+
 export function runSummaryMarkdown(report: RunReport): string {
   const detail = { skipReason: skipReason(report), distribution: false };
   const lines: string[] = [
@@ -110,6 +151,8 @@ export function runSummaryMarkdown(report: RunReport): string {
     ),
     '',
   ];
+
+  for (const step of report.steps) if (step.kind === 'verify') lines.push(...verifySection(step));
 
   for (const step of report.steps) {
     const causes = diagnose(step);

@@ -9,6 +9,7 @@ import { UserError } from '../../shared/errors.js';
 /** Every input of action.yml, in its order. */
 export const ACTION_INPUTS = [
   'site',
+  'max-parallel-sites',
   'config',
   'aws-region',
   'dry-run',

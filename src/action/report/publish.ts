@@ -14,6 +14,14 @@ import { dryRunMessage, runReportMessage } from './slack-message.js';
 import { redactDeep, redactor, secretsFromEnvironment, type Redactor } from './redact.js';
 import { reportOutputs } from './report-outputs.js';
 import { postSlackMessage, type SlackPostOptions, type SlackSettings } from './slack-webhook.js';
+import type { SitesRunReport } from './report.js';
+import {
+  dryRunSitesSummaryMarkdown,
+  sitesAnnotations,
+  sitesOutputs,
+  sitesSummaryMarkdown,
+} from './sites-view.js';
+import { dryRunSitesMessage, sitesReportMessage } from './sites-slack-message.js';
 
 interface PublishOptions {
   runner: Runner;
@@ -59,20 +67,63 @@ async function postToSlack(payload: SlackPayload, options: PublishOptions, redac
   }
 }
 
-/** After a real run: the outputs, annotations, job summary, Slack. */
-export async function publishRunReport(report: RunReport, options: PublishOptions): Promise<void> {
-  const redact = redactorFor(options);
-  const safe = redactDeep(report, redact);
+/** The views publish() writes, built from the redacted report. */
+interface Views {
+  outputs: Record<string, string>;
+  annotations: ReturnType<typeof runAnnotations>;
+  summary: string;
+  slack: SlackPayload;
+}
+
+async function publish(
+  views: Views,
+  durationMs: number,
+  options: PublishOptions,
+  redact: Redactor,
+): Promise<void> {
   const { runner } = options;
-  for (const [name, value] of Object.entries(reportOutputs(safe))) runner.setOutput(name, value);
-  runner.setOutput('duration-ms', String(Math.round(report.durationMs)));
-  for (const annotation of runAnnotations(safe)) {
+  for (const [name, value] of Object.entries(views.outputs)) runner.setOutput(name, value);
+  runner.setOutput('duration-ms', String(Math.round(durationMs)));
+  for (const annotation of views.annotations) {
     const title = { title: redact(annotation.title) };
     if (annotation.level === 'error') runner.error(redact(annotation.message), title);
     else runner.warning(redact(annotation.message), title);
   }
-  await runner.appendSummary(redact(runSummaryMarkdown(safe)));
-  await postToSlack(runReportMessage(safe), options, redact);
+  await runner.appendSummary(redact(views.summary));
+  await postToSlack(views.slack, options, redact);
+}
+
+/** The Slack message of a run (one site's, or several sites' in one message), redacted. */
+export function runMessage(run: SitesRunReport, redact: Redactor): SlackPayload {
+  const safe = redactDeep(run, redact);
+  return safe.sites.length === 1 ? runReportMessage(safe.sites[0]!) : sitesReportMessage(safe);
+}
+
+/** After a real run: the outputs, annotations, job summary, Slack. */
+export async function publishRunReport(report: RunReport, options: PublishOptions): Promise<void> {
+  const redact = redactorFor(options);
+  const safe = redactDeep(report, redact);
+  const views = {
+    outputs: reportOutputs(safe),
+    annotations: runAnnotations(safe),
+    summary: runSummaryMarkdown(safe),
+    slack: runReportMessage(safe),
+  };
+  await publish(views, report.durationMs, options, redact);
+}
+
+/** After a real run of one site or several: one site's as publishRunReport; several in one of each. */
+export async function publishSitesReport(run: SitesRunReport, options: PublishOptions): Promise<void> {
+  if (run.sites.length === 1) return publishRunReport(run.sites[0]!, options);
+  const redact = redactorFor(options);
+  const safe = redactDeep(run, redact);
+  const views = {
+    outputs: sitesOutputs(safe),
+    annotations: sitesAnnotations(safe),
+    summary: sitesSummaryMarkdown(safe),
+    slack: sitesReportMessage(safe),
+  };
+  await publish(views, run.durationMs, options, redact);
 }
 
 /** After a dry run: duration-ms, the plan in the job summary, the planned message in Slack. */
@@ -88,4 +139,20 @@ export async function publishDryRun(
   options.runner.setOutput('duration-ms', String(Math.round(durationMs)));
   await options.runner.appendSummary(redact(dryRunSummaryMarkdown(safePlan, safeContext)));
   await postToSlack(dryRunMessage(safePlan, safeContext), options, redact);
+}
+
+/** After a dry run of several sites: as publishDryRun, every plan in one summary and one message. */
+export async function publishDryRunSites(
+  plans: readonly Plan[],
+  context: RunContext,
+  durationMs: number,
+  options: PublishOptions,
+): Promise<void> {
+  if (plans.length === 1) return publishDryRun(plans[0]!, context, durationMs, options);
+  const redact = redactorFor(options);
+  const safePlans = redactDeep([...plans], redact);
+  const safeContext = redactDeep(context, redact);
+  options.runner.setOutput('duration-ms', String(Math.round(durationMs)));
+  await options.runner.appendSummary(redact(dryRunSitesSummaryMarkdown(safePlans, safeContext)));
+  await postToSlack(dryRunSitesMessage(safePlans, safeContext), options, redact);
 }

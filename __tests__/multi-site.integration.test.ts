@@ -47,7 +47,14 @@ afterAll(async () => {
   timeline.stop();
 });
 
-async function purge(inputs: Record<string, string>, options: AwsDoubleOptions, signal?: AbortSignal) {
+const BOT_TOKEN = 'xoxb-1234567890-0987654321-abcdefghijklmnopqrstuvwx';
+
+async function purge(
+  inputs: Record<string, string>,
+  options: AwsDoubleOptions,
+  signal?: AbortSignal,
+  env: Record<string, string> = {},
+) {
   aws.reset(options);
   sink.reset();
   const workspace = mkdtempSync(join(tmpdir(), 'multi-site-'));
@@ -67,7 +74,9 @@ async function purge(inputs: Record<string, string>, options: AwsDoubleOptions, 
       GITHUB_ACTOR: 'octocat',
       GITHUB_REPOSITORY: 'acme/website',
       ...aws.env(),
+      ...env,
     },
+    liveMessage: { retry: { minTimeout: 1, maxTimeout: 2, randomize: false } },
     execute: {
       clock: timeline,
       random: () => 0,
@@ -184,5 +193,100 @@ describe('several sites in one run (run() against the AWS double)', () => {
     expect(recorded.summary).toContain('## 📝 2 sites purge planned (dry run): portal, main');
     const message = sink.requests[0]!.body as { blocks: { text?: { text: string } }[] };
     expect(message.blocks[0]!.text!.text).toBe('📝 2 sites purge planned (dry run): portal, main');
+  });
+});
+
+describe('the live message in the channel of the command (slack-bot-token + slack-channel)', () => {
+  const bot = { 'slack-bot-token': BOT_TOKEN, 'slack-channel': 'C0CHANNEL1', requester: '<@U2CERLKJA>' };
+  const header = (r: { body: unknown }) =>
+    (r.body as { blocks: { type: string; text?: { text: string } }[] }).blocks[0]!.text!.text;
+
+  it('one message moves from "purging" to the per-site result; the failure mentions the requester in its thread', async () => {
+    const { recorded } = await purge({ site: 'portal, main', ...bot }, MAIN_FAILS, undefined, {
+      SLACK_API_URL: sink.apiUrl,
+    });
+    const api = sink.apiCalls();
+    const [start] = api;
+    expect(start!.apiMethod).toBe('chat.postMessage');
+    expect(start!.body).toMatchObject({ channel: 'C0CHANNEL1' });
+    expect(header(start!)).toBe('⏳ Purging 2 sites…');
+    const updates = sink.apiCalls('chat.update');
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    const ts = (updates[0]!.body as { ts: string }).ts;
+    expect(updates.every((u) => (u.body as { ts: string }).ts === ts)).toBe(true);
+    // progress updates, then the result: never two within a second (on the run's clock)
+    for (let i = 1; i < updates.length; i++)
+      expect(updates[i]!.at - updates[i - 1]!.at).toBeGreaterThanOrEqual(1000);
+    expect(header(updates.at(-1)!)).toBe('❌ 2 sites: 1 purged, 1 failed (main)');
+    expect(updates.slice(0, -1).every((u) => header(u) === '⏳ Purging 2 sites…')).toBe(true);
+    const reply = api.at(-1)!;
+    expect(reply.apiMethod).toBe('chat.postMessage');
+    expect(reply.body).toMatchObject({ channel: 'C0CHANNEL1', thread_ts: ts });
+    expect((reply.body as { text: string }).text).toMatch(
+      /^<@U2CERLKJA>, 1 site of 2 failed: .*\n• \*main\*: WP Rocket: /,
+    );
+    // the webhook stays quiet: the live message carries the result
+    expect(sink.requests.filter((r) => r.apiMethod === undefined)).toHaveLength(0);
+    // the token is masked and never written where people read
+    expect(recorded.secrets).toContain(BOT_TOKEN);
+    const written = [
+      recorded.info,
+      recorded.summary,
+      Object.values(recorded.outputs),
+      recorded.warnings,
+    ].flat();
+    expect(JSON.stringify(written)).not.toContain(BOT_TOKEN);
+    expect(api.every((r) => r.token === BOT_TOKEN && !r.raw.includes(BOT_TOKEN))).toBe(true);
+  });
+
+  it('a purge that succeeds: the message ends as the result, no thread reply', async () => {
+    await purge({ site: 'portal', ...bot }, MAIN_FAILS, undefined, { SLACK_API_URL: sink.apiUrl });
+    const api = sink.apiCalls();
+    expect(header(api.at(-1)!)).toBe('✅ portal purged');
+    expect(api.at(-1)!.apiMethod).toBe('chat.update');
+    expect(sink.apiCalls('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('Slack refuses the first post: a warning, and the result goes to the webhook as before', async () => {
+    aws.reset(MAIN_FAILS);
+    const answers = { status: 200, body: '{"ok":false,"error":"not_in_channel"}' };
+    const pending = purge({ site: 'portal', ...bot }, MAIN_FAILS, undefined, { SLACK_API_URL: sink.apiUrl });
+    sink.script(answers); // purge() reset the sink synchronously before its first await
+    const { recorded } = await pending;
+    expect(recorded.warnings.map((w) => w.message)).toContain(
+      'Live Slack message not posted: Slack answered "not_in_channel": the app is not in the channel; invite it there (/invite @Cache Purge).',
+    );
+    const hooks = sink.requests.filter((r) => r.apiMethod === undefined);
+    expect(hooks).toHaveLength(1);
+    expect(header(hooks[0]!)).toBe('✅ portal purged');
+  });
+
+  it('only slack-channel set (a team without a bot): no live message, a note, the webhook as before', async () => {
+    const { recorded } = await purge({ site: 'portal', 'slack-channel': 'C0CHANNEL1' }, MAIN_FAILS);
+    expect(sink.apiCalls()).toHaveLength(0);
+    expect(recorded.info).toContain(
+      'No live Slack message: slack-channel is set (C0CHANNEL1) but slack-bot-token is empty; the result goes to slack-webhook-url, if set.',
+    );
+    expect(sink.requests).toHaveLength(1);
+  });
+
+  it('bad inputs fail before anything runs, naming the input and the fix', async () => {
+    const { recorded } = await purge({ site: 'portal', ...bot, 'slack-channel': '#ops' }, MAIN_FAILS);
+    expect(aws.calls).toHaveLength(0);
+    expect(recorded.errors[0]!.message).toContain(
+      'Input "slack-channel" is "#ops"; use a channel id such as C0123ABCD',
+    );
+    const token = await purge(
+      { site: 'portal', ...bot, 'slack-bot-token': 'xoxp-user-token-0123456789' },
+      MAIN_FAILS,
+    );
+    expect(token.recorded.errors[0]!.message).toMatch(
+      /^Input "slack-bot-token" is not a Slack bot token \(xoxb-…\)/,
+    );
+    expect(JSON.stringify(token.recorded.errors)).not.toContain('xoxp-user-token');
+    const api = await purge({ site: 'portal', ...bot }, MAIN_FAILS, undefined, {
+      SLACK_API_URL: 'http://slack.example.com/api/',
+    });
+    expect(api.recorded.errors[0]!.message).toMatch(/^SLACK_API_URL must be an https URL/);
   });
 });

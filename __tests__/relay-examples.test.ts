@@ -40,7 +40,8 @@ describe('examples/purge-cache.yml', () => {
   const inputs = workflow.on.workflow_dispatch.inputs;
 
   it('takes site as a choice of the sites-file keys and requester as a string', () => {
-    expect(Object.keys(inputs)).toEqual(['site', 'requester']);
+    expect(Object.keys(inputs)).toEqual(['site', 'requester', 'slack-channel']);
+    expect(inputs['slack-channel']).toMatchObject({ type: 'string', required: false });
     expect(inputs.site).toMatchObject({
       type: 'choice',
       required: true,
@@ -64,6 +65,8 @@ describe('examples/purge-cache.yml', () => {
         requester: '${{ inputs.requester }}',
         'role-to-assume': '${{ vars.CACHE_PURGE_ROLE_ARN }}',
         'slack-webhook-url': '${{ secrets.SLACK_WEBHOOK_URL }}',
+        'slack-bot-token': '${{ secrets.SLACK_BOT_TOKEN }}',
+        'slack-channel': '${{ inputs.slack-channel }}',
       },
     });
     for (const step of steps) expect(step.run ?? '').not.toContain('${{');
@@ -102,6 +105,7 @@ describe('examples/slack-app-manifest.yml', () => {
     expect(command!.usage_hint).toContain('portal');
     expect(command!.command.length).toBeLessThanOrEqual(32);
     expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);
-    expect(manifest.oauth_config.scopes.bot).toContain('commands');
+    // what the relay and the live message need, and no more
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write']);
   });
 });

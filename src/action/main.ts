@@ -10,7 +10,10 @@ import { planOutput, planSites } from './plan/plan-sites-file.js';
 import { planLogLines } from './plan/plan-view.js';
 import { isUserError } from '../shared/errors.js';
 import { readSlackSettings } from './report/slack-webhook.js';
-import { publishDryRunSites, publishSitesReport } from './report/publish.js';
+import { publishDryRunSites, publishSitesReport, redactorFor } from './report/publish.js';
+import { nextProgress, progressMessage, startProgress } from './report/live-progress.js';
+import type { LiveMessage, LiveMessageOptions } from './report/slack-live.js';
+import { systemClock } from './run/clock.js';
 import { buildRunContext } from './report/run-context.js';
 import { oidcTokenUnavailable, parseExecutionInputs } from './inputs/execution-inputs.js';
 import { formatDuration, plural } from '../shared/text.js';
@@ -22,6 +25,8 @@ interface ActionDependencies {
   env: NodeJS.ProcessEnv;
   /** What the executor uses from outside (clock, OIDC token source, …); tests pass fakes. */
   execute: Omit<ExecuteDependencies, 'runner' | 'env' | 'maxParallelSites'>;
+  /** The live message's interval and retry policy; tests pass fast ones. */
+  liveMessage: Pick<LiveMessageOptions, 'minIntervalMs' | 'retry'>;
 }
 
 /** A cancelled run must post before the runner's SIGTERM → SIGKILL grace runs out. */
@@ -45,7 +50,7 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
     const misnamed = misnamedInputError(Object.keys(env));
     if (misnamed) throw misnamed;
     const inputs = readInputs(runner);
-    const slack = readSlackSettings(runner); // checked (and masked) before anything runs
+    const slack = readSlackSettings(runner, env); // checked (and masked) before anything runs
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     // every problem of the file and of every site's plan, in one error
     const plan = planSites(await readConfigFile(workspace, inputs.config), {
@@ -83,15 +88,41 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
       return;
     }
 
+    // The live message: posted before anything runs, updated as steps finish, replaced by the result.
+    let live: LiveMessage | undefined;
+    let progress = startProgress(plan.sites, context);
+    if (slack.bot) {
+      const { createLiveMessage } = await import('./report/slack-live.js');
+      const candidate = await createLiveMessage({
+        bot: slack.bot,
+        clock: dependencies.execute?.clock ?? systemClock,
+        // secrets obtained later in the run (OIDC token, role keys) are redacted too
+        redact: (text) => redactorFor({ secrets, env, slack })(text),
+        log: (line) => runner.warning(line, { title: 'Live Slack message' }),
+        ...dependencies.liveMessage,
+      });
+      if (await candidate.start(progressMessage(progress))) {
+        live = candidate;
+        runner.info(`Slack: live message posted in ${slack.bot.channel}; it follows the run.`);
+      } else if (slack.webhookUrl) runner.info('Slack: the result goes to slack-webhook-url instead.');
+    }
+
     const { executeSites } = await import('./run/execute.js');
     const report = await executeSites(plan, context, settings, {
       ...dependencies.execute,
       runner,
       env,
       maxParallelSites: inputs.maxParallelSites,
+      ...(live && {
+        onProgress: (event) => {
+          progress = nextProgress(progress, event);
+          live.update(progressMessage(progress));
+        },
+      }),
     });
     runner.info(`Cache purge of ${sites}: ${report.status} in ${formatDuration(report.durationMs)}.`);
     await publishSitesReport(report, {
+      ...(live && { live }),
       runner,
       env,
       slack,

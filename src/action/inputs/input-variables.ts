@@ -23,6 +23,8 @@ export const ACTION_INPUTS = [
   'requester',
   'slack-webhook-url',
   'fail-on-slack-error',
+  'slack-bot-token',
+  'slack-channel',
 ] as const;
 
 /**

@@ -15,6 +15,8 @@ import { redactDeep, redactor, secretsFromEnvironment, type Redactor } from './r
 import { reportOutputs } from './report-outputs.js';
 import { postSlackMessage, type SlackPostOptions, type SlackSettings } from './slack-webhook.js';
 import type { SitesRunReport } from './report.js';
+import type { LiveMessage } from './slack-live.js';
+import { failureReply } from './live-progress.js';
 import {
   dryRunSitesSummaryMarkdown,
   sitesAnnotations,
@@ -24,6 +26,10 @@ import {
 import { dryRunSitesMessage, sitesReportMessage } from './sites-slack-message.js';
 
 interface PublishOptions {
+  /** The live message of this run (slack-bot-token + slack-channel), when it was posted: the result replaces it, no webhook post. */
+  live?: LiveMessage;
+  /** For the live message: the thread reply of a failed run (failureReply). */
+  threadReply?: string;
   runner: Runner;
   env: NodeJS.ProcessEnv;
   slack: SlackSettings;
@@ -33,12 +39,35 @@ interface PublishOptions {
   slackPost?: SlackPostOptions;
 }
 
-function redactorFor(options: PublishOptions): Redactor {
+export function redactorFor(options: Pick<PublishOptions, 'secrets' | 'env' | 'slack'>): Redactor {
   return redactor([
     ...(options.secrets ?? []),
     ...secretsFromEnvironment(options.env),
     ...(options.slack.webhookUrl ? [options.slack.webhookUrl] : []),
+    ...(options.slack.bot ? [options.slack.bot.token] : []),
   ]);
+}
+
+/** The result where Slack shows it: the live message when there is one, else the webhook. */
+async function deliver(payload: SlackPayload, options: PublishOptions, redact: Redactor): Promise<void> {
+  if (!options.live) return postToSlack(payload, options, redact);
+  const { runner, slack } = options;
+  const result = await options.live.finish(payload, options.threadReply);
+  if (result.ok) {
+    runner.info(
+      `Slack: live message updated with the result${options.threadReply ? ', failure reply in its thread' : ''}.`,
+    );
+    return;
+  }
+  const message = redact(`Slack result not posted to the live message: ${result.reason}.`);
+  if (slack.failOnError) {
+    runner.error(`${message} (fail-on-slack-error is true, so this fails the step.)`, {
+      title: 'Slack message not posted',
+    });
+    runner.markFailed();
+  } else {
+    runner.warning(`${message} The purge result above is unaffected.`, { title: 'Slack message not posted' });
+  }
 }
 
 async function postToSlack(payload: SlackPayload, options: PublishOptions, redact: Redactor): Promise<void> {
@@ -90,13 +119,7 @@ async function publish(
     else runner.warning(redact(annotation.message), title);
   }
   await runner.appendSummary(redact(views.summary));
-  await postToSlack(views.slack, options, redact);
-}
-
-/** The Slack message of a run (one site's, or several sites' in one message), redacted. */
-export function runMessage(run: SitesRunReport, redact: Redactor): SlackPayload {
-  const safe = redactDeep(run, redact);
-  return safe.sites.length === 1 ? runReportMessage(safe.sites[0]!) : sitesReportMessage(safe);
+  await deliver(views.slack, options, redact);
 }
 
 /** After a real run: the outputs, annotations, job summary, Slack. */
@@ -114,9 +137,11 @@ export async function publishRunReport(report: RunReport, options: PublishOption
 
 /** After a real run of one site or several: one site's as publishRunReport; several in one of each. */
 export async function publishSitesReport(run: SitesRunReport, options: PublishOptions): Promise<void> {
-  if (run.sites.length === 1) return publishRunReport(run.sites[0]!, options);
   const redact = redactorFor(options);
   const safe = redactDeep(run, redact);
+  const reply = options.live ? failureReply(safe) : undefined;
+  if (reply !== undefined) options = { ...options, threadReply: reply };
+  if (run.sites.length === 1) return publishRunReport(run.sites[0]!, options);
   const views = {
     outputs: sitesOutputs(safe),
     annotations: sitesAnnotations(safe),

@@ -49,7 +49,7 @@ function request(
 }
 
 function response(decision: Decision): RelayResponse {
-  if (decision.kind !== 'respond') throw new Error(`expected an answer, got a dispatch of ${decision.site}`);
+  if (decision.kind !== 'respond') throw new Error(`expected an answer, got ${decision.kind}`);
   return decision.response;
 }
 
@@ -208,7 +208,19 @@ describe('parsing and text rules', () => {
     expect(interpretText('', sites)).toEqual({ kind: 'usage' });
     expect(interpretText(' Help ', sites)).toEqual({ kind: 'usage' });
     expect(interpretText('blog', sites)).toEqual({ kind: 'invalid', reason: 'unknown_site', shown: 'blog' });
-    expect(interpretText('portal main', sites)).toEqual({ kind: 'invalid', reason: 'extra_words' });
+    expect(interpretText('main portal', sites)).toEqual({
+      kind: 'sites',
+      sites: ['portal', 'main'],
+      all: false,
+    });
+    expect(interpretText('portal, Portal', sites)).toEqual({ kind: 'site', site: 'portal' });
+    expect(interpretText(' ALL ', sites)).toEqual({ kind: 'sites', sites: ['portal', 'main'], all: true });
+    expect(interpretText('all portal', sites)).toEqual({ kind: 'invalid', reason: 'all_with_sites' });
+    expect(interpretText('portal blog', sites)).toEqual({
+      kind: 'invalid',
+      reason: 'unknown_site',
+      shown: 'blog',
+    });
     expect(interpretText('por\u0000tal', sites)).toEqual({ kind: 'invalid', reason: 'control_characters' });
     expect(interpretText('portal\nmain', sites)).toEqual({ kind: 'invalid', reason: 'control_characters' });
     expect(interpretText('p'.repeat(101), sites)).toEqual({ kind: 'invalid', reason: 'too_long' });
@@ -241,7 +253,7 @@ describe('decide', () => {
         repo: 'website',
         workflow: 'purge-cache.yml',
         ref: 'main',
-        inputs: { site: 'main', requester: '<@U0001>' },
+        inputs: { site: 'main', requester: '<@U0001>', 'slack-channel': 'C0001' },
       },
     });
   });
@@ -288,7 +300,7 @@ describe('decide', () => {
   });
 
   it('lists the sites for help, empty text and anything that is not one site, ephemerally', () => {
-    for (const text of ['', 'help', 'blog', 'portal main', 'portal; rm -rf /']) {
+    for (const text of ['', 'help', 'blog', 'portal blog', 'all portal', 'portal; rm -rf /']) {
       const reply = response(decide(request(commandBody({ text })), config, NOW));
       expect(reply.status).toBe(200);
       expect(message(reply).response_type).toBe('ephemeral');
@@ -304,7 +316,7 @@ describe('decide', () => {
     const decision = decide(request(commandBody({ text: 'portl', user_id: 'U0TYPO' })), config, NOW);
     expect(message(response(decision))).toEqual({
       response_type: 'ephemeral',
-      text: '`portl` is not a site. Did you mean `portal`? Usage: `/clear-cache <site>` purges every cache layer of one site. Sites: `portal`, `main`.',
+      text: '`portl` is not a site. Did you mean `portal`? Usage: `/clear-cache <site>` purges every cache layer of one site; `/clear-cache <site> <site>…` or `/clear-cache all` purges several in one run, once you confirm. Sites: `portal`, `main`.',
     });
     expect(decision).toMatchObject({
       log: {
@@ -321,7 +333,7 @@ describe('decide', () => {
     );
     // no close site: the reply is as before, with no guess
     expect(message(response(decide(request(commandBody({ text: 'blog' })), config, NOW))).text).toBe(
-      '`blog` is not a site. Usage: `/clear-cache <site>` purges every cache layer of one site. Sites: `portal`, `main`.',
+      '`blog` is not a site. Usage: `/clear-cache <site>` purges every cache layer of one site; `/clear-cache <site> <site>…` or `/clear-cache all` purges several in one run, once you confirm. Sites: `portal`, `main`.',
     );
   });
 
@@ -552,14 +564,14 @@ describe('GitHub result → Slack answer', () => {
       repo: 'website',
       workflow: 'purge-cache.yml',
       ref: 'main',
-      inputs: { site: 'portal', requester: '<@U1>' },
+      inputs: { site: 'portal', requester: '<@U1>', 'slack-channel': 'C1' },
     };
     expect(JSON.stringify(dispatchBody(dispatch, true))).toBe(
-      '{"ref":"main","inputs":{"site":"portal","requester":"<@U1>"},"return_run_details":true}',
+      '{"ref":"main","inputs":{"site":"portal","requester":"<@U1>","slack-channel":"C1"},"return_run_details":true}',
     );
     expect(dispatchBody(dispatch, false)).toEqual({
       ref: 'main',
-      inputs: { site: 'portal', requester: '<@U1>' },
+      inputs: { site: 'portal', requester: '<@U1>', 'slack-channel': 'C1' },
     });
     expect(
       rejectsReturnRunDetails(
@@ -583,7 +595,13 @@ describe('the dispatch deadline', () => {
         new Promise(() => {
           signal.addEventListener('abort', () => (aborted = true));
         }),
-      { owner: 'a', repo: 'b', workflow: 'w.yml', ref: 'main', inputs: { site: 's', requester: '<@U1>' } },
+      {
+        owner: 'a',
+        repo: 'b',
+        workflow: 'w.yml',
+        ref: 'main',
+        inputs: { site: 's', requester: '<@U1>', 'slack-channel': 'C1' },
+      },
       20,
     );
     expect(result).toEqual({ kind: 'no_answer', cause: 'timeout' });
@@ -595,7 +613,7 @@ describe('the dispatch deadline', () => {
     repo: 'b',
     workflow: 'w.yml',
     ref: 'main',
-    inputs: { site: 's', requester: '<@U1>' },
+    inputs: { site: 's', requester: '<@U1>', 'slack-channel': 'C1' },
   };
 
   it.each<[DispatchProgress[], DispatchResult]>([

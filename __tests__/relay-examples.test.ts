@@ -34,18 +34,16 @@ const manifest = parse(readFileSync(join(repoRoot, 'examples/slack-app-manifest.
   display_information: { name: string };
   features: { slash_commands: { command: string; url: string; usage_hint: string; description: string }[] };
   oauth_config: { scopes: { bot: string[] } };
+  settings: { interactivity: { is_enabled: boolean; request_url: string } };
 };
 
 describe('examples/purge-cache.yml', () => {
   const inputs = workflow.on.workflow_dispatch.inputs;
 
-  it('takes site as a choice of the sites-file keys and requester as a string', () => {
-    expect(Object.keys(inputs)).toEqual(['site', 'requester']);
-    expect(inputs.site).toMatchObject({
-      type: 'choice',
-      required: true,
-      options: Object.keys(sitesFile.sites),
-    });
+  it('takes site as a string (one site, several comma-separated, or all), requester and slack-channel as strings', () => {
+    expect(Object.keys(inputs)).toEqual(['site', 'requester', 'slack-channel']);
+    expect(inputs['slack-channel']).toMatchObject({ type: 'string', required: false });
+    expect(inputs.site).toMatchObject({ type: 'string', required: true });
     expect(inputs.requester).toMatchObject({ type: 'string', required: false });
   });
 
@@ -64,6 +62,8 @@ describe('examples/purge-cache.yml', () => {
         requester: '${{ inputs.requester }}',
         'role-to-assume': '${{ vars.CACHE_PURGE_ROLE_ARN }}',
         'slack-webhook-url': '${{ secrets.SLACK_WEBHOOK_URL }}',
+        'slack-bot-token': '${{ secrets.SLACK_BOT_TOKEN }}',
+        'slack-channel': '${{ inputs.slack-channel }}',
       },
     });
     for (const step of steps) expect(step.run ?? '').not.toContain('${{');
@@ -80,14 +80,18 @@ describe('examples/purge-cache.yml', () => {
     it.each(Object.keys(sitesFile.sites))('/clear-cache %s', async (site) => {
       const config = loadRelayConfig({
         SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SITES: inputs.site!.options!.join(','),
+        SITES: Object.keys(sitesFile.sites).join(','),
         ...double.env('token'),
       });
       const relay = createRelay({ config, dispatch: createGitHubDispatcher(config.github), log: () => {} });
       const body = commandBody({ text: site });
       const reply = await relay({ method: 'POST', headers: slackHeaders(body), body: Buffer.from(body) });
       expect(JSON.parse(reply.body)).toMatchObject({ response_type: 'in_channel' });
-      expect(double.dispatches.at(-1)!.inputs).toEqual({ site, requester: '<@U0001>' });
+      expect(double.dispatches.at(-1)!.inputs).toEqual({
+        site,
+        requester: '<@U0001>',
+        'slack-channel': 'C0001',
+      });
     });
   });
 });
@@ -102,6 +106,9 @@ describe('examples/slack-app-manifest.yml', () => {
     expect(command!.usage_hint).toContain('portal');
     expect(command!.command.length).toBeLessThanOrEqual(32);
     expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);
-    expect(manifest.oauth_config.scopes.bot).toContain('commands');
+    // the confirm button's clicks go to the same relay route as the command
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: command!.url });
+    // what the relay and the live message need, and no more
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write']);
   });
 });

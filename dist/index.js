@@ -85,7 +85,60 @@ function oidcTokenUnavailable(settings, env) {
 
 /***/ }),
 
-/***/ 4915:
+/***/ 7828:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VR: () => (/* binding */ ALL_SITES),
+/* harmony export */   ay: () => (/* binding */ MAX_PARALLEL_SITES_DEFAULT),
+/* harmony export */   vW: () => (/* binding */ parseMaxParallelSites),
+/* harmony export */   zq: () => (/* binding */ parseSiteSelection)
+/* harmony export */ });
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+// The `site` input as a list: one site, several (comma- or newline-separated), or `all` (every site of
+// the sites file). Here the input is only split, trimmed, lower-cased and de-duplicated; whether each
+// name is a site of the file is the plan's check (plan/plan-sites.ts). Pure.
+
+/** The word that asks for every site of the sites file. */
+const ALL_SITES = 'all';
+/** Splits the `site` input on commas and newlines; `all` alone asks for every site. */
+function parseSiteSelection(raw) {
+    const names = raw
+        .split(/[,\r\n]/)
+        .map((name) => name.trim())
+        .filter((name) => name !== '');
+    const keys = names.map((name) => name.toLowerCase());
+    if (keys.includes(ALL_SITES)) {
+        if (keys.every((key) => key === ALL_SITES))
+            return { kind: 'all' };
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('Invalid input', `Input "site" is ${JSON.stringify(raw.trim())}: "all" already means every site of the sites file; use all alone, or list the sites you mean without it.`);
+    }
+    const seen = new Set();
+    const sites = names.filter((name, i) => {
+        if (seen.has(keys[i]))
+            return false;
+        seen.add(keys[i]);
+        return true;
+    });
+    return { kind: 'sites', sites };
+}
+const MAX_PARALLEL_SITES_DEFAULT = 4;
+const MAX_PARALLEL_SITES_RANGE = { min: 1, max: 20 };
+/** `max-parallel-sites`: a whole number from 1 to 20; '' → 4. */
+function parseMaxParallelSites(raw) {
+    if (raw === '')
+        return MAX_PARALLEL_SITES_DEFAULT;
+    const { min, max } = MAX_PARALLEL_SITES_RANGE;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('Invalid input', `Input "max-parallel-sites" is ${JSON.stringify(raw)}; use a whole number from ${min} to ${max} (default ${MAX_PARALLEL_SITES_DEFAULT}): how many sites of one run purge at the same time.`);
+    }
+    return Number(raw);
+}
+
+
+/***/ }),
+
+/***/ 2445:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -112,6 +165,7 @@ var errors = __nccwpck_require__(8382);
 /** Every input of action.yml, in its order. */
 const ACTION_INPUTS = [
     'site',
+    'max-parallel-sites',
     'config',
     'aws-region',
     'dry-run',
@@ -125,6 +179,8 @@ const ACTION_INPUTS = [
     'requester',
     'slack-webhook-url',
     'fail-on-slack-error',
+    'slack-bot-token',
+    'slack-channel',
 ];
 /**
  * The variable an input is read from. @actions/core's getInput (node_modules/@actions/core/lib/core.js,
@@ -244,9 +300,12 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
 var sites_file_paths = __nccwpck_require__(4286);
 // EXTERNAL MODULE: ./src/shared/text.ts
 var shared_text = __nccwpck_require__(4646);
+// EXTERNAL MODULE: ./src/action/inputs/site-list.ts
+var site_list = __nccwpck_require__(7828);
 ;// CONCATENATED MODULE: ./src/action/inputs/inputs.ts
 // The action's inputs, read once and checked before anything runs. Names are the public contract in
 // action.yml; every error names the input and the fix.
+
 
 
 
@@ -263,8 +322,11 @@ function readBoolean(runner, name, fallback) {
 }
 function readInputs(runner) {
     const awsRegion = runner.getInput('aws-region');
+    const site = runner.getInput('site');
     return {
-        site: runner.getInput('site'),
+        site,
+        sites: (0,site_list/* parseSiteSelection */.zq)(site),
+        maxParallelSites: (0,site_list/* parseMaxParallelSites */.vW)(runner.getInput('max-parallel-sites')),
         config: runner.getInput('config') || DEFAULT_CONFIG_PATH,
         ...(awsRegion !== '' && { awsRegion }),
         dryRun: readBoolean(runner, 'dry-run', false),
@@ -548,7 +610,7 @@ const targetsSchema = strict({
 })
     .describe('The instances SSM steps run on: exactly one of "instance-ids" or "tags".');
 const ssmStepSchema = strict({
-    document: formatted(aws_formats/* formats */.Fx.documentName).describe('SSM document name or ARN, e.g. CachePurge-FastCGI (bundled: CachePurge-FastCGI, CachePurge-W3TotalCache, CachePurge-WPRocket).'),
+    document: formatted(aws_formats/* formats */.Fx.documentName).describe('SSM document name or ARN, e.g. CachePurge-FastCGI (bundled: CachePurge-FastCGI, CachePurge-W3TotalCache, CachePurge-WPRocket, CachePurge-ObjectCache, CachePurge-OPcache).'),
     parameters: schemas/* record */.g1P(formatted(aws_formats/* formats */.Fx.parameterName), textList(schemas/* array */.YOg(schemas/* string */.YjP())))
         .describe('Document parameters: a value or a list of values each, e.g. { CachePath: /var/cache/nginx/portal }.')
         .optional(),
@@ -990,7 +1052,7 @@ function byLine(problems) {
  * MAX_REPORTED_PROBLEMS, the rest counted), at the first. Its list lets planSitesFile put the
  * problems of the plan-time checks under the same header (combineUserErrors).
  */
-function schemaError(file, problems) {
+function schema_problems_schemaError(file, problems) {
     const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
     const more = problems.length - shown.length;
     const first = shown[0]?.at;
@@ -1144,7 +1206,7 @@ function parseSitesConfig(text, file) {
 }
 /** parseSitesConfig, keeping the parsed document so that later errors can name lines too. */
 function parseSitesFile(text, file) {
-    const reading = readSitesFile(text, file);
+    const reading = read_sites_file_readSitesFile(text, file);
     if (!reading.ok)
         throw reading.error;
     return reading.file;
@@ -1153,7 +1215,7 @@ function parseSitesFile(text, file) {
  * parseSitesFile that does not stop at the schema: a file that fails it gives the error and what
  * of it is still sound to check. Syntax errors and an empty file still throw (nothing is readable).
  */
-function readSitesFile(text, file) {
+function read_sites_file_readSitesFile(text, file) {
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0)
@@ -1169,14 +1231,14 @@ function readSitesFile(text, file) {
     const problems = byLine(explainIssues(parsed.error.issues, data, locateInFile));
     return {
         ok: false,
-        error: schemaError(file, problems),
+        error: schema_problems_schemaError(file, problems),
         problems,
         salvaged: salvage(data, parsed.error.issues, locateInFile),
     };
 }
 
-// EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 3 modules
-var bundled_documents = __nccwpck_require__(5844);
+// EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 5 modules
+var bundled_documents = __nccwpck_require__(6631);
 ;// CONCATENATED MODULE: ./src/action/plan/document-name-check.ts
 // The plan-time check of the SSM document names of a site's steps: a name that differs from a document
 // this action ships only in case or by a small edit ("did you mean"), or that is in our `CachePurge-`
@@ -1411,7 +1473,7 @@ function sitePlanProblems(site, steps, regions, inputs) {
         problems.push(parameters);
     return { ...(region && { region }), problems };
 }
-function buildPlan(config, inputs) {
+function plan_buildPlan(config, inputs) {
     const unknown = siteError(Object.keys(config.sites), inputs);
     if (unknown)
         throw unknown;
@@ -1487,7 +1549,10 @@ function cloudFrontRun(step, inputs) {
 // error: the schema's problems, and with them the plan-time checks (site, region, parameters of the
 // bundled documents) of the site being purged, run on what of it is still sound when other parts of
 // the file failed the schema. A user fixing a file should not learn of a second problem only on the
-// next run. Pure: takes text and inputs, returns the plan or throws one UserError.
+// next run. planSites does the same for the sites a run asks for (the `site` input as a list, or
+// `all`): one plan per site, every problem of every site in one error. Pure: takes text and inputs,
+// returns the plan(s) or throws one UserError.
+
 
 
 
@@ -1527,7 +1592,49 @@ function planSitesFile(text, inputs) {
     if (reading.ok)
         return buildPlan(reading.file.config, { ...inputs, locate: reading.file.locate });
     const others = salvagedPlanProblems(reading.salvaged, inputs);
-    throw (0,errors/* combineUserErrors */.EI)([schemaError(inputs.configFile, reading.problems), ...others]);
+    throw combineUserErrors([schemaError(inputs.configFile, reading.problems), ...others]);
+}
+/** The `plan` output: one site's plan as it always was; for several, `{ configFile, sites: [plan, …] }`. */
+const planOutput = (plan) => plan.sites.length === 1 ? plan.sites[0] : plan;
+/** The site keys `selection` names, checked against the file's keys when `all` needs them. */
+function selectedSites(selection, fileSites, configFile) {
+    if (selection.kind === 'sites')
+        return selection.sites.length > 0 ? selection.sites : [''];
+    if (fileSites === undefined)
+        return [];
+    if (fileSites.includes(site_list/* ALL_SITES */.VR)) {
+        throw new errors/* UserError */.yo('Ambiguous site "all"', `The "site" input is "all", which means every site, but ${configFile} also has a site named "all". Rename that site, or list the sites you mean.`, { file: configFile });
+    }
+    return fileSites;
+}
+/**
+ * Parses the sites file once and plans every site `inputs.sites` names. Throws one UserError holding
+ * every problem of every site (the schema's first, as planSitesFile words them).
+ */
+function planSites(text, inputs) {
+    const { sites: selection, ...common } = inputs;
+    const reading = read_sites_file_readSitesFile(text, inputs.configFile);
+    if (reading.ok) {
+        const { config, locate } = reading.file;
+        const problems = [];
+        const plans = [];
+        for (const site of selectedSites(selection, Object.keys(config.sites), inputs.configFile)) {
+            try {
+                plans.push(plan_buildPlan(config, { ...common, site, locate }));
+            }
+            catch (error) {
+                if (!(0,errors/* isUserError */.iU)(error))
+                    throw error;
+                problems.push(error);
+            }
+        }
+        if (problems.length > 0)
+            throw (0,errors/* combineUserErrors */.EI)(problems);
+        return { configFile: inputs.configFile, sites: plans };
+    }
+    const { salvaged } = reading;
+    const others = selectedSites(selection, salvaged.siteNames, inputs.configFile).flatMap((site) => salvagedPlanProblems(salvaged, { ...common, site }));
+    throw (0,errors/* combineUserErrors */.EI)([schema_problems_schemaError(inputs.configFile, reading.problems), ...others]);
 }
 
 // EXTERNAL MODULE: ./src/action/verify/run-verify.ts + 1 modules
@@ -1654,59 +1761,58 @@ function checkSlackWebhookUrl(raw) {
     return { url: value, warnings };
 }
 
-;// CONCATENATED MODULE: ./src/action/report/redact.ts
-// Keeps secrets out of everything we write where people read: the Slack payload, the job summary and
-// annotations are not masked by the runner's log masking (Slack never is). Replaces every known
-// secret value, and anything shaped like a secret we were not told about (Slack webhook URLs, AWS
-// access key ids, JWTs such as the OIDC token), with `***`. Pure.
-const REDACTED = '***';
-/** Environment variables whose values are secrets whenever they are set. */
-const SECRET_ENVIRONMENT_VARIABLES = [
-    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-    'ACTIONS_RUNTIME_TOKEN',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'AWS_ACCESS_KEY_ID',
-    'GITHUB_TOKEN',
-    'INPUT_SLACK-WEBHOOK-URL',
-];
-const SECRET_SHAPES = [
-    // Slack incoming webhooks and workflow triggers (the path is the credential).
-    /https?:\/\/hooks\.slack(?:-gov)?\.com\/[^\s"'<>|)]+/gi,
-    // AWS access key ids (long-term AKIA…, temporary ASIA…).
-    /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
-    // JSON web tokens (the GitHub OIDC token among them).
-    /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
-];
-/** Values too short to be secrets would redact ordinary words. */
-const MIN_SECRET_LENGTH = 6;
-function secretsFromEnvironment(env) {
-    return SECRET_ENVIRONMENT_VARIABLES.map((name) => env[name]?.trim() ?? '').filter((v) => v !== '');
-}
-/** A function that removes the given secrets (and secret-shaped text) from a string. */
-function redactor(secrets) {
-    const values = [...new Set([...secrets].map((s) => s.trim()).filter((s) => s.length >= MIN_SECRET_LENGTH))]
-        // Longest first, so a secret that contains another is removed whole.
-        .sort((a, b) => b.length - a.length);
-    return (text) => {
-        let result = text;
-        for (const value of values)
-            result = result.split(value).join(REDACTED);
-        for (const shape of SECRET_SHAPES)
-            result = result.replace(shape, REDACTED);
-        return result;
-    };
-}
-/** A deep copy of a JSON-like value with every string (and object key) redacted. */
-function redactDeep(value, redact) {
-    if (typeof value === 'string')
-        return redact(value);
-    if (Array.isArray(value))
-        return value.map((v) => redactDeep(v, redact));
-    if (value && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), redactDeep(v, redact)]));
+// EXTERNAL MODULE: ./src/action/report/redact.ts
+var report_redact = __nccwpck_require__(1800);
+;// CONCATENATED MODULE: ./src/action/inputs/slack-bot.ts
+// Checks the live-message inputs before anything runs: `slack-bot-token` (a bot token, xoxb-…; a
+// credential, never quoted in a message) and `slack-channel` (a channel id, C…/G…/D…), and the
+// SLACK_API_URL environment variable that points the Web API client elsewhere (a proxy, or the local
+// Slack double of the tests and the demo): https, or plain http to a loopback address only. Both
+// inputs are needed for the live message; one alone is not an error (the example workflow passes the
+// channel on every run, and a team without a bot leaves the token empty), only a note. Pure.
+
+
+const SLACK_API_DEFAULT_URL = 'https://slack.com/api/';
+const BOT_TOKEN = /^xoxb-[A-Za-z0-9-]{10,250}$/;
+const CHANNEL_ID = /^[CGD][A-Z0-9]{2,30}$/;
+/** The live-message settings, or why there is no live message (`note`), or a UserError. */
+function checkSlackBot(token, channel, env) {
+    if (token === '' && channel === '')
+        return {};
+    if (token === '') {
+        return {
+            note: `No live Slack message: slack-channel is set (${channel}) but slack-bot-token is empty; the result goes to slack-webhook-url, if set.`,
+        };
     }
-    return value;
+    if (!BOT_TOKEN.test(token)) {
+        throw new errors/* UserError */.yo('Invalid slack-bot-token', 'Input "slack-bot-token" is not a Slack bot token (xoxb-…); set it from a secret holding the Bot User OAuth Token of your Slack app (OAuth & Permissions), e.g. `slack-bot-token: ${{ secrets.SLACK_BOT_TOKEN }}`.');
+    }
+    if (channel === '') {
+        return {
+            note: 'No live Slack message: slack-bot-token is set but slack-channel is empty (the relay fills it in for a purge from Slack); the result goes to slack-webhook-url, if set.',
+        };
+    }
+    if (!CHANNEL_ID.test(channel)) {
+        throw new errors/* UserError */.yo('Invalid slack-channel', `Input "slack-channel" is ${JSON.stringify(channel.slice(0, 40))}; use a channel id such as C0123ABCD (in Slack: the channel's details, at the bottom), never its name — the relay passes the id of the channel the command was typed in.`);
+    }
+    return { bot: { token, channel, apiUrl: slackApiUrl(env.SLACK_API_URL) } };
+}
+function slackApiUrl(raw) {
+    const value = raw?.trim() ?? '';
+    if (value === '')
+        return SLACK_API_DEFAULT_URL;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* UserError */.yo('Invalid SLACK_API_URL', `SLACK_API_URL is not a URL; unset it to use ${SLACK_API_DEFAULT_URL}.`);
+    }
+    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url));
+    if (!secure || url.username || url.password || url.search) {
+        throw new errors/* UserError */.yo('Invalid SLACK_API_URL', `SLACK_API_URL must be an https URL without credentials or query (plain http only to a loopback address such as 127.0.0.1): the bot token travels with every call. Unset it to use ${SLACK_API_DEFAULT_URL}.`);
+    }
+    return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
 ;// CONCATENATED MODULE: ./src/action/report/slack-webhook.ts
@@ -1720,9 +1826,24 @@ function redactDeep(value, redact) {
 
 
 
-/** Reads `slack-webhook-url` and `fail-on-slack-error`, masks the URL, warns about an unusual host. */
-function readSlackSettings(runner) {
+
+/**
+ * Reads `slack-webhook-url`, `fail-on-slack-error`, `slack-bot-token` and `slack-channel`; masks the
+ * URL and the token, warns about an unusual host, says why there is no live message when one input of
+ * the two is missing.
+ */
+function readSlackSettings(runner, env = {}) {
     const failOnError = readBoolean(runner, 'fail-on-slack-error', false);
+    const token = runner.getInput('slack-bot-token');
+    if (token !== '')
+        runner.setSecret(token);
+    const { bot, note } = checkSlackBot(token, runner.getInput('slack-channel'), env);
+    if (note)
+        runner.info(note);
+    const settings = readWebhookSettings(runner, failOnError);
+    return { ...settings, ...(bot && { bot }) };
+}
+function readWebhookSettings(runner, failOnError) {
     const raw = runner.getInput('slack-webhook-url');
     if (raw === '')
         return { failOnError };
@@ -1791,7 +1912,7 @@ async function postSlackMessage(webhookUrl, payload, options = {}) {
     const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const deadline = now() + (options.budgetMs ?? 30_000);
     const policy = { ...DEFAULT_SLACK_RETRY, ...options.retry };
-    const clean = redactor([webhookUrl, new URL(webhookUrl).pathname]);
+    const clean = (0,report_redact/* redactor */.$p)([webhookUrl, new URL(webhookUrl).pathname]);
     const { IncomingWebhook, IncomingWebhookHTTPError } = await __nccwpck_require__.e(/* import() */ 443).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4443, 23));
     let attempts = 0;
     let retryAfter = null;
@@ -1843,8 +1964,8 @@ async function postSlackMessage(webhookUrl, payload, options = {}) {
 
 // EXTERNAL MODULE: ./src/action/report/diagnosis.ts
 var diagnosis = __nccwpck_require__(2112);
-// EXTERNAL MODULE: ./src/action/report/report-view.ts + 1 modules
-var report_view = __nccwpck_require__(2729);
+// EXTERNAL MODULE: ./src/action/report/report-view.ts
+var report_view = __nccwpck_require__(2109);
 ;// CONCATENATED MODULE: ./src/action/report/annotations.ts
 // The annotations a run leaves on the run page: one error per failed (or timed-out) step naming what
 // failed where and the likely fix, and one warning when the run was cancelled part-way. Pure: the
@@ -1904,11 +2025,18 @@ function runAnnotations(report) {
     return annotations;
 }
 
+// EXTERNAL MODULE: ./src/action/report/verify-view.ts
+var verify_view = __nccwpck_require__(5244);
+// EXTERNAL MODULE: ./src/action/verify/freshness.ts
+var freshness = __nccwpck_require__(3741);
 ;// CONCATENATED MODULE: ./src/action/report/summary.ts
 // The job summary (GITHUB_STEP_SUMMARY) as Markdown: for a run, a heading with the outcome, who asked
 // and how, a table of steps (status, duration, targets, detail), what went wrong and the likely fix,
-// the failed instances' output in collapsible <details>, the invalidations and the executed plan;
-// for a dry run, the plan. Pure string building; the size stays well under GitHub's 1 MiB per step.
+// the failed instances' output in collapsible <details>, each verify step's findings (a table of the
+// layers' counts, time to first byte cold and warm, statuses, warming, the stale URLs), the
+// invalidations and the executed plan; for a dry run, the plan. Pure string building; the size stays well under GitHub's 1 MiB per step.
+
+
 
 
 
@@ -1975,7 +2103,41 @@ function instanceDetails(stepName, instance) {
         '</details>',
     ].join('\n');
 }
-function runSummaryMarkdown(report) {
+/** A verify step's findings: the layers' counts and the TTFB as tables, then statuses, warming, stale URLs, warnings. */
+function verifySection(step) {
+    const v = step.verify;
+    if (!v)
+        return [];
+    // the evidence and the likely cause of each are in the step's causes below
+    const stale = v.stale.map((s) => `- \`${s.url.replace(/`/g, '%60')}\` at the ${verify_view/* LAYER_LABEL */.Zb[s.layer]}`);
+    const more = (0,verify_view/* staleNotListed */.kI)(v);
+    if (more > 0)
+        stale.push(`- ${(0,shared_text/* andMore */.v)(more)}: see the \`report\` output's layer counts.`);
+    const { cold, warm } = v.ttfbMs;
+    return [
+        `### 🔎 ${inline(step.name)}: ${inline((0,verify_view/* describeVerifiedUrls */.iD)(v))}`,
+        '',
+        '| layer | fresh | stale | unverified | not seen |',
+        '|---|--:|--:|--:|--:|',
+        ...freshness/* LAYERS */.RR.map((layer) => {
+            const c = v.layers[layer];
+            return `| ${verify_view/* LAYER_LABEL */.Zb[layer]} | ${(0,shared_text/* formatCount */.B4)(c.fresh)} | ${(0,shared_text/* formatCount */.B4)(c.stale)} | ${(0,shared_text/* formatCount */.B4)(c.unverified)} | ${(0,shared_text/* formatCount */.B4)(c.notSeen)} |`;
+        }),
+        '',
+        '| time to first byte | requests | p50 | p95 |',
+        '|---|--:|--:|--:|',
+        `| cold (first request) | ${(0,shared_text/* formatCount */.B4)(cold.count)} | ${(0,verify_view/* ttfb */.VM)(cold.p50)} | ${(0,verify_view/* ttfb */.VM)(cold.p95)} |`,
+        `| warm (second request) | ${(0,shared_text/* formatCount */.B4)(warm.count)} | ${(0,verify_view/* ttfb */.VM)(warm.p50)} | ${(0,verify_view/* ttfb */.VM)(warm.p95)} |`,
+        '',
+        `Statuses: ${inline((0,verify_view/* describeStatuses */.a1)(v))} · ${inline((0,verify_view/* describeWarming */.ph)(v))}`,
+        '',
+        ...(stale.length > 0 ? ['**Stale URLs**', '', ...stale, ''] : []),
+        ...v.warnings.map((w) => `> ⚠ ${inline(w)}`).flatMap((w) => [w, '']),
+    ];
+}
+/** `detailsBudget`: characters of failed instances' output in all (a run of several sites shares 256 KiB). */
+function runSummaryMarkdown(report, options = {}) {
+    const detailsBudget = options.detailsBudget ?? DETAILS_BUDGET;
     const detail = { skipReason: (0,report_view/* skipReason */.YG)(report), distribution: false };
     const lines = [
         `## ${(0,report_view/* headline */.Pl)(report)}`,
@@ -1993,6 +2155,9 @@ function runSummaryMarkdown(report) {
         ...report.steps.map((step) => `| ${step.index} | ${cell(step.name)} | ${report_view/* STEP_ICON */.x6[step.status]} ${report_view/* STEP_STATUS_LABEL */.Vn[step.status]} | ${step.status === 'skipped' ? '–' : (0,shared_text/* formatDuration */.a3)(step.durationMs)} | ${cell(step.status === 'skipped' ? '–' : (0,report_view/* stepTargets */.FN)(step))} | ${cell((0,report_view/* stepDetail */.yJ)(step, detail))} |`),
         '',
     ];
+    for (const step of report.steps)
+        if (step.kind === 'verify')
+            lines.push(...verifySection(step));
     for (const step of report.steps) {
         const causes = (0,diagnosis/* diagnose */.h4)(step);
         if (causes.length === 0)
@@ -2005,7 +2170,7 @@ function runSummaryMarkdown(report) {
             let shown = 0;
             for (const instance of failed.slice(0, SHOWN_FAILED_INSTANCES)) {
                 const details = instanceDetails(step.name, instance);
-                if (shown > 0 && used + details.length > DETAILS_BUDGET)
+                if (shown > 0 && used + details.length > detailsBudget)
                     break;
                 lines.push(details, '');
                 used += details.length;
@@ -2151,8 +2316,10 @@ function fallback(text) {
 
 ;// CONCATENATED MODULE: ./src/action/report/slack-message.ts
 // The Slack result message: a run report (or, for a dry run, the plan) → an incoming-webhook payload
-// `{text, blocks}`: the headline, who asked and how, each step's line, a failed step's causes and the
-// first lines of its instances' output, the fallback text a notification shows. Built as objects
+// `{text, blocks}`: the headline, who asked and how, each step's line, a verify step's findings (the
+// layers' counts, time to first byte, statuses, warming, the first stale URLs) as short lines a phone
+// shows without scrolling sideways, a failed step's causes and the first lines of its instances'
+// output, the fallback text a notification shows. Built as objects
 // (serialised by the webhook client), never as JSON templates, from slack-blocks.ts, which holds
 // every block within Block Kit's limits. The link to the run is a mrkdwn link, not a URL button: a
 // button in a message from an app without an interactivity URL shows Slack's warning icon when
@@ -2163,10 +2330,15 @@ function fallback(text) {
 
 
 
+
+
 /** Instances whose output is shown for a failed step, and lines of it each. */
 const slack_message_SHOWN_FAILED_INSTANCES = 5;
 const OUTPUT_LINES = 5;
 const OUTPUT_LINE_MAX = 200;
+/** Stale URLs a verify step's section lists (the job summary lists 20), and the characters of each. */
+const SHOWN_STALE_URLS = 5;
+const URL_MAX = 120;
 /** A Slack mention stays a mention; anything else is shown as escaped text. */
 function slackRequester(requester) {
     const trimmed = requester.trim();
@@ -2237,6 +2409,33 @@ function instanceOutputs(step) {
     }
     return pieces;
 }
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+/** A verify step's findings, a short line each. */
+function verifyDetails(step) {
+    const v = step.verify;
+    if (!v)
+        return undefined;
+    const counts = (layer) => {
+        const c = v.layers[layer];
+        return `${bold(verify_view/* LAYER_LABEL */.Zb[layer])} ${c.fresh} fresh · ${c.stale} stale · ${c.unverified} unverified · ${c.notSeen} not seen`;
+    };
+    const url = (u) => code(u.length > URL_MAX ? `${u.slice(0, URL_MAX - 1)}…` : u);
+    const stale = v.stale
+        .slice(0, SHOWN_STALE_URLS)
+        .map((s) => `• ${url(s.url)} at the ${verify_view/* LAYER_LABEL */.Zb[s.layer]}`);
+    const more = v.stale.length - stale.length + (0,verify_view/* staleNotListed */.kI)(v);
+    if (more > 0)
+        stale.push(`_${(0,shared_text/* andMore */.v)(more)}: see the job summary._`);
+    return [
+        `${bold('Requested')} ${escapeMrkdwn((0,verify_view/* describeVerifiedUrls */.iD)(v))}`,
+        ...freshness/* LAYERS */.RR.map(counts),
+        `${bold('TTFB')} cold ${(0,verify_view/* describePercentiles */.kr)(v.ttfbMs.cold)} · warm ${(0,verify_view/* describePercentiles */.kr)(v.ttfbMs.warm)}`,
+        `${bold('Statuses')} ${escapeMrkdwn((0,verify_view/* describeStatuses */.a1)(v))}`,
+        escapeMrkdwn(capitalised((0,verify_view/* describeWarming */.ph)(v))),
+        ...(stale.length > 0 ? [bold('Stale'), ...stale] : []),
+        ...v.warnings.map((w) => `⚠ ${escapeMrkdwn(w)}`),
+    ].join('\n');
+}
 // ── messages ─────────────────────────────────────────────────────────────────────────────────────
 function runReportMessage(report) {
     const { context } = report;
@@ -2249,16 +2448,21 @@ function runReportMessage(report) {
         blocks.push(section(`${bold(report.error.title ?? 'Error')}: ${escapeMrkdwn(report.error.message)}`));
     const skipped = (0,report_view/* skipReason */.YG)(report);
     // Steps before the failure pack together; the failed step gets its own section and its details.
+    // So does a verify step that found something: its findings follow its line.
     let pending = [];
     for (const step of report.steps) {
-        if (!(0,report_view/* isFailedStep */.mz)(step)) {
+        const verified = step.kind === 'verify' ? verifyDetails(step) : undefined;
+        if (!(0,report_view/* isFailedStep */.mz)(step) && verified === undefined) {
             pending.push(stepLine(step, skipped));
             continue;
         }
         blocks.push(...packLines(pending));
         pending = [];
         blocks.push(section(stepLine(step, skipped)));
-        blocks.push(section(failureDetails(step)));
+        if (verified !== undefined)
+            blocks.push(section(verified));
+        if ((0,report_view/* isFailedStep */.mz)(step))
+            blocks.push(section(failureDetails(step)));
     }
     blocks.push(...packLines(pending));
     if (report.status === 'cancelled') {
@@ -2310,6 +2514,299 @@ function reportOutputs(report) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/action/report/live-progress.ts
+// The live Slack message while a run goes (slack-bot-token + slack-channel): what is known so far —
+// each site's steps done, the one running, the ones to come — as a chat.postMessage / chat.update
+// payload ("⏳ Purging portal…" and the run link), and the thread reply that mentions the requester when
+// the run failed. The progress is kept by a pure reducer over the executor's RunProgress events; the
+// final message is the result message (slack-message.ts / sites-slack-message.ts). Pure.
+
+
+
+
+
+
+function startProgress(plans, context) {
+    return { context, sites: plans.map((plan) => ({ plan, done: [] })) };
+}
+/** The progress after one event (a new object; the old one is left as it was). */
+function nextProgress(progress, event) {
+    return {
+        ...progress,
+        sites: progress.sites.map((site) => {
+            if (site.plan.site !== event.site)
+                return site;
+            switch (event.kind) {
+                case 'step-started':
+                    return { ...site, running: event.step.name };
+                case 'step-finished': {
+                    const { running: _, ...rest } = site;
+                    return { ...rest, done: [...site.done, event.report] };
+                }
+                case 'site-finished': {
+                    const { running: _, ...rest } = site;
+                    return { ...rest, finished: event.report };
+                }
+            }
+        }),
+    };
+}
+const what = (progress) => progress.sites.length === 1 ? progress.sites[0].plan.site : (0,shared_text/* plural */.LS)(progress.sites.length, 'site');
+/** `⏳ *portal* · 1/3 steps done · running *FastCGI cache*` (or its steps one per line for one site). */
+function siteLine(site) {
+    const total = site.plan.steps.length;
+    const done = (site.finished?.steps ?? site.done).filter((s) => s.status === 'success').length;
+    if (site.finished) {
+        const icon = site.finished.status === 'success' ? '✅' : site.finished.status === 'cancelled' ? '⏹' : '❌';
+        return `${icon} ${bold(site.plan.site)} · ${done}/${(0,shared_text/* plural */.LS)(total, 'step')} · ${site.finished.status}`;
+    }
+    const state = site.running
+        ? `running ${bold(site.running)}`
+        : site.done.length > 0
+            ? 'between steps'
+            : 'waiting';
+    return `⏳ ${bold(site.plan.site)} · ${done}/${(0,shared_text/* plural */.LS)(total, 'step')} done · ${state}`;
+}
+function stepLines(site) {
+    return site.plan.steps.map((step, i) => {
+        const report = site.done[i];
+        if (report) {
+            const took = report.status === 'skipped' ? '' : ` · ${(0,shared_text/* formatDuration */.a3)(report.durationMs)}`;
+            return `${report_view/* STEP_ICON */.x6[report.status]} ${bold(step.name)}${took}`;
+        }
+        return site.running === step.name && site.done.length === i
+            ? `⏳ ${bold(step.name)} · running`
+            : `◻️ ${bold(step.name)}`;
+    });
+}
+/** The message while the run goes: the same message is updated as steps finish. */
+function progressMessage(progress) {
+    const { context } = progress;
+    const runLink = context.runUrl ? ` ${slack_blocks_link(context.runUrl, 'run')}` : '';
+    const blocks = [
+        header(`⏳ Purging ${what(progress)}…`),
+        ...packLines([
+            `Requested by ${slackRequester(context.requester)}${runLink}`,
+            ...(progress.sites.length === 1 ? stepLines(progress.sites[0]) : progress.sites.map(siteLine)),
+        ]),
+    ];
+    const end = footer(context);
+    if (end)
+        blocks.push(end);
+    const url = context.runUrl && /^https?:\/\/\S+$/.test(context.runUrl) ? ` ${context.runUrl}` : '';
+    return { text: fallback(`Purging ${escapeMrkdwn(what(progress))}…${url}`), blocks: fitBlocks(blocks) };
+}
+/** The reason a site failed in a few words: `WP Rocket: Exit code 3 on i-0a…`. */
+function failureReason(report) {
+    const step = (0,report_view/* failedStep */.cG)(report);
+    if (!step)
+        return report.error ? (report.error.title ?? report.error.code) : report.status;
+    const causes = (0,diagnosis/* diagnose */.h4)(step).map((c) => c.instanceIds.length > 0 ? `${c.label} on ${(0,diagnosis/* listInstances */.ND)(c.instanceIds, 3)}` : c.label);
+    return `${step.name}${causes.length > 0 ? `: ${causes.join('; ')}` : ''}`;
+}
+/**
+ * The thread reply under the live message when the run failed: the requester mentioned (a Slack user;
+ * anyone else named as plain text), each failed site and why, and the run link. undefined otherwise.
+ */
+function failureReply(run) {
+    if (run.status !== 'failure')
+        return undefined;
+    const who = (0,report_view/* isSlackMention */.Fv)(run.context.requester)
+        ? run.context.requester.trim()
+        : escapeMrkdwn((0,report_view/* plainRequester */.bs)(run.context.requester));
+    const failed = run.sites.filter((report) => report.status === 'failure');
+    const lines = failed.map((report) => `• ${bold((0,report_view/* reportSite */.im)(report))}: ${escapeMrkdwn(failureReason(report))}`);
+    const runLink = run.context.runUrl ? ` ${slack_blocks_link(run.context.runUrl, 'View the run')}.` : '';
+    const subject = run.sites.length === 1
+        ? 'the purge failed'
+        : `${(0,shared_text/* plural */.LS)(failed.length, 'site')} of ${run.sites.length} failed`;
+    return fallback([`${who}, ${subject}:${runLink}`, ...lines].join('\n'));
+}
+
+;// CONCATENATED MODULE: ./src/action/report/sites-view.ts
+// The views of a run of several sites (SitesRunReport): the headline, each site's outcome in a few
+// words, the outputs, the annotations and the job summary. Each site's own details are the one-site
+// views (summary.ts, annotations.ts) of its RunReport; this adds the overview. Pure.
+
+
+
+
+
+
+const SITE_ICON = { success: '✅', failure: '❌', cancelled: '⏹' };
+/** A site's outcome in a few words: `purged`, `failed at FastCGI cache`, `cancelled`, `not started`. */
+function siteOutcome(report) {
+    if (report.status === 'success')
+        return 'purged';
+    if (report.status === 'cancelled') {
+        return report.steps.every((s) => s.status === 'skipped') ? 'not started (cancelled)' : 'cancelled';
+    }
+    const step = (0,report_view/* failedStep */.cG)(report);
+    if (step)
+        return `failed at ${step.name}`;
+    return report.error ? 'failed before any step ran' : 'failed';
+}
+/** `3/3 steps` done of planned. */
+const stepsDone = (report) => `${report.steps.filter((s) => s.status === 'success').length}/${(0,shared_text/* plural */.LS)(report.plan.steps.length, 'step')}`;
+/** `✅ 3 sites purged`, `❌ 3 sites: 2 purged, 1 failed (main)`, `⏹ 3 sites: cancelled (1 purged)`. */
+function sitesHeadline(run) {
+    const count = (0,shared_text/* plural */.LS)(run.sites.length, 'site');
+    const of = (status) => run.sites.filter((r) => r.status === status);
+    const purged = of('success').length;
+    if (run.status === 'success')
+        return `${SITE_ICON.success} ${count} purged`;
+    if (run.status === 'cancelled')
+        return `${SITE_ICON.cancelled} ${count}: cancelled (${purged} purged)`;
+    const failed = of('failure').map(report_view/* reportSite */.im);
+    return `${SITE_ICON.failure} ${count}: ${purged} purged, ${failed.length} failed (${failed.join(', ')})`;
+}
+const dryRunSitesHeadline = (plans) => `📝 ${(0,shared_text/* plural */.LS)(plans.length, 'site')} purge planned (dry run): ${plans.map((p) => p.site).join(', ')}`;
+/** The outputs of several sites: the report's multi-site form; ids in site order, then step order. */
+function sitesOutputs(run) {
+    const each = run.sites.map(reportOutputs);
+    const ids = (name) => JSON.stringify(each.flatMap((o) => JSON.parse(o[name])));
+    return {
+        status: run.status,
+        report: JSON.stringify(run),
+        'command-ids': ids('command-ids'),
+        'invalidation-ids': ids('invalidation-ids'),
+    };
+}
+/** Each site's annotations; a failure before any site started (credentials) is said once, not per site. */
+function sitesAnnotations(run) {
+    if (run.error) {
+        return [
+            {
+                level: 'error',
+                title: run.error.title ?? 'Purge failed before any site started',
+                message: `${run.error.message}\nNot run: every step of ${run.sites.map(report_view/* reportSite */.im).join(', ')}.`,
+            },
+        ];
+    }
+    return run.sites.flatMap(runAnnotations);
+}
+/** The job summary: the sites at a glance, then each site's own summary. */
+function sitesSummaryMarkdown(run) {
+    const rows = run.sites.map((report) => {
+        const icon = SITE_ICON[report.status];
+        const why = (0,report_view/* failedStep */.cG)(report)?.error?.message ?? (report.status === 'failure' ? report.error?.message : '');
+        return `| ${cell((0,report_view/* reportSite */.im)(report))} | ${icon} ${cell(siteOutcome(report))} | ${stepsDone(report)} | ${report.steps.every((s) => s.status === 'skipped') ? '–' : (0,shared_text/* formatDuration */.a3)(report.durationMs)} | ${cell(why ?? '')} |`;
+    });
+    const budget = Math.floor(DETAILS_BUDGET / run.sites.length);
+    return [
+        `## ${sitesHeadline(run)}`,
+        '',
+        contextLine(run.context, (0,shared_text/* formatDuration */.a3)(run.durationMs)),
+        '',
+        `Up to ${run.maxParallelSites} sites at a time; each site's steps in order, the first failure stopping the rest of that site.`,
+        '',
+        '| Site | Result | Steps done | Took | Why |',
+        '|---|---|---|---|---|',
+        ...rows,
+        '',
+        ...run.sites.map((report) => runSummaryMarkdown(report, { detailsBudget: budget })),
+    ].join('\n');
+}
+function dryRunSitesSummaryMarkdown(plans, context) {
+    return [
+        `## ${dryRunSitesHeadline(plans)}`,
+        '',
+        contextLine(context),
+        '',
+        ...plans.map((plan) => dryRunSummaryMarkdown(plan)),
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/report/sites-slack-message.ts
+// The Slack message of a run of several sites: one message, a line per site (its outcome, how long it
+// took, its steps done), then for each failed site its failed step's causes and output, as the
+// one-site message shows them (slack-message.ts). Also the dry run's message of several plans. Built
+// within Block Kit's limits from slack-blocks.ts. Pure.
+
+
+
+
+
+
+
+
+/** `❌ *main* failed at *FastCGI cache* · 4.2 s · 1/3 steps` */
+function sites_slack_message_siteLine(report) {
+    const outcome = siteOutcome(report);
+    const step = (0,report_view/* failedStep */.cG)(report);
+    const said = step ? `failed at ${bold(step.name)}` : escapeMrkdwn(outcome);
+    const ran = !report.steps.every((s) => s.status === 'skipped');
+    return [
+        `${SITE_ICON[report.status]} ${bold((0,report_view/* reportSite */.im)(report))} ${said}`,
+        ...(ran ? [(0,shared_text/* formatDuration */.a3)(report.durationMs)] : []),
+        stepsDone(report),
+    ].join(' · ');
+}
+/** The short reason of a failed site, for the notification text: `main: Undeliverable on i-0a…`. */
+function sites_slack_message_failureReason(report) {
+    const step = (0,report_view/* failedStep */.cG)(report);
+    if (!step)
+        return report.status === 'failure' && report.error
+            ? (report.error.title ?? report.error.code)
+            : undefined;
+    const causes = (0,diagnosis/* diagnose */.h4)(step).map((c) => c.instanceIds.length > 0 ? `${c.label} on ${(0,diagnosis/* listInstances */.ND)(c.instanceIds, 3)}` : c.label);
+    return causes.length > 0 ? causes.join('; ') : step.name;
+}
+function sitesReportMessage(run) {
+    const blocks = [
+        header(sitesHeadline(run)),
+        contextFields(run.context, (0,shared_text/* formatDuration */.a3)(run.durationMs)),
+        { type: 'divider' },
+    ];
+    if (run.error)
+        blocks.push(section(`${bold(run.error.title ?? 'Error')}: ${escapeMrkdwn(run.error.message)}`));
+    blocks.push(...packLines(run.sites.map(sites_slack_message_siteLine)));
+    for (const report of run.sites) {
+        const step = (0,report_view/* failedStep */.cG)(report);
+        if (!step)
+            continue;
+        const details = failureDetails(step);
+        if (details !== '')
+            blocks.push(section(`${bold((0,report_view/* reportSite */.im)(report))} · ${bold(step.name)}\n${details}`));
+    }
+    if (run.status === 'cancelled') {
+        blocks.push(section('The run was cancelled: steps already done stay done; the caches may be partly purged. Run the purge again to finish.'));
+    }
+    const end = footer(run.context);
+    if (end)
+        blocks.push(end);
+    const reasons = run.sites.flatMap((report) => {
+        const reason = sites_slack_message_failureReason(report);
+        return reason ? [`${(0,report_view/* reportSite */.im)(report)}: ${reason}`] : [];
+    });
+    return {
+        text: fallback(`${sitesHeadline(run)} (requested by ${slackRequester(run.context.requester)}, ${(0,shared_text/* formatDuration */.a3)(run.durationMs)})${reasons.length > 0 ? ` — ${escapeMrkdwn(reasons.join('; '))}` : ''}`),
+        blocks: fitBlocks(blocks),
+    };
+}
+function dryRunSitesMessage(plans, context) {
+    const blocks = [
+        header(dryRunSitesHeadline(plans)),
+        contextFields(context),
+        { type: 'divider' },
+    ];
+    blocks.push(section(`Nothing was purged. These sites would purge up to the run's max-parallel-sites at a time, each site's steps in order, the first failure stopping the rest of that site:`));
+    for (const plan of plans) {
+        blocks.push(...packLines([
+            bold(plan.site),
+            ...plan.steps.map((step) => `${step.index}. ${bold(step.name)}: ${escapeMrkdwn(describeStep(step))}`),
+        ]));
+    }
+    const end = footer(context);
+    if (end)
+        blocks.push(end);
+    const steps = plans.reduce((n, p) => n + p.steps.length, 0);
+    return {
+        text: fallback(`${dryRunSitesHeadline(plans)}: ${(0,shared_text/* plural */.LS)(steps, 'step')} would run (requested by ${slackRequester(context.requester)})`),
+        blocks: fitBlocks(blocks),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/action/report/publish.ts
 // Publishes what happened where users look, once a run (or a dry run) is over: the outputs (status,
 // report, command-ids, invalidation-ids, duration-ms), the annotations, the job summary and the Slack message — in that order, local and fast
@@ -2322,18 +2819,43 @@ function reportOutputs(report) {
 
 
 
+
+
+
 function redactorFor(options) {
-    return redactor([
+    return (0,report_redact/* redactor */.$p)([
         ...(options.secrets ?? []),
-        ...secretsFromEnvironment(options.env),
+        ...(0,report_redact/* secretsFromEnvironment */.$S)(options.env),
         ...(options.slack.webhookUrl ? [options.slack.webhookUrl] : []),
+        ...(options.slack.bot ? [options.slack.bot.token] : []),
     ]);
+}
+/** The result where Slack shows it: the live message when there is one, else the webhook. */
+async function deliver(payload, options, redact) {
+    if (!options.live)
+        return postToSlack(payload, options, redact);
+    const { runner, slack } = options;
+    const result = await options.live.finish(payload, options.threadReply);
+    if (result.ok) {
+        runner.info(`Slack: live message updated with the result${options.threadReply ? ', failure reply in its thread' : ''}.`);
+        return;
+    }
+    const message = redact(`Slack result not posted to the live message: ${result.reason}.`);
+    if (slack.failOnError) {
+        runner.error(`${message} (fail-on-slack-error is true, so this fails the step.)`, {
+            title: 'Slack message not posted',
+        });
+        runner.markFailed();
+    }
+    else {
+        runner.warning(`${message} The purge result above is unaffected.`, { title: 'Slack message not posted' });
+    }
 }
 async function postToSlack(payload, options, redact) {
     const { runner, slack } = options;
     if (!slack.webhookUrl)
         return;
-    const result = await postSlackMessage(slack.webhookUrl, redactDeep(payload, redact), options.slackPost);
+    const result = await postSlackMessage(slack.webhookUrl, (0,report_redact/* redactDeep */.KL)(payload, redact), options.slackPost);
     if (result.ok) {
         runner.info(`Slack: result message posted${result.attempts > 1 ? ` (after ${result.attempts} attempts)` : ''}.`);
         return;
@@ -2351,34 +2873,73 @@ async function postToSlack(payload, options, redact) {
         });
     }
 }
-/** After a real run: the outputs, annotations, job summary, Slack. */
-async function publishRunReport(report, options) {
-    const redact = redactorFor(options);
-    const safe = redactDeep(report, redact);
+async function publish(views, durationMs, options, redact) {
     const { runner } = options;
-    for (const [name, value] of Object.entries(reportOutputs(safe)))
+    for (const [name, value] of Object.entries(views.outputs))
         runner.setOutput(name, value);
-    runner.setOutput('duration-ms', String(Math.round(report.durationMs)));
-    for (const annotation of runAnnotations(safe)) {
+    runner.setOutput('duration-ms', String(Math.round(durationMs)));
+    for (const annotation of views.annotations) {
         const title = { title: redact(annotation.title) };
         if (annotation.level === 'error')
             runner.error(redact(annotation.message), title);
         else
             runner.warning(redact(annotation.message), title);
     }
-    await runner.appendSummary(redact(runSummaryMarkdown(safe)));
-    await postToSlack(runReportMessage(safe), options, redact);
+    await runner.appendSummary(redact(views.summary));
+    await deliver(views.slack, options, redact);
+}
+/** After a real run: the outputs, annotations, job summary, Slack. */
+async function publishRunReport(report, options) {
+    const redact = redactorFor(options);
+    const safe = (0,report_redact/* redactDeep */.KL)(report, redact);
+    const views = {
+        outputs: reportOutputs(safe),
+        annotations: runAnnotations(safe),
+        summary: runSummaryMarkdown(safe),
+        slack: runReportMessage(safe),
+    };
+    await publish(views, report.durationMs, options, redact);
+}
+/** After a real run of one site or several: one site's as publishRunReport; several in one of each. */
+async function publishSitesReport(run, options) {
+    const redact = redactorFor(options);
+    const safe = (0,report_redact/* redactDeep */.KL)(run, redact);
+    const reply = options.live ? failureReply(safe) : undefined;
+    if (reply !== undefined)
+        options = { ...options, threadReply: reply };
+    if (run.sites.length === 1)
+        return publishRunReport(run.sites[0], options);
+    const views = {
+        outputs: sitesOutputs(safe),
+        annotations: sitesAnnotations(safe),
+        summary: sitesSummaryMarkdown(safe),
+        slack: sitesReportMessage(safe),
+    };
+    await publish(views, run.durationMs, options, redact);
 }
 /** After a dry run: duration-ms, the plan in the job summary, the planned message in Slack. */
 async function publishDryRun(plan, context, durationMs, options) {
     const redact = redactorFor(options);
-    const safePlan = redactDeep(plan, redact);
-    const safeContext = redactDeep(context, redact);
+    const safePlan = (0,report_redact/* redactDeep */.KL)(plan, redact);
+    const safeContext = (0,report_redact/* redactDeep */.KL)(context, redact);
     options.runner.setOutput('duration-ms', String(Math.round(durationMs)));
     await options.runner.appendSummary(redact(dryRunSummaryMarkdown(safePlan, safeContext)));
     await postToSlack(dryRunMessage(safePlan, safeContext), options, redact);
 }
+/** After a dry run of several sites: as publishDryRun, every plan in one summary and one message. */
+async function publishDryRunSites(plans, context, durationMs, options) {
+    if (plans.length === 1)
+        return publishDryRun(plans[0], context, durationMs, options);
+    const redact = redactorFor(options);
+    const safePlans = (0,report_redact/* redactDeep */.KL)([...plans], redact);
+    const safeContext = (0,report_redact/* redactDeep */.KL)(context, redact);
+    options.runner.setOutput('duration-ms', String(Math.round(durationMs)));
+    await options.runner.appendSummary(redact(dryRunSitesSummaryMarkdown(safePlans, safeContext)));
+    await postToSlack(dryRunSitesMessage(safePlans, safeContext), options, redact);
+}
 
+// EXTERNAL MODULE: ./src/action/run/clock.ts + 1 modules
+var clock = __nccwpck_require__(6957);
 ;// CONCATENATED MODULE: ./src/action/report/run-context.ts
 // Who asked for this run and how it was triggered, from the runner's environment and the `requester`
 // input: the RunContext carried in the run report. A Slack mention from the relay (`<@U2CERLKJA>`)
@@ -2438,6 +2999,8 @@ var execution_inputs = __nccwpck_require__(2940);
 
 
 
+
+
 /** A cancelled run must post before the runner's SIGTERM → SIGKILL grace runs out. */
 const CANCELLED_SLACK_BUDGET_MS = 5_000;
 async function run(dependencies = {}) {
@@ -2460,35 +3023,71 @@ async function run(dependencies = {}) {
         if (misnamed)
             throw misnamed;
         const inputs = readInputs(runner);
-        const slack = readSlackSettings(runner); // checked (and masked) before anything runs
+        const slack = readSlackSettings(runner, env); // checked (and masked) before anything runs
         const workspace = env.GITHUB_WORKSPACE || process.cwd();
-        // every problem of the file and of the site's plan, in one error
-        const plan = planSitesFile(await readConfigFile(workspace, inputs.config), {
-            site: inputs.site,
+        // every problem of the file and of every site's plan, in one error
+        const plan = planSites(await readConfigFile(workspace, inputs.config), {
+            sites: inputs.sites,
             ...(inputs.awsRegion && { region: inputs.awsRegion }),
             ...(env.AWS_REGION && { environmentRegion: env.AWS_REGION }),
             configFile: inputs.config,
             ...(inputs.paths && { paths: inputs.paths }),
             ...(inputs.waitForInvalidation && { waitForInvalidation: true }),
         });
-        runner.setOutput('plan', JSON.stringify(plan));
-        await runner.group(`Plan for ${plan.site}`, async () => planLogLines(plan).forEach((line) => runner.info(line)));
+        runner.setOutput('plan', JSON.stringify(planOutput(plan)));
+        for (const site of plan.sites) {
+            await runner.group(`Plan for ${site.site}`, async () => planLogLines(site).forEach((line) => runner.info(line)));
+        }
+        const sites = plan.sites.map((site) => site.site).join(', ');
+        const steps = plan.sites.reduce((n, site) => n + site.steps.length, 0);
         // Checked before any AWS call, and by a dry run too: it must fail wherever a real run would.
-        const settings = (0,execution_inputs/* parseExecutionInputs */.hf)(readExecutionInputs(runner), plan.site, env);
-        const context = buildRunContext(env, plan.site, settings.requester);
+        const settings = (0,execution_inputs/* parseExecutionInputs */.hf)(readExecutionInputs(runner), plan.sites.map((site) => site.site).join('-'), env);
+        const context = buildRunContext(env, sites, settings.requester);
         if (inputs.dryRun) {
             runner.setOutput('status', 'planned');
             const noToken = (0,execution_inputs/* oidcTokenUnavailable */.L5)(settings, env);
             if (noToken)
                 runner.warning(`A real run would stop here. ${noToken}`, { title: 'No OIDC token available' });
-            runner.info(`Dry run: nothing was purged. ${(0,shared_text/* plural */.LS)(plan.steps.length, 'step')} would run for ${plan.site}.`);
-            await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
+            runner.info(`Dry run: nothing was purged. ${(0,shared_text/* plural */.LS)(steps, 'step')} would run for ${sites}.`);
+            await publishDryRunSites(plan.sites, context, Date.now() - started, { runner, env, slack });
             return;
         }
-        const { executePlan } = await Promise.all(/* import() */[__nccwpck_require__.e(773), __nccwpck_require__.e(427)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2427));
-        const report = await executePlan(plan, context, settings, { runner, env });
-        runner.info(`Cache purge of ${plan.site}: ${report.status} in ${(0,shared_text/* formatDuration */.a3)(report.durationMs)}.`);
-        await publishRunReport(report, {
+        // The live message: posted before anything runs, updated as steps finish, replaced by the result.
+        let live;
+        let progress = startProgress(plan.sites, context);
+        if (slack.bot) {
+            const { createLiveMessage } = await __nccwpck_require__.e(/* import() */ 528).then(__nccwpck_require__.bind(__nccwpck_require__, 528));
+            const candidate = await createLiveMessage({
+                bot: slack.bot,
+                clock: dependencies.execute?.clock ?? clock/* systemClock */.ml,
+                // secrets obtained later in the run (OIDC token, role keys) are redacted too
+                redact: (text) => redactorFor({ secrets, env, slack })(text),
+                log: (line) => runner.warning(line, { title: 'Live Slack message' }),
+                ...dependencies.liveMessage,
+            });
+            if (await candidate.start(progressMessage(progress))) {
+                live = candidate;
+                runner.info(`Slack: live message posted in ${slack.bot.channel}; it follows the run.`);
+            }
+            else if (slack.webhookUrl)
+                runner.info('Slack: the result goes to slack-webhook-url instead.');
+        }
+        const { executeSites } = await Promise.all(/* import() */[__nccwpck_require__.e(773), __nccwpck_require__.e(205)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6205));
+        const report = await executeSites(plan, context, settings, {
+            ...dependencies.execute,
+            runner,
+            env,
+            maxParallelSites: inputs.maxParallelSites,
+            ...(live && {
+                onProgress: (event) => {
+                    progress = nextProgress(progress, event);
+                    live.update(progressMessage(progress));
+                },
+            }),
+        });
+        runner.info(`Cache purge of ${sites}: ${report.status} in ${(0,shared_text/* formatDuration */.a3)(report.durationMs)}.`);
+        await publishSitesReport(report, {
+            ...(live && { live }),
             runner,
             env,
             slack,
@@ -2525,7 +3124,7 @@ async function run(dependencies = {}) {
 /* harmony export */   pB: () => (/* binding */ CREDENTIALS_REFRESH_FAILED),
 /* harmony export */   ph: () => (/* binding */ errorOrigin)
 /* harmony export */ });
-/* harmony import */ var _report_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2729);
+/* harmony import */ var _report_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2109);
 /* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4646);
 // Why a step failed and what to do about it: groups a failed step's instances by cause (Undeliverable,
 // Delivery Timed Out, script exit code, …) and names the likely fix for each, plus the step-level
@@ -2758,74 +3357,105 @@ function parsePurgeResult(stdout) {
 
 /***/ }),
 
-/***/ 2729:
+/***/ 1800:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  l9: () => (/* binding */ OUTPUT_CUT_BY_SSM),
-  x6: () => (/* binding */ STEP_ICON),
-  Vn: () => (/* binding */ STEP_STATUS_LABEL),
-  Y_: () => (/* binding */ describeInstanceCount),
-  vN: () => (/* binding */ describeInstanceStatus),
-  hi: () => (/* binding */ describeRevision),
-  gb: () => (/* binding */ describeTrigger),
-  Hk: () => (/* binding */ dryRunHeadline),
-  yE: () => (/* binding */ failedInstances),
-  cG: () => (/* binding */ failedStep),
-  rm: () => (/* binding */ firstOutputLines),
-  z3: () => (/* binding */ formatBytes),
-  Pl: () => (/* binding */ headline),
-  Gv: () => (/* binding */ invalidations),
-  mz: () => (/* binding */ isFailedStep),
-  Fv: () => (/* binding */ isSlackMention),
-  bs: () => (/* binding */ plainRequester),
-  im: () => (/* binding */ reportSite),
-  YG: () => (/* binding */ skipReason),
-  yJ: () => (/* binding */ stepDetail),
-  FN: () => (/* binding */ stepTargets)
-});
-
-// UNUSED EXPORTS: describeInvalidation, describePurgeTotals
-
-// EXTERNAL MODULE: ./src/action/report/purge-result.ts
-var purge_result = __nccwpck_require__(5066);
-// EXTERNAL MODULE: ./src/shared/text.ts
-var shared_text = __nccwpck_require__(4646);
-;// CONCATENATED MODULE: ./src/action/report/verify-view.ts
-// How a verify step's findings read in one line, wherever a step detail is shown (log, job summary,
-// Slack): the layers' counts, the hit ratio after warming and the number of problems. Pure.
-
-/**
- * What a verify step found, in one line: `CDN 12 fresh · origin 10 fresh, 2 unverified · hit ratio after
- * warming 100% · 2 problems` (led by `62 URLs requested` when a sitemap added some; the targets column
- * has the listed ones). Layers that sent no header say so.
- */
-function describeVerification(v) {
-    const layer = (name, c) => {
-        const seen = c.fresh + c.stale + c.unverified;
-        if (seen === 0)
-            return `${name} not seen`;
-        const parts = [
-            `${c.fresh} fresh`,
-            c.stale ? `${c.stale} stale` : '',
-            c.unverified ? `${c.unverified} unverified` : '',
-        ];
-        return `${name} ${parts.filter(Boolean).join(', ')}`;
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $S: () => (/* binding */ secretsFromEnvironment),
+/* harmony export */   $p: () => (/* binding */ redactor),
+/* harmony export */   KL: () => (/* binding */ redactDeep)
+/* harmony export */ });
+/* unused harmony export REDACTED */
+// Keeps secrets out of everything we write where people read: the Slack payload, the job summary and
+// annotations are not masked by the runner's log masking (Slack never is). Replaces every known
+// secret value, and anything shaped like a secret we were not told about (Slack webhook URLs, AWS
+// access key ids, JWTs such as the OIDC token), with `***`. Pure.
+const REDACTED = '***';
+/** Environment variables whose values are secrets whenever they are set. */
+const SECRET_ENVIRONMENT_VARIABLES = [
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    'ACTIONS_RUNTIME_TOKEN',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_ACCESS_KEY_ID',
+    'GITHUB_TOKEN',
+    'INPUT_SLACK-WEBHOOK-URL',
+    'INPUT_SLACK-BOT-TOKEN',
+];
+const SECRET_SHAPES = [
+    // Slack incoming webhooks and workflow triggers (the path is the credential).
+    /https?:\/\/hooks\.slack(?:-gov)?\.com\/[^\s"'<>|)]+/gi,
+    // Slack tokens (bot, user, app, configuration).
+    /\bxox[abepr]-[A-Za-z0-9-]{10,}/g,
+    // AWS access key ids (long-term AKIA…, temporary ASIA…).
+    /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
+    // JSON web tokens (the GitHub OIDC token among them).
+    /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+];
+/** Values too short to be secrets would redact ordinary words. */
+const MIN_SECRET_LENGTH = 6;
+function secretsFromEnvironment(env) {
+    return SECRET_ENVIRONMENT_VARIABLES.map((name) => env[name]?.trim() ?? '').filter((v) => v !== '');
+}
+/** A function that removes the given secrets (and secret-shaped text) from a string. */
+function redactor(secrets) {
+    const values = [...new Set([...secrets].map((s) => s.trim()).filter((s) => s.length >= MIN_SECRET_LENGTH))]
+        // Longest first, so a secret that contains another is removed whole.
+        .sort((a, b) => b.length - a.length);
+    return (text) => {
+        let result = text;
+        for (const value of values)
+            result = result.split(value).join(REDACTED);
+        for (const shape of SECRET_SHAPES)
+            result = result.replace(shape, REDACTED);
+        return result;
     };
-    return [
-        ...(v.urls.sitemap > 0 ? [`${(0,shared_text/* plural */.LS)(v.urls.total, 'URL')} requested`] : []),
-        layer('CDN', v.layers.cdn),
-        layer('origin', v.layers.origin),
-        ...(v.hitRatioAfterWarming === null
-            ? []
-            : [`hit ratio after warming ${Math.round(v.hitRatioAfterWarming * 100)}%`]),
-        ...(v.problemCount > 0 ? [(0,shared_text/* plural */.LS)(v.problemCount, 'problem')] : []),
-    ].join(' · ');
+}
+/** A deep copy of a JSON-like value with every string (and object key) redacted. */
+function redactDeep(value, redact) {
+    if (typeof value === 'string')
+        return redact(value);
+    if (Array.isArray(value))
+        return value.map((v) => redactDeep(v, redact));
+    if (value && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), redactDeep(v, redact)]));
+    }
+    return value;
 }
 
-;// CONCATENATED MODULE: ./src/action/report/report-view.ts
+
+/***/ }),
+
+/***/ 2109:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FN: () => (/* binding */ stepTargets),
+/* harmony export */   Fv: () => (/* binding */ isSlackMention),
+/* harmony export */   Gv: () => (/* binding */ invalidations),
+/* harmony export */   Hk: () => (/* binding */ dryRunHeadline),
+/* harmony export */   Pl: () => (/* binding */ headline),
+/* harmony export */   Vn: () => (/* binding */ STEP_STATUS_LABEL),
+/* harmony export */   YG: () => (/* binding */ skipReason),
+/* harmony export */   Y_: () => (/* binding */ describeInstanceCount),
+/* harmony export */   bs: () => (/* binding */ plainRequester),
+/* harmony export */   cG: () => (/* binding */ failedStep),
+/* harmony export */   gb: () => (/* binding */ describeTrigger),
+/* harmony export */   hi: () => (/* binding */ describeRevision),
+/* harmony export */   im: () => (/* binding */ reportSite),
+/* harmony export */   l9: () => (/* binding */ OUTPUT_CUT_BY_SSM),
+/* harmony export */   mz: () => (/* binding */ isFailedStep),
+/* harmony export */   rm: () => (/* binding */ firstOutputLines),
+/* harmony export */   vN: () => (/* binding */ describeInstanceStatus),
+/* harmony export */   x6: () => (/* binding */ STEP_ICON),
+/* harmony export */   yE: () => (/* binding */ failedInstances),
+/* harmony export */   yJ: () => (/* binding */ stepDetail),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */ });
+/* unused harmony exports describePurgeTotals, describeInvalidation */
+/* harmony import */ var _purge_result_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5066);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4646);
+/* harmony import */ var _verify_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5244);
 // What a run report means to a person, independent of where it is shown: the outcome headline, each
 // step's status, duration, targets and detail, the failed instances and their output, who asked and
 // how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
@@ -2930,13 +3560,13 @@ function describeInstanceCount(step) {
     const succeeded = step.instances.filter(instanceSucceeded).length;
     if (targeted === 0)
         return 'no instances';
-    return `${(0,shared_text/* formatCount */.B4)(succeeded)}/${(0,shared_text/* plural */.LS)(targeted, 'instance')}`;
+    return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatCount */ .B4)(succeeded)}/${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(targeted, 'instance')}`;
 }
 function purgeTotals(step) {
     const results = step.instances.map((i) => i.result).filter((r) => r !== undefined);
     if (results.length === 0)
         return undefined;
-    const counted = results.filter(purge_result/* isCounted */.h);
+    const counted = results.filter(_purge_result_js__WEBPACK_IMPORTED_MODULE_2__/* .isCounted */ .h);
     return {
         files: counted.reduce((sum, r) => sum + r.files, 0),
         bytes: counted.reduce((sum, r) => sum + r.bytes, 0),
@@ -2953,18 +3583,18 @@ function describePurgeTotals(step) {
     const totals = purgeTotals(step);
     if (!totals)
         return undefined;
-    const removed = `${(0,shared_text/* plural */.LS)(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`;
+    const removed = `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`;
     const parts = [
         totals.counted === 0
             ? 'flushed, no file counts'
             : totals.counted < totals.reported
-                ? `${removed} on ${(0,shared_text/* formatCount */.B4)(totals.counted)} of ${(0,shared_text/* plural */.LS)(totals.reported, 'instance')}; flushed without counts on the rest`
+                ? `${removed} on ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatCount */ .B4)(totals.counted)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(totals.reported, 'instance')}; flushed without counts on the rest`
                 : removed,
     ];
     if (totals.methods.length > 0)
         parts.push(totals.methods.join(', '));
     if (totals.reported < step.instances.length) {
-        parts.push(`${(0,shared_text/* formatCount */.B4)(totals.reported)} of ${(0,shared_text/* plural */.LS)(step.instances.length, 'instance')} reported a result`);
+        parts.push(`${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatCount */ .B4)(totals.reported)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(step.instances.length, 'instance')} reported a result`);
     }
     return parts.join(' · ');
 }
@@ -2989,7 +3619,7 @@ function firstOutputLines(instance, count) {
 }
 /** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*` (+ ` on E2EXAMPLE12345` unless told not to). */
 function describeInvalidation(step, options = {}) {
-    const paths = (0,shared_text/* listFirst */.rL)(step.paths, 5, ' ');
+    const paths = (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .listFirst */ .rL)(step.paths, 5, ' ');
     const on = options.distribution === false ? '' : ` on ${step.distributionId}`;
     if (!step.invalidationId)
         return `${paths}${on}`;
@@ -3021,8 +3651,8 @@ function stepDetail(step, options = {}) {
     }
     if (step.kind === 'verify') {
         const what = step.verify
-            ? describeVerification(step.verify)
-            : `${(0,shared_text/* plural */.LS)(step.urls.length, 'URL')} listed`;
+            ? (0,_verify_view_js__WEBPACK_IMPORTED_MODULE_0__/* .describeVerification */ .Xm)(step.verify)
+            : `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(step.urls.length, 'URL')} listed`;
         return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
     }
     const parts = [];
@@ -3037,7 +3667,7 @@ function stepDetail(step, options = {}) {
         const described = failed.map((i) => step.status === 'failed'
             ? `${i.instanceId} ${describeInstanceStatus(i)}`
             : `${i.instanceId} (${describeInstanceStatus(i)})`);
-        const shown = (0,shared_text/* listFirst */.rL)(described, 3, ', ');
+        const shown = (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .listFirst */ .rL)(described, 3, ', ');
         parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown}`);
     }
     const totals = describePurgeTotals(step);
@@ -3052,12 +3682,91 @@ function stepTargets(step) {
     if (step.kind === 'cloudfront')
         return step.distributionId;
     if (step.kind === 'verify')
-        return step.sitemap ? `${(0,shared_text/* plural */.LS)(step.urls.length, 'URL')} + sitemap` : (0,shared_text/* plural */.LS)(step.urls.length, 'URL');
-    return describeInstanceCount(step) ?? (step.targetCount > 0 ? (0,shared_text/* plural */.LS)(step.targetCount, 'instance') : '–');
+        return step.sitemap ? `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(step.urls.length, 'URL')} + sitemap` : (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(step.urls.length, 'URL');
+    return describeInstanceCount(step) ?? (step.targetCount > 0 ? (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(step.targetCount, 'instance') : '–');
 }
 function invalidations(report) {
     return report.steps.filter((s) => s.kind === 'cloudfront' && !!s.invalidationId);
 }
+
+
+/***/ }),
+
+/***/ 5244:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VM: () => (/* binding */ ttfb),
+/* harmony export */   Xm: () => (/* binding */ describeVerification),
+/* harmony export */   Zb: () => (/* binding */ LAYER_LABEL),
+/* harmony export */   a1: () => (/* binding */ describeStatuses),
+/* harmony export */   iD: () => (/* binding */ describeVerifiedUrls),
+/* harmony export */   kI: () => (/* binding */ staleNotListed),
+/* harmony export */   kr: () => (/* binding */ describePercentiles),
+/* harmony export */   ph: () => (/* binding */ describeWarming)
+/* harmony export */ });
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4646);
+// How a verify step's findings read wherever a step is shown (log, job summary, Slack): the one-line
+// detail of the steps table, and the pieces of the fuller account the job summary and Slack give of
+// it — URLs and time taken, the statuses, time to first byte cold and warm, the warming, the stale
+// URLs beyond those listed. Plain text; each view escapes and lays it out its own way. Pure.
+
+const LAYER_LABEL = { cdn: 'CDN', origin: 'origin (nginx)' };
+/**
+ * What a verify step found, in one line: `CDN 12 fresh · origin 10 fresh, 2 unverified · hit ratio after
+ * warming 100% · 2 problems` (led by `62 URLs requested` when a sitemap added some; the targets column
+ * has the listed ones). Layers that sent no header say so.
+ */
+function describeVerification(v) {
+    const layer = (name, c) => {
+        const seen = c.fresh + c.stale + c.unverified;
+        if (seen === 0)
+            return `${name} not seen`;
+        const parts = [
+            `${c.fresh} fresh`,
+            c.stale ? `${c.stale} stale` : '',
+            c.unverified ? `${c.unverified} unverified` : '',
+        ];
+        return `${name} ${parts.filter(Boolean).join(', ')}`;
+    };
+    return [
+        ...(v.urls.sitemap > 0 ? [`${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(v.urls.total, 'URL')} requested`] : []),
+        layer('CDN', v.layers.cdn),
+        layer('origin', v.layers.origin),
+        ...(v.hitRatioAfterWarming === null
+            ? []
+            : [`hit ratio after warming ${Math.round(v.hitRatioAfterWarming * 100)}%`]),
+        ...(v.problemCount > 0 ? [(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(v.problemCount, 'problem')] : []),
+    ].join(' · ');
+}
+/** `52 URLs (2 listed, 50 from the sitemap; 3 not reached) in 8.4 s` */
+function describeVerifiedUrls(v) {
+    const notReached = v.urls.notReached > 0 ? `; ${v.urls.notReached} not reached` : '';
+    return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(v.urls.total, 'URL')} (${v.urls.explicit} listed, ${v.urls.sitemap} from the sitemap${notReached}) in ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(v.durationMs)}`;
+}
+/** `200 ×97, 301 ×2, timeout ×1` (every request, re-requests included), the 8 most frequent first. */
+function describeStatuses(v) {
+    const entries = Object.entries(v.statuses)
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1]);
+    return entries.length > 0
+        ? (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(entries.map(([s, n]) => `${s} ×${n}`), 8, ', ')
+        : 'none';
+}
+/** A TTFB percentile as read: `180 ms`, or `–` when there was no such request. */
+const ttfb = (ms) => (ms === null ? '–' : (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(ms));
+/** `p50 180 ms / p95 640 ms`, or `none` when no request of that kind was made. */
+const describePercentiles = (p) => p.count === 0 ? 'none' : `p50 ${ttfb(p.p50)} / p95 ${ttfb(p.p95)}`;
+/** `hit ratio after warming 98.0% · 51 URLs warmed · 1 retry`; with warm off, that it was not checked. */
+function describeWarming(v) {
+    const retries = v.retries > 0 ? ` · ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(v.retries, 'retry', 'retries')} (429/503)` : '';
+    if (v.hitRatioAfterWarming === null) {
+        return `warming not checked (warm: false) · ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(v.warmed, 'URL')} cached${retries}`;
+    }
+    return `hit ratio after warming ${(v.hitRatioAfterWarming * 100).toFixed(1)}% · ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(v.warmed, 'URL')} warmed${retries}`;
+}
+/** Stale URL–layer pairs found beyond those the report lists. */
+const staleNotListed = (v) => Math.max(0, v.layers.cdn.stale + v.layers.origin.stale - v.stale.length);
 
 
 /***/ }),
@@ -3154,7 +3863,7 @@ function sdkRequests(outputOrError) {
 
 /***/ }),
 
-/***/ 5844:
+/***/ 6631:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3174,6 +3883,10 @@ const CachePurge_FastCGI_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"Cach
 const CachePurge_W3TotalCache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/portal.","allowedPattern":"^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-WPRocket.json
 const CachePurge_WPRocket_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/main.","allowedPattern":"^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"},"SiteHost":{"type":"String","description":"(Optional) Host whose cache directory the fallback empties (wp-content/cache/wp-rocket/<SiteHost>), e.g. www.example.com. Empty: the host of the site\'s home URL (read with WP-CLI), or every host when WP-CLI is missing. Not used when wp-rocket-cli is installed.","default":"","allowedPattern":"^([A-Za-z0-9][A-Za-z0-9.-]{0,252})?$","maxChars":253,"interpolationType":"ENV_VAR"}}}');
+;// CONCATENATED MODULE: ./ssm-documents/CachePurge-ObjectCache.json
+const CachePurge_ObjectCache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/portal.","allowedPattern":"^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
+;// CONCATENATED MODULE: ./ssm-documents/CachePurge-OPcache.json
+const CachePurge_OPcache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"PhpFpmService":{"type":"String","description":"(Optional) The systemd unit of the php-fpm to reload, e.g. php8.2-fpm (systemctl reload). Empty: see PhpFpmPidFile; both empty: every php-fpm master root started is reloaded.","default":"","allowedPattern":"^(php-fpm|php[0-9]{1,2}([.][0-9]{1,2})?-fpm|php[0-9]{2,3}-php-fpm)?([.]service)?$","maxChars":100,"interpolationType":"ENV_VAR"},"PhpFpmPidFile":{"type":"String","description":"(Optional) The pid file of the php-fpm master to reload (the pid setting of php-fpm.conf), e.g. /run/php/php8.2-fpm.pid, for a php-fpm systemd does not run. Empty: see PhpFpmService.","default":"","allowedPattern":"^((/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,11}/[A-Za-z0-9_][A-Za-z0-9._-]{0,95}[.]pid)?$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
 // EXTERNAL MODULE: ./src/shared/suggest.ts
 var suggest = __nccwpck_require__(427);
 // EXTERNAL MODULE: ./src/shared/text.ts
@@ -3192,6 +3905,8 @@ var shared_text = __nccwpck_require__(4646);
 
 
 
+
+
 /** The parameter types the check understands; a bundled document using another one fails a test. */
 const CHECKED_PARAMETER_TYPES = (/* unused pure expression or super */ null && (['String', 'StringList']));
 /** Document name (the file name without .json) → its parameters. */
@@ -3199,6 +3914,8 @@ const BUNDLED_DOCUMENTS = {
     'CachePurge-FastCGI': CachePurge_FastCGI_namespaceObject.FI,
     'CachePurge-W3TotalCache': CachePurge_W3TotalCache_namespaceObject.FI,
     'CachePurge-WPRocket': CachePurge_WPRocket_namespaceObject.FI,
+    'CachePurge-ObjectCache': CachePurge_ObjectCache_namespaceObject.FI,
+    'CachePurge-OPcache': CachePurge_OPcache_namespaceObject.FI,
 };
 /** The name a step's `document` gives: itself, or the part of an ARN after its last "/". */
 const documentNameOf = (document) => document.startsWith('arn:') ? document.slice(document.lastIndexOf('/') + 1) : document;
@@ -4363,7 +5080,7 @@ function reportLines(report) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4915);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2445);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -4720,6 +5437,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
+/***/ 5675:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http2");
+
+/***/ }),
+
 /***/ 5692:
 /***/ ((module) => {
 
@@ -4944,6 +5668,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -4965,10 +5696,31 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
 /***/ 9023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 

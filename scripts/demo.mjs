@@ -140,7 +140,7 @@ const github = await startGitHubDouble({
   workflows: { 'purge-cache.yml': { id: 1, inputs: purgeWorkflow.on.workflow_dispatch.inputs } },
 });
 const relay = await startRelay({ ...github.env('app'), SITES: 'portal,main' });
-const secrets = { SLACK_WEBHOOK_URL: slack.webhookUrl };
+const secrets = { SLACK_WEBHOOK_URL: slack.webhookUrl, SLACK_BOT_TOKEN: '' };
 const vars = { CACHE_PURGE_ROLE_ARN: ROLE_ARN };
 
 /** One purge as GitHub would run it, then what Slack shows. */
@@ -227,7 +227,11 @@ try {
   );
   await purge(
     'Live log of the purge job',
-    actionStep('examples/purge-cache.yml', 'purge', { inputs: dispatch?.inputs ?? {}, vars, secrets }),
+    actionStep('examples/purge-cache.yml', 'purge', {
+      inputs: { 'slack-channel': '', ...dispatch?.inputs },
+      vars,
+      secrets,
+    }),
     {
       GITHUB_EVENT_NAME: 'workflow_dispatch',
       GITHUB_RUN_ID: String(dispatch?.runId ?? 1),
@@ -282,7 +286,7 @@ try {
         title,
         {
           ...actionStep('examples/purge-cache.yml', 'purge', {
-            inputs: dispatch?.inputs ?? {},
+            inputs: { 'slack-channel': '', ...dispatch?.inputs },
             vars,
             secrets,
           }),

@@ -2,7 +2,10 @@
 // POST (path, headers, parsed JSON body) and answers as scripted — 200 "ok" by default, or a queue of
 // answers such as 429 with Retry-After, 500, 400 invalid_payload, 404 channel_not_found,
 // 410 no_service, a slow answer, or a dropped connection. Answers the way Slack does (text/html body
-// with the error code). Used by the adapter tests, the runner-level tests and the demo.
+// with the error code). Also Slack's Web API under /api/<method> (chat.postMessage, chat.update) as
+// @slack/web-api calls it: the form body decoded (blocks parsed from their JSON), the bearer token
+// recorded, `{ok: true, channel, ts}` answered (a new ts for each post) unless scripted otherwise.
+// Used by the adapter tests, the runner-level tests and the demo.
 
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,9 +15,37 @@ export interface SinkRequest {
   path: string;
   headers: IncomingHttpHeaders;
   raw: string;
-  /** The parsed JSON body (undefined when it was not JSON). */
+  /** The parsed JSON body (undefined when it was not JSON); for a Web API call, its decoded form. */
   body: unknown;
   at: number;
+  /** A Web API call: its method (chat.postMessage, chat.update). */
+  apiMethod?: string;
+  /** A Web API call: the token of its Authorization header. */
+  token?: string;
+}
+
+/** A Web API call's arguments as the client sends them: a form whose object values are JSON. */
+function decodeApiBody(raw: string, contentType: string | undefined): Record<string, unknown> | undefined {
+  if (contentType?.startsWith('application/json')) {
+    try {
+      return JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  }
+  const form: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    let decoded: unknown = value;
+    if (/^[[{]/.test(value)) {
+      try {
+        decoded = JSON.parse(value);
+      } catch {
+        decoded = value;
+      }
+    }
+    form[key] = decoded;
+  }
+  return form;
 }
 
 export interface SinkAnswer {
@@ -48,6 +79,10 @@ export interface SlackSink {
   script(...answers: SinkAnswer[]): void;
   /** The answer once the script is used up (default 200 ok). */
   setFallback(answer: SinkAnswer): void;
+  /** The Web API base URL for @slack/web-api's slackApiUrl (…/api/). */
+  apiUrl: string;
+  /** The Web API calls recorded, optionally of one method. */
+  apiCalls(method?: string): SinkRequest[];
   /** Between tests: forgets the requests and any unused scripted answers; answers 200 ok again. */
   reset(): void;
   close(): Promise<void>;
@@ -59,32 +94,46 @@ export async function startSlackSink(): Promise<SlackSink> {
   const requests: SinkRequest[] = [];
   const queue: SinkAnswer[] = [];
   let fallback: SinkAnswer = SLACK_ANSWERS.ok;
+  let posts = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
+      const path = req.url ?? '';
+      const api = /^\/api\/([\w.]+)$/.exec(path);
       let body: unknown;
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        body = undefined;
+      if (api) body = decodeApiBody(raw, req.headers['content-type']);
+      else {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          body = undefined;
+        }
       }
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       requests.push({
         method: req.method ?? '',
-        path: req.url ?? '',
+        path,
         headers: req.headers,
         raw,
         body,
         at: Date.now(),
+        ...(api && { apiMethod: api[1]!, ...(token !== undefined && { token }) }),
       });
-      const answer = queue.shift() ?? fallback;
+      const scripted = queue.shift();
+      let answer = scripted ?? fallback;
+      if (api && scripted === undefined) {
+        const args = (body ?? {}) as { channel?: string; ts?: string };
+        const ts = args.ts ?? `1760000000.${String(++posts).padStart(6, '0')}`;
+        answer = { status: 200, body: JSON.stringify({ ok: true, channel: args.channel, ts }) };
+      }
       const respond = () => {
         if (answer.drop) {
           req.socket.destroy();
           return;
         }
-        const headers: Record<string, string> = { 'content-type': 'text/html' };
+        const headers: Record<string, string> = { 'content-type': api ? 'application/json' : 'text/html' };
         if (answer.retryAfter !== undefined) headers['retry-after'] = String(answer.retryAfter);
         res.writeHead(answer.status, headers);
         res.end(answer.body ?? '');
@@ -99,6 +148,9 @@ export async function startSlackSink(): Promise<SlackSink> {
   return {
     origin,
     webhookUrl: `${origin}${SINK_WEBHOOK_PATH}`,
+    apiUrl: `${origin}/api/`,
+    apiCalls: (method) =>
+      requests.filter((r) => r.apiMethod !== undefined && (method === undefined || r.apiMethod === method)),
     requests,
     script: (...answers) => void queue.push(...answers),
     setFallback: (answer) => void (fallback = answer),

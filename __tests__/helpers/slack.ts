@@ -59,3 +59,46 @@ export function slackHeaders(
     'x-slack-signature': slackSignature(options.secret ?? TEST_SIGNING_SECRET, timestamp, body),
   };
 }
+
+export interface ClickFields {
+  token: string;
+  action?: 'confirm_purge' | 'cancel_purge';
+  user?: string;
+  team?: string;
+  channel?: string;
+  responseUrl?: string;
+}
+
+/** An interactivity request body as Slack sends a click on a prompt's button: `payload=<JSON>`. */
+export function clickBody(fields: ClickFields): string {
+  const user = fields.user ?? 'U0001';
+  const team = fields.team ?? 'T0001';
+  const payload = {
+    type: 'block_actions',
+    user: { id: user, username: 'ada', name: 'ada', team_id: team },
+    api_app_id: 'A0001',
+    token: 'deprecated-verification-token',
+    container: {
+      type: 'message',
+      message_ts: '1760000000.000100',
+      channel_id: fields.channel ?? 'C0001',
+      is_ephemeral: true,
+    },
+    trigger_id: '1.2.3',
+    team: { id: team, domain: 'acme' },
+    channel: { id: fields.channel ?? 'C0001', name: 'ops' },
+    response_url: fields.responseUrl ?? 'https://hooks.slack.com/actions/T0001/1/abc',
+    actions: [
+      {
+        action_id: fields.action ?? 'confirm_purge',
+        block_id: 'b1',
+        text: { type: 'plain_text', text: 'Purge 2 sites' },
+        value: fields.action === 'cancel_purge' ? 'cancel' : fields.token,
+        style: 'danger',
+        type: 'button',
+        action_ts: '1760000001.000200',
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

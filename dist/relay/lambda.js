@@ -25766,6 +25766,8 @@ function readSites(env) {
     }
     if (sites.includes('help'))
         problems.push('has "help", which is the usage command; rename that site.');
+    if (sites.includes('all'))
+        problems.push('has "all", which asks for every site; rename that site.');
     const twice = [...new Set(sites.filter((site, index) => sites.indexOf(site) !== index))];
     if (twice.length > 0) {
         problems.push(`lists ${twice.map((site) => JSON.stringify(site)).join(', ')} twice.`);
@@ -25939,7 +25941,12 @@ function authorise(command, config) {
     return { allowed: true };
 }
 const MAX_TEXT_LENGTH = 100;
-/** Trimmed, case-insensitive: empty or "help" → usage; exactly one known site → that site; else invalid. */
+/** The word that asks for every site of SITES (the relay refuses a site of that name in SITES). */
+const ALL_SITES = 'all';
+/**
+ * Trimmed, case-insensitive: empty or "help" → usage; `all` → every site; one or more known sites
+ * (separated by spaces or commas) → those sites; anything else → invalid (the first unknown word).
+ */
 function interpretText(raw, sites) {
     const text = raw.trim();
     if (text.length > MAX_TEXT_LENGTH)
@@ -25949,19 +25956,378 @@ function interpretText(raw, sites) {
     const lower = text.toLowerCase();
     if (lower === '' || lower === 'help')
         return { kind: 'usage' };
-    if (sites.includes(lower))
-        return { kind: 'site', site: lower };
-    if (/\s/.test(lower))
-        return { kind: 'invalid', reason: 'extra_words' };
-    // Echo the word back only when it is plainly a word; anything else is not repeated to the channel.
-    if (!/^[a-z0-9._-]{1,40}$/.test(lower))
-        return { kind: 'invalid', reason: 'unknown_site' };
-    const suggestion = closestMatch(lower, sites);
+    const words = lower.split(/[\s,]+/).filter((word) => word !== '');
+    if (words.includes(ALL_SITES)) {
+        return words.every((word) => word === ALL_SITES)
+            ? { kind: 'sites', sites: [...sites], all: true }
+            : { kind: 'invalid', reason: 'all_with_sites' };
+    }
+    const unknown = words.find((word) => !sites.includes(word));
+    if (unknown !== undefined) {
+        // Echo the word back only when it is plainly a word; anything else is not repeated to the channel.
+        if (!/^[a-z0-9._-]{1,40}$/.test(unknown))
+            return { kind: 'invalid', reason: 'unknown_site' };
+        const suggestion = closestMatch(unknown, sites);
+        return {
+            kind: 'invalid',
+            reason: 'unknown_site',
+            shown: unknown,
+            ...(suggestion !== undefined && { suggestion }),
+        };
+    }
+    const asked = sites.filter((site) => words.includes(site));
+    return asked.length === 1 ? { kind: 'site', site: asked[0] } : { kind: 'sites', sites: asked, all: false };
+}
+
+;// CONCATENATED MODULE: ./src/relay/core/interaction.ts
+// A verified interactivity request (`payload=<JSON>`, form-encoded, signed like a slash command) →
+// the click the relay acts on: a `block_actions` payload with one action of ours (confirm or cancel a
+// broad purge), who clicked (user, team, channel ids) and the `response_url` to replace the prompt
+// through. Anything else is malformed or ignored. Parsing happens only after the signature is
+// verified; only ids are read (names change). Pure.
+const CONFIRM_ACTION = 'confirm_purge';
+const CANCEL_ACTION = 'cancel_purge';
+const interaction_SLACK_ID = /^[A-Z0-9]{2,30}$/;
+const MAX_VALUE_LENGTH = 2000;
+/**
+ * A `response_url` the relay may POST to: https to a Slack host (hooks.slack.com, …slack.com), or
+ * http to a loopback address (the tests' and the demo's Slack double). Anything else is refused, so a
+ * payload can never point the relay at another server.
+ */
+function isSlackResponseUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return false;
+    }
+    if (url.username || url.password)
+        return false;
+    if (url.protocol === 'https:')
+        return url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com');
+    return url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+}
+const field = (value, key) => typeof value === 'object' && value !== null ? value[key] : undefined;
+/** Reads the `payload` field of a verified form body (its other fields are not Slack's). */
+function parseInteraction(payloadJson) {
+    let payload;
+    try {
+        payload = JSON.parse(payloadJson);
+    }
+    catch {
+        return { kind: 'malformed', reason: 'bad_payload_json' };
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+        return { kind: 'malformed', reason: 'bad_payload' };
+    }
+    const type = field(payload, 'type');
+    if (type !== 'block_actions')
+        return { kind: 'ignored', reason: 'not_block_actions' };
+    const actions = field(payload, 'actions');
+    if (!Array.isArray(actions) || actions.length !== 1)
+        return { kind: 'malformed', reason: 'bad_actions' };
+    const [action] = actions;
+    const actionId = field(action, 'action_id');
+    if (actionId !== CONFIRM_ACTION && actionId !== CANCEL_ACTION) {
+        return { kind: 'ignored', reason: 'unknown_action' };
+    }
+    const value = field(action, 'value');
+    const user = field(payload, 'user');
+    const userId = field(user, 'id');
+    const teamId = field(field(payload, 'team'), 'id') ?? field(user, 'team_id');
+    const channelId = field(field(payload, 'channel'), 'id');
+    const responseUrl = field(payload, 'response_url');
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_VALUE_LENGTH) {
+        return { kind: 'malformed', reason: 'bad_value' };
+    }
+    if (typeof userId !== 'string' || !interaction_SLACK_ID.test(userId))
+        return { kind: 'malformed', reason: 'bad_user_id' };
+    if (typeof teamId !== 'string' || !interaction_SLACK_ID.test(teamId))
+        return { kind: 'malformed', reason: 'bad_team_id' };
+    if (typeof channelId !== 'string' || !interaction_SLACK_ID.test(channelId)) {
+        return { kind: 'malformed', reason: 'bad_channel_id' };
+    }
+    if (typeof responseUrl !== 'string' || !isSlackResponseUrl(responseUrl)) {
+        return { kind: 'malformed', reason: 'bad_response_url' };
+    }
+    return { kind: 'click', click: { action: actionId, value, userId, teamId, channelId, responseUrl } };
+}
+
+;// CONCATENATED MODULE: ./src/shared/mrkdwn.ts
+// Slack mrkdwn escaping, shared by the action's result message and the relay's replies: the three
+// characters Slack treats as control characters. Pure.
+/** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
+function escapeMrkdwn(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+;// CONCATENATED MODULE: ./src/relay/core/confirm-token.ts
+// The confirmation token a broad purge's prompt carries in its button (`value`, ≤ 2,000 characters):
+// what was asked (the sites), by whom (user, team, channel), until when (5 minutes) and a nonce, signed
+// with the relay's Slack signing secret (HMAC-SHA256 under its own label, so it is never a valid Slack
+// request signature). The relay checks it statelessly — any relay instance, Lambda container or restart
+// can confirm — and refuses a token it did not sign, one past its time, or one clicked by someone
+// else. That a token is used once is the replay guard's part (../replay-guard.ts), by its nonce. Pure:
+// the clock and the nonce are parameters.
+
+/** How long a prompt can be confirmed. */
+const CONFIRM_TTL_MS = 5 * 60 * 1000;
+const LABEL = 'cache-purge-confirm-v1:';
+const VERSION = 'v1';
+const mac = (secret, body) => (0,external_node_crypto_.createHmac)('sha256', Buffer.from(secret, 'utf8'))
+    .update(LABEL + body, 'utf8')
+    .digest('base64url');
+function signConfirmToken(claims, secret) {
+    const body = Buffer.from(JSON.stringify({
+        s: claims.sites,
+        a: claims.all ? 1 : 0,
+        u: claims.user,
+        t: claims.team,
+        c: claims.channel,
+        e: claims.expiresAtMs,
+        n: claims.nonce,
+    }), 'utf8').toString('base64url');
+    return `${VERSION}.${body}.${mac(secret, body)}`;
+}
+function readClaims(body) {
+    let data;
+    try {
+        data = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof data !== 'object' || data === null)
+        return undefined;
+    const { s, a, u, t, c, e, n } = data;
+    const text = (v) => typeof v === 'string' && v.length > 0 && v.length <= 100;
+    if (!Array.isArray(s) || s.length === 0 || !s.every(text))
+        return undefined;
+    if (!text(u) || !text(t) || !text(c) || !text(n) || typeof e !== 'number' || (a !== 0 && a !== 1))
+        return undefined;
+    return { sites: s, all: a === 1, user: u, team: t, channel: c, expiresAtMs: e, nonce: n };
+}
+/**
+ * Checks a clicked token: signed with one of `secrets` (current or previous, as for requests), not
+ * expired at `nowMs` (nor claiming to live longer than a prompt may), clicked by its user in its team.
+ */
+function verifyConfirmToken(token, secrets, click, nowMs) {
+    const parts = token.split('.');
+    if (parts.length !== 3 || parts[0] !== VERSION || !/^[A-Za-z0-9_-]{1,1900}$/.test(parts[1])) {
+        return { ok: false, reason: 'bad_token' };
+    }
+    const [, body, given] = parts;
+    const givenBytes = Buffer.from(given, 'utf8');
+    let signed = false;
+    for (const secret of secrets) {
+        const expected = Buffer.from(mac(secret, body), 'utf8');
+        if (expected.length === givenBytes.length && (0,external_node_crypto_.timingSafeEqual)(expected, givenBytes))
+            signed = true;
+    }
+    if (!signed)
+        return { ok: false, reason: 'bad_token' };
+    const claims = readClaims(body);
+    if (claims === undefined)
+        return { ok: false, reason: 'bad_token' };
+    if (nowMs > claims.expiresAtMs || claims.expiresAtMs - nowMs > CONFIRM_TTL_MS) {
+        return { ok: false, reason: 'expired' };
+    }
+    if (claims.team !== click.team)
+        return { ok: false, reason: 'other_team' };
+    if (claims.user !== click.user)
+        return { ok: false, reason: 'other_user' };
+    return { ok: true, claims };
+}
+
+;// CONCATENATED MODULE: ./src/relay/core/confirm-prompt.ts
+// What the relay shows around a broad purge (`/clear-cache all`, or several sites): the ephemeral
+// Block Kit prompt whose button opens Slack's confirm dialog and carries the signed token, and the
+// messages that replace the prompt through its `response_url` once it is clicked — confirmed (with the
+// run link), cancelled, expired, or not verifiable. Pure.
+
+
+
+const promptUpdate = (text) => ({
+    replace_original: true,
+    response_type: 'ephemeral',
+    text,
+});
+const plain = (text) => ({ type: 'plain_text', text, emoji: true });
+const siteList = (sites) => sites.map((site) => `\`${escapeMrkdwn(site)}\``).join(', ');
+const count = (sites) => `${sites.length} ${sites.length === 1 ? 'site' : 'sites'}`;
+/** The ephemeral prompt: what would be purged, a danger button with Slack's confirm dialog, a cancel button. */
+function confirmPrompt(sites, all, token) {
+    const what = all
+        ? `*every site* (${count(sites)}: ${siteList(sites)})`
+        : `*${count(sites)}*: ${siteList(sites)}`;
+    const minutes = Math.round(CONFIRM_TTL_MS / 60_000);
+    const body = {
+        response_type: 'ephemeral',
+        text: `Purge every cache layer of ${count(sites)} (${sites.join(', ')})? Confirm within ${minutes} minutes.`,
+        blocks: [
+            {
+                type: 'section',
+                text: {
+                    type: 'mrkdwn',
+                    text: `Purge every cache layer of ${what}? They purge in one workflow run, and the result shows up in this channel. Only you can confirm, within ${minutes} minutes.`,
+                },
+            },
+            {
+                type: 'actions',
+                elements: [
+                    {
+                        type: 'button',
+                        action_id: CONFIRM_ACTION,
+                        style: 'danger',
+                        text: plain(`Purge ${count(sites)}`),
+                        value: token,
+                        confirm: {
+                            title: plain(`Purge ${count(sites)}?`),
+                            text: {
+                                type: 'mrkdwn',
+                                text: `Every cache layer of ${siteList(sites)} is purged: plugin cache, nginx FastCGI cache and CloudFront. Visitors hit the origin until the caches refill.`.slice(0, 300),
+                            },
+                            confirm: plain('Purge'),
+                            deny: plain('Not now'),
+                            style: 'danger',
+                        },
+                    },
+                    { type: 'button', action_id: CANCEL_ACTION, text: plain('Cancel'), value: 'cancel' },
+                ],
+            },
+        ],
+    };
     return {
-        kind: 'invalid',
-        reason: 'unknown_site',
-        shown: lower,
-        ...(suggestion !== undefined && { suggestion }),
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(body),
+    };
+}
+const CLICK_TEXTS = {
+    cancelled: 'Cancelled: nothing was purged.',
+    expired: `This confirmation expired (it lasts ${Math.round(CONFIRM_TTL_MS / 60_000)} minutes): nothing was started. Type the command again.`,
+    bad_token: 'This confirmation could not be verified (the relay may have a new signing secret): nothing was started. Type the command again.',
+};
+
+;// CONCATENATED MODULE: ./src/relay/core/dispatch.ts
+// The contract between the relay core and whatever starts the workflow (the Octokit adapter in
+// ../github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
+// dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), what a
+// network error says about itself, and the deadline it all runs under. Pure.
+/** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
+const DISPATCH_TIMEOUT_MS = 2000;
+/** The result a deadline gives, from the dispatcher's last progress report. */
+function deadlineResult(progress) {
+    if (progress === 'token_exchange')
+        return { kind: 'not_sent', stage: 'credentials', cause: 'timeout' };
+    if (progress === 'dispatch_not_sent')
+        return { kind: 'not_sent', stage: 'dispatch', cause: 'timeout' };
+    return { kind: 'no_answer', cause: 'timeout' };
+}
+/** Errors that can only happen while connecting (DNS, TCP, TLS handshake): the request was never sent. */
+const CONNECT_PHASE_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EAI_FAIL',
+    'EAI_NONAME',
+    'EHOSTUNREACH',
+    'EHOSTDOWN',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EADDRNOTAVAIL',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+const CONNECT_PHASE_PREFIXES = ['CERT_', 'ERR_TLS_', 'ERR_SSL_'];
+/** Messages of errors without a code that fetch raises before connecting. */
+const CONNECT_PHASE_MESSAGES = new Set(['bad port']);
+/**
+ * An error and its causes, outermost first (Octokit's RequestError → fetch's TypeError → the system
+ * error), at most 8 deep. An AggregateError (every address of a host refused) has an empty message and
+ * its causes in `errors`: the chain goes on with the first.
+ */
+function causeChain(error) {
+    const chain = [];
+    let current = error;
+    while (chain.length < 8 && typeof current === 'object' && current !== null) {
+        chain.push(current);
+        const { cause, errors } = current;
+        current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+    }
+    return chain;
+}
+/**
+ * Describes an error from its cause chain: the first string `code` found, the innermost message, and
+ * whether it is an error that can only happen before the request is sent. Never throws.
+ */
+function describeNetworkError(error) {
+    let code;
+    let message = '';
+    for (const link of causeChain(error)) {
+        const { code: ownCode, message: ownMessage } = link;
+        if (code === undefined && typeof ownCode === 'string' && /^[A-Z][A-Z0-9_]{1,60}$/.test(ownCode)) {
+            code = ownCode;
+        }
+        if (typeof ownMessage === 'string' && ownMessage.trim() !== '')
+            message = ownMessage;
+    }
+    if (message === '' && typeof error === 'string')
+        message = error;
+    const flat = message.replace(/\s+/g, ' ').trim();
+    const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat || 'unknown error';
+    const beforeSending = (code !== undefined &&
+        (CONNECT_PHASE_CODES.has(code) || CONNECT_PHASE_PREFIXES.some((prefix) => code.startsWith(prefix)))) ||
+        CONNECT_PHASE_MESSAGES.has(short);
+    return { ...(code !== undefined && { code }), message: short, beforeSending };
+}
+/** The body of POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches. */
+function dispatchBody(request, withRunDetails) {
+    const body = {
+        ref: request.ref,
+        inputs: {
+            site: request.inputs.site,
+            requester: request.inputs.requester,
+            'slack-channel': request.inputs['slack-channel'],
+        },
+    };
+    if (withRunDetails)
+        body.return_run_details = true;
+    return body;
+}
+/**
+ * GitHub Enterprise Server versions without run details refuse the parameter (400/422 naming it):
+ * the one case where the dispatch is sent again, without it.
+ */
+function rejectsReturnRunDetails(result) {
+    return (result.kind === 'rejected' &&
+        (result.status === 400 || result.status === 422) &&
+        /return_run_details/.test(result.message));
+}
+/** Reads the run details out of a 200 answer; a 204 (or anything unexpected) gives none. */
+function acceptedResult(status, data) {
+    if (status !== 200 || typeof data !== 'object' || data === null)
+        return { kind: 'accepted' };
+    const { workflow_run_id: runId, html_url: htmlUrl } = data;
+    return {
+        kind: 'accepted',
+        ...(typeof runId === 'number' && Number.isSafeInteger(runId) && runId > 0 && { runId }),
+        ...(typeof htmlUrl === 'string' && /^https?:\/\/[^\s<>|]+$/.test(htmlUrl) && { runUrl: htmlUrl }),
+    };
+}
+/** The dispatch of `sites` (comma-separated, in SITES' order) for the user, to the channel of the command. */
+function dispatchRequest(config, sites, who) {
+    return {
+        owner: config.owner,
+        repo: config.repo,
+        workflow: config.workflow,
+        ref: config.ref,
+        inputs: { site: sites.join(','), requester: `<@${who.userId}>`, 'slack-channel': who.channelId },
     };
 }
 
@@ -26052,29 +26418,96 @@ function verifySlackSignature(headers, rawBody, secrets, nowMs) {
     return matched ? { ok: true } : { ok: false, reason: 'bad_signature' };
 }
 
-;// CONCATENATED MODULE: ./src/shared/mrkdwn.ts
-// Slack mrkdwn escaping, shared by the action's result message and the relay's replies: the three
-// characters Slack treats as control characters. Pure.
-/** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
-function escapeMrkdwn(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+;// CONCATENATED MODULE: ./src/relay/core/decide-click.ts
+// The relay's decision about a click on a broad purge's prompt (a verified `block_actions` request):
+// the clicking user must still be allowed (ALLOWED_*_IDS), the token must be the relay's own, not
+// expired, for this user, team and channel, and its sites still in SITES — then a dispatch, whose
+// nonce the relay claims once (../replay-guard.ts) before it is sent. Cancel and the refusals replace
+// the prompt (only its own user saw it); a click by someone else leaves it alone. Pure.
+
+
+
+
+
+
+function decideClick(click, config, nowMs) {
+    const action = click.action === CONFIRM_ACTION ? 'confirm' : 'cancel';
+    const who = { user: click.userId, team: click.teamId, channel: click.channelId };
+    const command = {
+        teamId: click.teamId,
+        channelId: click.channelId,
+        userId: click.userId,
+        command: '/clear-cache',
+        text: '',
+    };
+    const log = (decision, reason, site) => ({
+        decision,
+        reason,
+        status: 200,
+        action,
+        ...(site && { site }),
+        ...who,
+    });
+    const replace = (decision, reason, text) => ({
+        kind: 'update_prompt',
+        response: textReply(200),
+        log: log(decision, reason),
+        responseUrl: click.responseUrl,
+        update: promptUpdate(text),
+    });
+    const authorisation = authorise(command, config);
+    if (!authorisation.allowed) {
+        return replace('forbidden', authorisation.reason, `Cache purges are not allowed here: the relay's ${authorisation.variable} does not list this id. Nothing was started.`);
+    }
+    if (action === 'cancel')
+        return replace('cancelled', 'cancelled', CLICK_TEXTS.cancelled);
+    const check = verifyConfirmToken(click.value, config.signingSecrets, { user: click.userId, team: click.teamId }, nowMs);
+    if (!check.ok) {
+        // someone else's click must not replace the prompt of the user who asked
+        if (check.reason === 'other_user' || check.reason === 'other_team') {
+            return { kind: 'respond', response: textReply(200), log: log('click_refused', check.reason) };
+        }
+        return replace('click_refused', check.reason, CLICK_TEXTS[check.reason]);
+    }
+    const { claims } = check;
+    if (claims.channel !== click.channelId) {
+        return { kind: 'respond', response: textReply(200), log: log('click_refused', 'other_channel') };
+    }
+    const gone = claims.sites.filter((site) => !config.sites.includes(site));
+    if (gone.length > 0) {
+        return replace('click_refused', 'site_not_in_sites', `${gone.map((site) => `\`${site}\``).join(', ')} ${gone.length === 1 ? 'is' : 'are'} no longer among the relay's sites: nothing was started. Type the command again.`);
+    }
+    return {
+        kind: 'dispatch',
+        site: claims.sites.join(','),
+        command,
+        dispatch: dispatchRequest(config, claims.sites, command),
+        confirm: { nonce: claims.nonce, expiresAtMs: claims.expiresAtMs, responseUrl: click.responseUrl },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/relay/core/decide.ts
 // The relay's decisions about a request from Slack, before any dispatch: the checks every request
-// passes (method, content type, size, Slack's signature, then the parse), who may purge, and what the
-// text asks for — an answer now (refusal, usage, not a site), or a site to dispatch. Also the answer
-// while the relay's configuration is wrong. Every decision carries its log fields; the clock is a
-// parameter. Pure.
+// passes (method, content type, size, Slack's signature, then the parse — a slash command, or a click
+// on a prompt, `payload=`, decided in decide-click.ts), who may purge, and what the text asks for — an
+// answer now (refusal, usage, not a site), a site to dispatch, or for several sites / `all` the prompt
+// to confirm first (its token signed here). Also the answer while the relay's configuration is wrong.
+// Every decision carries its log fields; the clock and the prompt's nonce are parameters. Pure.
+
+
+
+
+
 
 
 
 
 /** Slack slash-command bodies are well under 4 KiB; anything far bigger is not from Slack. */
 const MAX_BODY_BYTES = 16 * 1024;
-const siteList = (sites) => sites.map((site) => `\`${site}\``).join(', ');
+const decide_siteList = (sites) => sites.map((site) => `\`${site}\``).join(', ');
 function usageText(command, sites) {
-    return `Usage: \`${escapeMrkdwn(command)} <site>\` purges every cache layer of one site. Sites: ${siteList(sites)}.`;
+    const name = escapeMrkdwn(command);
+    return `Usage: \`${name} <site>\` purges every cache layer of one site; \`${name} <site> <site>…\` or \`${name} all\` purges several in one run, once you confirm. Sites: ${decide_siteList(sites)}.`;
 }
 function isFormContentType(headers) {
     const value = headerValue(headers, 'content-type');
@@ -26101,7 +26534,25 @@ function admit(request, signingSecrets, nowMs) {
     const signature = verifySlackSignature(request.headers, request.body, signingSecrets, nowMs);
     if (!signature.ok)
         return reject(401, signature.reason);
-    const parsed = parseSlashCommand(Buffer.from(request.body).toString('utf8'));
+    const text = Buffer.from(request.body).toString('utf8');
+    const form = new URLSearchParams(text);
+    if (form.has('payload') && !form.has('command')) {
+        // an interactivity request: the form carries one field, the payload's JSON
+        if ([...form.keys()].length !== 1)
+            return reject(400, 'bad_interaction_form', textReply(400, 'Bad request'));
+        const interaction = parseInteraction(form.get('payload'));
+        if (interaction.kind === 'malformed')
+            return reject(400, interaction.reason, textReply(400, 'Bad request'));
+        if (interaction.kind === 'ignored') {
+            return {
+                kind: 'respond',
+                response: textReply(200),
+                log: { decision: 'ignored', reason: interaction.reason, status: 200 },
+            };
+        }
+        return { kind: 'click', click: interaction.click };
+    }
+    const parsed = parseSlashCommand(text);
     if (parsed.kind === 'ssl_check') {
         return {
             kind: 'respond',
@@ -26127,6 +26578,21 @@ function decideMisconfigured(request, signingSecrets, variables, nowMs) {
     const admission = admit(request, signingSecrets, nowMs);
     if (admission.kind === 'respond')
         return admission;
+    if (admission.kind === 'click') {
+        const { click } = admission;
+        return {
+            kind: 'respond',
+            response: textReply(200),
+            log: {
+                decision: 'misconfigured',
+                reason: 'config_error',
+                status: 200,
+                user: click.userId,
+                team: click.teamId,
+                channel: click.channelId,
+            },
+        };
+    }
     const { command } = admission;
     return {
         kind: 'respond',
@@ -26141,11 +26607,16 @@ function decideMisconfigured(request, signingSecrets, variables, nowMs) {
         },
     };
 }
-/** Everything up to the dispatch. `nowMs` is the current time in milliseconds. */
-function decide(request, config, nowMs) {
+/**
+ * Everything up to the dispatch. `nowMs` is the current time in milliseconds; `nonce` a fresh random
+ * value for a prompt's token (used only when a prompt is sent).
+ */
+function decide(request, config, nowMs, nonce = '') {
     const admission = admit(request, config.signingSecrets, nowMs);
     if (admission.kind === 'respond')
         return admission;
+    if (admission.kind === 'click')
+        return decideClick(admission.click, config, nowMs);
     const command = admission.command;
     const who = { user: command.userId, team: command.teamId, channel: command.channelId };
     const answer = (decision, reason, text, site) => ({
@@ -26173,7 +26644,7 @@ function decide(request, config, nowMs) {
                 unknown_site: intent.shown
                     ? `\`${intent.shown}\` is not a site.${intent.suggestion ? ` Did you mean \`${intent.suggestion}\`?` : ''}`
                     : 'That is not a site name.',
-                extra_words: 'Give exactly one site.',
+                all_with_sites: 'Give `all` alone, or list the sites without it.',
                 control_characters: 'That is not a site name.',
                 too_long: 'That is not a site name (too long).',
             }[intent.reason];
@@ -26184,14 +26655,32 @@ function decide(request, config, nowMs) {
                 kind: 'dispatch',
                 site: intent.site,
                 command,
-                dispatch: {
-                    owner: config.owner,
-                    repo: config.repo,
-                    workflow: config.workflow,
-                    ref: config.ref,
-                    inputs: { site: intent.site, requester: `<@${command.userId}>` },
+                dispatch: dispatchRequest(config, [intent.site], command),
+            };
+        case 'sites': {
+            if (nonce === '')
+                throw new Error('decide needs a nonce to sign a confirmation prompt');
+            const token = signConfirmToken({
+                sites: intent.sites,
+                all: intent.all,
+                user: command.userId,
+                team: command.teamId,
+                channel: command.channelId,
+                expiresAtMs: nowMs + CONFIRM_TTL_MS,
+                nonce,
+            }, config.signingSecrets[0]);
+            return {
+                kind: 'respond',
+                response: confirmPrompt(intent.sites, intent.all, token),
+                log: {
+                    decision: 'confirm_prompt',
+                    reason: intent.all ? 'all' : 'several_sites',
+                    status: 200,
+                    site: intent.sites.join(','),
+                    ...who,
                 },
             };
+        }
     }
 }
 
@@ -26360,10 +26849,10 @@ function Collection() {
 
 
 // pkg/dist-src/version.js
-var VERSION = "0.0.0-development";
+var dist_bundle_VERSION = "0.0.0-development";
 
 // pkg/dist-src/defaults.js
-var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
+var userAgent = `octokit-endpoint.js/${dist_bundle_VERSION} ${getUserAgent()}`;
 var dist_bundle_DEFAULTS = {
   method: "GET",
   baseUrl: "https://api.github.com",
@@ -27642,12 +28131,12 @@ class RequestError extends Error {
 
 
 // pkg/dist-src/version.js
-var dist_bundle_VERSION = "10.0.16";
+var request_dist_bundle_VERSION = "10.0.16";
 
 // pkg/dist-src/defaults.js
 var defaults_default = {
   headers: {
-    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
+    "user-agent": `octokit-request.js/${request_dist_bundle_VERSION} ${getUserAgent()}`
   }
 };
 
@@ -30473,113 +30962,6 @@ function createAppAuth(options) {
 /* v8 ignore start - due to skipped tests, see https://github.com/octokit/auth-app.js/pull/580 -- @preserve */
 /* v8 ignore end -- @preserve */
 
-;// CONCATENATED MODULE: ./src/relay/core/dispatch.ts
-// The contract between the relay core and whatever starts the workflow (the Octokit adapter in
-// ../github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
-// dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), what a
-// network error says about itself, and the deadline it all runs under. Pure.
-/** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
-const DISPATCH_TIMEOUT_MS = 2000;
-/** The result a deadline gives, from the dispatcher's last progress report. */
-function deadlineResult(progress) {
-    if (progress === 'token_exchange')
-        return { kind: 'not_sent', stage: 'credentials', cause: 'timeout' };
-    if (progress === 'dispatch_not_sent')
-        return { kind: 'not_sent', stage: 'dispatch', cause: 'timeout' };
-    return { kind: 'no_answer', cause: 'timeout' };
-}
-/** Errors that can only happen while connecting (DNS, TCP, TLS handshake): the request was never sent. */
-const CONNECT_PHASE_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EAI_FAIL',
-    'EAI_NONAME',
-    'EHOSTUNREACH',
-    'EHOSTDOWN',
-    'ENETUNREACH',
-    'ENETDOWN',
-    'EADDRNOTAVAIL',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-]);
-const CONNECT_PHASE_PREFIXES = ['CERT_', 'ERR_TLS_', 'ERR_SSL_'];
-/** Messages of errors without a code that fetch raises before connecting. */
-const CONNECT_PHASE_MESSAGES = new Set(['bad port']);
-/**
- * An error and its causes, outermost first (Octokit's RequestError → fetch's TypeError → the system
- * error), at most 8 deep. An AggregateError (every address of a host refused) has an empty message and
- * its causes in `errors`: the chain goes on with the first.
- */
-function causeChain(error) {
-    const chain = [];
-    let current = error;
-    while (chain.length < 8 && typeof current === 'object' && current !== null) {
-        chain.push(current);
-        const { cause, errors } = current;
-        current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
-    }
-    return chain;
-}
-/**
- * Describes an error from its cause chain: the first string `code` found, the innermost message, and
- * whether it is an error that can only happen before the request is sent. Never throws.
- */
-function describeNetworkError(error) {
-    let code;
-    let message = '';
-    for (const link of causeChain(error)) {
-        const { code: ownCode, message: ownMessage } = link;
-        if (code === undefined && typeof ownCode === 'string' && /^[A-Z][A-Z0-9_]{1,60}$/.test(ownCode)) {
-            code = ownCode;
-        }
-        if (typeof ownMessage === 'string' && ownMessage.trim() !== '')
-            message = ownMessage;
-    }
-    if (message === '' && typeof error === 'string')
-        message = error;
-    const flat = message.replace(/\s+/g, ' ').trim();
-    const short = flat.length > 300 ? `${flat.slice(0, 299)}…` : flat || 'unknown error';
-    const beforeSending = (code !== undefined &&
-        (CONNECT_PHASE_CODES.has(code) || CONNECT_PHASE_PREFIXES.some((prefix) => code.startsWith(prefix)))) ||
-        CONNECT_PHASE_MESSAGES.has(short);
-    return { ...(code !== undefined && { code }), message: short, beforeSending };
-}
-/** The body of POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches. */
-function dispatchBody(request, withRunDetails) {
-    const body = {
-        ref: request.ref,
-        inputs: { site: request.inputs.site, requester: request.inputs.requester },
-    };
-    if (withRunDetails)
-        body.return_run_details = true;
-    return body;
-}
-/**
- * GitHub Enterprise Server versions without run details refuse the parameter (400/422 naming it):
- * the one case where the dispatch is sent again, without it.
- */
-function rejectsReturnRunDetails(result) {
-    return (result.kind === 'rejected' &&
-        (result.status === 400 || result.status === 422) &&
-        /return_run_details/.test(result.message));
-}
-/** Reads the run details out of a 200 answer; a 204 (or anything unexpected) gives none. */
-function acceptedResult(status, data) {
-    if (status !== 200 || typeof data !== 'object' || data === null)
-        return { kind: 'accepted' };
-    const { workflow_run_id: runId, html_url: htmlUrl } = data;
-    return {
-        kind: 'accepted',
-        ...(typeof runId === 'number' && Number.isSafeInteger(runId) && runId > 0 && { runId }),
-        ...(typeof htmlUrl === 'string' && /^https?:\/\/[^\s<>|]+$/.test(htmlUrl) && { runUrl: htmlUrl }),
-    };
-}
-
 // EXTERNAL MODULE: external "node:async_hooks"
 var external_node_async_hooks_ = __nccwpck_require__(6698);
 ;// CONCATENATED MODULE: external "node:diagnostics_channel"
@@ -30760,6 +31142,57 @@ function createGitHubDispatcher(github, options = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/relay/replay-guard.ts
+// Keeps each confirmation token to one dispatch: remembers the nonces of the tokens it has let through
+// until they expire (a token is refused past its expiry anyway), so a second click — a double click,
+// Slack sending the request again, or a captured request replayed — starts nothing. In memory, per
+// relay process: one Lambda container or one Node server. (Two containers answering the two copies of
+// one click within the same 5 minutes would each let it through; the first click also replaces the
+// prompt, so its button is gone.) Bounded: at most `maxEntries` nonces, the oldest expiring first.
+function createReplayGuard(maxEntries = 10_000) {
+    const used = new Map();
+    return {
+        claim(nonce, expiresAtMs, nowMs) {
+            for (const [key, expires] of used) {
+                if (expires < nowMs || used.size >= maxEntries)
+                    used.delete(key);
+                else
+                    break; // insertion order ≈ expiry order: the rest are younger
+            }
+            if (used.has(nonce))
+                return false;
+            used.set(nonce, expiresAtMs);
+            return true;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/relay/response-url.ts
+// The adapter that replaces a prompt through its `response_url` (Slack's URL from a verified click,
+// checked by the core to be Slack's or loopback): one POST of the JSON message with fetch, bounded by
+// a deadline, never retried (the answer to Slack must leave in time). Never throws: a failure comes
+// back as a short reason for the log. I/O: HTTPS to Slack.
+
+const postPromptUpdate = async (url, update, timeoutMs) => {
+    try {
+        const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+            body: JSON.stringify(update),
+            signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
+            redirect: 'error',
+        });
+        await response.arrayBuffer().catch(() => undefined);
+        return response.ok
+            ? { ok: true }
+            : { ok: false, reason: `response_url answered HTTP ${response.status}` };
+    }
+    catch (error) {
+        const described = describeNetworkError(error);
+        return { ok: false, reason: described.code ?? described.message };
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/shared/text.ts
 // How counts, durations, user-written values and long lists read in messages, wherever they are shown
 // (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
@@ -30900,7 +31333,9 @@ function replyForDispatch(result, context) {
                     ? `${config.github.webUrl}/${repository}/actions/runs/${result.runId}`
                     : actionsPage);
             return {
-                response: slackReply('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`),
+                response: context.confirmed
+                    ? slackReply('ephemeral', `Confirmed by <@${command.userId}> — cache purge of *${site}* — <${link}>`)
+                    : slackReply('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`),
                 log: {
                     decision: 'dispatched',
                     reason: result.runId !== undefined ? 'run_created' : 'accepted_without_run_id',
@@ -30953,11 +31388,20 @@ function replyForDispatch(result, context) {
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
 // dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
 // already spent, so the answer still leaves in time), maps the result to Slack's answer and writes one
-// structured JSON log line per request. The dispatcher, clock, deadline and log sink are passed in.
+// structured JSON log line per request. A click on a broad purge's prompt is claimed once (the replay
+// guard) before its dispatch, and its prompt is replaced through Slack's response_url ("Confirmed by
+// … — run link", or why not) before the empty 200 goes back. The dispatcher, clock, deadline, nonce
+// source, replay guard, prompt updater and log sink are passed in.
 
 
 
 
+
+
+
+
+/** Time left for replacing a confirmed prompt after the dispatch, within Slack's 3 s. */
+const PROMPT_UPDATE_TIMEOUT_MS = 600;
 const writeLogLine = (line) => void process.stdout.write(`${line}\n`);
 /** One JSON log line: the event name, the time, then the given fields. */
 function logLine(event, fields, nowMs) {
@@ -31008,18 +31452,47 @@ function createRelay(dependencies) {
     const now = dependencies.now ?? Date.now;
     const log = dependencies.log ?? writeLogLine;
     const timeoutMs = dependencies.dispatchTimeoutMs ?? DISPATCH_TIMEOUT_MS;
+    const nonce = dependencies.nonce ?? (() => (0,external_node_crypto_.randomUUID)());
+    const replayGuard = dependencies.replayGuard ?? createReplayGuard();
+    const updatePrompt = dependencies.updatePrompt ?? postPromptUpdate;
     return async (request, options = {}) => {
         const started = now();
         const spentMs = Math.max(0, options.spentMs ?? 0);
         const finish = (response, fields) => {
             // latency_ms counts the time the adapter spent before calling the relay
-            log(requestLogLine('slack_command', { ...fields, ...options.logFields }, started - spentMs, now()));
+            const event = fields.action !== undefined ? 'slack_interaction' : 'slack_command';
+            log(requestLogLine(event, { ...fields, ...options.logFields }, started - spentMs, now()));
             return response;
         };
-        const decision = decide(request, config, started);
+        /** Replaces a clicked prompt; a failure is logged with the request, never fails it. */
+        const replacePrompt = async (url, text) => {
+            const result = await updatePrompt(url, promptUpdate(text), PROMPT_UPDATE_TIMEOUT_MS);
+            return result.ok ? {} : { prompt_update_error: result.reason ?? 'failed' };
+        };
+        const decision = decide(request, config, started, nonce());
         if (decision.kind === 'respond')
             return finish(decision.response, decision.log);
-        const budgetMs = Math.min(timeoutMs, Math.max(MIN_DISPATCH_TIMEOUT_MS, timeoutMs - spentMs));
+        if (decision.kind === 'update_prompt') {
+            const failed = await replacePrompt(decision.responseUrl, decision.update.text);
+            return finish(decision.response, { ...decision.log, ...failed });
+        }
+        const { confirm } = decision;
+        if (confirm && !replayGuard.claim(confirm.nonce, confirm.expiresAtMs, started)) {
+            // the first click already dispatched and replaced the prompt: this one changes nothing
+            const { userId: user, teamId: team, channelId: channel } = decision.command;
+            return finish(textReply(200), {
+                decision: 'click_refused',
+                reason: 'replayed',
+                status: 200,
+                action: 'confirm',
+                site: decision.site,
+                user,
+                team,
+                channel,
+            });
+        }
+        const reserved = confirm ? PROMPT_UPDATE_TIMEOUT_MS : 0;
+        const budgetMs = Math.min(timeoutMs, Math.max(MIN_DISPATCH_TIMEOUT_MS, timeoutMs - spentMs - reserved));
         const result = await dispatchWithDeadline(dispatch, decision.dispatch, budgetMs);
         const { response, log: fields } = replyForDispatch(result, {
             config,
@@ -31027,8 +31500,13 @@ function createRelay(dependencies) {
             command: decision.command,
             nowMs: now(),
             timeoutMs: budgetMs,
+            ...(confirm && { confirmed: true }),
         });
-        return finish(response, fields);
+        if (!confirm)
+            return finish(response, fields);
+        const { text } = JSON.parse(response.body);
+        const failed = await replacePrompt(confirm.responseUrl, text);
+        return finish(textReply(200), { ...fields, action: 'confirm', ...failed });
     };
 }
 
@@ -31415,7 +31893,7 @@ const loadRelaySecrets = createRelaySecretsLoader();
 
 ;// CONCATENATED MODULE: ./src/relay/lambda.ts
 // AWS Lambda adapter (dist/relay/lambda.js, `handler`): a function URL / API Gateway HTTP API (payload
-// 2.0) event → the shared relay → the result object. Decodes base64 bodies to the exact bytes Slack
+// 2.0) event — a slash command or a click on a confirmation prompt — → the shared relay → the result object. Decodes base64 bodies to the exact bytes Slack
 // signed. Configuration is read on the first request, so the module always loads; when it is missing
 // or malformed the log names every bad variable (once per distinct set of problems), and each request
 // Slack signed gets an ephemeral "misconfigured" message naming the variables (HTTP 200: Slack shows

@@ -353,6 +353,8 @@ function readSites(env) {
     }
     if (sites.includes('help'))
         problems.push('has "help", which is the usage command; rename that site.');
+    if (sites.includes('all'))
+        problems.push('has "all", which asks for every site; rename that site.');
     const twice = [...new Set(sites.filter((site, index) => sites.indexOf(site) !== index))];
     if (twice.length > 0) {
         problems.push(`lists ${twice.map((site) => JSON.stringify(site)).join(', ')} twice.`);
@@ -435,7 +437,180 @@ function actionsPageUrl(config) {
 
 /***/ }),
 
-/***/ 103:
+/***/ 456:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Kx: () => (/* binding */ promptUpdate),
+/* harmony export */   WU: () => (/* binding */ CLICK_TEXTS),
+/* harmony export */   vx: () => (/* binding */ confirmPrompt)
+/* harmony export */ });
+/* harmony import */ var _shared_mrkdwn_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
+/* harmony import */ var _interaction_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(341);
+/* harmony import */ var _confirm_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(905);
+// What the relay shows around a broad purge (`/clear-cache all`, or several sites): the ephemeral
+// Block Kit prompt whose button opens Slack's confirm dialog and carries the signed token, and the
+// messages that replace the prompt through its `response_url` once it is clicked — confirmed (with the
+// run link), cancelled, expired, or not verifiable. Pure.
+
+
+
+const promptUpdate = (text) => ({
+    replace_original: true,
+    response_type: 'ephemeral',
+    text,
+});
+const plain = (text) => ({ type: 'plain_text', text, emoji: true });
+const siteList = (sites) => sites.map((site) => `\`${(0,_shared_mrkdwn_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMrkdwn */ .f)(site)}\``).join(', ');
+const count = (sites) => `${sites.length} ${sites.length === 1 ? 'site' : 'sites'}`;
+/** The ephemeral prompt: what would be purged, a danger button with Slack's confirm dialog, a cancel button. */
+function confirmPrompt(sites, all, token) {
+    const what = all
+        ? `*every site* (${count(sites)}: ${siteList(sites)})`
+        : `*${count(sites)}*: ${siteList(sites)}`;
+    const minutes = Math.round(_confirm_token_js__WEBPACK_IMPORTED_MODULE_0__/* .CONFIRM_TTL_MS */ .Hz / 60_000);
+    const body = {
+        response_type: 'ephemeral',
+        text: `Purge every cache layer of ${count(sites)} (${sites.join(', ')})? Confirm within ${minutes} minutes.`,
+        blocks: [
+            {
+                type: 'section',
+                text: {
+                    type: 'mrkdwn',
+                    text: `Purge every cache layer of ${what}? They purge in one workflow run, and the result shows up in this channel. Only you can confirm, within ${minutes} minutes.`,
+                },
+            },
+            {
+                type: 'actions',
+                elements: [
+                    {
+                        type: 'button',
+                        action_id: _interaction_js__WEBPACK_IMPORTED_MODULE_2__/* .CONFIRM_ACTION */ .Qg,
+                        style: 'danger',
+                        text: plain(`Purge ${count(sites)}`),
+                        value: token,
+                        confirm: {
+                            title: plain(`Purge ${count(sites)}?`),
+                            text: {
+                                type: 'mrkdwn',
+                                text: `Every cache layer of ${siteList(sites)} is purged: plugin cache, nginx FastCGI cache and CloudFront. Visitors hit the origin until the caches refill.`.slice(0, 300),
+                            },
+                            confirm: plain('Purge'),
+                            deny: plain('Not now'),
+                            style: 'danger',
+                        },
+                    },
+                    { type: 'button', action_id: _interaction_js__WEBPACK_IMPORTED_MODULE_2__/* .CANCEL_ACTION */ .MM, text: plain('Cancel'), value: 'cancel' },
+                ],
+            },
+        ],
+    };
+    return {
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(body),
+    };
+}
+const CLICK_TEXTS = {
+    cancelled: 'Cancelled: nothing was purged.',
+    expired: `This confirmation expired (it lasts ${Math.round(_confirm_token_js__WEBPACK_IMPORTED_MODULE_0__/* .CONFIRM_TTL_MS */ .Hz / 60_000)} minutes): nothing was started. Type the command again.`,
+    bad_token: 'This confirmation could not be verified (the relay may have a new signing secret): nothing was started. Type the command again.',
+};
+
+
+/***/ }),
+
+/***/ 905:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hz: () => (/* binding */ CONFIRM_TTL_MS),
+/* harmony export */   fj: () => (/* binding */ signConfirmToken),
+/* harmony export */   xE: () => (/* binding */ verifyConfirmToken)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+// The confirmation token a broad purge's prompt carries in its button (`value`, ≤ 2,000 characters):
+// what was asked (the sites), by whom (user, team, channel), until when (5 minutes) and a nonce, signed
+// with the relay's Slack signing secret (HMAC-SHA256 under its own label, so it is never a valid Slack
+// request signature). The relay checks it statelessly — any relay instance, Lambda container or restart
+// can confirm — and refuses a token it did not sign, one past its time, or one clicked by someone
+// else. That a token is used once is the replay guard's part (../replay-guard.ts), by its nonce. Pure:
+// the clock and the nonce are parameters.
+
+/** How long a prompt can be confirmed. */
+const CONFIRM_TTL_MS = 5 * 60 * 1000;
+const LABEL = 'cache-purge-confirm-v1:';
+const VERSION = 'v1';
+const mac = (secret, body) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha256', Buffer.from(secret, 'utf8'))
+    .update(LABEL + body, 'utf8')
+    .digest('base64url');
+function signConfirmToken(claims, secret) {
+    const body = Buffer.from(JSON.stringify({
+        s: claims.sites,
+        a: claims.all ? 1 : 0,
+        u: claims.user,
+        t: claims.team,
+        c: claims.channel,
+        e: claims.expiresAtMs,
+        n: claims.nonce,
+    }), 'utf8').toString('base64url');
+    return `${VERSION}.${body}.${mac(secret, body)}`;
+}
+function readClaims(body) {
+    let data;
+    try {
+        data = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof data !== 'object' || data === null)
+        return undefined;
+    const { s, a, u, t, c, e, n } = data;
+    const text = (v) => typeof v === 'string' && v.length > 0 && v.length <= 100;
+    if (!Array.isArray(s) || s.length === 0 || !s.every(text))
+        return undefined;
+    if (!text(u) || !text(t) || !text(c) || !text(n) || typeof e !== 'number' || (a !== 0 && a !== 1))
+        return undefined;
+    return { sites: s, all: a === 1, user: u, team: t, channel: c, expiresAtMs: e, nonce: n };
+}
+/**
+ * Checks a clicked token: signed with one of `secrets` (current or previous, as for requests), not
+ * expired at `nowMs` (nor claiming to live longer than a prompt may), clicked by its user in its team.
+ */
+function verifyConfirmToken(token, secrets, click, nowMs) {
+    const parts = token.split('.');
+    if (parts.length !== 3 || parts[0] !== VERSION || !/^[A-Za-z0-9_-]{1,1900}$/.test(parts[1])) {
+        return { ok: false, reason: 'bad_token' };
+    }
+    const [, body, given] = parts;
+    const givenBytes = Buffer.from(given, 'utf8');
+    let signed = false;
+    for (const secret of secrets) {
+        const expected = Buffer.from(mac(secret, body), 'utf8');
+        if (expected.length === givenBytes.length && (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.timingSafeEqual)(expected, givenBytes))
+            signed = true;
+    }
+    if (!signed)
+        return { ok: false, reason: 'bad_token' };
+    const claims = readClaims(body);
+    if (claims === undefined)
+        return { ok: false, reason: 'bad_token' };
+    if (nowMs > claims.expiresAtMs || claims.expiresAtMs - nowMs > CONFIRM_TTL_MS) {
+        return { ok: false, reason: 'expired' };
+    }
+    if (claims.team !== click.team)
+        return { ok: false, reason: 'other_team' };
+    if (claims.user !== click.user)
+        return { ok: false, reason: 'other_user' };
+    return { ok: true, claims };
+}
+
+
+/***/ }),
+
+/***/ 773:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -541,7 +716,12 @@ function authorise(command, config) {
     return { allowed: true };
 }
 const MAX_TEXT_LENGTH = 100;
-/** Trimmed, case-insensitive: empty or "help" → usage; exactly one known site → that site; else invalid. */
+/** The word that asks for every site of SITES (the relay refuses a site of that name in SITES). */
+const ALL_SITES = 'all';
+/**
+ * Trimmed, case-insensitive: empty or "help" → usage; `all` → every site; one or more known sites
+ * (separated by spaces or commas) → those sites; anything else → invalid (the first unknown word).
+ */
 function interpretText(raw, sites) {
     const text = raw.trim();
     if (text.length > MAX_TEXT_LENGTH)
@@ -551,22 +731,37 @@ function interpretText(raw, sites) {
     const lower = text.toLowerCase();
     if (lower === '' || lower === 'help')
         return { kind: 'usage' };
-    if (sites.includes(lower))
-        return { kind: 'site', site: lower };
-    if (/\s/.test(lower))
-        return { kind: 'invalid', reason: 'extra_words' };
-    // Echo the word back only when it is plainly a word; anything else is not repeated to the channel.
-    if (!/^[a-z0-9._-]{1,40}$/.test(lower))
-        return { kind: 'invalid', reason: 'unknown_site' };
-    const suggestion = closestMatch(lower, sites);
-    return {
-        kind: 'invalid',
-        reason: 'unknown_site',
-        shown: lower,
-        ...(suggestion !== undefined && { suggestion }),
-    };
+    const words = lower.split(/[\s,]+/).filter((word) => word !== '');
+    if (words.includes(ALL_SITES)) {
+        return words.every((word) => word === ALL_SITES)
+            ? { kind: 'sites', sites: [...sites], all: true }
+            : { kind: 'invalid', reason: 'all_with_sites' };
+    }
+    const unknown = words.find((word) => !sites.includes(word));
+    if (unknown !== undefined) {
+        // Echo the word back only when it is plainly a word; anything else is not repeated to the channel.
+        if (!/^[a-z0-9._-]{1,40}$/.test(unknown))
+            return { kind: 'invalid', reason: 'unknown_site' };
+        const suggestion = closestMatch(unknown, sites);
+        return {
+            kind: 'invalid',
+            reason: 'unknown_site',
+            shown: unknown,
+            ...(suggestion !== undefined && { suggestion }),
+        };
+    }
+    const asked = sites.filter((site) => words.includes(site));
+    return asked.length === 1 ? { kind: 'site', site: asked[0] } : { kind: 'sites', sites: asked, all: false };
 }
 
+// EXTERNAL MODULE: ./src/relay/core/interaction.ts
+var core_interaction = __nccwpck_require__(341);
+// EXTERNAL MODULE: ./src/relay/core/confirm-prompt.ts
+var confirm_prompt = __nccwpck_require__(456);
+// EXTERNAL MODULE: ./src/relay/core/confirm-token.ts
+var confirm_token = __nccwpck_require__(905);
+// EXTERNAL MODULE: ./src/relay/core/dispatch.ts
+var dispatch = __nccwpck_require__(815);
 // EXTERNAL MODULE: ./src/relay/core/reply.ts
 var reply = __nccwpck_require__(145);
 // EXTERNAL MODULE: external "node:crypto"
@@ -641,12 +836,86 @@ function verifySlackSignature(headers, rawBody, secrets, nowMs) {
 
 // EXTERNAL MODULE: ./src/shared/mrkdwn.ts
 var mrkdwn = __nccwpck_require__(576);
+;// CONCATENATED MODULE: ./src/relay/core/decide-click.ts
+// The relay's decision about a click on a broad purge's prompt (a verified `block_actions` request):
+// the clicking user must still be allowed (ALLOWED_*_IDS), the token must be the relay's own, not
+// expired, for this user, team and channel, and its sites still in SITES — then a dispatch, whose
+// nonce the relay claims once (../replay-guard.ts) before it is sent. Cancel and the refusals replace
+// the prompt (only its own user saw it); a click by someone else leaves it alone. Pure.
+
+
+
+
+
+
+function decideClick(click, config, nowMs) {
+    const action = click.action === core_interaction/* CONFIRM_ACTION */.Qg ? 'confirm' : 'cancel';
+    const who = { user: click.userId, team: click.teamId, channel: click.channelId };
+    const command = {
+        teamId: click.teamId,
+        channelId: click.channelId,
+        userId: click.userId,
+        command: '/clear-cache',
+        text: '',
+    };
+    const log = (decision, reason, site) => ({
+        decision,
+        reason,
+        status: 200,
+        action,
+        ...(site && { site }),
+        ...who,
+    });
+    const replace = (decision, reason, text) => ({
+        kind: 'update_prompt',
+        response: (0,reply/* textReply */.U)(200),
+        log: log(decision, reason),
+        responseUrl: click.responseUrl,
+        update: (0,confirm_prompt/* promptUpdate */.Kx)(text),
+    });
+    const authorisation = authorise(command, config);
+    if (!authorisation.allowed) {
+        return replace('forbidden', authorisation.reason, `Cache purges are not allowed here: the relay's ${authorisation.variable} does not list this id. Nothing was started.`);
+    }
+    if (action === 'cancel')
+        return replace('cancelled', 'cancelled', confirm_prompt/* CLICK_TEXTS */.WU.cancelled);
+    const check = (0,confirm_token/* verifyConfirmToken */.xE)(click.value, config.signingSecrets, { user: click.userId, team: click.teamId }, nowMs);
+    if (!check.ok) {
+        // someone else's click must not replace the prompt of the user who asked
+        if (check.reason === 'other_user' || check.reason === 'other_team') {
+            return { kind: 'respond', response: (0,reply/* textReply */.U)(200), log: log('click_refused', check.reason) };
+        }
+        return replace('click_refused', check.reason, confirm_prompt/* CLICK_TEXTS */.WU[check.reason]);
+    }
+    const { claims } = check;
+    if (claims.channel !== click.channelId) {
+        return { kind: 'respond', response: (0,reply/* textReply */.U)(200), log: log('click_refused', 'other_channel') };
+    }
+    const gone = claims.sites.filter((site) => !config.sites.includes(site));
+    if (gone.length > 0) {
+        return replace('click_refused', 'site_not_in_sites', `${gone.map((site) => `\`${site}\``).join(', ')} ${gone.length === 1 ? 'is' : 'are'} no longer among the relay's sites: nothing was started. Type the command again.`);
+    }
+    return {
+        kind: 'dispatch',
+        site: claims.sites.join(','),
+        command,
+        dispatch: (0,dispatch/* dispatchRequest */.wH)(config, claims.sites, command),
+        confirm: { nonce: claims.nonce, expiresAtMs: claims.expiresAtMs, responseUrl: click.responseUrl },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/relay/core/decide.ts
 // The relay's decisions about a request from Slack, before any dispatch: the checks every request
-// passes (method, content type, size, Slack's signature, then the parse), who may purge, and what the
-// text asks for — an answer now (refusal, usage, not a site), or a site to dispatch. Also the answer
-// while the relay's configuration is wrong. Every decision carries its log fields; the clock is a
-// parameter. Pure.
+// passes (method, content type, size, Slack's signature, then the parse — a slash command, or a click
+// on a prompt, `payload=`, decided in decide-click.ts), who may purge, and what the text asks for — an
+// answer now (refusal, usage, not a site), a site to dispatch, or for several sites / `all` the prompt
+// to confirm first (its token signed here). Also the answer while the relay's configuration is wrong.
+// Every decision carries its log fields; the clock and the prompt's nonce are parameters. Pure.
+
+
+
+
+
 
 
 
@@ -655,7 +924,8 @@ var mrkdwn = __nccwpck_require__(576);
 const MAX_BODY_BYTES = 16 * 1024;
 const siteList = (sites) => sites.map((site) => `\`${site}\``).join(', ');
 function usageText(command, sites) {
-    return `Usage: \`${(0,mrkdwn/* escapeMrkdwn */.f)(command)} <site>\` purges every cache layer of one site. Sites: ${siteList(sites)}.`;
+    const name = (0,mrkdwn/* escapeMrkdwn */.f)(command);
+    return `Usage: \`${name} <site>\` purges every cache layer of one site; \`${name} <site> <site>…\` or \`${name} all\` purges several in one run, once you confirm. Sites: ${siteList(sites)}.`;
 }
 function isFormContentType(headers) {
     const value = headerValue(headers, 'content-type');
@@ -682,7 +952,25 @@ function admit(request, signingSecrets, nowMs) {
     const signature = verifySlackSignature(request.headers, request.body, signingSecrets, nowMs);
     if (!signature.ok)
         return reject(401, signature.reason);
-    const parsed = parseSlashCommand(Buffer.from(request.body).toString('utf8'));
+    const text = Buffer.from(request.body).toString('utf8');
+    const form = new URLSearchParams(text);
+    if (form.has('payload') && !form.has('command')) {
+        // an interactivity request: the form carries one field, the payload's JSON
+        if ([...form.keys()].length !== 1)
+            return reject(400, 'bad_interaction_form', (0,reply/* textReply */.U)(400, 'Bad request'));
+        const interaction = (0,core_interaction/* parseInteraction */.Il)(form.get('payload'));
+        if (interaction.kind === 'malformed')
+            return reject(400, interaction.reason, (0,reply/* textReply */.U)(400, 'Bad request'));
+        if (interaction.kind === 'ignored') {
+            return {
+                kind: 'respond',
+                response: (0,reply/* textReply */.U)(200),
+                log: { decision: 'ignored', reason: interaction.reason, status: 200 },
+            };
+        }
+        return { kind: 'click', click: interaction.click };
+    }
+    const parsed = parseSlashCommand(text);
     if (parsed.kind === 'ssl_check') {
         return {
             kind: 'respond',
@@ -708,6 +996,21 @@ function decideMisconfigured(request, signingSecrets, variables, nowMs) {
     const admission = admit(request, signingSecrets, nowMs);
     if (admission.kind === 'respond')
         return admission;
+    if (admission.kind === 'click') {
+        const { click } = admission;
+        return {
+            kind: 'respond',
+            response: textReply(200),
+            log: {
+                decision: 'misconfigured',
+                reason: 'config_error',
+                status: 200,
+                user: click.userId,
+                team: click.teamId,
+                channel: click.channelId,
+            },
+        };
+    }
     const { command } = admission;
     return {
         kind: 'respond',
@@ -722,11 +1025,16 @@ function decideMisconfigured(request, signingSecrets, variables, nowMs) {
         },
     };
 }
-/** Everything up to the dispatch. `nowMs` is the current time in milliseconds. */
-function decide(request, config, nowMs) {
+/**
+ * Everything up to the dispatch. `nowMs` is the current time in milliseconds; `nonce` a fresh random
+ * value for a prompt's token (used only when a prompt is sent).
+ */
+function decide(request, config, nowMs, nonce = '') {
     const admission = admit(request, config.signingSecrets, nowMs);
     if (admission.kind === 'respond')
         return admission;
+    if (admission.kind === 'click')
+        return decideClick(admission.click, config, nowMs);
     const command = admission.command;
     const who = { user: command.userId, team: command.teamId, channel: command.channelId };
     const answer = (decision, reason, text, site) => ({
@@ -754,7 +1062,7 @@ function decide(request, config, nowMs) {
                 unknown_site: intent.shown
                     ? `\`${intent.shown}\` is not a site.${intent.suggestion ? ` Did you mean \`${intent.suggestion}\`?` : ''}`
                     : 'That is not a site name.',
-                extra_words: 'Give exactly one site.',
+                all_with_sites: 'Give `all` alone, or list the sites without it.',
                 control_characters: 'That is not a site name.',
                 too_long: 'That is not a site name (too long).',
             }[intent.reason];
@@ -765,14 +1073,32 @@ function decide(request, config, nowMs) {
                 kind: 'dispatch',
                 site: intent.site,
                 command,
-                dispatch: {
-                    owner: config.owner,
-                    repo: config.repo,
-                    workflow: config.workflow,
-                    ref: config.ref,
-                    inputs: { site: intent.site, requester: `<@${command.userId}>` },
+                dispatch: (0,dispatch/* dispatchRequest */.wH)(config, [intent.site], command),
+            };
+        case 'sites': {
+            if (nonce === '')
+                throw new Error('decide needs a nonce to sign a confirmation prompt');
+            const token = (0,confirm_token/* signConfirmToken */.fj)({
+                sites: intent.sites,
+                all: intent.all,
+                user: command.userId,
+                team: command.teamId,
+                channel: command.channelId,
+                expiresAtMs: nowMs + confirm_token/* CONFIRM_TTL_MS */.Hz,
+                nonce,
+            }, config.signingSecrets[0]);
+            return {
+                kind: 'respond',
+                response: (0,confirm_prompt/* confirmPrompt */.vx)(intent.sites, intent.all, token),
+                log: {
+                    decision: 'confirm_prompt',
+                    reason: intent.all ? 'all' : 'several_sites',
+                    status: 200,
+                    site: intent.sites.join(','),
+                    ...who,
                 },
             };
+        }
     }
 }
 
@@ -789,7 +1115,8 @@ function decide(request, config, nowMs) {
 /* harmony export */   M5: () => (/* binding */ DISPATCH_TIMEOUT_MS),
 /* harmony export */   aY: () => (/* binding */ deadlineResult),
 /* harmony export */   cT: () => (/* binding */ rejectsReturnRunDetails),
-/* harmony export */   gl: () => (/* binding */ describeNetworkError)
+/* harmony export */   gl: () => (/* binding */ describeNetworkError),
+/* harmony export */   wH: () => (/* binding */ dispatchRequest)
 /* harmony export */ });
 // The contract between the relay core and whatever starts the workflow (the Octokit adapter in
 // ../github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
@@ -870,7 +1197,11 @@ function describeNetworkError(error) {
 function dispatchBody(request, withRunDetails) {
     const body = {
         ref: request.ref,
-        inputs: { site: request.inputs.site, requester: request.inputs.requester },
+        inputs: {
+            site: request.inputs.site,
+            requester: request.inputs.requester,
+            'slack-channel': request.inputs['slack-channel'],
+        },
     };
     if (withRunDetails)
         body.return_run_details = true;
@@ -895,6 +1226,102 @@ function acceptedResult(status, data) {
         ...(typeof runId === 'number' && Number.isSafeInteger(runId) && runId > 0 && { runId }),
         ...(typeof htmlUrl === 'string' && /^https?:\/\/[^\s<>|]+$/.test(htmlUrl) && { runUrl: htmlUrl }),
     };
+}
+/** The dispatch of `sites` (comma-separated, in SITES' order) for the user, to the channel of the command. */
+function dispatchRequest(config, sites, who) {
+    return {
+        owner: config.owner,
+        repo: config.repo,
+        workflow: config.workflow,
+        ref: config.ref,
+        inputs: { site: sites.join(','), requester: `<@${who.userId}>`, 'slack-channel': who.channelId },
+    };
+}
+
+
+/***/ }),
+
+/***/ 341:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Il: () => (/* binding */ parseInteraction),
+/* harmony export */   MM: () => (/* binding */ CANCEL_ACTION),
+/* harmony export */   Qg: () => (/* binding */ CONFIRM_ACTION)
+/* harmony export */ });
+/* unused harmony export isSlackResponseUrl */
+// A verified interactivity request (`payload=<JSON>`, form-encoded, signed like a slash command) →
+// the click the relay acts on: a `block_actions` payload with one action of ours (confirm or cancel a
+// broad purge), who clicked (user, team, channel ids) and the `response_url` to replace the prompt
+// through. Anything else is malformed or ignored. Parsing happens only after the signature is
+// verified; only ids are read (names change). Pure.
+const CONFIRM_ACTION = 'confirm_purge';
+const CANCEL_ACTION = 'cancel_purge';
+const SLACK_ID = /^[A-Z0-9]{2,30}$/;
+const MAX_VALUE_LENGTH = 2000;
+/**
+ * A `response_url` the relay may POST to: https to a Slack host (hooks.slack.com, …slack.com), or
+ * http to a loopback address (the tests' and the demo's Slack double). Anything else is refused, so a
+ * payload can never point the relay at another server.
+ */
+function isSlackResponseUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        return false;
+    }
+    if (url.username || url.password)
+        return false;
+    if (url.protocol === 'https:')
+        return url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com');
+    return url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+}
+const field = (value, key) => typeof value === 'object' && value !== null ? value[key] : undefined;
+/** Reads the `payload` field of a verified form body (its other fields are not Slack's). */
+function parseInteraction(payloadJson) {
+    let payload;
+    try {
+        payload = JSON.parse(payloadJson);
+    }
+    catch {
+        return { kind: 'malformed', reason: 'bad_payload_json' };
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+        return { kind: 'malformed', reason: 'bad_payload' };
+    }
+    const type = field(payload, 'type');
+    if (type !== 'block_actions')
+        return { kind: 'ignored', reason: 'not_block_actions' };
+    const actions = field(payload, 'actions');
+    if (!Array.isArray(actions) || actions.length !== 1)
+        return { kind: 'malformed', reason: 'bad_actions' };
+    const [action] = actions;
+    const actionId = field(action, 'action_id');
+    if (actionId !== CONFIRM_ACTION && actionId !== CANCEL_ACTION) {
+        return { kind: 'ignored', reason: 'unknown_action' };
+    }
+    const value = field(action, 'value');
+    const user = field(payload, 'user');
+    const userId = field(user, 'id');
+    const teamId = field(field(payload, 'team'), 'id') ?? field(user, 'team_id');
+    const channelId = field(field(payload, 'channel'), 'id');
+    const responseUrl = field(payload, 'response_url');
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_VALUE_LENGTH) {
+        return { kind: 'malformed', reason: 'bad_value' };
+    }
+    if (typeof userId !== 'string' || !SLACK_ID.test(userId))
+        return { kind: 'malformed', reason: 'bad_user_id' };
+    if (typeof teamId !== 'string' || !SLACK_ID.test(teamId))
+        return { kind: 'malformed', reason: 'bad_team_id' };
+    if (typeof channelId !== 'string' || !SLACK_ID.test(channelId)) {
+        return { kind: 'malformed', reason: 'bad_channel_id' };
+    }
+    if (typeof responseUrl !== 'string' || !isSlackResponseUrl(responseUrl)) {
+        return { kind: 'malformed', reason: 'bad_response_url' };
+    }
+    return { kind: 'click', click: { action: actionId, value, userId, teamId, channelId, responseUrl } };
 }
 
 
@@ -5415,14 +5842,15 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-// EXTERNAL MODULE: ./src/relay/core/decide.ts + 3 modules
-var decide = __nccwpck_require__(103);
+// EXTERNAL MODULE: ./src/relay/core/decide.ts + 4 modules
+var decide = __nccwpck_require__(773);
 // EXTERNAL MODULE: ./src/relay/core/reply.ts
 var reply = __nccwpck_require__(145);
-// EXTERNAL MODULE: ./src/relay/relay.ts + 2 modules
-var relay_relay = __nccwpck_require__(559);
+// EXTERNAL MODULE: ./src/relay/relay.ts + 4 modules
+var relay_relay = __nccwpck_require__(952);
 ;// CONCATENATED MODULE: ./src/relay/http-server.ts
-// Plain Node HTTP adapter: POST /slack/commands → the shared relay; GET /healthz → 200. Keeps at most
+// Plain Node HTTP adapter: POST /slack/commands (slash commands, and the clicks on a confirmation
+// prompt: Slack's interactivity requests, sent to the same URL) → the shared relay; GET /healthz → 200. Keeps at most
 // MAX_BODY_BYTES + 1 bytes of a body (the core answers 413 beyond the cap); the rest of an oversized
 // body is read and dropped (bounded) before the 413 goes out, so the client gets the answer instead of
 // a reset connection. Never lets an error escape as a crash: an unexpected one answers 500 and is
@@ -5597,7 +6025,7 @@ function startRelayServer(options) {
 
 /***/ }),
 
-/***/ 559:
+/***/ 952:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5612,8 +6040,65 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: dispatchWithDeadline
 
-// EXTERNAL MODULE: ./src/relay/core/decide.ts + 3 modules
-var decide = __nccwpck_require__(103);
+// EXTERNAL MODULE: ./src/relay/core/decide.ts + 4 modules
+var decide = __nccwpck_require__(773);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(598);
+// EXTERNAL MODULE: ./src/relay/core/confirm-prompt.ts
+var confirm_prompt = __nccwpck_require__(456);
+;// CONCATENATED MODULE: ./src/relay/replay-guard.ts
+// Keeps each confirmation token to one dispatch: remembers the nonces of the tokens it has let through
+// until they expire (a token is refused past its expiry anyway), so a second click — a double click,
+// Slack sending the request again, or a captured request replayed — starts nothing. In memory, per
+// relay process: one Lambda container or one Node server. (Two containers answering the two copies of
+// one click within the same 5 minutes would each let it through; the first click also replaces the
+// prompt, so its button is gone.) Bounded: at most `maxEntries` nonces, the oldest expiring first.
+function createReplayGuard(maxEntries = 10_000) {
+    const used = new Map();
+    return {
+        claim(nonce, expiresAtMs, nowMs) {
+            for (const [key, expires] of used) {
+                if (expires < nowMs || used.size >= maxEntries)
+                    used.delete(key);
+                else
+                    break; // insertion order ≈ expiry order: the rest are younger
+            }
+            if (used.has(nonce))
+                return false;
+            used.set(nonce, expiresAtMs);
+            return true;
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./src/relay/core/dispatch.ts
+var core_dispatch = __nccwpck_require__(815);
+;// CONCATENATED MODULE: ./src/relay/response-url.ts
+// The adapter that replaces a prompt through its `response_url` (Slack's URL from a verified click,
+// checked by the core to be Slack's or loopback): one POST of the JSON message with fetch, bounded by
+// a deadline, never retried (the answer to Slack must leave in time). Never throws: a failure comes
+// back as a short reason for the log. I/O: HTTPS to Slack.
+
+const postPromptUpdate = async (url, update, timeoutMs) => {
+    try {
+        const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+            body: JSON.stringify(update),
+            signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
+            redirect: 'error',
+        });
+        await response.arrayBuffer().catch(() => undefined);
+        return response.ok
+            ? { ok: true }
+            : { ok: false, reason: `response_url answered HTTP ${response.status}` };
+    }
+    catch (error) {
+        const described = (0,core_dispatch/* describeNetworkError */.gl)(error);
+        return { ok: false, reason: described.code ?? described.message };
+    }
+};
+
 // EXTERNAL MODULE: ./src/relay/core/config.ts + 3 modules
 var core_config = __nccwpck_require__(257);
 // EXTERNAL MODULE: ./src/relay/core/reply.ts
@@ -5760,7 +6245,9 @@ function replyForDispatch(result, context) {
                     ? `${config.github.webUrl}/${repository}/actions/runs/${result.runId}`
                     : actionsPage);
             return {
-                response: (0,reply/* slackReply */.p)('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`),
+                response: context.confirmed
+                    ? (0,reply/* slackReply */.p)('ephemeral', `Confirmed by <@${command.userId}> — cache purge of *${site}* — <${link}>`)
+                    : (0,reply/* slackReply */.p)('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`),
                 log: {
                     decision: 'dispatched',
                     reason: result.runId !== undefined ? 'run_created' : 'accepted_without_run_id',
@@ -5809,17 +6296,24 @@ function replyForDispatch(result, context) {
     }
 }
 
-// EXTERNAL MODULE: ./src/relay/core/dispatch.ts
-var core_dispatch = __nccwpck_require__(815);
 ;// CONCATENATED MODULE: ./src/relay/relay.ts
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
 // dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
 // already spent, so the answer still leaves in time), maps the result to Slack's answer and writes one
-// structured JSON log line per request. The dispatcher, clock, deadline and log sink are passed in.
+// structured JSON log line per request. A click on a broad purge's prompt is claimed once (the replay
+// guard) before its dispatch, and its prompt is replaced through Slack's response_url ("Confirmed by
+// … — run link", or why not) before the empty 200 goes back. The dispatcher, clock, deadline, nonce
+// source, replay guard, prompt updater and log sink are passed in.
 
 
 
 
+
+
+
+
+/** Time left for replacing a confirmed prompt after the dispatch, within Slack's 3 s. */
+const PROMPT_UPDATE_TIMEOUT_MS = 600;
 const writeLogLine = (line) => void process.stdout.write(`${line}\n`);
 /** One JSON log line: the event name, the time, then the given fields. */
 function logLine(event, fields, nowMs) {
@@ -5870,18 +6364,47 @@ function createRelay(dependencies) {
     const now = dependencies.now ?? Date.now;
     const log = dependencies.log ?? writeLogLine;
     const timeoutMs = dependencies.dispatchTimeoutMs ?? core_dispatch/* DISPATCH_TIMEOUT_MS */.M5;
+    const nonce = dependencies.nonce ?? (() => (0,external_node_crypto_.randomUUID)());
+    const replayGuard = dependencies.replayGuard ?? createReplayGuard();
+    const updatePrompt = dependencies.updatePrompt ?? postPromptUpdate;
     return async (request, options = {}) => {
         const started = now();
         const spentMs = Math.max(0, options.spentMs ?? 0);
         const finish = (response, fields) => {
             // latency_ms counts the time the adapter spent before calling the relay
-            log(requestLogLine('slack_command', { ...fields, ...options.logFields }, started - spentMs, now()));
+            const event = fields.action !== undefined ? 'slack_interaction' : 'slack_command';
+            log(requestLogLine(event, { ...fields, ...options.logFields }, started - spentMs, now()));
             return response;
         };
-        const decision = (0,decide/* decide */.LD)(request, config, started);
+        /** Replaces a clicked prompt; a failure is logged with the request, never fails it. */
+        const replacePrompt = async (url, text) => {
+            const result = await updatePrompt(url, (0,confirm_prompt/* promptUpdate */.Kx)(text), PROMPT_UPDATE_TIMEOUT_MS);
+            return result.ok ? {} : { prompt_update_error: result.reason ?? 'failed' };
+        };
+        const decision = (0,decide/* decide */.LD)(request, config, started, nonce());
         if (decision.kind === 'respond')
             return finish(decision.response, decision.log);
-        const budgetMs = Math.min(timeoutMs, Math.max(MIN_DISPATCH_TIMEOUT_MS, timeoutMs - spentMs));
+        if (decision.kind === 'update_prompt') {
+            const failed = await replacePrompt(decision.responseUrl, decision.update.text);
+            return finish(decision.response, { ...decision.log, ...failed });
+        }
+        const { confirm } = decision;
+        if (confirm && !replayGuard.claim(confirm.nonce, confirm.expiresAtMs, started)) {
+            // the first click already dispatched and replaced the prompt: this one changes nothing
+            const { userId: user, teamId: team, channelId: channel } = decision.command;
+            return finish((0,reply/* textReply */.U)(200), {
+                decision: 'click_refused',
+                reason: 'replayed',
+                status: 200,
+                action: 'confirm',
+                site: decision.site,
+                user,
+                team,
+                channel,
+            });
+        }
+        const reserved = confirm ? PROMPT_UPDATE_TIMEOUT_MS : 0;
+        const budgetMs = Math.min(timeoutMs, Math.max(MIN_DISPATCH_TIMEOUT_MS, timeoutMs - spentMs - reserved));
         const result = await dispatchWithDeadline(dispatch, decision.dispatch, budgetMs);
         const { response, log: fields } = replyForDispatch(result, {
             config,
@@ -5889,8 +6412,13 @@ function createRelay(dependencies) {
             command: decision.command,
             nowMs: now(),
             timeoutMs: budgetMs,
+            ...(confirm && { confirmed: true }),
         });
-        return finish(response, fields);
+        if (!confirm)
+            return finish(response, fields);
+        const { text } = JSON.parse(response.body);
+        const failed = await replacePrompt(confirm.responseUrl, text);
+        return finish((0,reply/* textReply */.U)(200), { ...fields, action: 'confirm', ...failed });
     };
 }
 
@@ -5905,7 +6433,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_config_problems_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(260);
 /* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(609);
 /* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(154);
-/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(559);
+/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(952);
 // Entry point of the plain Node relay (dist/relay/server.js): reads the environment, refuses to start
 // when a variable is missing or malformed, with one stderr line per bad variable (all of them, not
 // only the first), then serves POST /slack/commands and GET /healthz on HOST:PORT until SIGTERM or
@@ -6095,6 +6623,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -6,19 +6,27 @@
 import { actionsRunner, type Runner } from './runner.js';
 import { readExecutionInputs, readInputs } from './inputs/inputs.js';
 import { readConfigFile } from './sites-file/config-file.js';
-import { planSitesFile } from './plan/plan-sites-file.js';
+import { planOutput, planSites } from './plan/plan-sites-file.js';
 import { planLogLines } from './plan/plan-view.js';
 import { isUserError } from '../shared/errors.js';
 import { readSlackSettings } from './report/slack-webhook.js';
-import { publishDryRun, publishRunReport } from './report/publish.js';
+import { publishDryRunSites, publishSitesReport, redactorFor } from './report/publish.js';
+import { nextProgress, progressMessage, startProgress } from './report/live-progress.js';
+import type { LiveMessage, LiveMessageOptions } from './report/slack-live.js';
+import { systemClock } from './run/clock.js';
 import { buildRunContext } from './report/run-context.js';
 import { oidcTokenUnavailable, parseExecutionInputs } from './inputs/execution-inputs.js';
 import { formatDuration, plural } from '../shared/text.js';
 import { misnamedInputError } from './inputs/input-variables.js';
+import type { ExecuteDependencies } from './run/execute.js';
 
 interface ActionDependencies {
   runner: Runner;
   env: NodeJS.ProcessEnv;
+  /** What the executor uses from outside (clock, OIDC token source, …); tests pass fakes. */
+  execute: Omit<ExecuteDependencies, 'runner' | 'env' | 'maxParallelSites'>;
+  /** The live message's interval and retry policy; tests pass fast ones. */
+  liveMessage: Pick<LiveMessageOptions, 'minIntervalMs' | 'retry'>;
 }
 
 /** A cancelled run must post before the runner's SIGTERM → SIGKILL grace runs out. */
@@ -42,42 +50,79 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
     const misnamed = misnamedInputError(Object.keys(env));
     if (misnamed) throw misnamed;
     const inputs = readInputs(runner);
-    const slack = readSlackSettings(runner); // checked (and masked) before anything runs
+    const slack = readSlackSettings(runner, env); // checked (and masked) before anything runs
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    // every problem of the file and of the site's plan, in one error
-    const plan = planSitesFile(await readConfigFile(workspace, inputs.config), {
-      site: inputs.site,
+    // every problem of the file and of every site's plan, in one error
+    const plan = planSites(await readConfigFile(workspace, inputs.config), {
+      sites: inputs.sites,
       ...(inputs.awsRegion && { region: inputs.awsRegion }),
       ...(env.AWS_REGION && { environmentRegion: env.AWS_REGION }),
       configFile: inputs.config,
       ...(inputs.paths && { paths: inputs.paths }),
       ...(inputs.waitForInvalidation && { waitForInvalidation: true }),
     });
-    runner.setOutput('plan', JSON.stringify(plan));
-    await runner.group(`Plan for ${plan.site}`, async () =>
-      planLogLines(plan).forEach((line) => runner.info(line)),
-    );
+    runner.setOutput('plan', JSON.stringify(planOutput(plan)));
+    for (const site of plan.sites) {
+      await runner.group(`Plan for ${site.site}`, async () =>
+        planLogLines(site).forEach((line) => runner.info(line)),
+      );
+    }
+    const sites = plan.sites.map((site) => site.site).join(', ');
+    const steps = plan.sites.reduce((n, site) => n + site.steps.length, 0);
 
     // Checked before any AWS call, and by a dry run too: it must fail wherever a real run would.
-    const settings = parseExecutionInputs(readExecutionInputs(runner), plan.site, env);
-    const context = buildRunContext(env, plan.site, settings.requester);
+    const settings = parseExecutionInputs(
+      readExecutionInputs(runner),
+      plan.sites.map((site) => site.site).join('-'),
+      env,
+    );
+    const context = buildRunContext(env, sites, settings.requester);
 
     if (inputs.dryRun) {
       runner.setOutput('status', 'planned');
       const noToken = oidcTokenUnavailable(settings, env);
       if (noToken)
         runner.warning(`A real run would stop here. ${noToken}`, { title: 'No OIDC token available' });
-      runner.info(
-        `Dry run: nothing was purged. ${plural(plan.steps.length, 'step')} would run for ${plan.site}.`,
-      );
-      await publishDryRun(plan, context, Date.now() - started, { runner, env, slack });
+      runner.info(`Dry run: nothing was purged. ${plural(steps, 'step')} would run for ${sites}.`);
+      await publishDryRunSites(plan.sites, context, Date.now() - started, { runner, env, slack });
       return;
     }
 
-    const { executePlan } = await import('./run/execute.js');
-    const report = await executePlan(plan, context, settings, { runner, env });
-    runner.info(`Cache purge of ${plan.site}: ${report.status} in ${formatDuration(report.durationMs)}.`);
-    await publishRunReport(report, {
+    // The live message: posted before anything runs, updated as steps finish, replaced by the result.
+    let live: LiveMessage | undefined;
+    let progress = startProgress(plan.sites, context);
+    if (slack.bot) {
+      const { createLiveMessage } = await import('./report/slack-live.js');
+      const candidate = await createLiveMessage({
+        bot: slack.bot,
+        clock: dependencies.execute?.clock ?? systemClock,
+        // secrets obtained later in the run (OIDC token, role keys) are redacted too
+        redact: (text) => redactorFor({ secrets, env, slack })(text),
+        log: (line) => runner.warning(line, { title: 'Live Slack message' }),
+        ...dependencies.liveMessage,
+      });
+      if (await candidate.start(progressMessage(progress))) {
+        live = candidate;
+        runner.info(`Slack: live message posted in ${slack.bot.channel}; it follows the run.`);
+      } else if (slack.webhookUrl) runner.info('Slack: the result goes to slack-webhook-url instead.');
+    }
+
+    const { executeSites } = await import('./run/execute.js');
+    const report = await executeSites(plan, context, settings, {
+      ...dependencies.execute,
+      runner,
+      env,
+      maxParallelSites: inputs.maxParallelSites,
+      ...(live && {
+        onProgress: (event) => {
+          progress = nextProgress(progress, event);
+          live.update(progressMessage(progress));
+        },
+      }),
+    });
+    runner.info(`Cache purge of ${sites}: ${report.status} in ${formatDuration(report.durationMs)}.`);
+    await publishSitesReport(report, {
+      ...(live && { live }),
       runner,
       env,
       slack,

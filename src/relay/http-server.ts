@@ -1,4 +1,5 @@
-// Plain Node HTTP adapter: POST /slack/commands → the shared relay; GET /healthz → 200. Keeps at most
+// Plain Node HTTP adapter: POST /slack/commands (slash commands, and the clicks on a confirmation
+// prompt: Slack's interactivity requests, sent to the same URL) → the shared relay; GET /healthz → 200. Keeps at most
 // MAX_BODY_BYTES + 1 bytes of a body (the core answers 413 beyond the cap); the rest of an oversized
 // body is read and dropped (bounded) before the 413 goes out, so the client gets the answer instead of
 // a reset connection. Never lets an error escape as a crash: an unexpected one answers 500 and is

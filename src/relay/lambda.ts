@@ -1,5 +1,5 @@
 // AWS Lambda adapter (dist/relay/lambda.js, `handler`): a function URL / API Gateway HTTP API (payload
-// 2.0) event → the shared relay → the result object. Decodes base64 bodies to the exact bytes Slack
+// 2.0) event — a slash command or a click on a confirmation prompt — → the shared relay → the result object. Decodes base64 bodies to the exact bytes Slack
 // signed. Configuration is read on the first request, so the module always loads; when it is missing
 // or malformed the log names every bad variable (once per distinct set of problems), and each request
 // Slack signed gets an ephemeral "misconfigured" message naming the variables (HTTP 200: Slack shows

@@ -1,10 +1,17 @@
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
 // dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
 // already spent, so the answer still leaves in time), maps the result to Slack's answer and writes one
-// structured JSON log line per request. The dispatcher, clock, deadline and log sink are passed in.
+// structured JSON log line per request. A click on a broad purge's prompt is claimed once (the replay
+// guard) before its dispatch, and its prompt is replaced through Slack's response_url ("Confirmed by
+// … — run link", or why not) before the empty 200 goes back. The dispatcher, clock, deadline, nonce
+// source, replay guard, prompt updater and log sink are passed in.
 
 import type { RelayConfig } from './core/config.js';
 import { decide } from './core/decide.js';
+import { randomUUID } from 'node:crypto';
+import { promptUpdate } from './core/confirm-prompt.js';
+import { createReplayGuard, type ReplayGuard } from './replay-guard.js';
+import { postPromptUpdate, type PromptUpdater } from './response-url.js';
 import { replyForDispatch } from './core/dispatch-reply.js';
 import { textReply, type RelayRequest, type RelayResponse, type RequestLogFields } from './core/reply.js';
 import {
@@ -26,7 +33,16 @@ export interface RelayDependencies {
   log?: (line: string) => void;
   /** Hard limit for the whole GitHub exchange (default 2000 ms). */
   dispatchTimeoutMs?: number;
+  /** A fresh random nonce for each confirmation prompt (default randomUUID). */
+  nonce?: () => string;
+  /** Lets each confirmation token through once (default: in memory, per process). */
+  replayGuard?: ReplayGuard;
+  /** Replaces a prompt through its response_url (default: fetch). */
+  updatePrompt?: PromptUpdater;
 }
+
+/** Time left for replacing a confirmed prompt after the dispatch, within Slack's 3 s. */
+const PROMPT_UPDATE_TIMEOUT_MS = 600;
 
 export type Relay = (request: RelayRequest, options?: RelayCallOptions) => Promise<RelayResponse>;
 
@@ -101,20 +117,49 @@ export function createRelay(dependencies: RelayDependencies): Relay {
   const now = dependencies.now ?? Date.now;
   const log = dependencies.log ?? writeLogLine;
   const timeoutMs = dependencies.dispatchTimeoutMs ?? DISPATCH_TIMEOUT_MS;
+  const nonce = dependencies.nonce ?? (() => randomUUID());
+  const replayGuard = dependencies.replayGuard ?? createReplayGuard();
+  const updatePrompt = dependencies.updatePrompt ?? postPromptUpdate;
 
   return async (request, options = {}) => {
     const started = now();
     const spentMs = Math.max(0, options.spentMs ?? 0);
-    const finish = (response: RelayResponse, fields: RequestLogFields) => {
+    const finish = (response: RelayResponse, fields: RequestLogFields & { prompt_update_error?: string }) => {
       // latency_ms counts the time the adapter spent before calling the relay
-      log(requestLogLine('slack_command', { ...fields, ...options.logFields }, started - spentMs, now()));
+      const event = fields.action !== undefined ? 'slack_interaction' : 'slack_command';
+      log(requestLogLine(event, { ...fields, ...options.logFields }, started - spentMs, now()));
       return response;
     };
+    /** Replaces a clicked prompt; a failure is logged with the request, never fails it. */
+    const replacePrompt = async (url: string, text: string) => {
+      const result = await updatePrompt(url, promptUpdate(text), PROMPT_UPDATE_TIMEOUT_MS);
+      return result.ok ? {} : { prompt_update_error: result.reason ?? 'failed' };
+    };
 
-    const decision = decide(request, config, started);
+    const decision = decide(request, config, started, nonce());
     if (decision.kind === 'respond') return finish(decision.response, decision.log);
+    if (decision.kind === 'update_prompt') {
+      const failed = await replacePrompt(decision.responseUrl, decision.update.text);
+      return finish(decision.response, { ...decision.log, ...failed });
+    }
+    const { confirm } = decision;
+    if (confirm && !replayGuard.claim(confirm.nonce, confirm.expiresAtMs, started)) {
+      // the first click already dispatched and replaced the prompt: this one changes nothing
+      const { userId: user, teamId: team, channelId: channel } = decision.command;
+      return finish(textReply(200), {
+        decision: 'click_refused',
+        reason: 'replayed',
+        status: 200,
+        action: 'confirm',
+        site: decision.site,
+        user,
+        team,
+        channel,
+      });
+    }
 
-    const budgetMs = Math.min(timeoutMs, Math.max(MIN_DISPATCH_TIMEOUT_MS, timeoutMs - spentMs));
+    const reserved = confirm ? PROMPT_UPDATE_TIMEOUT_MS : 0;
+    const budgetMs = Math.min(timeoutMs, Math.max(MIN_DISPATCH_TIMEOUT_MS, timeoutMs - spentMs - reserved));
     const result = await dispatchWithDeadline(dispatch, decision.dispatch, budgetMs);
     const { response, log: fields } = replyForDispatch(result, {
       config,
@@ -122,7 +167,11 @@ export function createRelay(dependencies: RelayDependencies): Relay {
       command: decision.command,
       nowMs: now(),
       timeoutMs: budgetMs,
+      ...(confirm && { confirmed: true }),
     });
-    return finish(response, fields);
+    if (!confirm) return finish(response, fields);
+    const { text } = JSON.parse(response.body) as { text: string };
+    const failed = await replacePrompt(confirm.responseUrl, text);
+    return finish(textReply(200), { ...fields, action: 'confirm', ...failed });
   };
 }

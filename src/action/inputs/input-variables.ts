@@ -9,6 +9,7 @@ import { UserError } from '../../shared/errors.js';
 /** Every input of action.yml, in its order. */
 export const ACTION_INPUTS = [
   'site',
+  'max-parallel-sites',
   'config',
   'aws-region',
   'dry-run',
@@ -22,6 +23,8 @@ export const ACTION_INPUTS = [
   'requester',
   'slack-webhook-url',
   'fail-on-slack-error',
+  'slack-bot-token',
+  'slack-channel',
 ] as const;
 
 /**

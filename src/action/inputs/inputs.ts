@@ -6,11 +6,17 @@ import { UserError } from '../../shared/errors.js';
 import { normaliseInvalidationPaths, quotePath, splitPathsInput } from '../sites-file/paths.js';
 import type { RawExecutionInputs } from './execution-inputs.js';
 import { andMore } from '../../shared/text.js';
+import { parseMaxParallelSites, parseSiteSelection, type SiteSelection } from './site-list.js';
 
 const DEFAULT_CONFIG_PATH = '.github/cache-purge.yml';
 
 interface ActionInputs {
+  /** The `site` input as given. */
   site: string;
+  /** What it asks for: one or several sites, or every site (`all`). */
+  sites: SiteSelection;
+  /** `max-parallel-sites`: how many sites of the run purge at the same time. */
+  maxParallelSites: number;
   config: string;
   awsRegion?: string;
   dryRun: boolean;
@@ -30,8 +36,11 @@ export function readBoolean(runner: Runner, name: string, fallback: boolean): bo
 
 export function readInputs(runner: Runner): ActionInputs {
   const awsRegion = runner.getInput('aws-region');
+  const site = runner.getInput('site');
   return {
-    site: runner.getInput('site'),
+    site,
+    sites: parseSiteSelection(site),
+    maxParallelSites: parseMaxParallelSites(runner.getInput('max-parallel-sites')),
     config: runner.getInput('config') || DEFAULT_CONFIG_PATH,
     ...(awsRegion !== '' && { awsRegion }),
     dryRun: readBoolean(runner, 'dry-run', false),

@@ -14,11 +14,14 @@ const SECRET_ENVIRONMENT_VARIABLES = [
   'AWS_ACCESS_KEY_ID',
   'GITHUB_TOKEN',
   'INPUT_SLACK-WEBHOOK-URL',
+  'INPUT_SLACK-BOT-TOKEN',
 ];
 
 const SECRET_SHAPES: RegExp[] = [
   // Slack incoming webhooks and workflow triggers (the path is the credential).
   /https?:\/\/hooks\.slack(?:-gov)?\.com\/[^\s"'<>|)]+/gi,
+  // Slack tokens (bot, user, app, configuration).
+  /\bxox[abepr]-[A-Za-z0-9-]{10,}/g,
   // AWS access key ids (long-term AKIA…, temporary ASIA…).
   /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
   // JSON web tokens (the GitHub OIDC token among them).

@@ -6,7 +6,7 @@ import type { PurgeResult } from './purge-result.js';
 import type { VerifyReport } from '../verify/verify-report.js';
 import type { Plan } from '../plan/plan.js';
 
-type RunStatus = 'success' | 'failure' | 'cancelled';
+export type RunStatus = 'success' | 'failure' | 'cancelled';
 
 /** A step that never started is `skipped`; `timed-out` is our step timeout (the command was cancelled). */
 export type StepStatus = 'success' | 'failed' | 'timed-out' | 'cancelled' | 'skipped';
@@ -111,5 +111,23 @@ export interface RunReport {
   /** The plan that was executed. */
   plan: Plan;
   /** A failure before any step ran (e.g. credentials); every step is then `skipped`. */
+  error?: StepError;
+}
+
+/**
+ * A run of several sites (the `site` input as a list, or `all`): one RunReport per site, in the order
+ * asked, each as a one-site run reports it. The `report` output of such a run; docs/results.md.
+ */
+export interface SitesRunReport {
+  /** `cancelled` when any site was cancelled, else `failure` when any failed, else `success`. */
+  status: RunStatus;
+  /** The run's context; its `site` lists the sites, comma-separated. */
+  context: RunContext;
+  startedAt: string;
+  durationMs: number;
+  /** How many sites purged at the same time at most (the `max-parallel-sites` input). */
+  maxParallelSites: number;
+  sites: RunReport[];
+  /** A failure before any site could start (e.g. credentials); every site then reports it too. */
   error?: StepError;
 }

@@ -72,7 +72,7 @@ export function slackRequester(requester: string): string {
 
 // ── parts ────────────────────────────────────────────────────────────────────────────────────────
 
-function contextFields(context: RunContext, duration?: string): SlackBlock {
+export function contextFields(context: RunContext, duration?: string): SlackBlock {
   const fields: Mrkdwn[] = [
     mrkdwn(`*Requested by*\n${slackRequester(context.requester)}`, SLACK_LIMITS.fieldText),
     mrkdwn(
@@ -86,7 +86,7 @@ function contextFields(context: RunContext, duration?: string): SlackBlock {
   return { type: 'section', fields: fields.slice(0, SLACK_LIMITS.fields) };
 }
 
-function footer(context: RunContext): SlackBlock | undefined {
+export function footer(context: RunContext): SlackBlock | undefined {
   const parts: string[] = [];
   if (context.runUrl) {
     const attempt =
@@ -114,7 +114,7 @@ function stepLine(step: StepReport, skipped: string): string {
 }
 
 /** Which instances failed, how, the first lines of their output, and the likely fix. */
-function failureDetails(step: StepReport): string {
+export function failureDetails(step: StepReport): string {
   const pieces: string[] = diagnose(step).map((cause) => `• ${escapeMrkdwn(describeCause(cause))}`);
   if (step.kind === 'ssm') pieces.push(...instanceOutputs(step));
   return pieces.join('\n');

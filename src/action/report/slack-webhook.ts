@@ -11,16 +11,35 @@ import { checkSlackWebhookUrl } from '../inputs/slack-webhook-url.js';
 import { readBoolean } from '../inputs/inputs.js';
 import { redactor } from './redact.js';
 import { formatDuration } from '../../shared/text.js';
+import { checkSlackBot, type SlackBotSettings } from '../inputs/slack-bot.js';
 
 export interface SlackSettings {
   /** Absent: no post. */
   webhookUrl?: string;
   failOnError: boolean;
+  /** The live message's bot token and channel (slack-bot-token + slack-channel); absent: none. */
+  bot?: SlackBotSettings;
 }
 
-/** Reads `slack-webhook-url` and `fail-on-slack-error`, masks the URL, warns about an unusual host. */
-export function readSlackSettings(runner: Runner): SlackSettings {
+/**
+ * Reads `slack-webhook-url`, `fail-on-slack-error`, `slack-bot-token` and `slack-channel`; masks the
+ * URL and the token, warns about an unusual host, says why there is no live message when one input of
+ * the two is missing.
+ */
+export function readSlackSettings(
+  runner: Runner,
+  env: Record<string, string | undefined> = {},
+): SlackSettings {
   const failOnError = readBoolean(runner, 'fail-on-slack-error', false);
+  const token = runner.getInput('slack-bot-token');
+  if (token !== '') runner.setSecret(token);
+  const { bot, note } = checkSlackBot(token, runner.getInput('slack-channel'), env);
+  if (note) runner.info(note);
+  const settings = readWebhookSettings(runner, failOnError);
+  return { ...settings, ...(bot && { bot }) };
+}
+
+function readWebhookSettings(runner: Runner, failOnError: boolean): SlackSettings {
   const raw = runner.getInput('slack-webhook-url');
   if (raw === '') return { failOnError };
   runner.setSecret(raw);

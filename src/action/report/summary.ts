@@ -38,10 +38,10 @@ import { LAYERS } from '../verify/freshness.js';
 /** Failed instances whose output is shown, the output shown per stream, and all of it together. */
 const SHOWN_FAILED_INSTANCES = 20;
 const OUTPUT_MAX = 8_000;
-const DETAILS_BUDGET = 256 * 1024;
+export const DETAILS_BUDGET = 256 * 1024;
 
 /** Escapes text for inline Markdown/HTML outside code. */
-function inline(text: string): string {
+export function inline(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -63,7 +63,7 @@ function cutOutput(text: string, keep: 'start' | 'end', max = OUTPUT_MAX): strin
   return keep === 'start' ? `${text.slice(0, max)}\n${note}` : `${note}\n${text.slice(-max)}`;
 }
 
-function contextLine(context: RunContext, duration?: string): string {
+export function contextLine(context: RunContext, duration?: string): string {
   const parts = [
     `Requested by **${inline(plainRequester(context.requester))}**`,
     `trigger: ${inline(describeTrigger(context.trigger, context.eventName))}`,
@@ -128,7 +128,9 @@ function verifySection(step: VerifyStepReport): string[] {
   ];
 }
 
-export function runSummaryMarkdown(report: RunReport): string {
+/** `detailsBudget`: characters of failed instances' output in all (a run of several sites shares 256 KiB). */
+export function runSummaryMarkdown(report: RunReport, options: { detailsBudget?: number } = {}): string {
+  const detailsBudget = options.detailsBudget ?? DETAILS_BUDGET;
   const detail = { skipReason: skipReason(report), distribution: false };
   const lines: string[] = [
     `## ${headline(report)}`,
@@ -165,7 +167,7 @@ export function runSummaryMarkdown(report: RunReport): string {
       let shown = 0;
       for (const instance of failed.slice(0, SHOWN_FAILED_INSTANCES)) {
         const details = instanceDetails(step.name, instance);
-        if (shown > 0 && used + details.length > DETAILS_BUDGET) break;
+        if (shown > 0 && used + details.length > detailsBudget) break;
         lines.push(details, '');
         used += details.length;
         shown++;

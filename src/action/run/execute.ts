@@ -1,15 +1,18 @@
-// Executes a plan against AWS, strictly in order: credentials first (the OIDC role, or the SDK's
-// default chain; resolved before any step, so a credentials failure fails the run, not a step, and
-// shared by every client as one provider that the SDK refreshes before it expires), then
-// each step in its own log group; the first step that does not succeed stops the run and the rest
-// are reported as skipped. SIGINT/SIGTERM (the runner cancelling the job) cancels the in-flight SSM
-// command and ends the run as `cancelled`. Returns the RunReport; never throws for AWS faults.
-// Loaded lazily by src/action/main.ts (await import) so a dry run never loads the AWS SDK.
+// Executes a run against AWS: credentials first (the OIDC role, or the SDK's default chain; resolved
+// before any step, so a credentials failure fails the run, not a step, and shared by every client as
+// one provider that the SDK refreshes before it expires), then each site's steps strictly in order
+// (site-steps.ts), up to `maxParallelSites` sites at a time (parallel.ts). One site failing does not
+// stop the others; the run's status is the worst of them. With one site, each step has its own log
+// group; with several, every log line is prefixed with its site. SIGINT/SIGTERM (the runner
+// cancelling the job) cancels the SSM commands in flight, starts no other site, and ends the run as
+// `cancelled`. Never throws for AWS faults. Loaded lazily by src/action/main.ts (await import) so a dry
+// run never loads the AWS SDK.
 
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { Plan } from '../plan/plan.js';
-import type { RunContext, RunReport, StepReport } from '../report/report.js';
+import type { RunPlan } from '../plan/plan-sites-file.js';
+import type { RunContext, RunReport, RunStatus, SitesRunReport, StepError } from '../report/report.js';
 import type { ExecutionSettings } from '../inputs/execution-inputs.js';
 import { isUserError } from '../../shared/errors.js';
 import { describeTrigger, plainRequester } from '../report/report-view.js';
@@ -17,14 +20,12 @@ import { formatDuration, plural } from '../../shared/text.js';
 import type { Runner } from '../runner.js';
 import { CancelledError, systemClock, errorMessage, type Clock } from './clock.js';
 import { resolveCredentials, type AwsCredentialProvider } from './credentials.js';
-import { runSsmStep } from './ssm-step.js';
-import { runCloudFrontStep } from './cloudfront-step.js';
-import { runVerifyStep } from './verify-step.js';
-import { stepReport } from './step-report.js';
-import { repeatedDistributionStep } from './requests.js';
 import type { PollPolicy } from './ssm-step-decisions.js';
+import { runBounded } from './parallel.js';
+import { runSiteSteps, skippedSteps, type RunProgress, type SiteStepDependencies } from './site-steps.js';
+import { MAX_PARALLEL_SITES_DEFAULT } from '../inputs/site-list.js';
 
-interface ExecuteDependencies {
+export interface ExecuteDependencies {
   runner: Runner;
   env: Record<string, string | undefined>;
   clock?: Clock;
@@ -37,6 +38,10 @@ interface ExecuteDependencies {
   pollPolicy?: PollPolicy;
   /** Jitter source for retries: STS and CreateInvalidation (default Math.random). */
   random?: () => number;
+  /** Sites purging at the same time at most (default 4). */
+  maxParallelSites?: number;
+  /** Hears each step start and end (the live Slack message). */
+  onProgress?: (event: RunProgress) => void;
 }
 
 /** An AbortSignal that fires on SIGINT/SIGTERM, and the function that stops listening. */
@@ -60,31 +65,68 @@ function cancelOnSignals(onSignal: (signal: NodeJS.Signals) => void): {
   };
 }
 
-const skipped = (plan: Plan, from: number): StepReport[] =>
-  plan.steps.slice(from).map((step) => stepReport(step, 'skipped'));
+/** The run's status from its sites': cancelled beats failure beats success. */
+export function worstStatus(statuses: readonly RunStatus[]): RunStatus {
+  if (statuses.includes('cancelled')) return 'cancelled';
+  return statuses.includes('failure') ? 'failure' : 'success';
+}
 
+/** One site's report before it runs: success until a step says otherwise. */
+const siteReport = (plan: Plan, context: RunContext, startedAt: string): RunReport => ({
+  status: 'success',
+  context: { ...context, site: plan.site },
+  startedAt,
+  durationMs: 0,
+  steps: [],
+  plan,
+});
+
+/** A one-site run (the shape every one-site caller and view knows). */
 export async function executePlan(
   plan: Plan,
   context: RunContext,
   settings: ExecutionSettings,
   deps: ExecuteDependencies,
 ): Promise<RunReport> {
+  const run = await executeSites({ configFile: plan.configFile, sites: [plan] }, context, settings, deps);
+  return run.sites[0]!;
+}
+
+export async function executeSites(
+  runPlan: RunPlan,
+  context: RunContext,
+  settings: ExecutionSettings,
+  deps: ExecuteDependencies,
+): Promise<SitesRunReport> {
   const { runner, env } = deps;
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
   const startedAt = clock.date().toISOString();
+  const several = runPlan.sites.length > 1;
+  const maxParallelSites = deps.maxParallelSites ?? MAX_PARALLEL_SITES_DEFAULT;
   const listening = deps.signal
     ? undefined
     : cancelOnSignals((name) =>
-        runner.info(`Received ${name}: the job is being cancelled; cancelling the command in flight.`),
+        runner.info(`Received ${name}: the job is being cancelled; cancelling the commands in flight.`),
       );
   const signal = deps.signal ?? listening!.signal;
-  const report: RunReport = { status: 'success', context, startedAt, durationMs: 0, steps: [], plan };
+  const run: SitesRunReport = {
+    status: 'success',
+    context,
+    startedAt,
+    durationMs: 0,
+    maxParallelSites,
+    sites: runPlan.sites.map((plan) => siteReport(plan, context, startedAt)),
+  };
   const ssmClients = new Map<string, SSMClient>();
   let cloudfront: CloudFrontClient | undefined;
+  const by = `requested by ${plainRequester(context.requester)}, trigger: ${describeTrigger(context.trigger, context.eventName)}`;
   try {
+    const [first] = runPlan.sites;
     runner.info(
-      `Purging ${plan.site}: ${plural(plan.steps.length, 'step')} in order, requested by ${plainRequester(context.requester)}, trigger: ${describeTrigger(context.trigger, context.eventName)}.`,
+      several
+        ? `Purging ${plural(runPlan.sites.length, 'site')} (${runPlan.sites.map((p) => p.site).join(', ')}), up to ${maxParallelSites} at a time, each site's steps in order, ${by}.`
+        : `Purging ${first!.site}: ${plural(first!.steps.length, 'step')} in order, ${by}.`,
     );
     // A provider, not keys: every client asks it for each request, and the SDK has it assume the role
     // again when the session nears its end (a run can outlast role-duration-seconds).
@@ -96,89 +138,90 @@ export async function executePlan(
         log: (line) => runner.info(line),
         clock,
         signal,
-        region: plan.region ?? env.AWS_REGION ?? 'us-east-1',
+        region: runPlan.sites.find((p) => p.region)?.region ?? env.AWS_REGION ?? 'us-east-1',
         ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
         ...(deps.defaultChain && { defaultChain: deps.defaultChain }),
         ...(deps.random && { random: deps.random }),
       });
     } catch (error) {
-      report.steps = skipped(plan, 0);
-      if (error instanceof CancelledError || signal.aborted) {
-        report.status = 'cancelled';
-        return report;
+      const cancelled = error instanceof CancelledError || signal.aborted;
+      const failure: StepError | undefined = cancelled
+        ? undefined
+        : isUserError(error)
+          ? { code: 'CredentialsError', message: error.message, title: error.title }
+          : { code: 'CredentialsError', message: errorMessage(error) };
+      for (const report of run.sites) {
+        report.steps = skippedSteps(report.plan, 0);
+        report.status = cancelled ? 'cancelled' : 'failure';
+        if (failure) report.error = failure;
       }
-      report.status = 'failure';
-      report.error = isUserError(error)
-        ? { code: 'CredentialsError', message: error.message, title: error.title }
-        : { code: 'CredentialsError', message: errorMessage(error) };
-      return report;
+      run.status = cancelled ? 'cancelled' : 'failure';
+      if (failure) run.error = failure;
+      return run;
     }
 
-    const stepTimeoutMs = settings.stepTimeoutSeconds * 1000;
-    const fallbackRunId = String(Date.now());
-    for (const [i, step] of plan.steps.entries()) {
-      if (signal.aborted) {
-        report.status = 'cancelled';
-        report.steps.push(...skipped(plan, i));
-        break;
-      }
-      const log = (line: string) => runner.info(line);
-      const result = await runner.group(`${step.index}. ${step.name}`, async (): Promise<StepReport> => {
-        if (step.kind === 'ssm') {
-          let ssm = ssmClients.get(step.region);
-          if (!ssm) {
-            ssm = new SSMClient({
-              region: step.region,
-              retryMode: 'adaptive',
-              credentials,
-            });
-            ssmClients.set(step.region, ssm);
-          }
-          return runSsmStep(step, context, {
-            ssm,
-            clock,
-            signal,
-            log,
-            stepTimeoutMs,
-            ...(deps.pollPolicy && { pollPolicy: deps.pollPolicy }),
-          });
+    const shared: Omit<SiteStepDependencies, 'log' | 'group'> = {
+      clock,
+      signal,
+      ssmClient: (region) => {
+        let ssm = ssmClients.get(region);
+        if (!ssm) {
+          ssm = new SSMClient({ region, retryMode: 'adaptive', credentials });
+          ssmClients.set(region, ssm);
         }
-        const cloudFrontClient = () =>
-          (cloudfront ??= new CloudFrontClient({ region: 'us-east-1', retryMode: 'adaptive', credentials }));
-        if (step.kind === 'verify') {
-          return runVerifyStep(step, {
-            clock,
-            signal,
-            log,
-            stepTimeoutMs,
-            runStartMs: Date.parse(startedAt),
-            earlier: report.steps,
-            cloudfront: cloudFrontClient,
-          });
+        return ssm;
+      },
+      cloudFrontClient: () =>
+        (cloudfront ??= new CloudFrontClient({ region: 'us-east-1', retryMode: 'adaptive', credentials })),
+      stepTimeoutMs: settings.stepTimeoutSeconds * 1000,
+      fallbackRunId: String(Date.now()),
+      ...(deps.pollPolicy && { pollPolicy: deps.pollPolicy }),
+      ...(deps.random && { random: deps.random }),
+      ...(deps.onProgress && { onProgress: deps.onProgress }),
+    };
+    await runBounded(
+      run.sites,
+      maxParallelSites,
+      async (report) => {
+        const siteStarted = clock.now();
+        // one site: its report times the whole run, credentials included, as it always did
+        if (several) report.startedAt = clock.date().toISOString();
+        const log = several
+          ? (line: string) => runner.info(`[${report.plan.site}] ${line}`)
+          : (line: string) => runner.info(line);
+        const group: SiteStepDependencies['group'] = several
+          ? (title, body) => {
+              log(title);
+              return body();
+            }
+          : (title, body) => runner.group(title, body);
+        try {
+          await runSiteSteps(report.plan, report.context, report, { ...shared, log, group });
+        } finally {
+          report.durationMs = Math.round(clock.now() - siteStarted);
         }
-        const repeated = repeatedDistributionStep(plan.steps, step);
-        return runCloudFrontStep(step, context, {
-          cloudfront: cloudFrontClient(),
-          clock,
-          signal,
-          log,
-          stepTimeoutMs,
-          fallbackRunId,
-          ...(repeated !== undefined && { repeatedStepIndex: repeated }),
-          ...(deps.random && { random: deps.random }),
-        });
-      });
-      report.steps.push(result);
-      runner.info(`${step.index}. ${step.name}: ${result.status} (${formatDuration(result.durationMs)})`);
-      if (result.status !== 'success') {
-        report.status = result.status === 'cancelled' ? 'cancelled' : 'failure';
-        report.steps.push(...skipped(plan, i + 1));
-        break;
-      }
-    }
-    return report;
+        if (several) log(`${report.status} in ${formatDuration(report.durationMs)}.`);
+        deps.onProgress?.({ kind: 'site-finished', site: report.plan.site, report });
+      },
+      {
+        signal,
+        // a site not started when the job was cancelled: every step skipped
+        notStarted: (report) => {
+          report.steps = skippedSteps(report.plan, 0);
+          report.status = 'cancelled';
+          deps.onProgress?.({ kind: 'site-finished', site: report.plan.site, report });
+        },
+      },
+    ).then((settled) => {
+      // runSiteSteps does not throw for AWS faults: anything else is a bug, reported as such
+      const broken = settled.find((s) => !s.ok);
+      if (broken && !broken.ok) throw broken.error;
+    });
+    run.status = worstStatus(run.sites.map((report) => report.status));
+    return run;
   } finally {
-    report.durationMs = Math.round(clock.now() - started);
+    run.durationMs = Math.round(clock.now() - started);
+    if (!several) run.sites[0]!.durationMs = run.durationMs;
     listening?.dispose();
     for (const client of ssmClients.values()) client.destroy();
     cloudfront?.destroy();

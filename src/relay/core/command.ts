@@ -67,33 +67,50 @@ export function authorise(command: SlashCommand, config: RelayConfig): Authorisa
 
 const MAX_TEXT_LENGTH = 100;
 
+/** The word that asks for every site of SITES (the relay refuses a site of that name in SITES). */
+export const ALL_SITES = 'all';
+
 type TextIntent =
   | { kind: 'usage' }
   | { kind: 'site'; site: string }
+  /** Several sites (in SITES' order, each once), or every site (`all`): confirmed before dispatch. */
+  | { kind: 'sites'; sites: string[]; all: boolean }
   | {
       kind: 'invalid';
-      reason: 'unknown_site' | 'extra_words' | 'control_characters' | 'too_long';
+      reason: 'unknown_site' | 'all_with_sites' | 'control_characters' | 'too_long';
       shown?: string;
       /** For an unknown site shown back: the site it most likely misspells (closestMatch). */
       suggestion?: string;
     };
 
-/** Trimmed, case-insensitive: empty or "help" → usage; exactly one known site → that site; else invalid. */
+/**
+ * Trimmed, case-insensitive: empty or "help" → usage; `all` → every site; one or more known sites
+ * (separated by spaces or commas) → those sites; anything else → invalid (the first unknown word).
+ */
 export function interpretText(raw: string, sites: readonly string[]): TextIntent {
   const text = raw.trim();
   if (text.length > MAX_TEXT_LENGTH) return { kind: 'invalid', reason: 'too_long' };
   if (/[\p{Cc}\u2028\u2029]/u.test(text)) return { kind: 'invalid', reason: 'control_characters' };
   const lower = text.toLowerCase();
   if (lower === '' || lower === 'help') return { kind: 'usage' };
-  if (sites.includes(lower)) return { kind: 'site', site: lower };
-  if (/\s/.test(lower)) return { kind: 'invalid', reason: 'extra_words' };
-  // Echo the word back only when it is plainly a word; anything else is not repeated to the channel.
-  if (!/^[a-z0-9._-]{1,40}$/.test(lower)) return { kind: 'invalid', reason: 'unknown_site' };
-  const suggestion = closestMatch(lower, sites);
-  return {
-    kind: 'invalid',
-    reason: 'unknown_site',
-    shown: lower,
-    ...(suggestion !== undefined && { suggestion }),
-  };
+  const words = lower.split(/[\s,]+/).filter((word) => word !== '');
+  if (words.includes(ALL_SITES)) {
+    return words.every((word) => word === ALL_SITES)
+      ? { kind: 'sites', sites: [...sites], all: true }
+      : { kind: 'invalid', reason: 'all_with_sites' };
+  }
+  const unknown = words.find((word) => !sites.includes(word));
+  if (unknown !== undefined) {
+    // Echo the word back only when it is plainly a word; anything else is not repeated to the channel.
+    if (!/^[a-z0-9._-]{1,40}$/.test(unknown)) return { kind: 'invalid', reason: 'unknown_site' };
+    const suggestion = closestMatch(unknown, sites);
+    return {
+      kind: 'invalid',
+      reason: 'unknown_site',
+      shown: unknown,
+      ...(suggestion !== undefined && { suggestion }),
+    };
+  }
+  const asked = sites.filter((site) => words.includes(site));
+  return asked.length === 1 ? { kind: 'site', site: asked[0]! } : { kind: 'sites', sites: asked, all: false };
 }

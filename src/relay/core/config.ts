@@ -136,6 +136,7 @@ function readSites(env: Env): string[] {
     );
   }
   if (sites.includes('help')) problems.push('has "help", which is the usage command; rename that site.');
+  if (sites.includes('all')) problems.push('has "all", which asks for every site; rename that site.');
   const twice = [...new Set(sites.filter((site, index) => sites.indexOf(site) !== index))];
   if (twice.length > 0) {
     problems.push(`lists ${twice.map((site) => JSON.stringify(site)).join(', ')} twice.`);

@@ -1,12 +1,16 @@
 // The relay's decisions about a request from Slack, before any dispatch: the checks every request
-// passes (method, content type, size, Slack's signature, then the parse), who may purge, and what the
-// text asks for — an answer now (refusal, usage, not a site), or a site to dispatch. Also the answer
-// while the relay's configuration is wrong. Every decision carries its log fields; the clock is a
-// parameter. Pure.
+// passes (method, content type, size, Slack's signature, then the parse — a slash command, or a click
+// on a prompt, `payload=`, decided in decide-click.ts), who may purge, and what the text asks for — an
+// answer now (refusal, usage, not a site), a site to dispatch, or for several sites / `all` the prompt
+// to confirm first (its token signed here). Also the answer while the relay's configuration is wrong.
+// Every decision carries its log fields; the clock and the prompt's nonce are parameters. Pure.
 
 import type { RelayConfig } from './config.js';
 import { authorise, interpretText, parseSlashCommand, type SlashCommand } from './command.js';
-import type { DispatchRequest } from './dispatch.js';
+import { parseInteraction, type Click } from './interaction.js';
+import { confirmPrompt, type PromptUpdate } from './confirm-prompt.js';
+import { CONFIRM_TTL_MS, signConfirmToken } from './confirm-token.js';
+import { dispatchRequest, type DispatchRequest } from './dispatch.js';
 import {
   slackReply,
   textReply,
@@ -16,18 +20,42 @@ import {
 } from './reply.js';
 import { headerValue, verifySlackSignature, type Headers } from './signature.js';
 import { escapeMrkdwn } from '../../shared/mrkdwn.js';
+import { decideClick } from './decide-click.js';
 
 /** Slack slash-command bodies are well under 4 KiB; anything far bigger is not from Slack. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/** A confirmed click's dispatch: its token's nonce (used once) and where the prompt is replaced. */
+export interface Confirmation {
+  nonce: string;
+  expiresAtMs: number;
+  responseUrl: string;
+}
+
 export type Decision =
   | { kind: 'respond'; response: RelayResponse; log: RequestLogFields }
-  | { kind: 'dispatch'; site: string; command: SlashCommand; dispatch: DispatchRequest };
+  /** `site`: the site, or the sites comma-separated; `confirm` for a click on a prompt. */
+  | {
+      kind: 'dispatch';
+      site: string;
+      command: SlashCommand;
+      dispatch: DispatchRequest;
+      confirm?: Confirmation;
+    }
+  /** A click answered by replacing its prompt (cancelled, expired, …): Slack gets an empty 200. */
+  | {
+      kind: 'update_prompt';
+      response: RelayResponse;
+      log: RequestLogFields;
+      responseUrl: string;
+      update: PromptUpdate;
+    };
 
 const siteList = (sites: readonly string[]) => sites.map((site) => `\`${site}\``).join(', ');
 
 function usageText(command: string, sites: readonly string[]): string {
-  return `Usage: \`${escapeMrkdwn(command)} <site>\` purges every cache layer of one site. Sites: ${siteList(sites)}.`;
+  const name = escapeMrkdwn(command);
+  return `Usage: \`${name} <site>\` purges every cache layer of one site; \`${name} <site> <site>…\` or \`${name} all\` purges several in one run, once you confirm. Sites: ${siteList(sites)}.`;
 }
 
 function isFormContentType(headers: Headers): boolean {
@@ -37,7 +65,8 @@ function isFormContentType(headers: Headers): boolean {
 
 type Admission =
   | { kind: 'respond'; response: RelayResponse; log: RequestLogFields }
-  | { kind: 'command'; command: SlashCommand };
+  | { kind: 'command'; command: SlashCommand }
+  | { kind: 'click'; click: Click };
 
 /**
  * The checks every request passes before anything reads it as a command: method, content type, size,
@@ -61,7 +90,25 @@ function admit(request: RelayRequest, signingSecrets: readonly string[], nowMs: 
   const signature = verifySlackSignature(request.headers, request.body, signingSecrets, nowMs);
   if (!signature.ok) return reject(401, signature.reason);
 
-  const parsed = parseSlashCommand(Buffer.from(request.body).toString('utf8'));
+  const text = Buffer.from(request.body).toString('utf8');
+  const form = new URLSearchParams(text);
+  if (form.has('payload') && !form.has('command')) {
+    // an interactivity request: the form carries one field, the payload's JSON
+    if ([...form.keys()].length !== 1)
+      return reject(400, 'bad_interaction_form', textReply(400, 'Bad request'));
+    const interaction = parseInteraction(form.get('payload')!);
+    if (interaction.kind === 'malformed')
+      return reject(400, interaction.reason, textReply(400, 'Bad request'));
+    if (interaction.kind === 'ignored') {
+      return {
+        kind: 'respond',
+        response: textReply(200),
+        log: { decision: 'ignored', reason: interaction.reason, status: 200 },
+      };
+    }
+    return { kind: 'click', click: interaction.click };
+  }
+  const parsed = parseSlashCommand(text);
   if (parsed.kind === 'ssl_check') {
     return {
       kind: 'respond',
@@ -92,6 +139,21 @@ export function decideMisconfigured(
 ): { kind: 'respond'; response: RelayResponse; log: RequestLogFields } {
   const admission = admit(request, signingSecrets, nowMs);
   if (admission.kind === 'respond') return admission;
+  if (admission.kind === 'click') {
+    const { click } = admission;
+    return {
+      kind: 'respond',
+      response: textReply(200),
+      log: {
+        decision: 'misconfigured',
+        reason: 'config_error',
+        status: 200,
+        user: click.userId,
+        team: click.teamId,
+        channel: click.channelId,
+      },
+    };
+  }
   const { command } = admission;
   return {
     kind: 'respond',
@@ -110,10 +172,14 @@ export function decideMisconfigured(
   };
 }
 
-/** Everything up to the dispatch. `nowMs` is the current time in milliseconds. */
-export function decide(request: RelayRequest, config: RelayConfig, nowMs: number): Decision {
+/**
+ * Everything up to the dispatch. `nowMs` is the current time in milliseconds; `nonce` a fresh random
+ * value for a prompt's token (used only when a prompt is sent).
+ */
+export function decide(request: RelayRequest, config: RelayConfig, nowMs: number, nonce = ''): Decision {
   const admission = admit(request, config.signingSecrets, nowMs);
   if (admission.kind === 'respond') return admission;
+  if (admission.kind === 'click') return decideClick(admission.click, config, nowMs);
 
   const command = admission.command;
   const who = { user: command.userId, team: command.teamId, channel: command.channelId };
@@ -153,7 +219,7 @@ export function decide(request: RelayRequest, config: RelayConfig, nowMs: number
         unknown_site: intent.shown
           ? `\`${intent.shown}\` is not a site.${intent.suggestion ? ` Did you mean \`${intent.suggestion}\`?` : ''}`
           : 'That is not a site name.',
-        extra_words: 'Give exactly one site.',
+        all_with_sites: 'Give `all` alone, or list the sites without it.',
         control_characters: 'That is not a site name.',
         too_long: 'That is not a site name (too long).',
       }[intent.reason];
@@ -164,13 +230,33 @@ export function decide(request: RelayRequest, config: RelayConfig, nowMs: number
         kind: 'dispatch',
         site: intent.site,
         command,
-        dispatch: {
-          owner: config.owner,
-          repo: config.repo,
-          workflow: config.workflow,
-          ref: config.ref,
-          inputs: { site: intent.site, requester: `<@${command.userId}>` },
+        dispatch: dispatchRequest(config, [intent.site], command),
+      };
+    case 'sites': {
+      if (nonce === '') throw new Error('decide needs a nonce to sign a confirmation prompt');
+      const token = signConfirmToken(
+        {
+          sites: intent.sites,
+          all: intent.all,
+          user: command.userId,
+          team: command.teamId,
+          channel: command.channelId,
+          expiresAtMs: nowMs + CONFIRM_TTL_MS,
+          nonce,
+        },
+        config.signingSecrets[0]!,
+      );
+      return {
+        kind: 'respond',
+        response: confirmPrompt(intent.sites, intent.all, token),
+        log: {
+          decision: 'confirm_prompt',
+          reason: intent.all ? 'all' : 'several_sites',
+          status: 200,
+          site: intent.sites.join(','),
+          ...who,
         },
       };
+    }
   }
 }

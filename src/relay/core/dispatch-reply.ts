@@ -49,6 +49,8 @@ interface DispatchContext {
   command: SlashCommand;
   nowMs: number;
   timeoutMs: number;
+  /** The dispatch follows a confirmed prompt: the answer replaces the prompt and says who confirmed. */
+  confirmed?: boolean;
 }
 
 /** The dispatch's result → Slack's answer and the log fields. */
@@ -102,10 +104,15 @@ export function replyForDispatch(
           ? `${config.github.webUrl}/${repository}/actions/runs/${result.runId}`
           : actionsPage);
       return {
-        response: slackReply(
-          'in_channel',
-          `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`,
-        ),
+        response: context.confirmed
+          ? slackReply(
+              'ephemeral',
+              `Confirmed by <@${command.userId}> — cache purge of *${site}* — <${link}>`,
+            )
+          : slackReply(
+              'in_channel',
+              `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`,
+            ),
         log: {
           decision: 'dispatched',
           reason: result.runId !== undefined ? 'run_created' : 'accepted_without_run_id',

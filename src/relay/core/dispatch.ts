@@ -3,6 +3,8 @@
 // dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), what a
 // network error says about itself, and the deadline it all runs under. Pure.
 
+import type { RelayConfig } from './config.js';
+
 /** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
 export const DISPATCH_TIMEOUT_MS = 2000;
 
@@ -12,8 +14,15 @@ export interface DispatchRequest {
   /** Workflow file name or numeric id. */
   workflow: string;
   ref: string;
-  inputs: { site: string; requester: string };
+  /** `site`: one site, or several comma-separated; `slack-channel`: the channel id of the command. */
+  inputs: DispatchInputs;
 }
+
+export type DispatchInputs = {
+  site: string;
+  requester: string;
+  'slack-channel': string;
+};
 
 export type DispatchResult =
   /** GitHub accepted the dispatch; run details when it returned them (return_run_details). */
@@ -143,7 +152,7 @@ export function describeNetworkError(error: unknown): NetworkError {
 
 interface DispatchBody {
   ref: string;
-  inputs: { site: string; requester: string };
+  inputs: DispatchInputs;
   return_run_details?: true;
 }
 
@@ -151,7 +160,11 @@ interface DispatchBody {
 export function dispatchBody(request: DispatchRequest, withRunDetails: boolean): DispatchBody {
   const body: DispatchBody = {
     ref: request.ref,
-    inputs: { site: request.inputs.site, requester: request.inputs.requester },
+    inputs: {
+      site: request.inputs.site,
+      requester: request.inputs.requester,
+      'slack-channel': request.inputs['slack-channel'],
+    },
   };
   if (withRunDetails) body.return_run_details = true;
   return body;
@@ -177,5 +190,20 @@ export function acceptedResult(status: number, data: unknown): DispatchResult & 
     kind: 'accepted',
     ...(typeof runId === 'number' && Number.isSafeInteger(runId) && runId > 0 && { runId }),
     ...(typeof htmlUrl === 'string' && /^https?:\/\/[^\s<>|]+$/.test(htmlUrl) && { runUrl: htmlUrl }),
+  };
+}
+
+/** The dispatch of `sites` (comma-separated, in SITES' order) for the user, to the channel of the command. */
+export function dispatchRequest(
+  config: RelayConfig,
+  sites: readonly string[],
+  who: { userId: string; channelId: string },
+): DispatchRequest {
+  return {
+    owner: config.owner,
+    repo: config.repo,
+    workflow: config.workflow,
+    ref: config.ref,
+    inputs: { site: sites.join(','), requester: `<@${who.userId}>`, 'slack-channel': who.channelId },
   };
 }

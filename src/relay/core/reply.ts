@@ -28,10 +28,17 @@ export interface RequestLogFields {
     | 'dispatched'
     | 'dispatch_failed'
     | 'status_unknown'
-    | 'misconfigured';
+    | 'misconfigured'
+    | 'confirm_prompt'
+    | 'cancelled'
+    | 'click_refused'
+    | 'ignored';
   reason: string;
   status: number;
+  /** The site, or the sites comma-separated. */
   site?: string;
+  /** A click on a confirmation prompt: its action. */
+  action?: 'confirm' | 'cancel';
   user?: string;
   team?: string;
   channel?: string;

@@ -1,15 +1,17 @@
-export const id = 427;
-export const ids = [427];
+export const id = 205;
+export const ids = [205];
 export const modules = {
 
-/***/ 2427:
+/***/ 6205:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  executePlan: () => (/* binding */ executePlan)
+  executeSites: () => (/* binding */ executeSites)
 });
+
+// UNUSED EXPORTS: executePlan, worstStatus
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
 var dist_cjs = __webpack_require__(4736);
@@ -17,8 +19,8 @@ var dist_cjs = __webpack_require__(4736);
 var client_cloudfront_dist_cjs = __webpack_require__(3169);
 // EXTERNAL MODULE: ./src/shared/errors.ts
 var errors = __webpack_require__(8382);
-// EXTERNAL MODULE: ./src/action/report/report-view.ts + 1 modules
-var report_view = __webpack_require__(2729);
+// EXTERNAL MODULE: ./src/action/report/report-view.ts
+var report_view = __webpack_require__(2109);
 // EXTERNAL MODULE: ./src/shared/text.ts
 var shared_text = __webpack_require__(4646);
 // EXTERNAL MODULE: ./src/action/run/clock.ts + 1 modules
@@ -407,6 +409,37 @@ async function resolveDefaultChain(deps) {
     }
     deps.log('Credentials: found by the AWS SDK default credential chain (no role-to-assume given).');
     return chain;
+}
+
+;// CONCATENATED MODULE: ./src/action/run/parallel.ts
+// A bounded parallel runner: runs one task per item, at most `limit` at a time, starting them in the
+// items' order, and returns every result in that order. A task that throws does not stop the others
+// (its error is returned in its place); once `signal` aborts, the items not started yet are not
+// started but handed to `notStarted` for their result. Time is the caller's (each task uses the
+// injected clock); the runner itself only counts. No I/O.
+async function runBounded(items, limit, task, options = {}) {
+    if (!Number.isInteger(limit) || limit < 1)
+        throw new Error(`limit must be a whole number ≥ 1, not ${limit}`);
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            const item = items[index];
+            if (options.signal?.aborted && options.notStarted) {
+                results[index] = { ok: true, value: options.notStarted(item, index) };
+                continue;
+            }
+            try {
+                results[index] = { ok: true, value: await task(item, index) };
+            }
+            catch (error) {
+                results[index] = { ok: false, error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/action/run/requests.ts
@@ -1127,8 +1160,8 @@ async function waitForInvalidation(report, deps) {
     return { outcome: 'completed', requests };
 }
 
-// EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 3 modules
-var bundled_documents = __webpack_require__(5844);
+// EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 5 modules
+var bundled_documents = __webpack_require__(6631);
 ;// CONCATENATED MODULE: ./src/action/verify/http-probe.ts
 // One request as a visitor makes it: GET, no cache-busting (no query added, no no-cache header),
 // redirects not followed, a bounded time to answer. TTFB is the time until the response headers arrive;
@@ -1491,16 +1524,86 @@ async function runVerifyStep(step, deps) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/action/run/site-steps.ts
+// One site's steps, strictly in order, each through its adapter (SSM, CloudFront, verify); the first
+// step that does not succeed stops the site and its other steps are reported as skipped. The executor
+// (execute.ts) runs one of these per site, several at a time, with shared credentials and clients.
+// Tells `onProgress` when each step starts and ends (the live Slack message listens). I/O only
+// through the adapters it calls.
+
+
+
+
+
+
+const skippedSteps = (plan, from) => plan.steps.slice(from).map((step) => stepReport(step, 'skipped'));
+/** Runs the site's steps into `report` (status, steps), in order; never throws for AWS faults. */
+async function runSiteSteps(plan, context, report, deps) {
+    const { clock, signal, log } = deps;
+    for (const [i, step] of plan.steps.entries()) {
+        if (signal.aborted) {
+            report.status = 'cancelled';
+            report.steps.push(...skippedSteps(plan, i));
+            break;
+        }
+        deps.onProgress?.({ kind: 'step-started', site: plan.site, step });
+        const result = await deps.group(`${step.index}. ${step.name}`, async () => {
+            if (step.kind === 'ssm') {
+                return runSsmStep(step, context, {
+                    ssm: deps.ssmClient(step.region),
+                    clock,
+                    signal,
+                    log,
+                    stepTimeoutMs: deps.stepTimeoutMs,
+                    ...(deps.pollPolicy && { pollPolicy: deps.pollPolicy }),
+                });
+            }
+            if (step.kind === 'verify') {
+                return runVerifyStep(step, {
+                    clock,
+                    signal,
+                    log,
+                    stepTimeoutMs: deps.stepTimeoutMs,
+                    runStartMs: Date.parse(report.startedAt),
+                    earlier: report.steps,
+                    cloudfront: deps.cloudFrontClient,
+                });
+            }
+            const repeated = repeatedDistributionStep(plan.steps, step);
+            return runCloudFrontStep(step, context, {
+                cloudfront: deps.cloudFrontClient(),
+                clock,
+                signal,
+                log,
+                stepTimeoutMs: deps.stepTimeoutMs,
+                fallbackRunId: deps.fallbackRunId,
+                ...(repeated !== undefined && { repeatedStepIndex: repeated }),
+                ...(deps.random && { random: deps.random }),
+            });
+        });
+        report.steps.push(result);
+        deps.onProgress?.({ kind: 'step-finished', site: plan.site, report: result });
+        log(`${step.index}. ${step.name}: ${result.status} (${(0,shared_text/* formatDuration */.a3)(result.durationMs)})`);
+        if (result.status !== 'success') {
+            report.status = result.status === 'cancelled' ? 'cancelled' : 'failure';
+            report.steps.push(...skippedSteps(plan, i + 1));
+            break;
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./src/action/inputs/site-list.ts
+var site_list = __webpack_require__(7828);
 ;// CONCATENATED MODULE: ./src/action/run/execute.ts
-// Executes a plan against AWS, strictly in order: credentials first (the OIDC role, or the SDK's
-// default chain; resolved before any step, so a credentials failure fails the run, not a step, and
-// shared by every client as one provider that the SDK refreshes before it expires), then
-// each step in its own log group; the first step that does not succeed stops the run and the rest
-// are reported as skipped. SIGINT/SIGTERM (the runner cancelling the job) cancels the in-flight SSM
-// command and ends the run as `cancelled`. Returns the RunReport; never throws for AWS faults.
-// Loaded lazily by src/action/main.ts (await import) so a dry run never loads the AWS SDK.
-
-
+// Executes a run against AWS: credentials first (the OIDC role, or the SDK's default chain; resolved
+// before any step, so a credentials failure fails the run, not a step, and shared by every client as
+// one provider that the SDK refreshes before it expires), then each site's steps strictly in order
+// (site-steps.ts), up to `maxParallelSites` sites at a time (parallel.ts). One site failing does not
+// stop the others; the run's status is the worst of them. With one site, each step has its own log
+// group; with several, every log line is prefixed with its site. SIGINT/SIGTERM (the runner
+// cancelling the job) cancels the SSM commands in flight, starts no other site, and ends the run as
+// `cancelled`. Never throws for AWS faults. Loaded lazily by src/action/main.ts (await import) so a dry
+// run never loads the AWS SDK.
 
 
 
@@ -1528,21 +1631,53 @@ function cancelOnSignals(onSignal) {
         },
     };
 }
-const skipped = (plan, from) => plan.steps.slice(from).map((step) => stepReport(step, 'skipped'));
+/** The run's status from its sites': cancelled beats failure beats success. */
+function worstStatus(statuses) {
+    if (statuses.includes('cancelled'))
+        return 'cancelled';
+    return statuses.includes('failure') ? 'failure' : 'success';
+}
+/** One site's report before it runs: success until a step says otherwise. */
+const siteReport = (plan, context, startedAt) => ({
+    status: 'success',
+    context: { ...context, site: plan.site },
+    startedAt,
+    durationMs: 0,
+    steps: [],
+    plan,
+});
+/** A one-site run (the shape every one-site caller and view knows). */
 async function executePlan(plan, context, settings, deps) {
+    const run = await executeSites({ configFile: plan.configFile, sites: [plan] }, context, settings, deps);
+    return run.sites[0];
+}
+async function executeSites(runPlan, context, settings, deps) {
     const { runner, env } = deps;
     const clock = deps.clock ?? run_clock/* systemClock */.ml;
     const started = clock.now();
     const startedAt = clock.date().toISOString();
+    const several = runPlan.sites.length > 1;
+    const maxParallelSites = deps.maxParallelSites ?? site_list/* MAX_PARALLEL_SITES_DEFAULT */.ay;
     const listening = deps.signal
         ? undefined
-        : cancelOnSignals((name) => runner.info(`Received ${name}: the job is being cancelled; cancelling the command in flight.`));
+        : cancelOnSignals((name) => runner.info(`Received ${name}: the job is being cancelled; cancelling the commands in flight.`));
     const signal = deps.signal ?? listening.signal;
-    const report = { status: 'success', context, startedAt, durationMs: 0, steps: [], plan };
+    const run = {
+        status: 'success',
+        context,
+        startedAt,
+        durationMs: 0,
+        maxParallelSites,
+        sites: runPlan.sites.map((plan) => siteReport(plan, context, startedAt)),
+    };
     const ssmClients = new Map();
     let cloudfront;
+    const by = `requested by ${(0,report_view/* plainRequester */.bs)(context.requester)}, trigger: ${(0,report_view/* describeTrigger */.gb)(context.trigger, context.eventName)}`;
     try {
-        runner.info(`Purging ${plan.site}: ${(0,shared_text/* plural */.LS)(plan.steps.length, 'step')} in order, requested by ${(0,report_view/* plainRequester */.bs)(context.requester)}, trigger: ${(0,report_view/* describeTrigger */.gb)(context.trigger, context.eventName)}.`);
+        const [first] = runPlan.sites;
+        runner.info(several
+            ? `Purging ${(0,shared_text/* plural */.LS)(runPlan.sites.length, 'site')} (${runPlan.sites.map((p) => p.site).join(', ')}), up to ${maxParallelSites} at a time, each site's steps in order, ${by}.`
+            : `Purging ${first.site}: ${(0,shared_text/* plural */.LS)(first.steps.length, 'step')} in order, ${by}.`);
         // A provider, not keys: every client asks it for each request, and the SDK has it assume the role
         // again when the session nears its end (a run can outlast role-duration-seconds).
         let credentials;
@@ -1553,89 +1688,92 @@ async function executePlan(plan, context, settings, deps) {
                 log: (line) => runner.info(line),
                 clock,
                 signal,
-                region: plan.region ?? env.AWS_REGION ?? 'us-east-1',
+                region: runPlan.sites.find((p) => p.region)?.region ?? env.AWS_REGION ?? 'us-east-1',
                 ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
                 ...(deps.defaultChain && { defaultChain: deps.defaultChain }),
                 ...(deps.random && { random: deps.random }),
             });
         }
         catch (error) {
-            report.steps = skipped(plan, 0);
-            if (error instanceof run_clock/* CancelledError */.cc || signal.aborted) {
-                report.status = 'cancelled';
-                return report;
+            const cancelled = error instanceof run_clock/* CancelledError */.cc || signal.aborted;
+            const failure = cancelled
+                ? undefined
+                : (0,errors/* isUserError */.iU)(error)
+                    ? { code: 'CredentialsError', message: error.message, title: error.title }
+                    : { code: 'CredentialsError', message: (0,run_clock/* errorMessage */.gJ)(error) };
+            for (const report of run.sites) {
+                report.steps = skippedSteps(report.plan, 0);
+                report.status = cancelled ? 'cancelled' : 'failure';
+                if (failure)
+                    report.error = failure;
             }
-            report.status = 'failure';
-            report.error = (0,errors/* isUserError */.iU)(error)
-                ? { code: 'CredentialsError', message: error.message, title: error.title }
-                : { code: 'CredentialsError', message: (0,run_clock/* errorMessage */.gJ)(error) };
-            return report;
+            run.status = cancelled ? 'cancelled' : 'failure';
+            if (failure)
+                run.error = failure;
+            return run;
         }
-        const stepTimeoutMs = settings.stepTimeoutSeconds * 1000;
-        const fallbackRunId = String(Date.now());
-        for (const [i, step] of plan.steps.entries()) {
-            if (signal.aborted) {
+        const shared = {
+            clock,
+            signal,
+            ssmClient: (region) => {
+                let ssm = ssmClients.get(region);
+                if (!ssm) {
+                    ssm = new dist_cjs/* SSMClient */.jBj({ region, retryMode: 'adaptive', credentials });
+                    ssmClients.set(region, ssm);
+                }
+                return ssm;
+            },
+            cloudFrontClient: () => (cloudfront ??= new client_cloudfront_dist_cjs/* CloudFrontClient */.GHk({ region: 'us-east-1', retryMode: 'adaptive', credentials })),
+            stepTimeoutMs: settings.stepTimeoutSeconds * 1000,
+            fallbackRunId: String(Date.now()),
+            ...(deps.pollPolicy && { pollPolicy: deps.pollPolicy }),
+            ...(deps.random && { random: deps.random }),
+            ...(deps.onProgress && { onProgress: deps.onProgress }),
+        };
+        await runBounded(run.sites, maxParallelSites, async (report) => {
+            const siteStarted = clock.now();
+            // one site: its report times the whole run, credentials included, as it always did
+            if (several)
+                report.startedAt = clock.date().toISOString();
+            const log = several
+                ? (line) => runner.info(`[${report.plan.site}] ${line}`)
+                : (line) => runner.info(line);
+            const group = several
+                ? (title, body) => {
+                    log(title);
+                    return body();
+                }
+                : (title, body) => runner.group(title, body);
+            try {
+                await runSiteSteps(report.plan, report.context, report, { ...shared, log, group });
+            }
+            finally {
+                report.durationMs = Math.round(clock.now() - siteStarted);
+            }
+            if (several)
+                log(`${report.status} in ${(0,shared_text/* formatDuration */.a3)(report.durationMs)}.`);
+            deps.onProgress?.({ kind: 'site-finished', site: report.plan.site, report });
+        }, {
+            signal,
+            // a site not started when the job was cancelled: every step skipped
+            notStarted: (report) => {
+                report.steps = skippedSteps(report.plan, 0);
                 report.status = 'cancelled';
-                report.steps.push(...skipped(plan, i));
-                break;
-            }
-            const log = (line) => runner.info(line);
-            const result = await runner.group(`${step.index}. ${step.name}`, async () => {
-                if (step.kind === 'ssm') {
-                    let ssm = ssmClients.get(step.region);
-                    if (!ssm) {
-                        ssm = new dist_cjs/* SSMClient */.jBj({
-                            region: step.region,
-                            retryMode: 'adaptive',
-                            credentials,
-                        });
-                        ssmClients.set(step.region, ssm);
-                    }
-                    return runSsmStep(step, context, {
-                        ssm,
-                        clock,
-                        signal,
-                        log,
-                        stepTimeoutMs,
-                        ...(deps.pollPolicy && { pollPolicy: deps.pollPolicy }),
-                    });
-                }
-                const cloudFrontClient = () => (cloudfront ??= new client_cloudfront_dist_cjs/* CloudFrontClient */.GHk({ region: 'us-east-1', retryMode: 'adaptive', credentials }));
-                if (step.kind === 'verify') {
-                    return runVerifyStep(step, {
-                        clock,
-                        signal,
-                        log,
-                        stepTimeoutMs,
-                        runStartMs: Date.parse(startedAt),
-                        earlier: report.steps,
-                        cloudfront: cloudFrontClient,
-                    });
-                }
-                const repeated = repeatedDistributionStep(plan.steps, step);
-                return runCloudFrontStep(step, context, {
-                    cloudfront: cloudFrontClient(),
-                    clock,
-                    signal,
-                    log,
-                    stepTimeoutMs,
-                    fallbackRunId,
-                    ...(repeated !== undefined && { repeatedStepIndex: repeated }),
-                    ...(deps.random && { random: deps.random }),
-                });
-            });
-            report.steps.push(result);
-            runner.info(`${step.index}. ${step.name}: ${result.status} (${(0,shared_text/* formatDuration */.a3)(result.durationMs)})`);
-            if (result.status !== 'success') {
-                report.status = result.status === 'cancelled' ? 'cancelled' : 'failure';
-                report.steps.push(...skipped(plan, i + 1));
-                break;
-            }
-        }
-        return report;
+                deps.onProgress?.({ kind: 'site-finished', site: report.plan.site, report });
+            },
+        }).then((settled) => {
+            // runSiteSteps does not throw for AWS faults: anything else is a bug, reported as such
+            const broken = settled.find((s) => !s.ok);
+            if (broken && !broken.ok)
+                throw broken.error;
+        });
+        run.status = worstStatus(run.sites.map((report) => report.status));
+        return run;
     }
     finally {
-        report.durationMs = Math.round(clock.now() - started);
+        run.durationMs = Math.round(clock.now() - started);
+        if (!several)
+            run.sites[0].durationMs = run.durationMs;
         listening?.dispose();
         for (const client of ssmClients.values())
             client.destroy();

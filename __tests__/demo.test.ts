@@ -22,7 +22,7 @@ describe('npm run demo (scripts/demo.mjs)', () => {
     expect(out).toMatch(/relay answered HTTP 200 in \d+ ms/);
     expect(out).toContain('[in_channel] Cache purge of *portal* requested by <@U2CERLKJA>');
     expect(out).toContain(
-      '{"ref":"main","inputs":{"site":"portal","requester":"<@U2CERLKJA>"},"return_run_details":true}',
+      '{"ref":"main","inputs":{"site":"portal","requester":"<@U2CERLKJA>","slack-channel":"C0001"},"return_run_details":true}',
     );
     expect(out).toContain('▼ 2. FastCGI cache');
     expect(out).toContain('│ ✅ portal purged');

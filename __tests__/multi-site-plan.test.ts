@@ -62,7 +62,7 @@ describe('planSites', () => {
 
   it('all: every site of the file, in file order', () => {
     const all = planSites(exampleConfig, { sites: { kind: 'all' }, configFile: FILE });
-    expect(all.sites.map((p) => p.site)).toEqual(['portal', 'main']);
+    expect(all.sites.map((p) => p.site)).toEqual(['portal', 'main', 'shop']);
   });
 
   it('every unknown site of the list in one error, each with its suggestion', () => {

@@ -158,7 +158,7 @@ describe('several sites in one run (run() against the AWS double)', () => {
       controller.signal,
     );
     expect(report!.status).toBe('cancelled');
-    expect(report!.sites.map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
+    expect(report!.sites.map((s) => s.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(statuses(report!.sites[1]!)).toEqual(['skipped', 'skipped', 'skipped']);
     expect(seqOf('SendCommand', document('CachePurge-WPRocket'))).toBe(-1);
     expect(recorded.summary).toContain('| main | ⏹ not started (cancelled) | 0/3 steps | – |');
@@ -170,7 +170,7 @@ describe('several sites in one run (run() against the AWS double)', () => {
     expect(report!.error!.code).toBe('CredentialsError');
     expect(report!.sites.every((s) => s.steps.every((step) => step.status === 'skipped'))).toBe(true);
     expect(recorded.errors).toHaveLength(1);
-    expect(recorded.errors[0]!.message).toContain('Not run: every step of portal, main.');
+    expect(recorded.errors[0]!.message).toContain('Not run: every step of portal, main, shop.');
   });
 
   it('one site keeps the report and plan outputs exactly as before (no multi-site wrapper)', async () => {
@@ -184,15 +184,15 @@ describe('several sites in one run (run() against the AWS double)', () => {
     );
   });
 
-  it('a dry run of all: both plans in the plan output, one summary and one Slack message', async () => {
+  it('a dry run of all: every plan in the plan output, one summary and one Slack message', async () => {
     const { recorded } = await purge({ site: 'all', 'dry-run': 'true' }, MAIN_FAILS);
     expect(recorded.failed).toBe(false);
     expect(aws.calls).toHaveLength(0);
     const plan = JSON.parse(recorded.outputs.plan!) as { sites: { site: string }[] };
-    expect(plan.sites.map((p) => p.site)).toEqual(['portal', 'main']);
-    expect(recorded.summary).toContain('## 📝 2 sites purge planned (dry run): portal, main');
+    expect(plan.sites.map((p) => p.site)).toEqual(['portal', 'main', 'shop']);
+    expect(recorded.summary).toContain('## 📝 3 sites purge planned (dry run): portal, main, shop');
     const message = sink.requests[0]!.body as { blocks: { text?: { text: string } }[] };
-    expect(message.blocks[0]!.text!.text).toBe('📝 2 sites purge planned (dry run): portal, main');
+    expect(message.blocks[0]!.text!.text).toBe('📝 3 sites purge planned (dry run): portal, main, shop');
   });
 });
 

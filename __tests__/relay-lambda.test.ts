@@ -183,7 +183,9 @@ describe('dist/relay/lambda.js', () => {
       expect(reply.text).toBe(
         `Cache purge of *main* requested by <@U0LAMBDA> — <${double.url}/acme/website/actions/runs/${double.dispatches[0]!.runId}>`,
       );
-      expect(double.dispatches.map((d) => d.inputs)).toEqual([{ site: 'main', requester: '<@U0LAMBDA>' }]);
+      expect(double.dispatches.map((d) => d.inputs)).toEqual([
+        { site: 'main', requester: '<@U0LAMBDA>', 'slack-channel': 'C0001' },
+      ]);
     });
 
     it('verifies the decoded bytes: a base64 body flagged as plain (or the reverse) is 401', async () => {

@@ -38,7 +38,7 @@ describe('the relay server against GitHub', () => {
     const [sent] = dispatchRequests();
     expect(sent!.path).toBe('/repos/acme/website/actions/workflows/purge-cache.yml/dispatches');
     expect(sent!.body).toBe(
-      '{"ref":"main","inputs":{"site":"portal","requester":"<@U0A1B2C3>"},"return_run_details":true}',
+      '{"ref":"main","inputs":{"site":"portal","requester":"<@U0A1B2C3>","slack-channel":"C0001"},"return_run_details":true}',
     );
     expect(sent!.headers.authorization).toBe(`token ${double.token}`);
     expect(double.dispatches).toHaveLength(1);
@@ -77,7 +77,11 @@ describe('the relay server against GitHub', () => {
     expect(reply.json!.text).toContain('needs the *Actions: write* permission on acme/website');
   });
 
-  it("422 carries GitHub's own message (the site is not one of the workflow's choices)", async () => {
+  it("422 carries GitHub's own message (a workflow still declaring site as a choice without blog)", async () => {
+    double.script('dispatch', {
+      status: 422,
+      body: { message: "Provided value 'blog' for input 'site' not in the list of allowed values" },
+    });
     const reply = await relay.command({ text: 'blog' });
     expect(reply.json).toEqual({
       response_type: 'ephemeral',
@@ -135,7 +139,10 @@ describe('the relay server against GitHub', () => {
 
   it('answers help, unknown sites and forbidden requests without calling GitHub', async () => {
     expect((await relay.command({ text: 'help' })).json!.text).toContain('Sites: `portal`, `main`, `blog`.');
-    expect((await relay.command({ text: 'portal main' })).json!.text).toMatch(/^Give exactly one site\./);
+    // several sites are confirmed in Slack first: nothing reaches GitHub until the click
+    expect((await relay.command({ text: 'portal main' })).json!.text).toMatch(
+      /^Purge every cache layer of 2 sites \(portal, main\)\? Confirm within 5 minutes\./,
+    );
     expect(double.requests).toHaveLength(0);
   });
 });
@@ -473,8 +480,12 @@ describe('the relay server against GitHub Enterprise Server without run details'
         text: `Cache purge of *portal* requested by <@U0001> — <${ghes.url}/acme/website/actions/workflows/purge-cache.yml>`,
       });
       expect(ghes.requests.map((request) => request.json)).toEqual([
-        { ref: 'main', inputs: { site: 'portal', requester: '<@U0001>' }, return_run_details: true },
-        { ref: 'main', inputs: { site: 'portal', requester: '<@U0001>' } },
+        {
+          ref: 'main',
+          inputs: { site: 'portal', requester: '<@U0001>', 'slack-channel': 'C0001' },
+          return_run_details: true,
+        },
+        { ref: 'main', inputs: { site: 'portal', requester: '<@U0001>', 'slack-channel': 'C0001' } },
       ]);
       expect(ghesRelay.logs.at(-1)).toMatchObject({
         decision: 'dispatched',

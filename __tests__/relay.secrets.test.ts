@@ -471,7 +471,9 @@ describe('the Lambda adapter with RELAY_SECRETS_ARN (bundle dist/relay/lambda.js
     const ok = await handler(event(body));
     expect(ok.statusCode).toBe(200);
     expect(JSON.parse(ok.body)).toMatchObject({ response_type: 'in_channel' });
-    expect(github.dispatches.map((d) => d.inputs)).toEqual([{ site: 'portal', requester: '<@U0SECRET>' }]);
+    expect(github.dispatches.map((d) => d.inputs)).toEqual([
+      { site: 'portal', requester: '<@U0SECRET>', 'slack-channel': 'C0001' },
+    ]);
     expect(double.requests.every((r) => r.target === 'secretsmanager.GetSecretValue')).toBe(true);
     expect(lines.join('\n')).not.toContain(TEST_SIGNING_SECRET);
     expect(lines.join('\n')).not.toContain(token!);

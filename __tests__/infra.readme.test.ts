@@ -114,14 +114,14 @@ describe('examples/deploy.yml', () => {
     const purge = workflow.jobs['purge-cache']!;
     const site = purge.steps.find((s) => s.uses?.includes('cache-purge-action'))!.with!.site!;
     expect(purge.concurrency).toEqual({
-      group: dispatch.concurrency.group.replace('${{ inputs.site }}', site),
+      group: dispatch.concurrency.group.replace('${{ inputs.sites || inputs.site }}', site),
       'cancel-in-progress': dispatch.concurrency['cancel-in-progress'],
     });
     const snippet = codeBlocks(docSection('README.md', 'Use it in a deploy workflow')).find((b) =>
       b.body.startsWith('jobs:\n  deploy:'),
     )!.body;
     expect(snippet).toContain(
-      `concurrency: ${dispatch.concurrency.group.replace('${{ inputs.site }}', site)}`,
+      `concurrency: ${dispatch.concurrency.group.replace('${{ inputs.sites || inputs.site }}', site)}`,
     );
   });
 

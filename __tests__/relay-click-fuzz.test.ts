@@ -133,7 +133,7 @@ async function check(event: FunctionUrlEvent, times: number): Promise<void> {
   }
   dispatchedCount++;
   expect(dispatched).toHaveLength(1); // once, however often the click came
-  expect(dispatched[0]!.inputs.site).toBe(expected);
+  expect(dispatched[0]!.inputs.sites ?? dispatched[0]!.inputs.site).toBe(expected);
 }
 
 /** Mostly the prompt's own user, team and channel; sometimes another; sometimes garbage. */

@@ -131,7 +131,12 @@ describe('a broad purge is confirmed in Slack before it is dispatched', () => {
     expect(answer).toMatchObject({ status: 200, text: '' });
     expect(github.dispatches.length).toBe(before + 1);
     const dispatch = github.dispatches.at(-1)!;
-    expect(dispatch.inputs).toEqual({ site: 'portal,main', requester: '<@U0001>', 'slack-channel': 'C0001' });
+    expect(dispatch.inputs).toEqual({
+      site: 'portal',
+      sites: 'portal,main',
+      requester: '<@U0001>',
+      'slack-channel': 'C0001',
+    });
     expect(replaced()).toEqual([
       {
         replace_original: true,
@@ -290,7 +295,9 @@ describe('the Lambda adapter serves the clicks too (base64 form bodies)', () => 
     const p = JSON.parse(answer.body) as Prompt;
     const click = await handler(event(clickBody({ token: tokenOf(p), responseUrl: responseUrl() })));
     expect(click.statusCode).toBe(200);
-    expect(dispatched).toEqual([{ site: 'portal,main', requester: '<@U0001>', 'slack-channel': 'C0001' }]);
+    expect(dispatched).toEqual([
+      { site: 'portal', sites: 'portal,main', requester: '<@U0001>', 'slack-channel': 'C0001' },
+    ]);
     expect(replaced()[0]!.text).toMatch(/^Confirmed by <@U0001> — cache purge of \*portal,main\* — </);
   });
 });

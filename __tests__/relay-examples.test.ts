@@ -10,6 +10,7 @@ import { repoRoot } from './helpers/run-action.js';
 import { startGitHubDouble, type GitHubDouble, type WorkflowInput } from './helpers/github-double.ts';
 import { commandBody, slackHeaders, TEST_SIGNING_SECRET } from './helpers/slack.ts';
 import { loadRelayConfig } from '../src/relay/core/config.js';
+import { dispatchRequest } from '../src/relay/core/dispatch.js';
 import { createGitHubDispatcher } from '../src/relay/github.js';
 import { createRelay } from '../src/relay/relay.js';
 
@@ -40,16 +41,18 @@ const manifest = parse(readFileSync(join(repoRoot, 'examples/slack-app-manifest.
 describe('examples/purge-cache.yml', () => {
   const inputs = workflow.on.workflow_dispatch.inputs;
 
-  it('takes site as a string (one site, several comma-separated, or all), requester and slack-channel as strings', () => {
-    expect(Object.keys(inputs)).toEqual(['site', 'requester', 'slack-channel']);
+  it('takes site as a choice of every site of the sites file and all; sites, requester and slack-channel as strings', () => {
+    expect(Object.keys(inputs)).toEqual(['site', 'sites', 'requester', 'slack-channel']);
     expect(inputs['slack-channel']).toMatchObject({ type: 'string', required: false });
-    expect(inputs.site).toMatchObject({ type: 'string', required: true });
+    expect(inputs.site).toMatchObject({ type: 'choice', required: true });
+    expect(inputs.site!.options).toEqual([...Object.keys(sitesFile.sites), 'all']);
+    expect(inputs.sites).toMatchObject({ type: 'string', required: false });
     expect(inputs.requester).toMatchObject({ type: 'string', required: false });
   });
 
   it('asks only for id-token: write and contents: read, and runs one purge per site at a time', () => {
     expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
-    expect(workflow.concurrency.group).toContain('${{ inputs.site }}');
+    expect(workflow.concurrency.group).toContain('${{ inputs.sites || inputs.site }}');
   });
 
   it('checks out, then passes the inputs to the action with `with:`, never inside `run:`', () => {
@@ -58,7 +61,7 @@ describe('examples/purge-cache.yml', () => {
     expect(steps[1]).toEqual({
       uses: './',
       with: {
-        site: '${{ inputs.site }}',
+        site: '${{ inputs.sites || inputs.site }}',
         requester: '${{ inputs.requester }}',
         'role-to-assume': '${{ vars.CACHE_PURGE_ROLE_ARN }}',
         'slack-webhook-url': '${{ secrets.SLACK_WEBHOOK_URL }}',
@@ -92,6 +95,37 @@ describe('examples/purge-cache.yml', () => {
         requester: '<@U0001>',
         'slack-channel': 'C0001',
       });
+    });
+
+    it('several sites, confirmed: site holds the first (a valid choice), sites the list', () => {
+      const config = loadRelayConfig({
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SITES: Object.keys(sitesFile.sites).join(','),
+        ...double.env('token'),
+      });
+      const [first, second] = Object.keys(sitesFile.sites) as [string, string];
+      const request = dispatchRequest(config, [first, second], { userId: 'U0001', channelId: 'C0001' });
+      expect(request.inputs).toEqual({
+        site: first,
+        sites: `${first},${second}`,
+        requester: '<@U0001>',
+        'slack-channel': 'C0001',
+      });
+    });
+
+    it('GitHub accepts that dispatch against this file', async () => {
+      const config = loadRelayConfig({
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SITES: Object.keys(sitesFile.sites).join(','),
+        ...double.env('token'),
+      });
+      const sites = Object.keys(sitesFile.sites);
+      const result = await createGitHubDispatcher(config.github)(
+        dispatchRequest(config, sites, { userId: 'U0001', channelId: 'C0001' }),
+        AbortSignal.timeout(5_000),
+      );
+      expect(result).toMatchObject({ kind: 'accepted' });
+      expect(double.dispatches.at(-1)!.inputs).toMatchObject({ site: sites[0], sites: sites.join(',') });
     });
   });
 });

@@ -85,13 +85,24 @@ function renderLog(stdout) {
 function actionStep(workflowFile, jobName, context) {
   const workflow = parse(readFileSync(join(repoRoot, workflowFile), 'utf8'));
   const step = workflow.jobs[jobName].steps.find((s) => s.with && 'site' in s.with);
+  // inputs the dispatch did not send take their declared default, as on GitHub
+  const declared = workflow.on?.workflow_dispatch?.inputs ?? {};
+  const defaults = Object.fromEntries(
+    Object.entries(declared).map(([name, input]) => [name, input.default ?? '']),
+  );
+  const scopes = { ...context, inputs: { ...defaults, ...context.inputs } };
+  const lookup = (ref) => {
+    const [, scope, name] = /^(inputs|vars|secrets)\.([\w-]+)$/.exec(ref.trim()) ?? [];
+    const found = scopes[scope]?.[name];
+    if (found === undefined)
+      throw new Error(`${workflowFile}: \${{ ${ref.trim()} }} has no value in the demo`);
+    return found;
+  };
+  // `${{ a.b }}` and `${{ a.b || c.d }}` (the first non-empty, as GitHub's || gives)
   const resolve = (value) =>
-    String(value).replace(/\$\{\{\s*(inputs|vars|secrets)\.([\w-]+)\s*\}\}/g, (_, scope, name) => {
-      const found = context[scope]?.[name];
-      if (found === undefined)
-        throw new Error(`${workflowFile}: \${{ ${scope}.${name} }} has no value in the demo`);
-      return found;
-    });
+    String(value).replace(/\$\{\{([^}]*)\}\}/g, (_, expression) =>
+      expression.split('||').reduce((found, ref) => found || lookup(ref), ''),
+    );
   return Object.fromEntries(Object.entries(step.with).map(([name, value]) => [name, resolve(value)]));
 }
 

@@ -32,7 +32,7 @@ export interface GitHubDoubleOptions {
   port?: number;
   /** owner/repo the workflows live in (default acme/website). */
   repository?: string;
-  /** By file name (default: purge-cache.yml as examples/purge-cache.yml declares it: site, requester, slack-channel). */
+  /** By file name (default: purge-cache.yml with examples/purge-cache.yml's inputs, site a choice of portal/main/all). */
   workflows?: Record<string, DoubleWorkflow>;
   /** Personal access token accepted for dispatches (default: a random ghp_… value). */
   token?: string;
@@ -109,7 +109,8 @@ export const DEFAULT_WORKFLOWS: Record<string, DoubleWorkflow> = {
   'purge-cache.yml': {
     id: 1001,
     inputs: {
-      site: { type: 'string', required: true },
+      site: { type: 'choice', required: true, options: ['portal', 'main', 'all'] },
+      sites: { type: 'string', required: false },
       requester: { type: 'string', required: false },
       'slack-channel': { type: 'string', required: false },
     },

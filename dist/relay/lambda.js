@@ -26292,6 +26292,7 @@ function dispatchBody(request, withRunDetails) {
         ref: request.ref,
         inputs: {
             site: request.inputs.site,
+            ...(request.inputs.sites !== undefined && { sites: request.inputs.sites }),
             requester: request.inputs.requester,
             'slack-channel': request.inputs['slack-channel'],
         },
@@ -26320,14 +26321,19 @@ function acceptedResult(status, data) {
         ...(typeof htmlUrl === 'string' && /^https?:\/\/[^\s<>|]+$/.test(htmlUrl) && { runUrl: htmlUrl }),
     };
 }
-/** The dispatch of `sites` (comma-separated, in SITES' order) for the user, to the channel of the command. */
+/** The dispatch of `sites` (in SITES' order) for the user, to the channel of the command. */
 function dispatchRequest(config, sites, who) {
     return {
         owner: config.owner,
         repo: config.repo,
         workflow: config.workflow,
         ref: config.ref,
-        inputs: { site: sites.join(','), requester: `<@${who.userId}>`, 'slack-channel': who.channelId },
+        inputs: {
+            site: sites[0],
+            ...(sites.length > 1 && { sites: sites.join(',') }),
+            requester: `<@${who.userId}>`,
+            'slack-channel': who.channelId,
+        },
     };
 }
 

@@ -1199,6 +1199,7 @@ function dispatchBody(request, withRunDetails) {
         ref: request.ref,
         inputs: {
             site: request.inputs.site,
+            ...(request.inputs.sites !== undefined && { sites: request.inputs.sites }),
             requester: request.inputs.requester,
             'slack-channel': request.inputs['slack-channel'],
         },
@@ -1227,14 +1228,19 @@ function acceptedResult(status, data) {
         ...(typeof htmlUrl === 'string' && /^https?:\/\/[^\s<>|]+$/.test(htmlUrl) && { runUrl: htmlUrl }),
     };
 }
-/** The dispatch of `sites` (comma-separated, in SITES' order) for the user, to the channel of the command. */
+/** The dispatch of `sites` (in SITES' order) for the user, to the channel of the command. */
 function dispatchRequest(config, sites, who) {
     return {
         owner: config.owner,
         repo: config.repo,
         workflow: config.workflow,
         ref: config.ref,
-        inputs: { site: sites.join(','), requester: `<@${who.userId}>`, 'slack-channel': who.channelId },
+        inputs: {
+            site: sites[0],
+            ...(sites.length > 1 && { sites: sites.join(',') }),
+            requester: `<@${who.userId}>`,
+            'slack-channel': who.channelId,
+        },
     };
 }
 

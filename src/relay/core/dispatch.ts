@@ -14,12 +14,17 @@ export interface DispatchRequest {
   /** Workflow file name or numeric id. */
   workflow: string;
   ref: string;
-  /** `site`: one site, or several comma-separated; `slack-channel`: the channel id of the command. */
   inputs: DispatchInputs;
 }
 
+/**
+ * The inputs of examples/purge-cache.yml: `site` is a choice (one of SITES, or all), so several sites
+ * travel comma-separated in `sites`, which the workflow purges instead (`site` then holds the first of
+ * them, a valid choice); `slack-channel` is the channel id of the command.
+ */
 export type DispatchInputs = {
   site: string;
+  sites?: string;
   requester: string;
   'slack-channel': string;
 };
@@ -162,6 +167,7 @@ export function dispatchBody(request: DispatchRequest, withRunDetails: boolean):
     ref: request.ref,
     inputs: {
       site: request.inputs.site,
+      ...(request.inputs.sites !== undefined && { sites: request.inputs.sites }),
       requester: request.inputs.requester,
       'slack-channel': request.inputs['slack-channel'],
     },
@@ -193,7 +199,7 @@ export function acceptedResult(status: number, data: unknown): DispatchResult & 
   };
 }
 
-/** The dispatch of `sites` (comma-separated, in SITES' order) for the user, to the channel of the command. */
+/** The dispatch of `sites` (in SITES' order) for the user, to the channel of the command. */
 export function dispatchRequest(
   config: RelayConfig,
   sites: readonly string[],
@@ -204,6 +210,11 @@ export function dispatchRequest(
     repo: config.repo,
     workflow: config.workflow,
     ref: config.ref,
-    inputs: { site: sites.join(','), requester: `<@${who.userId}>`, 'slack-channel': who.channelId },
+    inputs: {
+      site: sites[0]!,
+      ...(sites.length > 1 && { sites: sites.join(',') }),
+      requester: `<@${who.userId}>`,
+      'slack-channel': who.channelId,
+    },
   };
 }

@@ -65,9 +65,10 @@ describe('npm run demo (scripts/demo.mjs)', () => {
     expect(live).toContain('│ ❌ main failed at WP Rocket · ');
     expect(live).toContain('│ • main: WP Rocket: exit code 1 on i-0a1b2c3d4e5f60002');
     expect(live).toContain('| main | ❌ failed at WP Rocket | 0/3 steps |');
+    expect(out).toMatch(/✔ the message changed at most once a second \(gaps [\d.]+(, [\d.]+)* s\)/);
     expect(out).not.toContain('demoBotToken');
     // 8. the same click again starts nothing
     expect(out).toContain('"decision":"click_refused","reason":"replayed"');
-    expect(out).toMatch(/demo worked: all 20 checks held/);
+    expect(out).toMatch(/demo worked: all 21 checks held/);
   }, 120_000);
 });

@@ -178,6 +178,11 @@ export async function slackLoop({ aws, awsScript, slack, github, relay, check, u
       headerOf(final?.body) === '❌ 2 sites: 1 purged, 1 failed (main)',
     `one live message in ${CHANNEL}: posted "⏳ Purging 2 sites…", updated ${progress.length} times, ended "${headerOf(final?.body) ?? 'none'}"`,
   );
+  const gaps = [first, ...updates].slice(1).map((u, i) => u.at - [first, ...updates][i].at);
+  check(
+    gaps.length > 0 && gaps.every((gap) => gap >= 1000),
+    `the message changed at most once a second (gaps ${gaps.map((g) => (g / 1000).toFixed(1)).join(', ')} s)`,
+  );
   const reply = api.at(-1);
   check(
     api.length === updates.length + 2 &&

@@ -64,6 +64,10 @@ describe('npm run demo (scripts/demo.mjs)', () => {
     expect(live).toContain('│ ✅ portal purged · ');
     expect(live).toContain('│ ❌ main failed at WP Rocket · ');
     expect(live).toContain('│ • main: WP Rocket: exit code 1 on i-0a1b2c3d4e5f60002');
+    // the failed instance's output: WP-CLI's own error (stdout), then the document's line on stderr
+    expect(live).toMatch(
+      /│ {3}│ Error: Error establishing a database connection\. +│\n.*│ {3}│ CachePurge-WPRocket: failed: /,
+    );
     expect(live).toContain('| main | ❌ failed at WP Rocket | 0/3 steps |');
     expect(out).toMatch(/✔ the message changed at most once a second \(gaps [\d.]+(, [\d.]+)* s\)/);
     expect(out).not.toContain('demoBotToken');

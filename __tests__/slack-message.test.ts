@@ -176,6 +176,32 @@ describe('failure messages', () => {
     expect(text).toContain("```rm: cannot remove '/var/cache/nginx/portal/0/");
     expect(text).toContain('/var/cache/nginx/portal/4/'); // 5 first lines
     expect(text).not.toContain('/var/cache/nginx/portal/5/');
+    expect(text).not.toContain('Flushing W3 Total Cache'); // stderr filled the 5 lines: no stdout
+    expect(blockKitProblems(payload)).toEqual([]);
+  });
+
+  it("a bundled document's failure: the end of stdout (the tool's own error) before stderr's \"(output above)\" line", () => {
+    const failed = exitCodeReport(
+      'CachePurge-W3TotalCache: failed: wp w3-total-cache flush all exited with status 1 (output above)',
+    );
+    const [step, ...rest] = failed.steps;
+    if (step?.kind !== 'ssm') throw new Error('the fixture starts with an SSM step');
+    const stdout = [
+      'Flushing W3 Total Cache of /var/www/portal as www-data: wp w3-total-cache flush all',
+      'Error: Error establishing a database connection.',
+    ].join('\n');
+    const report = {
+      ...failed,
+      steps: [{ ...step, instances: [{ ...step.instances[0]!, stdout }] }, ...rest],
+    };
+    const payload = runReportMessage(report);
+    expect(allText(payload)).toContain(
+      [
+        '```Flushing W3 Total Cache of /var/www/portal as www-data: wp w3-total-cache flush all',
+        'Error: Error establishing a database connection.',
+        'CachePurge-W3TotalCache: failed: wp w3-total-cache flush all exited with status 1 (output above)```',
+      ].join('\\n'), // allText is the payload as JSON
+    );
     expect(blockKitProblems(payload)).toEqual([]);
   });
 

@@ -11,6 +11,9 @@ import {
 import { runReportMessage } from '../src/action/report/slack-message.js';
 import { exitCodeReport, successReport } from './helpers/report-fixtures.js';
 import { allReportFixtures } from './helpers/verify-report-fixtures.js';
+import { confirmPrompt } from '../src/relay/core/confirm-prompt.js';
+import { progressMessage, startProgress } from '../src/action/report/live-progress.js';
+import { portalPlan, slackContext } from './helpers/report-fixtures.js';
 
 describe('renderSlackMessage', () => {
   it('renders the success message as Slack shows it', () => {
@@ -61,5 +64,42 @@ describe('renderSlackMessage', () => {
     expect(mrkdwnToLines('*Hi* <@U1ABC> see <https://x.example/a|the run> `code`', ANSI_STYLES)).toEqual([
       '\x1b[1mHi\x1b[22m \x1b[1m@U1ABC\x1b[22m see \x1b[4;34mthe run\x1b[24;39m (https://x.example/a) \x1b[36mcode\x1b[39m',
     ]);
+  });
+
+  it("the relay's confirm prompt: its buttons as [ labels ], under the frame's own title", () => {
+    const prompt = JSON.parse(confirmPrompt(['portal', 'main'], false, 'v1.token').body) as {
+      text: string;
+      blocks: { type: 'actions'; elements: { type: 'button'; text: { text: string } }[] }[];
+    };
+    const lines = renderSlackMessage(prompt, { width: 60, title: 'Slack · only visible to you' }).split('\n');
+    expect(lines[0]).toBe(`╭─ Slack · only visible to you ${'─'.repeat(32)}╮`);
+    expect(lines).toContain(`│ [ Purge 2 sites ]  [ Cancel ]${' '.repeat(31)} │`);
+    expect(lines.at(-1)).toBe(
+      'notification: Purge every cache layer of 2 sites (portal, main)? Confirm within 5 minutes.',
+    );
+    for (const line of lines.slice(0, -1)) expect(visibleWidth(line)).toBe(64);
+  });
+
+  it('a message of text alone (a thread reply, a replaced prompt) is its mrkdwn, with no notification line', () => {
+    const text = renderSlackMessage(
+      { text: '<@U2CERLKJA>, the purge failed: <https://x.example/r|View the run>.\n• *main*: WP Rocket' },
+      { width: 60, title: 'Slack · thread reply' },
+    );
+    expect(text.split('\n')).toEqual([
+      `╭─ Slack · thread reply ${'─'.repeat(39)}╮`,
+      `│ @U2CERLKJA, the purge failed: View the run${' '.repeat(18)} │`,
+      `│ (https://x.example/r).${' '.repeat(38)} │`,
+      `│ • main: WP Rocket${' '.repeat(43)} │`,
+      `╰${'─'.repeat(62)}╯`,
+    ]);
+  });
+
+  it('the live message while it runs (⏳ is two columns wide) fits the frame', () => {
+    const lines = renderSlackMessage(progressMessage(startProgress([portalPlan], slackContext)), {
+      width: 70,
+    }).split('\n');
+    // the header is 18 columns: the hourglass takes two, as in a terminal
+    expect(lines[1]).toBe(`│ ⏳ Purging portal…${' '.repeat(70 - 18)} │`);
+    for (const line of lines.slice(0, -1)) expect(visibleWidth(line)).toBe(74);
   });
 });

@@ -2393,7 +2393,7 @@ function instanceOutputs(step) {
     const failed = (0,report_view/* failedInstances */.yE)(step);
     const pieces = [];
     for (const instance of failed.slice(0, slack_message_SHOWN_FAILED_INSTANCES)) {
-        const lines = (0,report_view/* firstOutputLines */.rm)(instance, OUTPUT_LINES).map((line) => line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}…` : line);
+        const lines = (0,report_view/* failureOutputLines */.BL)(instance, OUTPUT_LINES).map((line) => line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}…` : line);
         const cut = instance.outputTruncated ? ' _(output cut by SSM)_' : '';
         const title = `${code(instance.instanceId)} ${escapeMrkdwn((0,report_view/* describeInstanceStatus */.vN)(instance))}${cut}`;
         if (lines.length === 0) {
@@ -3430,6 +3430,7 @@ function redactDeep(value, redact) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BL: () => (/* binding */ failureOutputLines),
 /* harmony export */   FN: () => (/* binding */ stepTargets),
 /* harmony export */   Fv: () => (/* binding */ isSlackMention),
 /* harmony export */   Gv: () => (/* binding */ invalidations),
@@ -3445,7 +3446,6 @@ function redactDeep(value, redact) {
 /* harmony export */   im: () => (/* binding */ reportSite),
 /* harmony export */   l9: () => (/* binding */ OUTPUT_CUT_BY_SSM),
 /* harmony export */   mz: () => (/* binding */ isFailedStep),
-/* harmony export */   rm: () => (/* binding */ firstOutputLines),
 /* harmony export */   vN: () => (/* binding */ describeInstanceStatus),
 /* harmony export */   x6: () => (/* binding */ STEP_ICON),
 /* harmony export */   yE: () => (/* binding */ failedInstances),
@@ -3609,13 +3609,17 @@ function describeInstanceStatus(instance) {
 const failedInstances = (step) => step.instances.filter((i) => !instanceSucceeded(i));
 /** Said wherever an instance's output is shown while `outputTruncated` is set. */
 const OUTPUT_CUT_BY_SSM = 'SSM kept only the start of this output; the end is missing.';
-/** The first `count` non-empty lines of the instance's stderr (or, when stderr is empty, the last lines of stdout). */
-function firstOutputLines(instance, count) {
+/**
+ * At most `count` non-empty lines of a failed instance's output: the start of its stderr (where the first
+ * error is), after as many of the last lines of its stdout as leave room — what the script printed just
+ * before it failed. The bundled documents print a failing tool's own output on stdout and end with one
+ * line on stderr that says "(output above)", so that line alone would point at nothing.
+ */
+function failureOutputLines(instance, count) {
     const lines = (text) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
-    const stderr = lines(instance.stderr);
-    if (stderr.length > 0)
-        return stderr.slice(0, count);
-    return lines(instance.stdout).slice(-count);
+    const stderr = lines(instance.stderr).slice(0, count);
+    const room = count - stderr.length;
+    return [...(room > 0 ? lines(instance.stdout).slice(-room) : []), ...stderr];
 }
 /** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*` (+ ` on E2EXAMPLE12345` unless told not to). */
 function describeInvalidation(step, options = {}) {

@@ -11,25 +11,24 @@
 //   5. The visitor's side: portal with a `verify` step last, behind a CloudFront stand-in whose cache the
 //      AWS double's CreateInvalidation evicts, in front of an origin that caches like nginx — once with
 //      every layer fresh, once with invalidation paths that miss /shop/, which the verify step catches.
+//   6–8. The loop closed in Slack (demo-slack-loop.mjs): `/clear-cache portal main` asks to confirm, the
+//      signed click dispatches once, the run posts its live message to the Slack sink's Web API and
+//      updates it to the per-site result (main failing), replying in its thread; a replayed click fails.
 //
 // Each hop is printed as a user would read it. Exits 0 only if every hop worked.
 
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startAwsDouble } from '../__tests__/helpers/aws-double.ts';
 import { startSlackSink } from '../__tests__/helpers/slack-sink.ts';
 import { startGitHubDouble } from '../__tests__/helpers/github-double.ts';
 import { startRelay } from '../__tests__/helpers/relay-server.ts';
-import { exampleConfig, repoRoot, runAction } from '../__tests__/helpers/run-action.ts';
+import { exampleConfig, repoRoot } from '../__tests__/helpers/run-action.ts';
 import { startCdnDouble } from '../__tests__/helpers/cdn-double.ts';
 import { startOrigin } from '../__tests__/helpers/caching-origin.ts';
-import { ANSI_STYLES, PLAIN_STYLES, renderSlackMessage } from './slack-render-text.ts';
-
-const tty = process.stdout.isTTY;
-const bold = (s) => (tty ? `\x1b[1m${s}\x1b[0m` : s);
-const dim = (s) => (tty ? `\x1b[2m${s}\x1b[0m` : s);
-const indent = (text, by = '    ') => text.replace(/^/gm, by);
+import { actionStep, bold, createChecks, dim, indent, runBundledAction, slackText } from './demo-action.mjs';
+import { slackLoop } from './demo-slack-loop.mjs';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/cache-purge';
 const SLACK_USER = 'U2CERLKJA';
@@ -65,82 +64,9 @@ const awsScript = {
   cloudfront: { completeAfterMs: 1_500 },
 };
 
-// ── the runner's side ───────────────────────────────────────────────────────────────────────────────
-
-/** Shows runner commands the way the run page does: groups as headings, annotations as labels. */
-function renderLog(stdout) {
-  return stdout
-    .split('\n')
-    .filter((line) => line !== '' && !/^::(endgroup|add-mask|debug)::/.test(line))
-    .map((line) => {
-      const command = /^::(group|error|warning|notice)(?: [^:]*)?::(.*)$/.exec(line);
-      if (!command) return `    ${line}`;
-      const text = command[2].replace(/%0A/g, '\n    ').replace(/%0D/g, '').replace(/%25/g, '%');
-      return command[1] === 'group' ? `  ▼ ${text}` : `  ${command[1].toUpperCase()}: ${text}`;
-    })
-    .join('\n');
-}
-
-/** The action step of an example workflow: its `with:`, expressions resolved as GitHub would. */
-function actionStep(workflowFile, jobName, context) {
-  const workflow = parse(readFileSync(join(repoRoot, workflowFile), 'utf8'));
-  const step = workflow.jobs[jobName].steps.find((s) => s.with && 'site' in s.with);
-  // inputs the dispatch did not send take their declared default, as on GitHub
-  const declared = workflow.on?.workflow_dispatch?.inputs ?? {};
-  const defaults = Object.fromEntries(
-    Object.entries(declared).map(([name, input]) => [name, input.default ?? '']),
-  );
-  const scopes = { ...context, inputs: { ...defaults, ...context.inputs } };
-  const lookup = (ref) => {
-    const [, scope, name] = /^(inputs|vars|secrets)\.([\w-]+)$/.exec(ref.trim()) ?? [];
-    const found = scopes[scope]?.[name];
-    if (found === undefined)
-      throw new Error(`${workflowFile}: \${{ ${ref.trim()} }} has no value in the demo`);
-    return found;
-  };
-  // `${{ a.b }}` and `${{ a.b || c.d }}` (the first non-empty, as GitHub's || gives)
-  const resolve = (value) =>
-    String(value).replace(/\$\{\{([^}]*)\}\}/g, (_, expression) =>
-      expression.split('||').reduce((found, ref) => found || lookup(ref), ''),
-    );
-  return Object.fromEntries(Object.entries(step.with).map(([name, value]) => [name, resolve(value)]));
-}
-
-/** Runs dist/index.js the way the runner does (run-action.ts); streams the rendered log. */
-async function runBundledAction(inputs, env, sitesFile = exampleConfig) {
-  let pending = '';
-  const run = await runAction({
-    inputs,
-    files: { '.github/cache-purge.yml': sitesFile },
-    env: {
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_REPOSITORY: 'acme/website',
-      GITHUB_RUN_ATTEMPT: '1',
-      ...env,
-    },
-    timeoutMs: 60_000,
-    onStart: (child) =>
-      child.stdout.on('data', (chunk) => {
-        pending += chunk;
-        const lines = pending.split('\n');
-        pending = lines.pop();
-        const shown = renderLog(lines.join('\n'));
-        if (shown) console.log(shown);
-      }),
-  });
-  rmSync(run.workspace, { recursive: true, force: true });
-  if (pending) console.log(renderLog(pending));
-  if (run.stderr) console.log(indent(run.stderr));
-  return run;
-}
-
 // ── the chain ───────────────────────────────────────────────────────────────────────────────────────
 
-const checks = [];
-const check = (ok, what) => {
-  checks.push({ ok, what });
-  console.log(`  ${ok ? '✔' : '✘'} ${what}`);
-};
+const { checks, check } = createChecks();
 
 const purgeWorkflow = parse(readFileSync(join(repoRoot, 'examples/purge-cache.yml'), 'utf8'));
 
@@ -167,11 +93,7 @@ async function purge(title, inputs, env, options = {}) {
   const calls = aws.calls.filter((c) => c.service === 'ssm' || c.service === 'cloudfront');
   const messages = slack.requests.slice(before);
   console.log(bold('\n  Slack: the result message, as the channel shows it'));
-  for (const message of messages) {
-    console.log(
-      indent(renderSlackMessage(message.body, { styles: tty ? ANSI_STYLES : PLAIN_STYLES, width: 96 })),
-    );
-  }
+  for (const message of messages) console.log(slackText(message.body));
   console.log('');
   if (options.expectFailure) {
     const header = messages[0]?.body?.blocks?.[0]?.text?.text;
@@ -325,6 +247,19 @@ try {
     await cdn.close();
     await origin.server.close();
   }
+
+  // 6–8. The loop closed in Slack
+  await slackLoop({
+    aws,
+    awsScript,
+    slack,
+    github,
+    relay,
+    check,
+    user: { id: SLACK_USER, name: 'dana' },
+    vars,
+    secrets,
+  });
 } finally {
   await relay.stop();
   await Promise.all([aws.close(), slack.close(), github.close()]);

@@ -1,9 +1,10 @@
 // Shows a Slack message payload in a terminal roughly as Slack would: the header in bold, mrkdwn
 // turned into text (mentions as @U…, links as "label (url)", *bold*, `code`, code blocks indented),
-// fields two per row, dividers as rules, context lines dimmed, all inside a frame. For the demo.
+// fields two per row, dividers as rules, context lines dimmed, buttons as [ labels ], all inside a
+// frame; a message of text only (a thread reply, a replaced prompt) as its mrkdwn. For the demo.
 // Pure: the styles are passed in (plain text by default, ANSI when the caller has a TTY).
 
-import type { Mrkdwn, SlackBlock, SlackPayload } from '../src/action/report/slack-blocks.js';
+import type { Mrkdwn, SlackBlock } from '../src/action/report/slack-blocks.js';
 
 export interface TextStyles {
   bold(text: string): string;
@@ -30,6 +31,20 @@ export interface RenderOptions {
   /** Inner width of the frame in columns (default 76). */
   width?: number;
   styles?: TextStyles;
+  /** The frame's title (default "Slack"). */
+  title?: string;
+}
+
+/** A row of buttons (the relay's confirm prompt): only what the demo shows of it. */
+interface ActionsBlock {
+  type: 'actions';
+  elements: { type: 'button'; text: { text: string }; style?: string }[];
+}
+
+/** A message as the demo meets them: the action's blocks, the relay's prompt, or text alone. */
+export interface RenderablePayload {
+  text: string;
+  blocks?: (SlackBlock | ActionsBlock)[];
 }
 
 const unescape = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -86,7 +101,7 @@ export function visibleWidth(text: string): number {
       cp >= 0x1100 &&
       (cp >= 0x1f000 ||
         (cp >= 0x2e80 && cp <= 0xa4cf) ||
-        [0x231b, 0x23f9, 0x23ed, 0x2705, 0x274c].includes(cp))
+        [0x231b, 0x23f3, 0x23f9, 0x23ed, 0x2705, 0x274c].includes(cp))
         ? 2
         : 1;
   }
@@ -118,8 +133,18 @@ function wrap(line: string, width: number): string[] {
   return out.map((l) => `${indent}${l}`);
 }
 
-function blockLines(block: SlackBlock, width: number, styles: TextStyles): string[] {
+function blockLines(block: SlackBlock | ActionsBlock, width: number, styles: TextStyles): string[] {
   switch (block.type) {
+    case 'actions':
+      return [
+        block.elements
+          .map((button) => {
+            const label = `[ ${button.text.text} ]`;
+            return button.style === 'danger' ? styles.bold(label) : label;
+          })
+          .join('  '),
+        '',
+      ];
     case 'header':
       return [...block.text.text.split('\n').map((line) => styles.bold(line)), ''];
     case 'divider':
@@ -144,20 +169,22 @@ function blockLines(block: SlackBlock, width: number, styles: TextStyles): strin
   }
 }
 
-/** The whole message, framed, as lines of terminal text. */
-export function renderSlackMessage(payload: SlackPayload, options: RenderOptions = {}): string {
+/** The whole message, framed, as lines of terminal text; with blocks, the notification's text below. */
+export function renderSlackMessage(payload: RenderablePayload, options: RenderOptions = {}): string {
   const width = options.width ?? 76;
   const styles = options.styles ?? PLAIN_STYLES;
-  const body = payload.blocks.flatMap((block) => blockLines(block, width, styles));
+  const body = payload.blocks
+    ? payload.blocks.flatMap((block) => blockLines(block, width, styles))
+    : mrkdwnToLines(payload.text, styles);
   while (body.length > 0 && body[body.length - 1] === '') body.pop();
   const framed = body
     .flatMap((line) => wrap(line, width))
     .map((line) => `│ ${line}${' '.repeat(Math.max(0, width - visibleWidth(line)))} │`);
-  const title = ' Slack ';
+  const title = ` ${options.title ?? 'Slack'} `;
   return [
-    `╭─${title}${'─'.repeat(Math.max(0, width - title.length))}─╮`,
+    `╭─${title}${'─'.repeat(Math.max(0, width - visibleWidth(title)))}─╮`,
     ...framed,
     `╰${'─'.repeat(width + 2)}╯`,
-    styles.dim(`notification: ${mrkdwnToLines(payload.text).join(' ')}`),
+    ...(payload.blocks ? [styles.dim(`notification: ${mrkdwnToLines(payload.text).join(' ')}`)] : []),
   ].join('\n');
 }

@@ -1,12 +1,19 @@
 // Runs the committed relay bundle (`node dist/relay/server.js`) as a child process, exactly as an
 // operator would, on a free loopback port; collects its JSON log lines; and posts signed slash
-// commands to it. Imports only node: modules and ./slack.ts (a .ts specifier, so Node 24 can import
+// commands and button clicks (interactivity requests) to it. Imports only node: modules and ./slack.ts (a .ts specifier, so Node 24 can import
 // this file directly from .mjs scripts and benches as well as from vitest).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commandBody, slackHeaders, TEST_SIGNING_SECRET, type CommandFields } from './slack.ts';
+import {
+  clickBody,
+  commandBody,
+  slackHeaders,
+  TEST_SIGNING_SECRET,
+  type ClickFields,
+  type CommandFields,
+} from './slack.ts';
 
 export const serverBundle = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -17,6 +24,19 @@ export const serverBundle = join(
   'server.js',
 );
 
+export interface RelayAnswer {
+  status: number;
+  body: string;
+  json?: { response_type: string; text: string; blocks?: unknown[] };
+  ms: number;
+}
+
+/** A request exactly as it went out: send it again with `relay.post` to replay it. */
+export interface SignedRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
 export interface RunningRelay {
   url: string;
   child: ChildProcess;
@@ -24,9 +44,11 @@ export interface RunningRelay {
   logs: Record<string, unknown>[];
   stderr(): string;
   /** Posts a signed slash command (fields override Slack's usual ones). */
-  command(
-    fields?: CommandFields,
-  ): Promise<{ status: number; body: string; json?: { response_type: string; text: string }; ms: number }>;
+  command(fields?: CommandFields): Promise<RelayAnswer>;
+  /** Posts a signed click on a prompt's button, as Slack sends it (`payload=<JSON>`); returns the request too. */
+  click(fields: ClickFields): Promise<RelayAnswer & { request: SignedRequest }>;
+  /** Posts a request as it is (e.g. a click sent a second time, headers and all). */
+  post(request: SignedRequest): Promise<RelayAnswer>;
   /** SIGTERM, then waits for the exit code. */
   stop(): Promise<number | null>;
 }
@@ -64,24 +86,29 @@ export function startRelay(env: Record<string, string | undefined>): Promise<Run
         if (entry.event !== 'listening') continue;
         clearTimeout(timer);
         const url = entry.url as string;
+        const post = async ({ body, headers }: SignedRequest): Promise<RelayAnswer> => {
+          const started = performance.now();
+          const response = await fetch(`${url}/slack/commands`, { method: 'POST', headers, body });
+          const text = await response.text();
+          const ms = performance.now() - started;
+          const isJson = response.headers.get('content-type')?.startsWith('application/json');
+          return { status: response.status, body: text, ms, ...(isJson && { json: JSON.parse(text) }) };
+        };
         resolve({
           url,
           child,
           logs,
           stderr: () => stderr,
-          async command(fields = {}) {
+          command(fields = {}) {
             const body = commandBody(fields);
-            const started = performance.now();
-            const response = await fetch(`${url}/slack/commands`, {
-              method: 'POST',
-              headers: slackHeaders(body),
-              body,
-            });
-            const text = await response.text();
-            const ms = performance.now() - started;
-            const isJson = response.headers.get('content-type')?.startsWith('application/json');
-            return { status: response.status, body: text, ms, ...(isJson && { json: JSON.parse(text) }) };
+            return post({ body, headers: slackHeaders(body) });
           },
+          async click(fields) {
+            const body = clickBody(fields);
+            const request = { body, headers: slackHeaders(body) };
+            return { ...(await post(request)), request };
+          },
+          post,
           stop() {
             child.kill('SIGTERM');
             return exited;

@@ -5,6 +5,7 @@
 // with the error code). Also Slack's Web API under /api/<method> (chat.postMessage, chat.update) as
 // @slack/web-api calls it: the form body decoded (blocks parsed from their JSON), the bearer token
 // recorded, `{ok: true, channel, ts}` answered (a new ts for each post) unless scripted otherwise.
+// Listeners hear each request as it is recorded (the demo prints the live message as it changes).
 // Used by the adapter tests, the runner-level tests and the demo.
 
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -83,6 +84,8 @@ export interface SlackSink {
   apiUrl: string;
   /** The Web API calls recorded, optionally of one method. */
   apiCalls(method?: string): SinkRequest[];
+  /** Calls `listener` with each request as it is recorded; returns a function that stops it. */
+  onRequest(listener: (request: SinkRequest) => void): () => void;
   /** Between tests: forgets the requests and any unused scripted answers; answers 200 ok again. */
   reset(): void;
   close(): Promise<void>;
@@ -95,6 +98,7 @@ export async function startSlackSink(): Promise<SlackSink> {
   const queue: SinkAnswer[] = [];
   let fallback: SinkAnswer = SLACK_ANSWERS.ok;
   let posts = 0;
+  const listeners = new Set<(request: SinkRequest) => void>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -112,7 +116,7 @@ export async function startSlackSink(): Promise<SlackSink> {
         }
       }
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      requests.push({
+      const recorded: SinkRequest = {
         method: req.method ?? '',
         path,
         headers: req.headers,
@@ -120,7 +124,9 @@ export async function startSlackSink(): Promise<SlackSink> {
         body,
         at: Date.now(),
         ...(api && { apiMethod: api[1]!, ...(token !== undefined && { token }) }),
-      });
+      };
+      requests.push(recorded);
+      for (const listener of listeners) listener(recorded);
       const scripted = queue.shift();
       let answer = scripted ?? fallback;
       if (api && scripted === undefined) {
@@ -154,6 +160,10 @@ export async function startSlackSink(): Promise<SlackSink> {
     requests,
     script: (...answers) => void queue.push(...answers),
     setFallback: (answer) => void (fallback = answer),
+    onRequest: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     reset: () => {
       requests.length = 0;
       queue.length = 0;

@@ -64,6 +64,8 @@ export interface ClickFields {
   token: string;
   action?: 'confirm_purge' | 'cancel_purge';
   user?: string;
+  /** The clicking user's name (default ada). */
+  userName?: string;
   team?: string;
   channel?: string;
   responseUrl?: string;
@@ -75,7 +77,7 @@ export function clickBody(fields: ClickFields): string {
   const team = fields.team ?? 'T0001';
   const payload = {
     type: 'block_actions',
-    user: { id: user, username: 'ada', name: 'ada', team_id: team },
+    user: { id: user, username: fields.userName ?? 'ada', name: fields.userName ?? 'ada', team_id: team },
     api_app_id: 'A0001',
     token: 'deprecated-verification-token',
     container: {

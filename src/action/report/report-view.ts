@@ -190,12 +190,17 @@ export const failedInstances = (step: SsmStepReport) => step.instances.filter((i
 /** Said wherever an instance's output is shown while `outputTruncated` is set. */
 export const OUTPUT_CUT_BY_SSM = 'SSM kept only the start of this output; the end is missing.';
 
-/** The first `count` non-empty lines of the instance's stderr (or, when stderr is empty, the last lines of stdout). */
-export function firstOutputLines(instance: InstanceReport, count: number): string[] {
+/**
+ * At most `count` non-empty lines of a failed instance's output: the start of its stderr (where the first
+ * error is), after as many of the last lines of its stdout as leave room — what the script printed just
+ * before it failed. The bundled documents print a failing tool's own output on stdout and end with one
+ * line on stderr that says "(output above)", so that line alone would point at nothing.
+ */
+export function failureOutputLines(instance: InstanceReport, count: number): string[] {
   const lines = (text: string) => text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const stderr = lines(instance.stderr);
-  if (stderr.length > 0) return stderr.slice(0, count);
-  return lines(instance.stdout).slice(-count);
+  const stderr = lines(instance.stderr).slice(0, count);
+  const room = count - stderr.length;
+  return [...(room > 0 ? lines(instance.stdout).slice(-room) : []), ...stderr];
 }
 
 /** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*` (+ ` on E2EXAMPLE12345` unless told not to). */

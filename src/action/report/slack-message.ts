@@ -35,7 +35,7 @@ import {
   dryRunHeadline,
   failedInstances,
   failedStep,
-  firstOutputLines,
+  failureOutputLines,
   headline,
   isFailedStep,
   isSlackMention,
@@ -124,7 +124,7 @@ function instanceOutputs(step: SsmStepReport): string[] {
   const failed = failedInstances(step);
   const pieces: string[] = [];
   for (const instance of failed.slice(0, SHOWN_FAILED_INSTANCES)) {
-    const lines = firstOutputLines(instance, OUTPUT_LINES).map((line) =>
+    const lines = failureOutputLines(instance, OUTPUT_LINES).map((line) =>
       line.length > OUTPUT_LINE_MAX ? `${line.slice(0, OUTPUT_LINE_MAX)}…` : line,
     );
     const cut = instance.outputTruncated ? ' _(output cut by SSM)_' : '';

@@ -30,7 +30,7 @@ describe('the progress of a run, event by event', () => {
     expect(text).toMatch(
       /✅ \*W3 Total Cache\* · [\d.]+ (ms|s)\n⏳ \*FastCGI cache\* · running\n◻️ \*CloudFront\*/,
     );
-    expect(text).toContain(`Requested by <@U2CERLKJA> <${slackContext.runUrl}|run>`);
+    expect(text).toContain(`Requested by <@U2CERLKJA> · <${slackContext.runUrl}|View the run>`);
     expect(second).toBeDefined();
     expect(progressMessage(progress).text).toBe(`Purging portal… ${slackContext.runUrl}`);
   });

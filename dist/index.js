@@ -2582,7 +2582,7 @@ function stepLines(site) {
 /** The message while the run goes: the same message is updated as steps finish. */
 function progressMessage(progress) {
     const { context } = progress;
-    const runLink = context.runUrl ? ` ${slack_blocks_link(context.runUrl, 'run')}` : '';
+    const runLink = context.runUrl ? ` · ${slack_blocks_link(context.runUrl, 'View the run')}` : '';
     const blocks = [
         header(`⏳ Purging ${what(progress)}…`),
         ...packLines([

@@ -97,7 +97,7 @@ function stepLines(site: SiteProgress): string[] {
 /** The message while the run goes: the same message is updated as steps finish. */
 export function progressMessage(progress: LiveProgress): SlackPayload {
   const { context } = progress;
-  const runLink = context.runUrl ? ` ${link(context.runUrl, 'run')}` : '';
+  const runLink = context.runUrl ? ` · ${link(context.runUrl, 'View the run')}` : '';
   const blocks: SlackBlock[] = [
     header(`⏳ Purging ${what(progress)}…`),
     ...packLines([

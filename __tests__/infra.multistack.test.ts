@@ -1,0 +1,335 @@
+// Several repositories and several stacks (issue 15, item 4), checked on what CloudFormation would
+// create (evaluateTemplate): ExtraGitHubRepositories adds exact OIDC subjects to the purge role's trust
+// (every generated subject checked, none widened), NamePrefix names the documents and roles so two
+// stacks live side by side in one account (both rendered and their account-wide names compared), the
+// policies follow the prefixed names, and bad values are refused at stack time by AllowedPattern.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ACCOUNT,
+  REGION,
+  evaluateTemplate,
+  parseTemplate,
+  type EvaluatedStack,
+  type JsonObject,
+  type Template,
+} from './helpers/cloudformation.js';
+import {
+  DOCUMENT_NAMES,
+  purgeRoleViolations,
+  subjectViolations,
+  wildcardActionViolations,
+  type PurgeRoleExpectations,
+} from './helpers/purge-stack-rules.js';
+import { documentVersionsViolations } from './helpers/document-versions-rules.js';
+import { repoRoot } from './helpers/run-action.js';
+
+let template: Template;
+beforeAll(() => {
+  template = parseTemplate(readFileSync(join(repoRoot, 'infra/cache-purge.yml'), 'utf8'));
+});
+
+const base: PurgeRoleExpectations = {
+  owner: 'acme',
+  repository: 'website',
+  branch: 'main',
+  createProvider: true,
+  tagKey: 'CachePurge',
+  tagValue: 'true',
+  distributionIds: [],
+};
+const main = { GitHubOwner: 'acme', GitHubRepository: 'website' };
+/** Ten entries (the maximum), both forms, with the subjects GitHub puts in their tokens. */
+const TEN: [string, string][] = [
+  ['acme/blog:branch:main', 'repo:acme/blog:ref:refs/heads/main'],
+  ['acme/blog:branch:release/2026', 'repo:acme/blog:ref:refs/heads/release/2026'],
+  ['acme/shop:environment:production', 'repo:acme/shop:environment:production'],
+  ['acme/shop:environment:Staging EU', 'repo:acme/shop:environment:Staging EU'],
+  ['other-org/site.io:branch:v2.x', 'repo:other-org/site.io:ref:refs/heads/v2.x'],
+  ['acme/a:branch:b', 'repo:acme/a:ref:refs/heads/b'],
+  ['acme/c_d:environment:e', 'repo:acme/c_d:environment:e'],
+  ['acme/f:branch:g', 'repo:acme/f:ref:refs/heads/g'],
+  ['acme/h:branch:i', 'repo:acme/h:ref:refs/heads/i'],
+  ['acme/j:environment:k', 'repo:acme/j:environment:k'],
+];
+const subOf = (stack: EvaluatedStack) =>
+  (
+    (stack.resources.PurgeRole!.Properties.AssumeRolePolicyDocument as JsonObject).Statement as {
+      Condition: { StringEquals: JsonObject };
+    }[]
+  )[0]!.Condition.StringEquals['token.actions.githubusercontent.com:sub'];
+
+describe('ExtraGitHubRepositories: more repositories, each with its branch or environment', () => {
+  it.each([1, 3, 10])('%i entries: the role trusts exactly those subjects and the main one', (count) => {
+    const entries = TEN.slice(0, count);
+    const stack = evaluateTemplate(template, {
+      ...main,
+      ExtraGitHubRepositories: entries.map(([entry]) => entry).join(','),
+    });
+    const extraSubjects = entries.map(([, sub]) => sub);
+    expect(purgeRoleViolations(stack, { ...base, extraSubjects })).toEqual([]);
+    expect(wildcardActionViolations(stack)).toEqual([]);
+    expect(subOf(stack)).toEqual(['repo:acme/website:ref:refs/heads/main', ...extraSubjects]);
+    expect(stack.outputs.OidcSubjects).toBe(
+      ['repo:acme/website:ref:refs/heads/main', ...extraSubjects].join(','),
+    );
+    expect(stack.outputs.OidcSubject).toBe('repo:acme/website:ref:refs/heads/main');
+  });
+
+  it('empty (the default): the one subject of today, the outputs as before', () => {
+    const stack = evaluateTemplate(template, main);
+    expect(subOf(stack)).toEqual(['repo:acme/website:ref:refs/heads/main']);
+    expect(stack.outputs.OidcSubjects).toBe('repo:acme/website:ref:refs/heads/main');
+    expect(purgeRoleViolations(stack, base)).toEqual([]);
+  });
+
+  it('with GitHubEnvironment the main subject is the environment one, the extra ones unchanged', () => {
+    const stack = evaluateTemplate(template, {
+      ...main,
+      GitHubEnvironment: 'production',
+      ExtraGitHubRepositories: 'acme/blog:branch:main',
+    });
+    expect(subOf(stack)).toEqual([
+      'repo:acme/website:environment:production',
+      'repo:acme/blog:ref:refs/heads/main',
+    ]);
+  });
+
+  it('an 11th entry does not go silently untrusted: the principal is no ARN, which IAM refuses', () => {
+    const stack = evaluateTemplate(template, {
+      ...main,
+      ExtraGitHubRepositories: [...TEN.map(([e]) => e), 'acme/eleven:branch:main'].join(','),
+    });
+    const violations = purgeRoleViolations(stack, { ...base, extraSubjects: TEN.map(([, s]) => s) });
+    expect(violations).toContainEqual(
+      expect.stringContaining('Principal {"Federated":"ExtraGitHubRepositories-lists-more-than-10-entries"}'),
+    );
+  });
+
+  it.each([
+    ['no branch or environment', 'acme/blog'],
+    ['a wildcard branch', 'acme/blog:branch:*'],
+    ['a wildcard repository', 'acme/*:branch:main'],
+    ['a wildcard environment', 'acme/blog:environment:prod*'],
+    ['a ? wildcard', 'acme/blog:branch:ma?n'],
+    ['the raw sub form', 'acme/blog:ref:refs/heads/main'],
+    ['no owner', 'blog:branch:main'],
+    ['an owner starting with -', '-acme/blog:branch:main'],
+    ['an empty environment', 'acme/blog:environment:'],
+    ['a space in a branch', 'acme/blog:branch:ma in'],
+    ['a pull-request subject', 'acme/blog:pull_request'],
+    ['a URL', 'https://github.com/acme/blog:branch:main'],
+  ])('refused at stack time: %s (%s)', (_, entry) => {
+    expect(() => evaluateTemplate(template, { ...main, ExtraGitHubRepositories: entry })).toThrow(
+      /parameter ExtraGitHubRepositories: .* does not match its AllowedPattern \(each entry OWNER\/REPO:branch:BRANCH or OWNER\/REPO:environment:NAME/,
+    );
+  });
+
+  it('the subject check itself fails on a widened or missing subject (negative tests)', () => {
+    const wanted = ['repo:acme/website:ref:refs/heads/main', 'repo:acme/blog:ref:refs/heads/main'];
+    expect(subjectViolations(wanted, wanted)).toEqual([]);
+    expect(
+      subjectViolations(['repo:acme/website:ref:refs/heads/main', 'repo:acme/blog:*'], wanted),
+    ).toContainEqual(expect.stringContaining('has a wildcard'));
+    expect(subjectViolations(['repo:acme/website:ref:refs/heads/main'], wanted)).toContainEqual(
+      expect.stringContaining('expected exactly'),
+    );
+    expect(subjectViolations([...wanted, 'repo:acme/other:ref:refs/heads/main'], wanted)).toContainEqual(
+      expect.stringContaining('expected exactly'),
+    );
+    expect(
+      subjectViolations(['repo:acme/website:ref:refs/heads/main', 'repo:acme/blog'], wanted),
+    ).toContainEqual(expect.stringContaining('is not one exact repository subject'));
+    expect(subjectViolations([...wanted, wanted[1]!], wanted)).toContainEqual(
+      expect.stringContaining('lists a subject twice'),
+    );
+    expect(
+      subjectViolations(['repo:acme/website:ref:refs/heads/${aws:username}'], wanted.slice(0, 1)),
+    ).toContainEqual(expect.stringContaining('has a wildcard'));
+  });
+
+  it('a template whose slot drops the branch mapping is caught', () => {
+    const copy = structuredClone(template);
+    const trust = (copy.Resources.PurgeRole!.Properties!.AssumeRolePolicyDocument as JsonObject)
+      .Statement as { Condition: { StringEquals: JsonObject } }[];
+    const subs = trust[0]!.Condition.StringEquals['token.actions.githubusercontent.com:sub'] as JsonObject[];
+    // slot 1 as the raw entry: "repo:acme/blog:branch:main" is not a subject GitHub issues
+    (subs[1]!['Fn::If'] as unknown[])[1] = {
+      'Fn::Join': ['', ['repo:', { 'Fn::Select': [0, { Ref: 'ExtraGitHubRepositories' }] }]],
+    };
+    const stack = evaluateTemplate(copy, { ...main, ExtraGitHubRepositories: 'acme/blog:branch:main' });
+    expect(
+      purgeRoleViolations(stack, { ...base, extraSubjects: ['repo:acme/blog:ref:refs/heads/main'] }),
+    ).toContainEqual(
+      expect.stringContaining('"repo:acme/blog:branch:main" is not one exact repository subject'),
+    );
+  });
+});
+
+/** The property that would fix the name of the template's other resource types. */
+const FIXED_NAME: Record<string, string> = {
+  'AWS::Lambda::Function': 'FunctionName',
+  'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::SecretsManager::Secret': 'Name',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+};
+
+/** Names that must be unique in one account and region, and where a stack sets them itself. */
+function accountNames(stack: EvaluatedStack): string[] {
+  const names: string[] = [];
+  for (const [id, resource] of Object.entries(stack.resources)) {
+    const p = resource.Properties;
+    switch (resource.Type) {
+      case 'AWS::SSM::Document':
+        names.push(`ssm document ${String(p.Name)}`);
+        break;
+      case 'AWS::IAM::Role':
+        if (p.RoleName !== undefined) names.push(`iam role ${String(p.RoleName)}`);
+        break;
+      case 'AWS::IAM::OIDCProvider':
+        names.push(`oidc provider ${String(p.Url)}`);
+        break;
+      default: {
+        // every other resource gets a generated name (stack name + logical id + random), unique unless
+        // the template fixes one with its name property
+        const key = FIXED_NAME[resource.Type];
+        if (key !== undefined && p[key] !== undefined) names.push(`${id} ${key} ${String(p[key])}`);
+      }
+    }
+  }
+  return names;
+}
+const clashes = (a: EvaluatedStack, b: EvaluatedStack) =>
+  accountNames(a).filter((n) => accountNames(b).includes(n));
+
+describe('NamePrefix: two stacks in one account', () => {
+  const relay = {
+    DeployRelay: 'true',
+    RelaySites: 'portal,blog=acme/blog',
+    RelaySlackSigningSecret: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+    RelayGitHubToken: 'github_pat_11AAAAAAA0secretTOKENvalue_xyz',
+  };
+  const first = () => evaluateTemplate(template, { ...main, ...relay });
+  const second = (prefix = 'blog-') =>
+    evaluateTemplate(template, {
+      GitHubOwner: 'acme',
+      GitHubRepository: 'blog',
+      NamePrefix: prefix,
+      CreateGitHubOidcProvider: 'false',
+      ...relay,
+    });
+
+  it('rendered side by side (no prefix, and blog-), the two stacks share no name', () => {
+    expect(accountNames(second())).toEqual(
+      expect.arrayContaining([
+        'ssm document blog-CachePurge-FastCGI',
+        `iam role blog-CachePurge-Purge-${REGION}`,
+        `iam role blog-CachePurge-Relay-${REGION}`,
+        `iam role blog-CachePurge-Prune-${REGION}`,
+      ]),
+    );
+    expect(clashes(first(), second())).toEqual([]);
+    expect(clashes(second('blog-'), second('shop.'))).toEqual([]);
+  });
+
+  it('the clash check knows every resource type of the template (a new type must be added to it)', () => {
+    const known = [
+      'AWS::SSM::Document',
+      'AWS::IAM::Role',
+      'AWS::IAM::OIDCProvider',
+      ...Object.keys(FIXED_NAME),
+    ];
+    // types whose instances have no account-wide name of their own
+    const nameless = ['AWS::IAM::Policy', 'AWS::Lambda::Permission', 'AWS::Lambda::Url'];
+    const types = new Set(Object.values(template.Resources).map((r) => r.Type));
+    for (const type of types)
+      expect(known.includes(type) || nameless.includes(type) || type.startsWith('Custom::'), type).toBe(true);
+  });
+
+  it('the clash check finds a clash: the same prefix twice, or both stacks creating the OIDC provider', () => {
+    expect(clashes(second(), second())).toEqual(
+      expect.arrayContaining([
+        'ssm document blog-CachePurge-FastCGI',
+        `iam role blog-CachePurge-Purge-${REGION}`,
+      ]),
+    );
+    const both = evaluateTemplate(template, { ...main, NamePrefix: 'blog-' });
+    expect(clashes(first(), both)).toEqual(['oidc provider https://token.actions.githubusercontent.com']);
+  });
+
+  it('the prefixed stack grants exactly its own documents, prunes only those, outputs their names', () => {
+    const stack = second();
+    expect(
+      purgeRoleViolations(stack, { ...base, repository: 'blog', createProvider: false, namePrefix: 'blog-' }),
+    ).toEqual([]);
+    expect(documentVersionsViolations(stack, template, 'blog-')).toEqual([]);
+    expect(String(stack.outputs.DocumentNames).split(',').sort()).toEqual(
+      DOCUMENT_NAMES.map((n) => `blog-${n}`).sort(),
+    );
+    expect(stack.outputs.PurgeRoleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/blog-CachePurge-Purge-${REGION}`);
+    // the unprefixed documents of the first stack are not granted to the second
+    expect(JSON.stringify(stack.resources.PurgeRole!.Properties.Policies)).not.toMatch(
+      /document\/CachePurge-/,
+    );
+    // the check notices a policy still on the unprefixed names
+    expect(purgeRoleViolations(first(), { ...base, namePrefix: 'blog-' })).toContainEqual(
+      expect.stringContaining(
+        'ssm:SendCommand without the tag condition on arn:aws:ssm:eu-west-1:123456789012:document/CachePurge-',
+      ),
+    );
+  });
+
+  it('without a prefix, no role gets a fixed name (CloudFormation generates them, as before)', () => {
+    const stack = first();
+    for (const [id, r] of Object.entries(stack.resources))
+      if (r.Type === 'AWS::IAM::Role') expect(r.Properties.RoleName, id).toBeUndefined();
+  });
+
+  it('the longest prefix still gives role names within IAM’s 64 characters in any region', () => {
+    const prefix = 'p'.repeat(32);
+    const stack = evaluateTemplate(template, { ...main, NamePrefix: prefix, ...relay });
+    const longestRegion = 'ap-southeast-5'.length;
+    for (const [id, r] of Object.entries(stack.resources)) {
+      if (r.Type !== 'AWS::IAM::Role') continue;
+      const name = String(r.Properties.RoleName);
+      expect(name.startsWith(prefix), id).toBe(true);
+      expect(name.length - REGION.length + longestRegion, id).toBeLessThanOrEqual(64);
+    }
+  });
+
+  it.each([['AWS-'], ['aws'], ['Amazon'], ['amazonx'], ['AMZN'], ['a b'], ['a/b'], ['x*'], ['p'.repeat(33)]])(
+    'refused at stack time: NamePrefix %j',
+    (prefix) => {
+      expect(() => evaluateTemplate(template, { ...main, NamePrefix: prefix })).toThrow(
+        /parameter NamePrefix: .* does not match its AllowedPattern \(1-32 letters, digits, _ \. - .*not starting with AWS, Amazon or\s+AMZN/,
+      );
+    },
+  );
+});
+
+describe('RelaySites: site=owner/repo', () => {
+  it.each(['portal', 'portal,main', 'portal,blog=acme/blog', 'blog=other-org/site.io,shop=acme/shop'])(
+    'accepts %j',
+    (sites) => {
+      expect(() =>
+        evaluateTemplate(template, {
+          ...main,
+          DeployRelay: 'true',
+          RelaySites: sites,
+          RelaySlackSigningSecret: 'abc',
+          RelayGitHubToken: 'tok',
+        }),
+      ).not.toThrow();
+    },
+  );
+  it.each(['blog=acme', 'blog=acme/blog/x', 'blog=', '=acme/blog', 'blog=acme/*', 'portal, blog=acme/blog'])(
+    'refuses %j at stack time',
+    (sites) => {
+      expect(() => evaluateTemplate(template, { ...main, RelaySites: sites })).toThrow(
+        /parameter RelaySites: .* does not match its AllowedPattern \(comma-separated site keys .*=OWNER\/REPO/,
+      );
+    },
+  );
+});

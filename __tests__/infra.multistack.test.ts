@@ -25,6 +25,7 @@ import {
 } from './helpers/purge-stack-rules.js';
 import { documentVersionsViolations } from './helpers/document-versions-rules.js';
 import { repoRoot } from './helpers/run-action.js';
+import { dispatchRepository, loadRelayConfig } from '../src/relay/core/config.js';
 
 let template: Template;
 beforeAll(() => {
@@ -310,6 +311,24 @@ describe('NamePrefix: two stacks in one account', () => {
 });
 
 describe('RelaySites: site=owner/repo', () => {
+  it('the relay the stack deploys reads RelaySites as given: each site in its repository', () => {
+    const stack = evaluateTemplate(template, {
+      ...main,
+      DeployRelay: 'true',
+      RelaySites: 'portal,blog=acme/blog,shop=other-org/shop.site',
+      RelaySlackSigningSecret: 'abc',
+      RelayGitHubToken: 'tok',
+    });
+    const variables = (
+      stack.resources.RelayFunction!.Properties.Environment as { Variables: Record<string, string> }
+    ).Variables;
+    const config = loadRelayConfig({ ...variables, SLACK_SIGNING_SECRET: 'abc', GITHUB_TOKEN: 'tok' });
+    expect(config.sites).toEqual(['portal', 'blog', 'shop']);
+    expect(dispatchRepository(config, 'portal')).toEqual({ owner: 'acme', repo: 'website' });
+    expect(dispatchRepository(config, 'blog')).toEqual({ owner: 'acme', repo: 'blog' });
+    expect(dispatchRepository(config, 'shop')).toEqual({ owner: 'other-org', repo: 'shop.site' });
+  });
+
   it.each(['portal', 'portal,main', 'portal,blog=acme/blog', 'blog=other-org/site.io,shop=acme/shop'])(
     'accepts %j',
     (sites) => {

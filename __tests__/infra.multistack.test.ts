@@ -26,6 +26,7 @@ import {
 import { documentVersionsViolations } from './helpers/document-versions-rules.js';
 import { repoRoot } from './helpers/run-action.js';
 import { dispatchRepository, loadRelayConfig } from '../src/relay/core/config.js';
+import { stackParametersFor } from '../src/action/run/credential-messages.js';
 
 let template: Template;
 beforeAll(() => {
@@ -126,6 +127,17 @@ describe('ExtraGitHubRepositories: more repositories, each with its branch or en
     expect(() => evaluateTemplate(template, { ...main, ExtraGitHubRepositories: entry })).toThrow(
       /parameter ExtraGitHubRepositories: .* does not match its AllowedPattern \(each entry OWNER\/REPO:branch:BRANCH or OWNER\/REPO:environment:NAME/,
     );
+  });
+
+  it('the entry the action suggests when STS refuses a token is one the stack takes, and trusts that sub', () => {
+    for (const sub of [
+      'repo:acme/blog:ref:refs/heads/release/2.x',
+      'repo:acme/shop:environment:Staging EU',
+    ]) {
+      const entry = /or with (\S+(?: \S+)*) in ExtraGitHubRepositories\.$/.exec(stackParametersFor(sub))![1]!;
+      const stack = evaluateTemplate(template, { ...main, ExtraGitHubRepositories: entry });
+      expect(subOf(stack)).toEqual(['repo:acme/website:ref:refs/heads/main', sub]);
+    }
   });
 
   it('the subject check itself fails on a widened or missing subject (negative tests)', () => {

@@ -1,15 +1,13 @@
-// Several repositories and several stacks (issue 15, item 4), checked on what CloudFormation would
-// create (evaluateTemplate): ExtraGitHubRepositories adds exact OIDC subjects to the purge role's trust
-// (every generated subject checked, none widened), NamePrefix names the documents and roles so two
-// stacks live side by side in one account (both rendered and their account-wide names compared), the
-// policies follow the prefixed names, and bad values are refused at stack time by AllowedPattern.
+// Several repositories (issue 15, item 4), checked on what CloudFormation would create
+// (evaluateTemplate): ExtraGitHubRepositories adds exact OIDC subjects to the purge role's trust (every
+// generated subject checked, none widened; an 11th entry refused by IAM), bad entries are refused at
+// stack time by AllowedPattern, and RelaySites' site=owner/repo form reaches the relay as it reads it.
+// Two stacks side by side (NamePrefix): infra.two-stacks.test.ts.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ACCOUNT,
-  REGION,
   evaluateTemplate,
   parseTemplate,
   type EvaluatedStack,
@@ -17,13 +15,11 @@ import {
   type Template,
 } from './helpers/cloudformation.js';
 import {
-  DOCUMENT_NAMES,
   purgeRoleViolations,
-  subjectViolations,
   wildcardActionViolations,
   type PurgeRoleExpectations,
 } from './helpers/purge-stack-rules.js';
-import { documentVersionsViolations } from './helpers/document-versions-rules.js';
+import { subjectViolations } from './helpers/oidc-subjects.js';
 import { repoRoot } from './helpers/run-action.js';
 import { dispatchRepository, loadRelayConfig } from '../src/relay/core/config.js';
 import { stackParametersFor } from '../src/action/run/credential-messages.js';
@@ -179,147 +175,6 @@ describe('ExtraGitHubRepositories: more repositories, each with its branch or en
       expect.stringContaining('"repo:acme/blog:branch:main" is not one exact repository subject'),
     );
   });
-});
-
-/** The property that would fix the name of the template's other resource types. */
-const FIXED_NAME: Record<string, string> = {
-  'AWS::Lambda::Function': 'FunctionName',
-  'AWS::Logs::LogGroup': 'LogGroupName',
-  'AWS::SecretsManager::Secret': 'Name',
-  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
-};
-
-/** Names that must be unique in one account and region, and where a stack sets them itself. */
-function accountNames(stack: EvaluatedStack): string[] {
-  const names: string[] = [];
-  for (const [id, resource] of Object.entries(stack.resources)) {
-    const p = resource.Properties;
-    switch (resource.Type) {
-      case 'AWS::SSM::Document':
-        names.push(`ssm document ${String(p.Name)}`);
-        break;
-      case 'AWS::IAM::Role':
-        if (p.RoleName !== undefined) names.push(`iam role ${String(p.RoleName)}`);
-        break;
-      case 'AWS::IAM::OIDCProvider':
-        names.push(`oidc provider ${String(p.Url)}`);
-        break;
-      default: {
-        // every other resource gets a generated name (stack name + logical id + random), unique unless
-        // the template fixes one with its name property
-        const key = FIXED_NAME[resource.Type];
-        if (key !== undefined && p[key] !== undefined) names.push(`${id} ${key} ${String(p[key])}`);
-      }
-    }
-  }
-  return names;
-}
-const clashes = (a: EvaluatedStack, b: EvaluatedStack) =>
-  accountNames(a).filter((n) => accountNames(b).includes(n));
-
-describe('NamePrefix: two stacks in one account', () => {
-  const relay = {
-    DeployRelay: 'true',
-    RelaySites: 'portal,blog=acme/blog',
-    RelaySlackSigningSecret: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
-    RelayGitHubToken: 'github_pat_11AAAAAAA0secretTOKENvalue_xyz',
-  };
-  const first = () => evaluateTemplate(template, { ...main, ...relay });
-  const second = (prefix = 'blog-') =>
-    evaluateTemplate(template, {
-      GitHubOwner: 'acme',
-      GitHubRepository: 'blog',
-      NamePrefix: prefix,
-      CreateGitHubOidcProvider: 'false',
-      ...relay,
-    });
-
-  it('rendered side by side (no prefix, and blog-), the two stacks share no name', () => {
-    expect(accountNames(second())).toEqual(
-      expect.arrayContaining([
-        'ssm document blog-CachePurge-FastCGI',
-        `iam role blog-CachePurge-Purge-${REGION}`,
-        `iam role blog-CachePurge-Relay-${REGION}`,
-        `iam role blog-CachePurge-Prune-${REGION}`,
-      ]),
-    );
-    expect(clashes(first(), second())).toEqual([]);
-    expect(clashes(second('blog-'), second('shop.'))).toEqual([]);
-  });
-
-  it('the clash check knows every resource type of the template (a new type must be added to it)', () => {
-    const known = [
-      'AWS::SSM::Document',
-      'AWS::IAM::Role',
-      'AWS::IAM::OIDCProvider',
-      ...Object.keys(FIXED_NAME),
-    ];
-    // types whose instances have no account-wide name of their own
-    const nameless = ['AWS::IAM::Policy', 'AWS::Lambda::Permission', 'AWS::Lambda::Url'];
-    const types = new Set(Object.values(template.Resources).map((r) => r.Type));
-    for (const type of types)
-      expect(known.includes(type) || nameless.includes(type) || type.startsWith('Custom::'), type).toBe(true);
-  });
-
-  it('the clash check finds a clash: the same prefix twice, or both stacks creating the OIDC provider', () => {
-    expect(clashes(second(), second())).toEqual(
-      expect.arrayContaining([
-        'ssm document blog-CachePurge-FastCGI',
-        `iam role blog-CachePurge-Purge-${REGION}`,
-      ]),
-    );
-    const both = evaluateTemplate(template, { ...main, NamePrefix: 'blog-' });
-    expect(clashes(first(), both)).toEqual(['oidc provider https://token.actions.githubusercontent.com']);
-  });
-
-  it('the prefixed stack grants exactly its own documents, prunes only those, outputs their names', () => {
-    const stack = second();
-    expect(
-      purgeRoleViolations(stack, { ...base, repository: 'blog', createProvider: false, namePrefix: 'blog-' }),
-    ).toEqual([]);
-    expect(documentVersionsViolations(stack, template, 'blog-')).toEqual([]);
-    expect(String(stack.outputs.DocumentNames).split(',').sort()).toEqual(
-      DOCUMENT_NAMES.map((n) => `blog-${n}`).sort(),
-    );
-    expect(stack.outputs.PurgeRoleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/blog-CachePurge-Purge-${REGION}`);
-    // the unprefixed documents of the first stack are not granted to the second
-    expect(JSON.stringify(stack.resources.PurgeRole!.Properties.Policies)).not.toMatch(
-      /document\/CachePurge-/,
-    );
-    // the check notices a policy still on the unprefixed names
-    expect(purgeRoleViolations(first(), { ...base, namePrefix: 'blog-' })).toContainEqual(
-      expect.stringContaining(
-        'ssm:SendCommand without the tag condition on arn:aws:ssm:eu-west-1:123456789012:document/CachePurge-',
-      ),
-    );
-  });
-
-  it('without a prefix, no role gets a fixed name (CloudFormation generates them, as before)', () => {
-    const stack = first();
-    for (const [id, r] of Object.entries(stack.resources))
-      if (r.Type === 'AWS::IAM::Role') expect(r.Properties.RoleName, id).toBeUndefined();
-  });
-
-  it('the longest prefix still gives role names within IAM’s 64 characters in any region', () => {
-    const prefix = 'p'.repeat(32);
-    const stack = evaluateTemplate(template, { ...main, NamePrefix: prefix, ...relay });
-    const longestRegion = 'ap-southeast-5'.length;
-    for (const [id, r] of Object.entries(stack.resources)) {
-      if (r.Type !== 'AWS::IAM::Role') continue;
-      const name = String(r.Properties.RoleName);
-      expect(name.startsWith(prefix), id).toBe(true);
-      expect(name.length - REGION.length + longestRegion, id).toBeLessThanOrEqual(64);
-    }
-  });
-
-  it.each([['AWS-'], ['aws'], ['Amazon'], ['amazonx'], ['AMZN'], ['a b'], ['a/b'], ['x*'], ['p'.repeat(33)]])(
-    'refused at stack time: NamePrefix %j',
-    (prefix) => {
-      expect(() => evaluateTemplate(template, { ...main, NamePrefix: prefix })).toThrow(
-        /parameter NamePrefix: .* does not match its AllowedPattern \(1-32 letters, digits, _ \. - .*not starting with AWS, Amazon or\s+AMZN/,
-      );
-    },
-  );
 });
 
 describe('RelaySites: site=owner/repo', () => {

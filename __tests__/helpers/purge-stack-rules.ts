@@ -17,6 +17,7 @@ import {
 export { DOCUMENT_NAMES } from './ssm-document-runner.js';
 export { RELAY_SECRET_KEYS } from '../../src/relay/core/relay-secret.js';
 import { DOCUMENT_NAMES } from './ssm-document-runner.js';
+import { subjectViolations } from './oidc-subjects.js';
 import { RELAY_SECRET_KEYS } from '../../src/relay/core/relay-secret.js';
 const OIDC_HOST = 'token.actions.githubusercontent.com';
 const FOLLOW_ACTIONS = [
@@ -140,40 +141,6 @@ export function purgeRoleName(expected: Pick<PurgeRoleExpectations, 'namePrefix'
   return expected.namePrefix
     ? `${expected.namePrefix}CachePurge-Purge-${REGION}`
     : 'cache-purge-PurgeRole-1A2B3C4D5E6F';
-}
-
-/**
- * The trust policy's `sub` values, checked one by one: each must be an exact subject of the form
- * repo:OWNER/REPO:ref:refs/heads/BRANCH or repo:OWNER/REPO:environment:NAME, with no character that
- * widens a match (* ? [ ] or a ${} policy variable), and together exactly the subjects asked for.
- */
-export function subjectViolations(actual: Json | undefined, wanted: string[]): string[] {
-  const violations: string[] = [];
-  const values = actual === undefined ? [] : [actual].flat();
-  const subjects: string[] = [];
-  for (const value of values) {
-    if (typeof value !== 'string') {
-      violations.push(`PurgeRole trust: sub value ${JSON.stringify(value)} is not a string`);
-      continue;
-    }
-    subjects.push(value);
-    if (/[*?[\]$]/.test(value))
-      violations.push(`PurgeRole trust: sub ${JSON.stringify(value)} has a wildcard`);
-    if (
-      !/^repo:[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}:(ref:refs\/heads\/[A-Za-z0-9._/-]+|environment:[A-Za-z0-9._ -]+)$/.test(
-        value,
-      )
-    )
-      violations.push(`PurgeRole trust: sub ${JSON.stringify(value)} is not one exact repository subject`);
-  }
-  if (new Set(subjects).size !== subjects.length)
-    violations.push(`PurgeRole trust: sub lists a subject twice: ${JSON.stringify(subjects)}`);
-  if (!sameSet([...new Set(subjects)], [...new Set(wanted)])) {
-    violations.push(
-      `PurgeRole trust: sub ${JSON.stringify(subjects)}, expected exactly ${JSON.stringify(wanted)}`,
-    );
-  }
-  return violations;
 }
 
 function sameSet(a: string[], b: string[]): boolean {

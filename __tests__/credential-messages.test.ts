@@ -103,13 +103,13 @@ describe("STS AccessDenied names this job's token's sub and aud", () => {
 
   it('names the stack parameters the role trusts this sub with: environment or branch form', () => {
     expect(stackParametersFor('repo:acme/website:environment:production')).toBe(
-      "If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubEnvironment=production, GitHubOwner=acme and GitHubRepository=website.",
+      "If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubEnvironment=production, GitHubOwner=acme and GitHubRepository=website, or with acme/website:environment:production in ExtraGitHubRepositories.",
     );
     expect(stackParametersFor('repo:acme/website:environment:Staging EU')).toContain(
       'GitHubEnvironment=Staging EU,',
     );
     expect(stackParametersFor('repo:acme/website:ref:refs/heads/release/2.x')).toBe(
-      "If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=release/2.x and GitHubEnvironment empty, GitHubOwner=acme and GitHubRepository=website.",
+      "If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=release/2.x and GitHubEnvironment empty, GitHubOwner=acme and GitHubRepository=website, or with acme/website:branch:release/2.x in ExtraGitHubRepositories.",
     );
     // forms the stack's role cannot trust: no parameter to name
     for (const sub of ['repo:acme/website:ref:refs/tags/v1', 'repo:acme/website:pull_request', 'x'])
@@ -132,7 +132,7 @@ describe('STS refusals: each names what to fix', () => {
     for (const code of ['AccessDenied', 'AccessDeniedException']) {
       expect(stsFailure(code, denied, context())).toEqual({
         title: 'Could not assume the role',
-        message: `STS denied AssumeRoleWithWebIdentity for ${ROLE} (${denied}). This job's token has sub "repo:acme/website:environment:production" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "repo:acme/website:environment:production" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "sts.amazonaws.com". If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubEnvironment=production, GitHubOwner=acme and GitHubRepository=website.`,
+        message: `STS denied AssumeRoleWithWebIdentity for ${ROLE} (${denied}). This job's token has sub "repo:acme/website:environment:production" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "repo:acme/website:environment:production" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "sts.amazonaws.com". If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubEnvironment=production, GitHubOwner=acme and GitHubRepository=website, or with acme/website:environment:production in ExtraGitHubRepositories.`,
         summary: `${code}: ${denied}`,
       });
     }

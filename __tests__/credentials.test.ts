@@ -282,7 +282,7 @@ describe('with role-to-assume: assumed once up front, again whenever the SDK fin
     expect(error).toBeInstanceOf(CredentialsRefreshError);
     expect(error!.name).toBe('CredentialsRefreshFailed');
     expect(error!.message).toBe(
-      `The assumed-role credentials for ${ROLE} expire at ${expiring}, and refreshing them failed. Could not assume the role: STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). This job's token has sub "repo:example/site:ref:refs/heads/main" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "repo:example/site:ref:refs/heads/main" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "sts.amazonaws.com". If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=main and GitHubEnvironment empty, GitHubOwner=example and GitHubRepository=site. To need no refresh during a run, raise the "role-duration-seconds" input (now 900) above the longest run, up to the role's maximum session duration.`,
+      `The assumed-role credentials for ${ROLE} expire at ${expiring}, and refreshing them failed. Could not assume the role: STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). This job's token has sub "repo:example/site:ref:refs/heads/main" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "repo:example/site:ref:refs/heads/main" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "sts.amazonaws.com". If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=main and GitHubEnvironment empty, GitHubOwner=example and GitHubRepository=site, or with example/site:branch:main in ExtraGitHubRepositories. To need no refresh during a run, raise the "role-duration-seconds" input (now 900) above the longest run, up to the role's maximum session duration.`,
     );
     // AccessDenied was sent once, not retried; nothing was logged as a mere warning
     expect(assumeCalls().map((c) => c.errorCode)).toEqual([undefined, 'AccessDenied']);
@@ -413,7 +413,7 @@ describe("STS AccessDenied names this job's token's sub and aud", () => {
       );
       expect(error.title).toBe('Could not assume the role');
       expect(error.message).toBe(
-        `STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). This job's token has sub "repo:example/site:ref:refs/heads/main" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "repo:example/site:ref:refs/heads/main" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "sts.amazonaws.com". If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=main and GitHubEnvironment empty, GitHubOwner=example and GitHubRepository=site.`,
+        `STS denied AssumeRoleWithWebIdentity for ${ROLE} (Not authorized to perform sts:AssumeRoleWithWebIdentity). This job's token has sub "repo:example/site:ref:refs/heads/main" and aud "sts.amazonaws.com"; the role's trust policy must allow exactly that: it must trust the OIDC provider token.actions.githubusercontent.com, with its condition "token.actions.githubusercontent.com:sub" matching "repo:example/site:ref:refs/heads/main" (StringEquals, or StringLike with a wildcard) and "token.actions.githubusercontent.com:aud" matching "sts.amazonaws.com". If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=main and GitHubEnvironment empty, GitHubOwner=example and GitHubRepository=site, or with example/site:branch:main in ExtraGitHubRepositories.`,
       );
       expect(error.message).not.toContain('acme/website');
     });
@@ -435,7 +435,7 @@ describe("STS AccessDenied names this job's token's sub and aud", () => {
         'This job\'s token has sub "repo:acme/website:environment:production" and aud "sts.amazonaws.com"',
       );
       expect(error.message).toMatch(
-        /\. If the role is the stack's \(infra\/cache-purge\.yml\), the stack must be deployed with GitHubEnvironment=production, GitHubOwner=acme and GitHubRepository=website\.$/,
+        /\. If the role is the stack's \(infra\/cache-purge\.yml\), the stack must be deployed with GitHubEnvironment=production, GitHubOwner=acme and GitHubRepository=website, or with acme\/website:environment:production in ExtraGitHubRepositories\.$/,
       );
     });
 

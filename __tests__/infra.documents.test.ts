@@ -21,16 +21,21 @@ const template = parseTemplate(templateText);
 const documentResources = Object.entries(template.Resources).filter(
   ([, r]) => r.Type === 'AWS::SSM::Document',
 );
+/** A document resource's name as written: the stack's NamePrefix, then the bundled name. */
+const writtenName = (name: string) => ({ 'Fn::Sub': `\${NamePrefix}${name}` });
+const resourceNamed = (name: string) =>
+  documentResources.find(
+    ([, r]) => JSON.stringify((r.Properties as JsonObject).Name) === JSON.stringify(writtenName(name)),
+  );
 
 function run(args: string[], cwd: string) {
   return spawnSync(process.execPath, [script, ...args], { cwd, encoding: 'utf8' });
 }
 
 describe('SSM documents in the template = ssm-documents/*.json', () => {
-  it('there are exactly the bundled documents, with fixed names, as Command documents in JSON updated by new versions', () => {
-    expect(documentResources.map(([, r]) => (r.Properties as JsonObject).Name).sort()).toEqual(
-      [...DOCUMENT_NAMES].sort(),
-    );
+  it('there are exactly the bundled documents, named NamePrefix + their file name, as Command documents in JSON updated by new versions', () => {
+    expect(documentResources).toHaveLength(DOCUMENT_NAMES.length);
+    for (const name of DOCUMENT_NAMES) expect(resourceNamed(name), name).toBeDefined();
     for (const [, resource] of documentResources) {
       const { Name: _name, Content: _content, ...rest } = resource.Properties as JsonObject;
       expect(rest).toEqual({ DocumentType: 'Command', DocumentFormat: 'JSON', UpdateMethod: 'NewVersion' });
@@ -39,7 +44,7 @@ describe('SSM documents in the template = ssm-documents/*.json', () => {
 
   it.each(DOCUMENT_NAMES)('%s: Content is the file, byte for byte and as parsed JSON', (name) => {
     const file = readFileSync(join(repoRoot, 'ssm-documents', `${name}.json`), 'utf8');
-    const [, resource] = documentResources.find(([, r]) => (r.Properties as JsonObject).Name === name)!;
+    const [, resource] = resourceNamed(name)!;
     const content = (resource.Properties as JsonObject).Content;
     expect(typeof content).toBe('string');
     expect(JSON.parse(content as string)).toEqual(JSON.parse(file));

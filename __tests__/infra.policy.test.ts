@@ -153,7 +153,12 @@ describe.each(scenarios)('$name', ({ parameters, expected, relay }) => {
         expect(s.outputs.RelayUrl).toMatch(/^https:\/\/.*\.lambda-url\..*\.on\.aws\/$/);
       } else {
         expect(Object.keys(s.resources).filter((id) => id.startsWith('Relay'))).toEqual([]);
-        expect(Object.keys(s.outputs).sort()).toEqual(['DocumentNames', 'OidcSubject', 'PurgeRoleArn']);
+        expect(Object.keys(s.outputs).sort()).toEqual([
+          'DocumentNames',
+          'OidcSubject',
+          'OidcSubjects',
+          'PurgeRoleArn',
+        ]);
       }
     },
   );
@@ -361,7 +366,7 @@ describe('each rule fails on a template mutated to break it (negative tests)', (
           'Fn::Sub': 'repo:${GitHubOwner}/${GitHubRepository}:ref:refs/heads/${GitHubBranch}',
         };
       },
-      /StringEquals .*expected exactly .*environment:production/,
+      /sub .*expected exactly .*environment:production/,
     ],
     [
       'SendCommand on every document',

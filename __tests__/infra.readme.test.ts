@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { parseTemplate } from './helpers/cloudformation.js';
+import { evaluateTemplate, parseTemplate } from './helpers/cloudformation.js';
 import { codeBlocks, docFiles, docSection, readDoc, relativeLinks } from './helpers/docs.js';
 import { repoRoot } from './helpers/run-action.js';
 
@@ -40,12 +40,43 @@ describe('docs: Setup guide, Troubleshooting, Teardown', () => {
 
   it('every --parameter-overrides key is a template parameter, and the deploy commands carry the capability', () => {
     const overrides = [...setup.matchAll(/--parameter-overrides([^`]*?)(?:\n```|\n\n)/g)].map((m) => m[1]!);
-    expect(overrides.length).toBe(2);
-    const keys = overrides.flatMap((block) => [...block.matchAll(/"?([A-Za-z0-9]+)=/g)].map((m) => m[1]!));
+    // steps 2 and 7, then more repositories and a second stack (Several repositories and stacks)
+    expect(overrides.length).toBe(4);
+    const keys = overrides.flatMap((block) =>
+      [...block.matchAll(/(?:^|\s)"?([A-Za-z0-9]+)=/g)].map((m) => m[1]!),
+    );
     expect(keys.length).toBeGreaterThanOrEqual(6);
     for (const key of keys) expect(parameters, `docs/setup.md overrides ${key}`).toContain(key);
-    const deploys = setup.match(/aws cloudformation deploy [^`]*?--capabilities CAPABILITY_IAM/g) ?? [];
-    expect(deploys.length).toBe(2);
+    // the template can name its roles (NamePrefix): CAPABILITY_IAM would not do for that
+    const deploys =
+      setup.match(/aws cloudformation deploy [^`]*?--capabilities CAPABILITY_NAMED_IAM /g) ?? [];
+    expect(deploys.length).toBe(4);
+    expect(setup).not.toContain('CAPABILITY_IAM ');
+  });
+
+  it('the second stack and the extra repositories, as the guide deploys them, are valid parameter sets', () => {
+    const values = (block: string) =>
+      Object.fromEntries(
+        [...block.matchAll(/(?:^|\s)"?([A-Za-z0-9]+)=([^"\s]+)"?/g)].map(
+          (m) => [m[1]!, m[2]!] as [string, string],
+        ),
+      );
+    const overrides = [...setup.matchAll(/--parameter-overrides([^`]*?)(?:\n```|\n\n)/g)].map((m) => m[1]!);
+    const first = values(overrides[0]!);
+    const second = values(overrides[3]!);
+    expect(second.NamePrefix).toBeTruthy();
+    expect(second.CreateGitHubOidcProvider).toBe('false');
+    expect(() => evaluateTemplate(template, second)).not.toThrow();
+    const more = values(overrides[2]!);
+    expect(() =>
+      evaluateTemplate(template, {
+        ...first,
+        ...more,
+        DeployRelay: 'true',
+        RelaySlackSigningSecret: 'abc',
+        RelayGitHubToken: 'tok',
+      }),
+    ).not.toThrow();
   });
 
   it('every stack output the docs query exists', () => {

@@ -248,13 +248,15 @@ describe('decide', () => {
     expect(decision).toMatchObject({
       kind: 'dispatch',
       site: 'main',
-      dispatch: {
-        owner: 'acme',
-        repo: 'website',
-        workflow: 'purge-cache.yml',
-        ref: 'main',
-        inputs: { site: 'main', requester: '<@U0001>', 'slack-channel': 'C0001' },
-      },
+      dispatches: [
+        {
+          owner: 'acme',
+          repo: 'website',
+          workflow: 'purge-cache.yml',
+          ref: 'main',
+          inputs: { site: 'main', requester: '<@U0001>', 'slack-channel': 'C0001' },
+        },
+      ],
     });
   });
 

@@ -10,7 +10,7 @@ import { repoRoot } from './helpers/run-action.js';
 import { startGitHubDouble, type GitHubDouble, type WorkflowInput } from './helpers/github-double.ts';
 import { commandBody, slackHeaders, TEST_SIGNING_SECRET } from './helpers/slack.ts';
 import { loadRelayConfig } from '../src/relay/core/config.js';
-import { dispatchRequest } from '../src/relay/core/dispatch.js';
+import { dispatchRequests } from '../src/relay/core/dispatch.js';
 import { createGitHubDispatcher } from '../src/relay/github.js';
 import { createRelay } from '../src/relay/relay.js';
 
@@ -104,8 +104,8 @@ describe('examples/purge-cache.yml', () => {
         ...double.env('token'),
       });
       const [first, second] = Object.keys(sitesFile.sites) as [string, string];
-      const request = dispatchRequest(config, [first, second], { userId: 'U0001', channelId: 'C0001' });
-      expect(request.inputs).toEqual({
+      const [request] = dispatchRequests(config, [first, second], { userId: 'U0001', channelId: 'C0001' });
+      expect(request!.inputs).toEqual({
         site: first,
         sites: `${first},${second}`,
         requester: '<@U0001>',
@@ -121,7 +121,7 @@ describe('examples/purge-cache.yml', () => {
       });
       const sites = Object.keys(sitesFile.sites);
       const result = await createGitHubDispatcher(config.github)(
-        dispatchRequest(config, sites, { userId: 'U0001', channelId: 'C0001' }),
+        dispatchRequests(config, sites, { userId: 'U0001', channelId: 'C0001' })[0]!,
         AbortSignal.timeout(5_000),
       );
       expect(result).toMatchObject({ kind: 'accepted' });

@@ -120,18 +120,19 @@ const withSpace = (sentence) => (sentence ? ` ${sentence}` : '');
  * What the stack of infra/cache-purge.yml must be deployed with for its role to trust a token with
  * this `sub` (docs/troubleshooting.md, "Could not assume the role"): its trust policy's sub is built
  * from the stack parameters GitHubOwner, GitHubRepository and GitHubEnvironment, or GitHubBranch when
- * GitHubEnvironment is empty. '' for a sub of any other form (a tag, a pull request).
+ * GitHubEnvironment is empty, and one more per ExtraGitHubRepositories entry (owner/repo:branch:NAME
+ * or owner/repo:environment:NAME). '' for a sub of any other form (a tag, a pull request).
  */
 function stackParametersFor(sub) {
     const environment = /^repo:([^/:]+)\/([^:]+):environment:(.+)$/.exec(sub);
     if (environment) {
         const [, owner, repository, name] = environment;
-        return `If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubEnvironment=${name}, GitHubOwner=${owner} and GitHubRepository=${repository}.`;
+        return `If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubEnvironment=${name}, GitHubOwner=${owner} and GitHubRepository=${repository}, or with ${owner}/${repository}:environment:${name} in ExtraGitHubRepositories.`;
     }
     const branch = /^repo:([^/:]+)\/([^:]+):ref:refs\/heads\/(.+)$/.exec(sub);
     if (branch) {
         const [, owner, repository, name] = branch;
-        return `If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=${name} and GitHubEnvironment empty, GitHubOwner=${owner} and GitHubRepository=${repository}.`;
+        return `If the role is the stack's (infra/cache-purge.yml), the stack must be deployed with GitHubBranch=${name} and GitHubEnvironment empty, GitHubOwner=${owner} and GitHubRepository=${repository}, or with ${owner}/${repository}:branch:${name} in ExtraGitHubRepositories.`;
     }
     return '';
 }

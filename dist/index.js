@@ -1295,12 +1295,12 @@ function bundledDocumentParameterError(steps, site, configFile, locate) {
         // a near miss of one of ours is checked as the one it means: fixing the name reveals nothing new
         const kind = (0,bundled_documents/* documentKind */.eD)(step.run.document);
         const checkedAs = kind.kind === 'bundled' ? kind.name : kind.kind === 'near-miss' ? kind.meant : undefined;
-        if (!checkedAs)
+        if (!checkedAs || (kind.kind !== 'bundled' && kind.kind !== 'near-miss'))
             continue;
         const problems = (0,bundled_documents/* bundledDocumentProblems */.sI)(checkedAs, step.run.parameters);
         if (problems.length === 0)
             continue;
-        documents.add(checkedAs);
+        documents.add(kind.bundled);
         const path = ['sites', site, 'steps', step.position, 'ssm', 'parameters'];
         for (const { parameter, problem, about } of problems) {
             // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the
@@ -3891,6 +3891,8 @@ const CachePurge_WPRocket_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"Wor
 const CachePurge_ObjectCache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/portal.","allowedPattern":"^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-OPcache.json
 const CachePurge_OPcache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"PhpFpmService":{"type":"String","description":"(Optional) The systemd unit of the php-fpm to reload, e.g. php8.2-fpm (systemctl reload). Empty: see PhpFpmPidFile; both empty: every php-fpm master root started is reloaded.","default":"","allowedPattern":"^(php-fpm|php[0-9]{1,2}([.][0-9]{1,2})?-fpm|php[0-9]{2,3}-php-fpm)?([.]service)?$","maxChars":100,"interpolationType":"ENV_VAR"},"PhpFpmPidFile":{"type":"String","description":"(Optional) The pid file of the php-fpm master to reload (the pid setting of php-fpm.conf), e.g. /run/php/php8.2-fpm.pid, for a php-fpm systemd does not run. Empty: see PhpFpmService.","default":"","allowedPattern":"^((/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,11}/[A-Za-z0-9_][A-Za-z0-9._-]{0,95}[.]pid)?$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
+// EXTERNAL MODULE: ./src/shared/aws-formats.ts
+var aws_formats = __nccwpck_require__(7145);
 // EXTERNAL MODULE: ./src/shared/suggest.ts
 var suggest = __nccwpck_require__(427);
 // EXTERNAL MODULE: ./src/shared/text.ts
@@ -3902,8 +3904,10 @@ var shared_text = __nccwpck_require__(4646);
 // did-you-mean: names are case-sensitive), missing required ones, and each value against the
 // document's allowedValues, allowedPattern and minChars/maxChars (a misspelt name's value too, against
 // the parameter it means), with a hint for the usual path mistakes — what SSM would otherwise refuse
-// only at SendCommand. A name that is a near miss of ours (case, a small edit) or in our CachePurge-
-// family without being ours is a mistake (documentKind); other names are the user's own. Pure.
+// only at SendCommand. A stack deployed with a NamePrefix names them `<prefix>CachePurge-…`: those
+// are ours too, checked the same way. A name that is a near miss of ours (case, a small edit) or in our
+// CachePurge- family without being ours is a mistake (documentKind); other names are the user's own. Pure.
+
 
 
 
@@ -3923,25 +3927,43 @@ const BUNDLED_DOCUMENTS = {
 };
 /** The name a step's `document` gives: itself, or the part of an ARN after its last "/". */
 const documentNameOf = (document) => document.startsWith('arn:') ? document.slice(document.lastIndexOf('/') + 1) : document;
-/** The bundled document a step's `document` names (by name, or by an ARN ending in /<name>), if any. */
-function bundledDocumentName(document) {
-    const name = documentNameOf(document);
-    return Object.hasOwn(BUNDLED_DOCUMENTS, name) ? name : undefined;
-}
 /** The prefix of the documents this action ships: a name with it is taken to mean one of them. */
 const BUNDLED_DOCUMENT_PREFIX = 'CachePurge-';
+/**
+ * A document name split into a stack's NamePrefix and the rest, at the last "CachePurge-" (any case):
+ * `blog-CachePurge-FastCGI` → `blog-` + `CachePurge-FastCGI`. No prefix when the name has no
+ * "CachePurge-", or when what comes before it is no NamePrefix a stack accepts.
+ */
+function splitNamePrefix(name) {
+    const at = name.toLowerCase().lastIndexOf(BUNDLED_DOCUMENT_PREFIX.toLowerCase());
+    if (at <= 0)
+        return { prefix: '', rest: name };
+    const prefix = name.slice(0, at);
+    return aws_formats/* formats */.Fx.documentNamePrefix.pattern.test(prefix)
+        ? { prefix, rest: name.slice(at) }
+        : { prefix: '', rest: name };
+}
+/**
+ * The bundled document a step's `document` names (by name, or by an ARN ending in /<name>; with or
+ * without a stack's NamePrefix), if any: its name as this action ships it (`CachePurge-FastCGI`).
+ */
+function bundledDocumentName(document) {
+    const { rest } = splitNamePrefix(documentNameOf(document));
+    return Object.hasOwn(BUNDLED_DOCUMENTS, rest) ? rest : undefined;
+}
 /** At most this many edits (case aside) from a bundled name reads as a misspelling of it. */
 const NEAR_MISS_EDITS = 2;
 function documentKind(document) {
     const name = documentNameOf(document);
+    const { prefix, rest } = splitNamePrefix(name);
     const bundled = Object.keys(BUNDLED_DOCUMENTS);
-    if (bundled.includes(name))
-        return { kind: 'bundled', name };
-    const meant = (0,suggest/* closestMatch */.h)(name, bundled, NEAR_MISS_EDITS);
+    if (bundled.includes(rest))
+        return { kind: 'bundled', name, bundled: rest, prefix };
+    const meant = (0,suggest/* closestMatch */.h)(rest, bundled, NEAR_MISS_EDITS);
     if (meant)
-        return { kind: 'near-miss', name, meant };
-    if (name.toLowerCase().startsWith(BUNDLED_DOCUMENT_PREFIX.toLowerCase())) {
-        return { kind: 'unknown-bundled', name };
+        return { kind: 'near-miss', name, meant: `${prefix}${meant}`, bundled: meant, prefix };
+    if (rest.toLowerCase().startsWith(BUNDLED_DOCUMENT_PREFIX.toLowerCase())) {
+        return { kind: 'unknown-bundled', name, prefix };
     }
     return { kind: 'custom', name };
 }
@@ -3962,7 +3984,9 @@ function documentNameProblem(document, alone = false) {
     }
     if (found.kind === 'unknown-bundled') {
         const what = alone ? 'none of the documents bundled with cache-purge-action' : 'none of them';
-        return `${shown(found.name)} is ${what}: ${ours.map((d) => `\`${d}\``).join(', ')} (the nginx FastCGI cache is \`CachePurge-FastCGI\`). Write one of them; a document of your own needs a name outside the "${BUNDLED_DOCUMENT_PREFIX}" family.`;
+        const p = found.prefix;
+        const stack = p ? ` (as named by a stack with NamePrefix ${JSON.stringify(p)})` : '';
+        return `${shown(found.name)} is ${what}${stack}: ${ours.map((d) => `\`${p}${d}\``).join(', ')} (the nginx FastCGI cache is \`${p}CachePurge-FastCGI\`). Write one of them; a document of your own needs a name without "${BUNDLED_DOCUMENT_PREFIX}" in it.`;
     }
     return undefined;
 }
@@ -4035,10 +4059,12 @@ function valueProblems(document, name, spec, values) {
  * when `document` is not one of ours.
  */
 function bundledDocumentProblems(document, parameters) {
-    const name = bundledDocumentName(document);
-    if (!name)
+    const bundled = bundledDocumentName(document);
+    if (!bundled)
         return [];
-    const declared = BUNDLED_DOCUMENTS[name];
+    const declared = BUNDLED_DOCUMENTS[bundled];
+    // messages name the document as the sites file does (with a stack's NamePrefix)
+    const name = documentNameOf(document);
     const declaredNames = Object.keys(declared);
     const problems = [];
     const meant = new Set();
@@ -5163,6 +5189,16 @@ const formats = {
     roleSessionName: {
         pattern: /^[\w+=,.@-]{2,64}$/,
         allowed: '2–64 letters, digits and + = , . @ _ -',
+    },
+    /**
+     * A stack's NamePrefix (infra/cache-purge.yml): what SSM allows in a document name, 1–32 characters
+     * (so the role names it also prefixes stay within IAM's 64), not starting with a prefix SSM reserves
+     * for AWS (aws, amazon, amzn, in any case). The template's AllowedPattern is this pattern's source
+     * without the anchors (a test compares them).
+     */
+    documentNamePrefix: {
+        pattern: /^(?![Aa][Ww][Ss]|[Aa][Mm][Aa][Zz][Oo][Nn]|[Aa][Mm][Zz][Nn])[A-Za-z0-9_.-]{1,32}$/,
+        allowed: '1–32 letters, digits and _ . -, not starting with AWS, Amazon or AMZN (SSM reserves those)',
     },
     siteKey: {
         pattern: /^[a-z0-9][a-z0-9_-]{0,62}$/,

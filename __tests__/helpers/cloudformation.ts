@@ -837,8 +837,18 @@ export function evaluateTemplate(template: Template, given: Record<string, strin
       case 'AWS::SecretsManager::Secret':
         return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
       default:
-        return physicalName(name);
+        return nameOf(name);
     }
+  };
+
+  /** A resource's name: its own name property when it has one (RoleName), else a generated one. */
+  const nameOf = (id: string): string => {
+    const resource = resourcesIn[id]!;
+    if (resource.Type === 'AWS::IAM::Role' && resource.Properties?.RoleName !== undefined) {
+      const given = resolve(resource.Properties.RoleName, 'value');
+      if (given !== NO_VALUE) return String(given);
+    }
+    return physicalName(id);
   };
 
   const getAtt = (id: string, attribute: string): Value => {
@@ -846,7 +856,7 @@ export function evaluateTemplate(template: Template, given: Record<string, strin
     if (!resource) throw new Error(`GetAtt on unknown ${id}`);
     if (!exists(id))
       throw new Error(`GetAtt on ${id}, which this stack does not create (its condition is false)`);
-    const name = physicalName(id);
+    const name = nameOf(id);
     const key = `${resource.Type}.${attribute}`;
     switch (key) {
       case 'AWS::IAM::Role.Arn':

@@ -21,18 +21,26 @@ const arnOf = (type: 'function' | 'role', id: string) =>
     ? `arn:aws:lambda:${REGION}:${ACCOUNT}:function:cache-purge-${id}-1A2B3C4D5E6F`
     : `arn:aws:iam::${ACCOUNT}:role/cache-purge-${id}-1A2B3C4D5E6F`;
 
-export function documentVersionsViolations(stack: EvaluatedStack, template: Template): string[] {
+/** `namePrefix`: the stack's NamePrefix (its documents and its pruning role carry it). */
+export function documentVersionsViolations(
+  stack: EvaluatedStack,
+  template: Template,
+  namePrefix = '',
+): string[] {
   const violations: string[] = [];
+  const ourDocuments = DOCUMENT_NAMES.map((name) => `${namePrefix}${name}`);
+  const roleArn = (id: string) =>
+    namePrefix ? `arn:aws:iam::${ACCOUNT}:role/${namePrefix}CachePurge-Prune-${REGION}` : arnOf('role', id);
   const pruners = Object.entries(stack.resources).filter(([, r]) => {
     const names = r.Properties.DocumentNames;
     return r.Type.startsWith('Custom::') && Array.isArray(names) && names.length > 0;
   });
   const covering = pruners.filter(([, r]) =>
-    sameSet((r.Properties.DocumentNames as string[]).map(String), [...DOCUMENT_NAMES]),
+    sameSet((r.Properties.DocumentNames as string[]).map(String), ourDocuments),
   );
   if (covering.length !== 1) {
     return [
-      `old document versions: ${covering.length} custom resources prune exactly ${JSON.stringify(DOCUMENT_NAMES)}, expected 1`,
+      `old document versions: ${covering.length} custom resources prune exactly ${JSON.stringify(ourDocuments)}, expected 1`,
     ];
   }
   const [prunerId, pruner] = covering[0]!;
@@ -66,7 +74,7 @@ export function documentVersionsViolations(stack: EvaluatedStack, template: Temp
     violations.push(`${fnId}.Code.ZipFile is not the pruning code`);
 
   const roleEntry = Object.entries(stack.resources).find(
-    ([id, r]) => r.Type === 'AWS::IAM::Role' && arnOf('role', id) === p.Role,
+    ([id, r]) => r.Type === 'AWS::IAM::Role' && roleArn(id) === p.Role,
   );
   if (!roleEntry) return [...violations, `${fnId}.Role is not a role of this stack`];
   const [roleId, role] = roleEntry;
@@ -80,13 +88,13 @@ export function documentVersionsViolations(stack: EvaluatedStack, template: Temp
   )
     violations.push(`${roleId} trust: expected lambda.amazonaws.com only, with sts:AssumeRole`);
 
-  const documentArns = DOCUMENT_NAMES.map((name) => `arn:aws:ssm:${REGION}:${ACCOUNT}:document/${name}`);
+  const documentArns = ourDocuments.map((name) => `arn:aws:ssm:${REGION}:${ACCOUNT}:document/${name}`);
   const { documents } = policyDocuments(stack);
   const attached = documents.filter(({ where }) => where.startsWith(`${roleId}.Policies.`));
   const alsoAttached = Object.entries(stack.resources).filter(
     ([, r]) =>
       r.Type.startsWith('AWS::IAM::') &&
-      list(r.Properties.Roles as string[]).includes(`cache-purge-${roleId}-1A2B3C4D5E6F`),
+      list(r.Properties.Roles as string[]).includes(roleArn(roleId).split('/').at(-1)!),
   );
   if (alsoAttached.length > 0)
     violations.push(`${roleId}: other policies attached (${alsoAttached.map(([id]) => id).join(', ')})`);

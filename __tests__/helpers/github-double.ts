@@ -32,6 +32,8 @@ export interface GitHubDoubleOptions {
   port?: number;
   /** owner/repo the workflows live in (default acme/website). */
   repository?: string;
+  /** More repositories holding the same workflows (a relay dispatching per site: SITES site=owner/repo). */
+  moreRepositories?: string[];
   /** By file name (default: purge-cache.yml with examples/purge-cache.yml's inputs, site a choice of portal/main/all). */
   workflows?: Record<string, DoubleWorkflow>;
   /** Personal access token accepted for dispatches (default: a random ghp_… value). */
@@ -213,6 +215,7 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Promise<GitHubDouble> {
   const repository = options.repository ?? 'acme/website';
+  const moreRepositories = options.moreRepositories ?? [];
   const workflows = options.workflows ?? DEFAULT_WORKFLOWS;
   const token = options.token ?? `ghp_double${randomBytes(12).toString('hex')}`;
   const appId = options.appId ?? 4242;
@@ -261,7 +264,9 @@ export async function startGitHubDouble(options: GitHubDoubleOptions = {}): Prom
     const auth =
       given === token ? 'token' : given !== undefined && issuedTokens.has(given) ? 'installation' : undefined;
     if (auth === undefined) return json(401, { message: 'Bad credentials', documentation_url: DOCS });
-    const found = `${owner}/${repo}` === repository ? findWorkflow(key) : undefined;
+    const found = [repository, ...moreRepositories].includes(`${owner}/${repo}`)
+      ? findWorkflow(key)
+      : undefined;
     if (found === undefined) return json(404, { message: 'Not Found', documentation_url: DOCS });
     const [, workflow] = found;
     if (recorded.json === undefined || typeof recorded.json !== 'object' || recorded.json === null) {

@@ -89,6 +89,7 @@ function required(env, name, what) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   qC: () => (/* binding */ actionsPageUrl),
+  BB: () => (/* binding */ dispatchRepository),
   q6: () => (/* binding */ loadListenConfig),
   Md: () => (/* binding */ loadRelayConfig)
 });
@@ -154,6 +155,16 @@ const formats = {
     roleSessionName: {
         pattern: /^[\w+=,.@-]{2,64}$/,
         allowed: '2–64 letters, digits and + = , . @ _ -',
+    },
+    /**
+     * A stack's NamePrefix (infra/cache-purge.yml): what SSM allows in a document name, 1–32 characters
+     * (so the role names it also prefixes stay within IAM's 64), not starting with a prefix SSM reserves
+     * for AWS (aws, amazon, amzn, in any case). The template's AllowedPattern is this pattern's source
+     * without the anchors (a test compares them).
+     */
+    documentNamePrefix: {
+        pattern: /^(?![Aa][Ww][Ss]|[Aa][Mm][Aa][Zz][Oo][Nn]|[Aa][Mm][Zz][Nn])[A-Za-z0-9_.-]{1,32}$/,
+        allowed: '1–32 letters, digits and _ . -, not starting with AWS, Amazon or AMZN (SSM reserves those)',
     },
     siteKey: {
         pattern: /^[a-z0-9][a-z0-9_-]{0,62}$/,
@@ -289,6 +300,8 @@ function readServerUrl(raw) {
 // Every problem names the variable and the fix, and every problem is reported at once (not only the
 // first); the variable names are the public contract (docs/relay.md, "Environment variables").
 // Comma-separated lists (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless.
+// A SITES entry `site=owner/repo` dispatches that site to its own repository (default:
+// DISPATCH_REPOSITORY); dispatchRepository says where a site goes.
 // Here: the whole RelayConfig, the Slack signing secrets, where to dispatch, the sites, the allow-lists
 // and the Node server's HOST and PORT; GitHub's credentials and addresses are in config-github.ts.
 // Pure: takes the environment as a plain object, returns data or throws.
@@ -318,13 +331,20 @@ function readSigningSecrets(env) {
     }
     return previous === undefined || previous === current ? [current] : [current, previous];
 }
+/** `owner/repo` → its parts, or undefined when it is not one repository's full name. */
+function parseRepository(value) {
+    const [owner, repo, ...rest] = value.split('/');
+    if (rest.length > 0 || !owner || !repo || !OWNER.test(owner) || !REPO.test(repo))
+        return undefined;
+    return { owner, repo };
+}
 function readRepository(env) {
     const value = (0,config_problems/* required */.mw)(env, 'DISPATCH_REPOSITORY', 'the repository holding the purge workflow, as owner/repo');
-    const [owner, repo, ...rest] = value.split('/');
-    if (rest.length > 0 || !owner || !repo || !OWNER.test(owner) || !REPO.test(repo)) {
+    const repository = parseRepository(value);
+    if (!repository) {
         throw new config_problems/* RelayConfigError */.SB('DISPATCH_REPOSITORY', `is ${JSON.stringify(value)}; use owner/repo, e.g. my-org/website (no URL, no .git).`);
     }
-    return { owner, repo };
+    return repository;
 }
 function readWorkflow(env) {
     const value = (0,config_problems/* read */.LF)(env, 'DISPATCH_WORKFLOW') ?? DEFAULTS.DISPATCH_WORKFLOW;
@@ -340,9 +360,24 @@ function readRef(env) {
     }
     return value;
 }
+/** SITES: the site keys in order, and the repository of each `site=owner/repo` entry. */
 function readSites(env) {
     const value = (0,config_problems/* required */.mw)(env, 'SITES', "the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main)");
-    const sites = (0,config_problems/* listEntries */.fi)(value.toLowerCase());
+    const entries = (0,config_problems/* listEntries */.fi)(value);
+    const siteRepositories = new Map();
+    const badRepositories = [];
+    const sites = entries.map((entry) => {
+        const equals = entry.indexOf('=');
+        if (equals < 0)
+            return entry.toLowerCase();
+        const site = entry.slice(0, equals).trim().toLowerCase();
+        const repository = parseRepository(entry.slice(equals + 1).trim());
+        if (repository)
+            siteRepositories.set(site, repository);
+        else
+            badRepositories.push(entry);
+        return site;
+    });
     if (sites.length === 0) {
         throw new config_problems/* RelayConfigError */.SB('SITES', "is set but lists no site; list the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main).");
     }
@@ -350,6 +385,9 @@ function readSites(env) {
     const bad = sites.filter((site) => !formats.siteKey.pattern.test(site));
     if (bad.length > 0) {
         problems.push(`has ${bad.map((site) => JSON.stringify(site)).join(', ')}; each site is a key of the sites file (lower-case letters, digits, - and _), comma-separated, e.g. portal,main.`);
+    }
+    if (badRepositories.length > 0) {
+        problems.push(`has ${badRepositories.map((entry) => JSON.stringify(entry)).join(', ')}; a site whose workflow lives in another repository is written site=owner/repo, e.g. blog=my-org/blog (no URL, no .git).`);
     }
     if (sites.includes('help'))
         problems.push('has "help", which is the usage command; rename that site.');
@@ -362,7 +400,7 @@ function readSites(env) {
     if (problems.length > 0) {
         throw new config_problems/* RelayConfigError */.SB(problems.map((message) => ({ variable: 'SITES', message })));
     }
-    return sites;
+    return { sites, siteRepositories };
 }
 function readAllowList(env, name, example) {
     const value = (0,config_problems/* read */.LF)(env, name);
@@ -398,7 +436,8 @@ function loadRelayConfig(env) {
         repo: repository.repo,
         workflow: workflow,
         ref: ref,
-        sites: sites,
+        sites: sites.sites,
+        ...(sites.siteRepositories.size > 0 && { siteRepositories: sites.siteRepositories }),
         ...(allowedTeamIds && { allowedTeamIds }),
         ...(allowedChannelIds && { allowedChannelIds }),
         ...(allowedUserIds && { allowedUserIds }),
@@ -428,9 +467,16 @@ function loadListenConfig(env) {
     check.finish();
     return { host: host, port: port };
 }
-/** Link to the dispatched workflow's runs (or the repository's Actions tab for a numeric id). */
-function actionsPageUrl(config) {
-    const base = `${config.github.webUrl}/${config.owner}/${config.repo}/actions`;
+/** The repository a site's workflow is dispatched to: its own (SITES site=owner/repo), else DISPATCH_REPOSITORY. */
+function dispatchRepository(config, site) {
+    return config.siteRepositories?.get(site) ?? { owner: config.owner, repo: config.repo };
+}
+/**
+ * Link to the dispatched workflow's runs (or the repository's Actions tab for a numeric id), in
+ * `repository` (default: DISPATCH_REPOSITORY).
+ */
+function actionsPageUrl(config, repository = { owner: config.owner, repo: config.repo }) {
+    const base = `${config.github.webUrl}/${repository.owner}/${repository.repo}/actions`;
     return /^[0-9]+$/.test(config.workflow) ? base : `${base}/workflows/${config.workflow}`;
 }
 
@@ -899,7 +945,7 @@ function decideClick(click, config, nowMs) {
         kind: 'dispatch',
         site: claims.sites.join(','),
         command,
-        dispatch: (0,dispatch/* dispatchRequest */.wH)(config, claims.sites, command),
+        dispatches: (0,dispatch/* dispatchRequests */.bv)(config, claims.sites, command),
         confirm: { nonce: claims.nonce, expiresAtMs: claims.expiresAtMs, responseUrl: click.responseUrl },
     };
 }
@@ -1073,7 +1119,7 @@ function decide(request, config, nowMs, nonce = '') {
                 kind: 'dispatch',
                 site: intent.site,
                 command,
-                dispatch: (0,dispatch/* dispatchRequest */.wH)(config, [intent.site], command),
+                dispatches: (0,dispatch/* dispatchRequests */.bv)(config, [intent.site], command),
             };
         case 'sites': {
             if (nonce === '')
@@ -1114,14 +1160,17 @@ function decide(request, config, nowMs, nonce = '') {
 /* harmony export */   L_: () => (/* binding */ dispatchBody),
 /* harmony export */   M5: () => (/* binding */ DISPATCH_TIMEOUT_MS),
 /* harmony export */   aY: () => (/* binding */ deadlineResult),
+/* harmony export */   bv: () => (/* binding */ dispatchRequests),
 /* harmony export */   cT: () => (/* binding */ rejectsReturnRunDetails),
 /* harmony export */   gl: () => (/* binding */ describeNetworkError),
-/* harmony export */   wH: () => (/* binding */ dispatchRequest)
+/* harmony export */   oQ: () => (/* binding */ dispatchedSites)
 /* harmony export */ });
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(257);
 // The contract between the relay core and whatever starts the workflow (the Octokit adapter in
 // ../github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
 // dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), what a
 // network error says about itself, and the deadline it all runs under. Pure.
+
 /** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
 const DISPATCH_TIMEOUT_MS = 2000;
 /** The result a deadline gives, from the dispatcher's last progress report. */
@@ -1228,20 +1277,34 @@ function acceptedResult(status, data) {
         ...(typeof htmlUrl === 'string' && /^https?:\/\/[^\s<>|]+$/.test(htmlUrl) && { runUrl: htmlUrl }),
     };
 }
-/** The dispatch of `sites` (in SITES' order) for the user, to the channel of the command. */
-function dispatchRequest(config, sites, who) {
-    return {
-        owner: config.owner,
-        repo: config.repo,
+/** The sites one dispatch purges, comma-separated: `sites` when it carries several, else `site`. */
+const dispatchedSites = (request) => request.inputs.sites ?? request.inputs.site;
+/**
+ * The dispatches of `sites` for the user, to the channel of the command: one per repository the sites
+ * live in (SITES `site=owner/repo`, else DISPATCH_REPOSITORY), in the order of their first site, each
+ * with its first site as `site` and, when several, all its sites comma-separated as `sites`.
+ */
+function dispatchRequests(config, sites, who) {
+    const byRepository = new Map();
+    for (const site of sites) {
+        const { owner, repo } = (0,_config_js__WEBPACK_IMPORTED_MODULE_0__/* .dispatchRepository */ .BB)(config, site);
+        const key = `${owner}/${repo}`.toLowerCase();
+        const group = byRepository.get(key) ?? { owner, repo, sites: [] };
+        group.sites.push(site);
+        byRepository.set(key, group);
+    }
+    return [...byRepository.values()].map(({ owner, repo, sites: theirs }) => ({
+        owner,
+        repo,
         workflow: config.workflow,
         ref: config.ref,
         inputs: {
-            site: sites[0],
-            ...(sites.length > 1 && { sites: sites.join(',') }),
+            site: theirs[0],
+            ...(theirs.length > 1 && { sites: theirs.join(',') }),
             requester: `<@${who.userId}>`,
             'slack-channel': who.channelId,
         },
-    };
+    }));
 }
 
 
@@ -5852,8 +5915,8 @@ const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var decide = __nccwpck_require__(773);
 // EXTERNAL MODULE: ./src/relay/core/reply.ts
 var reply = __nccwpck_require__(145);
-// EXTERNAL MODULE: ./src/relay/relay.ts + 4 modules
-var relay_relay = __nccwpck_require__(952);
+// EXTERNAL MODULE: ./src/relay/relay.ts + 5 modules
+var relay_relay = __nccwpck_require__(78);
 ;// CONCATENATED MODULE: ./src/relay/http-server.ts
 // Plain Node HTTP adapter: POST /slack/commands (slash commands, and the clicks on a confirmation
 // prompt: Slack's interactivity requests, sent to the same URL) → the shared relay; GET /healthz → 200. Keeps at most
@@ -6031,7 +6094,7 @@ function startRelayServer(options) {
 
 /***/ }),
 
-/***/ 952:
+/***/ 78:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6215,8 +6278,10 @@ function retryAfterSeconds(headers, nowMs) {
 function replyForDispatch(result, context) {
     const { config, site, command } = context;
     const who = { site, user: command.userId, team: command.teamId, channel: command.channelId };
-    const repository = `${config.owner}/${config.repo}`;
-    const actionsPage = (0,core_config/* actionsPageUrl */.qC)(config);
+    const own = context.repository;
+    const repository = own ? `${own.owner}/${own.repo}` : `${config.owner}/${config.repo}`;
+    const actionsPage = (0,core_config/* actionsPageUrl */.qC)(config, own);
+    const repositoryVariable = own ? `SITES (${(0,mrkdwn/* escapeMrkdwn */.f)(site)}=${repository})` : 'DISPATCH_REPOSITORY';
     const nothingStarted = 'Nothing was started.';
     const failed = (reason, status, text) => ({
         response: (0,reply/* slackReply */.p)('ephemeral', text),
@@ -6295,17 +6360,69 @@ function replyForDispatch(result, context) {
                 return failed('github_403', status, `GitHub refused the dispatch (HTTP 403: ${said}). The relay's token or GitHub App needs the *Actions: write* permission on ${repository}. ${nothingStarted}`);
             }
             if (status === 404) {
-                return failed('github_404', status, `GitHub found no workflow \`${config.workflow}\` in ${repository} (HTTP 404). Check DISPATCH_REPOSITORY and DISPATCH_WORKFLOW, that the workflow file is on the default branch, and that the relay's token can see the repository. ${nothingStarted}`);
+                return failed('github_404', status, `GitHub found no workflow \`${config.workflow}\` in ${repository} (HTTP 404). Check ${repositoryVariable} and DISPATCH_WORKFLOW, that the workflow file is on the default branch, and that the relay's token can see the repository. ${nothingStarted}`);
             }
             return failed(`github_${status}`, status, `GitHub rejected the dispatch (HTTP ${status}): ${asSentence(said)} ${nothingStarted}`);
         }
     }
 }
 
+;// CONCATENATED MODULE: ./src/relay/core/dispatch-replies.ts
+// The answer to a request that started one dispatch per repository (its sites live in several:
+// SITES `site=owner/repo`): each dispatch's own answer (replyForDispatch, for that repository and its
+// sites) joined into one Slack message, one line per repository, and one log line whose decision is
+// the worst of them with every dispatch listed. It goes to the channel only when every dispatch was
+// accepted, as a single accepted dispatch does; otherwise to the user alone, so a failure in one
+// repository is seen next to the runs that did start. A single dispatch is answered exactly as before.
+// Pure.
+
+
+
+/** The order in which one dispatch's outcome outweighs another's for the request's own decision. */
+const SEVERITY = ['status_unknown', 'dispatch_failed', 'dispatched'];
+const isDefault = (config, { owner, repo }) => `${owner}/${repo}`.toLowerCase() === `${config.owner}/${config.repo}`.toLowerCase();
+function replyForDispatches(outcomes, context) {
+    const { config } = context;
+    const replies = outcomes.map(({ request, result }) => {
+        const site = (0,core_dispatch/* dispatchedSites */.oQ)(request);
+        const repository = { owner: request.owner, repo: request.repo };
+        const reply = replyForDispatch(result, {
+            ...context,
+            site,
+            ...(!isDefault(config, repository) && { repository }),
+        });
+        return { ...reply, repository: `${request.owner}/${request.repo}`, site };
+    });
+    if (replies.length === 1) {
+        const [only] = replies;
+        return { response: only.response, log: { ...only.log, site: context.site } };
+    }
+    const texts = replies.map((r) => JSON.parse(r.response.body).text);
+    const allAccepted = replies.every((r) => r.log.decision === 'dispatched');
+    const worst = [...replies].sort((a, b) => SEVERITY.indexOf(a.log.decision) - SEVERITY.indexOf(b.log.decision))[0];
+    const { run_id: _runId, github_status: _status, ...fields } = worst.log;
+    return {
+        response: (0,reply/* slackReply */.p)(allAccepted && !context.confirmed ? 'in_channel' : 'ephemeral', texts.join('\n')),
+        log: {
+            ...fields,
+            site: context.site,
+            dispatches: replies.map(({ repository, site, log }) => ({
+                repository,
+                site,
+                decision: log.decision,
+                reason: log.reason,
+                ...(log.run_id !== undefined && { run_id: log.run_id }),
+                ...(log.github_status !== undefined && { github_status: log.github_status }),
+            })),
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/relay/relay.ts
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
 // dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
-// already spent, so the answer still leaves in time), maps the result to Slack's answer and writes one
+// already spent, so the answer still leaves in time) — one per repository, side by side under the same
+// deadline, when the sites live in several (SITES site=owner/repo) — maps the result to Slack's answer and writes one
 // structured JSON log line per request. A click on a broad purge's prompt is claimed once (the replay
 // guard) before its dispatch, and its prompt is replaced through Slack's response_url ("Confirmed by
 // … — run link", or why not) before the empty 200 goes back. The dispatcher, clock, deadline, nonce
@@ -6411,8 +6528,11 @@ function createRelay(dependencies) {
         }
         const reserved = confirm ? PROMPT_UPDATE_TIMEOUT_MS : 0;
         const budgetMs = Math.min(timeoutMs, Math.max(MIN_DISPATCH_TIMEOUT_MS, timeoutMs - spentMs - reserved));
-        const result = await dispatchWithDeadline(dispatch, decision.dispatch, budgetMs);
-        const { response, log: fields } = replyForDispatch(result, {
+        const outcomes = await Promise.all(decision.dispatches.map(async (request) => ({
+            request,
+            result: await dispatchWithDeadline(dispatch, request, budgetMs),
+        })));
+        const { response, log: fields } = replyForDispatches(outcomes, {
             config,
             site: decision.site,
             command: decision.command,
@@ -6439,7 +6559,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_config_problems_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(260);
 /* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(609);
 /* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(154);
-/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(952);
+/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(78);
 // Entry point of the plain Node relay (dist/relay/server.js): reads the environment, refuses to start
 // when a variable is missing or malformed, with one stderr line per bad variable (all of them, not
 // only the first), then serves POST /slack/commands and GET /healthz on HOST:PORT until SIGTERM or

@@ -1,6 +1,7 @@
 // The relay service both adapters (lambda.ts, server.ts) share: runs the pure core, starts the
 // dispatch under a hard deadline (aborted, never retried after it; shortened by the time the adapter
-// already spent, so the answer still leaves in time), maps the result to Slack's answer and writes one
+// already spent, so the answer still leaves in time) — one per repository, side by side under the same
+// deadline, when the sites live in several (SITES site=owner/repo) — maps the result to Slack's answer and writes one
 // structured JSON log line per request. A click on a broad purge's prompt is claimed once (the replay
 // guard) before its dispatch, and its prompt is replaced through Slack's response_url ("Confirmed by
 // … — run link", or why not) before the empty 200 goes back. The dispatcher, clock, deadline, nonce
@@ -12,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { promptUpdate } from './core/confirm-prompt.js';
 import { createReplayGuard, type ReplayGuard } from './replay-guard.js';
 import { postPromptUpdate, type PromptUpdater } from './response-url.js';
-import { replyForDispatch } from './core/dispatch-reply.js';
+import { replyForDispatches } from './core/dispatch-replies.js';
 import { textReply, type RelayRequest, type RelayResponse, type RequestLogFields } from './core/reply.js';
 import {
   deadlineResult,
@@ -160,8 +161,13 @@ export function createRelay(dependencies: RelayDependencies): Relay {
 
     const reserved = confirm ? PROMPT_UPDATE_TIMEOUT_MS : 0;
     const budgetMs = Math.min(timeoutMs, Math.max(MIN_DISPATCH_TIMEOUT_MS, timeoutMs - spentMs - reserved));
-    const result = await dispatchWithDeadline(dispatch, decision.dispatch, budgetMs);
-    const { response, log: fields } = replyForDispatch(result, {
+    const outcomes = await Promise.all(
+      decision.dispatches.map(async (request) => ({
+        request,
+        result: await dispatchWithDeadline(dispatch, request, budgetMs),
+      })),
+    );
+    const { response, log: fields } = replyForDispatches(outcomes, {
       config,
       site: decision.site,
       command: decision.command,

@@ -68,6 +68,16 @@ export const formats = {
     pattern: /^[\w+=,.@-]{2,64}$/,
     allowed: '2–64 letters, digits and + = , . @ _ -',
   },
+  /**
+   * A stack's NamePrefix (infra/cache-purge.yml): what SSM allows in a document name, 1–32 characters
+   * (so the role names it also prefixes stay within IAM's 64), not starting with a prefix SSM reserves
+   * for AWS (aws, amazon, amzn, in any case). The template's AllowedPattern is this pattern's source
+   * without the anchors (a test compares them).
+   */
+  documentNamePrefix: {
+    pattern: /^(?![Aa][Ww][Ss]|[Aa][Mm][Aa][Zz][Oo][Nn]|[Aa][Mm][Zz][Nn])[A-Za-z0-9_.-]{1,32}$/,
+    allowed: '1–32 letters, digits and _ . -, not starting with AWS, Amazon or AMZN (SSM reserves those)',
+  },
   siteKey: {
     pattern: /^[a-z0-9][a-z0-9_-]{0,62}$/,
     allowed: '1–63 lower-case letters, digits, - and _, starting with a letter or digit',

@@ -27,10 +27,10 @@ export function bundledDocumentParameterError(
     const kind = documentKind(step.run.document);
     const checkedAs =
       kind.kind === 'bundled' ? kind.name : kind.kind === 'near-miss' ? kind.meant : undefined;
-    if (!checkedAs) continue;
+    if (!checkedAs || (kind.kind !== 'bundled' && kind.kind !== 'near-miss')) continue;
     const problems = bundledDocumentProblems(checkedAs, step.run.parameters);
     if (problems.length === 0) continue;
-    documents.add(checkedAs);
+    documents.add(kind.bundled);
     const path = ['sites', site, 'steps', step.position, 'ssm', 'parameters'];
     for (const { parameter, problem, about } of problems) {
       // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the

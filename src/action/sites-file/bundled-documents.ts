@@ -4,14 +4,16 @@
 // did-you-mean: names are case-sensitive), missing required ones, and each value against the
 // document's allowedValues, allowedPattern and minChars/maxChars (a misspelt name's value too, against
 // the parameter it means), with a hint for the usual path mistakes — what SSM would otherwise refuse
-// only at SendCommand. A name that is a near miss of ours (case, a small edit) or in our CachePurge-
-// family without being ours is a mistake (documentKind); other names are the user's own. Pure.
+// only at SendCommand. A stack deployed with a NamePrefix names them `<prefix>CachePurge-…`: those
+// are ours too, checked the same way. A name that is a near miss of ours (case, a small edit) or in our
+// CachePurge- family without being ours is a mistake (documentKind); other names are the user's own. Pure.
 
 import fastCgi from '../../../ssm-documents/CachePurge-FastCGI.json' with { type: 'json' };
 import w3TotalCache from '../../../ssm-documents/CachePurge-W3TotalCache.json' with { type: 'json' };
 import wpRocket from '../../../ssm-documents/CachePurge-WPRocket.json' with { type: 'json' };
 import objectCache from '../../../ssm-documents/CachePurge-ObjectCache.json' with { type: 'json' };
 import opcache from '../../../ssm-documents/CachePurge-OPcache.json' with { type: 'json' };
+import { formats } from '../../shared/aws-formats.js';
 import { closestMatch } from '../../shared/suggest.js';
 import { quoteCut } from '../../shared/text.js';
 
@@ -45,36 +47,56 @@ export const BUNDLED_DOCUMENTS: Record<string, Record<string, DocumentParameter>
 const documentNameOf = (document: string) =>
   document.startsWith('arn:') ? document.slice(document.lastIndexOf('/') + 1) : document;
 
-/** The bundled document a step's `document` names (by name, or by an ARN ending in /<name>), if any. */
-export function bundledDocumentName(document: string): string | undefined {
-  const name = documentNameOf(document);
-  return Object.hasOwn(BUNDLED_DOCUMENTS, name) ? name : undefined;
-}
-
 /** The prefix of the documents this action ships: a name with it is taken to mean one of them. */
 const BUNDLED_DOCUMENT_PREFIX = 'CachePurge-';
+
+/**
+ * A document name split into a stack's NamePrefix and the rest, at the last "CachePurge-" (any case):
+ * `blog-CachePurge-FastCGI` → `blog-` + `CachePurge-FastCGI`. No prefix when the name has no
+ * "CachePurge-", or when what comes before it is no NamePrefix a stack accepts.
+ */
+function splitNamePrefix(name: string): { prefix: string; rest: string } {
+  const at = name.toLowerCase().lastIndexOf(BUNDLED_DOCUMENT_PREFIX.toLowerCase());
+  if (at <= 0) return { prefix: '', rest: name };
+  const prefix = name.slice(0, at);
+  return formats.documentNamePrefix.pattern.test(prefix)
+    ? { prefix, rest: name.slice(at) }
+    : { prefix: '', rest: name };
+}
+
+/**
+ * The bundled document a step's `document` names (by name, or by an ARN ending in /<name>; with or
+ * without a stack's NamePrefix), if any: its name as this action ships it (`CachePurge-FastCGI`).
+ */
+export function bundledDocumentName(document: string): string | undefined {
+  const { rest } = splitNamePrefix(documentNameOf(document));
+  return Object.hasOwn(BUNDLED_DOCUMENTS, rest) ? rest : undefined;
+}
 /** At most this many edits (case aside) from a bundled name reads as a misspelling of it. */
 const NEAR_MISS_EDITS = 2;
 
 /**
  * What a step's `document` is to the plan-time checks: one of ours (its parameters are checked), a
  * near miss of one of ours (a different case or a small edit: `meant`), a name in our `CachePurge-`
- * family that is none of ours, or the user's own document (passed through unchecked).
+ * family that is none of ours, or the user's own document (passed through unchecked). `name` is the
+ * name as written (a stack's NamePrefix included); `bundled` the document it is (or means) as shipped;
+ * `prefix` the stack's NamePrefix the name carries ('' for none).
  */
 type DocumentKind =
-  | { kind: 'bundled'; name: string }
-  | { kind: 'near-miss'; name: string; meant: string }
-  | { kind: 'unknown-bundled'; name: string }
+  | { kind: 'bundled'; name: string; bundled: string; prefix: string }
+  | { kind: 'near-miss'; name: string; meant: string; bundled: string; prefix: string }
+  | { kind: 'unknown-bundled'; name: string; prefix: string }
   | { kind: 'custom'; name: string };
 
 export function documentKind(document: string): DocumentKind {
   const name = documentNameOf(document);
+  const { prefix, rest } = splitNamePrefix(name);
   const bundled = Object.keys(BUNDLED_DOCUMENTS);
-  if (bundled.includes(name)) return { kind: 'bundled', name };
-  const meant = closestMatch(name, bundled, NEAR_MISS_EDITS);
-  if (meant) return { kind: 'near-miss', name, meant };
-  if (name.toLowerCase().startsWith(BUNDLED_DOCUMENT_PREFIX.toLowerCase())) {
-    return { kind: 'unknown-bundled', name };
+  if (bundled.includes(rest)) return { kind: 'bundled', name, bundled: rest, prefix };
+  const meant = closestMatch(rest, bundled, NEAR_MISS_EDITS);
+  if (meant) return { kind: 'near-miss', name, meant: `${prefix}${meant}`, bundled: meant, prefix };
+  if (rest.toLowerCase().startsWith(BUNDLED_DOCUMENT_PREFIX.toLowerCase())) {
+    return { kind: 'unknown-bundled', name, prefix };
   }
   return { kind: 'custom', name };
 }
@@ -96,7 +118,9 @@ export function documentNameProblem(document: string, alone = false): string | u
   }
   if (found.kind === 'unknown-bundled') {
     const what = alone ? 'none of the documents bundled with cache-purge-action' : 'none of them';
-    return `${shown(found.name)} is ${what}: ${ours.map((d) => `\`${d}\``).join(', ')} (the nginx FastCGI cache is \`CachePurge-FastCGI\`). Write one of them; a document of your own needs a name outside the "${BUNDLED_DOCUMENT_PREFIX}" family.`;
+    const p = found.prefix;
+    const stack = p ? ` (as named by a stack with NamePrefix ${JSON.stringify(p)})` : '';
+    return `${shown(found.name)} is ${what}${stack}: ${ours.map((d) => `\`${p}${d}\``).join(', ')} (the nginx FastCGI cache is \`${p}CachePurge-FastCGI\`). Write one of them; a document of your own needs a name without "${BUNDLED_DOCUMENT_PREFIX}" in it.`;
   }
   return undefined;
 }
@@ -200,9 +224,11 @@ export function bundledDocumentProblems(
   document: string,
   parameters: Record<string, string[]>,
 ): ParameterProblem[] {
-  const name = bundledDocumentName(document);
-  if (!name) return [];
-  const declared = BUNDLED_DOCUMENTS[name]!;
+  const bundled = bundledDocumentName(document);
+  if (!bundled) return [];
+  const declared = BUNDLED_DOCUMENTS[bundled]!;
+  // messages name the document as the sites file does (with a stack's NamePrefix)
+  const name = documentNameOf(document);
   const declaredNames = Object.keys(declared);
   const problems: ParameterProblem[] = [];
   const meant = new Set<string>();

@@ -2,6 +2,8 @@
 // Every problem names the variable and the fix, and every problem is reported at once (not only the
 // first); the variable names are the public contract (docs/relay.md, "Environment variables").
 // Comma-separated lists (SITES, ALLOWED_*_IDS) skip empty entries, so a trailing comma is harmless.
+// A SITES entry `site=owner/repo` dispatches that site to its own repository (default:
+// DISPATCH_REPOSITORY); dispatchRepository says where a site goes.
 // Here: the whole RelayConfig, the Slack signing secrets, where to dispatch, the sites, the allow-lists
 // and the Node server's HOST and PORT; GitHub's credentials and addresses are in config-github.ts.
 // Pure: takes the environment as a plain object, returns data or throws.
@@ -34,9 +36,16 @@ export interface RelayConfig {
   ref: string;
   /** Site keys, lower case, in the order given. */
   sites: string[];
+  /** Sites whose workflow is in another repository than owner/repo (SITES `site=owner/repo`). */
+  siteRepositories?: ReadonlyMap<string, Repository>;
   allowedTeamIds?: ReadonlySet<string>;
   allowedChannelIds?: ReadonlySet<string>;
   allowedUserIds?: ReadonlySet<string>;
+}
+
+export interface Repository {
+  owner: string;
+  repo: string;
 }
 
 interface ListenConfig {
@@ -77,20 +86,27 @@ export function readSigningSecrets(env: Env): string[] {
   return previous === undefined || previous === current ? [current] : [current, previous];
 }
 
-function readRepository(env: Env): { owner: string; repo: string } {
+/** `owner/repo` → its parts, or undefined when it is not one repository's full name. */
+function parseRepository(value: string): Repository | undefined {
+  const [owner, repo, ...rest] = value.split('/');
+  if (rest.length > 0 || !owner || !repo || !OWNER.test(owner) || !REPO.test(repo)) return undefined;
+  return { owner, repo };
+}
+
+function readRepository(env: Env): Repository {
   const value = required(
     env,
     'DISPATCH_REPOSITORY',
     'the repository holding the purge workflow, as owner/repo',
   );
-  const [owner, repo, ...rest] = value.split('/');
-  if (rest.length > 0 || !owner || !repo || !OWNER.test(owner) || !REPO.test(repo)) {
+  const repository = parseRepository(value);
+  if (!repository) {
     throw new RelayConfigError(
       'DISPATCH_REPOSITORY',
       `is ${JSON.stringify(value)}; use owner/repo, e.g. my-org/website (no URL, no .git).`,
     );
   }
-  return { owner, repo };
+  return repository;
 }
 
 function readWorkflow(env: Env): string {
@@ -115,13 +131,25 @@ function readRef(env: Env): string {
   return value;
 }
 
-function readSites(env: Env): string[] {
+/** SITES: the site keys in order, and the repository of each `site=owner/repo` entry. */
+function readSites(env: Env): { sites: string[]; siteRepositories: Map<string, Repository> } {
   const value = required(
     env,
     'SITES',
     "the site keys the workflow's `site` choice accepts, comma-separated (e.g. portal,main)",
   );
-  const sites = listEntries(value.toLowerCase());
+  const entries = listEntries(value);
+  const siteRepositories = new Map<string, Repository>();
+  const badRepositories: string[] = [];
+  const sites = entries.map((entry) => {
+    const equals = entry.indexOf('=');
+    if (equals < 0) return entry.toLowerCase();
+    const site = entry.slice(0, equals).trim().toLowerCase();
+    const repository = parseRepository(entry.slice(equals + 1).trim());
+    if (repository) siteRepositories.set(site, repository);
+    else badRepositories.push(entry);
+    return site;
+  });
   if (sites.length === 0) {
     throw new RelayConfigError(
       'SITES',
@@ -135,6 +163,11 @@ function readSites(env: Env): string[] {
       `has ${bad.map((site) => JSON.stringify(site)).join(', ')}; each site is a key of the sites file (lower-case letters, digits, - and _), comma-separated, e.g. portal,main.`,
     );
   }
+  if (badRepositories.length > 0) {
+    problems.push(
+      `has ${badRepositories.map((entry) => JSON.stringify(entry)).join(', ')}; a site whose workflow lives in another repository is written site=owner/repo, e.g. blog=my-org/blog (no URL, no .git).`,
+    );
+  }
   if (sites.includes('help')) problems.push('has "help", which is the usage command; rename that site.');
   if (sites.includes('all')) problems.push('has "all", which asks for every site; rename that site.');
   const twice = [...new Set(sites.filter((site, index) => sites.indexOf(site) !== index))];
@@ -144,7 +177,7 @@ function readSites(env: Env): string[] {
   if (problems.length > 0) {
     throw new RelayConfigError(problems.map((message) => ({ variable: 'SITES', message })));
   }
-  return sites;
+  return { sites, siteRepositories };
 }
 
 function readAllowList(env: Env, name: string, example: string): ReadonlySet<string> | undefined {
@@ -184,7 +217,8 @@ export function loadRelayConfig(env: Env): RelayConfig {
     repo: repository!.repo,
     workflow: workflow!,
     ref: ref!,
-    sites: sites!,
+    sites: sites!.sites,
+    ...(sites!.siteRepositories.size > 0 && { siteRepositories: sites!.siteRepositories }),
     ...(allowedTeamIds && { allowedTeamIds }),
     ...(allowedChannelIds && { allowedChannelIds }),
     ...(allowedUserIds && { allowedUserIds }),
@@ -221,8 +255,19 @@ export function loadListenConfig(env: Env): ListenConfig {
   return { host: host!, port: port! };
 }
 
-/** Link to the dispatched workflow's runs (or the repository's Actions tab for a numeric id). */
-export function actionsPageUrl(config: RelayConfig): string {
-  const base = `${config.github.webUrl}/${config.owner}/${config.repo}/actions`;
+/** The repository a site's workflow is dispatched to: its own (SITES site=owner/repo), else DISPATCH_REPOSITORY. */
+export function dispatchRepository(config: RelayConfig, site: string): Repository {
+  return config.siteRepositories?.get(site) ?? { owner: config.owner, repo: config.repo };
+}
+
+/**
+ * Link to the dispatched workflow's runs (or the repository's Actions tab for a numeric id), in
+ * `repository` (default: DISPATCH_REPOSITORY).
+ */
+export function actionsPageUrl(
+  config: RelayConfig,
+  repository: Repository = { owner: config.owner, repo: config.repo },
+): string {
+  const base = `${config.github.webUrl}/${repository.owner}/${repository.repo}/actions`;
   return /^[0-9]+$/.test(config.workflow) ? base : `${base}/workflows/${config.workflow}`;
 }

@@ -9,7 +9,7 @@ import { authorise, type SlashCommand } from './command.js';
 import { CONFIRM_ACTION, type Click } from './interaction.js';
 import { verifyConfirmToken } from './confirm-token.js';
 import { CLICK_TEXTS, promptUpdate } from './confirm-prompt.js';
-import { dispatchRequest } from './dispatch.js';
+import { dispatchRequests } from './dispatch.js';
 import { textReply, type RequestLogFields } from './reply.js';
 import type { Decision } from './decide.js';
 
@@ -78,7 +78,7 @@ export function decideClick(click: Click, config: RelayConfig, nowMs: number): D
     kind: 'dispatch',
     site: claims.sites.join(','),
     command,
-    dispatch: dispatchRequest(config, claims.sites, command),
+    dispatches: dispatchRequests(config, claims.sites, command),
     confirm: { nonce: claims.nonce, expiresAtMs: claims.expiresAtMs, responseUrl: click.responseUrl },
   };
 }

@@ -10,7 +10,7 @@ import { authorise, interpretText, parseSlashCommand, type SlashCommand } from '
 import { parseInteraction, type Click } from './interaction.js';
 import { confirmPrompt, type PromptUpdate } from './confirm-prompt.js';
 import { CONFIRM_TTL_MS, signConfirmToken } from './confirm-token.js';
-import { dispatchRequest, type DispatchRequest } from './dispatch.js';
+import { dispatchRequests, type DispatchRequest } from './dispatch.js';
 import {
   slackReply,
   textReply,
@@ -34,12 +34,15 @@ export interface Confirmation {
 
 export type Decision =
   | { kind: 'respond'; response: RelayResponse; log: RequestLogFields }
-  /** `site`: the site, or the sites comma-separated; `confirm` for a click on a prompt. */
+  /**
+   * `site`: the site, or the sites comma-separated; `dispatches`: one per repository the sites live in
+   * (one, unless SITES gives sites their own repositories); `confirm` for a click on a prompt.
+   */
   | {
       kind: 'dispatch';
       site: string;
       command: SlashCommand;
-      dispatch: DispatchRequest;
+      dispatches: DispatchRequest[];
       confirm?: Confirmation;
     }
   /** A click answered by replacing its prompt (cancelled, expired, …): Slack gets an empty 200. */
@@ -230,7 +233,7 @@ export function decide(request: RelayRequest, config: RelayConfig, nowMs: number
         kind: 'dispatch',
         site: intent.site,
         command,
-        dispatch: dispatchRequest(config, [intent.site], command),
+        dispatches: dispatchRequests(config, [intent.site], command),
       };
     case 'sites': {
       if (nonce === '') throw new Error('decide needs a nonce to sign a confirmation prompt');

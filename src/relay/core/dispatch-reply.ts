@@ -3,7 +3,7 @@
 // no connection), "status unknown — check the Actions page" when it may have (5xx, timeout or a lost
 // connection after sending). GitHub's own text is flattened, shortened and escaped for Slack. Pure.
 
-import { actionsPageUrl, type RelayConfig } from './config.js';
+import { actionsPageUrl, type RelayConfig, type Repository } from './config.js';
 import type { SlashCommand } from './command.js';
 import type { DispatchResult, NetworkError } from './dispatch.js';
 import { slackReply, type RelayResponse, type RequestLogFields } from './reply.js';
@@ -51,6 +51,8 @@ interface DispatchContext {
   timeoutMs: number;
   /** The dispatch follows a confirmed prompt: the answer replaces the prompt and says who confirmed. */
   confirmed?: boolean;
+  /** The repository dispatched to, when it is a site's own (SITES site=owner/repo); default DISPATCH_REPOSITORY. */
+  repository?: Repository;
 }
 
 /** The dispatch's result → Slack's answer and the log fields. */
@@ -60,8 +62,10 @@ export function replyForDispatch(
 ): { response: RelayResponse; log: RequestLogFields } {
   const { config, site, command } = context;
   const who = { site, user: command.userId, team: command.teamId, channel: command.channelId };
-  const repository = `${config.owner}/${config.repo}`;
-  const actionsPage = actionsPageUrl(config);
+  const own = context.repository;
+  const repository = own ? `${own.owner}/${own.repo}` : `${config.owner}/${config.repo}`;
+  const actionsPage = actionsPageUrl(config, own);
+  const repositoryVariable = own ? `SITES (${escapeMrkdwn(site)}=${repository})` : 'DISPATCH_REPOSITORY';
   const nothingStarted = 'Nothing was started.';
 
   const failed = (reason: string, status: number, text: string) => ({
@@ -193,7 +197,7 @@ export function replyForDispatch(
         return failed(
           'github_404',
           status,
-          `GitHub found no workflow \`${config.workflow}\` in ${repository} (HTTP 404). Check DISPATCH_REPOSITORY and DISPATCH_WORKFLOW, that the workflow file is on the default branch, and that the relay's token can see the repository. ${nothingStarted}`,
+          `GitHub found no workflow \`${config.workflow}\` in ${repository} (HTTP 404). Check ${repositoryVariable} and DISPATCH_WORKFLOW, that the workflow file is on the default branch, and that the relay's token can see the repository. ${nothingStarted}`,
         );
       }
       return failed(

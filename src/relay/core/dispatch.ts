@@ -3,7 +3,7 @@
 // dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), what a
 // network error says about itself, and the deadline it all runs under. Pure.
 
-import type { RelayConfig } from './config.js';
+import { dispatchRepository, type RelayConfig } from './config.js';
 
 /** Hard limit for GitHub to accept the dispatch (Slack gives up after 3 s). */
 export const DISPATCH_TIMEOUT_MS = 2000;
@@ -199,22 +199,38 @@ export function acceptedResult(status: number, data: unknown): DispatchResult & 
   };
 }
 
-/** The dispatch of `sites` (in SITES' order) for the user, to the channel of the command. */
-export function dispatchRequest(
+/** The sites one dispatch purges, comma-separated: `sites` when it carries several, else `site`. */
+export const dispatchedSites = (request: DispatchRequest): string =>
+  request.inputs.sites ?? request.inputs.site;
+
+/**
+ * The dispatches of `sites` for the user, to the channel of the command: one per repository the sites
+ * live in (SITES `site=owner/repo`, else DISPATCH_REPOSITORY), in the order of their first site, each
+ * with its first site as `site` and, when several, all its sites comma-separated as `sites`.
+ */
+export function dispatchRequests(
   config: RelayConfig,
   sites: readonly string[],
   who: { userId: string; channelId: string },
-): DispatchRequest {
-  return {
-    owner: config.owner,
-    repo: config.repo,
+): DispatchRequest[] {
+  const byRepository = new Map<string, { owner: string; repo: string; sites: string[] }>();
+  for (const site of sites) {
+    const { owner, repo } = dispatchRepository(config, site);
+    const key = `${owner}/${repo}`.toLowerCase();
+    const group = byRepository.get(key) ?? { owner, repo, sites: [] };
+    group.sites.push(site);
+    byRepository.set(key, group);
+  }
+  return [...byRepository.values()].map(({ owner, repo, sites: theirs }) => ({
+    owner,
+    repo,
     workflow: config.workflow,
     ref: config.ref,
     inputs: {
-      site: sites[0]!,
-      ...(sites.length > 1 && { sites: sites.join(',') }),
+      site: theirs[0]!,
+      ...(theirs.length > 1 && { sites: theirs.join(',') }),
       requester: `<@${who.userId}>`,
       'slack-channel': who.channelId,
     },
-  };
+  }));
 }

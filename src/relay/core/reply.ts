@@ -54,6 +54,18 @@ export interface RequestLogFields {
    * be a rotation the relay has not read yet).
    */
   secrets_age_s?: number;
+  /**
+   * A request whose sites live in several repositories (SITES site=owner/repo): one entry per
+   * repository dispatched to, with what happened there (the line's own decision is the worst of them).
+   */
+  dispatches?: {
+    repository: string;
+    site: string;
+    decision: RequestLogFields['decision'];
+    reason: string;
+    run_id?: number;
+    github_status?: number;
+  }[];
 }
 
 /** A plain-text answer (every adapter's non-Slack answers: refusals, 404, 500). */

@@ -22,6 +22,11 @@ export interface ProxiedHttp {
   close(): Promise<void>;
 }
 
+/** What a request says when the proxy would not open its tunnel. */
+function connectRefused(proxy: ProxyEndpoint, target: string, status?: number, text?: string): string {
+  return `the proxy ${proxy.display} (${proxy.variable}) refused to open a tunnel to ${target}: HTTP ${status ?? '?'}${text ? ` ${text}` : ''} to CONNECT; see docs/troubleshooting.md, "A proxy refuses CONNECT"`;
+}
+
 /** An undici dispatcher that asks proxyFor() for every request's origin. */
 class ProxyChoosingDispatcher extends Dispatcher {
   private readonly direct = new UndiciAgent();
@@ -80,12 +85,22 @@ class ProxyChoosingAgent extends ChoosingAgent {
     return agent;
   }
 
-  override connect(_request: http.ClientRequest, options: AgentConnectOpts): http.Agent {
+  override connect(request: http.ClientRequest, options: AgentConnectOpts): http.Agent {
     const secure = options.secureEndpoint;
     const host = options.host ?? 'localhost';
     const target = new URL(`${secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}`);
     if (options.port) target.port = String(options.port);
     const proxy = proxyFor(target, this.settings);
+    if (proxy && secure) {
+      // https-proxy-agent replays a refused CONNECT's answer as if the target had sent it (the AWS SDK
+      // then reports an "UnknownError"): make it the error it is, naming the proxy and the fix
+      request.once('proxyConnect', (answer: { statusCode?: number; statusText?: string }) => {
+        if (answer.statusCode !== 200)
+          request.destroy(
+            new Error(connectRefused(proxy, target.host, answer.statusCode, answer.statusText)),
+          );
+      });
+    }
     if (proxy) return this.through(proxy, secure);
     return secure ? this.directHttps : this.directHttp;
   }

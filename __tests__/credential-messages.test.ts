@@ -66,6 +66,19 @@ describe('a failed OIDC token request', () => {
     );
   });
 
+  it('a proxy that refused the tunnel is named as the cause, with the fix, not as GitHub being down', () => {
+    const refused = (status: number) =>
+      oidcTokenFailure(
+        'sts.amazonaws.com',
+        coreTokenError(undefined, `tunneling socket could not be established, statusCode=${status}`).message,
+      );
+    expect(refused(403)).toBe(
+      'Requesting the GitHub OIDC token for audience "sts.amazonaws.com" failed: the proxy (HTTPS_PROXY) refused to open a tunnel to GitHub\'s token endpoint (HTTP 403 to CONNECT). Allow CONNECT to the host of ACTIONS_ID_TOKEN_REQUEST_URL on port 443 in the proxy, or list that host in NO_PROXY if the runner reaches it directly. See docs/troubleshooting.md, "A proxy refuses CONNECT".',
+    );
+    expect(refused(407)).toContain('It wants a login: put USER:PASSWORD@ in the proxy URL.');
+    expect(refused(403)).not.toContain('githubstatus');
+  });
+
   it('the failure as the adapter throws it: title, message, and the one-line summary a refresh logs', () => {
     expect(oidcTokenRequestFailure('aud-x', coreTokenError(500, 'Internal server error').message)).toEqual({
       title: 'Could not get the GitHub OIDC token',

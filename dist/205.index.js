@@ -2,7 +2,7 @@ export const id = 205;
 export const ids = [205];
 export const modules = {
 
-/***/ 6205:
+/***/ 56205:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,27 +14,27 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: executePlan, worstStatus
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
-var dist_cjs = __webpack_require__(4736);
+var dist_cjs = __webpack_require__(34736);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
-var client_cloudfront_dist_cjs = __webpack_require__(3169);
+var client_cloudfront_dist_cjs = __webpack_require__(23169);
 // EXTERNAL MODULE: ./src/shared/errors.ts
-var errors = __webpack_require__(8382);
+var errors = __webpack_require__(58382);
 // EXTERNAL MODULE: ./src/action/report/report-view.ts
-var report_view = __webpack_require__(2109);
+var report_view = __webpack_require__(42109);
 // EXTERNAL MODULE: ./src/shared/text.ts
-var shared_text = __webpack_require__(4646);
+var shared_text = __webpack_require__(24646);
 // EXTERNAL MODULE: ./src/action/run/clock.ts + 1 modules
 var run_clock = __webpack_require__(6957);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __webpack_require__(1695);
+var client_sts_dist_cjs = __webpack_require__(71695);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
 var credential_provider_node_dist_cjs = __webpack_require__(5861);
 // EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/index.js
-var core_dist_cjs = __webpack_require__(402);
+var core_dist_cjs = __webpack_require__(90402);
 // EXTERNAL MODULE: ./src/action/inputs/execution-inputs.ts
-var execution_inputs = __webpack_require__(2940);
+var execution_inputs = __webpack_require__(22940);
 // EXTERNAL MODULE: ./src/action/report/diagnosis.ts
-var diagnosis = __webpack_require__(2112);
+var diagnosis = __webpack_require__(42112);
 ;// CONCATENATED MODULE: ./src/action/run/credential-messages.ts
 // What a credential failure says, with its fix: no credentials in the default chain, a failed GitHub
 // OIDC token request, STS refusing AssumeRoleWithWebIdentity (AccessDenied quotes the token's own
@@ -75,6 +75,11 @@ function oidcTokenFailure(audience, message) {
         what = `GitHub's token endpoint answered HTTP ${code} (${detail}), still after @actions/core's 10 retries`;
     else
         what = `GitHub's token endpoint answered HTTP ${code} (${detail}); not retried (@actions/core retries only 502, 503 and 504)`;
+    // @actions/http-client's tunnel library, when the proxy answered CONNECT with something else than 200
+    const refused = /tunneling socket could not be established, statusCode=(\d{3})/.exec(detail)?.[1];
+    if (refused !== undefined) {
+        return `Requesting the GitHub OIDC token for audience "${audience}" failed: the proxy (HTTPS_PROXY) refused to open a tunnel to GitHub's token endpoint (HTTP ${refused} to CONNECT). ${refused === '407' ? 'It wants a login: put USER:PASSWORD@ in the proxy URL.' : 'Allow CONNECT to the host of ACTIONS_ID_TOKEN_REQUEST_URL on port 443 in the proxy, or list that host in NO_PROXY if the runner reaches it directly.'} See docs/troubleshooting.md, "A proxy refuses CONNECT".`;
+    }
     return `Requesting the GitHub OIDC token for audience "${audience}" failed: ${what}. The job does have \`permissions: id-token: write\` (the runner set ACTIONS_ID_TOKEN_REQUEST_URL, which it does only then), so this is most likely a transient problem on GitHub's side: re-run the job, and check https://www.githubstatus.com if it keeps failing.`;
 }
 /** @actions/core's own wording: "Failed to get ID Token. … Error Code : 500 … Error Message: …" */
@@ -192,7 +197,8 @@ function oneLineSummary(summary) {
 // credential *provider*, never as static keys, so a run longer than the role session keeps working.
 //
 // With `role-to-assume`: the GitHub OIDC token (core.getIDToken, imported lazily: it loads an HTTP
-// client the dry run must not pay for), then STS AssumeRoleWithWebIdentity; every returned secret is
+// client the dry run must not pay for; that client, @actions/http-client, honours HTTPS_PROXY /
+// NO_PROXY itself and always goes direct to loopback hosts), then STS AssumeRoleWithWebIdentity; every returned secret is
 // masked. The STS client's standard retry strategy re-sends what it judges transient (3 requests); on
 // top of that we try again, with jittered backoff inside a bounded total time, only errors the SDK
 // itself re-sent (never AccessDenied, an invalid token, a bad duration: they cannot succeed), and
@@ -296,6 +302,10 @@ async function resolveCredentials(settings, deps) {
     await provider();
     return provider;
 }
+/** The SDK client option that sends its requests through `agent` (both schemes), or none. */
+function sdkHttpOptions(agent) {
+    return agent ? { requestHandler: { httpAgent: agent, httpsAgent: agent } } : {};
+}
 /** Milliseconds until `credentials` expire, by the wall clock as the SDK reads it; Infinity without expiry. */
 function millisecondsLeft(credentials) {
     return credentials.expiration ? credentials.expiration.getTime() - Date.now() : Infinity;
@@ -319,7 +329,7 @@ function failureSummary(error) {
 async function assumeRoleWithOidc(roleArn, settings, deps) {
     let token;
     try {
-        const getIdToken = deps.getIdToken ?? (async (audience) => (await __webpack_require__.e(/* import() */ 421).then(__webpack_require__.bind(__webpack_require__, 6421))).getIDToken(audience));
+        const getIdToken = deps.getIdToken ?? (async (audience) => (await __webpack_require__.e(/* import() */ 421).then(__webpack_require__.bind(__webpack_require__, 96421))).getIDToken(audience));
         token = await (0,run_clock/* untilAborted */.Eu)(getIdToken(settings.audience), deps.signal);
     }
     catch (error) {
@@ -328,7 +338,7 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
         throw new AssumeRoleFailure(oidcTokenRequestFailure(settings.audience, (0,run_clock/* errorMessage */.gJ)(error)));
     }
     deps.setSecret(token);
-    const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: deps.region });
+    const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: deps.region, ...sdkHttpOptions(deps.httpAgent) });
     const random = deps.random ?? Math.random;
     const budget = deps.stsRetryBudgetMs ?? 60_000;
     const started = deps.clock.now();
@@ -399,7 +409,9 @@ function refreshFailure(error, roleArn, settings, previous) {
  * dist-es/defaultProvider.js). None → a UserError with the fix.
  */
 async function resolveDefaultChain(deps) {
-    const chain = deps.defaultChain ?? (0,credential_provider_node_dist_cjs.defaultProvider)();
+    // its STS/SSO clients (web identity file, profiles) go through the proxy too; the instance and
+    // container metadata endpoints are link-local and always reached directly
+    const chain = deps.defaultChain ?? (0,credential_provider_node_dist_cjs.defaultProvider)({ clientConfig: sdkHttpOptions(deps.httpAgent) });
     try {
         await (0,run_clock/* untilAborted */.Eu)(chain(), deps.signal);
     }
@@ -504,7 +516,7 @@ function repeatedDistributionStep(steps, step) {
 }
 
 // EXTERNAL MODULE: ./src/action/report/purge-result.ts
-var purge_result = __webpack_require__(5066);
+var purge_result = __webpack_require__(75066);
 ;// CONCATENATED MODULE: ./src/action/run/ssm-step-decisions.ts
 // The decisions of an SSM step, without I/O: how long to wait before the next poll, when a command
 // is over, what each instance's invocation says, whether the step succeeded (every targeted
@@ -996,7 +1008,7 @@ async function cancelCommand(ssm, commandId, timeoutMs) {
 }
 
 // EXTERNAL MODULE: ./src/action/sites-file/paths.ts
-var paths = __webpack_require__(4286);
+var paths = __webpack_require__(34286);
 ;// CONCATENATED MODULE: ./src/action/run/cloudfront-step.ts
 // Runs one CloudFront step: CreateInvalidation with an idempotent CallerReference, backing off on
 // TooManyInvalidationsInProgress and throttling within the step timeout, then (when asked) waiting
@@ -1162,7 +1174,7 @@ async function waitForInvalidation(report, deps) {
 }
 
 // EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 5 modules
-var bundled_documents = __webpack_require__(6631);
+var bundled_documents = __webpack_require__(46631);
 ;// CONCATENATED MODULE: ./src/action/verify/http-probe.ts
 // One request as a visitor makes it: GET, no cache-busting (no query added, no no-cache header),
 // redirects not followed, a bounded time to answer. TTFB is the time until the response headers arrive;
@@ -1239,13 +1251,13 @@ function makeProbe(deps = {}) {
 }
 
 // EXTERNAL MODULE: ./src/action/verify/verify-report.ts + 1 modules
-var verify_report = __webpack_require__(1686);
+var verify_report = __webpack_require__(91686);
 // EXTERNAL MODULE: ./src/action/verify/run-verify.ts + 1 modules
-var run_verify = __webpack_require__(8825);
+var run_verify = __webpack_require__(38825);
 // EXTERNAL MODULE: ./node_modules/saxes/saxes.js
-var saxes = __webpack_require__(9800);
+var saxes = __webpack_require__(59800);
 // EXTERNAL MODULE: ./src/action/verify/verify-config.ts
-var verify_config = __webpack_require__(2668);
+var verify_config = __webpack_require__(62668);
 ;// CONCATENATED MODULE: ./src/action/verify/sitemap.ts
 // Reads the page URLs of a sitemap, or of a sitemap index and the sitemaps it lists (indexes within
 // indexes up to a depth), over HTTP, as a stream: each document is parsed chunk by chunk as it arrives
@@ -1568,6 +1580,7 @@ async function runSiteSteps(plan, context, report, deps) {
                     runStartMs: Date.parse(report.startedAt),
                     earlier: report.steps,
                     cloudfront: deps.cloudFrontClient,
+                    ...(deps.fetch && { fetch: deps.fetch }),
                 });
             }
             const repeated = repeatedDistributionStep(plan.steps, step);
@@ -1594,7 +1607,7 @@ async function runSiteSteps(plan, context, report, deps) {
 }
 
 // EXTERNAL MODULE: ./src/action/inputs/site-list.ts
-var site_list = __webpack_require__(7828);
+var site_list = __webpack_require__(87828);
 ;// CONCATENATED MODULE: ./src/action/run/execute.ts
 // Executes a run against AWS: credentials first (the OIDC role, or the SDK's default chain; resolved
 // before any step, so a credentials failure fails the run, not a step, and shared by every client as
@@ -1693,6 +1706,7 @@ async function executeSites(runPlan, context, settings, deps) {
                 ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
                 ...(deps.defaultChain && { defaultChain: deps.defaultChain }),
                 ...(deps.random && { random: deps.random }),
+                ...(deps.proxied && { httpAgent: deps.proxied.agent }),
             });
         }
         catch (error) {
@@ -1713,23 +1727,30 @@ async function executeSites(runPlan, context, settings, deps) {
                 run.error = failure;
             return run;
         }
+        const sdkHttp = sdkHttpOptions(deps.proxied?.agent);
         const shared = {
             clock,
             signal,
             ssmClient: (region) => {
                 let ssm = ssmClients.get(region);
                 if (!ssm) {
-                    ssm = new dist_cjs/* SSMClient */.jBj({ region, retryMode: 'adaptive', credentials });
+                    ssm = new dist_cjs/* SSMClient */.jBj({ region, retryMode: 'adaptive', credentials, ...sdkHttp });
                     ssmClients.set(region, ssm);
                 }
                 return ssm;
             },
-            cloudFrontClient: () => (cloudfront ??= new client_cloudfront_dist_cjs/* CloudFrontClient */.GHk({ region: 'us-east-1', retryMode: 'adaptive', credentials })),
+            cloudFrontClient: () => (cloudfront ??= new client_cloudfront_dist_cjs/* CloudFrontClient */.GHk({
+                region: 'us-east-1',
+                retryMode: 'adaptive',
+                credentials,
+                ...sdkHttp,
+            })),
             stepTimeoutMs: settings.stepTimeoutSeconds * 1000,
             fallbackRunId: String(Date.now()),
             ...(deps.pollPolicy && { pollPolicy: deps.pollPolicy }),
             ...(deps.random && { random: deps.random }),
             ...(deps.onProgress && { onProgress: deps.onProgress }),
+            ...(deps.proxied && { fetch: deps.proxied.fetch }),
         };
         await runBounded(run.sites, maxParallelSites, async (report) => {
             const siteStarted = clock.now();

@@ -2,7 +2,7 @@ export const id = 443;
 export const ids = [443];
 export const modules = {
 
-/***/ 3894:
+/***/ 23894:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -41,9 +41,9 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IncomingWebhook = void 0;
-const p_retry_1 = __importStar(__webpack_require__(2103));
-const errors_1 = __webpack_require__(4916);
-const instrument_1 = __webpack_require__(5530);
+const p_retry_1 = __importStar(__webpack_require__(12103));
+const errors_1 = __webpack_require__(74916);
+const instrument_1 = __webpack_require__(25530);
 /**
  * A client for Slack's Incoming Webhooks
  */
@@ -145,7 +145,7 @@ exports.IncomingWebhook = IncomingWebhook;
 
 /***/ }),
 
-/***/ 572:
+/***/ 40572:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -184,9 +184,9 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.WebhookTrigger = void 0;
-const p_retry_1 = __importStar(__webpack_require__(2103));
-const errors_1 = __webpack_require__(4916);
-const instrument_1 = __webpack_require__(5530);
+const p_retry_1 = __importStar(__webpack_require__(12103));
+const errors_1 = __webpack_require__(74916);
+const instrument_1 = __webpack_require__(25530);
 /**
  * A client for Slack's Workflow Builder webhook triggers
  * @see {@link https://slack.com/help/articles/360041352714-Build-a-workflow--Create-a-workflow-that-starts-outside-of-Slack}
@@ -279,7 +279,7 @@ exports.WebhookTrigger = WebhookTrigger;
 
 /***/ }),
 
-/***/ 4916:
+/***/ 74916:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -345,7 +345,7 @@ exports.WebhookTriggerHTTPError = WebhookTriggerHTTPError;
 
 /***/ }),
 
-/***/ 4443:
+/***/ 54443:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -355,25 +355,25 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.WebhookTrigger = exports.retryPolicies = exports.addAppMetadata = exports.IncomingWebhook = exports.WebhookTriggerRequestError = exports.WebhookTriggerHTTPError = exports.SlackWebhookError = exports.IncomingWebhookRequestError = exports.IncomingWebhookHTTPError = exports.ErrorCode = void 0;
-var errors_1 = __webpack_require__(4916);
+var errors_1 = __webpack_require__(74916);
 Object.defineProperty(exports, "ErrorCode", ({ enumerable: true, get: function () { return errors_1.ErrorCode; } }));
 Object.defineProperty(exports, "IncomingWebhookHTTPError", ({ enumerable: true, get: function () { return errors_1.IncomingWebhookHTTPError; } }));
 Object.defineProperty(exports, "IncomingWebhookRequestError", ({ enumerable: true, get: function () { return errors_1.IncomingWebhookRequestError; } }));
 Object.defineProperty(exports, "SlackWebhookError", ({ enumerable: true, get: function () { return errors_1.SlackWebhookError; } }));
 Object.defineProperty(exports, "WebhookTriggerHTTPError", ({ enumerable: true, get: function () { return errors_1.WebhookTriggerHTTPError; } }));
 Object.defineProperty(exports, "WebhookTriggerRequestError", ({ enumerable: true, get: function () { return errors_1.WebhookTriggerRequestError; } }));
-var IncomingWebhook_1 = __webpack_require__(3894);
+var IncomingWebhook_1 = __webpack_require__(23894);
 Object.defineProperty(exports, "IncomingWebhook", ({ enumerable: true, get: function () { return IncomingWebhook_1.IncomingWebhook; } }));
-var instrument_1 = __webpack_require__(5530);
+var instrument_1 = __webpack_require__(25530);
 Object.defineProperty(exports, "addAppMetadata", ({ enumerable: true, get: function () { return instrument_1.addAppMetadata; } }));
 var retry_policies_1 = __webpack_require__(4516);
 Object.defineProperty(exports, "retryPolicies", ({ enumerable: true, get: function () { return __importDefault(retry_policies_1).default; } }));
-var WebhookTrigger_1 = __webpack_require__(572);
+var WebhookTrigger_1 = __webpack_require__(40572);
 Object.defineProperty(exports, "WebhookTrigger", ({ enumerable: true, get: function () { return WebhookTrigger_1.WebhookTrigger; } }));
 
 /***/ }),
 
-/***/ 5530:
+/***/ 25530:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -413,7 +413,7 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.addAppMetadata = addAppMetadata;
 exports.getUserAgent = getUserAgent;
-const os = __importStar(__webpack_require__(8161));
+const os = __importStar(__webpack_require__(48161));
 const packageJson = __webpack_require__(2732);
 /**
  * Replaces occurrences of '/' with ':' in a string, since '/' is meaningful inside User-Agent strings as a separator.
@@ -485,7 +485,7 @@ exports["default"] = policies;
 
 /***/ }),
 
-/***/ 2103:
+/***/ 12103:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -580,14 +580,14 @@ module.exports.AbortError = AbortError;
 /***/ 5546:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-module.exports = __webpack_require__(7084);
+module.exports = __webpack_require__(67084);
 
 /***/ }),
 
-/***/ 7084:
+/***/ 67084:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-var RetryOperation = __webpack_require__(9538);
+var RetryOperation = __webpack_require__(39538);
 
 exports.operation = function(options) {
   var timeouts = exports.timeouts(options);
@@ -691,7 +691,7 @@ exports.wrap = function(obj, options, methods) {
 
 /***/ }),
 
-/***/ 9538:
+/***/ 39538:
 /***/ ((module) => {
 
 function RetryOperation(timeouts, options) {

@@ -2,21 +2,23 @@ export const id = 528;
 export const ids = [528];
 export const modules = {
 
-/***/ 528:
+/***/ 60528:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createLiveMessage: () => (/* binding */ createLiveMessage)
 /* harmony export */ });
 /* unused harmony export describeSlackError */
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1800);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(61800);
 // The live Slack message (slack-bot-token + slack-channel), through Slack's maintained Web API client
 // (@slack/web-api, imported lazily so runs without a bot never load it): chat.postMessage when the run
 // starts, chat.update as steps finish — at most once per `minIntervalMs` (1 s), the newest progress
 // winning, timed by the injected clock — and a last chat.update with the result; a failed run adds a
 // thread reply (chat.postMessage with thread_ts) that mentions the requester. The client's own retries
 // handle 5xx, network errors and 429 (it waits for Slack's Retry-After); the policy is bounded here.
-// Every text is redacted first; errors never contain the token. I/O: HTTPS to Slack's Web API.
+// Every text is redacted first; errors never contain the token. With a proxy set, the requests go
+// through the given proxy-choosing agent (the client turns axios' own proxy handling off). I/O: HTTPS
+// to Slack's Web API.
 
 const DEFAULT_RETRY = {
     retries: 3,
@@ -58,13 +60,14 @@ function describeSlackError(error, redact) {
 async function createLiveMessage(options) {
     const { bot, clock, redact, log } = options;
     const interval = options.minIntervalMs ?? 1000;
-    const { WebClient, LogLevel } = await __webpack_require__.e(/* import() */ 105).then(__webpack_require__.t.bind(__webpack_require__, 5105, 23));
+    const { WebClient, LogLevel } = await Promise.all(/* import() */[__webpack_require__.e(830), __webpack_require__.e(105)]).then(__webpack_require__.t.bind(__webpack_require__, 85105, 23));
     const quiet = () => undefined;
     const client = new WebClient(bot.token, {
         slackApiUrl: bot.apiUrl,
         retryConfig: { ...DEFAULT_RETRY, ...options.retry },
         timeout: options.requestTimeoutMs ?? 10_000,
         rejectRateLimitedCalls: false, // wait for Retry-After, then try again (within the retries)
+        ...(options.agent && { agent: options.agent }),
         logLevel: LogLevel.ERROR,
         logger: {
             debug: quiet,

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 2940:
+/***/ 22940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -9,8 +9,8 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   hf: () => (/* binding */ parseExecutionInputs)
 /* harmony export */ });
 /* unused harmony export defaultSessionName */
-/* harmony import */ var _shared_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7145);
-/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8382);
+/* harmony import */ var _shared_aws_formats_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57145);
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(58382);
 // The inputs of a real run — role, audience, session name and duration, step timeout, requester —
 // checked against AWS's rules before any AWS call (and by a dry run, so it fails where a real run
 // would). Pure: the problems become one UserError naming each input and its fix.
@@ -85,7 +85,7 @@ function oidcTokenUnavailable(settings, env) {
 
 /***/ }),
 
-/***/ 7828:
+/***/ 87828:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -94,7 +94,7 @@ function oidcTokenUnavailable(settings, env) {
 /* harmony export */   vW: () => (/* binding */ parseMaxParallelSites),
 /* harmony export */   zq: () => (/* binding */ parseSiteSelection)
 /* harmony export */ });
-/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8382);
+/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(58382);
 // The `site` input as a list: one site, several (comma- or newline-separated), or `all` (every site of
 // the sites file). Here the input is only split, trimmed, lower-cased and de-duplicated; whether each
 // name is a site of the file is the plan's check (plan/plan-sites.ts). Pure.
@@ -138,7 +138,7 @@ function parseMaxParallelSites(raw) {
 
 /***/ }),
 
-/***/ 2445:
+/***/ 42445:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -148,13 +148,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_ = __nccwpck_require__(48161);
 // EXTERNAL MODULE: ./src/shared/errors.ts
-var errors = __nccwpck_require__(8382);
+var errors = __nccwpck_require__(58382);
 ;// CONCATENATED MODULE: ./src/action/inputs/input-variables.ts
 // The action's input names (action.yml's `inputs:`; __tests__/input-variables.test.ts keeps them equal)
 // and the check of the INPUT_* variables of a run: a variable that no input reads but that looks like
@@ -297,11 +297,11 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
 }
 
 // EXTERNAL MODULE: ./src/action/sites-file/paths.ts
-var sites_file_paths = __nccwpck_require__(4286);
+var sites_file_paths = __nccwpck_require__(34286);
 // EXTERNAL MODULE: ./src/shared/text.ts
-var shared_text = __nccwpck_require__(4646);
+var shared_text = __nccwpck_require__(24646);
 // EXTERNAL MODULE: ./src/action/inputs/site-list.ts
-var site_list = __nccwpck_require__(7828);
+var site_list = __nccwpck_require__(87828);
 ;// CONCATENATED MODULE: ./src/action/inputs/inputs.ts
 // The action's inputs, read once and checked before anything runs. Names are the public contract in
 // action.yml; every error names the input and the fix.
@@ -366,9 +366,9 @@ function readExecutionInputs(runner) {
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./src/action/sites-file/config-file.ts
 // Reads the sites file from the workspace; a path outside the workspace, or a missing or unreadable
 // file, becomes a UserError that says where we looked and what to do.
@@ -420,7 +420,7 @@ async function readConfigFile(workspace, configPath) {
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./src/action/sites-file/locations.ts
 // Where a problem is in the sites file: a path into its content (`['sites', 'portal', 'steps', 1]`),
 // how a message names it (`sites.portal.steps[1] (line 15)`), and the line and column of the YAML node
@@ -494,11 +494,11 @@ const samePath = (a, b) => a.length === b.length && a.every((key, i) => key === 
 const isPrefix = (prefix, path) => prefix.length <= path.length && prefix.every((key, i) => key === path[i]);
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 16 modules
-var schemas = __nccwpck_require__(3603);
+var schemas = __nccwpck_require__(13603);
 // EXTERNAL MODULE: ./src/shared/aws-formats.ts
-var aws_formats = __nccwpck_require__(7145);
+var aws_formats = __nccwpck_require__(57145);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/registries.js
-var registries = __nccwpck_require__(9396);
+var registries = __nccwpck_require__(29396);
 ;// CONCATENATED MODULE: ./src/action/sites-file/text-fields.ts
 // The text fields of the sites file that also take what YAML reads as a number or yes/no value (and,
 // for a list, a single value): textField and textList build them for the zod schema, and readAsText is
@@ -553,7 +553,7 @@ function describeValue(value) {
 }
 
 // EXTERNAL MODULE: ./src/action/verify/verify-config.ts
-var verify_config = __nccwpck_require__(2668);
+var verify_config = __nccwpck_require__(62668);
 ;// CONCATENATED MODULE: ./src/action/sites-file/sites-file-schema.ts
 // The zod schema of the sites file as written (`.github/cache-purge.yml`): every key, its check and its
 // description (the JSON Schema, schema/sites-file.schema.json, is generated from it by
@@ -804,7 +804,7 @@ function salvage(data, issues, locate) {
 }
 
 // EXTERNAL MODULE: ./src/shared/suggest.ts
-var suggest = __nccwpck_require__(427);
+var suggest = __nccwpck_require__(60427);
 ;// CONCATENATED MODULE: ./src/action/sites-file/schema-messages.ts
 // The schema's messages that no field writes itself: what a wrong type is and what was expected, with a
 // one-line YAML example of every field and the keys of every mapping (taken from the schema), and an
@@ -1238,7 +1238,7 @@ function read_sites_file_readSitesFile(text, file) {
 }
 
 // EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 5 modules
-var bundled_documents = __nccwpck_require__(6631);
+var bundled_documents = __nccwpck_require__(46631);
 ;// CONCATENATED MODULE: ./src/action/plan/document-name-check.ts
 // The plan-time check of the SSM document names of a site's steps: a name that differs from a document
 // this action ships only in case or by a small edit ("did you mean"), or that is in our `CachePurge-`
@@ -1638,7 +1638,7 @@ function planSites(text, inputs) {
 }
 
 // EXTERNAL MODULE: ./src/action/verify/run-verify.ts + 1 modules
-var run_verify = __nccwpck_require__(8825);
+var run_verify = __nccwpck_require__(38825);
 ;// CONCATENATED MODULE: ./src/action/plan/plan-view.ts
 // How a plan reads to a person: plain lines for the log and a Markdown table for the job summary
 // (long path lists cut to their first few; the `plan` output keeps them all). Pure string building.
@@ -1762,7 +1762,7 @@ function checkSlackWebhookUrl(raw) {
 }
 
 // EXTERNAL MODULE: ./src/action/report/redact.ts
-var report_redact = __nccwpck_require__(1800);
+var report_redact = __nccwpck_require__(61800);
 ;// CONCATENATED MODULE: ./src/action/inputs/slack-bot.ts
 // Checks the live-message inputs before anything runs: `slack-bot-token` (a bot token, xoxb-…; a
 // credential, never quoted in a message) and `slack-channel` (a channel id, C…/G…/D…), and the
@@ -1913,12 +1913,13 @@ async function postSlackMessage(webhookUrl, payload, options = {}) {
     const deadline = now() + (options.budgetMs ?? 30_000);
     const policy = { ...DEFAULT_SLACK_RETRY, ...options.retry };
     const clean = (0,report_redact/* redactor */.$p)([webhookUrl, new URL(webhookUrl).pathname]);
-    const { IncomingWebhook, IncomingWebhookHTTPError } = await __nccwpck_require__.e(/* import() */ 443).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4443, 23));
+    const { IncomingWebhook, IncomingWebhookHTTPError } = await __nccwpck_require__.e(/* import() */ 443).then(__nccwpck_require__.t.bind(__nccwpck_require__, 54443, 23));
     let attempts = 0;
     let retryAfter = null;
+    const send = options.fetch ?? globalThis.fetch;
     const countingFetch = async (url, init) => {
         attempts++;
-        const response = await fetch(url, init);
+        const response = await send(url, init);
         retryAfter = response.headers.get('retry-after');
         return response;
     };
@@ -1963,9 +1964,9 @@ async function postSlackMessage(webhookUrl, payload, options = {}) {
 }
 
 // EXTERNAL MODULE: ./src/action/report/diagnosis.ts
-var diagnosis = __nccwpck_require__(2112);
+var diagnosis = __nccwpck_require__(42112);
 // EXTERNAL MODULE: ./src/action/report/report-view.ts
-var report_view = __nccwpck_require__(2109);
+var report_view = __nccwpck_require__(42109);
 ;// CONCATENATED MODULE: ./src/action/report/annotations.ts
 // The annotations a run leaves on the run page: one error per failed (or timed-out) step naming what
 // failed where and the likely fix, and one warning when the run was cancelled part-way. Pure: the
@@ -2026,9 +2027,9 @@ function runAnnotations(report) {
 }
 
 // EXTERNAL MODULE: ./src/action/report/verify-view.ts
-var verify_view = __nccwpck_require__(5244);
+var verify_view = __nccwpck_require__(45244);
 // EXTERNAL MODULE: ./src/action/verify/freshness.ts
-var freshness = __nccwpck_require__(3741);
+var freshness = __nccwpck_require__(63741);
 ;// CONCATENATED MODULE: ./src/action/report/summary.ts
 // The job summary (GITHUB_STEP_SUMMARY) as Markdown: for a run, a heading with the outcome, who asked
 // and how, a table of steps (status, duration, targets, detail), what went wrong and the likely fix,
@@ -2981,12 +2982,16 @@ function buildRunContext(env, site, requester) {
 }
 
 // EXTERNAL MODULE: ./src/action/inputs/execution-inputs.ts
-var execution_inputs = __nccwpck_require__(2940);
+var execution_inputs = __nccwpck_require__(22940);
+// EXTERNAL MODULE: ./src/shared/proxy-settings.ts
+var proxy_settings = __nccwpck_require__(73531);
 ;// CONCATENATED MODULE: ./src/action/main.ts
 // The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs,
 // job summary, annotations and the Slack message. Everything it touches from outside comes in through
 // `ActionDependencies`, so the same code runs under the real runner, @github/local-action and the
-// tests. The AWS part is a lazily loaded chunk: a dry run never loads the AWS SDK.
+// tests. The AWS part is a lazily loaded chunk: a dry run never loads the AWS SDK. With HTTPS_PROXY /
+// HTTP_PROXY set, every outbound client (STS, SSM, CloudFront, Slack, verify) gets the proxied HTTP
+// plumbing built once here (the OIDC token's client reads the variables itself).
 
 
 
@@ -3001,6 +3006,9 @@ var execution_inputs = __nccwpck_require__(2940);
 
 
 
+
+/** The proxy-network chunk, loaded only when a proxy is set. */
+const loadProxiedHttp = async (settings) => (await Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(329), __nccwpck_require__.e(502)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7502))).createProxiedHttp(settings);
 /** A cancelled run must post before the runner's SIGTERM → SIGKILL grace runs out. */
 const CANCELLED_SLACK_BUDGET_MS = 5_000;
 async function run(dependencies = {}) {
@@ -3017,11 +3025,20 @@ async function run(dependencies = {}) {
             baseRunner.setSecret(value);
         },
     };
+    let proxied;
     try {
         // INPUT_DRY_RUN for dry-run: ignored, it would turn a dry run into a real one; refused first
         const misnamed = misnamedInputError(Object.keys(env));
         if (misnamed)
             throw misnamed;
+        const proxy = (0,proxy_settings/* readProxySettings */.uv)(env);
+        if (proxy) {
+            for (const secret of (0,proxy_settings/* proxySecrets */.Wm)(proxy))
+                runner.setSecret(secret);
+            runner.info((0,proxy_settings/* describeProxySettings */.jj)(proxy));
+            proxied = await (dependencies.proxiedHttp ?? loadProxiedHttp)(proxy);
+        }
+        const slackFetch = proxied && { fetch: proxied.fetch };
         const inputs = readInputs(runner);
         const slack = readSlackSettings(runner, env); // checked (and masked) before anything runs
         const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -3049,20 +3066,26 @@ async function run(dependencies = {}) {
             if (noToken)
                 runner.warning(`A real run would stop here. ${noToken}`, { title: 'No OIDC token available' });
             runner.info(`Dry run: nothing was purged. ${(0,shared_text/* plural */.LS)(steps, 'step')} would run for ${sites}.`);
-            await publishDryRunSites(plan.sites, context, Date.now() - started, { runner, env, slack });
+            await publishDryRunSites(plan.sites, context, Date.now() - started, {
+                runner,
+                env,
+                slack,
+                ...(slackFetch && { slackPost: slackFetch }),
+            });
             return;
         }
         // The live message: posted before anything runs, updated as steps finish, replaced by the result.
         let live;
         let progress = startProgress(plan.sites, context);
         if (slack.bot) {
-            const { createLiveMessage } = await __nccwpck_require__.e(/* import() */ 528).then(__nccwpck_require__.bind(__nccwpck_require__, 528));
+            const { createLiveMessage } = await __nccwpck_require__.e(/* import() */ 528).then(__nccwpck_require__.bind(__nccwpck_require__, 60528));
             const candidate = await createLiveMessage({
                 bot: slack.bot,
                 clock: dependencies.execute?.clock ?? clock/* systemClock */.ml,
                 // secrets obtained later in the run (OIDC token, role keys) are redacted too
                 redact: (text) => redactorFor({ secrets, env, slack })(text),
                 log: (line) => runner.warning(line, { title: 'Live Slack message' }),
+                ...(proxied && { agent: proxied.agent }),
                 ...dependencies.liveMessage,
             });
             if (await candidate.start(progressMessage(progress))) {
@@ -3072,12 +3095,13 @@ async function run(dependencies = {}) {
             else if (slack.webhookUrl)
                 runner.info('Slack: the result goes to slack-webhook-url instead.');
         }
-        const { executeSites } = await Promise.all(/* import() */[__nccwpck_require__.e(773), __nccwpck_require__.e(205)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6205));
+        const { executeSites } = await Promise.all(/* import() */[__nccwpck_require__.e(773), __nccwpck_require__.e(205)]).then(__nccwpck_require__.bind(__nccwpck_require__, 56205));
         const report = await executeSites(plan, context, settings, {
             ...dependencies.execute,
             runner,
             env,
             maxParallelSites: inputs.maxParallelSites,
+            ...(proxied && { proxied }),
             ...(live && {
                 onProgress: (event) => {
                     progress = nextProgress(progress, event);
@@ -3092,7 +3116,10 @@ async function run(dependencies = {}) {
             env,
             slack,
             secrets,
-            ...(report.status === 'cancelled' && { slackPost: { budgetMs: CANCELLED_SLACK_BUDGET_MS } }),
+            slackPost: {
+                ...slackFetch,
+                ...(report.status === 'cancelled' && { budgetMs: CANCELLED_SLACK_BUDGET_MS }),
+            },
         });
         if (report.status !== 'success')
             runner.markFailed();
@@ -3109,12 +3136,15 @@ async function run(dependencies = {}) {
         }
         runner.markFailed();
     }
+    finally {
+        await proxied?.close();
+    }
 }
 
 
 /***/ }),
 
-/***/ 2112:
+/***/ 42112:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3124,8 +3154,8 @@ async function run(dependencies = {}) {
 /* harmony export */   pB: () => (/* binding */ CREDENTIALS_REFRESH_FAILED),
 /* harmony export */   ph: () => (/* binding */ errorOrigin)
 /* harmony export */ });
-/* harmony import */ var _report_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2109);
-/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4646);
+/* harmony import */ var _report_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(42109);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(24646);
 // Why a step failed and what to do about it: groups a failed step's instances by cause (Undeliverable,
 // Delivery Timed Out, script exit code, …) and names the likely fix for each, plus the step-level
 // causes (AccessDenied, no instances targeted, our step timeout, CloudFront errors). Pure; used by the
@@ -3312,7 +3342,7 @@ function describeCause(cause, maxInstances = 5) {
 
 /***/ }),
 
-/***/ 5066:
+/***/ 75066:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3357,7 +3387,7 @@ function parsePurgeResult(stdout) {
 
 /***/ }),
 
-/***/ 1800:
+/***/ 61800:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3426,7 +3456,7 @@ function redactDeep(value, redact) {
 
 /***/ }),
 
-/***/ 2109:
+/***/ 42109:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3453,9 +3483,9 @@ function redactDeep(value, redact) {
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
 /* unused harmony exports describePurgeTotals, describeInvalidation */
-/* harmony import */ var _purge_result_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5066);
-/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4646);
-/* harmony import */ var _verify_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5244);
+/* harmony import */ var _purge_result_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(75066);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(24646);
+/* harmony import */ var _verify_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45244);
 // What a run report means to a person, independent of where it is shown: the outcome headline, each
 // step's status, duration, targets and detail, the failed instances and their output, who asked and
 // how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
@@ -3696,7 +3726,7 @@ function invalidations(report) {
 
 /***/ }),
 
-/***/ 5244:
+/***/ 45244:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -3709,7 +3739,7 @@ function invalidations(report) {
 /* harmony export */   kr: () => (/* binding */ describePercentiles),
 /* harmony export */   ph: () => (/* binding */ describeWarming)
 /* harmony export */ });
-/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4646);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24646);
 // How a verify step's findings read wherever a step is shown (log, job summary, Slack): the one-line
 // detail of the steps table, and the pieces of the fuller account the job summary and Slack give of
 // it — URLs and time taken, the statuses, time to first byte cold and warm, the warming, the stale
@@ -3867,7 +3897,7 @@ function sdkRequests(outputOrError) {
 
 /***/ }),
 
-/***/ 6631:
+/***/ 46631:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3892,11 +3922,11 @@ const CachePurge_ObjectCache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-OPcache.json
 const CachePurge_OPcache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"PhpFpmService":{"type":"String","description":"(Optional) The systemd unit of the php-fpm to reload, e.g. php8.2-fpm (systemctl reload). Empty: see PhpFpmPidFile; both empty: every php-fpm master root started is reloaded.","default":"","allowedPattern":"^(php-fpm|php[0-9]{1,2}([.][0-9]{1,2})?-fpm|php[0-9]{2,3}-php-fpm)?([.]service)?$","maxChars":100,"interpolationType":"ENV_VAR"},"PhpFpmPidFile":{"type":"String","description":"(Optional) The pid file of the php-fpm master to reload (the pid setting of php-fpm.conf), e.g. /run/php/php8.2-fpm.pid, for a php-fpm systemd does not run. Empty: see PhpFpmService.","default":"","allowedPattern":"^((/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,11}/[A-Za-z0-9_][A-Za-z0-9._-]{0,95}[.]pid)?$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
 // EXTERNAL MODULE: ./src/shared/aws-formats.ts
-var aws_formats = __nccwpck_require__(7145);
+var aws_formats = __nccwpck_require__(57145);
 // EXTERNAL MODULE: ./src/shared/suggest.ts
-var suggest = __nccwpck_require__(427);
+var suggest = __nccwpck_require__(60427);
 // EXTERNAL MODULE: ./src/shared/text.ts
-var shared_text = __nccwpck_require__(4646);
+var shared_text = __nccwpck_require__(24646);
 ;// CONCATENATED MODULE: ./src/action/sites-file/bundled-documents.ts
 // The parameters of the SSM documents this action ships (ssm-documents/CachePurge-*.json), read from
 // those very files (imported as JSON: ncc inlines them into the bundle, so nothing is read at run
@@ -4109,7 +4139,7 @@ function bundledDocumentProblems(document, parameters) {
 
 /***/ }),
 
-/***/ 4286:
+/***/ 34286:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4122,7 +4152,7 @@ function bundledDocumentProblems(document, parameters) {
 /* harmony export */   wx: () => (/* binding */ DEFAULT_INVALIDATION_PATHS)
 /* harmony export */ });
 /* unused harmony export checkInvalidationPath */
-/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4646);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24646);
 // CloudFront invalidation paths: validated against CloudFront's rules and normalised (leading "/",
 // "*" only as the last character, de-duplicated) and counted against CloudFront's two independent
 // in-progress limits per distribution: 3,000 file paths, and 15 wildcard paths (a path ending in "*"
@@ -4244,7 +4274,7 @@ function quoteFirst(paths, shown) {
 
 /***/ }),
 
-/***/ 3741:
+/***/ 63741:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4411,7 +4441,7 @@ const missedLayers = (findings) => LAYERS.filter((layer) => findings[layer].outc
 
 /***/ }),
 
-/***/ 8825:
+/***/ 38825:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4422,11 +4452,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/shared/text.ts
-var shared_text = __nccwpck_require__(4646);
+var shared_text = __nccwpck_require__(24646);
 // EXTERNAL MODULE: ./src/action/verify/freshness.ts
-var freshness = __nccwpck_require__(3741);
+var freshness = __nccwpck_require__(63741);
 // EXTERNAL MODULE: ./src/action/verify/verify-report.ts + 1 modules
-var verify_report = __nccwpck_require__(1686);
+var verify_report = __nccwpck_require__(91686);
 // EXTERNAL MODULE: ./src/action/run/clock.ts + 1 modules
 var run_clock = __nccwpck_require__(6957);
 ;// CONCATENATED MODULE: ./src/action/verify/warm.ts
@@ -4642,7 +4672,7 @@ function describeVerifyPlan(config) {
 
 /***/ }),
 
-/***/ 2668:
+/***/ 62668:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4652,8 +4682,8 @@ function describeVerifyPlan(config) {
 /* harmony export */   rn: () => (/* binding */ urlProblem)
 /* harmony export */ });
 /* unused harmony exports VERIFY_DEFAULTS, VERIFY_LIMITS */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3603);
-/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4646);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(13603);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24646);
 // The `verify` step of the sites file: the schema of its mapping (defaults, limits, and the input checks
 // whose messages name the field and the fix) and the typed VerifyStepConfig it turns into. Pure. The
 // sites-file parser plugs `verifyStepSchema` in as the step kind `{ verify: { … } }`.
@@ -4789,7 +4819,7 @@ const VERIFY_EXAMPLES = {
 
 /***/ }),
 
-/***/ 1686:
+/***/ 91686:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4802,9 +4832,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: MAX_LISTED, percentile, urlProblems
 
 // EXTERNAL MODULE: ./src/shared/text.ts
-var shared_text = __nccwpck_require__(4646);
+var shared_text = __nccwpck_require__(24646);
 // EXTERNAL MODULE: ./src/action/verify/freshness.ts
-var freshness = __nccwpck_require__(3741);
+var freshness = __nccwpck_require__(63741);
 ;// CONCATENATED MODULE: ./src/action/verify/likely-cause.ts
 // Why a verify check failed, as a person fixing it needs to read it: which invalidation path would have
 // covered a stale URL (CloudFront's rules: exact path, or a prefix ending in "*"), whether the run's
@@ -5106,11 +5136,11 @@ function reportLines(report) {
 
 /***/ }),
 
-/***/ 9407:
+/***/ 79407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2445);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(42445);
 // Entry point of the bundled action (dist/index.js): run it.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -5120,7 +5150,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7145:
+/***/ 57145:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5217,7 +5247,7 @@ const MAX_TAG_VALUES = 5;
 
 /***/ }),
 
-/***/ 8382:
+/***/ 58382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5226,7 +5256,7 @@ const MAX_TAG_VALUES = 5;
 /* harmony export */   iU: () => (/* binding */ isUserError),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4646);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24646);
 // The one error type users see: a message that names what is wrong and the fix, plus where it is
 // (file, line, column) so the runner can pin an annotation on it. Anything else is a bug.
 
@@ -5302,7 +5332,142 @@ function combineUserErrors(errors) {
 
 /***/ }),
 
-/***/ 427:
+/***/ 73531:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Wm: () => (/* binding */ proxySecrets),
+/* harmony export */   iJ: () => (/* binding */ proxyFor),
+/* harmony export */   jj: () => (/* binding */ describeProxySettings),
+/* harmony export */   uv: () => (/* binding */ readProxySettings)
+/* harmony export */ });
+/* unused harmony export InvalidProxyError */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(58382);
+// The outbound proxy, as the environment asks for it (self-hosted runners, a relay behind a company
+// proxy): reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY (the lower-case forms win, as curl and undici
+// read them), refuses a value that is not an http(s) proxy URL with the variable and the fix, decides
+// for one URL whether it goes through a proxy and which, and describes the choice for one log line
+// with any credentials hidden. Both the action and the relay use it; the agents that act on the
+// decision are built in proxy-network.ts. Pure.
+
+/** The value of a variable, lower-case spelling first; empty counts as unset. */
+function lookup(env, name) {
+    for (const variable of [name.toLowerCase(), name]) {
+        const value = env[variable]?.trim();
+        if (value)
+            return { variable, value };
+    }
+    return undefined;
+}
+/** A proxy variable that is not a usable proxy URL: the variable, what is wrong and the fix. */
+class InvalidProxyError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo {
+    variable;
+    /** What is wrong and the fix, without the variable's name (the relay prefixes `VARIABLE: `). */
+    problem;
+    constructor(variable, problem) {
+        super(`Invalid ${variable}`, `${variable} ${problem}`);
+        this.variable = variable;
+        this.problem = problem;
+    }
+}
+const FIX = 'set it to the proxy as http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT), or unset it';
+function endpoint(variable, value) {
+    // host:port alone means an http proxy, as curl and @actions/http-client read it
+    const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InvalidProxyError(variable, `is not a proxy URL; ${FIX}.`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new InvalidProxyError(variable, `uses ${url.protocol.slice(0, -1)}:, which cache-purge-action cannot use (only http and https proxies, which carry https through CONNECT); ${FIX}.`);
+    }
+    if (url.hostname === '') {
+        throw new InvalidProxyError(variable, `names no proxy host; ${FIX}.`);
+    }
+    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+        throw new InvalidProxyError(variable, `has a path or query after the host (${url.pathname}${url.search}); a proxy is only a host and port: ${FIX}.`);
+    }
+    const password = url.password ? decodeURIComponent(url.password) : undefined;
+    const display = `${url.protocol}//${url.username || url.password ? '***@' : ''}${url.host}`;
+    return { url: url.href.replace(/\/$/, ''), display, variable, ...(password && { password }) };
+}
+/** NO_PROXY entries: comma- or space-separated hosts, `.host` or `*.host` (same as host), `host:port`. */
+function noProxyEntries(value) {
+    return value
+        .split(/[,\s]+/)
+        .filter((entry) => entry !== '')
+        .map((entry) => {
+        const withPort = /^(.+):(\d+)$/.exec(entry);
+        // an IPv6 address without brackets is all colons: only `[…]:port` or `host:port` carry a port
+        const hasPort = withPort !== null && (!withPort[1].includes(':') || withPort[1].endsWith(']'));
+        const name = (hasPort ? withPort[1] : entry).replace(/^\*?\./, '').toLowerCase();
+        // URL.hostname keeps an IPv6 address in brackets
+        const host = name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
+        return { host, ...(hasPort && { port: Number(withPort[2]) }) };
+    });
+}
+/**
+ * The proxy settings of `env`, or undefined when neither HTTPS_PROXY nor HTTP_PROXY is set (nothing
+ * changes then). Throws a UserError naming the variable when a proxy value is not a usable URL.
+ */
+function readProxySettings(env) {
+    const https = lookup(env, 'HTTPS_PROXY');
+    const http = lookup(env, 'HTTP_PROXY');
+    if (!https && !http)
+        return undefined;
+    const noProxyText = lookup(env, 'NO_PROXY')?.value ?? '';
+    const noProxy = noProxyEntries(noProxyText);
+    return {
+        ...(https && { https: endpoint(https.variable, https.value) }),
+        ...(http && { http: endpoint(http.variable, http.value) }),
+        noProxy: noProxy.filter((entry) => entry.host !== '*'),
+        bypassAll: noProxy.some((entry) => entry.host === '*'),
+        noProxyText,
+    };
+}
+const DEFAULT_PORTS = { 'http:': 80, 'https:': 443 };
+/**
+ * The proxy a request to `target` goes through, or undefined to go direct: https:// targets use
+ * HTTPS_PROXY, http:// targets HTTP_PROXY (one is never used for the other's requests, as curl and
+ * @actions/http-client do), unless the host is in NO_PROXY — the host itself or a subdomain of an
+ * entry, on any port or the entry's own. Loopback hosts are proxied too unless listed there.
+ */
+function proxyFor(target, settings) {
+    const url = typeof target === 'string' ? new URL(target) : target;
+    const proxy = url.protocol === 'https:' ? settings.https : url.protocol === 'http:' ? settings.http : undefined;
+    if (!proxy || settings.bypassAll)
+        return undefined;
+    const host = url.hostname.toLowerCase();
+    const port = url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol];
+    const listed = settings.noProxy.some((entry) => (entry.port === undefined || entry.port === port) &&
+        (host === entry.host || host.endsWith(`.${entry.host}`)));
+    return listed ? undefined : proxy;
+}
+/** The one log line saying a proxy is used: each proxy without credentials, and what bypasses it. */
+function describeProxySettings(settings) {
+    const via = [
+        settings.https && `https:// requests via ${settings.https.display} (${settings.https.variable})`,
+        settings.http && `http:// requests via ${settings.http.display} (${settings.http.variable})`,
+    ].filter((part) => typeof part === 'string');
+    const direct = settings.bypassAll
+        ? 'NO_PROXY is *, so every request goes direct'
+        : settings.noProxy.length > 0
+            ? `direct to ${settings.noProxy.map((e) => (e.port ? `${e.host}:${e.port}` : e.host)).join(', ')} (NO_PROXY)`
+            : 'no NO_PROXY hosts';
+    return `Proxy: ${via.join('; ')}; ${direct}.`;
+}
+/** The proxy passwords, to be masked wherever the run logs. */
+function proxySecrets(settings) {
+    return [settings.https?.password, settings.http?.password].filter((secret) => typeof secret === 'string');
+}
+
+
+/***/ }),
+
+/***/ 60427:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5354,7 +5519,7 @@ function closestMatch(word, candidates, maxEdits) {
 
 /***/ }),
 
-/***/ 4646:
+/***/ 24646:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5428,84 +5593,84 @@ function listFirst(items, shown, separator) {
 
 /***/ }),
 
-/***/ 2613:
+/***/ 42613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 181:
+/***/ 20181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
-/***/ 5317:
+/***/ 35317:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 
 /***/ }),
 
-/***/ 6982:
+/***/ 76982:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 
-/***/ 4434:
+/***/ 24434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 9896:
+/***/ 79896:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
-/***/ 8611:
+/***/ 58611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 5675:
+/***/ 85675:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http2");
 
 /***/ }),
 
-/***/ 5692:
+/***/ 65692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 9278:
+/***/ 69278:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 4589:
+/***/ 34589:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
 
 /***/ }),
 
-/***/ 6698:
+/***/ 16698:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
@@ -5519,98 +5684,98 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
-/***/ 1421:
+/***/ 31421:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 
 /***/ }),
 
-/***/ 7540:
+/***/ 37540:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
 /***/ }),
 
-/***/ 7598:
+/***/ 77598:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 3053:
+/***/ 53053:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
 
 /***/ }),
 
-/***/ 610:
+/***/ 40610:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 
 /***/ }),
 
-/***/ 8474:
+/***/ 78474:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
-/***/ 3024:
+/***/ 73024:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 1455:
+/***/ 51455:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
-/***/ 7067:
+/***/ 37067:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
-/***/ 2467:
+/***/ 32467:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
 
 /***/ }),
 
-/***/ 4708:
+/***/ 44708:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
 /***/ }),
 
-/***/ 7030:
+/***/ 77030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
-/***/ 8161:
+/***/ 48161:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
-/***/ 6760:
+/***/ 76760:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
@@ -5631,70 +5796,84 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process
 
 /***/ }),
 
-/***/ 1792:
+/***/ 41792:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
 
 /***/ }),
 
-/***/ 7075:
+/***/ 80099:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+
+/***/ }),
+
+/***/ 57075:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 
 /***/ }),
 
-/***/ 1692:
+/***/ 87997:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
+
+/***/ }),
+
+/***/ 41692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
 /***/ }),
 
-/***/ 3136:
+/***/ 73136:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 7975:
+/***/ 57975:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
-/***/ 3429:
+/***/ 73429:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
 
 /***/ }),
 
-/***/ 5919:
+/***/ 75919:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 
 /***/ }),
 
-/***/ 8522:
+/***/ 38522:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
+/***/ 70857:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
-/***/ 6928:
+/***/ 16928:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
@@ -5715,67 +5894,67 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 13193:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 
 /***/ }),
 
-/***/ 3557:
+/***/ 53557:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
 
 /***/ }),
 
-/***/ 4756:
+/***/ 64756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 2018:
+/***/ 52018:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
 
 /***/ }),
 
-/***/ 7016:
+/***/ 87016:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 39023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 3106:
+/***/ 43106:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 7349:
+/***/ 57349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveBlockMap = __nccwpck_require__(7103);
-var resolveBlockSeq = __nccwpck_require__(334);
-var resolveFlowCollection = __nccwpck_require__(3142);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveBlockMap = __nccwpck_require__(87103);
+var resolveBlockSeq = __nccwpck_require__(90334);
+var resolveFlowCollection = __nccwpck_require__(13142);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -5861,15 +6040,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 3683:
+/***/ 23683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Document = __nccwpck_require__(3021);
-var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var composeNode = __nccwpck_require__(45937);
+var resolveEnd = __nccwpck_require__(17788);
+var resolveProps = __nccwpck_require__(34631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -5913,17 +6092,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 5937:
+/***/ 45937:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var composeCollection = __nccwpck_require__(7349);
+var identity = __nccwpck_require__(41127);
+var composeCollection = __nccwpck_require__(57349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
-var utilEmptyScalarPosition = __nccwpck_require__(2599);
+var resolveEnd = __nccwpck_require__(17788);
+var utilEmptyScalarPosition = __nccwpck_require__(22599);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -6037,10 +6216,10 @@ exports.composeNode = composeNode;
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var resolveBlockScalar = __nccwpck_require__(48913);
+var resolveFlowScalar = __nccwpck_require__(76842);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -6127,18 +6306,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 9984:
+/***/ 89984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(1342);
+var directives = __nccwpck_require__(61342);
 var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var identity = __nccwpck_require__(1127);
-var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var errors = __nccwpck_require__(91464);
+var identity = __nccwpck_require__(41127);
+var composeDoc = __nccwpck_require__(23683);
+var resolveEnd = __nccwpck_require__(17788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -6358,17 +6537,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 87103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var resolveProps = __nccwpck_require__(4631);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
+var resolveProps = __nccwpck_require__(34631);
 var utilContainsNewline = __nccwpck_require__(9499);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
-var utilMapIncludes = __nccwpck_require__(1187);
+var utilFlowIndentCheck = __nccwpck_require__(74051);
+var utilMapIncludes = __nccwpck_require__(81187);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -6482,12 +6661,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 8913:
+/***/ 48913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -6689,14 +6868,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 334:
+/***/ 90334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveProps = __nccwpck_require__(4631);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveProps = __nccwpck_require__(34631);
+var utilFlowIndentCheck = __nccwpck_require__(74051);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -6747,7 +6926,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 17788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -6793,19 +6972,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3142:
+/***/ 13142:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveEnd = __nccwpck_require__(17788);
+var resolveProps = __nccwpck_require__(34631);
 var utilContainsNewline = __nccwpck_require__(9499);
-var utilMapIncludes = __nccwpck_require__(1187);
+var utilMapIncludes = __nccwpck_require__(81187);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -7009,13 +7188,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 6842:
+/***/ 76842:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var Scalar = __nccwpck_require__(63301);
+var resolveEnd = __nccwpck_require__(17788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -7244,7 +7423,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4631:
+/***/ 34631:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7442,7 +7621,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 2599:
+/***/ 22599:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7477,7 +7656,7 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4051:
+/***/ 74051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -7501,12 +7680,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 1187:
+/***/ 81187:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -7529,16 +7708,16 @@ exports.mapIncludes = mapIncludes;
 
 
 var Alias = __nccwpck_require__(4065);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(4043);
-var Schema = __nccwpck_require__(5840);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var toJS = __nccwpck_require__(74043);
+var Schema = __nccwpck_require__(45840);
 var stringifyDocument = __nccwpck_require__(6829);
-var anchors = __nccwpck_require__(1596);
-var applyReviver = __nccwpck_require__(3661);
-var createNode = __nccwpck_require__(2404);
-var directives = __nccwpck_require__(1342);
+var anchors = __nccwpck_require__(71596);
+var applyReviver = __nccwpck_require__(83661);
+var createNode = __nccwpck_require__(42404);
+var directives = __nccwpck_require__(61342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -7867,13 +8046,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1596:
+/***/ 71596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(41127);
+var visit = __nccwpck_require__(10204);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -7950,7 +8129,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 3661:
+/***/ 83661:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8014,14 +8193,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2404:
+/***/ 42404:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -8111,13 +8290,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 61342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(41127);
+var visit = __nccwpck_require__(10204);
 
 const escapeChars = {
     '!': '%21',
@@ -8296,7 +8475,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 1464:
+/***/ 91464:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8365,28 +8544,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8815:
+/***/ 38815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(9984);
+var composer = __nccwpck_require__(89984);
 var Document = __nccwpck_require__(3021);
-var Schema = __nccwpck_require__(5840);
-var errors = __nccwpck_require__(1464);
+var Schema = __nccwpck_require__(45840);
+var errors = __nccwpck_require__(91464);
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
 var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
-var lineCounter = __nccwpck_require__(6628);
+var lexer = __nccwpck_require__(40361);
+var lineCounter = __nccwpck_require__(66628);
 var parser = __nccwpck_require__(3456);
-var publicApi = __nccwpck_require__(4047);
-var visit = __nccwpck_require__(204);
+var publicApi = __nccwpck_require__(84047);
+var visit = __nccwpck_require__(10204);
 
 
 
@@ -8423,7 +8602,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 57249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -8454,11 +8633,11 @@ exports.warn = warn;
 
 
 
-var anchors = __nccwpck_require__(1596);
-var visit = __nccwpck_require__(204);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var anchors = __nccwpck_require__(71596);
+var visit = __nccwpck_require__(10204);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
+var toJS = __nccwpck_require__(74043);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -8576,14 +8755,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 101:
+/***/ 40101:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var createNode = __nccwpck_require__(42404);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -8734,14 +8913,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 66673:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(3661);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var applyReviver = __nccwpck_require__(83661);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
 
 class NodeBase {
     constructor(type) {
@@ -8781,15 +8960,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7165:
+/***/ 57165:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyPair = __nccwpck_require__(9748);
-var addPairToJSMap = __nccwpck_require__(7104);
-var identity = __nccwpck_require__(1127);
+var createNode = __nccwpck_require__(42404);
+var stringifyPair = __nccwpck_require__(59748);
+var addPairToJSMap = __nccwpck_require__(97104);
+var identity = __nccwpck_require__(41127);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -8827,14 +9006,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 3301:
+/***/ 63301:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
+var toJS = __nccwpck_require__(74043);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -8861,17 +9040,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 84454:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(1212);
-var addPairToJSMap = __nccwpck_require__(7104);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
+var stringifyCollection = __nccwpck_require__(61212);
+var addPairToJSMap = __nccwpck_require__(97104);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -9015,17 +9194,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 92223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyCollection = __nccwpck_require__(1212);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(4043);
+var createNode = __nccwpck_require__(42404);
+var stringifyCollection = __nccwpck_require__(61212);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var toJS = __nccwpck_require__(74043);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -9137,16 +9316,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 7104:
+/***/ 97104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(7249);
-var merge = __nccwpck_require__(452);
+var log = __nccwpck_require__(57249);
+var merge = __nccwpck_require__(90452);
 var stringify = __nccwpck_require__(2148);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -9209,7 +9388,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 1127:
+/***/ 41127:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9269,12 +9448,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 74043:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -9315,15 +9494,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 110:
+/***/ 60110:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
-var errors = __nccwpck_require__(1464);
-var stringifyString = __nccwpck_require__(3069);
+var resolveBlockScalar = __nccwpck_require__(48913);
+var resolveFlowScalar = __nccwpck_require__(76842);
+var errors = __nccwpck_require__(91464);
+var stringifyString = __nccwpck_require__(83069);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -9540,7 +9719,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1733:
+/***/ 91733:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9610,7 +9789,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 7715:
+/***/ 97715:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9721,9 +9900,9 @@ exports.visit = visit;
 
 
 
-var cstScalar = __nccwpck_require__(110);
-var cstStringify = __nccwpck_require__(1733);
-var cstVisit = __nccwpck_require__(7715);
+var cstScalar = __nccwpck_require__(60110);
+var cstStringify = __nccwpck_require__(91733);
+var cstVisit = __nccwpck_require__(97715);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -9835,7 +10014,7 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 361:
+/***/ 40361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -10565,7 +10744,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 66628:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10620,7 +10799,7 @@ exports.LineCounter = LineCounter;
 
 var node_process = __nccwpck_require__(932);
 var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
+var lexer = __nccwpck_require__(40361);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -11600,17 +11779,17 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 4047:
+/***/ 84047:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(9984);
+var composer = __nccwpck_require__(89984);
 var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var log = __nccwpck_require__(7249);
-var identity = __nccwpck_require__(1127);
-var lineCounter = __nccwpck_require__(6628);
+var errors = __nccwpck_require__(91464);
+var log = __nccwpck_require__(57249);
+var identity = __nccwpck_require__(41127);
+var lineCounter = __nccwpck_require__(66628);
 var parser = __nccwpck_require__(3456);
 
 function parseOptions(options) {
@@ -11714,16 +11893,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5840:
+/***/ 45840:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var map = __nccwpck_require__(7451);
+var identity = __nccwpck_require__(41127);
+var map = __nccwpck_require__(47451);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var tags = __nccwpck_require__(18);
+var string = __nccwpck_require__(66464);
+var tags = __nccwpck_require__(90018);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -11760,13 +11939,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7451:
+/***/ 47451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(41127);
+var YAMLMap = __nccwpck_require__(84454);
 
 const map = {
     collection: 'map',
@@ -11786,12 +11965,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3632:
+/***/ 73632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 const nullTag = {
     identify: value => value == null,
@@ -11815,8 +11994,8 @@ exports.nullTag = nullTag;
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var YAMLSeq = __nccwpck_require__(92223);
 
 const seq = {
     collection: 'seq',
@@ -11836,12 +12015,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6464:
+/***/ 66464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(3069);
+var stringifyString = __nccwpck_require__(83069);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -11859,12 +12038,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 3959:
+/***/ 73959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -11887,13 +12066,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8405:
+/***/ 38405:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(63301);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -11941,12 +12120,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 59874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -11990,18 +12169,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 896:
+/***/ 70896:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var string = __nccwpck_require__(66464);
+var bool = __nccwpck_require__(73959);
+var float = __nccwpck_require__(38405);
+var int = __nccwpck_require__(59874);
 
 const schema = [
     map.map,
@@ -12022,13 +12201,13 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 33559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var map = __nccwpck_require__(7451);
+var Scalar = __nccwpck_require__(63301);
+var map = __nccwpck_require__(47451);
 var seq = __nccwpck_require__(1706);
 
 function intIdentify(value) {
@@ -12093,27 +12272,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 90018:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
-var schema = __nccwpck_require__(896);
-var schema$1 = __nccwpck_require__(3559);
-var binary = __nccwpck_require__(6083);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var schema$2 = __nccwpck_require__(5913);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var string = __nccwpck_require__(66464);
+var bool = __nccwpck_require__(73959);
+var float = __nccwpck_require__(38405);
+var int = __nccwpck_require__(59874);
+var schema = __nccwpck_require__(70896);
+var schema$1 = __nccwpck_require__(33559);
+var binary = __nccwpck_require__(56083);
+var merge = __nccwpck_require__(90452);
+var omap = __nccwpck_require__(50303);
+var pairs = __nccwpck_require__(18385);
+var schema$2 = __nccwpck_require__(35913);
+var set = __nccwpck_require__(81528);
+var timestamp = __nccwpck_require__(46752);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -12199,14 +12378,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6083:
+/***/ 56083:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(3301);
-var stringifyString = __nccwpck_require__(3069);
+var node_buffer = __nccwpck_require__(20181);
+var Scalar = __nccwpck_require__(63301);
+var stringifyString = __nccwpck_require__(83069);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -12276,12 +12455,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 88398:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -12312,13 +12491,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 35782:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(63301);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -12369,12 +12548,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 873:
+/***/ 10873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -12452,13 +12631,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 452:
+/***/ 90452:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -12530,16 +12709,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 303:
+/***/ 50303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var pairs = __nccwpck_require__(8385);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var pairs = __nccwpck_require__(18385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -12614,15 +12793,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8385:
+/***/ 18385:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
+var YAMLSeq = __nccwpck_require__(92223);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -12703,24 +12882,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 5913:
+/***/ 35913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var binary = __nccwpck_require__(6083);
-var bool = __nccwpck_require__(8398);
-var float = __nccwpck_require__(5782);
-var int = __nccwpck_require__(873);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var string = __nccwpck_require__(66464);
+var binary = __nccwpck_require__(56083);
+var bool = __nccwpck_require__(88398);
+var float = __nccwpck_require__(35782);
+var int = __nccwpck_require__(10873);
+var merge = __nccwpck_require__(90452);
+var omap = __nccwpck_require__(50303);
+var pairs = __nccwpck_require__(18385);
+var set = __nccwpck_require__(81528);
+var timestamp = __nccwpck_require__(46752);
 
 const schema = [
     map.map,
@@ -12751,14 +12930,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 81528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -12854,12 +13033,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 6752:
+/***/ 46752:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -12966,7 +13145,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 4475:
+/***/ 34475:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -13129,10 +13308,10 @@ exports.foldFlowLines = foldFlowLines;
 
 
 
-var anchors = __nccwpck_require__(1596);
-var identity = __nccwpck_require__(1127);
-var stringifyComment = __nccwpck_require__(9799);
-var stringifyString = __nccwpck_require__(3069);
+var anchors = __nccwpck_require__(71596);
+var identity = __nccwpck_require__(41127);
+var stringifyComment = __nccwpck_require__(59799);
+var stringifyString = __nccwpck_require__(83069);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -13263,14 +13442,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 61212:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -13425,7 +13604,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9799:
+/***/ 59799:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -13461,9 +13640,9 @@ exports.stringifyComment = stringifyComment;
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -13550,7 +13729,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 8689:
+/***/ 28689:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -13584,15 +13763,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 9748:
+/***/ 59748:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -13743,13 +13922,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3069:
+/***/ 83069:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var foldFlowLines = __nccwpck_require__(4475);
+var Scalar = __nccwpck_require__(63301);
+var foldFlowLines = __nccwpck_require__(34475);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -14088,12 +14267,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 204:
+/***/ 10204:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -14331,7 +14510,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 3603:
+/***/ 13603:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -19042,7 +19221,7 @@ function handleRefineResult(result, payload, input, inst) {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/registries.js
-var registries = __nccwpck_require__(9396);
+var registries = __nccwpck_require__(29396);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
 
 
@@ -23836,7 +24015,7 @@ function preprocess(fn, schema) {
 
 /***/ }),
 
-/***/ 9396:
+/***/ 29396:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -23913,8 +24092,8 @@ const globalRegistry = globalThis.__zod_globalRegistry;
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
@@ -23926,6 +24105,9 @@ const globalRegistry = globalThis.__zod_globalRegistry;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
+/******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
 /******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
@@ -24004,6 +24186,18 @@ const globalRegistry = globalThis.__zod_globalRegistry;
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 
@@ -24087,6 +24281,15 @@ const globalRegistry = globalThis.__zod_globalRegistry;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/import chunk loading */
 /******/ (() => {
 /******/ 	// no baseURI
@@ -24155,6 +24358,6 @@ const globalRegistry = globalThis.__zod_globalRegistry;
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ var __webpack_exports__ = __nccwpck_require__(79407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -31085,6 +31085,9 @@ function watchWire(watch, run) {
 // than through auth-app's request hook: the hook re-sends a request that got 401 for up to 5 s after
 // minting a token, which would blow the 2 s deadline and could start a purge after Slack was told
 // "status unknown".
+//
+// Behind a proxy (the plain Node server with HTTPS_PROXY set) the given fetch carries every request;
+// the wire watch then also sees the proxy's CONNECT, so a failure after it counts as "may be sent".
 
 
 
@@ -31133,12 +31136,18 @@ function failureResult(error, signal, stage, sent) {
 function createGitHubDispatcher(github, options = {}) {
     const warn = options.warn ?? (() => { });
     const log = { debug: () => { }, info: () => { }, warn, error: warn };
-    const octokit = new Octokit({ baseUrl: github.apiUrl, userAgent: 'cache-purge-action-relay', log });
+    const send = options.fetch ?? globalThis.fetch;
+    const octokit = new Octokit({
+        baseUrl: github.apiUrl,
+        userAgent: 'cache-purge-action-relay',
+        log,
+        ...(options.fetch && { request: { fetch: options.fetch } }),
+    });
     const auth = github.auth;
     // auth-app shares one pending exchange among concurrent callers and takes no per-call signal: bound
     // each exchange by itself, or one that never answers would hold every later command hostage.
     const tokenTimeoutMs = options.tokenTimeoutMs ?? DISPATCH_TIMEOUT_MS;
-    const boundedFetch = (input, init) => fetch(input, {
+    const boundedFetch = (input, init) => send(input, {
         ...init,
         signal: init?.signal
             ? AbortSignal.any([init.signal, AbortSignal.timeout(tokenTimeoutMs)])
@@ -31239,9 +31248,10 @@ function createReplayGuard(maxEntries = 10_000) {
 // a deadline, never retried (the answer to Slack must leave in time). Never throws: a failure comes
 // back as a short reason for the log. I/O: HTTPS to Slack.
 
-const postPromptUpdate = async (url, update, timeoutMs) => {
+/** The updater over `fetch` (the relay server passes its proxied one). */
+const promptUpdater = (send) => async (url, update, timeoutMs) => {
     try {
-        const response = await fetch(url, {
+        const response = await send(url, {
             method: 'POST',
             headers: { 'content-type': 'application/json; charset=utf-8' },
             body: JSON.stringify(update),
@@ -31258,6 +31268,7 @@ const postPromptUpdate = async (url, update, timeoutMs) => {
         return { ok: false, reason: described.code ?? described.message };
     }
 };
+const postPromptUpdate = promptUpdater((url, init) => fetch(url, init));
 
 ;// CONCATENATED MODULE: ./src/shared/text.ts
 // How counts, durations, user-written values and long lists read in messages, wherever they are shown

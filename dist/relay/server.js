@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 260:
+/***/ 1260:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -82,7 +82,7 @@ function required(env, name, what) {
 
 /***/ }),
 
-/***/ 257:
+/***/ 7257:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -181,9 +181,9 @@ const MAX_TAG_KEYS = 5;
 const MAX_TAG_VALUES = 5;
 
 // EXTERNAL MODULE: ./src/relay/core/config-problems.ts
-var config_problems = __nccwpck_require__(260);
+var config_problems = __nccwpck_require__(1260);
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(598);
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/shared/loopback-host.ts
 // Whether a URL's host is this machine's loopback interface (127.0.0.0/8, `localhost`, `[::1]`): the
 // one case where a credential may travel over plain http, since it then never leaves the machine — the
@@ -491,9 +491,9 @@ function actionsPageUrl(config, repository = { owner: config.owner, repo: config
 /* harmony export */   WU: () => (/* binding */ CLICK_TEXTS),
 /* harmony export */   vx: () => (/* binding */ confirmPrompt)
 /* harmony export */ });
-/* harmony import */ var _shared_mrkdwn_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
-/* harmony import */ var _interaction_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(341);
-/* harmony import */ var _confirm_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(905);
+/* harmony import */ var _shared_mrkdwn_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1576);
+/* harmony import */ var _interaction_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4341);
+/* harmony import */ var _confirm_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5905);
 // What the relay shows around a broad purge (`/clear-cache all`, or several sites): the ephemeral
 // Block Kit prompt whose button opens Slack's confirm dialog and carries the signed token, and the
 // messages that replace the prompt through its `response_url` once it is clicked — confirmed (with the
@@ -566,7 +566,7 @@ const CLICK_TEXTS = {
 
 /***/ }),
 
-/***/ 905:
+/***/ 5905:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -574,7 +574,7 @@ const CLICK_TEXTS = {
 /* harmony export */   fj: () => (/* binding */ signConfirmToken),
 /* harmony export */   xE: () => (/* binding */ verifyConfirmToken)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 // The confirmation token a broad purge's prompt carries in its button (`value`, ≤ 2,000 characters):
 // what was asked (the sites), by whom (user, team, channel), until when (5 minutes) and a nonce, signed
@@ -656,7 +656,7 @@ function verifyConfirmToken(token, secrets, click, nowMs) {
 
 /***/ }),
 
-/***/ 773:
+/***/ 3773:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -801,17 +801,17 @@ function interpretText(raw, sites) {
 }
 
 // EXTERNAL MODULE: ./src/relay/core/interaction.ts
-var core_interaction = __nccwpck_require__(341);
+var core_interaction = __nccwpck_require__(4341);
 // EXTERNAL MODULE: ./src/relay/core/confirm-prompt.ts
 var confirm_prompt = __nccwpck_require__(456);
 // EXTERNAL MODULE: ./src/relay/core/confirm-token.ts
-var confirm_token = __nccwpck_require__(905);
+var confirm_token = __nccwpck_require__(5905);
 // EXTERNAL MODULE: ./src/relay/core/dispatch.ts
 var dispatch = __nccwpck_require__(815);
 // EXTERNAL MODULE: ./src/relay/core/reply.ts
-var reply = __nccwpck_require__(145);
+var reply = __nccwpck_require__(8145);
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(598);
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/relay/core/signature.ts
 // Slack request signing (https://docs.slack.dev, "Verifying requests from Slack"): the signature is
 // v0= + hex(HMAC-SHA256(secret, "v0:" + timestamp + ":" + raw body bytes)). Verified over the raw bytes
@@ -881,7 +881,7 @@ function verifySlackSignature(headers, rawBody, secrets, nowMs) {
 }
 
 // EXTERNAL MODULE: ./src/shared/mrkdwn.ts
-var mrkdwn = __nccwpck_require__(576);
+var mrkdwn = __nccwpck_require__(1576);
 ;// CONCATENATED MODULE: ./src/relay/core/decide-click.ts
 // The relay's decision about a click on a broad purge's prompt (a verified `block_actions` request):
 // the clicking user must still be allowed (ALLOWED_*_IDS), the token must be the relay's own, not
@@ -1165,7 +1165,7 @@ function decide(request, config, nowMs, nonce = '') {
 /* harmony export */   gl: () => (/* binding */ describeNetworkError),
 /* harmony export */   oQ: () => (/* binding */ dispatchedSites)
 /* harmony export */ });
-/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(257);
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7257);
 // The contract between the relay core and whatever starts the workflow (the Octokit adapter in
 // ../github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
 // dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), what a
@@ -1310,7 +1310,7 @@ function dispatchRequests(config, sites, who) {
 
 /***/ }),
 
-/***/ 341:
+/***/ 4341:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1396,7 +1396,7 @@ function parseInteraction(payloadJson) {
 
 /***/ }),
 
-/***/ 145:
+/***/ 8145:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1424,7 +1424,7 @@ function slackReply(responseType, text) {
 
 /***/ }),
 
-/***/ 609:
+/***/ 247:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4248,7 +4248,7 @@ function base64encodeJSON(obj) {
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(598);
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./node_modules/universal-github-app-jwt/lib/crypto-node.js
 // this can be removed once we only support Node 20+
 
@@ -5715,10 +5715,10 @@ function createAppAuth(options) {
 
 // EXTERNAL MODULE: ./src/relay/core/dispatch.ts
 var dispatch = __nccwpck_require__(815);
-;// CONCATENATED MODULE: external "node:async_hooks"
-const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-;// CONCATENATED MODULE: external "node:diagnostics_channel"
-const external_node_diagnostics_channel_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+// EXTERNAL MODULE: external "node:async_hooks"
+var external_node_async_hooks_ = __nccwpck_require__(6698);
+// EXTERNAL MODULE: external "node:diagnostics_channel"
+var external_node_diagnostics_channel_ = __nccwpck_require__(3053);
 ;// CONCATENATED MODULE: ./src/relay/wire-watch.ts
 // Tells whether a fetch() request has been written to the network yet, so that a dispatch that fails
 // or times out before it left the relay can be reported as "nothing was started" rather than "may or
@@ -5729,7 +5729,7 @@ const external_node_diagnostics_channel_namespaceObject = __WEBPACK_EXTERNAL_cre
 // does not publish them) nothing is reported and callers must assume the request may have been sent.
 
 
-const active = new external_node_async_hooks_namespaceObject.AsyncLocalStorage();
+const active = new external_node_async_hooks_.AsyncLocalStorage();
 const watched = new WeakMap();
 let subscribed = false;
 function requestOf(message) {
@@ -5740,7 +5740,7 @@ function subscribeOnce() {
     if (subscribed)
         return;
     subscribed = true;
-    (0,external_node_diagnostics_channel_namespaceObject.subscribe)('undici:request:create', (message) => {
+    (0,external_node_diagnostics_channel_.subscribe)('undici:request:create', (message) => {
         const watch = active.getStore();
         const request = requestOf(message);
         if (watch === undefined || request === undefined)
@@ -5748,7 +5748,7 @@ function subscribeOnce() {
         watched.set(request, watch);
         watch.onQueued();
     });
-    (0,external_node_diagnostics_channel_namespaceObject.subscribe)('undici:client:sendHeaders', (message) => {
+    (0,external_node_diagnostics_channel_.subscribe)('undici:client:sendHeaders', (message) => {
         const request = requestOf(message);
         if (request !== undefined)
             watched.get(request)?.onHeadersSent();
@@ -5772,6 +5772,9 @@ function watchWire(watch, run) {
 // than through auth-app's request hook: the hook re-sends a request that got 401 for up to 5 s after
 // minting a token, which would blow the 2 s deadline and could start a purge after Slack was told
 // "status unknown".
+//
+// Behind a proxy (the plain Node server with HTTPS_PROXY set) the given fetch carries every request;
+// the wire watch then also sees the proxy's CONNECT, so a failure after it counts as "may be sent".
 
 
 
@@ -5820,12 +5823,18 @@ function failureResult(error, signal, stage, sent) {
 function createGitHubDispatcher(github, options = {}) {
     const warn = options.warn ?? (() => { });
     const log = { debug: () => { }, info: () => { }, warn, error: warn };
-    const octokit = new Octokit({ baseUrl: github.apiUrl, userAgent: 'cache-purge-action-relay', log });
+    const send = options.fetch ?? globalThis.fetch;
+    const octokit = new Octokit({
+        baseUrl: github.apiUrl,
+        userAgent: 'cache-purge-action-relay',
+        log,
+        ...(options.fetch && { request: { fetch: options.fetch } }),
+    });
     const auth = github.auth;
     // auth-app shares one pending exchange among concurrent callers and takes no per-call signal: bound
     // each exchange by itself, or one that never answers would hold every later command hostage.
     const tokenTimeoutMs = options.tokenTimeoutMs ?? dispatch/* DISPATCH_TIMEOUT_MS */.M5;
-    const boundedFetch = (input, init) => fetch(input, {
+    const boundedFetch = (input, init) => send(input, {
         ...init,
         signal: init?.signal
             ? AbortSignal.any([init.signal, AbortSignal.timeout(tokenTimeoutMs)])
@@ -5898,26 +5907,18 @@ function createGitHubDispatcher(github, options = {}) {
 
 /***/ }),
 
-/***/ 154:
+/***/ 9369:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  b: () => (/* binding */ startRelayServer)
-});
-
-// UNUSED EXPORTS: DRAIN_LIMIT_MS
-
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-// EXTERNAL MODULE: ./src/relay/core/decide.ts + 4 modules
-var decide = __nccwpck_require__(773);
-// EXTERNAL MODULE: ./src/relay/core/reply.ts
-var reply = __nccwpck_require__(145);
-// EXTERNAL MODULE: ./src/relay/relay.ts + 5 modules
-var relay_relay = __nccwpck_require__(78);
-;// CONCATENATED MODULE: ./src/relay/http-server.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ startRelayServer)
+/* harmony export */ });
+/* unused harmony export DRAIN_LIMIT_MS */
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _core_decide_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3773);
+/* harmony import */ var _core_reply_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8145);
+/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8131);
 // Plain Node HTTP adapter: POST /slack/commands (slash commands, and the clicks on a confirmation
 // prompt: Slack's interactivity requests, sent to the same URL) → the shared relay; GET /healthz → 200. Keeps at most
 // MAX_BODY_BYTES + 1 bytes of a body (the core answers 413 beyond the cap); the rest of an oversized
@@ -5975,7 +5976,7 @@ function send(response, reply, close) {
     response.writeHead(reply.status, headers);
     response.end(reply.body);
 }
-function createRelayRequestListener(relay, log = relay_relay/* writeLogLine */.IF, now = Date.now) {
+function createRelayRequestListener(relay, log = _relay_js__WEBPACK_IMPORTED_MODULE_2__/* .writeLogLine */ .IF, now = Date.now) {
     return (request, response) => {
         const started = now();
         const path = (request.url ?? '/').split('?')[0] ?? '/';
@@ -5988,7 +5989,7 @@ function createRelayRequestListener(relay, log = relay_relay/* writeLogLine */.I
                 status,
                 reason,
             };
-            log((0,relay_relay/* requestLogLine */.yn)('http_request', fields, started, now()));
+            log((0,_relay_js__WEBPACK_IMPORTED_MODULE_2__/* .requestLogLine */ .yn)('http_request', fields, started, now()));
         };
         if (path === HEALTH_PATH) {
             request.resume();
@@ -5997,25 +5998,25 @@ function createRelayRequestListener(relay, log = relay_relay/* writeLogLine */.I
                 logRequest(200, 'health_check');
             }
             else {
-                send(response, (0,reply/* textReply */.U)(405, 'Method not allowed', { allow: 'GET, HEAD' }), false);
+                send(response, (0,_core_reply_js__WEBPACK_IMPORTED_MODULE_3__/* .textReply */ .U)(405, 'Method not allowed', { allow: 'GET, HEAD' }), false);
                 logRequest(405, 'method_not_allowed');
             }
             return;
         }
         if (path !== COMMANDS_PATH) {
             request.resume();
-            send(response, (0,reply/* textReply */.U)(404, 'Not found'), false);
+            send(response, (0,_core_reply_js__WEBPACK_IMPORTED_MODULE_3__/* .textReply */ .U)(404, 'Not found'), false);
             logRequest(404, 'unknown_path');
             return;
         }
-        readCappedBody(request, decide/* MAX_BODY_BYTES */.YK)
+        readCappedBody(request, _core_decide_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_BODY_BYTES */ .YK)
             .then(async (body) => {
             const reply = await relay({ method: request.method ?? '', headers: request.headers, body });
             // A body left unread (over the cap) cannot be followed by another request on this connection.
-            send(response, reply, body.length > decide/* MAX_BODY_BYTES */.YK);
+            send(response, reply, body.length > _core_decide_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_BODY_BYTES */ .YK);
         })
             .catch((error) => {
-            const reply = (0,relay_relay/* internalError */.WB)(error, log, now());
+            const reply = (0,_relay_js__WEBPACK_IMPORTED_MODULE_2__/* .internalError */ .WB)(error, log, now());
             if (!response.headersSent)
                 send(response, reply, true);
             else
@@ -6067,8 +6068,8 @@ function trackConnections(server) {
     };
 }
 function startRelayServer(options) {
-    const log = options.log ?? relay_relay/* writeLogLine */.IF;
-    const server = (0,external_node_http_namespaceObject.createServer)();
+    const log = options.log ?? _relay_js__WEBPACK_IMPORTED_MODULE_2__/* .writeLogLine */ .IF;
+    const server = (0,node_http__WEBPACK_IMPORTED_MODULE_0__.createServer)();
     const connections = trackConnections(server);
     server.on('request', createRelayRequestListener(options.relay, log, options.now));
     server.headersTimeout = 10_000;
@@ -6094,7 +6095,7 @@ function startRelayServer(options) {
 
 /***/ }),
 
-/***/ 78:
+/***/ 8131:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6110,9 +6111,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: dispatchWithDeadline
 
 // EXTERNAL MODULE: ./src/relay/core/decide.ts + 4 modules
-var decide = __nccwpck_require__(773);
+var decide = __nccwpck_require__(3773);
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(598);
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/relay/core/confirm-prompt.ts
 var confirm_prompt = __nccwpck_require__(456);
 ;// CONCATENATED MODULE: ./src/relay/replay-guard.ts
@@ -6140,40 +6141,16 @@ function createReplayGuard(maxEntries = 10_000) {
     };
 }
 
+// EXTERNAL MODULE: ./src/relay/response-url.ts
+var response_url = __nccwpck_require__(1546);
 // EXTERNAL MODULE: ./src/relay/core/dispatch.ts
 var core_dispatch = __nccwpck_require__(815);
-;// CONCATENATED MODULE: ./src/relay/response-url.ts
-// The adapter that replaces a prompt through its `response_url` (Slack's URL from a verified click,
-// checked by the core to be Slack's or loopback): one POST of the JSON message with fetch, bounded by
-// a deadline, never retried (the answer to Slack must leave in time). Never throws: a failure comes
-// back as a short reason for the log. I/O: HTTPS to Slack.
-
-const postPromptUpdate = async (url, update, timeoutMs) => {
-    try {
-        const response = await fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json; charset=utf-8' },
-            body: JSON.stringify(update),
-            signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
-            redirect: 'error',
-        });
-        await response.arrayBuffer().catch(() => undefined);
-        return response.ok
-            ? { ok: true }
-            : { ok: false, reason: `response_url answered HTTP ${response.status}` };
-    }
-    catch (error) {
-        const described = (0,core_dispatch/* describeNetworkError */.gl)(error);
-        return { ok: false, reason: described.code ?? described.message };
-    }
-};
-
 // EXTERNAL MODULE: ./src/relay/core/config.ts + 3 modules
-var core_config = __nccwpck_require__(257);
+var core_config = __nccwpck_require__(7257);
 // EXTERNAL MODULE: ./src/relay/core/reply.ts
-var reply = __nccwpck_require__(145);
+var reply = __nccwpck_require__(8145);
 // EXTERNAL MODULE: ./src/shared/mrkdwn.ts
-var mrkdwn = __nccwpck_require__(576);
+var mrkdwn = __nccwpck_require__(1576);
 ;// CONCATENATED MODULE: ./src/shared/text.ts
 // How counts, durations, user-written values and long lists read in messages, wherever they are shown
 // (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
@@ -6489,7 +6466,7 @@ function createRelay(dependencies) {
     const timeoutMs = dependencies.dispatchTimeoutMs ?? core_dispatch/* DISPATCH_TIMEOUT_MS */.M5;
     const nonce = dependencies.nonce ?? (() => (0,external_node_crypto_.randomUUID)());
     const replayGuard = dependencies.replayGuard ?? createReplayGuard();
-    const updatePrompt = dependencies.updatePrompt ?? postPromptUpdate;
+    const updatePrompt = dependencies.updatePrompt ?? response_url/* postPromptUpdate */.c;
     return async (request, options = {}) => {
         const started = now();
         const spentMs = Math.max(0, options.spentMs ?? 0);
@@ -6551,28 +6528,85 @@ function createRelay(dependencies) {
 
 /***/ }),
 
-/***/ 990:
+/***/ 1546:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ promptUpdater),
+/* harmony export */   c: () => (/* binding */ postPromptUpdate)
+/* harmony export */ });
+/* harmony import */ var _core_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(815);
+// The adapter that replaces a prompt through its `response_url` (Slack's URL from a verified click,
+// checked by the core to be Slack's or loopback): one POST of the JSON message with fetch, bounded by
+// a deadline, never retried (the answer to Slack must leave in time). Never throws: a failure comes
+// back as a short reason for the log. I/O: HTTPS to Slack.
+
+/** The updater over `fetch` (the relay server passes its proxied one). */
+const promptUpdater = (send) => async (url, update, timeoutMs) => {
+    try {
+        const response = await send(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+            body: JSON.stringify(update),
+            signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
+            redirect: 'error',
+        });
+        await response.arrayBuffer().catch(() => undefined);
+        return response.ok
+            ? { ok: true }
+            : { ok: false, reason: `response_url answered HTTP ${response.status}` };
+    }
+    catch (error) {
+        const described = (0,_core_dispatch_js__WEBPACK_IMPORTED_MODULE_0__/* .describeNetworkError */ .gl)(error);
+        return { ok: false, reason: described.code ?? described.message };
+    }
+};
+const postPromptUpdate = promptUpdater((url, init) => fetch(url, init));
+
+
+/***/ }),
+
+/***/ 6990:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(257);
-/* harmony import */ var _core_config_problems_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(260);
-/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(609);
-/* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(154);
-/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(78);
+/* harmony import */ var _core_config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7257);
+/* harmony import */ var _core_config_problems_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1260);
+/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(247);
+/* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9369);
+/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8131);
+/* harmony import */ var _response_url_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1546);
+/* harmony import */ var _shared_proxy_settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7019);
 // Entry point of the plain Node relay (dist/relay/server.js): reads the environment, refuses to start
 // when a variable is missing or malformed, with one stderr line per bad variable (all of them, not
 // only the first), then serves POST /slack/commands and GET /healthz on HOST:PORT until SIGTERM or
-// SIGINT.
+// SIGINT. With HTTPS_PROXY / HTTP_PROXY set (a bad value refuses the start like any variable), every
+// outbound request — the GitHub calls through Octokit and the prompt updates to Slack's response_url —
+// goes through the proxied fetch (src/shared/proxy-network.ts, loaded only then), and one `proxy` log
+// line says so, without the proxy's credentials.
 
 
 
 
 
+
+
+/** The proxy settings, a bad value reported as the relay reports any variable. */
+function readRelayProxy(env) {
+    try {
+        return (0,_shared_proxy_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .readProxySettings */ .uv)(env);
+    }
+    catch (error) {
+        if (error instanceof _shared_proxy_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .InvalidProxyError */ .oU)
+            throw new _core_config_problems_js__WEBPACK_IMPORTED_MODULE_1__/* .RelayConfigError */ .SB(error.variable, error.problem);
+        throw error;
+    }
+}
 async function main() {
     const check = (0,_core_config_problems_js__WEBPACK_IMPORTED_MODULE_1__/* .collectConfigProblems */ .Rf)();
     const maybeConfig = check.attempt(() => (0,_core_config_js__WEBPACK_IMPORTED_MODULE_0__/* .loadRelayConfig */ .Md)(process.env));
     const maybeListen = check.attempt(() => (0,_core_config_js__WEBPACK_IMPORTED_MODULE_0__/* .loadListenConfig */ .q6)(process.env));
+    const proxy = check.attempt(() => readRelayProxy(process.env));
     try {
         check.finish();
     }
@@ -6589,12 +6623,17 @@ async function main() {
     const config = maybeConfig;
     const listen = maybeListen;
     const log = _relay_js__WEBPACK_IMPORTED_MODULE_4__/* .writeLogLine */ .IF;
+    const proxied = proxy && (await Promise.all(/* import() */[__nccwpck_require__.e(329), __nccwpck_require__.e(502)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7502))).createProxiedHttp(proxy);
+    if (proxy)
+        log((0,_relay_js__WEBPACK_IMPORTED_MODULE_4__/* .logLine */ .BP)('proxy', { message: (0,_shared_proxy_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .describeProxySettings */ .jj)(proxy) }, Date.now()));
     const relay = (0,_relay_js__WEBPACK_IMPORTED_MODULE_4__/* .createRelay */ .CR)({
         config,
         dispatch: (0,_github_js__WEBPACK_IMPORTED_MODULE_2__/* .createGitHubDispatcher */ .T)(config.github, {
             warn: (message) => log((0,_relay_js__WEBPACK_IMPORTED_MODULE_4__/* .logLine */ .BP)('github_warning', { message }, Date.now())),
+            ...(proxied && { fetch: proxied.fetch }),
         }),
         log,
+        ...(proxied && { updatePrompt: (0,_response_url_js__WEBPACK_IMPORTED_MODULE_5__/* .promptUpdater */ .I)(proxied.fetch) }),
     });
     let running;
     try {
@@ -6624,7 +6663,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 576:
+/***/ 1576:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6640,10 +6679,460 @@ function escapeMrkdwn(text) {
 
 /***/ }),
 
-/***/ 598:
+/***/ 7019:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  oU: () => (/* binding */ InvalidProxyError),
+  jj: () => (/* binding */ describeProxySettings),
+  iJ: () => (/* binding */ proxyFor),
+  uv: () => (/* binding */ readProxySettings)
+});
+
+// UNUSED EXPORTS: proxySecrets
+
+;// CONCATENATED MODULE: ./src/shared/errors.ts
+// The one error type users see: a message that names what is wrong and the fix, plus where it is
+// (file, line, column) so the runner can pin an annotation on it. Anything else is a bug.
+
+/** Where an error about a node of `file` points: the file, and the node's line and column when known. */
+function fileLocation(file, at) {
+    return { file, ...(at && { line: at.line, column: at.column }) };
+}
+class UserError extends Error {
+    title;
+    location;
+    /** The problems the message lists, when it lists several (or may be combined with others'). */
+    list;
+    constructor(title, message, location = {}, list) {
+        super(message);
+        this.name = 'UserError';
+        this.title = title;
+        this.location = location;
+        if (list)
+            this.list = list;
+    }
+    /** How many problems the message lists: its list's (those cut from it too), or one. */
+    get problemCount() {
+        return this.list ? this.list.items.length + (this.list.unlisted ?? 0) : 1;
+    }
+}
+function isUserError(error) {
+    return error instanceof UserError;
+}
+/** An error's problems as a list: its own list, or its whole message as one problem at its line. */
+function listOf(error) {
+    if (error.list)
+        return { unlisted: 0, notes: [], ...error.list };
+    const text = error.message.split('\n').join('\n    ');
+    return {
+        items: [{ text, ...(error.location.line !== undefined && { line: error.location.line }) }],
+        unlisted: 0,
+        notes: [],
+    };
+}
+/**
+ * Several UserErrors found in one run, as one: a single header counting every problem (`<file> has 5
+ * problems:`), then every problem of every error in the order of the file's lines (unplaced ones last),
+ * then the notes of the errors, each once. The titles are joined with "; ", the file is the first one
+ * named, the location the earliest line in that file (the first of equal lines). One error is returned
+ * as it is.
+ */
+function combineUserErrors(errors) {
+    if (errors.length === 0)
+        throw new Error('combineUserErrors needs at least one error');
+    if (errors.length === 1)
+        return errors[0];
+    const file = errors.find((e) => e.location.file !== undefined)?.location.file;
+    const placed = errors
+        .map((e) => e.location)
+        .filter((l) => l.line !== undefined && (l.file === undefined || l.file === file))
+        .reduce((a, l) => (a && a.line <= l.line ? a : l), undefined);
+    const lists = errors.map(listOf);
+    const items = lists.flatMap((l) => l.items).sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+    const unlisted = lists.reduce((n, l) => n + l.unlisted, 0);
+    const total = items.length + unlisted;
+    const notes = [...new Set(lists.flatMap((l) => l.notes))];
+    return new UserError(errors.map((e) => e.title).join('; '), [
+        `${file ?? 'The sites file'} has ${total} problems:`,
+        ...items.map((item) => `  - ${item.text}`),
+        ...(unlisted > 0 ? [`  ${andMore(unlisted)}`] : []),
+        ...notes,
+    ].join('\n'), {
+        ...(file !== undefined && { file }),
+        ...(placed && { line: placed.line, ...(placed.column !== undefined && { column: placed.column }) }),
+    }, { items, unlisted, notes });
+}
+
+;// CONCATENATED MODULE: ./src/shared/proxy-settings.ts
+// The outbound proxy, as the environment asks for it (self-hosted runners, a relay behind a company
+// proxy): reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY (the lower-case forms win, as curl and undici
+// read them), refuses a value that is not an http(s) proxy URL with the variable and the fix, decides
+// for one URL whether it goes through a proxy and which, and describes the choice for one log line
+// with any credentials hidden. Both the action and the relay use it; the agents that act on the
+// decision are built in proxy-network.ts. Pure.
+
+/** The value of a variable, lower-case spelling first; empty counts as unset. */
+function lookup(env, name) {
+    for (const variable of [name.toLowerCase(), name]) {
+        const value = env[variable]?.trim();
+        if (value)
+            return { variable, value };
+    }
+    return undefined;
+}
+/** A proxy variable that is not a usable proxy URL: the variable, what is wrong and the fix. */
+class InvalidProxyError extends UserError {
+    variable;
+    /** What is wrong and the fix, without the variable's name (the relay prefixes `VARIABLE: `). */
+    problem;
+    constructor(variable, problem) {
+        super(`Invalid ${variable}`, `${variable} ${problem}`);
+        this.variable = variable;
+        this.problem = problem;
+    }
+}
+const FIX = 'set it to the proxy as http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT), or unset it';
+function endpoint(variable, value) {
+    // host:port alone means an http proxy, as curl and @actions/http-client read it
+    const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InvalidProxyError(variable, `is not a proxy URL; ${FIX}.`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new InvalidProxyError(variable, `uses ${url.protocol.slice(0, -1)}:, which cache-purge-action cannot use (only http and https proxies, which carry https through CONNECT); ${FIX}.`);
+    }
+    if (url.hostname === '') {
+        throw new InvalidProxyError(variable, `names no proxy host; ${FIX}.`);
+    }
+    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+        throw new InvalidProxyError(variable, `has a path or query after the host (${url.pathname}${url.search}); a proxy is only a host and port: ${FIX}.`);
+    }
+    const password = url.password ? decodeURIComponent(url.password) : undefined;
+    const display = `${url.protocol}//${url.username || url.password ? '***@' : ''}${url.host}`;
+    return { url: url.href.replace(/\/$/, ''), display, variable, ...(password && { password }) };
+}
+/** NO_PROXY entries: comma- or space-separated hosts, `.host` or `*.host` (same as host), `host:port`. */
+function noProxyEntries(value) {
+    return value
+        .split(/[,\s]+/)
+        .filter((entry) => entry !== '')
+        .map((entry) => {
+        const withPort = /^(.+):(\d+)$/.exec(entry);
+        // an IPv6 address without brackets is all colons: only `[…]:port` or `host:port` carry a port
+        const hasPort = withPort !== null && (!withPort[1].includes(':') || withPort[1].endsWith(']'));
+        const name = (hasPort ? withPort[1] : entry).replace(/^\*?\./, '').toLowerCase();
+        // URL.hostname keeps an IPv6 address in brackets
+        const host = name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
+        return { host, ...(hasPort && { port: Number(withPort[2]) }) };
+    });
+}
+/**
+ * The proxy settings of `env`, or undefined when neither HTTPS_PROXY nor HTTP_PROXY is set (nothing
+ * changes then). Throws a UserError naming the variable when a proxy value is not a usable URL.
+ */
+function readProxySettings(env) {
+    const https = lookup(env, 'HTTPS_PROXY');
+    const http = lookup(env, 'HTTP_PROXY');
+    if (!https && !http)
+        return undefined;
+    const noProxyText = lookup(env, 'NO_PROXY')?.value ?? '';
+    const noProxy = noProxyEntries(noProxyText);
+    return {
+        ...(https && { https: endpoint(https.variable, https.value) }),
+        ...(http && { http: endpoint(http.variable, http.value) }),
+        noProxy: noProxy.filter((entry) => entry.host !== '*'),
+        bypassAll: noProxy.some((entry) => entry.host === '*'),
+        noProxyText,
+    };
+}
+const DEFAULT_PORTS = { 'http:': 80, 'https:': 443 };
+/**
+ * The proxy a request to `target` goes through, or undefined to go direct: https:// targets use
+ * HTTPS_PROXY, http:// targets HTTP_PROXY (one is never used for the other's requests, as curl and
+ * @actions/http-client do), unless the host is in NO_PROXY — the host itself or a subdomain of an
+ * entry, on any port or the entry's own. Loopback hosts are proxied too unless listed there.
+ */
+function proxyFor(target, settings) {
+    const url = typeof target === 'string' ? new URL(target) : target;
+    const proxy = url.protocol === 'https:' ? settings.https : url.protocol === 'http:' ? settings.http : undefined;
+    if (!proxy || settings.bypassAll)
+        return undefined;
+    const host = url.hostname.toLowerCase();
+    const port = url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol];
+    const listed = settings.noProxy.some((entry) => (entry.port === undefined || entry.port === port) &&
+        (host === entry.host || host.endsWith(`.${entry.host}`)));
+    return listed ? undefined : proxy;
+}
+/** The one log line saying a proxy is used: each proxy without credentials, and what bypasses it. */
+function describeProxySettings(settings) {
+    const via = [
+        settings.https && `https:// requests via ${settings.https.display} (${settings.https.variable})`,
+        settings.http && `http:// requests via ${settings.http.display} (${settings.http.variable})`,
+    ].filter((part) => typeof part === 'string');
+    const direct = settings.bypassAll
+        ? 'NO_PROXY is *, so every request goes direct'
+        : settings.noProxy.length > 0
+            ? `direct to ${settings.noProxy.map((e) => (e.port ? `${e.host}:${e.port}` : e.host)).join(', ')} (NO_PROXY)`
+            : 'no NO_PROXY hosts';
+    return `Proxy: ${via.join('; ')}; ${direct}.`;
+}
+/** The proxy passwords, to be masked wherever the run logs. */
+function proxySecrets(settings) {
+    return [settings.https?.password, settings.http?.password].filter((secret) => typeof secret === 'string');
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 99:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 7997:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 
@@ -6661,8 +7150,8 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
@@ -6675,9 +7164,15 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
 /******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
+/******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -6764,6 +7259,36 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -6776,9 +7301,114 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
@@ -6786,6 +7416,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(990);
+/******/ var __webpack_exports__ = __nccwpck_require__(6990);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -1,7 +1,9 @@
 // The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs,
 // job summary, annotations and the Slack message. Everything it touches from outside comes in through
 // `ActionDependencies`, so the same code runs under the real runner, @github/local-action and the
-// tests. The AWS part is a lazily loaded chunk: a dry run never loads the AWS SDK.
+// tests. The AWS part is a lazily loaded chunk: a dry run never loads the AWS SDK. With HTTPS_PROXY /
+// HTTP_PROXY set, every outbound client (STS, SSM, CloudFront, Slack, verify) gets the proxied HTTP
+// plumbing built once here (the OIDC token's client reads the variables itself).
 
 import { actionsRunner, type Runner } from './runner.js';
 import { readExecutionInputs, readInputs } from './inputs/inputs.js';
@@ -19,6 +21,9 @@ import { oidcTokenUnavailable, parseExecutionInputs } from './inputs/execution-i
 import { formatDuration, plural } from '../shared/text.js';
 import { misnamedInputError } from './inputs/input-variables.js';
 import type { ExecuteDependencies } from './run/execute.js';
+import { describeProxySettings, proxySecrets, readProxySettings } from '../shared/proxy-settings.js';
+import type { ProxySettings } from '../shared/proxy-settings.js';
+import type { ProxiedHttp } from '../shared/proxy-network.js';
 
 interface ActionDependencies {
   runner: Runner;
@@ -27,7 +32,13 @@ interface ActionDependencies {
   execute: Omit<ExecuteDependencies, 'runner' | 'env' | 'maxParallelSites'>;
   /** The live message's interval and retry policy; tests pass fast ones. */
   liveMessage: Pick<LiveMessageOptions, 'minIntervalMs' | 'retry'>;
+  /** Builds the proxied HTTP clients when HTTPS_PROXY/HTTP_PROXY is set (default: proxy-network.ts). */
+  proxiedHttp: (settings: ProxySettings) => Promise<ProxiedHttp>;
 }
+
+/** The proxy-network chunk, loaded only when a proxy is set. */
+const loadProxiedHttp = async (settings: ProxySettings): Promise<ProxiedHttp> =>
+  (await import('../shared/proxy-network.js')).createProxiedHttp(settings);
 
 /** A cancelled run must post before the runner's SIGTERM → SIGKILL grace runs out. */
 const CANCELLED_SLACK_BUDGET_MS = 5_000;
@@ -45,10 +56,18 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
       baseRunner.setSecret(value);
     },
   };
+  let proxied: ProxiedHttp | undefined;
   try {
     // INPUT_DRY_RUN for dry-run: ignored, it would turn a dry run into a real one; refused first
     const misnamed = misnamedInputError(Object.keys(env));
     if (misnamed) throw misnamed;
+    const proxy = readProxySettings(env);
+    if (proxy) {
+      for (const secret of proxySecrets(proxy)) runner.setSecret(secret);
+      runner.info(describeProxySettings(proxy));
+      proxied = await (dependencies.proxiedHttp ?? loadProxiedHttp)(proxy);
+    }
+    const slackFetch = proxied && { fetch: proxied.fetch };
     const inputs = readInputs(runner);
     const slack = readSlackSettings(runner, env); // checked (and masked) before anything runs
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -84,7 +103,12 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
       if (noToken)
         runner.warning(`A real run would stop here. ${noToken}`, { title: 'No OIDC token available' });
       runner.info(`Dry run: nothing was purged. ${plural(steps, 'step')} would run for ${sites}.`);
-      await publishDryRunSites(plan.sites, context, Date.now() - started, { runner, env, slack });
+      await publishDryRunSites(plan.sites, context, Date.now() - started, {
+        runner,
+        env,
+        slack,
+        ...(slackFetch && { slackPost: slackFetch }),
+      });
       return;
     }
 
@@ -99,6 +123,7 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
         // secrets obtained later in the run (OIDC token, role keys) are redacted too
         redact: (text) => redactorFor({ secrets, env, slack })(text),
         log: (line) => runner.warning(line, { title: 'Live Slack message' }),
+        ...(proxied && { agent: proxied.agent }),
         ...dependencies.liveMessage,
       });
       if (await candidate.start(progressMessage(progress))) {
@@ -113,6 +138,7 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
       runner,
       env,
       maxParallelSites: inputs.maxParallelSites,
+      ...(proxied && { proxied }),
       ...(live && {
         onProgress: (event) => {
           progress = nextProgress(progress, event);
@@ -127,7 +153,10 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
       env,
       slack,
       secrets,
-      ...(report.status === 'cancelled' && { slackPost: { budgetMs: CANCELLED_SLACK_BUDGET_MS } }),
+      slackPost: {
+        ...slackFetch,
+        ...(report.status === 'cancelled' && { budgetMs: CANCELLED_SLACK_BUDGET_MS }),
+      },
     });
     if (report.status !== 'success') runner.markFailed();
   } catch (error) {
@@ -142,5 +171,7 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
       if (error instanceof Error && error.stack) runner.debug(error.stack);
     }
     runner.markFailed();
+  } finally {
+    await proxied?.close();
   }
 }

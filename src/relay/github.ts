@@ -9,6 +9,9 @@
 // than through auth-app's request hook: the hook re-sends a request that got 401 for up to 5 s after
 // minting a token, which would blow the 2 s deadline and could start a purge after Slack was told
 // "status unknown".
+//
+// Behind a proxy (the plain Node server with HTTPS_PROXY set) the given fetch carries every request;
+// the wire watch then also sees the proxy's CONNECT, so a failure after it counts as "may be sent".
 
 import { Octokit } from '@octokit/core';
 import { createAppAuth } from '@octokit/auth-app';
@@ -30,6 +33,8 @@ interface GitHubAdapterOptions {
   warn?: (message: string) => void;
   /** Limit for one installation-token exchange (default: the dispatch deadline, 2000 ms). */
   tokenTimeoutMs?: number;
+  /** The HTTP client of every GitHub call (through the proxy when one is set); default Node's fetch. */
+  fetch?: typeof globalThis.fetch;
 }
 
 interface HttpErrorLike {
@@ -91,13 +96,19 @@ export function createGitHubDispatcher(
 ): Dispatcher {
   const warn = options.warn ?? (() => {});
   const log = { debug: () => {}, info: () => {}, warn, error: warn };
-  const octokit = new Octokit({ baseUrl: github.apiUrl, userAgent: 'cache-purge-action-relay', log });
+  const send = options.fetch ?? globalThis.fetch;
+  const octokit = new Octokit({
+    baseUrl: github.apiUrl,
+    userAgent: 'cache-purge-action-relay',
+    log,
+    ...(options.fetch && { request: { fetch: options.fetch } }),
+  });
   const auth = github.auth;
   // auth-app shares one pending exchange among concurrent callers and takes no per-call signal: bound
   // each exchange by itself, or one that never answers would hold every later command hostage.
   const tokenTimeoutMs = options.tokenTimeoutMs ?? DISPATCH_TIMEOUT_MS;
   const boundedFetch: typeof fetch = (input, init) =>
-    fetch(input, {
+    send(input, {
       ...init,
       signal: init?.signal
         ? AbortSignal.any([init.signal, AbortSignal.timeout(tokenTimeoutMs)])

@@ -12,21 +12,26 @@ export type PromptUpdater = (
   timeoutMs: number,
 ) => Promise<{ ok: boolean; reason?: string }>;
 
-export const postPromptUpdate: PromptUpdater = async (url, update, timeoutMs) => {
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify(update),
-      signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
-      redirect: 'error',
-    });
-    await response.arrayBuffer().catch(() => undefined);
-    return response.ok
-      ? { ok: true }
-      : { ok: false, reason: `response_url answered HTTP ${response.status}` };
-  } catch (error) {
-    const described = describeNetworkError(error);
-    return { ok: false, reason: described.code ?? described.message };
-  }
-};
+/** The updater over `fetch` (the relay server passes its proxied one). */
+export const promptUpdater =
+  (send: typeof globalThis.fetch): PromptUpdater =>
+  async (url, update, timeoutMs) => {
+    try {
+      const response = await send(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(update),
+        signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
+        redirect: 'error',
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      return response.ok
+        ? { ok: true }
+        : { ok: false, reason: `response_url answered HTTP ${response.status}` };
+    } catch (error) {
+      const described = describeNetworkError(error);
+      return { ok: false, reason: described.code ?? described.message };
+    }
+  };
+
+export const postPromptUpdate: PromptUpdater = promptUpdater((url, init) => fetch(url, init));

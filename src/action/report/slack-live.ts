@@ -4,8 +4,11 @@
 // winning, timed by the injected clock — and a last chat.update with the result; a failed run adds a
 // thread reply (chat.postMessage with thread_ts) that mentions the requester. The client's own retries
 // handle 5xx, network errors and 429 (it waits for Slack's Retry-After); the policy is bounded here.
-// Every text is redacted first; errors never contain the token. I/O: HTTPS to Slack's Web API.
+// Every text is redacted first; errors never contain the token. With a proxy set, the requests go
+// through the given proxy-choosing agent (the client turns axios' own proxy handling off). I/O: HTTPS
+// to Slack's Web API.
 
+import type { Agent } from 'node:http';
 import type { Clock } from '../run/clock.js';
 import type { SlackBotSettings } from '../inputs/slack-bot.js';
 import type { SlackPayload } from './slack-blocks.js';
@@ -38,6 +41,8 @@ export interface LiveMessageOptions {
   retry?: Partial<LiveRetryPolicy>;
   /** One request (default 10 s). */
   requestTimeoutMs?: number;
+  /** The proxy-choosing agent (HTTPS_PROXY/NO_PROXY); absent: Node's default. */
+  agent?: Agent;
 }
 
 /** What Slack's error codes mean for this message, and the fix. */
@@ -95,6 +100,7 @@ export async function createLiveMessage(options: LiveMessageOptions): Promise<Li
     retryConfig: { ...DEFAULT_RETRY, ...options.retry },
     timeout: options.requestTimeoutMs ?? 10_000,
     rejectRateLimitedCalls: false, // wait for Retry-After, then try again (within the retries)
+    ...(options.agent && { agent: options.agent }),
     logLevel: LogLevel.ERROR,
     logger: {
       debug: quiet,

@@ -69,6 +69,8 @@ export interface SlackPostOptions {
   /** 429 waits; injectable so tests run instantly. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** The HTTP client (through the proxy when HTTPS_PROXY is set); default Node's fetch. */
+  fetch?: typeof globalThis.fetch;
 }
 
 type SlackPostResult =
@@ -150,9 +152,10 @@ export async function postSlackMessage(
 
   let attempts = 0;
   let retryAfter: string | null = null;
+  const send = options.fetch ?? globalThis.fetch;
   const countingFetch = async (url: string | URL, init?: RequestInit) => {
     attempts++;
-    const response = await fetch(url, init);
+    const response = await send(url, init);
     retryAfter = response.headers.get('retry-after');
     return response;
   };

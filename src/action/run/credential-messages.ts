@@ -53,6 +53,11 @@ export function oidcTokenFailure(audience: string, message: string): string {
     what = `GitHub's token endpoint answered HTTP ${code} (${detail}), still after @actions/core's 10 retries`;
   else
     what = `GitHub's token endpoint answered HTTP ${code} (${detail}); not retried (@actions/core retries only 502, 503 and 504)`;
+  // @actions/http-client's tunnel library, when the proxy answered CONNECT with something else than 200
+  const refused = /tunneling socket could not be established, statusCode=(\d{3})/.exec(detail)?.[1];
+  if (refused !== undefined) {
+    return `Requesting the GitHub OIDC token for audience "${audience}" failed: the proxy (HTTPS_PROXY) refused to open a tunnel to GitHub's token endpoint (HTTP ${refused} to CONNECT). ${refused === '407' ? 'It wants a login: put USER:PASSWORD@ in the proxy URL.' : 'Allow CONNECT to the host of ACTIONS_ID_TOKEN_REQUEST_URL on port 443 in the proxy, or list that host in NO_PROXY if the runner reaches it directly.'} See docs/troubleshooting.md, "A proxy refuses CONNECT".`;
+  }
   return `Requesting the GitHub OIDC token for audience "${audience}" failed: ${what}. The job does have \`permissions: id-token: write\` (the runner set ACTIONS_ID_TOKEN_REQUEST_URL, which it does only then), so this is most likely a transient problem on GitHub's side: re-run the job, and check https://www.githubstatus.com if it keeps failing.`;
 }
 

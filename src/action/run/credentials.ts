@@ -3,7 +3,8 @@
 // credential *provider*, never as static keys, so a run longer than the role session keeps working.
 //
 // With `role-to-assume`: the GitHub OIDC token (core.getIDToken, imported lazily: it loads an HTTP
-// client the dry run must not pay for), then STS AssumeRoleWithWebIdentity; every returned secret is
+// client the dry run must not pay for; that client, @actions/http-client, honours HTTPS_PROXY /
+// NO_PROXY itself and always goes direct to loopback hosts), then STS AssumeRoleWithWebIdentity; every returned secret is
 // masked. The STS client's standard retry strategy re-sends what it judges transient (3 requests); on
 // top of that we try again, with jittered backoff inside a bounded total time, only errors the SDK
 // itself re-sent (never AccessDenied, an invalid token, a bad duration: they cannot succeed), and
@@ -20,6 +21,7 @@
 // self-refreshing) provider it is, so "no credentials" is said with its fix before anything is sent.
 // What each failure says, with its fix, is built in credential-messages.ts.
 
+import type { Agent as HttpAgent } from 'node:http';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
@@ -73,6 +75,8 @@ export interface CredentialDependencies {
   random?: () => number;
   /** Total time allowed for our STS retries (the token expires). Default 60 s. */
   stsRetryBudgetMs?: number;
+  /** The proxy-choosing agent for STS (HTTPS_PROXY/NO_PROXY); absent: the SDK's own. */
+  httpAgent?: HttpAgent;
 }
 
 /** A failed refresh is tried again after this long (on the injected clock)… */
@@ -164,6 +168,11 @@ export async function resolveCredentials(
   return provider;
 }
 
+/** The SDK client option that sends its requests through `agent` (both schemes), or none. */
+export function sdkHttpOptions(agent: HttpAgent | undefined) {
+  return agent ? { requestHandler: { httpAgent: agent, httpsAgent: agent } } : {};
+}
+
 /** Milliseconds until `credentials` expire, by the wall clock as the SDK reads it; Infinity without expiry. */
 function millisecondsLeft(credentials: AwsCredentialIdentity): number {
   return credentials.expiration ? credentials.expiration.getTime() - Date.now() : Infinity;
@@ -205,7 +214,7 @@ async function assumeRoleWithOidc(
   }
   deps.setSecret(token);
 
-  const sts = new STSClient({ region: deps.region });
+  const sts = new STSClient({ region: deps.region, ...sdkHttpOptions(deps.httpAgent) });
   const random = deps.random ?? Math.random;
   const budget = deps.stsRetryBudgetMs ?? 60_000;
   const started = deps.clock.now();
@@ -285,7 +294,9 @@ function refreshFailure(
  * dist-es/defaultProvider.js). None → a UserError with the fix.
  */
 async function resolveDefaultChain(deps: CredentialDependencies): Promise<AwsCredentialProvider> {
-  const chain = deps.defaultChain ?? defaultProvider();
+  // its STS/SSO clients (web identity file, profiles) go through the proxy too; the instance and
+  // container metadata endpoints are link-local and always reached directly
+  const chain = deps.defaultChain ?? defaultProvider({ clientConfig: sdkHttpOptions(deps.httpAgent) });
   try {
     await untilAborted(chain(), deps.signal);
   } catch (error) {

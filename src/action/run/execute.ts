@@ -19,7 +19,8 @@ import { describeTrigger, plainRequester } from '../report/report-view.js';
 import { formatDuration, plural } from '../../shared/text.js';
 import type { Runner } from '../runner.js';
 import { CancelledError, systemClock, errorMessage, type Clock } from './clock.js';
-import { resolveCredentials, type AwsCredentialProvider } from './credentials.js';
+import { resolveCredentials, sdkHttpOptions, type AwsCredentialProvider } from './credentials.js';
+import type { ProxiedHttp } from '../../shared/proxy-network.js';
 import type { PollPolicy } from './ssm-step-decisions.js';
 import { runBounded } from './parallel.js';
 import { runSiteSteps, skippedSteps, type RunProgress, type SiteStepDependencies } from './site-steps.js';
@@ -42,6 +43,8 @@ export interface ExecuteDependencies {
   maxParallelSites?: number;
   /** Hears each step start and end (the live Slack message). */
   onProgress?: (event: RunProgress) => void;
+  /** The proxied HTTP clients (HTTPS_PROXY/HTTP_PROXY set): STS, SSM and CloudFront use `agent`, verify `fetch`. */
+  proxied?: Pick<ProxiedHttp, 'agent' | 'fetch'>;
 }
 
 /** An AbortSignal that fires on SIGINT/SIGTERM, and the function that stops listening. */
@@ -142,6 +145,7 @@ export async function executeSites(
         ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
         ...(deps.defaultChain && { defaultChain: deps.defaultChain }),
         ...(deps.random && { random: deps.random }),
+        ...(deps.proxied && { httpAgent: deps.proxied.agent }),
       });
     } catch (error) {
       const cancelled = error instanceof CancelledError || signal.aborted;
@@ -160,24 +164,31 @@ export async function executeSites(
       return run;
     }
 
+    const sdkHttp = sdkHttpOptions(deps.proxied?.agent);
     const shared: Omit<SiteStepDependencies, 'log' | 'group'> = {
       clock,
       signal,
       ssmClient: (region) => {
         let ssm = ssmClients.get(region);
         if (!ssm) {
-          ssm = new SSMClient({ region, retryMode: 'adaptive', credentials });
+          ssm = new SSMClient({ region, retryMode: 'adaptive', credentials, ...sdkHttp });
           ssmClients.set(region, ssm);
         }
         return ssm;
       },
       cloudFrontClient: () =>
-        (cloudfront ??= new CloudFrontClient({ region: 'us-east-1', retryMode: 'adaptive', credentials })),
+        (cloudfront ??= new CloudFrontClient({
+          region: 'us-east-1',
+          retryMode: 'adaptive',
+          credentials,
+          ...sdkHttp,
+        })),
       stepTimeoutMs: settings.stepTimeoutSeconds * 1000,
       fallbackRunId: String(Date.now()),
       ...(deps.pollPolicy && { pollPolicy: deps.pollPolicy }),
       ...(deps.random && { random: deps.random }),
       ...(deps.onProgress && { onProgress: deps.onProgress }),
+      ...(deps.proxied && { fetch: deps.proxied.fetch }),
     };
     await runBounded(
       run.sites,

@@ -37,6 +37,8 @@ export interface SiteStepDependencies {
   pollPolicy?: PollPolicy;
   random?: () => number;
   onProgress?: (event: RunProgress) => void;
+  /** The verify step's fetch (through the proxy when one is set); default Node's. */
+  fetch?: typeof globalThis.fetch;
 }
 
 export const skippedSteps = (plan: Plan, from: number): StepReport[] =>
@@ -77,6 +79,7 @@ export async function runSiteSteps(
           runStartMs: Date.parse(report.startedAt),
           earlier: report.steps,
           cloudfront: deps.cloudFrontClient,
+          ...(deps.fetch && { fetch: deps.fetch }),
         });
       }
       const repeated = repeatedDistributionStep(plan.steps, step);

@@ -15,9 +15,9 @@ import {
   type Template,
 } from './helpers/cloudformation.js';
 import {
+  ACME_WEBSITE_STACK,
   purgeRoleViolations,
   wildcardActionViolations,
-  type PurgeRoleExpectations,
 } from './helpers/purge-stack-rules.js';
 import { subjectViolations } from './helpers/oidc-subjects.js';
 import { repoRoot } from './helpers/run-action.js';
@@ -29,16 +29,7 @@ beforeAll(() => {
   template = parseTemplate(readFileSync(join(repoRoot, 'infra/cache-purge.yml'), 'utf8'));
 });
 
-const base: PurgeRoleExpectations = {
-  owner: 'acme',
-  repository: 'website',
-  branch: 'main',
-  createProvider: true,
-  tagKey: 'CachePurge',
-  tagValue: 'true',
-  distributionIds: [],
-};
-const main = { GitHubOwner: 'acme', GitHubRepository: 'website' };
+const { expected: base, parameters: main } = ACME_WEBSITE_STACK;
 /** Ten entries (the maximum), both forms, with the subjects GitHub puts in their tokens. */
 const TEN: [string, string][] = [
   ['acme/blog:branch:main', 'repo:acme/blog:ref:refs/heads/main'],

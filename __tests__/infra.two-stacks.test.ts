@@ -7,11 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACCOUNT, REGION, evaluateTemplate, parseTemplate, type Template } from './helpers/cloudformation.js';
-import {
-  DOCUMENT_NAMES,
-  purgeRoleViolations,
-  type PurgeRoleExpectations,
-} from './helpers/purge-stack-rules.js';
+import { ACME_WEBSITE_STACK, DOCUMENT_NAMES, purgeRoleViolations } from './helpers/purge-stack-rules.js';
 import { documentVersionsViolations } from './helpers/document-versions-rules.js';
 import { FIXED_NAME, accountNames, clashes } from './helpers/account-names.js';
 import { repoRoot } from './helpers/run-action.js';
@@ -21,16 +17,7 @@ beforeAll(() => {
   template = parseTemplate(readFileSync(join(repoRoot, 'infra/cache-purge.yml'), 'utf8'));
 });
 
-const base: PurgeRoleExpectations = {
-  owner: 'acme',
-  repository: 'website',
-  branch: 'main',
-  createProvider: true,
-  tagKey: 'CachePurge',
-  tagValue: 'true',
-  distributionIds: [],
-};
-const main = { GitHubOwner: 'acme', GitHubRepository: 'website' };
+const { expected: base, parameters: main } = ACME_WEBSITE_STACK;
 
 describe('NamePrefix: two stacks in one account', () => {
   const relay = {

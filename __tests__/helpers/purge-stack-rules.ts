@@ -129,6 +129,20 @@ export interface PurgeRoleExpectations {
   namePrefix?: string;
 }
 
+/** The stack the infra tests deploy by default: acme/website on main, the provider created, no extras. */
+export const ACME_WEBSITE_STACK = {
+  parameters: { GitHubOwner: 'acme', GitHubRepository: 'website' },
+  expected: {
+    owner: 'acme',
+    repository: 'website',
+    branch: 'main',
+    createProvider: true,
+    tagKey: 'CachePurge',
+    tagValue: 'true',
+    distributionIds: [],
+  } satisfies PurgeRoleExpectations as PurgeRoleExpectations,
+};
+
 /** The subject the main parameters give (GitHubOwner/GitHubRepository with the branch or environment). */
 export function mainSubject(expected: PurgeRoleExpectations): string {
   return expected.environment

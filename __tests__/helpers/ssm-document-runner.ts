@@ -226,6 +226,8 @@ export interface RunOptions {
   /** Directories put before the agent's PATH (e.g. a `wp` stand-in). */
   pathPrefix?: string[];
   timeoutMs?: number;
+  /** A command the script runs under, e.g. `unshare --mount … --` (a private view of the system). */
+  wrap?: string[];
 }
 
 export interface DocumentRun {
@@ -249,7 +251,13 @@ export async function runDocument(
   params: Record<string, string>,
   options: RunOptions = {},
 ): Promise<DocumentRun> {
-  const { agent = 'current', serviceChecks = true, pathPrefix = [], timeoutMs = 600_000 } = options;
+  const {
+    agent = 'current',
+    serviceChecks = true,
+    pathPrefix = [],
+    timeoutMs = 600_000,
+    wrap = [],
+  } = options;
   let values: Record<string, string>;
   if (serviceChecks) {
     const checked = checkParameters(doc, params);
@@ -278,7 +286,8 @@ export async function runDocument(
   const started = performance.now();
   try {
     return await new Promise<DocumentRun>((resolve, reject) => {
-      const child = spawn('bash', [scriptFile], {
+      const [command, ...args] = [...wrap, 'bash', scriptFile];
+      const child = spawn(command!, args, {
         cwd: workDir,
         env: {
           PATH: [...pathPrefix, AGENT_PATH].join(':'),

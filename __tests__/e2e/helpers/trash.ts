@@ -3,7 +3,7 @@
 // waiting for the reclaim before a test removes the directories. I/O: reads the directories, runs flock.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -13,10 +13,13 @@ export const trashOf = (cacheDir: string) =>
 
 const TRASH_ID = /^[0-9]{19}-[0-9]{1,10}$/;
 
-/** The per-purge trash directories in `cacheDir`'s trash container, not reclaimed yet. */
+/** The per-purge trash directories (real directories, as the reclaim takes them) in `cacheDir`'s trash container, not reclaimed yet. */
 export function pendingTrash(cacheDir: string): string[] {
   const trash = trashOf(cacheDir);
-  return existsSync(trash) ? readdirSync(trash).filter((name) => TRASH_ID.test(name)) : [];
+  if (!existsSync(trash)) return [];
+  return readdirSync(trash).filter(
+    (name) => TRASH_ID.test(name) && lstatSync(join(trash, name)).isDirectory(),
+  );
 }
 
 /** Whether a reclaim holds the trash container's lock (flock, as the document's reclaim takes it). */

@@ -6,7 +6,7 @@
 // and the purge says so; the reclaim deletes a link in the trash as a link.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadDocument, runDocument } from '../helpers/ssm-document-runner.js';

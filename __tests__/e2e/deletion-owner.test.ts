@@ -72,7 +72,10 @@ describe('the documents delete as the directory owner, never as root', () => {
     const run = await runDocument(fastcgi, { CachePath: dir });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
-      new RegExp(`^mv: cannot move './b' to '${trashOf(dir)}/[0-9]+-[0-9]+(/\\.pass\\.\\w+)?/b': Permission denied$`, 'm'),
+      new RegExp(
+        `^mv: cannot move './b' to '${trashOf(dir)}/[0-9]+-[0-9]+(/\\.pass\\.\\w+)?/b': Permission denied$`,
+        'm',
+      ),
     );
     expect(run.result).toMatchObject({
       path: dir,

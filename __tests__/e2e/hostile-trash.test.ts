@@ -1,7 +1,7 @@
 // A hostile site user against the instant purge's trash: a process running as www-data (the cache's owner,
 // no privileges) attacks the trash container beside the cache directory in a tight loop while
 // CachePurge-FastCGI runs as root, 200 times per case, and the background reclaims run. Below a
-// www-data-owned parent it swaps the container for links to a root-owned canary tree and to an empty
+// www-data-owned parent it swaps the container (once the purge made it) for links to a root-owned canary tree and to an empty
 // root-owned 0700 directory (what root would hand over with a chown), moves the cache directory away and
 // back, and plants trash-named links in the container. Below root's /var/cache/nginx it plants, in the
 // container it owns, trash-named links and directories leading to the canary, links named last-reclaim (to
@@ -154,11 +154,13 @@ describe('a hostile site user against the trash of the instant purge (www-data, 
       const attacker = startAttacker(
         `my ($c, $t, $tree, $empty) = @a;
          for my $to ($tree, $empty) {
-           if (rename($t, "$t.real")) { symlink($to, $t); select(undef, undef, undef, 0.0003); unlink($t); rename("$t.real", $t); }
-           else { symlink($to, $t); select(undef, undef, undef, 0.0003); unlink($t) if -l $t; }
+           if (-d $t && ! -l $t && rename($t, "$t.real")) {
+             symlink($to, $t); select(undef, undef, undef, 0.0003); unlink($t); rename("$t.real", $t);
+           }
          }
          symlink($tree, "$t/1700000000000000001-7") if -d $t && ! -l $t;
-         if (rename($c, "$c.away")) { select(undef, undef, undef, 0.0003); rename("$c.away", $c); }`,
+         if (rename($c, "$c.away")) { select(undef, undef, undef, 0.0003); rename("$c.away", $c); }
+         select(undef, undef, undef, 0.001); # the real directories stand for a moment, so some purges get through`,
         [cache, trash, canaries.tree, canaries.empty],
       );
       // puts back what the attacker had moved aside when it was stopped (a link may stand at the name)

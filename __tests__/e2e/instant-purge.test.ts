@@ -15,6 +15,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   renameSync,
   rmSync,
   symlinkSync,
@@ -44,6 +45,42 @@ const lastReclaim = (cache: string) => JSON.parse(readFileSync(join(trashOf(cach
 const reclaimedFiles = (cache: string) =>
   [...readFileSync(join(trashOf(cache), 'reclaim.log'), 'utf8').matchAll(/: (\d+) files, \d+ bytes$/gm)].map(
     (m) => Number(m[1]),
+  );
+
+/** The bash processes whose working directory is `dir`: user, nice, I/O class, whether it leads its own session, open descriptors. */
+function reclaimProcesses(dir: string) {
+  const found = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (
+        readlinkSync(`/proc/${pid}/cwd`) !== dir ||
+        readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'bash'
+      )
+        continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ');
+      const fds = Object.fromEntries(
+        readdirSync(`/proc/${pid}/fd`).map((fd) => [fd, readlinkSync(`/proc/${pid}/fd/${fd}`)]),
+      );
+      found.push({
+        uid: Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]),
+        nice: Number(stat[16]),
+        ioClass: spawnSync('ionice', ['-p', pid], { encoding: 'utf8' }).stdout.trim(),
+        ownSession: stat[3] !== String(process.pid) && Number(stat[3]) !== readSession(),
+        fds,
+      });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+const readSession = () =>
+  Number(
+    readFileSync('/proc/self/stat', 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ')[3],
   );
 
 describe('CachePurge-FastCGI instant purge: fallback, leftovers, concurrency, the systemd path', () => {
@@ -158,7 +195,7 @@ describe('CachePurge-FastCGI instant purge: fallback, leftovers, concurrency, th
     expect(canary.intact()).toBe(true);
   });
 
-  it('a purge while a reclaim runs returns at once and says so; that reclaim waits its turn', async () => {
+  it('a purge while a reclaim runs returns at once and says so; the new reclaim waits its turn, detached, as www-data, at idle priority', async () => {
     const dir = cache('cpa-e2e-during');
     expect((await runDocument(doc, { CachePath: dir })).code).toBe(0);
     expect(await waitForReclaim(dir)).toBe(true);
@@ -174,6 +211,31 @@ describe('CachePurge-FastCGI instant purge: fallback, leftovers, concurrency, th
     expect(result.result).toMatchObject({ method: 'rename-trash', reclaimRunning: true, detached: 16 });
     expect(listTree(dir)).toEqual([]);
     expect(pendingTrash(dir)).toHaveLength(1);
+    // the reclaim this purge started, waiting for the lock: the process working in the container
+    let reclaim = reclaimProcesses(trashOf(dir));
+    for (let i = 0; i < 40 && !reclaim.some((p) => p.fds[9]); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      reclaim = reclaimProcesses(trashOf(dir));
+    }
+    expect(reclaim).toHaveLength(1);
+    expect(reclaim[0]).toMatchObject({
+      uid: www().uid,
+      nice: 19,
+      ioClass: 'idle',
+      ownSession: true,
+      fds: {
+        0: '/dev/null',
+        1: `${trashOf(dir)}/reclaim.log`,
+        2: `${trashOf(dir)}/reclaim.log`,
+        9: trashOf(dir),
+      },
+    });
+    expect(Object.keys(reclaim[0]!.fds), 'no descriptor of the purge (or of SSM Agent) inherited').toEqual([
+      '0',
+      '1',
+      '2',
+      '9',
+    ]);
     expect(await waitForReclaim(dir)).toBe(true);
     expect(lastReclaim(dir)).toMatchObject({ files: 200, trashDirs: 1, complete: true });
   });

@@ -1,14 +1,16 @@
 // A hostile site user against the instant purge's trash: a process running as www-data (the cache's owner,
 // no privileges) attacks the trash container beside the cache directory in a tight loop while
 // CachePurge-FastCGI runs as root, 200 times per case, and the background reclaims run. Below a
-// www-data-owned parent it swaps the container (once the purge made it) for links to a root-owned canary tree and to an empty
-// root-owned 0700 directory (what root would hand over with a chown), moves the cache directory away and
-// back, and plants trash-named links in the container. Below root's /var/cache/nginx it plants, in the
-// container it owns, trash-named links and directories leading to the canary, links named last-reclaim (to
-// /etc/shadow) and reclaim.log (to a canary file), and trash-named entries inside the cache. Each purge
-// must succeed on the real cache (instantly or synchronously) or refuse; after every case and once every
-// reclaim has finished, the canary is exactly as made, the empty directory still root's, and no output
-// shows a line of /etc/shadow.
+// www-data-owned parent it swaps the container (once the purge made it) for links to a root-owned canary
+// tree and to an empty root-owned 0700 directory (what root would hand over with a chown), moves the cache
+// directory away and back, and plants trash-named links in the container. In a second case there it swaps
+// each fresh container for a link to a root-owned 0700 empty directory beside it, which root must never
+// chown to www-data (root makes the container only where no one else may write the parent; elsewhere
+// www-data makes it). Below root's /var/cache/nginx it plants, in the container it owns, trash-named links
+// and directories leading to the canary, links named last-reclaim (to /etc/shadow) and reclaim.log (to a
+// canary file), and trash-named entries inside the cache. Each purge must succeed on the real cache
+// (instantly or synchronously) or refuse; after every case and once every reclaim has finished, the canary
+// is exactly as made, the empty directories still root's, and no output shows a line of /etc/shadow.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,6 +21,7 @@ import {
   mkdtempSync,
   readFileSync,
   renameSync,
+  readdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -99,7 +102,7 @@ async function race(
   cache: string,
   attacker: ChildProcess,
   restore: () => void,
-  canaries: ReturnType<typeof makeCanaries>,
+  canaries: { intact: () => boolean },
 ) {
   const tally = { succeeded: 0, refused: 0, instant: 0, other: [] as string[], shadow: 0 };
   const shadowLine = readFileSync('/etc/shadow', 'utf8').split('\n')[0]!;
@@ -179,6 +182,53 @@ describe('a hostile site user against the trash of the instant purge (www-data, 
       expect(canaries.intact(), 'the root-owned canary tree and empty directory').toBe(true);
       expect(tally.other).toEqual([]);
       expect(tally.shadow).toBe(0);
+      expect(tally.succeeded + tally.refused).toBe(PURGES_PER_CASE);
+      expect(tally.instant, 'some purges were instant despite the attacker').toBeGreaterThan(0);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'below a www-data-owned parent: a fresh container swapped for a link to a root-owned directory beside it is never handed over',
+    async () => {
+      const top = scratchDir('/var/cache/nginx', 'cpa-hostile-trash-decoy');
+      made.push(top);
+      const parent = join(top, 'sites');
+      const cache = join(parent, 'portal');
+      const decoy = join(parent, 'decoy'); // root's, 0700, empty: what a fresh container looks like to root
+      mkdirSync(cache, { recursive: true });
+      for (const d of [parent, cache]) chownSync(d, wwwIds().uid, wwwIds().gid);
+      mkdirSync(decoy, { mode: 0o700 });
+      const trash = trashOf(cache);
+      const attacker = startAttacker(
+        `my ($t, $d) = @a;
+         if (-d $t && ! -l $t) {
+           select(undef, undef, undef, rand(0.0004));
+           if (rename($t, "$t.real")) {
+             symlink($d, "$t.l"); rename("$t.l", $t); select(undef, undef, undef, 0.0003);
+             unlink($t); rename("$t.real", $t);
+           }
+         }`,
+        [trash, decoy],
+      );
+      const decoyIntact = () => {
+        const s = statSync(decoy);
+        return s.uid === 0 && (s.mode & 0o777) === 0o700 && readdirSync(decoy).length === 0;
+      };
+      // every purge makes a fresh container: the last one is moved aside while the attacker is stopped
+      let aside = 0;
+      const restore = () => {
+        if (exists(trash) && lstatSync(trash).isSymbolicLink()) rmSync(trash);
+        if (exists(`${trash}.real`)) renameSync(`${trash}.real`, trash);
+        if (exists(trash)) renameSync(trash, join(top, `old-trash-${aside++}`));
+      };
+      const tally = await race(cache, attacker, restore, {
+        intact: () => canaries.intact() && decoyIntact(),
+      });
+      expect(decoyIntact(), 'the root-owned directory beside the cache is still root’s, 0700, empty').toBe(
+        true,
+      );
+      expect(tally.other).toEqual([]);
       expect(tally.succeeded + tally.refused).toBe(PURGES_PER_CASE);
       expect(tally.instant, 'some purges were instant despite the attacker').toBeGreaterThan(0);
     },

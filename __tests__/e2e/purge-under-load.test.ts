@@ -95,8 +95,9 @@ describe('CachePurge-FastCGI under load', () => {
       expect(purge.stderr).toBe('');
       expect(purge.code).toBe(0);
       expect(purge.result).toMatchObject({ method: 'rename-trash', complete: true, notDetached: 0 });
-      expect(purge.ms, 'the step returns at once').toBeLessThan(3_000);
     }
+    // (that the step does not wait for the deletion is shown by instant-purge.test.ts, a purge returning
+    // while a reclaim holds the lock; how long it takes is the purge-documents bench's, not a test's)
     // the background reclaims deleted every stale entry and every page cached before the purges
     expect(await waitForReclaim(cacheDir)).toBe(true);
     const reclaimed = [

@@ -4,12 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeInvalidation,
-  describePurgeTotals,
   describeRevision,
-  formatBytes,
   headline,
   plainRequester,
 } from '../src/action/report/report-view.js';
+import { describePurgeTotals, formatBytes } from '../src/action/report/purge-view.js';
 import { andMore, formatCount, formatDuration, listFirst, plural } from '../src/shared/text.js';
 import { buildRunContext, triggerOf } from '../src/action/report/run-context.js';
 import { slackRequester } from '../src/action/report/slack-message.js';

@@ -147,12 +147,22 @@ const benches = {
   'purge-documents': () => {
     const result = purgeDocuments();
     printTable(
-      `FastCGI cache purge, ${result.files.toLocaleString('en-US')} files (levels=1:2), same run, generated in ${result.generatedS.toFixed(0)} s`,
-      ['script', 'files', 'wall s', 'succeeded', 'files counted', 'page cache'],
+      `FastCGI cache purge, ${result.files.toLocaleString('en-US')} files (levels=1:2), same run, generated in ${result.generatedS.toFixed(0)} s; I/O scheduler ${result.scheduler}`,
+      [
+        'method',
+        'files',
+        'step wall s',
+        'disk space back s',
+        'succeeded',
+        'files counted',
+        'page cache',
+        'target',
+      ],
       result.rows,
     );
+    const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
     console.log(
-      `\npurge target ${result.met ? 'met' : 'MISSED'}: ${result.speedup.toFixed(2)}× faster than the original (target ≥ 2×, never failing)`,
+      `\npurge target ${result.met ? 'met' : 'MISSED'}: the instant purge's step took ${s(result.visibleMs)} (median; target ≤ 1 s at 1,000,000 files, never failing), the disk space was back after ${s(result.backMs)} (median)${result.originalMs === undefined ? '' : `; the original script took ${s(result.originalMs)}, find -delete ${s(result.findDeleteMs)}`}`,
     );
   },
   relay: async () => {

@@ -517,6 +517,8 @@ function repeatedDistributionStep(steps, step) {
 
 // EXTERNAL MODULE: ./src/action/report/purge-result.ts
 var purge_result = __webpack_require__(75066);
+// EXTERNAL MODULE: ./src/action/report/purge-view.ts
+var purge_view = __webpack_require__(65130);
 ;// CONCATENATED MODULE: ./src/action/run/ssm-step-decisions.ts
 // The decisions of an SSM step, without I/O: how long to wait before the next poll, when a command
 // is over, what each instance's invocation says, whether the step succeeded (every targeted
@@ -627,7 +629,7 @@ function instanceReport(invocation, fullOutputs = {}) {
         report.responseCode = codeSource.ResponseCode;
     if (starts.length > 0 && ends.length > 0)
         report.durationMs = Math.max(0, Math.max(...ends) - Math.min(...starts));
-    const result = (0,purge_result/* parsePurgeResult */.a)(stdout);
+    const result = (0,purge_result/* parsePurgeResult */.a5)(stdout);
     if (result)
         report.result = result;
     if (parts.some((p) => p.truncated))
@@ -714,11 +716,7 @@ function instanceLine(instance) {
     const took = instance.durationMs !== undefined ? ` in ${(0,shared_text/* formatDuration */.a3)(instance.durationMs)}` : '';
     if (instance.status === 'Success') {
         const r = instance.result;
-        const detail = !r
-            ? ''
-            : (0,purge_result/* isCounted */.h)(r)
-                ? ` — ${(0,shared_text/* plural */.LS)(r.files, 'file')}, ${(0,report_view/* formatBytes */.z3)(r.bytes)} removed (${r.method})`
-                : ` — flushed, no file counts (${r.method})`;
+        const detail = r ? ` — ${(0,purge_view/* describeInstanceResult */.Uy)(r)}` : '';
         return `✓ ${instance.instanceId}: Success${took}${detail}`;
     }
     const why = {

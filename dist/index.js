@@ -3346,15 +3346,39 @@ function describeCause(cause, maxInstances = 5) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ parsePurgeResult),
-/* harmony export */   h: () => (/* binding */ isCounted)
+/* harmony export */   $w: () => (/* binding */ isDetached),
+/* harmony export */   a5: () => (/* binding */ parsePurgeResult),
+/* harmony export */   he: () => (/* binding */ isCounted)
 /* harmony export */ });
 // The machine-readable last line every purge document prints:
 //   CACHE_PURGE_RESULT {"files":123,"bytes":456789,"method":"find-delete","durationMs":42}
+//   CACHE_PURGE_RESULT {"files":0,"bytes":0,"counted":false,"method":"rename-trash","detached":16,…}
+// CachePurge-FastCGI's instant purge (method "rename-trash") adds what it detached and how the trash is
+// reclaimed; its synchronous fallback ("find-delete") says why in "fallback".
 // This module owns that contract: the marker, the fields, and parsing it out of an instance's output.
 const PURGE_RESULT_MARKER = 'CACHE_PURGE_RESULT';
-/** Whether the result's `files` and `bytes` were counted (false for a plugin CLI flush). */
+/** Whether the result's `files` and `bytes` were counted (false for a plugin CLI flush and a detaching purge). */
 const isCounted = (result) => result.counted !== false;
+/** Whether the purge detached the cache out of sight and left the deletion to a background reclaim. */
+const isDetached = (result) => result.detached !== undefined;
+const isCount = (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+const isOptional = (value, check) => value === undefined || check(value);
+const isText = (v) => typeof v === 'string';
+const isFlag = (v) => typeof v === 'boolean';
+function isPreviousReclaim(value) {
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+        return false;
+    const r = value;
+    return (isText(r.finishedAt) && [r.files, r.bytes, r.trashDirs, r.durationMs].every(isCount) && isFlag(r.complete));
+}
+/** The optional fields, each of its type when present (a result with one of the wrong type is no result). */
+function optionalFieldsValid(v) {
+    return (isOptional(v.counted, isFlag) &&
+        [v.detached, v.notDetached, v.leftoverTrash].every((n) => isOptional(n, isCount)) &&
+        [v.reclaim, v.reclaimUnit, v.reclaimLog, v.fallback].every((t) => isOptional(t, isText)) &&
+        isOptional(v.reclaimRunning, isFlag) &&
+        isOptional(v.previousReclaim, isPreviousReclaim));
+}
 /**
  * Finds the last `CACHE_PURGE_RESULT {json}` line in a script's standard output and parses it.
  * Returns undefined when there is none or it is not a valid result (the output stays as it is).
@@ -3370,10 +3394,9 @@ function parsePurgeResult(stdout) {
             if (!value || typeof value !== 'object' || Array.isArray(value))
                 return undefined;
             const v = value;
-            const isCount = (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
             if (!isCount(v.files) || !isCount(v.bytes) || !isCount(v.durationMs) || typeof v.method !== 'string')
                 return undefined;
-            if (v.counted !== undefined && typeof v.counted !== 'boolean')
+            if (!optionalFieldsValid(v))
                 return undefined;
             return v;
         }
@@ -3382,6 +3405,122 @@ function parsePurgeResult(stdout) {
         }
     }
     return undefined;
+}
+
+
+/***/ }),
+
+/***/ 65130:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Uy: () => (/* binding */ describeInstanceResult),
+/* harmony export */   Y$: () => (/* binding */ describePurgeTotals)
+/* harmony export */ });
+/* unused harmony export formatBytes */
+/* harmony import */ var _purge_result_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(75066);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24646);
+// What the instances' CACHE_PURGE_RESULT lines mean to a person: sizes, one step's totals (the job
+// summary, Slack) and one instance's result (the log). Counted deletions say what they removed; the
+// FastCGI instant purge says what it detached and that its files are deleted and counted in the
+// background, and what the last finished reclaim freed; a synchronous fallback says why. Pure.
+
+
+/** `0 B`, `812 B`, `12.3 KiB`, `1.2 GiB` (binary units, as `du -h` counts). */
+function formatBytes(bytes) {
+    if (!Number.isFinite(bytes) || bytes < 0)
+        return '–';
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit === 0)
+        return `${Math.round(value)} B`;
+    return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+const entries = (n) => (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(n, 'cache entry', 'cache entries');
+const sum = (results, of) => results.reduce((total, r) => total + of(r), 0);
+const unique = (values) => [
+    ...new Set(values.filter((v) => v !== undefined && v !== '')),
+];
+/** `the last reclaim freed 1,000 files (1.2 MiB)` (+ `, incomplete: see its log`), over the results that report one. */
+function describePreviousReclaims(results) {
+    const previous = results.flatMap((r) => (r.previousReclaim ? [r.previousReclaim] : []));
+    if (previous.length === 0)
+        return undefined;
+    const freed = `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(sum(results, (r) => r.previousReclaim?.files ?? 0), 'file')} (${formatBytes(sum(results, (r) => r.previousReclaim?.bytes ?? 0))})`;
+    const incomplete = previous.some((p) => !p.complete) ? ', incomplete: see its log' : '';
+    return `the last reclaim freed ${freed}${incomplete}`;
+}
+/** `2 trash directories of earlier purges reclaimed too` or `a reclaim was still running`. */
+function describeLeftovers(results) {
+    const leftover = sum(results, (r) => r.leftoverTrash ?? 0);
+    if (results.some((r) => r.reclaimRunning))
+        return 'an earlier reclaim was still running';
+    if (leftover > 0)
+        return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(leftover, 'trash directory', 'trash directories')} of earlier purges reclaimed too`;
+    return undefined;
+}
+/**
+ * `1,234 files (12.3 MiB) removed · find-delete` (+ `· 2 of 3 instances reported a result`); a plugin's
+ * CLI flush, which counts nothing: `flushed, no file counts · wp-cli`; the FastCGI instant purge:
+ * `16 cache entries detached; files and bytes counted in the background (setsid) · rename-trash`.
+ */
+function describePurgeTotals(step) {
+    const results = step.instances.map((i) => i.result).filter((r) => r !== undefined);
+    if (results.length === 0)
+        return undefined;
+    const detached = results.filter(_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isDetached */ .$w);
+    const counted = results.filter((r) => !(0,_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isDetached */ .$w)(r) && (0,_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isCounted */ .he)(r));
+    const flushed = results.length - detached.length - counted.length;
+    const onSome = (n) => n < results.length ? ` on ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(n)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(results.length, 'instance')}` : '';
+    const clauses = [];
+    if (counted.length > 0)
+        clauses.push(`${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(sum(counted, (r) => r.files), 'file')} (${formatBytes(sum(counted, (r) => r.bytes))}) removed${onSome(counted.length)}`);
+    if (detached.length > 0) {
+        const how = unique(detached.map((r) => r.reclaim));
+        clauses.push(`${entries(sum(detached, (r) => r.detached ?? 0))} detached${onSome(detached.length)}; files and bytes counted in the background${how.length ? ` (${how.join(', ')})` : ''}`);
+    }
+    if (flushed > 0)
+        clauses.push(clauses.length === 0 ? 'flushed, no file counts' : 'flushed without counts on the rest');
+    const fallbacks = results.filter((r) => r.fallback);
+    if (fallbacks.length > 0)
+        clauses.push(`deleted synchronously${onSome(fallbacks.length)}: ${unique(fallbacks.map((r) => r.fallback))[0]}`);
+    const previous = describePreviousReclaims(detached);
+    if (previous)
+        clauses.push(previous);
+    const leftovers = describeLeftovers(detached);
+    if (leftovers)
+        clauses.push(leftovers);
+    const parts = [clauses.join('; ')];
+    const methods = unique(results.map((r) => r.method));
+    if (methods.length > 0)
+        parts.push(methods.join(', '));
+    if (results.length < step.instances.length) {
+        parts.push(`${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(results.length)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(step.instances.length, 'instance')} reported a result`);
+    }
+    return parts.join(' · ');
+}
+/**
+ * One instance's result for the log line after `Success`: `3 files, 2.0 KiB removed (find-delete)`,
+ * `flushed, no file counts (wp-cli)`, `16 cache entries detached; files and bytes counted in the
+ * background (rename-trash, reclaim: setsid, log /var/cache/nginx/.cache-purge-trash-portal/reclaim.log)`.
+ */
+function describeInstanceResult(r) {
+    if ((0,_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isDetached */ .$w)(r)) {
+        const where = r.reclaimUnit ? `unit ${r.reclaimUnit}` : r.reclaimLog ? `log ${r.reclaimLog}` : undefined;
+        const how = [r.method, r.reclaim && `reclaim: ${r.reclaim}`, where].filter(Boolean).join(', ');
+        const more = [describePreviousReclaims([r]), describeLeftovers([r])].filter(Boolean);
+        const notDetached = r.notDetached ? `, ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(r.notDetached)} not (still served)` : '';
+        return `${entries(r.detached)} detached${notDetached}; files and bytes counted in the background (${how})${more.map((m) => `; ${m}`).join('')}`;
+    }
+    if (!(0,_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isCounted */ .he)(r))
+        return `flushed, no file counts (${r.method})`;
+    const fallback = r.fallback ? `; deleted synchronously: ${r.fallback}` : '';
+    return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(r.files, 'file')}, ${formatBytes(r.bytes)} removed (${r.method}${fallback})`;
 }
 
 
@@ -3479,11 +3618,10 @@ function redactDeep(value, redact) {
 /* harmony export */   vN: () => (/* binding */ describeInstanceStatus),
 /* harmony export */   x6: () => (/* binding */ STEP_ICON),
 /* harmony export */   yE: () => (/* binding */ failedInstances),
-/* harmony export */   yJ: () => (/* binding */ stepDetail),
-/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */   yJ: () => (/* binding */ stepDetail)
 /* harmony export */ });
-/* unused harmony exports describePurgeTotals, describeInvalidation */
-/* harmony import */ var _purge_result_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(75066);
+/* unused harmony export describeInvalidation */
+/* harmony import */ var _purge_view_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(65130);
 /* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(24646);
 /* harmony import */ var _verify_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45244);
 // What a run report means to a person, independent of where it is shown: the outcome headline, each
@@ -3492,22 +3630,6 @@ function redactDeep(value, redact) {
 
 
 
-// ── numbers ──────────────────────────────────────────────────────────────────────────────────────
-/** `0 B`, `812 B`, `12.3 KiB`, `1.2 GiB` (binary units, as `du -h` counts). */
-function formatBytes(bytes) {
-    if (!Number.isFinite(bytes) || bytes < 0)
-        return '–';
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    if (unit === 0)
-        return `${Math.round(value)} B`;
-    return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
 // ── who and how ──────────────────────────────────────────────────────────────────────────────────
 /** A Slack user mention as the relay passes it: `<@U2CERLKJA>` or `<@U2CERLKJA|alice>`. */
 const SLACK_MENTION = /^<@([UW][A-Z0-9]{2,})(?:\|([^<>]{1,80}))?>$/;
@@ -3592,42 +3714,6 @@ function describeInstanceCount(step) {
         return 'no instances';
     return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatCount */ .B4)(succeeded)}/${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(targeted, 'instance')}`;
 }
-function purgeTotals(step) {
-    const results = step.instances.map((i) => i.result).filter((r) => r !== undefined);
-    if (results.length === 0)
-        return undefined;
-    const counted = results.filter(_purge_result_js__WEBPACK_IMPORTED_MODULE_2__/* .isCounted */ .h);
-    return {
-        files: counted.reduce((sum, r) => sum + r.files, 0),
-        bytes: counted.reduce((sum, r) => sum + r.bytes, 0),
-        methods: [...new Set(results.map((r) => r.method).filter((m) => m !== ''))],
-        reported: results.length,
-        counted: counted.length,
-    };
-}
-/**
- * `1,234 files (12.3 MiB) removed · find-delete` (+ `· 2 of 3 instances reported a result`); a plugin's
- * CLI flush, which counts nothing: `flushed, no file counts · wp-cli`.
- */
-function describePurgeTotals(step) {
-    const totals = purgeTotals(step);
-    if (!totals)
-        return undefined;
-    const removed = `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`;
-    const parts = [
-        totals.counted === 0
-            ? 'flushed, no file counts'
-            : totals.counted < totals.reported
-                ? `${removed} on ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatCount */ .B4)(totals.counted)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(totals.reported, 'instance')}; flushed without counts on the rest`
-                : removed,
-    ];
-    if (totals.methods.length > 0)
-        parts.push(totals.methods.join(', '));
-    if (totals.reported < step.instances.length) {
-        parts.push(`${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatCount */ .B4)(totals.reported)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(step.instances.length, 'instance')} reported a result`);
-    }
-    return parts.join(' · ');
-}
 /** `Failed (exit code 2)`, `Undeliverable`, `Delivery Timed Out`. */
 function describeInstanceStatus(instance) {
     const details = instance.statusDetails || instance.status || 'unknown';
@@ -3704,7 +3790,7 @@ function stepDetail(step, options = {}) {
         const shown = (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .listFirst */ .rL)(described, 3, ', ');
         parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown}`);
     }
-    const totals = describePurgeTotals(step);
+    const totals = (0,_purge_view_js__WEBPACK_IMPORTED_MODULE_2__/* .describePurgeTotals */ .Y$)(step);
     if (totals)
         parts.push(totals);
     if (parts.length === 0)

@@ -1,14 +1,17 @@
 // Who the documents delete as: the owner of the confined directory (FastCGI: the cache directory's owner;
 // WP Rocket fallback: the WordPress directory's owner), never root. A directory owned by root, or by a system
 // account that no nginx or php-fpm runs as, is refused (exit 2) with nothing deleted. A root-owned file the
-// owner cannot delete stays and the purge says so — proof that the deletion did not run as root.
+// owner cannot delete stays and the purge says so — proof that the deletion did not run as root. FastCGI's
+// instant purge renames as the owner too: a root-owned level directory cannot be moved out of sight, stays,
+// and the purge says so; the reclaim deletes a link in the trash as a link.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chownSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadDocument, runDocument } from '../helpers/ssm-document-runner.js';
 import { listTree, makeCanary, requireSystem, scratchDir, wwwIds } from './helpers/system.js';
+import { removeCacheDir, trashOf, waitForReclaim } from './helpers/trash.js';
 
 const fastcgi = loadDocument('CachePurge-FastCGI');
 const rocket = loadDocument('CachePurge-WPRocket');
@@ -20,8 +23,8 @@ describe('the documents delete as the directory owner, never as root', () => {
   beforeAll(() => {
     requireSystem();
   });
-  afterAll(() => {
-    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    for (const dir of made) await removeCacheDir(dir);
     canary.cleanup();
   });
 
@@ -43,6 +46,7 @@ describe('the documents delete as the directory owner, never as root', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/is owned by root, and the purge never deletes as root: .*chown www-data: /);
     expect(listTree(dir)).toEqual(before);
+    expect(existsSync(trashOf(dir)), 'no trash made for a refused purge').toBe(false);
   });
 
   it('FastCGI: a cache directory owned by a system account no web server runs as (daemon) is refused', async () => {
@@ -57,9 +61,9 @@ describe('the documents delete as the directory owner, never as root', () => {
     expect(listTree(dir)).toEqual(before);
   });
 
-  it('FastCGI: deletes as www-data — a root-owned entry www-data cannot remove stays, and the purge says so', async () => {
+  it('FastCGI: renames and deletes as www-data — a root-owned level directory stays in sight, and the purge says so', async () => {
     const dir = cache(wwwIds());
-    // a root-owned, root-only directory inside the cache: root could empty it, www-data cannot
+    // a root-owned, root-only directory inside the cache: root could move or empty it, www-data cannot
     mkdirSync(join(dir, 'b/cd'), { recursive: true, mode: 0o755 });
     writeFileSync(join(dir, 'b/cd/root-owned'), 'only root may delete this');
     const link = join(dir, 'link-to-canary');
@@ -67,9 +71,29 @@ describe('the documents delete as the directory owner, never as root', () => {
     chownSync(link, wwwIds().uid, wwwIds().gid);
     const run = await runDocument(fastcgi, { CachePath: dir });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/in b: find: cannot delete '\.\/cd\/root-owned': Permission denied/);
-    expect(run.result).toMatchObject({ path: dir, user: 'www-data', complete: false, files: 1 });
-    expect(listTree(dir)).toEqual(['a', 'a/bc', 'b', 'b/cd', 'b/cd/root-owned']);
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^mv: cannot move './b' to '${trashOf(dir)}/[0-9]+-[0-9]+(/\\.pass\\.\\w+)?/b': Permission denied$`,
+        'm',
+      ),
+    );
+    expect(run.result).toMatchObject({
+      path: dir,
+      user: 'www-data',
+      method: 'rename-trash',
+      complete: false,
+      detached: 2,
+      notDetached: 1,
+    });
+    expect(run.stdout).toMatch(
+      /but 1 could not be moved out of nginx's sight \(see the errors\): they still serve/,
+    );
+    expect(listTree(dir)).toEqual(['b', 'b/cd', 'b/cd/root-owned']);
+    expect(await waitForReclaim(dir)).toBe(true);
+    expect(JSON.parse(readFileSync(join(trashOf(dir), 'last-reclaim'), 'utf8'))).toMatchObject({
+      files: 1, // a/bc/…; the link is deleted as a link, not counted as a file
+      complete: true,
+    });
     expect(canary.intact(), 'the link was removed as a link, never followed').toBe(true);
   });
 

@@ -5,7 +5,7 @@
 // a cache nginx cannot write any more (not refilling), a 500 page and a page slower than the timeout.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chmodSync, chownSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync } from 'node:fs';
 import { systemClock } from '../../src/action/run/clock.js';
 import { makeProbe } from '../../src/action/verify/http-probe.js';
 import { runVerify } from '../../src/action/verify/run-verify.js';
@@ -15,6 +15,7 @@ import { toVerifyStep, verifyStepSchema } from '../../src/action/verify/verify-c
 import { startCdnDouble, type CdnDouble } from '../helpers/cdn-double.js';
 import { loadDocument, runDocument } from '../helpers/ssm-document-runner.js';
 import { requireSystem, scratchDir, startFastCgiStack, wwwIds, type FastCgiStack } from './helpers/system.js';
+import { removeCacheDir } from './helpers/trash.js';
 
 const fastcgi = loadDocument('CachePurge-FastCGI');
 const PAGES = ['/', '/shop/', '/blog/hello/'];
@@ -32,7 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await cdn?.close();
   await stack?.stop();
-  if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+  if (cacheDir) await removeCacheDir(cacheDir); // and the instant purge's trash container beside it
 });
 
 /** Visitors filled nginx's cache and the CDN's before the run (the CDN's copies an hour "old"). */

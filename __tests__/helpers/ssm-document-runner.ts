@@ -227,7 +227,10 @@ export interface RunOptions {
   serviceChecks?: boolean;
   /** Directories put before the agent's PATH (e.g. a `wp` stand-in). */
   pathPrefix?: string[];
-  /** A command the script runs under, e.g. `unshare --pid …` to give it its own process namespace. */
+  /**
+   * A command the script runs under: `unshare --pid …` (its own process namespace), `unshare --mount … --`
+   * (a private view of the system).
+   */
   wrap?: string[];
   timeoutMs?: number;
 }

@@ -2,7 +2,7 @@
 // step's status, duration, targets and detail, the failed instances and their output, who asked and
 // how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
 
-import { isCounted, type PurgeResult } from './purge-result.js';
+import { describePurgeTotals } from './purge-view.js';
 import type {
   CloudFrontStepReport,
   InstanceReport,
@@ -15,22 +15,6 @@ import type {
 } from './report.js';
 import { formatCount, listFirst, plural } from '../../shared/text.js';
 import { describeVerification } from './verify-view.js';
-
-// ── numbers ──────────────────────────────────────────────────────────────────────────────────────
-
-/** `0 B`, `812 B`, `12.3 KiB`, `1.2 GiB` (binary units, as `du -h` counts). */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '–';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) return `${Math.round(value)} B`;
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
 
 // ── who and how ──────────────────────────────────────────────────────────────────────────────────
 
@@ -124,55 +108,6 @@ export function describeInstanceCount(step: SsmStepReport): string | undefined {
   const succeeded = step.instances.filter(instanceSucceeded).length;
   if (targeted === 0) return 'no instances';
   return `${formatCount(succeeded)}/${plural(targeted, 'instance')}`;
-}
-
-/** Sum of the instances' CACHE_PURGE_RESULT lines. */
-interface PurgeTotals {
-  /** Files and bytes summed over the results that were counted (see `counted`). */
-  files: number;
-  bytes: number;
-  methods: string[];
-  /** Instances that printed a result line. */
-  reported: number;
-  /** Of those, the ones whose method counts files and bytes (a plugin's CLI flush does not). */
-  counted: number;
-}
-
-function purgeTotals(step: SsmStepReport): PurgeTotals | undefined {
-  const results = step.instances.map((i) => i.result).filter((r): r is PurgeResult => r !== undefined);
-  if (results.length === 0) return undefined;
-  const counted = results.filter(isCounted);
-  return {
-    files: counted.reduce((sum, r) => sum + r.files, 0),
-    bytes: counted.reduce((sum, r) => sum + r.bytes, 0),
-    methods: [...new Set(results.map((r) => r.method).filter((m) => m !== ''))],
-    reported: results.length,
-    counted: counted.length,
-  };
-}
-
-/**
- * `1,234 files (12.3 MiB) removed · find-delete` (+ `· 2 of 3 instances reported a result`); a plugin's
- * CLI flush, which counts nothing: `flushed, no file counts · wp-cli`.
- */
-export function describePurgeTotals(step: SsmStepReport): string | undefined {
-  const totals = purgeTotals(step);
-  if (!totals) return undefined;
-  const removed = `${plural(totals.files, 'file')} (${formatBytes(totals.bytes)}) removed`;
-  const parts = [
-    totals.counted === 0
-      ? 'flushed, no file counts'
-      : totals.counted < totals.reported
-        ? `${removed} on ${formatCount(totals.counted)} of ${plural(totals.reported, 'instance')}; flushed without counts on the rest`
-        : removed,
-  ];
-  if (totals.methods.length > 0) parts.push(totals.methods.join(', '));
-  if (totals.reported < step.instances.length) {
-    parts.push(
-      `${formatCount(totals.reported)} of ${plural(step.instances.length, 'instance')} reported a result`,
-    );
-  }
-  return parts.join(' · ');
 }
 
 /** `Failed (exit code 2)`, `Undeliverable`, `Delivery Timed Out`. */

@@ -3,8 +3,8 @@
 // instance in Success, at least one targeted — never the parent status alone), and the log lines.
 
 import type { InstanceReport, StepError } from '../report/report.js';
-import { isCounted, parsePurgeResult } from '../report/purge-result.js';
-import { formatBytes } from '../report/report-view.js';
+import { parsePurgeResult } from '../report/purge-result.js';
+import { describeInstanceResult } from '../report/purge-view.js';
 import { listInstances } from '../report/diagnosis.js';
 import { formatCount, formatDuration, plural } from '../../shared/text.js';
 
@@ -261,11 +261,7 @@ export function instanceLine(instance: InstanceReport): string {
   const took = instance.durationMs !== undefined ? ` in ${formatDuration(instance.durationMs)}` : '';
   if (instance.status === 'Success') {
     const r = instance.result;
-    const detail = !r
-      ? ''
-      : isCounted(r)
-        ? ` — ${plural(r.files, 'file')}, ${formatBytes(r.bytes)} removed (${r.method})`
-        : ` — flushed, no file counts (${r.method})`;
+    const detail = r ? ` — ${describeInstanceResult(r)}` : '';
     return `✓ ${instance.instanceId}: Success${took}${detail}`;
   }
   const why: Record<string, string> = {

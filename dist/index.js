@@ -3095,7 +3095,7 @@ async function run(dependencies = {}) {
             else if (slack.webhookUrl)
                 runner.info('Slack: the result goes to slack-webhook-url instead.');
         }
-        const { executeSites } = await Promise.all(/* import() */[__nccwpck_require__.e(773), __nccwpck_require__.e(205)]).then(__nccwpck_require__.bind(__nccwpck_require__, 56205));
+        const { executeSites } = await Promise.all(/* import() */[__nccwpck_require__.e(773), __nccwpck_require__.e(954)]).then(__nccwpck_require__.bind(__nccwpck_require__, 29954));
         const report = await executeSites(plan, context, settings, {
             ...dependencies.execute,
             runner,

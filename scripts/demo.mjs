@@ -161,7 +161,7 @@ try {
   await purge(
     'Live log of the purge job',
     actionStep('examples/purge-cache.yml', 'purge', {
-      inputs: { 'slack-channel': '', ...dispatch?.inputs },
+      inputs: dispatch?.inputs ?? {},
       vars,
       secrets,
     }),
@@ -219,7 +219,7 @@ try {
         title,
         {
           ...actionStep('examples/purge-cache.yml', 'purge', {
-            inputs: { 'slack-channel': '', ...dispatch?.inputs },
+            inputs: dispatch?.inputs ?? {},
             vars,
             secrets,
           }),

@@ -2,20 +2,16 @@
 // one run-level failure, not a failed step, and handed to every SSM and CloudFront client as a
 // credential *provider*, never as static keys, so a run longer than the role session keeps working.
 //
-// With `role-to-assume`: the GitHub OIDC token (core.getIDToken, imported lazily: it loads an HTTP
-// client the dry run must not pay for; that client, @actions/http-client, honours HTTPS_PROXY /
-// NO_PROXY itself and always goes direct to loopback hosts), then STS AssumeRoleWithWebIdentity; every returned secret is
-// masked. The STS client's standard retry strategy re-sends what it judges transient (3 requests); on
-// top of that we try again, with jittered backoff inside a bounded total time, only errors the SDK
-// itself re-sent (never AccessDenied, an invalid token, a bad duration: they cannot succeed), and
-// every message counts the HTTP requests really made (`$metadata.attempts`). The first assumption
-// happens up front; later ones happen when the SDK asks: the provider is memoised by the SDK's own
-// memoizeIdentityProvider (@smithy/core), which calls it again once the credentials are within
-// 5 minutes of their Expiration; a refresh gets a fresh OIDC token (GitHub's are short-lived), assumes
-// the role again with the same settings, masks the new secrets and says so in one log line. A refresh
-// that fails while the credentials in hand have more than 60 s left fails nothing: one log line, the
-// current credentials go on signing, and no new try for 30 s (the memoiser asks on every command);
-// only with 60 s or less left does the failure become the step's CredentialsRefreshFailed error.
+// With `role-to-assume`: the GitHub OIDC token (core.getIDToken, imported lazily: its HTTP client,
+// which honours HTTPS_PROXY / NO_PROXY itself, is not loaded by a dry run), then STS
+// AssumeRoleWithWebIdentity; every returned secret is masked. Beyond the STS client's standard retries
+// (3 requests) we try again, with jittered backoff in a bounded time, only errors the SDK itself re-sent
+// (never AccessDenied, a bad token or duration), and every message counts the HTTP requests really made
+// (`$metadata.attempts`). The first assumption happens up front; later ones when the SDK's own
+// memoizeIdentityProvider (@smithy/core) asks, within 5 minutes of Expiration: a fresh OIDC token, the
+// role again, the new secrets masked, one log line. A refresh that fails with more than 60 s left fails
+// nothing (one log line, the current credentials go on signing, no new try for 30 s); with 60 s or less
+// left it becomes the step's CredentialsRefreshFailed error.
 // Without `role-to-assume`: the AWS SDK's default credential chain (environment, shared files, web
 // identity, container/instance metadata), asked once up front and then passed on as the (memoised,
 // self-refreshing) provider it is, so "no credentials" is said with its fix before anything is sent.
@@ -23,6 +19,7 @@
 
 import type { Agent as HttpAgent } from 'node:http';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { sdkHttpOptions } from './sdk-http-options.js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import { oidcTokenUnavailable, type ExecutionSettings } from '../inputs/execution-inputs.js';
@@ -166,11 +163,6 @@ export async function resolveCredentials(
   const provider = memoizeIdentityProvider(assume, isIdentityExpired, doesIdentityRequireRefresh)!;
   await provider();
   return provider;
-}
-
-/** The SDK client option that sends its requests through `agent` (both schemes), or none. */
-export function sdkHttpOptions(agent: HttpAgent | undefined) {
-  return agent ? { requestHandler: { httpAgent: agent, httpsAgent: agent } } : {};
 }
 
 /** Milliseconds until `credentials` expire, by the wall clock as the SDK reads it; Infinity without expiry. */

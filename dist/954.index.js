@@ -1,8 +1,8 @@
-export const id = 205;
-export const ids = [205];
+export const id = 954;
+export const ids = [954];
 export const modules = {
 
-/***/ 56205:
+/***/ 29954:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -27,6 +27,15 @@ var shared_text = __webpack_require__(24646);
 var run_clock = __webpack_require__(6957);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
 var client_sts_dist_cjs = __webpack_require__(71695);
+;// CONCATENATED MODULE: ./src/action/run/sdk-http-options.ts
+// The AWS SDK client option that sends a client's requests through the proxy-choosing agent
+// (../../shared/proxy-network.ts builds it, only when a proxy is set), shared by the STS client of the
+// credentials and the SSM and CloudFront clients of the run. Pure.
+/** `requestHandler` with `agent` for both schemes, or nothing (the SDK's own handler). */
+function sdkHttpOptions(agent) {
+    return agent ? { requestHandler: { httpAgent: agent, httpsAgent: agent } } : {};
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
 var credential_provider_node_dist_cjs = __webpack_require__(5861);
 // EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/index.js
@@ -196,24 +205,21 @@ function oneLineSummary(summary) {
 // one run-level failure, not a failed step, and handed to every SSM and CloudFront client as a
 // credential *provider*, never as static keys, so a run longer than the role session keeps working.
 //
-// With `role-to-assume`: the GitHub OIDC token (core.getIDToken, imported lazily: it loads an HTTP
-// client the dry run must not pay for; that client, @actions/http-client, honours HTTPS_PROXY /
-// NO_PROXY itself and always goes direct to loopback hosts), then STS AssumeRoleWithWebIdentity; every returned secret is
-// masked. The STS client's standard retry strategy re-sends what it judges transient (3 requests); on
-// top of that we try again, with jittered backoff inside a bounded total time, only errors the SDK
-// itself re-sent (never AccessDenied, an invalid token, a bad duration: they cannot succeed), and
-// every message counts the HTTP requests really made (`$metadata.attempts`). The first assumption
-// happens up front; later ones happen when the SDK asks: the provider is memoised by the SDK's own
-// memoizeIdentityProvider (@smithy/core), which calls it again once the credentials are within
-// 5 minutes of their Expiration; a refresh gets a fresh OIDC token (GitHub's are short-lived), assumes
-// the role again with the same settings, masks the new secrets and says so in one log line. A refresh
-// that fails while the credentials in hand have more than 60 s left fails nothing: one log line, the
-// current credentials go on signing, and no new try for 30 s (the memoiser asks on every command);
-// only with 60 s or less left does the failure become the step's CredentialsRefreshFailed error.
+// With `role-to-assume`: the GitHub OIDC token (core.getIDToken, imported lazily: its HTTP client,
+// which honours HTTPS_PROXY / NO_PROXY itself, is not loaded by a dry run), then STS
+// AssumeRoleWithWebIdentity; every returned secret is masked. Beyond the STS client's standard retries
+// (3 requests) we try again, with jittered backoff in a bounded time, only errors the SDK itself re-sent
+// (never AccessDenied, a bad token or duration), and every message counts the HTTP requests really made
+// (`$metadata.attempts`). The first assumption happens up front; later ones when the SDK's own
+// memoizeIdentityProvider (@smithy/core) asks, within 5 minutes of Expiration: a fresh OIDC token, the
+// role again, the new secrets masked, one log line. A refresh that fails with more than 60 s left fails
+// nothing (one log line, the current credentials go on signing, no new try for 30 s); with 60 s or less
+// left it becomes the step's CredentialsRefreshFailed error.
 // Without `role-to-assume`: the AWS SDK's default credential chain (environment, shared files, web
 // identity, container/instance metadata), asked once up front and then passed on as the (memoised,
 // self-refreshing) provider it is, so "no credentials" is said with its fix before anything is sent.
 // What each failure says, with its fix, is built in credential-messages.ts.
+
 
 
 
@@ -301,10 +307,6 @@ async function resolveCredentials(settings, deps) {
     const provider = (0,core_dist_cjs.memoizeIdentityProvider)(assume, core_dist_cjs.isIdentityExpired, core_dist_cjs.doesIdentityRequireRefresh);
     await provider();
     return provider;
-}
-/** The SDK client option that sends its requests through `agent` (both schemes), or none. */
-function sdkHttpOptions(agent) {
-    return agent ? { requestHandler: { httpAgent: agent, httpsAgent: agent } } : {};
 }
 /** Milliseconds until `credentials` expire, by the wall clock as the SDK reads it; Infinity without expiry. */
 function millisecondsLeft(credentials) {
@@ -1616,6 +1618,7 @@ var site_list = __webpack_require__(87828);
 // cancelling the job) cancels the SSM commands in flight, starts no other site, and ends the run as
 // `cancelled`. Never throws for AWS faults. Loaded lazily by src/action/main.ts (await import) so a dry
 // run never loads the AWS SDK.
+
 
 
 

@@ -1,5 +1,5 @@
-// The template's AWS::SSM::Document resources carry exactly ssm-documents/*.json (byte for byte,
-// hence also as parsed JSON), and `npm run generate:infra` is what keeps them so: it rewrites only the
+// The template's AWS::SSM::Document resources carry exactly ssm-documents/*.json with the default
+// parameters (byte for byte, hence also as parsed JSON; the roots are in infra.roots.test.ts), and `npm run generate:infra` is what keeps them so: it rewrites only the
 // Content values, the documents' digest (which re-runs the pruning of old versions) and the pruning
 // function's inline code, and --check fails on a stale template.
 
@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseTemplate, type JsonObject } from './helpers/cloudformation.js';
-import { DOCUMENT_NAMES } from './helpers/purge-stack-rules.js';
+import { evaluateTemplate, parseTemplate, type JsonObject } from './helpers/cloudformation.js';
+import { ACME_WEBSITE_STACK, DOCUMENT_NAMES } from './helpers/purge-stack-rules.js';
 import { repoRoot } from './helpers/run-action.js';
 
 const script = join(repoRoot, 'scripts/generate-infra.mjs');
@@ -44,8 +44,10 @@ describe('SSM documents in the template = ssm-documents/*.json', () => {
 
   it.each(DOCUMENT_NAMES)('%s: Content is the file, byte for byte and as parsed JSON', (name) => {
     const file = readFileSync(join(repoRoot, 'ssm-documents', `${name}.json`), 'utf8');
-    const [, resource] = resourceNamed(name)!;
-    const content = (resource.Properties as JsonObject).Content;
+    const [id] = resourceNamed(name)!;
+    // as CloudFormation makes it with the default parameters (the roots are joined into some of them)
+    const content = evaluateTemplate(template, ACME_WEBSITE_STACK.parameters).resources[id]!.Properties
+      .Content;
     expect(typeof content).toBe('string');
     expect(JSON.parse(content as string)).toEqual(JSON.parse(file));
     expect(content).toBe(file);
@@ -85,7 +87,10 @@ describe('generate:infra on a copy (negative and round-trip)', () => {
     expect(run([], work).stdout).toBe('generate:infra: infra/cache-purge.yml updated.\n');
     const after = readFileSync(join(work, 'infra/cache-purge.yml'), 'utf8');
     const regenerated = parseTemplate(after);
-    expect((regenerated.Resources.FastCGIDocument!.Properties as JsonObject).Content).toBe(changed);
+    expect(
+      evaluateTemplate(regenerated, ACME_WEBSITE_STACK.parameters).resources.FastCGIDocument!.Properties
+        .Content,
+    ).toBe(changed);
     // The digest changed with it: the stack update runs the pruning of old versions again.
     expect(digestOf(regenerated)).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(digestOf(regenerated)).not.toBe(digestOf(template));

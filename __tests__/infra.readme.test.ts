@@ -40,8 +40,9 @@ describe('docs: Setup guide, Troubleshooting, Teardown', () => {
 
   it('every --parameter-overrides key is a template parameter, and the deploy commands carry the capability', () => {
     const overrides = [...setup.matchAll(/--parameter-overrides([^`]*?)(?:\n```|\n\n)/g)].map((m) => m[1]!);
-    // steps 2 and 7, then more repositories and a second stack (Several repositories and stacks)
-    expect(overrides.length).toBe(4);
+    // steps 2 and 7, then more repositories and a second stack (Several repositories and stacks), then
+    // other roots (Other directory layouts)
+    expect(overrides.length).toBe(5);
     const keys = overrides.flatMap((block) =>
       [...block.matchAll(/(?:^|\s)"?([A-Za-z0-9]+)=/g)].map((m) => m[1]!),
     );
@@ -50,7 +51,7 @@ describe('docs: Setup guide, Troubleshooting, Teardown', () => {
     // the template can name its roles (NamePrefix): CAPABILITY_IAM would not do for that
     const deploys =
       setup.match(/aws cloudformation deploy [^`]*?--capabilities CAPABILITY_NAMED_IAM /g) ?? [];
-    expect(deploys.length).toBe(4);
+    expect(deploys.length).toBe(5);
     expect(setup).not.toContain('CAPABILITY_IAM ');
   });
 
@@ -67,6 +68,16 @@ describe('docs: Setup guide, Troubleshooting, Teardown', () => {
     expect(second.NamePrefix).toBeTruthy();
     expect(second.CreateGitHubOidcProvider).toBe('false');
     expect(() => evaluateTemplate(template, second)).not.toThrow();
+    // the roots of "Other directory layouts": accepted, and written into the documents
+    const roots = { ...first, ...values(overrides[4]!) };
+    expect(roots.CacheRoots).toContain('/dev/shm/');
+    const withRoots = evaluateTemplate(template, roots);
+    expect(withRoots.resources.FastCGIDocument!.Properties.Content).toContain(
+      `"readonly CACHE_ROOTS=(${roots.CacheRoots!.split(',').join(' ')})"`,
+    );
+    expect(withRoots.resources.W3TotalCacheDocument!.Properties.Content).toContain(
+      `"readonly WORDPRESS_ROOTS=(${roots.WordPressRoots!.split(',').join(' ')})"`,
+    );
     const more = values(overrides[2]!);
     expect(() =>
       evaluateTemplate(template, {

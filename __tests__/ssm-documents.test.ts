@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { docSection, headings } from './helpers/docs.js';
+import { ROOT_RULE, allowedPatternFor, rootSettingOf } from '../src/shared/stack-roots.js';
 import {
   DOCUMENT_NAMES,
   checkParameters,
@@ -19,6 +20,13 @@ const documents = Object.fromEntries(DOCUMENT_NAMES.map((n) => [n, loadDocument(
   SsmDocument
 >;
 const script = (doc: SsmDocument) => doc.mainSteps[0]!.inputs.runCommand.join('\n');
+/** The text of a "# --- shared: TITLE" block of a script, up to its end marker. */
+function sharedBlock(text: string, title: string): string {
+  const start = text.indexOf(`# --- shared: ${title}`);
+  const end = text.indexOf(`# --- end shared: ${title}`);
+  expect(start, title).toBeGreaterThan(-1);
+  return text.slice(start, end);
+}
 // The documents whose required parameter is a directory confined below a root; CachePurge-OPcache names
 // no directory (its own tests are below).
 const pathParameter = {
@@ -112,14 +120,28 @@ describe.each(DOCUMENT_NAMES)('%s', (name) => {
 
   it('checks the values again in the script with the very same patterns, and quotes every use', () => {
     for (const [p, spec] of Object.entries(doc.parameters ?? {})) {
-      const constant = {
-        CachePath: 'CACHE_PATH_PATTERN',
-        WordPressPath: 'WORDPRESS_PATH_PATTERN',
-        SiteHost: 'SITE_HOST_PATTERN',
-        PhpFpmService: 'PHP_FPM_SERVICE_PATTERN',
-        PhpFpmPidFile: 'PHP_FPM_PID_FILE_PATTERN',
-      }[p];
-      expect(text, p).toContain(`readonly ${constant}='${spec.allowedPattern}'`);
+      const setting = rootSettingOf(p);
+      if (setting) {
+        // a path below the stack's roots: the script holds the roots (the line the stack rewrites) and
+        // builds the very pattern of the allowedPattern from them, with roots_pattern
+        const constant = setting.stackParameter === 'CacheRoots' ? 'CACHE_ROOTS' : 'WORDPRESS_ROOTS';
+        expect(text, p).toContain(`readonly ${constant}=(${setting.defaults.join(' ')})`);
+        expect(spec.allowedPattern).toBe(allowedPatternFor(setting.defaults));
+        const built = spawnSync(
+          'bash',
+          ['-c', `${sharedBlock(text, 'stack roots')}\nroots_pattern 1 8 "$@"`, 'x', ...setting.defaults],
+          { encoding: 'utf8' },
+        );
+        expect(built.stdout, p).toBe(spec.allowedPattern);
+        expect(text, p).toContain(`roots_pattern 1 8 "\${${constant}[@]}"`);
+      } else {
+        const constant = {
+          SiteHost: 'SITE_HOST_PATTERN',
+          PhpFpmService: 'PHP_FPM_SERVICE_PATTERN',
+          PhpFpmPidFile: 'PHP_FPM_PID_FILE_PATTERN',
+        }[p];
+        expect(text, p).toContain(`readonly ${constant}='${spec.allowedPattern}'`);
+      }
       // never unquoted: $SSM_x only appears as "${SSM_x...}" inside double quotes or a ${x:?}/${x:-} test
       for (const use of text.matchAll(new RegExp(`.{0,3}\\$\\{?SSM_${p}[^\\n]{0,3}`, 'g')))
         expect(use[0], p).toMatch(/"\$\{SSM_|=\$\{SSM_/);
@@ -240,18 +262,15 @@ describe('CachePurge-OPcache PhpFpmService and PhpFpmPidFile', () => {
 });
 
 describe('shared code', () => {
-  const block = (text: string, title: string) => {
-    const start = text.indexOf(`# --- shared: ${title}`);
-    const end = text.indexOf(`# --- end shared: ${title}`);
-    expect(start, title).toBeGreaterThan(-1);
-    return text.slice(start, end);
-  };
+  const block = sharedBlock;
   it('the parameter checks and the confined deletion are identical in every document that has them', () => {
     const [fastcgi, w3, rocket, objectCache, opcache] = DOCUMENT_NAMES.map((n) => script(documents[n]));
     for (const other of [w3, rocket, objectCache, opcache])
       expect(block(other!, 'parameter checks')).toBe(block(fastcgi!, 'parameter checks'));
     expect(block(rocket!, 'confined deletion')).toBe(block(fastcgi!, 'confined deletion'));
     expect(block(rocket!, 'WP-CLI as the site owner')).toBe(block(w3!, 'WP-CLI as the site owner'));
+    for (const other of [w3, rocket, objectCache])
+      expect(block(other!, 'stack roots')).toBe(block(fastcgi!, 'stack roots'));
     expect(block(objectCache!, 'WP-CLI as the site owner')).toBe(block(w3!, 'WP-CLI as the site owner'));
   });
 });
@@ -290,5 +309,75 @@ describe('docs/ssm-documents.md', () => {
     expect(headings(section).map((h) => h.text)).toContain(name);
     expect(section).toContain(`--name ${name} --document-type Command --document-format JSON`);
     for (const p of Object.keys(documents[name].parameters ?? {})) expect(section).toContain(`\`${p}\``);
+  });
+});
+
+describe('the stack roots, checked again on the instance', () => {
+  const block = sharedBlock(script(documents['CachePurge-FastCGI']), 'stack roots');
+  const candidates = [
+    '/var/cache/nginx',
+    '/opt/bitnami/wordpress',
+    '/home',
+    '/var/run/nginx-cache',
+    '/dev/shm/nginx-cache',
+    '/devices',
+    '/etcetera',
+    '/rootfs',
+    '/a/b/c/d/e/f',
+    '/',
+    '/dev',
+    '/dev/shm',
+    '/dev/sda1',
+    '/etc',
+    '/etc/nginx',
+    '/proc/1',
+    '/sys/fs',
+    '/usr/share/nginx',
+    '/boot/x',
+    '/bin',
+    '/sbin/x',
+    '/lib',
+    '/lib64/x',
+    '/root',
+    '/root/site',
+    'var/www',
+    '/var/www/',
+    '/var/./www',
+    '/var/../etc',
+    '/a.b',
+    '/a/b/c/d/e/f/g',
+    '/var/www /etc',
+    '/var/$(id)',
+  ];
+  it('a root is refused on the instance exactly when the stack would refuse it (ROOT_RULE)', () => {
+    // the checks stack_roots makes before it looks at the filesystem: the format and system_directory
+    const verdicts = spawnSync(
+      'bash',
+      [
+        '-c',
+        `${block}\nfor r in "$@"; do if [[ $r =~ ^(/[A-Za-z0-9_][A-Za-z0-9_-]{0,99}){1,6}$ ]] && ! system_directory "$r"; then echo ok; else echo refused; fi; done`,
+        'x',
+        ...candidates,
+      ],
+      { encoding: 'utf8' },
+    )
+      .stdout.trim()
+      .split('\n');
+    expect(verdicts).toEqual(candidates.map((root) => (ROOT_RULE.test(root) ? 'ok' : 'refused')));
+    expect(verdicts.filter((v) => v === 'ok')).toHaveLength(9);
+  });
+  it('stack_roots refuses a root the stack would refuse, naming the setting (exit 2)', () => {
+    const run = spawnSync(
+      'bash',
+      [
+        '-c',
+        `DOCUMENT=CachePurge-FastCGI\n${sharedBlock(script(documents['CachePurge-FastCGI']), 'parameter checks')}\n${block}\nstack_roots CacheRoots /var/cache/nginx /etc/nginx`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      "CachePurge-FastCGI: refused: this document's CacheRoots holds /etc/nginx, which is not a root the stack accepts",
+    );
   });
 });

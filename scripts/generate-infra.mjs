@@ -5,6 +5,11 @@
 //   - infra/prune-document-versions.cjs as the inline code (Code.ZipFile) of DocumentVersionsFunction;
 //   - the sha256 of the documents as OldDocumentVersions' DocumentsDigest, so the custom resource
 //     that deletes old document versions runs again whenever a document changes.
+// A document confined to the stack's roots (#15: CacheRoots, WordPressRoots) gets its Content as an
+// Fn::Join of literal pieces of its file and, at each root slot, the stack parameter's list joined the
+// way that slot writes it: the script's `readonly CACHE_ROOTS=(a b)` line, the allowedPattern's
+// `^(a|b)(/…` and the descriptions' `CacheRoots (a, b)`. With the parameters' defaults it is the file
+// again, byte for byte (the file holds the defaults; a slot holding anything else is an error).
 // Only those values change; every other byte of the template (comments, formatting) stays as it is.
 //
 // Options: --check (change nothing; exit 1 when the template is stale), --template <file>,
@@ -27,6 +32,71 @@ export const DOCUMENTS = {
   OPcacheDocument: 'CachePurge-OPcache.json',
   FastCGIDocument: 'CachePurge-FastCGI.json',
 };
+
+/** Logical id → the stack parameter listing the roots its document is confined to. */
+export const DOCUMENT_ROOTS = {
+  W3TotalCacheDocument: 'WordPressRoots',
+  WPRocketDocument: 'WordPressRoots',
+  ObjectCacheDocument: 'WordPressRoots',
+  FastCGIDocument: 'CacheRoots',
+};
+
+/** The slots of a root parameter in a document's JSON text: the text before and after the list, its separator. */
+const ROOT_SLOTS = {
+  CacheRoots: [
+    { kind: 'script line', before: 'readonly CACHE_ROOTS=(', after: ')', separator: ' ' },
+    { kind: 'allowedPattern', before: '"allowedPattern": "^(', after: ')(/', separator: '|' },
+    { kind: 'description', before: 'CacheRoots (', after: ')', separator: ', ' },
+  ],
+  WordPressRoots: [
+    { kind: 'script line', before: 'readonly WORDPRESS_ROOTS=(', after: ')', separator: ' ' },
+    { kind: 'allowedPattern', before: '"allowedPattern": "^(', after: ')(/', separator: '|' },
+    { kind: 'description', before: 'WordPressRoots (', after: ')', separator: ', ' },
+  ],
+};
+
+/**
+ * A document's text cut at its root slots: literal pieces and, between them, { separator } where the
+ * stack's list goes. Each slot must hold `defaults` joined by its separator; the script line and the
+ * allowedPattern must be there. Throws GenerateInfraError otherwise.
+ * @param {string} text @param {string} parameter @param {string[]} defaults @param {string} id
+ * @returns {(string | { separator: string })[]}
+ */
+export function splitAtRootSlots(text, parameter, defaults, id) {
+  const found = [];
+  for (const slot of ROOT_SLOTS[parameter]) {
+    let from = 0;
+    for (;;) {
+      const at = text.indexOf(slot.before, from);
+      if (at < 0) break;
+      const start = at + slot.before.length;
+      const end = text.indexOf(slot.after, start);
+      from = start;
+      // a slot is a list of roots (the script's "WordPressRoots (${…})", SiteHost's "^([A-Za-z…" are not)
+      if (end < 0 || text[start] !== '/') continue;
+      const expected = defaults.join(slot.separator);
+      if (text.slice(start, end) !== expected)
+        throw new GenerateInfraError(
+          `the document for ${id} holds ${JSON.stringify(text.slice(start, end))} in its ${parameter} ${slot.kind}, where the template's default ${parameter} (${defaults.join(',')}) is written ${JSON.stringify(expected)}; the files in ssm-documents/ hold the defaults.`,
+        );
+      found.push({ start, end, separator: slot.separator, kind: slot.kind });
+    }
+  }
+  for (const kind of ['script line', 'allowedPattern'])
+    if (!found.some((slot) => slot.kind === kind))
+      throw new GenerateInfraError(
+        `the document for ${id} has no ${parameter} ${kind} for the stack to write its roots into.`,
+      );
+  found.sort((a, b) => a.start - b.start);
+  const pieces = [];
+  let at = 0;
+  for (const slot of found) {
+    pieces.push(text.slice(at, slot.start), { separator: slot.separator });
+    at = slot.end;
+  }
+  pieces.push(text.slice(at));
+  return pieces;
+}
 
 /** Where the pruning function's code and the documents' digest go, and the code's file. */
 export const PRUNE_FUNCTION = { id: 'DocumentVersionsFunction', file: 'infra/prune-document-versions.cjs' };
@@ -68,7 +138,8 @@ function valueAt(doc, templateText, path, file) {
   const keyStart = pair.key.range[0];
   const lineStart = templateText.lastIndexOf('\n', keyStart) + 1;
   const [start, valueEnd, end] = pair.value.range;
-  return { start, valueEnd, end, indent: keyStart - lineStart + 2 };
+  const afterColon = templateText.indexOf(':', pair.key.range[1]) + 1;
+  return { start, valueEnd, end, afterColon, indent: keyStart - lineStart + 2 };
 }
 
 /**
@@ -93,12 +164,36 @@ export function withDocumentContents(templateText, contents, file = 'template', 
   if (extra.functionCode !== undefined)
     blocks.push([['Resources', PRUNE_FUNCTION.id, 'Properties', 'Code', 'ZipFile'], extra.functionCode]);
   const edits = [];
+  const joins = []; // [path, pieces, parameter]: Contents joined with a stack parameter's roots
   for (const [path, text] of blocks) {
-    const { start, end, indent } = valueAt(doc, templateText, path, file);
+    const { end, afterColon, indent } = valueAt(doc, templateText, path, file);
+    const id = path[1];
+    const parameter = path.at(-1) === 'Content' ? DOCUMENT_ROOTS[id] : undefined;
     // A block scalar's range ends after its last line break; a flow scalar's does not.
-    const replacement = literalBlock(text, indent);
     const endsWithBreak = templateText[end - 1] === '\n';
-    edits.push({ start, end, text: endsWithBreak ? replacement : replacement.slice(0, -1) });
+    if (parameter === undefined) {
+      const replacement = literalBlock(text, indent);
+      const block = endsWithBreak ? replacement : replacement.slice(0, -1);
+      // after "Content:" whatever was there (a literal block, or an Fn::Join of an earlier version)
+      edits.push({ start: afterColon, end, text: ` ${block}` });
+      continue;
+    }
+    const pieces = splitAtRootSlots(text, parameter, rootDefaults(doc, parameter, file), id);
+    joins.push([path, pieces, parameter]);
+    const pad = ' '.repeat(indent);
+    const lines = [`${pad}Fn::Join:`, `${pad}  - ''`];
+    pieces.forEach((piece, i) => {
+      const dash = i === 0 ? `${pad}  - - ` : `${pad}    - `;
+      if (typeof piece === 'string') {
+        if (piece === '' || piece.startsWith(' ') || piece.startsWith('\n'))
+          throw new GenerateInfraError(
+            `internal error: a piece of ${id}'s Content cannot be a literal block`,
+          );
+        lines.push(dash + literalBlock(piece, indent + 6).slice(0, -1));
+      } else lines.push(`${dash}Fn::Join: ['${piece.separator}', { Ref: ${parameter} }]`);
+    });
+    // "Content:" and the Fn::Join below it, whatever was there before (a literal block, an Fn::Join)
+    edits.push({ start: afterColon, end, text: `\n${lines.join('\n')}${endsWithBreak ? '\n' : ''}` });
   }
   const digestPath = ['Resources', PRUNE_RESOURCE, 'Properties', 'DocumentsDigest'];
   const digest = extra.functionCode !== undefined ? documentsDigest(contents) : undefined;
@@ -113,12 +208,41 @@ export function withDocumentContents(templateText, contents, file = 'template', 
   // Self-check: the generated template must hold each text exactly.
   const check = parse(out, file);
   for (const [path, text] of blocks) {
-    if (check.getIn(path) !== text)
+    const join = joins.find(([joined]) => joined === path);
+    const value = join
+      ? renderJoin(check.getIn(path, true)?.toJS(check), join[2], rootDefaults(check, join[2], file))
+      : check.getIn(path);
+    if (value !== text)
       throw new GenerateInfraError(`internal error: ${path.slice(1).join('.')} does not round-trip`);
   }
   if (digest !== undefined && check.getIn(digestPath) !== digest)
     throw new GenerateInfraError('internal error: DocumentsDigest does not round-trip');
   return out;
+}
+
+/** The template's default list of a roots parameter. */
+function rootDefaults(doc, parameter, file) {
+  const value = doc.getIn(['Parameters', parameter, 'Default']);
+  if (typeof value !== 'string' || value === '')
+    throw new GenerateInfraError(
+      `${file} has no default for the Parameters.${parameter} its documents are confined by`,
+    );
+  return value.split(',');
+}
+
+/** What CloudFormation makes of a Content written by this script: the text for the parameter's `roots`. */
+export function renderJoin(content, parameter, roots) {
+  const [separator, parts] = content?.['Fn::Join'] ?? [];
+  if (separator !== '' || !Array.isArray(parts)) return undefined;
+  return parts
+    .map((part) =>
+      typeof part === 'string'
+        ? part
+        : part?.['Fn::Join']?.[1]?.Ref === parameter
+          ? roots.join(part['Fn::Join'][0])
+          : '\0unexpected part\0',
+    )
+    .join('');
 }
 
 export function generateInfra({

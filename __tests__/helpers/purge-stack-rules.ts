@@ -241,6 +241,8 @@ export function purgeRoleViolations(stack: EvaluatedStack, expected: PurgeRoleEx
   const documentArns = [...prefixed, ...(expected.extraDocuments ?? [])].map(
     (name) => `arn:aws:ssm:${REGION}:${ACCOUNT}:document/${name}`,
   );
+  const ownDocumentArns = prefixed.map((name) => `arn:aws:ssm:${REGION}:${ACCOUNT}:document/${name}`);
+  const readDocuments: string[] = [];
   const instanceArn = `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/*`;
   const distributionArns = expected.distributionIds.map(
     (id) => `arn:aws:cloudfront::${ACCOUNT}:distribution/${id}`,
@@ -281,6 +283,19 @@ export function purgeRoleViolations(stack: EvaluatedStack, expected: PurgeRoleEx
         }
         return;
       }
+      if (actions.every((a) => a === 'ssm:GetDocument')) {
+        // read-only, and only the stack's own documents: the action reads their roots before a run
+        if (statement.Condition !== undefined)
+          violations.push(`${at}: unexpected condition on ssm:GetDocument`);
+        for (const resource of resources) {
+          if (ownDocumentArns.includes(resource)) readDocuments.push(resource);
+          else
+            violations.push(
+              `${at}: ssm:GetDocument on ${resource}, which is not one of the stack's documents`,
+            );
+        }
+        return;
+      }
       if (actions.every((a) => FOLLOW_ACTIONS.includes(a))) {
         grantedFollow.push(...actions);
         return;
@@ -309,6 +324,11 @@ export function purgeRoleViolations(stack: EvaluatedStack, expected: PurgeRoleEx
     );
   }
   if (!taggedInstances) violations.push('ssm:SendCommand: no statement for the tagged instances');
+  if (!sameSet([...new Set(readDocuments)], ownDocumentArns)) {
+    violations.push(
+      `ssm:GetDocument documents ${JSON.stringify([...new Set(readDocuments)])}, expected exactly ${JSON.stringify(ownDocumentArns)}`,
+    );
+  }
   if (!sameSet([...new Set(grantedFollow)], FOLLOW_ACTIONS)) {
     violations.push(
       `follow/cancel actions ${JSON.stringify([...new Set(grantedFollow)])}, expected ${JSON.stringify(FOLLOW_ACTIONS)}`,

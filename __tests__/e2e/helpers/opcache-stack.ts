@@ -4,13 +4,11 @@
 // that file, which the workers keep serving from OPcache until php-fpm reloads. `/slow` takes 1.5 s.
 // php-fpm sets `process_control_timeout`, as docs/ssm-documents.md tells users to.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { requireSystem, WWW_USER } from './system.js';
+import { freePort, nginxConfig, requireSystem, serverProcesses, WWW_USER } from './system.js';
 
 export interface OpcacheStack {
   base: string;
@@ -24,17 +22,6 @@ export interface OpcacheStack {
   setVersion(version: string): void;
   get(path: string): Promise<{ status: number; body: string }>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** php-fpm's configuration for the OPcache tests: `dir` holds its pid file, log and socket. */
@@ -83,42 +70,9 @@ export async function startOpcacheStack(): Promise<OpcacheStack> {
   const port = await freePort();
   writeFileSync(join(dir, 'php-fpm.conf'), phpFpmConfig(dir));
   const accessLog = join(dir, 'access.log');
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `daemon off;
-worker_processes 2;
-user ${WWW_USER};
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
-http {
-  log_format e2e '$status $request_uri';
-  access_log ${accessLog} e2e;
-  client_body_temp_path ${dir}/client_body;
-  fastcgi_temp_path ${dir}/fastcgi_temp;
-  proxy_temp_path ${dir}/proxy_temp;
-  uwsgi_temp_path ${dir}/uwsgi_temp;
-  scgi_temp_path ${dir}/scgi_temp;
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      include /etc/nginx/fastcgi_params;
-      fastcgi_param SCRIPT_FILENAME ${www}/index.php;
-      fastcgi_pass unix:${dir}/php-fpm.sock;
-    }
-  }
-}
-`,
-  );
-  const children: ChildProcess[] = [];
-  const logs: string[] = [];
-  const start = (cmd: string, args: string[]) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (c: Buffer) => logs.push(c.toString()));
-    child.stderr!.on('data', (c: Buffer) => logs.push(c.toString()));
-    children.push(child);
-    return child;
-  };
+  writeFileSync(join(dir, 'nginx.conf'), nginxConfig({ dir, port, www, socket: join(dir, 'php-fpm.sock') }));
+  const servers = serverProcesses(dir);
+  const { start } = servers;
   // an absolute config path: a reload re-executes php-fpm with the same arguments
   start(phpFpm, ['--nodaemonize', '--fpm-config', join(dir, 'php-fpm.conf')]);
   start(nginx, ['-e', join(dir, 'error.log'), '-p', dir, '-c', join(dir, 'nginx.conf')]);
@@ -136,19 +90,10 @@ http {
       const response = await fetch(base + path);
       return { status: response.status, body: await response.text() };
     },
-    async stop() {
-      for (const child of children.reverse()) {
-        if (child.exitCode === null) {
-          const exited = new Promise((resolve) => child.once('exit', resolve));
-          child.kill('SIGTERM');
-          await Promise.race([exited, sleep(5000)]);
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop: servers.stop,
   };
   for (let i = 0; i < 100; i++) {
-    if (children.some((c) => c.exitCode !== null)) break;
+    if (servers.anyExited()) break;
     try {
       if (existsSync(pidFile) && (await stack.get('/')).status === 200) return stack;
     } catch {
@@ -157,5 +102,5 @@ http {
     await sleep(100);
   }
   await stack.stop();
-  throw new Error(`nginx + php-fpm did not start on ${base}:\n${logs.join('')}`);
+  throw new Error(`nginx + php-fpm did not start on ${base}:\n${servers.logs.join('')}`);
 }

@@ -107,7 +107,8 @@ export function makeCanary(): { dir: string; intact: () => boolean; cleanup: () 
   };
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);
@@ -174,48 +175,9 @@ export async function startFastCgiStack(cacheDir: string): Promise<FastCgiStack>
     ].join('\n'),
   );
   const accessLog = join(dir, 'access.log');
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `daemon off;
-worker_processes 2;
-user ${WWW_USER};
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
-http {
-  log_format e2e '$status $upstream_cache_status $request_uri';
-  access_log ${accessLog} e2e;
-  client_body_temp_path ${dir}/client_body;
-  fastcgi_temp_path ${dir}/fastcgi_temp;
-  proxy_temp_path ${dir}/proxy_temp;
-  uwsgi_temp_path ${dir}/uwsgi_temp;
-  scgi_temp_path ${dir}/scgi_temp;
-  fastcgi_cache_path ${cacheDir} levels=1:2 keys_zone=e2e:10m max_size=2g inactive=60m use_temp_path=off;
-  server {
-    listen 127.0.0.1:${port};
-    location = /__ready { return 200 "ready\\n"; }
-    location / {
-      include /etc/nginx/fastcgi_params;
-      fastcgi_param SCRIPT_FILENAME ${www}/index.php;
-      fastcgi_pass unix:${socket};
-      fastcgi_cache e2e;
-      fastcgi_cache_key "$scheme$request_method$host$request_uri";
-      fastcgi_cache_valid 200 60m;
-      add_header X-Cache-Status $upstream_cache_status always;
-    }
-  }
-}
-`,
-  );
-  const children: ChildProcess[] = [];
-  const logs: string[] = [];
-  const start = (cmd: string, args: string[]) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (c: Buffer) => logs.push(c.toString()));
-    child.stderr!.on('data', (c: Buffer) => logs.push(c.toString()));
-    children.push(child);
-    return child;
-  };
+  writeFileSync(join(dir, 'nginx.conf'), nginxConfig({ dir, port, www, socket, cachePath: cacheDir }));
+  const servers = serverProcesses(dir);
+  const { start } = servers;
   start(phpFpm, ['--nodaemonize', '--fpm-config', join(dir, 'php-fpm.conf')]);
   start(nginx, ['-e', join(dir, 'error.log'), '-p', dir, '-c', join(dir, 'nginx.conf')]);
   const base = `http://127.0.0.1:${port}`;
@@ -232,20 +194,10 @@ http {
         body: await response.text(),
       };
     },
-    async stop() {
-      for (const child of children.reverse()) {
-        if (child.exitCode === null) {
-          const exited = new Promise((resolve) => child.once('exit', resolve));
-          child.kill('SIGTERM');
-          await Promise.race([exited, sleep(5000)]);
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop: servers.stop,
   };
   for (let i = 0; i < 100; i++) {
-    const dead = children.find((c) => c.exitCode !== null);
-    if (dead) break;
+    if (servers.anyExited()) break;
     try {
       // nginx answers /__ready itself; php-fpm is ready once its socket exists (it binds before serving)
       const r = await stack.get('/__ready');
@@ -256,5 +208,86 @@ http {
     await sleep(100);
   }
   await stack.stop();
-  throw new Error(`nginx + php-fpm did not start on ${base}:\n${logs.join('')}`);
+  throw new Error(`nginx + php-fpm did not start on ${base}:\n${servers.logs.join('')}`);
+}
+
+/**
+ * nginx's configuration for an end-to-end stack: on 127.0.0.1:`port`, every request to `www`/index.php
+ * through php-fpm on `socket`, its files in `dir`; nginx answers /__ready itself. With `cachePath`, a
+ * fastcgi_cache there (levels=1:2) and an X-Cache-Status header. The access log has status, cache status
+ * ("-" without a cache) and URI.
+ */
+export function nginxConfig(o: {
+  dir: string;
+  port: number;
+  www: string;
+  socket: string;
+  cachePath?: string;
+}): string {
+  const cache = o.cachePath
+    ? {
+        path: `\n  fastcgi_cache_path ${o.cachePath} levels=1:2 keys_zone=e2e:10m max_size=2g inactive=60m use_temp_path=off;`,
+        location: `
+      fastcgi_cache e2e;
+      fastcgi_cache_key "$scheme$request_method$host$request_uri";
+      fastcgi_cache_valid 200 60m;
+      add_header X-Cache-Status $upstream_cache_status always;`,
+      }
+    : { path: '', location: '' };
+  return `daemon off;
+worker_processes 2;
+user ${WWW_USER};
+pid ${o.dir}/nginx.pid;
+error_log ${o.dir}/error.log warn;
+events { worker_connections 1024; }
+http {
+  log_format e2e '$status $upstream_cache_status $request_uri';
+  access_log ${o.dir}/access.log e2e;
+  client_body_temp_path ${o.dir}/client_body;
+  fastcgi_temp_path ${o.dir}/fastcgi_temp;
+  proxy_temp_path ${o.dir}/proxy_temp;
+  uwsgi_temp_path ${o.dir}/uwsgi_temp;
+  scgi_temp_path ${o.dir}/scgi_temp;${cache.path}
+  server {
+    listen 127.0.0.1:${o.port};
+    location = /__ready { return 200 "ready\\n"; }
+    location / {
+      include /etc/nginx/fastcgi_params;
+      fastcgi_param SCRIPT_FILENAME ${o.www}/index.php;
+      fastcgi_pass unix:${o.socket};${cache.location}
+    }
+  }
+}
+`;
+}
+
+/**
+ * The server processes of an end-to-end stack: `start` spawns one, keeping its output for the error when
+ * the stack does not come up; `stop` ends them (SIGTERM, at most 5 s each, last started first) and
+ * removes `dir`.
+ */
+export function serverProcesses(dir: string) {
+  const children: ChildProcess[] = [];
+  const logs: string[] = [];
+  return {
+    logs,
+    start(cmd: string, args: string[]): ChildProcess {
+      const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout!.on('data', (c: Buffer) => logs.push(c.toString()));
+      child.stderr!.on('data', (c: Buffer) => logs.push(c.toString()));
+      children.push(child);
+      return child;
+    },
+    anyExited: () => children.some((c) => c.exitCode !== null),
+    async stop(): Promise<void> {
+      for (const child of [...children].reverse()) {
+        if (child.exitCode === null) {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGTERM');
+          await Promise.race([exited, sleep(5000)]);
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,11 +1,11 @@
 // The `site` input as a list: one site, several (comma- or newline-separated), or `all` (every site of
 // the sites file). Here the input is only split, trimmed, lower-cased and de-duplicated; whether each
-// name is a site of the file is the plan's check (plan/plan-sites.ts). Pure.
+// name is a site of the file is the plan's check (planSites, plan/plan-sites-file.ts). Pure.
 
+import { ALL_SITES } from '../../shared/all-sites.js';
 import { UserError } from '../../shared/errors.js';
 
-/** The word that asks for every site of the sites file. */
-export const ALL_SITES = 'all';
+export { ALL_SITES };
 
 export type SiteSelection =
   | { kind: 'all' }

@@ -8,7 +8,7 @@
 import { UserError } from '../../shared/errors.js';
 import { isLoopbackHost } from '../../shared/loopback-host.js';
 
-export const SLACK_API_DEFAULT_URL = 'https://slack.com/api/';
+const SLACK_API_DEFAULT_URL = 'https://slack.com/api/';
 
 export interface SlackBotSettings {
   token: string;

@@ -191,3 +191,9 @@ export function describeCause(cause: Cause, maxInstances = 5): string {
   const where = cause.instanceIds.length > 0 ? ` on ${listInstances(cause.instanceIds, maxInstances)}` : '';
   return `${cause.label}${where}: ${cause.fix}`;
 }
+
+/** A failed step's causes in a few words, `Exit code 3 on i-0a…, i-0b…; Undeliverable on i-0c…` ('' for none). */
+export const causeSummary = (step: StepReport): string =>
+  diagnose(step)
+    .map((c) => (c.instanceIds.length > 0 ? `${c.label} on ${listInstances(c.instanceIds, 3)}` : c.label))
+    .join('; ');

@@ -20,7 +20,8 @@ import {
   type SlackPayload,
 } from './slack-blocks.js';
 import { failedStep, isSlackMention, plainRequester, reportSite, STEP_ICON } from './report-view.js';
-import { diagnose, listInstances } from './diagnosis.js';
+import { causeSummary } from './diagnosis.js';
+import { SITE_ICON, stepsDone } from './sites-view.js';
 import { footer, slackRequester } from './slack-message.js';
 
 interface SiteProgress {
@@ -69,9 +70,8 @@ function siteLine(site: SiteProgress): string {
   const total = site.plan.steps.length;
   const done = (site.finished?.steps ?? site.done).filter((s) => s.status === 'success').length;
   if (site.finished) {
-    const icon =
-      site.finished.status === 'success' ? '✅' : site.finished.status === 'cancelled' ? '⏹' : '❌';
-    return `${icon} ${bold(site.plan.site)} · ${done}/${plural(total, 'step')} · ${site.finished.status}`;
+    const { status } = site.finished;
+    return `${SITE_ICON[status]} ${bold(site.plan.site)} · ${stepsDone(site.finished)} · ${status}`;
   }
   const state = site.running
     ? `running ${bold(site.running)}`
@@ -115,10 +115,8 @@ export function progressMessage(progress: LiveProgress): SlackPayload {
 function failureReason(report: RunReport): string {
   const step = failedStep(report);
   if (!step) return report.error ? (report.error.title ?? report.error.code) : report.status;
-  const causes = diagnose(step).map((c) =>
-    c.instanceIds.length > 0 ? `${c.label} on ${listInstances(c.instanceIds, 3)}` : c.label,
-  );
-  return `${step.name}${causes.length > 0 ? `: ${causes.join('; ')}` : ''}`;
+  const causes = causeSummary(step);
+  return `${step.name}${causes ? `: ${causes}` : ''}`;
 }
 
 /**

@@ -51,23 +51,12 @@ export function redactorFor(options: Pick<PublishOptions, 'secrets' | 'env' | 's
 /** The result where Slack shows it: the live message when there is one, else the webhook. */
 async function deliver(payload: SlackPayload, options: PublishOptions, redact: Redactor): Promise<void> {
   if (!options.live) return postToSlack(payload, options, redact);
-  const { runner, slack } = options;
   const result = await options.live.finish(payload, options.threadReply);
   if (result.ok) {
-    runner.info(
+    options.runner.info(
       `Slack: live message updated with the result${options.threadReply ? ', failure reply in its thread' : ''}.`,
     );
-    return;
-  }
-  const message = redact(`Slack result not posted to the live message: ${result.reason}.`);
-  if (slack.failOnError) {
-    runner.error(`${message} (fail-on-slack-error is true, so this fails the step.)`, {
-      title: 'Slack message not posted',
-    });
-    runner.markFailed();
-  } else {
-    runner.warning(`${message} The purge result above is unaffected.`, { title: 'Slack message not posted' });
-  }
+  } else slackNotPosted(redact(`Slack result not posted to the live message: ${result.reason}.`), options);
 }
 
 async function postToSlack(payload: SlackPayload, options: PublishOptions, redact: Redactor): Promise<void> {
@@ -78,20 +67,19 @@ async function postToSlack(payload: SlackPayload, options: PublishOptions, redac
     runner.info(
       `Slack: result message posted${result.attempts > 1 ? ` (after ${result.attempts} attempts)` : ''}.`,
     );
-    return;
-  }
-  const message = redact(`Slack message not posted: ${result.reason}.`);
+  } else slackNotPosted(redact(`Slack message not posted: ${result.reason}.`), options);
+}
+
+/** A result Slack did not get (webhook or live message): fails the step with fail-on-slack-error, else a warning. */
+function slackNotPosted(message: string, { runner, slack }: PublishOptions): void {
+  const title = { title: 'Slack message not posted' };
   if (slack.failOnError) {
-    runner.error(`${message} (fail-on-slack-error is true, so this fails the step.)`, {
-      title: 'Slack message not posted',
-    });
+    runner.error(`${message} (fail-on-slack-error is true, so this fails the step.)`, title);
     runner.markFailed();
   } else {
     runner.warning(
       `${message} The purge result above is unaffected; set fail-on-slack-error: true to fail the step instead.`,
-      {
-        title: 'Slack message not posted',
-      },
+      title,
     );
   }
 }

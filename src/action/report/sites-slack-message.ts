@@ -18,7 +18,7 @@ import {
   type SlackBlock,
   type SlackPayload,
 } from './slack-blocks.js';
-import { diagnose, listInstances } from './diagnosis.js';
+import { causeSummary } from './diagnosis.js';
 import { failedStep, reportSite } from './report-view.js';
 import { contextFields, failureDetails, footer, slackRequester } from './slack-message.js';
 import { dryRunSitesHeadline, SITE_ICON, siteOutcome, sitesHeadline, stepsDone } from './sites-view.js';
@@ -43,10 +43,7 @@ function failureReason(report: RunReport): string | undefined {
     return report.status === 'failure' && report.error
       ? (report.error.title ?? report.error.code)
       : undefined;
-  const causes = diagnose(step).map((c) =>
-    c.instanceIds.length > 0 ? `${c.label} on ${listInstances(c.instanceIds, 3)}` : c.label,
-  );
-  return causes.length > 0 ? causes.join('; ') : step.name;
+  return causeSummary(step) || step.name;
 }
 
 export function sitesReportMessage(run: SitesRunReport): SlackPayload {

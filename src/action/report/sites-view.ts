@@ -5,7 +5,7 @@
 import type { Plan } from '../plan/plan.js';
 import type { RunContext, RunReport, SitesRunReport } from './report.js';
 import { runAnnotations } from './annotations.js';
-import { reportOutputs } from './report-outputs.js';
+import { commandIds, invalidationIds } from './report-outputs.js';
 import { cell } from '../plan/plan-view.js';
 import { contextLine, DETAILS_BUDGET, dryRunSummaryMarkdown, runSummaryMarkdown } from './summary.js';
 import { failedStep, reportSite } from './report-view.js';
@@ -44,13 +44,11 @@ export const dryRunSitesHeadline = (plans: readonly Plan[]) =>
 
 /** The outputs of several sites: the report's multi-site form; ids in site order, then step order. */
 export function sitesOutputs(run: SitesRunReport): Record<string, string> {
-  const each = run.sites.map(reportOutputs);
-  const ids = (name: string) => JSON.stringify(each.flatMap((o) => JSON.parse(o[name]!) as string[]));
   return {
     status: run.status,
     report: JSON.stringify(run),
-    'command-ids': ids('command-ids'),
-    'invalidation-ids': ids('invalidation-ids'),
+    'command-ids': JSON.stringify(run.sites.flatMap(commandIds)),
+    'invalidation-ids': JSON.stringify(run.sites.flatMap(invalidationIds)),
   };
 }
 

@@ -61,7 +61,7 @@ const HINTS: Record<string, string> = {
 };
 
 /** A Web API error as one line: Slack's error code and what it means, or what failed on the way. */
-export function describeSlackError(error: unknown, redact: Redactor): string {
+function describeSlackError(error: unknown, redact: Redactor): string {
   const e = (error ?? {}) as {
     code?: string;
     data?: { error?: string };

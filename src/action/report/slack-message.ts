@@ -1,5 +1,5 @@
-// The Slack result message: a run report (or, for a dry run, the plan) → an incoming-webhook payload
-// `{text, blocks}`: the headline, who asked and how, each step's line, a verify step's findings (the
+// The Slack result message: a run report (or, for a dry run, the plan) → `{text, blocks}`, posted as an
+// incoming-webhook payload or, with a bot token, as the live message's final chat.update: the headline, who asked and how, each step's line, a verify step's findings (the
 // layers' counts, time to first byte, statuses, warming, the first stale URLs) as short lines a phone
 // shows without scrolling sideways, a failed step's causes and the first lines of its instances'
 // output, the fallback text a notification shows. Built as objects

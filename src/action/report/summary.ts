@@ -41,7 +41,7 @@ const OUTPUT_MAX = 8_000;
 export const DETAILS_BUDGET = 256 * 1024;
 
 /** Escapes text for inline Markdown/HTML outside code. */
-export function inline(text: string): string {
+function inline(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -5,6 +5,7 @@
 
 import type { RelayConfig } from './config.js';
 import { closestMatch } from '../../shared/suggest.js';
+import { ALL_SITES } from '../../shared/all-sites.js';
 
 export interface SlashCommand {
   teamId: string;
@@ -66,9 +67,6 @@ export function authorise(command: SlashCommand, config: RelayConfig): Authorisa
 }
 
 const MAX_TEXT_LENGTH = 100;
-
-/** The word that asks for every site of SITES (the relay refuses a site of that name in SITES). */
-export const ALL_SITES = 'all';
 
 type TextIntent =
   | { kind: 'usage' }

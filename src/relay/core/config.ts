@@ -8,6 +8,7 @@
 // and the Node server's HOST and PORT; GitHub's credentials and addresses are in config-github.ts.
 // Pure: takes the environment as a plain object, returns data or throws.
 
+import { ALL_SITES } from '../../shared/all-sites.js';
 import { formats } from '../../shared/aws-formats.js';
 import {
   collectConfigProblems,
@@ -169,7 +170,8 @@ function readSites(env: Env): { sites: string[]; siteRepositories: Map<string, R
     );
   }
   if (sites.includes('help')) problems.push('has "help", which is the usage command; rename that site.');
-  if (sites.includes('all')) problems.push('has "all", which asks for every site; rename that site.');
+  if (sites.includes(ALL_SITES))
+    problems.push(`has "${ALL_SITES}", which asks for every site; rename that site.`);
   const twice = [...new Set(sites.filter((site, index) => sites.indexOf(site) !== index))];
   if (twice.length > 0) {
     problems.push(`lists ${twice.map((site) => JSON.stringify(site)).join(', ')} twice.`);

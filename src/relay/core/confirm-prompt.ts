@@ -4,6 +4,7 @@
 // run link), cancelled, expired, or not verifiable. Pure.
 
 import { escapeMrkdwn } from '../../shared/mrkdwn.js';
+import { plural } from '../../shared/text.js';
 import type { RelayResponse } from './reply.js';
 import { CANCEL_ACTION, CONFIRM_ACTION } from './interaction.js';
 import { CONFIRM_TTL_MS } from './confirm-token.js';
@@ -22,8 +23,10 @@ export const promptUpdate = (text: string): PromptUpdate => ({
 });
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-const siteList = (sites: readonly string[]) => sites.map((site) => `\`${escapeMrkdwn(site)}\``).join(', ');
-const count = (sites: readonly string[]) => `${sites.length} ${sites.length === 1 ? 'site' : 'sites'}`;
+/** The sites as code spans, `a`, `b`: for the prompt and the relay's other replies. */
+export const siteList = (sites: readonly string[]) =>
+  sites.map((site) => `\`${escapeMrkdwn(site)}\``).join(', ');
+const count = (sites: readonly string[]) => plural(sites.length, 'site');
 
 /** The ephemeral prompt: what would be purged, a danger button with Slack's confirm dialog, a cancel button. */
 export function confirmPrompt(sites: readonly string[], all: boolean, token: string): RelayResponse {

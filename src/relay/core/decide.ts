@@ -8,7 +8,7 @@
 import type { RelayConfig } from './config.js';
 import { authorise, interpretText, parseSlashCommand, type SlashCommand } from './command.js';
 import { parseInteraction, type Click } from './interaction.js';
-import { confirmPrompt, type PromptUpdate } from './confirm-prompt.js';
+import { confirmPrompt, siteList, type PromptUpdate } from './confirm-prompt.js';
 import { CONFIRM_TTL_MS, signConfirmToken } from './confirm-token.js';
 import { dispatchRequests, type DispatchRequest } from './dispatch.js';
 import {
@@ -53,8 +53,6 @@ export type Decision =
       responseUrl: string;
       update: PromptUpdate;
     };
-
-const siteList = (sites: readonly string[]) => sites.map((site) => `\`${site}\``).join(', ');
 
 function usageText(command: string, sites: readonly string[]): string {
   const name = escapeMrkdwn(command);

@@ -4,6 +4,8 @@
 // through. Anything else is malformed or ignored. Parsing happens only after the signature is
 // verified; only ids are read (names change). Pure.
 
+import { isLoopbackHost } from '../../shared/loopback-host.js';
+
 export const CONFIRM_ACTION = 'confirm_purge';
 export const CANCEL_ACTION = 'cancel_purge';
 
@@ -28,10 +30,11 @@ const MAX_VALUE_LENGTH = 2000;
 
 /**
  * A `response_url` the relay may POST to: https to a Slack host (hooks.slack.com, …slack.com), or
- * http to a loopback address (the tests' and the demo's Slack double). Anything else is refused, so a
+ * http to a loopback address (the tests' and the demo's Slack double; isLoopbackHost, as for the other
+ * local doubles). Anything else is refused, so a
  * payload can never point the relay at another server.
  */
-export function isSlackResponseUrl(raw: string): boolean {
+function isSlackResponseUrl(raw: string): boolean {
   let url: URL;
   try {
     url = new URL(raw);
@@ -40,7 +43,7 @@ export function isSlackResponseUrl(raw: string): boolean {
   }
   if (url.username || url.password) return false;
   if (url.protocol === 'https:') return url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com');
-  return url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+  return url.protocol === 'http:' && isLoopbackHost(url);
 }
 
 const field = (value: unknown, key: string): unknown =>

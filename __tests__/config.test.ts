@@ -188,7 +188,7 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
     expect(error.message).toBe(
       [
         '.github/cache-purge.yml has a problem:',
-        '  - (top level) (line 1): is the text "user0:x:1000:1000:User 0:/home/user0:/bin/bash user1:x:1001:…"; expected a mapping with keys region, sites, e.g. `sites: { portal: { steps: [ … ] } }` (see examples/cache-purge.yml); if this is not your sites file, set the "config" input to its path',
+        '  - (top level) (line 1): is the text "user0:x:1000:1000:User 0:/home/user0:/bin/bash user1:x:1001:…"; expected a mapping with keys region, roots, sites, e.g. `sites: { portal: { steps: [ … ] } }` (see examples/cache-purge.yml); if this is not your sites file, set the "config" input to its path',
       ].join('\n'),
     );
     expect(error.message).not.toContain('user2');
@@ -270,7 +270,7 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
       [
         '.github/cache-purge.yml has 2 problems:',
         '  - sites.portal.steps (line 4): is required, e.g. `steps: [ { ssm: { document: CachePurge-FastCGI } } ]` — the "steps:" key on line 5 is read as a site name: indent it under "portal" if it belongs here',
-        '  - sites.steps (line 6): is a list; expected a mapping with keys region, targets, steps, e.g. `portal: { targets: …, steps: [ … ] }` under `sites:` — "steps" sits directly under "sites:", so it is read as a site name; indent it under its site (probably "portal", the site above it)',
+        '  - sites.steps (line 6): is a list; expected a mapping with keys region, roots, targets, steps, e.g. `portal: { targets: …, steps: [ … ] }` under `sites:` — "steps" sits directly under "sites:", so it is read as a site name; indent it under its site (probably "portal", the site above it)',
       ].join('\n'),
     );
   });
@@ -486,7 +486,7 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
       'sites.portal.targets.tags.Site (line 4): is a mapping; expected text, e.g. `Site: portal` or, for several values, `Site: [portal, shop]`',
     );
     expect(problem('sites:\n  portal:\n').message).toContain(
-      'sites.portal (line 2): has no value; expected a mapping with keys region, targets, steps, e.g. `portal: { targets: …, steps: [ … ] }` under `sites:`',
+      'sites.portal (line 2): has no value; expected a mapping with keys region, roots, targets, steps, e.g. `portal: { targets: …, steps: [ … ] }` under `sites:`',
     );
     expect(problem('sites:\n  portal:\n    steps: []\n').message).toContain(
       'sites.portal.steps (line 3): is empty; list at least one step',

@@ -54,7 +54,7 @@ describe('the trial file: every problem in one run', () => {
       /: CachePurge-FastCGI has no parameter "cachepath"; did you mean "CachePath"\? \(Parameter names are case-sensitive\.\)$/,
     );
     expect(lines[3]).toContain(
-      ': (checked as "CachePath") "/var/cache/nginx/../shop" does not match CachePurge-FastCGI\'s allowedPattern ^/var/cache/nginx(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$. "." and ".." path segments are not allowed',
+      ': (checked as "CachePath") "/var/cache/nginx/../shop" does not match CachePurge-FastCGI\'s allowedPattern ^(/var/cache/nginx)(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$. "." and ".." path segments are not allowed',
     );
     expect(lines.at(-1)).toBe(
       'Checked before any AWS call against the definition of CachePurge-FastCGI bundled with cache-purge-action (ssm-documents/CachePurge-FastCGI.json).',
@@ -313,7 +313,7 @@ describe('hints for the usual path mistakes in bundled document parameters', () 
 
   it('a trailing "/" says so, with the value that fits', () => {
     expect(problem({ WordPressPath: ['/srv/www/shop/'] })).toEqual([
-      '"/srv/www/shop/" does not match CachePurge-W3TotalCache\'s allowedPattern ^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$. It ends with "/", which the pattern does not allow: remove the trailing "/" ("/srv/www/shop" fits). Expected: The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/portal.',
+      '"/srv/www/shop/" does not match CachePurge-W3TotalCache\'s allowedPattern ^(/var/www|/srv/www)(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$. It ends with "/", which the pattern does not allow: remove the trailing "/" ("/srv/www/shop" fits). Expected: The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/portal.',
     ]);
     // without the "/" it still does not fit: no value is offered
     expect(problem({ WordPressPath: ['/srv/www/'] })[0]).toContain(
@@ -331,7 +331,11 @@ describe('hints for the usual path mistakes in bundled document parameters', () 
     expect(problem({ WordPressPath: ['/var/www/shop '] })[0]).toContain(
       'It starts or ends with whitespace, which the pattern does not allow: remove it ("/var/www/shop" fits).',
     );
-    expect(problem({ WordPressPath: ['/home/shop'] })[0]).toMatch(/\{1,8\}\$\. Expected: /);
+    expect(problem({ WordPressPath: ['/var/www/-shop'] })[0]).toMatch(/\{1,8\}\$\. Expected: /);
+    // outside the roots: the roots and the fix, no hint
+    expect(problem({ WordPressPath: ['/home/shop'] })[0]).toMatch(
+      /^"\/home\/shop" is not below roots\.wordpress \(\/var\/www, \/srv\/www, the default\): .*\(they must list the same roots\)\.$/,
+    );
   });
 
   it('a misspelt name whose value fits adds nothing; one with a bad value adds the value problem', () => {

@@ -144,11 +144,13 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
   it('a second YAML document is named as such, with the line it starts at', () => {
     const error = problem(`${exampleConfig}---\nsites: {}\n`);
     expect(error.title).toBe('Sites file holds more than one YAML document');
+    // the line after the example's last
+    const secondAt = exampleConfig.split('\n').length;
     expect(error.message).toBe(
-      '.github/cache-purge.yml holds more than one YAML document: a second one starts at line 66 ("---"). A sites file is a single YAML document: remove the "---" (or "...") there and merge what follows into the first document, or move it to a file of its own.',
+      `.github/cache-purge.yml holds more than one YAML document: a second one starts at line ${secondAt} ("---"). A sites file is a single YAML document: remove the "---" (or "...") there and merge what follows into the first document, or move it to a file of its own.`,
     );
     expect(error.message).not.toContain('parseAllDocuments');
-    expect(error.location).toEqual({ file: FILE, line: 66, column: 1 });
+    expect(error.location).toEqual({ file: FILE, line: secondAt, column: 1 });
   });
 
   it('a JSON sites file with a syntax error is called JSON, with the line it is on', () => {

@@ -664,9 +664,13 @@ describe('instance output beyond what ListCommandInvocations holds (2,500 charac
     const calls = ssmCalls();
     expect(calls).not.toContain('GetCommandInvocation');
     const polls = calls.filter((op) => op === 'ListCommands').length;
+    // the pre-flight's one GetDocument of the step's document, before anything runs
+    expect(calls.filter((op) => op === 'GetDocument')).toHaveLength(1);
+    expect(calls[0]).toBe('GetDocument');
+    const step = calls.slice(1);
     // SendCommand, the polls, and one ListCommandInvocations per page of 50: within issue 3's bound.
-    expect(calls).toHaveLength(1 + polls + Math.ceil(120 / 50));
-    expect(calls.length).toBeLessThanOrEqual(2 + Math.ceil(120 / 50) + polls);
+    expect(step).toHaveLength(1 + polls + Math.ceil(120 / 50));
+    expect(step.length).toBeLessThanOrEqual(2 + Math.ceil(120 / 50) + polls);
   });
 
   it('reads at most 10 cut outputs per step, in full up to 24,000 / 8,000 characters, and says how many it left', async () => {

@@ -84,7 +84,9 @@ describe('prefixed bundled documents in the sites file', () => {
     ]);
     const error = refusal(sitesFile('blog-CachePurge-FastCGI', '{ CachePath: /etc }'));
     expect(error.title).toBe('Invalid document parameters');
-    expect(error.message).toContain("does not match blog-CachePurge-FastCGI's allowedPattern");
+    expect(error.message).toContain(
+      '(step 1, blog-CachePurge-FastCGI): "/etc" is not below roots.cache (/var/cache/nginx, the default)',
+    );
     expect(error.message).toContain(
       'against the definition of CachePurge-FastCGI bundled with cache-purge-action (ssm-documents/CachePurge-FastCGI.json)',
     );

@@ -93,8 +93,8 @@ describe('checking a step against a bundled document', () => {
     ]);
     expect(
       bundledDocumentProblems('CachePurge-FastCGI', { CachePath: ['/var/cache/nginx'] })[0]!.problem,
-    ).toMatch(
-      /^"\/var\/cache\/nginx" does not match CachePurge-FastCGI's allowedPattern .*\. Expected: The fastcgi_cache_path directory to empty, strictly below/,
+    ).toBe(
+      '"/var/cache/nginx" is the root /var/cache/nginx itself; give the directory below it that this site uses (e.g. /var/cache/nginx/portal).',
     );
   });
 

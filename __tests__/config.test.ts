@@ -144,11 +144,13 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
   it('a second YAML document is named as such, with the line it starts at', () => {
     const error = problem(`${exampleConfig}---\nsites: {}\n`);
     expect(error.title).toBe('Sites file holds more than one YAML document');
+    // the line after the example's last
+    const secondAt = exampleConfig.split('\n').length;
     expect(error.message).toBe(
-      '.github/cache-purge.yml holds more than one YAML document: a second one starts at line 66 ("---"). A sites file is a single YAML document: remove the "---" (or "...") there and merge what follows into the first document, or move it to a file of its own.',
+      `.github/cache-purge.yml holds more than one YAML document: a second one starts at line ${secondAt} ("---"). A sites file is a single YAML document: remove the "---" (or "...") there and merge what follows into the first document, or move it to a file of its own.`,
     );
     expect(error.message).not.toContain('parseAllDocuments');
-    expect(error.location).toEqual({ file: FILE, line: 66, column: 1 });
+    expect(error.location).toEqual({ file: FILE, line: secondAt, column: 1 });
   });
 
   it('a JSON sites file with a syntax error is called JSON, with the line it is on', () => {
@@ -188,7 +190,7 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
     expect(error.message).toBe(
       [
         '.github/cache-purge.yml has a problem:',
-        '  - (top level) (line 1): is the text "user0:x:1000:1000:User 0:/home/user0:/bin/bash user1:x:1001:…"; expected a mapping with keys region, sites, e.g. `sites: { portal: { steps: [ … ] } }` (see examples/cache-purge.yml); if this is not your sites file, set the "config" input to its path',
+        '  - (top level) (line 1): is the text "user0:x:1000:1000:User 0:/home/user0:/bin/bash user1:x:1001:…"; expected a mapping with keys region, roots, sites, e.g. `sites: { portal: { steps: [ … ] } }` (see examples/cache-purge.yml); if this is not your sites file, set the "config" input to its path',
       ].join('\n'),
     );
     expect(error.message).not.toContain('user2');
@@ -270,7 +272,7 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
       [
         '.github/cache-purge.yml has 2 problems:',
         '  - sites.portal.steps (line 4): is required, e.g. `steps: [ { ssm: { document: CachePurge-FastCGI } } ]` — the "steps:" key on line 5 is read as a site name: indent it under "portal" if it belongs here',
-        '  - sites.steps (line 6): is a list; expected a mapping with keys region, targets, steps, e.g. `portal: { targets: …, steps: [ … ] }` under `sites:` — "steps" sits directly under "sites:", so it is read as a site name; indent it under its site (probably "portal", the site above it)',
+        '  - sites.steps (line 6): is a list; expected a mapping with keys region, roots, targets, steps, e.g. `portal: { targets: …, steps: [ … ] }` under `sites:` — "steps" sits directly under "sites:", so it is read as a site name; indent it under its site (probably "portal", the site above it)',
       ].join('\n'),
     );
   });
@@ -486,7 +488,7 @@ describe('parseSitesConfig: bad input names the path, the problem and the fix', 
       'sites.portal.targets.tags.Site (line 4): is a mapping; expected text, e.g. `Site: portal` or, for several values, `Site: [portal, shop]`',
     );
     expect(problem('sites:\n  portal:\n').message).toContain(
-      'sites.portal (line 2): has no value; expected a mapping with keys region, targets, steps, e.g. `portal: { targets: …, steps: [ … ] }` under `sites:`',
+      'sites.portal (line 2): has no value; expected a mapping with keys region, roots, targets, steps, e.g. `portal: { targets: …, steps: [ … ] }` under `sites:`',
     );
     expect(problem('sites:\n  portal:\n    steps: []\n').message).toContain(
       'sites.portal.steps (line 3): is empty; list at least one step',

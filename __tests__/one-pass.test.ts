@@ -331,7 +331,11 @@ describe('hints for the usual path mistakes in bundled document parameters', () 
     expect(problem({ WordPressPath: ['/var/www/shop '] })[0]).toContain(
       'It starts or ends with whitespace, which the pattern does not allow: remove it ("/var/www/shop" fits).',
     );
-    expect(problem({ WordPressPath: ['/home/shop'] })[0]).toMatch(/\{1,8\}\$\. Expected: /);
+    expect(problem({ WordPressPath: ['/var/www/-shop'] })[0]).toMatch(/\{1,8\}\$\. Expected: /);
+    // outside the roots: the roots and the fix, no hint
+    expect(problem({ WordPressPath: ['/home/shop'] })[0]).toMatch(
+      /^"\/home\/shop" is not below roots\.wordpress \(\/var\/www, \/srv\/www, the default\): .*\(they must list the same roots\)\.$/,
+    );
   });
 
   it('a misspelt name whose value fits adds nothing; one with a bad value adds the value problem', () => {

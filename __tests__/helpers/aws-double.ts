@@ -11,7 +11,8 @@
 // are SSM's: 2,500 characters in ListCommandInvocations' plugin Output (cut with the agent's markers),
 // 24,000 / 8,000 in GetCommandInvocation.
 // Document versions (ListDocumentVersions, DeleteDocument, UpdateDocumentDefaultVersion, SendCommand's
-// DocumentVersion) come from ssm-document-versions.ts, for the documents seeded in `documentVersions`.
+// DocumentVersion) come from ssm-document-versions.ts, for the documents seeded in `documentVersions`;
+// GetDocument's content from ssm-document-contents.ts (the files in ssm-documents/, or `documentContents`).
 // Every call is recorded in order with the SigV4 access key id it was signed with.
 //
 // Plain erasable TypeScript with node: imports only, so Node 24 runs it directly (the demo and the
@@ -21,6 +22,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DocumentVersionError, SsmDocumentVersions } from './ssm-document-versions.ts';
+import { SsmDocumentContents } from './ssm-document-contents.ts';
 
 export interface InstanceScript {
   /** Time the script runs once started (ms). Default 100. */
@@ -220,6 +222,8 @@ export class AwsDouble {
   readonly invalidations = new Map<string, CfInvalidation>();
   /** Seeded document versions (none by default: SendCommand then runs any version). */
   readonly documentVersions = new SsmDocumentVersions();
+  /** GetDocument's content: the bundled files, or what a test sets in `documentContents.overrides`. */
+  readonly documentContents = new SsmDocumentContents();
   readonly issuedCredentials: IssuedCredentials[] = [];
   /** The bearer token the OIDC endpoint expects (ACTIONS_ID_TOKEN_REQUEST_TOKEN). */
   readonly requestToken = randomUUID();
@@ -242,10 +246,11 @@ export class AwsDouble {
     this.now = now;
   }
 
-  /** New script; forgets the calls and fault counters (commands, invalidations and issued credentials stay). */
+  /** New script; forgets the calls, fault counters and GetDocument overrides (commands, invalidations and issued credentials stay). */
   reset(options: AwsDoubleOptions = {}): void {
     this.options = options;
     this.calls.length = 0;
+    this.documentContents.overrides.clear();
     this.counters = { ssm: 0, cloudfront: 0, sts: 0 };
     this.stsCalls = 0;
     this.issued = 0;
@@ -479,6 +484,8 @@ export class AwsDouble {
           StandardErrorContent: stderr.slice(0, 8_000),
         };
       }
+      case 'GetDocument':
+        return this.documentContents.getDocument(input);
       case 'CancelCommand': {
         const command = this.commands.get(String(input.CommandId));
         if (!command) throw new DoubleError(400, 'InvalidCommandId', '');

@@ -6,18 +6,21 @@ import { bundledDocumentProblems, documentKind } from '../sites-file/bundled-doc
 import { formatPathAt, type Located, type SitesFileLocator } from '../sites-file/locations.js';
 import { fileLocation, UserError } from '../../shared/errors.js';
 import type { CheckedStep } from './checked-step.js';
+import type { SiteRoots } from '../sites-file/roots.js';
 
 /**
  * SSM refuses, at SendCommand, parameters its document does not declare, a missing required one and
  * a value outside its allowedPattern. For the documents we ship, say so now, each at its path in the
  * sites file, against the definition bundled with this action (a copy pinned with document-version is
- * still checked against ours: the names are this action's).
+ * still checked against ours: the names are this action's). CachePath and WordPressPath are checked
+ * against the site's `roots` (a kind missing from `roots` is unknown: its values' pattern is not checked).
  */
 export function bundledDocumentParameterError(
   steps: readonly CheckedStep[],
   site: string,
   configFile: string,
   locate: SitesFileLocator,
+  roots: Partial<SiteRoots>,
 ): UserError | undefined {
   const found: { at: Located | undefined; line: string }[] = [];
   const documents = new Set<string>();
@@ -28,7 +31,7 @@ export function bundledDocumentParameterError(
     const checkedAs =
       kind.kind === 'bundled' ? kind.name : kind.kind === 'near-miss' ? kind.meant : undefined;
     if (!checkedAs || (kind.kind !== 'bundled' && kind.kind !== 'near-miss')) continue;
-    const problems = bundledDocumentProblems(checkedAs, step.run.parameters);
+    const problems = bundledDocumentProblems(checkedAs, step.run.parameters, roots);
     if (problems.length === 0) continue;
     documents.add(kind.bundled);
     const path = ['sites', site, 'steps', step.position, 'ssm', 'parameters'];

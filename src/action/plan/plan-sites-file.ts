@@ -42,6 +42,7 @@ function salvagedPlanProblems(salvaged: SalvagedSitesFile, inputs: PlanInputs): 
       regionKnown: found.regionKnown && salvaged.regionKnown,
     },
     { ...inputs, locate: salvaged.locate },
+    found.roots,
   );
   return problems;
 }

@@ -7,6 +7,8 @@ import { listPaths } from '../sites-file/paths.js';
 import { bundledDocumentName } from '../sites-file/bundled-documents.js';
 import { formatDuration, plural } from '../../shared/text.js';
 import { describeVerifyPlan } from '../verify/run-verify.js';
+import { ROOT_SETTINGS } from '../../shared/stack-roots.js';
+import { describeSiteRoots, ROOT_KINDS } from '../sites-file/roots.js';
 
 function describeTargets(targets: Targets): string {
   if ('instanceIds' in targets) {
@@ -38,9 +40,26 @@ export function describeStep(step: PlanStep): string {
   return `run SSM document ${step.document}${version}${customNote(step.document)} on ${describeTargets(step.targets)} in ${step.region}; ${describeParameters(step.parameters)}`;
 }
 
+/**
+ * What the bundled documents' paths are checked against, when the sites file's `roots` are not the
+ * stack's defaults: `CachePath checked against roots.cache (/run/nginx-cache) and WordPressPath against …`.
+ */
+export function planRootsLine(plan: Plan): string | undefined {
+  const { roots } = plan;
+  if (!roots) return undefined;
+  const parts = ROOT_KINDS.map((kind) => {
+    const setting = ROOT_SETTINGS[kind];
+    return `${setting.documentParameter} against ${describeSiteRoots(setting, roots[kind])}`;
+  });
+  const stack = ROOT_KINDS.map((kind) => ROOT_SETTINGS[kind].stackParameter).join(' and ');
+  return `Roots from ${plan.configFile}: ${parts.join(', ')}; the stack's ${stack} must list the same (a real run compares them before anything runs).`;
+}
+
 export function planLogLines(plan: Plan): string[] {
+  const roots = planRootsLine(plan);
   return [
     `Site "${plan.site}" from ${plan.configFile}: ${plural(plan.steps.length, 'step')}, in this order; the first failure stops the rest.`,
+    ...(roots ? [`  ${roots}`] : []),
     ...plan.steps.map((step) => `  ${step.index}. ${step.name}: ${describeStep(step)}`),
   ];
 }
@@ -78,5 +97,11 @@ export function planMarkdownTable(plan: Plan): string {
           : 'does not wait';
     return `| ${step.index} | ${cell(step.name)} | ${cell(what)} | ${cell(where)} | ${cell(settings)} |`;
   });
-  return ['| # | Step | Action | Targets / paths | Settings |', '|---|---|---|---|---|', ...rows].join('\n');
+  const roots = planRootsLine(plan);
+  return [
+    '| # | Step | Action | Targets / paths | Settings |',
+    '|---|---|---|---|---|',
+    ...rows,
+    ...(roots ? ['', cell(roots)] : []),
+  ].join('\n');
 }

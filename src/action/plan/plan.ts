@@ -1,7 +1,7 @@
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
 // will run — resolved targets, parameters, region, labels and SSM delivery settings. Before any AWS
 // call it checks the site, its region, its document names (document-name-check.ts), the parameters of
-// the documents we ship (document-parameter-check.ts) and the CloudFront wildcard budget
+// the documents we ship against the site's roots (document-parameter-check.ts) and the CloudFront wildcard budget
 // (cloudfront-budget.ts), and reports them in one error, each at its line in the sites file (the
 // reader's locator, when the caller passes it); plan-sites-file.ts adds the schema's problems. No I/O.
 
@@ -20,6 +20,7 @@ import type { CheckedStep } from './checked-step.js';
 import { documentNameError } from './document-name-check.js';
 import { bundledDocumentParameterError } from './document-parameter-check.js';
 import { wildcardBudgetProblems } from './cloudfront-budget.js';
+import { areDefaultRoots, DEFAULT_ROOTS, siteRoots, type SiteRoots } from '../sites-file/roots.js';
 
 const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 300;
 const DEFAULT_MAX_CONCURRENCY = '50';
@@ -58,6 +59,12 @@ export interface Plan {
   /** The region SSM steps run in; CloudFront is global. */
   region: string | undefined;
   configFile: string;
+  /**
+   * The stack's roots as the sites file gives them for this site (`roots`), when they are not the
+   * stack's defaults: the bundled documents' CachePath and WordPressPath were checked against them, and
+   * the run compares them with the deployed documents' before anything runs.
+   */
+  roots?: SiteRoots;
   steps: PlanStep[];
 }
 
@@ -153,6 +160,7 @@ export function sitePlanProblems(
   steps: readonly CheckedStep[],
   regions: FileRegions & { regionKnown?: boolean },
   inputs: PlanInputs,
+  roots: Partial<SiteRoots> = DEFAULT_ROOTS,
 ): { region?: string; problems: UserError[] } {
   const locate = (path: readonly PathKey[], keyName?: string) => inputs.locate?.(path, keyName);
   const problems: UserError[] = [];
@@ -171,7 +179,7 @@ export function sitePlanProblems(
   }
   const names = documentNameError(steps, site, inputs.configFile, locate);
   if (names) problems.push(names);
-  const parameters = bundledDocumentParameterError(steps, site, inputs.configFile, locate);
+  const parameters = bundledDocumentParameterError(steps, site, inputs.configFile, locate, roots);
   if (parameters) problems.push(parameters);
   return { ...(region && { region }), problems };
 }
@@ -188,11 +196,13 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
     ssm: step.kind === 'ssm',
     ...(step.kind === 'ssm' && { run: { document: step.document, parameters: step.parameters } }),
   }));
+  const roots = siteRoots(config.roots, siteConfig.roots);
   const { region, problems } = sitePlanProblems(
     site,
     checked,
     { site: siteConfig.region, file: config.region },
     inputs,
+    roots,
   );
   // CloudFront steps as they will run (the `paths` input and wait-for-invalidation applied): their
   // wildcard paths still in progress together must fit CloudFront's 15 per distribution
@@ -250,7 +260,7 @@ export function buildPlan(config: SitesConfig, inputs: PlanInputs): Plan {
       maxErrors: step.maxErrors ?? DEFAULT_MAX_ERRORS,
     };
   });
-  return { site, region, configFile: inputs.configFile, steps };
+  return { site, region, configFile: inputs.configFile, ...(!areDefaultRoots(roots) && { roots }), steps };
 }
 
 /** What a CloudFront step invalidates and whether it waits: the `paths` and wait-for-invalidation inputs win. */

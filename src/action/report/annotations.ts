@@ -1,5 +1,6 @@
 // The annotations a run leaves on the run page: one error per failed (or timed-out) step naming what
-// failed where and the likely fix, and one warning when the run was cancelled part-way. Pure: the
+// failed where and the likely fix, a warning for each thing the run could not check before it started
+// (report.warnings), and one warning when the run was cancelled part-way. Pure: the
 // runner adapter writes them as `::error::` / `::warning::` lines.
 
 import type { RunReport } from './report.js';
@@ -23,6 +24,9 @@ export function runAnnotations(report: RunReport): RunAnnotation[] {
       title: report.error.title ?? `${site}: purge failed before any step ran`,
       message: `${report.error.message}\nNot run: ${report.steps.map((s) => s.name).join(', ')}.`,
     });
+  }
+  for (const warning of report.warnings ?? []) {
+    annotations.push({ level: 'warning', title: warning.title, message: warning.message });
   }
   for (const step of report.steps) {
     const causes = diagnose(step);

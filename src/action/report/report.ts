@@ -112,6 +112,14 @@ export interface RunReport {
   plan: Plan;
   /** A failure before any step ran (e.g. credentials); every step is then `skipped`. */
   error?: StepError;
+  /** What the run could not check before it started (e.g. the stack's roots, without ssm:GetDocument). */
+  warnings?: RunWarning[];
+}
+
+/** A warning about the run as a whole, shown as an annotation. */
+export interface RunWarning {
+  title: string;
+  message: string;
 }
 
 /**

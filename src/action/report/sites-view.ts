@@ -63,7 +63,15 @@ export function sitesAnnotations(run: SitesRunReport): ReturnType<typeof runAnno
       },
     ];
   }
-  return run.sites.flatMap(runAnnotations);
+  // a warning about a document several sites run (the pre-flight's) is said once
+  const seen = new Set<string>();
+  return run.sites.flatMap(runAnnotations).filter((annotation) => {
+    if (annotation.level !== 'warning') return true;
+    const key = `${annotation.title}\n${annotation.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The job summary: the sites at a glance, then each site's own summary. */

@@ -1,6 +1,7 @@
 // Executes a run against AWS: credentials first (the OIDC role, or the SDK's default chain; resolved
 // before any step, so a credentials failure fails the run, not a step, and shared by every client as
-// one provider that the SDK refreshes before it expires), then each site's steps strictly in order
+// one provider that the SDK refreshes before it expires), then the pre-flight (roots-preflight.ts: the
+// deployed documents against the sites file, before any SendCommand), then each site's steps strictly in order
 // (site-steps.ts), up to `maxParallelSites` sites at a time (parallel.ts). One site failing does not
 // stop the others; the run's status is the worst of them. With one site, each step has its own log
 // group; with several, every log line is prefixed with its site. SIGINT/SIGTERM (the runner
@@ -26,6 +27,7 @@ import type { PollPolicy } from './ssm-step-decisions.js';
 import { runBounded } from './parallel.js';
 import { runSiteSteps, skippedSteps, type RunProgress, type SiteStepDependencies } from './site-steps.js';
 import { MAX_PARALLEL_SITES_DEFAULT } from '../inputs/site-list.js';
+import { rootsPreflight } from './roots-preflight.js';
 
 export interface ExecuteDependencies {
   runner: Runner;
@@ -74,6 +76,41 @@ export function worstStatus(statuses: readonly RunStatus[]): RunStatus {
   if (statuses.includes('cancelled')) return 'cancelled';
   return statuses.includes('failure') ? 'failure' : 'success';
 }
+
+/**
+ * A run that fails (or is cancelled) before any site starts: every step skipped, the failure on the
+ * run and on every site. `error` is ours (a StepError) or what was thrown, reported under `code`.
+ */
+function failBeforeAnySite(
+  run: SitesRunReport,
+  error: unknown,
+  signal: AbortSignal,
+  code = 'Error',
+): SitesRunReport {
+  const cancelled = error instanceof CancelledError || signal.aborted;
+  const failure: StepError | undefined = cancelled
+    ? undefined
+    : isStepError(error)
+      ? error
+      : isUserError(error)
+        ? { code, message: error.message, title: error.title }
+        : { code, message: errorMessage(error) };
+  for (const report of run.sites) {
+    report.steps = skippedSteps(report.plan, 0);
+    report.status = cancelled ? 'cancelled' : 'failure';
+    if (failure) report.error = failure;
+  }
+  run.status = cancelled ? 'cancelled' : 'failure';
+  if (failure) run.error = failure;
+  return run;
+}
+
+const isStepError = (value: unknown): value is StepError =>
+  !(value instanceof Error) &&
+  typeof value === 'object' &&
+  value !== null &&
+  'code' in value &&
+  'message' in value;
 
 /** One site's report before it runs: success until a step says otherwise. */
 const siteReport = (plan: Plan, context: RunContext, startedAt: string): RunReport => ({
@@ -149,20 +186,7 @@ export async function executeSites(
         ...(deps.proxied && { httpAgent: deps.proxied.agent }),
       });
     } catch (error) {
-      const cancelled = error instanceof CancelledError || signal.aborted;
-      const failure: StepError | undefined = cancelled
-        ? undefined
-        : isUserError(error)
-          ? { code: 'CredentialsError', message: error.message, title: error.title }
-          : { code: 'CredentialsError', message: errorMessage(error) };
-      for (const report of run.sites) {
-        report.steps = skippedSteps(report.plan, 0);
-        report.status = cancelled ? 'cancelled' : 'failure';
-        if (failure) report.error = failure;
-      }
-      run.status = cancelled ? 'cancelled' : 'failure';
-      if (failure) run.error = failure;
-      return run;
+      return failBeforeAnySite(run, error, signal, 'CredentialsError');
     }
 
     const sdkHttp = sdkHttpOptions(deps.proxied?.agent);
@@ -191,6 +215,21 @@ export async function executeSites(
       ...(deps.onProgress && { onProgress: deps.onProgress }),
       ...(deps.proxied && { fetch: deps.proxied.fetch }),
     };
+    // before any SendCommand of the run: the deployed documents' roots and patterns against the sites file
+    try {
+      const preflight = await rootsPreflight(runPlan.sites, runPlan.configFile, {
+        ssmClient: shared.ssmClient,
+        signal,
+      });
+      for (const line of preflight.lines) runner.info(`Pre-flight: ${line}`);
+      for (const report of run.sites) {
+        const warnings = preflight.warnings[report.plan.site];
+        if (warnings?.length) report.warnings = warnings;
+      }
+      if (preflight.error) return failBeforeAnySite(run, preflight.error, signal);
+    } catch (error) {
+      return failBeforeAnySite(run, error, signal, 'PreflightError');
+    }
     await runBounded(
       run.sites,
       maxParallelSites,

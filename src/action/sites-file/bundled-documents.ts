@@ -1,10 +1,9 @@
 // The parameters of the SSM documents this action ships (ssm-documents/CachePurge-*.json), read from
 // those very files (imported as JSON: ncc inlines them into the bundle, so nothing is read at run
 // time), and the check of a step's parameters against them at plan time: unknown names (with a
-// did-you-mean: names are case-sensitive), missing required ones, and each value against the
-// document's allowedValues, allowedPattern and minChars/maxChars (a misspelt name's value too, against
-// the parameter it means), with a hint for the usual path mistakes — what SSM would otherwise refuse
-// only at SendCommand. A stack deployed with a NamePrefix names them `<prefix>CachePurge-…`: those
+// did-you-mean: names are case-sensitive), missing required ones, and each value (parameter-values.ts:
+// CachePath and WordPressPath against the site's roots; a misspelt name's value too, against the
+// parameter it means) — what SSM would otherwise refuse only at SendCommand. A stack deployed with a NamePrefix names them `<prefix>CachePurge-…`: those
 // are ours too, checked the same way. A name that is a near miss of ours (case, a small edit) or in our
 // CachePurge- family without being ours is a mistake (documentKind); other names are the user's own. Pure.
 
@@ -16,6 +15,9 @@ import opcache from '../../../ssm-documents/CachePurge-OPcache.json' with { type
 import { formats } from '../../shared/aws-formats.js';
 import { closestMatch } from '../../shared/suggest.js';
 import { quoteCut } from '../../shared/text.js';
+import { purpose, valueProblems, type ConfinedTo } from './parameter-values.js';
+import { rootSettingOf } from '../../shared/stack-roots.js';
+import { DEFAULT_ROOTS, type SiteRoots } from './roots.js';
 
 /** A parameter as a Command document (schema 2.2) declares it; only the fields we check. */
 export interface DocumentParameter {
@@ -125,6 +127,9 @@ export function documentNameProblem(document: string, alone = false): string | u
   return undefined;
 }
 
+/** A value as messages quote it: JSON, cut after 120 characters. */
+const shown = (value: string) => quoteCut(value, 120);
+
 interface ParameterProblem {
   /** The parameter the problem is about; undefined for the parameters as a whole. */
   parameter?: string;
@@ -133,97 +138,21 @@ interface ParameterProblem {
   problem: string;
 }
 
-/** "(Required) The WordPress directory …" → "The WordPress directory …" */
-const purpose = (parameter: DocumentParameter) =>
-  (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
-
-/** A value as messages quote it: JSON, cut after 120 characters. */
-const shown = (value: string) => quoteCut(value, 120);
-
-/** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
-const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
-
-/**
- * Why a path most likely fails a bundled document's pattern, in words: "." or ".." segments, a
- * trailing "/", whitespace. With the fix when removing that one thing makes the value fit.
- */
-function patternHints(value: string, allowedPattern: string): string {
-  const fits = (candidate: string) => candidate !== value && new RegExp(allowedPattern).test(candidate);
-  const hints: string[] = [];
-  if (/(^|\/)\.\.?(\/|$)/.test(value)) {
-    hints.push('"." and ".." path segments are not allowed: give the directory itself.');
-  }
-  if (/.\/+$/.test(value)) {
-    const trimmed = value.replace(/\/+$/, '');
-    hints.push(
-      `It ends with "/", which the pattern does not allow: remove the trailing "/"${fits(trimmed) ? ` (${shown(trimmed)} fits)` : ''}.`,
-    );
-  }
-  if (/\s/.test(value)) {
-    const squeezed = value.trim();
-    const edge = squeezed !== value;
-    hints.push(
-      edge
-        ? `It starts or ends with whitespace, which the pattern does not allow: remove it${fits(squeezed) ? ` (${shown(squeezed)} fits)` : ''}.`
-        : 'It contains whitespace, which the pattern does not allow: use a directory whose path has no spaces.',
-    );
-  }
-  return hints.map((hint) => ` ${hint}`).join('');
-}
-
-function valueProblems(document: string, name: string, spec: DocumentParameter, values: string[]): string[] {
-  const problems: string[] = [];
-  const what = purpose(spec);
-  const expected = what ? ` Expected: ${what}` : '';
-  if (spec.type === 'String' && values.length !== 1) {
-    problems.push(
-      `has ${values.length} values; ${document} takes exactly one (a String parameter): give one value.`,
-    );
-  }
-  if (spec.type === 'StringList') {
-    if (spec.minItems !== undefined && values.length < spec.minItems)
-      problems.push(`has ${values.length} values; ${document} needs at least ${spec.minItems}.`);
-    if (spec.maxItems !== undefined && values.length > spec.maxItems)
-      problems.push(`has ${values.length} values; ${document} takes at most ${spec.maxItems}.`);
-  }
-  for (const value of values) {
-    // a Parameter Store reference is resolved by SSM itself: its value is not ours to check
-    if (PARAMETER_STORE_REFERENCE.test(value)) continue;
-    if (spec.allowedValues && !spec.allowedValues.includes(value)) {
-      problems.push(
-        `${shown(value)} is not one of the values ${document} allows: ${spec.allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`,
-      );
-      continue;
-    }
-    if (spec.maxChars !== undefined && value.length > spec.maxChars) {
-      problems.push(
-        `${shown(value)} is ${value.length} characters long; ${document} allows at most ${spec.maxChars}.${expected}`,
-      );
-      continue;
-    }
-    if (spec.minChars !== undefined && value.length < spec.minChars) {
-      problems.push(
-        `${shown(value)} is ${value.length} characters long; ${document} needs at least ${spec.minChars}.${expected}`,
-      );
-      continue;
-    }
-    if (spec.allowedPattern !== undefined && !new RegExp(spec.allowedPattern).test(value)) {
-      problems.push(
-        `${shown(value)} does not match ${document}'s allowedPattern ${spec.allowedPattern}.${patternHints(value, spec.allowedPattern)}${expected}`,
-      );
-    }
-  }
-  return problems;
-}
-
 /**
  * Problems of a step's parameters against the bundled definition of `document`; [] when they fit or
- * when `document` is not one of ours.
+ * when `document` is not one of ours. CachePath and WordPressPath are checked against `roots` (the
+ * site's; default the stack's defaults), not the file's allowedPattern.
  */
 export function bundledDocumentProblems(
   document: string,
   parameters: Record<string, string[]>,
+  roots: Partial<SiteRoots> = DEFAULT_ROOTS,
 ): ParameterProblem[] {
+  // CachePath and WordPressPath: against the site's roots (a kind missing from `roots`: not known)
+  const confinedTo = (parameter: string): ConfinedTo | undefined => {
+    const setting = rootSettingOf(parameter);
+    return setting && { setting, roots: roots[setting.sitesFileKey] };
+  };
   const bundled = bundledDocumentName(document);
   if (!bundled) return [];
   const declared = BUNDLED_DOCUMENTS[bundled]!;
@@ -249,13 +178,13 @@ export function bundledDocumentProblems(
       // the value of a misspelt name is checked as the parameter it means: fixing the name alone
       // must not reveal a second problem on the next run
       if (guess) {
-        for (const problem of valueProblems(name, guess, declared[guess]!, values)) {
+        for (const problem of valueProblems(name, guess, declared[guess]!, values, confinedTo(guess))) {
           problems.push({ parameter, about: 'value', problem: `(checked as "${guess}") ${problem}` });
         }
       }
       continue;
     }
-    for (const problem of valueProblems(name, parameter, spec, values)) {
+    for (const problem of valueProblems(name, parameter, spec, values, confinedTo(parameter))) {
       problems.push({ parameter, about: 'value', problem });
     }
   }

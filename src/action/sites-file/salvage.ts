@@ -4,7 +4,8 @@
 
 import { z } from 'zod';
 import { isMapping, samePath, type PathKey, type SitesFileLocator } from './locations.js';
-import { ssmStepSchema, stepSchema } from './sites-file-schema.js';
+import { rootsSchema, ssmStepSchema, stepSchema } from './sites-file-schema.js';
+import { DEFAULT_ROOTS, ROOT_KINDS, type SiteRoots } from './roots.js';
 
 /**
  * What can still be read soundly of a sites file that failed the schema, so that the plan-time checks
@@ -24,6 +25,11 @@ export interface SalvagedSitesFile {
 }
 
 interface SalvagedSite {
+  /**
+   * The roots the site's steps are checked against (its own `roots`, the file's, the defaults), each
+   * kind only when no schema problem can have changed it: a kind left out is not known.
+   */
+  roots: Partial<SiteRoots>;
   region?: string;
   /** False when the site's region (or a key that may be a misspelt one) failed the schema. */
   regionKnown: boolean;
@@ -57,6 +63,47 @@ const parameterCheckStepSchema = z.strictObject({
     'max-errors': z.unknown().optional(),
   } satisfies Record<keyof typeof ssmStepSchema.shape, z.ZodType>),
 });
+
+/** True when `path` starts with `prefix`. */
+const under = (path: readonly PropertyKey[], prefix: readonly PathKey[]) =>
+  prefix.every((key, i) => path[i] === key);
+
+/**
+ * The roots of a site, kind by kind, from the first level (site, then file) that sets them; a kind is
+ * left out when a level that could set it failed the schema there (or has an unknown key that may be
+ * a misspelt "roots" or kind).
+ */
+function salvageRoots(
+  levels: { at: PathKey[]; value: unknown }[],
+  issues: readonly z.core.$ZodIssue[],
+): Partial<SiteRoots> {
+  const roots: Partial<SiteRoots> = {};
+  for (const kind of ROOT_KINDS) {
+    let found: readonly string[] | undefined;
+    let known = true;
+    for (const { at, value } of levels) {
+      const broken = issues.some(
+        (issue) =>
+          (issue.code === 'unrecognized_keys' &&
+            (samePath(issue.path, at) || samePath(issue.path, [...at, 'roots']))) ||
+          samePath(issue.path, [...at, 'roots']) ||
+          under(issue.path, [...at, 'roots', kind]),
+      );
+      if (broken) {
+        known = false;
+        break;
+      }
+      const setting = rootsSchema.safeParse(isMapping(value) ? (value.roots ?? {}) : {});
+      const listed = setting.success ? setting.data[kind] : undefined;
+      if (listed) {
+        found = listed;
+        break;
+      }
+    }
+    if (known) roots[kind] = found ?? DEFAULT_ROOTS[kind];
+  }
+  return roots;
+}
 
 export function salvage(
   data: unknown,
@@ -102,6 +149,13 @@ export function salvage(
       };
     });
     sites[key] = {
+      roots: salvageRoots(
+        [
+          { at: ['sites', key], value: site },
+          { at: [], value: raw },
+        ],
+        issues,
+      ),
       ...(!failedAt(['sites', key, 'region']) && text(site.region) && { region: text(site.region) }),
       regionKnown: !failedAt(['sites', key, 'region']) && !unknownKeyAt(['sites', key]),
       steps,

@@ -8,6 +8,7 @@ import { plural } from '../../shared/text.js';
 import { valueAt, type PathKey } from './locations.js';
 import {
   cloudFrontStepSchema,
+  rootsSchema,
   siteSchema,
   sitesFileSchema,
   ssmStepSchema,
@@ -28,6 +29,7 @@ function fieldOf(path: readonly PathKey[]): string {
     if (parent === 'paths') return 'path';
     if (grandparent === 'tags') return 'tag';
     if (grandparent === 'parameters') return 'parameter';
+    if (grandparent === 'roots') return 'root';
   }
   if (parent === 'tags') return 'tag';
   if (parent === 'parameters') return 'parameter';
@@ -62,6 +64,10 @@ const EXAMPLES: Record<string, string> = {
   paths: "`paths: ['/*']`",
   path: "`paths: ['/blog/*']`",
   wait: '`wait: true`',
+  roots: '`roots: { cache: [/var/cache/nginx], wordpress: [/var/www, /srv/www] }`',
+  cache: '`cache: [/run/nginx-cache]` under `roots:`',
+  wordpress: '`wordpress: [/var/www, /opt/bitnami/wordpress]` under `roots:`',
+  root: '`cache: [/run/nginx-cache]` under `roots:`',
   ...VERIFY_EXAMPLES,
 };
 
@@ -74,6 +80,7 @@ export const KEYS: Record<string, readonly string[]> = {
   ssm: Object.keys(ssmStepSchema.shape),
   cloudfront: Object.keys(cloudFrontStepSchema.shape),
   verify: Object.keys(verifyStepSchema.shape),
+  roots: Object.keys(rootsSchema.shape),
 };
 
 /** What a mapping maps, for the mappings whose keys the user chooses. */

@@ -3,7 +3,8 @@
 // type per step kind. Pure.
 
 import { DEFAULT_INVALIDATION_PATHS, normaliseInvalidationPaths } from './paths.js';
-import type { RawFile, RawStep, RawTargets } from './sites-file-schema.js';
+import type { RawFile, RawRoots, RawStep, RawTargets } from './sites-file-schema.js';
+import type { RootsSetting } from './roots.js';
 import { toVerifyStep, type VerifyStepConfig } from '../verify/verify-config.js';
 
 export type { VerifyStepConfig };
@@ -34,12 +35,16 @@ type StepConfig = SsmStepConfig | CloudFrontStepConfig | VerifyStepConfig;
 
 interface SiteConfig {
   region?: string;
+  /** The site's `roots`: override the file's, key by key. */
+  roots?: RootsSetting;
   targets?: Targets;
   steps: StepConfig[];
 }
 
 export interface SitesConfig {
   region?: string;
+  /** The file's `roots`: the stack's roots, as every site without its own has them. */
+  roots?: RootsSetting;
   sites: Record<string, SiteConfig>;
 }
 
@@ -48,6 +53,9 @@ function toTargets(raw: RawTargets | undefined): Targets | undefined {
   if (raw['instance-ids']) return { instanceIds: [...new Set(raw['instance-ids'])] };
   return { tags: raw.tags ?? {} };
 }
+
+const toRoots = (raw: RawRoots | undefined): RootsSetting | undefined =>
+  raw && Object.keys(raw).length > 0 ? { ...raw } : undefined;
 
 function toStep(raw: RawStep): StepConfig {
   if (raw.ssm) {
@@ -82,9 +90,14 @@ export function toConfig(raw: RawFile): SitesConfig {
   for (const [key, site] of Object.entries(raw.sites)) {
     sites[key] = {
       ...(site.region && { region: site.region }),
+      ...(toRoots(site.roots) && { roots: toRoots(site.roots) }),
       ...(site.targets && { targets: toTargets(site.targets) }),
       steps: site.steps.map(toStep),
     };
   }
-  return { ...(raw.region && { region: raw.region }), sites };
+  return {
+    ...(raw.region && { region: raw.region }),
+    ...(toRoots(raw.roots) && { roots: toRoots(raw.roots) }),
+    sites,
+  };
 }

@@ -16,6 +16,7 @@ import { normaliseInvalidationPaths, quotePath } from './paths.js';
 import { textField, textList } from './text-fields.js';
 import { quoteValue } from './value-words.js';
 import { verifyStepSchema } from '../verify/verify-config.js';
+import { ROOT_RULE, ROOT_SETTINGS, rootProblem, type RootSetting } from '../../shared/stack-roots.js';
 
 const formatted = (format: Format) =>
   z.string().regex(format.pattern, {
@@ -185,12 +186,61 @@ export const stepSchema = strict({
   })
   .describe(`A step: an optional "name" and exactly one of ${quotedList(STEP_KINDS, 'or')}.`);
 
+/** The most roots a `roots` key (and the stack's CacheRoots / WordPressRoots) lists. */
+export const MAX_ROOTS = 10;
+
+/** Why `root` is no root, as a sentence about it ("/ is every directory …" already names it). */
+function rootWords(root: string): string {
+  const problem = rootProblem(root) ?? 'is not a root';
+  return problem.startsWith(`${root} `) ? problem : `${quoteValue(root)} ${problem}`;
+}
+
+/** One key of `roots`: the roots of the stack parameter `setting` names, each checked with ROOT_RULE. */
+function rootListSchema(setting: RootSetting) {
+  const field = `roots.${setting.sitesFileKey}`;
+  const what = `Each of ${field} is a root of the stack's ${setting.stackParameter} parameter: a directory ${setting.documentParameter} lies below, e.g. ${setting.defaults[0]}.`;
+  const root = z.string().regex(ROOT_RULE, {
+    error: (issue) => (typeof issue.input === 'string' ? `${rootWords(issue.input)}. ${what}` : undefined),
+  });
+  return textList(
+    z
+      .array(root)
+      .min(1, {
+        error: `is empty; list the roots of the stack's ${setting.stackParameter} parameter, or leave "${setting.sitesFileKey}" out for the default (${setting.defaults.join(', ')})`,
+      })
+      .max(MAX_ROOTS, {
+        error: `has more than ${MAX_ROOTS} roots; the stack's ${setting.stackParameter} takes at most ${MAX_ROOTS}`,
+      })
+      .superRefine((roots, ctx) => {
+        roots.forEach((value, index) => {
+          if (roots.indexOf(value) !== index)
+            ctx.addIssue({
+              code: 'custom',
+              path: [index],
+              message: `${quoteValue(value)} is listed twice; remove one`,
+            });
+        });
+      }),
+  ).describe(
+    `The roots of the stack's ${setting.stackParameter} parameter, 1–${MAX_ROOTS} absolute directories (default [${setting.defaults.join(', ')}]): ${setting.documentParameter} must lie below one of them.`,
+  );
+}
+
+/** `roots`: the stack's allowed roots, as the stack was deployed; each key must list what the stack's parameter lists. */
+export const rootsSchema = strict({
+  [ROOT_SETTINGS.cache.sitesFileKey]: rootListSchema(ROOT_SETTINGS.cache).optional(),
+  [ROOT_SETTINGS.wordpress.sitesFileKey]: rootListSchema(ROOT_SETTINGS.wordpress).optional(),
+}).describe(
+  "The roots the stack's documents were deployed with (its CacheRoots and WordPressRoots parameters); must match the stack. Absent keys: the stack's defaults.",
+);
+
 const regionSchema = formatted(formats.region).describe(
   'AWS region of the SSM steps, e.g. us-east-1. The aws-region input overrides it; AWS_REGION is the last fallback.',
 );
 
 export const siteSchema = strict({
   region: regionSchema.optional(),
+  roots: rootsSchema.describe("This site's roots; override the file's `roots`, key by key.").optional(),
   targets: targetsSchema.describe("Default targets of this site's SSM steps.").optional(),
   steps: z
     .array(stepSchema)
@@ -216,6 +266,7 @@ export const siteSchema = strict({
 /** The sites file as written; its JSON Schema (schema/sites-file.schema.json) is generated from it. */
 export const sitesFileSchema = strict({
   region: regionSchema.optional(),
+  roots: rootsSchema.optional(),
   sites: z
     .record(formatted(formats.siteKey), siteSchema)
     .refine((sites) => Object.keys(sites).length > 0, { error: 'is empty; define at least one site' })
@@ -228,4 +279,5 @@ export const sitesFileSchema = strict({
 
 export type RawFile = z.infer<typeof sitesFileSchema>;
 export type RawTargets = z.infer<typeof targetsSchema>;
+export type RawRoots = z.infer<typeof rootsSchema>;
 export type RawStep = z.infer<typeof stepSchema>;

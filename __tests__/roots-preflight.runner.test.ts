@@ -1,0 +1,74 @@
+// The run's pre-flight (#15 item 1) in a real run of dist/index.js against the AWS double: a stack whose
+// FastCGI document was deployed with CacheRoots /run/nginx-cache, and a sites file that says nothing of
+// roots (the defaults), fails the run before any SendCommand reached the double, with the error that
+// names the document, both roots and both fixes; the same run with `roots.cache` set to the stack's
+// list purges.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorAnnotations, runAction } from './helpers/run-action.js';
+import { startAwsDouble, type AwsDouble } from './helpers/aws-double.js';
+import { withAllowedPattern } from './helpers/ssm-document-contents.js';
+import { allowedPatternFor } from '../src/shared/stack-roots.js';
+
+const RESULT = 'CACHE_PURGE_RESULT {"files":3,"bytes":512,"method":"find-delete","durationMs":4}';
+const sitesFile = (roots: string, cachePath: string) => `region: us-east-1
+${roots}
+sites:
+  portal:
+    targets: { instance-ids: [i-0123456789abcdef0] }
+    steps:
+      - name: FastCGI cache
+        ssm: { document: CachePurge-FastCGI, parameters: { CachePath: ${cachePath} } }
+`;
+
+let double: AwsDouble;
+beforeAll(async () => {
+  double = await startAwsDouble();
+});
+afterAll(async () => {
+  await double.close();
+});
+
+async function purge(text: string) {
+  double.reset({ defaultScript: { stdout: RESULT } });
+  double.documentContents.overrides.set(
+    'CachePurge-FastCGI',
+    withAllowedPattern('CachePurge-FastCGI', 'CachePath', allowedPatternFor(['/run/nginx-cache'])),
+  );
+  return runAction({
+    inputs: { site: 'portal' },
+    files: { '.github/cache-purge.yml': text },
+    env: { ...double.env(), AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' },
+  });
+}
+
+describe('the pre-flight in a real run of the bundle', () => {
+  it('a stack with other CacheRoots than the sites file: the run fails before any SendCommand, naming both and the fixes', async () => {
+    const run = await purge(sitesFile('', '/var/cache/nginx/portal'));
+    expect(run.code).toBe(1);
+    expect(double.callsOf('GetDocument').map((c) => c.input)).toEqual([
+      { Name: 'CachePurge-FastCGI', DocumentFormat: 'JSON' },
+    ]);
+    expect(double.callsOf('SendCommand')).toEqual([]);
+    const [error] = errorAnnotations(run.stdout);
+    expect(error!.properties).toContain('title=Roots differ from the stack');
+    expect(error!.message).toContain(
+      '- CachePurge-FastCGI in us-east-1 (step 1 "FastCGI cache" of portal) confines CachePath to the stack\'s CacheRoots: /run/nginx-cache; .github/cache-purge.yml gives portal roots.cache: /var/cache/nginx, the default. Either set `roots.cache: [/run/nginx-cache]` in .github/cache-purge.yml (at the top level, or under sites.portal) to match the stack, or update the stack\'s CacheRoots parameter to /var/cache/nginx.',
+    );
+    expect(JSON.parse(run.outputs.report!).steps.map((s: { status: string }) => s.status)).toEqual([
+      'skipped',
+    ]);
+  });
+
+  it('the sites file listing the stack roots: the run purges', async () => {
+    const run = await purge(sitesFile('roots: { cache: [/run/nginx-cache] }', '/run/nginx-cache/portal'));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(
+      double.calls
+        .filter((c) => c.service === 'ssm')
+        .map((c) => c.operation)
+        .slice(0, 2),
+    ).toEqual(['GetDocument', 'SendCommand']);
+  });
+});

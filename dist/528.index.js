@@ -8,7 +8,6 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createLiveMessage: () => (/* binding */ createLiveMessage)
 /* harmony export */ });
-/* unused harmony export describeSlackError */
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(61800);
 // The live Slack message (slack-bot-token + slack-channel), through Slack's maintained Web API client
 // (@slack/web-api, imported lazily so runs without a bot never load it): chat.postMessage when the run

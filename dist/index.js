@@ -85,22 +85,33 @@ function oidcTokenUnavailable(settings, env) {
 
 /***/ }),
 
-/***/ 87828:
+/***/ 36929:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   VR: () => (/* binding */ ALL_SITES),
-/* harmony export */   ay: () => (/* binding */ MAX_PARALLEL_SITES_DEFAULT),
-/* harmony export */   vW: () => (/* binding */ parseMaxParallelSites),
-/* harmony export */   zq: () => (/* binding */ parseSiteSelection)
-/* harmony export */ });
-/* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(58382);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  VR: () => (/* reexport */ ALL_SITES),
+  ay: () => (/* binding */ MAX_PARALLEL_SITES_DEFAULT),
+  vW: () => (/* binding */ parseMaxParallelSites),
+  zq: () => (/* binding */ parseSiteSelection)
+});
+
+;// CONCATENATED MODULE: ./src/shared/all-sites.ts
+// The word `all`: the site input and the relay's /clear-cache both read it as every site, so neither
+// the sites file nor the relay's SITES may name a site so. Shared by the action and the relay. Pure.
+/** The word that asks for every site. */
+const ALL_SITES = 'all';
+
+// EXTERNAL MODULE: ./src/shared/errors.ts
+var errors = __nccwpck_require__(58382);
+;// CONCATENATED MODULE: ./src/action/inputs/site-list.ts
 // The `site` input as a list: one site, several (comma- or newline-separated), or `all` (every site of
 // the sites file). Here the input is only split, trimmed, lower-cased and de-duplicated; whether each
-// name is a site of the file is the plan's check (plan/plan-sites.ts). Pure.
+// name is a site of the file is the plan's check (planSites, plan/plan-sites-file.ts). Pure.
 
-/** The word that asks for every site of the sites file. */
-const ALL_SITES = 'all';
+
+
 /** Splits the `site` input on commas and newlines; `all` alone asks for every site. */
 function parseSiteSelection(raw) {
     const names = raw
@@ -111,7 +122,7 @@ function parseSiteSelection(raw) {
     if (keys.includes(ALL_SITES)) {
         if (keys.every((key) => key === ALL_SITES))
             return { kind: 'all' };
-        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('Invalid input', `Input "site" is ${JSON.stringify(raw.trim())}: "all" already means every site of the sites file; use all alone, or list the sites you mean without it.`);
+        throw new errors/* UserError */.yo('Invalid input', `Input "site" is ${JSON.stringify(raw.trim())}: "all" already means every site of the sites file; use all alone, or list the sites you mean without it.`);
     }
     const seen = new Set();
     const sites = names.filter((name, i) => {
@@ -130,7 +141,7 @@ function parseMaxParallelSites(raw) {
         return MAX_PARALLEL_SITES_DEFAULT;
     const { min, max } = MAX_PARALLEL_SITES_RANGE;
     if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-        throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('Invalid input', `Input "max-parallel-sites" is ${JSON.stringify(raw)}; use a whole number from ${min} to ${max} (default ${MAX_PARALLEL_SITES_DEFAULT}): how many sites of one run purge at the same time.`);
+        throw new errors/* UserError */.yo('Invalid input', `Input "max-parallel-sites" is ${JSON.stringify(raw)}; use a whole number from ${min} to ${max} (default ${MAX_PARALLEL_SITES_DEFAULT}): how many sites of one run purge at the same time.`);
     }
     return Number(raw);
 }
@@ -300,8 +311,8 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
 var sites_file_paths = __nccwpck_require__(34286);
 // EXTERNAL MODULE: ./src/shared/text.ts
 var shared_text = __nccwpck_require__(24646);
-// EXTERNAL MODULE: ./src/action/inputs/site-list.ts
-var site_list = __nccwpck_require__(87828);
+// EXTERNAL MODULE: ./src/action/inputs/site-list.ts + 1 modules
+var site_list = __nccwpck_require__(36929);
 ;// CONCATENATED MODULE: ./src/action/inputs/inputs.ts
 // The action's inputs, read once and checked before anything runs. Names are the public contract in
 // action.yml; every error names the input and the fix.
@@ -554,11 +565,14 @@ function describeValue(value) {
 
 // EXTERNAL MODULE: ./src/action/verify/verify-config.ts
 var verify_config = __nccwpck_require__(62668);
+// EXTERNAL MODULE: ./src/shared/stack-roots.ts
+var stack_roots = __nccwpck_require__(9465);
 ;// CONCATENATED MODULE: ./src/action/sites-file/sites-file-schema.ts
 // The zod schema of the sites file as written (`.github/cache-purge.yml`): every key, its check and its
 // description (the JSON Schema, schema/sites-file.schema.json, is generated from it by
 // sites-file-json-schema.ts). The step kinds are declared once, in STEP_KINDS. Field-level messages
 // are written here; the rest (unknown keys, wrong types) in schema-messages.ts. Pure.
+
 
 
 
@@ -698,9 +712,47 @@ const stepSchema = strict({
     }
 })
     .describe(`A step: an optional "name" and exactly one of ${quotedList(STEP_KINDS, 'or')}.`);
+/** The most roots a `roots` key (and the stack's CacheRoots / WordPressRoots) lists. */
+const MAX_ROOTS = 10;
+/** Why `root` is no root, as a sentence about it ("/ is every directory …" already names it). */
+function rootWords(root) {
+    const problem = (0,stack_roots/* rootProblem */.Y7)(root) ?? 'is not a root';
+    return problem.startsWith(`${root} `) ? problem : `${quoteValue(root)} ${problem}`;
+}
+/** One key of `roots`: the roots of the stack parameter `setting` names, each checked with ROOT_RULE. */
+function rootListSchema(setting) {
+    const field = `roots.${setting.sitesFileKey}`;
+    const what = `Each of ${field} is a root of the stack's ${setting.stackParameter} parameter: a directory ${setting.documentParameter} lies below, e.g. ${setting.defaults[0]}.`;
+    const root = schemas/* string */.YjP().regex(stack_roots/* ROOT_RULE */._w, {
+        error: (issue) => (typeof issue.input === 'string' ? `${rootWords(issue.input)}. ${what}` : undefined),
+    });
+    return textList(schemas/* array */.YOg(root)
+        .min(1, {
+        error: `is empty; list the roots of the stack's ${setting.stackParameter} parameter, or leave "${setting.sitesFileKey}" out for the default (${setting.defaults.join(', ')})`,
+    })
+        .max(MAX_ROOTS, {
+        error: `has more than ${MAX_ROOTS} roots; the stack's ${setting.stackParameter} takes at most ${MAX_ROOTS}`,
+    })
+        .superRefine((roots, ctx) => {
+        roots.forEach((value, index) => {
+            if (roots.indexOf(value) !== index)
+                ctx.addIssue({
+                    code: 'custom',
+                    path: [index],
+                    message: `${quoteValue(value)} is listed twice; remove one`,
+                });
+        });
+    })).describe(`The roots of the stack's ${setting.stackParameter} parameter, 1–${MAX_ROOTS} absolute directories (default [${setting.defaults.join(', ')}]): ${setting.documentParameter} must lie below one of them.`);
+}
+/** `roots`: the stack's allowed roots, as the stack was deployed; each key must list what the stack's parameter lists. */
+const rootsSchema = strict({
+    [stack_roots/* ROOT_SETTINGS */.ZD.cache.sitesFileKey]: rootListSchema(stack_roots/* ROOT_SETTINGS */.ZD.cache).optional(),
+    [stack_roots/* ROOT_SETTINGS */.ZD.wordpress.sitesFileKey]: rootListSchema(stack_roots/* ROOT_SETTINGS */.ZD.wordpress).optional(),
+}).describe("The roots the stack's documents were deployed with (its CacheRoots and WordPressRoots parameters); must match the stack. Absent keys: the stack's defaults.");
 const regionSchema = formatted(aws_formats/* formats */.Fx.region).describe('AWS region of the SSM steps, e.g. us-east-1. The aws-region input overrides it; AWS_REGION is the last fallback.');
 const siteSchema = strict({
     region: regionSchema.optional(),
+    roots: rootsSchema.describe("This site's roots; override the file's `roots`, key by key.").optional(),
     targets: targetsSchema.describe("Default targets of this site's SSM steps.").optional(),
     steps: schemas/* array */.YOg(stepSchema)
         .min(1, { error: 'is empty; list at least one step' })
@@ -725,6 +777,7 @@ const siteSchema = strict({
 /** The sites file as written; its JSON Schema (schema/sites-file.schema.json) is generated from it. */
 const sitesFileSchema = strict({
     region: regionSchema.optional(),
+    roots: rootsSchema.optional(),
     sites: schemas/* record */.g1P(formatted(aws_formats/* formats */.Fx.siteKey), siteSchema)
         .refine((sites) => Object.keys(sites).length > 0, { error: 'is empty; define at least one site' })
         .describe('The sites, by the key the "site" input names.'),
@@ -733,10 +786,13 @@ const sitesFileSchema = strict({
     description: 'Which caches cache-purge-action purges for each site, in order (.github/cache-purge.yml). The action checks more than this schema can say: run `npm run check-sites` or a dry run.',
 });
 
+// EXTERNAL MODULE: ./src/action/sites-file/roots.ts
+var sites_file_roots = __nccwpck_require__(98211);
 ;// CONCATENATED MODULE: ./src/action/sites-file/salvage.ts
 // What can still be read soundly of a sites file that failed the schema (SalvagedSitesFile), so that
 // the plan's checks (region, document names and parameters) report in the same run as the schema's
 // problems. Pure.
+
 
 
 
@@ -753,6 +809,39 @@ const parameterCheckStepSchema = schemas/* strictObject */.rej({
         'max-errors': schemas/* unknown */.L5J().optional(),
     }),
 });
+/** True when `path` starts with `prefix`. */
+const under = (path, prefix) => prefix.every((key, i) => path[i] === key);
+/**
+ * The roots of a site, kind by kind, from the first level (site, then file) that sets them; a kind is
+ * left out when a level that could set it failed the schema there (or has an unknown key that may be
+ * a misspelt "roots" or kind).
+ */
+function salvageRoots(levels, issues) {
+    const roots = {};
+    for (const kind of sites_file_roots/* ROOT_KINDS */.rp) {
+        let found;
+        let known = true;
+        for (const { at, value } of levels) {
+            const broken = issues.some((issue) => (issue.code === 'unrecognized_keys' &&
+                (samePath(issue.path, at) || samePath(issue.path, [...at, 'roots']))) ||
+                samePath(issue.path, [...at, 'roots']) ||
+                under(issue.path, [...at, 'roots', kind]));
+            if (broken) {
+                known = false;
+                break;
+            }
+            const setting = rootsSchema.safeParse(isMapping(value) ? (value.roots ?? {}) : {});
+            const listed = setting.success ? setting.data[kind] : undefined;
+            if (listed) {
+                found = listed;
+                break;
+            }
+        }
+        if (known)
+            roots[kind] = found ?? sites_file_roots/* DEFAULT_ROOTS */.Yx[kind];
+    }
+    return roots;
+}
 function salvage(data, issues, locate) {
     const failedAt = (path) => issues.some((issue) => samePath(issue.path, path));
     const unknownKeyAt = (path) => issues.some((issue) => issue.code === 'unrecognized_keys' && samePath(issue.path, path));
@@ -789,6 +878,10 @@ function salvage(data, issues, locate) {
             };
         });
         sites[key] = {
+            roots: salvageRoots([
+                { at: ['sites', key], value: site },
+                { at: [], value: raw },
+            ], issues),
             ...(!failedAt(['sites', key, 'region']) && text(site.region) && { region: text(site.region) }),
             regionKnown: !failedAt(['sites', key, 'region']) && !unknownKeyAt(['sites', key]),
             steps,
@@ -834,6 +927,8 @@ function fieldOf(path) {
             return 'tag';
         if (grandparent === 'parameters')
             return 'parameter';
+        if (grandparent === 'roots')
+            return 'root';
     }
     if (parent === 'tags')
         return 'tag';
@@ -868,6 +963,10 @@ const EXAMPLES = {
     paths: "`paths: ['/*']`",
     path: "`paths: ['/blog/*']`",
     wait: '`wait: true`',
+    roots: '`roots: { cache: [/var/cache/nginx], wordpress: [/var/www, /srv/www] }`',
+    cache: '`cache: [/run/nginx-cache]` under `roots:`',
+    wordpress: '`wordpress: [/var/www, /opt/bitnami/wordpress]` under `roots:`',
+    root: '`cache: [/run/nginx-cache]` under `roots:`',
     ...verify_config/* VERIFY_EXAMPLES */.YU,
 };
 /** The keys each mapping takes, by field kind, straight from the schema. */
@@ -879,6 +978,7 @@ const KEYS = {
     ssm: Object.keys(ssmStepSchema.shape),
     cloudfront: Object.keys(cloudFrontStepSchema.shape),
     verify: Object.keys(verify_config/* verifyStepSchema */.JO.shape),
+    roots: Object.keys(rootsSchema.shape),
 };
 /** What a mapping maps, for the mappings whose keys the user chooses. */
 const MAPS = {
@@ -1080,6 +1180,7 @@ function toTargets(raw) {
         return { instanceIds: [...new Set(raw['instance-ids'])] };
     return { tags: raw.tags ?? {} };
 }
+const toRoots = (raw) => raw && Object.keys(raw).length > 0 ? { ...raw } : undefined;
 function toStep(raw) {
     if (raw.ssm) {
         const s = raw.ssm;
@@ -1113,11 +1214,16 @@ function toConfig(raw) {
     for (const [key, site] of Object.entries(raw.sites)) {
         sites[key] = {
             ...(site.region && { region: site.region }),
+            ...(toRoots(site.roots) && { roots: toRoots(site.roots) }),
             ...(site.targets && { targets: toTargets(site.targets) }),
             steps: site.steps.map(toStep),
         };
     }
-    return { ...(raw.region && { region: raw.region }), sites };
+    return {
+        ...(raw.region && { region: raw.region }),
+        ...(toRoots(raw.roots) && { roots: toRoots(raw.roots) }),
+        sites,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/action/sites-file/syntax-errors.ts
@@ -1237,8 +1343,8 @@ function read_sites_file_readSitesFile(text, file) {
     };
 }
 
-// EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 5 modules
-var bundled_documents = __nccwpck_require__(46631);
+// EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 6 modules
+var bundled_documents = __nccwpck_require__(19407);
 ;// CONCATENATED MODULE: ./src/action/plan/document-name-check.ts
 // The plan-time check of the SSM document names of a site's steps: a name that differs from a document
 // this action ships only in case or by a small edit ("did you mean"), or that is in our `CachePurge-`
@@ -1284,9 +1390,10 @@ function documentNameError(steps, site, configFile, locate) {
  * SSM refuses, at SendCommand, parameters its document does not declare, a missing required one and
  * a value outside its allowedPattern. For the documents we ship, say so now, each at its path in the
  * sites file, against the definition bundled with this action (a copy pinned with document-version is
- * still checked against ours: the names are this action's).
+ * still checked against ours: the names are this action's). CachePath and WordPressPath are checked
+ * against the site's `roots` (a kind missing from `roots` is unknown: its values' pattern is not checked).
  */
-function bundledDocumentParameterError(steps, site, configFile, locate) {
+function bundledDocumentParameterError(steps, site, configFile, locate, roots) {
     const found = [];
     const documents = new Set();
     for (const step of steps) {
@@ -1297,7 +1404,7 @@ function bundledDocumentParameterError(steps, site, configFile, locate) {
         const checkedAs = kind.kind === 'bundled' ? kind.name : kind.kind === 'near-miss' ? kind.meant : undefined;
         if (!checkedAs || (kind.kind !== 'bundled' && kind.kind !== 'near-miss'))
             continue;
-        const problems = (0,bundled_documents/* bundledDocumentProblems */.sI)(checkedAs, step.run.parameters);
+        const problems = (0,bundled_documents/* bundledDocumentProblems */.sI)(checkedAs, step.run.parameters, roots);
         if (problems.length === 0)
             continue;
         documents.add(kind.bundled);
@@ -1394,9 +1501,10 @@ function joinAnd(items) {
 // The plan: a pure function from (sites config, site, inputs) to the ordered steps exactly as they
 // will run — resolved targets, parameters, region, labels and SSM delivery settings. Before any AWS
 // call it checks the site, its region, its document names (document-name-check.ts), the parameters of
-// the documents we ship (document-parameter-check.ts) and the CloudFront wildcard budget
+// the documents we ship against the site's roots (document-parameter-check.ts) and the CloudFront wildcard budget
 // (cloudfront-budget.ts), and reports them in one error, each at its line in the sites file (the
 // reader's locator, when the caller passes it); plan-sites-file.ts adds the schema's problems. No I/O.
+
 
 
 
@@ -1454,7 +1562,7 @@ function siteError(sites, inputs) {
  * and the parameters of the bundled documents. buildPlan adds the CloudFront
  * wildcard budget, which needs the parsed steps. [] when the site passes.
  */
-function sitePlanProblems(site, steps, regions, inputs) {
+function sitePlanProblems(site, steps, regions, inputs, roots = sites_file_roots/* DEFAULT_ROOTS */.Yx) {
     const locate = (path, keyName) => inputs.locate?.(path, keyName);
     const problems = [];
     const { region, error } = resolveRegion(regions, site, inputs);
@@ -1468,7 +1576,7 @@ function sitePlanProblems(site, steps, regions, inputs) {
     const names = documentNameError(steps, site, inputs.configFile, locate);
     if (names)
         problems.push(names);
-    const parameters = bundledDocumentParameterError(steps, site, inputs.configFile, locate);
+    const parameters = bundledDocumentParameterError(steps, site, inputs.configFile, locate, roots);
     if (parameters)
         problems.push(parameters);
     return { ...(region && { region }), problems };
@@ -1485,7 +1593,8 @@ function plan_buildPlan(config, inputs) {
         ssm: step.kind === 'ssm',
         ...(step.kind === 'ssm' && { run: { document: step.document, parameters: step.parameters } }),
     }));
-    const { region, problems } = sitePlanProblems(site, checked, { site: siteConfig.region, file: config.region }, inputs);
+    const roots = (0,sites_file_roots/* siteRoots */.XO)(config.roots, siteConfig.roots);
+    const { region, problems } = sitePlanProblems(site, checked, { site: siteConfig.region, file: config.region }, inputs, roots);
     // CloudFront steps as they will run (the `paths` input and wait-for-invalidation applied): their
     // wildcard paths still in progress together must fit CloudFront's 15 per distribution
     problems.push(...wildcardBudgetProblems(siteConfig.steps.flatMap((step, position) => step.kind === 'cloudfront'
@@ -1537,7 +1646,7 @@ function plan_buildPlan(config, inputs) {
             maxErrors: step.maxErrors ?? DEFAULT_MAX_ERRORS,
         };
     });
-    return { site, region, configFile: inputs.configFile, steps };
+    return { site, region, configFile: inputs.configFile, ...(!(0,sites_file_roots/* areDefaultRoots */.lL)(roots) && { roots }), steps };
 }
 /** What a CloudFront step invalidates and whether it waits: the `paths` and wait-for-invalidation inputs win. */
 function cloudFrontRun(step, inputs) {
@@ -1577,7 +1686,7 @@ function salvagedPlanProblems(salvaged, inputs) {
         ...(found.region && { site: found.region }),
         ...(salvaged.region && { file: salvaged.region }),
         regionKnown: found.regionKnown && salvaged.regionKnown,
-    }, { ...inputs, locate: salvaged.locate });
+    }, { ...inputs, locate: salvaged.locate }, found.roots);
     return problems;
 }
 /**
@@ -1646,6 +1755,8 @@ var run_verify = __nccwpck_require__(38825);
 
 
 
+
+
 function describeTargets(targets) {
     if ('instanceIds' in targets) {
         const ids = targets.instanceIds;
@@ -1673,9 +1784,26 @@ function describeStep(step) {
     const version = step.documentVersion ? ` (version ${step.documentVersion})` : '';
     return `run SSM document ${step.document}${version}${customNote(step.document)} on ${describeTargets(step.targets)} in ${step.region}; ${describeParameters(step.parameters)}`;
 }
+/**
+ * What the bundled documents' paths are checked against, when the sites file's `roots` are not the
+ * stack's defaults: `CachePath checked against roots.cache (/run/nginx-cache) and WordPressPath against …`.
+ */
+function planRootsLine(plan) {
+    const { roots } = plan;
+    if (!roots)
+        return undefined;
+    const parts = sites_file_roots/* ROOT_KINDS */.rp.map((kind) => {
+        const setting = stack_roots/* ROOT_SETTINGS */.ZD[kind];
+        return `${setting.documentParameter} against ${(0,sites_file_roots/* describeSiteRoots */.AB)(setting, roots[kind])}`;
+    });
+    const stack = sites_file_roots/* ROOT_KINDS */.rp.map((kind) => stack_roots/* ROOT_SETTINGS */.ZD[kind].stackParameter).join(' and ');
+    return `Roots from ${plan.configFile}: ${parts.join(', ')}; the stack's ${stack} must list the same (a real run compares them before anything runs).`;
+}
 function planLogLines(plan) {
+    const roots = planRootsLine(plan);
     return [
         `Site "${plan.site}" from ${plan.configFile}: ${(0,shared_text/* plural */.LS)(plan.steps.length, 'step')}, in this order; the first failure stops the rest.`,
+        ...(roots ? [`  ${roots}`] : []),
         ...plan.steps.map((step) => `  ${step.index}. ${step.name}: ${describeStep(step)}`),
     ];
 }
@@ -1706,7 +1834,13 @@ function planMarkdownTable(plan) {
                 : 'does not wait';
         return `| ${step.index} | ${cell(step.name)} | ${cell(what)} | ${cell(where)} | ${cell(settings)} |`;
     });
-    return ['| # | Step | Action | Targets / paths | Settings |', '|---|---|---|---|---|', ...rows].join('\n');
+    const roots = planRootsLine(plan);
+    return [
+        '| # | Step | Action | Targets / paths | Settings |',
+        '|---|---|---|---|---|',
+        ...rows,
+        ...(roots ? ['', cell(roots)] : []),
+    ].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/shared/loopback-host.ts
@@ -1969,7 +2103,8 @@ var diagnosis = __nccwpck_require__(42112);
 var report_view = __nccwpck_require__(42109);
 ;// CONCATENATED MODULE: ./src/action/report/annotations.ts
 // The annotations a run leaves on the run page: one error per failed (or timed-out) step naming what
-// failed where and the likely fix, and one warning when the run was cancelled part-way. Pure: the
+// failed where and the likely fix, a warning for each thing the run could not check before it started
+// (report.warnings), and one warning when the run was cancelled part-way. Pure: the
 // runner adapter writes them as `::error::` / `::warning::` lines.
 
 
@@ -1984,6 +2119,9 @@ function runAnnotations(report) {
             title: report.error.title ?? `${site}: purge failed before any step ran`,
             message: `${report.error.message}\nNot run: ${report.steps.map((s) => s.name).join(', ')}.`,
         });
+    }
+    for (const warning of report.warnings ?? []) {
+        annotations.push({ level: 'warning', title: warning.title, message: warning.message });
     }
     for (const step of report.steps) {
         const causes = (0,diagnosis/* diagnose */.h4)(step);
@@ -2316,8 +2454,8 @@ function fallback(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/report/slack-message.ts
-// The Slack result message: a run report (or, for a dry run, the plan) → an incoming-webhook payload
-// `{text, blocks}`: the headline, who asked and how, each step's line, a verify step's findings (the
+// The Slack result message: a run report (or, for a dry run, the plan) → `{text, blocks}`, posted as an
+// incoming-webhook payload or, with a bot token, as the live message's final chat.update: the headline, who asked and how, each step's line, a verify step's findings (the
 // layers' counts, time to first byte, statuses, warming, the first stale URLs) as short lines a phone
 // shows without scrolling sideways, a failed step's causes and the first lines of its instances'
 // output, the fallback text a notification shows. Built as objects
@@ -2504,124 +2642,17 @@ function dryRunMessage(plan, context) {
 ;// CONCATENATED MODULE: ./src/action/report/report-outputs.ts
 // The action's outputs derived from a RunReport: status, report (JSON), command-ids and
 // invalidation-ids (JSON arrays, in step order). Pure.
+/** The SSM command ids a run sent, in step order. */
+const commandIds = (report) => report.steps.flatMap((s) => (s.kind === 'ssm' && s.commandId ? [s.commandId] : []));
+/** The CloudFront invalidation ids a run created, in step order. */
+const invalidationIds = (report) => report.steps.flatMap((s) => (s.kind === 'cloudfront' && s.invalidationId ? [s.invalidationId] : []));
 function reportOutputs(report) {
-    const commandIds = report.steps.flatMap((s) => (s.kind === 'ssm' && s.commandId ? [s.commandId] : []));
-    const invalidationIds = report.steps.flatMap((s) => s.kind === 'cloudfront' && s.invalidationId ? [s.invalidationId] : []);
     return {
         status: report.status,
         report: JSON.stringify(report),
-        'command-ids': JSON.stringify(commandIds),
-        'invalidation-ids': JSON.stringify(invalidationIds),
+        'command-ids': JSON.stringify(commandIds(report)),
+        'invalidation-ids': JSON.stringify(invalidationIds(report)),
     };
-}
-
-;// CONCATENATED MODULE: ./src/action/report/live-progress.ts
-// The live Slack message while a run goes (slack-bot-token + slack-channel): what is known so far —
-// each site's steps done, the one running, the ones to come — as a chat.postMessage / chat.update
-// payload ("⏳ Purging portal…" and the run link), and the thread reply that mentions the requester when
-// the run failed. The progress is kept by a pure reducer over the executor's RunProgress events; the
-// final message is the result message (slack-message.ts / sites-slack-message.ts). Pure.
-
-
-
-
-
-
-function startProgress(plans, context) {
-    return { context, sites: plans.map((plan) => ({ plan, done: [] })) };
-}
-/** The progress after one event (a new object; the old one is left as it was). */
-function nextProgress(progress, event) {
-    return {
-        ...progress,
-        sites: progress.sites.map((site) => {
-            if (site.plan.site !== event.site)
-                return site;
-            switch (event.kind) {
-                case 'step-started':
-                    return { ...site, running: event.step.name };
-                case 'step-finished': {
-                    const { running: _, ...rest } = site;
-                    return { ...rest, done: [...site.done, event.report] };
-                }
-                case 'site-finished': {
-                    const { running: _, ...rest } = site;
-                    return { ...rest, finished: event.report };
-                }
-            }
-        }),
-    };
-}
-const what = (progress) => progress.sites.length === 1 ? progress.sites[0].plan.site : (0,shared_text/* plural */.LS)(progress.sites.length, 'site');
-/** `⏳ *portal* · 1/3 steps done · running *FastCGI cache*` (or its steps one per line for one site). */
-function siteLine(site) {
-    const total = site.plan.steps.length;
-    const done = (site.finished?.steps ?? site.done).filter((s) => s.status === 'success').length;
-    if (site.finished) {
-        const icon = site.finished.status === 'success' ? '✅' : site.finished.status === 'cancelled' ? '⏹' : '❌';
-        return `${icon} ${bold(site.plan.site)} · ${done}/${(0,shared_text/* plural */.LS)(total, 'step')} · ${site.finished.status}`;
-    }
-    const state = site.running
-        ? `running ${bold(site.running)}`
-        : site.done.length > 0
-            ? 'between steps'
-            : 'waiting';
-    return `⏳ ${bold(site.plan.site)} · ${done}/${(0,shared_text/* plural */.LS)(total, 'step')} done · ${state}`;
-}
-function stepLines(site) {
-    return site.plan.steps.map((step, i) => {
-        const report = site.done[i];
-        if (report) {
-            const took = report.status === 'skipped' ? '' : ` · ${(0,shared_text/* formatDuration */.a3)(report.durationMs)}`;
-            return `${report_view/* STEP_ICON */.x6[report.status]} ${bold(step.name)}${took}`;
-        }
-        return site.running === step.name && site.done.length === i
-            ? `⏳ ${bold(step.name)} · running`
-            : `◻️ ${bold(step.name)}`;
-    });
-}
-/** The message while the run goes: the same message is updated as steps finish. */
-function progressMessage(progress) {
-    const { context } = progress;
-    const runLink = context.runUrl ? ` · ${slack_blocks_link(context.runUrl, 'View the run')}` : '';
-    const blocks = [
-        header(`⏳ Purging ${what(progress)}…`),
-        ...packLines([
-            `Requested by ${slackRequester(context.requester)}${runLink}`,
-            ...(progress.sites.length === 1 ? stepLines(progress.sites[0]) : progress.sites.map(siteLine)),
-        ]),
-    ];
-    const end = footer(context);
-    if (end)
-        blocks.push(end);
-    const url = context.runUrl && /^https?:\/\/\S+$/.test(context.runUrl) ? ` ${context.runUrl}` : '';
-    return { text: fallback(`Purging ${escapeMrkdwn(what(progress))}…${url}`), blocks: fitBlocks(blocks) };
-}
-/** The reason a site failed in a few words: `WP Rocket: Exit code 3 on i-0a…`. */
-function failureReason(report) {
-    const step = (0,report_view/* failedStep */.cG)(report);
-    if (!step)
-        return report.error ? (report.error.title ?? report.error.code) : report.status;
-    const causes = (0,diagnosis/* diagnose */.h4)(step).map((c) => c.instanceIds.length > 0 ? `${c.label} on ${(0,diagnosis/* listInstances */.ND)(c.instanceIds, 3)}` : c.label);
-    return `${step.name}${causes.length > 0 ? `: ${causes.join('; ')}` : ''}`;
-}
-/**
- * The thread reply under the live message when the run failed: the requester mentioned (a Slack user;
- * anyone else named as plain text), each failed site and why, and the run link. undefined otherwise.
- */
-function failureReply(run) {
-    if (run.status !== 'failure')
-        return undefined;
-    const who = (0,report_view/* isSlackMention */.Fv)(run.context.requester)
-        ? run.context.requester.trim()
-        : escapeMrkdwn((0,report_view/* plainRequester */.bs)(run.context.requester));
-    const failed = run.sites.filter((report) => report.status === 'failure');
-    const lines = failed.map((report) => `• ${bold((0,report_view/* reportSite */.im)(report))}: ${escapeMrkdwn(failureReason(report))}`);
-    const runLink = run.context.runUrl ? ` ${slack_blocks_link(run.context.runUrl, 'View the run')}.` : '';
-    const subject = run.sites.length === 1
-        ? 'the purge failed'
-        : `${(0,shared_text/* plural */.LS)(failed.length, 'site')} of ${run.sites.length} failed`;
-    return fallback([`${who}, ${subject}:${runLink}`, ...lines].join('\n'));
 }
 
 ;// CONCATENATED MODULE: ./src/action/report/sites-view.ts
@@ -2664,13 +2695,11 @@ function sitesHeadline(run) {
 const dryRunSitesHeadline = (plans) => `📝 ${(0,shared_text/* plural */.LS)(plans.length, 'site')} purge planned (dry run): ${plans.map((p) => p.site).join(', ')}`;
 /** The outputs of several sites: the report's multi-site form; ids in site order, then step order. */
 function sitesOutputs(run) {
-    const each = run.sites.map(reportOutputs);
-    const ids = (name) => JSON.stringify(each.flatMap((o) => JSON.parse(o[name])));
     return {
         status: run.status,
         report: JSON.stringify(run),
-        'command-ids': ids('command-ids'),
-        'invalidation-ids': ids('invalidation-ids'),
+        'command-ids': JSON.stringify(run.sites.flatMap(commandIds)),
+        'invalidation-ids': JSON.stringify(run.sites.flatMap(invalidationIds)),
     };
 }
 /** Each site's annotations; a failure before any site started (credentials) is said once, not per site. */
@@ -2684,7 +2713,17 @@ function sitesAnnotations(run) {
             },
         ];
     }
-    return run.sites.flatMap(runAnnotations);
+    // a warning about a document several sites run (the pre-flight's) is said once
+    const seen = new Set();
+    return run.sites.flatMap(runAnnotations).filter((annotation) => {
+        if (annotation.level !== 'warning')
+            return true;
+        const key = `${annotation.title}\n${annotation.message}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
 }
 /** The job summary: the sites at a glance, then each site's own summary. */
 function sitesSummaryMarkdown(run) {
@@ -2716,6 +2755,116 @@ function dryRunSitesSummaryMarkdown(plans, context) {
         '',
         ...plans.map((plan) => dryRunSummaryMarkdown(plan)),
     ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/report/live-progress.ts
+// The live Slack message while a run goes (slack-bot-token + slack-channel): what is known so far —
+// each site's steps done, the one running, the ones to come — as a chat.postMessage / chat.update
+// payload ("⏳ Purging portal…" and the run link), and the thread reply that mentions the requester when
+// the run failed. The progress is kept by a pure reducer over the executor's RunProgress events; the
+// final message is the result message (slack-message.ts / sites-slack-message.ts). Pure.
+
+
+
+
+
+
+
+function startProgress(plans, context) {
+    return { context, sites: plans.map((plan) => ({ plan, done: [] })) };
+}
+/** The progress after one event (a new object; the old one is left as it was). */
+function nextProgress(progress, event) {
+    return {
+        ...progress,
+        sites: progress.sites.map((site) => {
+            if (site.plan.site !== event.site)
+                return site;
+            switch (event.kind) {
+                case 'step-started':
+                    return { ...site, running: event.step.name };
+                case 'step-finished': {
+                    const { running: _, ...rest } = site;
+                    return { ...rest, done: [...site.done, event.report] };
+                }
+                case 'site-finished': {
+                    const { running: _, ...rest } = site;
+                    return { ...rest, finished: event.report };
+                }
+            }
+        }),
+    };
+}
+const what = (progress) => progress.sites.length === 1 ? progress.sites[0].plan.site : (0,shared_text/* plural */.LS)(progress.sites.length, 'site');
+/** `⏳ *portal* · 1/3 steps done · running *FastCGI cache*` (or its steps one per line for one site). */
+function siteLine(site) {
+    const total = site.plan.steps.length;
+    const done = (site.finished?.steps ?? site.done).filter((s) => s.status === 'success').length;
+    if (site.finished) {
+        const { status } = site.finished;
+        return `${SITE_ICON[status]} ${bold(site.plan.site)} · ${stepsDone(site.finished)} · ${status}`;
+    }
+    const state = site.running
+        ? `running ${bold(site.running)}`
+        : site.done.length > 0
+            ? 'between steps'
+            : 'waiting';
+    return `⏳ ${bold(site.plan.site)} · ${done}/${(0,shared_text/* plural */.LS)(total, 'step')} done · ${state}`;
+}
+function stepLines(site) {
+    return site.plan.steps.map((step, i) => {
+        const report = site.done[i];
+        if (report) {
+            const took = report.status === 'skipped' ? '' : ` · ${(0,shared_text/* formatDuration */.a3)(report.durationMs)}`;
+            return `${report_view/* STEP_ICON */.x6[report.status]} ${bold(step.name)}${took}`;
+        }
+        return site.running === step.name && site.done.length === i
+            ? `⏳ ${bold(step.name)} · running`
+            : `◻️ ${bold(step.name)}`;
+    });
+}
+/** The message while the run goes: the same message is updated as steps finish. */
+function progressMessage(progress) {
+    const { context } = progress;
+    const runLink = context.runUrl ? ` · ${slack_blocks_link(context.runUrl, 'View the run')}` : '';
+    const blocks = [
+        header(`⏳ Purging ${what(progress)}…`),
+        ...packLines([
+            `Requested by ${slackRequester(context.requester)}${runLink}`,
+            ...(progress.sites.length === 1 ? stepLines(progress.sites[0]) : progress.sites.map(siteLine)),
+        ]),
+    ];
+    const end = footer(context);
+    if (end)
+        blocks.push(end);
+    const url = context.runUrl && /^https?:\/\/\S+$/.test(context.runUrl) ? ` ${context.runUrl}` : '';
+    return { text: fallback(`Purging ${escapeMrkdwn(what(progress))}…${url}`), blocks: fitBlocks(blocks) };
+}
+/** The reason a site failed in a few words: `WP Rocket: Exit code 3 on i-0a…`. */
+function failureReason(report) {
+    const step = (0,report_view/* failedStep */.cG)(report);
+    if (!step)
+        return report.error ? (report.error.title ?? report.error.code) : report.status;
+    const causes = (0,diagnosis/* causeSummary */.iO)(step);
+    return `${step.name}${causes ? `: ${causes}` : ''}`;
+}
+/**
+ * The thread reply under the live message when the run failed: the requester mentioned (a Slack user;
+ * anyone else named as plain text), each failed site and why, and the run link. undefined otherwise.
+ */
+function failureReply(run) {
+    if (run.status !== 'failure')
+        return undefined;
+    const who = (0,report_view/* isSlackMention */.Fv)(run.context.requester)
+        ? run.context.requester.trim()
+        : escapeMrkdwn((0,report_view/* plainRequester */.bs)(run.context.requester));
+    const failed = run.sites.filter((report) => report.status === 'failure');
+    const lines = failed.map((report) => `• ${bold((0,report_view/* reportSite */.im)(report))}: ${escapeMrkdwn(failureReason(report))}`);
+    const runLink = run.context.runUrl ? ` ${slack_blocks_link(run.context.runUrl, 'View the run')}.` : '';
+    const subject = run.sites.length === 1
+        ? 'the purge failed'
+        : `${(0,shared_text/* plural */.LS)(failed.length, 'site')} of ${run.sites.length} failed`;
+    return fallback([`${who}, ${subject}:${runLink}`, ...lines].join('\n'));
 }
 
 ;// CONCATENATED MODULE: ./src/action/report/sites-slack-message.ts
@@ -2750,8 +2899,7 @@ function sites_slack_message_failureReason(report) {
         return report.status === 'failure' && report.error
             ? (report.error.title ?? report.error.code)
             : undefined;
-    const causes = (0,diagnosis/* diagnose */.h4)(step).map((c) => c.instanceIds.length > 0 ? `${c.label} on ${(0,diagnosis/* listInstances */.ND)(c.instanceIds, 3)}` : c.label);
-    return causes.length > 0 ? causes.join('; ') : step.name;
+    return (0,diagnosis/* causeSummary */.iO)(step) || step.name;
 }
 function sitesReportMessage(run) {
     const blocks = [
@@ -2835,22 +2983,12 @@ function redactorFor(options) {
 async function deliver(payload, options, redact) {
     if (!options.live)
         return postToSlack(payload, options, redact);
-    const { runner, slack } = options;
     const result = await options.live.finish(payload, options.threadReply);
     if (result.ok) {
-        runner.info(`Slack: live message updated with the result${options.threadReply ? ', failure reply in its thread' : ''}.`);
-        return;
+        options.runner.info(`Slack: live message updated with the result${options.threadReply ? ', failure reply in its thread' : ''}.`);
     }
-    const message = redact(`Slack result not posted to the live message: ${result.reason}.`);
-    if (slack.failOnError) {
-        runner.error(`${message} (fail-on-slack-error is true, so this fails the step.)`, {
-            title: 'Slack message not posted',
-        });
-        runner.markFailed();
-    }
-    else {
-        runner.warning(`${message} The purge result above is unaffected.`, { title: 'Slack message not posted' });
-    }
+    else
+        slackNotPosted(redact(`Slack result not posted to the live message: ${result.reason}.`), options);
 }
 async function postToSlack(payload, options, redact) {
     const { runner, slack } = options;
@@ -2859,19 +2997,19 @@ async function postToSlack(payload, options, redact) {
     const result = await postSlackMessage(slack.webhookUrl, (0,report_redact/* redactDeep */.KL)(payload, redact), options.slackPost);
     if (result.ok) {
         runner.info(`Slack: result message posted${result.attempts > 1 ? ` (after ${result.attempts} attempts)` : ''}.`);
-        return;
     }
-    const message = redact(`Slack message not posted: ${result.reason}.`);
+    else
+        slackNotPosted(redact(`Slack message not posted: ${result.reason}.`), options);
+}
+/** A result Slack did not get (webhook or live message): fails the step with fail-on-slack-error, else a warning. */
+function slackNotPosted(message, { runner, slack }) {
+    const title = { title: 'Slack message not posted' };
     if (slack.failOnError) {
-        runner.error(`${message} (fail-on-slack-error is true, so this fails the step.)`, {
-            title: 'Slack message not posted',
-        });
+        runner.error(`${message} (fail-on-slack-error is true, so this fails the step.)`, title);
         runner.markFailed();
     }
     else {
-        runner.warning(`${message} The purge result above is unaffected; set fail-on-slack-error: true to fail the step instead.`, {
-            title: 'Slack message not posted',
-        });
+        runner.warning(`${message} The purge result above is unaffected; set fail-on-slack-error: true to fail the step instead.`, title);
     }
 }
 async function publish(views, durationMs, options, redact) {
@@ -3095,7 +3233,7 @@ async function run(dependencies = {}) {
             else if (slack.webhookUrl)
                 runner.info('Slack: the result goes to slack-webhook-url instead.');
         }
-        const { executeSites } = await Promise.all(/* import() */[__nccwpck_require__.e(773), __nccwpck_require__.e(954)]).then(__nccwpck_require__.bind(__nccwpck_require__, 29954));
+        const { executeSites } = await Promise.all(/* import() */[__nccwpck_require__.e(773), __nccwpck_require__.e(711)]).then(__nccwpck_require__.bind(__nccwpck_require__, 32711));
         const report = await executeSites(plan, context, settings, {
             ...dependencies.execute,
             runner,
@@ -3151,6 +3289,7 @@ async function run(dependencies = {}) {
 /* harmony export */   ND: () => (/* binding */ listInstances),
 /* harmony export */   V$: () => (/* binding */ describeCause),
 /* harmony export */   h4: () => (/* binding */ diagnose),
+/* harmony export */   iO: () => (/* binding */ causeSummary),
 /* harmony export */   pB: () => (/* binding */ CREDENTIALS_REFRESH_FAILED),
 /* harmony export */   ph: () => (/* binding */ errorOrigin)
 /* harmony export */ });
@@ -3338,6 +3477,10 @@ function describeCause(cause, maxInstances = 5) {
     const where = cause.instanceIds.length > 0 ? ` on ${listInstances(cause.instanceIds, maxInstances)}` : '';
     return `${cause.label}${where}: ${cause.fix}`;
 }
+/** A failed step's causes in a few words, `Exit code 3 on i-0a…, i-0b…; Undeliverable on i-0c…` ('' for none). */
+const causeSummary = (step) => diagnose(step)
+    .map((c) => (c.instanceIds.length > 0 ? `${c.label} on ${listInstances(c.instanceIds, 3)}` : c.label))
+    .join('; ');
 
 
 /***/ }),
@@ -3983,28 +4126,29 @@ function sdkRequests(outputOrError) {
 
 /***/ }),
 
-/***/ 46631:
+/***/ 19407:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  EK: () => (/* binding */ BUNDLED_DOCUMENTS),
   jj: () => (/* binding */ bundledDocumentName),
   sI: () => (/* binding */ bundledDocumentProblems),
   eD: () => (/* binding */ documentKind),
   Au: () => (/* binding */ documentNameProblem)
 });
 
-// UNUSED EXPORTS: BUNDLED_DOCUMENTS, CHECKED_PARAMETER_TYPES
+// UNUSED EXPORTS: CHECKED_PARAMETER_TYPES
 
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-FastCGI.json
-const CachePurge_FastCGI_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"CachePath":{"type":"String","description":"(Required) The fastcgi_cache_path directory to empty, strictly below /var/cache/nginx, e.g. /var/cache/nginx/portal. Letters, digits, \\".\\", \\"_\\", \\"-\\" and \\"/\\" only.","allowedPattern":"^/var/cache/nginx(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
+const CachePurge_FastCGI_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"CachePath":{"type":"String","description":"(Required) The fastcgi_cache_path directory to empty, strictly below one of the stack\'s CacheRoots (/var/cache/nginx), e.g. /var/cache/nginx/portal. Letters, digits, \\".\\", \\"_\\", \\"-\\" and \\"/\\" only.","allowedPattern":"^(/var/cache/nginx)(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-W3TotalCache.json
-const CachePurge_W3TotalCache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/portal.","allowedPattern":"^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
+const CachePurge_W3TotalCache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below one of the stack\'s WordPressRoots (/var/www, /srv/www), e.g. /var/www/portal.","allowedPattern":"^(/var/www|/srv/www)(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-WPRocket.json
-const CachePurge_WPRocket_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/main.","allowedPattern":"^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"},"SiteHost":{"type":"String","description":"(Optional) Host whose cache directory the fallback empties (wp-content/cache/wp-rocket/<SiteHost>), e.g. www.example.com. Empty: the host of the site\'s home URL (read with WP-CLI), or every host when WP-CLI is missing. Not used when wp-rocket-cli is installed.","default":"","allowedPattern":"^([A-Za-z0-9][A-Za-z0-9.-]{0,252})?$","maxChars":253,"interpolationType":"ENV_VAR"}}}');
+const CachePurge_WPRocket_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below one of the stack\'s WordPressRoots (/var/www, /srv/www), e.g. /var/www/main.","allowedPattern":"^(/var/www|/srv/www)(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"},"SiteHost":{"type":"String","description":"(Optional) Host whose cache directory the fallback empties (wp-content/cache/wp-rocket/<SiteHost>), e.g. www.example.com. Empty: the host of the site\'s home URL (read with WP-CLI), or every host when WP-CLI is missing. Not used when wp-rocket-cli is installed.","default":"","allowedPattern":"^([A-Za-z0-9][A-Za-z0-9.-]{0,252})?$","maxChars":253,"interpolationType":"ENV_VAR"}}}');
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-ObjectCache.json
-const CachePurge_ObjectCache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below /var/www or /srv/www, e.g. /var/www/portal.","allowedPattern":"^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
+const CachePurge_ObjectCache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"WordPressPath":{"type":"String","description":"(Required) The WordPress directory (the one holding wp-load.php), strictly below one of the stack\'s WordPressRoots (/var/www, /srv/www), e.g. /var/www/portal.","allowedPattern":"^(/var/www|/srv/www)(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-OPcache.json
 const CachePurge_OPcache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"PhpFpmService":{"type":"String","description":"(Optional) The systemd unit of the php-fpm to reload, e.g. php8.2-fpm (systemctl reload). Empty: see PhpFpmPidFile; both empty: every php-fpm master root started is reloaded.","default":"","allowedPattern":"^(php-fpm|php[0-9]{1,2}([.][0-9]{1,2})?-fpm|php[0-9]{2,3}-php-fpm)?([.]service)?$","maxChars":100,"interpolationType":"ENV_VAR"},"PhpFpmPidFile":{"type":"String","description":"(Optional) The pid file of the php-fpm master to reload (the pid setting of php-fpm.conf), e.g. /run/php/php8.2-fpm.pid, for a php-fpm systemd does not run. Empty: see PhpFpmService.","default":"","allowedPattern":"^((/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){0,11}/[A-Za-z0-9_][A-Za-z0-9._-]{0,95}[.]pid)?$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
 // EXTERNAL MODULE: ./src/shared/aws-formats.ts
@@ -4013,16 +4157,119 @@ var aws_formats = __nccwpck_require__(57145);
 var suggest = __nccwpck_require__(60427);
 // EXTERNAL MODULE: ./src/shared/text.ts
 var shared_text = __nccwpck_require__(24646);
+// EXTERNAL MODULE: ./src/shared/stack-roots.ts
+var stack_roots = __nccwpck_require__(9465);
+// EXTERNAL MODULE: ./src/action/sites-file/roots.ts
+var sites_file_roots = __nccwpck_require__(98211);
+;// CONCATENATED MODULE: ./src/action/sites-file/parameter-values.ts
+// The check of a bundled document parameter's values at plan time: one value (a String) or a number of
+// them (a StringList), each against the parameter's allowedValues, maxChars/minChars and
+// allowedPattern, with a hint for the usual path mistakes (a trailing "/", whitespace, "." and ".."
+// segments). A parameter confined to the stack's roots (CachePath, WordPressPath: stack-roots.ts) is
+// checked against the pattern of the site's `roots` instead of the file's, and a value below none of
+// them is said so, with the roots in force and the fix. Pure.
+
+
+
+/** "(Required) The WordPress directory …" → "The WordPress directory …" */
+const purpose = (parameter) => (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
+/** A value as messages quote it: JSON, cut after 120 characters. */
+const shown = (value) => (0,shared_text/* quoteCut */.Hj)(value, 120);
+/** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
+const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
+/**
+ * Why a path most likely fails a bundled document's pattern, in words: "." or ".." segments, a
+ * trailing "/", whitespace. With the fix when removing that one thing makes the value fit.
+ */
+function patternHints(value, allowedPattern) {
+    const fits = (candidate) => candidate !== value && new RegExp(allowedPattern).test(candidate);
+    const hints = [];
+    if (/(^|\/)\.\.?(\/|$)/.test(value)) {
+        hints.push('"." and ".." path segments are not allowed: give the directory itself.');
+    }
+    if (/.\/+$/.test(value)) {
+        const trimmed = value.replace(/\/+$/, '');
+        hints.push(`It ends with "/", which the pattern does not allow: remove the trailing "/"${fits(trimmed) ? ` (${shown(trimmed)} fits)` : ''}.`);
+    }
+    if (/\s/.test(value)) {
+        const squeezed = value.trim();
+        const edge = squeezed !== value;
+        hints.push(edge
+            ? `It starts or ends with whitespace, which the pattern does not allow: remove it${fits(squeezed) ? ` (${shown(squeezed)} fits)` : ''}.`
+            : 'It contains whitespace, which the pattern does not allow: use a directory whose path has no spaces.');
+    }
+    return hints.map((hint) => ` ${hint}`).join('');
+}
+/** Why `value` does not fit the pattern of `roots` (it is outside them, or the root itself), with the fix. */
+function rootsProblem(value, { setting, roots }) {
+    const root = roots.find((r) => value === r || value.startsWith(`${r}/`));
+    if (root === value)
+        return `${shown(value)} is the root ${root} itself; give the directory below it that this site uses (e.g. ${root}/portal).`;
+    if (root)
+        return undefined;
+    const example = roots[0];
+    return `${shown(value)} is not below ${(0,sites_file_roots/* describeSiteRoots */.AB)(setting, roots)}: give a path below ${roots.length === 1 ? example : `one of them (e.g. ${example}/…)`}, or, if the stack was deployed with another root for it, add that root to \`roots.${setting.sitesFileKey}\` in the sites file and to the stack's ${setting.stackParameter} parameter (they must list the same roots).`;
+}
+function valueProblems(document, name, spec, values, confined) {
+    const problems = [];
+    const what = purpose(spec);
+    const expected = what ? ` Expected: ${what}` : '';
+    if (spec.type === 'String' && values.length !== 1) {
+        problems.push(`has ${values.length} values; ${document} takes exactly one (a String parameter): give one value.`);
+    }
+    if (spec.type === 'StringList') {
+        if (spec.minItems !== undefined && values.length < spec.minItems)
+            problems.push(`has ${values.length} values; ${document} needs at least ${spec.minItems}.`);
+        if (spec.maxItems !== undefined && values.length > spec.maxItems)
+            problems.push(`has ${values.length} values; ${document} takes at most ${spec.maxItems}.`);
+    }
+    for (const value of values) {
+        // a Parameter Store reference is resolved by SSM itself: its value is not ours to check
+        if (PARAMETER_STORE_REFERENCE.test(value))
+            continue;
+        if (spec.allowedValues && !spec.allowedValues.includes(value)) {
+            problems.push(`${shown(value)} is not one of the values ${document} allows: ${spec.allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`);
+            continue;
+        }
+        if (spec.maxChars !== undefined && value.length > spec.maxChars) {
+            problems.push(`${shown(value)} is ${value.length} characters long; ${document} allows at most ${spec.maxChars}.${expected}`);
+            continue;
+        }
+        if (spec.minChars !== undefined && value.length < spec.minChars) {
+            problems.push(`${shown(value)} is ${value.length} characters long; ${document} needs at least ${spec.minChars}.${expected}`);
+            continue;
+        }
+        // a confined parameter whose roots are not known is not checked against a pattern
+        if (confined && !confined.roots)
+            continue;
+        const pattern = confined?.roots ? (0,stack_roots/* allowedPatternFor */.M_)(confined.roots) : spec.allowedPattern;
+        if (pattern !== undefined && !new RegExp(pattern).test(value)) {
+            const outside = confined?.roots && rootsProblem(value, { ...confined, roots: confined.roots });
+            // the document's description names the default roots: said only when they are in force
+            const custom = confined?.roots && !(0,sites_file_roots/* sameRoots */.WM)(confined.roots, confined.setting.defaults);
+            const forRoots = custom
+                ? ` (the pattern of roots.${confined.setting.sitesFileKey}: ${(0,sites_file_roots/* listRoots */.qV)(confined.roots)})`
+                : '';
+            problems.push(outside
+                ? `${outside}${patternHints(value, pattern)}`
+                : `${shown(value)} does not match ${document}'s allowedPattern ${pattern}${forRoots}.${patternHints(value, pattern)}${custom ? '' : expected}`);
+        }
+    }
+    return problems;
+}
+
 ;// CONCATENATED MODULE: ./src/action/sites-file/bundled-documents.ts
 // The parameters of the SSM documents this action ships (ssm-documents/CachePurge-*.json), read from
 // those very files (imported as JSON: ncc inlines them into the bundle, so nothing is read at run
 // time), and the check of a step's parameters against them at plan time: unknown names (with a
-// did-you-mean: names are case-sensitive), missing required ones, and each value against the
-// document's allowedValues, allowedPattern and minChars/maxChars (a misspelt name's value too, against
-// the parameter it means), with a hint for the usual path mistakes — what SSM would otherwise refuse
-// only at SendCommand. A stack deployed with a NamePrefix names them `<prefix>CachePurge-…`: those
+// did-you-mean: names are case-sensitive), missing required ones, and each value (parameter-values.ts:
+// CachePath and WordPressPath against the site's roots; a misspelt name's value too, against the
+// parameter it means) — what SSM would otherwise refuse only at SendCommand. A stack deployed with a NamePrefix names them `<prefix>CachePurge-…`: those
 // are ours too, checked the same way. A name that is a near miss of ours (case, a small edit) or in our
 // CachePurge- family without being ours is a mistake (documentKind); other names are the user's own. Pure.
+
+
+
 
 
 
@@ -4096,85 +4343,29 @@ function documentNameProblem(document, alone = false) {
         const caseOnly = found.name.toLowerCase() === found.meant.toLowerCase();
         const prefix = document.slice(0, document.length - found.name.length);
         const what = alone ? ' is not a document bundled with cache-purge-action' : '';
-        return `${shown(found.name)}${what} — did you mean \`${found.meant}\`?${caseOnly ? ' (Document names are case-sensitive.)' : ''} Write \`document: ${prefix}${found.meant}\`.`;
+        return `${bundled_documents_shown(found.name)}${what} — did you mean \`${found.meant}\`?${caseOnly ? ' (Document names are case-sensitive.)' : ''} Write \`document: ${prefix}${found.meant}\`.`;
     }
     if (found.kind === 'unknown-bundled') {
         const what = alone ? 'none of the documents bundled with cache-purge-action' : 'none of them';
         const p = found.prefix;
         const stack = p ? ` (as named by a stack with NamePrefix ${JSON.stringify(p)})` : '';
-        return `${shown(found.name)} is ${what}${stack}: ${ours.map((d) => `\`${p}${d}\``).join(', ')} (the nginx FastCGI cache is \`${p}CachePurge-FastCGI\`). Write one of them; a document of your own needs a name without "${BUNDLED_DOCUMENT_PREFIX}" in it.`;
+        return `${bundled_documents_shown(found.name)} is ${what}${stack}: ${ours.map((d) => `\`${p}${d}\``).join(', ')} (the nginx FastCGI cache is \`${p}CachePurge-FastCGI\`). Write one of them; a document of your own needs a name without "${BUNDLED_DOCUMENT_PREFIX}" in it.`;
     }
     return undefined;
 }
-/** "(Required) The WordPress directory …" → "The WordPress directory …" */
-const purpose = (parameter) => (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
 /** A value as messages quote it: JSON, cut after 120 characters. */
-const shown = (value) => (0,shared_text/* quoteCut */.Hj)(value, 120);
-/** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
-const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
-/**
- * Why a path most likely fails a bundled document's pattern, in words: "." or ".." segments, a
- * trailing "/", whitespace. With the fix when removing that one thing makes the value fit.
- */
-function patternHints(value, allowedPattern) {
-    const fits = (candidate) => candidate !== value && new RegExp(allowedPattern).test(candidate);
-    const hints = [];
-    if (/(^|\/)\.\.?(\/|$)/.test(value)) {
-        hints.push('"." and ".." path segments are not allowed: give the directory itself.');
-    }
-    if (/.\/+$/.test(value)) {
-        const trimmed = value.replace(/\/+$/, '');
-        hints.push(`It ends with "/", which the pattern does not allow: remove the trailing "/"${fits(trimmed) ? ` (${shown(trimmed)} fits)` : ''}.`);
-    }
-    if (/\s/.test(value)) {
-        const squeezed = value.trim();
-        const edge = squeezed !== value;
-        hints.push(edge
-            ? `It starts or ends with whitespace, which the pattern does not allow: remove it${fits(squeezed) ? ` (${shown(squeezed)} fits)` : ''}.`
-            : 'It contains whitespace, which the pattern does not allow: use a directory whose path has no spaces.');
-    }
-    return hints.map((hint) => ` ${hint}`).join('');
-}
-function valueProblems(document, name, spec, values) {
-    const problems = [];
-    const what = purpose(spec);
-    const expected = what ? ` Expected: ${what}` : '';
-    if (spec.type === 'String' && values.length !== 1) {
-        problems.push(`has ${values.length} values; ${document} takes exactly one (a String parameter): give one value.`);
-    }
-    if (spec.type === 'StringList') {
-        if (spec.minItems !== undefined && values.length < spec.minItems)
-            problems.push(`has ${values.length} values; ${document} needs at least ${spec.minItems}.`);
-        if (spec.maxItems !== undefined && values.length > spec.maxItems)
-            problems.push(`has ${values.length} values; ${document} takes at most ${spec.maxItems}.`);
-    }
-    for (const value of values) {
-        // a Parameter Store reference is resolved by SSM itself: its value is not ours to check
-        if (PARAMETER_STORE_REFERENCE.test(value))
-            continue;
-        if (spec.allowedValues && !spec.allowedValues.includes(value)) {
-            problems.push(`${shown(value)} is not one of the values ${document} allows: ${spec.allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`);
-            continue;
-        }
-        if (spec.maxChars !== undefined && value.length > spec.maxChars) {
-            problems.push(`${shown(value)} is ${value.length} characters long; ${document} allows at most ${spec.maxChars}.${expected}`);
-            continue;
-        }
-        if (spec.minChars !== undefined && value.length < spec.minChars) {
-            problems.push(`${shown(value)} is ${value.length} characters long; ${document} needs at least ${spec.minChars}.${expected}`);
-            continue;
-        }
-        if (spec.allowedPattern !== undefined && !new RegExp(spec.allowedPattern).test(value)) {
-            problems.push(`${shown(value)} does not match ${document}'s allowedPattern ${spec.allowedPattern}.${patternHints(value, spec.allowedPattern)}${expected}`);
-        }
-    }
-    return problems;
-}
+const bundled_documents_shown = (value) => (0,shared_text/* quoteCut */.Hj)(value, 120);
 /**
  * Problems of a step's parameters against the bundled definition of `document`; [] when they fit or
- * when `document` is not one of ours.
+ * when `document` is not one of ours. CachePath and WordPressPath are checked against `roots` (the
+ * site's; default the stack's defaults), not the file's allowedPattern.
  */
-function bundledDocumentProblems(document, parameters) {
+function bundledDocumentProblems(document, parameters, roots = sites_file_roots/* DEFAULT_ROOTS */.Yx) {
+    // CachePath and WordPressPath: against the site's roots (a kind missing from `roots`: not known)
+    const confinedTo = (parameter) => {
+        const setting = (0,stack_roots/* rootSettingOf */.Sn)(parameter);
+        return setting && { setting, roots: roots[setting.sitesFileKey] };
+    };
     const bundled = bundledDocumentName(document);
     if (!bundled)
         return [];
@@ -4200,13 +4391,13 @@ function bundledDocumentProblems(document, parameters) {
             // the value of a misspelt name is checked as the parameter it means: fixing the name alone
             // must not reveal a second problem on the next run
             if (guess) {
-                for (const problem of valueProblems(name, guess, declared[guess], values)) {
+                for (const problem of valueProblems(name, guess, declared[guess], values, confinedTo(guess))) {
                     problems.push({ parameter, about: 'value', problem: `(checked as "${guess}") ${problem}` });
                 }
             }
             continue;
         }
-        for (const problem of valueProblems(name, parameter, spec, values)) {
+        for (const problem of valueProblems(name, parameter, spec, values, confinedTo(parameter))) {
             problems.push({ parameter, about: 'value', problem });
         }
     }
@@ -4355,6 +4546,56 @@ function mergeAdvice(wildcards) {
 /** The first `shown` paths quoted and cut short, then "… and N more": for messages that must stay short. */
 function quoteFirst(paths, shown) {
     return (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .listFirst */ .rL)(paths.map((p) => quotePath(p, 60)), shown, ', ');
+}
+
+
+/***/ }),
+
+/***/ 98211:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AB: () => (/* binding */ describeSiteRoots),
+/* harmony export */   VZ: () => (/* binding */ yamlRoots),
+/* harmony export */   WM: () => (/* binding */ sameRoots),
+/* harmony export */   XO: () => (/* binding */ siteRoots),
+/* harmony export */   Yx: () => (/* binding */ DEFAULT_ROOTS),
+/* harmony export */   lL: () => (/* binding */ areDefaultRoots),
+/* harmony export */   qV: () => (/* binding */ listRoots),
+/* harmony export */   rp: () => (/* binding */ ROOT_KINDS)
+/* harmony export */ });
+/* harmony import */ var _shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9465);
+// The sites file's `roots` setting (#15): the directories below which the stack's documents may work,
+// as the sites file says the stack was deployed (its CacheRoots and WordPressRoots parameters). The
+// roots a site's steps are checked against: the stack's defaults, then the file's `roots`, then the
+// site's, key by key; how they read in messages. Pure.
+
+const ROOT_KINDS = Object.keys(_shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_0__/* .ROOT_SETTINGS */ .ZD);
+/** The stack's defaults (what ssm-documents/ holds): the roots of a site whose file sets none. */
+const DEFAULT_ROOTS = {
+    cache: _shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_0__/* .ROOT_SETTINGS */ .ZD.cache.defaults,
+    wordpress: _shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_0__/* .ROOT_SETTINGS */ .ZD.wordpress.defaults,
+};
+/** The stack's defaults, overridden by the file's `roots`, then by the site's, key by key. */
+function siteRoots(file, site) {
+    return Object.fromEntries(ROOT_KINDS.map((kind) => [kind, site?.[kind] ?? file?.[kind] ?? DEFAULT_ROOTS[kind]]));
+}
+/** The same roots, in any order and with repeats ignored. */
+function sameRoots(a, b) {
+    const left = new Set(a);
+    const right = new Set(b);
+    return left.size === right.size && [...left].every((root) => right.has(root));
+}
+/** True when every kind has the stack's defaults. */
+const areDefaultRoots = (roots) => ROOT_KINDS.every((kind) => sameRoots(roots[kind], DEFAULT_ROOTS[kind]));
+/** `/var/www, /srv/www` */
+const listRoots = (roots) => roots.join(', ');
+/** `[/var/www, /srv/www]`, as the sites file writes the list. */
+const yamlRoots = (roots) => `[${roots.join(', ')}]`;
+/** `roots.cache (/var/cache/nginx, the default)` or `roots.cache (/run/nginx-cache)`. */
+function describeSiteRoots(setting, roots) {
+    const isDefault = sameRoots(roots, setting.defaults);
+    return `roots.${setting.sitesFileKey} (${listRoots(roots)}${isDefault ? `, the default` : ''})`;
 }
 
 
@@ -5549,6 +5790,96 @@ function describeProxySettings(settings) {
 function proxySecrets(settings) {
     return [settings.https?.password, settings.http?.password].filter((secret) => typeof secret === 'string');
 }
+
+
+/***/ }),
+
+/***/ 9465:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M_: () => (/* binding */ allowedPatternFor),
+/* harmony export */   Sn: () => (/* binding */ rootSettingOf),
+/* harmony export */   Y7: () => (/* binding */ rootProblem),
+/* harmony export */   ZD: () => (/* binding */ ROOT_SETTINGS),
+/* harmony export */   _w: () => (/* binding */ ROOT_RULE),
+/* harmony export */   dT: () => (/* binding */ rootsOfPattern)
+/* harmony export */ });
+/* unused harmony exports SYSTEM_DIRECTORIES, ROOT_RULE_WORDS */
+// The allowed roots of the bundled SSM documents (#15): the directories below which CachePurge-FastCGI
+// may empty a cache (the stack's CacheRoots) and the WordPress documents may work (WordPressRoots).
+// One rule for a root, shared by the stack (its parameters' AllowedPattern is ROOT_RULE's source), the
+// sites file's `roots` setting and the documents' own instance-side check; the allowedPattern a
+// document gets for a list of roots, and the roots read back from a deployed document's pattern. Pure.
+const ROOT_SETTINGS = {
+    cache: {
+        stackParameter: 'CacheRoots',
+        sitesFileKey: 'cache',
+        documentParameter: 'CachePath',
+        defaults: ['/var/cache/nginx'],
+    },
+    wordpress: {
+        stackParameter: 'WordPressRoots',
+        sitesFileKey: 'wordpress',
+        documentParameter: 'WordPressPath',
+        defaults: ['/var/www', '/srv/www'],
+    },
+};
+/** The system directories no root may be, or lie below (/dev only as /dev/shm/<name>). */
+const SYSTEM_DIRECTORIES = [
+    'proc',
+    'sys',
+    'etc',
+    'usr',
+    'boot',
+    'bin',
+    'sbin',
+    'lib',
+    'lib32',
+    'lib64',
+    'libx32',
+    'root',
+];
+/**
+ * A root: an absolute path of 1–6 segments of letters, digits, "_" and "-" (no ".", so a root is also
+ * a literal in a regular expression), not / and not in or below a system directory; below /dev only
+ * /dev/shm/<name>. Java and JavaScript read it alike: the stack's AllowedPattern is its source.
+ */
+const ROOT_RULE = new RegExp(`^(?!/(?:${SYSTEM_DIRECTORIES.join('|')})(?:/|$))(?!/dev(?:/|$)(?!shm/[A-Za-z0-9_]))(?:/[A-Za-z0-9_][A-Za-z0-9_-]{0,99}){1,6}$`);
+/** What ROOT_RULE allows, in words, to follow "… is not a root the stack accepts; use". */
+const ROOT_RULE_WORDS = 'an absolute directory path of 1–6 segments of letters, digits, "_" and "-" (no "."), not / and not in or below /proc, /sys, /dev (except /dev/shm/<name>), /etc, /usr, /boot, /bin, /sbin, /lib*, /root';
+/** Why `root` is not a root the stack accepts, or undefined when it is one. */
+function rootProblem(root) {
+    if (ROOT_RULE.test(root))
+        return undefined;
+    if (root === '/')
+        return '/ is every directory on the instance; name the directory that holds them';
+    if (!root.startsWith('/'))
+        return 'is not an absolute path; start it with /';
+    if (root.length > 1 && root.endsWith('/'))
+        return 'ends with "/"; remove it';
+    const first = root.split('/')[1] ?? '';
+    if (SYSTEM_DIRECTORIES.includes(first))
+        return `is in /${first}, a system directory no purge may reach`;
+    if (first === 'dev')
+        return 'is in /dev, where only /dev/shm/<name> (a tmpfs directory of its own) may be a root';
+    if (root.split('/').some((segment, i) => i > 0 && segment.includes('.')))
+        return 'has a "." in a segment; roots are letters, digits, "_" and "-" only';
+    return `is not ${ROOT_RULE_WORDS}`;
+}
+/** The segments a value may have below its root, as the documents' allowedPattern says it. */
+const BELOW_ROOT = '(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}';
+/** The allowedPattern of a document parameter confined to `roots` (ROOT_RULE roots: no escaping). */
+const allowedPatternFor = (roots) => `^(${roots.join('|')})${BELOW_ROOT}$`;
+/** The roots a document's allowedPattern confines its parameter to, or undefined for another form. */
+function rootsOfPattern(allowedPattern) {
+    if (!allowedPattern.startsWith('^(') || !allowedPattern.endsWith(`)${BELOW_ROOT}$`))
+        return undefined;
+    const roots = allowedPattern.slice(2, -`)${BELOW_ROOT}$`.length).split('|');
+    return roots.every((root) => ROOT_RULE.test(root)) ? roots : undefined;
+}
+/** The setting whose roots confine a document parameter, if any. */
+const rootSettingOf = (documentParameter) => Object.values(ROOT_SETTINGS).find((setting) => setting.documentParameter === documentParameter);
 
 
 /***/ }),

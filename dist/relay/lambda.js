@@ -25441,6 +25441,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   RL: () => (/* binding */ handler)
 });
 
+;// CONCATENATED MODULE: ./src/shared/all-sites.ts
+// The word `all`: the site input and the relay's /clear-cache both read it as every site, so neither
+// the sites file nor the relay's SITES may name a site so. Shared by the action and the relay. Pure.
+/** The word that asks for every site. */
+const ALL_SITES = 'all';
+
 ;// CONCATENATED MODULE: ./src/shared/aws-formats.ts
 // AWS's own formats for the identifiers a sites file or an input may carry, each with the sentence a
 // user needs when a value does not match, and the numeric bounds AWS sets. Shared by the sites-file
@@ -25720,6 +25726,7 @@ function readServerUrl(raw) {
 
 
 
+
 const DEFAULTS = {
     DISPATCH_WORKFLOW: 'purge-cache.yml',
     DISPATCH_REF: 'main',
@@ -25803,8 +25810,8 @@ function readSites(env) {
     }
     if (sites.includes('help'))
         problems.push('has "help", which is the usage command; rename that site.');
-    if (sites.includes('all'))
-        problems.push('has "all", which asks for every site; rename that site.');
+    if (sites.includes(ALL_SITES))
+        problems.push(`has "${ALL_SITES}", which asks for every site; rename that site.`);
     const twice = [...new Set(sites.filter((site, index) => sites.indexOf(site) !== index))];
     if (twice.length > 0) {
         problems.push(`lists ${twice.map((site) => JSON.stringify(site)).join(', ')} twice.`);
@@ -25941,6 +25948,7 @@ function closestMatch(word, candidates, maxEdits) {
 // only after the signature is verified; authorisation uses ids only (channel and user *names* change
 // and can be reused). Pure.
 
+
 const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'];
 const command_SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const COMMAND = /^\/[^\s\p{Cc}]{1,31}$/u;
@@ -25986,8 +25994,6 @@ function authorise(command, config) {
     return { allowed: true };
 }
 const MAX_TEXT_LENGTH = 100;
-/** The word that asks for every site of SITES (the relay refuses a site of that name in SITES). */
-const ALL_SITES = 'all';
 /**
  * Trimmed, case-insensitive: empty or "help" → usage; `all` → every site; one or more known sites
  * (separated by spaces or commas) → those sites; anything else → invalid (the first unknown word).
@@ -26030,13 +26036,15 @@ function interpretText(raw, sites) {
 // broad purge), who clicked (user, team, channel ids) and the `response_url` to replace the prompt
 // through. Anything else is malformed or ignored. Parsing happens only after the signature is
 // verified; only ids are read (names change). Pure.
+
 const CONFIRM_ACTION = 'confirm_purge';
 const CANCEL_ACTION = 'cancel_purge';
 const interaction_SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const MAX_VALUE_LENGTH = 2000;
 /**
  * A `response_url` the relay may POST to: https to a Slack host (hooks.slack.com, …slack.com), or
- * http to a loopback address (the tests' and the demo's Slack double). Anything else is refused, so a
+ * http to a loopback address (the tests' and the demo's Slack double; isLoopbackHost, as for the other
+ * local doubles). Anything else is refused, so a
  * payload can never point the relay at another server.
  */
 function isSlackResponseUrl(raw) {
@@ -26051,7 +26059,7 @@ function isSlackResponseUrl(raw) {
         return false;
     if (url.protocol === 'https:')
         return url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com');
-    return url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+    return url.protocol === 'http:' && isLoopbackHost(url);
 }
 const field = (value, key) => typeof value === 'object' && value !== null ? value[key] : undefined;
 /** Reads the `payload` field of a verified form body (its other fields are not Slack's). */
@@ -26105,6 +26113,67 @@ function parseInteraction(payloadJson) {
 /** Escapes `&`, `<` and `>`; everything user-supplied goes through this before it reaches Slack. */
 function escapeMrkdwn(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+;// CONCATENATED MODULE: ./src/shared/text.ts
+// How counts, durations, user-written values and long lists read in messages, wherever they are shown
+// (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
+// (never "file(s)"), "420 ms" / "4.1 s" / "2 min 05 s", a value quoted and cut short, the first few
+// items of a list and "… and N more". Pure; shared by the sites-file and input checks and every view
+// of a plan or report. Machine-readable fields (the `report` output's numbers) are not formatted here.
+/** `1,234,567` */
+function formatCount(n) {
+    return Math.round(n)
+        .toString()
+        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/** `1 file`, `1,234 files`. */
+const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+/**
+ * A duration as people read it: `420 ms`, `4.1 s`, `30 s`, `2 min 05 s`, `10 min`, `1 h 02 min`,
+ * `2 h`; `–` when unknown. Tenths below a minute (a trailing `.0` dropped), then whole seconds, then
+ * whole minutes. The one format for every duration a person reads, measured or configured.
+ */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '–';
+    if (ms < 999.5)
+        return `${Math.round(ms)} ms`;
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
+    if (totalSeconds < 3600)
+        return withRest(Math.floor(totalSeconds / 60), 'min', totalSeconds % 60, 's');
+    const minutes = Math.round(totalSeconds / 60);
+    return withRest(Math.floor(minutes / 60), 'h', minutes % 60, 'min');
+}
+/** `2 min 05 s`, or `2 min` when there is nothing left over. */
+const withRest = (whole, unit, rest, restUnit) => rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${String(rest).padStart(2, '0')} ${restUnit}`;
+/**
+ * A value as a message quotes it: JSON-quoted, cut to `max` characters (code points, so an emoji is
+ * never split) with "…" when longer. Messages never paste a whole file or a whole input.
+ */
+function quoteCut(value, max) {
+    const chars = [...value];
+    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+}
+/**
+ * What stands for the items a list leaves out: `… and 3 more`, `… and 1 more failed instance`,
+ * `… and 1,204 more failed instances`. The one wording for every list cut short.
+ */
+function andMore(left, one, many = one === undefined ? undefined : `${one}s`) {
+    const what = one === undefined ? '' : ` ${left === 1 ? one : many}`;
+    return `… and ${formatCount(left)} more${what}`;
+}
+/**
+ * The first `shown` items joined by `separator`, then ` … and n more` (andMore) for the n items left
+ * out: `i-0a, i-0b … and 3 more`. The whole list when it is no longer than `shown`.
+ */
+function listFirst(items, shown, separator) {
+    if (items.length <= shown)
+        return items.join(separator);
+    return `${items.slice(0, shown).join(separator)} ${andMore(items.length - shown)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/relay/core/confirm-token.ts
@@ -26193,14 +26262,16 @@ function verifyConfirmToken(token, secrets, click, nowMs) {
 
 
 
+
 const promptUpdate = (text) => ({
     replace_original: true,
     response_type: 'ephemeral',
     text,
 });
 const plain = (text) => ({ type: 'plain_text', text, emoji: true });
+/** The sites as code spans, `a`, `b`: for the prompt and the relay's other replies. */
 const siteList = (sites) => sites.map((site) => `\`${escapeMrkdwn(site)}\``).join(', ');
-const count = (sites) => `${sites.length} ${sites.length === 1 ? 'site' : 'sites'}`;
+const count = (sites) => plural(sites.length, 'site');
 /** The ephemeral prompt: what would be purged, a danger button with Slack's confirm dialog, a cancel button. */
 function confirmPrompt(sites, all, token) {
     const what = all
@@ -26570,10 +26641,9 @@ function decideClick(click, config, nowMs) {
 
 /** Slack slash-command bodies are well under 4 KiB; anything far bigger is not from Slack. */
 const MAX_BODY_BYTES = 16 * 1024;
-const decide_siteList = (sites) => sites.map((site) => `\`${site}\``).join(', ');
 function usageText(command, sites) {
     const name = escapeMrkdwn(command);
-    return `Usage: \`${name} <site>\` purges every cache layer of one site; \`${name} <site> <site>…\` or \`${name} all\` purges several in one run, once you confirm. Sites: ${decide_siteList(sites)}.`;
+    return `Usage: \`${name} <site>\` purges every cache layer of one site; \`${name} <site> <site>…\` or \`${name} all\` purges several in one run, once you confirm. Sites: ${siteList(sites)}.`;
 }
 function isFormContentType(headers) {
     const value = headerValue(headers, 'content-type');
@@ -31269,67 +31339,6 @@ const promptUpdater = (send) => async (url, update, timeoutMs) => {
     }
 };
 const postPromptUpdate = promptUpdater((url, init) => fetch(url, init));
-
-;// CONCATENATED MODULE: ./src/shared/text.ts
-// How counts, durations, user-written values and long lists read in messages, wherever they are shown
-// (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
-// (never "file(s)"), "420 ms" / "4.1 s" / "2 min 05 s", a value quoted and cut short, the first few
-// items of a list and "… and N more". Pure; shared by the sites-file and input checks and every view
-// of a plan or report. Machine-readable fields (the `report` output's numbers) are not formatted here.
-/** `1,234,567` */
-function formatCount(n) {
-    return Math.round(n)
-        .toString()
-        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-/** `1 file`, `1,234 files`. */
-const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
-/**
- * A duration as people read it: `420 ms`, `4.1 s`, `30 s`, `2 min 05 s`, `10 min`, `1 h 02 min`,
- * `2 h`; `–` when unknown. Tenths below a minute (a trailing `.0` dropped), then whole seconds, then
- * whole minutes. The one format for every duration a person reads, measured or configured.
- */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return '–';
-    if (ms < 999.5)
-        return `${Math.round(ms)} ms`;
-    const tenths = Math.round(ms / 100);
-    if (tenths < 600)
-        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)} s`;
-    const totalSeconds = Math.round(ms / 1000);
-    if (totalSeconds < 3600)
-        return withRest(Math.floor(totalSeconds / 60), 'min', totalSeconds % 60, 's');
-    const minutes = Math.round(totalSeconds / 60);
-    return withRest(Math.floor(minutes / 60), 'h', minutes % 60, 'min');
-}
-/** `2 min 05 s`, or `2 min` when there is nothing left over. */
-const withRest = (whole, unit, rest, restUnit) => rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${String(rest).padStart(2, '0')} ${restUnit}`;
-/**
- * A value as a message quotes it: JSON-quoted, cut to `max` characters (code points, so an emoji is
- * never split) with "…" when longer. Messages never paste a whole file or a whole input.
- */
-function quoteCut(value, max) {
-    const chars = [...value];
-    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
-}
-/**
- * What stands for the items a list leaves out: `… and 3 more`, `… and 1 more failed instance`,
- * `… and 1,204 more failed instances`. The one wording for every list cut short.
- */
-function andMore(left, one, many = one === undefined ? undefined : `${one}s`) {
-    const what = one === undefined ? '' : ` ${left === 1 ? one : many}`;
-    return `… and ${formatCount(left)} more${what}`;
-}
-/**
- * The first `shown` items joined by `separator`, then ` … and n more` (andMore) for the n items left
- * out: `i-0a, i-0b … and 3 more`. The whole list when it is no longer than `shown`.
- */
-function listFirst(items, shown, separator) {
-    if (items.length <= shown)
-        return items.join(separator);
-    return `${items.slice(0, shown).join(separator)} ${andMore(items.length - shown)}`;
-}
 
 ;// CONCATENATED MODULE: ./src/relay/core/dispatch-reply.ts
 // A dispatch's result → Slack's answer and the log fields: the run link when GitHub accepted it,

@@ -82,7 +82,7 @@ function required(env, name, what) {
 
 /***/ }),
 
-/***/ 7257:
+/***/ 9352:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -96,6 +96,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: readSigningSecrets
 
+// EXTERNAL MODULE: ./src/shared/all-sites.ts
+var all_sites = __nccwpck_require__(2367);
 ;// CONCATENATED MODULE: ./src/shared/aws-formats.ts
 // AWS's own formats for the identifiers a sites file or an input may carry, each with the sentence a
 // user needs when a value does not match, and the numeric bounds AWS sets. Shared by the sites-file
@@ -184,19 +186,8 @@ const MAX_TAG_VALUES = 5;
 var config_problems = __nccwpck_require__(1260);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/shared/loopback-host.ts
-// Whether a URL's host is this machine's loopback interface (127.0.0.0/8, `localhost`, `[::1]`): the
-// one case where a credential may travel over plain http, since it then never leaves the machine — the
-// relay's GITHUB_API_URL and the action's slack-webhook-url (a local test double or proxy). Pure.
-/** True for 127.0.0.0/8, `localhost` and `[::1]`, as WHATWG URL normalises them (e.g. 127.1 → 127.0.0.1). */
-function isLoopbackHost(url) {
-    const host = url.hostname.toLowerCase();
-    if (host === 'localhost' || host === '[::1]')
-        return true;
-    const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-    return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
-}
-
+// EXTERNAL MODULE: ./src/shared/loopback-host.ts
+var loopback_host = __nccwpck_require__(2691);
 ;// CONCATENATED MODULE: ./src/relay/core/config-github.ts
 // The relay's GitHub settings: the credentials (GITHUB_TOKEN, or a GitHub App: GITHUB_APP_ID,
 // GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID) and the addresses (GITHUB_API_URL, which must be
@@ -262,7 +253,7 @@ function readGitHubUrls(env) {
     if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '') {
         throw new config_problems/* RelayConfigError */.SB('GITHUB_API_URL', `is ${JSON.stringify(raw)}; use an http(s) URL without query, e.g. ${DEFAULT_API_URL} or https://HOST/api/v3.`);
     }
-    if (url.protocol === 'http:' && !isLoopbackHost(url)) {
+    if (url.protocol === 'http:' && !(0,loopback_host/* isLoopbackHost */.c)(url)) {
         throw new config_problems/* RelayConfigError */.SB('GITHUB_API_URL', `is ${JSON.stringify(raw)}, plain http: the GitHub token would cross the network unencrypted; use https://${url.host}${url.pathname.replace(/\/+$/, '')} (plain http is accepted only for a loopback host: 127.0.0.1, localhost or [::1]).`);
     }
     const apiUrl = url.href.replace(/\/+$/, '');
@@ -305,6 +296,7 @@ function readServerUrl(raw) {
 // Here: the whole RelayConfig, the Slack signing secrets, where to dispatch, the sites, the allow-lists
 // and the Node server's HOST and PORT; GitHub's credentials and addresses are in config-github.ts.
 // Pure: takes the environment as a plain object, returns data or throws.
+
 
 
 
@@ -391,8 +383,8 @@ function readSites(env) {
     }
     if (sites.includes('help'))
         problems.push('has "help", which is the usage command; rename that site.');
-    if (sites.includes('all'))
-        problems.push('has "all", which asks for every site; rename that site.');
+    if (sites.includes(all_sites/* ALL_SITES */.V))
+        problems.push(`has "${all_sites/* ALL_SITES */.V}", which asks for every site; rename that site.`);
     const twice = [...new Set(sites.filter((site, index) => sites.indexOf(site) !== index))];
     if (twice.length > 0) {
         problems.push(`lists ${twice.map((site) => JSON.stringify(site)).join(', ')} twice.`);
@@ -487,17 +479,20 @@ function actionsPageUrl(config, repository = { owner: config.owner, repo: config
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ik: () => (/* binding */ siteList),
 /* harmony export */   Kx: () => (/* binding */ promptUpdate),
 /* harmony export */   WU: () => (/* binding */ CLICK_TEXTS),
 /* harmony export */   vx: () => (/* binding */ confirmPrompt)
 /* harmony export */ });
 /* harmony import */ var _shared_mrkdwn_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1576);
-/* harmony import */ var _interaction_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4341);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4646);
+/* harmony import */ var _interaction_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4341);
 /* harmony import */ var _confirm_token_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5905);
 // What the relay shows around a broad purge (`/clear-cache all`, or several sites): the ephemeral
 // Block Kit prompt whose button opens Slack's confirm dialog and carries the signed token, and the
 // messages that replace the prompt through its `response_url` once it is clicked — confirmed (with the
 // run link), cancelled, expired, or not verifiable. Pure.
+
 
 
 
@@ -507,8 +502,9 @@ const promptUpdate = (text) => ({
     text,
 });
 const plain = (text) => ({ type: 'plain_text', text, emoji: true });
+/** The sites as code spans, `a`, `b`: for the prompt and the relay's other replies. */
 const siteList = (sites) => sites.map((site) => `\`${(0,_shared_mrkdwn_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeMrkdwn */ .f)(site)}\``).join(', ');
-const count = (sites) => `${sites.length} ${sites.length === 1 ? 'site' : 'sites'}`;
+const count = (sites) => (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(sites.length, 'site');
 /** The ephemeral prompt: what would be purged, a danger button with Slack's confirm dialog, a cancel button. */
 function confirmPrompt(sites, all, token) {
     const what = all
@@ -531,7 +527,7 @@ function confirmPrompt(sites, all, token) {
                 elements: [
                     {
                         type: 'button',
-                        action_id: _interaction_js__WEBPACK_IMPORTED_MODULE_2__/* .CONFIRM_ACTION */ .Qg,
+                        action_id: _interaction_js__WEBPACK_IMPORTED_MODULE_3__/* .CONFIRM_ACTION */ .Qg,
                         style: 'danger',
                         text: plain(`Purge ${count(sites)}`),
                         value: token,
@@ -546,7 +542,7 @@ function confirmPrompt(sites, all, token) {
                             style: 'danger',
                         },
                     },
-                    { type: 'button', action_id: _interaction_js__WEBPACK_IMPORTED_MODULE_2__/* .CANCEL_ACTION */ .MM, text: plain('Cancel'), value: 'cancel' },
+                    { type: 'button', action_id: _interaction_js__WEBPACK_IMPORTED_MODULE_3__/* .CANCEL_ACTION */ .MM, text: plain('Cancel'), value: 'cancel' },
                 ],
             },
         ],
@@ -711,11 +707,14 @@ function closestMatch(word, candidates, maxEdits) {
     return best?.candidate;
 }
 
+// EXTERNAL MODULE: ./src/shared/all-sites.ts
+var all_sites = __nccwpck_require__(2367);
 ;// CONCATENATED MODULE: ./src/relay/core/command.ts
 // A verified slash-command body → the command's ids and text, who may use it, and what the text asks
 // for (with a "did you mean" site for a misspelt one, from the project's closestMatch). Parsing happens
 // only after the signature is verified; authorisation uses ids only (channel and user *names* change
 // and can be reused). Pure.
+
 
 const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'];
 const SLACK_ID = /^[A-Z0-9]{2,30}$/;
@@ -762,8 +761,6 @@ function authorise(command, config) {
     return { allowed: true };
 }
 const MAX_TEXT_LENGTH = 100;
-/** The word that asks for every site of SITES (the relay refuses a site of that name in SITES). */
-const ALL_SITES = 'all';
 /**
  * Trimmed, case-insensitive: empty or "help" → usage; `all` → every site; one or more known sites
  * (separated by spaces or commas) → those sites; anything else → invalid (the first unknown word).
@@ -778,8 +775,8 @@ function interpretText(raw, sites) {
     if (lower === '' || lower === 'help')
         return { kind: 'usage' };
     const words = lower.split(/[\s,]+/).filter((word) => word !== '');
-    if (words.includes(ALL_SITES)) {
-        return words.every((word) => word === ALL_SITES)
+    if (words.includes(all_sites/* ALL_SITES */.V)) {
+        return words.every((word) => word === all_sites/* ALL_SITES */.V)
             ? { kind: 'sites', sites: [...sites], all: true }
             : { kind: 'invalid', reason: 'all_with_sites' };
     }
@@ -968,10 +965,9 @@ function decideClick(click, config, nowMs) {
 
 /** Slack slash-command bodies are well under 4 KiB; anything far bigger is not from Slack. */
 const MAX_BODY_BYTES = 16 * 1024;
-const siteList = (sites) => sites.map((site) => `\`${site}\``).join(', ');
 function usageText(command, sites) {
     const name = (0,mrkdwn/* escapeMrkdwn */.f)(command);
-    return `Usage: \`${name} <site>\` purges every cache layer of one site; \`${name} <site> <site>…\` or \`${name} all\` purges several in one run, once you confirm. Sites: ${siteList(sites)}.`;
+    return `Usage: \`${name} <site>\` purges every cache layer of one site; \`${name} <site> <site>…\` or \`${name} all\` purges several in one run, once you confirm. Sites: ${(0,confirm_prompt/* siteList */.Ik)(sites)}.`;
 }
 function isFormContentType(headers) {
     const value = headerValue(headers, 'content-type');
@@ -1165,7 +1161,7 @@ function decide(request, config, nowMs, nonce = '') {
 /* harmony export */   gl: () => (/* binding */ describeNetworkError),
 /* harmony export */   oQ: () => (/* binding */ dispatchedSites)
 /* harmony export */ });
-/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7257);
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9352);
 // The contract between the relay core and whatever starts the workflow (the Octokit adapter in
 // ../github.ts): what to dispatch, the exact request body, the four ways it can end, the progress a
 // dispatcher reports on the way (so a deadline can tell "nothing was sent" from "maybe sent"), what a
@@ -1318,19 +1314,21 @@ function dispatchRequests(config, sites, who) {
 /* harmony export */   MM: () => (/* binding */ CANCEL_ACTION),
 /* harmony export */   Qg: () => (/* binding */ CONFIRM_ACTION)
 /* harmony export */ });
-/* unused harmony export isSlackResponseUrl */
+/* harmony import */ var _shared_loopback_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2691);
 // A verified interactivity request (`payload=<JSON>`, form-encoded, signed like a slash command) →
 // the click the relay acts on: a `block_actions` payload with one action of ours (confirm or cancel a
 // broad purge), who clicked (user, team, channel ids) and the `response_url` to replace the prompt
 // through. Anything else is malformed or ignored. Parsing happens only after the signature is
 // verified; only ids are read (names change). Pure.
+
 const CONFIRM_ACTION = 'confirm_purge';
 const CANCEL_ACTION = 'cancel_purge';
 const SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const MAX_VALUE_LENGTH = 2000;
 /**
  * A `response_url` the relay may POST to: https to a Slack host (hooks.slack.com, …slack.com), or
- * http to a loopback address (the tests' and the demo's Slack double). Anything else is refused, so a
+ * http to a loopback address (the tests' and the demo's Slack double; isLoopbackHost, as for the other
+ * local doubles). Anything else is refused, so a
  * payload can never point the relay at another server.
  */
 function isSlackResponseUrl(raw) {
@@ -1345,7 +1343,7 @@ function isSlackResponseUrl(raw) {
         return false;
     if (url.protocol === 'https:')
         return url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com');
-    return url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+    return url.protocol === 'http:' && (0,_shared_loopback_host_js__WEBPACK_IMPORTED_MODULE_0__/* .isLoopbackHost */ .c)(url);
 }
 const field = (value, key) => typeof value === 'object' && value !== null ? value[key] : undefined;
 /** Reads the `payload` field of a verified form body (its other fields are not Slack's). */
@@ -5918,7 +5916,7 @@ function createGitHubDispatcher(github, options = {}) {
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _core_decide_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3773);
 /* harmony import */ var _core_reply_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8145);
-/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8131);
+/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8933);
 // Plain Node HTTP adapter: POST /slack/commands (slash commands, and the clicks on a confirmation
 // prompt: Slack's interactivity requests, sent to the same URL) → the shared relay; GET /healthz → 200. Keeps at most
 // MAX_BODY_BYTES + 1 bytes of a body (the core answers 413 beyond the cap); the rest of an oversized
@@ -6095,7 +6093,7 @@ function startRelayServer(options) {
 
 /***/ }),
 
-/***/ 8131:
+/***/ 8933:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6145,73 +6143,14 @@ function createReplayGuard(maxEntries = 10_000) {
 var response_url = __nccwpck_require__(1546);
 // EXTERNAL MODULE: ./src/relay/core/dispatch.ts
 var core_dispatch = __nccwpck_require__(815);
-// EXTERNAL MODULE: ./src/relay/core/config.ts + 3 modules
-var core_config = __nccwpck_require__(7257);
+// EXTERNAL MODULE: ./src/relay/core/config.ts + 2 modules
+var core_config = __nccwpck_require__(9352);
 // EXTERNAL MODULE: ./src/relay/core/reply.ts
 var reply = __nccwpck_require__(8145);
 // EXTERNAL MODULE: ./src/shared/mrkdwn.ts
 var mrkdwn = __nccwpck_require__(1576);
-;// CONCATENATED MODULE: ./src/shared/text.ts
-// How counts, durations, user-written values and long lists read in messages, wherever they are shown
-// (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
-// (never "file(s)"), "420 ms" / "4.1 s" / "2 min 05 s", a value quoted and cut short, the first few
-// items of a list and "… and N more". Pure; shared by the sites-file and input checks and every view
-// of a plan or report. Machine-readable fields (the `report` output's numbers) are not formatted here.
-/** `1,234,567` */
-function formatCount(n) {
-    return Math.round(n)
-        .toString()
-        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-/** `1 file`, `1,234 files`. */
-const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
-/**
- * A duration as people read it: `420 ms`, `4.1 s`, `30 s`, `2 min 05 s`, `10 min`, `1 h 02 min`,
- * `2 h`; `–` when unknown. Tenths below a minute (a trailing `.0` dropped), then whole seconds, then
- * whole minutes. The one format for every duration a person reads, measured or configured.
- */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return '–';
-    if (ms < 999.5)
-        return `${Math.round(ms)} ms`;
-    const tenths = Math.round(ms / 100);
-    if (tenths < 600)
-        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)} s`;
-    const totalSeconds = Math.round(ms / 1000);
-    if (totalSeconds < 3600)
-        return withRest(Math.floor(totalSeconds / 60), 'min', totalSeconds % 60, 's');
-    const minutes = Math.round(totalSeconds / 60);
-    return withRest(Math.floor(minutes / 60), 'h', minutes % 60, 'min');
-}
-/** `2 min 05 s`, or `2 min` when there is nothing left over. */
-const withRest = (whole, unit, rest, restUnit) => rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${String(rest).padStart(2, '0')} ${restUnit}`;
-/**
- * A value as a message quotes it: JSON-quoted, cut to `max` characters (code points, so an emoji is
- * never split) with "…" when longer. Messages never paste a whole file or a whole input.
- */
-function quoteCut(value, max) {
-    const chars = [...value];
-    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
-}
-/**
- * What stands for the items a list leaves out: `… and 3 more`, `… and 1 more failed instance`,
- * `… and 1,204 more failed instances`. The one wording for every list cut short.
- */
-function andMore(left, one, many = one === undefined ? undefined : `${one}s`) {
-    const what = one === undefined ? '' : ` ${left === 1 ? one : many}`;
-    return `… and ${formatCount(left)} more${what}`;
-}
-/**
- * The first `shown` items joined by `separator`, then ` … and n more` (andMore) for the n items left
- * out: `i-0a, i-0b … and 3 more`. The whole list when it is no longer than `shown`.
- */
-function listFirst(items, shown, separator) {
-    if (items.length <= shown)
-        return items.join(separator);
-    return `${items.slice(0, shown).join(separator)} ${andMore(items.length - shown)}`;
-}
-
+// EXTERNAL MODULE: ./src/shared/text.ts
+var shared_text = __nccwpck_require__(4646);
 ;// CONCATENATED MODULE: ./src/relay/core/dispatch-reply.ts
 // A dispatch's result → Slack's answer and the log fields: the run link when GitHub accepted it,
 // "nothing was started" with the fix when it certainly did not happen (credentials, 4xx, rate limit,
@@ -6285,7 +6224,7 @@ function replyForDispatch(result, context) {
         },
     });
     const api = (0,mrkdwn/* escapeMrkdwn */.f)(config.github.apiUrl);
-    const within = formatDuration(context.timeoutMs);
+    const within = (0,shared_text/* formatDuration */.a3)(context.timeoutMs);
     switch (result.kind) {
         case 'accepted': {
             const link = result.runUrl ??
@@ -6570,11 +6509,11 @@ const postPromptUpdate = promptUpdater((url, init) => fetch(url, init));
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7257);
+/* harmony import */ var _core_config_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9352);
 /* harmony import */ var _core_config_problems_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1260);
 /* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(247);
 /* harmony import */ var _http_server_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9369);
-/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8131);
+/* harmony import */ var _relay_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8933);
 /* harmony import */ var _response_url_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1546);
 /* harmony import */ var _shared_proxy_settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7019);
 // Entry point of the plain Node relay (dist/relay/server.js): reads the environment, refuses to start
@@ -6660,6 +6599,41 @@ await main();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2367:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ ALL_SITES)
+/* harmony export */ });
+// The word `all`: the site input and the relay's /clear-cache both read it as every site, so neither
+// the sites file nor the relay's SITES may name a site so. Shared by the action and the relay. Pure.
+/** The word that asks for every site. */
+const ALL_SITES = 'all';
+
+
+/***/ }),
+
+/***/ 2691:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ isLoopbackHost)
+/* harmony export */ });
+// Whether a URL's host is this machine's loopback interface (127.0.0.0/8, `localhost`, `[::1]`): the
+// one case where a credential may travel over plain http, since it then never leaves the machine — the
+// relay's GITHUB_API_URL and the action's slack-webhook-url (a local test double or proxy). Pure.
+/** True for 127.0.0.0/8, `localhost` and `[::1]`, as WHATWG URL normalises them (e.g. 127.1 → 127.0.0.1). */
+function isLoopbackHost(url) {
+    const host = url.hostname.toLowerCase();
+    if (host === 'localhost' || host === '[::1]')
+        return true;
+    const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+    return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
+}
+
 
 /***/ }),
 
@@ -6886,6 +6860,77 @@ function describeProxySettings(settings) {
 /** The proxy passwords, to be masked wherever the run logs. */
 function proxySecrets(settings) {
     return [settings.https?.password, settings.http?.password].filter((secret) => typeof secret === 'string');
+}
+
+
+/***/ }),
+
+/***/ 4646:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   a3: () => (/* binding */ formatDuration)
+/* harmony export */ });
+/* unused harmony exports formatCount, quoteCut, andMore, listFirst */
+// How counts, durations, user-written values and long lists read in messages, wherever they are shown
+// (log, job summary, annotations, Slack, error messages): thousands separators, "1 file" / "2 files"
+// (never "file(s)"), "420 ms" / "4.1 s" / "2 min 05 s", a value quoted and cut short, the first few
+// items of a list and "… and N more". Pure; shared by the sites-file and input checks and every view
+// of a plan or report. Machine-readable fields (the `report` output's numbers) are not formatted here.
+/** `1,234,567` */
+function formatCount(n) {
+    return Math.round(n)
+        .toString()
+        .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+/** `1 file`, `1,234 files`. */
+const plural = (n, one, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+/**
+ * A duration as people read it: `420 ms`, `4.1 s`, `30 s`, `2 min 05 s`, `10 min`, `1 h 02 min`,
+ * `2 h`; `–` when unknown. Tenths below a minute (a trailing `.0` dropped), then whole seconds, then
+ * whole minutes. The one format for every duration a person reads, measured or configured.
+ */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return '–';
+    if (ms < 999.5)
+        return `${Math.round(ms)} ms`;
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
+    if (totalSeconds < 3600)
+        return withRest(Math.floor(totalSeconds / 60), 'min', totalSeconds % 60, 's');
+    const minutes = Math.round(totalSeconds / 60);
+    return withRest(Math.floor(minutes / 60), 'h', minutes % 60, 'min');
+}
+/** `2 min 05 s`, or `2 min` when there is nothing left over. */
+const withRest = (whole, unit, rest, restUnit) => rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${String(rest).padStart(2, '0')} ${restUnit}`;
+/**
+ * A value as a message quotes it: JSON-quoted, cut to `max` characters (code points, so an emoji is
+ * never split) with "…" when longer. Messages never paste a whole file or a whole input.
+ */
+function quoteCut(value, max) {
+    const chars = [...value];
+    return JSON.stringify(chars.length <= max ? value : chars.slice(0, max).join('') + '…');
+}
+/**
+ * What stands for the items a list leaves out: `… and 3 more`, `… and 1 more failed instance`,
+ * `… and 1,204 more failed instances`. The one wording for every list cut short.
+ */
+function andMore(left, one, many = one === undefined ? undefined : `${one}s`) {
+    const what = one === undefined ? '' : ` ${left === 1 ? one : many}`;
+    return `… and ${formatCount(left)} more${what}`;
+}
+/**
+ * The first `shown` items joined by `separator`, then ` … and n more` (andMore) for the n items left
+ * out: `i-0a, i-0b … and 3 more`. The whole list when it is no longer than `shown`.
+ */
+function listFirst(items, shown, separator) {
+    if (items.length <= shown)
+        return items.join(separator);
+    return `${items.slice(0, shown).join(separator)} ${andMore(items.length - shown)}`;
 }
 
 

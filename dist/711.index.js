@@ -1,8 +1,8 @@
-export const id = 954;
-export const ids = [954];
+export const id = 711;
+export const ids = [711];
 export const modules = {
 
-/***/ 29954:
+/***/ 32711:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1173,8 +1173,8 @@ async function waitForInvalidation(report, deps) {
     return { outcome: 'completed', requests };
 }
 
-// EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 5 modules
-var bundled_documents = __webpack_require__(46631);
+// EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 6 modules
+var bundled_documents = __webpack_require__(19407);
 ;// CONCATENATED MODULE: ./src/action/verify/http-probe.ts
 // One request as a visitor makes it: GET, no cache-busting (no query added, no no-cache header),
 // redirects not followed, a bounded time to answer. TTFB is the time until the response headers arrive;
@@ -1606,18 +1606,230 @@ async function runSiteSteps(plan, context, report, deps) {
     }
 }
 
-// EXTERNAL MODULE: ./src/action/inputs/site-list.ts
-var site_list = __webpack_require__(87828);
+// EXTERNAL MODULE: ./src/action/inputs/site-list.ts + 1 modules
+var site_list = __webpack_require__(36929);
+// EXTERNAL MODULE: ./src/action/sites-file/roots.ts
+var sites_file_roots = __webpack_require__(98211);
+// EXTERNAL MODULE: ./src/shared/stack-roots.ts
+var stack_roots = __webpack_require__(9465);
+;// CONCATENATED MODULE: ./src/action/run/roots-preflight-decisions.ts
+// The pre-flight of a real run (#15 item 1), its decisions: which deployed documents to read (each
+// distinct document, version and region of a bundled document among every site's steps), and, from
+// what GetDocument gave, whether the run may start: the roots the deployed document confines CachePath
+// / WordPressPath to (its allowedPattern, read back with rootsOfPattern) against the roots the sites
+// file gives each site, and every value against the deployed allowedPattern. A difference fails the
+// run before any SendCommand, naming the document, both lists of roots and the two fixes; a document
+// that could not be read (a stack without ssm:GetDocument) is a warning, and the run goes on. Pure:
+// the GetDocument calls are in roots-preflight.ts.
+
+
+
+
+/** The allowedPatterns of stacks deployed before the roots were parameters: their default roots. */
+const LEGACY_PATTERNS = {
+    '^/var/cache/nginx(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$': stack_roots/* ROOT_SETTINGS */.ZD.cache.defaults,
+    '^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$': stack_roots/* ROOT_SETTINGS */.ZD.wordpress.defaults,
+};
+/** The roots a deployed allowedPattern confines its parameter to, or undefined for another form. */
+const deployedRoots = (allowedPattern) => (0,stack_roots/* rootsOfPattern */.dT)(allowedPattern) ?? LEGACY_PATTERNS[allowedPattern];
+/** `{{ssm:/portal/cache-path}}`: filled in by SSM itself; not ours to check. */
+const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
+/** Every distinct (document, version, region) of a bundled document among the plans' steps, in step order. */
+function documentReads(plans) {
+    const reads = new Map();
+    for (const plan of plans) {
+        for (const step of plan.steps) {
+            if (step.kind !== 'ssm' || !(0,bundled_documents/* bundledDocumentName */.jj)(step.document))
+                continue;
+            const key = JSON.stringify([step.document, step.documentVersion ?? '', step.region]);
+            let read = reads.get(key);
+            if (!read) {
+                read = {
+                    document: step.document,
+                    ...(step.documentVersion !== undefined && { documentVersion: step.documentVersion }),
+                    region: step.region,
+                    uses: [],
+                };
+                reads.set(key, read);
+            }
+            read.uses.push({ site: plan.site, step, roots: plan.roots ?? sites_file_roots/* DEFAULT_ROOTS */.Yx });
+        }
+    }
+    return [...reads.values()];
+}
+/** `CachePurge-FastCGI (version 3) in us-east-1` */
+const named = (read) => `${read.document}${read.documentVersion ? ` (version ${read.documentVersion})` : ''} in ${read.region}`;
+/** The settings whose parameter the bundled document confines to roots (FastCGI: cache). */
+const confinedSettings = (read) => {
+    const bundled = (0,bundled_documents/* bundledDocumentName */.jj)(read.document);
+    const parameters = bundled ? Object.keys(bundled_documents/* BUNDLED_DOCUMENTS */.EK[bundled] ?? {}) : [];
+    return parameters.flatMap((name) => (0,stack_roots/* rootSettingOf */.Sn)(name) ?? []);
+};
+function parametersOf(content) {
+    try {
+        const parsed = JSON.parse(content);
+        if (!parsed || typeof parsed !== 'object')
+            return undefined;
+        const parameters = parsed.parameters ?? {};
+        return typeof parameters === 'object' ? parameters : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Where the fix of a site's roots goes. */
+const rootsFix = (setting, site, stack, configFile) => `set \`roots.${setting.sitesFileKey}: ${(0,sites_file_roots/* yamlRoots */.VZ)(stack)}\` in ${configFile} (at the top level, or under sites.${site}) to match the stack`;
+/** The decision: may the run start, and what could not be compared. */
+function preflightVerdict(reads, outcomes, configFile) {
+    const problems = [];
+    let mismatch = false;
+    const warnings = {};
+    const lines = [];
+    const warn = (read, warning) => {
+        for (const site of new Set(read.uses.map((use) => use.site)))
+            (warnings[site] ??= []).push(warning);
+    };
+    reads.forEach((read, i) => {
+        const outcome = outcomes[i];
+        const settings = confinedSettings(read);
+        const what = settings.length
+            ? `the roots of the stack's ${settings.map((s) => s.stackParameter).join(' and ')}`
+            : 'its parameters';
+        if (outcome.kind === 'denied' || (outcome.kind === 'failed' && !/^InvalidDocument/.test(outcome.code))) {
+            const why = outcome.kind === 'denied'
+                ? `ssm:GetDocument was denied (${(0,shared_text/* quoteCut */.Hj)(outcome.message, 200)}): a stack deployed before this version of cache-purge-action does not allow it. Update the stack (docs/setup.md)`
+                : `GetDocument failed: ${outcome.code}: ${(0,shared_text/* quoteCut */.Hj)(outcome.message, 200)}`;
+            warn(read, {
+                title: 'Roots not compared with the stack',
+                message: `Could not read ${named(read)}, so ${what} were not compared with those of ${configFile} before the run: ${why}. The run went on; each instance still refuses a path outside the stack's roots. See docs/troubleshooting.md, "Roots not compared with the stack".`,
+            });
+            lines.push(`${named(read)}: not read (${outcome.kind === 'denied' ? 'AccessDenied' : outcome.code}); ${what} not compared.`);
+            return;
+        }
+        if (outcome.kind === 'failed') {
+            problems.push(`${named(read)} does not exist (GetDocument: ${outcome.code}), so SendCommand would refuse it: check the document name (with the stack's NamePrefix), its version and the region.`);
+            return;
+        }
+        const deployed = parametersOf(outcome.content);
+        if (!deployed) {
+            warn(read, {
+                title: 'Roots not compared with the stack',
+                message: `${named(read)} as deployed is not a JSON document with parameters, so ${what} were not compared with those of ${configFile}. See docs/troubleshooting.md, "Roots not compared with the stack".`,
+            });
+            return;
+        }
+        const compared = new Set();
+        // a parameter whose roots differ is said once, as that: its values are not listed again
+        const differs = new Set();
+        for (const { site, step, roots } of read.uses) {
+            const at = `step ${step.index} "${step.name}" of ${site}`;
+            for (const setting of settings) {
+                const pattern = deployed[setting.documentParameter]?.allowedPattern;
+                const stack = typeof pattern === 'string' ? deployedRoots(pattern) : undefined;
+                const given = roots[setting.sitesFileKey];
+                const key = `${site}/${setting.sitesFileKey}`;
+                if (compared.has(key))
+                    continue;
+                compared.add(key);
+                if (!stack) {
+                    warn(read, {
+                        title: 'Roots not compared with the stack',
+                        message: `${named(read)} as deployed has no ${setting.documentParameter} allowedPattern of the form this version writes (${(0,shared_text/* quoteCut */.Hj)(String(pattern), 120)}), so the roots of the stack's ${setting.stackParameter} were not compared with ${configFile}'s roots.${setting.sitesFileKey}. Update the stack (docs/setup.md). See docs/troubleshooting.md, "Roots not compared with the stack".`,
+                    });
+                    continue;
+                }
+                if ((0,sites_file_roots/* sameRoots */.WM)(stack, given)) {
+                    lines.push(`${named(read)}: ${setting.documentParameter} below ${(0,sites_file_roots/* listRoots */.qV)(stack)}, as ${configFile} says for ${site}.`);
+                    continue;
+                }
+                mismatch = true;
+                differs.add(`${site}/${setting.documentParameter}`);
+                const isDefault = (0,sites_file_roots/* sameRoots */.WM)(given, setting.defaults) ? ', the default' : '';
+                problems.push(`${named(read)} (${at}) confines ${setting.documentParameter} to the stack's ${setting.stackParameter}: ${(0,sites_file_roots/* listRoots */.qV)(stack)}; ${configFile} gives ${site} roots.${setting.sitesFileKey}: ${(0,sites_file_roots/* listRoots */.qV)(given)}${isDefault}. Either ${rootsFix(setting, site, stack, configFile)}, or update the stack's ${setting.stackParameter} parameter to ${given.join(',')}.`);
+            }
+            for (const [name, values] of Object.entries(step.parameters)) {
+                const pattern = deployed[name]?.allowedPattern;
+                if (typeof pattern !== 'string' || differs.has(`${site}/${name}`))
+                    continue;
+                for (const value of values) {
+                    if (PARAMETER_STORE_REFERENCE.test(value) || new RegExp(pattern).test(value))
+                        continue;
+                    problems.push(`${name} ${(0,shared_text/* quoteCut */.Hj)(value, 120)} (${at}) does not match ${named(read)}'s allowedPattern as deployed, ${pattern}: SSM would refuse it.`);
+                }
+            }
+        }
+    });
+    if (problems.length === 0)
+        return { warnings, lines };
+    return {
+        error: {
+            code: mismatch ? 'RootsMismatch' : 'DeployedDocumentMismatch',
+            title: mismatch ? 'Roots differ from the stack' : 'The deployed documents refuse this run',
+            message: [
+                `Nothing was run: the stack's documents, as deployed, do not fit ${configFile}.`,
+                ...problems.map((problem) => `- ${problem}`),
+                `See docs/troubleshooting.md, "Roots differ from the stack".`,
+            ].join('\n'),
+        },
+        warnings,
+        lines,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/run/roots-preflight.ts
+// The pre-flight of a real run (#15 item 1), its I/O: before any SendCommand of the run, one SSM
+// GetDocument (DocumentFormat JSON) for each distinct document, version and region of a bundled
+// document among every site's steps, through the run's SSM clients (the SDK retries throttling). The
+// decisions (what to read, whether the run may start) are in roots-preflight-decisions.ts. Custom
+// documents are not read.
+
+
+
+const DENIED = new Set(['AccessDeniedException', 'AccessDenied']);
+/** GetDocument for one read: its content, or why there is none. */
+async function readDocument(read, deps) {
+    try {
+        const answer = await deps.ssmClient(read.region).send(new dist_cjs/* GetDocumentCommand */.ppd({
+            Name: read.document,
+            ...(read.documentVersion !== undefined && { DocumentVersion: read.documentVersion }),
+            DocumentFormat: 'JSON',
+        }), { abortSignal: deps.signal });
+        if (typeof answer?.Content !== 'string') {
+            return { kind: 'failed', code: 'NoContent', message: 'GetDocument returned no Content' };
+        }
+        return { kind: 'content', content: answer.Content };
+    }
+    catch (error) {
+        if (deps.signal.aborted)
+            throw error;
+        const code = (0,run_clock/* awsErrorName */.ZH)(error);
+        if (DENIED.has(code))
+            return { kind: 'denied', message: (0,run_clock/* errorMessage */.gJ)(error) };
+        return { kind: 'failed', code, message: (0,run_clock/* errorMessage */.gJ)(error) };
+    }
+}
+/** Reads the deployed bundled documents the plans' steps run, and decides whether the run may start. */
+async function rootsPreflight(plans, configFile, deps) {
+    const reads = documentReads(plans);
+    // one after the other: a run reads a handful, and each request then has the credentials' latest word
+    const outcomes = [];
+    for (const read of reads)
+        outcomes.push(await readDocument(read, deps));
+    return preflightVerdict(reads, outcomes, configFile);
+}
+
 ;// CONCATENATED MODULE: ./src/action/run/execute.ts
 // Executes a run against AWS: credentials first (the OIDC role, or the SDK's default chain; resolved
 // before any step, so a credentials failure fails the run, not a step, and shared by every client as
-// one provider that the SDK refreshes before it expires), then each site's steps strictly in order
+// one provider that the SDK refreshes before it expires), then the pre-flight (roots-preflight.ts: the
+// deployed documents against the sites file, before any SendCommand), then each site's steps strictly in order
 // (site-steps.ts), up to `maxParallelSites` sites at a time (parallel.ts). One site failing does not
 // stop the others; the run's status is the worst of them. With one site, each step has its own log
 // group; with several, every log line is prefixed with its site. SIGINT/SIGTERM (the runner
 // cancelling the job) cancels the SSM commands in flight, starts no other site, and ends the run as
 // `cancelled`. Never throws for AWS faults. Loaded lazily by src/action/main.ts (await import) so a dry
 // run never loads the AWS SDK.
+
 
 
 
@@ -1652,6 +1864,35 @@ function worstStatus(statuses) {
         return 'cancelled';
     return statuses.includes('failure') ? 'failure' : 'success';
 }
+/**
+ * A run that fails (or is cancelled) before any site starts: every step skipped, the failure on the
+ * run and on every site. `error` is ours (a StepError) or what was thrown, reported under `code`.
+ */
+function failBeforeAnySite(run, error, signal, code = 'Error') {
+    const cancelled = error instanceof run_clock/* CancelledError */.cc || signal.aborted;
+    const failure = cancelled
+        ? undefined
+        : isStepError(error)
+            ? error
+            : (0,errors/* isUserError */.iU)(error)
+                ? { code, message: error.message, title: error.title }
+                : { code, message: (0,run_clock/* errorMessage */.gJ)(error) };
+    for (const report of run.sites) {
+        report.steps = skippedSteps(report.plan, 0);
+        report.status = cancelled ? 'cancelled' : 'failure';
+        if (failure)
+            report.error = failure;
+    }
+    run.status = cancelled ? 'cancelled' : 'failure';
+    if (failure)
+        run.error = failure;
+    return run;
+}
+const isStepError = (value) => !(value instanceof Error) &&
+    typeof value === 'object' &&
+    value !== null &&
+    'code' in value &&
+    'message' in value;
 /** One site's report before it runs: success until a step says otherwise. */
 const siteReport = (plan, context, startedAt) => ({
     status: 'success',
@@ -1711,22 +1952,7 @@ async function executeSites(runPlan, context, settings, deps) {
             });
         }
         catch (error) {
-            const cancelled = error instanceof run_clock/* CancelledError */.cc || signal.aborted;
-            const failure = cancelled
-                ? undefined
-                : (0,errors/* isUserError */.iU)(error)
-                    ? { code: 'CredentialsError', message: error.message, title: error.title }
-                    : { code: 'CredentialsError', message: (0,run_clock/* errorMessage */.gJ)(error) };
-            for (const report of run.sites) {
-                report.steps = skippedSteps(report.plan, 0);
-                report.status = cancelled ? 'cancelled' : 'failure';
-                if (failure)
-                    report.error = failure;
-            }
-            run.status = cancelled ? 'cancelled' : 'failure';
-            if (failure)
-                run.error = failure;
-            return run;
+            return failBeforeAnySite(run, error, signal, 'CredentialsError');
         }
         const sdkHttp = sdkHttpOptions(deps.proxied?.agent);
         const shared = {
@@ -1753,6 +1979,25 @@ async function executeSites(runPlan, context, settings, deps) {
             ...(deps.onProgress && { onProgress: deps.onProgress }),
             ...(deps.proxied && { fetch: deps.proxied.fetch }),
         };
+        // before any SendCommand of the run: the deployed documents' roots and patterns against the sites file
+        try {
+            const preflight = await rootsPreflight(runPlan.sites, runPlan.configFile, {
+                ssmClient: shared.ssmClient,
+                signal,
+            });
+            for (const line of preflight.lines)
+                runner.info(`Pre-flight: ${line}`);
+            for (const report of run.sites) {
+                const warnings = preflight.warnings[report.plan.site];
+                if (warnings?.length)
+                    report.warnings = warnings;
+            }
+            if (preflight.error)
+                return failBeforeAnySite(run, preflight.error, signal);
+        }
+        catch (error) {
+            return failBeforeAnySite(run, error, signal, 'PreflightError');
+        }
         await runBounded(run.sites, maxParallelSites, async (report) => {
             const siteStarted = clock.now();
             // one site: its report times the whole run, credentials included, as it always did

@@ -493,6 +493,7 @@ describe('GitHub result → Slack answer', () => {
           text: 'The relay could not connect to GitHub at https://api.github.com (ECONNREFUSED). Check GITHUB_API_URL and that the relay can reach it. Nothing was started.',
         }),
       }),
+      text: 'The relay could not connect to GitHub at https://api.github.com (ECONNREFUSED). Check GITHUB_API_URL and that the relay can reach it. Nothing was started.',
       log: {
         decision: 'dispatch_failed',
         reason: 'github_unreachable',

@@ -167,7 +167,11 @@ export function createRelay(dependencies: RelayDependencies): Relay {
         result: await dispatchWithDeadline(dispatch, request, budgetMs),
       })),
     );
-    const { response, log: fields } = replyForDispatches(outcomes, {
+    const {
+      response,
+      text,
+      log: fields,
+    } = replyForDispatches(outcomes, {
       config,
       site: decision.site,
       command: decision.command,
@@ -176,7 +180,6 @@ export function createRelay(dependencies: RelayDependencies): Relay {
       ...(confirm && { confirmed: true }),
     });
     if (!confirm) return finish(response, fields);
-    const { text } = JSON.parse(response.body) as { text: string };
     const failed = await replacePrompt(confirm.responseUrl, text);
     return finish(textReply(200), { ...fields, action: 'confirm', ...failed });
   };

@@ -28,9 +28,8 @@ export function bundledDocumentParameterError(
     if (!step.run) continue;
     // a near miss of one of ours is checked as the one it means: fixing the name reveals nothing new
     const kind = documentKind(step.run.document);
-    const checkedAs =
-      kind.kind === 'bundled' ? kind.name : kind.kind === 'near-miss' ? kind.meant : undefined;
-    if (!checkedAs || (kind.kind !== 'bundled' && kind.kind !== 'near-miss')) continue;
+    if (kind.kind !== 'bundled' && kind.kind !== 'near-miss') continue;
+    const checkedAs = kind.kind === 'bundled' ? kind.name : kind.meant;
     const problems = bundledDocumentProblems(checkedAs, step.run.parameters, roots);
     if (problems.length === 0) continue;
     documents.add(kind.bundled);

@@ -10,7 +10,7 @@ import type { RelayConfig, Repository } from './config.js';
 import type { SlashCommand } from './command.js';
 import { dispatchedSites, type DispatchRequest, type DispatchResult } from './dispatch.js';
 import { replyForDispatch } from './dispatch-reply.js';
-import { slackReply, type RelayResponse, type RequestLogFields } from './reply.js';
+import { slackAnswer, type RelayResponse, type RequestLogFields } from './reply.js';
 
 export interface DispatchOutcome {
   request: DispatchRequest;
@@ -36,7 +36,7 @@ const isDefault = (config: RelayConfig, { owner, repo }: Repository) =>
 export function replyForDispatches(
   outcomes: readonly DispatchOutcome[],
   context: DispatchesContext,
-): { response: RelayResponse; log: RequestLogFields } {
+): { response: RelayResponse; text: string; log: RequestLogFields } {
   const { config } = context;
   const replies = outcomes.map(({ request, result }) => {
     const site = dispatchedSites(request);
@@ -50,16 +50,18 @@ export function replyForDispatches(
   });
   if (replies.length === 1) {
     const [only] = replies;
-    return { response: only!.response, log: { ...only!.log, site: context.site } };
+    return { response: only!.response, text: only!.text, log: { ...only!.log, site: context.site } };
   }
-  const texts = replies.map((r) => (JSON.parse(r.response.body) as { text: string }).text);
   const allAccepted = replies.every((r) => r.log.decision === 'dispatched');
   const worst = [...replies].sort(
     (a, b) => SEVERITY.indexOf(a.log.decision) - SEVERITY.indexOf(b.log.decision),
   )[0]!;
   const { run_id: _runId, github_status: _status, ...fields } = worst.log;
   return {
-    response: slackReply(allAccepted && !context.confirmed ? 'in_channel' : 'ephemeral', texts.join('\n')),
+    ...slackAnswer(
+      allAccepted && !context.confirmed ? 'in_channel' : 'ephemeral',
+      replies.map((r) => r.text).join('\n'),
+    ),
     log: {
       ...fields,
       site: context.site,

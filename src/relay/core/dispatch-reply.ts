@@ -6,7 +6,7 @@
 import { actionsPageUrl, type RelayConfig, type Repository } from './config.js';
 import type { SlashCommand } from './command.js';
 import type { DispatchResult, NetworkError } from './dispatch.js';
-import { slackReply, type RelayResponse, type RequestLogFields } from './reply.js';
+import { slackAnswer, type RelayResponse, type RequestLogFields } from './reply.js';
 import { escapeMrkdwn } from '../../shared/mrkdwn.js';
 import { formatDuration } from '../../shared/text.js';
 
@@ -59,7 +59,7 @@ interface DispatchContext {
 export function replyForDispatch(
   result: DispatchResult,
   context: DispatchContext,
-): { response: RelayResponse; log: RequestLogFields } {
+): { response: RelayResponse; text: string; log: RequestLogFields } {
   const { config, site, command } = context;
   const who = { site, user: command.userId, team: command.teamId, channel: command.channelId };
   const own = context.repository;
@@ -69,7 +69,7 @@ export function replyForDispatch(
   const nothingStarted = 'Nothing was started.';
 
   const failed = (reason: string, status: number, text: string) => ({
-    response: slackReply('ephemeral', text),
+    ...slackAnswer('ephemeral', text),
     log: { decision: 'dispatch_failed' as const, reason, status: 200, github_status: status, ...who },
   });
   const errorFields = (error: NetworkError | undefined) =>
@@ -80,11 +80,11 @@ export function replyForDispatch(
   const what = (error: NetworkError | undefined) =>
     error === undefined ? '' : ` (${gitHubMessage(error.code ?? error.message)})`;
   const notSent = (reason: string, text: string, error: NetworkError | undefined) => ({
-    response: slackReply('ephemeral', `${text} ${nothingStarted}`),
+    ...slackAnswer('ephemeral', `${text} ${nothingStarted}`),
     log: { decision: 'dispatch_failed' as const, reason, status: 200, ...errorFields(error), ...who },
   });
   const unknown = (reason: string, why: string, githubStatus?: number, error?: NetworkError) => ({
-    response: slackReply(
+    ...slackAnswer(
       'ephemeral',
       `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`,
     ),
@@ -108,15 +108,15 @@ export function replyForDispatch(
           ? `${config.github.webUrl}/${repository}/actions/runs/${result.runId}`
           : actionsPage);
       return {
-        response: context.confirmed
-          ? slackReply(
+        ...(context.confirmed
+          ? slackAnswer(
               'ephemeral',
               `Confirmed by <@${command.userId}> — cache purge of *${site}* — <${link}>`,
             )
-          : slackReply(
+          : slackAnswer(
               'in_channel',
               `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`,
-            ),
+            )),
         log: {
           decision: 'dispatched',
           reason: result.runId !== undefined ? 'run_created' : 'accepted_without_run_id',

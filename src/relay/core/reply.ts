@@ -83,3 +83,9 @@ export function slackReply(responseType: 'ephemeral' | 'in_channel', text: strin
     body: JSON.stringify({ response_type: responseType, text }),
   };
 }
+
+/** A Slack reply and its text, for a caller that also shows the text elsewhere (an updated prompt, a list). */
+export const slackAnswer = (responseType: 'ephemeral' | 'in_channel', text: string) => ({
+  response: slackReply(responseType, text),
+  text,
+});

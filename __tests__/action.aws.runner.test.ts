@@ -6,7 +6,7 @@
 // refresh with minutes left only logged), and runs
 // without role-to-assume: keys in the environment are used, and none at all is one run-level error.
 
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAnnotations, exampleConfig, runAction } from './helpers/run-action.js';
 import { startAwsDouble, type AwsDouble } from './helpers/aws-double.js';
 
@@ -134,7 +134,7 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
 
   it.concurrent(
     'a refresh STS refuses with minutes left: one log line, no error, the old key signs the rest of the run',
-    async ({ expect }) => {
+    async ({ expect, onTestFinished }) => {
       const double = await startAwsDouble();
       onTestFinished(() => double.close());
       double.reset({

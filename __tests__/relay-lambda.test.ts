@@ -117,15 +117,12 @@ describe('dist/relay/lambda.js', () => {
     expect(lines.join('\n')).not.toContain(TEST_SIGNING_SECRET);
   });
 
-  // The two waits on the 2 s deadline run at the same time, each against a GitHub double of its own.
-  it.concurrent(
-    'GitHub accepting the dispatch and never answering: status unknown within 2.5 s',
-    async ({ expect, onTestFinished }) => {
-      const github = await startGitHubDouble();
-      onTestFinished(() => github.close());
-      github.always('dispatch', { hang: true });
+  it('GitHub accepting the dispatch and never answering: status unknown within 2.5 s', async () => {
+    double.reset();
+    double.always('dispatch', { hang: true });
+    try {
       const handler = lambda.createLambdaHandler({
-        env: { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SITES: 'portal', ...github.env('token') },
+        env: { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SITES: 'portal', ...double.env('token') },
         log: () => {},
       });
       const started = performance.now();
@@ -134,33 +131,32 @@ describe('dist/relay/lambda.js', () => {
       expect(JSON.parse(reply.body).text).toContain(
         'GitHub did not answer within 2 s, so the purge may or may not have started',
       );
-    },
-  );
+    } finally {
+      double.reset();
+    }
+  });
 
-  it.concurrent(
-    'the App token exchange accepting and never answering: nothing was started, within 2.5 s',
-    async ({ expect, onTestFinished }) => {
-      const github = await startGitHubDouble();
-      onTestFinished(() => github.close());
-      github.always('token', { hang: true });
-      try {
-        const handler = lambda.createLambdaHandler({
-          env: { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SITES: 'portal', ...github.env('app') },
-          log: () => {},
-        });
-        const started = performance.now();
-        const reply = await handler(functionUrlEvent(commandBody()));
-        expect(performance.now() - started).toBeLessThan(2500);
-        expect(JSON.parse(reply.body).text).toMatch(
-          /^GitHub did not answer the GitHub App's installation-token request within 2 s\. .* Nothing was started\.$/,
-        );
-        expect(github.requests.filter((request) => request.route === 'dispatch')).toHaveLength(0);
-      } finally {
-        // auth-app shares a pending exchange per installation across instances: let it end (its own 2 s limit).
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    },
-  );
+  it('the App token exchange accepting and never answering: nothing was started, within 2.5 s', async () => {
+    double.reset();
+    double.always('token', { hang: true });
+    try {
+      const handler = lambda.createLambdaHandler({
+        env: { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SITES: 'portal', ...double.env('app') },
+        log: () => {},
+      });
+      const started = performance.now();
+      const reply = await handler(functionUrlEvent(commandBody()));
+      expect(performance.now() - started).toBeLessThan(2500);
+      expect(JSON.parse(reply.body).text).toMatch(
+        /^GitHub did not answer the GitHub App's installation-token request within 2 s\. .* Nothing was started\.$/,
+      );
+      expect(double.requests.filter((request) => request.route === 'dispatch')).toHaveLength(0);
+    } finally {
+      double.reset();
+      // auth-app shares a pending exchange per installation across instances: let it end (its own 2 s limit).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  });
 
   describe('configured against the GitHub double', () => {
     const lines: string[] = [];

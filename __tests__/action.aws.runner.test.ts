@@ -6,13 +6,16 @@
 // refresh with minutes left only logged), and runs
 // without role-to-assume: keys in the environment are used, and none at all is one run-level error.
 
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAnnotations, exampleConfig, runAction } from './helpers/run-action.js';
 import { startAwsDouble, type AwsDouble } from './helpers/aws-double.js';
 
 const CONFIG = { '.github/cache-purge.yml': exampleConfig };
 const ROLE = 'arn:aws:iam::123456789012:role/cache-purge';
 const RESULT = 'CACHE_PURGE_RESULT {"files":3,"bytes":2048,"method":"find-delete","durationMs":5}';
+/** The refresh runs: first credentials' lifetime, and step 1's run time (see the tests below). */
+const REFRESH_LIFETIME_S = 301.5;
+const LONG_STEP_MS = 3_000;
 const inputs = (more: Record<string, string> = {}) => ({ site: 'portal', 'role-to-assume': ROLE, ...more });
 const runnerEnv = (double: AwsDouble) => ({
   ...double.env(),
@@ -80,16 +83,19 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
     expect(errorAnnotations(run.stdout)).toEqual([]);
   });
 
-  // The two runs that outlast the role session wait 10 s each in real time (the bundle runs in its own
-  // process): they run at the same time, the second against a double of its own.
+  // The two runs that outlast the role session wait in real time (the bundle runs in its own process,
+  // on the wall clock the SDK's refresh reads): a few seconds each, at the same time, the second against
+  // a double of its own. First credentials end 301.5 s after issue: the SDK's 300 s refresh margin is
+  // reached 1.5 s into the run, while step 1 (3 s) is polled. Step 1 is sent within tens of ms of the
+  // first credentials (1.5 s is ample even on a loaded machine), and the poll that sees it complete
+  // comes after the margin, so the refresh always falls between the two SendCommands. (The same
+  // refresh logic on an injected clock, with every timing case, is in aws-execution.integration.)
   it.concurrent(
     'a run that outlasts the role session gets a fresh OIDC token and role mid-run; later requests carry the new key',
     async ({ expect }) => {
-      // first credentials end 305 s after issue: the SDK's 300 s refresh margin is reached 5 s into the
-      // run (step 1 is sent well before, even on a loaded machine), while step 1 (10 s) is being polled
       double.reset({
-        sts: { lifetimesSeconds: [305] },
-        documents: { 'CachePurge-W3TotalCache': { default: { runMs: 10_000, stdout: RESULT } } },
+        sts: { lifetimesSeconds: [REFRESH_LIFETIME_S] },
+        documents: { 'CachePurge-W3TotalCache': { default: { runMs: LONG_STEP_MS, stdout: RESULT } } },
         defaultScript: { stdout: RESULT },
       });
       const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });
@@ -128,12 +134,12 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
 
   it.concurrent(
     'a refresh STS refuses with minutes left: one log line, no error, the old key signs the rest of the run',
-    async ({ expect }) => {
+    async ({ expect, onTestFinished }) => {
       const double = await startAwsDouble();
       onTestFinished(() => double.close());
       double.reset({
-        sts: { lifetimesSeconds: [305], deniedAfterIssued: 1 },
-        documents: { 'CachePurge-W3TotalCache': { default: { runMs: 10_000, stdout: RESULT } } },
+        sts: { lifetimesSeconds: [REFRESH_LIFETIME_S], deniedAfterIssued: 1 },
+        documents: { 'CachePurge-W3TotalCache': { default: { runMs: LONG_STEP_MS, stdout: RESULT } } },
         defaultScript: { stdout: RESULT },
       });
       const run = await runAction({ inputs: inputs(), files: CONFIG, env: runnerEnv(double) });

@@ -3,7 +3,7 @@
 // only path without the executor): the planned message, Retry-After, an outage, Slack's error answers,
 // fail-on-slack-error, and the input checks that fail before anything runs.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
 import {
   errorAnnotations,
@@ -97,30 +97,6 @@ describe('dist/index.js posts to Slack (dry run)', () => {
     expectUrlOnlyMasked(run.stdout, run.stderr, run.summary, sink.webhookUrl);
   });
 
-  it('429 with Retry-After: waits and posts once more', async () => {
-    sink.script(SLACK_ANSWERS.rateLimited(1));
-    const run = await dryRun();
-    expect(run.code).toBe(0);
-    expect(sink.requests).toHaveLength(2);
-    expect(sink.requests[1]!.at - sink.requests[0]!.at).toBeGreaterThanOrEqual(950);
-    expect(run.stdout).toContain('Slack: result message posted (after 2 attempts).\n');
-  });
-
-  it('a Slack outage (5xx every time): retried, then one warning; the step stays green', async () => {
-    sink.setFallback(SLACK_ANSWERS.serverError);
-    const run = await dryRun();
-    expect(run.code).toBe(0);
-    expect(sink.requests).toHaveLength(4);
-    expect(warnings(run.stdout)).toEqual([
-      {
-        properties: 'title=Slack message not posted',
-        message:
-          'Slack message not posted: Slack answered HTTP 500: Slack seems to be having an outage (after 4 attempts). The purge result above is unaffected; set fail-on-slack-error: true to fail the step instead.',
-      },
-    ]);
-    expectUrlOnlyMasked(run.stdout, run.stderr, run.summary, sink.webhookUrl);
-  });
-
   for (const [answer, fragment] of [
     [SLACK_ANSWERS.invalidPayload, 'Slack answered HTTP 400 "invalid_payload"'],
     [SLACK_ANSWERS.channelNotFound, 'Slack answered HTTP 404 "channel_not_found"'],
@@ -201,27 +177,77 @@ describe('dist/index.js checks the Slack inputs before anything runs', () => {
       'Input "fail-on-slack-error" is "yes"; use true or false.',
     );
   });
+});
 
-  it('a host that is not Slack only warns; an unreachable one (connection refused, no DNS needed) is a network failure after retries, not a crash', async () => {
-    const run = await runAction({
-      inputs: {
-        site: 'portal',
-        'dry-run': 'true',
-        'slack-webhook-url': `https://0.0.0.0:${await closedPort()}/hook/secretpart`,
-      },
+// Slack failing in ways the action retries: the waits between attempts are real time in the bundle's own
+// process (the adapter with a fast policy and an injected sleep is in slack-adapter.test.ts), so these run at
+// the same time, each posting to a sink of its own.
+describe('dist/index.js when Slack fails (retried)', () => {
+  /** A Slack sink of its own for a test that runs at the same time as others, closed when it ends. */
+  const ownSink = async (onFinished: TestContext['onTestFinished']) => {
+    const own = await startSlackSink();
+    onFinished(() => own.close());
+    return own;
+  };
+  const dryRunTo = (own: SlackSink) =>
+    runAction({
+      inputs: { site: 'portal', 'dry-run': 'true', 'slack-webhook-url': own.webhookUrl },
       files: CONFIG,
-      timeoutMs: 25_000,
+      env: RUNNER_ENV,
     });
+
+  it.concurrent('429 with Retry-After: waits and posts once more', async ({ expect, onTestFinished }) => {
+    const sink = await ownSink(onTestFinished);
+    sink.script(SLACK_ANSWERS.rateLimited(1));
+    const run = await dryRunTo(sink);
     expect(run.code).toBe(0);
-    const found = warnings(run.stdout);
-    expect(found[0]).toEqual({
-      properties: 'title=Slack webhook host',
-      message:
-        'Input "slack-webhook-url" points at 0.0.0.0, not Slack\'s own hooks.slack.com. That is fine for a proxy or relay; if you meant Slack, copy the incoming webhook URL from the Slack app\'s settings.',
-    });
-    expect(found[1]!.message).toMatch(
-      /^Slack message not posted: could not reach the webhook \(ECONNREFUSED\) after 4 attempts\./,
-    );
-    expect(run.stdout).toContain('::group::Plan for portal');
+    expect(sink.requests).toHaveLength(2);
+    expect(sink.requests[1]!.at - sink.requests[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(run.stdout).toContain('Slack: result message posted (after 2 attempts).\n');
   });
+
+  it.concurrent(
+    'a Slack outage (5xx every time): retried, then one warning; the step stays green',
+    async ({ expect, onTestFinished }) => {
+      const sink = await ownSink(onTestFinished);
+      sink.setFallback(SLACK_ANSWERS.serverError);
+      const run = await dryRunTo(sink);
+      expect(run.code).toBe(0);
+      expect(sink.requests).toHaveLength(4);
+      expect(warnings(run.stdout)).toEqual([
+        {
+          properties: 'title=Slack message not posted',
+          message:
+            'Slack message not posted: Slack answered HTTP 500: Slack seems to be having an outage (after 4 attempts). The purge result above is unaffected; set fail-on-slack-error: true to fail the step instead.',
+        },
+      ]);
+      expectUrlOnlyMasked(run.stdout, run.stderr, run.summary, sink.webhookUrl);
+    },
+  );
+
+  it.concurrent(
+    'a host that is not Slack only warns; an unreachable one (connection refused, no DNS needed) is a network failure after retries, not a crash',
+    async ({ expect }) => {
+      const run = await runAction({
+        inputs: {
+          site: 'portal',
+          'dry-run': 'true',
+          'slack-webhook-url': `https://0.0.0.0:${await closedPort()}/hook/secretpart`,
+        },
+        files: CONFIG,
+        timeoutMs: 25_000,
+      });
+      expect(run.code).toBe(0);
+      const found = warnings(run.stdout);
+      expect(found[0]).toEqual({
+        properties: 'title=Slack webhook host',
+        message:
+          'Input "slack-webhook-url" points at 0.0.0.0, not Slack\'s own hooks.slack.com. That is fine for a proxy or relay; if you meant Slack, copy the incoming webhook URL from the Slack app\'s settings.',
+      });
+      expect(found[1]!.message).toMatch(
+        /^Slack message not posted: could not reach the webhook \(ECONNREFUSED\) after 4 attempts\./,
+      );
+      expect(run.stdout).toContain('::group::Plan for portal');
+    },
+  );
 });

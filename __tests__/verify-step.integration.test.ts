@@ -3,12 +3,15 @@
 // CreateInvalidation really evicts the CloudFront double's cache, in front of an origin that caches like
 // nginx's FastCGI cache. The verify step waits for the invalidation, then proves freshness per layer;
 // invalidation paths that miss a page fail it, naming the page, the layer, the evidence and the path to add.
+// The executor, the doubles and the origin share one Timeline (helpers/fakes.ts): the wait for the
+// invalidation (polls every 1 s and more) takes no real time; the HTTP is real.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsDouble, type AwsDouble } from './helpers/aws-double.js';
 import { startCdnDouble, type CdnDouble } from './helpers/cdn-double.js';
 import { startOrigin } from './helpers/caching-origin.js';
 import { recordingRunner } from './helpers/recording-runner.js';
+import { Timeline } from './helpers/fakes.js';
 import { parseSitesConfig } from '../src/action/sites-file/read-sites-file.js';
 import { buildPlan } from '../src/action/plan/plan.js';
 import { buildRunContext } from '../src/action/report/run-context.js';
@@ -24,9 +27,11 @@ let origin: Awaited<ReturnType<typeof startOrigin>>;
 let cdn: CdnDouble;
 let cdnOffsetMs = 0;
 const saved = { ...process.env };
+const timeline = new Timeline();
 
 beforeAll(async () => {
-  double = await startAwsDouble();
+  timeline.start();
+  double = await startAwsDouble({}, timeline.now);
   Object.assign(process.env, double.env(), {
     AWS_ACCESS_KEY_ID: 'AKIDTEST',
     AWS_SECRET_ACCESS_KEY: 'secret',
@@ -35,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env = saved;
   await double.close();
+  timeline.stop();
 });
 afterEach(async () => {
   await cdn?.close();
@@ -81,7 +87,11 @@ async function purgeAndVerify(paths: string[]) {
     env,
   );
   const { runner, recorded } = recordingRunner();
-  const report = await executePlan(plan, buildRunContext(env, plan.site, ''), settings, { runner, env });
+  const report = await executePlan(plan, buildRunContext(env, plan.site, ''), settings, {
+    runner,
+    env,
+    clock: timeline,
+  });
   return { plan, report, log: recorded.info.join('\n'), verify: report.steps[1] as VerifyStepReport };
 }
 

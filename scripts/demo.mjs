@@ -227,7 +227,7 @@ try {
         { GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_RUN_ID: runId, GITHUB_ACTOR: 'dana' },
         {
           sitesFile: withVerify(paths),
-          aws: { cloudfront: { completeAfterMs: 1_500, onInvalidation: (p) => cdn.invalidate(p) } },
+          aws: { cloudfront: { completeAfterMs: 900, onInvalidation: (p) => cdn.invalidate(p) } },
           ...(expectFailure && { expectFailure }),
         },
       );

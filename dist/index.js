@@ -1149,10 +1149,10 @@ function byLine(problems) {
 }
 /**
  * The schema's error: `<file> has N problems:` and one line per problem (the first
- * MAX_REPORTED_PROBLEMS, the rest counted), at the first. Its list lets planSitesFile put the
+ * MAX_REPORTED_PROBLEMS, the rest counted), at the first. Its list lets planSites put the
  * problems of the plan-time checks under the same header (combineUserErrors).
  */
-function schema_problems_schemaError(file, problems) {
+function schemaError(file, problems) {
     const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
     const more = problems.length - shown.length;
     const first = shown[0]?.at;
@@ -1312,7 +1312,7 @@ function parseSitesConfig(text, file) {
 }
 /** parseSitesConfig, keeping the parsed document so that later errors can name lines too. */
 function parseSitesFile(text, file) {
-    const reading = read_sites_file_readSitesFile(text, file);
+    const reading = readSitesFile(text, file);
     if (!reading.ok)
         throw reading.error;
     return reading.file;
@@ -1321,7 +1321,7 @@ function parseSitesFile(text, file) {
  * parseSitesFile that does not stop at the schema: a file that fails it gives the error and what
  * of it is still sound to check. Syntax errors and an empty file still throw (nothing is readable).
  */
-function read_sites_file_readSitesFile(text, file) {
+function readSitesFile(text, file) {
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0)
@@ -1337,7 +1337,7 @@ function read_sites_file_readSitesFile(text, file) {
     const problems = byLine(explainIssues(parsed.error.issues, data, locateInFile));
     return {
         ok: false,
-        error: schema_problems_schemaError(file, problems),
+        error: schemaError(file, problems),
         problems,
         salvaged: salvage(data, parsed.error.issues, locateInFile),
     };
@@ -1401,9 +1401,9 @@ function bundledDocumentParameterError(steps, site, configFile, locate, roots) {
             continue;
         // a near miss of one of ours is checked as the one it means: fixing the name reveals nothing new
         const kind = (0,bundled_documents/* documentKind */.eD)(step.run.document);
-        const checkedAs = kind.kind === 'bundled' ? kind.name : kind.kind === 'near-miss' ? kind.meant : undefined;
-        if (!checkedAs || (kind.kind !== 'bundled' && kind.kind !== 'near-miss'))
+        if (kind.kind !== 'bundled' && kind.kind !== 'near-miss')
             continue;
+        const checkedAs = kind.kind === 'bundled' ? kind.name : kind.meant;
         const problems = (0,bundled_documents/* bundledDocumentProblems */.sI)(checkedAs, step.run.parameters, roots);
         if (problems.length === 0)
             continue;
@@ -1581,7 +1581,7 @@ function sitePlanProblems(site, steps, regions, inputs, roots = sites_file_roots
         problems.push(parameters);
     return { ...(region && { region }), problems };
 }
-function plan_buildPlan(config, inputs) {
+function buildPlan(config, inputs) {
     const unknown = siteError(Object.keys(config.sites), inputs);
     if (unknown)
         throw unknown;
@@ -1690,18 +1690,12 @@ function salvagedPlanProblems(salvaged, inputs) {
     return problems;
 }
 /**
- * Parses the sites file and plans `inputs.site` (`inputs.locate` is the file's own). Throws one
- * UserError holding every problem found — the schema's and the site's, region's and parameters' —
- * under one header that counts them, in the order of the file's lines (combineUserErrors); the
- * annotation is at the earliest line. A file that passes the schema gets
- * buildPlan's checks, the CloudFront wildcard budget among them.
+ * One site's plan: planSites for the one site `inputs.site` names (the same parse, checks and one
+ * UserError holding every problem under one header, in the order of the file's lines).
  */
 function planSitesFile(text, inputs) {
-    const reading = readSitesFile(text, inputs.configFile);
-    if (reading.ok)
-        return buildPlan(reading.file.config, { ...inputs, locate: reading.file.locate });
-    const others = salvagedPlanProblems(reading.salvaged, inputs);
-    throw combineUserErrors([schemaError(inputs.configFile, reading.problems), ...others]);
+    const { site, ...common } = inputs;
+    return planSites(text, { ...common, sites: { kind: 'sites', sites: [site] } }).sites[0];
 }
 /** The `plan` output: one site's plan as it always was; for several, `{ configFile, sites: [plan, …] }`. */
 const planOutput = (plan) => plan.sites.length === 1 ? plan.sites[0] : plan;
@@ -1718,18 +1712,18 @@ function selectedSites(selection, fileSites, configFile) {
 }
 /**
  * Parses the sites file once and plans every site `inputs.sites` names. Throws one UserError holding
- * every problem of every site (the schema's first, as planSitesFile words them).
+ * every problem of every site (the schema's first), in the order of the file's lines.
  */
 function planSites(text, inputs) {
     const { sites: selection, ...common } = inputs;
-    const reading = read_sites_file_readSitesFile(text, inputs.configFile);
+    const reading = readSitesFile(text, inputs.configFile);
     if (reading.ok) {
         const { config, locate } = reading.file;
         const problems = [];
         const plans = [];
         for (const site of selectedSites(selection, Object.keys(config.sites), inputs.configFile)) {
             try {
-                plans.push(plan_buildPlan(config, { ...common, site, locate }));
+                plans.push(buildPlan(config, { ...common, site, locate }));
             }
             catch (error) {
                 if (!(0,errors/* isUserError */.iU)(error))
@@ -1743,7 +1737,7 @@ function planSites(text, inputs) {
     }
     const { salvaged } = reading;
     const others = selectedSites(selection, salvaged.siteNames, inputs.configFile).flatMap((site) => salvagedPlanProblems(salvaged, { ...common, site }));
-    throw (0,errors/* combineUserErrors */.EI)([schema_problems_schemaError(inputs.configFile, reading.problems), ...others]);
+    throw (0,errors/* combineUserErrors */.EI)([schemaError(inputs.configFile, reading.problems), ...others]);
 }
 
 // EXTERNAL MODULE: ./src/action/verify/run-verify.ts + 1 modules

@@ -26486,6 +26486,11 @@ function slackReply(responseType, text) {
         body: JSON.stringify({ response_type: responseType, text }),
     };
 }
+/** A Slack reply and its text, for a caller that also shows the text elsewhere (an updated prompt, a list). */
+const slackAnswer = (responseType, text) => ({
+    response: slackReply(responseType, text),
+    text,
+});
 
 ;// CONCATENATED MODULE: ./src/relay/core/signature.ts
 // Slack request signing (https://docs.slack.dev, "Verifying requests from Slack"): the signature is
@@ -31389,7 +31394,7 @@ function replyForDispatch(result, context) {
     const repositoryVariable = own ? `SITES (${escapeMrkdwn(site)}=${repository})` : 'DISPATCH_REPOSITORY';
     const nothingStarted = 'Nothing was started.';
     const failed = (reason, status, text) => ({
-        response: slackReply('ephemeral', text),
+        ...slackAnswer('ephemeral', text),
         log: { decision: 'dispatch_failed', reason, status: 200, github_status: status, ...who },
     });
     const errorFields = (error) => error === undefined
@@ -31398,11 +31403,11 @@ function replyForDispatch(result, context) {
     /** What failed, for Slack: the error code when there is one (ECONNREFUSED), else its message. */
     const what = (error) => error === undefined ? '' : ` (${gitHubMessage(error.code ?? error.message)})`;
     const notSent = (reason, text, error) => ({
-        response: slackReply('ephemeral', `${text} ${nothingStarted}`),
+        ...slackAnswer('ephemeral', `${text} ${nothingStarted}`),
         log: { decision: 'dispatch_failed', reason, status: 200, ...errorFields(error), ...who },
     });
     const unknown = (reason, why, githubStatus, error) => ({
-        response: slackReply('ephemeral', `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`),
+        ...slackAnswer('ephemeral', `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`),
         log: {
             decision: 'status_unknown',
             reason,
@@ -31421,9 +31426,9 @@ function replyForDispatch(result, context) {
                     ? `${config.github.webUrl}/${repository}/actions/runs/${result.runId}`
                     : actionsPage);
             return {
-                response: context.confirmed
-                    ? slackReply('ephemeral', `Confirmed by <@${command.userId}> — cache purge of *${site}* — <${link}>`)
-                    : slackReply('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`),
+                ...(context.confirmed
+                    ? slackAnswer('ephemeral', `Confirmed by <@${command.userId}> — cache purge of *${site}* — <${link}>`)
+                    : slackAnswer('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`)),
                 log: {
                     decision: 'dispatched',
                     reason: result.runId !== undefined ? 'run_created' : 'accepted_without_run_id',
@@ -31500,14 +31505,13 @@ function replyForDispatches(outcomes, context) {
     });
     if (replies.length === 1) {
         const [only] = replies;
-        return { response: only.response, log: { ...only.log, site: context.site } };
+        return { response: only.response, text: only.text, log: { ...only.log, site: context.site } };
     }
-    const texts = replies.map((r) => JSON.parse(r.response.body).text);
     const allAccepted = replies.every((r) => r.log.decision === 'dispatched');
     const worst = [...replies].sort((a, b) => SEVERITY.indexOf(a.log.decision) - SEVERITY.indexOf(b.log.decision))[0];
     const { run_id: _runId, github_status: _status, ...fields } = worst.log;
     return {
-        response: slackReply(allAccepted && !context.confirmed ? 'in_channel' : 'ephemeral', texts.join('\n')),
+        ...slackAnswer(allAccepted && !context.confirmed ? 'in_channel' : 'ephemeral', replies.map((r) => r.text).join('\n')),
         log: {
             ...fields,
             site: context.site,
@@ -31637,7 +31641,7 @@ function createRelay(dependencies) {
             request,
             result: await dispatchWithDeadline(dispatch, request, budgetMs),
         })));
-        const { response, log: fields } = replyForDispatches(outcomes, {
+        const { response, text, log: fields, } = replyForDispatches(outcomes, {
             config,
             site: decision.site,
             command: decision.command,
@@ -31647,7 +31651,6 @@ function createRelay(dependencies) {
         });
         if (!confirm)
             return finish(response, fields);
-        const { text } = JSON.parse(response.body);
         const failed = await replacePrompt(confirm.responseUrl, text);
         return finish(textReply(200), { ...fields, action: 'confirm', ...failed });
     };

@@ -911,7 +911,7 @@ function decideClick(click, config, nowMs) {
     });
     const replace = (decision, reason, text) => ({
         kind: 'update_prompt',
-        response: (0,reply/* textReply */.U)(200),
+        response: (0,reply/* textReply */.US)(200),
         log: log(decision, reason),
         responseUrl: click.responseUrl,
         update: (0,confirm_prompt/* promptUpdate */.Kx)(text),
@@ -926,13 +926,13 @@ function decideClick(click, config, nowMs) {
     if (!check.ok) {
         // someone else's click must not replace the prompt of the user who asked
         if (check.reason === 'other_user' || check.reason === 'other_team') {
-            return { kind: 'respond', response: (0,reply/* textReply */.U)(200), log: log('click_refused', check.reason) };
+            return { kind: 'respond', response: (0,reply/* textReply */.US)(200), log: log('click_refused', check.reason) };
         }
         return replace('click_refused', check.reason, confirm_prompt/* CLICK_TEXTS */.WU[check.reason]);
     }
     const { claims } = check;
     if (claims.channel !== click.channelId) {
-        return { kind: 'respond', response: (0,reply/* textReply */.U)(200), log: log('click_refused', 'other_channel') };
+        return { kind: 'respond', response: (0,reply/* textReply */.US)(200), log: log('click_refused', 'other_channel') };
     }
     const gone = claims.sites.filter((site) => !config.sites.includes(site));
     if (gone.length > 0) {
@@ -978,19 +978,19 @@ function isFormContentType(headers) {
  * Slack's signature (with `signingSecrets`), then the parse. `nowMs` is the current time in ms.
  */
 function admit(request, signingSecrets, nowMs) {
-    const reject = (status, reason, response = (0,reply/* textReply */.U)(status)) => ({
+    const reject = (status, reason, response = (0,reply/* textReply */.US)(status)) => ({
         kind: 'respond',
         response,
         log: { decision: 'rejected', reason, status },
     });
     if (request.method.toUpperCase() !== 'POST') {
-        return reject(405, 'method_not_allowed', (0,reply/* textReply */.U)(405, 'Method not allowed', { allow: 'POST' }));
+        return reject(405, 'method_not_allowed', (0,reply/* textReply */.US)(405, 'Method not allowed', { allow: 'POST' }));
     }
     if (!isFormContentType(request.headers)) {
-        return reject(415, 'unsupported_content_type', (0,reply/* textReply */.U)(415, 'Unsupported content type'));
+        return reject(415, 'unsupported_content_type', (0,reply/* textReply */.US)(415, 'Unsupported content type'));
     }
     if (request.body.byteLength > MAX_BODY_BYTES)
-        return reject(413, 'body_too_large', (0,reply/* textReply */.U)(413, 'Body too large'));
+        return reject(413, 'body_too_large', (0,reply/* textReply */.US)(413, 'Body too large'));
     const signature = verifySlackSignature(request.headers, request.body, signingSecrets, nowMs);
     if (!signature.ok)
         return reject(401, signature.reason);
@@ -999,14 +999,14 @@ function admit(request, signingSecrets, nowMs) {
     if (form.has('payload') && !form.has('command')) {
         // an interactivity request: the form carries one field, the payload's JSON
         if ([...form.keys()].length !== 1)
-            return reject(400, 'bad_interaction_form', (0,reply/* textReply */.U)(400, 'Bad request'));
+            return reject(400, 'bad_interaction_form', (0,reply/* textReply */.US)(400, 'Bad request'));
         const interaction = (0,core_interaction/* parseInteraction */.Il)(form.get('payload'));
         if (interaction.kind === 'malformed')
-            return reject(400, interaction.reason, (0,reply/* textReply */.U)(400, 'Bad request'));
+            return reject(400, interaction.reason, (0,reply/* textReply */.US)(400, 'Bad request'));
         if (interaction.kind === 'ignored') {
             return {
                 kind: 'respond',
-                response: (0,reply/* textReply */.U)(200),
+                response: (0,reply/* textReply */.US)(200),
                 log: { decision: 'ignored', reason: interaction.reason, status: 200 },
             };
         }
@@ -1016,12 +1016,12 @@ function admit(request, signingSecrets, nowMs) {
     if (parsed.kind === 'ssl_check') {
         return {
             kind: 'respond',
-            response: (0,reply/* textReply */.U)(200),
+            response: (0,reply/* textReply */.US)(200),
             log: { decision: 'ssl_check', reason: 'ssl_check', status: 200 },
         };
     }
     if (parsed.kind === 'malformed')
-        return reject(400, parsed.reason, (0,reply/* textReply */.U)(400, 'Bad request'));
+        return reject(400, parsed.reason, (0,reply/* textReply */.US)(400, 'Bad request'));
     return { kind: 'command', command: parsed.command };
 }
 /** "`A`", "`A` and `B`", "`A`, `B` and `C`". */
@@ -1081,7 +1081,7 @@ function decide(request, config, nowMs, nonce = '') {
     const who = { user: command.userId, team: command.teamId, channel: command.channelId };
     const answer = (decision, reason, text, site) => ({
         kind: 'respond',
-        response: (0,reply/* slackReply */.p)('ephemeral', text),
+        response: (0,reply/* slackReply */.pg)('ephemeral', text),
         log: { decision, reason, status: 200, ...(site && { site }), ...who },
     });
     const authorisation = authorise(command, config);
@@ -1398,8 +1398,9 @@ function parseInteraction(payloadJson) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   U: () => (/* binding */ textReply),
-/* harmony export */   p: () => (/* binding */ slackReply)
+/* harmony export */   US: () => (/* binding */ textReply),
+/* harmony export */   pg: () => (/* binding */ slackReply),
+/* harmony export */   rl: () => (/* binding */ slackAnswer)
 /* harmony export */ });
 // What the relay's core answers with: the request as an adapter hands it over, the reply as data
 // (status, headers, body), the fields of the one log line per request, and the two kinds of answer
@@ -1418,6 +1419,11 @@ function slackReply(responseType, text) {
         body: JSON.stringify({ response_type: responseType, text }),
     };
 }
+/** A Slack reply and its text, for a caller that also shows the text elsewhere (an updated prompt, a list). */
+const slackAnswer = (responseType, text) => ({
+    response: slackReply(responseType, text),
+    text,
+});
 
 
 /***/ }),
@@ -5996,14 +6002,14 @@ function createRelayRequestListener(relay, log = _relay_js__WEBPACK_IMPORTED_MOD
                 logRequest(200, 'health_check');
             }
             else {
-                send(response, (0,_core_reply_js__WEBPACK_IMPORTED_MODULE_3__/* .textReply */ .U)(405, 'Method not allowed', { allow: 'GET, HEAD' }), false);
+                send(response, (0,_core_reply_js__WEBPACK_IMPORTED_MODULE_3__/* .textReply */ .US)(405, 'Method not allowed', { allow: 'GET, HEAD' }), false);
                 logRequest(405, 'method_not_allowed');
             }
             return;
         }
         if (path !== COMMANDS_PATH) {
             request.resume();
-            send(response, (0,_core_reply_js__WEBPACK_IMPORTED_MODULE_3__/* .textReply */ .U)(404, 'Not found'), false);
+            send(response, (0,_core_reply_js__WEBPACK_IMPORTED_MODULE_3__/* .textReply */ .US)(404, 'Not found'), false);
             logRequest(404, 'unknown_path');
             return;
         }
@@ -6200,7 +6206,7 @@ function replyForDispatch(result, context) {
     const repositoryVariable = own ? `SITES (${(0,mrkdwn/* escapeMrkdwn */.f)(site)}=${repository})` : 'DISPATCH_REPOSITORY';
     const nothingStarted = 'Nothing was started.';
     const failed = (reason, status, text) => ({
-        response: (0,reply/* slackReply */.p)('ephemeral', text),
+        ...(0,reply/* slackAnswer */.rl)('ephemeral', text),
         log: { decision: 'dispatch_failed', reason, status: 200, github_status: status, ...who },
     });
     const errorFields = (error) => error === undefined
@@ -6209,11 +6215,11 @@ function replyForDispatch(result, context) {
     /** What failed, for Slack: the error code when there is one (ECONNREFUSED), else its message. */
     const what = (error) => error === undefined ? '' : ` (${gitHubMessage(error.code ?? error.message)})`;
     const notSent = (reason, text, error) => ({
-        response: (0,reply/* slackReply */.p)('ephemeral', `${text} ${nothingStarted}`),
+        ...(0,reply/* slackAnswer */.rl)('ephemeral', `${text} ${nothingStarted}`),
         log: { decision: 'dispatch_failed', reason, status: 200, ...errorFields(error), ...who },
     });
     const unknown = (reason, why, githubStatus, error) => ({
-        response: (0,reply/* slackReply */.p)('ephemeral', `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`),
+        ...(0,reply/* slackAnswer */.rl)('ephemeral', `Cache purge of *${site}*: status unknown — check <${actionsPage}>. ${why}, so the purge may or may not have started; look there before trying again.`),
         log: {
             decision: 'status_unknown',
             reason,
@@ -6232,9 +6238,9 @@ function replyForDispatch(result, context) {
                     ? `${config.github.webUrl}/${repository}/actions/runs/${result.runId}`
                     : actionsPage);
             return {
-                response: context.confirmed
-                    ? (0,reply/* slackReply */.p)('ephemeral', `Confirmed by <@${command.userId}> — cache purge of *${site}* — <${link}>`)
-                    : (0,reply/* slackReply */.p)('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`),
+                ...(context.confirmed
+                    ? (0,reply/* slackAnswer */.rl)('ephemeral', `Confirmed by <@${command.userId}> — cache purge of *${site}* — <${link}>`)
+                    : (0,reply/* slackAnswer */.rl)('in_channel', `Cache purge of *${site}* requested by <@${command.userId}> — <${link}>`)),
                 log: {
                     decision: 'dispatched',
                     reason: result.runId !== undefined ? 'run_created' : 'accepted_without_run_id',
@@ -6311,14 +6317,13 @@ function replyForDispatches(outcomes, context) {
     });
     if (replies.length === 1) {
         const [only] = replies;
-        return { response: only.response, log: { ...only.log, site: context.site } };
+        return { response: only.response, text: only.text, log: { ...only.log, site: context.site } };
     }
-    const texts = replies.map((r) => JSON.parse(r.response.body).text);
     const allAccepted = replies.every((r) => r.log.decision === 'dispatched');
     const worst = [...replies].sort((a, b) => SEVERITY.indexOf(a.log.decision) - SEVERITY.indexOf(b.log.decision))[0];
     const { run_id: _runId, github_status: _status, ...fields } = worst.log;
     return {
-        response: (0,reply/* slackReply */.p)(allAccepted && !context.confirmed ? 'in_channel' : 'ephemeral', texts.join('\n')),
+        ...(0,reply/* slackAnswer */.rl)(allAccepted && !context.confirmed ? 'in_channel' : 'ephemeral', replies.map((r) => r.text).join('\n')),
         log: {
             ...fields,
             site: context.site,
@@ -6365,7 +6370,7 @@ function requestLogLine(event, fields, startedMs, endMs) {
 /** An unexpected error: logged as an `internal_error` line (its message only), answered 500. */
 function internalError(error, log, nowMs) {
     log(logLine('internal_error', { message: error instanceof Error ? error.message : String(error) }, nowMs));
-    return (0,reply/* textReply */.U)(500, 'Internal error');
+    return (0,reply/* textReply */.US)(500, 'Internal error');
 }
 /**
  * Runs the dispatcher until it settles or the deadline passes, whichever comes first. At the deadline
@@ -6431,7 +6436,7 @@ function createRelay(dependencies) {
         if (confirm && !replayGuard.claim(confirm.nonce, confirm.expiresAtMs, started)) {
             // the first click already dispatched and replaced the prompt: this one changes nothing
             const { userId: user, teamId: team, channelId: channel } = decision.command;
-            return finish((0,reply/* textReply */.U)(200), {
+            return finish((0,reply/* textReply */.US)(200), {
                 decision: 'click_refused',
                 reason: 'replayed',
                 status: 200,
@@ -6448,7 +6453,7 @@ function createRelay(dependencies) {
             request,
             result: await dispatchWithDeadline(dispatch, request, budgetMs),
         })));
-        const { response, log: fields } = replyForDispatches(outcomes, {
+        const { response, text, log: fields, } = replyForDispatches(outcomes, {
             config,
             site: decision.site,
             command: decision.command,
@@ -6458,9 +6463,8 @@ function createRelay(dependencies) {
         });
         if (!confirm)
             return finish(response, fields);
-        const { text } = JSON.parse(response.body);
         const failed = await replacePrompt(confirm.responseUrl, text);
-        return finish((0,reply/* textReply */.U)(200), { ...fields, action: 'confirm', ...failed });
+        return finish((0,reply/* textReply */.US)(200), { ...fields, action: 'confirm', ...failed });
     };
 }
 

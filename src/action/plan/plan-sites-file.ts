@@ -48,17 +48,12 @@ function salvagedPlanProblems(salvaged: SalvagedSitesFile, inputs: PlanInputs): 
 }
 
 /**
- * Parses the sites file and plans `inputs.site` (`inputs.locate` is the file's own). Throws one
- * UserError holding every problem found — the schema's and the site's, region's and parameters' —
- * under one header that counts them, in the order of the file's lines (combineUserErrors); the
- * annotation is at the earliest line. A file that passes the schema gets
- * buildPlan's checks, the CloudFront wildcard budget among them.
+ * One site's plan: planSites for the one site `inputs.site` names (the same parse, checks and one
+ * UserError holding every problem under one header, in the order of the file's lines).
  */
 export function planSitesFile(text: string, inputs: Omit<PlanInputs, 'locate'>): Plan {
-  const reading = readSitesFile(text, inputs.configFile);
-  if (reading.ok) return buildPlan(reading.file.config, { ...inputs, locate: reading.file.locate });
-  const others = salvagedPlanProblems(reading.salvaged, inputs);
-  throw combineUserErrors([schemaError(inputs.configFile, reading.problems), ...others]);
+  const { site, ...common } = inputs;
+  return planSites(text, { ...common, sites: { kind: 'sites', sites: [site] } }).sites[0]!;
 }
 
 /** The `plan` output: one site's plan as it always was; for several, `{ configFile, sites: [plan, …] }`. */
@@ -85,7 +80,7 @@ function selectedSites(
 
 /**
  * Parses the sites file once and plans every site `inputs.sites` names. Throws one UserError holding
- * every problem of every site (the schema's first, as planSitesFile words them).
+ * every problem of every site (the schema's first), in the order of the file's lines.
  */
 export function planSites(
   text: string,

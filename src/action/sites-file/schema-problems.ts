@@ -127,7 +127,7 @@ function byLine(problems: readonly SchemaProblem[]): SchemaProblem[] {
 
 /**
  * The schema's error: `<file> has N problems:` and one line per problem (the first
- * MAX_REPORTED_PROBLEMS, the rest counted), at the first. Its list lets planSitesFile put the
+ * MAX_REPORTED_PROBLEMS, the rest counted), at the first. Its list lets planSites put the
  * problems of the plan-time checks under the same header (combineUserErrors).
  */
 export function schemaError(file: string, problems: readonly SchemaProblem[]): UserError {

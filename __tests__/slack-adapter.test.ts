@@ -216,12 +216,12 @@ describe('publish: what the action does with the result', () => {
 
 describe('the Slack inputs, checked before anything runs', () => {
   it('no URL: no post; the URL is masked before it is checked', () => {
-    expect(readSlackSettings(recordingRunner().runner)).toEqual({ failOnError: false });
+    expect(readSlackSettings(recordingRunner().runner, {})).toEqual({ failOnError: false });
     const { runner, recorded } = recordingRunner({
       'slack-webhook-url': 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX',
       'fail-on-slack-error': 'true',
     });
-    expect(readSlackSettings(runner)).toEqual({
+    expect(readSlackSettings(runner, {})).toEqual({
       webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX',
       failOnError: true,
     });
@@ -294,7 +294,7 @@ describe('the Slack inputs, checked before anything runs', () => {
 
   it('fail-on-slack-error must be a boolean', () => {
     const { runner } = recordingRunner({ 'fail-on-slack-error': 'maybe' });
-    expect(() => readSlackSettings(runner)).toThrow(
+    expect(() => readSlackSettings(runner, {})).toThrow(
       'Input "fail-on-slack-error" is "maybe"; use true or false.',
     );
   });

@@ -1960,7 +1960,7 @@ function slackApiUrl(raw) {
  * URL and the token, warns about an unusual host, says why there is no live message when one input of
  * the two is missing.
  */
-function readSlackSettings(runner, env = {}) {
+function readSlackSettings(runner, env) {
     const failOnError = readBoolean(runner, 'fail-on-slack-error', false);
     const token = runner.getInput('slack-bot-token');
     if (token !== '')

@@ -28,7 +28,7 @@ export interface SlackSettings {
  */
 export function readSlackSettings(
   runner: Runner,
-  env: Record<string, string | undefined> = {},
+  env: Record<string, string | undefined>,
 ): SlackSettings {
   const failOnError = readBoolean(runner, 'fail-on-slack-error', false);
   const token = runner.getInput('slack-bot-token');

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   pluginOutput,
   startAwsDouble,
+  useAwsDouble,
   fakeInstanceIds,
   type AwsDouble,
   type AwsDoubleOptions,
@@ -59,19 +60,14 @@ const RESULT = 'CACHE_PURGE_RESULT {"files":12,"bytes":4096,"method":"find-delet
 
 let double: AwsDouble;
 const timeline = new Timeline();
-const saved = { ...process.env };
+let restoreEnv: () => void;
 beforeAll(async () => {
   timeline.start();
   double = await startAwsDouble({}, timeline.now);
-  Object.assign(process.env, double.env());
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
-    delete process.env[key];
-  // no shared config files either: without role-to-assume the default chain must find nothing
-  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
-  process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+  restoreEnv = useAwsDouble(double);
 });
 afterAll(async () => {
-  process.env = saved;
+  restoreEnv();
   await double.close();
   timeline.stop();
 });

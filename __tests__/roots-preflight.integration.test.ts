@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAwsDouble, type AwsDouble, type AwsDoubleOptions } from './helpers/aws-double.js';
+import { startAwsDouble, useAwsDouble, type AwsDouble, type AwsDoubleOptions } from './helpers/aws-double.js';
 import { withAllowedPattern } from './helpers/ssm-document-contents.js';
 import { recordingRunner } from './helpers/recording-runner.js';
 import { Timeline } from './helpers/fakes.js';
@@ -43,18 +43,14 @@ sites:
 
 let aws: AwsDouble;
 const timeline = new Timeline();
-const saved = { ...process.env };
+let restoreEnv: () => void;
 beforeAll(async () => {
   timeline.start();
   aws = await startAwsDouble({}, timeline.now);
-  Object.assign(process.env, aws.env());
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
-    delete process.env[key];
-  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
-  process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+  restoreEnv = useAwsDouble(aws);
 });
 afterAll(async () => {
-  process.env = saved;
+  restoreEnv();
   await aws.close();
   timeline.stop();
 });

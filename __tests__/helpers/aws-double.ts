@@ -801,3 +801,21 @@ export function fakeInstanceIds(count: number, seed = 0): string[] {
     (_, i) => `i-${(seed * 1_000_000 + i).toString(16).padStart(17, '0')}`,
   );
 }
+
+/**
+ * Points this process's AWS SDK at `double` and away from every credential of this machine (keys,
+ * profile, shared files), as a runner with only the action's own credentials: the in-process
+ * integration tests' environment. Returns what puts process.env back.
+ */
+export function useAwsDouble(double: AwsDouble): () => void {
+  const saved = { ...process.env };
+  Object.assign(process.env, double.env());
+  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+    delete process.env[key];
+  // no shared config files either: without role-to-assume the default chain must find nothing
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
+  process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+  return () => {
+    process.env = saved;
+  };
+}

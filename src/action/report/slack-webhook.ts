@@ -26,10 +26,7 @@ export interface SlackSettings {
  * URL and the token, warns about an unusual host, says why there is no live message when one input of
  * the two is missing.
  */
-export function readSlackSettings(
-  runner: Runner,
-  env: Record<string, string | undefined>,
-): SlackSettings {
+export function readSlackSettings(runner: Runner, env: Record<string, string | undefined>): SlackSettings {
   const failOnError = readBoolean(runner, 'fail-on-slack-error', false);
   const token = runner.getInput('slack-bot-token');
   if (token !== '') runner.setSecret(token);

@@ -116,7 +116,7 @@ describe('the roots setting', () => {
     const eleven = Array.from({ length: 11 }, (_, i) => `/srv/c${i}`).join(', ');
     expect(
       refusal(() => parseSitesConfig(sitesFile({ top: `roots: { cache: [${eleven}] }` }), FILE)).message,
-    ).toContain("roots.cache (line 2): has more than 10 roots; the stack's CacheRoots takes at most 10");
+    ).toContain('roots.cache (line 2): has more than 10 roots; a sites file lists at most 10 per kind');
   });
 
   it('the example file shows it commented out; uncommented, every site plans with those roots', () => {

@@ -731,7 +731,7 @@ function rootListSchema(setting) {
         error: `is empty; list the roots of the stack's ${setting.stackParameter} parameter, or leave "${setting.sitesFileKey}" out for the default (${setting.defaults.join(', ')})`,
     })
         .max(MAX_ROOTS, {
-        error: `has more than ${MAX_ROOTS} roots; the stack's ${setting.stackParameter} takes at most ${MAX_ROOTS}`,
+        error: `has more than ${MAX_ROOTS} roots; a sites file lists at most ${MAX_ROOTS} per kind`,
     })
         .superRefine((roots, ctx) => {
         roots.forEach((value, index) => {
@@ -5841,7 +5841,7 @@ const SYSTEM_DIRECTORIES = [
  */
 const ROOT_RULE = new RegExp(`^(?!/(?:${SYSTEM_DIRECTORIES.join('|')})(?:/|$))(?!/dev(?:/|$)(?!shm/[A-Za-z0-9_]))(?:/[A-Za-z0-9_][A-Za-z0-9_-]{0,99}){1,6}$`);
 /** What ROOT_RULE allows, in words, to follow "… is not a root the stack accepts; use". */
-const ROOT_RULE_WORDS = 'an absolute directory path of 1–6 segments of letters, digits, "_" and "-" (no "."), not / and not in or below /proc, /sys, /dev (except /dev/shm/<name>), /etc, /usr, /boot, /bin, /sbin, /lib*, /root';
+const ROOT_RULE_WORDS = 'an absolute directory path of 1–6 segments of letters, digits, "_" and "-" (no "."), not / and not in or below /proc, /sys, /dev (except /dev/shm/<name>), /etc, /usr, /boot, /bin, /sbin, /lib, /lib32, /lib64, /libx32, /root';
 /** Why `root` is not a root the stack accepts, or undefined when it is one. */
 function rootProblem(root) {
     if (ROOT_RULE.test(root))

@@ -117,6 +117,34 @@ describe("CachePurge-FastCGI with the stack's CacheRoots: tmpfs caches", () => {
     }
   });
 
+  it("a root whose way passes through a directory another user may change is refused, even behind root's own link", async () => {
+    // root's link -> www-data's directory -> www-data's link -> a cache directory: the first link is
+    // root's, but www-data could swap what lies behind it at any moment (a race no snapshot check wins)
+    const target = scratchDir('/var/cache/nginx', 'cpa-nest-target', wwwIds());
+    made.push(target);
+    mkdirSync(join(target, 'portal'));
+    chownSync(join(target, 'portal'), wwwIds().uid, wwwIds().gid);
+    writeFileSync(join(target, 'portal', 'page'), 'cached');
+    const userDir = mkdtempSync('/dev/shm/cpa-nest-user-');
+    chownSync(userDir, wwwIds().uid, wwwIds().gid);
+    symlinkSync(target, join(userDir, 'hop'));
+    lchownSync(join(userDir, 'hop'), wwwIds().uid, wwwIds().gid);
+    const link = '/dev/shm/cpa-nest-root';
+    symlinkSync(join(userDir, 'hop'), link); // root's
+    try {
+      const doc = stackDocument('CachePurge-FastCGI', { CacheRoots: `/var/cache/nginx,${link}` });
+      const run = await runDocument(doc, { CachePath: `${link}/portal` });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(
+        `CacheRoots root ${link} goes through ${userDir}, a directory of uid ${wwwIds().uid} with mode 700: another user could change where the root leads`,
+      );
+      expect(readdirSync(join(target, 'portal'))).toEqual(['page']);
+    } finally {
+      rmSync(link);
+      rmSync(userDir, { recursive: true, force: true });
+    }
+  });
+
   it('roots this instance does not have: refused, naming them', async () => {
     const doc = stackDocument('CachePurge-FastCGI', { CacheRoots: '/dev/shm/cpa-absent-root' });
     const run = await runDocument(doc, { CachePath: '/dev/shm/cpa-absent-root/portal' });

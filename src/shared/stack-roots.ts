@@ -60,7 +60,7 @@ export const ROOT_RULE = new RegExp(
 
 /** What ROOT_RULE allows, in words, to follow "… is not a root the stack accepts; use". */
 export const ROOT_RULE_WORDS =
-  'an absolute directory path of 1–6 segments of letters, digits, "_" and "-" (no "."), not / and not in or below /proc, /sys, /dev (except /dev/shm/<name>), /etc, /usr, /boot, /bin, /sbin, /lib*, /root';
+  'an absolute directory path of 1–6 segments of letters, digits, "_" and "-" (no "."), not / and not in or below /proc, /sys, /dev (except /dev/shm/<name>), /etc, /usr, /boot, /bin, /sbin, /lib, /lib32, /lib64, /libx32, /root';
 
 /** Why `root` is not a root the stack accepts, or undefined when it is one. */
 export function rootProblem(root: string): string | undefined {

@@ -209,7 +209,7 @@ function rootListSchema(setting: RootSetting) {
         error: `is empty; list the roots of the stack's ${setting.stackParameter} parameter, or leave "${setting.sitesFileKey}" out for the default (${setting.defaults.join(', ')})`,
       })
       .max(MAX_ROOTS, {
-        error: `has more than ${MAX_ROOTS} roots; the stack's ${setting.stackParameter} takes at most ${MAX_ROOTS}`,
+        error: `has more than ${MAX_ROOTS} roots; a sites file lists at most ${MAX_ROOTS} per kind`,
       })
       .superRefine((roots, ctx) => {
         roots.forEach((value, index) => {

@@ -1173,8 +1173,8 @@ async function waitForInvalidation(report, deps) {
     return { outcome: 'completed', requests };
 }
 
-// EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 6 modules
-var bundled_documents = __webpack_require__(19407);
+// EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 5 modules
+var bundled_documents = __webpack_require__(46631);
 ;// CONCATENATED MODULE: ./src/action/verify/http-probe.ts
 // One request as a visitor makes it: GET, no cache-busting (no query added, no no-cache header),
 // redirects not followed, a bounded time to answer. TTFB is the time until the response headers arrive;
@@ -1608,6 +1608,8 @@ async function runSiteSteps(plan, context, report, deps) {
 
 // EXTERNAL MODULE: ./src/action/inputs/site-list.ts + 1 modules
 var site_list = __webpack_require__(36929);
+// EXTERNAL MODULE: ./src/action/sites-file/parameter-values.ts
+var parameter_values = __webpack_require__(17212);
 // EXTERNAL MODULE: ./src/action/sites-file/roots.ts
 var sites_file_roots = __webpack_require__(98211);
 // EXTERNAL MODULE: ./src/shared/stack-roots.ts
@@ -1625,6 +1627,7 @@ var stack_roots = __webpack_require__(9465);
 
 
 
+
 /** The allowedPatterns of stacks deployed before the roots were parameters: their default roots. */
 const LEGACY_PATTERNS = {
     '^/var/cache/nginx(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$': stack_roots/* ROOT_SETTINGS */.ZD.cache.defaults,
@@ -1632,8 +1635,6 @@ const LEGACY_PATTERNS = {
 };
 /** The roots a deployed allowedPattern confines its parameter to, or undefined for another form. */
 const deployedRoots = (allowedPattern) => (0,stack_roots/* rootsOfPattern */.dT)(allowedPattern) ?? LEGACY_PATTERNS[allowedPattern];
-/** `{{ssm:/portal/cache-path}}`: filled in by SSM itself; not ours to check. */
-const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
 /** Every distinct (document, version, region) of a bundled document among the plans' steps, in step order. */
 function documentReads(plans) {
     const reads = new Map();
@@ -1752,7 +1753,7 @@ function preflightVerdict(reads, outcomes, configFile) {
                 if (typeof pattern !== 'string' || differs.has(`${site}/${name}`))
                     continue;
                 for (const value of values) {
-                    if (PARAMETER_STORE_REFERENCE.test(value) || new RegExp(pattern).test(value))
+                    if (parameter_values/* PARAMETER_STORE_REFERENCE */.sn.test(value) || new RegExp(pattern).test(value))
                         continue;
                     problems.push(`${name} ${(0,shared_text/* quoteCut */.Hj)(value, 120)} (${at}) does not match ${named(read)}'s allowedPattern as deployed, ${pattern}: SSM would refuse it.`);
                 }

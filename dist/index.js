@@ -1343,8 +1343,8 @@ function readSitesFile(text, file) {
     };
 }
 
-// EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 6 modules
-var bundled_documents = __nccwpck_require__(19407);
+// EXTERNAL MODULE: ./src/action/sites-file/bundled-documents.ts + 5 modules
+var bundled_documents = __nccwpck_require__(46631);
 ;// CONCATENATED MODULE: ./src/action/plan/document-name-check.ts
 // The plan-time check of the SSM document names of a site's steps: a name that differs from a document
 // this action ships only in case or by a small edit ("did you mean"), or that is in our `CachePurge-`
@@ -4120,7 +4120,7 @@ function sdkRequests(outputOrError) {
 
 /***/ }),
 
-/***/ 19407:
+/***/ 46631:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4149,109 +4149,12 @@ const CachePurge_OPcache_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"PhpF
 var aws_formats = __nccwpck_require__(57145);
 // EXTERNAL MODULE: ./src/shared/suggest.ts
 var suggest = __nccwpck_require__(60427);
-// EXTERNAL MODULE: ./src/shared/text.ts
-var shared_text = __nccwpck_require__(24646);
+// EXTERNAL MODULE: ./src/action/sites-file/parameter-values.ts
+var parameter_values = __nccwpck_require__(17212);
 // EXTERNAL MODULE: ./src/shared/stack-roots.ts
 var stack_roots = __nccwpck_require__(9465);
 // EXTERNAL MODULE: ./src/action/sites-file/roots.ts
 var sites_file_roots = __nccwpck_require__(98211);
-;// CONCATENATED MODULE: ./src/action/sites-file/parameter-values.ts
-// The check of a bundled document parameter's values at plan time: one value (a String) or a number of
-// them (a StringList), each against the parameter's allowedValues, maxChars/minChars and
-// allowedPattern, with a hint for the usual path mistakes (a trailing "/", whitespace, "." and ".."
-// segments). A parameter confined to the stack's roots (CachePath, WordPressPath: stack-roots.ts) is
-// checked against the pattern of the site's `roots` instead of the file's, and a value below none of
-// them is said so, with the roots in force and the fix. Pure.
-
-
-
-/** "(Required) The WordPress directory …" → "The WordPress directory …" */
-const purpose = (parameter) => (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
-/** A value as messages quote it: JSON, cut after 120 characters. */
-const shown = (value) => (0,shared_text/* quoteCut */.Hj)(value, 120);
-/** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
-const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
-/**
- * Why a path most likely fails a bundled document's pattern, in words: "." or ".." segments, a
- * trailing "/", whitespace. With the fix when removing that one thing makes the value fit.
- */
-function patternHints(value, allowedPattern) {
-    const fits = (candidate) => candidate !== value && new RegExp(allowedPattern).test(candidate);
-    const hints = [];
-    if (/(^|\/)\.\.?(\/|$)/.test(value)) {
-        hints.push('"." and ".." path segments are not allowed: give the directory itself.');
-    }
-    if (/.\/+$/.test(value)) {
-        const trimmed = value.replace(/\/+$/, '');
-        hints.push(`It ends with "/", which the pattern does not allow: remove the trailing "/"${fits(trimmed) ? ` (${shown(trimmed)} fits)` : ''}.`);
-    }
-    if (/\s/.test(value)) {
-        const squeezed = value.trim();
-        const edge = squeezed !== value;
-        hints.push(edge
-            ? `It starts or ends with whitespace, which the pattern does not allow: remove it${fits(squeezed) ? ` (${shown(squeezed)} fits)` : ''}.`
-            : 'It contains whitespace, which the pattern does not allow: use a directory whose path has no spaces.');
-    }
-    return hints.map((hint) => ` ${hint}`).join('');
-}
-/** Why `value` does not fit the pattern of `roots` (it is outside them, or the root itself), with the fix. */
-function rootsProblem(value, { setting, roots }) {
-    const root = roots.find((r) => value === r || value.startsWith(`${r}/`));
-    if (root === value)
-        return `${shown(value)} is the root ${root} itself; give the directory below it that this site uses (e.g. ${root}/portal).`;
-    if (root)
-        return undefined;
-    const example = roots[0];
-    return `${shown(value)} is not below ${(0,sites_file_roots/* describeSiteRoots */.AB)(setting, roots)}: give a path below ${roots.length === 1 ? example : `one of them (e.g. ${example}/…)`}, or, if the stack was deployed with another root for it, add that root to \`roots.${setting.sitesFileKey}\` in the sites file and to the stack's ${setting.stackParameter} parameter (they must list the same roots).`;
-}
-function valueProblems(document, name, spec, values, confined) {
-    const problems = [];
-    const what = purpose(spec);
-    const expected = what ? ` Expected: ${what}` : '';
-    if (spec.type === 'String' && values.length !== 1) {
-        problems.push(`has ${values.length} values; ${document} takes exactly one (a String parameter): give one value.`);
-    }
-    if (spec.type === 'StringList') {
-        if (spec.minItems !== undefined && values.length < spec.minItems)
-            problems.push(`has ${values.length} values; ${document} needs at least ${spec.minItems}.`);
-        if (spec.maxItems !== undefined && values.length > spec.maxItems)
-            problems.push(`has ${values.length} values; ${document} takes at most ${spec.maxItems}.`);
-    }
-    for (const value of values) {
-        // a Parameter Store reference is resolved by SSM itself: its value is not ours to check
-        if (PARAMETER_STORE_REFERENCE.test(value))
-            continue;
-        if (spec.allowedValues && !spec.allowedValues.includes(value)) {
-            problems.push(`${shown(value)} is not one of the values ${document} allows: ${spec.allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`);
-            continue;
-        }
-        if (spec.maxChars !== undefined && value.length > spec.maxChars) {
-            problems.push(`${shown(value)} is ${value.length} characters long; ${document} allows at most ${spec.maxChars}.${expected}`);
-            continue;
-        }
-        if (spec.minChars !== undefined && value.length < spec.minChars) {
-            problems.push(`${shown(value)} is ${value.length} characters long; ${document} needs at least ${spec.minChars}.${expected}`);
-            continue;
-        }
-        // a confined parameter whose roots are not known is not checked against a pattern
-        if (confined && !confined.roots)
-            continue;
-        const pattern = confined?.roots ? (0,stack_roots/* allowedPatternFor */.M_)(confined.roots) : spec.allowedPattern;
-        if (pattern !== undefined && !new RegExp(pattern).test(value)) {
-            const outside = confined?.roots && rootsProblem(value, { ...confined, roots: confined.roots });
-            // the document's description names the default roots: said only when they are in force
-            const custom = confined?.roots && !(0,sites_file_roots/* sameRoots */.WM)(confined.roots, confined.setting.defaults);
-            const forRoots = custom
-                ? ` (the pattern of roots.${confined.setting.sitesFileKey}: ${(0,sites_file_roots/* listRoots */.qV)(confined.roots)})`
-                : '';
-            problems.push(outside
-                ? `${outside}${patternHints(value, pattern)}`
-                : `${shown(value)} does not match ${document}'s allowedPattern ${pattern}${forRoots}.${patternHints(value, pattern)}${custom ? '' : expected}`);
-        }
-    }
-    return problems;
-}
-
 ;// CONCATENATED MODULE: ./src/action/sites-file/bundled-documents.ts
 // The parameters of the SSM documents this action ships (ssm-documents/CachePurge-*.json), read from
 // those very files (imported as JSON: ncc inlines them into the bundle, so nothing is read at run
@@ -4261,7 +4164,6 @@ function valueProblems(document, name, spec, values, confined) {
 // parameter it means) — what SSM would otherwise refuse only at SendCommand. A stack deployed with a NamePrefix names them `<prefix>CachePurge-…`: those
 // are ours too, checked the same way. A name that is a near miss of ours (case, a small edit) or in our
 // CachePurge- family without being ours is a mistake (documentKind); other names are the user's own. Pure.
-
 
 
 
@@ -4337,18 +4239,16 @@ function documentNameProblem(document, alone = false) {
         const caseOnly = found.name.toLowerCase() === found.meant.toLowerCase();
         const prefix = document.slice(0, document.length - found.name.length);
         const what = alone ? ' is not a document bundled with cache-purge-action' : '';
-        return `${bundled_documents_shown(found.name)}${what} — did you mean \`${found.meant}\`?${caseOnly ? ' (Document names are case-sensitive.)' : ''} Write \`document: ${prefix}${found.meant}\`.`;
+        return `${(0,parameter_values/* shown */.SP)(found.name)}${what} — did you mean \`${found.meant}\`?${caseOnly ? ' (Document names are case-sensitive.)' : ''} Write \`document: ${prefix}${found.meant}\`.`;
     }
     if (found.kind === 'unknown-bundled') {
         const what = alone ? 'none of the documents bundled with cache-purge-action' : 'none of them';
         const p = found.prefix;
         const stack = p ? ` (as named by a stack with NamePrefix ${JSON.stringify(p)})` : '';
-        return `${bundled_documents_shown(found.name)} is ${what}${stack}: ${ours.map((d) => `\`${p}${d}\``).join(', ')} (the nginx FastCGI cache is \`${p}CachePurge-FastCGI\`). Write one of them; a document of your own needs a name without "${BUNDLED_DOCUMENT_PREFIX}" in it.`;
+        return `${(0,parameter_values/* shown */.SP)(found.name)} is ${what}${stack}: ${ours.map((d) => `\`${p}${d}\``).join(', ')} (the nginx FastCGI cache is \`${p}CachePurge-FastCGI\`). Write one of them; a document of your own needs a name without "${BUNDLED_DOCUMENT_PREFIX}" in it.`;
     }
     return undefined;
 }
-/** A value as messages quote it: JSON, cut after 120 characters. */
-const bundled_documents_shown = (value) => (0,shared_text/* quoteCut */.Hj)(value, 120);
 /**
  * Problems of a step's parameters against the bundled definition of `document`; [] when they fit or
  * when `document` is not one of ours. CachePath and WordPressPath are checked against `roots` (the
@@ -4385,24 +4285,135 @@ function bundledDocumentProblems(document, parameters, roots = sites_file_roots/
             // the value of a misspelt name is checked as the parameter it means: fixing the name alone
             // must not reveal a second problem on the next run
             if (guess) {
-                for (const problem of valueProblems(name, guess, declared[guess], values, confinedTo(guess))) {
+                for (const problem of (0,parameter_values/* valueProblems */.ce)(name, guess, declared[guess], values, confinedTo(guess))) {
                     problems.push({ parameter, about: 'value', problem: `(checked as "${guess}") ${problem}` });
                 }
             }
             continue;
         }
-        for (const problem of valueProblems(name, parameter, spec, values, confinedTo(parameter))) {
+        for (const problem of (0,parameter_values/* valueProblems */.ce)(name, parameter, spec, values, confinedTo(parameter))) {
             problems.push({ parameter, about: 'value', problem });
         }
     }
     for (const [parameter, spec] of Object.entries(declared)) {
         if ('default' in spec || Object.hasOwn(parameters, parameter) || meant.has(parameter))
             continue;
-        const what = purpose(spec);
+        const what = (0,parameter_values/* purpose */.X7)(spec);
         problems.push({
             about: 'parameters',
             problem: `"${parameter}" is missing; ${name} requires it: add ${parameter}: <value>${what ? ` (${what.replace(/\.$/, '')})` : ''}.`,
         });
+    }
+    return problems;
+}
+
+
+/***/ }),
+
+/***/ 17212:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   SP: () => (/* binding */ shown),
+/* harmony export */   X7: () => (/* binding */ purpose),
+/* harmony export */   ce: () => (/* binding */ valueProblems),
+/* harmony export */   sn: () => (/* binding */ PARAMETER_STORE_REFERENCE)
+/* harmony export */ });
+/* harmony import */ var _shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9465);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(24646);
+/* harmony import */ var _roots_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(98211);
+// The check of a bundled document parameter's values at plan time: one value (a String) or a number of
+// them (a StringList), each against the parameter's allowedValues, maxChars/minChars and
+// allowedPattern, with a hint for the usual path mistakes (a trailing "/", whitespace, "." and ".."
+// segments). A parameter confined to the stack's roots (CachePath, WordPressPath: stack-roots.ts) is
+// checked against the pattern of the site's `roots` instead of the file's, and a value below none of
+// them is said so, with the roots in force and the fix. Pure.
+
+
+
+/** "(Required) The WordPress directory …" → "The WordPress directory …" */
+const purpose = (parameter) => (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
+/** A value as messages quote it: JSON, cut after 120 characters. */
+const shown = (value) => (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quoteCut */ .Hj)(value, 120);
+/** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
+const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
+/**
+ * Why a path most likely fails a bundled document's pattern, in words: "." or ".." segments, a
+ * trailing "/", whitespace. With the fix when removing that one thing makes the value fit.
+ */
+function patternHints(value, allowedPattern) {
+    const fits = (candidate) => candidate !== value && new RegExp(allowedPattern).test(candidate);
+    const hints = [];
+    if (/(^|\/)\.\.?(\/|$)/.test(value)) {
+        hints.push('"." and ".." path segments are not allowed: give the directory itself.');
+    }
+    if (/.\/+$/.test(value)) {
+        const trimmed = value.replace(/\/+$/, '');
+        hints.push(`It ends with "/", which the pattern does not allow: remove the trailing "/"${fits(trimmed) ? ` (${shown(trimmed)} fits)` : ''}.`);
+    }
+    if (/\s/.test(value)) {
+        const squeezed = value.trim();
+        const edge = squeezed !== value;
+        hints.push(edge
+            ? `It starts or ends with whitespace, which the pattern does not allow: remove it${fits(squeezed) ? ` (${shown(squeezed)} fits)` : ''}.`
+            : 'It contains whitespace, which the pattern does not allow: use a directory whose path has no spaces.');
+    }
+    return hints.map((hint) => ` ${hint}`).join('');
+}
+/** Why `value` does not fit the pattern of `roots` (it is outside them, or the root itself), with the fix. */
+function rootsProblem(value, { setting, roots }) {
+    const root = roots.find((r) => value === r || value.startsWith(`${r}/`));
+    if (root === value)
+        return `${shown(value)} is the root ${root} itself; give the directory below it that this site uses (e.g. ${root}/portal).`;
+    if (root)
+        return undefined;
+    const example = roots[0];
+    return `${shown(value)} is not below ${(0,_roots_js__WEBPACK_IMPORTED_MODULE_1__/* .describeSiteRoots */ .AB)(setting, roots)}: give a path below ${roots.length === 1 ? example : `one of them (e.g. ${example}/…)`}, or, if the stack was deployed with another root for it, add that root to \`roots.${setting.sitesFileKey}\` in the sites file and to the stack's ${setting.stackParameter} parameter (they must list the same roots).`;
+}
+function valueProblems(document, name, spec, values, confined) {
+    const problems = [];
+    const what = purpose(spec);
+    const expected = what ? ` Expected: ${what}` : '';
+    if (spec.type === 'String' && values.length !== 1) {
+        problems.push(`has ${values.length} values; ${document} takes exactly one (a String parameter): give one value.`);
+    }
+    if (spec.type === 'StringList') {
+        if (spec.minItems !== undefined && values.length < spec.minItems)
+            problems.push(`has ${values.length} values; ${document} needs at least ${spec.minItems}.`);
+        if (spec.maxItems !== undefined && values.length > spec.maxItems)
+            problems.push(`has ${values.length} values; ${document} takes at most ${spec.maxItems}.`);
+    }
+    for (const value of values) {
+        // a Parameter Store reference is resolved by SSM itself: its value is not ours to check
+        if (PARAMETER_STORE_REFERENCE.test(value))
+            continue;
+        if (spec.allowedValues && !spec.allowedValues.includes(value)) {
+            problems.push(`${shown(value)} is not one of the values ${document} allows: ${spec.allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`);
+            continue;
+        }
+        if (spec.maxChars !== undefined && value.length > spec.maxChars) {
+            problems.push(`${shown(value)} is ${value.length} characters long; ${document} allows at most ${spec.maxChars}.${expected}`);
+            continue;
+        }
+        if (spec.minChars !== undefined && value.length < spec.minChars) {
+            problems.push(`${shown(value)} is ${value.length} characters long; ${document} needs at least ${spec.minChars}.${expected}`);
+            continue;
+        }
+        // a confined parameter whose roots are not known is not checked against a pattern
+        if (confined && !confined.roots)
+            continue;
+        const pattern = confined?.roots ? (0,_shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_0__/* .allowedPatternFor */ .M_)(confined.roots) : spec.allowedPattern;
+        if (pattern !== undefined && !new RegExp(pattern).test(value)) {
+            const outside = confined?.roots && rootsProblem(value, { ...confined, roots: confined.roots });
+            // the document's description names the default roots: said only when they are in force
+            const custom = confined?.roots && !(0,_roots_js__WEBPACK_IMPORTED_MODULE_1__/* .sameRoots */ .WM)(confined.roots, confined.setting.defaults);
+            const forRoots = custom
+                ? ` (the pattern of roots.${confined.setting.sitesFileKey}: ${(0,_roots_js__WEBPACK_IMPORTED_MODULE_1__/* .listRoots */ .qV)(confined.roots)})`
+                : '';
+            problems.push(outside
+                ? `${outside}${patternHints(value, pattern)}`
+                : `${shown(value)} does not match ${document}'s allowedPattern ${pattern}${forRoots}.${patternHints(value, pattern)}${custom ? '' : expected}`);
+        }
     }
     return problems;
 }

@@ -9,6 +9,7 @@
 
 import type { Plan, SsmPlanStep } from '../plan/plan.js';
 import { BUNDLED_DOCUMENTS, bundledDocumentName } from '../sites-file/bundled-documents.js';
+import { PARAMETER_STORE_REFERENCE } from '../sites-file/parameter-values.js';
 import { DEFAULT_ROOTS, listRoots, sameRoots, yamlRoots, type SiteRoots } from '../sites-file/roots.js';
 import { ROOT_SETTINGS, rootSettingOf, rootsOfPattern, type RootSetting } from '../../shared/stack-roots.js';
 import { quoteCut } from '../../shared/text.js';
@@ -47,9 +48,6 @@ const LEGACY_PATTERNS: Record<string, readonly string[]> = {
 /** The roots a deployed allowedPattern confines its parameter to, or undefined for another form. */
 export const deployedRoots = (allowedPattern: string): readonly string[] | undefined =>
   rootsOfPattern(allowedPattern) ?? LEGACY_PATTERNS[allowedPattern];
-
-/** `{{ssm:/portal/cache-path}}`: filled in by SSM itself; not ours to check. */
-const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
 
 /** Every distinct (document, version, region) of a bundled document among the plans' steps, in step order. */
 export function documentReads(plans: readonly Plan[]): DocumentRead[] {

@@ -14,8 +14,7 @@ import objectCache from '../../../ssm-documents/CachePurge-ObjectCache.json' wit
 import opcache from '../../../ssm-documents/CachePurge-OPcache.json' with { type: 'json' };
 import { formats } from '../../shared/aws-formats.js';
 import { closestMatch } from '../../shared/suggest.js';
-import { quoteCut } from '../../shared/text.js';
-import { purpose, valueProblems, type ConfinedTo } from './parameter-values.js';
+import { purpose, shown, valueProblems, type ConfinedTo } from './parameter-values.js';
 import { rootSettingOf } from '../../shared/stack-roots.js';
 import { DEFAULT_ROOTS, type SiteRoots } from './roots.js';
 
@@ -128,7 +127,6 @@ export function documentNameProblem(document: string, alone = false): string | u
 }
 
 /** A value as messages quote it: JSON, cut after 120 characters. */
-const shown = (value: string) => quoteCut(value, 120);
 
 interface ParameterProblem {
   /** The parameter the problem is about; undefined for the parameters as a whole. */

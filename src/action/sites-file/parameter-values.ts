@@ -24,10 +24,10 @@ export const purpose = (parameter: DocumentParameter) =>
   (parameter.description ?? '').replace(/^\((Required|Optional)\)\s*/, '').trim();
 
 /** A value as messages quote it: JSON, cut after 120 characters. */
-const shown = (value: string) => quoteCut(value, 120);
+export const shown = (value: string) => quoteCut(value, 120);
 
 /** `{{ssm:/portal/cache-path}}`: a Parameter Store value SSM fills in when it runs the command. */
-const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
+export const PARAMETER_STORE_REFERENCE = /^\{\{\s*ssm:[^{}]+\}\}$/;
 
 /**
  * Why a path most likely fails a bundled document's pattern, in words: "." or ".." segments, a

@@ -1,14 +1,20 @@
 // `npm run check-sites` (scripts/check-sites.mjs) on a site repository in a temp dir: the example
 // sites file gives exit 0 and the plan; a broken one exit 1 and its problems on readable lines (the
 // runner's %0A escapes decoded). It runs the built dist/index.js as a dry run with no AWS_* or INPUT_*
-// variable of the calling shell.
+// variable of the calling shell. With --read-stack it keeps the shell's AWS_* and reads the deployed
+// documents: against the AWS double (the SDK pointed at it by AWS_ENDPOINT_URL), a stack deployed with
+// other CacheRoots than the file's is caught before any run, naming the fix; a check that could not
+// read the stack does not pass; nothing but GetDocument reaches AWS.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { exampleConfig, repoRoot } from './helpers/run-action.js';
+import { startAwsDouble, type AwsDouble } from './helpers/aws-double.js';
+import { withAllowedPattern } from './helpers/ssm-document-contents.js';
+import { allowedPatternFor } from '../src/shared/stack-roots.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -114,5 +120,113 @@ describe('npm run check-sites', () => {
       expect(run.status).toBe(2);
       expect(run.stderr).toContain('Usage: npm run check-sites -- <site-repo-dir> <site>');
     }
+  });
+});
+
+/** The script started without blocking this process (the AWS double answers from it). */
+function checkSitesAsync(args: string[], env: Record<string, string>) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [join(repoRoot, 'scripts/check-sites.mjs'), ...args], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', INIT_CWD: tmpdir(), ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('npm run check-sites --read-stack: the file against the deployed documents', () => {
+  let double: AwsDouble;
+  beforeAll(async () => {
+    double = await startAwsDouble();
+  });
+  afterAll(async () => {
+    await double.close();
+  });
+
+  /** The shell of someone with AWS credentials, the SDK pointed at the double; the stack's CacheRoots /run/nginx-cache. */
+  function stackShell(options: Parameters<AwsDouble['reset']>[0] = {}) {
+    double.reset(options);
+    double.documentContents.overrides.set(
+      'CachePurge-FastCGI',
+      withAllowedPattern('CachePurge-FastCGI', 'CachePath', allowedPatternFor(['/run/nginx-cache'])),
+    );
+    return {
+      ...double.env(),
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_REGION: 'us-east-1',
+    };
+  }
+  const awsOperations = () => double.calls.map((call) => call.operation);
+
+  it('a stack deployed with other CacheRoots than the file: exit 1, both roots and the fixes, only GetDocument sent', async () => {
+    const dir = siteRepo(exampleConfig);
+    const run = await checkSitesAsync([dir, 'portal', '--read-stack'], stackShell());
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe(
+      `Checking .github/cache-purge.yml in ${dir} for site "portal": a dry run that reads the stack's documents with your AWS credentials (ssm:GetDocument only).`,
+    );
+    expect(lines).toContain('Error: Roots differ from the stack');
+    expect(lines).toContain(
+      "The stack check did not pass: the stack's documents, as deployed, do not fit .github/cache-purge.yml.",
+    );
+    expect(lines).toContain(
+      '- CachePurge-FastCGI in us-east-1 (step 2 "FastCGI cache" of portal) confines CachePath to the stack\'s CacheRoots: /run/nginx-cache; .github/cache-purge.yml gives portal roots.cache: /var/cache/nginx, the default. Either set `roots.cache: [/run/nginx-cache]` in .github/cache-purge.yml (at the top level, or under sites.portal) to match the stack, or update the stack\'s CacheRoots parameter to /var/cache/nginx.',
+    );
+    expect(run.stdout).not.toContain('Dry run: nothing was purged');
+    expect(awsOperations()).toEqual(['GetDocument', 'GetDocument']);
+    expect(double.calls.every((call) => call.accessKeyId === 'AKIDEXAMPLE')).toBe(true);
+  });
+
+  it('the file with the stack roots: exit 0, it fits the stack, still nothing but GetDocument', async () => {
+    const dir = siteRepo(
+      exampleConfig
+        .replace(/^region: .*$/m, '$&\nroots: { cache: [/run/nginx-cache] }')
+        .replace('CachePath: /var/cache/nginx/portal', 'CachePath: /run/nginx-cache/portal'),
+    );
+    const run = await checkSitesAsync([dir, 'portal', '--read-stack'], stackShell());
+    expect(run.stderr).toBe('');
+    expect(run.status, run.stdout).toBe(0);
+    expect(run.stdout).toContain(
+      'Stack check: CachePurge-FastCGI in us-east-1: CachePath below /run/nginx-cache, as .github/cache-purge.yml says for portal.',
+    );
+    expect(run.stdout).toContain(
+      'Stack check: 2 deployed documents read (ssm:GetDocument); .github/cache-purge.yml fits the stack.',
+    );
+    expect(run.stdout).toContain('Dry run: nothing was purged. 3 steps would run for portal.');
+    expect(awsOperations()).toEqual(['GetDocument', 'GetDocument']);
+  });
+
+  it('credentials that may not read the documents: exit 1, "Stack not read" (a check that compared nothing does not pass)', async () => {
+    const dir = siteRepo(exampleConfig);
+    const run = await checkSitesAsync(
+      [dir, 'portal', '--read-stack'],
+      stackShell({ ssmDenied: ['GetDocument'] }),
+    );
+    expect(run.status).toBe(1);
+    const lines = run.stdout.split('\n');
+    expect(lines).toContain('Error: Stack not read');
+    expect(lines).toContain(
+      "The stack check did not pass: it could not compare the stack's documents with .github/cache-purge.yml.",
+    );
+    expect(run.stdout).toMatch(
+      /^- Could not read CachePurge-FastCGI in us-east-1, so the roots of the stack's CacheRoots were not compared with those of \.github\/cache-purge\.yml by the check: ssm:GetDocument was denied \(.+\): the check's credentials need it on the stack's documents/m,
+    );
+    expect(run.stdout).toContain('See docs/troubleshooting.md, "Stack not read".');
+    expect(awsOperations()).toEqual(['GetDocument', 'GetDocument']);
+  });
+
+  it('without --read-stack the same shell reaches no AWS endpoint', async () => {
+    const dir = siteRepo(exampleConfig);
+    const run = await checkSitesAsync([dir, 'portal'], stackShell());
+    expect(run.status, run.stdout).toBe(0);
+    expect(awsOperations()).toEqual([]);
   });
 });

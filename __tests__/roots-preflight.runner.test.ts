@@ -2,7 +2,9 @@
 // FastCGI document was deployed with CacheRoots /run/nginx-cache, and a sites file that says nothing of
 // roots (the defaults), fails the run before any SendCommand reached the double, with the error that
 // names the document, both roots and both fixes; the same run with `roots.cache` set to the stack's
-// list purges.
+// list purges. A workflow's dry run with `read-stack: true` and role-to-assume does the same comparison
+// with the OIDC role's credentials (AssumeRoleWithWebIdentity, then GetDocument only) and fails on it;
+// without read-stack a dry run reaches no endpoint.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAnnotations, runAction } from './helpers/run-action.js';
@@ -70,5 +72,55 @@ describe('the pre-flight in a real run of the bundle', () => {
         .map((c) => c.operation)
         .slice(0, 2),
     ).toEqual(['GetDocument', 'SendCommand']);
+  });
+});
+
+describe('a dry run with read-stack (a workflow checking the sites file against the stack)', () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/cache-purge';
+  async function dryRun(text: string, more: Record<string, string>) {
+    double.reset({ defaultScript: { stdout: RESULT } });
+    double.documentContents.overrides.set(
+      'CachePurge-FastCGI',
+      withAllowedPattern('CachePurge-FastCGI', 'CachePath', allowedPatternFor(['/run/nginx-cache'])),
+    );
+    return runAction({
+      inputs: { site: 'portal', 'dry-run': 'true', 'role-to-assume': ROLE, ...more },
+      files: { '.github/cache-purge.yml': text },
+      env: double.env(),
+    });
+  }
+
+  it('roots that differ: the dry run fails with the error a real run would give, having sent only GetDocument', async () => {
+    const run = await dryRun(sitesFile('', '/var/cache/nginx/portal'), { 'read-stack': 'true' });
+    expect(run.code).toBe(1);
+    expect(double.calls.map((c) => c.operation)).toEqual([
+      'GetIdToken',
+      'AssumeRoleWithWebIdentity',
+      'GetDocument',
+    ]);
+    const [error] = errorAnnotations(run.stdout);
+    expect(error!.properties).toContain('title=Roots differ from the stack');
+    expect(error!.message).toContain("confines CachePath to the stack's CacheRoots: /run/nginx-cache");
+    expect(run.outputs.status).toBeUndefined();
+  });
+
+  it('roots that match: status planned, the plan, and the stack check passed', async () => {
+    const run = await dryRun(sitesFile('roots: { cache: [/run/nginx-cache] }', '/run/nginx-cache/portal'), {
+      'read-stack': 'true',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('planned');
+    expect(run.stdout).toContain(
+      'Stack check: 1 deployed document read (ssm:GetDocument); .github/cache-purge.yml fits the stack.',
+    );
+    expect(double.callsOf('SendCommand')).toEqual([]);
+  });
+
+  it('without read-stack the dry run calls nothing, even with roots that differ', async () => {
+    const run = await dryRun(sitesFile('', '/var/cache/nginx/portal'), {});
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('planned');
+    expect(double.calls).toEqual([]);
   });
 });

@@ -145,6 +145,41 @@ describe('whether the run may start', () => {
       '"/var/cache/nginx/p" (step 3 "CachePurge-FastCGI" of portal) does not match',
     );
   });
+
+  it('check mode (the dry run\'s stack check): what could not be compared fails it, titled "Stack not read" when that is all', () => {
+    const denied = preflightVerdict(
+      [reads[1]!],
+      [{ kind: 'denied', message: 'not authorized to perform: ssm:GetDocument' }],
+      FILE,
+      'check',
+    );
+    expect(denied.warnings).toEqual({});
+    expect(denied.error?.code).toBe('StackNotRead');
+    expect(denied.error?.title).toBe('Stack not read');
+    const [head, problem, see] = denied.error!.message.split('\n');
+    expect(head).toBe(
+      `The stack check did not pass: it could not compare the stack's documents with ${FILE}.`,
+    );
+    expect(problem).toMatch(
+      /^- Could not read CachePurge-FastCGI in us-east-1, .* by the check: ssm:GetDocument was denied/,
+    );
+    expect(problem).toContain('your own credentials need it in their IAM policy.');
+    expect(problem).not.toContain('The run went on');
+    expect(see).toBe('See docs/troubleshooting.md, "Stack not read".');
+    const odd = withAllowedPattern('CachePurge-FastCGI', 'CachePath', '^/data/[a-z]+$');
+    const notCompared = preflightVerdict([reads[2]!], [{ kind: 'content', content: odd }], FILE, 'check');
+    // a pattern of another form is not compared (an error here) and its values still fail against it
+    expect(notCompared.error?.code).toBe('DeployedDocumentMismatch');
+    expect(notCompared.error?.message).toContain(
+      'has no CachePath allowedPattern of the form this version writes',
+    );
+    expect(notCompared.error?.message).toContain('does not match');
+    const mismatch = preflightVerdict([reads[1]!], [fastCgi(['/run/nginx-cache'])], FILE, 'check');
+    expect(mismatch.error?.code).toBe('RootsMismatch');
+    expect(mismatch.error?.message.split('\n')[0]).toBe(
+      `The stack check did not pass: the stack's documents, as deployed, do not fit ${FILE}.`,
+    );
+  });
 });
 
 describe('the adapter (mocked SSM client)', () => {

@@ -180,6 +180,7 @@ const ACTION_INPUTS = [
     'config',
     'aws-region',
     'dry-run',
+    'read-stack',
     'role-to-assume',
     'audience',
     'role-session-name',
@@ -341,6 +342,7 @@ function readInputs(runner) {
         config: runner.getInput('config') || DEFAULT_CONFIG_PATH,
         ...(awsRegion !== '' && { awsRegion }),
         dryRun: readBoolean(runner, 'dry-run', false),
+        readStack: readBoolean(runner, 'read-stack', false),
         ...readPaths(runner),
         waitForInvalidation: readBoolean(runner, 'wait-for-invalidation', false),
     };
@@ -3121,7 +3123,8 @@ var proxy_settings = __nccwpck_require__(73531);
 // The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs,
 // job summary, annotations and the Slack message. Everything it touches from outside comes in through
 // `ActionDependencies`, so the same code runs under the real runner, @github/local-action and the
-// tests. The AWS part is a lazily loaded chunk: a dry run never loads the AWS SDK. With HTTPS_PROXY /
+// tests. The AWS part is a lazily loaded chunk: a dry run never loads the AWS SDK (unless `read-stack`
+// asks it to read the stack's documents: run/stack-check.ts). With HTTPS_PROXY /
 // HTTP_PROXY set, every outbound client (STS, SSM, CloudFront, Slack, verify) gets the proxied HTTP
 // plumbing built once here (the OIDC token's client reads the variables itself).
 
@@ -3193,8 +3196,17 @@ async function run(dependencies = {}) {
         const settings = (0,execution_inputs/* parseExecutionInputs */.hf)(readExecutionInputs(runner), plan.sites.map((site) => site.site).join('-'), env);
         const context = buildRunContext(env, sites, settings.requester);
         if (inputs.dryRun) {
+            if (inputs.readStack) {
+                const { checkStack } = await Promise.all(/* import() */[__nccwpck_require__.e(86), __nccwpck_require__.e(546), __nccwpck_require__.e(581)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2581));
+                await checkStack(plan, settings, {
+                    ...dependencies.execute,
+                    runner,
+                    env,
+                    ...(proxied && { proxied }),
+                });
+            }
             runner.setOutput('status', 'planned');
-            const noToken = (0,execution_inputs/* oidcTokenUnavailable */.L5)(settings, env);
+            const noToken = !inputs.readStack && (0,execution_inputs/* oidcTokenUnavailable */.L5)(settings, env);
             if (noToken)
                 runner.warning(`A real run would stop here. ${noToken}`, { title: 'No OIDC token available' });
             runner.info(`Dry run: nothing was purged. ${(0,shared_text/* plural */.LS)(steps, 'step')} would run for ${sites}.`);
@@ -3227,7 +3239,7 @@ async function run(dependencies = {}) {
             else if (slack.webhookUrl)
                 runner.info('Slack: the result goes to slack-webhook-url instead.');
         }
-        const { executeSites } = await Promise.all(/* import() */[__nccwpck_require__.e(773), __nccwpck_require__.e(711)]).then(__nccwpck_require__.bind(__nccwpck_require__, 32711));
+        const { executeSites } = await Promise.all(/* import() */[__nccwpck_require__.e(86), __nccwpck_require__.e(760), __nccwpck_require__.e(546), __nccwpck_require__.e(585)]).then(__nccwpck_require__.bind(__nccwpck_require__, 74585));
         const report = await executeSites(plan, context, settings, {
             ...dependencies.execute,
             runner,

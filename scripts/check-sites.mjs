@@ -1,10 +1,14 @@
-// `npm run check-sites -- <site-repo-dir> <site> [--config .github/cache-purge.yml] [--aws-region R]`:
-// checks a sites file on this machine by running the action's bundle (dist/index.js) as a dry run, the
-// way the runner would (INPUT_ variables, GITHUB_WORKSPACE, temp GITHUB_OUTPUT/GITHUB_STEP_SUMMARY), so
-// nobody types the env line by hand. It can never purge: dry-run is forced, and the child gets no
-// AWS_* or INPUT_* variable of this shell (no keys, no profile; the shared credential files and
-// instance metadata are pointed away). Prints the runner's ::error/::warning annotations decoded, then
-// the log with the plan; exits with the action's exit code (2 for a bad command line).
+// `npm run check-sites -- <site-repo-dir> <site> [--config .github/cache-purge.yml] [--aws-region R]
+// [--read-stack]`: checks a sites file on this machine by running the action's bundle (dist/index.js) as
+// a dry run, the way the runner would (INPUT_ variables, GITHUB_WORKSPACE, temp GITHUB_OUTPUT/
+// GITHUB_STEP_SUMMARY), so nobody types the env line by hand. It can never purge: dry-run is forced.
+// Without --read-stack the child gets no AWS_* or INPUT_* variable of this shell (no keys, no profile;
+// the shared credential files and instance metadata are pointed away). With --read-stack it keeps this
+// shell's AWS_* variables and credential files (the SDK's default chain: keys, profile, SSO) and sets
+// `read-stack`, so the dry run also reads the stack's deployed documents (ssm:GetDocument only) and
+// fails where their roots or patterns do not fit the file. Prints the runner's ::error/::warning
+// annotations decoded, then the log with the plan; exits with the action's exit code (2 for a bad
+// command line).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const USAGE =
-  'Usage: npm run check-sites -- <site-repo-dir> <site> [--config .github/cache-purge.yml] [--aws-region us-east-1]';
+  'Usage: npm run check-sites -- <site-repo-dir> <site> [--config .github/cache-purge.yml] [--aws-region us-east-1] [--read-stack]';
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function fail(message) {
@@ -26,7 +30,8 @@ const inputs = {};
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i++) {
   const option = { '--config': 'config', '--aws-region': 'aws-region' }[args[i]];
-  if (option) {
+  if (args[i] === '--read-stack') inputs['read-stack'] = 'true';
+  else if (option) {
     if (args[i + 1] === undefined) fail(`${args[i]} needs a value.`);
     inputs[option] = args[++i];
   } else if (args[i].startsWith('-')) fail(`Unknown option ${args[i]}.`);
@@ -39,14 +44,18 @@ if (!existsSync(workspace)) fail(`${workspace} does not exist.`);
 inputs.site = positional[1];
 inputs['dry-run'] = 'true';
 
+const readStack = inputs['read-stack'] === 'true';
 const temp = mkdtempSync(join(tmpdir(), 'check-sites-'));
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !/^(AWS_|INPUT_|GITHUB_|ACTIONS_)/i.test(name)),
-);
+const dropped = readStack ? /^(INPUT_|GITHUB_|ACTIONS_)/i : /^(AWS_|INPUT_|GITHUB_|ACTIONS_)/i;
+const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !dropped.test(name)));
+if (!readStack) {
+  Object.assign(env, {
+    AWS_SHARED_CREDENTIALS_FILE: join(temp, 'no-aws-credentials'),
+    AWS_CONFIG_FILE: join(temp, 'no-aws-config'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+}
 Object.assign(env, {
-  AWS_SHARED_CREDENTIALS_FILE: join(temp, 'no-aws-credentials'),
-  AWS_CONFIG_FILE: join(temp, 'no-aws-config'),
-  AWS_EC2_METADATA_DISABLED: 'true',
   GITHUB_WORKSPACE: workspace,
   GITHUB_OUTPUT: join(temp, 'output'),
   GITHUB_STEP_SUMMARY: join(temp, 'summary.md'),
@@ -97,7 +106,11 @@ for (const line of run.stdout.split(/\r?\n/)) {
 }
 
 process.stdout.write(
-  `Checking ${inputs.config ?? '.github/cache-purge.yml'} in ${workspace} for site "${inputs.site}": a dry run, with no AWS credentials.\n\n`,
+  `Checking ${inputs.config ?? '.github/cache-purge.yml'} in ${workspace} for site "${inputs.site}": ${
+    readStack
+      ? "a dry run that reads the stack's documents with your AWS credentials (ssm:GetDocument only)"
+      : 'a dry run, with no AWS credentials'
+  }.\n\n`,
 );
 const printed = log.join('\n').trim();
 process.stdout.write([...annotations, ...(printed ? [`${printed}\n`] : [])].join('\n'));

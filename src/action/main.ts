@@ -1,7 +1,8 @@
 // The action's run(): inputs → sites file → plan → (dry run: show it | real run: execute it) → outputs,
 // job summary, annotations and the Slack message. Everything it touches from outside comes in through
 // `ActionDependencies`, so the same code runs under the real runner, @github/local-action and the
-// tests. The AWS part is a lazily loaded chunk: a dry run never loads the AWS SDK. With HTTPS_PROXY /
+// tests. The AWS part is a lazily loaded chunk: a dry run never loads the AWS SDK (unless `read-stack`
+// asks it to read the stack's documents: run/stack-check.ts). With HTTPS_PROXY /
 // HTTP_PROXY set, every outbound client (STS, SSM, CloudFront, Slack, verify) gets the proxied HTTP
 // plumbing built once here (the OIDC token's client reads the variables itself).
 
@@ -98,8 +99,17 @@ export async function run(dependencies: Partial<ActionDependencies> = {}): Promi
     const context = buildRunContext(env, sites, settings.requester);
 
     if (inputs.dryRun) {
+      if (inputs.readStack) {
+        const { checkStack } = await import('./run/stack-check.js');
+        await checkStack(plan, settings, {
+          ...dependencies.execute,
+          runner,
+          env,
+          ...(proxied && { proxied }),
+        });
+      }
       runner.setOutput('status', 'planned');
-      const noToken = oidcTokenUnavailable(settings, env);
+      const noToken = !inputs.readStack && oidcTokenUnavailable(settings, env);
       if (noToken)
         runner.warning(`A real run would stop here. ${noToken}`, { title: 'No OIDC token available' });
       runner.info(`Dry run: nothing was purged. ${plural(steps, 'step')} would run for ${sites}.`);

@@ -13,6 +13,7 @@ export const ACTION_INPUTS = [
   'config',
   'aws-region',
   'dry-run',
+  'read-stack',
   'role-to-assume',
   'audience',
   'role-session-name',

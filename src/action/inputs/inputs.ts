@@ -20,6 +20,8 @@ interface ActionInputs {
   config: string;
   awsRegion?: string;
   dryRun: boolean;
+  /** `read-stack`: the dry run also reads the stack's documents (stack-check.ts). */
+  readStack: boolean;
   /** The `paths` input, validated and normalised; overrides every CloudFront step's paths. */
   paths?: string[];
   /** `wait-for-invalidation: true` makes every CloudFront step wait. */
@@ -44,6 +46,7 @@ export function readInputs(runner: Runner): ActionInputs {
     config: runner.getInput('config') || DEFAULT_CONFIG_PATH,
     ...(awsRegion !== '' && { awsRegion }),
     dryRun: readBoolean(runner, 'dry-run', false),
+    readStack: readBoolean(runner, 'read-stack', false),
     ...readPaths(runner),
     waitForInvalidation: readBoolean(runner, 'wait-for-invalidation', false),
   };

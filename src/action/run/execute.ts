@@ -9,7 +9,6 @@
 // `cancelled`. Never throws for AWS faults. Loaded lazily by src/action/main.ts (await import) so a dry
 // run never loads the AWS SDK.
 
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { Plan } from '../plan/plan.js';
 import type { RunPlan } from '../plan/plan-sites-file.js';
@@ -28,6 +27,7 @@ import { runBounded } from './parallel.js';
 import { runSiteSteps, skippedSteps, type RunProgress, type SiteStepDependencies } from './site-steps.js';
 import { MAX_PARALLEL_SITES_DEFAULT } from '../inputs/site-list.js';
 import { rootsPreflight } from './roots-preflight.js';
+import { ssmClientPool, type SsmClientPool } from './ssm-clients.js';
 
 export interface ExecuteDependencies {
   runner: Runner;
@@ -77,24 +77,19 @@ export function worstStatus(statuses: readonly RunStatus[]): RunStatus {
   return statuses.includes('failure') ? 'failure' : 'success';
 }
 
-/**
- * A run that fails (or is cancelled) before any site starts: every step skipped, the failure on the
- * run and on every site. `error` is ours (a StepError) or what was thrown, reported under `code`.
- */
-function failBeforeAnySite(
-  run: SitesRunReport,
-  error: unknown,
-  signal: AbortSignal,
-  code = 'Error',
-): SitesRunReport {
-  const cancelled = error instanceof CancelledError || signal.aborted;
+/** Why a run fails before any site starts: our verdict (a StepError), or what was thrown, under `code`. */
+type EarlyFailure = { stepError: StepError } | { thrown: unknown; code: string };
+
+/** A run that fails (or is cancelled) before any site starts: every step skipped, the failure on the run and every site. */
+function failBeforeAnySite(run: SitesRunReport, cause: EarlyFailure, signal: AbortSignal): SitesRunReport {
+  const cancelled = ('thrown' in cause && cause.thrown instanceof CancelledError) || signal.aborted;
   const failure: StepError | undefined = cancelled
     ? undefined
-    : isStepError(error)
-      ? error
-      : isUserError(error)
-        ? { code, message: error.message, title: error.title }
-        : { code, message: errorMessage(error) };
+    : 'stepError' in cause
+      ? cause.stepError
+      : isUserError(cause.thrown)
+        ? { code: cause.code, message: cause.thrown.message, title: cause.thrown.title }
+        : { code: cause.code, message: errorMessage(cause.thrown) };
   for (const report of run.sites) {
     report.steps = skippedSteps(report.plan, 0);
     report.status = cancelled ? 'cancelled' : 'failure';
@@ -104,13 +99,6 @@ function failBeforeAnySite(
   if (failure) run.error = failure;
   return run;
 }
-
-const isStepError = (value: unknown): value is StepError =>
-  !(value instanceof Error) &&
-  typeof value === 'object' &&
-  value !== null &&
-  'code' in value &&
-  'message' in value;
 
 /** One site's report before it runs: success until a step says otherwise. */
 const siteReport = (plan: Plan, context: RunContext, startedAt: string): RunReport => ({
@@ -159,7 +147,7 @@ export async function executeSites(
     maxParallelSites,
     sites: runPlan.sites.map((plan) => siteReport(plan, context, startedAt)),
   };
-  const ssmClients = new Map<string, SSMClient>();
+  let ssmClients: SsmClientPool | undefined;
   let cloudfront: CloudFrontClient | undefined;
   const by = `requested by ${plainRequester(context.requester)}, trigger: ${describeTrigger(context.trigger, context.eventName)}`;
   try {
@@ -186,21 +174,15 @@ export async function executeSites(
         ...(deps.proxied && { httpAgent: deps.proxied.agent }),
       });
     } catch (error) {
-      return failBeforeAnySite(run, error, signal, 'CredentialsError');
+      return failBeforeAnySite(run, { thrown: error, code: 'CredentialsError' }, signal);
     }
 
     const sdkHttp = sdkHttpOptions(deps.proxied?.agent);
+    const ssm = (ssmClients = ssmClientPool(credentials, deps.proxied?.agent));
     const shared: Omit<SiteStepDependencies, 'log' | 'group'> = {
       clock,
       signal,
-      ssmClient: (region) => {
-        let ssm = ssmClients.get(region);
-        if (!ssm) {
-          ssm = new SSMClient({ region, retryMode: 'adaptive', credentials, ...sdkHttp });
-          ssmClients.set(region, ssm);
-        }
-        return ssm;
-      },
+      ssmClient: ssm.client,
       cloudFrontClient: () =>
         (cloudfront ??= new CloudFrontClient({
           region: 'us-east-1',
@@ -226,9 +208,9 @@ export async function executeSites(
         const warnings = preflight.warnings[report.plan.site];
         if (warnings?.length) report.warnings = warnings;
       }
-      if (preflight.error) return failBeforeAnySite(run, preflight.error, signal);
+      if (preflight.error) return failBeforeAnySite(run, { stepError: preflight.error }, signal);
     } catch (error) {
-      return failBeforeAnySite(run, error, signal, 'PreflightError');
+      return failBeforeAnySite(run, { thrown: error, code: 'PreflightError' }, signal);
     }
     await runBounded(
       run.sites,
@@ -274,7 +256,7 @@ export async function executeSites(
     run.durationMs = Math.round(clock.now() - started);
     if (!several) run.sites[0]!.durationMs = run.durationMs;
     listening?.dispose();
-    for (const client of ssmClients.values()) client.destroy();
+    ssmClients?.destroy();
     cloudfront?.destroy();
   }
 }

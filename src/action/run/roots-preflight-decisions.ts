@@ -5,7 +5,9 @@
 // file gives each site, and every value against the deployed allowedPattern. A difference fails the
 // run before any SendCommand, naming the document, both lists of roots and the two fixes; a document
 // that could not be read (a stack without ssm:GetDocument) is a warning, and the run goes on. Pure:
-// the GetDocument calls are in roots-preflight.ts.
+// the GetDocument calls are in roots-preflight.ts. The same decisions serve the dry run's stack check
+// (`read-stack`, `check-sites --read-stack`), where a document not compared is an error, not a warning:
+// a check that compared nothing must not pass.
 
 import type { Plan, SsmPlanStep } from '../plan/plan.js';
 import { BUNDLED_DOCUMENTS, bundledDocumentName } from '../sites-file/bundled-documents.js';
@@ -38,6 +40,12 @@ export interface PreflightVerdict {
   /** What was compared, for the log. */
   lines: string[];
 }
+
+/**
+ * `run`: the pre-flight of a real run (what could not be compared is a warning; the instance is the last
+ * word). `check`: the dry run's stack check (what could not be compared fails the check).
+ */
+export type PreflightMode = 'run' | 'check';
 
 /** The allowedPatterns of stacks deployed before the roots were parameters: their default roots. */
 const LEGACY_PATTERNS: Record<string, readonly string[]> = {
@@ -102,17 +110,33 @@ function parametersOf(content: string): Record<string, DeployedParameter> | unde
 const rootsFix = (setting: RootSetting, site: string, stack: readonly string[], configFile: string) =>
   `set \`roots.${setting.sitesFileKey}: ${yamlRoots(stack)}\` in ${configFile} (at the top level, or under sites.${site}) to match the stack`;
 
-/** The decision: may the run start, and what could not be compared. */
+/** Why GetDocument's denial happened, and its fix, as the run or the check says it. */
+const deniedWhy = (message: string, mode: PreflightMode) =>
+  `ssm:GetDocument was denied (${quoteCut(message, 200)}): ${
+    mode === 'run'
+      ? 'a stack deployed before this version of cache-purge-action does not allow it. Update the stack (docs/setup.md)'
+      : "the check's credentials need it on the stack's documents: the stack's role has it once the stack is updated to this version (docs/setup.md); your own credentials need it in their IAM policy"
+  }`;
+
+/** The decision: may the run start (or the check pass), and what could not be compared. */
 export function preflightVerdict(
   reads: readonly DocumentRead[],
   outcomes: readonly ReadOutcome[],
   configFile: string,
+  mode: PreflightMode = 'run',
 ): PreflightVerdict {
   const problems: string[] = [];
   let mismatch = false;
+  let unread = 0;
   const warnings: Record<string, RunWarning[]> = {};
   const lines: string[] = [];
+  // a run warns each site using the document; a check fails on it
   const warn = (read: DocumentRead, warning: RunWarning) => {
+    if (mode === 'check') {
+      unread += 1;
+      problems.push(warning.message.replace(/ See docs\/troubleshooting\.md, "[^"]+"\.$/, ''));
+      return;
+    }
     for (const site of new Set(read.uses.map((use) => use.site))) (warnings[site] ??= []).push(warning);
   };
   reads.forEach((read, i) => {
@@ -124,11 +148,11 @@ export function preflightVerdict(
     if (outcome.kind === 'denied' || (outcome.kind === 'failed' && !/^InvalidDocument/.test(outcome.code))) {
       const why =
         outcome.kind === 'denied'
-          ? `ssm:GetDocument was denied (${quoteCut(outcome.message, 200)}): a stack deployed before this version of cache-purge-action does not allow it. Update the stack (docs/setup.md)`
+          ? deniedWhy(outcome.message, mode)
           : `GetDocument failed: ${outcome.code}: ${quoteCut(outcome.message, 200)}`;
       warn(read, {
         title: 'Roots not compared with the stack',
-        message: `Could not read ${named(read)}, so ${what} were not compared with those of ${configFile} before the run: ${why}. The run went on; each instance still refuses a path outside the stack's roots. See docs/troubleshooting.md, "Roots not compared with the stack".`,
+        message: `Could not read ${named(read)}, so ${what} were not compared with those of ${configFile} ${mode === 'run' ? 'before the run' : 'by the check'}: ${why}.${mode === 'run' ? " The run went on; each instance still refuses a path outside the stack's roots." : ''} See docs/troubleshooting.md, "Roots not compared with the stack".`,
       });
       lines.push(
         `${named(read)}: not read (${outcome.kind === 'denied' ? 'AccessDenied' : outcome.code}); ${what} not compared.`,
@@ -194,14 +218,25 @@ export function preflightVerdict(
     }
   });
   if (problems.length === 0) return { warnings, lines };
+  const onlyUnread = problems.length === unread;
   return {
     error: {
-      code: mismatch ? 'RootsMismatch' : 'DeployedDocumentMismatch',
-      title: mismatch ? 'Roots differ from the stack' : 'The deployed documents refuse this run',
+      code: mismatch ? 'RootsMismatch' : onlyUnread ? 'StackNotRead' : 'DeployedDocumentMismatch',
+      title: mismatch
+        ? 'Roots differ from the stack'
+        : onlyUnread
+          ? 'Stack not read'
+          : 'The deployed documents refuse this run',
       message: [
-        `Nothing was run: the stack's documents, as deployed, do not fit ${configFile}.`,
+        mode === 'run'
+          ? `Nothing was run: the stack's documents, as deployed, do not fit ${configFile}.`
+          : onlyUnread
+            ? `The stack check did not pass: it could not compare the stack's documents with ${configFile}.`
+            : `The stack check did not pass: the stack's documents, as deployed, do not fit ${configFile}.`,
         ...problems.map((problem) => `- ${problem}`),
-        `See docs/troubleshooting.md, "Roots differ from the stack".`,
+        onlyUnread
+          ? 'See docs/troubleshooting.md, "Stack not read".'
+          : 'See docs/troubleshooting.md, "Roots differ from the stack".',
       ].join('\n'),
     },
     warnings,

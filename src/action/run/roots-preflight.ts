@@ -1,4 +1,4 @@
-// The pre-flight of a real run (#15 item 1), its I/O: before any SendCommand of the run, one SSM
+// The pre-flight of a real run (#15 item 1) and of the dry run's stack check (stack-check.ts), its I/O: before any SendCommand of the run, one SSM
 // GetDocument (DocumentFormat JSON) for each distinct document, version and region of a bundled
 // document among every site's steps, through the run's SSM clients (the SDK retries throttling). The
 // decisions (what to read, whether the run may start) are in roots-preflight-decisions.ts. Custom
@@ -11,6 +11,7 @@ import {
   documentReads,
   preflightVerdict,
   type DocumentRead,
+  type PreflightMode,
   type PreflightVerdict,
   type ReadOutcome,
 } from './roots-preflight-decisions.js';
@@ -50,10 +51,11 @@ export async function rootsPreflight(
   plans: readonly Plan[],
   configFile: string,
   deps: PreflightDependencies,
+  mode: PreflightMode = 'run',
 ): Promise<PreflightVerdict> {
   const reads = documentReads(plans);
   // one after the other: a run reads a handful, and each request then has the credentials' latest word
   const outcomes: ReadOutcome[] = [];
   for (const read of reads) outcomes.push(await readDocument(read, deps));
-  return preflightVerdict(reads, outcomes, configFile);
+  return preflightVerdict(reads, outcomes, configFile, mode);
 }

@@ -8,7 +8,8 @@
 // and the Slack webhook (@slack/webhook) are plain http, through http_proxy. The two proxies are told
 // apart by the proxy user; the passwords never show in the log. With NO_PROXY listing the hosts, the
 // same runs go direct (a preloaded hosts shim, helpers/test-hosts.mjs, resolves *.test to 127.0.0.1)
-// and the proxy sees nothing. The faults (bad proxy URL, CONNECT refused) are in proxy-faults.runner.test.ts.
+// and the proxy sees nothing. A dry run's stack check (read-stack) reads the documents through the proxy
+// too. The faults (bad proxy URL, CONNECT refused) are in proxy-faults.runner.test.ts.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { errorAnnotations } from './helpers/run-action.js';
@@ -104,6 +105,26 @@ describe('dist/index.js behind HTTPS_PROXY / http_proxy', () => {
     expect(slack).toHaveLength(1);
     expect(slack[0]!.user).toBe('web');
     expect(world.proxy.requests).toHaveLength(1);
+  });
+
+  it("a dry run's stack check (read-stack): the OIDC token, STS and GetDocument through HTTPS_PROXY", async () => {
+    const run = await world.dryRun(proxyEnv(), {
+      'read-stack': 'true',
+      'role-to-assume': 'arn:aws:iam::123456789012:role/cache-purge',
+    });
+    expect(errorAnnotations(run.stdout)).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('fits the stack.');
+    expect(world.double.calls.map((c) => c.operation)).toEqual([
+      'GetIdToken',
+      'AssumeRoleWithWebIdentity',
+      ...world.double.callsOf('GetDocument').map(() => 'GetDocument'),
+    ]);
+    expect(world.double.callsOf('GetDocument').length).toBeGreaterThan(0);
+    expect(world.counts.aws).toBe(world.double.calls.length);
+    const aws = seen(world.awsHost);
+    expect(aws.length).toBeGreaterThanOrEqual(2);
+    expect(aws.every((r) => r.kind === 'tunnel' && r.user === 'tls')).toBe(true);
   });
 });
 

@@ -11,7 +11,7 @@ export const modules = {
 /* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(58382);
 /* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(24646);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6957);
-/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(19193);
+/* harmony import */ var _run_credentials_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(66991);
 /* harmony import */ var _roots_preflight_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(69175);
 /* harmony import */ var _roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(23197);
 /* harmony import */ var _ssm_clients_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(49800);
@@ -30,24 +30,17 @@ export const modules = {
 
 /** Reads the stack's documents for the plans; throws the check's UserError when they do not fit. */
 async function checkStack(runPlan, settings, deps) {
-    const { runner, env } = deps;
+    const { runner } = deps;
     const reads = (0,_roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_4__/* .documentReads */ .Hd)(runPlan.sites);
     if (reads.length === 0) {
         runner.info('Stack check: no step runs a bundled document, so there is nothing of the stack to read.');
         return;
     }
     const signal = new AbortController().signal;
-    const credentials = await (0,_credentials_js__WEBPACK_IMPORTED_MODULE_2__/* .resolveCredentials */ .z)(settings, {
-        env,
-        setSecret: (value) => runner.setSecret(value),
-        log: (line) => runner.info(line),
+    const credentials = await (0,_run_credentials_js__WEBPACK_IMPORTED_MODULE_2__/* .runCredentials */ ._)(settings, runPlan.sites, {
+        ...deps,
         clock: deps.clock ?? _clock_js__WEBPACK_IMPORTED_MODULE_1__/* .systemClock */ .ml,
         signal,
-        region: runPlan.sites.find((p) => p.region)?.region ?? env.AWS_REGION ?? 'us-east-1',
-        ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
-        ...(deps.defaultChain && { defaultChain: deps.defaultChain }),
-        ...(deps.random && { random: deps.random }),
-        ...(deps.proxied && { httpAgent: deps.proxied.agent }),
     });
     const ssm = (0,_ssm_clients_js__WEBPACK_IMPORTED_MODULE_5__/* .ssmClientPool */ .d)(credentials, deps.proxied?.agent);
     try {

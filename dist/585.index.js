@@ -23,8 +23,8 @@ var report_view = __webpack_require__(42109);
 var shared_text = __webpack_require__(24646);
 // EXTERNAL MODULE: ./src/action/run/clock.ts + 1 modules
 var run_clock = __webpack_require__(6957);
-// EXTERNAL MODULE: ./src/action/run/credentials.ts + 1 modules
-var run_credentials = __webpack_require__(19193);
+// EXTERNAL MODULE: ./src/action/run/run-credentials.ts + 2 modules
+var run_credentials = __webpack_require__(66991);
 // EXTERNAL MODULE: ./src/action/run/sdk-http-options.ts
 var sdk_http_options = __webpack_require__(94190);
 ;// CONCATENATED MODULE: ./src/action/run/parallel.ts
@@ -1299,7 +1299,7 @@ async function executePlan(plan, context, settings, deps) {
     return run.sites[0];
 }
 async function executeSites(runPlan, context, settings, deps) {
-    const { runner, env } = deps;
+    const { runner } = deps;
     const clock = deps.clock ?? run_clock/* systemClock */.ml;
     const started = clock.now();
     const startedAt = clock.date().toISOString();
@@ -1329,18 +1329,7 @@ async function executeSites(runPlan, context, settings, deps) {
         // again when the session nears its end (a run can outlast role-duration-seconds).
         let credentials;
         try {
-            credentials = await (0,run_credentials/* resolveCredentials */.z)(settings, {
-                env,
-                setSecret: (value) => runner.setSecret(value),
-                log: (line) => runner.info(line),
-                clock,
-                signal,
-                region: runPlan.sites.find((p) => p.region)?.region ?? env.AWS_REGION ?? 'us-east-1',
-                ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
-                ...(deps.defaultChain && { defaultChain: deps.defaultChain }),
-                ...(deps.random && { random: deps.random }),
-                ...(deps.proxied && { httpAgent: deps.proxied.agent }),
-            });
+            credentials = await (0,run_credentials/* runCredentials */._)(settings, runPlan.sites, { ...deps, clock, signal });
         }
         catch (error) {
             return failBeforeAnySite(run, { thrown: error, code: 'CredentialsError' }, signal);

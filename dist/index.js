@@ -3197,7 +3197,7 @@ async function run(dependencies = {}) {
         const context = buildRunContext(env, sites, settings.requester);
         if (inputs.dryRun) {
             if (inputs.readStack) {
-                const { checkStack } = await Promise.all(/* import() */[__nccwpck_require__.e(86), __nccwpck_require__.e(546), __nccwpck_require__.e(581)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2581));
+                const { checkStack } = await Promise.all(/* import() */[__nccwpck_require__.e(86), __nccwpck_require__.e(372), __nccwpck_require__.e(581)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2581));
                 await checkStack(plan, settings, {
                     ...dependencies.execute,
                     runner,
@@ -3239,7 +3239,7 @@ async function run(dependencies = {}) {
             else if (slack.webhookUrl)
                 runner.info('Slack: the result goes to slack-webhook-url instead.');
         }
-        const { executeSites } = await Promise.all(/* import() */[__nccwpck_require__.e(86), __nccwpck_require__.e(760), __nccwpck_require__.e(546), __nccwpck_require__.e(585)]).then(__nccwpck_require__.bind(__nccwpck_require__, 74585));
+        const { executeSites } = await Promise.all(/* import() */[__nccwpck_require__.e(86), __nccwpck_require__.e(760), __nccwpck_require__.e(372), __nccwpck_require__.e(585)]).then(__nccwpck_require__.bind(__nccwpck_require__, 74585));
         const report = await executeSites(plan, context, settings, {
             ...dependencies.execute,
             runner,

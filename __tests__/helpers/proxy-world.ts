@@ -152,10 +152,10 @@ sites:
         env: runnerEnv(env),
         timeoutMs: 30_000,
       }),
-    /** A dry run posting its plan to the Slack webhook. */
-    dryRun: (env: Record<string, string>): Promise<ActionRun> =>
+    /** A dry run posting its plan to the Slack webhook (`more`: other inputs, e.g. read-stack). */
+    dryRun: (env: Record<string, string>, more: Record<string, string> = {}): Promise<ActionRun> =>
       runAction({
-        inputs: { site: 'portal', 'dry-run': 'true', 'slack-webhook-url': sink.webhookUrl },
+        inputs: { site: 'portal', 'dry-run': 'true', 'slack-webhook-url': sink.webhookUrl, ...more },
         files: { '.github/cache-purge.yml': sitesFile },
         env: runnerEnv(env),
       }),

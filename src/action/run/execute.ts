@@ -19,7 +19,8 @@ import { describeTrigger, plainRequester } from '../report/report-view.js';
 import { formatDuration, plural } from '../../shared/text.js';
 import type { Runner } from '../runner.js';
 import { CancelledError, systemClock, errorMessage, type Clock } from './clock.js';
-import { resolveCredentials, type AwsCredentialProvider } from './credentials.js';
+import type { AwsCredentialProvider } from './credentials.js';
+import { runCredentials } from './run-credentials.js';
 import { sdkHttpOptions } from './sdk-http-options.js';
 import type { ProxiedHttp } from '../../shared/proxy-network.js';
 import type { PollPolicy } from './ssm-step-decisions.js';
@@ -127,7 +128,7 @@ export async function executeSites(
   settings: ExecutionSettings,
   deps: ExecuteDependencies,
 ): Promise<SitesRunReport> {
-  const { runner, env } = deps;
+  const { runner } = deps;
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
   const startedAt = clock.date().toISOString();
@@ -161,18 +162,7 @@ export async function executeSites(
     // again when the session nears its end (a run can outlast role-duration-seconds).
     let credentials: AwsCredentialProvider;
     try {
-      credentials = await resolveCredentials(settings, {
-        env,
-        setSecret: (value) => runner.setSecret(value),
-        log: (line) => runner.info(line),
-        clock,
-        signal,
-        region: runPlan.sites.find((p) => p.region)?.region ?? env.AWS_REGION ?? 'us-east-1',
-        ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
-        ...(deps.defaultChain && { defaultChain: deps.defaultChain }),
-        ...(deps.random && { random: deps.random }),
-        ...(deps.proxied && { httpAgent: deps.proxied.agent }),
-      });
+      credentials = await runCredentials(settings, runPlan.sites, { ...deps, clock, signal });
     } catch (error) {
       return failBeforeAnySite(run, { thrown: error, code: 'CredentialsError' }, signal);
     }

@@ -12,7 +12,8 @@ import type { ProxiedHttp } from '../../shared/proxy-network.js';
 import { UserError } from '../../shared/errors.js';
 import { plural } from '../../shared/text.js';
 import { systemClock, type Clock } from './clock.js';
-import { resolveCredentials, type AwsCredentialProvider } from './credentials.js';
+import type { AwsCredentialProvider } from './credentials.js';
+import { runCredentials } from './run-credentials.js';
 import { rootsPreflight } from './roots-preflight.js';
 import { documentReads } from './roots-preflight-decisions.js';
 import { ssmClientPool } from './ssm-clients.js';
@@ -33,24 +34,17 @@ export async function checkStack(
   settings: ExecutionSettings,
   deps: StackCheckDependencies,
 ): Promise<void> {
-  const { runner, env } = deps;
+  const { runner } = deps;
   const reads = documentReads(runPlan.sites);
   if (reads.length === 0) {
     runner.info('Stack check: no step runs a bundled document, so there is nothing of the stack to read.');
     return;
   }
   const signal = new AbortController().signal;
-  const credentials = await resolveCredentials(settings, {
-    env,
-    setSecret: (value) => runner.setSecret(value),
-    log: (line) => runner.info(line),
+  const credentials = await runCredentials(settings, runPlan.sites, {
+    ...deps,
     clock: deps.clock ?? systemClock,
     signal,
-    region: runPlan.sites.find((p) => p.region)?.region ?? env.AWS_REGION ?? 'us-east-1',
-    ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
-    ...(deps.defaultChain && { defaultChain: deps.defaultChain }),
-    ...(deps.random && { random: deps.random }),
-    ...(deps.proxied && { httpAgent: deps.proxied.agent }),
   });
   const ssm = ssmClientPool(credentials, deps.proxied?.agent);
   try {

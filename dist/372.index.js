@@ -1,17 +1,270 @@
-export const id = 546;
-export const ids = [546];
+export const id = 372;
+export const ids = [372];
 export const modules = {
 
-/***/ 19193:
+/***/ 23197:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hd: () => (/* binding */ documentReads),
+/* harmony export */   jb: () => (/* binding */ preflightVerdict)
+/* harmony export */ });
+/* unused harmony export deployedRoots */
+/* harmony import */ var _sites_file_bundled_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(46631);
+/* harmony import */ var _sites_file_parameter_values_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(17212);
+/* harmony import */ var _sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(98211);
+/* harmony import */ var _shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9465);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(24646);
+// The pre-flight of a real run (#15 item 1), its decisions: which deployed documents to read (each
+// distinct document, version and region of a bundled document among every site's steps), and, from
+// what GetDocument gave, whether the run may start: the roots the deployed document confines CachePath
+// / WordPressPath to (its allowedPattern, read back with rootsOfPattern) against the roots the sites
+// file gives each site, and every value against the deployed allowedPattern. A difference fails the
+// run before any SendCommand, naming the document, both lists of roots and the two fixes; a document
+// that could not be read (a stack without ssm:GetDocument) is a warning, and the run goes on. Pure:
+// the GetDocument calls are in roots-preflight.ts. The same decisions serve the dry run's stack check
+// (`read-stack`, `check-sites --read-stack`), where a document not compared is an error, not a warning:
+// a check that compared nothing must not pass.
+
+
+
+
+
+/** The allowedPatterns of stacks deployed before the roots were parameters: their default roots. */
+const LEGACY_PATTERNS = {
+    '^/var/cache/nginx(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$': _shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_3__/* .ROOT_SETTINGS */ .ZD.cache.defaults,
+    '^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$': _shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_3__/* .ROOT_SETTINGS */ .ZD.wordpress.defaults,
+};
+/** The roots a deployed allowedPattern confines its parameter to, or undefined for another form. */
+const deployedRoots = (allowedPattern) => (0,_shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_3__/* .rootsOfPattern */ .dT)(allowedPattern) ?? LEGACY_PATTERNS[allowedPattern];
+/** Every distinct (document, version, region) of a bundled document among the plans' steps, in step order. */
+function documentReads(plans) {
+    const reads = new Map();
+    for (const plan of plans) {
+        for (const step of plan.steps) {
+            if (step.kind !== 'ssm' || !(0,_sites_file_bundled_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .bundledDocumentName */ .jj)(step.document))
+                continue;
+            const key = JSON.stringify([step.document, step.documentVersion ?? '', step.region]);
+            let read = reads.get(key);
+            if (!read) {
+                read = {
+                    document: step.document,
+                    ...(step.documentVersion !== undefined && { documentVersion: step.documentVersion }),
+                    region: step.region,
+                    uses: [],
+                };
+                reads.set(key, read);
+            }
+            read.uses.push({ site: plan.site, step, roots: plan.roots ?? _sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_ROOTS */ .Yx });
+        }
+    }
+    return [...reads.values()];
+}
+/** `CachePurge-FastCGI (version 3) in us-east-1` */
+const named = (read) => `${read.document}${read.documentVersion ? ` (version ${read.documentVersion})` : ''} in ${read.region}`;
+/** The settings whose parameter the bundled document confines to roots (FastCGI: cache). */
+const confinedSettings = (read) => {
+    const bundled = (0,_sites_file_bundled_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .bundledDocumentName */ .jj)(read.document);
+    const parameters = bundled ? Object.keys(_sites_file_bundled_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .BUNDLED_DOCUMENTS */ .EK[bundled] ?? {}) : [];
+    return parameters.flatMap((name) => (0,_shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_3__/* .rootSettingOf */ .Sn)(name) ?? []);
+};
+function parametersOf(content) {
+    try {
+        const parsed = JSON.parse(content);
+        if (!parsed || typeof parsed !== 'object')
+            return undefined;
+        const parameters = parsed.parameters ?? {};
+        return typeof parameters === 'object' ? parameters : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Where the fix of a site's roots goes. */
+const rootsFix = (setting, site, stack, configFile) => `set \`roots.${setting.sitesFileKey}: ${(0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .yamlRoots */ .VZ)(stack)}\` in ${configFile} (at the top level, or under sites.${site}) to match the stack`;
+/** Why GetDocument's denial happened, and its fix, as the run or the check says it. */
+const deniedWhy = (message, mode) => `ssm:GetDocument was denied (${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(message, 200)}): ${mode === 'run'
+    ? 'a stack deployed before this version of cache-purge-action does not allow it. Update the stack (docs/setup.md)'
+    : "the check's credentials need it on the stack's documents: the stack's role has it once the stack is updated to this version (docs/setup.md); your own credentials need it in their IAM policy"}`;
+/** The decision: may the run start (or the check pass), and what could not be compared. */
+function preflightVerdict(reads, outcomes, configFile, mode = 'run') {
+    const problems = [];
+    let mismatch = false;
+    let unread = 0;
+    const warnings = {};
+    const lines = [];
+    // a run warns each site using the document; a check fails on it
+    const warn = (read, warning) => {
+        if (mode === 'check') {
+            unread += 1;
+            problems.push(warning.message.replace(/ See docs\/troubleshooting\.md, "[^"]+"\.$/, ''));
+            return;
+        }
+        for (const site of new Set(read.uses.map((use) => use.site)))
+            (warnings[site] ??= []).push(warning);
+    };
+    reads.forEach((read, i) => {
+        const outcome = outcomes[i];
+        const settings = confinedSettings(read);
+        const what = settings.length
+            ? `the roots of the stack's ${settings.map((s) => s.stackParameter).join(' and ')}`
+            : 'its parameters';
+        if (outcome.kind === 'denied' || (outcome.kind === 'failed' && !/^InvalidDocument/.test(outcome.code))) {
+            const why = outcome.kind === 'denied'
+                ? deniedWhy(outcome.message, mode)
+                : `GetDocument failed: ${outcome.code}: ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(outcome.message, 200)}`;
+            warn(read, {
+                title: 'Roots not compared with the stack',
+                message: `Could not read ${named(read)}, so ${what} were not compared with those of ${configFile} ${mode === 'run' ? 'before the run' : 'by the check'}: ${why}.${mode === 'run' ? " The run went on; each instance still refuses a path outside the stack's roots." : ''} See docs/troubleshooting.md, "Roots not compared with the stack".`,
+            });
+            lines.push(`${named(read)}: not read (${outcome.kind === 'denied' ? 'AccessDenied' : outcome.code}); ${what} not compared.`);
+            return;
+        }
+        if (outcome.kind === 'failed') {
+            problems.push(`${named(read)} does not exist (GetDocument: ${outcome.code}), so SendCommand would refuse it: check the document name (with the stack's NamePrefix), its version and the region.`);
+            return;
+        }
+        const deployed = parametersOf(outcome.content);
+        if (!deployed) {
+            warn(read, {
+                title: 'Roots not compared with the stack',
+                message: `${named(read)} as deployed is not a JSON document with parameters, so ${what} were not compared with those of ${configFile}. See docs/troubleshooting.md, "Roots not compared with the stack".`,
+            });
+            return;
+        }
+        const compared = new Set();
+        // a parameter whose roots differ is said once, as that: its values are not listed again
+        const differs = new Set();
+        for (const { site, step, roots } of read.uses) {
+            const at = `step ${step.index} "${step.name}" of ${site}`;
+            for (const setting of settings) {
+                const pattern = deployed[setting.documentParameter]?.allowedPattern;
+                const stack = typeof pattern === 'string' ? deployedRoots(pattern) : undefined;
+                const given = roots[setting.sitesFileKey];
+                const key = `${site}/${setting.sitesFileKey}`;
+                if (compared.has(key))
+                    continue;
+                compared.add(key);
+                if (!stack) {
+                    warn(read, {
+                        title: 'Roots not compared with the stack',
+                        message: `${named(read)} as deployed has no ${setting.documentParameter} allowedPattern of the form this version writes (${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(String(pattern), 120)}), so the roots of the stack's ${setting.stackParameter} were not compared with ${configFile}'s roots.${setting.sitesFileKey}. Update the stack (docs/setup.md). See docs/troubleshooting.md, "Roots not compared with the stack".`,
+                    });
+                    continue;
+                }
+                if ((0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .sameRoots */ .WM)(stack, given)) {
+                    lines.push(`${named(read)}: ${setting.documentParameter} below ${(0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .listRoots */ .qV)(stack)}, as ${configFile} says for ${site}.`);
+                    continue;
+                }
+                mismatch = true;
+                differs.add(`${site}/${setting.documentParameter}`);
+                const isDefault = (0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .sameRoots */ .WM)(given, setting.defaults) ? ', the default' : '';
+                problems.push(`${named(read)} (${at}) confines ${setting.documentParameter} to the stack's ${setting.stackParameter}: ${(0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .listRoots */ .qV)(stack)}; ${configFile} gives ${site} roots.${setting.sitesFileKey}: ${(0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .listRoots */ .qV)(given)}${isDefault}. Either ${rootsFix(setting, site, stack, configFile)}, or update the stack's ${setting.stackParameter} parameter to ${given.join(',')}.`);
+            }
+            for (const [name, values] of Object.entries(step.parameters)) {
+                const pattern = deployed[name]?.allowedPattern;
+                if (typeof pattern !== 'string' || differs.has(`${site}/${name}`))
+                    continue;
+                for (const value of values) {
+                    if (_sites_file_parameter_values_js__WEBPACK_IMPORTED_MODULE_1__/* .PARAMETER_STORE_REFERENCE */ .sn.test(value) || new RegExp(pattern).test(value))
+                        continue;
+                    problems.push(`${name} ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(value, 120)} (${at}) does not match ${named(read)}'s allowedPattern as deployed, ${pattern}: SSM would refuse it.`);
+                }
+            }
+        }
+    });
+    if (problems.length === 0)
+        return { warnings, lines };
+    const onlyUnread = problems.length === unread;
+    return {
+        error: {
+            code: mismatch ? 'RootsMismatch' : onlyUnread ? 'StackNotRead' : 'DeployedDocumentMismatch',
+            title: mismatch
+                ? 'Roots differ from the stack'
+                : onlyUnread
+                    ? 'Stack not read'
+                    : 'The deployed documents refuse this run',
+            message: [
+                mode === 'run'
+                    ? `Nothing was run: the stack's documents, as deployed, do not fit ${configFile}.`
+                    : onlyUnread
+                        ? `The stack check did not pass: it could not compare the stack's documents with ${configFile}.`
+                        : `The stack check did not pass: the stack's documents, as deployed, do not fit ${configFile}.`,
+                ...problems.map((problem) => `- ${problem}`),
+                onlyUnread
+                    ? 'See docs/troubleshooting.md, "Stack not read".'
+                    : 'See docs/troubleshooting.md, "Roots differ from the stack".',
+            ].join('\n'),
+        },
+        warnings,
+        lines,
+    };
+}
+
+
+/***/ }),
+
+/***/ 69175:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ rootsPreflight)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(34736);
+/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6957);
+/* harmony import */ var _roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(23197);
+// The pre-flight of a real run (#15 item 1) and of the dry run's stack check (stack-check.ts), its I/O: before any SendCommand of the run, one SSM
+// GetDocument (DocumentFormat JSON) for each distinct document, version and region of a bundled
+// document among every site's steps, through the run's SSM clients (the SDK retries throttling). The
+// decisions (what to read, whether the run may start) are in roots-preflight-decisions.ts. Custom
+// documents are not read.
+
+
+
+const DENIED = new Set(['AccessDeniedException', 'AccessDenied']);
+/** GetDocument for one read: its content, or why there is none. */
+async function readDocument(read, deps) {
+    try {
+        const answer = await deps.ssmClient(read.region).send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__/* .GetDocumentCommand */ .ppd({
+            Name: read.document,
+            ...(read.documentVersion !== undefined && { DocumentVersion: read.documentVersion }),
+            DocumentFormat: 'JSON',
+        }), { abortSignal: deps.signal });
+        if (typeof answer?.Content !== 'string') {
+            return { kind: 'failed', code: 'NoContent', message: 'GetDocument returned no Content' };
+        }
+        return { kind: 'content', content: answer.Content };
+    }
+    catch (error) {
+        if (deps.signal.aborted)
+            throw error;
+        const code = (0,_clock_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorName */ .ZH)(error);
+        if (DENIED.has(code))
+            return { kind: 'denied', message: (0,_clock_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error) };
+        return { kind: 'failed', code, message: (0,_clock_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error) };
+    }
+}
+/** Reads the deployed bundled documents the plans' steps run, and decides whether the run may start. */
+async function rootsPreflight(plans, configFile, deps, mode = 'run') {
+    const reads = (0,_roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_1__/* .documentReads */ .Hd)(plans);
+    // one after the other: a run reads a handful, and each request then has the credentials' latest word
+    const outcomes = [];
+    for (const read of reads)
+        outcomes.push(await readDocument(read, deps));
+    return (0,_roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_1__/* .preflightVerdict */ .jb)(reads, outcomes, configFile, mode);
+}
+
+
+/***/ }),
+
+/***/ 66991:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  z: () => (/* binding */ resolveCredentials)
+  _: () => (/* binding */ runCredentials)
 });
-
-// UNUSED EXPORTS: CredentialsRefreshError
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
 var dist_cjs = __webpack_require__(71695);
@@ -413,259 +666,25 @@ async function resolveDefaultChain(deps) {
     return chain;
 }
 
+;// CONCATENATED MODULE: ./src/action/run/run-credentials.ts
+// The run's credentials as the runner sees them: resolveCredentials (credentials.ts) with the runner's
+// log and masking, the STS endpoint in the region of the first site that has one. Shared by the real run
+// (execute.ts) and the dry run's stack check (stack-check.ts), so both find credentials alike.
 
-/***/ }),
-
-/***/ 23197:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Hd: () => (/* binding */ documentReads),
-/* harmony export */   jb: () => (/* binding */ preflightVerdict)
-/* harmony export */ });
-/* unused harmony export deployedRoots */
-/* harmony import */ var _sites_file_bundled_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(46631);
-/* harmony import */ var _sites_file_parameter_values_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(17212);
-/* harmony import */ var _sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(98211);
-/* harmony import */ var _shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9465);
-/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(24646);
-// The pre-flight of a real run (#15 item 1), its decisions: which deployed documents to read (each
-// distinct document, version and region of a bundled document among every site's steps), and, from
-// what GetDocument gave, whether the run may start: the roots the deployed document confines CachePath
-// / WordPressPath to (its allowedPattern, read back with rootsOfPattern) against the roots the sites
-// file gives each site, and every value against the deployed allowedPattern. A difference fails the
-// run before any SendCommand, naming the document, both lists of roots and the two fixes; a document
-// that could not be read (a stack without ssm:GetDocument) is a warning, and the run goes on. Pure:
-// the GetDocument calls are in roots-preflight.ts. The same decisions serve the dry run's stack check
-// (`read-stack`, `check-sites --read-stack`), where a document not compared is an error, not a warning:
-// a check that compared nothing must not pass.
-
-
-
-
-
-/** The allowedPatterns of stacks deployed before the roots were parameters: their default roots. */
-const LEGACY_PATTERNS = {
-    '^/var/cache/nginx(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$': _shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_3__/* .ROOT_SETTINGS */ .ZD.cache.defaults,
-    '^/(var|srv)/www(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$': _shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_3__/* .ROOT_SETTINGS */ .ZD.wordpress.defaults,
-};
-/** The roots a deployed allowedPattern confines its parameter to, or undefined for another form. */
-const deployedRoots = (allowedPattern) => (0,_shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_3__/* .rootsOfPattern */ .dT)(allowedPattern) ?? LEGACY_PATTERNS[allowedPattern];
-/** Every distinct (document, version, region) of a bundled document among the plans' steps, in step order. */
-function documentReads(plans) {
-    const reads = new Map();
-    for (const plan of plans) {
-        for (const step of plan.steps) {
-            if (step.kind !== 'ssm' || !(0,_sites_file_bundled_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .bundledDocumentName */ .jj)(step.document))
-                continue;
-            const key = JSON.stringify([step.document, step.documentVersion ?? '', step.region]);
-            let read = reads.get(key);
-            if (!read) {
-                read = {
-                    document: step.document,
-                    ...(step.documentVersion !== undefined && { documentVersion: step.documentVersion }),
-                    region: step.region,
-                    uses: [],
-                };
-                reads.set(key, read);
-            }
-            read.uses.push({ site: plan.site, step, roots: plan.roots ?? _sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_ROOTS */ .Yx });
-        }
-    }
-    return [...reads.values()];
-}
-/** `CachePurge-FastCGI (version 3) in us-east-1` */
-const named = (read) => `${read.document}${read.documentVersion ? ` (version ${read.documentVersion})` : ''} in ${read.region}`;
-/** The settings whose parameter the bundled document confines to roots (FastCGI: cache). */
-const confinedSettings = (read) => {
-    const bundled = (0,_sites_file_bundled_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .bundledDocumentName */ .jj)(read.document);
-    const parameters = bundled ? Object.keys(_sites_file_bundled_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .BUNDLED_DOCUMENTS */ .EK[bundled] ?? {}) : [];
-    return parameters.flatMap((name) => (0,_shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_3__/* .rootSettingOf */ .Sn)(name) ?? []);
-};
-function parametersOf(content) {
-    try {
-        const parsed = JSON.parse(content);
-        if (!parsed || typeof parsed !== 'object')
-            return undefined;
-        const parameters = parsed.parameters ?? {};
-        return typeof parameters === 'object' ? parameters : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Where the fix of a site's roots goes. */
-const rootsFix = (setting, site, stack, configFile) => `set \`roots.${setting.sitesFileKey}: ${(0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .yamlRoots */ .VZ)(stack)}\` in ${configFile} (at the top level, or under sites.${site}) to match the stack`;
-/** Why GetDocument's denial happened, and its fix, as the run or the check says it. */
-const deniedWhy = (message, mode) => `ssm:GetDocument was denied (${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(message, 200)}): ${mode === 'run'
-    ? 'a stack deployed before this version of cache-purge-action does not allow it. Update the stack (docs/setup.md)'
-    : "the check's credentials need it on the stack's documents: the stack's role has it once the stack is updated to this version (docs/setup.md); your own credentials need it in their IAM policy"}`;
-/** The decision: may the run start (or the check pass), and what could not be compared. */
-function preflightVerdict(reads, outcomes, configFile, mode = 'run') {
-    const problems = [];
-    let mismatch = false;
-    let unread = 0;
-    const warnings = {};
-    const lines = [];
-    // a run warns each site using the document; a check fails on it
-    const warn = (read, warning) => {
-        if (mode === 'check') {
-            unread += 1;
-            problems.push(warning.message.replace(/ See docs\/troubleshooting\.md, "[^"]+"\.$/, ''));
-            return;
-        }
-        for (const site of new Set(read.uses.map((use) => use.site)))
-            (warnings[site] ??= []).push(warning);
-    };
-    reads.forEach((read, i) => {
-        const outcome = outcomes[i];
-        const settings = confinedSettings(read);
-        const what = settings.length
-            ? `the roots of the stack's ${settings.map((s) => s.stackParameter).join(' and ')}`
-            : 'its parameters';
-        if (outcome.kind === 'denied' || (outcome.kind === 'failed' && !/^InvalidDocument/.test(outcome.code))) {
-            const why = outcome.kind === 'denied'
-                ? deniedWhy(outcome.message, mode)
-                : `GetDocument failed: ${outcome.code}: ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(outcome.message, 200)}`;
-            warn(read, {
-                title: 'Roots not compared with the stack',
-                message: `Could not read ${named(read)}, so ${what} were not compared with those of ${configFile} ${mode === 'run' ? 'before the run' : 'by the check'}: ${why}.${mode === 'run' ? " The run went on; each instance still refuses a path outside the stack's roots." : ''} See docs/troubleshooting.md, "Roots not compared with the stack".`,
-            });
-            lines.push(`${named(read)}: not read (${outcome.kind === 'denied' ? 'AccessDenied' : outcome.code}); ${what} not compared.`);
-            return;
-        }
-        if (outcome.kind === 'failed') {
-            problems.push(`${named(read)} does not exist (GetDocument: ${outcome.code}), so SendCommand would refuse it: check the document name (with the stack's NamePrefix), its version and the region.`);
-            return;
-        }
-        const deployed = parametersOf(outcome.content);
-        if (!deployed) {
-            warn(read, {
-                title: 'Roots not compared with the stack',
-                message: `${named(read)} as deployed is not a JSON document with parameters, so ${what} were not compared with those of ${configFile}. See docs/troubleshooting.md, "Roots not compared with the stack".`,
-            });
-            return;
-        }
-        const compared = new Set();
-        // a parameter whose roots differ is said once, as that: its values are not listed again
-        const differs = new Set();
-        for (const { site, step, roots } of read.uses) {
-            const at = `step ${step.index} "${step.name}" of ${site}`;
-            for (const setting of settings) {
-                const pattern = deployed[setting.documentParameter]?.allowedPattern;
-                const stack = typeof pattern === 'string' ? deployedRoots(pattern) : undefined;
-                const given = roots[setting.sitesFileKey];
-                const key = `${site}/${setting.sitesFileKey}`;
-                if (compared.has(key))
-                    continue;
-                compared.add(key);
-                if (!stack) {
-                    warn(read, {
-                        title: 'Roots not compared with the stack',
-                        message: `${named(read)} as deployed has no ${setting.documentParameter} allowedPattern of the form this version writes (${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(String(pattern), 120)}), so the roots of the stack's ${setting.stackParameter} were not compared with ${configFile}'s roots.${setting.sitesFileKey}. Update the stack (docs/setup.md). See docs/troubleshooting.md, "Roots not compared with the stack".`,
-                    });
-                    continue;
-                }
-                if ((0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .sameRoots */ .WM)(stack, given)) {
-                    lines.push(`${named(read)}: ${setting.documentParameter} below ${(0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .listRoots */ .qV)(stack)}, as ${configFile} says for ${site}.`);
-                    continue;
-                }
-                mismatch = true;
-                differs.add(`${site}/${setting.documentParameter}`);
-                const isDefault = (0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .sameRoots */ .WM)(given, setting.defaults) ? ', the default' : '';
-                problems.push(`${named(read)} (${at}) confines ${setting.documentParameter} to the stack's ${setting.stackParameter}: ${(0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .listRoots */ .qV)(stack)}; ${configFile} gives ${site} roots.${setting.sitesFileKey}: ${(0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .listRoots */ .qV)(given)}${isDefault}. Either ${rootsFix(setting, site, stack, configFile)}, or update the stack's ${setting.stackParameter} parameter to ${given.join(',')}.`);
-            }
-            for (const [name, values] of Object.entries(step.parameters)) {
-                const pattern = deployed[name]?.allowedPattern;
-                if (typeof pattern !== 'string' || differs.has(`${site}/${name}`))
-                    continue;
-                for (const value of values) {
-                    if (_sites_file_parameter_values_js__WEBPACK_IMPORTED_MODULE_1__/* .PARAMETER_STORE_REFERENCE */ .sn.test(value) || new RegExp(pattern).test(value))
-                        continue;
-                    problems.push(`${name} ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(value, 120)} (${at}) does not match ${named(read)}'s allowedPattern as deployed, ${pattern}: SSM would refuse it.`);
-                }
-            }
-        }
+function runCredentials(settings, plans, deps) {
+    const { runner, env } = deps;
+    return resolveCredentials(settings, {
+        env,
+        setSecret: (value) => runner.setSecret(value),
+        log: (line) => runner.info(line),
+        clock: deps.clock,
+        signal: deps.signal,
+        region: plans.find((p) => p.region)?.region ?? env.AWS_REGION ?? 'us-east-1',
+        ...(deps.getIdToken && { getIdToken: deps.getIdToken }),
+        ...(deps.defaultChain && { defaultChain: deps.defaultChain }),
+        ...(deps.random && { random: deps.random }),
+        ...(deps.proxied && { httpAgent: deps.proxied.agent }),
     });
-    if (problems.length === 0)
-        return { warnings, lines };
-    const onlyUnread = problems.length === unread;
-    return {
-        error: {
-            code: mismatch ? 'RootsMismatch' : onlyUnread ? 'StackNotRead' : 'DeployedDocumentMismatch',
-            title: mismatch
-                ? 'Roots differ from the stack'
-                : onlyUnread
-                    ? 'Stack not read'
-                    : 'The deployed documents refuse this run',
-            message: [
-                mode === 'run'
-                    ? `Nothing was run: the stack's documents, as deployed, do not fit ${configFile}.`
-                    : onlyUnread
-                        ? `The stack check did not pass: it could not compare the stack's documents with ${configFile}.`
-                        : `The stack check did not pass: the stack's documents, as deployed, do not fit ${configFile}.`,
-                ...problems.map((problem) => `- ${problem}`),
-                onlyUnread
-                    ? 'See docs/troubleshooting.md, "Stack not read".'
-                    : 'See docs/troubleshooting.md, "Roots differ from the stack".',
-            ].join('\n'),
-        },
-        warnings,
-        lines,
-    };
-}
-
-
-/***/ }),
-
-/***/ 69175:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ rootsPreflight)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(34736);
-/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6957);
-/* harmony import */ var _roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(23197);
-// The pre-flight of a real run (#15 item 1) and of the dry run's stack check (stack-check.ts), its I/O: before any SendCommand of the run, one SSM
-// GetDocument (DocumentFormat JSON) for each distinct document, version and region of a bundled
-// document among every site's steps, through the run's SSM clients (the SDK retries throttling). The
-// decisions (what to read, whether the run may start) are in roots-preflight-decisions.ts. Custom
-// documents are not read.
-
-
-
-const DENIED = new Set(['AccessDeniedException', 'AccessDenied']);
-/** GetDocument for one read: its content, or why there is none. */
-async function readDocument(read, deps) {
-    try {
-        const answer = await deps.ssmClient(read.region).send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__/* .GetDocumentCommand */ .ppd({
-            Name: read.document,
-            ...(read.documentVersion !== undefined && { DocumentVersion: read.documentVersion }),
-            DocumentFormat: 'JSON',
-        }), { abortSignal: deps.signal });
-        if (typeof answer?.Content !== 'string') {
-            return { kind: 'failed', code: 'NoContent', message: 'GetDocument returned no Content' };
-        }
-        return { kind: 'content', content: answer.Content };
-    }
-    catch (error) {
-        if (deps.signal.aborted)
-            throw error;
-        const code = (0,_clock_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorName */ .ZH)(error);
-        if (DENIED.has(code))
-            return { kind: 'denied', message: (0,_clock_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error) };
-        return { kind: 'failed', code, message: (0,_clock_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error) };
-    }
-}
-/** Reads the deployed bundled documents the plans' steps run, and decides whether the run may start. */
-async function rootsPreflight(plans, configFile, deps, mode = 'run') {
-    const reads = (0,_roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_1__/* .documentReads */ .Hd)(plans);
-    // one after the other: a run reads a handful, and each request then has the credentials' latest word
-    const outcomes = [];
-    for (const read of reads)
-        outcomes.push(await readDocument(read, deps));
-    return (0,_roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_1__/* .preflightVerdict */ .jb)(reads, outcomes, configFile, mode);
 }
 
 

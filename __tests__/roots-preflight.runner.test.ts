@@ -117,6 +117,18 @@ describe('a dry run with read-stack (a workflow checking the sites file against 
     expect(double.callsOf('SendCommand')).toEqual([]);
   });
 
+  it('no OIDC token (no id-token: write): the check stops with that error, having called nothing', async () => {
+    double.reset();
+    const run = await runAction({
+      inputs: { site: 'portal', 'dry-run': 'true', 'read-stack': 'true', 'role-to-assume': ROLE },
+      files: { '.github/cache-purge.yml': sitesFile('', '/var/cache/nginx/portal') },
+      env: { AWS_ENDPOINT_URL: double.env().AWS_ENDPOINT_URL!, AWS_EC2_METADATA_DISABLED: 'true' },
+    });
+    expect(run.code).toBe(1);
+    expect(errorAnnotations(run.stdout).map((e) => e.properties)).toEqual(['title=No OIDC token available']);
+    expect(double.calls).toEqual([]);
+  });
+
   it('without read-stack the dry run calls nothing, even with roots that differ', async () => {
     const run = await dryRun(sitesFile('', '/var/cache/nginx/portal'), {});
     expect(run.code).toBe(0);

@@ -1,14 +1,16 @@
 // The plain Node relay (dist/relay/server.js) behind a proxy: with HTTPS_PROXY / HTTP_PROXY set, its
 // GitHub calls (the App's installation-token exchange and the workflow dispatch, real Octokit) go
 // through the local recording proxy to the GitHub double, one `proxy` log line says so without the
-// password; with the double's host in NO_PROXY they go direct and the proxy sees none; a proxy URL it
-// cannot use refuses the start like any other bad variable.
+// password; a confirmed click's prompt replacement (POST to its response_url, here the Slack sink on
+// loopback) goes through it too; with the double's host in NO_PROXY they go direct and the proxy sees
+// none; a proxy URL it cannot use refuses the start like any other bad variable.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGitHubDouble, type GitHubDouble } from './helpers/github-double.ts';
 import { startRelay, startRelayExpectingFailure } from './helpers/relay-server.ts';
 import { startRecordingProxy, type RecordingProxy } from './helpers/recording-proxy.ts';
 import { TEST_SIGNING_SECRET } from './helpers/slack.ts';
+import { startSlackSink } from './helpers/slack-sink.ts';
 
 const PASSWORD = 'relay-proxy-pass-91c2';
 let double: GitHubDouble;
@@ -55,6 +57,33 @@ describe('the relay server behind a proxy', () => {
       expect(JSON.stringify(relay.logs) + relay.stderr()).not.toContain(PASSWORD);
     } finally {
       await relay.stop();
+    }
+  });
+
+  it('replaces a confirmed prompt through its response_url via HTTP_PROXY', async () => {
+    const sink = await startSlackSink();
+    const relay = await startRelay({
+      ...double.env('token'),
+      SITES: 'portal,main',
+      HTTP_PROXY: proxy.urlWith('relay', PASSWORD),
+    });
+    try {
+      const prompt = await relay.command({ text: 'portal main' });
+      const blocks = prompt.json?.blocks as { elements?: { value: string }[] }[];
+      const token = blocks[1]!.elements![0]!.value;
+      const responseUrl = `${sink.origin}/actions/T0001/1/abc`;
+      const click = await relay.click({ token, responseUrl });
+      expect(click.status).toBe(200);
+      expect(double.dispatches).toHaveLength(1);
+      await expect.poll(() => sink.requests.length).toBe(1);
+      expect(sink.requests[0]!.path).toBe('/actions/T0001/1/abc');
+      const toSink = proxy.requests.filter((r) => `${r.host}:${r.port}` === new URL(sink.origin).host);
+      // undici's ProxyAgent tunnels http:// too (CONNECT), as the relay's GitHub calls
+      expect(toSink).toHaveLength(1);
+      expect(toSink[0]).toMatchObject({ kind: 'tunnel', user: 'relay' });
+    } finally {
+      await relay.stop();
+      await sink.close();
     }
   });
 

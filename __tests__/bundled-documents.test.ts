@@ -94,7 +94,7 @@ describe('checking a step against a bundled document', () => {
     expect(
       bundledDocumentProblems('CachePurge-FastCGI', { CachePath: ['/var/cache/nginx'] })[0]!.problem,
     ).toBe(
-      '"/var/cache/nginx" is the root /var/cache/nginx itself; give the directory below it that this site uses (e.g. /var/cache/nginx/portal).',
+      '"/var/cache/nginx" is the root /var/cache/nginx itself, and a path must lie strictly below a root: give the directory below it that this site uses (e.g. /var/cache/nginx/portal), or, if /var/cache/nginx is this site\'s own directory, make its parent the root, in `roots.cache` and in the stack\'s CacheRoots parameter.',
     );
   });
 

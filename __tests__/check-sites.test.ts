@@ -104,6 +104,15 @@ describe('npm run check-sites', () => {
     const withoutRegion = checkSites([dir, 'portal'], { AWS_REGION: 'eu-west-1' });
     expect(withoutRegion.status).toBe(1);
     expect(withoutRegion.stdout).toContain('Error: No AWS region (.github/cache-purge.yml:');
+    // the action's message speaks of a workflow's inputs; check-sites says what stands in for them here
+    expect(withoutRegion.stdout).toContain(
+      'check-sites: --aws-region REGION stands in for the "aws-region" input (your shell\'s AWS_REGION is not passed on without --read-stack).',
+    );
+    const noFile = checkSites([dir, 'portal', '--config', 'ops/nowhere.yml']);
+    expect(noFile.status).toBe(1);
+    expect(noFile.stdout).toContain(
+      'check-sites: --config PATH stands in for the "config" input (relative to the site repository).',
+    );
     const withRegion = checkSites([dir, 'portal', '--aws-region', 'eu-west-1']);
     expect(withRegion.status, withRegion.stdout).toBe(0);
     expect(withRegion.stdout).toContain('in eu-west-1');
@@ -221,6 +230,23 @@ describe('npm run check-sites --read-stack: the file against the deployed docume
     );
     expect(run.stdout).toContain('See docs/troubleshooting.md, "Stack not read".');
     expect(awsOperations()).toEqual(['GetDocument', 'GetDocument']);
+  });
+
+  it('--read-stack with no credentials in the shell: exit 1, the SDK chain named, and what a shell can give', async () => {
+    const dir = siteRepo(exampleConfig);
+    double.reset();
+    const run = await checkSitesAsync([dir, 'portal', '--read-stack'], {
+      AWS_ENDPOINT_URL: double.env().AWS_ENDPOINT_URL!,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+      AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('Error: No AWS credentials');
+    expect(run.stdout).toContain(
+      "check-sites --read-stack uses your shell's credentials: AWS_PROFILE (a profile of ~/.aws/config), AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a session from `aws sso login`; role-to-assume is a workflow's.",
+    );
+    expect(awsOperations()).toEqual([]);
   });
 
   it('without --read-stack the same shell reaches no AWS endpoint', async () => {

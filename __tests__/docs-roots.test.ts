@@ -20,12 +20,12 @@ describe("docs/sites-file.md, The stack's roots", () => {
     const plan = planSitesFile(example, { site: 'blog', configFile: FILE });
     expect(plan.roots).toEqual({
       cache: ['/run/nginx-cache'],
-      wordpress: ['/var/www', '/opt/bitnami/wordpress'],
+      wordpress: ['/var/www', '/opt/bitnami'],
     });
     // the plan's second line, as the page quotes its start
     const quoted = /\(`(Roots from [^`…]+), …`\)/.exec(section)![1]!;
     expect(planLogLines(plan)[1]).toBe(
-      `  ${quoted}, WordPressPath against roots.wordpress (/var/www, /opt/bitnami/wordpress); the stack's CacheRoots and WordPressRoots must list the same (a real run compares them before anything runs).`,
+      `  ${quoted}, WordPressPath against roots.wordpress (/var/www, /opt/bitnami); the stack's CacheRoots and WordPressRoots must list the same (a real run compares them before anything runs).`,
     );
   });
 
@@ -35,7 +35,7 @@ describe("docs/sites-file.md, The stack's roots", () => {
       .replace(/^roots:.*\n(?: {2}.*\n)+/m, '')
       .replace(/^ {4}roots: .*\n/m, '')
       .replace('/run/nginx-cache/blog', '/opt/x/cache')
-      .replace('/opt/bitnami/wordpress/blog', '/var/www/blog');
+      .replace('WordPressPath: /opt/bitnami/wordpress', 'WordPressPath: /var/www/blog');
     expect(() => planSitesFile(text, { site: 'blog', configFile: FILE })).toThrow(sample);
   });
 });
@@ -72,5 +72,16 @@ describe('docs/troubleshooting.md', () => {
     const [warning] = verdict.warnings.blog!;
     expect(troubleshooting).toContain(`**"${warning!.title}".**`);
     expect(warning!.message).toContain('See docs/troubleshooting.md, "Roots not compared with the stack".');
+  });
+
+  it("has an entry named as the dry run's stack check titles a stack it could not read", () => {
+    const verdict = preflightVerdict(
+      reads,
+      reads.map(() => ({ kind: 'denied' as const, message: 'not authorized to perform: ssm:GetDocument' })),
+      FILE,
+      'check',
+    );
+    expect(verdict.error?.title).toBe('Stack not read');
+    expect(troubleshooting).toContain(`**"${verdict.error!.title}".**`);
   });
 });

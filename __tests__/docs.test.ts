@@ -23,7 +23,7 @@ describe('README.md', () => {
 
   it(`shows a complete deploy workflow using the action within its first ${SNIPPET_WITHIN_LINES} lines`, () => {
     const snippet = codeBlocks(readme).find(
-      (b) => b.info === 'yaml' && /^\s+- uses: OWNER\/cache-purge-action@v\d+$/m.test(b.body),
+      (b) => b.info === 'yaml' && /^\s+- uses: OWNER\/cache-purge-action@v\d+( #.*)?$/m.test(b.body),
     );
     expect(snippet, 'a ```yaml block with `- uses: OWNER/cache-purge-action@v1`').toBeDefined();
     expect(snippet!.body).toMatch(/^jobs:\n {2}deploy:/);

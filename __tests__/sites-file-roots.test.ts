@@ -125,7 +125,7 @@ describe('the roots setting', () => {
     for (const site of ['portal', 'main', 'shop']) {
       expect(plan(uncommented, site).roots).toEqual({
         cache: ['/var/cache/nginx', '/run/nginx-cache'],
-        wordpress: ['/var/www', '/srv/www', '/opt/bitnami/wordpress'],
+        wordpress: ['/var/www', '/srv/www', '/opt/bitnami'],
       });
     }
   });
@@ -186,7 +186,7 @@ describe('CachePath and WordPressPath against the site roots at plan time', () =
     );
     const root = refusal(() => plan(sitesFile({ portal: roots, cache: '/run/nginx-cache' })));
     expect(root.message).toContain(
-      '"/run/nginx-cache" is the root /run/nginx-cache itself; give the directory below it that this site uses (e.g. /run/nginx-cache/portal).',
+      '"/run/nginx-cache" is the root /run/nginx-cache itself, and a path must lie strictly below a root: give the directory below it that this site uses (e.g. /run/nginx-cache/portal), or, if /run/nginx-cache is this site\'s own directory, make its parent the root, in `roots.cache` and in the stack\'s CacheRoots parameter.',
     );
   });
 
@@ -223,6 +223,17 @@ describe('CachePath and WordPressPath against the site roots at plan time', () =
     expect(other.message).toContain(
       '"/home/portal" is not below roots.wordpress (/var/www, /srv/www, the default)',
     );
+    // a broken kind beside a sound one at the same level: the sound one is still the site's roots
+    const beside = refusal(() =>
+      plan(
+        sitesFile({
+          portal: 'roots: { cache: [/run/nginx-cache/], wordpress: [/opt/bitnami] }',
+          wordpress: '/opt/bitnami/wordpress',
+        }),
+      ),
+    );
+    expect(beside.message).toContain('sites.portal.roots.cache[0]');
+    expect(beside.message).not.toContain('is not below roots.wordpress');
   });
 });
 

@@ -832,8 +832,10 @@ function salvageRoots(levels, issues) {
                 known = false;
                 break;
             }
-            const setting = rootsSchema.safeParse(isMapping(value) ? (value.roots ?? {}) : {});
-            const listed = setting.success ? setting.data[kind] : undefined;
+            // this kind alone: a broken other kind at this level must not hide it
+            const given = isMapping(value) && isMapping(value.roots) ? value.roots[kind] : undefined;
+            const setting = given === undefined ? undefined : rootsSchema.shape[kind].safeParse(given);
+            const listed = setting?.success ? setting.data : undefined;
             if (listed) {
                 found = listed;
                 break;
@@ -4376,7 +4378,7 @@ function patternHints(value, allowedPattern) {
 function rootsProblem(value, { setting, roots }) {
     const root = roots.find((r) => value === r || value.startsWith(`${r}/`));
     if (root === value)
-        return `${shown(value)} is the root ${root} itself; give the directory below it that this site uses (e.g. ${root}/portal).`;
+        return `${shown(value)} is the root ${root} itself, and a path must lie strictly below a root: give the directory below it that this site uses (e.g. ${root}/portal), or, if ${root} is this site's own directory${setting.sitesFileKey === 'wordpress' ? ' (as on Bitnami: WordPressPath /opt/bitnami/wordpress, root /opt/bitnami)' : ''}, make its parent the root, in \`roots.${setting.sitesFileKey}\` and in the stack's ${setting.stackParameter} parameter.`;
     if (root)
         return undefined;
     const example = roots[0];

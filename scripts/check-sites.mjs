@@ -80,6 +80,24 @@ const decode = (text) =>
     (_, code) => ({ 25: '%', '0D': '\r', '0A': '\n', '3A': ':', '2C': ',' })[code],
   );
 
+/** What stands in here for the workflow's inputs a message names: the action speaks of a workflow. */
+const LOCAL_HINTS = [
+  [
+    'set the "aws-region" input',
+    `check-sites: --aws-region REGION stands in for the "aws-region" input${readStack ? " (with --read-stack your shell's AWS_REGION is used too)" : " (your shell's AWS_REGION is not passed on without --read-stack)"}.`,
+  ],
+  [
+    'the "config" input',
+    'check-sites: --config PATH stands in for the "config" input (relative to the site repository).',
+  ],
+  [
+    'The "role-to-assume" input is empty',
+    "check-sites --read-stack uses your shell's credentials: AWS_PROFILE (a profile of ~/.aws/config), AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a session from `aws sso login`; role-to-assume is a workflow's.",
+  ],
+];
+const localHints = (text) =>
+  LOCAL_HINTS.filter(([found]) => text.includes(found)).map(([, hint]) => `${hint}\n`);
+
 const annotations = [];
 const log = [];
 for (const line of run.stdout.split(/\r?\n/)) {
@@ -99,8 +117,9 @@ for (const line of run.stdout.split(/\r?\n/)) {
     const where = props.file
       ? ` (${props.file}${props.line ? `:${props.line}` : ''}${props.col ? `:${props.col}` : ''})`
       : '';
+    const text = decode(message);
     annotations.push(
-      `${name === 'error' ? 'Error' : 'Warning'}: ${props.title ?? ''}${where}\n${decode(message)}\n`,
+      `${name === 'error' ? 'Error' : 'Warning'}: ${props.title ?? ''}${where}\n${text}\n${localHints(text).join('')}`,
     );
   } else if (name === 'group') log.push(`── ${decode(message)}`);
 }

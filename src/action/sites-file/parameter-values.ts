@@ -64,7 +64,7 @@ function rootsProblem(
 ): string | undefined {
   const root = roots.find((r) => value === r || value.startsWith(`${r}/`));
   if (root === value)
-    return `${shown(value)} is the root ${root} itself; give the directory below it that this site uses (e.g. ${root}/portal).`;
+    return `${shown(value)} is the root ${root} itself, and a path must lie strictly below a root: give the directory below it that this site uses (e.g. ${root}/portal), or, if ${root} is this site's own directory${setting.sitesFileKey === 'wordpress' ? ' (as on Bitnami: WordPressPath /opt/bitnami/wordpress, root /opt/bitnami)' : ''}, make its parent the root, in \`roots.${setting.sitesFileKey}\` and in the stack's ${setting.stackParameter} parameter.`;
   if (root) return undefined;
   const example = roots[0]!;
   return `${shown(value)} is not below ${describeSiteRoots(setting, roots)}: give a path below ${roots.length === 1 ? example : `one of them (e.g. ${example}/…)`}, or, if the stack was deployed with another root for it, add that root to \`roots.${setting.sitesFileKey}\` in the sites file and to the stack's ${setting.stackParameter} parameter (they must list the same roots).`;

@@ -93,8 +93,10 @@ function salvageRoots(
         known = false;
         break;
       }
-      const setting = rootsSchema.safeParse(isMapping(value) ? (value.roots ?? {}) : {});
-      const listed = setting.success ? setting.data[kind] : undefined;
+      // this kind alone: a broken other kind at this level must not hide it
+      const given = isMapping(value) && isMapping(value.roots) ? value.roots[kind] : undefined;
+      const setting = given === undefined ? undefined : rootsSchema.shape[kind].safeParse(given);
+      const listed = setting?.success ? setting.data : undefined;
       if (listed) {
         found = listed;
         break;

@@ -93,13 +93,17 @@ function preflightVerdict(reads, outcomes, configFile, mode = 'run') {
     let unread = 0;
     const warnings = {};
     const lines = [];
-    // a run warns each site using the document; a check fails on it
-    const warn = (read, warning) => {
+    // what could not be compared: a run warns each site using the document; a check fails on it
+    const notCompared = (read, why) => {
         if (mode === 'check') {
             unread += 1;
-            problems.push(warning.message.replace(/ See docs\/troubleshooting\.md, "[^"]+"\.$/, ''));
+            problems.push(why);
             return;
         }
+        const warning = {
+            title: 'Roots not compared with the stack',
+            message: `${why} See docs/troubleshooting.md, "Roots not compared with the stack".`,
+        };
         for (const site of new Set(read.uses.map((use) => use.site)))
             (warnings[site] ??= []).push(warning);
     };
@@ -113,10 +117,7 @@ function preflightVerdict(reads, outcomes, configFile, mode = 'run') {
             const why = outcome.kind === 'denied'
                 ? deniedWhy(outcome.message, mode)
                 : `GetDocument failed: ${outcome.code}: ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(outcome.message, 200)}`;
-            warn(read, {
-                title: 'Roots not compared with the stack',
-                message: `Could not read ${named(read)}, so ${what} were not compared with those of ${configFile} ${mode === 'run' ? 'before the run' : 'by the check'}: ${why}.${mode === 'run' ? " The run went on; each instance still refuses a path outside the stack's roots." : ''} See docs/troubleshooting.md, "Roots not compared with the stack".`,
-            });
+            notCompared(read, `Could not read ${named(read)}, so ${what} were not compared with those of ${configFile} ${mode === 'run' ? 'before the run' : 'by the check'}: ${why}.${mode === 'run' ? " The run went on; each instance still refuses a path outside the stack's roots." : ''}`);
             lines.push(`${named(read)}: not read (${outcome.kind === 'denied' ? 'AccessDenied' : outcome.code}); ${what} not compared.`);
             return;
         }
@@ -126,10 +127,7 @@ function preflightVerdict(reads, outcomes, configFile, mode = 'run') {
         }
         const deployed = parametersOf(outcome.content);
         if (!deployed) {
-            warn(read, {
-                title: 'Roots not compared with the stack',
-                message: `${named(read)} as deployed is not a JSON document with parameters, so ${what} were not compared with those of ${configFile}. See docs/troubleshooting.md, "Roots not compared with the stack".`,
-            });
+            notCompared(read, `${named(read)} as deployed is not a JSON document with parameters, so ${what} were not compared with those of ${configFile}.`);
             return;
         }
         const compared = new Set();
@@ -146,10 +144,7 @@ function preflightVerdict(reads, outcomes, configFile, mode = 'run') {
                     continue;
                 compared.add(key);
                 if (!stack) {
-                    warn(read, {
-                        title: 'Roots not compared with the stack',
-                        message: `${named(read)} as deployed has no ${setting.documentParameter} allowedPattern of the form this version writes (${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(String(pattern), 120)}), so the roots of the stack's ${setting.stackParameter} were not compared with ${configFile}'s roots.${setting.sitesFileKey}. Update the stack (docs/setup.md). See docs/troubleshooting.md, "Roots not compared with the stack".`,
-                    });
+                    notCompared(read, `${named(read)} as deployed has no ${setting.documentParameter} allowedPattern of the form this version writes (${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(String(pattern), 120)}), so the roots of the stack's ${setting.stackParameter} were not compared with ${configFile}'s roots.${setting.sitesFileKey}. Update the stack (docs/setup.md).`);
                     continue;
                 }
                 if ((0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .sameRoots */ .WM)(stack, given)) {
@@ -213,9 +208,10 @@ function preflightVerdict(reads, outcomes, configFile, mode = 'run') {
 /* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(34736);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6957);
 /* harmony import */ var _roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(23197);
-// The pre-flight of a real run (#15 item 1) and of the dry run's stack check (stack-check.ts), its I/O: before any SendCommand of the run, one SSM
-// GetDocument (DocumentFormat JSON) for each distinct document, version and region of a bundled
-// document among every site's steps, through the run's SSM clients (the SDK retries throttling). The
+// The pre-flight of a real run (#15 item 1) and of the dry run's stack check (stack-check.ts), its
+// I/O: before any SendCommand of the run, one SSM GetDocument (DocumentFormat JSON) for each distinct
+// document, version and region of a bundled document among every site's steps, through the run's SSM
+// clients (the SDK retries throttling). The
 // decisions (what to read, whether the run may start) are in roots-preflight-decisions.ts. Custom
 // documents are not read.
 

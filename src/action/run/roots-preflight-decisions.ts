@@ -130,13 +130,17 @@ export function preflightVerdict(
   let unread = 0;
   const warnings: Record<string, RunWarning[]> = {};
   const lines: string[] = [];
-  // a run warns each site using the document; a check fails on it
-  const warn = (read: DocumentRead, warning: RunWarning) => {
+  // what could not be compared: a run warns each site using the document; a check fails on it
+  const notCompared = (read: DocumentRead, why: string) => {
     if (mode === 'check') {
       unread += 1;
-      problems.push(warning.message.replace(/ See docs\/troubleshooting\.md, "[^"]+"\.$/, ''));
+      problems.push(why);
       return;
     }
+    const warning: RunWarning = {
+      title: 'Roots not compared with the stack',
+      message: `${why} See docs/troubleshooting.md, "Roots not compared with the stack".`,
+    };
     for (const site of new Set(read.uses.map((use) => use.site))) (warnings[site] ??= []).push(warning);
   };
   reads.forEach((read, i) => {
@@ -150,10 +154,10 @@ export function preflightVerdict(
         outcome.kind === 'denied'
           ? deniedWhy(outcome.message, mode)
           : `GetDocument failed: ${outcome.code}: ${quoteCut(outcome.message, 200)}`;
-      warn(read, {
-        title: 'Roots not compared with the stack',
-        message: `Could not read ${named(read)}, so ${what} were not compared with those of ${configFile} ${mode === 'run' ? 'before the run' : 'by the check'}: ${why}.${mode === 'run' ? " The run went on; each instance still refuses a path outside the stack's roots." : ''} See docs/troubleshooting.md, "Roots not compared with the stack".`,
-      });
+      notCompared(
+        read,
+        `Could not read ${named(read)}, so ${what} were not compared with those of ${configFile} ${mode === 'run' ? 'before the run' : 'by the check'}: ${why}.${mode === 'run' ? " The run went on; each instance still refuses a path outside the stack's roots." : ''}`,
+      );
       lines.push(
         `${named(read)}: not read (${outcome.kind === 'denied' ? 'AccessDenied' : outcome.code}); ${what} not compared.`,
       );
@@ -167,10 +171,10 @@ export function preflightVerdict(
     }
     const deployed = parametersOf(outcome.content);
     if (!deployed) {
-      warn(read, {
-        title: 'Roots not compared with the stack',
-        message: `${named(read)} as deployed is not a JSON document with parameters, so ${what} were not compared with those of ${configFile}. See docs/troubleshooting.md, "Roots not compared with the stack".`,
-      });
+      notCompared(
+        read,
+        `${named(read)} as deployed is not a JSON document with parameters, so ${what} were not compared with those of ${configFile}.`,
+      );
       return;
     }
     const compared = new Set<string>();
@@ -186,10 +190,10 @@ export function preflightVerdict(
         if (compared.has(key)) continue;
         compared.add(key);
         if (!stack) {
-          warn(read, {
-            title: 'Roots not compared with the stack',
-            message: `${named(read)} as deployed has no ${setting.documentParameter} allowedPattern of the form this version writes (${quoteCut(String(pattern), 120)}), so the roots of the stack's ${setting.stackParameter} were not compared with ${configFile}'s roots.${setting.sitesFileKey}. Update the stack (docs/setup.md). See docs/troubleshooting.md, "Roots not compared with the stack".`,
-          });
+          notCompared(
+            read,
+            `${named(read)} as deployed has no ${setting.documentParameter} allowedPattern of the form this version writes (${quoteCut(String(pattern), 120)}), so the roots of the stack's ${setting.stackParameter} were not compared with ${configFile}'s roots.${setting.sitesFileKey}. Update the stack (docs/setup.md).`,
+          );
           continue;
         }
         if (sameRoots(stack, given)) {

@@ -211,9 +211,8 @@ function preflightVerdict(reads, outcomes, configFile, mode = 'run') {
 // The pre-flight of a real run (#15 item 1) and of the dry run's stack check (stack-check.ts), its
 // I/O: before any SendCommand of the run, one SSM GetDocument (DocumentFormat JSON) for each distinct
 // document, version and region of a bundled document among every site's steps, through the run's SSM
-// clients (the SDK retries throttling). The
-// decisions (what to read, whether the run may start) are in roots-preflight-decisions.ts. Custom
-// documents are not read.
+// clients (the SDK retries throttling). The decisions (what to read, whether the run may start) are in
+// roots-preflight-decisions.ts. Custom documents are not read.
 
 
 

@@ -4,205 +4,29 @@
 // declared inputs, as GitHub does). Records every request; any answer can be scripted, including never
 // answering. Point GITHUB_API_URL at `double.url`.
 //
-// Self-contained (node: modules only, erasable TypeScript) so Node 24 can import it directly from
-// .mjs scripts as well as from vitest.
+// What it checks is github-double-checks.ts; its options, records and scripted answers are
+// github-double-types.ts.
+//
+// Self-contained (node: modules and those two files only, erasable TypeScript) so Node 24 can import
+// it directly from .mjs scripts as well as from vitest.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { DOCS, checkInputs, json, verifyAppJwt } from './github-double-checks.ts';
+import {
+  DEFAULT_WORKFLOWS,
+  type AcceptedDispatch,
+  type DoubleRoute,
+  type DoubleWorkflow,
+  type GitHubDouble,
+  type GitHubDoubleOptions,
+  type RecordedRequest,
+  type ScriptedResponse,
+  type TokenExchange,
+} from './github-double-types.ts';
 
-export interface WorkflowInput {
-  type?: 'string' | 'choice' | 'boolean' | 'number' | 'environment';
-  required?: boolean;
-  options?: string[];
-}
-
-export interface DoubleWorkflow {
-  /** Numeric id; the workflow answers to its file name and to this id. */
-  id: number;
-  /** The `on.workflow_dispatch.inputs` of the workflow file. */
-  inputs: Record<string, WorkflowInput>;
-  /** Refs the workflow can be dispatched on (default ['main']). */
-  refs?: string[];
-}
-
-export interface GitHubDoubleOptions {
-  host?: string;
-  /** 0 (default) picks a free port. */
-  port?: number;
-  /** owner/repo the workflows live in (default acme/website). */
-  repository?: string;
-  /** More repositories holding the same workflows (a relay dispatching per site: SITES site=owner/repo). */
-  moreRepositories?: string[];
-  /** By file name (default: purge-cache.yml with examples/purge-cache.yml's inputs, site a choice of portal/main/all). */
-  workflows?: Record<string, DoubleWorkflow>;
-  /** Personal access token accepted for dispatches (default: a random ghp_… value). */
-  token?: string;
-  appId?: number;
-  installationId?: number;
-  /** false emulates a GitHub Enterprise Server that refuses `return_run_details` with a 422. */
-  supportsReturnRunDetails?: boolean;
-}
-
-export interface RecordedRequest {
-  method: string;
-  /** Path with query, as received. */
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  /** Parsed JSON body, when it was JSON. */
-  json?: unknown;
-  /** 'token' (installation-token exchange), 'dispatch' or 'other'. */
-  route: DoubleRoute;
-  receivedAt: number;
-}
-
-export type DoubleRoute = 'token' | 'dispatch' | 'other';
-
-/** A scripted answer: a status with headers and JSON body, optionally late; or no answer at all. */
-export type ScriptedResponse =
-  { status: number; headers?: Record<string, string>; body?: unknown; delayMs?: number } | { hang: true };
-
-export interface AcceptedDispatch {
-  owner: string;
-  repo: string;
-  workflow: string;
-  ref: string;
-  inputs: Record<string, unknown>;
-  returnRunDetails: boolean;
-  runId: number;
-  /** How the caller authenticated: the PAT or an installation token from the exchange. */
-  auth: 'token' | 'installation';
-}
-
-export interface TokenExchange {
-  installationId: number;
-  /** Verified JWT claims. */
-  claims: { iss: string; iat: number; exp: number };
-  token: string;
-}
-
-export interface GitHubDouble {
-  /** Base URL for GITHUB_API_URL, e.g. http://127.0.0.1:41234 */
-  url: string;
-  repository: string;
-  /** The PAT the double accepts (GITHUB_TOKEN). */
-  token: string;
-  /** The GitHub App the double knows: GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY (PKCS#8 PEM), GITHUB_APP_INSTALLATION_ID. */
-  app: { appId: number; installationId: number; privateKey: string };
-  /** Every request received, in order. */
-  requests: RecordedRequest[];
-  /** Dispatches the double accepted (a run was "created"). */
-  dispatches: AcceptedDispatch[];
-  /** Successful App JWT → installation-token exchanges. */
-  tokenExchanges: TokenExchange[];
-  /** Queues answers for the next requests on a route (used first, in order, then the default behaviour). */
-  script(route: 'token' | 'dispatch', ...responses: ScriptedResponse[]): void;
-  /** Answers every request on a route this way until cleared with `undefined`. */
-  always(route: 'token' | 'dispatch', response: ScriptedResponse | undefined): void;
-  /** Clears records and scripts (installation tokens already issued stay valid). */
-  reset(): void;
-  /** Environment for the relay: GITHUB_API_URL, DISPATCH_REPOSITORY and the token or App variables. */
-  env(auth?: 'token' | 'app'): Record<string, string>;
-  close(): Promise<void>;
-}
-
-export const DEFAULT_WORKFLOWS: Record<string, DoubleWorkflow> = {
-  'purge-cache.yml': {
-    id: 1001,
-    inputs: {
-      site: { type: 'choice', required: true, options: ['portal', 'main', 'all'] },
-      sites: { type: 'string', required: false },
-      requester: { type: 'string', required: false },
-      'slack-channel': { type: 'string', required: false },
-    },
-  },
-};
-
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): ScriptedResponse => ({
-  status,
-  headers,
-  body,
-});
-const DOCS = 'https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event';
-
-function base64urlJson(part: string): unknown {
-  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-}
-
-/** Verifies an App JWT the way GitHub documents it: RS256, iss = App id, iat ≤ now + 60 s, exp - iat ≤ 10 min. */
-function verifyAppJwt(
-  jwt: string,
-  publicKey: KeyObject,
-  appId: number,
-  nowSeconds: number,
-): { ok: true; claims: TokenExchange['claims'] } | { ok: false; message: string } {
-  const parts = jwt.split('.');
-  if (parts.length !== 3) return { ok: false, message: 'A JSON web token could not be decoded' };
-  const [header, payload, signature] = parts as [string, string, string];
-  let head: { alg?: unknown };
-  let claims: { iss?: unknown; iat?: unknown; exp?: unknown };
-  try {
-    head = base64urlJson(header) as typeof head;
-    claims = base64urlJson(payload) as typeof claims;
-  } catch {
-    return { ok: false, message: 'A JSON web token could not be decoded' };
-  }
-  if (head.alg !== 'RS256') return { ok: false, message: 'A JSON web token could not be decoded' };
-  const verifier = createVerify('RSA-SHA256');
-  verifier.update(`${header}.${payload}`);
-  if (!verifier.verify(publicKey, Buffer.from(signature, 'base64url'))) {
-    return { ok: false, message: 'A JSON web token could not be decoded' };
-  }
-  if (String(claims.iss) !== String(appId)) {
-    return { ok: false, message: `'Issuer' claim ('iss') must be an Integer` };
-  }
-  if (typeof claims.iat !== 'number' || claims.iat > nowSeconds + 60) {
-    return {
-      ok: false,
-      message: `'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued.`,
-    };
-  }
-  if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) {
-    return {
-      ok: false,
-      message: `'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.`,
-    };
-  }
-  if (claims.exp - claims.iat > 660) {
-    return { ok: false, message: `'Expiration time' claim ('exp') is too far in the future.` };
-  }
-  return { ok: true, claims: { iss: String(claims.iss), iat: claims.iat, exp: claims.exp } };
-}
-
-function checkInputs(workflow: DoubleWorkflow, inputs: unknown): string | undefined {
-  if (inputs === undefined) inputs = {};
-  if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) {
-    return 'Invalid request.\n\nFor \'properties/inputs\', "not an object" is not an object.';
-  }
-  const given = inputs as Record<string, unknown>;
-  const unexpected = Object.keys(given).filter((name) => !(name in workflow.inputs));
-  if (unexpected.length > 0) return `Unexpected inputs provided: ${JSON.stringify(unexpected)}`;
-  for (const [name, value] of Object.entries(given)) {
-    if (typeof value !== 'string')
-      return `Invalid request.\n\nFor 'properties/${name}', ${JSON.stringify(value)} is not a string.`;
-  }
-  if (JSON.stringify(given).length > 65535) return 'inputs are too large';
-  for (const [name, input] of Object.entries(workflow.inputs)) {
-    const value = given[name] as string | undefined;
-    if (value === undefined || value === '') {
-      if (input.required) return `Required input '${name}' not provided`;
-      continue;
-    }
-    if (input.type === 'choice' && !(input.options ?? []).includes(value)) {
-      return `Provided value '${value}' for input '${name}' not in the list of allowed values`;
-    }
-    if (input.type === 'boolean' && value !== 'true' && value !== 'false') {
-      return `Provided value '${value}' for input '${name}' is not a boolean`;
-    }
-  }
-  return undefined;
-}
+export * from './github-double-types.ts';
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

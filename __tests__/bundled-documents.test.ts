@@ -2,6 +2,7 @@
 // ssm-documents/ (no copy to drift), and a step naming one of them gets every problem SSM would only
 // report at SendCommand — unknown names with a did-you-mean, a missing required one, values outside
 // allowedPattern/maxChars — each at its path in the sites file. Other documents pass untouched.
+// Over 300 lines: its sites files are written out line by line because the tests name their lines.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +15,8 @@ import {
 } from '../src/action/sites-file/bundled-documents.js';
 import { parseSitesConfig, parseSitesFile } from '../src/action/sites-file/read-sites-file.js';
 import { buildPlan } from '../src/action/plan/plan.js';
-import { UserError } from '../src/shared/errors.js';
 import { exampleConfig, repoRoot } from './helpers/run-action.js';
+import { refusal } from './helpers/refusal.js';
 
 const FILE = '.github/cache-purge.yml';
 const documentsDir = join(repoRoot, 'ssm-documents');
@@ -157,15 +158,7 @@ describe('checking a step against a bundled document', () => {
   });
 });
 
-function planError(build: () => unknown): UserError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected the plan to be refused');
-}
+const planError = (build: () => unknown) => refusal(build, 'the plan');
 
 describe('the plan refuses what SSM would refuse at SendCommand', () => {
   const broken = exampleConfig

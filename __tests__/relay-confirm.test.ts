@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startGitHubDouble, type GitHubDouble } from './helpers/github-double.ts';
 import { startSlackSink, type SlackSink } from './helpers/slack-sink.js';
-import { clickBody, commandBody, slackHeaders, TEST_SIGNING_SECRET } from './helpers/slack.ts';
+import { clickBody, commandBody, postSigned, slackHeaders, TEST_SIGNING_SECRET } from './helpers/slack.ts';
 import { repoRoot } from './helpers/run-action.js';
 import { loadRelayConfig } from '../src/relay/core/config.js';
 import { createGitHubDispatcher } from '../src/relay/github.js';
@@ -58,19 +58,7 @@ beforeEach(() => {
   clock = Date.now();
 });
 
-async function post(body: string) {
-  const response = await fetch(`${server.url}/slack/commands`, {
-    method: 'POST',
-    headers: slackHeaders(body, { timestamp: Math.floor(clock / 1000) }),
-    body,
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    text,
-    json: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : undefined,
-  };
-}
+const post = (body: string) => postSigned(`${server.url}/slack/commands`, body, Math.floor(clock / 1000));
 
 interface Prompt {
   response_type: string;

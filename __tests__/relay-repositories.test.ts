@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_WORKFLOWS, startGitHubDouble, type GitHubDouble } from './helpers/github-double.ts';
 import { startSlackSink, type SlackSink } from './helpers/slack-sink.js';
-import { clickBody, commandBody, slackHeaders, TEST_SIGNING_SECRET } from './helpers/slack.ts';
+import { clickBody, commandBody, postSigned, TEST_SIGNING_SECRET } from './helpers/slack.ts';
 import { loadRelayConfig, type RelayConfig } from '../src/relay/core/config.js';
 import { RelayConfigError } from '../src/relay/core/config-problems.js';
 import { dispatchRequests } from '../src/relay/core/dispatch.js';
@@ -155,15 +155,7 @@ describe('the relay dispatches each site to its repository (real server, Octokit
     lines.length = 0;
   });
 
-  async function post(body: string) {
-    const response = await fetch(`${server.url}/slack/commands`, {
-      method: 'POST',
-      headers: slackHeaders(body, { timestamp: Math.floor(Date.now() / 1000) }),
-      body,
-    });
-    const text = await response.text();
-    return { status: response.status, text };
-  }
+  const post = (body: string) => postSigned(`${server.url}/slack/commands`, body);
   /** A broad purge: the prompt, then the same user's click on its button. */
   async function confirmed(text: string) {
     const prompt = JSON.parse((await post(commandBody({ text }))).text) as {

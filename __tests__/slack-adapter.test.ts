@@ -8,7 +8,8 @@ import { parseRetryAfter, postSlackMessage, readSlackSettings } from '../src/act
 import { publishDryRun, publishRunReport } from '../src/action/report/publish.js';
 import { dryRunMessage, runReportMessage } from '../src/action/report/slack-message.js';
 import { checkSlackWebhookUrl } from '../src/action/inputs/slack-webhook-url.js';
-import { UserError } from '../src/shared/errors.js';
+import type { RunReport } from '../src/action/report/report.js';
+import { refusal } from './helpers/refusal.js';
 import { SLACK_ANSWERS, startSlackSink, type SlackSink } from './helpers/slack-sink.js';
 import { recordingRunner } from './helpers/recording-runner.js';
 import { portalPlan, slackContext, successReport, undeliverableReport } from './helpers/report-fixtures.js';
@@ -140,14 +141,20 @@ describe('postSlackMessage (real @slack/webhook → local sink)', () => {
 });
 
 describe('publish: what the action does with the result', () => {
-  it('a run report: annotations, summary, duration-ms and the message in Slack', async () => {
+  /** Publishes `report` as the action does, posting to the sink with fast retries; what the runner recorded. */
+  const publishToSink = async (report: RunReport, { failOnError = false } = {}) => {
     const { runner, recorded } = recordingRunner();
-    await publishRunReport(undeliverableReport(), {
+    await publishRunReport(report, {
       runner,
       env: {},
-      slack: { webhookUrl: sink.webhookUrl, failOnError: false },
+      slack: { webhookUrl: sink.webhookUrl, failOnError },
       slackPost: { retry: FAST_RETRY },
     });
+    return recorded;
+  };
+
+  it('a run report: annotations, summary, duration-ms and the message in Slack', async () => {
+    const recorded = await publishToSink(undeliverableReport());
     expect(recorded.outputs['duration-ms']).toBe('16450');
     expect(recorded.errors.map((e) => e.annotation?.title)).toEqual(['portal: FastCGI cache failed']);
     expect(recorded.summary).toContain('## ❌ portal purge failed at FastCGI cache');
@@ -162,13 +169,7 @@ describe('publish: what the action does with the result', () => {
 
   it('a failed post is a warning quoting Slack, and the step stays green', async () => {
     sink.script(SLACK_ANSWERS.channelNotFound);
-    const { runner, recorded } = recordingRunner();
-    await publishRunReport(successReport(), {
-      runner,
-      env: {},
-      slack: { webhookUrl: sink.webhookUrl, failOnError: false },
-      slackPost: { retry: FAST_RETRY },
-    });
+    const recorded = await publishToSink(successReport());
     expect(recorded.warnings).toHaveLength(1);
     expect(recorded.warnings[0]!.annotation).toEqual({ title: 'Slack message not posted' });
     expect(recorded.warnings[0]!.message).toMatch(
@@ -180,13 +181,7 @@ describe('publish: what the action does with the result', () => {
 
   it('fail-on-slack-error: true turns it into an error and fails the step', async () => {
     sink.script(SLACK_ANSWERS.noService);
-    const { runner, recorded } = recordingRunner();
-    await publishRunReport(successReport(), {
-      runner,
-      env: {},
-      slack: { webhookUrl: sink.webhookUrl, failOnError: true },
-      slackPost: { retry: FAST_RETRY },
-    });
+    const recorded = await publishToSink(successReport(), { failOnError: true });
     expect(recorded.errors).toHaveLength(1);
     expect(recorded.errors[0]!.message).toContain('Slack answered HTTP 410 "no_service"');
     expect(recorded.errors[0]!.message).toContain('fail-on-slack-error is true');
@@ -232,15 +227,7 @@ describe('the Slack inputs, checked before anything runs', () => {
     expect(recorded.warnings).toEqual([]);
   });
 
-  const refused = (url: string) => {
-    try {
-      checkSlackWebhookUrl(url);
-    } catch (error) {
-      expect(error).toBeInstanceOf(UserError);
-      return (error as UserError).message;
-    }
-    throw new Error(`${url} was accepted`);
-  };
+  const refused = (url: string) => refusal(() => checkSlackWebhookUrl(url), url).message;
 
   it('refuses a malformed URL, another scheme, plain http off loopback, and credentials; never echoing the URL', () => {
     expect(refused('hooks.slack.com/services/T0/B0/secretpart')).toMatch(

@@ -4,12 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { dryRunMessage, runReportMessage } from '../src/action/report/slack-message.js';
-import {
-  SLACK_LIMITS,
-  truncate,
-  type SlackBlock,
-  type SlackPayload,
-} from '../src/action/report/slack-blocks.js';
+import { truncate, type SlackBlock, type SlackPayload } from '../src/action/report/slack-blocks.js';
 import { escapeMrkdwn } from '../src/shared/mrkdwn.js';
 import {
   accessDeniedReport,
@@ -28,49 +23,7 @@ import {
   verifyPassedReport,
   verifyStaleReport,
 } from './helpers/verify-report-fixtures.js';
-
-/** Every violation of Block Kit's limits in a payload; [] when it is valid. */
-export function blockKitProblems(payload: SlackPayload): string[] {
-  const problems: string[] = [];
-  const text = (where: string, value: unknown, max: number) => {
-    if (typeof value !== 'string' || value.trim() === '') problems.push(`${where}: empty text`);
-    else if (value.length > max) problems.push(`${where}: ${value.length} > ${max} characters`);
-    else if (/undefined|\[object Object\]|NaN/.test(value))
-      problems.push(`${where}: ${JSON.stringify(value.slice(0, 80))}`);
-    if (typeof value === 'string' && (value.match(/```/g) ?? []).length % 2 === 1)
-      problems.push(`${where}: unbalanced code fence`);
-  };
-  text('text', payload.text, 40_000);
-  if (payload.blocks.length > SLACK_LIMITS.blocks) problems.push(`${payload.blocks.length} blocks > 50`);
-  payload.blocks.forEach((block: SlackBlock, i) => {
-    const where = `blocks[${i}] (${block.type})`;
-    switch (block.type) {
-      case 'header':
-        if (block.text.type !== 'plain_text') problems.push(`${where}: header must be plain_text`);
-        text(where, block.text.text, SLACK_LIMITS.headerText);
-        break;
-      case 'section':
-        if (!block.text && !block.fields) problems.push(`${where}: neither text nor fields`);
-        if (block.text) text(`${where}.text`, block.text.text, SLACK_LIMITS.sectionText);
-        if (block.fields) {
-          if (block.fields.length > SLACK_LIMITS.fields)
-            problems.push(`${where}: ${block.fields.length} fields`);
-          block.fields.forEach((f, j) => text(`${where}.fields[${j}]`, f.text, SLACK_LIMITS.fieldText));
-        }
-        break;
-      case 'context':
-        if (block.elements.length === 0 || block.elements.length > SLACK_LIMITS.contextElements)
-          problems.push(`${where}: ${block.elements.length} elements`);
-        block.elements.forEach((e, j) => text(`${where}.elements[${j}]`, e.text, SLACK_LIMITS.sectionText));
-        break;
-      case 'divider':
-        break;
-      default:
-        problems.push(`${where}: unknown block type`);
-    }
-  });
-  return problems;
-}
+import { blockKitProblems } from './helpers/block-kit.js';
 
 const allText = (payload: SlackPayload) => JSON.stringify(payload);
 

@@ -14,6 +14,7 @@ import {
   schemaProblems,
   type SsmDocument,
 } from './helpers/ssm-document-runner.js';
+import { hostileDirectoryValues } from './helpers/hostile-directory-values.js';
 
 const documents = Object.fromEntries(DOCUMENT_NAMES.map((n) => [n, loadDocument(n)])) as Record<
   (typeof DOCUMENT_NAMES)[number],
@@ -44,36 +45,6 @@ const goodValues: Record<(typeof DOCUMENT_NAMES)[number], Record<string, string>
   'CachePurge-WPRocket': { WordPressPath: goodPath.WordPressPath },
   'CachePurge-ObjectCache': { WordPressPath: goodPath.WordPressPath },
   'CachePurge-OPcache': { PhpFpmPidFile: '/run/php/php8.2-fpm.pid' },
-};
-
-// Values a caller could send; every one must be refused by the service before anything is sent.
-const hostile = (param: 'CachePath' | 'WordPressPath') => {
-  const base = param === 'CachePath' ? '/var/cache/nginx' : '/var/www';
-  return {
-    empty: '',
-    'the filesystem root': '/',
-    'the allow-listed root itself': base,
-    'the root with a trailing slash': `${base}/`,
-    'a .. segment': `${base}/portal/../../../etc`,
-    'a . segment': `${base}/./portal`,
-    'a relative path': base.slice(1) + '/portal',
-    'a bare name': 'portal',
-    'another root': param === 'CachePath' ? '/var/www/portal' : '/var/cache/nginx/portal',
-    'a ; command': `${base}/portal;rm -rf /`,
-    'a $(...) substitution': `${base}/$(rm -rf /)`,
-    'a ${...} expansion': `${base}/\${HOME}`,
-    backticks: `${base}/\`rm -rf /\``,
-    'a newline': `${base}/portal\nrm -rf /`,
-    'a trailing newline': `${base}/portal\n`,
-    'the here-document terminator on its own line': `${base}/portal\nCACHE_PURGE_PARAMETER\nrm -rf /`,
-    'double quotes': `${base}/portal"; rm -rf / #`,
-    'single quotes': `${base}/portal'; rm -rf / #`,
-    'a space': `${base}/portal /`,
-    'a glob': `${base}/*`,
-    'a double slash': `${base}//portal`,
-    'a very long value': `${base}/${'a'.repeat(50_000)}`,
-    'too many levels': `${base}${'/a'.repeat(9)}`,
-  };
 };
 
 describe.each(DOCUMENT_NAMES)('%s', (name) => {
@@ -187,7 +158,7 @@ describe.each(PATH_DOCUMENTS)('%s, its confined directory', (name) => {
     }
   });
 
-  const cases = Object.entries(hostile(param));
+  const cases = Object.entries(hostileDirectoryValues(param));
   it.each(cases)(`the service refuses ${param} = %s before sending`, (_label, value) => {
     const checked = checkParameters(doc, { [param]: value });
     expect(checked.ok).toBe(false);

@@ -8,6 +8,7 @@ import { runAnnotations } from '../src/action/report/annotations.js';
 import {
   accessDeniedReport,
   cancelledReport,
+  cloudFrontFailedReport,
   exitCodeReport,
   hugeOutputReport,
   firstInstancesReport,
@@ -257,34 +258,19 @@ describe('annotations', () => {
       expect(failedSendCommand(code, 'x')).not.toContain('answered');
     }
 
-    const cloudFront = successReport();
-    Object.assign(cloudFront.steps[2]!, {
-      status: 'failed',
-      invalidationId: undefined,
-      error: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND cloudfront.amazonaws.com' },
-    });
-    cloudFront.status = 'failure';
+    const cloudFront = cloudFrontFailedReport('ENOTFOUND', 'getaddrinfo ENOTFOUND cloudfront.amazonaws.com');
     expect(runAnnotations(cloudFront)[0]!.message).toContain(
       '- ENOTFOUND: could not reach CloudFront: getaddrinfo ENOTFOUND cloudfront.amazonaws.com. Check that the runner',
     );
   });
 
   it('CloudFront failures name the IAM statement or the distribution', () => {
-    const report = successReport();
-    const cf = report.steps[2]!;
-    Object.assign(cf, {
-      status: 'failed',
-      invalidationId: undefined,
-      error: { code: 'AccessDenied', message: 'not authorized' },
-    });
-    report.status = 'failure';
-    expect(runAnnotations(report)[0]!.message).toContain(
+    const message = (code: string, text: string) =>
+      runAnnotations(cloudFrontFailedReport(code, text))[0]!.message;
+    expect(message('AccessDenied', 'not authorized')).toContain(
       'allow cloudfront:CreateInvalidation (and cloudfront:GetInvalidation when waiting) on arn:aws:cloudfront::ACCOUNT:distribution/E2EXAMPLE12345',
     );
-    Object.assign(cf, {
-      error: { code: 'NoSuchDistribution', message: 'The specified distribution does not exist.' },
-    });
-    expect(runAnnotations(report)[0]!.message).toContain(
+    expect(message('NoSuchDistribution', 'The specified distribution does not exist.')).toContain(
       'check cloudfront.distribution-id in the sites file',
     );
   });

@@ -24,6 +24,14 @@ export const successReport = (): RunReport =>
     cloudFrontStep(),
   ]);
 
+/** The success report with its CloudFront step failed with `code` (no invalidation created). */
+export function cloudFrontFailedReport(code: string, message: string): RunReport {
+  const failed = successReport();
+  Object.assign(failed.steps[2]!, { status: 'failed', invalidationId: undefined, error: { code, message } });
+  failed.status = 'failure';
+  return failed;
+}
+
 export const undeliverableReport = (): RunReport =>
   report('failure', [
     ssmStep(1),

@@ -1,5 +1,5 @@
 // Builds slash-command requests the way Slack sends them: a form body and the v0 signature headers
-// over its exact bytes. Self-contained (node: modules only) so scripts can import it too.
+// over its exact bytes; and posts one to a relay. Self-contained (node: modules only) so scripts can import it too.
 
 import { createHmac } from 'node:crypto';
 
@@ -103,4 +103,16 @@ export function clickBody(fields: ClickFields): string {
     ],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** Posts a signed Slack request body (a command or a click) to `url`: status, text, and the JSON when it is. */
+export async function postSigned(url: string, body: string, timestamp?: number) {
+  const headers = slackHeaders(body, timestamp === undefined ? {} : { timestamp });
+  const response = await fetch(url, { method: 'POST', headers, body });
+  const text = await response.text();
+  return {
+    status: response.status,
+    text,
+    ...(text.startsWith('{') && { json: JSON.parse(text) as Record<string, unknown> }),
+  };
 }

@@ -89,7 +89,8 @@ describe('dist/index.js running the plan against AWS (the double)', () => {
   // reached 1.5 s into the run, while step 1 (3 s) is polled. Step 1 is sent within tens of ms of the
   // first credentials (1.5 s is ample even on a loaded machine), and the poll that sees it complete
   // comes after the margin, so the refresh always falls between the two SendCommands. (The same
-  // refresh logic on an injected clock, with every timing case, is in aws-execution.integration.)
+  // refresh logic on an injected clock, with every timing case, is in
+  // aws-execution-credentials.integration.)
   it.concurrent(
     'a run that outlasts the role session gets a fresh OIDC token and role mid-run; later requests carry the new key',
     async ({ expect }) => {

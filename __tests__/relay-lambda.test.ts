@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startGitHubDouble, type GitHubDouble } from './helpers/github-double.ts';
 import { commandBody, slackHeaders, TEST_SIGNING_SECRET } from './helpers/slack.ts';
+import { functionUrlEvent } from './helpers/lambda-event.ts';
 import { repoRoot } from './helpers/run-action.js';
 import type * as LambdaModule from '../src/relay/lambda.js';
 
@@ -22,26 +23,6 @@ beforeAll(async () => {
   double = await startGitHubDouble();
 });
 afterAll(async () => double?.close());
-
-/** A Lambda function URL event (payload format 2.0) as AWS builds it: lower-case headers. */
-function functionUrlEvent(
-  body: string,
-  options: { base64?: boolean; headers?: Record<string, string>; method?: string } = {},
-) {
-  const headers = options.headers ?? slackHeaders(body);
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/',
-    rawQueryString: '',
-    headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
-    requestContext: {
-      http: { method: options.method ?? 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9' },
-    },
-    body: options.base64 ? Buffer.from(body).toString('base64') : body,
-    isBase64Encoded: options.base64 ?? false,
-  };
-}
 
 describe('dist/relay/lambda.js', () => {
   it('loads in a fresh Node process with no configuration and exports handler', () => {

@@ -2,7 +2,8 @@
 // edges of a connection's life: a body far over the cap gets its 413 delivered (the rest is drained,
 // not reset under a client still sending), from fast, chunked and slow senders; and SIGTERM exits within
 // 1 s with idle connections open (keep-alive, pre-opened, half-sent), while a command in flight is still
-// answered before the exit, which then follows within 1 s.
+// answered before the exit, which then follows within 1 s. And before all that: refusing to start on
+// bad configuration (every bad variable at once).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, request as httpRequest } from 'node:http';
@@ -10,7 +11,7 @@ import { connect, type Socket } from 'node:net';
 import { MAX_BODY_BYTES } from '../src/relay/core/decide.js';
 import { DRAIN_LIMIT_MS } from '../src/relay/http-server.js';
 import { startGitHubDouble, type GitHubDouble } from './helpers/github-double.ts';
-import { startRelay, type RunningRelay } from './helpers/relay-server.ts';
+import { startRelay, startRelayExpectingFailure, type RunningRelay } from './helpers/relay-server.ts';
 import { commandBody, slackHeaders } from './helpers/slack.ts';
 
 let double: GitHubDouble;
@@ -210,5 +211,62 @@ describe('SIGTERM', () => {
     // Once answered, that connection (fetch keeps it alive) does not hold the exit up.
     expect(exitedAt - answeredAt).toBeLessThan(1_000);
     expect(other.logs.map((line) => line.event)).toContain('stopping');
+  });
+});
+
+describe('the relay server refuses to start on bad configuration', () => {
+  it.each([
+    [{ SITES: undefined }, 'SITES'],
+    [{ SLACK_SIGNING_SECRET: undefined }, 'SLACK_SIGNING_SECRET'],
+    [{ DISPATCH_REPOSITORY: 'acme' }, 'DISPATCH_REPOSITORY'],
+    [{ GITHUB_TOKEN: undefined }, 'GITHUB_TOKEN'],
+    [{ PORT: 'eighty' }, 'PORT'],
+  ])('%o → names %s', async (change, variable) => {
+    const { code, stderr } = await startRelayExpectingFailure({
+      SLACK_SIGNING_SECRET: 'x',
+      GITHUB_TOKEN: 't',
+      DISPATCH_REPOSITORY: 'acme/website',
+      SITES: 'portal',
+      ...change,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^cache-purge relay: refusing to start: ${variable}: `));
+  });
+
+  it('names every bad variable at once, one line each', async () => {
+    const { code, stderr } = await startRelayExpectingFailure({
+      SLACK_SIGNING_SECRET: 'x',
+      DISPATCH_REPOSITORY: 'https://github.com/acme/website',
+      SITES: 'portal,help',
+      ALLOWED_USER_IDS: 'ada',
+      PORT: 'eighty',
+    });
+    expect(code).toBe(1);
+    expect(
+      stderr
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(':').slice(0, 3).join(':')),
+    ).toEqual([
+      'cache-purge relay: refusing to start: GITHUB_TOKEN',
+      'cache-purge relay: refusing to start: DISPATCH_REPOSITORY',
+      'cache-purge relay: refusing to start: SITES',
+      'cache-purge relay: refusing to start: ALLOWED_USER_IDS',
+      'cache-purge relay: refusing to start: PORT',
+    ]);
+  });
+
+  it('starts with a trailing comma in SITES (empty entries are skipped, as in the ALLOWED_* lists)', async () => {
+    const other = await startRelay({ ...double.env('token'), SITES: 'portal, Main ,' });
+    try {
+      expect((await other.command({ text: 'help' })).json!.text).toContain('Sites: `portal`, `main`.');
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('exits 0 on SIGTERM', async () => {
+    const other = await startRelay({ ...double.env('token'), SITES: 'portal' });
+    expect(await other.stop()).toBe(0);
   });
 });

@@ -1,119 +1,27 @@
-// Runner-level tests of what users see after a real run: dist/index.js spawned exactly as the GitHub
-// runner does, with no AWS keys (credentials only through OIDC + STS from the AWS double), posting with
-// the real @slack/webhook to a local sink. Success, failure, cancellation, a Slack outage, a credentials
-// failure, and a full purge whose known secrets must not appear anywhere a person or Slack reads.
+// Runner-level tests of what users see after a real run (helpers/report-runner.ts): dist/index.js
+// spawned exactly as the GitHub runner does, with no AWS keys (credentials only through OIDC + STS from
+// the AWS double), posting with the real @slack/webhook to a local sink. A success, a failure, a
+// credentials failure and no credentials at all — Slack, summary, log and outputs telling the same
+// story. Cancellation, a Slack outage and secrets: report-delivery.runner.test.ts.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  errorAnnotations,
-  exampleConfig,
-  runAction,
-  warningAnnotations as warnings,
-  type ActionRun,
-} from './helpers/run-action.js';
-import { startAwsDouble, type AwsDouble, type AwsDoubleOptions } from './helpers/aws-double.js';
-import { SLACK_ANSWERS, startSlackSink, type SlackSink } from './helpers/slack-sink.js';
+import { describe, expect, it } from 'vitest';
+import { errorAnnotations, warningAnnotations as warnings } from './helpers/run-action.js';
 import { formatDuration } from '../src/shared/text.js';
+import {
+  FASTCGI_RESULT,
+  PORTAL,
+  PURGE_SCRIPTS,
+  ROLE,
+  blockTexts,
+  double,
+  payloads,
+  purge,
+  reportOf,
+  sink,
+  useRunnerDoubles,
+} from './helpers/report-runner.js';
 
-const ROLE = 'arn:aws:iam::123456789012:role/cache-purge';
-const PORTAL = ['i-0123456789abcdef0', 'i-0123456789abcdef1', 'i-0123456789abcdef2'];
-/** The example sites file, with portal on three instances. */
-const CONFIG = {
-  '.github/cache-purge.yml': exampleConfig.replace(
-    'instance-ids: [i-0123456789abcdef0]',
-    `instance-ids: [${PORTAL.join(', ')}]`,
-  ),
-};
-const W3_RESULT = 'CACHE_PURGE_RESULT {"files":56,"bytes":789000,"method":"wp-cli","durationMs":300}';
-const FASTCGI_RESULT =
-  'CACHE_PURGE_RESULT {"files":1234,"bytes":12900000,"method":"find-delete","durationMs":42}';
-const PURGE_SCRIPTS: AwsDoubleOptions = {
-  documents: {
-    'CachePurge-W3TotalCache': { default: { runMs: 40, stdout: `Flushing W3 Total Cache\n${W3_RESULT}` } },
-    'CachePurge-FastCGI': {
-      default: { runMs: 60, stdout: `Purging /var/cache/nginx/portal\n${FASTCGI_RESULT}` },
-    },
-  },
-};
-const RUNNER_ENV = {
-  GITHUB_RUN_ID: '987654321',
-  GITHUB_RUN_ATTEMPT: '1',
-  GITHUB_ACTOR: 'relay-app[bot]',
-  GITHUB_EVENT_NAME: 'workflow_dispatch',
-  GITHUB_SERVER_URL: 'https://github.com',
-  GITHUB_REPOSITORY: 'acme/portal',
-  GITHUB_REF: 'refs/heads/main',
-  GITHUB_REF_NAME: 'main',
-  GITHUB_SHA: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
-  GITHUB_WORKFLOW: 'Purge cache',
-};
-
-interface Payload {
-  text: string;
-  blocks: {
-    type: string;
-    text?: { text: string };
-    fields?: { text: string }[];
-    elements?: { text: string }[];
-  }[];
-}
-interface Report {
-  status: string;
-  durationMs: number;
-  steps: {
-    name: string;
-    status: string;
-    durationMs: number;
-    commandId?: string;
-    invalidationId?: string;
-    instances?: { instanceId: string; status: string; stderr: string; result?: unknown }[];
-  }[];
-}
-
-/** Every text of a Block Kit payload, one string per block (fields and elements joined by newlines). */
-const blockTexts = (payload: Payload) =>
-  payload.blocks.map((b) =>
-    [b.text?.text, ...(b.fields ?? []).map((f) => f.text), ...(b.elements ?? []).map((e) => e.text)]
-      .filter((t) => t !== undefined)
-      .join('\n'),
-  );
-const payloads = (sink: SlackSink) => sink.requests.map((r) => r.body as Payload);
-const reportOf = (run: ActionRun) => JSON.parse(run.outputs.report!) as Report;
-
-let double: AwsDouble;
-let sink: SlackSink;
-beforeAll(async () => {
-  [double, sink] = await Promise.all([startAwsDouble(), startSlackSink()]);
-});
-afterAll(async () => {
-  await Promise.all([double.close(), sink.close()]);
-});
-beforeEach(() => {
-  sink.reset();
-});
-
-function purge(options: {
-  script: AwsDoubleOptions;
-  inputs?: Record<string, string>;
-  slack?: SlackSink;
-  onStart?: Parameters<typeof runAction>[0]['onStart'];
-  reset?: boolean;
-  env?: Record<string, string>;
-}): Promise<ActionRun> {
-  if (options.reset !== false) double.reset(options.script);
-  return runAction({
-    inputs: {
-      site: 'portal',
-      'role-to-assume': ROLE,
-      requester: '<@U2CERLKJA>',
-      'slack-webhook-url': (options.slack ?? sink).webhookUrl,
-      ...options.inputs,
-    },
-    files: CONFIG,
-    env: { ...double.env(), ...RUNNER_ENV, ...options.env },
-    ...(options.onStart && { onStart: options.onStart }),
-  });
-}
+useRunnerDoubles();
 
 describe('a successful portal purge, where users look', () => {
   it('Slack, summary, log and outputs tell the same story, consistent with what AWS was asked', async () => {
@@ -385,171 +293,5 @@ describe('no AWS credentials at all (no role-to-assume, nothing in the environme
     expect(errors[0]!.properties).toBe('title=No AWS credentials');
     expect(errors[0]!.message).toContain(fix);
     expect(reportOf(run).steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
-  });
-});
-
-describe('a cancelled portal purge', () => {
-  it('SIGTERM mid-step: the ⏹ message reaches Slack before the process exits; CancelCommand; a warning; exit non-zero promptly', async () => {
-    let signalledAt = 0;
-    const run = await purge({
-      script: {
-        documents: { ...PURGE_SCRIPTS.documents, 'CachePurge-FastCGI': { default: { runMs: 60_000 } } },
-      },
-      onStart: (child) => {
-        const timer = setInterval(() => {
-          const second = double.callsOf('SendCommand')[1];
-          if (second && double.callsOf('ListCommands').some((c) => c.seq > second.seq)) {
-            clearInterval(timer);
-            signalledAt = Date.now();
-            child.kill('SIGTERM');
-          }
-        }, 10);
-      },
-    });
-    const exitedAt = Date.now();
-    expect(run.code).toBe(1);
-    expect(signalledAt).toBeGreaterThan(0);
-    expect(exitedAt - signalledAt).toBeLessThan(3_000);
-    expect(run.outputs.status).toBe('cancelled');
-    const report = reportOf(run);
-    expect(report.steps.map((s) => s.status)).toEqual(['success', 'cancelled', 'skipped']);
-    expect(double.callsOf('CancelCommand').map((c) => c.input.CommandId)).toEqual([
-      report.steps[1]!.commandId,
-    ]);
-
-    expect(sink.requests).toHaveLength(1);
-    expect(sink.requests[0]!.at).toBeGreaterThanOrEqual(signalledAt);
-    expect(sink.requests[0]!.at).toBeLessThanOrEqual(exitedAt);
-    const [payload] = payloads(sink);
-    expect(payload!.blocks[0]!.text!.text).toBe('⏹ portal purge cancelled');
-    const texts = blockTexts(payload!);
-    expect(texts).toContainEqual(
-      expect.stringMatching(/\n⏹ \*FastCGI cache\* · \d+ ms · 0\/3 instances · not finished on /),
-    );
-    expect(texts).toContainEqual(expect.stringContaining('⏭ *CloudFront* · not run: the run was cancelled'));
-    expect(texts).toContain(
-      'Cancelled during *FastCGI cache*. Steps already done stay done; the caches may be partly purged. Run the purge again to finish.',
-    );
-
-    expect(errorAnnotations(run.stdout)).toEqual([]);
-    expect(warnings(run.stdout)).toEqual([
-      {
-        properties: 'title=portal: purge cancelled',
-        message:
-          'The run was cancelled during step 2 "FastCGI cache"; its command was cancelled (best effort: a script already running may still finish). Already done: W3 Total Cache. The caches may be partly purged: run the purge again.',
-      },
-    ]);
-    expect(run.summary.startsWith('## ⏹ portal purge cancelled\n')).toBe(true);
-  });
-});
-
-describe('Slack down during a successful purge', () => {
-  it('is a warning and changes nothing else; with fail-on-slack-error: true the step fails', async () => {
-    const [down, downToo] = await Promise.all([startSlackSink(), startSlackSink()]);
-    down.setFallback(SLACK_ANSWERS.serverError);
-    downToo.setFallback(SLACK_ANSWERS.serverError);
-    try {
-      double.reset(PURGE_SCRIPTS);
-      const [lenient, strict] = await Promise.all([
-        purge({ script: PURGE_SCRIPTS, slack: down, reset: false }),
-        purge({
-          script: PURGE_SCRIPTS,
-          slack: downToo,
-          reset: false,
-          inputs: { 'fail-on-slack-error': 'true' },
-        }),
-      ]);
-      const notPosted =
-        'Slack message not posted: Slack answered HTTP 500: Slack seems to be having an outage (after 4 attempts).';
-
-      expect(lenient.code).toBe(0);
-      expect(lenient.outputs.status).toBe('success');
-      expect(reportOf(lenient).steps.map((s) => s.status)).toEqual(['success', 'success', 'success']);
-      expect(down.requests).toHaveLength(4);
-      expect(errorAnnotations(lenient.stdout)).toEqual([]);
-      expect(warnings(lenient.stdout)).toEqual([
-        {
-          properties: 'title=Slack message not posted',
-          message: `${notPosted} The purge result above is unaffected; set fail-on-slack-error: true to fail the step instead.`,
-        },
-      ]);
-      expect(lenient.summary.startsWith('## ✅ portal purged\n')).toBe(true);
-
-      expect(strict.code).toBe(1);
-      expect(strict.outputs.status).toBe('success'); // the purge itself succeeded
-      expect(downToo.requests).toHaveLength(4);
-      expect(warnings(strict.stdout)).toEqual([]);
-      expect(errorAnnotations(strict.stdout)).toEqual([
-        {
-          properties: 'title=Slack message not posted',
-          message: `${notPosted} (fail-on-slack-error is true, so this fails the step.)`,
-        },
-      ]);
-    } finally {
-      await Promise.all([down.close(), downToo.close()]);
-    }
-  });
-});
-
-describe('secrets', () => {
-  it('a full purge: no known secret appears in the log, stderr, summary, any output or the Slack payload', async () => {
-    // A purge script that echoes its environment, Slack webhook included: its output reaches the report.
-    const echoing = `SLACK_WEBHOOK_URL=${sink.webhookUrl}\n${FASTCGI_RESULT}`;
-    const run = await purge({
-      script: {
-        documents: {
-          ...PURGE_SCRIPTS.documents,
-          'CachePurge-FastCGI': { default: { runMs: 60, stdout: echoing } },
-        },
-      },
-    });
-    expect(run.code).toBe(0);
-    expect(run.outputs.report).toContain('SLACK_WEBHOOK_URL=***');
-    const issued = double.issuedCredentials.at(-1)!;
-    const idToken = double.issuedIdTokens.at(-1)!;
-    const webhookPath = new URL(sink.webhookUrl).pathname;
-    const secrets: Record<string, string> = {
-      'webhook URL': sink.webhookUrl,
-      'webhook path': webhookPath,
-      'OIDC token': idToken,
-      'OIDC request token': double.requestToken,
-      'access key id': issued.accessKeyId,
-      'secret access key': issued.secretAccessKey,
-      'session token': issued.sessionToken,
-    };
-    // the run did use them: signed with the key, posted to the webhook
-    expect(
-      double.calls.filter((c) => c.service === 'ssm').every((c) => c.accessKeyId === issued.accessKeyId),
-    ).toBe(true);
-    expect(sink.requests.map((r) => r.path)).toEqual([webhookPath]);
-    for (const value of [
-      sink.webhookUrl,
-      idToken,
-      issued.accessKeyId,
-      issued.secretAccessKey,
-      issued.sessionToken,
-    ])
-      expect(run.stdout).toContain(`::add-mask::${value}\n`);
-
-    const log = run.stdout
-      .split('\n')
-      .filter((line) => !line.startsWith('::add-mask::'))
-      .join('\n');
-    const places: Record<string, string> = {
-      stdout: log,
-      stderr: run.stderr,
-      summary: run.summary,
-      ...Object.fromEntries(Object.entries(run.outputs).map(([name, value]) => [`output ${name}`, value])),
-      ...Object.fromEntries(sink.requests.map((r, i) => [`Slack payload ${i + 1}`, r.raw])),
-    };
-    expect(Object.keys(places)).toEqual(
-      expect.arrayContaining(['output report', 'output status', 'output duration-ms', 'Slack payload 1']),
-    );
-    const leaks = Object.entries(places).flatMap(([place, text]) =>
-      Object.entries(secrets)
-        .filter(([, value]) => text.includes(value))
-        .map(([name]) => `${name} in ${place}`),
-    );
-    expect(leaks).toEqual([]);
   });
 });

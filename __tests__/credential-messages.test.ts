@@ -1,7 +1,8 @@
 // What a credential failure says, built from strings alone (no STS, no token endpoint): the default
 // chain's failures, a failed OIDC token request, every branch of an STS refusal (AccessDenied quoting
 // the token's sub and aud, a rejected token, a refused session length, an unreachable STS, the rest),
-// and a refresh that failed. credentials.test.ts and credentials-refresh.test.ts drive the same messages through the adapter.
+// and a refresh that failed. credentials.test.ts and credentials-refresh.test.ts drive the same
+// messages through the adapter.
 
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,7 +1,7 @@
 // INPUT_* variables that no input reads but that look like one (INPUT_DRY_RUN for dry-run) are a
 // run-level error before anything runs: typed by hand, INPUT_DRY_RUN=true would otherwise be ignored
 // and the run would purge for real. Core only; the runner-level proof (no AWS call) is in
-// action.aws.runner.test.ts.
+// action-refusals.aws.runner.test.ts.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,6 +2,7 @@
 // (site, region, parameters of the bundled documents) of the site being purged, on the steps that are
 // sound; a misspelt parameter's value checked as the parameter it means; hints for the usual path
 // mistakes. Core only: text in, one UserError out.
+// Over 300 lines: one subject, every problem of one run, from the trial file to combining the errors.
 
 import { describe, expect, it } from 'vitest';
 import { planSitesFile } from '../src/action/plan/plan-sites-file.js';
@@ -11,18 +12,9 @@ import { bundledDocumentProblems } from '../src/action/sites-file/bundled-docume
 import { combineUserErrors, UserError } from '../src/shared/errors.js';
 import { exampleConfig } from './helpers/run-action.js';
 import { trialFile } from './helpers/trial-sites-file.js';
+import { refusal } from './helpers/refusal.js';
 
 const FILE = '.github/bad.yml';
-
-function refusal(plan: () => unknown): UserError {
-  try {
-    plan();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected the sites file to be refused');
-}
 
 /** The "  - <path> (line N)…" part of each problem line, in order. */
 const problemPaths = (message: string) =>

@@ -1,8 +1,15 @@
 // The action's own inputs read in-process (src/action/inputs/inputs.ts): the `paths` input reports problems
-// of the whole list against the list, problems of one path against that path with its value.
+// of the whole list against the list, problems of one path against that path with its value. And the
+// execution inputs (src/action/inputs/execution-inputs.ts): their defaults and checks, all at once.
 
 import { describe, expect, it } from 'vitest';
 import { readInputs } from '../src/action/inputs/inputs.js';
+import {
+  defaultSessionName,
+  oidcTokenUnavailable,
+  parseExecutionInputs,
+  type RawExecutionInputs,
+} from '../src/action/inputs/execution-inputs.js';
 import { UserError } from '../src/shared/errors.js';
 import { recordingRunner } from './helpers/recording-runner.js';
 
@@ -58,5 +65,80 @@ describe('the paths input', () => {
     expect(many).toMatch(
       /"\/s9\*x" has "\*" before its end; CloudFront allows "\*" only as the last character; … and 5 more bad paths\.$/,
     );
+  });
+});
+
+describe('execution inputs', () => {
+  const raw: RawExecutionInputs = {
+    roleToAssume: '',
+    audience: '',
+    roleSessionName: '',
+    roleDurationSeconds: '',
+    stepTimeoutSeconds: '',
+    requester: '',
+  };
+  it('applies the documented defaults', () => {
+    expect(parseExecutionInputs(raw, 'portal', { GITHUB_RUN_ID: '9', GITHUB_RUN_ATTEMPT: '1' })).toEqual({
+      audience: 'sts.amazonaws.com',
+      roleSessionName: 'cache-purge-portal-9-1',
+      roleDurationSeconds: 900,
+      stepTimeoutSeconds: 600,
+      requester: '',
+    });
+    expect(defaultSessionName('a b/c'.repeat(20), '1', '1')).toMatch(/^[\w+=,.@-]{2,64}$/);
+  });
+  it.each([
+    [
+      { roleToAssume: 'arn:aws:iam::12345:role/x' },
+      'Input "role-to-assume" is "arn:aws:iam::12345:role/x", which is not an IAM role ARN',
+    ],
+    [
+      { roleDurationSeconds: '600' },
+      'Input "role-duration-seconds" is "600"; use a whole number of seconds from 900 to 43200.',
+    ],
+    [{ roleDurationSeconds: '43201' }, 'from 900 to 43200'],
+    [{ stepTimeoutSeconds: 'ten' }, 'Input "step-timeout-seconds" is "ten"'],
+    [{ roleSessionName: 'has space' }, 'Input "role-session-name" is "has space"; use 2–64 letters'],
+    [{ audience: 'sts amazonaws' }, 'Input "audience" is "sts amazonaws"'],
+  ])('refuses %o before any AWS call', (override, message) => {
+    expect(() => parseExecutionInputs({ ...raw, ...override }, 'portal', {})).toThrow(message);
+  });
+  it('reports every bad input at once, one line each, in one error', () => {
+    let error: unknown;
+    try {
+      parseExecutionInputs(
+        { ...raw, roleToAssume: 'cache-purge', stepTimeoutSeconds: '0', audience: 'a b' },
+        'portal',
+        {},
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({
+      title: 'Invalid inputs',
+      message: [
+        '3 inputs are not valid:',
+        '  - Input "step-timeout-seconds" is "0"; use a whole number of seconds from 1 to 86400.',
+        '  - Input "role-to-assume" is "cache-purge", which is not an IAM role ARN; use arn:aws:iam::<12-digit account id>:role/<role name>, e.g. arn:aws:iam::123456789012:role/cache-purge.',
+        '  - Input "audience" is "a b"; use the audience your IAM OIDC provider expects, without spaces (default sts.amazonaws.com).',
+      ].join('\n'),
+    });
+  });
+  it('says when role-to-assume has no OIDC token to use, and only then', () => {
+    const role = { ...raw, roleToAssume: 'arn:aws:iam::123456789012:role/cache-purge' };
+    const token = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' };
+    expect(oidcTokenUnavailable(parseExecutionInputs(role, 'portal', {}), {})).toContain(
+      'add `permissions: id-token: write` to the job',
+    );
+    expect(oidcTokenUnavailable(parseExecutionInputs(role, 'portal', {}), token)).toBeUndefined();
+    expect(oidcTokenUnavailable(parseExecutionInputs(raw, 'portal', {}), {})).toBeUndefined();
+  });
+  it('accepts role ARNs with paths and partitions', () => {
+    for (const arn of [
+      'arn:aws:iam::123456789012:role/cache-purge',
+      'arn:aws-us-gov:iam::123456789012:role/ops/cache-purge',
+    ]) {
+      expect(parseExecutionInputs({ ...raw, roleToAssume: arn }, 'portal', {}).roleToAssume).toBe(arn);
+    }
   });
 });

@@ -10,11 +10,17 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadDocument, runDocument } from '../helpers/ssm-document-runner.js';
 import { fillCacheLayout, requireSystem, scratchDir, wwwIds } from './helpers/system.js';
-import { pendingTrash, reclaimRunning, removeCacheDir, trashOf, waitForReclaim } from './helpers/trash.js';
+import {
+  lastReclaim,
+  pendingTrash,
+  reclaimRunning,
+  removeCacheDir,
+  trashOf,
+  waitForReclaim,
+} from './helpers/trash.js';
 
 const doc = loadDocument('CachePurge-FastCGI');
 const www = () => wwwIds();
-const lastReclaim = (cache: string) => JSON.parse(readFileSync(join(trashOf(cache), 'last-reclaim'), 'utf8'));
 
 describe('CachePurge-FastCGI: how the background reclaim ends', () => {
   const made: string[] = [];

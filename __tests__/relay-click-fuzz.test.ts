@@ -95,6 +95,8 @@ function oracle(event: FunctionUrlEvent): string | undefined {
   if (NOW > claims.e || claims.e - NOW > FIVE_MINUTES) return undefined;
   if (claims.u !== payload.user?.id || claims.t !== payload.team?.id || claims.c !== payload.channel?.id)
     return undefined;
+  // Slack's ids: upper-case letters and digits, 2–30 (an empty or garbage id is malformed, even if signed)
+  if (![claims.u, claims.t, claims.c].every((id) => /^[A-Z0-9]{2,30}$/.test(String(id)))) return undefined;
   if (claims.s.length === 0 || !claims.s.every((site) => SITES.includes(site))) return undefined;
   return claims.s.join(',');
 }

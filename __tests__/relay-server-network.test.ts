@@ -198,7 +198,8 @@ describe("the relay server's 2 s deadline: GitHub hanging at each stage", () => 
       github.always('token', undefined);
       await new Promise((resolve) => setTimeout(resolve, 100));
       const next = await appRelay.command();
-      expect(next.json!.response_type).toBe('in_channel');
+      // (its answer printed on failure: on a starved machine the fresh exchange can itself pass 2 s)
+      expect(next.json!.response_type, JSON.stringify(next.json)).toBe('in_channel');
       expect(github.tokenExchanges).toHaveLength(1);
     },
   );

@@ -25713,6 +25713,12 @@ function readServerUrl(raw) {
     return url.href.replace(/\/+$/, '');
 }
 
+;// CONCATENATED MODULE: ./src/relay/core/slack-id.ts
+// Slack's ids as the relay accepts them — a team (T…), channel (C…/D…/G…) or user (U…/W…): upper-case
+// letters and digits, 2–30 of them. One pattern for the command parser, the click parser and the
+// configuration (ALLOWED_* lists), so they cannot disagree on what an id is.
+const SLACK_ID = /^[A-Z0-9]{2,30}$/;
+
 ;// CONCATENATED MODULE: ./src/relay/core/config.ts
 // The relay's configuration, read once from the environment and checked before any request is served.
 // Every problem names the variable and the fix, and every problem is reported at once (not only the
@@ -25727,13 +25733,13 @@ function readServerUrl(raw) {
 
 
 
+
 const DEFAULTS = {
     DISPATCH_WORKFLOW: 'purge-cache.yml',
     DISPATCH_REF: 'main',
     HOST: '127.0.0.1',
     PORT: 8080,
 };
-const SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 /** The Slack signing secrets (current first, then the previous one), or a RelayConfigError. */
@@ -25949,8 +25955,8 @@ function closestMatch(word, candidates, maxEdits) {
 // and can be reused). Pure.
 
 
+
 const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'];
-const command_SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const COMMAND = /^\/[^\s\p{Cc}]{1,31}$/u;
 /** Parses the form body with URLSearchParams (which decodes %XX and +); duplicate keys are refused. */
 function parseSlashCommand(body) {
@@ -25971,11 +25977,11 @@ function parseSlashCommand(body) {
     const channelId = params.get('channel_id');
     const userId = params.get('user_id');
     const command = params.get('command');
-    if (!command_SLACK_ID.test(teamId))
+    if (!SLACK_ID.test(teamId))
         return { kind: 'malformed', reason: 'bad_team_id' };
-    if (!command_SLACK_ID.test(channelId))
+    if (!SLACK_ID.test(channelId))
         return { kind: 'malformed', reason: 'bad_channel_id' };
-    if (!command_SLACK_ID.test(userId))
+    if (!SLACK_ID.test(userId))
         return { kind: 'malformed', reason: 'bad_user_id' };
     if (!COMMAND.test(command))
         return { kind: 'malformed', reason: 'bad_command' };
@@ -26037,9 +26043,9 @@ function interpretText(raw, sites) {
 // through. Anything else is malformed or ignored. Parsing happens only after the signature is
 // verified; only ids are read (names change). Pure.
 
+
 const CONFIRM_ACTION = 'confirm_purge';
 const CANCEL_ACTION = 'cancel_purge';
-const interaction_SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const MAX_VALUE_LENGTH = 2000;
 /**
  * A `response_url` the relay may POST to: https to a Slack host (hooks.slack.com, …slack.com), or
@@ -26094,11 +26100,11 @@ function parseInteraction(payloadJson) {
     if (typeof value !== 'string' || value.length === 0 || value.length > MAX_VALUE_LENGTH) {
         return { kind: 'malformed', reason: 'bad_value' };
     }
-    if (typeof userId !== 'string' || !interaction_SLACK_ID.test(userId))
+    if (typeof userId !== 'string' || !SLACK_ID.test(userId))
         return { kind: 'malformed', reason: 'bad_user_id' };
-    if (typeof teamId !== 'string' || !interaction_SLACK_ID.test(teamId))
+    if (typeof teamId !== 'string' || !SLACK_ID.test(teamId))
         return { kind: 'malformed', reason: 'bad_team_id' };
-    if (typeof channelId !== 'string' || !interaction_SLACK_ID.test(channelId)) {
+    if (typeof channelId !== 'string' || !SLACK_ID.test(channelId)) {
         return { kind: 'malformed', reason: 'bad_channel_id' };
     }
     if (typeof responseUrl !== 'string' || !isSlackResponseUrl(responseUrl)) {

@@ -286,6 +286,8 @@ function readServerUrl(raw) {
     return url.href.replace(/\/+$/, '');
 }
 
+// EXTERNAL MODULE: ./src/relay/core/slack-id.ts
+var slack_id = __nccwpck_require__(2671);
 ;// CONCATENATED MODULE: ./src/relay/core/config.ts
 // The relay's configuration, read once from the environment and checked before any request is served.
 // Every problem names the variable and the fix, and every problem is reported at once (not only the
@@ -300,13 +302,13 @@ function readServerUrl(raw) {
 
 
 
+
 const DEFAULTS = {
     DISPATCH_WORKFLOW: 'purge-cache.yml',
     DISPATCH_REF: 'main',
     HOST: '127.0.0.1',
     PORT: 8080,
 };
-const SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 /** The Slack signing secrets (current first, then the previous one), or a RelayConfigError. */
@@ -399,7 +401,7 @@ function readAllowList(env, name, example) {
     if (value === undefined)
         return undefined;
     const ids = (0,config_problems/* listEntries */.fi)(value);
-    const bad = ids.filter((id) => !SLACK_ID.test(id));
+    const bad = ids.filter((id) => !slack_id/* SLACK_ID */.x.test(id));
     if (bad.length > 0) {
         throw new config_problems/* RelayConfigError */.SB(name, `has ${bad.map((id) => JSON.stringify(id)).join(', ')}, which ${bad.length === 1 ? 'is not a Slack id' : 'are not Slack ids'}; list ids like ${example}, comma-separated (names change and can be reused, ids cannot).`);
     }
@@ -709,6 +711,8 @@ function closestMatch(word, candidates, maxEdits) {
 
 // EXTERNAL MODULE: ./src/shared/all-sites.ts
 var all_sites = __nccwpck_require__(2367);
+// EXTERNAL MODULE: ./src/relay/core/slack-id.ts
+var slack_id = __nccwpck_require__(2671);
 ;// CONCATENATED MODULE: ./src/relay/core/command.ts
 // A verified slash-command body → the command's ids and text, who may use it, and what the text asks
 // for (with a "did you mean" site for a misspelt one, from the project's closestMatch). Parsing happens
@@ -716,8 +720,8 @@ var all_sites = __nccwpck_require__(2367);
 // and can be reused). Pure.
 
 
+
 const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'];
-const SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const COMMAND = /^\/[^\s\p{Cc}]{1,31}$/u;
 /** Parses the form body with URLSearchParams (which decodes %XX and +); duplicate keys are refused. */
 function parseSlashCommand(body) {
@@ -738,11 +742,11 @@ function parseSlashCommand(body) {
     const channelId = params.get('channel_id');
     const userId = params.get('user_id');
     const command = params.get('command');
-    if (!SLACK_ID.test(teamId))
+    if (!slack_id/* SLACK_ID */.x.test(teamId))
         return { kind: 'malformed', reason: 'bad_team_id' };
-    if (!SLACK_ID.test(channelId))
+    if (!slack_id/* SLACK_ID */.x.test(channelId))
         return { kind: 'malformed', reason: 'bad_channel_id' };
-    if (!SLACK_ID.test(userId))
+    if (!slack_id/* SLACK_ID */.x.test(userId))
         return { kind: 'malformed', reason: 'bad_user_id' };
     if (!COMMAND.test(command))
         return { kind: 'malformed', reason: 'bad_command' };
@@ -1315,15 +1319,16 @@ function dispatchRequests(config, sites, who) {
 /* harmony export */   Qg: () => (/* binding */ CONFIRM_ACTION)
 /* harmony export */ });
 /* harmony import */ var _shared_loopback_host_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2691);
+/* harmony import */ var _slack_id_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2671);
 // A verified interactivity request (`payload=<JSON>`, form-encoded, signed like a slash command) →
 // the click the relay acts on: a `block_actions` payload with one action of ours (confirm or cancel a
 // broad purge), who clicked (user, team, channel ids) and the `response_url` to replace the prompt
 // through. Anything else is malformed or ignored. Parsing happens only after the signature is
 // verified; only ids are read (names change). Pure.
 
+
 const CONFIRM_ACTION = 'confirm_purge';
 const CANCEL_ACTION = 'cancel_purge';
-const SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const MAX_VALUE_LENGTH = 2000;
 /**
  * A `response_url` the relay may POST to: https to a Slack host (hooks.slack.com, …slack.com), or
@@ -1378,11 +1383,11 @@ function parseInteraction(payloadJson) {
     if (typeof value !== 'string' || value.length === 0 || value.length > MAX_VALUE_LENGTH) {
         return { kind: 'malformed', reason: 'bad_value' };
     }
-    if (typeof userId !== 'string' || !SLACK_ID.test(userId))
+    if (typeof userId !== 'string' || !_slack_id_js__WEBPACK_IMPORTED_MODULE_1__/* .SLACK_ID */ .x.test(userId))
         return { kind: 'malformed', reason: 'bad_user_id' };
-    if (typeof teamId !== 'string' || !SLACK_ID.test(teamId))
+    if (typeof teamId !== 'string' || !_slack_id_js__WEBPACK_IMPORTED_MODULE_1__/* .SLACK_ID */ .x.test(teamId))
         return { kind: 'malformed', reason: 'bad_team_id' };
-    if (typeof channelId !== 'string' || !SLACK_ID.test(channelId)) {
+    if (typeof channelId !== 'string' || !_slack_id_js__WEBPACK_IMPORTED_MODULE_1__/* .SLACK_ID */ .x.test(channelId)) {
         return { kind: 'malformed', reason: 'bad_channel_id' };
     }
     if (typeof responseUrl !== 'string' || !isSlackResponseUrl(responseUrl)) {
@@ -1424,6 +1429,20 @@ const slackAnswer = (responseType, text) => ({
     response: slackReply(responseType, text),
     text,
 });
+
+
+/***/ }),
+
+/***/ 2671:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   x: () => (/* binding */ SLACK_ID)
+/* harmony export */ });
+// Slack's ids as the relay accepts them — a team (T…), channel (C…/D…/G…) or user (U…/W…): upper-case
+// letters and digits, 2–30 of them. One pattern for the command parser, the click parser and the
+// configuration (ALLOWED_* lists), so they cannot disagree on what an id is.
+const SLACK_ID = /^[A-Z0-9]{2,30}$/;
 
 
 /***/ }),

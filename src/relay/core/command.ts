@@ -6,6 +6,7 @@
 import type { RelayConfig } from './config.js';
 import { closestMatch } from '../../shared/suggest.js';
 import { ALL_SITES } from '../../shared/all-sites.js';
+import { SLACK_ID } from './slack-id.js';
 
 export interface SlashCommand {
   teamId: string;
@@ -19,7 +20,6 @@ type ParseResult =
   { kind: 'command'; command: SlashCommand } | { kind: 'ssl_check' } | { kind: 'malformed'; reason: string };
 
 const REQUIRED_FIELDS = ['team_id', 'channel_id', 'user_id', 'command'] as const;
-const SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const COMMAND = /^\/[^\s\p{Cc}]{1,31}$/u;
 
 /** Parses the form body with URLSearchParams (which decodes %XX and +); duplicate keys are refused. */

@@ -19,6 +19,7 @@ import {
   type Env,
 } from './config-problems.js';
 import { readGitHubAuth, readGitHubUrls, type GitHubAppAuth, type GitHubTokenAuth } from './config-github.js';
+import { SLACK_ID } from './slack-id.js';
 
 export interface RelayConfig {
   /** Current secret first, then the previous one during a rotation. */
@@ -61,7 +62,6 @@ const DEFAULTS = {
   PORT: 8080,
 } as const;
 
-const SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 

@@ -5,6 +5,7 @@
 // verified; only ids are read (names change). Pure.
 
 import { isLoopbackHost } from '../../shared/loopback-host.js';
+import { SLACK_ID } from './slack-id.js';
 
 export const CONFIRM_ACTION = 'confirm_purge';
 export const CANCEL_ACTION = 'cancel_purge';
@@ -25,7 +26,6 @@ type InteractionParse =
   | { kind: 'ignored'; reason: string }
   | { kind: 'malformed'; reason: string };
 
-const SLACK_ID = /^[A-Z0-9]{2,30}$/;
 const MAX_VALUE_LENGTH = 2000;
 
 /**

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { actionsRunner } from '../src/action/runner.js';
+import { restoreEnv } from './helpers/process-env.ts';
 
 let dir: string;
 let saved: NodeJS.ProcessEnv;
@@ -16,7 +17,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'runner-protocol-'));
 });
 afterEach(() => {
-  process.env = saved;
+  restoreEnv(saved);
   vi.restoreAllMocks();
 });
 

@@ -21,6 +21,7 @@ import { planLogLines } from '../src/action/plan/plan-view.js';
 import { stepDetail } from '../src/action/report/report-view.js';
 import { diagnose, describeCause } from '../src/action/report/diagnosis.js';
 import type { VerifyStepReport } from '../src/action/report/report.js';
+import { restoreEnv } from './helpers/process-env.ts';
 
 let double: AwsDouble;
 let origin: Awaited<ReturnType<typeof startOrigin>>;
@@ -38,7 +39,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  process.env = saved;
+  restoreEnv(saved);
   await double.close();
   timeline.stop();
 });

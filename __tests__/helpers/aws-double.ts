@@ -21,6 +21,7 @@ import type { SsmCommand } from './aws-double-ssm-views.ts';
 import { DoubleError, xmlEscape } from './aws-double-wire.ts';
 import { DocumentVersionError, type SsmDocumentVersions } from './ssm-document-versions.ts';
 import type { SsmDocumentContents } from './ssm-document-contents.ts';
+import { restoreEnv } from './process-env.ts';
 
 export type {
   AwsDoubleOptions,
@@ -252,7 +253,5 @@ export function useAwsDouble(double: AwsDouble): () => void {
   // no shared config files either: without role-to-assume the default chain must find nothing
   process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
   process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
-  return () => {
-    process.env = saved;
-  };
+  return () => restoreEnv(saved);
 }

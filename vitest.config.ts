@@ -21,8 +21,9 @@ export default defineConfig({
           maxWorkers: 3,
           // One module cache per worker instead of one per file: the suite imports the same modules in
           // ~95 files, and that import was a third of its CPU (2 cores). Measured on the 2-core machine:
-          // isolated 88/90/92 s, not isolated 70/62/65 s (95 files, 1,330 tests). A file must leave the worker as it found it:
-          // helpers/no-leaks.ts fails one that leaves process.env, fake timers or the cwd changed.
+          // isolated 88/90/92 s, not isolated 70/62/65 s (95 files, 1,330 tests, 3 workers, 4 workers
+          // slower: 102/99 s isolated). A file must leave the worker as it found it: helpers/no-leaks.ts
+          // fails one that leaves process.env, fake timers or the cwd changed.
           isolate: false,
           setupFiles: ['__tests__/helpers/no-leaks.ts'],
           // The committed bundles (dist/) are loaded by Node itself, as a runner or a Lambda loads them,

@@ -4336,12 +4336,13 @@ function bundledDocumentProblems(document, parameters, roots = sites_file_roots/
 /* harmony import */ var _shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9465);
 /* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(24646);
 /* harmony import */ var _roots_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(98211);
-// The check of a bundled document parameter's values at plan time: one value (a String) or a number of
-// them (a StringList), each against the parameter's allowedValues, maxChars/minChars and
-// allowedPattern, with a hint for the usual path mistakes (a trailing "/", whitespace, "." and ".."
-// segments). A parameter confined to the stack's roots (CachePath, WordPressPath: stack-roots.ts) is
-// checked against the pattern of the site's `roots` instead of the file's, and a value below none of
-// them is said so, with the roots in force and the fix. Pure.
+// A document parameter as a Command document declares it, and the check of its values at plan
+// time: one value (a String) or a number of them (a StringList), each against the parameter's
+// allowedValues, maxChars/minChars and allowedPattern, with a hint for the usual path mistakes (a
+// trailing "/", whitespace, "." and ".." segments). A parameter confined to the stack's roots
+// (CachePath, WordPressPath: stack-roots.ts) is checked against the pattern of the site's `roots`
+// instead of the file's, and a value below none of them is said so, with the roots in force and the
+// fix. Pure.
 
 
 

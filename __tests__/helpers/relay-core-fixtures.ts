@@ -2,7 +2,7 @@
 // a signed slash-command request at that time, and readers of the answer a decision gives.
 
 import { loadRelayConfig } from '../../src/relay/core/config.js';
-import type { Decision } from '../../src/relay/core/decide.js';
+import type { Decision } from '../../src/relay/core/decision.js';
 import type { RelayResponse } from '../../src/relay/core/reply.js';
 import { slackHeaders, TEST_SIGNING_SECRET } from './slack.js';
 

@@ -3,7 +3,7 @@
 // `checkParameters` (what SendCommand checks before sending: unknown names, required, defaults,
 // allowedValues, allowedPattern, minChars/maxChars).
 
-import type { DocumentParameter } from '../../src/action/sites-file/bundled-documents.js';
+import type { DocumentParameter } from '../../src/action/sites-file/parameter-values.js';
 
 export interface SsmParameter extends DocumentParameter {
   displayType?: string;

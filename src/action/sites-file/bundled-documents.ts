@@ -14,23 +14,15 @@ import objectCache from '../../../ssm-documents/CachePurge-ObjectCache.json' wit
 import opcache from '../../../ssm-documents/CachePurge-OPcache.json' with { type: 'json' };
 import { formats } from '../../shared/aws-formats.js';
 import { closestMatch } from '../../shared/suggest.js';
-import { purpose, shown, valueProblems, type ConfinedTo } from './parameter-values.js';
+import {
+  purpose,
+  shown,
+  valueProblems,
+  type ConfinedTo,
+  type DocumentParameter,
+} from './parameter-values.js';
 import { rootSettingOf } from '../../shared/stack-roots.js';
 import { DEFAULT_ROOTS, type SiteRoots } from './roots.js';
-
-/** A parameter as a Command document (schema 2.2) declares it; only the fields we check. */
-export interface DocumentParameter {
-  type: string;
-  description?: string;
-  /** Present → optional; absent → SendCommand must give a value. */
-  default?: unknown;
-  allowedValues?: string[];
-  allowedPattern?: string;
-  minChars?: number;
-  maxChars?: number;
-  minItems?: number;
-  maxItems?: number;
-}
 
 /** The parameter types the check understands; a bundled document using another one fails a test. */
 export const CHECKED_PARAMETER_TYPES = ['String', 'StringList'] as const;

@@ -1,14 +1,28 @@
-// The check of a bundled document parameter's values at plan time: one value (a String) or a number of
-// them (a StringList), each against the parameter's allowedValues, maxChars/minChars and
-// allowedPattern, with a hint for the usual path mistakes (a trailing "/", whitespace, "." and ".."
-// segments). A parameter confined to the stack's roots (CachePath, WordPressPath: stack-roots.ts) is
-// checked against the pattern of the site's `roots` instead of the file's, and a value below none of
-// them is said so, with the roots in force and the fix. Pure.
+// A document parameter as a Command document declares it, and the check of its values at plan
+// time: one value (a String) or a number of them (a StringList), each against the parameter's
+// allowedValues, maxChars/minChars and allowedPattern, with a hint for the usual path mistakes (a
+// trailing "/", whitespace, "." and ".." segments). A parameter confined to the stack's roots
+// (CachePath, WordPressPath: stack-roots.ts) is checked against the pattern of the site's `roots`
+// instead of the file's, and a value below none of them is said so, with the roots in force and the
+// fix. Pure.
 
 import { allowedPatternFor, type RootSetting } from '../../shared/stack-roots.js';
 import { quoteCut } from '../../shared/text.js';
-import type { DocumentParameter } from './bundled-documents.js';
 import { describeSiteRoots, listRoots, sameRoots } from './roots.js';
+
+/** A parameter as a Command document (schema 2.2) declares it; only the fields we check. */
+export interface DocumentParameter {
+  type: string;
+  description?: string;
+  /** Present → optional; absent → SendCommand must give a value. */
+  default?: unknown;
+  allowedValues?: string[];
+  allowedPattern?: string;
+  minChars?: number;
+  maxChars?: number;
+  minItems?: number;
+  maxItems?: number;
+}
 
 /**
  * A parameter confined to the stack's roots: the setting, and the roots the site's `roots` give it

@@ -11,7 +11,7 @@ import { verifyConfirmToken } from './confirm-token.js';
 import { CLICK_TEXTS, promptUpdate } from './confirm-prompt.js';
 import { dispatchRequests } from './dispatch.js';
 import { textReply, type RequestLogFields } from './reply.js';
-import type { Decision } from './decide.js';
+import type { Decision } from './decision.js';
 
 export function decideClick(click: Click, config: RelayConfig, nowMs: number): Decision {
   const action = click.action === CONFIRM_ACTION ? ('confirm' as const) : ('cancel' as const);

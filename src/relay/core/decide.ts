@@ -8,9 +8,9 @@
 import type { RelayConfig } from './config.js';
 import { authorise, interpretText, parseSlashCommand, type SlashCommand } from './command.js';
 import { parseInteraction, type Click } from './interaction.js';
-import { confirmPrompt, siteList, type PromptUpdate } from './confirm-prompt.js';
+import { confirmPrompt, siteList } from './confirm-prompt.js';
 import { CONFIRM_TTL_MS, signConfirmToken } from './confirm-token.js';
-import { dispatchRequests, type DispatchRequest } from './dispatch.js';
+import { dispatchRequests } from './dispatch.js';
 import {
   slackReply,
   textReply,
@@ -21,38 +21,10 @@ import {
 import { headerValue, verifySlackSignature, type Headers } from './signature.js';
 import { escapeMrkdwn } from '../../shared/mrkdwn.js';
 import { decideClick } from './decide-click.js';
+import type { Decision } from './decision.js';
 
 /** Slack slash-command bodies are well under 4 KiB; anything far bigger is not from Slack. */
 export const MAX_BODY_BYTES = 16 * 1024;
-
-/** A confirmed click's dispatch: its token's nonce (used once) and where the prompt is replaced. */
-export interface Confirmation {
-  nonce: string;
-  expiresAtMs: number;
-  responseUrl: string;
-}
-
-export type Decision =
-  | { kind: 'respond'; response: RelayResponse; log: RequestLogFields }
-  /**
-   * `site`: the site, or the sites comma-separated; `dispatches`: one per repository the sites live in
-   * (one, unless SITES gives sites their own repositories); `confirm` for a click on a prompt.
-   */
-  | {
-      kind: 'dispatch';
-      site: string;
-      command: SlashCommand;
-      dispatches: DispatchRequest[];
-      confirm?: Confirmation;
-    }
-  /** A click answered by replacing its prompt (cancelled, expired, …): Slack gets an empty 200. */
-  | {
-      kind: 'update_prompt';
-      response: RelayResponse;
-      log: RequestLogFields;
-      responseUrl: string;
-      update: PromptUpdate;
-    };
 
 function usageText(command: string, sites: readonly string[]): string {
   const name = escapeMrkdwn(command);

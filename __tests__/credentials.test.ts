@@ -6,7 +6,8 @@
 
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { CancelledError, awsErrorName } from '../src/action/run/clock.js';
+import { CancelledError } from '../src/action/clock.js';
+import { awsErrorName } from '../src/action/run/aws-answers.js';
 import { resolveCredentials, type AwsCredentialProvider } from '../src/action/run/credentials.js';
 import { FakeClock } from './helpers/fakes.js';
 import type { AwsDouble } from './helpers/aws-double.js';

@@ -9,10 +9,10 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
   ACTION_INPUTS,
-  inputVariable,
   misnamedInputError,
   misnamedInputVariables,
 } from '../src/action/inputs/input-variables.js';
+import { inputVariable } from '../src/action/runner.js';
 import { repoRoot } from './helpers/run-action.js';
 
 describe('the input names', () => {

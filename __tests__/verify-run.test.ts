@@ -4,12 +4,13 @@
 // it kept an old page, a cache that does not refill, 5xx, a slow page, busy answers, and the report.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../src/action/run/clock.js';
+import { systemClock } from '../src/action/clock.js';
 import { makeProbe } from '../src/action/verify/http-probe.js';
-import { describeVerifyPlan, runVerify } from '../src/action/verify/run-verify.js';
+import { runVerify } from '../src/action/verify/run-verify.js';
+import { describeVerifyPlan } from '../src/action/plan/plan-view.js';
 import { sitemapUrls } from '../src/action/verify/sitemap.js';
 import type { RunFacts } from '../src/action/verify/likely-cause.js';
-import { toVerifyStep, verifyStepSchema } from '../src/action/verify/verify-config.js';
+import { toVerifyStep, verifyStepSchema } from '../src/action/sites-file/verify-step-schema.js';
 import { reportLines } from '../src/action/verify/verify-report.js';
 import { startCdnDouble, type CdnDouble } from './helpers/cdn-double.js';
 import { startLocalServer, type LocalServer } from './helpers/local-http.js';

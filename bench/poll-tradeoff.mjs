@@ -12,7 +12,7 @@ import { commandWaits, median, peakPollsPerSecond, quantile, worstLongCommandRat
 
 const { runSsmStep } = await import('../src/action/run/ssm-step.ts');
 const { DEFAULT_POLL_POLICY, nextPollDelayMs } = await import('../src/action/run/ssm-step-decisions.ts');
-const { systemClock } = await import('../src/action/run/clock.ts');
+const { systemClock } = await import('../src/action/clock.ts');
 
 const INSTANCE = 'i-0123456789abcdef0';
 /** The double's delivery time before each command starts running. */

@@ -16,8 +16,8 @@ const { startFastCgiStack, scratchDir, wwwIds } = await import('../__tests__/e2e
 const { loadDocument, runDocument } = await import('../__tests__/helpers/ssm-document-runner.ts');
 const { runVerify } = await import('../src/action/verify/run-verify.ts');
 const { makeProbe } = await import('../src/action/verify/http-probe.ts');
-const { toVerifyStep, verifyStepSchema } = await import('../src/action/verify/verify-config.ts');
-const { systemClock } = await import('../src/action/run/clock.ts');
+const { toVerifyStep, verifyStepSchema } = await import('../src/action/sites-file/verify-step-schema.ts');
+const { systemClock } = await import('../src/action/clock.ts');
 
 const URLS = Number(process.env.VERIFY_BENCH_URLS ?? 1000);
 const RUNS = Number(process.env.VERIFY_BENCH_RUNS ?? 5);

@@ -2,6 +2,49 @@ export const id = 372;
 export const ids = [372];
 export const modules = {
 
+/***/ 33155:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   NK: () => (/* binding */ sdkRequests),
+/* harmony export */   ZH: () => (/* binding */ awsErrorName),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   mb: () => (/* binding */ sdkMetadata)
+/* harmony export */ });
+// What the adapters read off an AWS SDK answer or error: its name (or the network's system code), its
+// message, and the HTTP status and requests the SDK reports in `$metadata`. Pure.
+/**
+ * The AWS error name of an SDK error (its `name`: ThrottlingException, CredentialsProviderError,
+ * TimeoutError, …); for a network error the SDK passes on from Node — name `Error`, or
+ * `AggregateError` when every address of the endpoint refused (Node tries each in turn) — its system
+ * code (ECONNREFUSED, ENOTFOUND, …), so reports can tell "AWS answered" from "AWS was never reached".
+ */
+function awsErrorName(error) {
+    if (!error || typeof error !== 'object')
+        return 'Error';
+    const name = 'name' in error && typeof error.name === 'string' ? error.name : 'Error';
+    const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+    if ((name === 'Error' || name === 'AggregateError') && code && /^E[A-Z0-9_]+$/.test(code))
+        return code;
+    return name;
+}
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+function sdkMetadata(outputOrError) {
+    if (!outputOrError || typeof outputOrError !== 'object' || !('$metadata' in outputOrError))
+        return;
+    return outputOrError.$metadata;
+}
+/** The HTTP requests one `send` made (its retries included): the SDK's `$metadata.attempts`, else 1. */
+function sdkRequests(outputOrError) {
+    const attempts = sdkMetadata(outputOrError)?.attempts;
+    return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
+}
+
+
+/***/ }),
+
 /***/ 23197:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -205,9 +248,9 @@ function preflightVerdict(reads, outcomes, configFile, mode = 'run') {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   N: () => (/* binding */ rootsPreflight)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(34736);
-/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6957);
-/* harmony import */ var _roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(23197);
+/* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(34736);
+/* harmony import */ var _aws_answers_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(33155);
+/* harmony import */ var _roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(23197);
 // The pre-flight of a real run (#15 item 1) and of the dry run's stack check (stack-check.ts), its
 // I/O: before any SendCommand of the run, one SSM GetDocument (DocumentFormat JSON) for each distinct
 // document, version and region of a bundled document among every site's steps, through the run's SSM
@@ -220,7 +263,7 @@ const DENIED = new Set(['AccessDeniedException', 'AccessDenied']);
 /** GetDocument for one read: its content, or why there is none. */
 async function readDocument(read, deps) {
     try {
-        const answer = await deps.ssmClient(read.region).send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_2__/* .GetDocumentCommand */ .ppd({
+        const answer = await deps.ssmClient(read.region).send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_1__/* .GetDocumentCommand */ .ppd({
             Name: read.document,
             ...(read.documentVersion !== undefined && { DocumentVersion: read.documentVersion }),
             DocumentFormat: 'JSON',
@@ -233,20 +276,20 @@ async function readDocument(read, deps) {
     catch (error) {
         if (deps.signal.aborted)
             throw error;
-        const code = (0,_clock_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorName */ .ZH)(error);
+        const code = (0,_aws_answers_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorName */ .ZH)(error);
         if (DENIED.has(code))
-            return { kind: 'denied', message: (0,_clock_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error) };
-        return { kind: 'failed', code, message: (0,_clock_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error) };
+            return { kind: 'denied', message: (0,_aws_answers_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error) };
+        return { kind: 'failed', code, message: (0,_aws_answers_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error) };
     }
 }
 /** Reads the deployed bundled documents the plans' steps run, and decides whether the run may start. */
 async function rootsPreflight(plans, configFile, deps, mode = 'run') {
-    const reads = (0,_roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_1__/* .documentReads */ .Hd)(plans);
+    const reads = (0,_roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_0__/* .documentReads */ .Hd)(plans);
     // one after the other: a run reads a handful, and each request then has the credentials' latest word
     const outcomes = [];
     for (const read of reads)
         outcomes.push(await readDocument(read, deps));
-    return (0,_roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_1__/* .preflightVerdict */ .jb)(reads, outcomes, configFile, mode);
+    return (0,_roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_0__/* .preflightVerdict */ .jb)(reads, outcomes, configFile, mode);
 }
 
 
@@ -277,8 +320,10 @@ var errors = __webpack_require__(58382);
 var diagnosis = __webpack_require__(42112);
 // EXTERNAL MODULE: ./src/shared/text.ts
 var shared_text = __webpack_require__(24646);
-// EXTERNAL MODULE: ./src/action/run/clock.ts + 1 modules
-var clock = __webpack_require__(6957);
+// EXTERNAL MODULE: ./src/action/clock.ts + 1 modules
+var clock = __webpack_require__(68327);
+// EXTERNAL MODULE: ./src/action/run/aws-answers.ts
+var aws_answers = __webpack_require__(33155);
 ;// CONCATENATED MODULE: ./src/action/run/credential-messages.ts
 // What a credential failure says, with its fix: no credentials in the default chain, a failed GitHub
 // OIDC token request, STS refusing AssumeRoleWithWebIdentity (AccessDenied quotes the token's own
@@ -464,6 +509,7 @@ function oneLineSummary(summary) {
 
 
 
+
 /** A failed refresh is tried again after this long (on the injected clock)… */
 const REFRESH_RETRY_MS = 30_000;
 /** …and fails the step only once the current credentials have this long or less left (wall clock). */
@@ -560,7 +606,7 @@ class AssumeRoleFailure extends errors/* UserError */.yo {
 }
 /** `AccessDenied: Not authorized to perform …` for a failed refresh attempt. */
 function failureSummary(error) {
-    return oneLineSummary(error instanceof AssumeRoleFailure ? error.summary : `${(0,clock/* awsErrorName */.ZH)(error)}: ${(0,clock/* errorMessage */.gJ)(error)}`);
+    return oneLineSummary(error instanceof AssumeRoleFailure ? error.summary : `${(0,aws_answers/* awsErrorName */.ZH)(error)}: ${(0,aws_answers/* errorMessage */.gJ)(error)}`);
 }
 /** One OIDC token, then AssumeRoleWithWebIdentity; masks what it returns. UserError or CancelledError. */
 async function assumeRoleWithOidc(roleArn, settings, deps) {
@@ -572,7 +618,7 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
     catch (error) {
         if (error instanceof clock/* CancelledError */.cc || deps.signal.aborted)
             throw new clock/* CancelledError */.cc();
-        throw new AssumeRoleFailure(oidcTokenRequestFailure(settings.audience, (0,clock/* errorMessage */.gJ)(error)));
+        throw new AssumeRoleFailure(oidcTokenRequestFailure(settings.audience, (0,aws_answers/* errorMessage */.gJ)(error)));
     }
     deps.setSecret(token);
     const sts = new dist_cjs/* STSClient */.iM({ region: deps.region, ...(0,sdk_http_options/* sdkHttpOptions */.T)(deps.httpAgent) });
@@ -610,9 +656,9 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
                     throw new clock/* CancelledError */.cc();
                 if (error instanceof errors/* UserError */.yo)
                     throw error;
-                const sent = (0,clock/* sdkRequests */.NK)(error);
+                const sent = (0,aws_answers/* sdkRequests */.NK)(error);
                 requests += sent;
-                const code = (0,clock/* awsErrorName */.ZH)(error);
+                const code = (0,aws_answers/* awsErrorName */.ZH)(error);
                 const delay = (0,clock/* jitteredBackoffMs */.sq)(pass, 1_000, 10_000, random);
                 // The SDK re-sends only what it judges transient (throttling, 5xx, timeouts, connection
                 // resets, errors STS models as retryable such as IDPCommunicationError); what it sent once is
@@ -623,7 +669,7 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
                     await deps.clock.sleep(delay, deps.signal);
                     continue;
                 }
-                const message = (0,clock/* errorMessage */.gJ)(error).replace(/\.$/, '');
+                const message = (0,aws_answers/* errorMessage */.gJ)(error).replace(/\.$/, '');
                 throw new AssumeRoleFailure(stsFailure(code, message, { roleArn, settings, env: deps.env, requests, token }));
             }
         }
@@ -634,7 +680,7 @@ async function assumeRoleWithOidc(roleArn, settings, deps) {
 }
 /** The step error for a refresh that failed: what failed (with its own fix), and how to avoid it. */
 function refreshFailure(error, roleArn, settings, previous) {
-    const what = error instanceof errors/* UserError */.yo ? `${error.title}: ${error.message}` : (0,clock/* errorMessage */.gJ)(error);
+    const what = error instanceof errors/* UserError */.yo ? `${error.title}: ${error.message}` : (0,aws_answers/* errorMessage */.gJ)(error);
     return new CredentialsRefreshError(refreshFailureMessage(what, roleArn, settings, previous.expiration));
 }
 /**
@@ -655,7 +701,7 @@ async function resolveDefaultChain(deps) {
     catch (error) {
         if (error instanceof clock/* CancelledError */.cc || deps.signal.aborted)
             throw new clock/* CancelledError */.cc();
-        throw new errors/* UserError */.yo('No AWS credentials', defaultChainFailure((0,clock/* awsErrorName */.ZH)(error), (0,clock/* errorMessage */.gJ)(error)));
+        throw new errors/* UserError */.yo('No AWS credentials', defaultChainFailure((0,aws_answers/* awsErrorName */.ZH)(error), (0,aws_answers/* errorMessage */.gJ)(error)));
     }
     deps.log('Credentials: found by the AWS SDK default credential chain (no role-to-assume given).');
     return chain;

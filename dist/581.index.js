@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(58382);
 /* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(24646);
-/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6957);
+/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(68327);
 /* harmony import */ var _run_credentials_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(66991);
 /* harmony import */ var _roots_preflight_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(69175);
 /* harmony import */ var _roots_preflight_decisions_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(23197);

@@ -1,6 +1,66 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 68327:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  cc: () => (/* binding */ CancelledError),
+  sq: () => (/* binding */ jitteredBackoffMs),
+  ml: () => (/* binding */ systemClock),
+  Eu: () => (/* binding */ untilAborted)
+});
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/action/clock.ts
+// Time as the action sees it: a monotonic clock, an abortable sleep, full-jitter backoff, and
+// `untilAborted` for a wait on a promise that cannot be aborted itself (CancelledError). Injected
+// everywhere the action waits (the run's polling and retries, the verify step's requests and warming,
+// the live Slack message), so those tests run instantly on a fake clock.
+
+const systemClock = {
+    now: () => performance.now(),
+    sleep: async (ms, signal) => {
+        if (signal?.aborted || ms <= 0)
+            return;
+        await (0,promises_namespaceObject.setTimeout)(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
+    },
+    date: () => new Date(),
+};
+/** What a wait ended by the job's cancellation throws. */
+class CancelledError extends Error {
+    constructor() {
+        super('cancelled');
+        this.name = 'CancelledError';
+    }
+}
+/** `promise`, or a CancelledError as soon as `signal` aborts (e.g. a credential chain waiting on instance metadata). */
+function untilAborted(promise, signal) {
+    if (signal.aborted)
+        return Promise.reject(new CancelledError());
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(new CancelledError());
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+}
+/** Full jitter: a random delay between 0 and the exponential backoff for this attempt. */
+function jitteredBackoffMs(attempt, baseMs, capMs, random) {
+    return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
+}
+
+
+/***/ }),
+
 /***/ 22940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -164,75 +224,6 @@ var external_node_fs_ = __nccwpck_require__(73024);
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
-// EXTERNAL MODULE: ./src/shared/errors.ts
-var errors = __nccwpck_require__(58382);
-;// CONCATENATED MODULE: ./src/action/inputs/input-variables.ts
-// The action's input names (action.yml's `inputs:`; __tests__/input-variables.test.ts keeps them equal)
-// and the check of the INPUT_* variables of a run: a variable that no input reads but that looks like
-// one (INPUT_DRY_RUN for dry-run) is an error before anything runs. A person running dist/index.js by
-// hand who types INPUT_DRY_RUN=true would otherwise get a real purge, the dry run silently ignored.
-// Pure: variable names in, a UserError (or none) out.
-
-/** Every input of action.yml, in its order. */
-const ACTION_INPUTS = [
-    'site',
-    'max-parallel-sites',
-    'config',
-    'aws-region',
-    'dry-run',
-    'read-stack',
-    'role-to-assume',
-    'audience',
-    'role-session-name',
-    'role-duration-seconds',
-    'step-timeout-seconds',
-    'paths',
-    'wait-for-invalidation',
-    'requester',
-    'slack-webhook-url',
-    'fail-on-slack-error',
-    'slack-bot-token',
-    'slack-channel',
-];
-/**
- * The variable an input is read from. @actions/core's getInput (node_modules/@actions/core/lib/core.js,
- * v3.0.1) reads `process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]`: spaces become "_",
- * "-" is kept, the name is upper-cased (src/action/runner.ts reads inputs through this). So the runner sets
- * INPUT_DRY-RUN for dry-run, never INPUT_DRY_RUN.
- */
-const inputVariable = (input) => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
-/**
- * The variables among `names` that start with INPUT_ (any case), are not the variable of an input,
- * and name an input once "_" is read as "-" and case is ignored.
- */
-function misnamedInputVariables(names) {
-    const expected = new Set(ACTION_INPUTS.map(inputVariable));
-    const found = [];
-    for (const variable of names) {
-        if (!/^INPUT_/i.test(variable) || expected.has(variable))
-            continue;
-        const looksLike = variable.slice('INPUT_'.length).toLowerCase().replace(/_/g, '-');
-        const input = ACTION_INPUTS.find((name) => name.toLowerCase() === looksLike);
-        if (input)
-            found.push({ variable, input, expected: inputVariable(input) });
-    }
-    return found.sort((a, b) => (a.variable < b.variable ? -1 : a.variable > b.variable ? 1 : 0));
-}
-/** The run-level error for misnamed INPUT_* variables, or undefined when there are none. */
-function misnamedInputError(names) {
-    const found = misnamedInputVariables(names);
-    if (found.length === 0)
-        return undefined;
-    const each = found.map((m) => `${m.variable} is set, but no input reads it: it looks like the "${m.input}" input, which is read from ${m.expected}`);
-    const renames = found.map((m) => `${m.variable} to ${m.expected}`).join(', ');
-    return new errors/* UserError */.yo('Misnamed input variable', [
-        ...(each.length === 1
-            ? [`${each[0]}.`]
-            : ['Input variables that no input reads:', ...each.map((e) => `  - ${e}`)]),
-        `Nothing was run: the runner names an input's variable INPUT_ + the input name upper-cased, "-" kept (never "_"), so a run would have ignored ${found.length === 1 ? 'it' : 'them'}. Rename ${renames}. To check a sites file on your machine, use "npm run check-sites -- <site-repo-dir> <site>" in cache-purge-action (docs/sites-file.md): it needs no INPUT_ variables and can never purge.`,
-    ].join('\n'));
-}
-
 ;// CONCATENATED MODULE: ./src/action/runner.ts
 // The GitHub Actions runner as the action sees it: inputs, outputs, log lines, annotations, groups,
 // the job summary and masking.
@@ -245,7 +236,13 @@ function misnamedInputError(names) {
 
 
 
-
+/**
+ * The variable an input is read from. @actions/core's getInput (node_modules/@actions/core/lib/core.js,
+ * v3.0.1) reads `process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]`: spaces become "_",
+ * "-" is kept, the name is upper-cased (actionsRunner below reads inputs through this). So the runner sets
+ * INPUT_DRY-RUN for dry-run, never INPUT_DRY_RUN.
+ */
+const inputVariable = (input) => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
 const escapeData = (s) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 /** `::name key=value,…::message`, as @actions/core's issueCommand writes it. */
@@ -308,6 +305,8 @@ function actionsRunner(env = process.env, write = (t) => void process.stdout.wri
     };
 }
 
+// EXTERNAL MODULE: ./src/shared/errors.ts
+var errors = __nccwpck_require__(58382);
 // EXTERNAL MODULE: ./src/action/sites-file/paths.ts
 var sites_file_paths = __nccwpck_require__(34286);
 // EXTERNAL MODULE: ./src/shared/text.ts
@@ -565,8 +564,8 @@ function describeValue(value) {
     return `is ${typeof value}`;
 }
 
-// EXTERNAL MODULE: ./src/action/verify/verify-config.ts
-var verify_config = __nccwpck_require__(62668);
+// EXTERNAL MODULE: ./src/action/sites-file/verify-step-schema.ts
+var verify_step_schema = __nccwpck_require__(15046);
 // EXTERNAL MODULE: ./src/shared/stack-roots.ts
 var stack_roots = __nccwpck_require__(9465);
 ;// CONCATENATED MODULE: ./src/action/sites-file/sites-file-schema.ts
@@ -680,7 +679,7 @@ const cloudFrontStepSchema = strict({
 const stepKinds = {
     ssm: ssmStepSchema.describe('Run an SSM document on the instances (Run Command).').optional(),
     cloudfront: cloudFrontStepSchema.describe('Create a CloudFront invalidation.').optional(),
-    verify: verify_config/* verifyStepSchema */.JO
+    verify: verify_step_schema/* verifyStepSchema */.JO
         .describe('Request the site as a visitor: is every cache layer fresh, and does the cache refill?')
         .optional(),
 };
@@ -971,7 +970,7 @@ const EXAMPLES = {
     cache: '`cache: [/run/nginx-cache]` under `roots:`',
     wordpress: '`wordpress: [/var/www, /opt/bitnami/wordpress]` under `roots:`',
     root: '`cache: [/run/nginx-cache]` under `roots:`',
-    ...verify_config/* VERIFY_EXAMPLES */.YU,
+    ...verify_step_schema/* VERIFY_EXAMPLES */.YU,
 };
 /** The keys each mapping takes, by field kind, straight from the schema. */
 const KEYS = {
@@ -981,7 +980,7 @@ const KEYS = {
     step: Object.keys(stepSchema.shape),
     ssm: Object.keys(ssmStepSchema.shape),
     cloudfront: Object.keys(cloudFrontStepSchema.shape),
-    verify: Object.keys(verify_config/* verifyStepSchema */.JO.shape),
+    verify: Object.keys(verify_step_schema/* verifyStepSchema */.JO.shape),
     roots: Object.keys(rootsSchema.shape),
 };
 /** What a mapping maps, for the mappings whose keys the user chooses. */
@@ -1201,7 +1200,7 @@ function toStep(raw) {
         };
     }
     if (raw.verify)
-        return (0,verify_config/* toVerifyStep */.n6)(raw.verify, raw.name ?? 'Verify');
+        return (0,verify_step_schema/* toVerifyStep */.n6)(raw.verify, raw.name ?? 'Verify');
     const c = raw.cloudfront;
     const paths = (0,sites_file_paths/* normaliseInvalidationPaths */.tz)(c.paths ?? sites_file_paths/* DEFAULT_INVALIDATION_PATHS */.wx);
     return {
@@ -1744,8 +1743,6 @@ function planSites(text, inputs) {
     throw (0,errors/* combineUserErrors */.EI)([schemaError(inputs.configFile, reading.problems), ...others]);
 }
 
-// EXTERNAL MODULE: ./src/action/verify/run-verify.ts + 1 modules
-var run_verify = __nccwpck_require__(38825);
 ;// CONCATENATED MODULE: ./src/action/plan/plan-view.ts
 // How a plan reads to a person: plain lines for the log and a Markdown table for the job summary
 // (long path lists cut to their first few; the `plan` output keeps them all). Pure string building.
@@ -1754,7 +1751,19 @@ var run_verify = __nccwpck_require__(38825);
 
 
 
-
+/** What a dry run says the step would do: the explicit URLs, and that the sitemap will be read. */
+function describeVerifyPlan(config) {
+    const lines = [
+        config.urls.length > 0
+            ? `would request ${(0,shared_text/* plural */.LS)(config.urls.length, 'URL')}: ${(0,shared_text/* listFirst */.rL)(config.urls, 5, ', ')}`
+            : 'would request no listed URLs',
+    ];
+    if (config.sitemap !== undefined) {
+        lines.push(`would read the sitemap ${config.sitemap} (indexes followed) and take up to ${(0,shared_text/* plural */.LS)(config.limit, 'URL')} from it`);
+    }
+    lines.push(`${config.warm ? 'would request each URL that misses a cache again and expect a hit' : 'would not re-request misses (warm: false)'}; ${config.concurrency} at a time, within ${config.timeoutSeconds} s`);
+    return lines;
+}
 function describeTargets(targets) {
     if ('instanceIds' in targets) {
         const ids = targets.instanceIds;
@@ -1775,7 +1784,7 @@ const CUSTOM_DOCUMENT_NOTE = 'custom document: parameters not checked';
 const customNote = (document) => ((0,bundled_documents/* bundledDocumentName */.jj)(document) ? '' : ` (${CUSTOM_DOCUMENT_NOTE})`);
 function describeStep(step) {
     if (step.kind === 'verify')
-        return `verify as a visitor: ${(0,run_verify/* describeVerifyPlan */.w)(step).join('; ')}`;
+        return `verify as a visitor: ${describeVerifyPlan(step).join('; ')}`;
     if (step.kind === 'cloudfront') {
         return `invalidate ${(0,sites_file_paths/* listPaths */.Pe)(step.paths)} on CloudFront distribution ${step.distributionId}${step.wait ? ', waiting until completed' : ''}`;
     }
@@ -3075,8 +3084,8 @@ async function publishDryRunSites(plans, context, durationMs, options) {
     await postToSlack(dryRunSitesMessage(safePlans, safeContext), options, redact);
 }
 
-// EXTERNAL MODULE: ./src/action/run/clock.ts + 1 modules
-var clock = __nccwpck_require__(6957);
+// EXTERNAL MODULE: ./src/action/clock.ts + 1 modules
+var clock = __nccwpck_require__(68327);
 ;// CONCATENATED MODULE: ./src/action/report/run-context.ts
 // Who asked for this run and how it was triggered, from the runner's environment and the `requester`
 // input: the RunContext carried in the run report. A Slack mention from the relay (`<@U2CERLKJA>`)
@@ -3119,6 +3128,67 @@ function buildRunContext(env, site, requester) {
 
 // EXTERNAL MODULE: ./src/action/inputs/execution-inputs.ts
 var execution_inputs = __nccwpck_require__(22940);
+;// CONCATENATED MODULE: ./src/action/inputs/input-variables.ts
+// The action's input names (action.yml's `inputs:`; __tests__/input-variables.test.ts keeps them equal)
+// and the check of the INPUT_* variables of a run: a variable that no input reads but that looks like
+// one (INPUT_DRY_RUN for dry-run) is an error before anything runs. A person running dist/index.js by
+// hand who types INPUT_DRY_RUN=true would otherwise get a real purge, the dry run silently ignored.
+// Pure: variable names in, a UserError (or none) out.
+
+
+/** Every input of action.yml, in its order. */
+const ACTION_INPUTS = [
+    'site',
+    'max-parallel-sites',
+    'config',
+    'aws-region',
+    'dry-run',
+    'read-stack',
+    'role-to-assume',
+    'audience',
+    'role-session-name',
+    'role-duration-seconds',
+    'step-timeout-seconds',
+    'paths',
+    'wait-for-invalidation',
+    'requester',
+    'slack-webhook-url',
+    'fail-on-slack-error',
+    'slack-bot-token',
+    'slack-channel',
+];
+/**
+ * The variables among `names` that start with INPUT_ (any case), are not the variable of an input,
+ * and name an input once "_" is read as "-" and case is ignored.
+ */
+function misnamedInputVariables(names) {
+    const expected = new Set(ACTION_INPUTS.map(inputVariable));
+    const found = [];
+    for (const variable of names) {
+        if (!/^INPUT_/i.test(variable) || expected.has(variable))
+            continue;
+        const looksLike = variable.slice('INPUT_'.length).toLowerCase().replace(/_/g, '-');
+        const input = ACTION_INPUTS.find((name) => name.toLowerCase() === looksLike);
+        if (input)
+            found.push({ variable, input, expected: inputVariable(input) });
+    }
+    return found.sort((a, b) => (a.variable < b.variable ? -1 : a.variable > b.variable ? 1 : 0));
+}
+/** The run-level error for misnamed INPUT_* variables, or undefined when there are none. */
+function misnamedInputError(names) {
+    const found = misnamedInputVariables(names);
+    if (found.length === 0)
+        return undefined;
+    const each = found.map((m) => `${m.variable} is set, but no input reads it: it looks like the "${m.input}" input, which is read from ${m.expected}`);
+    const renames = found.map((m) => `${m.variable} to ${m.expected}`).join(', ');
+    return new errors/* UserError */.yo('Misnamed input variable', [
+        ...(each.length === 1
+            ? [`${each[0]}.`]
+            : ['Input variables that no input reads:', ...each.map((e) => `  - ${e}`)]),
+        `Nothing was run: the runner names an input's variable INPUT_ + the input name upper-cased, "-" kept (never "_"), so a run would have ignored ${found.length === 1 ? 'it' : 'them'}. Rename ${renames}. To check a sites file on your machine, use "npm run check-sites -- <site-repo-dir> <site>" in cache-purge-action (docs/sites-file.md): it needs no INPUT_ variables and can never purge.`,
+    ].join('\n'));
+}
+
 // EXTERNAL MODULE: ./src/shared/proxy-settings.ts
 var proxy_settings = __nccwpck_require__(73531);
 ;// CONCATENATED MODULE: ./src/action/main.ts
@@ -3241,7 +3311,7 @@ async function run(dependencies = {}) {
             else if (slack.webhookUrl)
                 runner.info('Slack: the result goes to slack-webhook-url instead.');
         }
-        const { executeSites } = await Promise.all(/* import() */[__nccwpck_require__.e(86), __nccwpck_require__.e(760), __nccwpck_require__.e(372), __nccwpck_require__.e(585)]).then(__nccwpck_require__.bind(__nccwpck_require__, 74585));
+        const { executeSites } = await Promise.all(/* import() */[__nccwpck_require__.e(86), __nccwpck_require__.e(760), __nccwpck_require__.e(372), __nccwpck_require__.e(469)]).then(__nccwpck_require__.bind(__nccwpck_require__, 28469));
         const report = await executeSites(plan, context, settings, {
             ...dependencies.execute,
             runner,
@@ -4042,98 +4112,6 @@ const staleNotListed = (v) => Math.max(0, v.layers.cdn.stale + v.layers.origin.s
 
 /***/ }),
 
-/***/ 6957:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  cc: () => (/* binding */ CancelledError),
-  ZH: () => (/* binding */ awsErrorName),
-  gJ: () => (/* binding */ errorMessage),
-  sq: () => (/* binding */ jitteredBackoffMs),
-  mb: () => (/* binding */ sdkMetadata),
-  NK: () => (/* binding */ sdkRequests),
-  ml: () => (/* binding */ systemClock),
-  Eu: () => (/* binding */ untilAborted)
-});
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/action/run/clock.ts
-// Time as the executor sees it: a monotonic clock, an abortable sleep, and `untilAborted` for a wait
-// on a promise that cannot be aborted itself (CancelledError). Injected so polling and retry tests run
-// instantly on a fake clock. Also what the adapters read off an AWS SDK answer or error: its name, its
-// message, and the HTTP status and requests the SDK reports in `$metadata`.
-
-const systemClock = {
-    now: () => performance.now(),
-    sleep: async (ms, signal) => {
-        if (signal?.aborted || ms <= 0)
-            return;
-        await (0,promises_namespaceObject.setTimeout)(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
-    },
-    date: () => new Date(),
-};
-/** What a wait ended by the job's cancellation throws. */
-class CancelledError extends Error {
-    constructor() {
-        super('cancelled');
-        this.name = 'CancelledError';
-    }
-}
-/** `promise`, or a CancelledError as soon as `signal` aborts (e.g. a credential chain waiting on instance metadata). */
-function untilAborted(promise, signal) {
-    if (signal.aborted)
-        return Promise.reject(new CancelledError());
-    return new Promise((resolve, reject) => {
-        const onAbort = () => reject(new CancelledError());
-        signal.addEventListener('abort', onAbort, { once: true });
-        promise.then((value) => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        }, (error) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(error instanceof Error ? error : new Error(String(error)));
-        });
-    });
-}
-/** Full jitter: a random delay between 0 and the exponential backoff for this attempt. */
-function jitteredBackoffMs(attempt, baseMs, capMs, random) {
-    return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
-}
-/**
- * The AWS error name of an SDK error (its `name`: ThrottlingException, CredentialsProviderError,
- * TimeoutError, …); for a network error the SDK passes on from Node — name `Error`, or
- * `AggregateError` when every address of the endpoint refused (Node tries each in turn) — its system
- * code (ECONNREFUSED, ENOTFOUND, …), so reports can tell "AWS answered" from "AWS was never reached".
- */
-function awsErrorName(error) {
-    if (!error || typeof error !== 'object')
-        return 'Error';
-    const name = 'name' in error && typeof error.name === 'string' ? error.name : 'Error';
-    const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-    if ((name === 'Error' || name === 'AggregateError') && code && /^E[A-Z0-9_]+$/.test(code))
-        return code;
-    return name;
-}
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-function sdkMetadata(outputOrError) {
-    if (!outputOrError || typeof outputOrError !== 'object' || !('$metadata' in outputOrError))
-        return;
-    return outputOrError.$metadata;
-}
-/** The HTTP requests one `send` made (its retries included): the SDK's `$metadata.attempts`, else 1. */
-function sdkRequests(outputOrError) {
-    const attempts = sdkMetadata(outputOrError)?.attempts;
-    return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
-}
-
-
-/***/ }),
-
 /***/ 46631:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4621,6 +4599,153 @@ function describeSiteRoots(setting, roots) {
 
 /***/ }),
 
+/***/ 15046:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JO: () => (/* binding */ verifyStepSchema),
+/* harmony export */   YU: () => (/* binding */ VERIFY_EXAMPLES),
+/* harmony export */   n6: () => (/* binding */ toVerifyStep),
+/* harmony export */   rn: () => (/* binding */ urlProblem)
+/* harmony export */ });
+/* unused harmony exports VERIFY_DEFAULTS, VERIFY_LIMITS */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(13603);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24646);
+// The `verify` step of the sites file: the schema of its mapping (defaults, limits, and the input checks
+// whose messages name the field and the fix) and the typed VerifyStepConfig it turns into. Pure. The
+// sites-file parser plugs `verifyStepSchema` in as the step kind `{ verify: { … } }`.
+
+
+const VERIFY_DEFAULTS = {
+    limit: 50,
+    warm: true,
+    concurrency: 4,
+    cacheHeader: 'X-FastCGI-Cache',
+    generatedAtHeader: 'X-Generated-At',
+    timeoutSeconds: 300,
+    requestTimeoutSeconds: 10,
+};
+const VERIFY_LIMITS = {
+    maxConcurrency: 16,
+    /** The sitemap protocol's own cap on URLs per sitemap file. */
+    maxLimit: 50_000,
+    maxUrls: 1_000,
+    maxTimeoutSeconds: 3_600,
+    maxRequestTimeoutSeconds: 120,
+};
+/** An HTTP header name as RFC 9110 allows it (a "token"). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Why `value` cannot be requested as a visitor would, or undefined when it can. */
+function urlProblem(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteCut */ .Hj)(value, 80)} is not a URL; write it in full, e.g. https://www.example.com/shop/`;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteCut */ .Hj)(value, 80)} uses ${url.protocol.slice(0, -1)}; only http and https URLs can be verified`;
+    }
+    if (url.username !== '' || url.password !== '') {
+        return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteCut */ .Hj)(`${url.protocol}//…@${url.host}${url.pathname}`, 80)} has credentials in it; remove the "user:password@" part — a visitor sends none, and the sites file is no place for secrets`;
+    }
+    return undefined;
+}
+const visitorUrl = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().superRefine((value, ctx) => {
+    const problem = urlProblem(value.trim());
+    if (problem)
+        ctx.addIssue({ code: 'custom', message: problem });
+});
+const headerName = (example) => zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().regex(HEADER_NAME, {
+    error: (issue) => `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteCut */ .Hj)(String(issue.input), 60)} is not an HTTP header name (letters, digits and - only, no colon or spaces), e.g. ${example}`,
+});
+const wholeNumber = (what, min, max, why) => zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig()
+    .int({ error: `must be a whole number of ${what}` })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max} (${why})` });
+const verifyStepSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
+    urls: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(visitorUrl)
+        .max(VERIFY_LIMITS.maxUrls, {
+        error: `lists more than ${VERIFY_LIMITS.maxUrls} URLs; list the key pages and give the rest through "sitemap"`,
+    })
+        .optional()
+        .describe('Pages to request as a visitor: full http(s) URLs, no credentials.'),
+    sitemap: visitorUrl
+        .optional()
+        .describe('A sitemap or sitemap index (.xml or .xml.gz) whose URLs are warmed too; indexes are followed.'),
+    limit: wholeNumber('URLs', 1, VERIFY_LIMITS.maxLimit, 'the most one sitemap file may list')
+        .optional()
+        .describe(`Most URLs taken from the sitemap (default ${VERIFY_DEFAULTS.limit}).`),
+    warm: zod__WEBPACK_IMPORTED_MODULE_1__/* .boolean */ .zMY()
+        .optional()
+        .describe('Request each URL that missed a cache again and expect it cached (default true).'),
+    concurrency: wholeNumber('requests', 1, VERIFY_LIMITS.maxConcurrency, 'so the origin is not overwhelmed')
+        .optional()
+        .describe(`Requests in flight at once (default ${VERIFY_DEFAULTS.concurrency}, at most 16).`),
+    'cache-header': headerName(VERIFY_DEFAULTS.cacheHeader)
+        .optional()
+        .describe("The header the origin sets from nginx's $upstream_cache_status (default X-FastCGI-Cache)."),
+    'generated-at-header': headerName(VERIFY_DEFAULTS.generatedAtHeader)
+        .optional()
+        .describe('The header PHP adds with the time it generated the page (default X-Generated-At).'),
+    'timeout-seconds': wholeNumber('seconds', 1, VERIFY_LIMITS.maxTimeoutSeconds, 'one hour')
+        .optional()
+        .describe(`Time for the whole step, waiting and warming included (default ${VERIFY_DEFAULTS.timeoutSeconds}).`),
+    'request-timeout-seconds': wholeNumber('seconds', 1, VERIFY_LIMITS.maxRequestTimeoutSeconds, 'two minutes')
+        .optional()
+        .describe(`Time one request may take to answer (default ${VERIFY_DEFAULTS.requestTimeoutSeconds}).`),
+})
+    .superRefine((step, ctx) => {
+    if ((step.urls?.length ?? 0) === 0 && step.sitemap === undefined) {
+        ctx.addIssue({
+            code: 'custom',
+            message: 'has nothing to request; give "urls" (e.g. urls: [\'https://www.example.com/\']) or "sitemap", or both',
+            params: { missingKeys: ['urls', 'sitemap'] },
+        });
+    }
+    if (step.limit !== undefined && step.sitemap === undefined) {
+        ctx.addIssue({
+            code: 'custom',
+            path: ['limit'],
+            message: 'limits the URLs taken from a sitemap, but no "sitemap" is given; add one or remove "limit"',
+        });
+    }
+})
+    .describe('Requests pages as a visitor after the purge, proves no layer serves a stale copy, warms the cache.');
+/** The typed step: defaults filled in, URLs trimmed and de-duplicated in order. */
+function toVerifyStep(raw, name = 'Verify') {
+    return {
+        kind: 'verify',
+        name,
+        urls: [...new Set((raw.urls ?? []).map((url) => new URL(url.trim()).href))],
+        ...(raw.sitemap !== undefined && { sitemap: new URL(raw.sitemap.trim()).href }),
+        limit: raw.limit ?? VERIFY_DEFAULTS.limit,
+        warm: raw.warm ?? VERIFY_DEFAULTS.warm,
+        concurrency: raw.concurrency ?? VERIFY_DEFAULTS.concurrency,
+        cacheHeader: raw['cache-header'] ?? VERIFY_DEFAULTS.cacheHeader,
+        generatedAtHeader: raw['generated-at-header'] ?? VERIFY_DEFAULTS.generatedAtHeader,
+        timeoutSeconds: raw['timeout-seconds'] ?? VERIFY_DEFAULTS.timeoutSeconds,
+        requestTimeoutSeconds: raw['request-timeout-seconds'] ?? VERIFY_DEFAULTS.requestTimeoutSeconds,
+    };
+}
+/** One-line YAML examples of each key, for the sites-file parser's messages. */
+const VERIFY_EXAMPLES = {
+    verify: "`verify: { urls: ['https://www.example.com/'] }`",
+    urls: "`urls: ['https://www.example.com/', 'https://www.example.com/shop/']`",
+    sitemap: '`sitemap: https://www.example.com/wp-sitemap.xml`',
+    limit: '`limit: 200`',
+    warm: '`warm: true`',
+    concurrency: '`concurrency: 4`',
+    'cache-header': '`cache-header: X-FastCGI-Cache`',
+    'generated-at-header': '`generated-at-header: X-Generated-At`',
+    'timeout-seconds': '`timeout-seconds: 300`',
+    'request-timeout-seconds': '`request-timeout-seconds: 10`',
+};
+
+
+/***/ }),
+
 /***/ 63741:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4784,701 +4909,6 @@ function refillCheck(first, second) {
 }
 /** The layers of one response at which it was a miss (the request filled that cache, if it could). */
 const missedLayers = (findings) => LAYERS.filter((layer) => findings[layer].outcome === 'miss');
-
-
-/***/ }),
-
-/***/ 38825:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  w: () => (/* binding */ describeVerifyPlan),
-  R: () => (/* binding */ runVerify)
-});
-
-// EXTERNAL MODULE: ./src/shared/text.ts
-var shared_text = __nccwpck_require__(24646);
-// EXTERNAL MODULE: ./src/action/verify/freshness.ts
-var freshness = __nccwpck_require__(63741);
-// EXTERNAL MODULE: ./src/action/verify/verify-report.ts + 1 modules
-var verify_report = __nccwpck_require__(91686);
-// EXTERNAL MODULE: ./src/action/run/clock.ts + 1 modules
-var run_clock = __nccwpck_require__(6957);
-;// CONCATENATED MODULE: ./src/action/verify/warm.ts
-// Runs one task per item with at most `concurrency` in flight, inside a deadline. A task may ask to be
-// retried (the origin answered 429 or 503): every worker then pauses — the origin is struggling, so
-// the whole pool backs off, not just one request — until the `Retry-After` the origin gave, or an
-// exponential backoff with full jitter when it gave none, never past the deadline. Items not started
-// by the deadline are handed back as not reached. Time comes from the injected clock.
-
-/**
- * Runs `task` on every item of `items` (taken in order, lazily); `task` gets the time it may take and
- * `onDone` each final value. Resolves when every started item is done.
- */
-async function runPool(items, task, onDone, options) {
-    const { clock, deadline } = options;
-    const maxRetries = options.maxRetries ?? 3;
-    const base = options.baseBackoffMs ?? 500;
-    const cap = options.capBackoffMs ?? 30_000;
-    const maxRetryAfter = options.maxRetryAfterMs ?? 60_000;
-    const random = options.random ?? Math.random;
-    const iterator = items[Symbol.iterator]();
-    const notReached = [];
-    let pauseUntil = 0;
-    let pausedMs = 0;
-    let retries = 0;
-    let exhausted = false;
-    const stopped = () => options.signal?.aborted === true || clock.now() >= deadline;
-    const next = () => {
-        if (exhausted)
-            return undefined;
-        const step = iterator.next();
-        if (step.done) {
-            exhausted = true;
-            return undefined;
-        }
-        return { item: step.value };
-    };
-    /** Waits out the pool's pause; false when the deadline or the signal comes first. */
-    const waitForPause = async () => {
-        while (clock.now() < pauseUntil) {
-            if (pauseUntil >= deadline)
-                return false;
-            const started = clock.now();
-            await clock.sleep(pauseUntil - started, options.signal);
-            pausedMs += clock.now() - started;
-            if (options.signal?.aborted)
-                return false;
-        }
-        return !stopped();
-    };
-    const worker = async () => {
-        for (let taken = next(); taken; taken = next()) {
-            const { item } = taken;
-            if (!(await waitForPause())) {
-                notReached.push(item);
-                continue;
-            }
-            for (let attempt = 0;; attempt++) {
-                const result = await task(item, deadline - clock.now());
-                const wantsRetry = result.retry !== undefined && attempt < maxRetries;
-                if (wantsRetry) {
-                    const wait = result.retry.afterMs !== undefined
-                        ? Math.min(result.retry.afterMs, maxRetryAfter)
-                        : (0,run_clock/* jitteredBackoffMs */.sq)(attempt, base, cap, random);
-                    pauseUntil = Math.max(pauseUntil, clock.now() + wait);
-                    if (pauseUntil < deadline && (await waitForPause())) {
-                        retries++;
-                        continue;
-                    }
-                }
-                onDone(item, result.value);
-                break;
-            }
-        }
-    };
-    const workers = Array.from({ length: Math.max(1, options.concurrency) }, worker);
-    await Promise.all(workers);
-    return { retries, pausedMs, notReached };
-}
-/**
- * `Retry-After` in milliseconds from `nowMs` (wall clock): delay-seconds or an HTTP date; undefined
- * when absent or unreadable. A date in the past is 0.
- */
-function parseRetryAfter(value, nowMs) {
-    if (value === undefined)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
-/** Statuses that mean "not now": retried after Retry-After or a backoff. */
-const isBusyStatus = (status) => status === 429 || status === 503;
-
-;// CONCATENATED MODULE: ./src/action/verify/run-verify.ts
-// One verify step, start to end: reads the sitemap first (an unreadable one is an error before any
-// page is requested), then requests every URL as a visitor — explicit URLs first — with at most
-// `concurrency` in flight inside the step's time, judges each answer's freshness per layer, and, with
-// `warm`, requests each URL that missed a layer again and expects a hit there. Busy answers (429/503)
-// are retried after Retry-After or a backoff. Returns the report; the probe, the sitemap reader and
-// the clock are injected.
-
-
-
-
-function summarise(outcome, ctx) {
-    if (outcome.kind !== 'response')
-        return outcome;
-    const cacheControl = outcome.headers['cache-control'];
-    return {
-        kind: 'response',
-        status: outcome.status,
-        ttfbMs: outcome.ttfbMs,
-        findings: (0,freshness/* classifyResponse */.IJ)(outcome, ctx),
-        ...(cacheControl !== undefined && { cacheControl }),
-    };
-}
-/** The URLs to request: explicit ones (de-duplicated), then the sitemap's new ones up to its limit. */
-async function collectItems(config, deps) {
-    const seen = new Set(config.urls);
-    const items = config.urls.map((url) => ({ url, source: 'explicit' }));
-    if (config.sitemap !== undefined) {
-        for await (const url of deps.readSitemap(config.sitemap, config.limit, seen)) {
-            items.push({ url, source: 'sitemap' });
-        }
-    }
-    return items;
-}
-async function runVerify(input, deps) {
-    const { config } = input;
-    const { clock } = deps;
-    const started = clock.now();
-    const deadline = started + config.timeoutSeconds * 1000;
-    const ctx = {
-        runStartMs: input.runStartMs,
-        cacheHeader: config.cacheHeader,
-        generatedAtHeader: config.generatedAtHeader,
-    };
-    const items = await collectItems(config, deps);
-    const requestMs = config.requestTimeoutSeconds * 1000;
-    /** One request; a busy answer asks the pool to retry after the origin's Retry-After. */
-    const request = async (url, budgetMs) => {
-        const outcome = await deps.probe(url, Math.max(1, Math.min(requestMs, budgetMs)), deps.signal);
-        const busy = outcome.kind === 'response' && isBusyStatus(outcome.status);
-        const afterMs = busy
-            ? parseRetryAfter(outcome.headers['retry-after'], clock.date().getTime())
-            : undefined;
-        return { summary: summarise(outcome, ctx), busy, afterMs };
-    };
-    const retryAfter = (afterMs) => ({ ...(afterMs !== undefined && { afterMs }) });
-    const task = async (item, budgetMs) => {
-        if (!item.cold || (item.cold.kind === 'response' && isBusyStatus(item.cold.status) && !item.warm)) {
-            const cold = await request(item.url, budgetMs);
-            item.cold = cold.summary;
-            if (cold.busy)
-                return { value: item, retry: retryAfter(cold.afterMs) };
-        }
-        const cold = item.cold;
-        const answered = cold.kind === 'response' && (0,freshness/* isExpectedStatus */.JD)(cold.status);
-        if (!config.warm || !answered || (0,freshness/* missedLayers */.SN)(cold.findings).length === 0) {
-            return { value: item };
-        }
-        const remaining = deadline - clock.now();
-        if (remaining <= 0)
-            return { value: item };
-        const warm = await request(item.url, remaining);
-        item.warm = warm.summary;
-        return warm.busy ? { value: item, retry: retryAfter(warm.afterMs) } : { value: item };
-    };
-    const checks = [];
-    const pool = await runPool(items, task, (item) => {
-        const check = { url: item.url, source: item.source, cold: item.cold };
-        if (item.warm) {
-            check.warm = item.warm;
-            if (item.cold.kind === 'response' && item.warm.kind === 'response') {
-                check.notRefilled = (0,freshness/* refillCheck */.He)(item.cold.findings, item.warm.findings).notRefilled;
-            }
-        }
-        checks.push(check);
-    }, {
-        concurrency: config.concurrency,
-        deadline,
-        clock,
-        ...(deps.signal && { signal: deps.signal }),
-        ...(deps.random && { random: deps.random }),
-    });
-    return (0,verify_report/* buildReport */.FK)({
-        checks,
-        notReached: pool.notReached.map(({ url, source }) => ({ url, source })),
-        facts: input.facts,
-        warm: config.warm,
-        requestTimeoutSeconds: config.requestTimeoutSeconds,
-        generatedAtHeader: config.generatedAtHeader,
-        retries: pool.retries,
-        durationMs: clock.now() - started,
-    });
-}
-/** What a dry run says the step would do: the explicit URLs, and that the sitemap will be read. */
-function describeVerifyPlan(config) {
-    const lines = [
-        config.urls.length > 0
-            ? `would request ${(0,shared_text/* plural */.LS)(config.urls.length, 'URL')}: ${(0,shared_text/* listFirst */.rL)(config.urls, 5, ', ')}`
-            : 'would request no listed URLs',
-    ];
-    if (config.sitemap !== undefined) {
-        lines.push(`would read the sitemap ${config.sitemap} (indexes followed) and take up to ${(0,shared_text/* plural */.LS)(config.limit, 'URL')} from it`);
-    }
-    lines.push(`${config.warm ? 'would request each URL that misses a cache again and expect a hit' : 'would not re-request misses (warm: false)'}; ${config.concurrency} at a time, within ${config.timeoutSeconds} s`);
-    return lines;
-}
-
-
-/***/ }),
-
-/***/ 62668:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   JO: () => (/* binding */ verifyStepSchema),
-/* harmony export */   YU: () => (/* binding */ VERIFY_EXAMPLES),
-/* harmony export */   n6: () => (/* binding */ toVerifyStep),
-/* harmony export */   rn: () => (/* binding */ urlProblem)
-/* harmony export */ });
-/* unused harmony exports VERIFY_DEFAULTS, VERIFY_LIMITS */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(13603);
-/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24646);
-// The `verify` step of the sites file: the schema of its mapping (defaults, limits, and the input checks
-// whose messages name the field and the fix) and the typed VerifyStepConfig it turns into. Pure. The
-// sites-file parser plugs `verifyStepSchema` in as the step kind `{ verify: { … } }`.
-
-
-const VERIFY_DEFAULTS = {
-    limit: 50,
-    warm: true,
-    concurrency: 4,
-    cacheHeader: 'X-FastCGI-Cache',
-    generatedAtHeader: 'X-Generated-At',
-    timeoutSeconds: 300,
-    requestTimeoutSeconds: 10,
-};
-const VERIFY_LIMITS = {
-    maxConcurrency: 16,
-    /** The sitemap protocol's own cap on URLs per sitemap file. */
-    maxLimit: 50_000,
-    maxUrls: 1_000,
-    maxTimeoutSeconds: 3_600,
-    maxRequestTimeoutSeconds: 120,
-};
-/** An HTTP header name as RFC 9110 allows it (a "token"). */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Why `value` cannot be requested as a visitor would, or undefined when it can. */
-function urlProblem(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteCut */ .Hj)(value, 80)} is not a URL; write it in full, e.g. https://www.example.com/shop/`;
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteCut */ .Hj)(value, 80)} uses ${url.protocol.slice(0, -1)}; only http and https URLs can be verified`;
-    }
-    if (url.username !== '' || url.password !== '') {
-        return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteCut */ .Hj)(`${url.protocol}//…@${url.host}${url.pathname}`, 80)} has credentials in it; remove the "user:password@" part — a visitor sends none, and the sites file is no place for secrets`;
-    }
-    return undefined;
-}
-const visitorUrl = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().superRefine((value, ctx) => {
-    const problem = urlProblem(value.trim());
-    if (problem)
-        ctx.addIssue({ code: 'custom', message: problem });
-});
-const headerName = (example) => zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().regex(HEADER_NAME, {
-    error: (issue) => `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteCut */ .Hj)(String(issue.input), 60)} is not an HTTP header name (letters, digits and - only, no colon or spaces), e.g. ${example}`,
-});
-const wholeNumber = (what, min, max, why) => zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig()
-    .int({ error: `must be a whole number of ${what}` })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max} (${why})` });
-const verifyStepSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
-    urls: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(visitorUrl)
-        .max(VERIFY_LIMITS.maxUrls, {
-        error: `lists more than ${VERIFY_LIMITS.maxUrls} URLs; list the key pages and give the rest through "sitemap"`,
-    })
-        .optional()
-        .describe('Pages to request as a visitor: full http(s) URLs, no credentials.'),
-    sitemap: visitorUrl
-        .optional()
-        .describe('A sitemap or sitemap index (.xml or .xml.gz) whose URLs are warmed too; indexes are followed.'),
-    limit: wholeNumber('URLs', 1, VERIFY_LIMITS.maxLimit, 'the most one sitemap file may list')
-        .optional()
-        .describe(`Most URLs taken from the sitemap (default ${VERIFY_DEFAULTS.limit}).`),
-    warm: zod__WEBPACK_IMPORTED_MODULE_1__/* .boolean */ .zMY()
-        .optional()
-        .describe('Request each URL that missed a cache again and expect it cached (default true).'),
-    concurrency: wholeNumber('requests', 1, VERIFY_LIMITS.maxConcurrency, 'so the origin is not overwhelmed')
-        .optional()
-        .describe(`Requests in flight at once (default ${VERIFY_DEFAULTS.concurrency}, at most 16).`),
-    'cache-header': headerName(VERIFY_DEFAULTS.cacheHeader)
-        .optional()
-        .describe("The header the origin sets from nginx's $upstream_cache_status (default X-FastCGI-Cache)."),
-    'generated-at-header': headerName(VERIFY_DEFAULTS.generatedAtHeader)
-        .optional()
-        .describe('The header PHP adds with the time it generated the page (default X-Generated-At).'),
-    'timeout-seconds': wholeNumber('seconds', 1, VERIFY_LIMITS.maxTimeoutSeconds, 'one hour')
-        .optional()
-        .describe(`Time for the whole step, waiting and warming included (default ${VERIFY_DEFAULTS.timeoutSeconds}).`),
-    'request-timeout-seconds': wholeNumber('seconds', 1, VERIFY_LIMITS.maxRequestTimeoutSeconds, 'two minutes')
-        .optional()
-        .describe(`Time one request may take to answer (default ${VERIFY_DEFAULTS.requestTimeoutSeconds}).`),
-})
-    .superRefine((step, ctx) => {
-    if ((step.urls?.length ?? 0) === 0 && step.sitemap === undefined) {
-        ctx.addIssue({
-            code: 'custom',
-            message: 'has nothing to request; give "urls" (e.g. urls: [\'https://www.example.com/\']) or "sitemap", or both',
-            params: { missingKeys: ['urls', 'sitemap'] },
-        });
-    }
-    if (step.limit !== undefined && step.sitemap === undefined) {
-        ctx.addIssue({
-            code: 'custom',
-            path: ['limit'],
-            message: 'limits the URLs taken from a sitemap, but no "sitemap" is given; add one or remove "limit"',
-        });
-    }
-})
-    .describe('Requests pages as a visitor after the purge, proves no layer serves a stale copy, warms the cache.');
-/** The typed step: defaults filled in, URLs trimmed and de-duplicated in order. */
-function toVerifyStep(raw, name = 'Verify') {
-    return {
-        kind: 'verify',
-        name,
-        urls: [...new Set((raw.urls ?? []).map((url) => new URL(url.trim()).href))],
-        ...(raw.sitemap !== undefined && { sitemap: new URL(raw.sitemap.trim()).href }),
-        limit: raw.limit ?? VERIFY_DEFAULTS.limit,
-        warm: raw.warm ?? VERIFY_DEFAULTS.warm,
-        concurrency: raw.concurrency ?? VERIFY_DEFAULTS.concurrency,
-        cacheHeader: raw['cache-header'] ?? VERIFY_DEFAULTS.cacheHeader,
-        generatedAtHeader: raw['generated-at-header'] ?? VERIFY_DEFAULTS.generatedAtHeader,
-        timeoutSeconds: raw['timeout-seconds'] ?? VERIFY_DEFAULTS.timeoutSeconds,
-        requestTimeoutSeconds: raw['request-timeout-seconds'] ?? VERIFY_DEFAULTS.requestTimeoutSeconds,
-    };
-}
-/** One-line YAML examples of each key, for the sites-file parser's messages. */
-const VERIFY_EXAMPLES = {
-    verify: "`verify: { urls: ['https://www.example.com/'] }`",
-    urls: "`urls: ['https://www.example.com/', 'https://www.example.com/shop/']`",
-    sitemap: '`sitemap: https://www.example.com/wp-sitemap.xml`',
-    limit: '`limit: 200`',
-    warm: '`warm: true`',
-    concurrency: '`concurrency: 4`',
-    'cache-header': '`cache-header: X-FastCGI-Cache`',
-    'generated-at-header': '`generated-at-header: X-Generated-At`',
-    'timeout-seconds': '`timeout-seconds: 300`',
-    'request-timeout-seconds': '`request-timeout-seconds: 10`',
-};
-
-
-/***/ }),
-
-/***/ 91686:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  FK: () => (/* binding */ buildReport),
-  QS: () => (/* binding */ reportLines)
-});
-
-// UNUSED EXPORTS: MAX_LISTED, percentile, urlProblems
-
-// EXTERNAL MODULE: ./src/shared/text.ts
-var shared_text = __nccwpck_require__(24646);
-// EXTERNAL MODULE: ./src/action/verify/freshness.ts
-var freshness = __nccwpck_require__(63741);
-;// CONCATENATED MODULE: ./src/action/verify/likely-cause.ts
-// Why a verify check failed, as a person fixing it needs to read it: which invalidation path would have
-// covered a stale URL (CloudFront's rules: exact path, or a prefix ending in "*"), whether the run's
-// FastCGI purge ran, and why a cache would not refill (no-cache/private pages, a cache directory nginx
-// cannot write). Pure; fed the facts of the run by the executor.
-
-/** A path as an invalidation path is written (leading "/", as src/core/paths.ts normalises it). */
-const normalised = (path) => (path.trim().startsWith('/') ? path.trim() : `/${path.trim()}`);
-/**
- * The invalidation path that covers `url`, or undefined. CloudFront compares a path with the request's
- * path (and query string, when the cache key has one): equal, or, for a path ending in "*", starting
- * with what comes before the "*". Case-sensitive, compared as encoded.
- */
-function coveringPath(paths, url) {
-    const { pathname, search } = new URL(url);
-    const candidates = search === '' ? [pathname] : [pathname + search, pathname];
-    return paths.map(normalised).find((path) => {
-        if (path.endsWith('*'))
-            return candidates.some((c) => c.startsWith(path.slice(0, -1)));
-        return candidates.includes(path);
-    });
-}
-/** The path a fix would add for `url`: the page itself and its directory's wildcard. */
-function suggestedPaths(url) {
-    const { pathname } = new URL(url);
-    if (pathname === '/')
-        return '/ (or /*)';
-    const dir = pathname.endsWith('/') ? pathname : pathname.slice(0, pathname.lastIndexOf('/') + 1);
-    return dir === '/' ? `${pathname} (or /*)` : `${pathname} or ${dir}*`;
-}
-function cdnStaleCause(url, facts) {
-    const { pathname } = new URL(url);
-    const paths = facts.invalidationPaths;
-    if (paths === undefined || paths.length === 0) {
-        return 'no CloudFront step of this run invalidated the distribution; add a cloudfront step before verify';
-    }
-    const covering = coveringPath(paths, url);
-    if (covering === undefined) {
-        return `the invalidation's paths (${(0,shared_text/* listFirst */.rL)([...paths], 5, ' ')}) do not cover ${pathname}; add ${suggestedPaths(url)}`;
-    }
-    if (facts.invalidationCompleted === false) {
-        return `the invalidation (${covering} covers ${pathname}) had not completed; set "wait: true" on the cloudfront step or give verify a longer timeout`;
-    }
-    return `the invalidation covered ${pathname} (${covering}) yet the edge served an older copy: is this host served by the distribution the run invalidated?`;
-}
-function originStaleCause(facts) {
-    switch (facts.originPurge) {
-        case 'not-run':
-        case undefined:
-            return 'no step of this run purged the nginx FastCGI cache; add the CachePurge-FastCGI step before verify';
-        case 'failed':
-            return 'the FastCGI purge step of this run failed; see its output above';
-        case 'succeeded':
-            return "the purge ran but nginx still serves an older page: is its CachePath this site's fastcgi_cache_path? A plugin cache purged after nginx can also refill nginx with old output — purge the plugin cache first";
-    }
-}
-/** Why a layer still missed on the second request. */
-function notRefillingCause(layer, cacheControl) {
-    const sent = cacheControl ? `Cache-Control: ${cacheControl}` : undefined;
-    const refuses = sent !== undefined && /no-cache|no-store|private|max-age=0\b|s-maxage=0\b/i.test(sent);
-    if (layer === 'cdn') {
-        return refuses
-            ? `the page sends ${sent}, so CloudFront does not keep it; let the page be cached or accept the miss`
-            : "CloudFront is not keeping the page: check the cache behaviour's cache policy (TTLs, cookies or headers in the cache key)";
-    }
-    if (refuses)
-        return `the page sends ${sent}, so nginx does not store it (or a cookie bypasses the cache)`;
-    return 'the cache is not refilling: nginx may be unable to write its cache directory (a purge that recreated it as root leaves it unwritable to nginx), or fastcgi_cache_bypass / a Set-Cookie skips it';
-}
-function statusCause(status) {
-    if (status >= 500) {
-        return 'the origin is failing after the purge; check php-fpm and the nginx error log (a cache directory nginx can no longer write — "mkdir() … Permission denied" — makes it drop every page it has not cached yet)';
-    }
-    if (status === 429)
-        return 'the origin or a firewall is rate-limiting the requests; lower "concurrency"';
-    if (status === 404 || status === 410)
-        return 'the page does not exist; fix the URL or the sitemap';
-    if (status === 401 || status === 403)
-        return 'the page is not public; verify only pages a visitor can see';
-    return 'only 2xx and 3xx answers are accepted';
-}
-function timeoutCause(timeoutSeconds) {
-    return `no answer within ${timeoutSeconds} s: the origin is slow to build pages after the purge (or unreachable); raise "request-timeout-seconds" if that is expected`;
-}
-
-;// CONCATENATED MODULE: ./src/action/verify/verify-report.ts
-// What a verify step found, from the per-URL results: the `report` object (per-layer counts, stale URLs
-// with evidence and likely cause, status counts, TTFB p50/p95 cold vs warm, hit ratio after warming,
-// URLs warmed, duration — its JSON shape is documented in docs/verify.md), the step's verdict (failures
-// and warnings, each naming the URL, the layer, the evidence and the likely cause) and the log lines.
-// Pure.
-
-
-
-const MAX_LISTED = 20;
-const LAYER_NAMES = { cdn: 'the CDN', origin: 'the origin (nginx)' };
-/** Nearest-rank percentile of `values` (ms, rounded); null when there are none. */
-function percentile(values, p) {
-    if (values.length === 0)
-        return null;
-    const sorted = [...values].sort((a, b) => a - b);
-    return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
-}
-const percentiles = (values) => ({
-    count: values.length,
-    p50: percentile(values, 50),
-    p95: percentile(values, 95),
-});
-const statusKey = (probe) => (probe.kind === 'response' ? String(probe.status) : probe.kind);
-/** The problems one URL shows. */
-function urlProblems(check, facts, requestTimeoutSeconds) {
-    const { url, cold } = check;
-    if (cold.kind === 'timeout') {
-        return [
-            {
-                url,
-                kind: 'timeout',
-                evidence: `no response after ${(0,shared_text/* formatDuration */.a3)(cold.afterMs)}`,
-                cause: timeoutCause(requestTimeoutSeconds),
-            },
-        ];
-    }
-    if (cold.kind === 'network') {
-        return [{ url, kind: 'network', evidence: cold.message, cause: 'the host could not be reached' }];
-    }
-    const problems = [];
-    if (!(0,freshness/* isExpectedStatus */.JD)(cold.status)) {
-        problems.push({
-            url,
-            kind: 'status',
-            evidence: `status ${cold.status}`,
-            cause: statusCause(cold.status),
-        });
-    }
-    for (const layer of freshness/* LAYERS */.RR) {
-        const finding = cold.findings[layer];
-        if (finding.verdict !== 'stale')
-            continue;
-        const cause = layer === 'cdn' ? cdnStaleCause(url, facts) : originStaleCause(facts);
-        problems.push({ url, kind: 'stale', layer, evidence: finding.evidence, cause });
-    }
-    const warm = check.warm;
-    if (warm && warm.kind !== 'response') {
-        problems.push(...urlProblems({ url, source: check.source, cold: warm }, facts, requestTimeoutSeconds));
-    }
-    else if (warm) {
-        for (const layer of check.notRefilled ?? []) {
-            const first = cold.findings[layer].evidence;
-            problems.push({
-                url,
-                kind: 'not-refilling',
-                layer,
-                evidence: `first request ${first}; second request ${warm.findings[layer].evidence}`,
-                cause: notRefillingCause(layer, warm.cacheControl),
-            });
-        }
-    }
-    return problems;
-}
-/** Whether the cache holds the URL now, judged by its last answer; undefined when no layer was seen. */
-function cachedNow(check) {
-    const last = check.warm ?? check.cold;
-    if (last.kind !== 'response' || !(0,freshness/* isExpectedStatus */.JD)(last.status))
-        return false;
-    const { cdn, origin } = last.findings;
-    if (cdn.outcome === 'hit')
-        return true;
-    if (origin.outcome === 'absent' && cdn.outcome === 'absent')
-        return undefined;
-    if (origin.outcome === 'absent')
-        return false;
-    return origin.outcome === 'hit' && cdn.outcome === 'absent';
-}
-function buildReport(input) {
-    const { checks, facts } = input;
-    const layers = Object.fromEntries(freshness/* LAYERS */.RR.map((l) => [l, { fresh: 0, stale: 0, unverified: 0, notSeen: 0 }]));
-    const statuses = {};
-    const cold = [];
-    const warm = [];
-    const problems = [];
-    let warmed = 0;
-    let judged = 0;
-    let undatedOriginHits = 0;
-    for (const check of checks) {
-        for (const probe of [check.cold, ...(check.warm ? [check.warm] : [])]) {
-            statuses[statusKey(probe)] = (statuses[statusKey(probe)] ?? 0) + 1;
-        }
-        if (check.cold.kind === 'response') {
-            cold.push(check.cold.ttfbMs);
-            for (const layer of freshness/* LAYERS */.RR) {
-                const verdict = check.cold.findings[layer].verdict;
-                layers[layer][verdict === 'not-seen' ? 'notSeen' : verdict]++;
-            }
-            const origin = check.cold.findings.origin;
-            if (origin.verdict === 'unverified' && origin.outcome === 'hit' && origin.ageSeconds === undefined) {
-                undatedOriginHits++;
-            }
-        }
-        if (check.warm?.kind === 'response')
-            warm.push(check.warm.ttfbMs);
-        const cached = cachedNow(check);
-        if (cached !== undefined)
-            judged++;
-        if (cached)
-            warmed++;
-        problems.push(...urlProblems(check, facts, input.requestTimeoutSeconds));
-    }
-    for (const { url, source } of input.notReached) {
-        if (source !== 'explicit')
-            continue;
-        const evidence = `not requested: the step's time ran out first`;
-        problems.push({
-            url,
-            kind: 'not-reached',
-            evidence,
-            cause: 'raise "timeout-seconds" or list fewer URLs',
-        });
-    }
-    const failures = failureLines(problems);
-    const warnings = [];
-    if (undatedOriginHits > 0) {
-        warnings.push(`${(0,shared_text/* plural */.LS)(undatedOriginHits, 'URL')} came from the origin's cache (HIT) without a ${input.generatedAtHeader} header, so they could not be dated (unverified); add the header as docs/verify.md shows`);
-    }
-    const sitemapNotReached = input.notReached.filter((n) => n.source === 'sitemap').length;
-    if (sitemapNotReached > 0) {
-        warnings.push(`${(0,shared_text/* plural */.LS)(sitemapNotReached, 'sitemap URL')} not warmed: the step's time ran out; raise "timeout-seconds" or lower "limit"`);
-    }
-    for (const layer of freshness/* LAYERS */.RR) {
-        if (checks.length > 0 && layers[layer].notSeen === checks.length) {
-            warnings.push(`no response showed ${LAYER_NAMES[layer]}'s cache header${layer === 'origin' ? ' (is "cache-header" the header nginx sets?)' : ''}; that layer was not seen`);
-        }
-    }
-    return {
-        passed: problems.length === 0,
-        urls: {
-            total: checks.length + input.notReached.length,
-            explicit: [...checks, ...input.notReached].filter((c) => c.source === 'explicit').length,
-            sitemap: [...checks, ...input.notReached].filter((c) => c.source === 'sitemap').length,
-            notReached: input.notReached.length,
-        },
-        layers,
-        problems: problems.slice(0, MAX_LISTED),
-        problemCount: problems.length,
-        stale: problems
-            .filter((p) => p.kind === 'stale')
-            .slice(0, MAX_LISTED)
-            .map((p) => ({ url: p.url, layer: p.layer, evidence: p.evidence })),
-        statuses,
-        ttfbMs: { cold: percentiles(cold), warm: percentiles(warm) },
-        hitRatioAfterWarming: input.warm && judged > 0 ? Math.round((warmed / judged) * 1000) / 1000 : null,
-        warmed,
-        retries: input.retries,
-        durationMs: Math.round(input.durationMs),
-        failures,
-        warnings,
-    };
-}
-const KIND_TEXT = {
-    stale: 'is stale',
-    status: 'answered an unexpected status',
-    timeout: 'timed out',
-    network: 'could not be requested',
-    'not-refilling': 'is not refilling',
-    'not-reached': 'was not checked',
-};
-/** One line per problem, the first MAX_LISTED, then how many more. */
-function failureLines(problems) {
-    const lines = problems.slice(0, MAX_LISTED).map((p) => {
-        const where = p.layer ? ` at ${LAYER_NAMES[p.layer]}` : '';
-        return `${p.url} ${KIND_TEXT[p.kind]}${where}: ${p.evidence}. Likely cause: ${p.cause}`;
-    });
-    if (problems.length > MAX_LISTED)
-        lines.push(`… and ${problems.length - MAX_LISTED} more problems`);
-    return lines;
-}
-const ms = (value) => (value === null ? '–' : (0,shared_text/* formatDuration */.a3)(value));
-/** The log's account of the step, a line each. */
-function reportLines(report) {
-    const counts = (l) => {
-        const c = report.layers[l];
-        return `${LAYER_NAMES[l]}: ${c.fresh} fresh, ${c.stale} stale, ${c.unverified} unverified, ${c.notSeen} not seen`;
-    };
-    const statuses = Object.entries(report.statuses).map(([s, n]) => `${s} ×${n}`);
-    const { cold, warm } = report.ttfbMs;
-    return [
-        `Verify ${report.passed ? 'passed' : 'FAILED'}: ${(0,shared_text/* plural */.LS)(report.urls.total, 'URL')} (${report.urls.explicit} listed, ${report.urls.sitemap} from the sitemap) in ${(0,shared_text/* formatDuration */.a3)(report.durationMs)}`,
-        counts('cdn'),
-        counts('origin'),
-        `Statuses: ${statuses.length ? (0,shared_text/* listFirst */.rL)(statuses, 8, ', ') : 'none'}`,
-        `TTFB cold p50 ${ms(cold.p50)} / p95 ${ms(cold.p95)}; warm p50 ${ms(warm.p50)} / p95 ${ms(warm.p95)}`,
-        report.hitRatioAfterWarming === null
-            ? `Warming not checked; ${(0,shared_text/* plural */.LS)(report.warmed, 'URL')} cached`
-            : `Hit ratio after warming ${(report.hitRatioAfterWarming * 100).toFixed(1)}%; ${(0,shared_text/* plural */.LS)(report.warmed, 'URL')} warmed${report.retries ? `, ${(0,shared_text/* plural */.LS)(report.retries, 'retry', 'retries')}` : ''}`,
-        ...report.failures.map((f) => `✗ ${f}`),
-        ...report.warnings.map((w) => `⚠ ${w}`),
-    ];
-}
 
 
 /***/ }),

@@ -6,12 +6,12 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, chownSync } from 'node:fs';
-import { systemClock } from '../../src/action/run/clock.js';
+import { systemClock } from '../../src/action/clock.js';
 import { makeProbe } from '../../src/action/verify/http-probe.js';
 import { runVerify } from '../../src/action/verify/run-verify.js';
 import { sitemapUrls } from '../../src/action/verify/sitemap.js';
 import type { RunFacts } from '../../src/action/verify/likely-cause.js';
-import { toVerifyStep, verifyStepSchema } from '../../src/action/verify/verify-config.js';
+import { toVerifyStep, verifyStepSchema } from '../../src/action/sites-file/verify-step-schema.js';
 import { startCdnDouble, type CdnDouble } from '../helpers/cdn-double.js';
 import { loadDocument, runDocument } from '../helpers/ssm-document-runner.js';
 import { requireSystem, scratchDir, startFastCgiStack, wwwIds, type FastCgiStack } from './helpers/system.js';

@@ -4,7 +4,7 @@
 // recording-runner.ts.)
 
 import { vi } from 'vitest';
-import type { Clock } from '../../src/action/run/clock.js';
+import type { Clock } from '../../src/action/clock.js';
 
 export class FakeClock implements Clock {
   t = 0;

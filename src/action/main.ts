@@ -16,7 +16,7 @@ import { readSlackSettings } from './report/slack-webhook.js';
 import { publishDryRunSites, publishSitesReport, redactorFor } from './report/publish.js';
 import { nextProgress, progressMessage, startProgress } from './report/live-progress.js';
 import type { LiveMessage, LiveMessageOptions } from './report/slack-live.js';
-import { systemClock } from './run/clock.js';
+import { systemClock } from './clock.js';
 import { buildRunContext } from './report/run-context.js';
 import { oidcTokenUnavailable, parseExecutionInputs } from './inputs/execution-inputs.js';
 import { formatDuration, plural } from '../shared/text.js';

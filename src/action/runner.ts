@@ -11,7 +11,14 @@ import { appendFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { EOL } from 'node:os';
 import type { SourceLocation } from '../shared/errors.js';
-import { inputVariable } from './inputs/input-variables.js';
+
+/**
+ * The variable an input is read from. @actions/core's getInput (node_modules/@actions/core/lib/core.js,
+ * v3.0.1) reads `process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]`: spaces become "_",
+ * "-" is kept, the name is upper-cased (actionsRunner below reads inputs through this). So the runner sets
+ * INPUT_DRY-RUN for dry-run, never INPUT_DRY_RUN.
+ */
+export const inputVariable = (input: string) => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
 
 export interface Annotation extends SourceLocation {
   title?: string;

@@ -5,6 +5,7 @@
 // Pure: variable names in, a UserError (or none) out.
 
 import { UserError } from '../../shared/errors.js';
+import { inputVariable } from '../runner.js';
 
 /** Every input of action.yml, in its order. */
 export const ACTION_INPUTS = [
@@ -27,14 +28,6 @@ export const ACTION_INPUTS = [
   'slack-bot-token',
   'slack-channel',
 ] as const;
-
-/**
- * The variable an input is read from. @actions/core's getInput (node_modules/@actions/core/lib/core.js,
- * v3.0.1) reads `process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]`: spaces become "_",
- * "-" is kept, the name is upper-cased (src/action/runner.ts reads inputs through this). So the runner sets
- * INPUT_DRY-RUN for dry-run, never INPUT_DRY_RUN.
- */
-export const inputVariable = (input: string) => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
 
 interface MisnamedInputVariable {
   /** The variable as set, e.g. INPUT_DRY_RUN. */

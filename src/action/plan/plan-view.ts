@@ -5,10 +5,28 @@ import type { Targets } from '../sites-file/sites-config.js';
 import type { Plan, PlanStep } from './plan.js';
 import { listPaths } from '../sites-file/paths.js';
 import { bundledDocumentName } from '../sites-file/bundled-documents.js';
-import { formatDuration, plural } from '../../shared/text.js';
-import { describeVerifyPlan } from '../verify/run-verify.js';
+import { formatDuration, listFirst, plural } from '../../shared/text.js';
+import type { VerifyStepConfig } from '../sites-file/verify-step-schema.js';
 import { ROOT_SETTINGS } from '../../shared/stack-roots.js';
 import { describeSiteRoots, ROOT_KINDS } from '../sites-file/roots.js';
+
+/** What a dry run says the step would do: the explicit URLs, and that the sitemap will be read. */
+export function describeVerifyPlan(config: VerifyStepConfig): string[] {
+  const lines = [
+    config.urls.length > 0
+      ? `would request ${plural(config.urls.length, 'URL')}: ${listFirst(config.urls, 5, ', ')}`
+      : 'would request no listed URLs',
+  ];
+  if (config.sitemap !== undefined) {
+    lines.push(
+      `would read the sitemap ${config.sitemap} (indexes followed) and take up to ${plural(config.limit, 'URL')} from it`,
+    );
+  }
+  lines.push(
+    `${config.warm ? 'would request each URL that misses a cache again and expect a hit' : 'would not re-request misses (warm: false)'}; ${config.concurrency} at a time, within ${config.timeoutSeconds} s`,
+  );
+  return lines;
+}
 
 function describeTargets(targets: Targets): string {
   if ('instanceIds' in targets) {

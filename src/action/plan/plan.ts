@@ -49,7 +49,7 @@ export interface CloudFrontPlanStep {
   wait: boolean;
 }
 
-/** A verify step runs as written in the sites file (verify-config.ts owns its defaults and checks). */
+/** A verify step runs as written in the sites file (verify-step-schema.ts owns its defaults and checks). */
 export type VerifyPlanStep = VerifyStepConfig & { index: number };
 
 export type PlanStep = SsmPlanStep | CloudFrontPlanStep | VerifyPlanStep;

@@ -6,8 +6,7 @@
 
 import { escapeMrkdwn } from '../../shared/mrkdwn.js';
 import type { Plan } from '../plan/plan.js';
-import type { RunContext, RunReport, SitesRunReport, StepReport } from './report.js';
-import type { RunProgress } from '../run/site-steps.js';
+import type { RunContext, RunProgress, RunReport, SitesRunReport, StepReport } from './report.js';
 import { formatDuration, plural } from '../../shared/text.js';
 import {
   bold,

@@ -4,7 +4,7 @@
 
 import type { PurgeResult } from './purge-result.js';
 import type { VerifyReport } from '../verify/verify-report.js';
-import type { Plan } from '../plan/plan.js';
+import type { Plan, PlanStep } from '../plan/plan.js';
 
 export type RunStatus = 'success' | 'failure' | 'cancelled';
 
@@ -139,3 +139,9 @@ export interface SitesRunReport {
   /** A failure before any site could start (e.g. credentials); every site then reports it too. */
   error?: StepError;
 }
+
+/** What happens to a run as it goes, for whoever shows progress (the live Slack message). */
+export type RunProgress =
+  | { kind: 'step-started'; site: string; step: PlanStep }
+  | { kind: 'step-finished'; site: string; report: StepReport }
+  | { kind: 'site-finished'; site: string; report: RunReport };

@@ -9,7 +9,7 @@
 // to Slack's Web API.
 
 import type { Agent } from 'node:http';
-import type { Clock } from '../run/clock.js';
+import type { Clock } from '../clock.js';
 import type { SlackBotSettings } from '../inputs/slack-bot.js';
 import type { SlackPayload } from './slack-blocks.js';
 import { redactDeep, type Redactor } from './redact.js';

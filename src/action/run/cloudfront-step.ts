@@ -14,14 +14,8 @@ import type { CloudFrontStepReport, RunContext } from '../report/report.js';
 import { callerReference } from './requests.js';
 import { listPaths } from '../sites-file/paths.js';
 import { formatDuration, plural } from '../../shared/text.js';
-import {
-  awsErrorName,
-  errorMessage,
-  jitteredBackoffMs,
-  sdkMetadata,
-  sdkRequests,
-  type Clock,
-} from './clock.js';
+import { jitteredBackoffMs, type Clock } from '../clock.js';
+import { awsErrorName, errorMessage, sdkMetadata, sdkRequests } from './aws-answers.js';
 import { reportFinisher, stepReport } from './step-report.js';
 
 interface CloudFrontStepDependencies {

@@ -26,15 +26,8 @@ import { oidcTokenUnavailable, type ExecutionSettings } from '../inputs/executio
 import { UserError } from '../../shared/errors.js';
 import { CREDENTIALS_REFRESH_FAILED } from '../report/diagnosis.js';
 import { formatDuration, plural } from '../../shared/text.js';
-import {
-  CancelledError,
-  awsErrorName,
-  errorMessage,
-  jitteredBackoffMs,
-  sdkRequests,
-  untilAborted,
-  type Clock,
-} from './clock.js';
+import { CancelledError, jitteredBackoffMs, untilAborted, type Clock } from '../clock.js';
+import { awsErrorName, errorMessage, sdkRequests } from './aws-answers.js';
 import {
   defaultChainFailure,
   noCredentialsReturned,

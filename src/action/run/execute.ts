@@ -12,20 +12,28 @@
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { Plan } from '../plan/plan.js';
 import type { RunPlan } from '../plan/plan-sites-file.js';
-import type { RunContext, RunReport, RunStatus, SitesRunReport, StepError } from '../report/report.js';
+import type {
+  RunContext,
+  RunProgress,
+  RunReport,
+  RunStatus,
+  SitesRunReport,
+  StepError,
+} from '../report/report.js';
 import type { ExecutionSettings } from '../inputs/execution-inputs.js';
 import { isUserError } from '../../shared/errors.js';
 import { describeTrigger, plainRequester } from '../report/report-view.js';
 import { formatDuration, plural } from '../../shared/text.js';
 import type { Runner } from '../runner.js';
-import { CancelledError, systemClock, errorMessage, type Clock } from './clock.js';
+import { CancelledError, systemClock, type Clock } from '../clock.js';
+import { errorMessage } from './aws-answers.js';
 import type { AwsCredentialProvider } from './credentials.js';
 import { runCredentials } from './run-credentials.js';
 import { sdkHttpOptions } from './sdk-http-options.js';
 import type { ProxiedHttp } from '../../shared/proxy-network.js';
 import type { PollPolicy } from './ssm-step-decisions.js';
 import { runBounded } from './parallel.js';
-import { runSiteSteps, skippedSteps, type RunProgress, type SiteStepDependencies } from './site-steps.js';
+import { runSiteSteps, skippedSteps, type SiteStepDependencies } from './site-steps.js';
 import { MAX_PARALLEL_SITES_DEFAULT } from '../inputs/site-list.js';
 import { rootsPreflight } from './roots-preflight.js';
 import { ssmClientPool, type SsmClientPool } from './ssm-clients.js';

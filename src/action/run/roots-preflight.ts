@@ -6,7 +6,7 @@
 
 import { GetDocumentCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { Plan } from '../plan/plan.js';
-import { awsErrorName, errorMessage } from './clock.js';
+import { awsErrorName, errorMessage } from './aws-answers.js';
 import {
   documentReads,
   preflightVerdict,

@@ -6,7 +6,7 @@ import type { Plan } from '../plan/plan.js';
 import type { ExecutionSettings } from '../inputs/execution-inputs.js';
 import type { Runner } from '../runner.js';
 import type { ProxiedHttp } from '../../shared/proxy-network.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { resolveCredentials, type AwsCredentialProvider } from './credentials.js';
 
 export interface RunCredentialDependencies {

@@ -6,22 +6,16 @@
 
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import type { Plan, PlanStep } from '../plan/plan.js';
-import type { RunContext, RunReport, StepReport } from '../report/report.js';
+import type { Plan } from '../plan/plan.js';
+import type { RunContext, RunProgress, RunReport, StepReport } from '../report/report.js';
 import { formatDuration } from '../../shared/text.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { runSsmStep } from './ssm-step.js';
 import { runCloudFrontStep } from './cloudfront-step.js';
 import { runVerifyStep } from './verify-step.js';
 import { stepReport } from './step-report.js';
 import { repeatedDistributionStep } from './requests.js';
 import type { PollPolicy } from './ssm-step-decisions.js';
-
-/** What happens to a run as it goes, for whoever shows progress (the live Slack message). */
-export type RunProgress =
-  | { kind: 'step-started'; site: string; step: PlanStep }
-  | { kind: 'step-finished'; site: string; report: StepReport }
-  | { kind: 'site-finished'; site: string; report: RunReport };
 
 export interface SiteStepDependencies {
   clock: Clock;

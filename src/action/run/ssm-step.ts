@@ -32,7 +32,8 @@ import {
   type PollPolicy,
 } from './ssm-step-decisions.js';
 import { formatCount, formatDuration, plural } from '../../shared/text.js';
-import { awsErrorName, errorMessage, type Clock } from './clock.js';
+import type { Clock } from '../clock.js';
+import { awsErrorName, errorMessage } from './aws-answers.js';
 import { reportFinisher, stepReport } from './step-report.js';
 
 interface SsmStepDependencies {

@@ -11,7 +11,7 @@ import type { Runner } from '../runner.js';
 import type { ProxiedHttp } from '../../shared/proxy-network.js';
 import { UserError } from '../../shared/errors.js';
 import { plural } from '../../shared/text.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { AwsCredentialProvider } from './credentials.js';
 import { runCredentials } from './run-credentials.js';
 import { rootsPreflight } from './roots-preflight.js';

@@ -11,7 +11,7 @@ import type {
   StepReport,
   StepStatus,
 } from '../report/report.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 
 /** A step's report before anything is known: no command, no instances, no invalidation; 0 ms. */
 export function stepReport(step: SsmPlanStep, status: StepStatus, startedAt?: string): SsmStepReport;

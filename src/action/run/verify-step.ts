@@ -10,7 +10,8 @@ import type { CloudFrontStepReport, StepReport, VerifyStepReport } from '../repo
 import { isUserError } from '../../shared/errors.js';
 import { formatDuration, plural } from '../../shared/text.js';
 import { bundledDocumentName } from '../sites-file/bundled-documents.js';
-import { awsErrorName, errorMessage, type Clock } from './clock.js';
+import type { Clock } from '../clock.js';
+import { awsErrorName, errorMessage } from './aws-answers.js';
 import { reportFinisher, stepReport } from './step-report.js';
 import { waitForInvalidation } from './cloudfront-step.js';
 import { makeProbe, type Probe } from '../verify/http-probe.js';

@@ -16,7 +16,7 @@ import {
   targetsSchema,
 } from './sites-file-schema.js';
 import { describeValue, quoteValue } from './value-words.js';
-import { VERIFY_EXAMPLES, verifyStepSchema } from '../verify/verify-config.js';
+import { VERIFY_EXAMPLES, verifyStepSchema } from './verify-step-schema.js';
 
 /** Which kind of field a path points at: "document", or for keys the user names, "site", "tag", … */
 function fieldOf(path: readonly PathKey[]): string {

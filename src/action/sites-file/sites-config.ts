@@ -5,7 +5,7 @@
 import { DEFAULT_INVALIDATION_PATHS, normaliseInvalidationPaths } from './paths.js';
 import type { RawFile, RawRoots, RawStep, RawTargets } from './sites-file-schema.js';
 import type { RootsSetting } from './roots.js';
-import { toVerifyStep, type VerifyStepConfig } from '../verify/verify-config.js';
+import { toVerifyStep, type VerifyStepConfig } from './verify-step-schema.js';
 
 export type { VerifyStepConfig };
 

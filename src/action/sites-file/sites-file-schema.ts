@@ -15,7 +15,7 @@ import {
 import { normaliseInvalidationPaths, quotePath } from './paths.js';
 import { textField, textList } from './text-fields.js';
 import { quoteValue } from './value-words.js';
-import { verifyStepSchema } from '../verify/verify-config.js';
+import { verifyStepSchema } from './verify-step-schema.js';
 import { ROOT_RULE, ROOT_SETTINGS, rootProblem, type RootSetting } from '../../shared/stack-roots.js';
 
 const formatted = (format: Format) =>

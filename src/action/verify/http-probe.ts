@@ -4,7 +4,7 @@
 // it gives `redirect: 'manual'`, AbortSignal timeouts and keep-alive, so no other HTTP client is needed.
 // The adapter; `fetch` and the clock are injected.
 
-import { systemClock, type Clock } from '../run/clock.js';
+import { systemClock, type Clock } from '../clock.js';
 
 export type ProbeOutcome =
   | {

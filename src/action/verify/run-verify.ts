@@ -5,8 +5,7 @@
 // are retried after Retry-After or a backoff. Returns the report; the probe, the sitemap reader and
 // the clock are injected.
 
-import type { Clock } from '../run/clock.js';
-import { listFirst, plural } from '../../shared/text.js';
+import type { Clock } from '../clock.js';
 import {
   classifyResponse,
   isExpectedStatus,
@@ -16,7 +15,7 @@ import {
 } from './freshness.js';
 import type { Probe, ProbeOutcome } from './http-probe.js';
 import type { RunFacts } from './likely-cause.js';
-import type { VerifyStepConfig } from './verify-config.js';
+import type { VerifyStepConfig } from '../sites-file/verify-step-schema.js';
 import { buildReport, type ProbeSummary, type UrlCheck, type VerifyReport } from './verify-report.js';
 import { isBusyStatus, parseRetryAfter, runPool, type Attempted } from './warm.js';
 
@@ -141,22 +140,4 @@ export async function runVerify(input: VerifyInput, deps: VerifyDeps): Promise<V
     retries: pool.retries,
     durationMs: clock.now() - started,
   });
-}
-
-/** What a dry run says the step would do: the explicit URLs, and that the sitemap will be read. */
-export function describeVerifyPlan(config: VerifyStepConfig): string[] {
-  const lines = [
-    config.urls.length > 0
-      ? `would request ${plural(config.urls.length, 'URL')}: ${listFirst(config.urls, 5, ', ')}`
-      : 'would request no listed URLs',
-  ];
-  if (config.sitemap !== undefined) {
-    lines.push(
-      `would read the sitemap ${config.sitemap} (indexes followed) and take up to ${plural(config.limit, 'URL')} from it`,
-    );
-  }
-  lines.push(
-    `${config.warm ? 'would request each URL that misses a cache again and expect a hit' : 'would not re-request misses (warm: false)'}; ${config.concurrency} at a time, within ${config.timeoutSeconds} s`,
-  );
-  return lines;
 }

@@ -9,7 +9,7 @@
 import { SaxesParser } from 'saxes';
 import { UserError } from '../../shared/errors.js';
 import { quoteCut } from '../../shared/text.js';
-import { urlProblem } from './verify-config.js';
+import { urlProblem } from '../sites-file/verify-step-schema.js';
 
 export interface SitemapOptions {
   fetch?: typeof globalThis.fetch;

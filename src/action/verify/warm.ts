@@ -4,7 +4,7 @@
 // exponential backoff with full jitter when it gave none, never past the deadline. Items not started
 // by the deadline are handed back as not reached. Time comes from the injected clock.
 
-import { jitteredBackoffMs, type Clock } from '../run/clock.js';
+import { jitteredBackoffMs, type Clock } from '../clock.js';
 
 export interface Attempted<R> {
   value: R;

@@ -1,8 +1,8 @@
-export const id = 585;
-export const ids = [585];
+export const id = 469;
+export const ids = [469];
 export const modules = {
 
-/***/ 74585:
+/***/ 28469:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -21,8 +21,10 @@ var errors = __webpack_require__(58382);
 var report_view = __webpack_require__(42109);
 // EXTERNAL MODULE: ./src/shared/text.ts
 var shared_text = __webpack_require__(24646);
-// EXTERNAL MODULE: ./src/action/run/clock.ts + 1 modules
-var run_clock = __webpack_require__(6957);
+// EXTERNAL MODULE: ./src/action/clock.ts + 1 modules
+var action_clock = __webpack_require__(68327);
+// EXTERNAL MODULE: ./src/action/run/aws-answers.ts
+var aws_answers = __webpack_require__(33155);
 // EXTERNAL MODULE: ./src/action/run/run-credentials.ts + 2 modules
 var run_credentials = __webpack_require__(66991);
 // EXTERNAL MODULE: ./src/action/run/sdk-http-options.ts
@@ -444,9 +446,9 @@ async function runSsmStep(step, context, deps) {
                 message: 'The job was cancelled while sending the command.',
             });
         }
-        const code = (0,run_clock/* awsErrorName */.ZH)(error);
-        log(`SendCommand failed: ${code}: ${(0,run_clock/* errorMessage */.gJ)(error)}`);
-        return finish('failed', { code, message: `SendCommand ${step.document} failed: ${(0,run_clock/* errorMessage */.gJ)(error)}` });
+        const code = (0,aws_answers/* awsErrorName */.ZH)(error);
+        log(`SendCommand failed: ${code}: ${(0,aws_answers/* errorMessage */.gJ)(error)}`);
+        return finish('failed', { code, message: `SendCommand ${step.document} failed: ${(0,aws_answers/* errorMessage */.gJ)(error)}` });
     }
     report.commandId = commandId;
     log(`Sent command ${commandId} (${step.document}) in ${step.region}.`);
@@ -479,16 +481,16 @@ async function runSsmStep(step, context, deps) {
                 ended = 'cancelled';
                 break;
             }
-            const code = (0,run_clock/* awsErrorName */.ZH)(error);
+            const code = (0,aws_answers/* awsErrorName */.ZH)(error);
             if (TRANSIENT.has(code)) {
-                log(`ListCommands: ${code} (${(0,run_clock/* errorMessage */.gJ)(error)}); still waiting.`);
+                log(`ListCommands: ${code} (${(0,aws_answers/* errorMessage */.gJ)(error)}); still waiting.`);
                 continue;
             }
             if (!NOT_VISIBLE_YET.has(code)) {
-                log(`ListCommands failed: ${code}: ${(0,run_clock/* errorMessage */.gJ)(error)}`);
+                log(`ListCommands failed: ${code}: ${(0,aws_answers/* errorMessage */.gJ)(error)}`);
                 return finish('failed', {
                     code,
-                    message: `Could not follow command ${commandId}: ${(0,run_clock/* errorMessage */.gJ)(error)}`,
+                    message: `Could not follow command ${commandId}: ${(0,aws_answers/* errorMessage */.gJ)(error)}`,
                 });
             }
         }
@@ -536,11 +538,11 @@ async function runSsmStep(step, context, deps) {
         catch (error) {
             if (signal.aborted)
                 return finish('cancelled', { code: 'Cancelled', message: 'The job was cancelled.' });
-            const code = (0,run_clock/* awsErrorName */.ZH)(error);
-            log(`ListCommandInvocations failed: ${code}: ${(0,run_clock/* errorMessage */.gJ)(error)}`);
+            const code = (0,aws_answers/* awsErrorName */.ZH)(error);
+            log(`ListCommandInvocations failed: ${code}: ${(0,aws_answers/* errorMessage */.gJ)(error)}`);
             return finish('failed', {
                 code,
-                message: `Could not read the results of ${commandId}: ${(0,run_clock/* errorMessage */.gJ)(error)}`,
+                message: `Could not read the results of ${commandId}: ${(0,aws_answers/* errorMessage */.gJ)(error)}`,
             });
         }
         // Just after the command ends the list can still be empty (eventual consistency): bounded retry.
@@ -589,7 +591,7 @@ async function readInvocations(ssm, commandId, signal, log) {
         catch (error) {
             if (signal.aborted)
                 throw error;
-            failures.push(`${instanceId}: ${(0,run_clock/* awsErrorName */.ZH)(error)}`);
+            failures.push(`${instanceId}: ${(0,aws_answers/* awsErrorName */.ZH)(error)}`);
         }
     }));
     if (failures.length > 0) {
@@ -626,6 +628,7 @@ var paths = __webpack_require__(34286);
 
 
 
+
 /**
  * Throttling and "service unavailable": the SDK's retry strategy (standard or adaptive, 3 requests
  * per send by default) has already retried these before we see them. Which errors it retries is in
@@ -637,8 +640,8 @@ var paths = __webpack_require__(34286);
  * client error with no retryable trait, so the SDK sends it once and only our loop waits it out.
  */
 function isThrottledOrUnavailable(error) {
-    const status = (0,run_clock/* sdkMetadata */.mb)(error)?.httpStatusCode;
-    return THROTTLING_CODES.has((0,run_clock/* awsErrorName */.ZH)(error)) || status === 429 || status === 503;
+    const status = (0,aws_answers/* sdkMetadata */.mb)(error)?.httpStatusCode;
+    return THROTTLING_CODES.has((0,aws_answers/* awsErrorName */.ZH)(error)) || status === 429 || status === 503;
 }
 const THROTTLING_CODES = new Set([
     'Throttling',
@@ -682,7 +685,7 @@ async function runCloudFrontStep(step, context, deps) {
                     Paths: { Quantity: step.paths.length, Items: step.paths },
                 },
             }), { abortSignal: signal });
-            requests += (0,run_clock/* sdkRequests */.NK)(created);
+            requests += (0,aws_answers/* sdkRequests */.NK)(created);
             report.invalidationId = created.Invalidation?.Id;
             report.invalidationStatus = created.Invalidation?.Status;
             break;
@@ -690,10 +693,10 @@ async function runCloudFrontStep(step, context, deps) {
         catch (error) {
             if (signal.aborted)
                 return cancelled();
-            requests += (0,run_clock/* sdkRequests */.NK)(error);
-            const code = (0,run_clock/* awsErrorName */.ZH)(error);
+            requests += (0,aws_answers/* sdkRequests */.NK)(error);
+            const code = (0,aws_answers/* awsErrorName */.ZH)(error);
             const waitable = code === TOO_MANY_INVALIDATIONS || isThrottledOrUnavailable(error);
-            const delay = Math.max(250, (0,run_clock/* jitteredBackoffMs */.sq)(pass, 1_000, 15_000, random));
+            const delay = Math.max(250, (0,action_clock/* jitteredBackoffMs */.sq)(pass, 1_000, 15_000, random));
             if (waitable && clock.now() + delay < deadline) {
                 log(`CreateInvalidation on ${step.distributionId}: ${code} (${(0,shared_text/* plural */.LS)(requests, 'request')} so far); retrying in ${(0,shared_text/* formatDuration */.a3)(delay)}.`);
                 await clock.sleep(delay, signal);
@@ -709,10 +712,10 @@ async function runCloudFrontStep(step, context, deps) {
                         ? ' Check the distribution id in the sites file.'
                         : '';
             const sent = `${requests > 1 ? ` after ${(0,shared_text/* plural */.LS)(requests, 'request')}` : ''}${waitable ? ` within step-timeout-seconds (${(0,shared_text/* formatDuration */.a3)(deps.stepTimeoutMs)})` : ''}`;
-            log(`CreateInvalidation on ${step.distributionId} failed${sent}: ${code}: ${(0,run_clock/* errorMessage */.gJ)(error)}`);
+            log(`CreateInvalidation on ${step.distributionId} failed${sent}: ${code}: ${(0,aws_answers/* errorMessage */.gJ)(error)}`);
             return finish('failed', {
                 code,
-                message: `CreateInvalidation on ${step.distributionId} failed${sent}: ${(0,run_clock/* errorMessage */.gJ)(error)}.${hint}`,
+                message: `CreateInvalidation on ${step.distributionId} failed${sent}: ${(0,aws_answers/* errorMessage */.gJ)(error)}.${hint}`,
             });
         }
     }
@@ -735,11 +738,11 @@ async function runCloudFrontStep(step, context, deps) {
                 message: `Invalidation ${report.invalidationId} did not complete within step-timeout-seconds (${(0,shared_text/* formatDuration */.a3)(deps.stepTimeoutMs)}; ${polls}); it cannot be cancelled and will finish on its own.`,
             });
         case 'failed': {
-            const code = (0,run_clock/* awsErrorName */.ZH)(waited.error);
-            log(`GetInvalidation ${report.invalidationId} failed: ${code}: ${(0,run_clock/* errorMessage */.gJ)(waited.error)}`);
+            const code = (0,aws_answers/* awsErrorName */.ZH)(waited.error);
+            log(`GetInvalidation ${report.invalidationId} failed: ${code}: ${(0,aws_answers/* errorMessage */.gJ)(waited.error)}`);
             return finish('failed', {
                 code,
-                message: `Could not follow invalidation ${report.invalidationId}${waited.requests > 1 ? ` (after ${polls})` : ''}: ${(0,run_clock/* errorMessage */.gJ)(waited.error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
+                message: `Could not follow invalidation ${report.invalidationId}${waited.requests > 1 ? ` (after ${polls})` : ''}: ${(0,aws_answers/* errorMessage */.gJ)(waited.error)}.${code === 'AccessDenied' ? ' Waiting needs cloudfront:GetInvalidation in the role policy.' : ''}`,
             });
         }
     }
@@ -763,16 +766,16 @@ async function waitForInvalidation(report, deps) {
         delay = Math.min(10_000, delay * 1.5);
         try {
             const got = await cloudfront.send(new dist_cjs/* GetInvalidationCommand */.Wwh({ DistributionId: report.distributionId, Id: report.invalidationId }), { abortSignal: signal });
-            requests += (0,run_clock/* sdkRequests */.NK)(got);
+            requests += (0,aws_answers/* sdkRequests */.NK)(got);
             report.invalidationStatus = got.Invalidation?.Status;
         }
         catch (error) {
             if (signal.aborted)
                 return { outcome: 'cancelled', requests };
-            requests += (0,run_clock/* sdkRequests */.NK)(error);
+            requests += (0,aws_answers/* sdkRequests */.NK)(error);
             if (!isThrottledOrUnavailable(error))
                 return { outcome: 'failed', requests, error };
-            log(`GetInvalidation ${report.invalidationId}: ${(0,run_clock/* awsErrorName */.ZH)(error)} (${(0,shared_text/* plural */.LS)(requests, 'request')} so far); asking again at the next poll.`);
+            log(`GetInvalidation ${report.invalidationId}: ${(0,aws_answers/* awsErrorName */.ZH)(error)} (${(0,shared_text/* plural */.LS)(requests, 'request')} so far); asking again at the next poll.`);
         }
     }
     return { outcome: 'completed', requests };
@@ -815,7 +818,7 @@ const causeCode = (error) => {
 };
 function makeProbe(deps = {}) {
     const fetch = deps.fetch ?? globalThis.fetch;
-    const clock = deps.clock ?? run_clock/* systemClock */.ml;
+    const clock = deps.clock ?? action_clock/* systemClock */.ml;
     const userAgent = deps.userAgent ?? 'cache-purge-action-verify (+https://github.com)';
     return async (url, timeoutMs, signal) => {
         const timeout = new AbortController();
@@ -855,14 +858,506 @@ function makeProbe(deps = {}) {
     };
 }
 
-// EXTERNAL MODULE: ./src/action/verify/verify-report.ts + 1 modules
-var verify_report = __webpack_require__(91686);
-// EXTERNAL MODULE: ./src/action/verify/run-verify.ts + 1 modules
-var run_verify = __webpack_require__(38825);
+// EXTERNAL MODULE: ./src/action/verify/freshness.ts
+var freshness = __webpack_require__(63741);
+;// CONCATENATED MODULE: ./src/action/verify/likely-cause.ts
+// Why a verify check failed, as a person fixing it needs to read it: which invalidation path would have
+// covered a stale URL (CloudFront's rules: exact path, or a prefix ending in "*"), whether the run's
+// FastCGI purge ran, and why a cache would not refill (no-cache/private pages, a cache directory nginx
+// cannot write). Pure; fed the facts of the run by the executor.
+
+/** A path as an invalidation path is written (leading "/", as src/core/paths.ts normalises it). */
+const normalised = (path) => (path.trim().startsWith('/') ? path.trim() : `/${path.trim()}`);
+/**
+ * The invalidation path that covers `url`, or undefined. CloudFront compares a path with the request's
+ * path (and query string, when the cache key has one): equal, or, for a path ending in "*", starting
+ * with what comes before the "*". Case-sensitive, compared as encoded.
+ */
+function coveringPath(paths, url) {
+    const { pathname, search } = new URL(url);
+    const candidates = search === '' ? [pathname] : [pathname + search, pathname];
+    return paths.map(normalised).find((path) => {
+        if (path.endsWith('*'))
+            return candidates.some((c) => c.startsWith(path.slice(0, -1)));
+        return candidates.includes(path);
+    });
+}
+/** The path a fix would add for `url`: the page itself and its directory's wildcard. */
+function suggestedPaths(url) {
+    const { pathname } = new URL(url);
+    if (pathname === '/')
+        return '/ (or /*)';
+    const dir = pathname.endsWith('/') ? pathname : pathname.slice(0, pathname.lastIndexOf('/') + 1);
+    return dir === '/' ? `${pathname} (or /*)` : `${pathname} or ${dir}*`;
+}
+function cdnStaleCause(url, facts) {
+    const { pathname } = new URL(url);
+    const paths = facts.invalidationPaths;
+    if (paths === undefined || paths.length === 0) {
+        return 'no CloudFront step of this run invalidated the distribution; add a cloudfront step before verify';
+    }
+    const covering = coveringPath(paths, url);
+    if (covering === undefined) {
+        return `the invalidation's paths (${(0,shared_text/* listFirst */.rL)([...paths], 5, ' ')}) do not cover ${pathname}; add ${suggestedPaths(url)}`;
+    }
+    if (facts.invalidationCompleted === false) {
+        return `the invalidation (${covering} covers ${pathname}) had not completed; set "wait: true" on the cloudfront step or give verify a longer timeout`;
+    }
+    return `the invalidation covered ${pathname} (${covering}) yet the edge served an older copy: is this host served by the distribution the run invalidated?`;
+}
+function originStaleCause(facts) {
+    switch (facts.originPurge) {
+        case 'not-run':
+        case undefined:
+            return 'no step of this run purged the nginx FastCGI cache; add the CachePurge-FastCGI step before verify';
+        case 'failed':
+            return 'the FastCGI purge step of this run failed; see its output above';
+        case 'succeeded':
+            return "the purge ran but nginx still serves an older page: is its CachePath this site's fastcgi_cache_path? A plugin cache purged after nginx can also refill nginx with old output — purge the plugin cache first";
+    }
+}
+/** Why a layer still missed on the second request. */
+function notRefillingCause(layer, cacheControl) {
+    const sent = cacheControl ? `Cache-Control: ${cacheControl}` : undefined;
+    const refuses = sent !== undefined && /no-cache|no-store|private|max-age=0\b|s-maxage=0\b/i.test(sent);
+    if (layer === 'cdn') {
+        return refuses
+            ? `the page sends ${sent}, so CloudFront does not keep it; let the page be cached or accept the miss`
+            : "CloudFront is not keeping the page: check the cache behaviour's cache policy (TTLs, cookies or headers in the cache key)";
+    }
+    if (refuses)
+        return `the page sends ${sent}, so nginx does not store it (or a cookie bypasses the cache)`;
+    return 'the cache is not refilling: nginx may be unable to write its cache directory (a purge that recreated it as root leaves it unwritable to nginx), or fastcgi_cache_bypass / a Set-Cookie skips it';
+}
+function statusCause(status) {
+    if (status >= 500) {
+        return 'the origin is failing after the purge; check php-fpm and the nginx error log (a cache directory nginx can no longer write — "mkdir() … Permission denied" — makes it drop every page it has not cached yet)';
+    }
+    if (status === 429)
+        return 'the origin or a firewall is rate-limiting the requests; lower "concurrency"';
+    if (status === 404 || status === 410)
+        return 'the page does not exist; fix the URL or the sitemap';
+    if (status === 401 || status === 403)
+        return 'the page is not public; verify only pages a visitor can see';
+    return 'only 2xx and 3xx answers are accepted';
+}
+function timeoutCause(timeoutSeconds) {
+    return `no answer within ${timeoutSeconds} s: the origin is slow to build pages after the purge (or unreachable); raise "request-timeout-seconds" if that is expected`;
+}
+
+;// CONCATENATED MODULE: ./src/action/verify/verify-report.ts
+// What a verify step found, from the per-URL results: the `report` object (per-layer counts, stale URLs
+// with evidence and likely cause, status counts, TTFB p50/p95 cold vs warm, hit ratio after warming,
+// URLs warmed, duration — its JSON shape is documented in docs/verify.md), the step's verdict (failures
+// and warnings, each naming the URL, the layer, the evidence and the likely cause) and the log lines.
+// Pure.
+
+
+
+const MAX_LISTED = 20;
+const LAYER_NAMES = { cdn: 'the CDN', origin: 'the origin (nginx)' };
+/** Nearest-rank percentile of `values` (ms, rounded); null when there are none. */
+function percentile(values, p) {
+    if (values.length === 0)
+        return null;
+    const sorted = [...values].sort((a, b) => a - b);
+    return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
+}
+const percentiles = (values) => ({
+    count: values.length,
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+});
+const statusKey = (probe) => (probe.kind === 'response' ? String(probe.status) : probe.kind);
+/** The problems one URL shows. */
+function urlProblems(check, facts, requestTimeoutSeconds) {
+    const { url, cold } = check;
+    if (cold.kind === 'timeout') {
+        return [
+            {
+                url,
+                kind: 'timeout',
+                evidence: `no response after ${(0,shared_text/* formatDuration */.a3)(cold.afterMs)}`,
+                cause: timeoutCause(requestTimeoutSeconds),
+            },
+        ];
+    }
+    if (cold.kind === 'network') {
+        return [{ url, kind: 'network', evidence: cold.message, cause: 'the host could not be reached' }];
+    }
+    const problems = [];
+    if (!(0,freshness/* isExpectedStatus */.JD)(cold.status)) {
+        problems.push({
+            url,
+            kind: 'status',
+            evidence: `status ${cold.status}`,
+            cause: statusCause(cold.status),
+        });
+    }
+    for (const layer of freshness/* LAYERS */.RR) {
+        const finding = cold.findings[layer];
+        if (finding.verdict !== 'stale')
+            continue;
+        const cause = layer === 'cdn' ? cdnStaleCause(url, facts) : originStaleCause(facts);
+        problems.push({ url, kind: 'stale', layer, evidence: finding.evidence, cause });
+    }
+    const warm = check.warm;
+    if (warm && warm.kind !== 'response') {
+        problems.push(...urlProblems({ url, source: check.source, cold: warm }, facts, requestTimeoutSeconds));
+    }
+    else if (warm) {
+        for (const layer of check.notRefilled ?? []) {
+            const first = cold.findings[layer].evidence;
+            problems.push({
+                url,
+                kind: 'not-refilling',
+                layer,
+                evidence: `first request ${first}; second request ${warm.findings[layer].evidence}`,
+                cause: notRefillingCause(layer, warm.cacheControl),
+            });
+        }
+    }
+    return problems;
+}
+/** Whether the cache holds the URL now, judged by its last answer; undefined when no layer was seen. */
+function cachedNow(check) {
+    const last = check.warm ?? check.cold;
+    if (last.kind !== 'response' || !(0,freshness/* isExpectedStatus */.JD)(last.status))
+        return false;
+    const { cdn, origin } = last.findings;
+    if (cdn.outcome === 'hit')
+        return true;
+    if (origin.outcome === 'absent' && cdn.outcome === 'absent')
+        return undefined;
+    if (origin.outcome === 'absent')
+        return false;
+    return origin.outcome === 'hit' && cdn.outcome === 'absent';
+}
+function buildReport(input) {
+    const { checks, facts } = input;
+    const layers = Object.fromEntries(freshness/* LAYERS */.RR.map((l) => [l, { fresh: 0, stale: 0, unverified: 0, notSeen: 0 }]));
+    const statuses = {};
+    const cold = [];
+    const warm = [];
+    const problems = [];
+    let warmed = 0;
+    let judged = 0;
+    let undatedOriginHits = 0;
+    for (const check of checks) {
+        for (const probe of [check.cold, ...(check.warm ? [check.warm] : [])]) {
+            statuses[statusKey(probe)] = (statuses[statusKey(probe)] ?? 0) + 1;
+        }
+        if (check.cold.kind === 'response') {
+            cold.push(check.cold.ttfbMs);
+            for (const layer of freshness/* LAYERS */.RR) {
+                const verdict = check.cold.findings[layer].verdict;
+                layers[layer][verdict === 'not-seen' ? 'notSeen' : verdict]++;
+            }
+            const origin = check.cold.findings.origin;
+            if (origin.verdict === 'unverified' && origin.outcome === 'hit' && origin.ageSeconds === undefined) {
+                undatedOriginHits++;
+            }
+        }
+        if (check.warm?.kind === 'response')
+            warm.push(check.warm.ttfbMs);
+        const cached = cachedNow(check);
+        if (cached !== undefined)
+            judged++;
+        if (cached)
+            warmed++;
+        problems.push(...urlProblems(check, facts, input.requestTimeoutSeconds));
+    }
+    for (const { url, source } of input.notReached) {
+        if (source !== 'explicit')
+            continue;
+        const evidence = `not requested: the step's time ran out first`;
+        problems.push({
+            url,
+            kind: 'not-reached',
+            evidence,
+            cause: 'raise "timeout-seconds" or list fewer URLs',
+        });
+    }
+    const failures = failureLines(problems);
+    const warnings = [];
+    if (undatedOriginHits > 0) {
+        warnings.push(`${(0,shared_text/* plural */.LS)(undatedOriginHits, 'URL')} came from the origin's cache (HIT) without a ${input.generatedAtHeader} header, so they could not be dated (unverified); add the header as docs/verify.md shows`);
+    }
+    const sitemapNotReached = input.notReached.filter((n) => n.source === 'sitemap').length;
+    if (sitemapNotReached > 0) {
+        warnings.push(`${(0,shared_text/* plural */.LS)(sitemapNotReached, 'sitemap URL')} not warmed: the step's time ran out; raise "timeout-seconds" or lower "limit"`);
+    }
+    for (const layer of freshness/* LAYERS */.RR) {
+        if (checks.length > 0 && layers[layer].notSeen === checks.length) {
+            warnings.push(`no response showed ${LAYER_NAMES[layer]}'s cache header${layer === 'origin' ? ' (is "cache-header" the header nginx sets?)' : ''}; that layer was not seen`);
+        }
+    }
+    return {
+        passed: problems.length === 0,
+        urls: {
+            total: checks.length + input.notReached.length,
+            explicit: [...checks, ...input.notReached].filter((c) => c.source === 'explicit').length,
+            sitemap: [...checks, ...input.notReached].filter((c) => c.source === 'sitemap').length,
+            notReached: input.notReached.length,
+        },
+        layers,
+        problems: problems.slice(0, MAX_LISTED),
+        problemCount: problems.length,
+        stale: problems
+            .filter((p) => p.kind === 'stale')
+            .slice(0, MAX_LISTED)
+            .map((p) => ({ url: p.url, layer: p.layer, evidence: p.evidence })),
+        statuses,
+        ttfbMs: { cold: percentiles(cold), warm: percentiles(warm) },
+        hitRatioAfterWarming: input.warm && judged > 0 ? Math.round((warmed / judged) * 1000) / 1000 : null,
+        warmed,
+        retries: input.retries,
+        durationMs: Math.round(input.durationMs),
+        failures,
+        warnings,
+    };
+}
+const KIND_TEXT = {
+    stale: 'is stale',
+    status: 'answered an unexpected status',
+    timeout: 'timed out',
+    network: 'could not be requested',
+    'not-refilling': 'is not refilling',
+    'not-reached': 'was not checked',
+};
+/** One line per problem, the first MAX_LISTED, then how many more. */
+function failureLines(problems) {
+    const lines = problems.slice(0, MAX_LISTED).map((p) => {
+        const where = p.layer ? ` at ${LAYER_NAMES[p.layer]}` : '';
+        return `${p.url} ${KIND_TEXT[p.kind]}${where}: ${p.evidence}. Likely cause: ${p.cause}`;
+    });
+    if (problems.length > MAX_LISTED)
+        lines.push(`… and ${problems.length - MAX_LISTED} more problems`);
+    return lines;
+}
+const ms = (value) => (value === null ? '–' : (0,shared_text/* formatDuration */.a3)(value));
+/** The log's account of the step, a line each. */
+function reportLines(report) {
+    const counts = (l) => {
+        const c = report.layers[l];
+        return `${LAYER_NAMES[l]}: ${c.fresh} fresh, ${c.stale} stale, ${c.unverified} unverified, ${c.notSeen} not seen`;
+    };
+    const statuses = Object.entries(report.statuses).map(([s, n]) => `${s} ×${n}`);
+    const { cold, warm } = report.ttfbMs;
+    return [
+        `Verify ${report.passed ? 'passed' : 'FAILED'}: ${(0,shared_text/* plural */.LS)(report.urls.total, 'URL')} (${report.urls.explicit} listed, ${report.urls.sitemap} from the sitemap) in ${(0,shared_text/* formatDuration */.a3)(report.durationMs)}`,
+        counts('cdn'),
+        counts('origin'),
+        `Statuses: ${statuses.length ? (0,shared_text/* listFirst */.rL)(statuses, 8, ', ') : 'none'}`,
+        `TTFB cold p50 ${ms(cold.p50)} / p95 ${ms(cold.p95)}; warm p50 ${ms(warm.p50)} / p95 ${ms(warm.p95)}`,
+        report.hitRatioAfterWarming === null
+            ? `Warming not checked; ${(0,shared_text/* plural */.LS)(report.warmed, 'URL')} cached`
+            : `Hit ratio after warming ${(report.hitRatioAfterWarming * 100).toFixed(1)}%; ${(0,shared_text/* plural */.LS)(report.warmed, 'URL')} warmed${report.retries ? `, ${(0,shared_text/* plural */.LS)(report.retries, 'retry', 'retries')}` : ''}`,
+        ...report.failures.map((f) => `✗ ${f}`),
+        ...report.warnings.map((w) => `⚠ ${w}`),
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/action/verify/warm.ts
+// Runs one task per item with at most `concurrency` in flight, inside a deadline. A task may ask to be
+// retried (the origin answered 429 or 503): every worker then pauses — the origin is struggling, so
+// the whole pool backs off, not just one request — until the `Retry-After` the origin gave, or an
+// exponential backoff with full jitter when it gave none, never past the deadline. Items not started
+// by the deadline are handed back as not reached. Time comes from the injected clock.
+
+/**
+ * Runs `task` on every item of `items` (taken in order, lazily); `task` gets the time it may take and
+ * `onDone` each final value. Resolves when every started item is done.
+ */
+async function runPool(items, task, onDone, options) {
+    const { clock, deadline } = options;
+    const maxRetries = options.maxRetries ?? 3;
+    const base = options.baseBackoffMs ?? 500;
+    const cap = options.capBackoffMs ?? 30_000;
+    const maxRetryAfter = options.maxRetryAfterMs ?? 60_000;
+    const random = options.random ?? Math.random;
+    const iterator = items[Symbol.iterator]();
+    const notReached = [];
+    let pauseUntil = 0;
+    let pausedMs = 0;
+    let retries = 0;
+    let exhausted = false;
+    const stopped = () => options.signal?.aborted === true || clock.now() >= deadline;
+    const next = () => {
+        if (exhausted)
+            return undefined;
+        const step = iterator.next();
+        if (step.done) {
+            exhausted = true;
+            return undefined;
+        }
+        return { item: step.value };
+    };
+    /** Waits out the pool's pause; false when the deadline or the signal comes first. */
+    const waitForPause = async () => {
+        while (clock.now() < pauseUntil) {
+            if (pauseUntil >= deadline)
+                return false;
+            const started = clock.now();
+            await clock.sleep(pauseUntil - started, options.signal);
+            pausedMs += clock.now() - started;
+            if (options.signal?.aborted)
+                return false;
+        }
+        return !stopped();
+    };
+    const worker = async () => {
+        for (let taken = next(); taken; taken = next()) {
+            const { item } = taken;
+            if (!(await waitForPause())) {
+                notReached.push(item);
+                continue;
+            }
+            for (let attempt = 0;; attempt++) {
+                const result = await task(item, deadline - clock.now());
+                const wantsRetry = result.retry !== undefined && attempt < maxRetries;
+                if (wantsRetry) {
+                    const wait = result.retry.afterMs !== undefined
+                        ? Math.min(result.retry.afterMs, maxRetryAfter)
+                        : (0,action_clock/* jitteredBackoffMs */.sq)(attempt, base, cap, random);
+                    pauseUntil = Math.max(pauseUntil, clock.now() + wait);
+                    if (pauseUntil < deadline && (await waitForPause())) {
+                        retries++;
+                        continue;
+                    }
+                }
+                onDone(item, result.value);
+                break;
+            }
+        }
+    };
+    const workers = Array.from({ length: Math.max(1, options.concurrency) }, worker);
+    await Promise.all(workers);
+    return { retries, pausedMs, notReached };
+}
+/**
+ * `Retry-After` in milliseconds from `nowMs` (wall clock): delay-seconds or an HTTP date; undefined
+ * when absent or unreadable. A date in the past is 0.
+ */
+function parseRetryAfter(value, nowMs) {
+    if (value === undefined)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+/** Statuses that mean "not now": retried after Retry-After or a backoff. */
+const isBusyStatus = (status) => status === 429 || status === 503;
+
+;// CONCATENATED MODULE: ./src/action/verify/run-verify.ts
+// One verify step, start to end: reads the sitemap first (an unreadable one is an error before any
+// page is requested), then requests every URL as a visitor — explicit URLs first — with at most
+// `concurrency` in flight inside the step's time, judges each answer's freshness per layer, and, with
+// `warm`, requests each URL that missed a layer again and expects a hit there. Busy answers (429/503)
+// are retried after Retry-After or a backoff. Returns the report; the probe, the sitemap reader and
+// the clock are injected.
+
+
+
+function summarise(outcome, ctx) {
+    if (outcome.kind !== 'response')
+        return outcome;
+    const cacheControl = outcome.headers['cache-control'];
+    return {
+        kind: 'response',
+        status: outcome.status,
+        ttfbMs: outcome.ttfbMs,
+        findings: (0,freshness/* classifyResponse */.IJ)(outcome, ctx),
+        ...(cacheControl !== undefined && { cacheControl }),
+    };
+}
+/** The URLs to request: explicit ones (de-duplicated), then the sitemap's new ones up to its limit. */
+async function collectItems(config, deps) {
+    const seen = new Set(config.urls);
+    const items = config.urls.map((url) => ({ url, source: 'explicit' }));
+    if (config.sitemap !== undefined) {
+        for await (const url of deps.readSitemap(config.sitemap, config.limit, seen)) {
+            items.push({ url, source: 'sitemap' });
+        }
+    }
+    return items;
+}
+async function runVerify(input, deps) {
+    const { config } = input;
+    const { clock } = deps;
+    const started = clock.now();
+    const deadline = started + config.timeoutSeconds * 1000;
+    const ctx = {
+        runStartMs: input.runStartMs,
+        cacheHeader: config.cacheHeader,
+        generatedAtHeader: config.generatedAtHeader,
+    };
+    const items = await collectItems(config, deps);
+    const requestMs = config.requestTimeoutSeconds * 1000;
+    /** One request; a busy answer asks the pool to retry after the origin's Retry-After. */
+    const request = async (url, budgetMs) => {
+        const outcome = await deps.probe(url, Math.max(1, Math.min(requestMs, budgetMs)), deps.signal);
+        const busy = outcome.kind === 'response' && isBusyStatus(outcome.status);
+        const afterMs = busy
+            ? parseRetryAfter(outcome.headers['retry-after'], clock.date().getTime())
+            : undefined;
+        return { summary: summarise(outcome, ctx), busy, afterMs };
+    };
+    const retryAfter = (afterMs) => ({ ...(afterMs !== undefined && { afterMs }) });
+    const task = async (item, budgetMs) => {
+        if (!item.cold || (item.cold.kind === 'response' && isBusyStatus(item.cold.status) && !item.warm)) {
+            const cold = await request(item.url, budgetMs);
+            item.cold = cold.summary;
+            if (cold.busy)
+                return { value: item, retry: retryAfter(cold.afterMs) };
+        }
+        const cold = item.cold;
+        const answered = cold.kind === 'response' && (0,freshness/* isExpectedStatus */.JD)(cold.status);
+        if (!config.warm || !answered || (0,freshness/* missedLayers */.SN)(cold.findings).length === 0) {
+            return { value: item };
+        }
+        const remaining = deadline - clock.now();
+        if (remaining <= 0)
+            return { value: item };
+        const warm = await request(item.url, remaining);
+        item.warm = warm.summary;
+        return warm.busy ? { value: item, retry: retryAfter(warm.afterMs) } : { value: item };
+    };
+    const checks = [];
+    const pool = await runPool(items, task, (item) => {
+        const check = { url: item.url, source: item.source, cold: item.cold };
+        if (item.warm) {
+            check.warm = item.warm;
+            if (item.cold.kind === 'response' && item.warm.kind === 'response') {
+                check.notRefilled = (0,freshness/* refillCheck */.He)(item.cold.findings, item.warm.findings).notRefilled;
+            }
+        }
+        checks.push(check);
+    }, {
+        concurrency: config.concurrency,
+        deadline,
+        clock,
+        ...(deps.signal && { signal: deps.signal }),
+        ...(deps.random && { random: deps.random }),
+    });
+    return buildReport({
+        checks,
+        notReached: pool.notReached.map(({ url, source }) => ({ url, source })),
+        facts: input.facts,
+        warm: config.warm,
+        requestTimeoutSeconds: config.requestTimeoutSeconds,
+        generatedAtHeader: config.generatedAtHeader,
+        retries: pool.retries,
+        durationMs: clock.now() - started,
+    });
+}
+
 // EXTERNAL MODULE: ./node_modules/saxes/saxes.js
 var saxes = __webpack_require__(59800);
-// EXTERNAL MODULE: ./src/action/verify/verify-config.ts
-var verify_config = __webpack_require__(62668);
+// EXTERNAL MODULE: ./src/action/sites-file/verify-step-schema.ts
+var verify_step_schema = __webpack_require__(15046);
 ;// CONCATENATED MODULE: ./src/action/verify/sitemap.ts
 // Reads the page URLs of a sitemap, or of a sitemap index and the sitemaps it lists (indexes within
 // indexes up to a depth), over HTTP, as a stream: each document is parsed chunk by chunk as it arrives
@@ -1011,7 +1506,7 @@ async function* sitemapUrls(url, options, stats = { documents: 0, skipped: 0, du
         stats.documents++;
         const children = [];
         for await (const entry of documentEntries(docUrl, await openDocument(docUrl, options))) {
-            if ((0,verify_config/* urlProblem */.rn)(entry.loc) !== undefined) {
+            if ((0,verify_step_schema/* urlProblem */.rn)(entry.loc) !== undefined) {
                 stats.skipped++;
                 continue;
             }
@@ -1103,14 +1598,14 @@ async function runVerifyStep(step, deps) {
         }
         if (waited.outcome === 'failed') {
             return finish('failed', {
-                code: (0,run_clock/* awsErrorName */.ZH)(waited.error),
-                message: `Could not follow invalidation ${invalidation.invalidationId}: ${(0,run_clock/* errorMessage */.gJ)(waited.error)}. Waiting needs cloudfront:GetInvalidation in the role policy.`,
+                code: (0,aws_answers/* awsErrorName */.ZH)(waited.error),
+                message: `Could not follow invalidation ${invalidation.invalidationId}: ${(0,aws_answers/* errorMessage */.gJ)(waited.error)}. Waiting needs cloudfront:GetInvalidation in the role policy.`,
             });
         }
     }
     const config = { ...step, timeoutSeconds: Math.max(1, Math.floor((deadline - clock.now()) / 1000)) };
     try {
-        const found = await (0,run_verify/* runVerify */.R)({ config, runStartMs: deps.runStartMs, facts: runFacts(deps.earlier) }, {
+        const found = await runVerify({ config, runStartMs: deps.runStartMs, facts: runFacts(deps.earlier) }, {
             probe: deps.probe ?? makeProbe({ clock, ...(deps.fetch && { fetch: deps.fetch }) }),
             readSitemap: (url, limit, seen) => sitemapUrls(url, {
                 limit,
@@ -1122,7 +1617,7 @@ async function runVerifyStep(step, deps) {
             signal,
         });
         report.verify = found;
-        for (const line of (0,verify_report/* reportLines */.QS)(found))
+        for (const line of reportLines(found))
             log(line);
         if (signal.aborted)
             return finish('cancelled', { code: 'Cancelled', message: 'The run was cancelled.' });
@@ -1138,7 +1633,7 @@ async function runVerifyStep(step, deps) {
             return finish('cancelled', { code: 'Cancelled', message: 'The run was cancelled.' });
         return finish('failed', (0,errors/* isUserError */.iU)(error)
             ? { code: 'VerifyInputError', message: error.message, title: error.title }
-            : { code: 'VerifyError', message: (0,run_clock/* errorMessage */.gJ)(error) });
+            : { code: 'VerifyError', message: (0,aws_answers/* errorMessage */.gJ)(error) });
     }
 }
 
@@ -1240,6 +1735,7 @@ var ssm_clients = __webpack_require__(49800);
 
 
 
+
 /** An AbortSignal that fires on SIGINT/SIGTERM, and the function that stops listening. */
 function cancelOnSignals(onSignal) {
     const controller = new AbortController();
@@ -1265,14 +1761,14 @@ function worstStatus(statuses) {
 }
 /** A run that fails (or is cancelled) before any site starts: every step skipped, the failure on the run and every site. */
 function failBeforeAnySite(run, cause, signal) {
-    const cancelled = ('thrown' in cause && cause.thrown instanceof run_clock/* CancelledError */.cc) || signal.aborted;
+    const cancelled = ('thrown' in cause && cause.thrown instanceof action_clock/* CancelledError */.cc) || signal.aborted;
     const failure = cancelled
         ? undefined
         : 'stepError' in cause
             ? cause.stepError
             : (0,errors/* isUserError */.iU)(cause.thrown)
                 ? { code: cause.code, message: cause.thrown.message, title: cause.thrown.title }
-                : { code: cause.code, message: (0,run_clock/* errorMessage */.gJ)(cause.thrown) };
+                : { code: cause.code, message: (0,aws_answers/* errorMessage */.gJ)(cause.thrown) };
     for (const report of run.sites) {
         report.steps = skippedSteps(report.plan, 0);
         report.status = cancelled ? 'cancelled' : 'failure';
@@ -1300,7 +1796,7 @@ async function executePlan(plan, context, settings, deps) {
 }
 async function executeSites(runPlan, context, settings, deps) {
     const { runner } = deps;
-    const clock = deps.clock ?? run_clock/* systemClock */.ml;
+    const clock = deps.clock ?? action_clock/* systemClock */.ml;
     const started = clock.now();
     const startedAt = clock.date().toISOString();
     const several = runPlan.sites.length > 1;

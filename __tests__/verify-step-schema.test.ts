@@ -1,7 +1,11 @@
 // The verify step's mapping: defaults and limits, and input checks whose messages name the field and the fix.
 
 import { describe, expect, it } from 'vitest';
-import { toVerifyStep, verifyStepSchema, VERIFY_DEFAULTS } from '../src/action/verify/verify-config.js';
+import {
+  toVerifyStep,
+  verifyStepSchema,
+  VERIFY_DEFAULTS,
+} from '../src/action/sites-file/verify-step-schema.js';
 
 const problems = (input: unknown) => {
   const result = verifyStepSchema.safeParse(input);

@@ -107,6 +107,15 @@ describe('checking a step against a bundled document', () => {
           '"WordPressPath" is missing; CachePurge-W3TotalCache requires it: add WordPressPath: <value> (The WordPress directory (the one holding wp-load.php), strictly below one of the stack\'s WordPressRoots (/var/www, /srv/www), e.g. /var/www/portal).',
       },
     ]);
+    // a site with other roots: those roots, not the description's defaults (/var/www, /srv/www)
+    const bitnami = { cache: ['/var/cache/nginx'], wordpress: ['/opt/bitnami'] };
+    expect(bundledDocumentProblems('CachePurge-ObjectCache', {}, bitnami)).toEqual([
+      {
+        about: 'parameters',
+        problem:
+          '"WordPressPath" is missing; CachePurge-ObjectCache requires it: add WordPressPath: <value> (a directory strictly below one of roots.wordpress (/opt/bitnami), e.g. /opt/bitnami/portal).',
+      },
+    ]);
     // SiteHost has a default: optional, and empty is allowed
     expect(bundledDocumentProblems('CachePurge-WPRocket', { WordPressPath: ['/srv/www/main'] })).toEqual([]);
     expect(

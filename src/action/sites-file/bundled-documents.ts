@@ -16,7 +16,7 @@ import { formats } from '../../shared/aws-formats.js';
 import { closestMatch } from '../../shared/suggest.js';
 import { purpose, shown, valueProblems, type ConfinedTo } from './parameter-values.js';
 import { rootSettingOf } from '../../shared/stack-roots.js';
-import { DEFAULT_ROOTS, type SiteRoots } from './roots.js';
+import { DEFAULT_ROOTS, listRoots, sameRoots, type SiteRoots } from './roots.js';
 
 /** A parameter as a Command document (schema 2.2) declares it; only the fields we check. */
 export interface DocumentParameter {
@@ -128,6 +128,16 @@ export function documentNameProblem(document: string, alone = false): string | u
 
 /** A value as messages quote it: JSON, cut after 120 characters. */
 
+/**
+ * What a missing parameter is for: the document's description, which names the default roots; for a
+ * site whose roots are others, those roots instead (a Bitnami site must not read "below /var/www").
+ */
+function missingPurpose(spec: DocumentParameter, confined: ConfinedTo | undefined): string {
+  const roots = confined?.roots;
+  if (!confined || !roots || sameRoots(roots, confined.setting.defaults)) return purpose(spec);
+  return `a directory strictly below one of roots.${confined.setting.sitesFileKey} (${listRoots(roots)}), e.g. ${roots[0]}/portal`;
+}
+
 interface ParameterProblem {
   /** The parameter the problem is about; undefined for the parameters as a whole. */
   parameter?: string;
@@ -188,7 +198,7 @@ export function bundledDocumentProblems(
   }
   for (const [parameter, spec] of Object.entries(declared)) {
     if ('default' in spec || Object.hasOwn(parameters, parameter) || meant.has(parameter)) continue;
-    const what = purpose(spec);
+    const what = missingPurpose(spec, confinedTo(parameter));
     problems.push({
       about: 'parameters',
       problem: `"${parameter}" is missing; ${name} requires it: add ${parameter}: <value>${what ? ` (${what.replace(/\.$/, '')})` : ''}.`,

@@ -128,6 +128,11 @@ export function documentNameProblem(document: string, alone = false): string | u
 
 /** A value as messages quote it: JSON, cut after 120 characters. */
 
+/** Optional parameters a document refuses together (its script exits 2), checked before any run. */
+export const EXCLUSIVE_PARAMETERS: Record<string, [string, string][]> = {
+  'CachePurge-OPcache': [['PhpFpmService', 'PhpFpmPidFile']],
+};
+
 /**
  * What a missing parameter is for: the document's description, which names the default roots; for a
  * site whose roots are others, those roots instead (a Bitnami site must not read "below /var/www").
@@ -144,6 +149,8 @@ interface ParameterProblem {
   /** What of it is wrong: its name (unknown), its value(s), or the parameters as a whole (one missing). */
   about: 'name' | 'value' | 'parameters';
   problem: string;
+  /** Refused by the document's script on the instance, not by SSM at SendCommand. */
+  onInstance?: true;
 }
 
 /**
@@ -194,6 +201,16 @@ export function bundledDocumentProblems(
     }
     for (const problem of valueProblems(name, parameter, spec, values, confinedTo(parameter))) {
       problems.push({ parameter, about: 'value', problem });
+    }
+  }
+  for (const pair of EXCLUSIVE_PARAMETERS[bundled] ?? []) {
+    const given = pair.filter((p) => (parameters[p] ?? []).some((value) => value !== ''));
+    if (given.length === pair.length) {
+      problems.push({
+        about: 'parameters',
+        onInstance: true,
+        problem: `${pair.join(' and ')} are both set; ${name} takes one of them, or neither (its script refuses both on the instance): remove one.`,
+      });
     }
   }
   for (const [parameter, spec] of Object.entries(declared)) {

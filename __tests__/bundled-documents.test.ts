@@ -1,7 +1,7 @@
 // The parameters of the documents we ship, checked at plan time: the table is the JSON files in
 // ssm-documents/ (no copy to drift), and a step naming one of them gets every problem SSM would only
 // report at SendCommand — unknown names with a did-you-mean, a missing required one, values outside
-// allowedPattern/maxChars — each at its path in the sites file. Other documents pass untouched.
+// allowedPattern/maxChars, two the script refuses together — each at its path in the sites file. Other documents pass untouched.
 // Over 300 lines: its sites files are written out line by line because the tests name their lines.
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   BUNDLED_DOCUMENTS,
+  EXCLUSIVE_PARAMETERS,
   CHECKED_PARAMETER_TYPES,
   bundledDocumentName,
   bundledDocumentProblems,
@@ -107,6 +108,31 @@ describe('checking a step against a bundled document', () => {
           '"WordPressPath" is missing; CachePurge-W3TotalCache requires it: add WordPressPath: <value> (The WordPress directory (the one holding wp-load.php), strictly below one of the stack\'s WordPressRoots (/var/www, /srv/www), e.g. /var/www/portal).',
       },
     ]);
+    // a site with other roots: those roots, not the description's defaults (/var/www, /srv/www)
+    const bitnami = { cache: ['/var/cache/nginx'], wordpress: ['/opt/bitnami'] };
+    expect(bundledDocumentProblems('CachePurge-ObjectCache', {}, bitnami)).toEqual([
+      {
+        about: 'parameters',
+        problem:
+          '"WordPressPath" is missing; CachePurge-ObjectCache requires it: add WordPressPath: <value> (a directory strictly below one of roots.wordpress (/opt/bitnami), e.g. /opt/bitnami/portal).',
+      },
+    ]);
+    // CachePurge-OPcache refuses PhpFpmService with PhpFpmPidFile on the instance: said before the run
+    const both = { PhpFpmService: ['php8.2-fpm'], PhpFpmPidFile: ['/run/php/php8.2-fpm.pid'] };
+    expect(bundledDocumentProblems('CachePurge-OPcache', both)).toEqual([
+      {
+        about: 'parameters',
+        onInstance: true,
+        problem:
+          'PhpFpmService and PhpFpmPidFile are both set; CachePurge-OPcache takes one of them, or neither (its script refuses both on the instance): remove one.',
+      },
+    ]);
+    expect(bundledDocumentProblems('CachePurge-OPcache', { ...both, PhpFpmPidFile: [''] })).toEqual([]);
+    // each pair is one the document's own script refuses together
+    for (const [document, pairs] of Object.entries(EXCLUSIVE_PARAMETERS)) {
+      const text = readFileSync(join(documentsDir, `${document}.json`), 'utf8');
+      for (const [a, b] of pairs) expect(text).toContain(`${a} and ${b} are both set`);
+    }
     // SiteHost has a default: optional, and empty is allowed
     expect(bundledDocumentProblems('CachePurge-WPRocket', { WordPressPath: ['/srv/www/main'] })).toEqual([]);
     expect(
@@ -193,6 +219,16 @@ describe('the plan refuses what SSM would refuse at SendCommand', () => {
     expect(() => buildPlan(pinned, { site: 's', configFile: FILE })).toThrow(
       /^\.github\/cache-purge\.yml: SSM would refuse this parameter at SendCommand:\n {2}- sites\.s\.steps\[0\]\.ssm\.parameters \(step 1, CachePurge-FastCGI\): "CachePath" is missing; CachePurge-FastCGI requires it: add CachePath: <value> .*\nChecked before any AWS call against the definition of CachePurge-FastCGI bundled with cache-purge-action \(ssm-documents\/CachePurge-FastCGI\.json\)\.$/,
     );
+  });
+  it("parameters the document's script refuses together: said with the instance as who refuses them", () => {
+    const text =
+      'region: us-east-1\nsites:\n  s:\n    targets: { tags: { Site: s } }\n    steps:\n      - ssm: { document: CachePurge-OPcache, parameters: { PhpFpmService: php-fpm, PhpFpmPidFile: /run/php/php-fpm.pid } }\n';
+    const { config, locate } = parseSitesFile(text, FILE);
+    const error = planError(() => buildPlan(config, { site: 's', configFile: FILE, locate }));
+    expect(error.message.split('\n').slice(0, 2)).toEqual([
+      '.github/cache-purge.yml: this parameter would be refused (by SSM at SendCommand, or by the document itself on the instance):',
+      '  - sites.s.steps[0].ssm.parameters (line 6) (step 1, CachePurge-OPcache): PhpFpmService and PhpFpmPidFile are both set; CachePurge-OPcache takes one of them, or neither (its script refuses both on the instance): remove one.',
+    ]);
   });
 });
 

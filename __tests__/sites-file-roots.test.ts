@@ -188,6 +188,14 @@ describe('CachePath and WordPressPath against the site roots at plan time', () =
     expect(root.message).toContain(
       '"/run/nginx-cache" is the root /run/nginx-cache itself, and a path must lie strictly below a root: give the directory below it that this site uses (e.g. /run/nginx-cache/portal), or, if /run/nginx-cache is this site\'s own directory, make its parent the root, in `roots.cache` and in the stack\'s CacheRoots parameter.',
     );
+    // a tmpfs cache at /dev/shm/nginx-cache itself: its parent /dev/shm is no root, so no "make its parent the root"
+    const shm = refusal(() =>
+      plan(sitesFile({ portal: 'roots: { cache: [/dev/shm/nginx-cache] }', cache: '/dev/shm/nginx-cache' })),
+    );
+    expect(shm.message).toContain(
+      "if /dev/shm/nginx-cache is this site's own directory, its parent /dev/shm cannot be a root (the stack refuses it), so move the directory one level down, below /dev/shm/nginx-cache (nginx's fastcgi_cache_path /dev/shm/nginx-cache/portal, then CachePath: /dev/shm/nginx-cache/portal).",
+    );
+    expect(shm.message).not.toContain('make its parent the root');
   });
 
   it('a file that fails the schema elsewhere still checks the paths against its roots, in the same run', () => {

@@ -1,6 +1,7 @@
 // The plan-time check of the parameters of the documents this action ships: what SSM would refuse at
-// SendCommand (an undeclared or missing parameter, a value outside its allowedPattern) is an error now,
-// before any AWS call, at its line in the sites file. Pure.
+// SendCommand (an undeclared or missing parameter, a value outside its allowedPattern), and parameters
+// the document's script refuses together, is an error now, before any AWS call, at its line in the
+// sites file. Pure.
 
 import { bundledDocumentProblems, documentKind } from '../sites-file/bundled-documents.js';
 import { formatPathAt, type Located, type SitesFileLocator } from '../sites-file/locations.js';
@@ -24,6 +25,7 @@ export function bundledDocumentParameterError(
 ): UserError | undefined {
   const found: { at: Located | undefined; line: string }[] = [];
   const documents = new Set<string>();
+  let onInstance = false;
   for (const step of steps) {
     if (!step.run) continue;
     // a near miss of one of ours is checked as the one it means: fixing the name reveals nothing new
@@ -34,6 +36,7 @@ export function bundledDocumentParameterError(
     if (problems.length === 0) continue;
     documents.add(kind.bundled);
     const path = ['sites', site, 'steps', step.position, 'ssm', 'parameters'];
+    if (problems.some((p) => p.onInstance)) onInstance = true;
     for (const { parameter, problem, about } of problems) {
       // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the
       // name, a bad value at the value
@@ -58,7 +61,9 @@ export function bundledDocumentParameterError(
   return new UserError(
     'Invalid document parameters',
     [
-      `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
+      onInstance
+        ? `${configFile}: ${lines.length === 1 ? 'this parameter would be' : 'these parameters would be'} refused (by SSM at SendCommand, or by the document itself on the instance):`
+        : `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
       ...lines.map((line) => `  - ${line}`),
       checked,
     ].join('\n'),

@@ -22,7 +22,7 @@ import {
   type DocumentParameter,
 } from './parameter-values.js';
 import { rootSettingOf } from '../../shared/stack-roots.js';
-import { DEFAULT_ROOTS, type SiteRoots } from './roots.js';
+import { DEFAULT_ROOTS, listRoots, sameRoots, type SiteRoots } from './roots.js';
 
 /** The parameter types the check understands; a bundled document using another one fails a test. */
 export const CHECKED_PARAMETER_TYPES = ['String', 'StringList'] as const;
@@ -120,12 +120,29 @@ export function documentNameProblem(document: string, alone = false): string | u
 
 /** A value as messages quote it: JSON, cut after 120 characters. */
 
+/** Optional parameters a document refuses together (its script exits 2), checked before any run. */
+export const EXCLUSIVE_PARAMETERS: Record<string, [string, string][]> = {
+  'CachePurge-OPcache': [['PhpFpmService', 'PhpFpmPidFile']],
+};
+
+/**
+ * What a missing parameter is for: the document's description, which names the default roots; for a
+ * site whose roots are others, those roots instead (a Bitnami site must not read "below /var/www").
+ */
+function missingPurpose(spec: DocumentParameter, confined: ConfinedTo | undefined): string {
+  const roots = confined?.roots;
+  if (!confined || !roots || sameRoots(roots, confined.setting.defaults)) return purpose(spec);
+  return `a directory strictly below one of roots.${confined.setting.sitesFileKey} (${listRoots(roots)}), e.g. ${roots[0]}/portal`;
+}
+
 interface ParameterProblem {
   /** The parameter the problem is about; undefined for the parameters as a whole. */
   parameter?: string;
   /** What of it is wrong: its name (unknown), its value(s), or the parameters as a whole (one missing). */
   about: 'name' | 'value' | 'parameters';
   problem: string;
+  /** Refused by the document's script on the instance, not by SSM at SendCommand. */
+  onInstance?: true;
 }
 
 /**
@@ -178,9 +195,19 @@ export function bundledDocumentProblems(
       problems.push({ parameter, about: 'value', problem });
     }
   }
+  for (const pair of EXCLUSIVE_PARAMETERS[bundled] ?? []) {
+    const given = pair.filter((p) => (parameters[p] ?? []).some((value) => value !== ''));
+    if (given.length === pair.length) {
+      problems.push({
+        about: 'parameters',
+        onInstance: true,
+        problem: `${pair.join(' and ')} are both set; ${name} takes one of them, or neither (its script refuses both on the instance): remove one.`,
+      });
+    }
+  }
   for (const [parameter, spec] of Object.entries(declared)) {
     if ('default' in spec || Object.hasOwn(parameters, parameter) || meant.has(parameter)) continue;
-    const what = purpose(spec);
+    const what = missingPurpose(spec, confinedTo(parameter));
     problems.push({
       about: 'parameters',
       problem: `"${parameter}" is missing; ${name} requires it: add ${parameter}: <value>${what ? ` (${what.replace(/\.$/, '')})` : ''}.`,

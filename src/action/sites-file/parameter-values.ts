@@ -6,7 +6,7 @@
 // instead of the file's, and a value below none of them is said so, with the roots in force and the
 // fix. Pure.
 
-import { allowedPatternFor, type RootSetting } from '../../shared/stack-roots.js';
+import { allowedPatternFor, rootProblem, type RootSetting } from '../../shared/stack-roots.js';
 import { quoteCut } from '../../shared/text.js';
 import { describeSiteRoots, listRoots, sameRoots } from './roots.js';
 
@@ -77,8 +77,16 @@ function rootsProblem(
   { setting, roots }: ConfinedTo & { roots: readonly string[] },
 ): string | undefined {
   const root = roots.find((r) => value === r || value.startsWith(`${r}/`));
-  if (root === value)
-    return `${shown(value)} is the root ${root} itself, and a path must lie strictly below a root: give the directory below it that this site uses (e.g. ${root}/portal), or, if ${root} is this site's own directory${setting.sitesFileKey === 'wordpress' ? ' (as on Bitnami: WordPressPath /opt/bitnami/wordpress, root /opt/bitnami)' : ''}, make its parent the root, in \`roots.${setting.sitesFileKey}\` and in the stack's ${setting.stackParameter} parameter.`;
+  if (root === value) {
+    const parent = root.slice(0, root.lastIndexOf('/')) || '/';
+    // /dev/shm/nginx-cache itself: its parent /dev/shm is no root the stack accepts, so "make its
+    // parent the root" would only lead to the next refusal
+    const ownDirectory =
+      rootProblem(parent) === undefined
+        ? `make its parent the root, in \`roots.${setting.sitesFileKey}\` and in the stack's ${setting.stackParameter} parameter`
+        : `its parent ${parent} cannot be a root (the stack refuses it), so move the directory one level down, below ${root} (${setting.sitesFileKey === 'cache' ? `nginx's fastcgi_cache_path ${root}/portal, then CachePath: ${root}/portal` : `e.g. ${root}/portal`})`;
+    return `${shown(value)} is the root ${root} itself, and a path must lie strictly below a root: give the directory below it that this site uses (e.g. ${root}/portal), or, if ${root} is this site's own directory${setting.sitesFileKey === 'wordpress' ? ' (as on Bitnami: WordPressPath /opt/bitnami/wordpress, root /opt/bitnami)' : ''}, ${ownDirectory}.`;
+  }
   if (root) return undefined;
   const example = roots[0]!;
   return `${shown(value)} is not below ${describeSiteRoots(setting, roots)}: give a path below ${roots.length === 1 ? example : `one of them (e.g. ${example}/…)`}, or, if the stack was deployed with another root for it, add that root to \`roots.${setting.sitesFileKey}\` in the sites file and to the stack's ${setting.stackParameter} parameter (they must list the same roots).`;

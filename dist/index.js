@@ -1384,8 +1384,9 @@ function documentNameError(steps, site, configFile, locate) {
 
 ;// CONCATENATED MODULE: ./src/action/plan/document-parameter-check.ts
 // The plan-time check of the parameters of the documents this action ships: what SSM would refuse at
-// SendCommand (an undeclared or missing parameter, a value outside its allowedPattern) is an error now,
-// before any AWS call, at its line in the sites file. Pure.
+// SendCommand (an undeclared or missing parameter, a value outside its allowedPattern), and parameters
+// the document's script refuses together, is an error now, before any AWS call, at its line in the
+// sites file. Pure.
 
 
 
@@ -1399,6 +1400,7 @@ function documentNameError(steps, site, configFile, locate) {
 function bundledDocumentParameterError(steps, site, configFile, locate, roots) {
     const found = [];
     const documents = new Set();
+    let onInstance = false;
     for (const step of steps) {
         if (!step.run)
             continue;
@@ -1412,6 +1414,8 @@ function bundledDocumentParameterError(steps, site, configFile, locate, roots) {
             continue;
         documents.add(kind.bundled);
         const path = ['sites', site, 'steps', step.position, 'ssm', 'parameters'];
+        if (problems.some((p) => p.onInstance))
+            onInstance = true;
         for (const { parameter, problem, about } of problems) {
             // a missing parameter is shown at the step's parameters (or its ssm), an unknown name at the
             // name, a bad value at the value
@@ -1434,7 +1438,9 @@ function bundledDocumentParameterError(steps, site, configFile, locate, roots) {
     const names = [...documents];
     const checked = `Checked before any AWS call against the definition${names.length === 1 ? '' : 's'} of ${names.join(' and ')} bundled with cache-purge-action (ssm-documents/${names.length === 1 ? `${names[0]}.json` : '*.json'}).`;
     return new errors/* UserError */.yo('Invalid document parameters', [
-        `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
+        onInstance
+            ? `${configFile}: ${lines.length === 1 ? 'this parameter would be' : 'these parameters would be'} refused (by SSM at SendCommand, or by the document itself on the instance):`
+            : `${configFile}: SSM would refuse ${lines.length === 1 ? 'this parameter' : 'these parameters'} at SendCommand:`,
         ...lines.map((line) => `  - ${line}`),
         checked,
     ].join('\n'), (0,errors/* fileLocation */.AR)(configFile, found[0].at), { items: found.map((f) => ({ text: f.line, ...(f.at && { line: f.at.line }) })), notes: [checked] });
@@ -4125,7 +4131,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Au: () => (/* binding */ documentNameProblem)
 });
 
-// UNUSED EXPORTS: CHECKED_PARAMETER_TYPES
+// UNUSED EXPORTS: CHECKED_PARAMETER_TYPES, EXCLUSIVE_PARAMETERS
 
 ;// CONCATENATED MODULE: ./ssm-documents/CachePurge-FastCGI.json
 const CachePurge_FastCGI_namespaceObject = /*#__PURE__*/JSON.parse('{"FI":{"CachePath":{"type":"String","description":"(Required) The fastcgi_cache_path directory to empty, strictly below one of the stack\'s CacheRoots (/var/cache/nginx), e.g. /var/cache/nginx/portal. Letters, digits, \\".\\", \\"_\\", \\"-\\" and \\"/\\" only.","allowedPattern":"^(/var/cache/nginx)(/[A-Za-z0-9_][A-Za-z0-9._-]{0,99}){1,8}$","maxChars":512,"interpolationType":"ENV_VAR"}}}');
@@ -4241,6 +4247,21 @@ function documentNameProblem(document, alone = false) {
     }
     return undefined;
 }
+/** A value as messages quote it: JSON, cut after 120 characters. */
+/** Optional parameters a document refuses together (its script exits 2), checked before any run. */
+const EXCLUSIVE_PARAMETERS = {
+    'CachePurge-OPcache': [['PhpFpmService', 'PhpFpmPidFile']],
+};
+/**
+ * What a missing parameter is for: the document's description, which names the default roots; for a
+ * site whose roots are others, those roots instead (a Bitnami site must not read "below /var/www").
+ */
+function missingPurpose(spec, confined) {
+    const roots = confined?.roots;
+    if (!confined || !roots || (0,sites_file_roots/* sameRoots */.WM)(roots, confined.setting.defaults))
+        return (0,parameter_values/* purpose */.X7)(spec);
+    return `a directory strictly below one of roots.${confined.setting.sitesFileKey} (${(0,sites_file_roots/* listRoots */.qV)(roots)}), e.g. ${roots[0]}/portal`;
+}
 /**
  * Problems of a step's parameters against the bundled definition of `document`; [] when they fit or
  * when `document` is not one of ours. CachePath and WordPressPath are checked against `roots` (the
@@ -4287,10 +4308,20 @@ function bundledDocumentProblems(document, parameters, roots = sites_file_roots/
             problems.push({ parameter, about: 'value', problem });
         }
     }
+    for (const pair of EXCLUSIVE_PARAMETERS[bundled] ?? []) {
+        const given = pair.filter((p) => (parameters[p] ?? []).some((value) => value !== ''));
+        if (given.length === pair.length) {
+            problems.push({
+                about: 'parameters',
+                onInstance: true,
+                problem: `${pair.join(' and ')} are both set; ${name} takes one of them, or neither (its script refuses both on the instance): remove one.`,
+            });
+        }
+    }
     for (const [parameter, spec] of Object.entries(declared)) {
         if ('default' in spec || Object.hasOwn(parameters, parameter) || meant.has(parameter))
             continue;
-        const what = (0,parameter_values/* purpose */.X7)(spec);
+        const what = missingPurpose(spec, confinedTo(parameter));
         problems.push({
             about: 'parameters',
             problem: `"${parameter}" is missing; ${name} requires it: add ${parameter}: <value>${what ? ` (${what.replace(/\.$/, '')})` : ''}.`,
@@ -4356,8 +4387,15 @@ function patternHints(value, allowedPattern) {
 /** Why `value` does not fit the pattern of `roots` (it is outside them, or the root itself), with the fix. */
 function rootsProblem(value, { setting, roots }) {
     const root = roots.find((r) => value === r || value.startsWith(`${r}/`));
-    if (root === value)
-        return `${shown(value)} is the root ${root} itself, and a path must lie strictly below a root: give the directory below it that this site uses (e.g. ${root}/portal), or, if ${root} is this site's own directory${setting.sitesFileKey === 'wordpress' ? ' (as on Bitnami: WordPressPath /opt/bitnami/wordpress, root /opt/bitnami)' : ''}, make its parent the root, in \`roots.${setting.sitesFileKey}\` and in the stack's ${setting.stackParameter} parameter.`;
+    if (root === value) {
+        const parent = root.slice(0, root.lastIndexOf('/')) || '/';
+        // /dev/shm/nginx-cache itself: its parent /dev/shm is no root the stack accepts, so "make its
+        // parent the root" would only lead to the next refusal
+        const ownDirectory = (0,_shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_0__/* .rootProblem */ .Y7)(parent) === undefined
+            ? `make its parent the root, in \`roots.${setting.sitesFileKey}\` and in the stack's ${setting.stackParameter} parameter`
+            : `its parent ${parent} cannot be a root (the stack refuses it), so move the directory one level down, below ${root} (${setting.sitesFileKey === 'cache' ? `nginx's fastcgi_cache_path ${root}/portal, then CachePath: ${root}/portal` : `e.g. ${root}/portal`})`;
+        return `${shown(value)} is the root ${root} itself, and a path must lie strictly below a root: give the directory below it that this site uses (e.g. ${root}/portal), or, if ${root} is this site's own directory${setting.sitesFileKey === 'wordpress' ? ' (as on Bitnami: WordPressPath /opt/bitnami/wordpress, root /opt/bitnami)' : ''}, ${ownDirectory}.`;
+    }
     if (root)
         return undefined;
     const example = roots[0];

@@ -64,6 +64,28 @@ describe('a custom document in a run', () => {
     expect(run.summary).toContain('flushed, no file counts · varnish-ban');
     expect(run.summary).toContain('SSM `Acme-VarnishBan` (custom document: parameters not checked)');
   });
+
+  it('a result line that is no result says why, in the log and the job summary; the step still stands on its exit code', async () => {
+    const bad =
+      'CACHE_PURGE_RESULT {"files":0,"bytes":0,"method":"varnish-ban","durationMs":12,"fallback":true}';
+    double.reset({
+      documents: { 'Acme-VarnishBan': { default: { stdout: `Banning /blog/\n${bad}\n` } } },
+    });
+    const run = await runAction({
+      inputs: { site: 'portal' },
+      files: { '.github/cache-purge.yml': SITES_FILE },
+      env: { ...double.env(), AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' },
+    });
+    expect(run.code).toBe(0);
+    const why = `"fallback" must be a string, not true (a name CachePurge-FastCGI's instant purge uses: leave it out of your own result)`;
+    expect(run.stdout).toContain(
+      `✓ i-0123456789abcdef0: Success in 100 ms — its CACHE_PURGE_RESULT line is no result: ${why}`,
+    );
+    expect(run.summary).toContain(`the CACHE_PURGE_RESULT line of 1 instance is no result: ${why}`);
+    const instance = JSON.parse(run.outputs.report!).steps[0].instances[0];
+    expect(instance.result).toBeUndefined();
+    expect(instance.resultProblem).toBe(why);
+  });
 });
 
 describe('examples/custom-document/Acme-VarnishBan.json', () => {

@@ -1,9 +1,10 @@
 // CachePurge-FastCGI's instant purge in the report: its result line (rename-trash: what was detached, how
 // the trash is reclaimed, the last reclaim's outcome; find-delete with a fallback reason) parsed, and
-// worded in the log line, the step totals, the job summary and the Slack message.
+// worded in the log line, the step totals, the job summary and the Slack message. A line that is no
+// result (a custom document's mistake) says why.
 
 import { describe, expect, it } from 'vitest';
-import { parsePurgeResult } from '../src/action/report/purge-result.js';
+import { parsePurgeResult, readPurgeResult } from '../src/action/report/purge-result.js';
 import { describeInstanceResult, describePurgeTotals } from '../src/action/report/purge-view.js';
 import { instanceLine } from '../src/action/run/ssm-step-decisions.js';
 import { runReportMessage } from '../src/action/report/slack-message.js';
@@ -73,6 +74,48 @@ describe('the instant purge result line', () => {
       { fallback: false },
     ])
       expect(parsePurgeResult(instant(bad)), JSON.stringify(bad)).toBeUndefined();
+  });
+
+  it('a line that is no result says why, naming the field and what it must be', () => {
+    const line = (json: string) => readPurgeResult(`Purging\nCACHE_PURGE_RESULT ${json}\n`);
+    expect(line('{"files":1,"bytes":2,"method":"x","durationMs":3}')).toEqual({
+      result: { files: 1, bytes: 2, method: 'x', durationMs: 3 },
+    });
+    expect(readPurgeResult('Purged, no marker\n')).toBeUndefined();
+    expect(line('{"files":1,')).toEqual({ problem: expect.stringMatching(/^not valid JSON \(.+\)$/) });
+    expect(line('[1]')).toEqual({ problem: 'not a JSON object: [1]' });
+    expect(line('{"bytes":2,"method":"x","durationMs":3}')).toEqual({
+      problem: '"files" is missing (a number ≥ 0, required)',
+    });
+    expect(line('{"files":"3","bytes":2,"method":"x","durationMs":3}')).toEqual({
+      problem: '"files" must be a number ≥ 0, not "3"',
+    });
+    expect(line('{"files":1,"bytes":2,"method":7,"durationMs":3}')).toEqual({
+      problem: '"method" must be a string, not 7',
+    });
+    expect(line('{"files":1,"bytes":2,"method":"x","durationMs":3,"counted":"no"}')).toEqual({
+      problem: '"counted" must be true or false, not "no"',
+    });
+    expect(line('{"files":1,"bytes":2,"method":"x","durationMs":3,"detached":-1}')).toEqual({
+      problem: `"detached" must be a number ≥ 0, not -1 (a name CachePurge-FastCGI's instant purge uses: leave it out of your own result)`,
+    });
+  });
+
+  it('an unread line shows in the step totals and the instance line', () => {
+    const bad = 'CACHE_PURGE_RESULT {"files":1,"bytes":2,"method":"x","durationMs":3,"reclaim":3}';
+    const why = `"reclaim" must be a string, not 3 (a name CachePurge-FastCGI's instant purge uses: leave it out of your own result)`;
+    const report = withFastCgi(bad, fallback);
+    const step = report.steps[1] as SsmStepReport;
+    step.instances[0]!.resultProblem = why;
+    step.instances[0]!.result = undefined;
+    expect(describePurgeTotals(step)).toContain(
+      ` · 1 of 2 instances reported a result · the CACHE_PURGE_RESULT line of 1 instance is no result: ${why}`,
+    );
+    step.instances[1]!.result = undefined;
+    expect(describePurgeTotals(step)).toBe(`the CACHE_PURGE_RESULT line of 1 instance is no result: ${why}`);
+    expect(instanceLine({ ...step.instances[0]!, durationMs: 1800 })).toBe(
+      `✓ ${step.instances[0]!.instanceId}: Success in 1.8 s — its CACHE_PURGE_RESULT line is no result: ${why}`,
+    );
   });
 });
 

@@ -238,9 +238,11 @@ function instanceReport(invocation, fullOutputs = {}) {
         report.responseCode = codeSource.ResponseCode;
     if (starts.length > 0 && ends.length > 0)
         report.durationMs = Math.max(0, Math.max(...ends) - Math.min(...starts));
-    const result = (0,purge_result/* parsePurgeResult */.a5)(stdout);
-    if (result)
-        report.result = result;
+    const reading = (0,purge_result/* readPurgeResult */.xW)(stdout);
+    if (reading && 'result' in reading)
+        report.result = reading.result;
+    else if (reading)
+        report.resultProblem = reading.problem;
     if (parts.some((p) => p.truncated))
         report.outputTruncated = true;
     return report;
@@ -325,7 +327,11 @@ function instanceLine(instance) {
     const took = instance.durationMs !== undefined ? ` in ${(0,shared_text/* formatDuration */.a3)(instance.durationMs)}` : '';
     if (instance.status === 'Success') {
         const r = instance.result;
-        const detail = r ? ` — ${(0,purge_view/* describeInstanceResult */.Uy)(r)}` : '';
+        const detail = r
+            ? ` — ${(0,purge_view/* describeInstanceResult */.Uy)(r)}`
+            : instance.resultProblem
+                ? ` — its CACHE_PURGE_RESULT line is no result: ${instance.resultProblem}`
+                : '';
         return `✓ ${instance.instanceId}: Success${took}${detail}`;
     }
     const why = {

@@ -2245,6 +2245,8 @@ function instanceDetails(stepName, instance) {
         sections.push('No output.');
     if (instance.outputTruncated)
         sections.push(`_${report_view/* OUTPUT_CUT_BY_SSM */.l9}_`, '');
+    if (instance.resultProblem)
+        sections.push(`_Its \`CACHE_PURGE_RESULT\` line is no result: ${inline(instance.resultProblem)}_`, '');
     const duration = instance.durationMs !== undefined ? `, ${(0,shared_text/* formatDuration */.a3)(instance.durationMs)}` : '';
     return [
         '<details>',
@@ -3574,9 +3576,10 @@ const causeSummary = (step) => diagnose(step)
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $w: () => (/* binding */ isDetached),
-/* harmony export */   a5: () => (/* binding */ parsePurgeResult),
-/* harmony export */   he: () => (/* binding */ isCounted)
+/* harmony export */   he: () => (/* binding */ isCounted),
+/* harmony export */   xW: () => (/* binding */ readPurgeResult)
 /* harmony export */ });
+/* unused harmony export parsePurgeResult */
 // The machine-readable last line every purge document prints:
 //   CACHE_PURGE_RESULT {"files":123,"bytes":456789,"method":"find-delete","durationMs":42}
 //   CACHE_PURGE_RESULT {"files":0,"bytes":0,"counted":false,"method":"rename-trash","detached":16,…}
@@ -3589,7 +3592,6 @@ const isCounted = (result) => result.counted !== false;
 /** Whether the purge detached the cache out of sight and left the deletion to a background reclaim. */
 const isDetached = (result) => result.detached !== undefined;
 const isCount = (n) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
-const isOptional = (value, check) => value === undefined || check(value);
 const isText = (v) => typeof v === 'string';
 const isFlag = (v) => typeof v === 'boolean';
 function isPreviousReclaim(value) {
@@ -3598,40 +3600,74 @@ function isPreviousReclaim(value) {
     const r = value;
     return (isText(r.finishedAt) && [r.files, r.bytes, r.trashDirs, r.durationMs].every(isCount) && isFlag(r.complete));
 }
-/** The optional fields, each of its type when present (a result with one of the wrong type is no result). */
-function optionalFieldsValid(v) {
-    return (isOptional(v.counted, isFlag) &&
-        [v.detached, v.notDetached, v.leftoverTrash].every((n) => isOptional(n, isCount)) &&
-        [v.reclaim, v.reclaimUnit, v.reclaimLog, v.fallback].every((t) => isOptional(t, isText)) &&
-        isOptional(v.reclaimRunning, isFlag) &&
-        isOptional(v.previousReclaim, isPreviousReclaim));
+const COUNT = { check: isCount, type: 'a number ≥ 0' };
+const TEXT = { check: isText, type: 'a string' };
+const FLAG = { check: isFlag, type: 'true or false' };
+/** The fields every result gives. */
+const REQUIRED_FIELDS = { files: COUNT, bytes: COUNT, method: TEXT, durationMs: COUNT };
+/** The optional fields with a meaning: each of its type when present (the instant purge's own names). */
+const TYPED_FIELDS = {
+    counted: FLAG,
+    detached: COUNT,
+    notDetached: COUNT,
+    leftoverTrash: COUNT,
+    reclaim: TEXT,
+    reclaimUnit: TEXT,
+    reclaimLog: TEXT,
+    fallback: TEXT,
+    reclaimRunning: FLAG,
+    previousReclaim: {
+        check: isPreviousReclaim,
+        type: 'an object {finishedAt, files, bytes, trashDirs, durationMs, complete}',
+    },
+};
+const shownValue = (value) => {
+    const json = JSON.stringify(value) ?? String(value);
+    return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+};
+function resultProblem(v) {
+    for (const [field, { check, type }] of Object.entries(REQUIRED_FIELDS)) {
+        if (v[field] === undefined)
+            return `"${field}" is missing (${type}, required)`;
+        if (!check(v[field]))
+            return `"${field}" must be ${type}, not ${shownValue(v[field])}`;
+    }
+    for (const [field, { check, type }] of Object.entries(TYPED_FIELDS)) {
+        if (v[field] !== undefined && !check(v[field]))
+            return `"${field}" must be ${type}, not ${shownValue(v[field])}${field === 'counted' ? '' : " (a name CachePurge-FastCGI's instant purge uses: leave it out of your own result)"}`;
+    }
+    return undefined;
 }
 /**
- * Finds the last `CACHE_PURGE_RESULT {json}` line in a script's standard output and parses it.
- * Returns undefined when there is none or it is not a valid result (the output stays as it is).
+ * The last `CACHE_PURGE_RESULT {json}` line in a script's standard output, read: its result, or why it
+ * is not one (not JSON, a required field missing, a field of the wrong type). Undefined when there is
+ * no such line. The output itself stays as it is either way.
  */
-function parsePurgeResult(stdout) {
+function readPurgeResult(stdout) {
     const lines = stdout.split(/\r?\n/);
     for (let i = lines.length - 1; i >= 0; i--) {
         const line = lines[i].trim();
         if (!line.startsWith(`${PURGE_RESULT_MARKER} `))
             continue;
+        let value;
         try {
-            const value = JSON.parse(line.slice(PURGE_RESULT_MARKER.length + 1));
-            if (!value || typeof value !== 'object' || Array.isArray(value))
-                return undefined;
-            const v = value;
-            if (!isCount(v.files) || !isCount(v.bytes) || !isCount(v.durationMs) || typeof v.method !== 'string')
-                return undefined;
-            if (!optionalFieldsValid(v))
-                return undefined;
-            return v;
+            value = JSON.parse(line.slice(PURGE_RESULT_MARKER.length + 1));
         }
-        catch {
-            return undefined;
+        catch (error) {
+            const why = error instanceof Error ? error.message : String(error);
+            return { problem: `not valid JSON (${why.length > 120 ? `${why.slice(0, 117)}...` : why})` };
         }
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+            return { problem: `not a JSON object: ${shownValue(value)}` };
+        const problem = resultProblem(value);
+        return problem ? { problem } : { result: value };
     }
     return undefined;
+}
+/** The last line's result; undefined when there is none or it is not a valid result. */
+function parsePurgeResult(stdout) {
+    const reading = readPurgeResult(stdout);
+    return reading && 'result' in reading ? reading.result : undefined;
 }
 
 
@@ -3645,12 +3681,13 @@ function parsePurgeResult(stdout) {
 /* harmony export */   Y$: () => (/* binding */ describePurgeTotals)
 /* harmony export */ });
 /* unused harmony export formatBytes */
-/* harmony import */ var _purge_result_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(75066);
-/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24646);
+/* harmony import */ var _purge_result_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(75066);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(24646);
 // What the instances' CACHE_PURGE_RESULT lines mean to a person: sizes, one step's totals (the job
 // summary, Slack) and one instance's result (the log). Counted deletions say what they removed; the
 // FastCGI instant purge says what it detached and that its files are deleted and counted in the
-// background, and what the last finished reclaim freed; a synchronous fallback says why. Pure.
+// background, and what the last finished reclaim freed; a synchronous fallback says why; a result
+// line that is no result says why not (a custom document's mistake). Pure.
 
 
 /** `0 B`, `812 B`, `12.3 KiB`, `1.2 GiB` (binary units, as `du -h` counts). */
@@ -3668,7 +3705,7 @@ function formatBytes(bytes) {
         return `${Math.round(value)} B`;
     return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
-const entries = (n) => (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(n, 'cache entry', 'cache entries');
+const entries = (n) => (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(n, 'cache entry', 'cache entries');
 const sum = (results, of) => results.reduce((total, r) => total + of(r), 0);
 const unique = (values) => [
     ...new Set(values.filter((v) => v !== undefined && v !== '')),
@@ -3678,7 +3715,7 @@ function describePreviousReclaims(results) {
     const previous = results.flatMap((r) => (r.previousReclaim ? [r.previousReclaim] : []));
     if (previous.length === 0)
         return undefined;
-    const freed = `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(sum(results, (r) => r.previousReclaim?.files ?? 0), 'file')} (${formatBytes(sum(results, (r) => r.previousReclaim?.bytes ?? 0))})`;
+    const freed = `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(sum(results, (r) => r.previousReclaim?.files ?? 0), 'file')} (${formatBytes(sum(results, (r) => r.previousReclaim?.bytes ?? 0))})`;
     const incomplete = previous.some((p) => !p.complete) ? ', incomplete: see its log' : '';
     return `the last reclaim freed ${freed}${incomplete}`;
 }
@@ -3688,7 +3725,7 @@ function describeLeftovers(results) {
     if (results.some((r) => r.reclaimRunning))
         return 'an earlier reclaim was still running';
     if (leftover > 0)
-        return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(leftover, 'trash directory', 'trash directories')} of earlier purges reclaimed too`;
+        return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(leftover, 'trash directory', 'trash directories')} of earlier purges reclaimed too`;
     return undefined;
 }
 /**
@@ -3698,15 +3735,16 @@ function describeLeftovers(results) {
  */
 function describePurgeTotals(step) {
     const results = step.instances.map((i) => i.result).filter((r) => r !== undefined);
+    const unread = unreadResults(step);
     if (results.length === 0)
-        return undefined;
-    const detached = results.filter(_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isDetached */ .$w);
-    const counted = results.filter((r) => !(0,_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isDetached */ .$w)(r) && (0,_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isCounted */ .he)(r));
+        return unread;
+    const detached = results.filter(_purge_result_js__WEBPACK_IMPORTED_MODULE_0__/* .isDetached */ .$w);
+    const counted = results.filter((r) => !(0,_purge_result_js__WEBPACK_IMPORTED_MODULE_0__/* .isDetached */ .$w)(r) && (0,_purge_result_js__WEBPACK_IMPORTED_MODULE_0__/* .isCounted */ .he)(r));
     const flushed = results.length - detached.length - counted.length;
-    const onSome = (n) => n < results.length ? ` on ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(n)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(results.length, 'instance')}` : '';
+    const onSome = (n) => n < results.length ? ` on ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatCount */ .B4)(n)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(results.length, 'instance')}` : '';
     const clauses = [];
     if (counted.length > 0)
-        clauses.push(`${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(sum(counted, (r) => r.files), 'file')} (${formatBytes(sum(counted, (r) => r.bytes))}) removed${onSome(counted.length)}`);
+        clauses.push(`${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(sum(counted, (r) => r.files), 'file')} (${formatBytes(sum(counted, (r) => r.bytes))}) removed${onSome(counted.length)}`);
     if (detached.length > 0) {
         const how = unique(detached.map((r) => r.reclaim));
         clauses.push(`${entries(sum(detached, (r) => r.detached ?? 0))} detached${onSome(detached.length)}; files and bytes counted in the background${how.length ? ` (${how.join(', ')})` : ''}`);
@@ -3727,9 +3765,21 @@ function describePurgeTotals(step) {
     if (methods.length > 0)
         parts.push(methods.join(', '));
     if (results.length < step.instances.length) {
-        parts.push(`${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(results.length)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(step.instances.length, 'instance')} reported a result`);
+        parts.push(`${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatCount */ .B4)(results.length)} of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(step.instances.length, 'instance')} reported a result`);
     }
+    if (unread)
+        parts.push(unread);
     return parts.join(' · ');
+}
+/** `the result line of 2 instances is no result: "files" is missing (…)`, when a line was there but unread. */
+function unreadResults(step) {
+    const problems = step.instances.flatMap((i) => (i.resultProblem ? [i.resultProblem] : []));
+    if (problems.length === 0)
+        return undefined;
+    const whose = problems.length === 1
+        ? 'the CACHE_PURGE_RESULT line of 1 instance'
+        : `the CACHE_PURGE_RESULT lines of ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatCount */ .B4)(problems.length)} instances`;
+    return `${whose} ${problems.length === 1 ? 'is' : 'are'} no result: ${problems[0]}`;
 }
 /**
  * One instance's result for the log line after `Success`: `3 files, 2.0 KiB removed (find-delete)`,
@@ -3737,17 +3787,17 @@ function describePurgeTotals(step) {
  * background (rename-trash, reclaim: setsid, log /var/cache/nginx/.cache-purge-trash-portal/reclaim.log)`.
  */
 function describeInstanceResult(r) {
-    if ((0,_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isDetached */ .$w)(r)) {
+    if ((0,_purge_result_js__WEBPACK_IMPORTED_MODULE_0__/* .isDetached */ .$w)(r)) {
         const where = r.reclaimUnit ? `unit ${r.reclaimUnit}` : r.reclaimLog ? `log ${r.reclaimLog}` : undefined;
         const how = [r.method, r.reclaim && `reclaim: ${r.reclaim}`, where].filter(Boolean).join(', ');
         const more = [describePreviousReclaims([r]), describeLeftovers([r])].filter(Boolean);
-        const notDetached = r.notDetached ? `, ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .formatCount */ .B4)(r.notDetached)} not (still served)` : '';
+        const notDetached = r.notDetached ? `, ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatCount */ .B4)(r.notDetached)} not (still served)` : '';
         return `${entries(r.detached)} detached${notDetached}; files and bytes counted in the background (${how})${more.map((m) => `; ${m}`).join('')}`;
     }
-    if (!(0,_purge_result_js__WEBPACK_IMPORTED_MODULE_1__/* .isCounted */ .he)(r))
+    if (!(0,_purge_result_js__WEBPACK_IMPORTED_MODULE_0__/* .isCounted */ .he)(r))
         return `flushed, no file counts (${r.method})`;
     const fallback = r.fallback ? `; deleted synchronously: ${r.fallback}` : '';
-    return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_0__/* .plural */ .LS)(r.files, 'file')}, ${formatBytes(r.bytes)} removed (${r.method}${fallback})`;
+    return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(r.files, 'file')}, ${formatBytes(r.bytes)} removed (${r.method}${fallback})`;
 }
 
 
@@ -3848,9 +3898,9 @@ function redactDeep(value, redact) {
 /* harmony export */   yJ: () => (/* binding */ stepDetail)
 /* harmony export */ });
 /* unused harmony export describeInvalidation */
-/* harmony import */ var _purge_view_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(65130);
-/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(24646);
-/* harmony import */ var _verify_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45244);
+/* harmony import */ var _purge_view_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(65130);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(24646);
+/* harmony import */ var _verify_view_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45244);
 // What a run report means to a person, independent of where it is shown: the outcome headline, each
 // step's status, duration, targets and detail, the failed instances and their output, who asked and
 // how. Slack, the job summary, the annotations and the terminal renderer all build on these. Pure.
@@ -3939,7 +3989,7 @@ function describeInstanceCount(step) {
     const succeeded = step.instances.filter(instanceSucceeded).length;
     if (targeted === 0)
         return 'no instances';
-    return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .formatCount */ .B4)(succeeded)}/${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(targeted, 'instance')}`;
+    return `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_2__/* .formatCount */ .B4)(succeeded)}/${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(targeted, 'instance')}`;
 }
 /** `Failed (exit code 2)`, `Undeliverable`, `Delivery Timed Out`. */
 function describeInstanceStatus(instance) {
@@ -3966,7 +4016,7 @@ function failureOutputLines(instance, count) {
 }
 /** CloudFront: `invalidation I2J0I21PCUYOIK (InProgress) of /*` (+ ` on E2EXAMPLE12345` unless told not to). */
 function describeInvalidation(step, options = {}) {
-    const paths = (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .listFirst */ .rL)(step.paths, 5, ' ');
+    const paths = (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_2__/* .listFirst */ .rL)(step.paths, 5, ' ');
     const on = options.distribution === false ? '' : ` on ${step.distributionId}`;
     if (!step.invalidationId)
         return `${paths}${on}`;
@@ -3998,8 +4048,8 @@ function stepDetail(step, options = {}) {
     }
     if (step.kind === 'verify') {
         const what = step.verify
-            ? (0,_verify_view_js__WEBPACK_IMPORTED_MODULE_0__/* .describeVerification */ .Xm)(step.verify)
-            : `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(step.urls.length, 'URL')} listed`;
+            ? (0,_verify_view_js__WEBPACK_IMPORTED_MODULE_1__/* .describeVerification */ .Xm)(step.verify)
+            : `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(step.urls.length, 'URL')} listed`;
         return step.error ? `${what} · ${step.error.code}: ${step.error.message}` : what;
     }
     const parts = [];
@@ -4014,10 +4064,10 @@ function stepDetail(step, options = {}) {
         const described = failed.map((i) => step.status === 'failed'
             ? `${i.instanceId} ${describeInstanceStatus(i)}`
             : `${i.instanceId} (${describeInstanceStatus(i)})`);
-        const shown = (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .listFirst */ .rL)(described, 3, ', ');
+        const shown = (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_2__/* .listFirst */ .rL)(described, 3, ', ');
         parts.push(`${step.status === 'failed' ? 'failed on' : 'not finished on'} ${shown}`);
     }
-    const totals = (0,_purge_view_js__WEBPACK_IMPORTED_MODULE_2__/* .describePurgeTotals */ .Y$)(step);
+    const totals = (0,_purge_view_js__WEBPACK_IMPORTED_MODULE_0__/* .describePurgeTotals */ .Y$)(step);
     if (totals)
         parts.push(totals);
     if (parts.length === 0)
@@ -4029,8 +4079,8 @@ function stepTargets(step) {
     if (step.kind === 'cloudfront')
         return step.distributionId;
     if (step.kind === 'verify')
-        return step.sitemap ? `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(step.urls.length, 'URL')} + sitemap` : (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(step.urls.length, 'URL');
-    return describeInstanceCount(step) ?? (step.targetCount > 0 ? (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(step.targetCount, 'instance') : '–');
+        return step.sitemap ? `${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(step.urls.length, 'URL')} + sitemap` : (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(step.urls.length, 'URL');
+    return describeInstanceCount(step) ?? (step.targetCount > 0 ? (0,_shared_text_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(step.targetCount, 'instance') : '–');
 }
 function invalidations(report) {
     return report.steps.filter((s) => s.kind === 'cloudfront' && !!s.invalidationId);

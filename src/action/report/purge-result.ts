@@ -64,7 +64,6 @@ export const isDetached = (result: PurgeResult): result is PurgeResult & { detac
   result.detached !== undefined;
 
 const isCount = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
-const isOptional = (value: unknown, check: (v: unknown) => boolean) => value === undefined || check(value);
 const isText = (v: unknown) => typeof v === 'string';
 const isFlag = (v: unknown) => typeof v === 'boolean';
 
@@ -76,37 +75,77 @@ function isPreviousReclaim(value: unknown): boolean {
   );
 }
 
-/** The optional fields, each of its type when present (a result with one of the wrong type is no result). */
-function optionalFieldsValid(v: Record<string, unknown>): boolean {
-  return (
-    isOptional(v.counted, isFlag) &&
-    [v.detached, v.notDetached, v.leftoverTrash].every((n) => isOptional(n, isCount)) &&
-    [v.reclaim, v.reclaimUnit, v.reclaimLog, v.fallback].every((t) => isOptional(t, isText)) &&
-    isOptional(v.reclaimRunning, isFlag) &&
-    isOptional(v.previousReclaim, isPreviousReclaim)
-  );
+const COUNT = { check: isCount, type: 'a number ≥ 0' };
+const TEXT = { check: isText, type: 'a string' };
+const FLAG = { check: isFlag, type: 'true or false' };
+
+/** The fields every result gives. */
+const REQUIRED_FIELDS = { files: COUNT, bytes: COUNT, method: TEXT, durationMs: COUNT };
+
+/** The optional fields with a meaning: each of its type when present (the instant purge's own names). */
+const TYPED_FIELDS = {
+  counted: FLAG,
+  detached: COUNT,
+  notDetached: COUNT,
+  leftoverTrash: COUNT,
+  reclaim: TEXT,
+  reclaimUnit: TEXT,
+  reclaimLog: TEXT,
+  fallback: TEXT,
+  reclaimRunning: FLAG,
+  previousReclaim: {
+    check: isPreviousReclaim,
+    type: 'an object {finishedAt, files, bytes, trashDirs, durationMs, complete}',
+  },
+};
+
+/** What a line that is there says: its result, or why it is none (a field named, with what it must be). */
+export type PurgeResultReading = { result: PurgeResult } | { problem: string };
+
+const shownValue = (value: unknown) => {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+};
+
+function resultProblem(v: Record<string, unknown>): string | undefined {
+  for (const [field, { check, type }] of Object.entries(REQUIRED_FIELDS)) {
+    if (v[field] === undefined) return `"${field}" is missing (${type}, required)`;
+    if (!check(v[field])) return `"${field}" must be ${type}, not ${shownValue(v[field])}`;
+  }
+  for (const [field, { check, type }] of Object.entries(TYPED_FIELDS)) {
+    if (v[field] !== undefined && !check(v[field]))
+      return `"${field}" must be ${type}, not ${shownValue(v[field])}${field === 'counted' ? '' : " (a name CachePurge-FastCGI's instant purge uses: leave it out of your own result)"}`;
+  }
+  return undefined;
 }
 
 /**
- * Finds the last `CACHE_PURGE_RESULT {json}` line in a script's standard output and parses it.
- * Returns undefined when there is none or it is not a valid result (the output stays as it is).
+ * The last `CACHE_PURGE_RESULT {json}` line in a script's standard output, read: its result, or why it
+ * is not one (not JSON, a required field missing, a field of the wrong type). Undefined when there is
+ * no such line. The output itself stays as it is either way.
  */
-export function parsePurgeResult(stdout: string): PurgeResult | undefined {
+export function readPurgeResult(stdout: string): PurgeResultReading | undefined {
   const lines = stdout.split(/\r?\n/);
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]!.trim();
     if (!line.startsWith(`${PURGE_RESULT_MARKER} `)) continue;
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(line.slice(PURGE_RESULT_MARKER.length + 1));
-      if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
-      const v = value as Record<string, unknown>;
-      if (!isCount(v.files) || !isCount(v.bytes) || !isCount(v.durationMs) || typeof v.method !== 'string')
-        return undefined;
-      if (!optionalFieldsValid(v)) return undefined;
-      return v as PurgeResult;
-    } catch {
-      return undefined;
+      value = JSON.parse(line.slice(PURGE_RESULT_MARKER.length + 1));
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return { problem: `not valid JSON (${why.length > 120 ? `${why.slice(0, 117)}...` : why})` };
     }
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      return { problem: `not a JSON object: ${shownValue(value)}` };
+    const problem = resultProblem(value as Record<string, unknown>);
+    return problem ? { problem } : { result: value as PurgeResult };
   }
   return undefined;
+}
+
+/** The last line's result; undefined when there is none or it is not a valid result. */
+export function parsePurgeResult(stdout: string): PurgeResult | undefined {
+  const reading = readPurgeResult(stdout);
+  return reading && 'result' in reading ? reading.result : undefined;
 }

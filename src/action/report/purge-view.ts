@@ -1,7 +1,8 @@
 // What the instances' CACHE_PURGE_RESULT lines mean to a person: sizes, one step's totals (the job
 // summary, Slack) and one instance's result (the log). Counted deletions say what they removed; the
 // FastCGI instant purge says what it detached and that its files are deleted and counted in the
-// background, and what the last finished reclaim freed; a synchronous fallback says why. Pure.
+// background, and what the last finished reclaim freed; a synchronous fallback says why; a result
+// line that is no result says why not (a custom document's mistake). Pure.
 
 import { isCounted, isDetached, type PurgeResult } from './purge-result.js';
 import type { SsmStepReport } from './report.js';
@@ -56,7 +57,8 @@ function describeLeftovers(results: PurgeResult[]): string | undefined {
  */
 export function describePurgeTotals(step: SsmStepReport): string | undefined {
   const results = step.instances.map((i) => i.result).filter((r): r is PurgeResult => r !== undefined);
-  if (results.length === 0) return undefined;
+  const unread = unreadResults(step);
+  if (results.length === 0) return unread;
   const detached = results.filter(isDetached);
   const counted = results.filter((r) => !isDetached(r) && isCounted(r));
   const flushed = results.length - detached.length - counted.length;
@@ -95,7 +97,19 @@ export function describePurgeTotals(step: SsmStepReport): string | undefined {
       `${formatCount(results.length)} of ${plural(step.instances.length, 'instance')} reported a result`,
     );
   }
+  if (unread) parts.push(unread);
   return parts.join(' · ');
+}
+
+/** `the result line of 2 instances is no result: "files" is missing (…)`, when a line was there but unread. */
+function unreadResults(step: SsmStepReport): string | undefined {
+  const problems = step.instances.flatMap((i) => (i.resultProblem ? [i.resultProblem] : []));
+  if (problems.length === 0) return undefined;
+  const whose =
+    problems.length === 1
+      ? 'the CACHE_PURGE_RESULT line of 1 instance'
+      : `the CACHE_PURGE_RESULT lines of ${formatCount(problems.length)} instances`;
+  return `${whose} ${problems.length === 1 ? 'is' : 'are'} no result: ${problems[0]}`;
 }
 
 /**

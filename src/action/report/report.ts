@@ -53,6 +53,8 @@ export interface InstanceReport {
   outputTruncated?: boolean;
   /** The parsed CACHE_PURGE_RESULT line, when the script printed one (and SSM kept it). */
   result?: PurgeResult;
+  /** A CACHE_PURGE_RESULT line that was there but is no result: why (a custom document's mistake). */
+  resultProblem?: string;
 }
 
 export interface StepError {

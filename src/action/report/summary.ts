@@ -86,6 +86,8 @@ function instanceDetails(stepName: string, instance: InstanceReport): string {
   }
   if (sections.length === 0) sections.push('No output.');
   if (instance.outputTruncated) sections.push(`_${OUTPUT_CUT_BY_SSM}_`, '');
+  if (instance.resultProblem)
+    sections.push(`_Its \`CACHE_PURGE_RESULT\` line is no result: ${inline(instance.resultProblem)}_`, '');
   const duration = instance.durationMs !== undefined ? `, ${formatDuration(instance.durationMs)}` : '';
   return [
     '<details>',

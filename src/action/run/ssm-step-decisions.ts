@@ -3,7 +3,7 @@
 // instance in Success, at least one targeted — never the parent status alone), and the log lines.
 
 import type { InstanceReport, StepError } from '../report/report.js';
-import { parsePurgeResult } from '../report/purge-result.js';
+import { readPurgeResult } from '../report/purge-result.js';
 import { describeInstanceResult } from '../report/purge-view.js';
 import { listInstances } from '../report/diagnosis.js';
 import { formatCount, formatDuration, plural } from '../../shared/text.js';
@@ -156,8 +156,9 @@ export function instanceReport(
   if (codeSource?.ResponseCode !== undefined) report.responseCode = codeSource.ResponseCode;
   if (starts.length > 0 && ends.length > 0)
     report.durationMs = Math.max(0, Math.max(...ends) - Math.min(...starts));
-  const result = parsePurgeResult(stdout);
-  if (result) report.result = result;
+  const reading = readPurgeResult(stdout);
+  if (reading && 'result' in reading) report.result = reading.result;
+  else if (reading) report.resultProblem = reading.problem;
   if (parts.some((p) => p.truncated)) report.outputTruncated = true;
   return report;
 }
@@ -261,7 +262,11 @@ export function instanceLine(instance: InstanceReport): string {
   const took = instance.durationMs !== undefined ? ` in ${formatDuration(instance.durationMs)}` : '';
   if (instance.status === 'Success') {
     const r = instance.result;
-    const detail = r ? ` — ${describeInstanceResult(r)}` : '';
+    const detail = r
+      ? ` — ${describeInstanceResult(r)}`
+      : instance.resultProblem
+        ? ` — its CACHE_PURGE_RESULT line is no result: ${instance.resultProblem}`
+        : '';
     return `✓ ${instance.instanceId}: Success${took}${detail}`;
   }
   const why: Record<string, string> = {

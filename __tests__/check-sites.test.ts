@@ -249,6 +249,25 @@ describe('npm run check-sites --read-stack: the file against the deployed docume
     expect(awsOperations()).toEqual([]);
   });
 
+  it('--read-stack with a profile that is not there: the message names AWS_PROFILE and how to check it', async () => {
+    const dir = siteRepo(exampleConfig);
+    const config = join(dir, 'aws-config');
+    writeFileSync(config, '[profile staging]\nregion = us-east-1\n');
+    double.reset();
+    const run = await checkSitesAsync([dir, 'portal', '--read-stack'], {
+      AWS_ENDPOINT_URL: double.env().AWS_ENDPOINT_URL!,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+      AWS_CONFIG_FILE: config,
+      AWS_PROFILE: 'production',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(
+      'AWS_PROFILE is "production": check that this profile exists in the shared config or credentials file (`aws configure list-profiles`) and has credentials (an SSO profile: `aws sso login --profile production`), or unset AWS_PROFILE.',
+    );
+    expect(awsOperations()).toEqual([]);
+  });
+
   it('without --read-stack the same shell reaches no AWS endpoint', async () => {
     const dir = siteRepo(exampleConfig);
     const run = await checkSitesAsync([dir, 'portal'], stackShell());

@@ -45,6 +45,16 @@ describe('without role-to-assume: the default chain failed', () => {
   });
 });
 
+describe('without role-to-assume: nothing found', () => {
+  const none = 'Could not load credentials from any providers';
+  it('names AWS_PROFILE when it is set (the SDK does not), and not otherwise', () => {
+    expect(defaultChainFailure('CredentialsProviderError', none, 'production')).toContain(
+      ' none of them had credentials. AWS_PROFILE is "production": check that this profile exists',
+    );
+    expect(defaultChainFailure('CredentialsProviderError', none)).not.toContain('AWS_PROFILE is');
+  });
+});
+
 describe('a failed OIDC token request', () => {
   it('502/503/504 were retried by @actions/core; a network error never reached GitHub', () => {
     expect(

@@ -15,6 +15,7 @@ import {
   wildcardActionViolations,
 } from './helpers/purge-stack-rules.js';
 import { ELEVEN, scenarios, secretsOf, stackTemplate } from './helpers/infra-policy-fixtures.js';
+import { documentKind } from '../src/action/sites-file/bundled-documents.js';
 
 let template: Template;
 beforeAll(() => {
@@ -131,6 +132,9 @@ describe('specific promises', () => {
       'aws-x',
       'AmazonCloudWatch-ManageAgent',
       'CachePurge-Mine',
+      // the action reads these as a NamePrefix'd or differently cased name in our family, and refuses them
+      'Acme-CachePurge-Varnish',
+      'cachepurge-mine',
       'a b',
     ])
       expect(() =>
@@ -140,6 +144,32 @@ describe('specific promises', () => {
           ExtraDocumentNames: name,
         }),
       ).toThrow(/ExtraDocumentNames: .* does not match its AllowedPattern/);
+  });
+
+  it('extra documents: the stack takes exactly the names a sites file may run as custom documents', () => {
+    for (const name of [
+      'Acme-VarnishBan',
+      'Varnish.Ban_2',
+      'Acme-CachePurge-Varnish',
+      'cachepurge-mine',
+      'CachePurge-Mine',
+      'Blog-CachePurge-FastCGI',
+      'my-cache-purge',
+    ]) {
+      const taken = (() => {
+        try {
+          evaluateTemplate(template, {
+            GitHubOwner: 'acme',
+            GitHubRepository: 'website',
+            ExtraDocumentNames: name,
+          });
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      expect(taken, name).toBe(documentKind(name).kind === 'custom');
+    }
   });
 
   it('nothing has a Retain or Snapshot policy; the relay logs only to the log group the stack owns', () => {

@@ -333,10 +333,16 @@ var aws_answers = __webpack_require__(33155);
 
 
 const ROLE_FIX = 'set the "role-to-assume" input to the ARN of an IAM role that trusts GitHub\'s OIDC provider (the job then needs `permissions: id-token: write`), or run aws-actions/configure-aws-credentials before this step';
-/** Without role-to-assume, the default chain found nothing (or one of its sources failed). */
-function defaultChainFailure(name, message) {
+/**
+ * Without role-to-assume, the default chain found nothing (or one of its sources failed). `profile`:
+ * AWS_PROFILE when set, which the SDK's message never names (a mistyped profile reads as no credentials).
+ */
+function defaultChainFailure(name, message, profile) {
     if (/could not load credentials from any providers/i.test(message)) {
-        return `No AWS credentials were found. The "role-to-assume" input is empty, so the action asked the AWS SDK's default credential chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and the shared config files, a web identity token file, container or instance metadata), and none of them had credentials. Fix: ${ROLE_FIX}.`;
+        const named = profile
+            ? ` AWS_PROFILE is ${JSON.stringify(profile)}: check that this profile exists in the shared config or credentials file (\`aws configure list-profiles\`) and has credentials (an SSO profile: \`aws sso login --profile ${profile}\`), or unset AWS_PROFILE.`
+            : '';
+        return `No AWS credentials were found. The "role-to-assume" input is empty, so the action asked the AWS SDK's default credential chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and the shared config files, a web identity token file, container or instance metadata), and none of them had credentials.${named} Fix: ${ROLE_FIX}.`;
     }
     return `The AWS SDK's default credential chain failed (${name}: ${message}). The "role-to-assume" input is empty, so the action relies on that chain. Fix the credential source it names, or ${ROLE_FIX}.`;
 }
@@ -701,7 +707,7 @@ async function resolveDefaultChain(deps) {
     catch (error) {
         if (error instanceof clock/* CancelledError */.cc || deps.signal.aborted)
             throw new clock/* CancelledError */.cc();
-        throw new errors/* UserError */.yo('No AWS credentials', defaultChainFailure((0,aws_answers/* awsErrorName */.ZH)(error), (0,aws_answers/* errorMessage */.gJ)(error)));
+        throw new errors/* UserError */.yo('No AWS credentials', defaultChainFailure((0,aws_answers/* awsErrorName */.ZH)(error), (0,aws_answers/* errorMessage */.gJ)(error), deps.env.AWS_PROFILE || undefined));
     }
     deps.log('Credentials: found by the AWS SDK default credential chain (no role-to-assume given).');
     return chain;

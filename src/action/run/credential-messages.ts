@@ -21,10 +21,16 @@ type RoleSettings = Pick<ExecutionSettings, 'audience' | 'roleDurationSeconds'>;
 const ROLE_FIX =
   'set the "role-to-assume" input to the ARN of an IAM role that trusts GitHub\'s OIDC provider (the job then needs `permissions: id-token: write`), or run aws-actions/configure-aws-credentials before this step';
 
-/** Without role-to-assume, the default chain found nothing (or one of its sources failed). */
-export function defaultChainFailure(name: string, message: string): string {
+/**
+ * Without role-to-assume, the default chain found nothing (or one of its sources failed). `profile`:
+ * AWS_PROFILE when set, which the SDK's message never names (a mistyped profile reads as no credentials).
+ */
+export function defaultChainFailure(name: string, message: string, profile?: string): string {
   if (/could not load credentials from any providers/i.test(message)) {
-    return `No AWS credentials were found. The "role-to-assume" input is empty, so the action asked the AWS SDK's default credential chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and the shared config files, a web identity token file, container or instance metadata), and none of them had credentials. Fix: ${ROLE_FIX}.`;
+    const named = profile
+      ? ` AWS_PROFILE is ${JSON.stringify(profile)}: check that this profile exists in the shared config or credentials file (\`aws configure list-profiles\`) and has credentials (an SSO profile: \`aws sso login --profile ${profile}\`), or unset AWS_PROFILE.`
+      : '';
+    return `No AWS credentials were found. The "role-to-assume" input is empty, so the action asked the AWS SDK's default credential chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and the shared config files, a web identity token file, container or instance metadata), and none of them had credentials.${named} Fix: ${ROLE_FIX}.`;
   }
   return `The AWS SDK's default credential chain failed (${name}: ${message}). The "role-to-assume" input is empty, so the action relies on that chain. Fix the credential source it names, or ${ROLE_FIX}.`;
 }

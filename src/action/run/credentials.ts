@@ -286,7 +286,10 @@ async function resolveDefaultChain(deps: CredentialDependencies): Promise<AwsCre
     await untilAborted(chain(), deps.signal);
   } catch (error) {
     if (error instanceof CancelledError || deps.signal.aborted) throw new CancelledError();
-    throw new UserError('No AWS credentials', defaultChainFailure(awsErrorName(error), errorMessage(error)));
+    throw new UserError(
+      'No AWS credentials',
+      defaultChainFailure(awsErrorName(error), errorMessage(error), deps.env.AWS_PROFILE || undefined),
+    );
   }
   deps.log('Credentials: found by the AWS SDK default credential chain (no role-to-assume given).');
   return chain;

@@ -121,7 +121,18 @@ describe('whether the run may start', () => {
       FILE,
     );
     expect(failing.error).toBeUndefined();
-    expect(failing.warnings.portal![0]!.message).toContain('GetDocument failed: TimeoutError: "slow"');
+    expect(failing.warnings.portal![0]!.message).toContain(
+      'GetDocument failed: TimeoutError: "slow" (SSM was not reached: check the network, the proxy settings HTTPS_PROXY and NO_PROXY, and AWS_ENDPOINT_URL if set)',
+    );
+    const throttled = preflightVerdict(
+      [reads[1]!],
+      [{ kind: 'failed', code: 'ThrottlingException', message: 'Rate exceeded' }],
+      FILE,
+    );
+    // SSM answered: no network hint
+    expect(throttled.warnings.portal![0]!.message).toContain(
+      'GetDocument failed: ThrottlingException: "Rate exceeded". The run went on',
+    );
     const notJson = preflightVerdict([reads[1]!], [{ kind: 'content', content: 'schemaVersion: 2.2' }], FILE);
     expect(notJson.error).toBeUndefined();
     expect(notJson.warnings.portal![0]!.message).toContain('is not a JSON document with parameters');

@@ -57,7 +57,8 @@ function sdkRequests(outputOrError) {
 /* harmony import */ var _sites_file_parameter_values_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(17212);
 /* harmony import */ var _sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(98211);
 /* harmony import */ var _shared_stack_roots_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9465);
-/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(24646);
+/* harmony import */ var _shared_text_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(24646);
+/* harmony import */ var _report_diagnosis_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(42112);
 // The pre-flight of a real run (#15 item 1), its decisions: which deployed documents to read (each
 // distinct document, version and region of a bundled document among every site's steps), and, from
 // what GetDocument gave, whether the run may start: the roots the deployed document confines CachePath
@@ -68,6 +69,7 @@ function sdkRequests(outputOrError) {
 // the GetDocument calls are in roots-preflight.ts. The same decisions serve the dry run's stack check
 // (`read-stack`, `check-sites --read-stack`), where a document not compared is an error, not a warning:
 // a check that compared nothing must not pass.
+
 
 
 
@@ -126,7 +128,7 @@ function parametersOf(content) {
 /** Where the fix of a site's roots goes. */
 const rootsFix = (setting, site, stack, configFile) => `set \`roots.${setting.sitesFileKey}: ${(0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .yamlRoots */ .VZ)(stack)}\` in ${configFile} (at the top level, or under sites.${site}) to match the stack`;
 /** Why GetDocument's denial happened, and its fix, as the run or the check says it. */
-const deniedWhy = (message, mode) => `ssm:GetDocument was denied (${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(message, 200)}): ${mode === 'run'
+const deniedWhy = (message, mode) => `ssm:GetDocument was denied (${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_5__/* .quoteCut */ .Hj)(message, 200)}): ${mode === 'run'
     ? 'a stack deployed before this version of cache-purge-action does not allow it. Update the stack (docs/setup.md)'
     : "the check's credentials need it on the stack's documents: the stack's role has it once the stack is updated to this version (docs/setup.md); your own credentials need it in their IAM policy"}`;
 /** The decision: may the run start (or the check pass), and what could not be compared. */
@@ -159,7 +161,7 @@ function preflightVerdict(reads, outcomes, configFile, mode = 'run') {
         if (outcome.kind === 'denied' || (outcome.kind === 'failed' && !/^InvalidDocument/.test(outcome.code))) {
             const why = outcome.kind === 'denied'
                 ? deniedWhy(outcome.message, mode)
-                : `GetDocument failed: ${outcome.code}: ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(outcome.message, 200)}`;
+                : `GetDocument failed: ${outcome.code}: ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_5__/* .quoteCut */ .Hj)(outcome.message, 200)}${(0,_report_diagnosis_js__WEBPACK_IMPORTED_MODULE_4__/* .errorOrigin */ .ph)(outcome.code) === 'network' ? ' (SSM was not reached: check the network, the proxy settings HTTPS_PROXY and NO_PROXY, and AWS_ENDPOINT_URL if set)' : ''}`;
             notCompared(read, `Could not read ${named(read)}, so ${what} were not compared with those of ${configFile} ${mode === 'run' ? 'before the run' : 'by the check'}: ${why}.${mode === 'run' ? " The run went on; each instance still refuses a path outside the stack's roots." : ''}`);
             lines.push(`${named(read)}: not read (${outcome.kind === 'denied' ? 'AccessDenied' : outcome.code}); ${what} not compared.`);
             return;
@@ -187,7 +189,7 @@ function preflightVerdict(reads, outcomes, configFile, mode = 'run') {
                     continue;
                 compared.add(key);
                 if (!stack) {
-                    notCompared(read, `${named(read)} as deployed has no ${setting.documentParameter} allowedPattern of the form this version writes (${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(String(pattern), 120)}), so the roots of the stack's ${setting.stackParameter} were not compared with ${configFile}'s roots.${setting.sitesFileKey}. Update the stack (docs/setup.md).`);
+                    notCompared(read, `${named(read)} as deployed has no ${setting.documentParameter} allowedPattern of the form this version writes (${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_5__/* .quoteCut */ .Hj)(String(pattern), 120)}), so the roots of the stack's ${setting.stackParameter} were not compared with ${configFile}'s roots.${setting.sitesFileKey}. Update the stack (docs/setup.md).`);
                     continue;
                 }
                 if ((0,_sites_file_roots_js__WEBPACK_IMPORTED_MODULE_2__/* .sameRoots */ .WM)(stack, given)) {
@@ -206,7 +208,7 @@ function preflightVerdict(reads, outcomes, configFile, mode = 'run') {
                 for (const value of values) {
                     if (_sites_file_parameter_values_js__WEBPACK_IMPORTED_MODULE_1__/* .PARAMETER_STORE_REFERENCE */ .sn.test(value) || new RegExp(pattern).test(value))
                         continue;
-                    problems.push(`${name} ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quoteCut */ .Hj)(value, 120)} (${at}) does not match ${named(read)}'s allowedPattern as deployed, ${pattern}: SSM would refuse it.`);
+                    problems.push(`${name} ${(0,_shared_text_js__WEBPACK_IMPORTED_MODULE_5__/* .quoteCut */ .Hj)(value, 120)} (${at}) does not match ${named(read)}'s allowedPattern as deployed, ${pattern}: SSM would refuse it.`);
                 }
             }
         }

@@ -16,6 +16,7 @@ import { DEFAULT_ROOTS, listRoots, sameRoots, yamlRoots, type SiteRoots } from '
 import { ROOT_SETTINGS, rootSettingOf, rootsOfPattern, type RootSetting } from '../../shared/stack-roots.js';
 import { quoteCut } from '../../shared/text.js';
 import type { RunWarning } from '../report/report.js';
+import { errorOrigin } from '../report/diagnosis.js';
 
 /** One deployed document to read: a document name (or ARN) as the steps write it, its version, its region. */
 export interface DocumentRead {
@@ -153,7 +154,7 @@ export function preflightVerdict(
       const why =
         outcome.kind === 'denied'
           ? deniedWhy(outcome.message, mode)
-          : `GetDocument failed: ${outcome.code}: ${quoteCut(outcome.message, 200)}`;
+          : `GetDocument failed: ${outcome.code}: ${quoteCut(outcome.message, 200)}${errorOrigin(outcome.code) === 'network' ? ' (SSM was not reached: check the network, the proxy settings HTTPS_PROXY and NO_PROXY, and AWS_ENDPOINT_URL if set)' : ''}`;
       notCompared(
         read,
         `Could not read ${named(read)}, so ${what} were not compared with those of ${configFile} ${mode === 'run' ? 'before the run' : 'by the check'}: ${why}.${mode === 'run' ? " The run went on; each instance still refuses a path outside the stack's roots." : ''}`,

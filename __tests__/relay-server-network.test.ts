@@ -197,10 +197,18 @@ describe("the relay server's 2 s deadline: GitHub hanging at each stage", () => 
       // The abandoned exchange does not block the next command: it exchanges afresh and dispatches.
       github.always('token', undefined);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const next = await appRelay.command();
-      // (its answer printed on failure: on a starved machine the fresh exchange can itself pass 2 s)
-      expect(next.json!.response_type, JSON.stringify(next.json)).toBe('in_channel');
-      expect(github.tokenExchanges).toHaveLength(1);
+      // On a starved machine (three suites at once on 2 cores) the fresh exchange and dispatch can
+      // themselves pass 2 s once; an exchange the hung one still blocked would time out every time.
+      const answers: unknown[] = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const next = await appRelay.command();
+        answers.push(next.json);
+        if (next.json?.response_type === 'in_channel') break;
+        expect(next.json!.text, JSON.stringify(next.json)).toMatch(/within 2 s/);
+      }
+      expect(answers.at(-1), JSON.stringify(answers)).toMatchObject({ response_type: 'in_channel' });
+      expect(github.tokenExchanges.length).toBeGreaterThanOrEqual(1);
+      expect(github.tokenExchanges.length).toBeLessThanOrEqual(answers.length);
     },
   );
 

@@ -3621,10 +3621,10 @@ const TYPED_FIELDS = {
         type: 'an object {finishedAt, files, bytes, trashDirs, durationMs, complete}',
     },
 };
-const shownValue = (value) => {
-    const json = JSON.stringify(value) ?? String(value);
-    return json.length > 60 ? `${json.slice(0, 57)}...` : json;
-};
+/** Text cut to `max` characters with "…" (messages never paste a whole line). */
+const cut = (text, max) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** A field's value as a message shows it: its JSON, cut. */
+const shownValue = (value) => cut(JSON.stringify(value) ?? String(value), 60);
 function resultProblem(v) {
     for (const [field, { check, type }] of Object.entries(REQUIRED_FIELDS)) {
         if (v[field] === undefined)
@@ -3654,8 +3654,9 @@ function readPurgeResult(stdout) {
             value = JSON.parse(line.slice(PURGE_RESULT_MARKER.length + 1));
         }
         catch (error) {
-            const why = error instanceof Error ? error.message : String(error);
-            return { problem: `not valid JSON (${why.length > 120 ? `${why.slice(0, 117)}...` : why})` };
+            return {
+                problem: `not valid JSON (${cut(error instanceof Error ? error.message : String(error), 120)})`,
+            };
         }
         if (!value || typeof value !== 'object' || Array.isArray(value))
             return { problem: `not a JSON object: ${shownValue(value)}` };
@@ -3771,7 +3772,7 @@ function describePurgeTotals(step) {
         parts.push(unread);
     return parts.join(' · ');
 }
-/** `the result line of 2 instances is no result: "files" is missing (…)`, when a line was there but unread. */
+/** `the CACHE_PURGE_RESULT lines of 2 instances are no result: "files" is missing (…)` (the first problem), when a line was there but is no result. */
 function unreadResults(step) {
     const problems = step.instances.flatMap((i) => (i.resultProblem ? [i.resultProblem] : []));
     if (problems.length === 0)
@@ -4297,7 +4298,6 @@ function documentNameProblem(document, alone = false) {
     }
     return undefined;
 }
-/** A value as messages quote it: JSON, cut after 120 characters. */
 /** Optional parameters a document refuses together (its script exits 2), checked before any run. */
 const EXCLUSIVE_PARAMETERS = {
     'CachePurge-OPcache': [['PhpFpmService', 'PhpFpmPidFile']],

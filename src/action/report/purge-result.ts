@@ -102,10 +102,10 @@ const TYPED_FIELDS = {
 /** What a line that is there says: its result, or why it is none (a field named, with what it must be). */
 export type PurgeResultReading = { result: PurgeResult } | { problem: string };
 
-const shownValue = (value: unknown) => {
-  const json = JSON.stringify(value) ?? String(value);
-  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
-};
+/** Text cut to `max` characters with "…" (messages never paste a whole line). */
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** A field's value as a message shows it: its JSON, cut. */
+const shownValue = (value: unknown) => cut(JSON.stringify(value) ?? String(value), 60);
 
 function resultProblem(v: Record<string, unknown>): string | undefined {
   for (const [field, { check, type }] of Object.entries(REQUIRED_FIELDS)) {
@@ -133,8 +133,9 @@ export function readPurgeResult(stdout: string): PurgeResultReading | undefined 
     try {
       value = JSON.parse(line.slice(PURGE_RESULT_MARKER.length + 1));
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      return { problem: `not valid JSON (${why.length > 120 ? `${why.slice(0, 117)}...` : why})` };
+      return {
+        problem: `not valid JSON (${cut(error instanceof Error ? error.message : String(error), 120)})`,
+      };
     }
     if (!value || typeof value !== 'object' || Array.isArray(value))
       return { problem: `not a JSON object: ${shownValue(value)}` };

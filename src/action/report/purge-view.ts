@@ -101,7 +101,7 @@ export function describePurgeTotals(step: SsmStepReport): string | undefined {
   return parts.join(' · ');
 }
 
-/** `the result line of 2 instances is no result: "files" is missing (…)`, when a line was there but unread. */
+/** `the CACHE_PURGE_RESULT lines of 2 instances are no result: "files" is missing (…)` (the first problem), when a line was there but is no result. */
 function unreadResults(step: SsmStepReport): string | undefined {
   const problems = step.instances.flatMap((i) => (i.resultProblem ? [i.resultProblem] : []));
   if (problems.length === 0) return undefined;

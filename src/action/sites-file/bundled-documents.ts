@@ -118,8 +118,6 @@ export function documentNameProblem(document: string, alone = false): string | u
   return undefined;
 }
 
-/** A value as messages quote it: JSON, cut after 120 characters. */
-
 /** Optional parameters a document refuses together (its script exits 2), checked before any run. */
 export const EXCLUSIVE_PARAMETERS: Record<string, [string, string][]> = {
   'CachePurge-OPcache': [['PhpFpmService', 'PhpFpmPidFile']],

@@ -10,7 +10,7 @@ import { instanceLine } from '../src/action/run/ssm-step-decisions.js';
 import { runReportMessage } from '../src/action/report/slack-message.js';
 import { runSummaryMarkdown } from '../src/action/report/summary.js';
 import type { RunReport, SsmStepReport } from '../src/action/report/report.js';
-import { instance, successReport } from './helpers/report-fixtures.js';
+import { exitCodeReport, instance, successReport } from './helpers/report-fixtures.js';
 
 const TRASH = '/var/cache/nginx/.cache-purge-trash-portal';
 const instant = (fields: Record<string, unknown> = {}) =>
@@ -113,6 +113,12 @@ describe('the instant purge result line', () => {
     );
     step.instances[1]!.result = undefined;
     expect(describePurgeTotals(step)).toBe(`the CACHE_PURGE_RESULT line of 1 instance is no result: ${why}`);
+    // a failed instance's details in the job summary say it too (Markdown-escaped)
+    const failed = exitCodeReport();
+    (failed.steps[0] as SsmStepReport).instances[0]!.resultProblem = why;
+    expect(runSummaryMarkdown(failed)).toContain(
+      '_its CACHE\\_PURGE\\_RESULT line is no result: "reclaim" must be a string, not 3',
+    );
     expect(instanceLine({ ...step.instances[0]!, durationMs: 1800 })).toBe(
       `✓ ${step.instances[0]!.instanceId}: Success in 1.8 s — its CACHE_PURGE_RESULT line is no result: ${why}`,
     );

@@ -330,7 +330,7 @@ function instanceLine(instance) {
         const detail = r
             ? ` — ${(0,purge_view/* describeInstanceResult */.Uy)(r)}`
             : instance.resultProblem
-                ? ` — its CACHE_PURGE_RESULT line is no result: ${instance.resultProblem}`
+                ? ` — ${(0,purge_view/* unreadResultLine */.F_)(instance.resultProblem)}`
                 : '';
         return `✓ ${instance.instanceId}: Success${took}${detail}`;
     }

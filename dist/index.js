@@ -2181,12 +2181,15 @@ function runAnnotations(report) {
 var verify_view = __nccwpck_require__(45244);
 // EXTERNAL MODULE: ./src/action/verify/freshness.ts
 var freshness = __nccwpck_require__(63741);
+// EXTERNAL MODULE: ./src/action/report/purge-view.ts
+var purge_view = __nccwpck_require__(65130);
 ;// CONCATENATED MODULE: ./src/action/report/summary.ts
 // The job summary (GITHUB_STEP_SUMMARY) as Markdown: for a run, a heading with the outcome, who asked
 // and how, a table of steps (status, duration, targets, detail), what went wrong and the likely fix,
 // the failed instances' output in collapsible <details>, each verify step's findings (a table of the
 // layers' counts, time to first byte cold and warm, statuses, warming, the stale URLs), the
 // invalidations and the executed plan; for a dry run, the plan. Pure string building; the size stays well under GitHub's 1 MiB per step.
+
 
 
 
@@ -2246,7 +2249,7 @@ function instanceDetails(stepName, instance) {
     if (instance.outputTruncated)
         sections.push(`_${report_view/* OUTPUT_CUT_BY_SSM */.l9}_`, '');
     if (instance.resultProblem)
-        sections.push(`_Its \`CACHE_PURGE_RESULT\` line is no result: ${inline(instance.resultProblem)}_`, '');
+        sections.push(`_${inline((0,purge_view/* unreadResultLine */.F_)(instance.resultProblem))}_`, '');
     const duration = instance.durationMs !== undefined ? `, ${(0,shared_text/* formatDuration */.a3)(instance.durationMs)}` : '';
     return [
         '<details>',
@@ -3678,6 +3681,7 @@ function parsePurgeResult(stdout) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F_: () => (/* binding */ unreadResultLine),
 /* harmony export */   Uy: () => (/* binding */ describeInstanceResult),
 /* harmony export */   Y$: () => (/* binding */ describePurgeTotals)
 /* harmony export */ });
@@ -3772,6 +3776,8 @@ function describePurgeTotals(step) {
         parts.push(unread);
     return parts.join(' · ');
 }
+/** One instance's result line that is no result, as the log and the job summary say it. */
+const unreadResultLine = (problem) => `its CACHE_PURGE_RESULT line is no result: ${problem}`;
 /** `the CACHE_PURGE_RESULT lines of 2 instances are no result: "files" is missing (…)` (the first problem), when a line was there but is no result. */
 function unreadResults(step) {
     const problems = step.instances.flatMap((i) => (i.resultProblem ? [i.resultProblem] : []));

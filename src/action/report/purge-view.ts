@@ -101,6 +101,9 @@ export function describePurgeTotals(step: SsmStepReport): string | undefined {
   return parts.join(' · ');
 }
 
+/** One instance's result line that is no result, as the log and the job summary say it. */
+export const unreadResultLine = (problem: string) => `its CACHE_PURGE_RESULT line is no result: ${problem}`;
+
 /** `the CACHE_PURGE_RESULT lines of 2 instances are no result: "files" is missing (…)` (the first problem), when a line was there but is no result. */
 function unreadResults(step: SsmStepReport): string | undefined {
   const problems = step.instances.flatMap((i) => (i.resultProblem ? [i.resultProblem] : []));

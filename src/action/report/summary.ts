@@ -34,6 +34,7 @@ import {
   ttfb,
 } from './verify-view.js';
 import { LAYERS } from '../verify/freshness.js';
+import { unreadResultLine } from './purge-view.js';
 
 /** Failed instances whose output is shown, the output shown per stream, and all of it together. */
 const SHOWN_FAILED_INSTANCES = 20;
@@ -86,8 +87,7 @@ function instanceDetails(stepName: string, instance: InstanceReport): string {
   }
   if (sections.length === 0) sections.push('No output.');
   if (instance.outputTruncated) sections.push(`_${OUTPUT_CUT_BY_SSM}_`, '');
-  if (instance.resultProblem)
-    sections.push(`_Its \`CACHE_PURGE_RESULT\` line is no result: ${inline(instance.resultProblem)}_`, '');
+  if (instance.resultProblem) sections.push(`_${inline(unreadResultLine(instance.resultProblem))}_`, '');
   const duration = instance.durationMs !== undefined ? `, ${formatDuration(instance.durationMs)}` : '';
   return [
     '<details>',

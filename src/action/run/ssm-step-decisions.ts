@@ -4,7 +4,7 @@
 
 import type { InstanceReport, StepError } from '../report/report.js';
 import { readPurgeResult } from '../report/purge-result.js';
-import { describeInstanceResult } from '../report/purge-view.js';
+import { describeInstanceResult, unreadResultLine } from '../report/purge-view.js';
 import { listInstances } from '../report/diagnosis.js';
 import { formatCount, formatDuration, plural } from '../../shared/text.js';
 
@@ -265,7 +265,7 @@ export function instanceLine(instance: InstanceReport): string {
     const detail = r
       ? ` — ${describeInstanceResult(r)}`
       : instance.resultProblem
-        ? ` — its CACHE_PURGE_RESULT line is no result: ${instance.resultProblem}`
+        ? ` — ${unreadResultLine(instance.resultProblem)}`
         : '';
     return `✓ ${instance.instanceId}: Success${took}${detail}`;
   }
